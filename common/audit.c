@@ -1,0 +1,41 @@
+#include "audit.h"
+
+static const db_stmt Q_AUDIT = {
+    "common_audit_write",
+    "INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action, before,"
+    " after, request_id) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)"};
+
+int audit_write(db_conn *c, req_t *r, const char *entity_type, long long entity_id,
+                const char *action, const char *before, const char *after, problem_t *p)
+{
+    char actor[24], eid[24];
+    const char *params[] = {r->svc->name,
+                            r->caller ? db_int(actor, r->caller->id) : NULL,
+                            entity_type,
+                            db_int(eid, entity_id),
+                            action,
+                            before,
+                            after,
+                            r->rid};
+    PGresult *res = db_exec(c, &Q_AUDIT, 8, params);
+    bool ok = db_ok(res, p);
+    PQclear(res);
+    return ok ? 0 : -1;
+}
+
+static const db_stmt Q_NOTIFY = {"common_notify",
+                                 "SELECT identity.notify($1, $2, $3, $4, $5, $6)"};
+
+int notify(db_conn *c, long long user_id, const char *kind, const char *title,
+           const char *body, const char *entity_type, long long entity_id, problem_t *p)
+{
+    if (user_id <= 0)
+        return 0;
+    char uid[24], eid[24];
+    const char *params[] = {db_int(uid, user_id), kind, title, body, entity_type,
+                            db_int(eid, entity_id)};
+    PGresult *res = db_exec(c, &Q_NOTIFY, 6, params);
+    bool ok = db_ok(res, p);
+    PQclear(res);
+    return ok ? 0 : -1;
+}

@@ -1,0 +1,19 @@
+#ifndef OA_AUDIT_H
+#define OA_AUDIT_H
+
+#include "db.h"
+#include "http.h"
+
+/* Writes one audit event (who, when, what, before, after) inside the caller's
+ * transaction on c. before/after are JSON texts or NULL. The audit table is
+ * insert-only for every service role. Returns 0, or -1 with p filled. */
+int audit_write(db_conn *c, req_t *r, const char *entity_type, long long entity_id,
+                const char *action, const char *before, const char *after, problem_t *p);
+
+/* Adds a notification to user_id's inbox inside the caller's transaction
+ * (through the function the identity schema grants to every service).
+ * entity_type/entity_id say what it is about. Returns 0, or -1 with p. */
+int notify(db_conn *c, long long user_id, const char *kind, const char *title,
+           const char *body, const char *entity_type, long long entity_id, problem_t *p);
+
+#endif

@@ -1,0 +1,85 @@
+#ifndef OA_DB_H
+#define OA_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "problem.h"
+
+/* A named SQL statement. Declare it `static const` next to its only caller;
+ * each pooled connection prepares it on first use (and again after a
+ * reconnect), keyed by the statement's address. Parameters are `$n`, text. */
+typedef struct db_stmt {
+    const char *name;
+    const char *sql;
+} db_stmt;
+
+typedef struct db_conn db_conn;
+typedef struct db_pool db_pool;
+
+/* Opens `size` connections with conninfo (a URL or key=value string), with
+ * search_path set to schema. statement_timeout and lock_timeout (ms) and the time zone Asia/Shanghai are
+ * put in the connection options. Connections that fail now are retried on
+ * acquire, so a service starts even when the database is briefly down.
+ * Returns NULL only on allocation failure. */
+db_pool *db_pool_open(const char *conninfo, const char *schema, int size,
+                      long statement_timeout_ms, long lock_timeout_ms);
+void db_pool_close(db_pool *pool);
+
+/* Takes a connection, waiting up to timeout_ms. NULL when none is free in
+ * time or the database cannot be reached (answer 503). Reconnects a broken
+ * connection before handing it out. */
+db_conn *db_acquire(db_pool *pool, long timeout_ms);
+/* Returns c to the pool; a connection left inside a transaction is rolled
+ * back; a broken one is reset on its next acquire. c may be NULL. */
+void db_release(db_pool *pool, db_conn *c);
+
+/* Pool gauges for /metrics. */
+void db_pool_stats(db_pool *pool, int *size, int *in_use, long *waits, long *timeouts);
+
+PGconn *db_pg(db_conn *c);
+
+/* Runs a prepared statement (preparing it first if this connection has not).
+ * Returns the result, which the caller PQclear()s, or NULL when the
+ * connection itself failed (it is then marked broken). */
+PGresult *db_exec(db_conn *c, const db_stmt *st, int nparams, const char *const *params);
+
+/* Runs a plain SQL text without parameters (BEGIN, COMMIT, migrations). */
+PGresult *db_exec_plain(db_conn *c, const char *sql);
+
+/* True when res is a success (tuples or command ok). When false, fills p from
+ * the SQLSTATE: serialization failure / deadlock -> ERR_CONFLICT with name
+ * "db.retry" (the transaction runner retries those), unique violation ->
+ * ERR_DUPLICATE, lock timeout -> ERR_CONFLICT, check violation ->
+ * ERR_VALIDATION, statement timeout or lost connection -> ERR_DB_UNAVAILABLE,
+ * anything else -> ERR_INTERNAL (and logged with the SQL error, which never
+ * reaches the client). res may be NULL. */
+bool db_ok(const PGresult *res, problem_t *p);
+
+/* SQLSTATE of a failed result, or "" */
+const char *db_sqlstate(const PGresult *res);
+
+/* A transaction body: returns 0 to commit, non-zero to roll back (with p
+ * filled). It must not commit or roll back itself. */
+typedef int (*db_tx_fn)(db_conn *c, void *arg, problem_t *p);
+
+/* BEGIN (at the given isolation, NULL = read committed), fn, COMMIT; retries
+ * the whole transaction up to 5 times on serialization failures and
+ * deadlocks. Returns 0 when committed; -1 with p filled otherwise (503 when
+ * no connection could be had within timeout_ms). */
+int db_tx(db_pool *pool, long timeout_ms, const char *isolation, db_tx_fn fn, void *arg,
+          problem_t *p);
+
+/* Applies the numbered migrations (NNN_name.sql) of dir in order, each in its
+ * own transaction, recorded in <schema>.schema_migrations, under an advisory
+ * lock so that copies starting together apply each file once. Returns 0, or
+ * -1 after logging what failed. */
+int db_migrate(const char *conninfo, const char *schema, const char *dir);
+
+/* Formats v into buf (at least 24 bytes) and returns buf. */
+const char *db_int(char *buf, long long v);
+
+/* Value of column `col` of row 0 as a long long (0 when NULL). */
+long long db_get_ll(const PGresult *res, int row, int col);
+
+#endif

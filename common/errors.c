@@ -1,0 +1,36 @@
+#include "errors.h"
+
+#include <string.h>
+
+static const struct {
+    const char *name;
+    int status;
+    const char *title;
+} registry[] = {
+#define X(id, code, status, title) {code, status, title},
+#include "errors.def"
+#undef X
+};
+
+int err_status(err_code c)
+{
+    return (unsigned)c < ERR__COUNT ? registry[c].status : 500;
+}
+
+const char *err_name(err_code c)
+{
+    return (unsigned)c < ERR__COUNT ? registry[c].name : "server.internal";
+}
+
+const char *err_title(err_code c)
+{
+    return (unsigned)c < ERR__COUNT ? registry[c].title : "Internal error";
+}
+
+err_code err_lookup(const char *name)
+{
+    for (int i = 0; i < ERR__COUNT; i++)
+        if (strcmp(registry[i].name, name) == 0)
+            return (err_code)i;
+    return ERR__COUNT;
+}

@@ -1,0 +1,177 @@
+#include "org.h"
+
+#include <stdio.h>
+#include <string.h>
+
+long long org_superior_rule(const char *position, long long self_id, long long chief_id,
+                            long long supervising_deputy_id, long long director_id,
+                            long long mayor_id)
+{
+    if (!strcmp(position, "district_mayor"))
+        return 0;
+    if (!strcmp(position, "deputy_mayor") || !strcmp(position, "office_director"))
+        return mayor_id;
+    if (!strcmp(position, "deputy_director"))
+        return director_id;
+    if (!strcmp(position, "staff") && chief_id && chief_id != self_id)
+        return chief_id;
+    if (supervising_deputy_id && supervising_deputy_id != self_id)
+        return supervising_deputy_id;
+    return director_id != self_id ? director_id : 0;
+}
+
+bool org_is_district_leader(const char *position)
+{
+    return !strcmp(position, "district_mayor") || !strcmp(position, "deputy_mayor");
+}
+
+bool org_is_office_leader(const char *position)
+{
+    return !strcmp(position, "office_director") || !strcmp(position, "deputy_director");
+}
+
+/* Runs a one-row, one-column id query; 0 when no row or NULL. */
+static int one_id(db_conn *c, const db_stmt *st, int n, const char *const *params,
+                  long long *out, problem_t *p)
+{
+    PGresult *res = db_exec(c, st, n, params);
+    if (!db_ok(res, p)) {
+        PQclear(res);
+        return -1;
+    }
+    *out = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
+    PQclear(res);
+    return 0;
+}
+
+static const db_stmt Q_PERSON = {
+    "org_person",
+    "SELECT id, username, display_name, position, coalesce(department_id, 0),"
+    " coalesce(department_kind, ''), is_secretary, coalesce(serves_leader_id, 0), is_admin,"
+    " gov_affairs, active FROM identity.org_people WHERE id = $1"};
+
+int org_person_get(db_conn *c, long long id, org_person *out, problem_t *p)
+{
+    char b[24];
+    const char *params[] = {db_int(b, id)};
+    PGresult *res = db_exec(c, &Q_PERSON, 1, params);
+    if (!db_ok(res, p)) {
+        PQclear(res);
+        return -1;
+    }
+    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 10), "t")) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "user.not_found", NULL, "no active user %lld", id);
+    }
+    memset(out, 0, sizeof *out);
+    out->id = db_get_ll(res, 0, 0);
+    snprintf(out->username, sizeof out->username, "%s", PQgetvalue(res, 0, 1));
+    snprintf(out->display_name, sizeof out->display_name, "%s", PQgetvalue(res, 0, 2));
+    snprintf(out->position, sizeof out->position, "%s", PQgetvalue(res, 0, 3));
+    out->department_id = db_get_ll(res, 0, 4);
+    snprintf(out->department_kind, sizeof out->department_kind, "%s", PQgetvalue(res, 0, 5));
+    out->is_secretary = !strcmp(PQgetvalue(res, 0, 6), "t");
+    out->serves_leader_id = db_get_ll(res, 0, 7);
+    out->is_admin = !strcmp(PQgetvalue(res, 0, 8), "t");
+    out->gov_affairs = !strcmp(PQgetvalue(res, 0, 9), "t");
+    out->active = true;
+    PQclear(res);
+    return 0;
+}
+
+static const db_stmt Q_SUPERIOR_FACTS = {
+    "org_superior_facts",
+    "SELECT p.position, coalesce(d.chief_id, 0), coalesce(d.supervising_deputy_id, 0),"
+    " coalesce((SELECT id FROM identity.org_people WHERE position = 'office_director'"
+    "  AND active ORDER BY id LIMIT 1), 0),"
+    " coalesce((SELECT id FROM identity.org_people WHERE position = 'district_mayor'"
+    "  AND active ORDER BY id LIMIT 1), 0)"
+    " FROM identity.org_people p LEFT JOIN identity.org_departments d ON d.id = p.department_id"
+    " WHERE p.id = $1"};
+
+int org_superior_of(db_conn *c, long long user_id, long long *out, problem_t *p)
+{
+    char b[24];
+    const char *params[] = {db_int(b, user_id)};
+    PGresult *res = db_exec(c, &Q_SUPERIOR_FACTS, 1, params);
+    if (!db_ok(res, p)) {
+        PQclear(res);
+        return -1;
+    }
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "user.not_found", NULL, "no user %lld", user_id);
+    }
+    *out = org_superior_rule(PQgetvalue(res, 0, 0), user_id, db_get_ll(res, 0, 1),
+                             db_get_ll(res, 0, 2), db_get_ll(res, 0, 3), db_get_ll(res, 0, 4));
+    PQclear(res);
+    return 0;
+}
+
+static const db_stmt Q_DEPUTY = {
+    "org_supervising_deputy",
+    "SELECT supervising_deputy_id FROM identity.org_departments WHERE id = $1"};
+
+int org_supervising_deputy(db_conn *c, long long department_id, long long *out, problem_t *p)
+{
+    char b[24];
+    const char *params[] = {db_int(b, department_id)};
+    return one_id(c, &Q_DEPUTY, 1, params, out, p);
+}
+
+static const db_stmt Q_CHIEF = {"org_section_chief",
+                                "SELECT chief_id FROM identity.org_departments WHERE id = $1"};
+
+int org_section_chief(db_conn *c, long long department_id, long long *out, problem_t *p)
+{
+    char b[24];
+    const char *params[] = {db_int(b, department_id)};
+    return one_id(c, &Q_CHIEF, 1, params, out, p);
+}
+
+static const db_stmt Q_SIZE = {
+    "org_section_size",
+    "SELECT count(*) FROM identity.org_people WHERE department_id = $1 AND active"};
+
+int org_section_size(db_conn *c, long long department_id, long long *out, problem_t *p)
+{
+    char b[24];
+    const char *params[] = {db_int(b, department_id)};
+    return one_id(c, &Q_SIZE, 1, params, out, p);
+}
+
+static const db_stmt Q_GOV = {"org_gov_affairs_deputy",
+                              "SELECT id FROM identity.org_people WHERE gov_affairs AND active"
+                              " ORDER BY id LIMIT 1"};
+
+int org_gov_affairs_deputy(db_conn *c, long long *out, problem_t *p)
+{
+    return one_id(c, &Q_GOV, 0, NULL, out, p);
+}
+
+static const db_stmt Q_DIRECTOR = {"org_director",
+                                   "SELECT id FROM identity.org_people WHERE position ="
+                                   " 'office_director' AND active ORDER BY id LIMIT 1"};
+
+int org_director(db_conn *c, long long *out, problem_t *p)
+{
+    return one_id(c, &Q_DIRECTOR, 0, NULL, out, p);
+}
+
+static const db_stmt Q_MAYOR = {"org_district_mayor",
+                                "SELECT id FROM identity.org_people WHERE position ="
+                                " 'district_mayor' AND active ORDER BY id LIMIT 1"};
+
+int org_district_mayor(db_conn *c, long long *out, problem_t *p)
+{
+    return one_id(c, &Q_MAYOR, 0, NULL, out, p);
+}
+
+static const db_stmt Q_SECRETARIAT = {"org_secretariat",
+                                      "SELECT id FROM identity.org_departments"
+                                      " WHERE is_secretariat ORDER BY id LIMIT 1"};
+
+int org_secretariat(db_conn *c, long long *department_id, problem_t *p)
+{
+    return one_id(c, &Q_SECRETARIAT, 0, NULL, department_id, p);
+}

@@ -1,0 +1,52 @@
+#ifndef OA_ORG_H
+#define OA_ORG_H
+
+#include <stdbool.h>
+
+#include "db.h"
+
+/* The office's organisation (R-ORG-1), as every service needs it, read from
+ * the views the identity schema publishes (identity.org_people,
+ * identity.org_departments). */
+
+typedef struct org_person {
+    long long id;
+    char username[64];
+    char display_name[128];
+    char position[24];
+    long long department_id;
+    char department_kind[24]; /* section, office_leadership, district_leadership, external */
+    bool is_secretary;
+    long long serves_leader_id;
+    bool is_admin;
+    bool gov_affairs; /* the deputy director in charge of government affairs */
+    bool active;
+} org_person;
+
+/* The direct superior by position (pure; R-ORG-1): staff -> their section's
+ * chief (or, with none other than themselves, the supervising deputy, then
+ * the director); section chief -> the supervising deputy (or the director);
+ * deputy director -> the director; director -> the district mayor; deputy
+ * mayor -> the district mayor; district mayor -> none (0). Ids of 0 mean
+ * "there is none". */
+long long org_superior_rule(const char *position, long long self_id, long long chief_id,
+                            long long supervising_deputy_id, long long director_id,
+                            long long mayor_id);
+
+/* Each returns 0 with *out set (0 when there is none), or -1 with p filled
+ * (database failure; org_person_get: 404 for an unknown or inactive id). */
+int org_person_get(db_conn *c, long long id, org_person *out, problem_t *p);
+int org_superior_of(db_conn *c, long long user_id, long long *out, problem_t *p);
+int org_supervising_deputy(db_conn *c, long long department_id, long long *out, problem_t *p);
+int org_section_chief(db_conn *c, long long department_id, long long *out, problem_t *p);
+int org_section_size(db_conn *c, long long department_id, long long *out, problem_t *p);
+int org_gov_affairs_deputy(db_conn *c, long long *out, problem_t *p);
+int org_director(db_conn *c, long long *out, problem_t *p);
+int org_district_mayor(db_conn *c, long long *out, problem_t *p);
+int org_secretariat(db_conn *c, long long *department_id, problem_t *p);
+
+/* Position tests. */
+bool org_is_district_leader(const char *position); /* mayor or deputy mayor */
+bool org_is_office_leader(const char *position);   /* director or deputy director */
+
+#endif

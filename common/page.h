@@ -1,0 +1,20 @@
+#ifndef OA_PAGE_H
+#define OA_PAGE_H
+
+#include <stdbool.h>
+
+/* Keyset pagination. A cursor is an opaque base64url token wrapping the
+ * last id returned; lists are ordered by id descending, so rows inserted
+ * after the first page never shift the later pages. */
+
+#define PAGE_DEFAULT_LIMIT 20
+#define PAGE_MAX_LIMIT 200
+#define PAGE_CURSOR_MAX 32
+
+/* Writes the cursor for `last_id` into out (PAGE_CURSOR_MAX bytes). */
+void page_cursor_encode(long long last_id, char *out);
+
+/* Decodes a cursor; false when it is not one of ours. */
+bool page_cursor_decode(const char *s, long long *last_id);
+
+#endif

@@ -1,0 +1,34 @@
+#ifndef OA_PROBLEM_H
+#define OA_PROBLEM_H
+
+#include <jansson.h>
+
+#include "errors.h"
+
+/* A refusal on its way to becoming an application/problem+json answer.
+ * Filled by validators, rule engines and transaction callbacks; answered by
+ * reply_problem_t(). `name` overrides the registry's machine name with a
+ * service-specific one ("leave.approver_mismatch") while the registry entry
+ * still gives the status and title. `errors` is owned by the problem. */
+typedef struct problem {
+    err_code code;
+    const char *name;
+    const char *rule;
+    char detail[400];
+    json_t *errors;
+} problem_t;
+
+/* Sets code, name, rule and a printf-style detail. Returns -1 so callers can
+ * `return problem_set(...)`. */
+int problem_set(problem_t *p, err_code code, const char *name, const char *rule,
+                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Adds {field, message} to p->errors (created on first use) and sets code to
+ * ERR_VALIDATION if it is still ERR_NONE. Returns -1. */
+int problem_field(problem_t *p, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Frees p->errors and resets p. */
+void problem_clear(problem_t *p);
+
+#endif

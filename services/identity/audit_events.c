@@ -1,0 +1,54 @@
+/* Reading the audit trail: administrators, the office director and the
+ * secretariat. */
+#include <string.h>
+
+#include "identity.h"
+
+static const db_stmt Q_IS_SECRETARIAT = {
+    "identity_is_secretariat",
+    "SELECT 1 FROM departments WHERE id = $1 AND is_secretariat"};
+
+static const db_stmt Q_AUDIT_LIST = {
+    "identity_audit_list",
+    "SELECT e.id, json_build_object('id', e.id, 'at', e.at, 'service', e.service,"
+    " 'actor_id', e.actor_id, 'entity_type', e.entity_type, 'entity_id', e.entity_id,"
+    " 'action', e.action, 'before', e.before, 'after', e.after, 'request_id', e.request_id)"
+    " FROM audit.events e"
+    " WHERE ($1::bigint IS NULL OR e.id < $1) AND ($2::text IS NULL OR e.entity_type = $2)"
+    " AND ($3::bigint IS NULL OR e.entity_id = $3) AND ($4::bigint IS NULL OR e.actor_id = $4)"
+    " ORDER BY e.id DESC LIMIT $5"};
+
+void h_audit_list(req_t *r)
+{
+    const caller_t *c = r->caller;
+    bool allowed = c->is_admin || !strcmp(c->position, "office_director");
+    if (!allowed && c->department_id) {
+        char d[24];
+        const char *params[] = {db_int(d, c->department_id)};
+        PGresult *res = db_read_or_reply(r, &Q_IS_SECRETARIAT, 1, params);
+        if (!res)
+            return;
+        allowed = PQntuples(res) == 1;
+        PQclear(res);
+    }
+    if (!allowed) {
+        reply_problem(r, ERR_FORBIDDEN, NULL, NULL,
+                      "the audit trail is open to administrators, the director and the secretariat");
+        return;
+    }
+    long limit;
+    long long after, entity_id = 0, actor_id = 0;
+    bool has_entity = false, has_actor = false;
+    const char *entity_type = NULL;
+    if (page_or_reply(r, &limit, &after) || query_str(r, "entity_type", &entity_type) ||
+        query_ll_or_reply(r, "entity_id", 1, INT64_MAX / 2, &entity_id, &has_entity) ||
+        query_ll_or_reply(r, "actor_id", 1, INT64_MAX / 2, &actor_id, &has_actor))
+        return;
+    char a[24], e[24], u[24], l[24];
+    const char *params[] = {after ? db_int(a, after) : NULL, entity_type,
+                            has_entity ? db_int(e, entity_id) : NULL,
+                            has_actor ? db_int(u, actor_id) : NULL, db_int(l, limit + 1)};
+    PGresult *res = db_read_or_reply(r, &Q_AUDIT_LIST, 5, params);
+    if (res)
+        reply_page(r, res, limit);
+}

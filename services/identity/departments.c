@@ -1,0 +1,230 @@
+/* Departments: sections, the office and district leadership, external units. */
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "identity.h"
+
+bool admin_or_reply(req_t *r);
+
+static const char *const kinds[] = {"section", "office_leadership", "district_leadership",
+                                    "external", NULL};
+
+static const db_stmt Q_DEP_GET = {"identity_dep_get",
+                                  "SELECT department_doc(d) FROM departments d WHERE d.id = $1"};
+
+void h_departments_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24];
+    const char *params[] = {db_int(b, id)};
+    PGresult *res = db_read_or_reply(r, &Q_DEP_GET, 1, params);
+    if (res)
+        reply_row(r, res, 200);
+}
+
+static const db_stmt Q_DEP_LIST = {
+    "identity_dep_list",
+    "SELECT d.id, department_doc(d) FROM departments d"
+    " WHERE ($1::bigint IS NULL OR d.id < $1) AND ($2::text IS NULL OR d.kind = $2)"
+    " ORDER BY d.id DESC LIMIT $3"};
+
+void h_departments_list(req_t *r)
+{
+    long limit;
+    long long after;
+    const char *kind = NULL;
+    if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "kind", kinds, &kind))
+        return;
+    char a[24], l[24];
+    const char *params[] = {after ? db_int(a, after) : NULL, kind, db_int(l, limit + 1)};
+    PGresult *res = db_read_or_reply(r, &Q_DEP_LIST, 3, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+typedef struct dep_in {
+    const char *name, *kind;
+    bool is_secretariat, has_printer, is_print_center;
+    long long supervising_deputy_id;
+} dep_in;
+
+static const json_field dep_create_fields[] = {
+    {"name", JF_STRING, JF_REQUIRED, 1, 100, NULL, offsetof(dep_in, name)},
+    {"kind", JF_ENUM, JF_REQUIRED, 0, 0, kinds, offsetof(dep_in, kind)},
+    {"is_secretariat", JF_BOOL, 0, 0, 0, NULL, offsetof(dep_in, is_secretariat)},
+    {"has_printer", JF_BOOL, 0, 0, 0, NULL, offsetof(dep_in, has_printer)},
+    {"is_print_center", JF_BOOL, 0, 0, 0, NULL, offsetof(dep_in, is_print_center)},
+    {"supervising_deputy_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL,
+     offsetof(dep_in, supervising_deputy_id)},
+    JF_END,
+};
+
+static const json_field dep_patch_fields[] = {
+    {"name", JF_STRING, 0, 1, 100, NULL, offsetof(dep_in, name)},
+    {"kind", JF_ENUM, 0, 0, 0, kinds, offsetof(dep_in, kind)},
+    {"is_secretariat", JF_BOOL, 0, 0, 0, NULL, offsetof(dep_in, is_secretariat)},
+    {"has_printer", JF_BOOL, 0, 0, 0, NULL, offsetof(dep_in, has_printer)},
+    {"is_print_center", JF_BOOL, 0, 0, 0, NULL, offsetof(dep_in, is_print_center)},
+    {"supervising_deputy_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL,
+     offsetof(dep_in, supervising_deputy_id)},
+    JF_END,
+};
+
+typedef struct dep_tx {
+    req_t *r;
+    long long id, if_match, deputy;
+    const char *body;
+    char *doc;
+} dep_tx;
+
+static const db_stmt Q_IS_DEPUTY = {
+    "identity_is_deputy",
+    "SELECT 1 FROM users WHERE id = $1 AND position = 'deputy_director' AND active"};
+
+/* R-ORG-1: a section's supervisor is a deputy director. */
+static int check_deputy(db_conn *c, long long deputy, problem_t *p)
+{
+    if (!deputy)
+        return 0;
+    char b[24];
+    const char *params[] = {db_int(b, deputy)};
+    PGresult *res = db_exec(c, &Q_IS_DEPUTY, 1, params);
+    bool ok = db_ok(res, p);
+    bool is = ok && PQntuples(res) == 1;
+    PQclear(res);
+    if (!ok)
+        return -1;
+    if (!is) {
+        problem_field(p, "supervising_deputy_id", "must be an active deputy director");
+        p->rule = "R-ORG-1";
+        return -1;
+    }
+    return 0;
+}
+
+static const db_stmt Q_DEP_INSERT = {
+    "identity_dep_insert",
+    "INSERT INTO departments(name, kind, is_secretariat, has_printer, is_print_center,"
+    " supervising_deputy_id)"
+    " SELECT j->>'name', j->>'kind', coalesce((j->>'is_secretariat')::boolean, false),"
+    " coalesce((j->>'has_printer')::boolean, false),"
+    " coalesce((j->>'is_print_center')::boolean, false),"
+    " (j->>'supervising_deputy_id')::bigint"
+    " FROM (SELECT $1::jsonb AS j) s RETURNING id, department_doc(departments)"};
+
+static int dep_create_run(db_conn *c, void *arg, problem_t *p)
+{
+    dep_tx *t = arg;
+    if (check_deputy(c, t->deputy, p))
+        return -1;
+    const char *params[] = {t->body};
+    PGresult *res = db_exec(c, &Q_DEP_INSERT, 1, params);
+    if (!db_ok(res, p)) {
+        PQclear(res);
+        if (p->code == ERR_DUPLICATE)
+            problem_field(p, "name", "is already used (or another section is the secretariat)");
+        return -1;
+    }
+    t->id = db_get_ll(res, 0, 0);
+    t->doc = strdup(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    if (idem_store(c, t->r, 201, t->doc, p))
+        return -1;
+    return audit_write(c, t->r, "department", t->id, "create", NULL, t->doc, p);
+}
+
+static const db_stmt Q_DEP_LOCK = {
+    "identity_dep_lock",
+    "SELECT department_doc(d), d.version FROM departments d WHERE id = $1 FOR UPDATE"};
+
+static const db_stmt Q_DEP_UPDATE = {
+    "identity_dep_update",
+    "UPDATE departments d SET"
+    " name = CASE WHEN j ? 'name' THEN j->>'name' ELSE name END,"
+    " kind = CASE WHEN j ? 'kind' THEN j->>'kind' ELSE kind END,"
+    " is_secretariat = CASE WHEN j ? 'is_secretariat' THEN (j->>'is_secretariat')::boolean"
+    "   ELSE is_secretariat END,"
+    " has_printer = CASE WHEN j ? 'has_printer' THEN (j->>'has_printer')::boolean"
+    "   ELSE has_printer END,"
+    " is_print_center = CASE WHEN j ? 'is_print_center' THEN (j->>'is_print_center')::boolean"
+    "   ELSE is_print_center END,"
+    " supervising_deputy_id = CASE WHEN j ? 'supervising_deputy_id'"
+    "   THEN (j->>'supervising_deputy_id')::bigint ELSE supervising_deputy_id END,"
+    " version = version + 1, updated_at = now()"
+    " FROM (SELECT $2::jsonb AS j) s WHERE d.id = $1 RETURNING department_doc(d)"};
+
+static int dep_update_run(db_conn *c, void *arg, problem_t *p)
+{
+    dep_tx *t = arg;
+    if (check_deputy(c, t->deputy, p))
+        return -1;
+    char id[24];
+    const char *p1[] = {db_int(id, t->id)};
+    PGresult *res = db_exec(c, &Q_DEP_LOCK, 1, p1);
+    if (!db_ok(res, p)) {
+        PQclear(res);
+        return -1;
+    }
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such department");
+    }
+    if (t->if_match > 0 && db_get_ll(res, 0, 1) != t->if_match) {
+        PQclear(res);
+        return problem_set(p, ERR_PRECONDITION, NULL, NULL,
+                           "the department was changed since version %lld", t->if_match);
+    }
+    char *before = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    const char *p2[] = {id, t->body};
+    res = db_exec(c, &Q_DEP_UPDATE, 2, p2);
+    int rc = -1;
+    if (db_ok(res, p)) {
+        t->doc = strdup(PQgetvalue(res, 0, 0));
+        rc = audit_write(c, t->r, "department", t->id, "update", before, t->doc, p);
+    } else if (p->code == ERR_DUPLICATE) {
+        problem_field(p, "name", "is already used (or another section is the secretariat)");
+    }
+    PQclear(res);
+    free(before);
+    return rc;
+}
+
+static void dep_write(req_t *r, long long id)
+{
+    long long if_match = -1;
+    if (id && if_match_or_reply(r, &if_match))
+        return;
+    dep_in in = {0};
+    json_t *root = body_or_reply(r, id ? dep_patch_fields : dep_create_fields, &in, NULL);
+    if (!root)
+        return;
+    char *body = json_dumps(root, JSON_COMPACT);
+    dep_tx t = {.r = r, .id = id, .if_match = if_match, .deputy = in.supervising_deputy_id,
+                .body = body};
+    problem_t p = {0};
+    if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, id ? dep_update_run : dep_create_run, &t,
+              &p))
+        reply_problem_t(r, &p);
+    else
+        reply_raw(r, id ? 200 : 201, t.doc, strlen(t.doc));
+    free(t.doc);
+    free(body);
+    json_decref(root);
+}
+
+void h_departments_create(req_t *r)
+{
+    if (admin_or_reply(r) && !idem_replayed(r))
+        dep_write(r, 0);
+}
+
+void h_departments_patch(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (id && admin_or_reply(r))
+        dep_write(r, id);
+}

@@ -1,0 +1,335 @@
+/* Login, refresh-token rotation with reuse detection, logout. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "identity.h"
+#include "log.h"
+
+typedef struct login_in {
+    const char *username;
+    const char *password;
+} login_in;
+
+static const json_field login_fields[] = {
+    {"username", JF_STRING, JF_REQUIRED, 1, 64, NULL, offsetof(login_in, username)},
+    {"password", JF_TEXT, JF_REQUIRED, 1, 200, NULL, offsetof(login_in, password)},
+    JF_END,
+};
+
+/* A hash of a password nobody has, verified when the username is unknown so
+ * that both failures take the same time. */
+static char dummy_hash[128];
+
+static const db_stmt Q_LOGIN_USER = {
+    "identity_login_user",
+    "SELECT id, password_hash, active,"
+    " greatest(0, ceil(extract(epoch FROM locked_until - now())))::bigint,"
+    " username, position, coalesce(department_id, 0), is_admin, is_secretary,"
+    " coalesce(serves_leader_id, 0)"
+    " FROM users WHERE username = $1"};
+
+static const db_stmt Q_LOGIN_FAILED = {
+    "identity_login_failed",
+    "UPDATE users SET failed_logins = failed_logins + 1,"
+    " locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(secs => $3)"
+    "   ELSE locked_until END"
+    " WHERE id = $1"};
+
+static const db_stmt Q_LOGIN_OK = {
+    "identity_login_ok",
+    "UPDATE users SET failed_logins = 0, locked_until = NULL"
+    " WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)"};
+
+static const db_stmt Q_TOKEN_INSERT = {
+    "identity_token_insert",
+    "INSERT INTO refresh_tokens(user_id, family_id, token_hash, expires_at)"
+    " VALUES ($1, coalesce($2::bigint, nextval('refresh_families')), $3::bytea,"
+    "  now() + make_interval(secs => $4))"};
+
+/* A fresh opaque refresh token (base64url of 32 random bytes) and the hex
+ * form of its hash as a bytea literal. */
+static void new_refresh(char token[64], char hash_hex[80])
+{
+    unsigned char rnd[32];
+    randombytes_buf(rnd, sizeof rnd);
+    sodium_bin2base64(token, 64, rnd, sizeof rnd, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+    hash_hex[0] = '\\';
+    hash_hex[1] = 'x';
+    sodium_bin2hex(hash_hex + 2, 78, h, sizeof h);
+}
+
+static void hash_of(const char *token, char hash_hex[80])
+{
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+    hash_hex[0] = '\\';
+    hash_hex[1] = 'x';
+    sodium_bin2hex(hash_hex + 2, 78, h, sizeof h);
+}
+
+static void caller_from_row(PGresult *res, int base, caller_t *c)
+{
+    memset(c, 0, sizeof *c);
+    c->id = db_get_ll(res, 0, 0);
+    snprintf(c->username, sizeof c->username, "%s", PQgetvalue(res, 0, base));
+    snprintf(c->position, sizeof c->position, "%s", PQgetvalue(res, 0, base + 1));
+    c->department_id = db_get_ll(res, 0, base + 2);
+    c->is_admin = !strcmp(PQgetvalue(res, 0, base + 3), "t");
+    c->is_secretary = !strcmp(PQgetvalue(res, 0, base + 4), "t");
+    c->serves_leader_id = db_get_ll(res, 0, base + 5);
+}
+
+/* Answers {access_token, refresh_token, token_type, expires_in}. */
+static void reply_tokens(req_t *r, const caller_t *c, const char *refresh)
+{
+    identity_ctx *ctx = identity_of(r);
+    char *access = auth_mint(ctx->private_pem, ctx->private_pem_len, r->svc->issuer,
+                             r->svc->audience, c, now_s(), ctx->access_ttl);
+    if (!access) {
+        reply_problem(r, ERR_INTERNAL, NULL, NULL, "could not sign the access token");
+        return;
+    }
+    reply_json(r, 200,
+               json_pack("{s:s, s:s, s:s, s:i}", "access_token", access, "refresh_token", refresh,
+                         "token_type", "Bearer", "expires_in", (json_int_t)ctx->access_ttl));
+    free(access);
+}
+
+typedef struct login_tx {
+    req_t *r;
+    long long user_id;
+    bool ok;
+    char refresh[64];
+} login_tx;
+
+static int login_record(db_conn *c, void *arg, problem_t *p)
+{
+    login_tx *t = arg;
+    identity_ctx *ctx = identity_of(t->r);
+    char uid[24], a[24], b[24];
+    db_int(uid, t->user_id);
+    PGresult *res;
+    if (!t->ok) {
+        const char *params[] = {uid, db_int(a, ctx->max_failures), db_int(b, ctx->lockout_s)};
+        res = db_exec(c, &Q_LOGIN_FAILED, 3, params);
+        bool ok = db_ok(res, p);
+        PQclear(res);
+        return ok ? 0 : -1;
+    }
+    const char *p1[] = {uid};
+    res = db_exec(c, &Q_LOGIN_OK, 1, p1);
+    bool ok = db_ok(res, p);
+    PQclear(res);
+    if (!ok)
+        return -1;
+    char hash[80];
+    new_refresh(t->refresh, hash);
+    const char *p2[] = {uid, NULL, hash, db_int(a, ctx->refresh_ttl)};
+    res = db_exec(c, &Q_TOKEN_INSERT, 4, p2);
+    ok = db_ok(res, p);
+    PQclear(res);
+    if (!ok)
+        return -1;
+    return audit_write(c, t->r, "user", t->user_id, "login", NULL, NULL, p);
+}
+
+void h_login(req_t *r)
+{
+    identity_ctx *ctx = identity_of(r);
+    login_in in = {0};
+    json_t *root = body_or_reply(r, login_fields, &in, NULL);
+    if (!root)
+        return;
+    const char *params[] = {in.username};
+    PGresult *res = db_read_or_reply(r, &Q_LOGIN_USER, 1, params);
+    if (!res) {
+        json_decref(root);
+        return;
+    }
+    bool found = PQntuples(res) == 1;
+    long long locked_for = found ? db_get_ll(res, 0, 3) : 0;
+    if (found && locked_for > 0) {
+        char ra[24];
+        u_map_put(r->resp->map_header, "Retry-After", db_int(ra, locked_for));
+        reply_problem(r, ERR_LOCKED_OUT, NULL, NULL,
+                      "too many failed logins; try again in %lld seconds", locked_for);
+        goto cleanup;
+    }
+    bool ok = false;
+    if (password_verify(ctx, found ? PQgetvalue(res, 0, 1) : dummy_hash, in.password, &ok)) {
+        u_map_put(r->resp->map_header, "Retry-After", "1");
+        reply_problem(r, ERR_BUSY, NULL, NULL, "too many logins at once; try again");
+        goto cleanup;
+    }
+    ok = ok && found && !strcmp(PQgetvalue(res, 0, 2), "t");
+    if (!found) {
+        reply_problem(r, ERR_BAD_CREDENTIALS, NULL, NULL, "wrong username or password");
+        goto cleanup;
+    }
+    login_tx t = {.r = r, .user_id = db_get_ll(res, 0, 0), .ok = ok};
+    problem_t p = {0};
+    if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, login_record, &t, &p)) {
+        reply_problem_t(r, &p);
+        goto cleanup;
+    }
+    if (!ok) {
+        reply_problem(r, ERR_BAD_CREDENTIALS, NULL, NULL, "wrong username or password");
+        goto cleanup;
+    }
+    caller_t c;
+    caller_from_row(res, 4, &c);
+    reply_tokens(r, &c, t.refresh);
+cleanup:
+    PQclear(res);
+    json_decref(root);
+}
+
+typedef struct refresh_in {
+    const char *refresh_token;
+} refresh_in;
+
+static const json_field refresh_fields[] = {
+    {"refresh_token", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(refresh_in, refresh_token)},
+    JF_END,
+};
+
+static const db_stmt Q_TOKEN_GET = {
+    "identity_token_get",
+    "SELECT t.id, t.family_id, t.used_at IS NOT NULL OR t.revoked_at IS NOT NULL,"
+    " t.expires_at <= now(), u.active, u.username, u.position, coalesce(u.department_id, 0),"
+    " u.is_admin, u.is_secretary, coalesce(u.serves_leader_id, 0), u.id"
+    " FROM refresh_tokens t JOIN users u ON u.id = t.user_id"
+    " WHERE t.token_hash = $1::bytea FOR UPDATE OF t"};
+
+static const db_stmt Q_TOKEN_USE = {"identity_token_use",
+                                    "UPDATE refresh_tokens SET used_at = now() WHERE id = $1"};
+
+static const db_stmt Q_FAMILY_REVOKE = {
+    "identity_family_revoke",
+    "UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL"};
+
+typedef struct refresh_tx {
+    req_t *r;
+    const char *token;
+    bool logout;
+    bool valid;
+    caller_t caller;
+    char refresh[64];
+} refresh_tx;
+
+static int refresh_run(db_conn *c, void *arg, problem_t *p)
+{
+    refresh_tx *t = arg;
+    char hash[80], a[24], b[24];
+    hash_of(t->token, hash);
+    const char *params[] = {hash};
+    PGresult *res = db_exec(c, &Q_TOKEN_GET, 1, params);
+    if (!db_ok(res, p)) {
+        PQclear(res);
+        return -1;
+    }
+    t->valid = false;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return 0;
+    }
+    long long family = db_get_ll(res, 0, 1), user_id = db_get_ll(res, 0, 11);
+    bool spent = !strcmp(PQgetvalue(res, 0, 2), "t");
+    bool expired = !strcmp(PQgetvalue(res, 0, 3), "t");
+    bool active = !strcmp(PQgetvalue(res, 0, 4), "t");
+    if (t->logout || spent || expired || !active) {
+        /* A second use of a spent token means it was copied: end the whole
+         * family, so whoever holds the newer one must log in again. */
+        const char *fp[] = {db_int(a, family)};
+        PGresult *rv = db_exec(c, &Q_FAMILY_REVOKE, 1, fp);
+        bool ok = db_ok(rv, p);
+        PQclear(rv);
+        PQclear(res);
+        if (!ok)
+            return -1;
+        if (spent && !t->logout)
+            log_msg(LOG_WARN, t->r->rid, "refresh token reuse: family %lld of user %lld revoked",
+                    family, user_id);
+        if (t->logout)
+            return audit_write(c, t->r, "user", user_id, "logout", NULL, NULL, p);
+        return spent ? audit_write(c, t->r, "user", user_id, "refresh_reuse_revoked", NULL,
+                                   NULL, p)
+                     : 0;
+    }
+    const char *up[] = {db_int(a, db_get_ll(res, 0, 0))};
+    PGresult *u = db_exec(c, &Q_TOKEN_USE, 1, up);
+    bool ok = db_ok(u, p);
+    PQclear(u);
+    t->caller.id = user_id;
+    PQclear(res);
+    if (!ok)
+        return -1;
+    /* caller fields are re-read below from the same row set */
+    char nhash[80];
+    new_refresh(t->refresh, nhash);
+    const char *ip[] = {db_int(a, user_id), db_int(b, family), nhash, NULL};
+    char ttl[24];
+    ip[3] = db_int(ttl, identity_of(t->r)->refresh_ttl);
+    PGresult *ins = db_exec(c, &Q_TOKEN_INSERT, 4, ip);
+    ok = db_ok(ins, p);
+    PQclear(ins);
+    t->valid = ok;
+    return ok ? 0 : -1;
+}
+
+static const db_stmt Q_CALLER = {
+    "identity_caller",
+    "SELECT id, username, position, coalesce(department_id, 0), is_admin, is_secretary,"
+    " coalesce(serves_leader_id, 0) FROM users WHERE id = $1 AND active"};
+
+void h_refresh(req_t *r)
+{
+    refresh_in in = {0};
+    json_t *root = body_or_reply(r, refresh_fields, &in, NULL);
+    if (!root)
+        return;
+    refresh_tx t = {.r = r, .token = in.refresh_token};
+    problem_t p = {0};
+    if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, refresh_run, &t, &p)) {
+        reply_problem_t(r, &p);
+    } else if (!t.valid) {
+        reply_problem(r, ERR_BAD_REFRESH, NULL, NULL,
+                      "the refresh token is unknown, expired, revoked or already used");
+    } else {
+        char uid[24];
+        const char *params[] = {db_int(uid, t.caller.id)};
+        PGresult *res = db_read_or_reply(r, &Q_CALLER, 1, params);
+        if (res && PQntuples(res) == 1) {
+            caller_from_row(res, 1, &t.caller);
+            reply_tokens(r, &t.caller, t.refresh);
+        } else if (res) {
+            reply_problem(r, ERR_BAD_REFRESH, NULL, NULL, "the user is no longer active");
+        }
+        PQclear(res);
+    }
+    json_decref(root);
+}
+
+void h_logout(req_t *r)
+{
+    refresh_in in = {0};
+    json_t *root = body_or_reply(r, refresh_fields, &in, NULL);
+    if (!root)
+        return;
+    refresh_tx t = {.r = r, .token = in.refresh_token, .logout = true};
+    problem_t p = {0};
+    if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, refresh_run, &t, &p))
+        reply_problem_t(r, &p);
+    else
+        reply_no_content(r);
+    json_decref(root);
+}
+int tokens_init(identity_ctx *ctx)
+{
+    return password_hash(ctx, "no such user: dummy", dummy_hash);
+}

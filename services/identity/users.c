@@ -1,0 +1,374 @@
+/* The directory (everyone reads), admin user management, /me (R-ORG-6). */
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "identity.h"
+
+static const char *const positions[] = {"district_mayor", "deputy_mayor", "office_director",
+                                        "deputy_director", "section_chief", "staff", "none",
+                                        NULL};
+
+bool admin_or_reply(req_t *r)
+{
+    if (r->caller->is_admin)
+        return true;
+    reply_problem(r, ERR_FORBIDDEN, NULL, NULL, "only an administrator may do this");
+    return false;
+}
+
+/* Digits, spaces, +, -, ( and ): the shape of a phone number. */
+static bool phone_ok_or_reply(req_t *r, const char *phone)
+{
+    if (!phone || strspn(phone, "0123456789+-() ") == strlen(phone))
+        return true;
+    problem_t p = {0};
+    problem_field(&p, "phone", "may contain only digits, spaces, +, -, ( and )");
+    reply_problem_t(r, &p);
+    return false;
+}
+
+/* ---------- reads ---------- */
+
+static const db_stmt Q_USER_GET = {"identity_user_get",
+                                   "SELECT user_doc(u), u.version FROM users u WHERE u.id = $1"};
+
+static void reply_user(req_t *r, long long id)
+{
+    char b[24];
+    const char *params[] = {db_int(b, id)};
+    PGresult *res = db_read_or_reply(r, &Q_USER_GET, 1, params);
+    if (!res)
+        return;
+    if (PQntuples(res) == 1) {
+        char etag[32];
+        snprintf(etag, sizeof etag, "\"%s\"", PQgetvalue(res, 0, 1));
+        u_map_put(r->resp->map_header, "ETag", etag);
+    }
+    reply_row(r, res, 200);
+}
+
+void h_me_get(req_t *r)
+{
+    reply_user(r, r->caller->id);
+}
+
+void h_users_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (id)
+        reply_user(r, id);
+}
+
+static const db_stmt Q_USERS_LIST = {
+    "identity_users_list",
+    "SELECT u.id, user_doc(u) FROM users u"
+    " WHERE ($1::bigint IS NULL OR u.id < $1)"
+    " AND ($2::text IS NULL OR u.username = $2)"
+    " AND ($3::bigint IS NULL OR u.department_id = $3)"
+    " AND ($4::text IS NULL OR u.position = $4)"
+    " AND ($5::boolean IS NULL OR u.active = $5)"
+    " ORDER BY u.id DESC LIMIT $6"};
+
+void h_users_list(req_t *r)
+{
+    long limit;
+    long long after, dep = 0;
+    const char *username = NULL, *position = NULL;
+    bool has_dep = false, active = true, has_active = false;
+    if (page_or_reply(r, &limit, &after) || query_str(r, "username", &username) ||
+        query_ll_or_reply(r, "department_id", 1, INT64_MAX / 2, &dep, &has_dep) ||
+        query_enum_or_reply(r, "position", positions, &position) ||
+        query_bool_or_reply(r, "active", &active, &has_active))
+        return;
+    char a[24], d[24], l[24];
+    const char *params[] = {after ? db_int(a, after) : NULL,
+                            username,
+                            has_dep ? db_int(d, dep) : NULL,
+                            position,
+                            has_active ? (active ? "true" : "false") : NULL,
+                            db_int(l, limit + 1)};
+    PGresult *res = db_read_or_reply(r, &Q_USERS_LIST, 6, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+/* ---------- writes ---------- */
+
+typedef struct user_in {
+    const char *username, *display_name, *password, *position, *phone;
+    long long department_id, serves_leader_id;
+    bool is_secretary, is_admin, gov_affairs, active;
+} user_in;
+
+static const json_field user_create_fields[] = {
+    {"username", JF_STRING, JF_REQUIRED, 2, 64, NULL, offsetof(user_in, username)},
+    {"display_name", JF_STRING, JF_REQUIRED, 1, 100, NULL, offsetof(user_in, display_name)},
+    {"password", JF_TEXT, JF_REQUIRED, 8, 200, NULL, offsetof(user_in, password)},
+    {"position", JF_ENUM, JF_REQUIRED, 0, 0, positions, offsetof(user_in, position)},
+    {"department_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL, offsetof(user_in, department_id)},
+    {"is_secretary", JF_BOOL, 0, 0, 0, NULL, offsetof(user_in, is_secretary)},
+    {"serves_leader_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL,
+     offsetof(user_in, serves_leader_id)},
+    {"is_admin", JF_BOOL, 0, 0, 0, NULL, offsetof(user_in, is_admin)},
+    {"gov_affairs", JF_BOOL, 0, 0, 0, NULL, offsetof(user_in, gov_affairs)},
+    {"phone", JF_STRING, JF_NULLABLE, 3, 32, NULL, offsetof(user_in, phone)},
+    {"active", JF_BOOL, 0, 0, 0, NULL, offsetof(user_in, active)},
+    JF_END,
+};
+
+/* The same fields, all optional, for PATCH (username cannot change). */
+static const json_field user_patch_fields[] = {
+    {"display_name", JF_STRING, 0, 1, 100, NULL, offsetof(user_in, display_name)},
+    {"password", JF_TEXT, 0, 8, 200, NULL, offsetof(user_in, password)},
+    {"position", JF_ENUM, 0, 0, 0, positions, offsetof(user_in, position)},
+    {"department_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL, offsetof(user_in, department_id)},
+    {"is_secretary", JF_BOOL, 0, 0, 0, NULL, offsetof(user_in, is_secretary)},
+    {"serves_leader_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL,
+     offsetof(user_in, serves_leader_id)},
+    {"is_admin", JF_BOOL, 0, 0, 0, NULL, offsetof(user_in, is_admin)},
+    {"gov_affairs", JF_BOOL, 0, 0, 0, NULL, offsetof(user_in, gov_affairs)},
+    {"phone", JF_STRING, JF_NULLABLE, 3, 32, NULL, offsetof(user_in, phone)},
+    {"active", JF_BOOL, 0, 0, 0, NULL, offsetof(user_in, active)},
+    JF_END,
+};
+
+typedef struct user_tx {
+    req_t *r;
+    long long id;
+    long long if_match;
+    const char *patch; /* validated body as JSON text, password removed */
+    const char *hash;  /* new password hash or NULL */
+    bool phone_only;   /* PATCH /me */
+    char *doc;         /* the answer */
+} user_tx;
+
+static const db_stmt Q_USER_INSERT = {
+    "identity_user_insert",
+    "INSERT INTO users(username, display_name, password_hash, position, department_id,"
+    " is_secretary, serves_leader_id, is_admin, gov_affairs, phone, active)"
+    " SELECT j->>'username', j->>'display_name', $2, j->>'position',"
+    " (j->>'department_id')::bigint, coalesce((j->>'is_secretary')::boolean, false),"
+    " (j->>'serves_leader_id')::bigint, coalesce((j->>'is_admin')::boolean, false),"
+    " coalesce((j->>'gov_affairs')::boolean, false), j->>'phone',"
+    " coalesce((j->>'active')::boolean, true)"
+    " FROM (SELECT $1::jsonb AS j) s RETURNING id, user_doc(users)"};
+
+static int user_create_run(db_conn *c, void *arg, problem_t *p)
+{
+    user_tx *t = arg;
+    const char *params[] = {t->patch, t->hash};
+    PGresult *res = db_exec(c, &Q_USER_INSERT, 2, params);
+    if (!db_ok(res, p)) {
+        PQclear(res);
+        if (p->code == ERR_DUPLICATE)
+            problem_field(p, "username", "is already taken");
+        return -1;
+    }
+    t->id = db_get_ll(res, 0, 0);
+    t->doc = strdup(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    if (!t->doc)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    if (idem_store(c, t->r, 201, t->doc, p))
+        return -1;
+    return audit_write(c, t->r, "user", t->id, "create", NULL, t->doc, p);
+}
+
+/* The body as JSON text without the password. */
+static char *patch_text(json_t *root)
+{
+    json_t *copy = json_deep_copy(root);
+    json_object_del(copy, "password");
+    char *s = json_dumps(copy, JSON_COMPACT);
+    json_decref(copy);
+    return s;
+}
+
+void h_users_create(req_t *r)
+{
+    if (!admin_or_reply(r) || idem_replayed(r))
+        return;
+    user_in in = {0};
+    json_t *root = body_or_reply(r, user_create_fields, &in, NULL);
+    if (!root)
+        return;
+    if (!phone_ok_or_reply(r, in.phone)) {
+        json_decref(root);
+        return;
+    }
+    char hash[128];
+    char *patch = patch_text(root);
+    user_tx t = {.r = r, .patch = patch, .hash = hash};
+    problem_t p = {0};
+    if (!patch)
+        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
+    else if (password_hash(identity_of(r), in.password, hash))
+        reply_problem(r, ERR_BUSY, NULL, NULL, "too many password operations at once");
+    else if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, user_create_run, &t, &p))
+        reply_problem_t(r, &p);
+    else
+        reply_raw(r, 201, t.doc, strlen(t.doc));
+    free(t.doc);
+    free(patch);
+    json_decref(root);
+}
+
+static const db_stmt Q_USER_LOCK = {
+    "identity_user_lock", "SELECT user_doc(u), u.version FROM users u WHERE id = $1 FOR UPDATE"};
+
+static const db_stmt Q_USER_UPDATE = {
+    "identity_user_update",
+    "UPDATE users u SET"
+    " display_name = CASE WHEN j ? 'display_name' THEN j->>'display_name' ELSE display_name END,"
+    " position = CASE WHEN j ? 'position' THEN j->>'position' ELSE position END,"
+    " department_id = CASE WHEN j ? 'department_id' THEN (j->>'department_id')::bigint"
+    "   ELSE department_id END,"
+    " is_secretary = CASE WHEN j ? 'is_secretary' THEN (j->>'is_secretary')::boolean"
+    "   ELSE is_secretary END,"
+    " serves_leader_id = CASE WHEN j ? 'serves_leader_id' THEN (j->>'serves_leader_id')::bigint"
+    "   ELSE serves_leader_id END,"
+    " is_admin = CASE WHEN j ? 'is_admin' THEN (j->>'is_admin')::boolean ELSE is_admin END,"
+    " gov_affairs = CASE WHEN j ? 'gov_affairs' THEN (j->>'gov_affairs')::boolean"
+    "   ELSE gov_affairs END,"
+    " phone = CASE WHEN j ? 'phone' THEN j->>'phone' ELSE phone END,"
+    " active = CASE WHEN j ? 'active' THEN (j->>'active')::boolean ELSE active END,"
+    " password_hash = coalesce($3, password_hash),"
+    " failed_logins = CASE WHEN $3 IS NULL THEN failed_logins ELSE 0 END,"
+    " locked_until = CASE WHEN $3 IS NULL THEN locked_until ELSE NULL END,"
+    " version = version + 1, updated_at = now()"
+    " FROM (SELECT $2::jsonb AS j) s WHERE u.id = $1 RETURNING user_doc(u)"};
+
+/* Revokes every refresh token of a user who was deactivated or got a new
+ * password. */
+static const db_stmt Q_USER_REVOKE = {
+    "identity_user_revoke",
+    "UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL"};
+
+/* R-ORG-6: a change of contact details goes to the secretariat, which
+ * informs the office leaders: both are notified. */
+static const db_stmt Q_CONTACT_NOTIFY = {
+    "identity_contact_notify",
+    "SELECT notify(u.id, 'contact_changed', $2, $3, 'user', $1)"
+    " FROM users u LEFT JOIN departments d ON d.id = u.department_id"
+    " WHERE u.active AND u.id <> $1"
+    " AND (u.position IN ('office_director', 'deputy_director') OR d.is_secretariat)"};
+
+static int user_update_run(db_conn *c, void *arg, problem_t *p)
+{
+    user_tx *t = arg;
+    char id[24];
+    db_int(id, t->id);
+    const char *p1[] = {id};
+    PGresult *res = db_exec(c, &Q_USER_LOCK, 1, p1);
+    if (!db_ok(res, p)) {
+        PQclear(res);
+        return -1;
+    }
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such user");
+    }
+    if (t->if_match > 0 && db_get_ll(res, 0, 1) != t->if_match) {
+        PQclear(res);
+        return problem_set(p, ERR_PRECONDITION, NULL, NULL,
+                           "the user was changed since version %lld", t->if_match);
+    }
+    json_t *before = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+    char *before_s = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    const char *p2[] = {id, t->patch, t->hash};
+    res = db_exec(c, &Q_USER_UPDATE, 3, p2);
+    int rc = -1;
+    if (!db_ok(res, p)) {
+        if (p->code == ERR_DUPLICATE)
+            problem_field(p, "gov_affairs", "another active deputy director is in charge of government affairs");
+        goto cleanup;
+    }
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    json_t *after = json_loads(t->doc, 0, NULL);
+    bool deactivated = json_is_true(json_object_get(before, "active")) &&
+                       json_is_false(json_object_get(after, "active"));
+    bool phone_changed = !json_equal(json_object_get(before, "phone"),
+                                     json_object_get(after, "phone"));
+    json_decref(after);
+    if ((deactivated || t->hash)) {
+        PGresult *rv = db_exec(c, &Q_USER_REVOKE, 1, p1);
+        bool ok = db_ok(rv, p);
+        PQclear(rv);
+        if (!ok)
+            goto cleanup;
+    }
+    if (phone_changed) {
+        const char *name = json_string_value(json_object_get(before, "display_name"));
+        char title[200], body[300];
+        snprintf(title, sizeof title, "%s changed contact details", name ? name : "a colleague");
+        json_t *a = json_loads(t->doc, 0, NULL);
+        const char *np = json_string_value(json_object_get(a, "phone"));
+        snprintf(body, sizeof body, "New phone: %s (R-ORG-6)", np ? np : "none");
+        json_decref(a);
+        const char *p3[] = {id, title, body};
+        PGresult *nr = db_exec(c, &Q_CONTACT_NOTIFY, 3, p3);
+        bool ok = db_ok(nr, p);
+        PQclear(nr);
+        if (!ok)
+            goto cleanup;
+    }
+    rc = audit_write(c, t->r, "user", t->id,
+                     t->phone_only ? "update_contact" : (deactivated ? "deactivate" : "update"),
+                     before_s, t->doc, p);
+cleanup:
+    PQclear(res);
+    json_decref(before);
+    free(before_s);
+    return rc;
+}
+
+static void user_update(req_t *r, long long id, const json_field *fields, bool phone_only)
+{
+    long long if_match;
+    if (if_match_or_reply(r, &if_match))
+        return;
+    user_in in = {0};
+    uint64_t present = 0;
+    json_t *root = body_or_reply(r, fields, &in, &present);
+    if (!root)
+        return;
+    if (!phone_ok_or_reply(r, in.phone)) {
+        json_decref(root);
+        return;
+    }
+    char hash[128];
+    char *patch = patch_text(root);
+    user_tx t = {.r = r, .id = id, .if_match = if_match, .patch = patch,
+                 .hash = in.password ? hash : NULL, .phone_only = phone_only};
+    problem_t p = {0};
+    if (!patch)
+        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
+    else if (in.password && password_hash(identity_of(r), in.password, hash))
+        reply_problem(r, ERR_BUSY, NULL, NULL, "too many password operations at once");
+    else if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, user_update_run, &t, &p))
+        reply_problem_t(r, &p);
+    else
+        reply_raw(r, 200, t.doc, strlen(t.doc));
+    free(t.doc);
+    free(patch);
+    json_decref(root);
+}
+
+void h_users_patch(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (id && admin_or_reply(r))
+        user_update(r, id, user_patch_fields, false);
+}
+
+static const json_field me_patch_fields[] = {
+    {"phone", JF_STRING, JF_NULLABLE, 3, 32, NULL, offsetof(user_in, phone)},
+    JF_END,
+};
+
+void h_me_patch(req_t *r)
+{
+    user_update(r, r->caller->id, me_patch_fields, true);
+}

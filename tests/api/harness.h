@@ -1,0 +1,73 @@
+#ifndef OA_TEST_HARNESS_H
+#define OA_TEST_HARNESS_H
+
+/* Black-box API tests: HTTP through the gateway started by deploy/local.sh,
+ * plus an admin database connection for checking what was (not) stored. */
+
+#include <check.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+typedef struct resp {
+    long status;
+    json_t *json;   /* parsed body or NULL */
+    char *body;     /* raw body */
+    char *headers;  /* raw response headers */
+} resp_t;
+
+/* Reads GATEWAY_URL, ADMIN_DATABASE_URL, JWT_*_KEY_FILE. Call first. */
+void h_setup(void);
+void h_teardown(void);
+
+/* One request. path starts with "/api/v1" or "/"; base is the gateway unless
+ * the path starts with "http". token may be NULL; body may be NULL.
+ * extra: NULL-terminated list of "Name: value" headers, or NULL. Free with
+ * h_free(). Never NULL (status 0 when the connection failed). */
+resp_t *h_req(const char *method, const char *path, const char *token, const char *body,
+              const char *const *extra);
+resp_t *h_get(const char *path, const char *token);
+resp_t *h_post(const char *path, const char *token, const char *body);
+resp_t *h_patch(const char *path, const char *token, const char *body);
+void h_free(resp_t *r);
+
+/* printf-style path/body builders returning a static-per-thread buffer. */
+const char *h_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Access token of a demo user (password demo123), cached per process. */
+const char *h_token(const char *username);
+/* Id of a user by username (from the database). */
+long long h_user_id(const char *username);
+
+/* The value of a response header (case-insensitive) in a static buffer, or NULL. */
+const char *h_header(resp_t *r, const char *name);
+
+/* Admin SQL. h_sql_ll returns the first column of the first row as a
+ * number (0 if none); h_sql_str a malloc'd string (NULL if none); h_sql
+ * runs a statement and fails the test on error. Parameters are text. */
+long long h_sql_ll(const char *sql, int n, const char *const *params);
+char *h_sql_str(const char *sql, int n, const char *const *params);
+void h_sql(const char *sql);
+PGconn *h_db(void);
+
+/* A token signed with the real private key for arbitrary claims (JSON text
+ * of the payload) and alg ("RS256"), for negative tests. Malloc'd. */
+char *h_sign(const char *payload_json, const char *alg);
+/* Contents of the public key file (static). */
+const char *h_public_pem(void);
+
+/* Field accessors on a response's JSON. */
+long long h_int(resp_t *r, const char *key);
+const char *h_str(resp_t *r, const char *key);
+/* True when r is problem+json with that status and, when given, code,
+ * rule and field named in errors. */
+bool h_problem(resp_t *r, long status, const char *code, const char *rule, const char *field);
+
+/* Runs the suite; exit code for main(). */
+int h_run(Suite *s);
+
+#define ck_status(r, st)                                                                    \
+    ck_assert_msg((r)->status == (st), "expected %d, got %ld: %s", (int)(st), (r)->status, \
+                  (r)->body ? (r)->body : "")
+
+#endif
