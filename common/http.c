@@ -397,6 +397,15 @@ const char *req_header(req_t *r, const char *name)
     return u_map_get_case(r->u->map_header, name);
 }
 
+bool decider_or_reply(req_t *r)
+{
+    if (!r->caller || !r->caller->is_secretary)
+        return true;
+    reply_problem(r, ERR_FORBIDDEN, "secretary.cannot_decide", "R-SEC-3",
+                  "a government affairs secretary assists but cannot approve, sign or decide");
+    return false;
+}
+
 /* ---------- database shortcuts ---------- */
 
 PGresult *db_read_or_reply(req_t *r, const db_stmt *st, int n, const char *const *params)

@@ -136,6 +136,11 @@ bool idem_replayed(req_t *r);
  * another request at the same time. */
 int idem_store(db_conn *c, req_t *r, int status, const char *body, problem_t *p);
 
+/* R-SEC-3: a secretary assists but never decides. For a secretary's token
+ * answers 403 with rule R-SEC-3 and returns false; otherwise true. Call it
+ * first in every approve, reject, sign, decide, assign and instruct action. */
+bool decider_or_reply(req_t *r);
+
 /* Seconds since the epoch. */
 long long now_s(void);
 
