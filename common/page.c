@@ -48,7 +48,7 @@ bool page_cursor_decode(const char *s, long long *last_id)
     size_t len = strlen(s);
     if (len == 0 || len >= PAGE_CURSOR_MAX || len % 4 == 1)
         return false;
-    char raw[32];
+    char raw[48];
     size_t o = 0;
     for (size_t i = 0; i < len; i += 4) {
         int a = val(s[i]), b = val(s[i + 1]);

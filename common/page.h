@@ -9,7 +9,7 @@
 
 #define PAGE_DEFAULT_LIMIT 20
 #define PAGE_MAX_LIMIT 200
-#define PAGE_CURSOR_MAX 32
+#define PAGE_CURSOR_MAX 48
 
 /* Writes the cursor for `last_id` into out (PAGE_CURSOR_MAX bytes). */
 void page_cursor_encode(long long last_id, char *out);

@@ -1,0 +1,160 @@
+/* Token verification: RS256 pinned, exp, nbf, iss, aud, the cache and the
+ * deactivated set. */
+#include <check.h>
+#include <jwt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "test_keys.h"
+
+#define ISS "oa-identity"
+#define AUD "oa-api"
+
+static auth_verifier *v;
+static const long long NOW = 1800000000;
+
+static void setup(void)
+{
+    v = auth_verifier_new(test_public_pem, strlen(test_public_pem), ISS, AUD, 64);
+    ck_assert_ptr_nonnull(v);
+}
+
+static void teardown(void)
+{
+    auth_verifier_free(v);
+}
+
+static caller_t someone(void)
+{
+    caller_t c = {.id = 42, .department_id = 7, .is_secretary = true, .serves_leader_id = 3};
+    strcpy(c.username, "zonghe1");
+    strcpy(c.position, "staff");
+    return c;
+}
+
+/* A token with the given claims, signed with key under alg. */
+static char *forge(const char *alg, const char *key, long long exp, long long nbf,
+                   const char *iss, const char *aud)
+{
+    jwt_t *jwt;
+    jwt_new(&jwt);
+    jwt_add_grant(jwt, "sub", "42");
+    if (iss)
+        jwt_add_grant(jwt, "iss", iss);
+    if (aud)
+        jwt_add_grant(jwt, "aud", aud);
+    jwt_add_grant_int(jwt, "exp", (long)exp);
+    if (nbf)
+        jwt_add_grant_int(jwt, "nbf", (long)nbf);
+    jwt_set_alg(jwt, jwt_str_alg(alg), (const unsigned char *)key, key ? (int)strlen(key) : 0);
+    char *s = jwt_encode_str(jwt);
+    jwt_free(jwt);
+    return s;
+}
+
+static bool accepted(char *token)
+{
+    caller_t c;
+    bool ok = token && auth_verify(v, token, &c, NOW) == 0;
+    free(token);
+    return ok;
+}
+
+START_TEST(minted_token_verifies_with_claims)
+{
+    caller_t in = someone(), out;
+    char *t = auth_mint(test_private_pem, strlen(test_private_pem), ISS, AUD, &in, NOW, 900);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_int_eq(auth_verify(v, t, &out, NOW), 0);
+    ck_assert_int_eq(out.id, 42);
+    ck_assert_str_eq(out.username, "zonghe1");
+    ck_assert_str_eq(out.position, "staff");
+    ck_assert_int_eq(out.department_id, 7);
+    ck_assert(out.is_secretary);
+    ck_assert(!out.is_admin);
+    ck_assert_int_eq(out.serves_leader_id, 3);
+    /* a second check is served from the cache and still honours exp */
+    ck_assert_int_eq(auth_verify(v, t, &out, NOW + 10), 0);
+    ck_assert_int_eq(auth_verify(v, t, &out, NOW + 900), -1);
+    free(t);
+}
+END_TEST
+
+START_TEST(expired_and_not_yet_valid_refused)
+{
+    ck_assert(accepted(forge("RS256", test_private_pem, NOW + 60, 0, ISS, AUD)));
+    ck_assert(!accepted(forge("RS256", test_private_pem, NOW - 1, 0, ISS, AUD)));
+    ck_assert(!accepted(forge("RS256", test_private_pem, NOW + 60, NOW + 30, ISS, AUD)));
+}
+END_TEST
+
+START_TEST(issuer_and_audience_pinned)
+{
+    ck_assert(!accepted(forge("RS256", test_private_pem, NOW + 60, 0, "someone-else", AUD)));
+    ck_assert(!accepted(forge("RS256", test_private_pem, NOW + 60, 0, ISS, "other-api")));
+    ck_assert(!accepted(forge("RS256", test_private_pem, NOW + 60, 0, NULL, AUD)));
+    ck_assert(!accepted(forge("RS256", test_private_pem, NOW + 60, 0, ISS, NULL)));
+}
+END_TEST
+
+START_TEST(algorithm_confusion_refused)
+{
+    /* HS256 keyed with the public key text: valid HMAC, wrong algorithm */
+    ck_assert(!accepted(forge("HS256", test_public_pem, NOW + 60, 0, ISS, AUD)));
+    ck_assert(!accepted(forge("none", NULL, NOW + 60, 0, ISS, AUD)));
+    ck_assert(!accepted(forge("RS256", other_private_pem, NOW + 60, 0, ISS, AUD)));
+}
+END_TEST
+
+START_TEST(tampered_and_oversized_refused)
+{
+    char *t = forge("RS256", test_private_pem, NOW + 60, 0, ISS, AUD);
+    size_t n = strlen(t);
+    t[n - 5] = t[n - 5] == 'A' ? 'B' : 'A';
+    ck_assert(!accepted(t));
+    char *big = malloc(16 * 1024 + 1);
+    memset(big, 'a', 16 * 1024);
+    big[16 * 1024] = '\0';
+    ck_assert(!accepted(big));
+    caller_t c;
+    ck_assert_int_eq(auth_verify(v, "", &c, NOW), -1);
+    ck_assert_int_eq(auth_verify(v, "a.b.c", &c, NOW), -1);
+}
+END_TEST
+
+START_TEST(deactivated_user_refused_even_when_cached)
+{
+    caller_t in = someone(), out;
+    char *t = auth_mint(test_private_pem, strlen(test_private_pem), ISS, AUD, &in, NOW, 900);
+    ck_assert_int_eq(auth_verify(v, t, &out, NOW), 0);
+    long long ids[] = {5, 42, 77};
+    auth_set_inactive(v, ids, 3);
+    ck_assert(auth_is_inactive(v, 42));
+    ck_assert(!auth_is_inactive(v, 43));
+    ck_assert_int_eq(auth_verify(v, t, &out, NOW), -1);
+    auth_set_inactive(v, NULL, 0);
+    ck_assert_int_eq(auth_verify(v, t, &out, NOW), 0);
+    free(t);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("auth");
+    TCase *tc = tcase_create("verify");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, minted_token_verifies_with_claims);
+    tcase_add_test(tc, expired_and_not_yet_valid_refused);
+    tcase_add_test(tc, issuer_and_audience_pinned);
+    tcase_add_test(tc, algorithm_confusion_refused);
+    tcase_add_test(tc, tampered_and_oversized_refused);
+    tcase_add_test(tc, deactivated_user_refused_even_when_cached);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,79 @@
+/* The error registry and the cursor codec. */
+#include <check.h>
+#include <string.h>
+
+#include "errors.h"
+#include "page.h"
+
+START_TEST(registry_statuses)
+{
+    ck_assert_int_eq(err_status(ERR_VALIDATION), 400);
+    ck_assert_int_eq(err_status(ERR_UNAUTHENTICATED), 401);
+    ck_assert_int_eq(err_status(ERR_FORBIDDEN), 403);
+    ck_assert_int_eq(err_status(ERR_NOT_FOUND), 404);
+    ck_assert_int_eq(err_status(ERR_WRONG_STATE), 409);
+    ck_assert_int_eq(err_status(ERR_PRECONDITION), 412);
+    ck_assert_int_eq(err_status(ERR_TOO_LARGE), 413);
+    ck_assert_int_eq(err_status(ERR_RULE), 422);
+    ck_assert_int_eq(err_status(ERR_LOCKED_OUT), 429);
+    ck_assert_int_eq(err_status(ERR_DB_UNAVAILABLE), 503);
+    ck_assert_int_eq(err_status((err_code)9999), 500);
+}
+END_TEST
+
+START_TEST(registry_names_are_unique_and_found)
+{
+    for (int i = 0; i < ERR__COUNT; i++) {
+        ck_assert_int_eq(err_lookup(err_name((err_code)i)), i);
+        ck_assert(strlen(err_title((err_code)i)) > 0);
+        int st = err_status((err_code)i);
+        ck_assert(st >= 200 && st < 600);
+    }
+    ck_assert_int_eq(err_lookup("no.such.code"), ERR__COUNT);
+}
+END_TEST
+
+START_TEST(cursor_round_trip)
+{
+    long long ids[] = {1, 9, 10, 12345, 99999999999LL, 4611686018427387903LL};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        char c[PAGE_CURSOR_MAX];
+        long long back = 0;
+        page_cursor_encode(ids[i], c);
+        ck_assert_msg(page_cursor_decode(c, &back), "cursor %s", c);
+        ck_assert_int_eq(back, ids[i]);
+        ck_assert(strspn(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+                  strlen(c));
+    }
+}
+END_TEST
+
+START_TEST(cursor_tampering_refused)
+{
+    char c[PAGE_CURSOR_MAX];
+    long long back;
+    page_cursor_encode(42, c);
+    c[3] = c[3] == 'A' ? 'B' : 'A';
+    ck_assert(!page_cursor_decode(c, &back));
+    ck_assert(!page_cursor_decode("", &back));
+    ck_assert(!page_cursor_decode("!!!!", &back));
+    ck_assert(!page_cursor_decode("42", &back));
+    ck_assert(!page_cursor_decode("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", &back));
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("codecs");
+    TCase *tc = tcase_create("codecs");
+    tcase_add_test(tc, registry_statuses);
+    tcase_add_test(tc, registry_names_are_unique_and_found);
+    tcase_add_test(tc, cursor_round_trip);
+    tcase_add_test(tc, cursor_tampering_refused);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
