@@ -5,6 +5,7 @@
  * plus an admin database connection for checking what was (not) stored. */
 
 #include <check.h>
+#include <jwt.h>
 #include <jansson.h>
 #include <libpq-fe.h>
 #include <stdbool.h>
