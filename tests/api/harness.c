@@ -144,15 +144,28 @@ void h_free(resp_t *r)
     free(r);
 }
 
+/* Every formatted string stays alive until the process ends, so a test can
+ * hold several at once; the list keeps them reachable. */
+static char **fmt_keep;
+static size_t fmt_n, fmt_cap;
+static pthread_mutex_t fmt_mu = PTHREAD_MUTEX_INITIALIZER;
+
 const char *h_fmt(const char *fmt, ...)
 {
-    static __thread char bufs[4][8192];
-    static __thread int k;
-    char *out = bufs[k++ % 4];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(out, 8192, fmt, ap);
+    char *out = NULL;
+    if (vasprintf(&out, fmt, ap) < 0)
+        out = NULL;
     va_end(ap);
+    ck_assert_ptr_nonnull(out);
+    pthread_mutex_lock(&fmt_mu);
+    if (fmt_n == fmt_cap) {
+        fmt_cap = fmt_cap ? fmt_cap * 2 : 256;
+        fmt_keep = realloc(fmt_keep, fmt_cap * sizeof *fmt_keep);
+    }
+    fmt_keep[fmt_n++] = out;
+    pthread_mutex_unlock(&fmt_mu);
     return out;
 }
 

@@ -32,7 +32,7 @@ resp_t *h_post(const char *path, const char *token, const char *body);
 resp_t *h_patch(const char *path, const char *token, const char *body);
 void h_free(resp_t *r);
 
-/* printf-style path/body builders returning a static-per-thread buffer. */
+/* printf-style builder; the string lives until the process ends. */
 const char *h_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Access token of a demo user (password demo123), cached per process. */

@@ -15,7 +15,7 @@
 #define SPEC_MAX_OPS 512
 
 typedef struct spec_op {
-    char key[300]; /* "GET /users/{id}" */
+    char key[1100]; /* "GET /users/{id}" */
     char service[32];
 } spec_op;
 
@@ -23,7 +23,7 @@ static int spec_load(const char *path, spec_op *ops)
 {
     FILE *f = fopen(path, "r");
     ck_assert_msg(f != NULL, "cannot open %s", path);
-    char line[1024], cur[256] = "", svc[32] = "";
+    char line[1024], cur[1024] = "", svc[24] = "";
     int n = 0, first = 0;
     bool in_paths = false;
     while (fgets(line, sizeof line, f)) {
@@ -43,7 +43,7 @@ static int spec_load(const char *path, spec_op *ops)
             continue;
         }
         if (!strncmp(line, "    x-service: ", 15)) {
-            snprintf(svc, sizeof svc, "%s", line + 15);
+            snprintf(svc, sizeof svc, "%.23s", line + 15);
             for (int i = first; i < n; i++)
                 snprintf(ops[i].service, sizeof ops[i].service, "%s", svc);
             continue;
@@ -93,7 +93,7 @@ static void spec_check(const char *service, const route_t *routes, size_t nroute
     int n = spec_load(path, ops);
     ck_assert_int_gt(n, 0);
     for (size_t i = 0; i < nroutes; i++) {
-        char key[300];
+        char key[1100];
         spec_route_key(&routes[i], key, sizeof key);
         bool found = false;
         for (int k = 0; k < n && !found; k++)
@@ -106,7 +106,7 @@ static void spec_check(const char *service, const route_t *routes, size_t nroute
             continue;
         bool found = false;
         for (size_t i = 0; i < nroutes && !found; i++) {
-            char key[300];
+            char key[1100];
             spec_route_key(&routes[i], key, sizeof key);
             found = !strcmp(ops[k].key, key);
         }

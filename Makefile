@@ -1,0 +1,213 @@
+# Build and run the district office backend.
+#
+#   make deps         install the Debian packages that are missing
+#   make build        release build       -> build/release/
+#   make build-asan   sanitizer build     -> build/asan/
+#   make run          build, then start PostgreSQL, the services and the
+#                     gateway on http://localhost:8080 (Ctrl-C stops all)
+#   make test         sanitizer build, then unit and API tests on a
+#                     throwaway cluster; last line "N passed, N failed"
+#   make bench        release build, then tests/bench/run.sh
+#   make bench-smoke  the same with BENCH_SECONDS=1
+#   make docker-conf  render deploy/nginx/gateway.docker.conf for docker-compose
+#   make clean
+#
+# Sources are found by wildcard; adding a file never needs an edit here:
+#   common/*.c                  -> build/<v>/libcommon.a
+#   services/<svc>/**/*.c       -> build/<v>/bin/<svc>
+#   tests/unit/test_<n>.c       -> build/<v>/bin/unit_<n>
+#   tests/api/test_<n>.c        -> build/<v>/bin/api_<n>  (+ tests/api/harness.c)
+# A unit test named test_<svc>.c or test_<svc>_<anything>.c, where <svc> is
+# a service, is also linked with that service's objects (build/<v>/libsvc_<svc>.a,
+# in which the service's main() is renamed oa_service_main), so the service's
+# rule code and route table can be tested without a running server.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+CC ?= cc
+AR ?= ar
+OBJCOPY ?= objcopy
+
+DEB_PACKAGES := build-essential pkg-config libulfius-dev libjansson-dev \
+	libpq-dev libjwt-dev libsodium-dev check libsubunit-dev \
+	libcurl4-gnutls-dev libmicrohttpd-dev liborcania-dev postgresql \
+	postgresql-contrib nginx wrk openssl curl libgnutls28-dev
+
+# gnutls: libulfius-dev depends on it; the identity service reads the RSA
+# public key with it to publish the JWKS.
+PKGS      := libulfius libjwt jansson libpq libsodium libmicrohttpd liborcania gnutls
+TEST_PKGS := check libcurl
+
+# pkg-config runs once, on first use inside a recipe, so `make deps` and
+# `make clean` work on a machine where the libraries are not installed yet.
+PKG_CFLAGS = $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(TEST_PKGS)))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
+TEST_LIBS  = $(eval TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS)))$(TEST_LIBS)
+
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Icommon
+DEP_FLAGS   := -MMD -MP
+SYS_LIBS    := -lpthread -lm
+
+VARIANTS      := release asan
+ALL_OBJS      :=
+FLAGS_release := -O2 -g
+FLAGS_asan    := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+
+# ---------------------------------------------------------------- sources
+
+COMMON_SRCS := $(sort $(wildcard common/*.c))
+SERVICES    := $(sort $(patsubst services/%/,%,$(dir $(wildcard services/*/*.c))))
+svc_srcs     = $(sort $(shell find services/$(1) -name '*.c' -type f 2>/dev/null))
+UNIT_SRCS   := $(sort $(wildcard tests/unit/test_*.c))
+API_SRCS    := $(sort $(wildcard tests/api/test_*.c))
+API_HARNESS := $(wildcard tests/api/harness.c)
+
+UNIT_NAMES := $(patsubst tests/unit/test_%.c,%,$(UNIT_SRCS))
+API_NAMES  := $(patsubst tests/api/test_%.c,%,$(API_SRCS))
+
+# TESTS=<substring> narrows a build (and `make test`) to identity, the
+# services named in it and the test binaries whose names contain it, so that
+# work in progress elsewhere in the tree does not stop it.
+ifeq ($(strip $(TESTS)),)
+SELECTED_SERVICES := $(SERVICES)
+SELECTED_UNITS    := $(UNIT_NAMES)
+SELECTED_APIS     := $(API_NAMES)
+else
+SELECTED_SERVICES := $(foreach s,$(SERVICES),$(if $(or $(filter identity,$(s)),$(findstring $(s),$(TESTS))),$(s)))
+SELECTED_UNITS    := $(foreach n,$(UNIT_NAMES),$(if $(findstring $(TESTS),unit_$(n)),$(n)))
+SELECTED_APIS     := $(foreach n,$(API_NAMES),$(if $(findstring $(TESTS),api_$(n)),$(n)))
+endif
+
+# The service whose objects a unit test links, or nothing.
+unit_svc = $(firstword $(foreach s,$(SERVICES),$(if $(filter $(s) $(s)_%,$(1)),$(s))))
+
+# ---------------------------------------------------------------- per variant
+
+# $(1) = variant name
+define VARIANT_RULES
+B_$(1) := build/$(1)
+CFLAGS_$(1) = $$(BASE_CFLAGS) $$(FLAGS_$(1)) $$(DEP_FLAGS) $$(PKG_CFLAGS) $$(CFLAGS)
+LDFLAGS_$(1) = $$(FLAGS_$(1)) $$(LDFLAGS)
+
+COMMON_OBJS_$(1) := $$(patsubst %.c,build/$(1)/obj/%.o,$$(COMMON_SRCS))
+LIBCOMMON_$(1)   := build/$(1)/libcommon.a
+
+SERVICE_BINS_$(1) := $$(addprefix build/$(1)/bin/,$$(SELECTED_SERVICES))
+UNIT_BINS_$(1)    := $$(addprefix build/$(1)/bin/unit_,$$(SELECTED_UNITS))
+API_BINS_$(1)     := $$(addprefix build/$(1)/bin/api_,$$(SELECTED_APIS))
+
+ALL_OBJS += $$(COMMON_OBJS_$(1))
+
+build/$(1)/obj/%.o: %.c
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
+
+# Service objects for unit tests: the same code, with main() renamed.
+build/$(1)/libobj/%.o: build/$(1)/obj/%.o
+	@mkdir -p $$(@D)
+	$$(OBJCOPY) --redefine-sym main=oa_service_main $$< $$@
+
+$$(LIBCOMMON_$(1)): $$(COMMON_OBJS_$(1))
+	@mkdir -p $$(@D)
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+
+.PHONY: variant-$(1)
+variant-$(1): $$(LIBCOMMON_$(1)) $$(SERVICE_BINS_$(1)) $$(UNIT_BINS_$(1)) $$(API_BINS_$(1))
+	@echo "build/$(1): $$(words $$(SERVICES)) services, $$(words $$(UNIT_NAMES)) unit tests, $$(words $$(API_NAMES)) api tests"
+endef
+
+# $(1) = variant, $(2) = service
+define SERVICE_RULES
+SVC_OBJS_$(1)_$(2) := $$(patsubst %.c,build/$(1)/obj/%.o,$$(call svc_srcs,$(2)))
+SVC_LIB_OBJS_$(1)_$(2) := $$(patsubst build/$(1)/obj/%,build/$(1)/libobj/%,$$(SVC_OBJS_$(1)_$(2)))
+ALL_OBJS += $$(SVC_OBJS_$(1)_$(2))
+
+build/$(1)/bin/$(2): $$(SVC_OBJS_$(1)_$(2)) $$(LIBCOMMON_$(1))
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$(SVC_OBJS_$(1)_$(2)) $$(LIBCOMMON_$(1)) $$(PKG_LIBS) $$(SYS_LIBS)
+
+build/$(1)/libsvc_$(2).a: $$(SVC_LIB_OBJS_$(1)_$(2))
+	@mkdir -p $$(@D)
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+endef
+
+# $(1) = variant, $(2) = unit test name
+define UNIT_RULES
+UNIT_SVC_LIB_$(1)_$(2) := $$(if $$(call unit_svc,$(2)),build/$(1)/libsvc_$$(call unit_svc,$(2)).a)
+ALL_OBJS += build/$(1)/obj/tests/unit/test_$(2).o
+
+build/$(1)/bin/unit_$(2): build/$(1)/obj/tests/unit/test_$(2).o $$(UNIT_SVC_LIB_$(1)_$(2)) $$(LIBCOMMON_$(1))
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$^ $$(TEST_LIBS) $$(PKG_LIBS) $$(SYS_LIBS)
+endef
+
+# $(1) = variant, $(2) = api test name
+define API_RULES
+API_OBJS_$(1)_$(2) := build/$(1)/obj/tests/api/test_$(2).o $$(patsubst %.c,build/$(1)/obj/%.o,$$(API_HARNESS))
+ALL_OBJS += $$(API_OBJS_$(1)_$(2))
+
+build/$(1)/bin/api_$(2): $$(API_OBJS_$(1)_$(2)) $$(LIBCOMMON_$(1))
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$^ $$(TEST_LIBS) $$(PKG_LIBS) $$(SYS_LIBS)
+endef
+
+$(foreach v,$(VARIANTS),$(eval $(call VARIANT_RULES,$(v))))
+$(foreach v,$(VARIANTS),$(foreach s,$(SERVICES),$(eval $(call SERVICE_RULES,$(v),$(s)))))
+$(foreach v,$(VARIANTS),$(foreach t,$(UNIT_NAMES),$(eval $(call UNIT_RULES,$(v),$(t)))))
+$(foreach v,$(VARIANTS),$(foreach t,$(API_NAMES),$(eval $(call API_RULES,$(v),$(t)))))
+
+-include $(sort $(ALL_OBJS:.o=.d))
+
+# ---------------------------------------------------------------- targets
+
+.PHONY: deps build build-asan run test bench bench-smoke clean docker-conf
+
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+		dpkg -s "$$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "installing:$$missing"; \
+	if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	$$sudo apt-get update && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing
+
+build: variant-release
+
+build-asan: variant-asan
+
+# deps first, then a fresh make so that the build sees the installed tools.
+# The build holds build/.lock, so two `make test` started together do not
+# write the same objects at once; it runs on every core unless -j was given.
+NPROC  := $(shell nproc 2>/dev/null || echo 2)
+LOCKED  = mkdir -p build && flock build/.lock $(MAKE) --no-print-directory $(if $(findstring -j,$(MAKEFLAGS)),,-j$(NPROC))
+
+run: deps
+	@$(LOCKED) build
+	deploy/local.sh run
+
+test: deps
+	@$(LOCKED) build-asan
+	deploy/local.sh test
+
+bench: deps
+	@$(LOCKED) build
+	deploy/local.sh bench
+
+bench-smoke: deps
+	@$(LOCKED) build
+	BENCH_SECONDS=1 deploy/local.sh bench
+
+# The gateway config that docker-compose uses, rendered from the template.
+docker-conf:
+	deploy/nginx/render.sh docker > deploy/nginx/gateway.docker.conf
+
+clean:
+	rm -rf build

@@ -1,0 +1,911 @@
+#!/usr/bin/env bash
+# Start the whole system on this machine: PostgreSQL, the six services and
+# the nginx gateway.
+#
+#   deploy/local.sh run     release build; state in ./var (kept between runs);
+#                           gateway on http://localhost:8080; Ctrl-C stops all
+#   deploy/local.sh test    sanitizer build; throwaway state and random ports;
+#                           runs every unit_* then api_* test binary; the last
+#                           line printed is "N passed, N failed"
+#   deploy/local.sh bench   release build; throwaway state and random ports;
+#                           runs tests/bench/run.sh
+#
+# Environment read here (all optional):
+#   DATABASE_URL      superuser URL of an existing server; no cluster is made
+#   DB_ROLE_PASSWORD  password of the per-service roles (oa-dev-password)
+#   LOG_LEVEL         services' log level (info)
+#   OA_*              passed to every service unchanged
+#   TEST_TIMEOUT      seconds one test binary may run (900)
+#   CK_DEFAULT_TIMEOUT  Check's per-test timeout, seconds (30; the sanitizer
+#                     build is slower than Check's default of 4 s allows)
+#   BENCH_SECONDS     passed to tests/bench/run.sh
+#   GATEWAY_BIND      address the gateway listens on (127.0.0.1)
+#   BIN_DIR, BOOTSTRAP_SQL, DEMO_SQL  override where binaries and SQL come from
+#
+# Each service gets exactly: SERVICE_NAME, PORT, BIND_ADDR=127.0.0.1,
+# DATABASE_URL (its own role), JWT_PUBLIC_KEY_FILE, JWT_PRIVATE_KEY_FILE
+# (identity only), MIGRATIONS_DIR, LOG_LEVEL, PATH, HOME, LANG/LC_ALL/TZ/TMPDIR
+# when set, the OA_* variables, in test mode AUTH_REFRESH_SECONDS=1 and
+# LOGIN_LOCKOUT_SECONDS=2, and in the sanitizer build ASAN_OPTIONS and
+# UBSAN_OPTIONS (LSAN_OPTIONS too when tests/lsan.supp exists).
+# Tests and benchmarks inherit this script's environment plus GATEWAY_URL,
+# <SERVICE>_URL, ADMIN_DATABASE_URL, JWT_PUBLIC_KEY_FILE, JWT_PRIVATE_KEY_FILE,
+# DB_ROLE_PASSWORD, STATE_DIR and REPO_DIR.
+set -euo pipefail
+
+usage() {
+    echo "usage: $0 run|test|bench" >&2
+    exit 2
+}
+
+MODE=${1:-}
+case $MODE in
+    run | test | bench) ;;
+    *) usage ;;
+esac
+
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO_DIR"
+
+SERVICES=(identity documents attendance printing seals meetings)
+declare -A PORT=(
+    [gateway]=8080 [identity]=8081 [documents]=8082 [attendance]=8083
+    [printing]=8084 [seals]=8085 [meetings]=8086 [postgres]=55432
+)
+
+if [[ $MODE == test ]]; then VARIANT=asan; else VARIANT=release; fi
+BIN_DIR=${BIN_DIR:-$REPO_DIR/build/$VARIANT/bin}
+BOOTSTRAP_SQL=${BOOTSTRAP_SQL:-$REPO_DIR/deploy/sql/bootstrap.sql}
+DEMO_SQL=${DEMO_SQL:-$REPO_DIR/deploy/sql/demo.sql}
+DB_ROLE_PASSWORD=${DB_ROLE_PASSWORD:-oa-dev-password}
+LOG_LEVEL=${LOG_LEVEL:-info}
+TEST_TIMEOUT=${TEST_TIMEOUT:-900}
+READY_TIMEOUT=30
+# psql never waits long for a server that is not there.
+export PGCONNECT_TIMEOUT=${PGCONNECT_TIMEOUT:-10}
+
+IS_ROOT=0
+[[ $(id -u) -eq 0 ]] && IS_ROOT=1
+
+# What cleanup must undo; filled in as things start.
+STATE=""
+TEMP_STATE=0
+TEMP_SOCK_DIR=""
+PORT_LOCKS=()
+declare -A SVC_PID=()
+declare -A START_FAILED=()
+NGINX_PID=""
+PG_STARTED=0
+OWN_RUN_PIDS=0
+PGBIN=""
+PGDATA=""
+PSQL=psql
+PASSED=0
+FAILED=0
+FINAL_PRINTED=0
+
+say() { printf '%s\n' "$*"; }
+warn() { printf '%s\n' "$*" >&2; }
+
+# Prints the last lines of a log, indented.
+log_tail() {
+    local file=$1 lines=${2:-40}
+    if [[ -s $file ]]; then
+        say "---- last $lines lines of $file"
+        tail -n "$lines" "$file" | sed 's/^/  | /'
+        say "----"
+    fi
+}
+
+# Stops the script. In test mode the exit trap prints the closing line.
+fatal() {
+    warn "local.sh: $*"
+    exit 1
+}
+
+# A set-up step failed: in test mode it counts as one failure and the run
+# goes on (the unit tests still mean something); otherwise it is fatal.
+setup_failed() {
+    if [[ $MODE == test ]]; then
+        warn "local.sh: $* (counted as 1 failed)"
+        FAILED=$((FAILED + 1))
+    else
+        fatal "$*"
+    fi
+}
+
+# True while pid is a live process (a zombie counts as gone).
+alive() {
+    local pid=$1 stat state
+    [[ -n $pid ]] || return 1
+    { read -r stat <"/proc/$pid/stat"; } 2>/dev/null || return 1
+    # The state follows the command name, which is in parentheses.
+    stat=${stat##*) }
+    state=${stat%% *}
+    [[ -n $state && $state != Z && $state != X ]]
+}
+
+# Sends TERM and waits up to $2 seconds, then KILL. Returns 1 if KILL was
+# needed. Reaps the process when it is our child.
+stop_pid() {
+    local pid=$1 grace=${2:-15} i
+    [[ -n $pid ]] || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < grace * 10; i++)); do
+        alive "$pid" || break
+        sleep 0.1
+    done
+    if alive "$pid"; then
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+        return 1
+    fi
+    wait "$pid" 2>/dev/null || true
+    return 0
+}
+
+# Runs a command as the postgres user when we are root (initdb and postgres
+# refuse root), from / so that an unreadable working directory is no issue.
+as_pg() {
+    if ((IS_ROOT)); then
+        if command -v runuser >/dev/null 2>&1; then
+            (cd / && runuser -u postgres -- "$@")
+        else
+            local cmd
+            cmd=$(printf '%q ' "$@")
+            (cd / && su postgres -s /bin/sh -c "$cmd")
+        fi
+    else
+        "$@"
+    fi
+}
+
+# Makes every directory from / down to $2 searchable by user $1, adding only
+# the others-execute bit where it is missing (root only).
+ensure_traversable() {
+    local user=$1 path=$2 dir="" part
+    ((IS_ROOT)) || return 0
+    local IFS=/
+    for part in $path; do
+        [[ -n $part ]] || continue
+        dir+="/$part"
+        if ! runuser -u "$user" -- test -x "$dir" 2>/dev/null; then
+            say "note: adding o+x to $dir so that $user can reach $path"
+            chmod o+x "$dir"
+        fi
+    done
+}
+
+# Percent-encodes a string for use inside a URL.
+urlencode() {
+    local LC_ALL=C s=$1 out="" c hex i
+    for ((i = 0; i < ${#s}; i++)); do
+        c=${s:i:1}
+        case $c in
+            [a-zA-Z0-9.~_-]) out+=$c ;;
+            *)
+                printf -v hex '%%%02X' "'$c"
+                out+=$hex
+                ;;
+        esac
+    done
+    printf '%s' "$out"
+}
+
+# ---------------------------------------------------------------- cleanup
+
+cleanup() {
+    local rc=$? name
+    set +e
+    trap '' INT TERM
+    trap - EXIT
+    # Quiet except in run mode: in test mode the count must stay the last line.
+    if [[ $MODE == run ]]; then exec 3>&1; else exec 3>/dev/null; fi
+    {
+        if [[ -n $NGINX_PID ]]; then
+            say "stopping the gateway" >&3
+            stop_pid "$NGINX_PID" 10
+        fi
+        for name in "${!SVC_PID[@]}"; do
+            say "stopping $name" >&3
+            kill -TERM "${SVC_PID[$name]}"
+        done
+        for name in "${!SVC_PID[@]}"; do
+            stop_pid "${SVC_PID[$name]}" 15
+        done
+        if ((PG_STARTED)); then
+            say "stopping PostgreSQL" >&3
+            as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop
+        fi
+        for name in "${PORT_LOCKS[@]}"; do
+            rm -rf "$name"
+        done
+        [[ -n $TEMP_SOCK_DIR ]] && rm -rf "$TEMP_SOCK_DIR"
+        ((OWN_RUN_PIDS)) && rm -f "$STATE/run.pids"
+        ((TEMP_STATE)) && [[ -n $STATE ]] && rm -rf "$STATE"
+    } >/dev/null 2>&1
+    if [[ $MODE == run ]] && ((OWN_RUN_PIDS)); then
+        say "stopped"
+    fi
+    # The test contract: the last line is the count, and failure exits 1.
+    if [[ $MODE == test ]] && ((!FINAL_PRINTED)); then
+        ((rc == 0)) && rc=1
+        say "$PASSED passed, $((FAILED + 1)) failed"
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+if [[ $MODE == run ]]; then
+    trap 'exit 0' INT TERM
+else
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+fi
+
+# ---------------------------------------------------------------- ports
+
+# True if something listens on the TCP port.
+port_in_use() {
+    local port=$1
+    if command -v ss >/dev/null 2>&1 && [[ -n $(ss -Htln "sport = :$port" 2>/dev/null) ]]; then
+        return 0
+    fi
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
+}
+
+# Picks a free port for $1 and holds it until exit. A reservation is a
+# directory under $PORT_LOCK_DIR made with mkdir (atomic), so two runs
+# starting together never pick the same port. The range is below Linux's
+# ephemeral ports, so outgoing connections do not take it meanwhile.
+PORT_LOCK_DIR=${TMPDIR:-/tmp}/oa-local-ports
+reserve_port() {
+    local name=$1 port lock owner attempt
+    mkdir -p "$PORT_LOCK_DIR"
+    chmod 1777 "$PORT_LOCK_DIR" 2>/dev/null || true
+    for ((attempt = 0; attempt < 500; attempt++)); do
+        port=$((20000 + (RANDOM * 32768 + RANDOM) % 12000))
+        lock=$PORT_LOCK_DIR/$port
+        if ! mkdir "$lock" 2>/dev/null; then
+            # Left by a run that was killed: take it over once its owner is gone.
+            owner=$(cat "$lock/pid" 2>/dev/null || true)
+            if [[ -n $owner && ! -d /proc/$owner ]] &&
+                mv "$lock" "$lock.stale.$$" 2>/dev/null; then
+                rm -rf "$lock.stale.$$"
+            fi
+            continue
+        fi
+        echo $$ >"$lock/pid"
+        if port_in_use "$port"; then
+            rm -rf "$lock"
+            continue
+        fi
+        PORT_LOCKS+=("$lock")
+        PORT[$name]=$port
+        return 0
+    done
+    fatal "no free port found for $name"
+}
+
+# In ./var, what an earlier run left behind when it was killed outright
+# (kill -9, a closed terminal): its services and gateway still hold the
+# ports. They are stopped here; a run that is still going is left alone.
+reap_stale_run() {
+    local file=$STATE/run.pids name pid
+    [[ -f $file ]] || return 0
+    while read -r name pid; do
+        [[ $name == script ]] || continue
+        if alive "$pid" && grep -qa 'local.sh' "/proc/$pid/cmdline" 2>/dev/null; then
+            fatal "another 'deploy/local.sh run' (pid $pid) is using $STATE"
+        fi
+    done <"$file"
+    local -a stale=()
+    local what
+    while read -r name pid; do
+        [[ $name == script ]] && continue
+        what=$BIN_DIR/$name
+        [[ $name == gateway ]] && what=$STATE/nginx
+        if alive "$pid" && grep -qaF "$what" "/proc/$pid/cmdline" 2>/dev/null; then
+            say "stopping $name (pid $pid) left running by an earlier run"
+            kill -TERM "$pid" 2>/dev/null || true
+            stale+=("$pid")
+        fi
+    done <"$file"
+    for pid in "${stale[@]}"; do
+        stop_pid "$pid" 5 || true
+    done
+    rm -f "$file"
+}
+
+pick_ports() {
+    local name
+    if [[ $MODE == run ]]; then
+        reap_stale_run
+        echo "script $$" >"$STATE/run.pids"
+        OWN_RUN_PIDS=1
+        for name in gateway "${SERVICES[@]}"; do
+            if port_in_use "${PORT[$name]}"; then
+                fatal "port ${PORT[$name]} ($name) is in use: is another 'make run' going?"
+            fi
+        done
+        return 0
+    fi
+    for name in gateway "${SERVICES[@]}" postgres; do
+        reserve_port "$name"
+    done
+}
+
+# ---------------------------------------------------------------- state
+
+make_state() {
+    mkdir -p "$REPO_DIR/var"
+    if [[ $MODE == run ]]; then
+        STATE=$REPO_DIR/var
+    else
+        STATE=$(mktemp -d "$REPO_DIR/var/tmp.XXXXXX")
+        TEMP_STATE=1
+    fi
+    chmod 755 "$REPO_DIR/var" "$STATE"
+    mkdir -p "$STATE/logs" "$STATE/keys" "$STATE/nginx/tmp"
+    chmod 755 "$STATE/logs" "$STATE/nginx" "$STATE/nginx/tmp"
+    chmod 700 "$STATE/keys"
+    LOGS=$STATE/logs
+    # Logs of an earlier run in ./var would be mistaken for this run's.
+    rm -f "$LOGS"/asan* "$LOGS"/ubsan* "$LOGS"/test-*.log
+}
+
+make_keys() {
+    KEY_DIR=$STATE/keys
+    if [[ ! -s $KEY_DIR/jwt.key ]]; then
+        say "generating the JWT signing key pair in $KEY_DIR"
+        (
+            umask 077
+            openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
+                -out "$KEY_DIR/jwt.key" 2>"$LOGS/openssl.log"
+        ) || fatal "openssl genpkey failed: $(cat "$LOGS/openssl.log")"
+        rm -f "$KEY_DIR/jwt.pub"
+    fi
+    if [[ ! -s $KEY_DIR/jwt.pub ]]; then
+        openssl pkey -in "$KEY_DIR/jwt.key" -pubout -out "$KEY_DIR/jwt.pub" 2>"$LOGS/openssl.log" ||
+            fatal "openssl pkey failed: $(cat "$LOGS/openssl.log")"
+        chmod 644 "$KEY_DIR/jwt.pub"
+    fi
+    JWT_PRIVATE_KEY_FILE=$KEY_DIR/jwt.key
+    JWT_PUBLIC_KEY_FILE=$KEY_DIR/jwt.pub
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+
+find_pgbin() {
+    local v
+    v=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 2>/dev/null | sort -V | tail -n 1)
+    [[ -n $v && -x /usr/lib/postgresql/$v/bin/postgres ]] ||
+        fatal "no PostgreSQL server under /usr/lib/postgresql (run 'make deps')"
+    PGBIN=/usr/lib/postgresql/$v/bin
+    PSQL=$PGBIN/psql
+}
+
+start_postgres() {
+    local port=${PORT[postgres]} sockdir
+    find_pgbin
+    PGDATA=$STATE/pg
+    ((IS_ROOT)) && ensure_traversable postgres "$STATE"
+
+    # A server left running by an earlier run that was killed.
+    if [[ $MODE == run && -f $PGDATA/postmaster.pid ]] &&
+        as_pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
+        say "stopping a PostgreSQL left running in $PGDATA"
+        as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+    if port_in_use "$port"; then
+        fatal "port $port (PostgreSQL) is in use"
+    fi
+
+    # The socket path must fit in 107 bytes.
+    sockdir=$STATE/pgsock
+    if ((${#sockdir} > 80)); then
+        sockdir=$(mktemp -d /tmp/oa-pgsock.XXXXXX)
+        TEMP_SOCK_DIR=$sockdir
+    fi
+    mkdir -p "$sockdir"
+    ((IS_ROOT)) && chown postgres: "$sockdir"
+
+    if [[ ! -f $PGDATA/PG_VERSION ]]; then
+        say "creating a PostgreSQL cluster in $PGDATA"
+        rm -rf "$PGDATA"
+        mkdir -p "$PGDATA"
+        chmod 700 "$PGDATA"
+        ((IS_ROOT)) && chown postgres: "$PGDATA"
+        if ! as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres -A trust -E UTF8 \
+            --locale=C.UTF-8 >"$LOGS/initdb.log" 2>&1; then
+            # Without the C.UTF-8 locale: plain C, still UTF-8.
+            find "$PGDATA" -mindepth 1 -delete
+            as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres -A trust -E UTF8 \
+                --no-locale >>"$LOGS/initdb.log" 2>&1 ||
+                {
+                    log_tail "$LOGS/initdb.log"
+                    fatal "initdb failed"
+                }
+        fi
+        echo "include_if_exists = 'oa.conf'" >>"$PGDATA/postgresql.conf"
+    fi
+
+    # Rewritten on every start: ports and paths differ from run to run.
+    {
+        echo "# written by deploy/local.sh on every start"
+        echo "listen_addresses = '127.0.0.1'"
+        echo "port = $port"
+        echo "unix_socket_directories = '$sockdir'"
+        echo "max_connections = 200"
+        echo "shared_buffers = 256MB"
+        if [[ $MODE == test ]]; then
+            echo "fsync = off"
+            echo "synchronous_commit = off"
+            echo "full_page_writes = off"
+        fi
+    } >"$PGDATA/oa.conf"
+    # A throwaway or developer cluster on loopback only: no passwords.
+    cat >"$PGDATA/pg_hba.conf" <<'EOF'
+# written by deploy/local.sh: a development cluster on loopback only
+local all all              trust
+host  all all 127.0.0.1/32 trust
+EOF
+    if ((IS_ROOT)); then
+        chown postgres: "$PGDATA/oa.conf" "$PGDATA/pg_hba.conf"
+        touch "$LOGS/postgres.log"
+        chown postgres: "$LOGS/postgres.log"
+    fi
+
+    if ! as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$LOGS/postgres.log" -w -t 60 start \
+        >"$LOGS/pg_ctl.log" 2>&1; then
+        log_tail "$LOGS/pg_ctl.log"
+        log_tail "$LOGS/postgres.log"
+        fatal "PostgreSQL did not start"
+    fi
+    PG_STARTED=1
+
+    ADMIN_DATABASE_URL=postgresql://postgres@127.0.0.1:$port/oa
+    DB_HOST=127.0.0.1
+    DB_PORT=$port
+    DB_NAME=oa
+    DB_PARAMS=""
+    if [[ -z $("$PSQL" -X -q -tA "postgresql://postgres@127.0.0.1:$port/postgres" \
+        -c "SELECT 1 FROM pg_database WHERE datname = 'oa'") ]]; then
+        "$PSQL" -X -q "postgresql://postgres@127.0.0.1:$port/postgres" \
+            -c "CREATE DATABASE oa" >/dev/null || fatal "could not create database oa"
+    fi
+}
+
+# DATABASE_URL names an existing server: take host, port, database and
+# parameters from it for the services' own URLs.
+use_given_database() {
+    local url=$DATABASE_URL rest authority hostport
+    if command -v psql >/dev/null 2>&1; then
+        PSQL=psql
+    else
+        find_pgbin
+    fi
+    ADMIN_DATABASE_URL=$url
+    [[ $url =~ ^postgres(ql)?:// ]] || fatal "DATABASE_URL must be a postgresql:// URL"
+    rest=${url#*://}
+    authority=${rest%%/*}
+    if [[ $rest == */* ]]; then rest=${rest#*/}; else rest=""; fi
+    DB_NAME=${rest%%\?*}
+    DB_PARAMS=""
+    [[ $rest == *\?* ]] && DB_PARAMS="?${rest#*\?}"
+    hostport=${authority##*@}
+    if [[ $hostport =~ ^\[(.*)\](:([0-9]+))?$ ]]; then
+        DB_HOST="[${BASH_REMATCH[1]}]"
+        DB_PORT=${BASH_REMATCH[3]:-5432}
+    else
+        DB_HOST=${hostport%%:*}
+        if [[ $hostport == *:* ]]; then DB_PORT=${hostport##*:}; else DB_PORT=5432; fi
+    fi
+    DB_HOST=${DB_HOST:-localhost}
+    DB_NAME=${DB_NAME:-postgres}
+    "$PSQL" -X -q -tA "$ADMIN_DATABASE_URL" -c "SELECT 1" >/dev/null ||
+        fatal "cannot connect to DATABASE_URL"
+}
+
+service_db_url() {
+    local svc=$1
+    printf 'postgresql://%s:%s@%s:%s/%s%s' "$svc" "$(urlencode "$DB_ROLE_PASSWORD")" \
+        "$DB_HOST" "$DB_PORT" "$DB_NAME" "$DB_PARAMS"
+}
+
+run_sql_file() {
+    local what=$1 file=$2
+    shift 2
+    say "loading $what ($file)"
+    if ! "$PSQL" -X -q -v ON_ERROR_STOP=1 "$@" -f "$file" "$ADMIN_DATABASE_URL" \
+        >"$LOGS/$what.log" 2>&1; then
+        log_tail "$LOGS/$what.log"
+        setup_failed "$what failed ($file)"
+        return 1
+    fi
+}
+
+# ---------------------------------------------------------------- services
+
+sanitizer_env() {
+    [[ $VARIANT == asan ]] || return 0
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:log_path=$LOGS/asan
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$LOGS/ubsan
+    export ASAN_OPTIONS UBSAN_OPTIONS
+    if [[ -f $REPO_DIR/tests/lsan.supp ]]; then
+        LSAN_OPTIONS=suppressions=$REPO_DIR/tests/lsan.supp
+        export LSAN_OPTIONS
+    fi
+}
+
+# The complete environment of one service: nothing else is inherited.
+service_env() {
+    local svc=$1 name
+    SVC_ENV=(
+        "PATH=$PATH"
+        "HOME=${HOME:-/}"
+        "SERVICE_NAME=$svc"
+        "PORT=${PORT[$svc]}"
+        "BIND_ADDR=127.0.0.1"
+        "DATABASE_URL=$(service_db_url "$svc")"
+        "JWT_PUBLIC_KEY_FILE=$JWT_PUBLIC_KEY_FILE"
+        "MIGRATIONS_DIR=$REPO_DIR/services/$svc/migrations"
+        "LOG_LEVEL=$LOG_LEVEL"
+    )
+    [[ $svc == identity ]] && SVC_ENV+=("JWT_PRIVATE_KEY_FILE=$JWT_PRIVATE_KEY_FILE")
+    for name in LANG LC_ALL TZ TMPDIR; do
+        [[ -n ${!name:-} ]] && SVC_ENV+=("$name=${!name}")
+    done
+    if [[ $MODE == test ]]; then
+        SVC_ENV+=("AUTH_REFRESH_SECONDS=1" "LOGIN_LOCKOUT_SECONDS=2")
+    fi
+    if [[ $VARIANT == asan ]]; then
+        SVC_ENV+=("ASAN_OPTIONS=$ASAN_OPTIONS" "UBSAN_OPTIONS=$UBSAN_OPTIONS")
+        [[ -n ${LSAN_OPTIONS:-} ]] && SVC_ENV+=("LSAN_OPTIONS=$LSAN_OPTIONS")
+    fi
+    while IFS= read -r name; do
+        SVC_ENV+=("$name=${!name}")
+    done < <(compgen -e | grep '^OA_' || true)
+}
+
+start_service() {
+    local svc=$1
+    service_env "$svc"
+    env -i "${SVC_ENV[@]}" "$BIN_DIR/$svc" >"$LOGS/$svc.log" 2>&1 &
+    SVC_PID[$svc]=$!
+    echo "$svc ${SVC_PID[$svc]}" >>"$STATE/run.pids"
+}
+
+# Waits for GET /readyz to answer 200.
+wait_ready() {
+    local svc=$1 pid=${SVC_PID[$1]} url="http://127.0.0.1:${PORT[$1]}/readyz" code
+    local deadline=$((SECONDS + READY_TIMEOUT))
+    while ((SECONDS < deadline)); do
+        if ! alive "$pid"; then
+            START_FAILED[$svc]=1
+            log_tail "$LOGS/$svc.log"
+            setup_failed "$svc exited during start-up (log: $LOGS/$svc.log)"
+            return 1
+        fi
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" 2>/dev/null || true)
+        [[ $code == 200 ]] && return 0
+        sleep 0.2
+    done
+    START_FAILED[$svc]=1
+    log_tail "$LOGS/$svc.log"
+    setup_failed "$svc did not answer 200 on $url within ${READY_TIMEOUT}s"
+    return 1
+}
+
+start_services() {
+    local svc identity_ready=0
+    STARTED=()
+    for svc in "${SERVICES[@]}"; do
+        [[ -x $BIN_DIR/$svc && -f $BIN_DIR/$svc ]] && STARTED+=("$svc")
+    done
+    if ((${#STARTED[@]} == 0)); then
+        warn "note: no service binaries in $BIN_DIR"
+    fi
+    if [[ ${STARTED[0]:-} == identity ]]; then
+        say "starting identity on port ${PORT[identity]}"
+        start_service identity
+        wait_ready identity && identity_ready=1
+    fi
+    for svc in "${STARTED[@]}"; do
+        [[ $svc == identity ]] && continue
+        say "starting $svc on port ${PORT[$svc]}"
+        start_service "$svc"
+    done
+    for svc in "${STARTED[@]}"; do
+        [[ $svc == identity ]] && continue
+        wait_ready "$svc" || true
+    done
+    # The demo office, then each service's demo data, once every schema is
+    # migrated.
+    if [[ -f $DEMO_SQL ]]; then
+        if [[ -x $BIN_DIR/identity && $identity_ready -eq 0 ]]; then
+            warn "note: identity is not ready; the demo office is not loaded"
+        else
+            run_sql_file demo "$DEMO_SQL" || true
+            local extra
+            for extra in "$(dirname "$DEMO_SQL")"/demo_*.sql; do
+                [[ -f $extra ]] || continue
+                local name
+                name=$(basename "$extra" .sql)
+                [[ -x $BIN_DIR/${name#demo_} ]] || continue
+                run_sql_file "$name" "$extra" || true
+            done
+        fi
+    fi
+}
+
+# ---------------------------------------------------------------- gateway
+
+start_gateway() {
+    local conf=$STATE/nginx/nginx.conf url group svc up
+    local -a render_env=()
+    url="http://127.0.0.1:${PORT[gateway]}/healthz"
+    if ((IS_ROOT)); then
+        group=$(id -gn nobody)
+        render_env+=("USER_DIRECTIVE=user nobody $group;")
+        ensure_traversable nobody "$STATE/nginx/tmp"
+    else
+        render_env+=("USER_DIRECTIVE=# (no user directive: nginx runs as $(id -un))")
+    fi
+    if [[ $MODE == run ]]; then
+        render_env+=("LOGIN_RATE=20r/s" "LOGIN_BURST=40" "WORKER_PROCESSES=auto")
+    elif [[ $MODE == bench ]]; then
+        render_env+=("LOGIN_RATE=100000r/s" "LOGIN_BURST=100000" "WORKER_PROCESSES=auto")
+    else
+        render_env+=("LOGIN_RATE=100000r/s" "LOGIN_BURST=100000" "WORKER_PROCESSES=1")
+    fi
+    render_env+=(
+        "PID_FILE=$STATE/nginx/nginx.pid"
+        "ERROR_LOG=$LOGS/gateway-error.log"
+        "ACCESS_LOG=$LOGS/gateway-access.log"
+        "TEMP_DIR=$STATE/nginx/tmp"
+        "GATEWAY_BIND=${GATEWAY_BIND:-127.0.0.1}"
+        "GATEWAY_PORT=${PORT[gateway]}"
+    )
+    for svc in "${SERVICES[@]}"; do
+        up=${svc^^}
+        render_env+=("${up}_HOST=127.0.0.1" "${up}_PORT=${PORT[$svc]}")
+    done
+    env "${render_env[@]}" "$REPO_DIR/deploy/nginx/render.sh" >"$conf" ||
+        fatal "could not render the gateway config"
+
+    if ! nginx -t -q -p "$STATE/nginx/" -e "$LOGS/gateway-error.log" -c "$conf" \
+        >"$LOGS/gateway.log" 2>&1; then
+        log_tail "$LOGS/gateway.log"
+        fatal "the gateway config is invalid ($conf)"
+    fi
+    say "starting the gateway on port ${PORT[gateway]}"
+    nginx -p "$STATE/nginx/" -e "$LOGS/gateway-error.log" -c "$conf" -g 'daemon off;' \
+        >>"$LOGS/gateway.log" 2>&1 &
+    NGINX_PID=$!
+    echo "gateway $NGINX_PID" >>"$STATE/run.pids"
+    local deadline=$((SECONDS + 10))
+    while ((SECONDS < deadline)); do
+        alive "$NGINX_PID" || break
+        if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" 2>/dev/null || true) == 200 ]]; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    log_tail "$LOGS/gateway.log"
+    log_tail "$LOGS/gateway-error.log"
+    fatal "the gateway did not answer on $url"
+}
+
+# ---------------------------------------------------------------- start-up
+
+start_all() {
+    make_state
+    pick_ports
+    make_keys
+    sanitizer_env
+    if [[ -n ${DATABASE_URL:-} ]]; then
+        use_given_database
+    else
+        start_postgres
+    fi
+    export ADMIN_DATABASE_URL
+    if [[ -f $BOOTSTRAP_SQL ]]; then
+        run_sql_file bootstrap "$BOOTSTRAP_SQL" -v role_password="$DB_ROLE_PASSWORD" || true
+    else
+        warn "note: $BOOTSTRAP_SQL does not exist; no roles were created"
+    fi
+    start_services
+    start_gateway
+}
+
+# What tests and benchmarks are told about the running system.
+export_test_env() {
+    local svc
+    GATEWAY_URL=http://127.0.0.1:${PORT[gateway]}
+    export GATEWAY_URL ADMIN_DATABASE_URL JWT_PUBLIC_KEY_FILE JWT_PRIVATE_KEY_FILE
+    export DB_ROLE_PASSWORD
+    export STATE_DIR=$STATE REPO_DIR
+    for svc in "${SERVICES[@]}"; do
+        export "${svc^^}_URL=http://127.0.0.1:${PORT[$svc]}"
+    done
+    if [[ $MODE == test ]]; then
+        export AUTH_REFRESH_SECONDS=1 LOGIN_LOCKOUT_SECONDS=2
+        export CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-30}
+    fi
+}
+
+print_logins() {
+    cat <<EOF
+
+The district office is running: http://localhost:${PORT[gateway]}/api/v1/
+(logs in $LOGS; Ctrl-C stops everything)
+
+Demo logins (DESIGN.md section 10), password demo123 for all, demo only:
+
+  mayor                       district mayor 区长 (district leadership)
+  vmayor1, vmayor2            deputy mayors 副区长 (district leadership)
+  director                    office director 主任 (office leadership)
+  deputy_gov                  deputy director in charge of government affairs,
+                              supervises 文秘科 (office leadership)
+  deputy2                     deputy director, supervises 综合科 and 信息科
+                              (office leadership)
+  deputy3                     deputy director (office leadership)
+  wenmi_chief                 secretariat chief, meeting recorder (文秘科)
+  wenmi1                      clerk (文秘科: has a printer; the print section)
+  custodian                   seal custodian (文秘科)
+  zonghe_chief                chief (综合科: has a printer)
+  zonghe1, zonghe2            staff (综合科)
+  xinxi1                      the only person in 信息科 (no printer)
+  sec1, sec2                  secretaries serving mayor and vmayor1 (综合科)
+  town1_clerk                 clerk of an external unit (某某乡)
+  admin                       system administrator
+
+Try:  curl -s http://localhost:${PORT[gateway]}/api/v1/auth/login \\
+        -H 'Content-Type: application/json' \\
+        -d '{"username":"director","password":"demo123"}'
+
+EOF
+}
+
+# ---------------------------------------------------------------- modes
+
+mode_run() {
+    local svc
+    declare -A reported=()
+    start_all
+    print_logins
+    while true; do
+        for svc in "${!SVC_PID[@]}"; do
+            if [[ -z ${reported[$svc]:-} ]] && ! alive "${SVC_PID[$svc]}"; then
+                reported[$svc]=1
+                warn "$svc has stopped:"
+                log_tail "$LOGS/$svc.log" 20 >&2
+            fi
+        done
+        if ! alive "$NGINX_PID"; then
+            log_tail "$LOGS/gateway-error.log" 20 >&2
+            fatal "the gateway has stopped"
+        fi
+        sleep 2 &
+        wait $! || true
+    done
+}
+
+# Runs one test binary; adds its counts to PASSED and FAILED.
+run_test_binary() {
+    local bin=$1 name log rc c f e found=0 sum_f=0
+    name=$(basename "$bin")
+    log=$LOGS/test-$name.log
+    say ""
+    say "==== $name"
+    set +e
+    timeout --foreground -k 10 "$TEST_TIMEOUT" "$bin" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    set -e
+    while read -r c f e; do
+        found=1
+        PASSED=$((PASSED + c - f - e))
+        FAILED=$((FAILED + f + e))
+        sum_f=$((sum_f + f + e))
+    done < <(grep -aoE '[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' "$log" |
+        sed -E 's/.*Checks: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+)/\1 \2 \3/')
+    if ((!found)); then
+        say "!!!! $name printed no Check summary (exit status $rc): counted as 1 failed"
+        FAILED=$((FAILED + 1))
+    elif ((rc != 0 && sum_f == 0)); then
+        say "!!!! $name exited with status $rc: counted as 1 failed"
+        FAILED=$((FAILED + 1))
+    fi
+    ((rc == 124)) && say "!!!! $name ran longer than ${TEST_TIMEOUT}s and was stopped"
+    return 0
+}
+
+mode_test() {
+    local bin svc report
+    local -a bins=() died=()
+    start_all
+    export_test_env
+    say ""
+    say "gateway $GATEWAY_URL, state $STATE"
+
+    shopt -s nullglob
+    # TESTS=<substring> runs only the test binaries whose name contains it.
+    for bin in "$BIN_DIR"/unit_* "$BIN_DIR"/api_*; do
+        [[ -f $bin && -x $bin ]] || continue
+        [[ -z ${TESTS:-} || $(basename "$bin") == *"$TESTS"* ]] || continue
+        bins+=("$bin")
+    done
+    shopt -u nullglob
+    if ((${#bins[@]} == 0)); then
+        say "no test binaries in $BIN_DIR"
+    fi
+    for bin in "${bins[@]}"; do
+        run_test_binary "$bin"
+    done
+
+    # Services that died while the tests ran (a failed start counted already).
+    for svc in "${!SVC_PID[@]}"; do
+        [[ -n ${START_FAILED[$svc]:-} ]] && continue
+        alive "${SVC_PID[$svc]}" || died+=("$svc")
+    done
+    # Stop the services now so that their leak reports are written.
+    stop_pid "$NGINX_PID" 10 || true
+    NGINX_PID=""
+    for svc in "${!SVC_PID[@]}"; do
+        kill -TERM "${SVC_PID[$svc]}" 2>/dev/null || true
+    done
+    for svc in "${!SVC_PID[@]}"; do
+        if ! stop_pid "${SVC_PID[$svc]}" 20; then
+            say "!!!! $svc did not exit within 20s of SIGTERM: counted as 1 failed"
+            FAILED=$((FAILED + 1))
+        fi
+        unset "SVC_PID[$svc]"
+    done
+    for svc in "${died[@]}"; do
+        say ""
+        say "!!!! $svc stopped before the tests ended: counted as 1 failed"
+        log_tail "$LOGS/$svc.log" 60
+        FAILED=$((FAILED + 1))
+    done
+
+    shopt -s nullglob
+    for report in "$LOGS"/asan* "$LOGS"/ubsan*; do
+        [[ -s $report ]] || continue
+        say ""
+        say "!!!! sanitizer report $(basename "$report"): counted as 1 failed"
+        sed 's/^/  | /' "$report"
+        FAILED=$((FAILED + 1))
+    done
+    shopt -u nullglob
+
+    say ""
+    FINAL_PRINTED=1
+    say "$PASSED passed, $FAILED failed"
+    if ((FAILED > 0 || PASSED == 0)); then
+        exit 1
+    fi
+    exit 0
+}
+
+mode_bench() {
+    local script=$REPO_DIR/tests/bench/run.sh rc
+    if [[ ! -f $script ]]; then
+        say "no benchmarks exist ($script is missing)"
+        exit 1
+    fi
+    start_all
+    export_test_env
+    say ""
+    say "gateway $GATEWAY_URL; running $script"
+    set +e
+    bash "$script"
+    rc=$?
+    set -e
+    exit "$rc"
+}
+
+case $MODE in
+    run) mode_run ;;
+    test) mode_test ;;
+    bench) mode_bench ;;
+esac

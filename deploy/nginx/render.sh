@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Render deploy/nginx/gateway.conf.template to standard output.
+#
+#   render.sh           every placeholder comes from the environment variable
+#                       of the same name; a missing one is an error
+#   render.sh docker    values for docker-compose: services at <name>:8080,
+#                       logs to stdout/stderr, listening on 0.0.0.0:8080
+#
+# Placeholders are ${UPPER_CASE} names; nothing else in the template is
+# touched. Only sed is used (no envsubst).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+template=${GATEWAY_TEMPLATE:-$here/gateway.conf.template}
+
+# The values below are read back through ${!name}.
+# shellcheck disable=SC2034
+if [[ ${1:-} == docker ]]; then
+    USER_DIRECTIVE='user www-data;'
+    WORKER_PROCESSES=auto
+    PID_FILE=/run/nginx.pid
+    ERROR_LOG=/dev/stderr
+    ACCESS_LOG=/dev/stdout
+    TEMP_DIR=/var/lib/nginx
+    GATEWAY_BIND=0.0.0.0
+    GATEWAY_PORT=8080
+    LOGIN_RATE=20r/s
+    LOGIN_BURST=40
+    for svc in identity documents attendance printing seals meetings; do
+        up=${svc^^}
+        printf -v "${up}_HOST" '%s' "$svc"
+        printf -v "${up}_PORT" '%s' 8080
+    done
+    echo "# Rendered from gateway.conf.template by 'make docker-conf'; edit the template, not this file."
+elif [[ -n ${1:-} ]]; then
+    echo "usage: $0 [docker]" >&2
+    exit 2
+fi
+
+# shellcheck disable=SC2016 # the dollar signs are literal
+names=$(grep -o '\${[A-Z][A-Z0-9_]*}' "$template" | sort -u | tr -d '${}')
+script=""
+for name in $names; do
+    if [[ -z ${!name+set} ]]; then
+        echo "render.sh: $name is not set" >&2
+        exit 1
+    fi
+    value=${!name}
+    value=${value//\\/\\\\}
+    value=${value//|/\\|}
+    value=${value//&/\\&}
+    script+="s|\\\${$name}|$value|g;"
+done
+sed -e "$script" "$template"
