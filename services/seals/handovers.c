@@ -1,0 +1,385 @@
+/* R-SEAL-1: a seal changes hands by a registered handover that the current
+ * custodian starts and the receiver confirms; each custody is kept with its
+ * dates. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "seals.h"
+
+static const char *const states[] = {"pending", "confirmed", "cancelled", NULL};
+
+/* ---------- reads ---------- */
+
+static const db_stmt Q_HANDOVER_GET = {
+    "seals_handover_get",
+    "SELECT handover_doc(h) FROM seal_handovers h"
+    " WHERE h.id = $1 AND ($3 OR $2 IN (h.from_user_id, h.to_user_id))"};
+
+void h_handovers_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24], u[24];
+    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
+                            seals_privileged(r->caller) ? "true" : "false"};
+    PGresult *res = db_read_or_reply(r, &Q_HANDOVER_GET, 3, params);
+    if (res)
+        reply_row(r, res, 200);
+}
+
+static const db_stmt Q_HANDOVERS_LIST = {
+    "seals_handover_list",
+    "SELECT h.id, handover_doc(h) FROM seal_handovers h"
+    " WHERE ($1::bigint IS NULL OR h.id < $1) AND ($2::bigint IS NULL OR h.seal_id = $2)"
+    " AND ($3::text IS NULL OR h.state = $3)"
+    " AND (NOT $4 OR (h.to_user_id = $5 AND h.state = 'pending'))"
+    " AND ($6 OR $5 IN (h.from_user_id, h.to_user_id))"
+    " ORDER BY h.id DESC LIMIT $7"};
+
+void h_handovers_list(req_t *r)
+{
+    long limit;
+    long long after, seal = 0;
+    bool has_seal = false, to_confirm = false;
+    const char *state = NULL;
+    if (page_or_reply(r, &limit, &after) ||
+        query_ll_or_reply(r, "seal_id", 1, INT64_MAX / 2, &seal, &has_seal) ||
+        query_enum_or_reply(r, "state", states, &state) ||
+        query_bool_or_reply(r, "to_confirm", &to_confirm, NULL))
+        return;
+    char a[24], s[24], u[24], l[24];
+    const char *params[] = {after ? db_int(a, after) : NULL,
+                            has_seal ? db_int(s, seal) : NULL,
+                            state,
+                            to_confirm ? "true" : "false",
+                            db_int(u, r->caller->id),
+                            seals_privileged(r->caller) ? "true" : "false",
+                            db_int(l, limit + 1)};
+    PGresult *res = db_read_or_reply(r, &Q_HANDOVERS_LIST, 7, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+/* ---------- start ---------- */
+
+typedef struct handover_in {
+    long long to_user_id;
+    const char *note;
+} handover_in;
+
+static const json_field handover_fields[] = {
+    {"to_user_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(handover_in, to_user_id)},
+    {"note", JF_TEXT, JF_REQUIRED, 0, 1000, NULL, offsetof(handover_in, note)},
+    JF_END,
+};
+
+static const json_field comment_fields[] = {
+    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(handover_in, note)},
+    JF_END,
+};
+
+typedef struct handover_tx {
+    req_t *r;
+    handover_in in;
+    long long id, seal_id, if_match;
+    char *doc;
+} handover_tx;
+
+static const db_stmt Q_SEAL_FOR_HANDOVER = {
+    "seals_seal_for_handover",
+    "SELECT s.custodian_id, s.state, s.name FROM seals s WHERE s.id = $1 FOR UPDATE"};
+
+static const db_stmt Q_HANDOVER_INSERT = {
+    "seals_handover_insert",
+    "INSERT INTO seal_handovers(seal_id, from_user_id, to_user_id, note)"
+    " VALUES ($1, $2, $3, $4) RETURNING id, handover_doc(seal_handovers)"};
+
+static int handover_create_run(db_conn *c, void *arg, problem_t *p)
+{
+    handover_tx *t = arg;
+    free(t->doc); /* a retried transaction starts again */
+    t->doc = NULL;
+    char sid[24], from[24], to[24];
+    const char *p1[] = {db_int(sid, t->seal_id)};
+    PGresult *res;
+    if (store_exec(c, &Q_SEAL_FOR_HANDOVER, 1, p1, &res, p))
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "seal.not_found", NULL, "no such seal");
+    }
+    long long custodian = db_get_ll(res, 0, 0);
+    bool retired = !strcmp(PQgetvalue(res, 0, 1), "retired");
+    char name[128];
+    snprintf(name, sizeof name, "%s", PQgetvalue(res, 0, 2));
+    PQclear(res);
+    if (custodian != t->r->caller->id)
+        return problem_set(p, ERR_FORBIDDEN, "seal.not_custodian", "R-SEAL-1",
+                           "only the seal's current custodian can hand it over");
+    if (retired)
+        return problem_set(p, ERR_WRONG_STATE, "seal.retired", NULL,
+                           "a retired seal is not handed over");
+    if (t->in.to_user_id == custodian)
+        return problem_field(p, "to_user_id", "already keeps this seal");
+    if (check_office_person(c, t->in.to_user_id, "to_user_id", p))
+        return -1;
+    const char *p2[] = {sid, db_int(from, custodian), db_int(to, t->in.to_user_id), t->in.note};
+    res = db_exec(c, &Q_HANDOVER_INSERT, 4, p2);
+    if (!db_ok(res, p)) {
+        PQclear(res);
+        if (p->code == ERR_DUPLICATE)
+            problem_set(p, ERR_CONFLICT, "seal.handover_pending", "R-SEAL-1",
+                        "a handover of this seal is already waiting for confirmation");
+        return -1;
+    }
+    t->id = db_get_ll(res, 0, 0);
+    t->doc = strdup(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    char title[200];
+    snprintf(title, sizeof title, "Confirm that you receive the seal %s", name);
+    if (!t->doc ||
+        notify(c, t->in.to_user_id, "seal_handover_to_confirm", title, t->in.note,
+               "seal_handover", t->id, p) ||
+        idem_store(c, t->r, 201, t->doc, p))
+        return -1;
+    return audit_write(c, t->r, "seal_handover", t->id, "create", NULL, t->doc, p);
+}
+
+void h_handovers_create(req_t *r)
+{
+    handover_tx t = {.r = r, .seal_id = path_id_or_reply(r, "id")};
+    if (!t.seal_id || idem_replayed(r))
+        return;
+    json_t *root = body_or_reply(r, handover_fields, &t.in, NULL);
+    if (!root)
+        return;
+    problem_t p = {0};
+    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, handover_create_run, &t, &p);
+    reply_outcome(r, rc, &p, t.doc, 201);
+    json_decref(root);
+}
+
+/* ---------- confirm, cancel ---------- */
+
+static const db_stmt Q_HANDOVER_LOCK = {
+    "seals_handover_lock",
+    "SELECT handover_doc(h), h.version, h.state, h.seal_id, h.from_user_id, h.to_user_id,"
+    " ($3 OR $2 IN (h.from_user_id, h.to_user_id))"
+    " FROM seal_handovers h WHERE h.id = $1 FOR UPDATE"};
+
+static const db_stmt Q_SEAL_LOCK_DOC = {
+    "seals_seal_lock_doc",
+    "SELECT seal_doc(s), s.custodian_id, s.state, s.name FROM seals s WHERE s.id = $1 FOR UPDATE"};
+
+static const db_stmt Q_SEAL_SET_CUSTODIAN = {
+    "seals_seal_set_custodian",
+    "UPDATE seals s SET custodian_id = $2, version = version + 1, updated_at = now()"
+    " WHERE s.id = $1 RETURNING seal_doc(s)"};
+
+static const db_stmt Q_CUSTODY_CLOSE = {
+    "seals_custody_close",
+    "UPDATE seal_custodians SET until = now() WHERE seal_id = $1 AND until IS NULL"};
+
+static const db_stmt Q_CUSTODY_OPEN_H = {
+    "seals_custody_open_h",
+    "INSERT INTO seal_custodians(seal_id, custodian_id, handover_id) VALUES ($1, $2, $3)"};
+
+static const db_stmt Q_HANDOVER_CONFIRM = {
+    "seals_handover_confirm",
+    "UPDATE seal_handovers h SET state = 'confirmed', confirmed_at = now(),"
+    " version = version + 1, updated_at = now() WHERE h.id = $1 RETURNING handover_doc(h)"};
+
+static const db_stmt Q_HANDOVER_CANCEL = {
+    "seals_handover_cancel",
+    "UPDATE seal_handovers h SET state = 'cancelled', cancelled_at = now(), cancelled_by = $2,"
+    " version = version + 1, updated_at = now() WHERE h.id = $1 RETURNING handover_doc(h)"};
+
+/* The work that waits for the seal's keeper: approved requests to stamp,
+ * approved letters to issue. */
+static const db_stmt Q_WAITING_WORK = {
+    "seals_waiting_work",
+    "SELECT (SELECT count(*) FROM seal_requests WHERE seal_id = $1 AND state = 'approved')"
+    " + (SELECT count(*) FROM intro_letters WHERE seal_id = $1 AND state = 'approved')"};
+
+/* The locked handover's facts. */
+typedef struct handover_row {
+    char *before;
+    long long version, seal_id, from, to;
+    bool pending, visible;
+} handover_row;
+
+static int handover_lock(db_conn *c, handover_tx *t, handover_row *h, problem_t *p)
+{
+    char id[24], u[24];
+    const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
+                            seals_privileged(t->r->caller) ? "true" : "false"};
+    PGresult *res;
+    if (store_exec(c, &Q_HANDOVER_LOCK, 3, params, &res, p))
+        return -1;
+    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 6), "t")) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "seal_handover.not_found", NULL, "no such handover");
+    }
+    h->before = strdup(PQgetvalue(res, 0, 0));
+    h->version = db_get_ll(res, 0, 1);
+    h->pending = !strcmp(PQgetvalue(res, 0, 2), "pending");
+    h->seal_id = db_get_ll(res, 0, 3);
+    h->from = db_get_ll(res, 0, 4);
+    h->to = db_get_ll(res, 0, 5);
+    PQclear(res);
+    if (!h->before)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return 0;
+}
+
+/* The custody moves: the seal's custodian, the history rows, the handover. */
+static int custody_move(db_conn *c, handover_tx *t, handover_row *h, problem_t *p)
+{
+    char sid[24], hid[24], to[24];
+    db_int(sid, h->seal_id);
+    db_int(hid, t->id);
+    db_int(to, h->to);
+    const char *p1[] = {sid};
+    PGresult *res;
+    if (store_exec(c, &Q_SEAL_LOCK_DOC, 1, p1, &res, p))
+        return -1;
+    char *seal_before = strdup(PQgetvalue(res, 0, 0));
+    long long custodian = db_get_ll(res, 0, 1);
+    bool retired = !strcmp(PQgetvalue(res, 0, 2), "retired");
+    char name[128], title[200];
+    snprintf(name, sizeof name, "%s", PQgetvalue(res, 0, 3));
+    PQclear(res);
+    int rc = -1;
+    char *seal_after = NULL;
+    if (!seal_before) {
+        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        goto cleanup;
+    }
+    if (retired || custodian != h->from) {
+        problem_set(p, ERR_WRONG_STATE, "seal_handover.stale", "R-SEAL-1",
+                    "the seal is no longer kept by the person who started this handover");
+        goto cleanup;
+    }
+    const char *p2[] = {sid, to};
+    const char *p3[] = {sid, to, hid};
+    const char *p4[] = {hid};
+    if (store_exec(c, &Q_SEAL_SET_CUSTODIAN, 2, p2, &res, p))
+        goto cleanup;
+    seal_after = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    if (store_run(c, &Q_CUSTODY_CLOSE, 1, p1, p) || store_run(c, &Q_CUSTODY_OPEN_H, 3, p3, p) ||
+        store_exec(c, &Q_HANDOVER_CONFIRM, 1, p4, &res, p))
+        goto cleanup;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    snprintf(title, sizeof title, "The seal %s was received: the handover is confirmed", name);
+    if (notify(c, h->from, "seal_handover_confirmed", title, "", "seal_handover", t->id, p) ||
+        store_exec(c, &Q_WAITING_WORK, 1, p1, &res, p))
+        goto cleanup;
+    long long waiting = db_get_ll(res, 0, 0);
+    PQclear(res);
+    snprintf(title, sizeof title, "%lld approved request(s) for the seal %s wait for you",
+             waiting, name);
+    if (waiting && notify(c, h->to, "seal_work_waiting", title, "", "seal", h->seal_id, p))
+        goto cleanup;
+    if (audit_write(c, t->r, "seal", h->seal_id, "custody", seal_before, seal_after, p))
+        goto cleanup;
+    rc = 0;
+cleanup:
+    free(seal_before);
+    free(seal_after);
+    return rc;
+}
+
+static int handover_confirm_run(db_conn *c, void *arg, problem_t *p)
+{
+    handover_tx *t = arg;
+    free(t->doc); /* a retried transaction starts again */
+    t->doc = NULL;
+    handover_row h = {0};
+    int rc = -1;
+    if (handover_lock(c, t, &h, p))
+        goto cleanup;
+    if (h.to != t->r->caller->id) {
+        problem_set(p, ERR_FORBIDDEN, "seal_handover.not_receiver", "R-SEAL-1",
+                    "only the receiver confirms a handover");
+        goto cleanup;
+    }
+    if (check_version(t->if_match, h.version, "handover", p))
+        goto cleanup;
+    if (!h.pending) {
+        problem_set(p, ERR_WRONG_STATE, NULL, NULL, "the handover is no longer pending");
+        goto cleanup;
+    }
+    if (custody_move(c, t, &h, p))
+        goto cleanup;
+    rc = audit_write(c, t->r, "seal_handover", t->id, "confirm", h.before, t->doc, p);
+cleanup:
+    free(h.before);
+    return rc;
+}
+
+static int handover_cancel_run(db_conn *c, void *arg, problem_t *p)
+{
+    handover_tx *t = arg;
+    free(t->doc); /* a retried transaction starts again */
+    t->doc = NULL;
+    handover_row h = {0};
+    int rc = -1;
+    long long me = t->r->caller->id;
+    if (handover_lock(c, t, &h, p))
+        goto cleanup;
+    if (me != h.from && me != h.to && !t->r->caller->is_admin) {
+        problem_set(p, ERR_FORBIDDEN, NULL, "R-SEAL-1",
+                    "only the custodian, the receiver or an administrator cancels a handover");
+        goto cleanup;
+    }
+    if (check_version(t->if_match, h.version, "handover", p))
+        goto cleanup;
+    if (!h.pending) {
+        problem_set(p, ERR_WRONG_STATE, NULL, NULL, "the handover is no longer pending");
+        goto cleanup;
+    }
+    char id[24], u[24];
+    const char *params[] = {db_int(id, t->id), db_int(u, me)};
+    PGresult *res;
+    if (store_exec(c, &Q_HANDOVER_CANCEL, 2, params, &res, p))
+        goto cleanup;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    long long other = me == h.from ? h.to : h.from;
+    if (notify(c, other, "seal_handover_cancelled", "A seal handover was cancelled",
+               t->in.note ? t->in.note : "", "seal_handover", t->id, p))
+        goto cleanup;
+    rc = audit_write(c, t->r, "seal_handover", t->id, "cancel", h.before, t->doc, p);
+cleanup:
+    free(h.before);
+    return rc;
+}
+
+static void handover_action(req_t *r, db_tx_fn run)
+{
+    handover_tx t = {.r = r, .id = path_id_or_reply(r, "id")};
+    if (!t.id || if_match_or_reply(r, &t.if_match))
+        return;
+    json_t *root = body_or_reply(r, comment_fields, &t.in, NULL);
+    if (!root)
+        return;
+    problem_t p = {0};
+    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, run, &t, &p);
+    reply_outcome(r, rc, &p, t.doc, 200);
+    json_decref(root);
+}
+
+void h_handovers_confirm(req_t *r)
+{
+    handover_action(r, handover_confirm_run);
+}
+
+void h_handovers_cancel(req_t *r)
+{
+    handover_action(r, handover_cancel_run);
+}

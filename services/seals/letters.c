@@ -1,0 +1,713 @@
+/* Introduction letters (介绍信): approved by the director or a deputy
+ * director with every field filled (R-LET-2), issued with the next number of
+ * the seal's series by that seal's custodian, who keeps the stub (R-LET-1),
+ * used or returned onto the stub with a note (R-LET-3), and kept three years
+ * from issue (R-LET-4). The row is the stub: it holds every field of the
+ * letter, and the return is recorded on it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "org.h"
+#include "seals.h"
+
+static const char *const states[] = {"pending", "approved", "rejected", "withdrawn",
+                                     "issued",  "used",     "returned", NULL};
+
+/* How many stubs one purge call removes. */
+#define PURGE_BATCH 1000
+
+/* ---------- reads ---------- */
+
+static const db_stmt Q_LETTER_GET = {
+    "seals_letter_get",
+    "SELECT letter_doc(l), l.version FROM intro_letters l JOIN seals s ON s.id = l.seal_id"
+    " WHERE l.id = $1 AND letter_visible(l, s, $2, $3)"};
+
+void h_letters_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24], u[24];
+    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
+                            seals_privileged(r->caller) ? "true" : "false"};
+    PGresult *res = db_read_or_reply(r, &Q_LETTER_GET, 3, params);
+    if (!res)
+        return;
+    if (PQntuples(res) == 1) {
+        char etag[32];
+        snprintf(etag, sizeof etag, "\"%s\"", PQgetvalue(res, 0, 1));
+        u_map_put(r->resp->map_header, "ETag", etag);
+    }
+    reply_row(r, res, 200);
+}
+
+static const db_stmt Q_LETTERS_LIST = {
+    "seals_letter_list",
+    "SELECT l.id, letter_doc(l) FROM intro_letters l JOIN seals s ON s.id = l.seal_id"
+    " WHERE ($1::bigint IS NULL OR l.id < $1) AND ($2::text IS NULL OR l.state = $2)"
+    " AND ($3::bigint IS NULL OR l.seal_id = $3) AND (NOT $4 OR l.requester_id = $5)"
+    " AND (NOT $6 OR (l.state = 'pending' AND $9 AND s.custodian_id <> $5))"
+    " AND (NOT $7 OR (l.state = 'approved' AND s.custodian_id = $5))"
+    " AND (NOT $10 OR l.issued_at <= now() - interval '3 years')"
+    " AND letter_visible(l, s, $5, $8)"
+    " ORDER BY l.id DESC LIMIT $11"};
+
+void h_letters_list(req_t *r)
+{
+    long limit;
+    long long after, seal = 0;
+    bool has_seal = false, mine = false, to_approve = false, to_issue = false, past = false;
+    const char *state = NULL;
+    if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "state", states, &state) ||
+        query_ll_or_reply(r, "seal_id", 1, INT64_MAX / 2, &seal, &has_seal) ||
+        query_bool_or_reply(r, "mine", &mine, NULL) ||
+        query_bool_or_reply(r, "to_approve", &to_approve, NULL) ||
+        query_bool_or_reply(r, "to_issue", &to_issue, NULL) ||
+        query_bool_or_reply(r, "past_retention", &past, NULL))
+        return;
+    bool approver = letter_approver_may(r->caller->position) && !r->caller->is_secretary;
+    char a[24], s[24], u[24], l[24];
+    const char *params[] = {after ? db_int(a, after) : NULL,
+                            state,
+                            has_seal ? db_int(s, seal) : NULL,
+                            mine ? "true" : "false",
+                            db_int(u, r->caller->id),
+                            to_approve ? "true" : "false",
+                            to_issue ? "true" : "false",
+                            seals_privileged(r->caller) ? "true" : "false",
+                            approver ? "true" : "false",
+                            past ? "true" : "false",
+                            db_int(l, limit + 1)};
+    PGresult *res = db_read_or_reply(r, &Q_LETTERS_LIST, 11, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+/* ---------- create ---------- */
+
+typedef struct letter_in {
+    long long seal_id, bearer_count;
+    json_t *bearer_names;
+    const char *recipient_org, *matter, *valid_until, *comment, *note;
+} letter_in;
+
+/* R-LET-2: no blank letters; every field is required and filled. */
+static const json_field letter_fields[] = {
+    {"seal_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(letter_in, seal_id)},
+    {"bearer_names", JF_STRING_LIST, JF_REQUIRED, 1, 50, NULL, offsetof(letter_in, bearer_names)},
+    {"bearer_count", JF_INT, JF_REQUIRED, 1, 100, NULL, offsetof(letter_in, bearer_count)},
+    {"recipient_org", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(letter_in, recipient_org)},
+    {"matter", JF_STRING, JF_REQUIRED, 1, 1000, NULL, offsetof(letter_in, matter)},
+    {"valid_until", JF_DATE, JF_REQUIRED, 0, 0, NULL, offsetof(letter_in, valid_until)},
+    JF_END,
+};
+
+/* The checks across fields, after each field is valid on its own. */
+static bool letter_fields_fit_or_reply(req_t *r, const letter_in *in)
+{
+    problem_t p = {0};
+    size_t names = json_array_size(in->bearer_names);
+    for (size_t i = 0; i < names; i++)
+        if (json_in_utf8_len(json_string_value(json_array_get(in->bearer_names, i))) > 50) {
+            problem_field(&p, "bearer_names", "item %zu is longer than 50 characters", i);
+            break;
+        }
+    if ((size_t)in->bearer_count < names)
+        problem_field(&p, "bearer_count", "must be at least the number of bearer_names (%zu)",
+                      names);
+    char today[11], last[11];
+    office_date(now_s(), today);
+    office_date(now_s() + 366LL * 86400, last);
+    if (strcmp(in->valid_until, today) < 0)
+        problem_field(&p, "valid_until", "must not be in the past (today is %s)", today);
+    else if (strcmp(in->valid_until, last) > 0)
+        problem_field(&p, "valid_until", "must be within a year (by %s)", last);
+    if (p.code == ERR_NONE)
+        return true;
+    p.rule = "R-LET-2";
+    reply_problem_t(r, &p);
+    return false;
+}
+
+typedef struct letter_tx {
+    req_t *r;
+    const struct letter_action *act;
+    letter_in in;
+    const char *names; /* bearer_names as JSON text */
+    long long id, if_match;
+    /* the locked letter */
+    char *before;
+    long long version, requester, custodian, seal_id;
+    char state[16], seal_state[16], seal_name[128];
+    bool still_valid;
+    char *doc;
+} letter_tx;
+
+static const db_stmt Q_SEAL_FOR_LETTER = {
+    "seals_seal_for_letter", "SELECT s.state, s.name FROM seals s WHERE s.id = $1"};
+
+static const db_stmt Q_LETTER_INSERT = {
+    "seals_letter_insert",
+    "INSERT INTO intro_letters(seal_id, requester_id, bearer_names, bearer_count,"
+    " recipient_org, matter, valid_until)"
+    " VALUES ($1, $2, ARRAY(SELECT jsonb_array_elements_text($3::jsonb)), $4, $5, $6, $7)"
+    " RETURNING id, letter_doc(intro_letters)"};
+
+/* R-LET-2: the people who approve letters: the director and the deputy
+ * directors, except the custodian of the letter's seal (R-SEAL-1). */
+static const db_stmt Q_LETTER_APPROVERS = {
+    "seals_letter_approvers",
+    "SELECT coalesce(array_agg(p.id ORDER BY p.id), '{}')::text FROM identity.org_people p"
+    " WHERE p.active AND NOT p.is_secretary"
+    " AND p.position IN ('office_director', 'deputy_director')"
+    " AND p.id <> (SELECT s.custodian_id FROM seals s WHERE s.id = $1)"};
+
+static int letter_create_run(db_conn *c, void *arg, problem_t *p)
+{
+    letter_tx *t = arg;
+    free(t->doc); /* a retried transaction starts again */
+    t->doc = NULL;
+    char sid[24], me[24], count[24], title[300];
+    const char *p1[] = {db_int(sid, t->in.seal_id)};
+    PGresult *res;
+    if (store_exec(c, &Q_SEAL_FOR_LETTER, 1, p1, &res, p))
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return problem_field(p, "seal_id", "no such seal");
+    }
+    bool active = !strcmp(PQgetvalue(res, 0, 0), "active");
+    snprintf(t->seal_name, sizeof t->seal_name, "%s", PQgetvalue(res, 0, 1));
+    PQclear(res);
+    if (!active)
+        return problem_set(p, ERR_WRONG_STATE, "seal.not_active", NULL,
+                           "the seal %s is not in use (suspended, retired or lost)", t->seal_name);
+    const char *p2[] = {sid,
+                        db_int(me, t->r->caller->id),
+                        t->names,
+                        db_int(count, t->in.bearer_count),
+                        t->in.recipient_org,
+                        t->in.matter,
+                        t->in.valid_until};
+    if (store_exec(c, &Q_LETTER_INSERT, 7, p2, &res, p))
+        return -1;
+    t->id = db_get_ll(res, 0, 0);
+    t->doc = strdup(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    if (!t->doc || store_exec(c, &Q_LETTER_APPROVERS, 1, p1, &res, p))
+        return -1;
+    snprintf(title, sizeof title, "Approve an introduction letter to %s", t->in.recipient_org);
+    int rc = store_notify_all(c, PQgetvalue(res, 0, 0), "intro_letter_to_approve", title,
+                              t->in.matter, "intro_letter", t->id, p);
+    PQclear(res);
+    if (rc || idem_store(c, t->r, 201, t->doc, p))
+        return -1;
+    return audit_write(c, t->r, "intro_letter", t->id, "create", NULL, t->doc, p);
+}
+
+void h_letters_create(req_t *r)
+{
+    if (idem_replayed(r))
+        return;
+    letter_tx t = {.r = r};
+    json_t *root = body_or_reply(r, letter_fields, &t.in, NULL);
+    if (!root)
+        return;
+    char *names = NULL;
+    if (letter_fields_fit_or_reply(r, &t.in)) {
+        problem_t p = {0};
+        int rc = 0;
+        names = json_dumps(t.in.bearer_names, JSON_COMPACT);
+        t.names = names;
+        if (!names)
+            rc = problem_set(&p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        else
+            rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, letter_create_run, &t, &p);
+        reply_outcome(r, rc, &p, t.doc, 201);
+    }
+    free(names);
+    json_decref(root);
+}
+
+/* ---------- actions ---------- */
+
+typedef struct letter_action {
+    const char *verb; /* the audit action */
+    const char *done; /* the state it leads to */
+    const json_field *fields;
+    bool decides;
+    bool lock_seal;
+    const char *const *from_states;
+    int (*authorise)(db_conn *c, letter_tx *t, problem_t *p);
+    int (*perform)(db_conn *c, letter_tx *t, problem_t *p);
+} letter_action;
+
+#define LETTER_LOCK_COLUMNS                                                                 \
+    "SELECT letter_doc(l), l.version, l.state, l.requester_id, s.custodian_id, s.state,"    \
+    " s.name, l.seal_id, l.valid_until >= current_date, letter_visible(l, s, $2, $3)"      \
+    " FROM intro_letters l JOIN seals s ON s.id = l.seal_id WHERE l.id = $1"
+
+static const db_stmt Q_LETTER_LOCK = {"seals_letter_lock",
+                                      LETTER_LOCK_COLUMNS " FOR NO KEY UPDATE OF l"};
+
+/* Issuing also holds the seal, so that its custodian cannot change before
+ * the number is given (R-LET-1). */
+static const db_stmt Q_LETTER_LOCK_SEAL = {
+    "seals_letter_lock_seal", LETTER_LOCK_COLUMNS " FOR NO KEY UPDATE OF l FOR SHARE OF s"};
+
+static int letter_lock(db_conn *c, letter_tx *t, problem_t *p)
+{
+    free(t->before); /* a retried transaction starts again */
+    free(t->doc);
+    t->before = t->doc = NULL;
+    char id[24], u[24];
+    const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
+                            seals_privileged(t->r->caller) ? "true" : "false"};
+    PGresult *res;
+    if (store_exec(c, t->act->lock_seal ? &Q_LETTER_LOCK_SEAL : &Q_LETTER_LOCK, 3, params, &res,
+                   p))
+        return -1;
+    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 9), "t")) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "intro_letter.not_found", NULL,
+                           "no such introduction letter");
+    }
+    t->before = strdup(PQgetvalue(res, 0, 0));
+    t->version = db_get_ll(res, 0, 1);
+    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
+    t->requester = db_get_ll(res, 0, 3);
+    t->custodian = db_get_ll(res, 0, 4);
+    snprintf(t->seal_state, sizeof t->seal_state, "%s", PQgetvalue(res, 0, 5));
+    snprintf(t->seal_name, sizeof t->seal_name, "%s", PQgetvalue(res, 0, 6));
+    t->seal_id = db_get_ll(res, 0, 7);
+    t->still_valid = !strcmp(PQgetvalue(res, 0, 8), "t");
+    PQclear(res);
+    if (!t->before)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return 0;
+}
+
+static int letter_action_run(db_conn *c, void *arg, problem_t *p)
+{
+    letter_tx *t = arg;
+    if (letter_lock(c, t, p) || t->act->authorise(c, t, p) ||
+        check_version(t->if_match, t->version, "introduction letter", p))
+        return -1;
+    bool from_ok = false;
+    for (const char *const *s = t->act->from_states; *s && !from_ok; s++)
+        from_ok = !strcmp(*s, t->state);
+    if (!from_ok)
+        return problem_set(p, ERR_WRONG_STATE, "intro_letter.wrong_state", NULL,
+                           "the letter is %s; it cannot be %s now", t->state, t->act->done);
+    if (t->act->perform(c, t, p))
+        return -1;
+    return audit_write(c, t->r, "intro_letter", t->id, t->act->verb, t->before, t->doc, p);
+}
+
+/* R-LET-2: the director or a deputy director, read now rather than from the
+ * token; never the custodian of the letter's seal (R-SEAL-1). */
+static int authorise_approver(db_conn *c, letter_tx *t, problem_t *p)
+{
+    org_person me;
+    if (org_person_get(c, t->r->caller->id, &me, p))
+        return -1;
+    if (me.is_secretary || !letter_approver_may(me.position))
+        return problem_set(p, ERR_FORBIDDEN, "intro_letter.approver_mismatch", "R-LET-2",
+                           "an introduction letter needs the approval of the office director or a deputy director");
+    if (me.id == t->custodian)
+        return problem_set(p, ERR_FORBIDDEN, "seal.custodian_cannot_approve", "R-SEAL-1",
+                           "the custodian of the seal %s cannot approve its letters",
+                           t->seal_name);
+    return 0;
+}
+
+/* R-LET-1: the custodian of the matching seal keeps and issues letters. */
+static int authorise_custodian(db_conn *c, letter_tx *t, problem_t *p)
+{
+    (void)c;
+    if (t->r->caller->id != t->custodian)
+        return problem_set(p, ERR_FORBIDDEN, "intro_letter.not_custodian", "R-LET-1",
+                           "only the custodian of the seal %s issues its letters", t->seal_name);
+    return 0;
+}
+
+static int authorise_requester(db_conn *c, letter_tx *t, problem_t *p)
+{
+    (void)c;
+    if (t->r->caller->id != t->requester)
+        return problem_set(p, ERR_FORBIDDEN, NULL, NULL,
+                           "only the person who asked for the letter may do this");
+    return 0;
+}
+
+/* R-LET-3: the bearer returns an unused letter, or the custodian records
+ * that it came back. */
+static int authorise_returner(db_conn *c, letter_tx *t, problem_t *p)
+{
+    (void)c;
+    long long me = t->r->caller->id;
+    if (me != t->requester && me != t->custodian)
+        return problem_set(p, ERR_FORBIDDEN, NULL, "R-LET-3",
+                           "the bearer or the custodian of the seal records a returned letter");
+    return 0;
+}
+
+static const db_stmt Q_LETTER_DECIDE = {
+    "seals_letter_decide",
+    "UPDATE intro_letters l SET state = $2,"
+    " approved_by = CASE WHEN $2 = 'approved' THEN $3::bigint END,"
+    " approved_at = CASE WHEN $2 = 'approved' THEN now() END,"
+    " rejected_by = CASE WHEN $2 = 'rejected' THEN $3::bigint END,"
+    " rejected_at = CASE WHEN $2 = 'rejected' THEN now() END,"
+    " decision_comment = $4, version = version + 1, updated_at = now()"
+    " WHERE l.id = $1 RETURNING letter_doc(l)"};
+
+static int decide(db_conn *c, letter_tx *t, const char *to, problem_t *p)
+{
+    char id[24], me[24], title[300];
+    const char *params[] = {db_int(id, t->id), to, db_int(me, t->r->caller->id), t->in.comment};
+    PGresult *res;
+    if (store_exec(c, &Q_LETTER_DECIDE, 4, params, &res, p))
+        return -1;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    snprintf(title, sizeof title, "Your introduction letter was %s", to);
+    if (notify(c, t->requester, "intro_letter_decided", title,
+               t->in.comment ? t->in.comment : "", "intro_letter", t->id, p))
+        return -1;
+    if (strcmp(to, "approved"))
+        return 0;
+    snprintf(title, sizeof title, "Issue an approved introduction letter under the seal %s",
+             t->seal_name);
+    return notify(c, t->custodian, "intro_letter_to_issue", title, "", "intro_letter", t->id, p);
+}
+
+static int perform_approve(db_conn *c, letter_tx *t, problem_t *p)
+{
+    return decide(c, t, "approved", p);
+}
+
+static int perform_reject(db_conn *c, letter_tx *t, problem_t *p)
+{
+    return decide(c, t, "rejected", p);
+}
+
+/* R-LET-1: the next number of the seal's series for the year, taken in
+ * this transaction, so that numbers are sequential and never skipped. */
+static const db_stmt Q_LETTER_NEXT_NUMBER = {
+    "seals_letter_next_number",
+    "INSERT INTO letter_series AS ls (seal_id, year, last_number)"
+    " VALUES ($1, extract(year FROM now())::int, 1)"
+    " ON CONFLICT (seal_id, year) DO UPDATE SET last_number = ls.last_number + 1"
+    " RETURNING ls.year, ls.last_number"};
+
+static const db_stmt Q_LETTER_ISSUED = {
+    "seals_letter_issued",
+    "UPDATE intro_letters l SET state = 'issued', issued_by = $2, issued_at = now(),"
+    " letter_year = $3, letter_seq = $4, letter_number = $5,"
+    " version = version + 1, updated_at = now() WHERE l.id = $1 RETURNING letter_doc(l)"};
+
+static int perform_issue(db_conn *c, letter_tx *t, problem_t *p)
+{
+    if (strcmp(t->seal_state, "active"))
+        return problem_set(p, ERR_WRONG_STATE, "seal.not_active", NULL,
+                           "the seal %s is %s: no letters are issued under it", t->seal_name,
+                           t->seal_state);
+    if (!t->still_valid)
+        return problem_set(p, ERR_RULE, "intro_letter.expired", "R-LET-2",
+                           "the letter's validity has passed; it cannot be issued");
+    char sid[24], id[24], me[24], year[24], seq[24], number[24], title[300];
+    const char *p1[] = {db_int(sid, t->seal_id)};
+    PGresult *res;
+    if (store_exec(c, &Q_LETTER_NEXT_NUMBER, 1, p1, &res, p))
+        return -1;
+    int y = (int)db_get_ll(res, 0, 0);
+    long long n = db_get_ll(res, 0, 1);
+    PQclear(res);
+    letter_number_format(y, n, number);
+    const char *p2[] = {db_int(id, t->id), db_int(me, t->r->caller->id), db_int(year, y),
+                        db_int(seq, n), number};
+    if (store_exec(c, &Q_LETTER_ISSUED, 5, p2, &res, p))
+        return -1;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    snprintf(title, sizeof title, "Introduction letter %s was issued", number);
+    return notify(c, t->requester, "intro_letter_issued", title,
+                  "Return it to the custodian if it is not used (R-LET-3).", "intro_letter",
+                  t->id, p);
+}
+
+static const db_stmt Q_LETTER_USED = {
+    "seals_letter_used",
+    "UPDATE intro_letters l SET state = 'used', used_at = now(), use_note = $2,"
+    " version = version + 1, updated_at = now() WHERE l.id = $1 RETURNING letter_doc(l)"};
+
+static int perform_use(db_conn *c, letter_tx *t, problem_t *p)
+{
+    char id[24];
+    const char *params[] = {db_int(id, t->id), t->in.comment};
+    PGresult *res;
+    if (store_exec(c, &Q_LETTER_USED, 2, params, &res, p))
+        return -1;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return notify(c, t->custodian, "intro_letter_used", "An introduction letter was used",
+                  t->in.comment ? t->in.comment : "", "intro_letter", t->id, p);
+}
+
+static const db_stmt Q_LETTER_RETURNED = {
+    "seals_letter_returned",
+    "UPDATE intro_letters l SET state = 'returned', returned_by = $2, returned_at = now(),"
+    " return_note = $3, version = version + 1, updated_at = now()"
+    " WHERE l.id = $1 RETURNING letter_doc(l)"};
+
+/* R-LET-3: the unused letter is attached to its stub with a note. */
+static int perform_return(db_conn *c, letter_tx *t, problem_t *p)
+{
+    char id[24], me[24];
+    long long who = t->r->caller->id;
+    const char *params[] = {db_int(id, t->id), db_int(me, who), t->in.note};
+    PGresult *res;
+    if (store_exec(c, &Q_LETTER_RETURNED, 3, params, &res, p))
+        return -1;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    long long other = who == t->custodian ? t->requester : t->custodian;
+    return notify(c, other, "intro_letter_returned",
+                  who == t->custodian ? "Your unused introduction letter was returned to its stub"
+                                      : "Attach a returned introduction letter to its stub",
+                  t->in.note, "intro_letter", t->id, p);
+}
+
+static const db_stmt Q_LETTER_WITHDRAWN = {
+    "seals_letter_withdrawn",
+    "UPDATE intro_letters l SET state = 'withdrawn', withdrawn_at = now(),"
+    " version = version + 1, updated_at = now() WHERE l.id = $1 RETURNING letter_doc(l)"};
+
+static int perform_withdraw(db_conn *c, letter_tx *t, problem_t *p)
+{
+    char id[24];
+    const char *params[] = {db_int(id, t->id)};
+    bool was_approved = !strcmp(t->state, "approved");
+    PGresult *res;
+    if (store_exec(c, &Q_LETTER_WITHDRAWN, 1, params, &res, p))
+        return -1;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    if (!was_approved)
+        return 0;
+    return notify(c, t->custodian, "intro_letter_withdrawn",
+                  "An approved introduction letter was withdrawn: do not issue it",
+                  t->in.comment ? t->in.comment : "", "intro_letter", t->id, p);
+}
+
+static const json_field comment_fields[] = {
+    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(letter_in, comment)},
+    JF_END,
+};
+
+static const json_field return_fields[] = {
+    {"note", JF_STRING, JF_REQUIRED, 1, 1000, NULL, offsetof(letter_in, note)},
+    JF_END,
+};
+
+static const char *const from_pending[] = {"pending", NULL};
+static const char *const from_approved[] = {"approved", NULL};
+static const char *const from_issued[] = {"issued", NULL};
+static const char *const from_open[] = {"pending", "approved", NULL};
+
+static const letter_action act_approve = {"approve", "approved",         comment_fields,
+                                          true,      false,              from_pending,
+                                          authorise_approver, perform_approve};
+static const letter_action act_reject = {"reject", "rejected",         comment_fields,
+                                         true,     false,              from_pending,
+                                         authorise_approver, perform_reject};
+static const letter_action act_issue = {"issue", "issued",            comment_fields,
+                                        false,   true,                from_approved,
+                                        authorise_custodian, perform_issue};
+static const letter_action act_use = {"use", "used",              comment_fields,
+                                      false, false,               from_issued,
+                                      authorise_requester, perform_use};
+static const letter_action act_return = {"return", "returned",         return_fields,
+                                         false,    false,              from_issued,
+                                         authorise_returner, perform_return};
+static const letter_action act_withdraw = {"withdraw", "withdrawn",        comment_fields,
+                                           false,      false,              from_open,
+                                           authorise_requester, perform_withdraw};
+
+static void letter_action_handle(req_t *r, const letter_action *act)
+{
+    letter_tx t = {.r = r, .act = act, .id = path_id_or_reply(r, "id")};
+    if (!t.id || (act->decides && !decider_or_reply(r)) || if_match_or_reply(r, &t.if_match))
+        return;
+    json_t *root = body_or_reply(r, act->fields, &t.in, NULL);
+    if (!root)
+        return;
+    problem_t p = {0};
+    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, letter_action_run, &t, &p);
+    reply_outcome(r, rc, &p, t.doc, 200);
+    free(t.before);
+    json_decref(root);
+}
+
+void h_letters_approve(req_t *r)
+{
+    letter_action_handle(r, &act_approve);
+}
+
+void h_letters_reject(req_t *r)
+{
+    letter_action_handle(r, &act_reject);
+}
+
+void h_letters_issue(req_t *r)
+{
+    letter_action_handle(r, &act_issue);
+}
+
+void h_letters_use(req_t *r)
+{
+    letter_action_handle(r, &act_use);
+}
+
+void h_letters_return(req_t *r)
+{
+    letter_action_handle(r, &act_return);
+}
+
+void h_letters_withdraw(req_t *r)
+{
+    letter_action_handle(r, &act_withdraw);
+}
+
+/* ---------- retention (R-LET-4) ---------- */
+
+static const db_stmt Q_LETTER_LOCK_STUB = {
+    "seals_letter_lock_stub",
+    "SELECT letter_doc(l), l.version, l.issued_at IS NOT NULL,"
+    " l.issued_at <= now() - interval '3 years',"
+    " to_char(l.issued_at + interval '3 years', 'YYYY-MM-DD'),"
+    " letter_visible(l, s, $2, $3)"
+    " FROM intro_letters l JOIN seals s ON s.id = l.seal_id WHERE l.id = $1 FOR UPDATE OF l"};
+
+static const db_stmt Q_LETTER_DELETE = {"seals_letter_delete",
+                                        "DELETE FROM intro_letters WHERE id = $1"};
+
+static int letter_delete_run(db_conn *c, void *arg, problem_t *p)
+{
+    letter_tx *t = arg;
+    char id[24], u[24];
+    const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
+                            seals_privileged(t->r->caller) ? "true" : "false"};
+    PGresult *res;
+    if (store_exec(c, &Q_LETTER_LOCK_STUB, 3, params, &res, p))
+        return -1;
+    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 5), "t")) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "intro_letter.not_found", NULL,
+                           "no such introduction letter");
+    }
+    int rc = -1;
+    char *before = strdup(PQgetvalue(res, 0, 0));
+    long long version = db_get_ll(res, 0, 1);
+    bool issued = !strcmp(PQgetvalue(res, 0, 2), "t");
+    bool expired = !strcmp(PQgetvalue(res, 0, 3), "t");
+    char until[16];
+    snprintf(until, sizeof until, "%s", PQgetvalue(res, 0, 4));
+    PQclear(res);
+    if (!before) {
+        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    } else if (!t->r->caller->is_admin) {
+        problem_set(p, ERR_FORBIDDEN, NULL, "R-LET-4",
+                    "only an administrator removes archived stubs");
+    } else if (check_version(t->if_match, version, "introduction letter", p)) {
+        /* p is set */
+    } else if (!issued) {
+        problem_set(p, ERR_WRONG_STATE, "intro_letter.not_issued", "R-LET-4",
+                    "the letter was never issued: there is no archived stub to remove");
+    } else if (!expired) {
+        problem_set(p, ERR_WRONG_STATE, "intro_letter.retention", "R-LET-4",
+                    "the stub is kept three years from issue, until %s", until);
+    } else if (!store_run(c, &Q_LETTER_DELETE, 1, params, p)) {
+        rc = audit_write(c, t->r, "intro_letter", t->id, "delete", before, NULL, p);
+    }
+    free(before);
+    return rc;
+}
+
+void h_letters_delete(req_t *r)
+{
+    letter_tx t = {.r = r, .id = path_id_or_reply(r, "id")};
+    if (!t.id || if_match_or_reply(r, &t.if_match))
+        return;
+    problem_t p = {0};
+    if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, letter_delete_run, &t, &p))
+        reply_problem_t(r, &p);
+    else
+        reply_no_content(r);
+}
+
+static const db_stmt Q_LETTERS_PURGE = {
+    "seals_letters_purge",
+    "DELETE FROM intro_letters l WHERE l.id IN ("
+    " SELECT x.id FROM intro_letters x WHERE x.issued_at <= now() - interval '3 years'"
+    " ORDER BY x.id FOR UPDATE SKIP LOCKED LIMIT $1)"
+    " RETURNING l.id, letter_doc(l)"};
+
+typedef struct purge_tx {
+    req_t *r;
+    json_t *removed;
+} purge_tx;
+
+/* R-LET-4: removes only stubs past their three years, each audited. */
+static int purge_run(db_conn *c, void *arg, problem_t *p)
+{
+    purge_tx *t = arg;
+    json_array_clear(t->removed); /* a retried transaction starts again */
+    char lim[24];
+    const char *params[] = {db_int(lim, PURGE_BATCH)};
+    PGresult *res;
+    if (store_exec(c, &Q_LETTERS_PURGE, 1, params, &res, p))
+        return -1;
+    int rc = 0;
+    for (int i = 0; i < PQntuples(res) && !rc; i++) {
+        const char *doc = PQgetvalue(res, i, 1);
+        json_t *j = json_loads(doc, 0, NULL);
+        if (!j || json_array_append_new(t->removed, j))
+            rc = problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        else
+            rc = audit_write(c, t->r, "intro_letter", db_get_ll(res, i, 0), "purge", doc, NULL,
+                             p);
+    }
+    PQclear(res);
+    return rc;
+}
+
+void h_letters_purge(req_t *r)
+{
+    if (!r->caller->is_admin) {
+        reply_problem(r, ERR_FORBIDDEN, NULL, "R-LET-4",
+                      "only an administrator purges archived stubs");
+        return;
+    }
+    json_t *root = body_or_reply(r, (const json_field[]){JF_END}, NULL, NULL);
+    if (!root)
+        return;
+    json_decref(root);
+    purge_tx t = {.r = r, .removed = json_array()};
+    problem_t p = {0};
+    if (!t.removed) {
+        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
+    } else if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, purge_run, &t, &p)) {
+        reply_problem_t(r, &p);
+    } else {
+        size_t n = json_array_size(t.removed);
+        reply_json(r, 200,
+                   json_pack("{s:I, s:O, s:b}", "count", (json_int_t)n, "removed", t.removed,
+                             "more", n == PURGE_BATCH));
+    }
+    json_decref(t.removed);
+}

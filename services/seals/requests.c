@@ -1,0 +1,554 @@
+/* Seal-use requests: the leader the seal and matter require approves
+ * (R-SEAL-2), the custodian reviews and stamps or refuses (R-SEAL-3), each
+ * stamp is one entry of the use log (R-SEAL-4). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "org.h"
+#include "seals.h"
+
+static const char *const matters[] = {"general", "finance", "personnel", "state_assets", NULL};
+static const char *const states[] = {"pending", "approved", "rejected", "withdrawn",
+                                     "stamped", "refused", NULL};
+
+/* ---------- reads ---------- */
+
+static const db_stmt Q_REQUEST_GET = {
+    "seals_request_get",
+    "SELECT seal_request_doc(q), q.version FROM seal_requests q JOIN seals s ON s.id = q.seal_id"
+    " WHERE q.id = $1 AND request_visible(q, s, $2, $3)"};
+
+void h_requests_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24], u[24];
+    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
+                            seals_privileged(r->caller) ? "true" : "false"};
+    PGresult *res = db_read_or_reply(r, &Q_REQUEST_GET, 3, params);
+    if (!res)
+        return;
+    if (PQntuples(res) == 1) {
+        char etag[32];
+        snprintf(etag, sizeof etag, "\"%s\"", PQgetvalue(res, 0, 1));
+        u_map_put(r->resp->map_header, "ETag", etag);
+    }
+    reply_row(r, res, 200);
+}
+
+static const db_stmt Q_REQUESTS_LIST = {
+    "seals_request_list",
+    "SELECT q.id, seal_request_doc(q) FROM seal_requests q JOIN seals s ON s.id = q.seal_id"
+    " WHERE ($1::bigint IS NULL OR q.id < $1) AND ($2::text IS NULL OR q.state = $2)"
+    " AND ($3::bigint IS NULL OR q.seal_id = $3) AND (NOT $4 OR q.requester_id = $5)"
+    " AND (NOT $6 OR (q.state = 'pending'"
+    "      AND $5 = ANY (eligible_approvers(q.approver_role, s))))"
+    " AND (NOT $7 OR (q.state = 'approved' AND s.custodian_id = $5))"
+    " AND request_visible(q, s, $5, $8)"
+    " ORDER BY q.id DESC LIMIT $9"};
+
+void h_requests_list(req_t *r)
+{
+    long limit;
+    long long after, seal = 0;
+    bool has_seal = false, mine = false, to_approve = false, to_stamp = false;
+    const char *state = NULL;
+    if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "state", states, &state) ||
+        query_ll_or_reply(r, "seal_id", 1, INT64_MAX / 2, &seal, &has_seal) ||
+        query_bool_or_reply(r, "mine", &mine, NULL) ||
+        query_bool_or_reply(r, "to_approve", &to_approve, NULL) ||
+        query_bool_or_reply(r, "to_stamp", &to_stamp, NULL))
+        return;
+    char a[24], s[24], u[24], l[24];
+    const char *params[] = {after ? db_int(a, after) : NULL,
+                            state,
+                            has_seal ? db_int(s, seal) : NULL,
+                            mine ? "true" : "false",
+                            db_int(u, r->caller->id),
+                            to_approve ? "true" : "false",
+                            to_stamp ? "true" : "false",
+                            seals_privileged(r->caller) ? "true" : "false",
+                            db_int(l, limit + 1)};
+    PGresult *res = db_read_or_reply(r, &Q_REQUESTS_LIST, 9, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+/* ---------- create ---------- */
+
+typedef struct request_in {
+    long long seal_id, copies, document_id, count;
+    const char *matter, *document_number, *content, *using_unit, *comment, *reason;
+} request_in;
+
+static const json_field request_fields[] = {
+    {"seal_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(request_in, seal_id)},
+    {"matter", JF_ENUM, JF_REQUIRED, 0, 0, matters, offsetof(request_in, matter)},
+    {"document_number", JF_STRING, JF_REQUIRED, 1, 100, NULL,
+     offsetof(request_in, document_number)},
+    {"content", JF_STRING, JF_REQUIRED, 1, 2000, NULL, offsetof(request_in, content)},
+    {"using_unit", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(request_in, using_unit)},
+    {"copies", JF_INT, JF_REQUIRED, 1, 10000, NULL, offsetof(request_in, copies)},
+    {"document_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL, offsetof(request_in, document_id)},
+    JF_END,
+};
+
+typedef struct request_tx {
+    req_t *r;
+    const struct request_action *act;
+    request_in in;
+    long long id, if_match;
+    /* the locked request */
+    char *before, *approvers;
+    long long version, requester, copies, custodian, approved_by, seal_id, notified_custodian;
+    char state[16], seal_state[16], role[24], seal_name[128];
+    char *doc;
+} request_tx;
+
+static const db_stmt Q_SEAL_FOR_REQUEST = {
+    "seals_seal_for_request", "SELECT s.kind, s.state, s.name FROM seals s WHERE s.id = $1"};
+
+static const db_stmt Q_ELIGIBLE = {
+    "seals_eligible",
+    "SELECT eligible_approvers($2, s)::text FROM seals s WHERE s.id = $1"};
+
+static const db_stmt Q_REQUEST_INSERT = {
+    "seals_request_insert",
+    "INSERT INTO seal_requests(seal_id, requester_id, matter, document_number, content,"
+    " using_unit, copies, document_id, approver_role)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    " RETURNING id, seal_request_doc(seal_requests)"};
+
+static int request_create_run(db_conn *c, void *arg, problem_t *p)
+{
+    request_tx *t = arg;
+    free(t->approvers);
+    free(t->doc);
+    t->approvers = t->doc = NULL;
+    char sid[24], me[24], copies[24], doc_id[24];
+    const char *p1[] = {db_int(sid, t->in.seal_id)};
+    PGresult *res;
+    if (store_exec(c, &Q_SEAL_FOR_REQUEST, 1, p1, &res, p))
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return problem_field(p, "seal_id", "no such seal");
+    }
+    const char *role = seal_approver_role(PQgetvalue(res, 0, 0), t->in.matter);
+    bool active = !strcmp(PQgetvalue(res, 0, 1), "active");
+    snprintf(t->seal_name, sizeof t->seal_name, "%s", PQgetvalue(res, 0, 2));
+    PQclear(res);
+    if (!active)
+        return problem_set(p, ERR_WRONG_STATE, "seal.not_active", NULL,
+                           "the seal %s is not in use (suspended, retired or lost)", t->seal_name);
+    if (!role)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "no approval rule for this seal");
+    const char *p2[] = {sid, role};
+    if (store_exec(c, &Q_ELIGIBLE, 2, p2, &res, p))
+        return -1;
+    t->approvers = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    if (!t->approvers)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    if (!strcmp(t->approvers, "{}"))
+        return problem_set(p, ERR_RULE, "seal.no_approver", "R-SEAL-2",
+                           "nobody who may approve this use (%s) is available", role);
+    const char *p3[] = {sid,
+                        db_int(me, t->r->caller->id),
+                        t->in.matter,
+                        t->in.document_number,
+                        t->in.content,
+                        t->in.using_unit,
+                        db_int(copies, t->in.copies),
+                        t->in.document_id ? db_int(doc_id, t->in.document_id) : NULL,
+                        role};
+    if (store_exec(c, &Q_REQUEST_INSERT, 9, p3, &res, p))
+        return -1;
+    t->id = db_get_ll(res, 0, 0);
+    t->doc = strdup(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    char title[300];
+    snprintf(title, sizeof title, "Approve the use of the seal %s: %s", t->seal_name,
+             t->in.document_number);
+    if (!t->doc ||
+        store_notify_all(c, t->approvers, "seal_request_to_approve", title, t->in.content,
+                         "seal_request", t->id, p) ||
+        idem_store(c, t->r, 201, t->doc, p))
+        return -1;
+    return audit_write(c, t->r, "seal_request", t->id, "create", NULL, t->doc, p);
+}
+
+void h_requests_create(req_t *r)
+{
+    if (idem_replayed(r))
+        return;
+    request_tx t = {.r = r};
+    json_t *root = body_or_reply(r, request_fields, &t.in, NULL);
+    if (!root)
+        return;
+    problem_t p = {0};
+    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, request_create_run, &t, &p);
+    reply_outcome(r, rc, &p, t.doc, 201);
+    free(t.approvers);
+    json_decref(root);
+}
+
+/* ---------- actions ---------- */
+
+typedef struct request_action {
+    const char *verb; /* the audit action */
+    const char *done; /* the state it leads to */
+    const json_field *fields;
+    bool decides;                   /* R-SEC-3 applies */
+    bool lock_seal;                 /* the custodian must not change meanwhile */
+    const char *const *from_states; /* where the action may start */
+    int (*authorise)(db_conn *c, request_tx *t, problem_t *p);
+    int (*perform)(db_conn *c, request_tx *t, problem_t *p);
+} request_action;
+
+static const db_stmt Q_REQUEST_LOCK = {
+    "seals_request_lock",
+    "SELECT seal_request_doc(q), q.version, q.state, q.requester_id, q.approver_role, q.copies,"
+    " s.custodian_id, s.state, s.approver_ids::text, s.name, q.approved_by, q.seal_id,"
+    " q.custodian_notified_id, request_visible(q, s, $2, $3)"
+    " FROM seal_requests q JOIN seals s ON s.id = q.seal_id WHERE q.id = $1"
+    " FOR NO KEY UPDATE OF q"};
+
+/* The same, also holding the seal so that no handover completes between
+ * the custodian check and the stamp (R-SEAL-1). */
+static const db_stmt Q_REQUEST_LOCK_SEAL = {
+    "seals_request_lock_seal",
+    "SELECT seal_request_doc(q), q.version, q.state, q.requester_id, q.approver_role, q.copies,"
+    " s.custodian_id, s.state, s.approver_ids::text, s.name, q.approved_by, q.seal_id,"
+    " q.custodian_notified_id, request_visible(q, s, $2, $3)"
+    " FROM seal_requests q JOIN seals s ON s.id = q.seal_id WHERE q.id = $1"
+    " FOR NO KEY UPDATE OF q FOR SHARE OF s"};
+
+static int request_lock(db_conn *c, request_tx *t, problem_t *p)
+{
+    /* A retried transaction starts again from here. */
+    free(t->before);
+    free(t->approvers);
+    free(t->doc);
+    t->before = t->approvers = t->doc = NULL;
+    char id[24], u[24];
+    const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
+                            seals_privileged(t->r->caller) ? "true" : "false"};
+    PGresult *res;
+    if (store_exec(c, t->act->lock_seal ? &Q_REQUEST_LOCK_SEAL : &Q_REQUEST_LOCK, 3, params,
+                   &res, p))
+        return -1;
+    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 13), "t")) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "seal_request.not_found", NULL,
+                           "no such seal request");
+    }
+    t->before = strdup(PQgetvalue(res, 0, 0));
+    t->version = db_get_ll(res, 0, 1);
+    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
+    t->requester = db_get_ll(res, 0, 3);
+    snprintf(t->role, sizeof t->role, "%s", PQgetvalue(res, 0, 4));
+    t->copies = db_get_ll(res, 0, 5);
+    t->custodian = db_get_ll(res, 0, 6);
+    snprintf(t->seal_state, sizeof t->seal_state, "%s", PQgetvalue(res, 0, 7));
+    t->approvers = strdup(PQgetvalue(res, 0, 8));
+    snprintf(t->seal_name, sizeof t->seal_name, "%s", PQgetvalue(res, 0, 9));
+    t->approved_by = db_get_ll(res, 0, 10);
+    t->seal_id = db_get_ll(res, 0, 11);
+    t->notified_custodian = db_get_ll(res, 0, 12);
+    PQclear(res);
+    if (!t->before || !t->approvers)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return 0;
+}
+
+static int request_action_run(db_conn *c, void *arg, problem_t *p)
+{
+    request_tx *t = arg;
+    if (request_lock(c, t, p) || t->act->authorise(c, t, p) ||
+        check_version(t->if_match, t->version, "seal request", p))
+        return -1;
+    bool from_ok = false;
+    for (const char *const *s = t->act->from_states; *s && !from_ok; s++)
+        from_ok = !strcmp(*s, t->state);
+    if (!from_ok)
+        return problem_set(p, ERR_WRONG_STATE, "seal_request.wrong_state", NULL,
+                           "the request is %s; it cannot be %s now", t->state, t->act->done);
+    if (t->act->perform(c, t, p))
+        return -1;
+    return audit_write(c, t->r, "seal_request", t->id, t->act->verb, t->before, t->doc, p);
+}
+
+/* R-SEAL-2 and R-SEAL-1: the leader the seal and matter require, and never
+ * the seal's own custodian. The position is read now, not from the token. */
+static int authorise_approver(db_conn *c, request_tx *t, problem_t *p)
+{
+    org_person me;
+    if (org_person_get(c, t->r->caller->id, &me, p))
+        return -1;
+    long long configured[64];
+    int n = parse_id_array(t->approvers, configured, sizeof configured / sizeof configured[0]);
+    if (n < 0)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "unreadable approver list");
+    if (me.is_secretary || !seal_approver_may(t->role, me.position, me.id, configured, (size_t)n))
+        return problem_set(p, ERR_FORBIDDEN, "seal.approver_mismatch", "R-SEAL-2",
+                           "this use of the seal %s needs the approval of: %s", t->seal_name,
+                           !strcmp(t->role, "district_mayor")    ? "the district mayor"
+                           : !strcmp(t->role, "district_leader") ? "the district mayor or a deputy mayor"
+                           : !strcmp(t->role, "office_director") ? "the office director"
+                                                                 : "the seal's own approvers");
+    if (me.id == t->custodian)
+        return problem_set(p, ERR_FORBIDDEN, "seal.custodian_cannot_approve", "R-SEAL-1",
+                           "the custodian of a seal cannot approve its use");
+    return 0;
+}
+
+/* R-SEAL-1: only the current custodian stamps or refuses. */
+static int authorise_custodian(db_conn *c, request_tx *t, problem_t *p)
+{
+    (void)c;
+    if (t->r->caller->id != t->custodian)
+        return problem_set(p, ERR_FORBIDDEN, "seal.not_custodian", "R-SEAL-1",
+                           "only the current custodian of the seal %s stamps with it",
+                           t->seal_name);
+    return 0;
+}
+
+static int authorise_requester(db_conn *c, request_tx *t, problem_t *p)
+{
+    (void)c;
+    if (t->r->caller->id != t->requester)
+        return problem_set(p, ERR_FORBIDDEN, NULL, NULL, "only the requester withdraws a request");
+    return 0;
+}
+
+static const db_stmt Q_REQUEST_DECIDE = {
+    "seals_request_decide",
+    "UPDATE seal_requests q SET state = $2,"
+    " approved_by = CASE WHEN $2 = 'approved' THEN $3::bigint END,"
+    " approved_at = CASE WHEN $2 = 'approved' THEN now() END,"
+    " rejected_by = CASE WHEN $2 = 'rejected' THEN $3::bigint END,"
+    " rejected_at = CASE WHEN $2 = 'rejected' THEN now() END,"
+    " decision_comment = $4,"
+    " custodian_notified_id = CASE WHEN $2 = 'approved' THEN $5::bigint END,"
+    " version = version + 1, updated_at = now()"
+    " WHERE q.id = $1 RETURNING seal_request_doc(q)"};
+
+static int decide(db_conn *c, request_tx *t, const char *to, problem_t *p)
+{
+    char id[24], me[24], cust[24], title[300];
+    const char *params[] = {db_int(id, t->id), to, db_int(me, t->r->caller->id), t->in.comment,
+                            db_int(cust, t->custodian)};
+    PGresult *res;
+    if (store_exec(c, &Q_REQUEST_DECIDE, 5, params, &res, p))
+        return -1;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    bool approved = !strcmp(to, "approved");
+    snprintf(title, sizeof title, "Your request to use the seal %s was %s", t->seal_name, to);
+    if (notify(c, t->requester, approved ? "seal_request_approved" : "seal_request_rejected",
+               title, t->in.comment ? t->in.comment : "", "seal_request", t->id, p))
+        return -1;
+    if (!approved)
+        return 0;
+    /* The approver is notified first (at creation), then the custodian. */
+    snprintf(title, sizeof title, "Review and stamp with the seal %s", t->seal_name);
+    return notify(c, t->custodian, "seal_request_to_stamp", title, "", "seal_request", t->id, p);
+}
+
+static int perform_approve(db_conn *c, request_tx *t, problem_t *p)
+{
+    return decide(c, t, "approved", p);
+}
+
+static int perform_reject(db_conn *c, request_tx *t, problem_t *p)
+{
+    return decide(c, t, "rejected", p);
+}
+
+static const db_stmt Q_USAGE_INSERT = {
+    "seals_usage_insert",
+    "INSERT INTO seal_usages(seal_id, request_id, matter, document_number, content, using_unit,"
+    " count, handler_id, handler_name, approver_id, approver_name, stamper_id, stamper_name,"
+    " document_id)"
+    " SELECT q.seal_id, q.id, q.matter, q.document_number, q.content, q.using_unit, $2,"
+    " q.requester_id, coalesce(person_name(q.requester_id), ''),"
+    " q.approved_by, coalesce(person_name(q.approved_by), ''),"
+    " $3, coalesce(person_name($3), ''), q.document_id"
+    " FROM seal_requests q WHERE q.id = $1"
+    " RETURNING id, stamped_at, usage_doc(seal_usages)"};
+
+static const db_stmt Q_REQUEST_STAMPED = {
+    "seals_request_stamped",
+    "UPDATE seal_requests q SET state = 'stamped', stamped_by = $2, stamped_at = $3,"
+    " stamped_count = $4, decision_comment = coalesce(decision_comment, $5),"
+    " version = version + 1, updated_at = now()"
+    " WHERE q.id = $1 RETURNING seal_request_doc(q)"};
+
+/* R-SEAL-3, R-SEAL-4: the real number of impressions, never more than
+ * approved, written to the log with who handled, approved and stamped. */
+static int perform_stamp(db_conn *c, request_tx *t, problem_t *p)
+{
+    if (strcmp(t->seal_state, "active"))
+        return problem_set(p, ERR_WRONG_STATE, "seal.not_active", NULL,
+                           "the seal %s is %s and cannot be used", t->seal_name, t->seal_state);
+    if (t->in.count > t->copies) {
+        problem_set(p, ERR_RULE, "seal.count_exceeds_approval", "R-SEAL-3",
+                    "%lld impressions were approved; %lld cannot be made", t->copies,
+                    t->in.count);
+        return problem_field(p, "count", "must be at most %lld, the approved number", t->copies);
+    }
+    char id[24], count[24], me[24], title[300];
+    const char *p1[] = {db_int(id, t->id), db_int(count, t->in.count),
+                        db_int(me, t->r->caller->id)};
+    PGresult *res;
+    if (store_exec(c, &Q_USAGE_INSERT, 3, p1, &res, p))
+        return -1;
+    long long usage_id = db_get_ll(res, 0, 0);
+    char *stamped_at = strdup(PQgetvalue(res, 0, 1));
+    char *usage = strdup(PQgetvalue(res, 0, 2));
+    PQclear(res);
+    int rc = -1;
+    if (!stamped_at || !usage) {
+        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        goto cleanup;
+    }
+    const char *p2[] = {id, me, stamped_at, count, t->in.comment};
+    if (store_exec(c, &Q_REQUEST_STAMPED, 5, p2, &res, p))
+        goto cleanup;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    snprintf(title, sizeof title, "The seal %s was applied: %lld impression(s)", t->seal_name,
+             t->in.count);
+    if (notify(c, t->requester, "seal_request_stamped", title, "", "seal_request", t->id, p))
+        goto cleanup;
+    rc = audit_write(c, t->r, "seal_usage", usage_id, "create", NULL, usage, p);
+cleanup:
+    free(stamped_at);
+    free(usage);
+    return rc;
+}
+
+static const db_stmt Q_REQUEST_REFUSED = {
+    "seals_request_refused",
+    "UPDATE seal_requests q SET state = 'refused', refused_by = $2, refused_at = now(),"
+    " refuse_reason = $3, version = version + 1, updated_at = now()"
+    " WHERE q.id = $1 RETURNING seal_request_doc(q)"};
+
+/* R-SEAL-3: the custodian reviewed the content and will not stamp it. */
+static int perform_refuse(db_conn *c, request_tx *t, problem_t *p)
+{
+    char id[24], me[24], title[300];
+    const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id), t->in.reason};
+    PGresult *res;
+    if (store_exec(c, &Q_REQUEST_REFUSED, 3, params, &res, p))
+        return -1;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    snprintf(title, sizeof title, "The custodian of the seal %s refused to stamp", t->seal_name);
+    if (notify(c, t->requester, "seal_request_refused", title, t->in.reason, "seal_request",
+               t->id, p))
+        return -1;
+    return notify(c, t->approved_by, "seal_request_refused", title, t->in.reason,
+                  "seal_request", t->id, p);
+}
+
+static const db_stmt Q_REQUEST_WITHDRAWN = {
+    "seals_request_withdrawn",
+    "UPDATE seal_requests q SET state = 'withdrawn', withdrawn_at = now(),"
+    " version = version + 1, updated_at = now() WHERE q.id = $1 RETURNING seal_request_doc(q)"};
+
+static int perform_withdraw(db_conn *c, request_tx *t, problem_t *p)
+{
+    char id[24], title[300];
+    const char *params[] = {db_int(id, t->id)};
+    PGresult *res;
+    if (store_exec(c, &Q_REQUEST_WITHDRAWN, 1, params, &res, p))
+        return -1;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    /* The custodian no longer needs to act on it. */
+    snprintf(title, sizeof title, "A request to use the seal %s was withdrawn", t->seal_name);
+    return notify(c, t->notified_custodian, "seal_request_withdrawn", title,
+                  t->in.comment ? t->in.comment : "", "seal_request", t->id, p);
+}
+
+static const json_field comment_fields[] = {
+    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(request_in, comment)},
+    JF_END,
+};
+
+static const json_field stamp_fields[] = {
+    {"count", JF_INT, JF_REQUIRED, 1, 10000, NULL, offsetof(request_in, count)},
+    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(request_in, comment)},
+    JF_END,
+};
+
+static const json_field refuse_fields[] = {
+    {"reason", JF_STRING, JF_REQUIRED, 1, 1000, NULL, offsetof(request_in, reason)},
+    JF_END,
+};
+
+static const char *const from_pending[] = {"pending", NULL};
+static const char *const from_approved[] = {"approved", NULL};
+static const char *const from_open[] = {"pending", "approved", NULL};
+
+static const request_action act_approve = {"approve",          "approved",         comment_fields,
+                                           true,               false,              from_pending,
+                                           authorise_approver, perform_approve};
+static const request_action act_reject = {"reject",           "rejected",     comment_fields,
+                                          true,               false,          from_pending,
+                                          authorise_approver, perform_reject};
+static const request_action act_stamp = {"stamp",             "stamped",    stamp_fields,
+                                         false,               true,         from_approved,
+                                         authorise_custodian, perform_stamp};
+static const request_action act_refuse = {"refuse",            "refused",     refuse_fields,
+                                          false,               false,         from_approved,
+                                          authorise_custodian, perform_refuse};
+static const request_action act_withdraw = {"withdraw",          "withdrawn",     comment_fields,
+                                            false,               false,           from_open,
+                                            authorise_requester, perform_withdraw};
+
+static void request_action_handle(req_t *r, const request_action *act)
+{
+    request_tx t = {.r = r, .act = act, .id = path_id_or_reply(r, "id")};
+    if (!t.id || (act->decides && !decider_or_reply(r)) || if_match_or_reply(r, &t.if_match))
+        return;
+    json_t *root = body_or_reply(r, act->fields, &t.in, NULL);
+    if (!root)
+        return;
+    problem_t p = {0};
+    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, request_action_run, &t, &p);
+    reply_outcome(r, rc, &p, t.doc, 200);
+    free(t.before);
+    free(t.approvers);
+    json_decref(root);
+}
+
+void h_requests_approve(req_t *r)
+{
+    request_action_handle(r, &act_approve);
+}
+
+void h_requests_reject(req_t *r)
+{
+    request_action_handle(r, &act_reject);
+}
+
+void h_requests_stamp(req_t *r)
+{
+    request_action_handle(r, &act_stamp);
+}
+
+void h_requests_refuse(req_t *r)
+{
+    request_action_handle(r, &act_refuse);
+}
+
+void h_requests_withdraw(req_t *r)
+{
+    request_action_handle(r, &act_withdraw);
+}

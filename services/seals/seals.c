@@ -1,0 +1,374 @@
+/* The seal register: admins register, change and retire seals; everyone
+ * reads them and their custody history (R-SEAL-1). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "seals.h"
+
+static const char *const kinds[] = {"district_government", "government_office", "other", NULL};
+static const char *const states[] = {"active", "suspended", "retired", "lost", NULL};
+/* Retiring is its own action; a PATCH moves between these. */
+static const char *const patch_states[] = {"active", "suspended", "lost", NULL};
+
+static bool admin_or_reply(req_t *r)
+{
+    if (r->caller->is_admin)
+        return true;
+    reply_problem(r, ERR_FORBIDDEN, NULL, NULL, "only an administrator may register or change seals");
+    return false;
+}
+
+/* ---------- reads ---------- */
+
+static const db_stmt Q_SEAL_GET = {"seals_seal_get",
+                                   "SELECT seal_doc(s), s.version FROM seals s WHERE s.id = $1"};
+
+void h_seals_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24];
+    const char *params[] = {db_int(b, id)};
+    PGresult *res = db_read_or_reply(r, &Q_SEAL_GET, 1, params);
+    if (!res)
+        return;
+    if (PQntuples(res) == 1) {
+        char etag[32];
+        snprintf(etag, sizeof etag, "\"%s\"", PQgetvalue(res, 0, 1));
+        u_map_put(r->resp->map_header, "ETag", etag);
+    }
+    reply_row(r, res, 200);
+}
+
+static const db_stmt Q_SEALS_LIST = {
+    "seals_seal_list",
+    "SELECT s.id, seal_doc(s) FROM seals s"
+    " WHERE ($1::bigint IS NULL OR s.id < $1) AND ($2::text IS NULL OR s.state = $2)"
+    " AND ($3::text IS NULL OR s.kind = $3) AND ($4::bigint IS NULL OR s.custodian_id = $4)"
+    " ORDER BY s.id DESC LIMIT $5"};
+
+void h_seals_list(req_t *r)
+{
+    long limit;
+    long long after, custodian = 0;
+    bool has_custodian = false;
+    const char *state = NULL, *kind = NULL;
+    if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "state", states, &state) ||
+        query_enum_or_reply(r, "kind", kinds, &kind) ||
+        query_ll_or_reply(r, "custodian_id", 1, INT64_MAX / 2, &custodian, &has_custodian))
+        return;
+    char a[24], k[24], l[24];
+    const char *params[] = {after ? db_int(a, after) : NULL, state, kind,
+                            has_custodian ? db_int(k, custodian) : NULL, db_int(l, limit + 1)};
+    PGresult *res = db_read_or_reply(r, &Q_SEALS_LIST, 5, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+static const db_stmt Q_CUSTODY_LIST = {
+    "seals_custody_list",
+    "SELECT k.id, custody_doc(k) FROM seal_custodians k"
+    " WHERE k.seal_id = $1 AND ($2::bigint IS NULL OR k.id < $2)"
+    " ORDER BY k.id DESC LIMIT $3"};
+
+static const db_stmt Q_SEAL_EXISTS = {"seals_seal_exists", "SELECT 1 FROM seals WHERE id = $1"};
+
+/* R-SEAL-1: the custodians of a seal with their dates, newest first. */
+void h_seals_custodians(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    long limit;
+    long long after;
+    if (!id || page_or_reply(r, &limit, &after))
+        return;
+    char b[24], a[24], l[24];
+    const char *p1[] = {db_int(b, id)};
+    PGresult *res = db_read_or_reply(r, &Q_SEAL_EXISTS, 1, p1);
+    if (!res)
+        return;
+    bool exists = PQntuples(res) == 1;
+    PQclear(res);
+    if (!exists) {
+        reply_problem(r, ERR_NOT_FOUND, "seal.not_found", NULL, "no such seal");
+        return;
+    }
+    const char *params[] = {b, after ? db_int(a, after) : NULL, db_int(l, limit + 1)};
+    res = db_read_or_reply(r, &Q_CUSTODY_LIST, 3, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+/* ---------- writes ---------- */
+
+typedef struct seal_in {
+    const char *name, *kind, *state, *comment;
+    long long custodian_id;
+    json_t *approver_ids;
+} seal_in;
+
+static const json_field seal_create_fields[] = {
+    {"name", JF_STRING, JF_REQUIRED, 1, 100, NULL, offsetof(seal_in, name)},
+    {"kind", JF_ENUM, JF_REQUIRED, 0, 0, kinds, offsetof(seal_in, kind)},
+    {"custodian_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(seal_in, custodian_id)},
+    {"approver_ids", JF_ID_LIST, 0, 0, 20, NULL, offsetof(seal_in, approver_ids)},
+    JF_END,
+};
+
+static const json_field seal_patch_fields[] = {
+    {"name", JF_STRING, 0, 1, 100, NULL, offsetof(seal_in, name)},
+    {"state", JF_ENUM, 0, 0, 0, patch_states, offsetof(seal_in, state)},
+    {"approver_ids", JF_ID_LIST, 0, 0, 20, NULL, offsetof(seal_in, approver_ids)},
+    JF_END,
+};
+
+static const json_field retire_fields[] = {
+    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(seal_in, comment)},
+    JF_END,
+};
+
+typedef struct seal_tx {
+    req_t *r;
+    seal_in in;
+    long long id, if_match;
+    char *approvers; /* bigint[] text or NULL */
+    char *doc;
+} seal_tx;
+
+static const db_stmt Q_ACTIVE_COUNT = {
+    "seals_active_count",
+    "SELECT count(*) FROM identity.org_people WHERE id = ANY ($1::bigint[]) AND active"};
+
+/* R-SEAL-2: an other seal's approvers are active people. */
+static int check_approvers(db_conn *c, seal_tx *t, problem_t *p)
+{
+    if (!t->approvers)
+        return 0;
+    const char *params[] = {t->approvers};
+    PGresult *res;
+    if (store_exec(c, &Q_ACTIVE_COUNT, 1, params, &res, p))
+        return -1;
+    bool all = db_get_ll(res, 0, 0) == (long long)json_array_size(t->in.approver_ids);
+    PQclear(res);
+    if (!all)
+        return problem_field(p, "approver_ids", "every approver must be an active user");
+    return 0;
+}
+
+static const db_stmt Q_SEAL_INSERT = {
+    "seals_seal_insert",
+    "INSERT INTO seals(name, kind, custodian_id, approver_ids)"
+    " VALUES ($1, $2, $3, coalesce($4::bigint[], '{}')) RETURNING id, seal_doc(seals)"};
+
+static const db_stmt Q_CUSTODY_OPEN = {
+    "seals_custody_open",
+    "INSERT INTO seal_custodians(seal_id, custodian_id, handover_id) VALUES ($1, $2, $3)"};
+
+static int seal_create_run(db_conn *c, void *arg, problem_t *p)
+{
+    seal_tx *t = arg;
+    free(t->doc); /* a retried transaction starts again */
+    t->doc = NULL;
+    if (check_office_person(c, t->in.custodian_id, "custodian_id", p) || check_approvers(c, t, p))
+        return -1;
+    char cust[24], id[24];
+    const char *params[] = {t->in.name, t->in.kind, db_int(cust, t->in.custodian_id),
+                            t->approvers};
+    PGresult *res = db_exec(c, &Q_SEAL_INSERT, 4, params);
+    if (!db_ok(res, p)) {
+        PQclear(res);
+        if (p->code == ERR_DUPLICATE)
+            problem_field(p, "name", "another seal has this name");
+        return -1;
+    }
+    t->id = db_get_ll(res, 0, 0);
+    t->doc = strdup(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    const char *p2[] = {db_int(id, t->id), cust, NULL};
+    char title[200];
+    snprintf(title, sizeof title, "You keep the seal %s", t->in.name);
+    if (!t->doc || store_run(c, &Q_CUSTODY_OPEN, 3, p2, p) ||
+        notify(c, t->in.custodian_id, "seal_custody", title,
+               "You are its custodian: only you stamp with it (R-SEAL-1).", "seal", t->id, p) ||
+        idem_store(c, t->r, 201, t->doc, p))
+        return -1;
+    return audit_write(c, t->r, "seal", t->id, "create", NULL, t->doc, p);
+}
+
+/* R-SEAL-2: only an other seal carries its own approvers, and it needs some. */
+static bool approvers_fit_kind_or_reply(req_t *r, const char *kind, json_t *approvers,
+                                        bool given)
+{
+    problem_t p = {0};
+    bool other = !strcmp(kind, "other");
+    if (other && (!given || json_array_size(approvers) == 0))
+        problem_field(&p, "approver_ids", "an other seal needs at least one approver");
+    else if (!other && given && json_array_size(approvers) > 0)
+        problem_field(&p, "approver_ids",
+                      "only an other seal has its own approvers; this kind's approvers are set by R-SEAL-2");
+    if (p.code == ERR_NONE)
+        return true;
+    p.rule = "R-SEAL-2";
+    reply_problem_t(r, &p);
+    return false;
+}
+
+void h_seals_create(req_t *r)
+{
+    if (!admin_or_reply(r) || idem_replayed(r))
+        return;
+    seal_tx t = {.r = r};
+    uint64_t present = 0;
+    json_t *root = body_or_reply(r, seal_create_fields, &t.in, &present);
+    if (!root)
+        return;
+    if (approvers_fit_kind_or_reply(r, t.in.kind, t.in.approver_ids, present & (1u << 3))) {
+        problem_t p = {0};
+        int rc = 0;
+        if (t.in.approver_ids && json_array_size(t.in.approver_ids) &&
+            !(t.approvers = store_id_array(t.in.approver_ids)))
+            rc = problem_set(&p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        if (!rc)
+            rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, seal_create_run, &t, &p);
+        reply_outcome(r, rc, &p, t.doc, 201);
+    }
+    free(t.approvers);
+    json_decref(root);
+}
+
+static const db_stmt Q_SEAL_LOCK = {
+    "seals_seal_lock",
+    "SELECT seal_doc(s), s.version, s.state, s.kind, s.custodian_id, s.name"
+    " FROM seals s WHERE s.id = $1 FOR UPDATE"};
+
+static const db_stmt Q_SEAL_UPDATE = {
+    "seals_seal_update",
+    "UPDATE seals s SET name = coalesce($2, name), state = coalesce($3, state),"
+    " approver_ids = coalesce($4::bigint[], approver_ids),"
+    " version = version + 1, updated_at = now() WHERE s.id = $1 RETURNING seal_doc(s)"};
+
+static const db_stmt Q_SEAL_RETIRE = {
+    "seals_seal_retire",
+    "UPDATE seals s SET state = 'retired', retired_at = now(),"
+    " version = version + 1, updated_at = now() WHERE s.id = $1 RETURNING seal_doc(s)"};
+
+static const db_stmt Q_HANDOVERS_VOID = {
+    "seals_handovers_void",
+    "UPDATE seal_handovers SET state = 'cancelled', cancelled_at = now(), cancelled_by = $2,"
+    " version = version + 1, updated_at = now() WHERE seal_id = $1 AND state = 'pending'"};
+
+/* PATCH (retire = false) or retire: lock, check, change, audit, tell the
+ * custodian. */
+static int seal_change(db_conn *c, seal_tx *t, bool retire, problem_t *p)
+{
+    free(t->doc); /* a retried transaction starts again */
+    t->doc = NULL;
+    char id[24], who[24];
+    const char *p1[] = {db_int(id, t->id)};
+    PGresult *res;
+    if (store_exec(c, &Q_SEAL_LOCK, 1, p1, &res, p))
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "seal.not_found", NULL, "no such seal");
+    }
+    char *before = strdup(PQgetvalue(res, 0, 0));
+    long long version = db_get_ll(res, 0, 1), custodian = db_get_ll(res, 0, 4);
+    bool retired = !strcmp(PQgetvalue(res, 0, 2), "retired");
+    bool other = !strcmp(PQgetvalue(res, 0, 3), "other");
+    char name[128];
+    snprintf(name, sizeof name, "%s", PQgetvalue(res, 0, 5));
+    PQclear(res);
+    int rc = -1;
+    if (!before || check_version(t->if_match, version, "seal", p))
+        goto cleanup;
+    if (retired) {
+        problem_set(p, ERR_WRONG_STATE, "seal.retired", NULL, "a retired seal cannot change");
+        goto cleanup;
+    }
+    if (!retire && t->approvers && !other) {
+        problem_field(p, "approver_ids",
+                      "only an other seal has its own approvers; this kind's approvers are set by R-SEAL-2");
+        p->rule = "R-SEAL-2";
+        goto cleanup;
+    }
+    if (!retire && check_approvers(c, t, p))
+        goto cleanup;
+    if (retire) {
+        const char *p2[] = {id, db_int(who, t->r->caller->id)};
+        if (store_run(c, &Q_HANDOVERS_VOID, 2, p2, p) ||
+            store_exec(c, &Q_SEAL_RETIRE, 1, p1, &res, p))
+            goto cleanup;
+    } else {
+        const char *p2[] = {id, t->in.name, t->in.state, t->approvers};
+        res = db_exec(c, &Q_SEAL_UPDATE, 4, p2);
+        if (!db_ok(res, p)) {
+            PQclear(res);
+            if (p->code == ERR_DUPLICATE)
+                problem_field(p, "name", "another seal has this name");
+            goto cleanup;
+        }
+    }
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    char title[200];
+    snprintf(title, sizeof title, retire ? "The seal %s was retired" : "The seal %s was changed",
+             name);
+    if (notify(c, custodian, "seal_changed", title, t->in.comment ? t->in.comment : "", "seal",
+               t->id, p))
+        goto cleanup;
+    rc = audit_write(c, t->r, "seal", t->id, retire ? "retire" : "update", before, t->doc, p);
+cleanup:
+    free(before);
+    return rc;
+}
+
+static int seal_patch_run(db_conn *c, void *arg, problem_t *p)
+{
+    return seal_change(c, arg, false, p);
+}
+
+static int seal_retire_run(db_conn *c, void *arg, problem_t *p)
+{
+    return seal_change(c, arg, true, p);
+}
+
+static void seal_write(req_t *r, bool retire)
+{
+    seal_tx t = {.r = r, .id = path_id_or_reply(r, "id")};
+    if (!t.id || !admin_or_reply(r) || if_match_or_reply(r, &t.if_match))
+        return;
+    uint64_t present = 0;
+    json_t *root = body_or_reply(r, retire ? retire_fields : seal_patch_fields, &t.in, &present);
+    if (!root)
+        return;
+    problem_t p = {0};
+    int rc = 0;
+    if (!retire && (present & (1u << 2))) {
+        if (json_array_size(t.in.approver_ids) == 0) {
+            problem_field(&p, "approver_ids", "an other seal needs at least one approver");
+            p.rule = "R-SEAL-2";
+            rc = -1;
+        } else if (!(t.approvers = store_id_array(t.in.approver_ids))) {
+            rc = problem_set(&p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        }
+    }
+    if (!rc)
+        rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL,
+                   retire ? seal_retire_run : seal_patch_run, &t, &p);
+    reply_outcome(r, rc, &p, t.doc, 200);
+    free(t.approvers);
+    json_decref(root);
+}
+
+void h_seals_patch(req_t *r)
+{
+    seal_write(r, false);
+}
+
+void h_seals_retire(req_t *r)
+{
+    seal_write(r, true);
+}

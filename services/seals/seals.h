@@ -1,0 +1,133 @@
+#ifndef SEALS_H
+#define SEALS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http.h"
+
+/* ---- the regulations as pure functions (seal_rules.c) ---- */
+
+/* R-SEAL-2: who must approve a use of a seal of `kind` for `matter`:
+ * "district_mayor" (the district mayor alone: finance, personnel and
+ * state-owned asset matters under the district government seal),
+ * "district_leader" (the mayor or a deputy mayor), "office_director" (the
+ * office seal) or "configured" (an other seal: its own approver list).
+ * NULL for an unknown kind or matter. Static storage; can't fail. */
+const char *seal_approver_role(const char *kind, const char *matter);
+
+/* R-SEAL-2: whether a person with `position` and `person_id` may approve
+ * under `role`; `configured` (n ids) is the seal's approver list. A secretary
+ * or the custodian is refused elsewhere (R-SEC-3, R-SEAL-1). */
+bool seal_approver_may(const char *role, const char *position, long long person_id,
+                       const long long *configured, size_t n);
+
+/* R-LET-2: the director or a deputy director approves letters. */
+bool letter_approver_may(const char *position);
+
+/* Leaders (district and office) and administrators see every seal record. */
+bool seals_privileged(const caller_t *c);
+
+/* R-LET-1: the letter number of a seal's series, "YYYY-NNNN" (at least four
+ * digits). out has 24 bytes. */
+void letter_number_format(int year, long long seq, char out[24]);
+
+/* Today's date in the office's zone (Asia/Shanghai, UTC+8 all year) as
+ * YYYY-MM-DD for a time in seconds since the epoch. out has 11 bytes. */
+void office_date(long long epoch_s, char out[11]);
+
+/* Parses a PostgreSQL bigint[] text ("{1,2}") into at most max ids. Returns
+ * the count, or -1 when the text is not such an array. */
+int parse_id_array(const char *text, long long *out, size_t max);
+
+/* ---- CSV (csv.c) ---- */
+
+/* A growing text buffer for a CSV export. `failed` turns true when memory
+ * ran out; the text is then incomplete and must not be sent. */
+typedef struct csv_buf {
+    char *s;
+    size_t len, cap;
+    size_t col; /* cells in the current row */
+    bool failed;
+} csv_buf;
+
+/* Appends one cell (RFC 4180 quoting; a cell that a spreadsheet would read
+ * as a formula gets a leading apostrophe). NULL is an empty cell. */
+void csv_cell(csv_buf *b, const char *s);
+/* Ends the current row with CRLF. */
+void csv_row_end(csv_buf *b);
+/* Appends text as it is (a byte order mark, say). */
+void csv_raw(csv_buf *b, const char *s);
+void csv_free(csv_buf *b);
+
+/* ---- database steps shared by the handlers (store.c) ---- */
+
+/* Runs st; on success stores the result in *out (caller PQclear()s) and
+ * returns 0; otherwise fills p and returns -1. */
+int store_exec(db_conn *c, const db_stmt *st, int n, const char *const *params, PGresult **out,
+               problem_t *p);
+
+/* Runs st and drops the result. Returns 0 or -1 with p. */
+int store_run(db_conn *c, const db_stmt *st, int n, const char *const *params, problem_t *p);
+
+/* Notifies every id of a PostgreSQL bigint[] text (e.g. "{3,4}"). */
+int store_notify_all(db_conn *c, const char *ids, const char *kind, const char *title,
+                     const char *body, const char *entity_type, long long entity_id,
+                     problem_t *p);
+
+/* A PostgreSQL bigint[] text ("{1,2}") of a validated JF_ID_LIST array.
+ * Malloc'd (caller frees); NULL when out of memory. */
+char *store_id_array(json_t *ids);
+
+/* Answers the transaction's outcome: the problem, or doc with `status`.
+ * Frees doc. */
+void reply_outcome(req_t *r, int rc, problem_t *p, char *doc, int status);
+
+/* The If-Match check inside a transaction: 0, or -1 with a 412 in p. */
+int check_version(long long if_match, long long version, const char *what, problem_t *p);
+
+/* An active person who can hold or receive a seal: exists, is active and
+ * belongs to the office (not an external unit). 0, or -1 with a 400 naming
+ * `field` in p (or a database problem). */
+int check_office_person(db_conn *c, long long id, const char *field, problem_t *p);
+
+/* ---- handlers, by resource ---- */
+
+void h_seals_list(req_t *r);
+void h_seals_create(req_t *r);
+void h_seals_get(req_t *r);
+void h_seals_patch(req_t *r);
+void h_seals_retire(req_t *r);
+void h_seals_custodians(req_t *r);
+
+void h_handovers_create(req_t *r);
+void h_handovers_list(req_t *r);
+void h_handovers_get(req_t *r);
+void h_handovers_confirm(req_t *r);
+void h_handovers_cancel(req_t *r);
+
+void h_requests_list(req_t *r);
+void h_requests_create(req_t *r);
+void h_requests_get(req_t *r);
+void h_requests_approve(req_t *r);
+void h_requests_reject(req_t *r);
+void h_requests_stamp(req_t *r);
+void h_requests_refuse(req_t *r);
+void h_requests_withdraw(req_t *r);
+
+void h_usages_list(req_t *r);
+void h_usages_get(req_t *r);
+
+void h_letters_list(req_t *r);
+void h_letters_create(req_t *r);
+void h_letters_get(req_t *r);
+void h_letters_delete(req_t *r);
+void h_letters_purge(req_t *r);
+void h_letters_approve(req_t *r);
+void h_letters_reject(req_t *r);
+void h_letters_issue(req_t *r);
+void h_letters_use(req_t *r);
+void h_letters_return(req_t *r);
+void h_letters_withdraw(req_t *r);
+
+#endif

@@ -1,0 +1,155 @@
+/* The seal use log (R-SEAL-4): read-only here, listed by seal and period
+ * newest first, or exported as CSV. Leaders, administrators and a seal's
+ * custodian read all of a seal's entries; anyone else the entries they
+ * handled, approved or stamped. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "seals.h"
+
+/* A CSV export holds at most this many entries; a longer period is split. */
+#define CSV_MAX_ROWS 50000
+
+static const char *const formats[] = {"json", "csv", NULL};
+
+/* Keyset on (stamped_at, id): the cursor is the id of the last entry shown,
+ * whose time the statement looks up. The visibility test is $5 (sees
+ * everything) or the viewer $6 keeps the seal or took part. */
+#define USAGE_WINDOW                                                                        \
+    " u.stamped_at >= $2::date AND u.stamped_at < $3::date + 1"                            \
+    " AND (u.stamped_at, u.id) < ("                                                        \
+    "  coalesce((SELECT c.stamped_at FROM seal_usages c WHERE c.id = $4::bigint),"         \
+    "   'infinity'::timestamptz), coalesce($4::bigint, 9223372036854775807))"              \
+    " AND ($5 OR u.seal_id IN (SELECT k.id FROM seals k WHERE k.custodian_id = $6)"        \
+    "  OR $6 IN (u.handler_id, u.approver_id, u.stamper_id))"                              \
+    " ORDER BY u.stamped_at DESC, u.id DESC LIMIT $7"
+
+/* One seal's log: served by the index (seal_id, stamped_at, id). */
+static const db_stmt Q_USAGES_OF_SEAL = {
+    "seals_usages_of_seal",
+    "SELECT u.id, usage_doc(u) FROM seal_usages u WHERE u.seal_id = $1 AND" USAGE_WINDOW};
+
+/* Every seal's log: served by the index (stamped_at, id). $1 is unused. */
+static const db_stmt Q_USAGES_ALL = {
+    "seals_usages_all",
+    "SELECT u.id, usage_doc(u) FROM seal_usages u WHERE ($1::bigint IS NULL) AND" USAGE_WINDOW};
+
+static const db_stmt Q_USAGE_GET = {
+    "seals_usage_get",
+    "SELECT usage_doc(u) FROM seal_usages u WHERE u.id = $1"
+    " AND ($2 OR u.seal_id IN (SELECT k.id FROM seals k WHERE k.custodian_id = $3)"
+    "  OR $3 IN (u.handler_id, u.approver_id, u.stamper_id))"};
+
+void h_usages_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24], u[24];
+    const char *params[] = {db_int(b, id), seals_privileged(r->caller) ? "true" : "false",
+                            db_int(u, r->caller->id)};
+    PGresult *res = db_read_or_reply(r, &Q_USAGE_GET, 3, params);
+    if (res)
+        reply_row(r, res, 200);
+}
+
+/* The columns of the export, in order: the keys of usage_doc. */
+static const char *const csv_columns[] = {
+    "id",          "seal_id",     "seal_name",     "request_id",    "stamped_at",
+    "matter",      "document_number", "content",   "using_unit",    "count",
+    "handler_id",  "handler_name", "approver_id",  "approver_name", "stamper_id",
+    "stamper_name", "document_id", NULL};
+
+/* Writes the result's JSON documents (column 1) as CSV rows; 0, or -1 when
+ * a document could not be read or memory ran out. */
+static int usages_csv(PGresult *res, csv_buf *b)
+{
+    csv_raw(b, "\xEF\xBB\xBF"); /* spreadsheets then read the text as UTF-8 */
+    for (const char *const *k = csv_columns; *k; k++)
+        csv_cell(b, *k);
+    csv_row_end(b);
+    for (int i = 0; i < PQntuples(res); i++) {
+        json_t *doc = json_loads(PQgetvalue(res, i, 1), 0, NULL);
+        if (!doc)
+            return -1;
+        for (const char *const *k = csv_columns; *k; k++) {
+            json_t *v = json_object_get(doc, *k);
+            char num[24];
+            if (json_is_integer(v)) {
+                snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+                csv_cell(b, num);
+            } else {
+                csv_cell(b, json_string_value(v));
+            }
+        }
+        csv_row_end(b);
+        json_decref(doc);
+    }
+    return b->failed ? -1 : 0;
+}
+
+static void reply_csv(req_t *r, PGresult *res)
+{
+    csv_buf b = {0};
+    if (usages_csv(res, &b)) {
+        reply_problem(r, ERR_INTERNAL, NULL, NULL, "the export could not be written");
+    } else {
+        ulfius_set_binary_body_response(r->resp, 200, b.s, b.len);
+        u_map_put(r->resp->map_header, "Content-Type", "text/csv; charset=utf-8");
+        u_map_put(r->resp->map_header, "Content-Disposition",
+                  "attachment; filename=\"seal-usages.csv\"");
+        u_map_put(r->resp->map_header, "X-Request-Id", r->rid);
+    }
+    csv_free(&b);
+    PQclear(res);
+}
+
+void h_usages_list(req_t *r)
+{
+    long limit;
+    long long after, seal = 0;
+    bool has_seal = false;
+    const char *from = NULL, *to = NULL, *format = "json";
+    if (page_or_reply(r, &limit, &after) ||
+        query_ll_or_reply(r, "seal_id", 1, INT64_MAX / 2, &seal, &has_seal) ||
+        query_date_or_reply(r, "from", &from) || query_date_or_reply(r, "to", &to) ||
+        query_enum_or_reply(r, "format", formats, &format))
+        return;
+    if (from && to && strcmp(from, to) > 0) {
+        problem_t p = {.code = ERR_BAD_QUERY};
+        problem_field(&p, "to", "must not be before from");
+        snprintf(p.detail, sizeof p.detail, "the period ends before it starts");
+        reply_problem_t(r, &p);
+        return;
+    }
+    bool csv = !strcmp(format, "csv");
+    if (csv) {
+        after = 0;
+        limit = CSV_MAX_ROWS;
+    }
+    char s[24], a[24], u[24], l[24];
+    const char *params[] = {has_seal ? db_int(s, seal) : NULL,
+                            from ? from : "-infinity",
+                            to ? to : "infinity",
+                            after ? db_int(a, after) : NULL,
+                            seals_privileged(r->caller) ? "true" : "false",
+                            db_int(u, r->caller->id),
+                            db_int(l, limit + 1)};
+    PGresult *res =
+        db_read_or_reply(r, has_seal ? &Q_USAGES_OF_SEAL : &Q_USAGES_ALL, 7, params);
+    if (!res)
+        return;
+    if (!csv) {
+        reply_page(r, res, limit);
+    } else if (PQntuples(res) > CSV_MAX_ROWS) {
+        PQclear(res);
+        problem_t p = {.code = ERR_BAD_QUERY};
+        problem_field(&p, "from", "the period holds more than %d entries; export a shorter one",
+                      CSV_MAX_ROWS);
+        snprintf(p.detail, sizeof p.detail, "the export is limited to %d entries", CSV_MAX_ROWS);
+        reply_problem_t(r, &p);
+    } else {
+        reply_csv(r, res);
+    }
+}
