@@ -102,7 +102,10 @@ PGconn *db_pg(db_conn *c)
 
 static bool conn_ready(db_pool *pool, db_conn *c)
 {
-    if (!c->broken && PQstatus(c->pg) == CONNECTION_OK)
+    /* A server restart or a terminated backend shows only when the socket is
+     * read: read what is pending (non-blocking) so that such a connection is
+     * replaced now instead of failing the request. */
+    if (!c->broken && PQconsumeInput(c->pg) && PQstatus(c->pg) == CONNECTION_OK)
         return true;
     conn_forget_prepared(c);
     if (c->pg)
@@ -247,6 +250,11 @@ const char *db_sqlstate(const PGresult *res)
     return s ? s : "";
 }
 
+bool db_conn_broken(const db_conn *c)
+{
+    return c->broken;
+}
+
 bool db_ok(const PGresult *res, problem_t *p)
 {
     if (res) {
@@ -300,18 +308,29 @@ int db_tx(db_pool *pool, long timeout_ms, const char *isolation, db_tx_fn fn, vo
     int rc = -1;
     for (int attempt = 0; attempt < 5; attempt++) {
         problem_clear(p);
+        if (c->broken) {
+            /* The connection died before COMMIT was sent, so nothing of this
+             * attempt was applied: take a fresh one and run it again. */
+            db_release(pool, c);
+            if (!(c = db_acquire(pool, timeout_ms)))
+                return problem_set(p, ERR_DB_UNAVAILABLE, NULL, NULL,
+                                   "the database is not available");
+        }
         PGresult *r = db_exec_plain(c, begin);
         bool ok = db_ok(r, p);
         PQclear(r);
-        if (!ok)
+        if (!ok) {
+            if (c->broken)
+                continue;
             break;
+        }
         rc = fn(c, arg, p);
         if (rc != 0) {
             r = db_exec_plain(c, "ROLLBACK");
             PQclear(r);
             if (p->code == ERR_NONE)
                 problem_set(p, ERR_INTERNAL, NULL, NULL, "an internal error occurred");
-            if (is_retry(p))
+            if (is_retry(p) || c->broken)
                 continue;
             break;
         }

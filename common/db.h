@@ -39,6 +39,10 @@ void db_pool_stats(db_pool *pool, int *size, int *in_use, long *waits, long *tim
 
 PGconn *db_pg(db_conn *c);
 
+/* True once c has lost its server connection (it is replaced on release and
+ * the next acquire). */
+bool db_conn_broken(const db_conn *c);
+
 /* Runs a prepared statement (preparing it first if this connection has not).
  * Returns the result, which the caller PQclear()s, or NULL when the
  * connection itself failed (it is then marked broken). */
@@ -65,7 +69,7 @@ typedef int (*db_tx_fn)(db_conn *c, void *arg, problem_t *p);
 
 /* BEGIN (at the given isolation, NULL = read committed), fn, COMMIT; retries
  * the whole transaction up to 5 times on serialization failures and
- * deadlocks. Returns 0 when committed; -1 with p filled otherwise (503 when
+ * deadlocks, and on a connection lost before COMMIT (then on a new one). Returns 0 when committed; -1 with p filled otherwise (503 when
  * no connection could be had within timeout_ms). */
 int db_tx(db_pool *pool, long timeout_ms, const char *isolation, db_tx_fn fn, void *arg,
           problem_t *p);

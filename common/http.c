@@ -410,13 +410,21 @@ bool decider_or_reply(req_t *r)
 
 PGresult *db_read_or_reply(req_t *r, const db_stmt *st, int n, const char *const *params)
 {
-    db_conn *c = db_acquire(r->svc->db, r->svc->db_timeout_ms);
-    if (!c) {
-        reply_problem(r, ERR_DB_UNAVAILABLE, NULL, NULL, "the database is not available");
-        return NULL;
+    PGresult *res = NULL;
+    /* A read is safe to repeat: one more try on a fresh connection when the
+     * first one turns out to be dead (server restart, terminated backend). */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        db_conn *c = db_acquire(r->svc->db, r->svc->db_timeout_ms);
+        if (!c) {
+            reply_problem(r, ERR_DB_UNAVAILABLE, NULL, NULL, "the database is not available");
+            return NULL;
+        }
+        res = db_exec(c, st, n, params);
+        bool lost = !res && db_conn_broken(c);
+        db_release(r->svc->db, c);
+        if (!lost)
+            break;
     }
-    PGresult *res = db_exec(c, st, n, params);
-    db_release(r->svc->db, c);
     problem_t p = {0};
     if (!db_ok(res, &p)) {
         PQclear(res);

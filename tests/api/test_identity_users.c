@@ -377,6 +377,26 @@ START_TEST(departments_managed_by_admin)
 }
 END_TEST
 
+START_TEST(pool_reconnects_after_backends_are_terminated)
+{
+    const char *tok = h_token("zonghe1");
+    resp_t *r = h_get("/api/v1/me", tok);
+    ck_status(r, 200);
+    h_free(r);
+    /* every connection of the identity role is cut, as by a server restart */
+    ck_assert_int_ge(h_sql_ll("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                              " WHERE usename = 'identity'", 0, NULL), 1);
+    for (int i = 0; i < 20; i++) {
+        r = h_get("/api/v1/me", tok);
+        ck_status(r, 200);
+        h_free(r);
+        r = h_get("/api/v1/users?limit=2", tok);
+        ck_status(r, 200);
+        h_free(r);
+    }
+}
+END_TEST
+
 START_TEST(unknown_route_is_problem_404)
 {
     resp_t *r = h_get("/api/v1/users/1/nothing-here", h_token("zonghe1"));
@@ -404,6 +424,7 @@ int main(void)
     tcase_add_test(tc, notifications_are_private);
     tcase_add_test(tc, audit_trail_access_and_immutability);
     tcase_add_test(tc, departments_managed_by_admin);
+    tcase_add_test(tc, pool_reconnects_after_backends_are_terminated);
     tcase_add_test(tc, unknown_route_is_problem_404);
     suite_add_tcase(s, tc);
     return h_run(s);
