@@ -14,7 +14,7 @@
 #   DATABASE_URL      superuser URL of an existing server; no cluster is made
 #   DB_ROLE_PASSWORD  password of the per-service roles (oa-dev-password)
 #   LOG_LEVEL         services' log level (info)
-#   OA_*              passed to every service unchanged
+#   OA_<NAME>         passed to every service as <NAME> (OA_HTTP_THREADS=4)
 #   TEST_TIMEOUT      seconds one test binary may run (900)
 #   CK_DEFAULT_TIMEOUT  Check's per-test timeout, seconds (30; the sanitizer
 #                     build is slower than Check's default of 4 s allows)
@@ -25,7 +25,7 @@
 # Each service gets exactly: SERVICE_NAME, PORT, BIND_ADDR=127.0.0.1,
 # DATABASE_URL (its own role), JWT_PUBLIC_KEY_FILE, JWT_PRIVATE_KEY_FILE
 # (identity only), MIGRATIONS_DIR, LOG_LEVEL, PATH, HOME, LANG/LC_ALL/TZ/TMPDIR
-# when set, the OA_* variables, in test mode AUTH_REFRESH_SECONDS=1 and
+# when set, each OA_<NAME> as <NAME>, in test mode AUTH_REFRESH_SECONDS=1 and
 # LOGIN_LOCKOUT_SECONDS=2, and in the sanitizer build ASAN_OPTIONS and
 # UBSAN_OPTIONS (LSAN_OPTIONS too when tests/lsan.supp exists).
 # Tests and benchmarks inherit this script's environment plus GATEWAY_URL,
@@ -562,8 +562,10 @@ service_env() {
         SVC_ENV+=("ASAN_OPTIONS=$ASAN_OPTIONS" "UBSAN_OPTIONS=$UBSAN_OPTIONS")
         [[ -n ${LSAN_OPTIONS:-} ]] && SVC_ENV+=("LSAN_OPTIONS=$LSAN_OPTIONS")
     fi
+    # OA_<NAME>=value reaches every service as <NAME>=value (last, so it
+    # overrides the values above): OA_HTTP_THREADS=4 sets HTTP_THREADS.
     while IFS= read -r name; do
-        SVC_ENV+=("$name=${!name}")
+        SVC_ENV+=("${name#OA_}=${!name}")
     done < <(compgen -e | grep '^OA_' || true)
 }
 
