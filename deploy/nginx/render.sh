@@ -3,7 +3,9 @@
 #
 #   render.sh           every placeholder comes from the environment variable
 #                       of the same name; a missing one is an error
-#   render.sh docker    values for docker-compose: services at <name>:8080,
+#   render.sh docker    values for docker-compose: services at <name>:8080
+#                       (those in DOCKER_SERVICES, default identity attendance
+#                       seals; the others answer 502),
 #                       logs to stdout/stderr, listening on 0.0.0.0:8080
 #
 # Placeholders are ${UPPER_CASE} names; nothing else in the template is
@@ -26,10 +28,18 @@ if [[ ${1:-} == docker ]]; then
     GATEWAY_PORT=8080
     LOGIN_RATE=20r/s
     LOGIN_BURST=40
+    # Services not yet in docker-compose.yml point at a closed local port,
+    # so their paths answer 502 instead of stopping nginx at start-up.
+    built=" ${DOCKER_SERVICES:-identity attendance seals} "
     for svc in identity documents attendance printing seals meetings; do
         up=${svc^^}
-        printf -v "${up}_HOST" '%s' "$svc"
-        printf -v "${up}_PORT" '%s' 8080
+        if [[ $built == *" $svc "* ]]; then
+            printf -v "${up}_HOST" '%s' "$svc"
+            printf -v "${up}_PORT" '%s' 8080
+        else
+            printf -v "${up}_HOST" '%s' 127.0.0.1
+            printf -v "${up}_PORT" '%s' 9
+        fi
     done
     echo "# Rendered from gateway.conf.template by 'make docker-conf'; edit the template, not this file."
 elif [[ -n ${1:-} ]]; then
