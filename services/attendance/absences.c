@@ -1,0 +1,290 @@
+/* Absenteeism (旷工, R-ATT-3): the records closing a leave or an activity
+ * produce, absences the director records directly, and voiding one. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attendance.h"
+#include "audit.h"
+#include "discipline.h"
+
+static const char *const absence_states[] = {"active", "voided", NULL};
+static const char *const absence_causes[] = {"late_return", "unexplained_extension",
+                                             "activity_absence", "unapproved_absence", NULL};
+
+/* Visible to the person, their section chief, office leaders and
+ * administrators. $2 viewer, $3 sees all. */
+#define ABSENCE_VISIBLE                                                                 \
+    " ($3::boolean OR a.user_id = $2"                                                   \
+    "  OR EXISTS (SELECT 1 FROM identity.org_departments d WHERE d.id = a.department_id" \
+    "   AND d.chief_id = $2))"
+
+static bool is_director(const caller_t *c)
+{
+    return !strcmp(c->position, "office_director");
+}
+
+/* ---------- recording ---------- */
+
+static const db_stmt Q_ABSENCE_LOCK_PERSON = {
+    "att_absence_lock_person",
+    "SELECT pg_advisory_xact_lock(hashtext('attendance.absence'), $1::bigint::integer)"};
+
+static const db_stmt Q_ABSENCE_INSERT = {
+    "att_absence_insert",
+    "INSERT INTO absences(user_id, department_id, date, half_days, cause, source_type,"
+    " source_id, note, recorded_by)"
+    " VALUES ($1, (SELECT department_id FROM identity.org_people WHERE id = $1),"
+    "  DATE '1970-01-01' + $2::integer, $3, $4, $5, $6, $7, $8)"
+    " RETURNING id, absence_doc(absences), extract(year FROM date)::integer, date::text"};
+
+int absence_lock_person(db_conn *c, long long user_id, problem_t *p)
+{
+    char u[24];
+    const char *params[] = {db_int(u, user_id)};
+    PGresult *res;
+    if (att_query(c, &Q_ABSENCE_LOCK_PERSON, 1, params, &res, p))
+        return -1;
+    PQclear(res);
+    return 0;
+}
+
+int absence_add(db_conn *c, req_t *r, const absence_new *a, long long *id, problem_t *p)
+{
+    if (absence_lock_person(c, a->user_id, p))
+        return -1;
+    char u[24], d[24], h[24], s[24], by[24];
+    const char *params[] = {db_int(u, a->user_id),
+                            db_int(d, a->day),
+                            db_int(h, a->half_days),
+                            a->cause,
+                            a->source_type,
+                            a->source_id ? db_int(s, a->source_id) : NULL,
+                            a->note,
+                            r->caller ? db_int(by, r->caller->id) : NULL};
+    PGresult *res;
+    if (att_query(c, &Q_ABSENCE_INSERT, 8, params, &res, p))
+        return -1;
+    *id = db_get_ll(res, 0, 0);
+    int year = (int)db_get_ll(res, 0, 2);
+    char body[300];
+    snprintf(body, sizeof body, "%s: %.1f working days of absenteeism (%s) (R-ATT-3)",
+             PQgetvalue(res, 0, 3), a->half_days / 2.0, a->cause);
+    int rc = audit_write(c, r, "absence", *id, "record", NULL, PQgetvalue(res, 0, 1), p);
+    PQclear(res);
+    if (rc || notify(c, a->user_id, "absence_recorded", "Absenteeism was recorded", body,
+                     "absence", *id, p))
+        return -1;
+    return discipline_after_absence(c, r, a->user_id, year, p);
+}
+
+/* ---------- reads ---------- */
+
+static const db_stmt Q_ABSENCE_GET = {
+    "att_absence_get",
+    "SELECT absence_doc(a), a.version FROM absences a WHERE a.id = $1 AND" ABSENCE_VISIBLE};
+
+void h_absences_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24], u[24];
+    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
+                            sees_all(r->caller) ? "true" : "false"};
+    PGresult *res = db_read_or_reply(r, &Q_ABSENCE_GET, 3, params);
+    if (res)
+        reply_versioned(r, res);
+}
+
+static const db_stmt Q_ABSENCES_LIST = {
+    "att_absences_list",
+    "SELECT a.id, absence_doc(a) FROM absences a"
+    " WHERE a.id < coalesce($1::bigint, 9223372036854775807) AND" ABSENCE_VISIBLE
+    " AND ($4::bigint IS NULL OR a.user_id = $4)"
+    " AND ($5::integer IS NULL OR (a.date >= make_date($5, 1, 1)"
+    "   AND a.date < make_date($5 + 1, 1, 1)))"
+    " AND ($6::text IS NULL OR a.state = $6) AND ($7::text IS NULL OR a.cause = $7)"
+    " ORDER BY a.id DESC LIMIT $8"};
+
+void h_absences_list(req_t *r)
+{
+    long limit;
+    long long after, user = 0, year = 0;
+    bool has_user = false, has_year = false;
+    const char *state = NULL, *cause = NULL;
+    if (page_or_reply(r, &limit, &after) ||
+        query_ll_or_reply(r, "user_id", 1, INT64_MAX / 2, &user, &has_user) ||
+        query_ll_or_reply(r, "year", 1900, 2999, &year, &has_year) ||
+        query_enum_or_reply(r, "state", absence_states, &state) ||
+        query_enum_or_reply(r, "cause", absence_causes, &cause))
+        return;
+    char a[24], me[24], u[24], y[24], l[24];
+    const char *params[] = {after ? db_int(a, after) : NULL,
+                            db_int(me, r->caller->id),
+                            sees_all(r->caller) ? "true" : "false",
+                            has_user ? db_int(u, user) : NULL,
+                            has_year ? db_int(y, year) : NULL,
+                            state,
+                            cause,
+                            db_int(l, limit + 1)};
+    PGresult *res = db_read_or_reply(r, &Q_ABSENCES_LIST, 8, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+/* ---------- the director records an absence (R-ATT-3) ---------- */
+
+typedef struct absence_in {
+    long long user_id, half_days;
+    const char *date, *note;
+} absence_in;
+
+static const json_field absence_fields[] = {
+    {"user_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(absence_in, user_id)},
+    {"date", JF_DATE, JF_REQUIRED, 0, 0, NULL, offsetof(absence_in, date)},
+    {"half_days", JF_INT, JF_REQUIRED, 1, 60, NULL, offsetof(absence_in, half_days)},
+    {"note", JF_STRING, JF_REQUIRED, 1, 1000, NULL, offsetof(absence_in, note)},
+    JF_END,
+};
+
+static const db_stmt Q_ABSENCE_DOC = {"att_absence_doc",
+                                      "SELECT absence_doc(a) FROM absences a WHERE a.id = $1"};
+
+static int absence_create_run(db_conn *c, void *arg, problem_t *p)
+{
+    att_tx *t = arg;
+    absence_in *in = t->in;
+    free(t->doc);
+    t->doc = NULL;
+    person_facts who;
+    if (person_facts_get(c, in->user_id, &who, p)) {
+        if (p->code == ERR_NOT_FOUND) {
+            problem_clear(p);
+            return problem_field(p, "user_id", "is not an active user");
+        }
+        return -1;
+    }
+    if (strcmp(who.department_kind, "section") && strcmp(who.department_kind, "office_leadership"))
+        return problem_field(p, "user_id", "is not a member of the office");
+    long day;
+    day_parse(in->date, &day);
+    calendar cal = {0};
+    int rc = cal_load(c, day, day, &cal, p);
+    bool working = rc == 0 && cal_is_working_day(&cal, day);
+    cal_free(&cal);
+    if (rc)
+        return -1;
+    if (!working)
+        return problem_field(p, "date", "is not a working day on the office calendar");
+    absence_new a = {in->user_id, day, in->half_days, "unapproved_absence", NULL, 0, in->note};
+    if (absence_add(c, t->r, &a, &t->id, p))
+        return -1;
+    if (!(t->doc = att_doc(c, &Q_ABSENCE_DOC, t->id, "absence", p)))
+        return -1;
+    return idem_store(c, t->r, 201, t->doc, p);
+}
+
+void h_absences_create(req_t *r)
+{
+    if (idem_replayed(r))
+        return;
+    absence_in in = {0};
+    json_t *root = body_or_reply(r, absence_fields, &in, NULL);
+    if (!root)
+        return;
+    if (!is_director(r->caller)) {
+        reply_problem(r, ERR_FORBIDDEN, "absence.not_director", "R-ATT-3",
+                      "absenteeism without an approved request is recorded by the office director");
+    } else {
+        att_tx t = {.r = r, .in = &in};
+        att_tx_reply(r, absence_create_run, &t, 201);
+    }
+    json_decref(root);
+}
+
+/* ---------- void (R-ATT-3) ---------- */
+
+typedef struct void_in {
+    const char *reason;
+} void_in;
+
+static const json_field void_fields[] = {
+    {"reason", JF_STRING, JF_REQUIRED, 1, 1000, NULL, offsetof(void_in, reason)},
+    JF_END,
+};
+
+static const db_stmt Q_ABSENCE_LOCK = {
+    "att_absence_lock",
+    "SELECT a.user_id, a.state, a.version, absence_doc(a), extract(year FROM a.date)::integer"
+    " FROM absences a WHERE a.id = $1 AND" ABSENCE_VISIBLE " FOR UPDATE"};
+
+static const db_stmt Q_ABSENCE_VOID = {
+    "att_absence_void",
+    "UPDATE absences a SET state = 'voided', void_reason = $2, voided_by = $3, voided_at = now(),"
+    " version = version + 1, updated_at = now() WHERE a.id = $1 RETURNING absence_doc(a)"};
+
+static int absence_void_run(db_conn *c, void *arg, problem_t *p)
+{
+    att_tx *t = arg;
+    void_in *in = t->in;
+    free(t->doc);
+    t->doc = NULL;
+    char id[24], me[24];
+    const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id),
+                            sees_all(t->r->caller) ? "true" : "false"};
+    PGresult *res;
+    if (att_query(c, &Q_ABSENCE_LOCK, 3, params, &res, p))
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such absence");
+    }
+    long long user = db_get_ll(res, 0, 0);
+    bool active = !strcmp(PQgetvalue(res, 0, 1), "active");
+    long long version = db_get_ll(res, 0, 2);
+    int year = (int)db_get_ll(res, 0, 4);
+    char *before = strdup(PQgetvalue(res, 0, 3));
+    PQclear(res);
+    int rc = -1;
+    if (!is_director(t->r->caller))
+        problem_set(p, ERR_FORBIDDEN, "absence.not_director", "R-ATT-3",
+                    "only the office director voids an absence");
+    else if (!active)
+        problem_set(p, ERR_WRONG_STATE, "absence.already_voided", NULL,
+                    "the absence was already voided");
+    else if (!version_check(t, version, p) && !absence_lock_person(c, user, p))
+        rc = 0;
+    if (rc)
+        goto cleanup;
+    rc = -1;
+    const char *pu[] = {id, in->reason, me};
+    if (att_query(c, &Q_ABSENCE_VOID, 3, pu, &res, p))
+        goto cleanup;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    char body[1100];
+    snprintf(body, sizeof body, "Absence %lld no longer counts: %s (R-ATT-3)", t->id, in->reason);
+    if (audit_write(c, t->r, "absence", t->id, "void", before, t->doc, p) ||
+        notify(c, user, "absence_voided", "An absence of yours was voided", body, "absence",
+               t->id, p))
+        goto cleanup;
+    rc = discipline_after_void(c, t->r, user, year, t->id, p);
+cleanup:
+    free(before);
+    return rc;
+}
+
+void h_absences_void(req_t *r)
+{
+    att_tx t = {.r = r, .id = path_id_or_reply(r, "id")};
+    if (!t.id || if_match_or_reply(r, &t.if_match))
+        return;
+    void_in in = {0};
+    json_t *root = body_or_reply(r, void_fields, &in, NULL);
+    if (!root)
+        return;
+    t.in = &in;
+    att_tx_reply(r, absence_void_run, &t, 200);
+    json_decref(root);
+}

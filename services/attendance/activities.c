@@ -1,0 +1,678 @@
+/* Mandatory office activities (R-ATT-5): labour, meetings and collective
+ * events. A participant who cannot attend asks the director beforehand; a
+ * participant recorded absent without an approved request gets
+ * absenteeism for the activity's working half-days (at least one). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attendance.h"
+#include "audit.h"
+
+/* An activity lasts at most a month. */
+#define ACTIVITY_MAX_SECONDS (31LL * 86400)
+
+static const char *const activity_kinds[] = {"labour", "meeting", "collective", NULL};
+static const char *const request_states[] = {"pending", "approved", "rejected", NULL};
+
+static bool is_director(const caller_t *c)
+{
+    return !strcmp(c->position, "office_director");
+}
+
+/* Visible to participants, the organiser, the secretariat, office leaders
+ * and administrators. $2 viewer, $3 sees all or secretariat. */
+#define ACTIVITY_VISIBLE                                                                \
+    " ($3::boolean OR a.created_by = $2"                                                \
+    "  OR EXISTS (SELECT 1 FROM activity_participants p WHERE p.activity_id = a.id"      \
+    "   AND p.user_id = $2))"
+
+/* The viewer parameters: the caller and whether they see every activity. */
+static int activity_viewer_or_reply(req_t *r, char me[24], const char **see_all)
+{
+    bool sec = false;
+    if (!sees_all(r->caller) && caller_in_secretariat_or_reply(r, &sec))
+        return -1;
+    db_int(me, r->caller->id);
+    *see_all = sees_all(r->caller) || sec ? "true" : "false";
+    return 0;
+}
+
+/* ---------- reads ---------- */
+
+static const db_stmt Q_ACTIVITY_GET = {
+    "att_activity_get",
+    "SELECT activity_doc(a), a.version FROM activities a WHERE a.id = $1 AND" ACTIVITY_VISIBLE};
+
+void h_activities_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    char b[24], me[24];
+    const char *all;
+    if (!id || activity_viewer_or_reply(r, me, &all))
+        return;
+    const char *params[] = {db_int(b, id), me, all};
+    PGresult *res = db_read_or_reply(r, &Q_ACTIVITY_GET, 3, params);
+    if (res)
+        reply_versioned(r, res);
+}
+
+static const db_stmt Q_ACTIVITIES_LIST = {
+    "att_activities_list",
+    "SELECT a.id, activity_doc(a) FROM activities a"
+    " WHERE a.id < coalesce($1::bigint, 9223372036854775807) AND" ACTIVITY_VISIBLE
+    " AND ($4::text IS NULL OR a.kind = $4)"
+    " AND ($5::boolean IS NOT TRUE OR EXISTS (SELECT 1 FROM activity_participants p"
+    "   WHERE p.activity_id = a.id AND p.user_id = $2))"
+    " ORDER BY a.id DESC LIMIT $6"};
+
+void h_activities_list(req_t *r)
+{
+    long limit;
+    long long after;
+    bool mine = false;
+    const char *kind = NULL, *all;
+    char a[24], me[24], l[24];
+    if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "kind", activity_kinds, &kind) ||
+        query_bool_or_reply(r, "mine", &mine, NULL) || activity_viewer_or_reply(r, me, &all))
+        return;
+    const char *params[] = {after ? db_int(a, after) : NULL, me, all, kind,
+                            mine ? "true" : "false", db_int(l, limit + 1)};
+    PGresult *res = db_read_or_reply(r, &Q_ACTIVITIES_LIST, 6, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+/* ---------- create (director, secretariat) ---------- */
+
+typedef struct activity_in {
+    const char *title, *kind, *location, *starts_at, *ends_at;
+    json_t *participant_ids;
+} activity_in;
+
+static const json_field activity_fields[] = {
+    {"title", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(activity_in, title)},
+    {"kind", JF_ENUM, JF_REQUIRED, 0, 0, activity_kinds, offsetof(activity_in, kind)},
+    {"location", JF_STRING, JF_NULLABLE, 1, 200, NULL, offsetof(activity_in, location)},
+    {"starts_at", JF_DATETIME, JF_REQUIRED, 0, 0, NULL, offsetof(activity_in, starts_at)},
+    {"ends_at", JF_DATETIME, JF_REQUIRED, 0, 0, NULL, offsetof(activity_in, ends_at)},
+    {"participant_ids", JF_ID_LIST, JF_REQUIRED, 1, 500, NULL,
+     offsetof(activity_in, participant_ids)},
+    JF_END,
+};
+
+static const db_stmt Q_NOT_OFFICE = {
+    "att_activity_not_office",
+    "SELECT x.ord - 1, x.id FROM unnest($1::bigint[]) WITH ORDINALITY AS x(id, ord)"
+    " LEFT JOIN identity.org_people p ON p.id = x.id AND p.active"
+    "  AND p.department_kind IN ('section', 'office_leadership')"
+    " WHERE p.id IS NULL ORDER BY x.ord LIMIT 1"};
+
+static const db_stmt Q_ACTIVITY_INSERT = {
+    "att_activity_insert",
+    "WITH a AS (INSERT INTO activities(title, kind, location, starts_at, ends_at, created_by)"
+    "  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id),"
+    " p AS (INSERT INTO activity_participants(activity_id, user_id)"
+    "  SELECT a.id, x FROM a, unnest($7::bigint[]) x)"
+    " SELECT id FROM a"};
+
+static const db_stmt Q_ACTIVITY_DOC = {
+    "att_activity_doc", "SELECT activity_doc(a) FROM activities a WHERE a.id = $1"};
+
+static const db_stmt Q_ACTIVITY_NOTIFY = {
+    "att_activity_notify",
+    "SELECT identity.notify(p.user_id, 'activity_scheduled', $2, $3, 'activity', $1)"
+    " FROM activity_participants p WHERE p.activity_id = $1"};
+
+/* The ids as a PostgreSQL array literal (malloc'd), or NULL. */
+static char *id_array(json_t *ids)
+{
+    size_t n = json_array_size(ids), cap = n * 21 + 3, pos = 0;
+    char *s = malloc(cap);
+    if (!s)
+        return NULL;
+    s[pos++] = '{';
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v) {
+        pos += (size_t)snprintf(s + pos, cap - pos, "%s%lld", i ? "," : "",
+                                (long long)json_integer_value(v));
+    }
+    snprintf(s + pos, cap - pos, "}");
+    return s;
+}
+
+static int activity_create_run(db_conn *c, void *arg, problem_t *p)
+{
+    att_tx *t = arg;
+    activity_in *in = t->in;
+    free(t->doc);
+    t->doc = NULL;
+    char *ids = id_array(in->participant_ids);
+    if (!ids)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    int rc = -1;
+    PGresult *res;
+    const char *pc[] = {ids};
+    if (att_query(c, &Q_NOT_OFFICE, 1, pc, &res, p))
+        goto cleanup;
+    if (PQntuples(res) == 1) {
+        problem_field(p, "participant_ids", "item %s (%s) is not an active member of the office",
+                      PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
+        PQclear(res);
+        goto cleanup;
+    }
+    PQclear(res);
+    char me[24];
+    const char *pi[] = {in->title, in->kind, in->location, in->starts_at, in->ends_at,
+                        db_int(me, t->r->caller->id), ids};
+    if (att_query(c, &Q_ACTIVITY_INSERT, 7, pi, &res, p))
+        goto cleanup;
+    t->id = db_get_ll(res, 0, 0);
+    PQclear(res);
+    if (!(t->doc = att_doc(c, &Q_ACTIVITY_DOC, t->id, "activity", p)))
+        goto cleanup;
+    char id[24], title[300], body[400];
+    snprintf(title, sizeof title, "You are to take part in: %s", in->title);
+    snprintf(body, sizeof body,
+             "%s to %s. Attendance is mandatory; an absence needs the office director's "
+             "approval beforehand, otherwise it is absenteeism (R-ATT-5).",
+             in->starts_at, in->ends_at);
+    const char *pn[] = {db_int(id, t->id), title, body};
+    if (att_query(c, &Q_ACTIVITY_NOTIFY, 3, pn, &res, p))
+        goto cleanup;
+    PQclear(res);
+    if (idem_store(c, t->r, 201, t->doc, p))
+        goto cleanup;
+    rc = audit_write(c, t->r, "activity", t->id, "create", NULL, t->doc, p);
+cleanup:
+    free(ids);
+    return rc;
+}
+
+void h_activities_create(req_t *r)
+{
+    if (idem_replayed(r))
+        return;
+    activity_in in = {0};
+    json_t *root = body_or_reply(r, activity_fields, &in, NULL);
+    if (!root)
+        return;
+    long long from, to;
+    problem_t p = {0};
+    bool sec = false;
+    if (time_parse(in.starts_at, &from) && time_parse(in.ends_at, &to)) {
+        if (to <= from)
+            problem_field(&p, "ends_at", "must be after starts_at");
+        else if (to - from > ACTIVITY_MAX_SECONDS)
+            problem_field(&p, "ends_at", "must be within 31 days of starts_at");
+    }
+    if (p.code != ERR_NONE) {
+        reply_problem_t(r, &p);
+    } else if (!is_director(r->caller) && caller_in_secretariat_or_reply(r, &sec)) {
+        /* answered */
+    } else if (!is_director(r->caller) && !sec) {
+        reply_problem(r, ERR_FORBIDDEN, "activity.not_organiser", NULL,
+                      "office activities are organised by the director or the secretariat");
+    } else {
+        att_tx t = {.r = r, .in = &in};
+        att_tx_reply(r, activity_create_run, &t, 201);
+    }
+    json_decref(root);
+}
+
+/* ---------- absence requests (R-ATT-5) ---------- */
+
+typedef struct activity_row {
+    long long created_by, version;
+    bool visible, participant, started;
+    char attendance[16]; /* "" when not recorded */
+    char title[256];
+    char *before;
+} activity_row;
+
+/* Locks activity t->id and reads what the actions need about it and the
+ * participant `who`. 404 when the caller may not see it. On success the
+ * caller frees row->before. */
+static const db_stmt Q_ACTIVITY_LOCK = {
+    "att_activity_lock",
+    "SELECT a.created_by, a.version, a.starts_at <= now(), a.title, activity_doc(a),"
+    " (SELECT coalesce(p.attendance, '') FROM activity_participants p"
+    "   WHERE p.activity_id = a.id AND p.user_id = $4),"
+    " " ACTIVITY_VISIBLE " FROM activities a WHERE a.id = $1 FOR UPDATE"};
+
+static int activity_load(db_conn *c, att_tx *t, long long who, activity_row *row, problem_t *p)
+{
+    memset(row, 0, sizeof *row);
+    char id[24], me[24], w[24];
+    bool sec = false;
+    if (!sees_all(t->r->caller) && t->r->caller->department_id) {
+        person_facts f;
+        if (person_facts_get(c, t->r->caller->id, &f, p))
+            return -1;
+        sec = f.is_secretariat;
+    }
+    const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id),
+                            sees_all(t->r->caller) || sec ? "true" : "false", db_int(w, who)};
+    PGresult *res;
+    if (att_query(c, &Q_ACTIVITY_LOCK, 4, params, &res, p))
+        return -1;
+    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 6), "t")) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such activity");
+    }
+    row->created_by = db_get_ll(res, 0, 0);
+    row->version = db_get_ll(res, 0, 1);
+    row->started = !strcmp(PQgetvalue(res, 0, 2), "t");
+    snprintf(row->title, sizeof row->title, "%s", PQgetvalue(res, 0, 3));
+    row->participant = !PQgetisnull(res, 0, 5);
+    snprintf(row->attendance, sizeof row->attendance, "%s", PQgetvalue(res, 0, 5));
+    row->before = strdup(PQgetvalue(res, 0, 4));
+    row->visible = true;
+    PQclear(res);
+    if (!row->before)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return 0;
+}
+
+typedef struct absence_request_in {
+    const char *reason;
+} absence_request_in;
+
+static const json_field absence_request_fields[] = {
+    {"reason", JF_STRING, JF_REQUIRED, 1, 1000, NULL, offsetof(absence_request_in, reason)},
+    JF_END,
+};
+
+static const db_stmt Q_REQUEST_INSERT = {
+    "att_activity_absence_insert",
+    "INSERT INTO activity_absence_requests(activity_id, user_id, reason) VALUES ($1, $2, $3)"
+    " RETURNING id, activity_absence_doc(activity_absence_requests)"};
+
+static const db_stmt Q_DIRECTOR = {
+    "att_activity_director",
+    "SELECT id FROM identity.org_people WHERE position = 'office_director' AND active"
+    " ORDER BY id LIMIT 1"};
+
+static int absence_request_run(db_conn *c, void *arg, problem_t *p)
+{
+    att_tx *t = arg;
+    free(t->doc);
+    t->doc = NULL;
+    long long me = t->r->caller->id;
+    activity_row row;
+    if (activity_load(c, t, me, &row, p))
+        return -1;
+    int rc = -1;
+    PGresult *res;
+    if (!row.participant) {
+        problem_set(p, ERR_FORBIDDEN, "activity.not_participant", "R-ATT-5",
+                    "only a participant asks to be excused");
+        goto cleanup;
+    }
+    if (row.started || row.attendance[0]) {
+        problem_set(p, ERR_WRONG_STATE, "activity.started", "R-ATT-5",
+                    "an absence is asked for before the activity starts");
+        goto cleanup;
+    }
+    char aid[24], uid[24];
+    const char *pi[] = {db_int(aid, t->id), db_int(uid, me),
+                        ((absence_request_in *)t->in)->reason};
+    if (att_query(c, &Q_REQUEST_INSERT, 3, pi, &res, p)) {
+        if (p->code == ERR_DUPLICATE)
+            problem_set(p, ERR_DUPLICATE, "activity.absence_requested", NULL,
+                        "you already asked to be excused from this activity");
+        goto cleanup;
+    }
+    long long rid = db_get_ll(res, 0, 0);
+    t->doc = strdup(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    if (!t->doc) {
+        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        goto cleanup;
+    }
+    if (att_query(c, &Q_DIRECTOR, 0, NULL, &res, p))
+        goto cleanup;
+    long long director = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
+    PQclear(res);
+    char body[1400];
+    snprintf(body, sizeof body, "%s: %s (R-ATT-5)", row.title,
+             ((absence_request_in *)t->in)->reason);
+    if (notify(c, director, "activity_absence_to_approve",
+               "A participant asks to be excused from an activity", body,
+               "activity_absence_request", rid, p) ||
+        idem_store(c, t->r, 201, t->doc, p))
+        goto cleanup;
+    rc = audit_write(c, t->r, "activity_absence_request", rid, "create", NULL, t->doc, p);
+cleanup:
+    free(row.before);
+    return rc;
+}
+
+void h_activity_absence_create(req_t *r)
+{
+    if (idem_replayed(r))
+        return;
+    att_tx t = {.r = r, .id = path_id_or_reply(r, "id")};
+    if (!t.id)
+        return;
+    absence_request_in in = {0};
+    json_t *root = body_or_reply(r, absence_request_fields, &in, NULL);
+    if (!root)
+        return;
+    t.in = &in;
+    att_tx_reply(r, absence_request_run, &t, 201);
+    json_decref(root);
+}
+
+/* Visible to the requester, office leaders and administrators. */
+#define REQUEST_VISIBLE " ($3::boolean OR q.user_id = $2)"
+
+static const db_stmt Q_REQUEST_GET = {
+    "att_activity_absence_get",
+    "SELECT activity_absence_doc(q), q.version FROM activity_absence_requests q"
+    " WHERE q.id = $1 AND" REQUEST_VISIBLE};
+
+void h_activity_absence_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24], u[24];
+    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
+                            sees_all(r->caller) ? "true" : "false"};
+    PGresult *res = db_read_or_reply(r, &Q_REQUEST_GET, 3, params);
+    if (res)
+        reply_versioned(r, res);
+}
+
+static const db_stmt Q_REQUESTS_LIST = {
+    "att_activity_absence_list",
+    "SELECT q.id, activity_absence_doc(q) FROM activity_absence_requests q"
+    " WHERE q.id < coalesce($1::bigint, 9223372036854775807) AND" REQUEST_VISIBLE
+    " AND ($4::text IS NULL OR q.state = $4) AND ($5::bigint IS NULL OR q.activity_id = $5)"
+    " AND ($6::boolean IS NOT TRUE OR (q.state = 'pending' AND $7::boolean))"
+    " AND ($8::boolean IS NOT TRUE OR q.user_id = $2)"
+    " ORDER BY q.id DESC LIMIT $9"};
+
+void h_activity_absence_list(req_t *r)
+{
+    long limit;
+    long long after, activity = 0;
+    bool has_activity = false, to_approve = false, mine = false;
+    const char *state = NULL;
+    if (page_or_reply(r, &limit, &after) ||
+        query_enum_or_reply(r, "state", request_states, &state) ||
+        query_ll_or_reply(r, "activity_id", 1, INT64_MAX / 2, &activity, &has_activity) ||
+        query_bool_or_reply(r, "to_approve", &to_approve, NULL) ||
+        query_bool_or_reply(r, "mine", &mine, NULL))
+        return;
+    char a[24], me[24], ac[24], l[24];
+    const char *params[] = {after ? db_int(a, after) : NULL,
+                            db_int(me, r->caller->id),
+                            sees_all(r->caller) ? "true" : "false",
+                            state,
+                            has_activity ? db_int(ac, activity) : NULL,
+                            to_approve ? "true" : "false",
+                            is_director(r->caller) ? "true" : "false",
+                            mine ? "true" : "false",
+                            db_int(l, limit + 1)};
+    PGresult *res = db_read_or_reply(r, &Q_REQUESTS_LIST, 9, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+typedef struct comment_in {
+    const char *comment;
+} comment_in;
+
+static const json_field comment_fields[] = {
+    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(comment_in, comment)},
+    JF_END,
+};
+
+static const db_stmt Q_REQUEST_LOCK = {
+    "att_activity_absence_lock",
+    "SELECT q.user_id, q.state, q.version, activity_absence_doc(q)"
+    " FROM activity_absence_requests q WHERE q.id = $1 AND" REQUEST_VISIBLE " FOR UPDATE"};
+
+static const db_stmt Q_REQUEST_DECIDE = {
+    "att_activity_absence_decide",
+    "UPDATE activity_absence_requests q SET state = $2, decided_by = $3, decided_at = now(),"
+    " comment = $4, version = version + 1, updated_at = now() WHERE q.id = $1"
+    " RETURNING activity_absence_doc(q)"};
+
+static int request_decide(db_conn *c, att_tx *t, bool approve, problem_t *p)
+{
+    free(t->doc);
+    t->doc = NULL;
+    char id[24], me[24];
+    const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id),
+                            sees_all(t->r->caller) ? "true" : "false"};
+    PGresult *res;
+    if (att_query(c, &Q_REQUEST_LOCK, 3, params, &res, p))
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such absence request");
+    }
+    long long user = db_get_ll(res, 0, 0);
+    bool pending = !strcmp(PQgetvalue(res, 0, 1), "pending");
+    long long version = db_get_ll(res, 0, 2);
+    char *before = strdup(PQgetvalue(res, 0, 3));
+    PQclear(res);
+    int rc = -1;
+    if (!is_director(t->r->caller))
+        problem_set(p, ERR_FORBIDDEN, "activity.not_director", "R-ATT-5",
+                    "an absence from an office activity is approved by the office director");
+    else if (!pending)
+        problem_set(p, ERR_WRONG_STATE, "activity.absence_decided", NULL,
+                    "the request was already decided");
+    else if (!version_check(t, version, p))
+        rc = 0;
+    if (rc)
+        goto cleanup;
+    rc = -1;
+    const char *pu[] = {id, approve ? "approved" : "rejected", me,
+                        ((comment_in *)t->in)->comment};
+    if (att_query(c, &Q_REQUEST_DECIDE, 4, pu, &res, p))
+        goto cleanup;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    if (notify(c, user, approve ? "activity_absence_approved" : "activity_absence_rejected",
+               approve ? "You are excused from the activity"
+                       : "Your absence from the activity was not approved",
+               approve ? "The director approved your absence (R-ATT-5)"
+                       : "The director did not approve your absence; take part, or the "
+                         "absence is absenteeism (R-ATT-5)",
+               "activity_absence_request", t->id, p))
+        goto cleanup;
+    rc = audit_write(c, t->r, "activity_absence_request", t->id, approve ? "approve" : "reject",
+                     before, t->doc, p);
+cleanup:
+    free(before);
+    return rc;
+}
+
+static int request_approve_run(db_conn *c, void *arg, problem_t *p)
+{
+    return request_decide(c, arg, true, p);
+}
+
+static int request_reject_run(db_conn *c, void *arg, problem_t *p)
+{
+    return request_decide(c, arg, false, p);
+}
+
+static void request_action(req_t *r, db_tx_fn fn)
+{
+    if (!decider_or_reply(r))
+        return;
+    comment_in in = {0};
+    att_tx t = {.r = r, .in = &in, .id = path_id_or_reply(r, "id")};
+    if (!t.id || if_match_or_reply(r, &t.if_match))
+        return;
+    json_t *root = body_or_reply(r, comment_fields, &in, NULL);
+    if (!root)
+        return;
+    att_tx_reply(r, fn, &t, 200);
+    json_decref(root);
+}
+
+void h_activity_absence_approve(req_t *r)
+{
+    request_action(r, request_approve_run);
+}
+
+void h_activity_absence_reject(req_t *r)
+{
+    request_action(r, request_reject_run);
+}
+
+/* ---------- attendance (R-ATT-5) ---------- */
+
+typedef struct attendance_in {
+    long long user_id;
+    bool present;
+} attendance_in;
+
+static const json_field attendance_fields[] = {
+    {"user_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(attendance_in, user_id)},
+    {"present", JF_BOOL, JF_REQUIRED, 0, 0, NULL, offsetof(attendance_in, present)},
+    JF_END,
+};
+
+static const db_stmt Q_REQUEST_STATE = {
+    "att_activity_absence_state",
+    "SELECT state FROM activity_absence_requests WHERE activity_id = $1 AND user_id = $2"
+    " AND state IN ('pending', 'approved')"};
+
+/* The activity's span as office-time half-day slots. */
+static const db_stmt Q_ACTIVITY_SPAN = {
+    "att_activity_span",
+    "SELECT (starts_at AT TIME ZONE 'Asia/Shanghai')::date - DATE '1970-01-01',"
+    " extract(hour FROM starts_at AT TIME ZONE 'Asia/Shanghai') >= 12,"
+    " ((ends_at - interval '1 microsecond') AT TIME ZONE 'Asia/Shanghai')::date"
+    "   - DATE '1970-01-01',"
+    " extract(hour FROM (ends_at - interval '1 microsecond') AT TIME ZONE 'Asia/Shanghai') >= 12"
+    " FROM activities WHERE id = $1"};
+
+static const db_stmt Q_ATTENDANCE_SET = {
+    "att_activity_attendance_set",
+    "UPDATE activity_participants SET attendance = $3, recorded_by = $4, recorded_at = now(),"
+    " absence_id = $5 WHERE activity_id = $1 AND user_id = $2"};
+
+static const db_stmt Q_ACTIVITY_BUMP = {
+    "att_activity_bump",
+    "UPDATE activities SET version = version + 1, updated_at = now() WHERE id = $1"};
+
+/* Records absenteeism for the activity's working half-days, at least one. */
+static int activity_absence(db_conn *c, att_tx *t, long long user, long long *absence_id,
+                            problem_t *p)
+{
+    char id[24];
+    const char *params[] = {db_int(id, t->id)};
+    PGresult *res;
+    if (att_query(c, &Q_ACTIVITY_SPAN, 1, params, &res, p))
+        return -1;
+    long from = slot_of((long)db_get_ll(res, 0, 0), !strcmp(PQgetvalue(res, 0, 1), "t"));
+    long to = slot_of((long)db_get_ll(res, 0, 2), !strcmp(PQgetvalue(res, 0, 3), "t"));
+    PQclear(res);
+    calendar cal = {0};
+    int rc = cal_load(c, slot_day(from), slot_day(to), &cal, p);
+    long halves = cal_working_halves(&cal, from, to);
+    long first = cal_first_working_slot(&cal, from, to);
+    cal_free(&cal);
+    if (rc)
+        return -1;
+    absence_new a = {user,       slot_day(first >= 0 ? first : from),
+                     halves > 0 ? halves : 1,
+                     "activity_absence", "activity", t->id,
+                     "absent from a mandatory activity without the director's approval"};
+    return absence_add(c, t->r, &a, absence_id, p);
+}
+
+static int attendance_run(db_conn *c, void *arg, problem_t *p)
+{
+    att_tx *t = arg;
+    attendance_in *in = t->in;
+    free(t->doc);
+    t->doc = NULL;
+    activity_row row;
+    if (activity_load(c, t, in->user_id, &row, p))
+        return -1;
+    int rc = -1;
+    PGresult *res;
+    bool sec = false;
+    if (!is_director(t->r->caller) && row.created_by != t->r->caller->id) {
+        person_facts f;
+        if (person_facts_get(c, t->r->caller->id, &f, p))
+            goto cleanup;
+        sec = f.is_secretariat;
+    }
+    if (!is_director(t->r->caller) && row.created_by != t->r->caller->id && !sec) {
+        problem_set(p, ERR_FORBIDDEN, "activity.not_organiser", NULL,
+                    "attendance is recorded by the organiser, the director or the secretariat");
+        goto cleanup;
+    }
+    if (version_check(t, row.version, p))
+        goto cleanup;
+    if (!row.participant) {
+        problem_field(p, "user_id", "is not a participant of this activity");
+        goto cleanup;
+    }
+    if (!row.started) {
+        problem_set(p, ERR_WRONG_STATE, "activity.not_started", NULL,
+                    "attendance is recorded once the activity has started");
+        goto cleanup;
+    }
+    if (row.attendance[0]) {
+        problem_set(p, ERR_WRONG_STATE, "activity.attendance_recorded", NULL,
+                    "attendance of this participant was already recorded as %s", row.attendance);
+        goto cleanup;
+    }
+    char id[24], uid[24], me[24], ab[24];
+    const char *pq[] = {db_int(id, t->id), db_int(uid, in->user_id)};
+    if (att_query(c, &Q_REQUEST_STATE, 2, pq, &res, p))
+        goto cleanup;
+    const char *req_state = PQntuples(res) ? PQgetvalue(res, 0, 0) : "";
+    bool excused = !strcmp(req_state, "approved"), pending = !strcmp(req_state, "pending");
+    PQclear(res);
+    const char *mark = in->present ? "present" : excused ? "excused" : "absent";
+    long long absence_id = 0;
+    if (!in->present && pending) {
+        problem_set(p, ERR_WRONG_STATE, "activity.absence_request_pending", "R-ATT-5",
+                    "the participant's absence request waits for the director's decision");
+        goto cleanup;
+    }
+    if (!strcmp(mark, "absent") && activity_absence(c, t, in->user_id, &absence_id, p))
+        goto cleanup;
+    const char *pu[] = {id, uid, mark, db_int(me, t->r->caller->id),
+                        absence_id ? db_int(ab, absence_id) : NULL};
+    if (att_query(c, &Q_ATTENDANCE_SET, 5, pu, &res, p))
+        goto cleanup;
+    PQclear(res);
+    if (att_query(c, &Q_ACTIVITY_BUMP, 1, pu, &res, p))
+        goto cleanup;
+    PQclear(res);
+    if (!(t->doc = att_doc(c, &Q_ACTIVITY_DOC, t->id, "activity", p)))
+        goto cleanup;
+    rc = audit_write(c, t->r, "activity", t->id, "attendance", row.before, t->doc, p);
+cleanup:
+    free(row.before);
+    return rc;
+}
+
+void h_activities_attendance(req_t *r)
+{
+    att_tx t = {.r = r, .id = path_id_or_reply(r, "id")};
+    if (!t.id || if_match_or_reply(r, &t.if_match))
+        return;
+    attendance_in in = {0};
+    json_t *root = body_or_reply(r, attendance_fields, &in, NULL);
+    if (!root)
+        return;
+    t.in = &in;
+    att_tx_reply(r, attendance_run, &t, 200);
+    json_decref(root);
+}

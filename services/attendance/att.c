@@ -1,0 +1,160 @@
+/* What every attendance resource shares: who is asking, a person's place in
+ * the office, the calendar loader, and the transaction-and-answer pattern. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attendance.h"
+#include "org.h"
+
+attendance_ctx *attendance_of(req_t *r)
+{
+    return r->svc->ctx;
+}
+
+bool sees_all(const caller_t *c)
+{
+    return c->is_admin || org_is_office_leader(c->position);
+}
+
+static const db_stmt Q_IN_SECRETARIAT = {
+    "att_in_secretariat",
+    "SELECT 1 FROM identity.org_departments WHERE id = $1 AND is_secretariat"};
+
+int caller_in_secretariat_or_reply(req_t *r, bool *out)
+{
+    *out = false;
+    if (!r->caller->department_id)
+        return 0;
+    char d[24];
+    const char *params[] = {db_int(d, r->caller->department_id)};
+    PGresult *res = db_read_or_reply(r, &Q_IN_SECRETARIAT, 1, params);
+    if (!res)
+        return -1;
+    *out = PQntuples(res) == 1;
+    PQclear(res);
+    return 0;
+}
+
+static const db_stmt Q_PERSON_FACTS = {
+    "att_person_facts",
+    "SELECT p.position, coalesce(p.department_kind, ''), coalesce(p.department_id, 0),"
+    " coalesce(d.chief_id, 0), coalesce(d.supervising_deputy_id, 0),"
+    " coalesce((SELECT id FROM identity.org_people WHERE position = 'office_director'"
+    "   AND active ORDER BY id LIMIT 1), 0),"
+    " coalesce((SELECT id FROM identity.org_people WHERE position = 'district_mayor'"
+    "   AND active ORDER BY id LIMIT 1), 0),"
+    " (SELECT count(*) FROM identity.org_people q"
+    "   WHERE q.department_id = p.department_id AND q.active),"
+    " coalesce(d.is_secretariat, false), p.active, p.display_name"
+    " FROM identity.org_people p"
+    " LEFT JOIN identity.org_departments d ON d.id = p.department_id WHERE p.id = $1"};
+
+int person_facts_get(db_conn *c, long long id, person_facts *out, problem_t *p)
+{
+    char b[24];
+    const char *params[] = {db_int(b, id)};
+    PGresult *res;
+    if (att_query(c, &Q_PERSON_FACTS, 1, params, &res, p))
+        return -1;
+    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 9), "t")) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "user.not_found", NULL, "no active user %lld", id);
+    }
+    memset(out, 0, sizeof *out);
+    out->id = id;
+    snprintf(out->position, sizeof out->position, "%s", PQgetvalue(res, 0, 0));
+    snprintf(out->department_kind, sizeof out->department_kind, "%s", PQgetvalue(res, 0, 1));
+    out->department_id = db_get_ll(res, 0, 2);
+    out->chief_id = db_get_ll(res, 0, 3);
+    out->deputy_id = db_get_ll(res, 0, 4);
+    out->director_id = db_get_ll(res, 0, 5);
+    out->mayor_id = db_get_ll(res, 0, 6);
+    out->section_size = db_get_ll(res, 0, 7);
+    out->is_secretariat = !strcmp(PQgetvalue(res, 0, 8), "t");
+    snprintf(out->display_name, sizeof out->display_name, "%s", PQgetvalue(res, 0, 10));
+    PQclear(res);
+    return 0;
+}
+
+static const db_stmt Q_CAL_RANGE = {
+    "att_cal_range",
+    "SELECT day - DATE '1970-01-01', kind = 'workday' FROM calendar_days"
+    " WHERE day BETWEEN DATE '1970-01-01' + $1::integer AND DATE '1970-01-01' + $2::integer"
+    " ORDER BY day"};
+
+int cal_load(db_conn *c, long from_day, long to_day, calendar *out, problem_t *p)
+{
+    char a[24], b[24];
+    const char *params[] = {db_int(a, from_day), db_int(b, to_day)};
+    PGresult *res;
+    if (att_query(c, &Q_CAL_RANGE, 2, params, &res, p))
+        return -1;
+    int rc = 0;
+    for (int i = 0, n = PQntuples(res); i < n && rc == 0; i++)
+        rc = cal_add(out, (long)db_get_ll(res, i, 0), !strcmp(PQgetvalue(res, i, 1), "t"));
+    PQclear(res);
+    if (rc)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return 0;
+}
+
+int att_query(db_conn *c, const db_stmt *st, int n, const char *const *params, PGresult **out,
+              problem_t *p)
+{
+    PGresult *res = db_exec(c, st, n, params);
+    if (!db_ok(res, p)) {
+        PQclear(res);
+        *out = NULL;
+        return -1;
+    }
+    *out = res;
+    return 0;
+}
+
+char *att_doc(db_conn *c, const db_stmt *st, long long id, const char *what, problem_t *p)
+{
+    char b[24];
+    const char *params[] = {db_int(b, id)};
+    PGresult *res;
+    if (att_query(c, st, 1, params, &res, p))
+        return NULL;
+    char *doc = NULL;
+    if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0))
+        problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such %s", what);
+    else if (!(doc = strdup(PQgetvalue(res, 0, 0))))
+        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    PQclear(res);
+    return doc;
+}
+
+void reply_versioned(req_t *r, PGresult *res)
+{
+    if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 1)) {
+        char etag[32];
+        snprintf(etag, sizeof etag, "\"%s\"", PQgetvalue(res, 0, 1));
+        u_map_put(r->resp->map_header, "ETag", etag);
+    }
+    reply_row(r, res, 200);
+}
+
+void att_tx_reply(req_t *r, db_tx_fn fn, att_tx *t, int status)
+{
+    problem_t p = {0};
+    if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, fn, t, &p))
+        reply_problem_t(r, &p);
+    else if (!t->doc)
+        reply_problem(r, ERR_INTERNAL, NULL, NULL, "no answer was produced");
+    else
+        reply_raw(r, status, t->doc, strlen(t->doc));
+    free(t->doc);
+    t->doc = NULL;
+}
+
+int version_check(const att_tx *t, long long version, problem_t *p)
+{
+    if (t->if_match > 0 && t->if_match != version)
+        return problem_set(p, ERR_PRECONDITION, NULL, NULL,
+                           "the resource is at version %lld, not %lld", version, t->if_match);
+    return 0;
+}

@@ -1,0 +1,152 @@
+#ifndef ATTENDANCE_H
+#define ATTENDANCE_H
+
+#include <pthread.h>
+
+#include "http.h"
+#include "leave_rules.h"
+#include "workdays.h"
+
+/* The service's own state: configuration and the background sweep. */
+typedef struct attendance_ctx {
+    long explanation_days;  /* R-ATT-4: days after closing to hand in the explanation */
+    long allowance_yuan;    /* R-ATT-6: monthly allowance while suspended */
+    long sweep_seconds;     /* how often the background sweep runs */
+    pthread_t sweeper;
+    bool sweeper_started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} attendance_ctx;
+
+attendance_ctx *attendance_of(req_t *r);
+
+/* ---- who is asking ---- */
+
+/* Office leaders (director, deputy directors) and administrators see every
+ * attendance record. Can't fail. */
+bool sees_all(const caller_t *c);
+
+/* Whether the caller belongs to the secretariat section. 0 with *out set,
+ * or -1 after answering 503/500. */
+int caller_in_secretariat_or_reply(req_t *r, bool *out);
+
+/* ---- people ---- */
+
+/* A person's place in the office, for approval chains and discipline. */
+typedef struct person_facts {
+    long long id, department_id, chief_id, deputy_id, director_id, mayor_id, section_size;
+    char position[24];
+    char department_kind[24];
+    char display_name[128];
+    bool is_secretariat;
+} person_facts;
+
+/* Reads the facts of an active user in one query. Returns 0, or -1 with p
+ * filled (404 user.not_found for an unknown or inactive user). */
+int person_facts_get(db_conn *c, long long id, person_facts *out, problem_t *p);
+
+/* ---- the calendar ---- */
+
+/* Loads the calendar's exceptions for the days from..to into out (which
+ * the caller frees with cal_free, also on failure). Returns 0 or -1 with p. */
+int cal_load(db_conn *c, long from_day, long to_day, calendar *out, problem_t *p);
+
+/* ---- absenteeism and discipline (R-ATT-3, R-ATT-6) ---- */
+
+typedef struct absence_new {
+    long long user_id;
+    long day;            /* the first day missed */
+    long half_days;
+    const char *cause;   /* late_return, unexplained_extension, activity_absence, unapproved_absence */
+    const char *source_type; /* leave_request, activity or NULL */
+    long long source_id;
+    const char *note;    /* may be NULL */
+} absence_new;
+
+/* Inside the caller's transaction: records one absence, audits it,
+ * notifies the person, and opens the discipline cases whose level the
+ * year's total now reaches (R-ATT-6). Serialised per person. *id gets the
+ * absence's id. Returns 0 or -1 with p. */
+int absence_add(db_conn *c, req_t *r, const absence_new *a, long long *id, problem_t *p);
+
+/* ---- small database conveniences ---- */
+
+/* Runs st and checks the result; on success *out holds it (the caller
+ * PQclear()s). Returns 0 or -1 with p filled and nothing to clear. */
+int att_query(db_conn *c, const db_stmt *st, int n, const char *const *params, PGresult **out,
+           problem_t *p);
+
+/* Runs st (one parameter, the id) and returns a malloc'd copy of column 0 of
+ * its first row, or NULL with p filled (404 `what` when there is no row). */
+char *att_doc(db_conn *c, const db_stmt *st, long long id, const char *what, problem_t *p);
+
+/* Answers a single row whose column 0 is a JSON document and column 1 its
+ * version (sent as the ETag), or 404 when there is none. Clears res. */
+void reply_versioned(req_t *r, PGresult *res);
+
+/* An action or a create: the transaction body gets this, fills doc. */
+typedef struct att_tx {
+    req_t *r;
+    long long id;       /* the object acted on */
+    long long if_match; /* -1 without If-Match */
+    void *in;           /* the parsed body */
+    char *doc;          /* the answer, malloc'd */
+} att_tx;
+
+/* Runs fn in a transaction and answers `status` with t->doc, or the
+ * problem. Frees t->doc. */
+void att_tx_reply(req_t *r, db_tx_fn fn, att_tx *t, int status);
+
+/* Refuses with 412 when the request's If-Match differs from version.
+ * Returns 0 or -1 with p. */
+int version_check(const att_tx *t, long long version, problem_t *p);
+
+/* ---- handlers, by resource ---- */
+
+void h_calendar_get(req_t *r);
+void h_calendar_put(req_t *r);
+
+void h_outings_create(req_t *r);
+void h_outings_list(req_t *r);
+void h_outings_get(req_t *r);
+void h_outings_return(req_t *r);
+
+void h_leave_create(req_t *r);
+void h_leave_list(req_t *r);
+void h_leave_get(req_t *r);
+void h_leave_approve(req_t *r);
+void h_leave_reject(req_t *r);
+void h_leave_withdraw(req_t *r);
+void h_leave_extend(req_t *r);
+void h_leave_explanation(req_t *r);
+void h_leave_close(req_t *r);
+
+void h_activities_create(req_t *r);
+void h_activities_list(req_t *r);
+void h_activities_get(req_t *r);
+void h_activities_attendance(req_t *r);
+void h_activity_absence_create(req_t *r);
+void h_activity_absence_list(req_t *r);
+void h_activity_absence_get(req_t *r);
+void h_activity_absence_approve(req_t *r);
+void h_activity_absence_reject(req_t *r);
+
+void h_absences_create(req_t *r);
+void h_absences_list(req_t *r);
+void h_absences_get(req_t *r);
+void h_absences_void(req_t *r);
+
+void h_cases_list(req_t *r);
+void h_cases_get(req_t *r);
+void h_cases_talk(req_t *r);
+void h_cases_decide(req_t *r);
+void h_cases_approve(req_t *r);
+void h_cases_reject(req_t *r);
+
+void h_report_attendance(req_t *r);
+
+/* The background sweep (R-ATT-4 deadlines, reminders to close leave). */
+int sweep_start(service_t *svc);
+void sweep_stop(service_t *svc);
+
+#endif

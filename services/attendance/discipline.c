@@ -1,0 +1,536 @@
+/* Discipline cases (R-ATT-6). A person's absenteeism in a calendar year
+ * reaching 1, 2 and 3 days opens a case at that level: a serious talk by
+ * the supervising deputy and probation; suspension (待岗) on the minimum
+ * allowance; a time-limited transfer. The last two are decided at a
+ * director's meeting and approved by the district leader in charge. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attendance.h"
+#include "audit.h"
+#include "discipline.h"
+
+static const char *const case_states[] = {"open", "decided", "completed", "rejected", NULL};
+
+static const char *const measures[] = {"", "a serious talk and probation on the job",
+                                       "suspension (待岗) on the minimum living allowance",
+                                       "a time-limited transfer"};
+
+/* ---------- opening and noting (called with the person locked) ---------- */
+
+static const db_stmt Q_YEAR_TOTAL = {
+    "att_discipline_year_total",
+    "SELECT coalesce(sum(half_days), 0) FROM absences WHERE user_id = $1 AND state = 'active'"
+    " AND date >= make_date($2::integer, 1, 1) AND date < make_date($2::integer + 1, 1, 1)"};
+
+static int year_total(db_conn *c, long long user_id, int year, long *halves, problem_t *p)
+{
+    char u[24], y[24];
+    const char *params[] = {db_int(u, user_id), db_int(y, year)};
+    PGresult *res;
+    if (att_query(c, &Q_YEAR_TOTAL, 2, params, &res, p))
+        return -1;
+    *halves = (long)db_get_ll(res, 0, 0);
+    PQclear(res);
+    return 0;
+}
+
+static const db_stmt Q_CASE_OPEN = {
+    "att_case_open",
+    "INSERT INTO discipline_cases(user_id, department_id, year, level, half_days_at_open,"
+    " talk_by_id, allowance_yuan_per_month) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    " ON CONFLICT (user_id, year, level) DO NOTHING RETURNING id, case_doc(discipline_cases)"};
+
+/* Who holds the talk: the supervising deputy; for a deputy or a person
+ * without one, the director; for the director, the district mayor. */
+static long long talk_by(const person_facts *f)
+{
+    if (!strcmp(f->position, "office_director"))
+        return f->mayor_id;
+    if (strcmp(f->position, "deputy_director") && f->deputy_id && f->deputy_id != f->id)
+        return f->deputy_id;
+    return f->director_id;
+}
+
+int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year, problem_t *p)
+{
+    long total;
+    if (year_total(c, user_id, year, &total, p))
+        return -1;
+    if (total < 2)
+        return 0;
+    person_facts f;
+    if (person_facts_get(c, user_id, &f, p))
+        return -1;
+    for (int level = 1; level <= 3 && total >= 2L * level; level++) {
+        char u[24], d[24], y[24], l[24], h[24], t[24], a[24];
+        long long actor = level == 1 ? talk_by(&f) : f.director_id;
+        const char *params[] = {
+            db_int(u, user_id),
+            f.department_id ? db_int(d, f.department_id) : NULL,
+            db_int(y, year),
+            db_int(l, level),
+            db_int(h, total),
+            level == 1 && actor ? db_int(t, actor) : NULL,
+            level == 2 ? db_int(a, attendance_of(r)->allowance_yuan) : NULL};
+        PGresult *res;
+        if (att_query(c, &Q_CASE_OPEN, 7, params, &res, p))
+            return -1;
+        if (PQntuples(res) == 0) {
+            PQclear(res);
+            continue;
+        }
+        long long id = db_get_ll(res, 0, 0);
+        int rc = audit_write(c, r, "discipline_case", id, "open", NULL, PQgetvalue(res, 0, 1), p);
+        PQclear(res);
+        if (rc)
+            return -1;
+        char title[200], body[400];
+        snprintf(title, sizeof title, "%s: %d day%s of absenteeism in %d", f.display_name, level,
+                 level > 1 ? "s" : "", year);
+        if (level == 1)
+            snprintf(body, sizeof body,
+                     "Hold a serious talk and place the person on probation on the job (R-ATT-6)");
+        else
+            snprintf(body, sizeof body,
+                     "Put %s to a director's meeting; the decision then goes to the district "
+                     "leader in charge for approval (R-ATT-6)",
+                     measures[level]);
+        if (notify(c, actor, "discipline_case", title, body, "discipline_case", id, p))
+            return -1;
+        snprintf(body, sizeof body, "Your absenteeism in %d reached %d day%s: %s (R-ATT-6)", year,
+                 level, level > 1 ? "s" : "", measures[level]);
+        if (notify(c, user_id, "discipline_case", "A discipline case was opened", body,
+                   "discipline_case", id, p))
+            return -1;
+    }
+    return 0;
+}
+
+static const db_stmt Q_CASES_ABOVE = {
+    "att_cases_above",
+    "SELECT id, case_doc(c), level, state, coalesce(talk_by_id, 0), coalesce(leader_id, 0)"
+    " FROM discipline_cases c WHERE user_id = $1 AND year = $2"
+    " AND state IN ('open', 'decided') AND level * 2 > $3 ORDER BY level FOR UPDATE"};
+
+static const db_stmt Q_CASE_NOTE = {
+    "att_case_note",
+    "UPDATE discipline_cases c SET below_threshold = true,"
+    " notes = c.notes || jsonb_build_array(jsonb_build_object('at', now(), 'text', $2::text,"
+    "  'absence_id', $3::bigint)),"
+    " version = c.version + 1, updated_at = now() WHERE c.id = $1 RETURNING case_doc(c)"};
+
+static const db_stmt Q_DIRECTOR = {
+    "att_director",
+    "SELECT id FROM identity.org_people WHERE position = 'office_director' AND active"
+    " ORDER BY id LIMIT 1"};
+
+int discipline_after_void(db_conn *c, req_t *r, long long user_id, int year,
+                          long long absence_id, problem_t *p)
+{
+    long total;
+    if (year_total(c, user_id, year, &total, p))
+        return -1;
+    char u[24], y[24], t[24], a[24];
+    const char *params[] = {db_int(u, user_id), db_int(y, year), db_int(t, total)};
+    PGresult *cases, *res;
+    if (att_query(c, &Q_CASES_ABOVE, 3, params, &cases, p))
+        return -1;
+    int rc = 0;
+    for (int i = 0, n = PQntuples(cases); i < n && rc == 0; i++) {
+        long long id = db_get_ll(cases, i, 0);
+        int level = (int)db_get_ll(cases, i, 2);
+        char note[300], cid[24];
+        snprintf(note, sizeof note,
+                 "Absence %lld was voided: absenteeism in %d is now %.1f days, below this "
+                 "case's level of %d day%s (R-ATT-6)",
+                 absence_id, year, total / 2.0, level, level > 1 ? "s" : "");
+        const char *pn[] = {db_int(cid, id), note, db_int(a, absence_id)};
+        if ((rc = att_query(c, &Q_CASE_NOTE, 3, pn, &res, p)))
+            break;
+        rc = audit_write(c, r, "discipline_case", id, "below_threshold",
+                         PQgetvalue(cases, i, 1), PQgetvalue(res, 0, 0), p);
+        PQclear(res);
+        if (rc)
+            break;
+        long long actor = !strcmp(PQgetvalue(cases, i, 3), "decided") ? db_get_ll(cases, i, 5)
+                          : level == 1                                 ? db_get_ll(cases, i, 4)
+                                                                       : 0;
+        if (!actor) {
+            if ((rc = att_query(c, &Q_DIRECTOR, 0, NULL, &res, p)))
+                break;
+            actor = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
+            PQclear(res);
+        }
+        rc = notify(c, actor, "discipline_case", "A discipline case fell below its level", note,
+                    "discipline_case", id, p);
+    }
+    PQclear(cases);
+    return rc;
+}
+
+/* ---------- reads ---------- */
+
+/* Visible to the person, the district leader who approves it, office
+ * leaders and administrators. $2 viewer, $3 sees all. */
+#define CASE_VISIBLE " ($3::boolean OR c.user_id = $2 OR c.leader_id = $2)"
+
+static const db_stmt Q_CASE_GET = {
+    "att_case_get",
+    "SELECT case_doc(c), c.version FROM discipline_cases c WHERE c.id = $1 AND" CASE_VISIBLE};
+
+void h_cases_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24], u[24];
+    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
+                            sees_all(r->caller) ? "true" : "false"};
+    PGresult *res = db_read_or_reply(r, &Q_CASE_GET, 3, params);
+    if (res)
+        reply_versioned(r, res);
+}
+
+/* to_act: the cases waiting for the caller (a talk, a meeting decision, an
+ * approval). */
+static const db_stmt Q_CASES_LIST = {
+    "att_cases_list",
+    "SELECT c.id, case_doc(c) FROM discipline_cases c"
+    " WHERE c.id < coalesce($1::bigint, 9223372036854775807) AND" CASE_VISIBLE
+    " AND ($4::bigint IS NULL OR c.user_id = $4) AND ($5::text IS NULL OR c.state = $5)"
+    " AND ($6::integer IS NULL OR c.level = $6) AND ($7::integer IS NULL OR c.year = $7)"
+    " AND ($8::boolean IS NOT TRUE"
+    "  OR (c.state = 'open' AND c.level = 1 AND c.talk_by_id = $2)"
+    "  OR (c.state = 'open' AND c.level > 1 AND $9::boolean)"
+    "  OR (c.state = 'decided' AND c.leader_id = $2))"
+    " ORDER BY c.id DESC LIMIT $10"};
+
+void h_cases_list(req_t *r)
+{
+    long limit;
+    long long after, user = 0, level = 0, year = 0;
+    bool has_user = false, has_level = false, has_year = false, to_act = false;
+    const char *state = NULL;
+    if (page_or_reply(r, &limit, &after) ||
+        query_ll_or_reply(r, "user_id", 1, INT64_MAX / 2, &user, &has_user) ||
+        query_enum_or_reply(r, "state", case_states, &state) ||
+        query_ll_or_reply(r, "level", 1, 3, &level, &has_level) ||
+        query_ll_or_reply(r, "year", 1900, 2999, &year, &has_year) ||
+        query_bool_or_reply(r, "to_act", &to_act, NULL))
+        return;
+    char a[24], me[24], u[24], lv[24], y[24], l[24];
+    const char *params[] = {after ? db_int(a, after) : NULL,
+                            db_int(me, r->caller->id),
+                            sees_all(r->caller) ? "true" : "false",
+                            has_user ? db_int(u, user) : NULL,
+                            state,
+                            has_level ? db_int(lv, level) : NULL,
+                            has_year ? db_int(y, year) : NULL,
+                            to_act ? "true" : "false",
+                            !strcmp(r->caller->position, "office_director") ? "true" : "false",
+                            db_int(l, limit + 1)};
+    PGresult *res = db_read_or_reply(r, &Q_CASES_LIST, 10, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+/* ---------- actions ---------- */
+
+typedef struct case_row {
+    long long user_id, talk_by_id, leader_id, version;
+    int level;
+    char state[16];
+    char *before;
+} case_row;
+
+static const db_stmt Q_CASE_LOCK = {
+    "att_case_lock",
+    "SELECT c.user_id, coalesce(c.talk_by_id, 0), coalesce(c.leader_id, 0), c.version, c.level,"
+    " c.state, case_doc(c) FROM discipline_cases c WHERE c.id = $1 AND" CASE_VISIBLE
+    " FOR UPDATE"};
+
+/* Locks and reads case t->id: 404 when the caller may not see it, 412 on
+ * an If-Match mismatch. On success the caller frees row->before. */
+static int case_load(db_conn *c, att_tx *t, case_row *row, problem_t *p)
+{
+    char id[24], me[24];
+    const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id),
+                            sees_all(t->r->caller) ? "true" : "false"};
+    PGresult *res;
+    if (att_query(c, &Q_CASE_LOCK, 3, params, &res, p))
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such discipline case");
+    }
+    row->user_id = db_get_ll(res, 0, 0);
+    row->talk_by_id = db_get_ll(res, 0, 1);
+    row->leader_id = db_get_ll(res, 0, 2);
+    row->version = db_get_ll(res, 0, 3);
+    row->level = (int)db_get_ll(res, 0, 4);
+    snprintf(row->state, sizeof row->state, "%s", PQgetvalue(res, 0, 5));
+    row->before = strdup(PQgetvalue(res, 0, 6));
+    PQclear(res);
+    if (!row->before)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    if (version_check(t, row->version, p)) {
+        free(row->before);
+        return -1;
+    }
+    return 0;
+}
+
+static const db_stmt Q_CASE_DOC = {
+    "att_case_doc", "SELECT case_doc(c) FROM discipline_cases c WHERE c.id = $1"};
+
+static int case_finish(db_conn *c, att_tx *t, case_row *row, const char *action, problem_t *p)
+{
+    if (!(t->doc = att_doc(c, &Q_CASE_DOC, t->id, "discipline case", p)))
+        return -1;
+    return audit_write(c, t->r, "discipline_case", t->id, action, row->before, t->doc, p);
+}
+
+static void case_action(req_t *r, const json_field *fields, void *in, db_tx_fn fn)
+{
+    att_tx t = {.r = r, .in = in, .id = path_id_or_reply(r, "id")};
+    if (!t.id || if_match_or_reply(r, &t.if_match))
+        return;
+    json_t *root = body_or_reply(r, fields, in, NULL);
+    if (!root)
+        return;
+    att_tx_reply(r, fn, &t, 200);
+    json_decref(root);
+}
+
+/* talk: level 1, by the supervising deputy */
+
+typedef struct talk_in {
+    const char *notes;
+} talk_in;
+
+static const json_field talk_fields[] = {
+    {"notes", JF_STRING, JF_REQUIRED, 1, 4000, NULL, offsetof(talk_in, notes)},
+    JF_END,
+};
+
+static const db_stmt Q_CASE_TALK = {
+    "att_case_talk",
+    "UPDATE discipline_cases SET state = 'completed', talk_notes = $2, talked_at = now(),"
+    " version = version + 1, updated_at = now() WHERE id = $1"};
+
+static int case_talk_run(db_conn *c, void *arg, problem_t *p)
+{
+    att_tx *t = arg;
+    free(t->doc);
+    t->doc = NULL;
+    case_row row;
+    if (case_load(c, t, &row, p))
+        return -1;
+    int rc = -1;
+    PGresult *res;
+    char id[24];
+    const char *params[] = {db_int(id, t->id), ((talk_in *)t->in)->notes};
+    if (row.level != 1)
+        problem_set(p, ERR_WRONG_STATE, "case.not_a_talk", NULL,
+                    "a level %d case is decided at a director's meeting, not by a talk", row.level);
+    else if (row.talk_by_id != t->r->caller->id)
+        problem_set(p, ERR_FORBIDDEN, "case.not_talk_holder", "R-ATT-6",
+                    "the talk is held by the person's supervising deputy director");
+    else if (strcmp(row.state, "open"))
+        problem_set(p, ERR_WRONG_STATE, "case.not_open", NULL, "the case is %s", row.state);
+    else if (!att_query(c, &Q_CASE_TALK, 2, params, &res, p)) {
+        PQclear(res);
+        if (!notify(c, row.user_id, "discipline_case", "Talk recorded: probation on the job",
+                    "A serious talk was held; you are on probation on the job (R-ATT-6)",
+                    "discipline_case", t->id, p))
+            rc = case_finish(c, t, &row, "talk", p);
+    }
+    free(row.before);
+    return rc;
+}
+
+void h_cases_talk(req_t *r)
+{
+    talk_in in = {0};
+    case_action(r, talk_fields, &in, case_talk_run);
+}
+
+/* decide: levels 2 and 3, the director records the meeting's decision */
+
+typedef struct decide_in {
+    long long meeting_decision_id, leader_id;
+} decide_in;
+
+static const json_field decide_fields[] = {
+    {"meeting_decision_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL,
+     offsetof(decide_in, meeting_decision_id)},
+    {"leader_id", JF_INT, 0, 1, INT64_MAX / 2, NULL, offsetof(decide_in, leader_id)},
+    JF_END,
+};
+
+static const db_stmt Q_LEADER = {
+    "att_case_leader",
+    "SELECT id FROM identity.org_people WHERE active"
+    " AND ((id = $1 AND position IN ('district_mayor', 'deputy_mayor'))"
+    "  OR ($1 IS NULL AND position = 'district_mayor'))"
+    " ORDER BY id LIMIT 1"};
+
+static const db_stmt Q_CASE_DECIDE = {
+    "att_case_decide",
+    "UPDATE discipline_cases SET state = 'decided', meeting_decision_id = $2, decided_by = $3,"
+    " decided_at = now(), leader_id = $4, version = version + 1, updated_at = now()"
+    " WHERE id = $1"};
+
+static int case_decide_run(db_conn *c, void *arg, problem_t *p)
+{
+    att_tx *t = arg;
+    decide_in *in = t->in;
+    free(t->doc);
+    t->doc = NULL;
+    case_row row;
+    if (case_load(c, t, &row, p))
+        return -1;
+    int rc = -1;
+    PGresult *res = NULL;
+    if (strcmp(t->r->caller->position, "office_director")) {
+        problem_set(p, ERR_FORBIDDEN, "case.not_director", "R-ATT-6",
+                    "the director records the decision of the director's meeting");
+        goto cleanup;
+    }
+    if (row.level == 1) {
+        problem_set(p, ERR_WRONG_STATE, "case.not_for_meeting", NULL,
+                    "a level 1 case is settled by a talk, not a meeting decision");
+        goto cleanup;
+    }
+    if (strcmp(row.state, "open")) {
+        problem_set(p, ERR_WRONG_STATE, "case.not_open", NULL, "the case is %s", row.state);
+        goto cleanup;
+    }
+    char l[24];
+    const char *pl[] = {in->leader_id ? db_int(l, in->leader_id) : NULL};
+    if (att_query(c, &Q_LEADER, 1, pl, &res, p))
+        goto cleanup;
+    long long leader = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
+    PQclear(res);
+    res = NULL;
+    if (!leader) {
+        if (in->leader_id)
+            problem_field(p, "leader_id", "must be an active district mayor or deputy mayor");
+        else
+            problem_set(p, ERR_RULE, "case.no_leader", "R-ATT-6", "no district mayor is appointed");
+        goto cleanup;
+    }
+    char id[24], m[24], me[24], ld[24];
+    const char *pu[] = {db_int(id, t->id), db_int(m, in->meeting_decision_id),
+                        db_int(me, t->r->caller->id), db_int(ld, leader)};
+    if (att_query(c, &Q_CASE_DECIDE, 4, pu, &res, p))
+        goto cleanup;
+    PQclear(res);
+    res = NULL;
+    char body[300];
+    snprintf(body, sizeof body,
+             "The director's meeting decided on %s (decision %lld); your approval is needed "
+             "(R-ATT-6)",
+             measures[row.level], in->meeting_decision_id);
+    if (notify(c, leader, "discipline_case", "A discipline decision awaits your approval", body,
+               "discipline_case", t->id, p))
+        goto cleanup;
+    rc = case_finish(c, t, &row, "decide", p);
+cleanup:
+    free(row.before);
+    return rc;
+}
+
+void h_cases_decide(req_t *r)
+{
+    decide_in in = {0};
+    if (decider_or_reply(r))
+        case_action(r, decide_fields, &in, case_decide_run);
+}
+
+/* approve / reject: the district leader in charge */
+
+typedef struct comment_in {
+    const char *comment;
+} comment_in;
+
+static const json_field comment_fields[] = {
+    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(comment_in, comment)},
+    JF_END,
+};
+
+static const db_stmt Q_CASE_LEADER_DECISION = {
+    "att_case_leader_decision",
+    "UPDATE discipline_cases SET state = $2, leader_decision = $3, leader_comment = $4,"
+    " leader_decided_at = now(), version = version + 1, updated_at = now() WHERE id = $1"};
+
+static int case_leader_decide(db_conn *c, att_tx *t, bool approve, problem_t *p)
+{
+    free(t->doc);
+    t->doc = NULL;
+    case_row row;
+    if (case_load(c, t, &row, p))
+        return -1;
+    int rc = -1;
+    PGresult *res = NULL;
+    if (row.leader_id != t->r->caller->id) {
+        problem_set(p, ERR_FORBIDDEN, "case.not_leader", "R-ATT-6",
+                    "the decision is approved by the district leader in charge it was sent to");
+        goto cleanup;
+    }
+    if (strcmp(row.state, "decided")) {
+        problem_set(p, ERR_WRONG_STATE, "case.not_decided", NULL, "the case is %s", row.state);
+        goto cleanup;
+    }
+    char id[24];
+    const char *pu[] = {db_int(id, t->id), approve ? "completed" : "rejected",
+                        approve ? "approved" : "rejected", ((comment_in *)t->in)->comment};
+    if (att_query(c, &Q_CASE_LEADER_DECISION, 4, pu, &res, p))
+        goto cleanup;
+    PQclear(res);
+    res = NULL;
+    char body[300];
+    snprintf(body, sizeof body, "The district leader %s %s (R-ATT-6)",
+             approve ? "approved" : "did not approve", measures[row.level]);
+    if (notify(c, row.user_id, "discipline_case", "A discipline decision was settled", body,
+               "discipline_case", t->id, p))
+        goto cleanup;
+    if (att_query(c, &Q_DIRECTOR, 0, NULL, &res, p))
+        goto cleanup;
+    long long director = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
+    PQclear(res);
+    res = NULL;
+    if (notify(c, director, "discipline_case", "A discipline decision was settled", body,
+               "discipline_case", t->id, p))
+        goto cleanup;
+    rc = case_finish(c, t, &row, approve ? "approve" : "reject", p);
+cleanup:
+    free(row.before);
+    return rc;
+}
+
+static int case_approve_run(db_conn *c, void *arg, problem_t *p)
+{
+    return case_leader_decide(c, arg, true, p);
+}
+
+static int case_reject_run(db_conn *c, void *arg, problem_t *p)
+{
+    return case_leader_decide(c, arg, false, p);
+}
+
+void h_cases_approve(req_t *r)
+{
+    comment_in in = {0};
+    if (decider_or_reply(r))
+        case_action(r, comment_fields, &in, case_approve_run);
+}
+
+void h_cases_reject(req_t *r)
+{
+    comment_in in = {0};
+    if (decider_or_reply(r))
+        case_action(r, comment_fields, &in, case_reject_run);
+}

@@ -1,0 +1,26 @@
+#ifndef ATT_DISCIPLINE_H
+#define ATT_DISCIPLINE_H
+
+/* How absenteeism records and discipline cases (R-ATT-6) meet. */
+
+#include "attendance.h"
+
+/* Inside a transaction: serialises changes to one person's absenteeism, so
+ * that each level of the year's total is crossed by exactly one writer.
+ * Returns 0 or -1 with p. */
+int absence_lock_person(db_conn *c, long long user_id, problem_t *p);
+
+/* After an absence of user_id dated in year was recorded (with the person
+ * locked): opens a case for each level (1, 2, 3 days) the year's total now
+ * reaches and that has none yet, notifying whoever must act and the
+ * person. Returns 0 or -1 with p. */
+int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year, problem_t *p);
+
+/* After an absence of user_id in year was voided (with the person
+ * locked): notes on each open case whose level the year's total no longer
+ * reaches that it fell below, and tells whoever must act on it. Returns 0
+ * or -1 with p. */
+int discipline_after_void(db_conn *c, req_t *r, long long user_id, int year,
+                          long long absence_id, problem_t *p);
+
+#endif

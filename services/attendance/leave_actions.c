@@ -1,0 +1,625 @@
+/* What happens to a leave request after it is made: approval step by step
+ * and rejection (R-ATT-2), withdrawal, the extension (补假) recorded by the
+ * final approver, the applicant's written explanation, and closing (销假)
+ * with the absenteeism it finds (R-ATT-4). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attendance.h"
+#include "audit.h"
+#include "leave.h"
+
+/* One leave request as an action sees it, read under a row lock. */
+typedef struct leave_row {
+    long long applicant_id, current_approver_id, final_approver_id, version;
+    int current_step, steps_total;
+    char state[16];
+    char start_date[11], start_half[3], end_date[11], end_half[3];
+    char ext_end_date[11], ext_end_half[3]; /* "" without an extension */
+    bool explained;
+    long ext_half_days;
+    char ext_outcome[16];
+    bool due_passed;
+    int my_decided_step; /* the step the caller already decided, 0 if none */
+    char *before;        /* the document before the action */
+} leave_row;
+
+static const db_stmt Q_LEAVE_LOCK = {
+    "att_leave_lock",
+    "SELECT applicant_id, coalesce(current_approver_id, 0), final_approver_id, version,"
+    " coalesce(current_step, 0), steps_total, state, start_date, start_half, end_date,"
+    " end_half, coalesce(ext_end_date::text, ''), coalesce(ext_end_half, ''),"
+    " explanation IS NOT NULL, coalesce(ext_half_days, 0), coalesce(ext_outcome, ''),"
+    " coalesce(explanation_due < now(), false)"
+    " FROM leave_requests WHERE id = $1 FOR UPDATE"};
+
+/* Read after the lock, so that it sees the latest committed steps. */
+static const db_stmt Q_LEAVE_VIEW = {
+    "att_leave_view",
+    "SELECT leave_doc(l), leave_visible(l, $2, $3),"
+    " coalesce((SELECT min(s.step) FROM leave_steps s WHERE s.request_id = l.id"
+    "   AND s.approver_id = $2 AND s.decision IS NOT NULL), 0)"
+    " FROM leave_requests l WHERE l.id = $1"};
+
+static void copy(char *dst, size_t n, const PGresult *res, int col)
+{
+    snprintf(dst, n, "%s", PQgetvalue(res, 0, col));
+}
+
+/* Locks and reads request t->id. 404 when it does not exist or the caller
+ * may not see it; 412 on an If-Match mismatch. On success the caller frees
+ * row->before. */
+static int leave_load(db_conn *c, att_tx *t, leave_row *row, problem_t *p)
+{
+    memset(row, 0, sizeof *row);
+    char id[24], me[24];
+    const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id),
+                            sees_all(t->r->caller) ? "true" : "false"};
+    PGresult *res;
+    if (att_query(c, &Q_LEAVE_LOCK, 1, params, &res, p))
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such leave request");
+    }
+    row->applicant_id = db_get_ll(res, 0, 0);
+    row->current_approver_id = db_get_ll(res, 0, 1);
+    row->final_approver_id = db_get_ll(res, 0, 2);
+    row->version = db_get_ll(res, 0, 3);
+    row->current_step = (int)db_get_ll(res, 0, 4);
+    row->steps_total = (int)db_get_ll(res, 0, 5);
+    copy(row->state, sizeof row->state, res, 6);
+    copy(row->start_date, sizeof row->start_date, res, 7);
+    copy(row->start_half, sizeof row->start_half, res, 8);
+    copy(row->end_date, sizeof row->end_date, res, 9);
+    copy(row->end_half, sizeof row->end_half, res, 10);
+    copy(row->ext_end_date, sizeof row->ext_end_date, res, 11);
+    copy(row->ext_end_half, sizeof row->ext_end_half, res, 12);
+    row->explained = !strcmp(PQgetvalue(res, 0, 13), "t");
+    row->ext_half_days = (long)db_get_ll(res, 0, 14);
+    copy(row->ext_outcome, sizeof row->ext_outcome, res, 15);
+    row->due_passed = !strcmp(PQgetvalue(res, 0, 16), "t");
+    PQclear(res);
+
+    if (att_query(c, &Q_LEAVE_VIEW, 3, params, &res, p))
+        return -1;
+    bool visible = !strcmp(PQgetvalue(res, 0, 1), "t");
+    row->my_decided_step = (int)db_get_ll(res, 0, 2);
+    row->before = visible ? strdup(PQgetvalue(res, 0, 0)) : NULL;
+    PQclear(res);
+    if (!visible)
+        return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such leave request");
+    if (!row->before)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    if (version_check(t, row->version, p)) {
+        free(row->before);
+        return -1;
+    }
+    return 0;
+}
+
+static bool is_state(const leave_row *row, const char *state)
+{
+    return !strcmp(row->state, state);
+}
+
+/* Refuses anyone but the applicant (the leave is visible to them). */
+static int applicant_only(const att_tx *t, const leave_row *row, const char *what,
+                          const char *rule, problem_t *p)
+{
+    if (row->applicant_id == t->r->caller->id)
+        return 0;
+    return problem_set(p, ERR_FORBIDDEN, "leave.not_applicant", rule,
+                       "only the applicant %s", what);
+}
+
+/* Writes the audit event with the document after the change into t->doc. */
+static int leave_finish(db_conn *c, att_tx *t, const leave_row *row, const char *action,
+                        problem_t *p)
+{
+    if (!(t->doc = leave_doc_text(c, t->id, p)))
+        return -1;
+    return audit_write(c, t->r, "leave_request", t->id, action, row->before, t->doc, p);
+}
+
+typedef struct comment_in {
+    const char *comment;
+} comment_in;
+
+static const json_field comment_fields[] = {
+    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(comment_in, comment)},
+    JF_END,
+};
+
+/* ---------- approve / reject (R-ATT-2) ---------- */
+
+static const db_stmt Q_STEP_DECIDE = {
+    "att_leave_step_decide",
+    "UPDATE leave_steps SET decision = $3, decided_at = now(), comment = $4"
+    " WHERE request_id = $1 AND step = $2"};
+
+static const db_stmt Q_LEAVE_ADVANCE = {
+    "att_leave_advance",
+    "UPDATE leave_requests l SET current_step = s.step, current_approver_id = s.approver_id,"
+    " version = l.version + 1, updated_at = now()"
+    " FROM leave_steps s WHERE l.id = $1 AND s.request_id = l.id AND s.step = l.current_step + 1"
+    " RETURNING s.approver_id"};
+
+static const db_stmt Q_LEAVE_SETTLE = {
+    "att_leave_settle",
+    "UPDATE leave_requests SET state = $2, current_step = NULL, current_approver_id = NULL,"
+    " version = version + 1, updated_at = now() WHERE id = $1"};
+
+static int leave_decide(db_conn *c, att_tx *t, bool approve, problem_t *p)
+{
+    free(t->doc);
+    t->doc = NULL;
+    leave_row row;
+    if (leave_load(c, t, &row, p))
+        return -1;
+    long long me = t->r->caller->id;
+    int rc = -1;
+    if (is_state(&row, "pending") && row.current_approver_id == me)
+        rc = 0;
+    else if (row.my_decided_step)
+        problem_set(p, ERR_WRONG_STATE, "leave.already_decided", NULL,
+                    "you already decided step %d of this request", row.my_decided_step);
+    else if (!is_state(&row, "pending"))
+        problem_set(p, ERR_WRONG_STATE, "leave.not_pending", NULL,
+                    "the request is %s; nothing waits for a decision", row.state);
+    else
+        problem_set(p, ERR_FORBIDDEN, "leave.approver_mismatch", "R-ATT-2",
+                    "step %d of this request waits for its own approver", row.current_step);
+    if (rc)
+        goto cleanup;
+    rc = -1;
+
+    const char *comment = ((comment_in *)t->in)->comment;
+    char id[24], step[24];
+    const char *ps[] = {db_int(id, t->id), db_int(step, row.current_step),
+                        approve ? "approved" : "rejected", comment};
+    PGresult *res;
+    if (att_query(c, &Q_STEP_DECIDE, 4, ps, &res, p))
+        goto cleanup;
+    PQclear(res);
+
+    char title[200], body[300];
+    snprintf(body, sizeof body, "Leave %s %s to %s %s%s%s", row.start_date, row.start_half,
+             row.end_date, row.end_half, comment && *comment ? ": " : "",
+             comment ? comment : "");
+    if (approve && row.current_step < row.steps_total) {
+        if (att_query(c, &Q_LEAVE_ADVANCE, 1, ps, &res, p))
+            goto cleanup;
+        long long next = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
+        PQclear(res);
+        if (!next) {
+            problem_set(p, ERR_INTERNAL, NULL, NULL, "the next approval step is missing");
+            goto cleanup;
+        }
+        snprintf(title, sizeof title, "Leave request awaits your approval (step %d of %d)",
+                 row.current_step + 1, row.steps_total);
+        if (notify(c, next, "leave_to_approve", title, body, "leave_request", t->id, p))
+            goto cleanup;
+        snprintf(title, sizeof title, "Step %d of your leave request was approved",
+                 row.current_step);
+    } else {
+        const char *pf[] = {id, approve ? "approved" : "rejected"};
+        if (att_query(c, &Q_LEAVE_SETTLE, 2, pf, &res, p))
+            goto cleanup;
+        PQclear(res);
+        snprintf(title, sizeof title, "Your leave request was %s",
+                 approve ? "approved" : "rejected");
+    }
+    if (notify(c, row.applicant_id, approve ? "leave_approved" : "leave_rejected", title, body,
+               "leave_request", t->id, p))
+        goto cleanup;
+    rc = leave_finish(c, t, &row, approve ? "approve" : "reject", p);
+cleanup:
+    free(row.before);
+    return rc;
+}
+
+static int leave_approve_run(db_conn *c, void *arg, problem_t *p)
+{
+    return leave_decide(c, arg, true, p);
+}
+
+static int leave_reject_run(db_conn *c, void *arg, problem_t *p)
+{
+    return leave_decide(c, arg, false, p);
+}
+
+/* Parses the id, If-Match and body of an action and runs it. */
+static void leave_action(req_t *r, const json_field *fields, void *in, db_tx_fn fn)
+{
+    att_tx t = {.r = r, .in = in, .id = path_id_or_reply(r, "id")};
+    if (!t.id || if_match_or_reply(r, &t.if_match))
+        return;
+    json_t *root = body_or_reply(r, fields, in, NULL);
+    if (!root)
+        return;
+    att_tx_reply(r, fn, &t, 200);
+    json_decref(root);
+}
+
+void h_leave_approve(req_t *r)
+{
+    comment_in in = {0};
+    if (decider_or_reply(r))
+        leave_action(r, comment_fields, &in, leave_approve_run);
+}
+
+void h_leave_reject(req_t *r)
+{
+    comment_in in = {0};
+    if (decider_or_reply(r))
+        leave_action(r, comment_fields, &in, leave_reject_run);
+}
+
+/* ---------- withdraw ---------- */
+
+static int leave_withdraw_run(db_conn *c, void *arg, problem_t *p)
+{
+    att_tx *t = arg;
+    free(t->doc);
+    t->doc = NULL;
+    leave_row row;
+    if (leave_load(c, t, &row, p))
+        return -1;
+    int rc = -1;
+    if (applicant_only(t, &row, "withdraws a request", NULL, p))
+        goto cleanup;
+    if (is_state(&row, "approved") || is_state(&row, "closed")) {
+        problem_set(p, ERR_WRONG_STATE, "leave.already_approved", NULL,
+                    "the leave was finally approved; it can no longer be withdrawn");
+        goto cleanup;
+    }
+    if (!is_state(&row, "pending")) {
+        problem_set(p, ERR_WRONG_STATE, "leave.not_pending", NULL, "the request is %s",
+                    row.state);
+        goto cleanup;
+    }
+    char id[24];
+    const char *pf[] = {db_int(id, t->id), "withdrawn"};
+    PGresult *res;
+    if (att_query(c, &Q_LEAVE_SETTLE, 2, pf, &res, p))
+        goto cleanup;
+    PQclear(res);
+    char body[200];
+    snprintf(body, sizeof body, "Leave %s %s to %s %s no longer waits for you", row.start_date,
+             row.start_half, row.end_date, row.end_half);
+    if (notify(c, row.current_approver_id, "leave_withdrawn", "A leave request was withdrawn",
+               body, "leave_request", t->id, p))
+        goto cleanup;
+    rc = leave_finish(c, t, &row, "withdraw", p);
+cleanup:
+    free(row.before);
+    return rc;
+}
+
+void h_leave_withdraw(req_t *r)
+{
+    comment_in in = {0};
+    leave_action(r, comment_fields, &in, leave_withdraw_run);
+}
+
+/* ---------- extend (补假, R-ATT-4) ---------- */
+
+typedef struct extend_in {
+    const char *new_end_date, *new_end_half, *reason;
+} extend_in;
+
+static const json_field extend_fields[] = {
+    {"new_end_date", JF_DATE, JF_REQUIRED, 0, 0, NULL, offsetof(extend_in, new_end_date)},
+    {"new_end_half", JF_ENUM, JF_REQUIRED, 0, 0, leave_halves, offsetof(extend_in, new_end_half)},
+    {"reason", JF_STRING, JF_REQUIRED, 1, 500, NULL, offsetof(extend_in, reason)},
+    JF_END,
+};
+
+static long slot_text(const char *date, const char *half)
+{
+    long day = 0;
+    day_parse(date, &day);
+    return slot_of(day, !strcmp(half, "pm"));
+}
+
+/* The end in force: the extension's, else the approved one. */
+static long effective_end(const leave_row *row)
+{
+    return row->ext_end_date[0] ? slot_text(row->ext_end_date, row->ext_end_half)
+                                : slot_text(row->end_date, row->end_half);
+}
+
+static const db_stmt Q_LEAVE_EXTEND = {
+    "att_leave_extend",
+    "UPDATE leave_requests SET ext_end_date = $2, ext_end_half = $3, ext_reason = $4,"
+    " ext_by = $5, ext_at = now(), ends_at = half_end($2::date, $3),"
+    " version = version + 1, updated_at = now() WHERE id = $1"};
+
+static int leave_extend_run(db_conn *c, void *arg, problem_t *p)
+{
+    att_tx *t = arg;
+    extend_in *in = t->in;
+    free(t->doc);
+    t->doc = NULL;
+    leave_row row;
+    if (leave_load(c, t, &row, p))
+        return -1;
+    int rc = -1;
+    if (row.final_approver_id != t->r->caller->id) {
+        problem_set(p, ERR_FORBIDDEN, "leave.not_final_approver", "R-ATT-4",
+                    "an extension is recorded by the leave's final approver");
+        goto cleanup;
+    }
+    if (!is_state(&row, "approved")) {
+        problem_set(p, ERR_WRONG_STATE, "leave.not_open",
+                    NULL, "only an approved leave that is not closed can be extended; it is %s",
+                    row.state);
+        goto cleanup;
+    }
+    long new_end = slot_text(in->new_end_date, in->new_end_half);
+    if (new_end <= effective_end(&row)) {
+        problem_field(p, "new_end_date", "must be after the leave's current end");
+        goto cleanup;
+    }
+    if (leave_span_check(slot_text(row.start_date, row.start_half), "new_end_date",
+                         "new_end_half", new_end, p) ||
+        leave_overlap_check(c, row.applicant_id, t->id, row.start_date, row.start_half,
+                            in->new_end_date, in->new_end_half, p))
+        goto cleanup;
+    char id[24], me[24];
+    const char *pu[] = {db_int(id, t->id), in->new_end_date, in->new_end_half, in->reason,
+                        db_int(me, t->r->caller->id)};
+    PGresult *res;
+    if (att_query(c, &Q_LEAVE_EXTEND, 5, pu, &res, p))
+        goto cleanup;
+    PQclear(res);
+    char body[400];
+    snprintf(body, sizeof body,
+             "Your leave is extended to %s %s (%s). Hand in a written explanation, such as a "
+             "medical certificate, within %ld days of closing the leave, or the extra days "
+             "count as absenteeism (R-ATT-4).",
+             in->new_end_date, in->new_end_half, in->reason,
+             attendance_of(t->r)->explanation_days);
+    if (notify(c, row.applicant_id, "leave_extended", "Your leave was extended", body,
+               "leave_request", t->id, p))
+        goto cleanup;
+    rc = leave_finish(c, t, &row, "extend", p);
+cleanup:
+    free(row.before);
+    return rc;
+}
+
+void h_leave_extend(req_t *r)
+{
+    extend_in in = {0};
+    leave_action(r, extend_fields, &in, leave_extend_run);
+}
+
+/* ---------- the written explanation (R-ATT-4) ---------- */
+
+typedef struct explanation_in {
+    const char *text;
+} explanation_in;
+
+static const json_field explanation_fields[] = {
+    {"text", JF_STRING, JF_REQUIRED, 1, 4000, NULL, offsetof(explanation_in, text)},
+    JF_END,
+};
+
+static const db_stmt Q_LEAVE_EXPLAIN = {
+    "att_leave_explain",
+    "UPDATE leave_requests SET explanation = $2, explained_at = now(),"
+    " ext_outcome = CASE WHEN state = 'closed' AND ext_half_days > 0 THEN 'explained'"
+    "   ELSE ext_outcome END,"
+    " version = version + 1, updated_at = now() WHERE id = $1"};
+
+static int leave_explain_run(db_conn *c, void *arg, problem_t *p)
+{
+    att_tx *t = arg;
+    explanation_in *in = t->in;
+    free(t->doc);
+    t->doc = NULL;
+    leave_row row;
+    if (leave_load(c, t, &row, p))
+        return -1;
+    int rc = -1;
+    if (applicant_only(t, &row, "explains an extension", "R-ATT-4", p))
+        goto cleanup;
+    if (!row.ext_end_date[0]) {
+        problem_set(p, ERR_WRONG_STATE, "leave.no_extension", NULL,
+                    "the leave has no extension to explain");
+        goto cleanup;
+    }
+    if (row.explained) {
+        problem_set(p, ERR_WRONG_STATE, "leave.already_explained", NULL,
+                    "the explanation was already handed in");
+        goto cleanup;
+    }
+    if (is_state(&row, "closed") && (!strcmp(row.ext_outcome, "absenteeism") || row.due_passed)) {
+        problem_set(p, ERR_RULE, "leave.explanation_late", "R-ATT-4",
+                    "the time for the written explanation has passed; the extension counts "
+                    "as absenteeism");
+        goto cleanup;
+    }
+    char id[24];
+    const char *pu[] = {db_int(id, t->id), in->text};
+    PGresult *res;
+    if (att_query(c, &Q_LEAVE_EXPLAIN, 2, pu, &res, p))
+        goto cleanup;
+    PQclear(res);
+    if (notify(c, row.final_approver_id, "leave_explained",
+               "The written explanation for an extended leave was handed in", in->text,
+               "leave_request", t->id, p))
+        goto cleanup;
+    rc = leave_finish(c, t, &row, "explain", p);
+cleanup:
+    free(row.before);
+    return rc;
+}
+
+void h_leave_explanation(req_t *r)
+{
+    explanation_in in = {0};
+    leave_action(r, explanation_fields, &in, leave_explain_run);
+}
+
+/* ---------- close (销假, R-ATT-4) ---------- */
+
+typedef struct close_in {
+    const char *returned_at, *comment;
+} close_in;
+
+static const json_field close_fields[] = {
+    {"returned_at", JF_DATETIME, JF_REQUIRED, 0, 0, NULL, offsetof(close_in, returned_at)},
+    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(close_in, comment)},
+    JF_END,
+};
+
+/* The office-time date and half of the return, and whether it lies before
+ * the leave's start or in the future. */
+static const db_stmt Q_RETURN_FACTS = {
+    "att_leave_return_facts",
+    "SELECT to_char(q.t AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'),"
+    " extract(hour FROM q.t AT TIME ZONE 'Asia/Shanghai') >= 12,"
+    " q.t < l.starts_at, q.t > now() + interval '5 minutes'"
+    " FROM (SELECT $2::timestamptz AS t) q, leave_requests l WHERE l.id = $1"};
+
+static const db_stmt Q_LEAVE_CLOSE = {
+    "att_leave_close",
+    "UPDATE leave_requests SET state = 'closed', closed_at = now(), returned_at = $2,"
+    " late_half_days = $3, ext_half_days = $4, ext_first_date = $5::date,"
+    " ext_outcome = $6, late_absence_id = $7, ext_absence_id = $8,"
+    " explanation_due = CASE WHEN $4::integer > 0 AND $6::text IS NULL"
+    "   THEN now() + make_interval(days => $9::integer) END,"
+    " version = version + 1, updated_at = now() WHERE id = $1"};
+
+/* What closing found, in working half-days after the approved end. */
+typedef struct lateness {
+    long late;       /* not covered by any extension: absenteeism now */
+    long late_first; /* first such slot */
+    long covered;    /* covered by the extension: absenteeism unless explained */
+    long covered_first;
+} lateness;
+
+static int lateness_of(db_conn *c, const leave_row *row, long ret, lateness *out, problem_t *p)
+{
+    long end = slot_text(row->end_date, row->end_half);
+    long ext = effective_end(row);
+    calendar cal = {0};
+    int rc = cal_load(c, slot_day(end), slot_day(ret), &cal, p);
+    if (rc == 0) {
+        long from = (ext > end ? ext : end) + 1;
+        out->late = cal_working_halves(&cal, from, ret - 1);
+        out->late_first = cal_first_working_slot(&cal, from, ret - 1);
+        long to = ext < ret - 1 ? ext : ret - 1;
+        out->covered = cal_working_halves(&cal, end + 1, to);
+        out->covered_first = cal_first_working_slot(&cal, end + 1, to);
+    }
+    cal_free(&cal);
+    return rc;
+}
+
+static int leave_close_run(db_conn *c, void *arg, problem_t *p)
+{
+    att_tx *t = arg;
+    close_in *in = t->in;
+    free(t->doc);
+    t->doc = NULL;
+    leave_row row;
+    if (leave_load(c, t, &row, p))
+        return -1;
+    int rc = -1;
+    PGresult *res = NULL;
+    if (applicant_only(t, &row, "closes the leave", "R-ATT-4", p))
+        goto cleanup;
+    if (!is_state(&row, "approved")) {
+        problem_set(p, ERR_WRONG_STATE,
+                    is_state(&row, "closed") ? "leave.already_closed" : "leave.not_approved",
+                    NULL, "only an approved leave is closed; it is %s", row.state);
+        goto cleanup;
+    }
+    char id[24];
+    const char *pr[] = {db_int(id, t->id), in->returned_at};
+    if (att_query(c, &Q_RETURN_FACTS, 2, pr, &res, p))
+        goto cleanup;
+    long ret_day = 0;
+    day_parse(PQgetvalue(res, 0, 0), &ret_day);
+    long ret = slot_of(ret_day, !strcmp(PQgetvalue(res, 0, 1), "t"));
+    bool before_start = !strcmp(PQgetvalue(res, 0, 2), "t");
+    bool future = !strcmp(PQgetvalue(res, 0, 3), "t");
+    PQclear(res);
+    res = NULL;
+    if (before_start || future || slot_day(ret) - slot_day(effective_end(&row)) > 366) {
+        problem_field(p, "returned_at",
+                      before_start ? "must not be before the leave starts"
+                      : future     ? "must not be in the future"
+                                   : "must be within a year of the leave's end");
+        goto cleanup;
+    }
+
+    lateness lt = {0};
+    if (lateness_of(c, &row, ret, &lt, p))
+        goto cleanup;
+    bool has_ext = row.ext_end_date[0] != '\0';
+    long long late_id = 0, ext_id = 0;
+    const char *outcome = NULL;
+    if (lt.late > 0) {
+        absence_new a = {row.applicant_id, slot_day(lt.late_first), lt.late, "late_return",
+                         "leave_request", t->id, "returned after the approved end of leave"};
+        if (absence_add(c, t->r, &a, &late_id, p))
+            goto cleanup;
+    }
+    long explanation_days = attendance_of(t->r)->explanation_days;
+    if (has_ext && lt.covered > 0) {
+        if (row.explained) {
+            outcome = "explained";
+        } else if (explanation_days == 0) {
+            absence_new a = {row.applicant_id, slot_day(lt.covered_first), lt.covered,
+                             "unexplained_extension", "leave_request", t->id,
+                             "extension without the written explanation"};
+            if (absence_add(c, t->r, &a, &ext_id, p))
+                goto cleanup;
+            outcome = "absenteeism";
+        }
+    }
+
+    char late[24], cov[24], first[11], lid[24], eid[24], days[24];
+    if (lt.covered > 0)
+        day_format(slot_day(lt.covered_first), first);
+    const char *pu[] = {id,
+                        in->returned_at,
+                        db_int(late, lt.late),
+                        has_ext ? db_int(cov, lt.covered) : NULL,
+                        lt.covered > 0 && has_ext ? first : NULL,
+                        outcome,
+                        late_id ? db_int(lid, late_id) : NULL,
+                        ext_id ? db_int(eid, ext_id) : NULL,
+                        db_int(days, explanation_days)};
+    if (att_query(c, &Q_LEAVE_CLOSE, 9, pu, &res, p))
+        goto cleanup;
+    PQclear(res);
+    res = NULL;
+
+    char body[400];
+    snprintf(body, sizeof body,
+             "Returned at %s: %.1f working days late without an extension, %.1f covered by "
+             "an extension (R-ATT-4)%s%s",
+             in->returned_at, lt.late / 2.0, has_ext ? lt.covered / 2.0 : 0.0,
+             in->comment && *in->comment ? ". " : "", in->comment ? in->comment : "");
+    if (notify(c, row.final_approver_id, "leave_closed", "A leave you approved was closed", body,
+               "leave_request", t->id, p))
+        goto cleanup;
+    rc = leave_finish(c, t, &row, "close", p);
+cleanup:
+    PQclear(res);
+    free(row.before);
+    return rc;
+}
+
+void h_leave_close(req_t *r)
+{
+    close_in in = {0};
+    leave_action(r, close_fields, &in, leave_close_run);
+}

@@ -1,0 +1,277 @@
+/* Leave requests (请假, R-ATT-2): the request, its length in working
+ * half-days on the calendar, and the approval chain stored with it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attendance.h"
+#include "audit.h"
+#include "leave.h"
+
+/* A leave is at most a year long; longer needs another request. */
+#define LEAVE_MAX_DAYS 366
+
+const char *const leave_halves[] = {"am", "pm", NULL};
+static const char *const leave_kinds[] = {"public", "private", NULL};
+static const char *const leave_states[] = {"pending", "approved", "rejected", "withdrawn",
+                                           "closed", NULL};
+
+/* ---------- reads ---------- */
+
+static const db_stmt Q_LEAVE_GET = {
+    "att_leave_get",
+    "SELECT leave_doc(l), l.version FROM leave_requests l"
+    " WHERE l.id = $1 AND leave_visible(l, $2, $3)"};
+
+void h_leave_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24], u[24];
+    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
+                            sees_all(r->caller) ? "true" : "false"};
+    PGresult *res = db_read_or_reply(r, &Q_LEAVE_GET, 3, params);
+    if (res)
+        reply_versioned(r, res);
+}
+
+/* The approver's queue, served by the partial index leave_to_approve. */
+static const db_stmt Q_LEAVE_TO_APPROVE = {
+    "att_leave_to_approve",
+    "SELECT l.id, leave_doc(l) FROM leave_requests l"
+    " WHERE l.state = 'pending' AND l.current_approver_id = $1"
+    " AND l.id < coalesce($2::bigint, 9223372036854775807)"
+    " AND ($3::text IS NULL OR $3 = 'pending') AND ($4::text IS NULL OR l.kind = $4)"
+    " AND ($5::bigint IS NULL OR l.applicant_id = $5)"
+    " AND ($6::boolean IS NOT TRUE OR l.applicant_id = $1)"
+    " ORDER BY l.id DESC LIMIT $7"};
+
+/* The applicant's own requests, served by leave_applicant. */
+static const db_stmt Q_LEAVE_MINE = {
+    "att_leave_mine",
+    "SELECT l.id, leave_doc(l) FROM leave_requests l"
+    " WHERE l.applicant_id = $1 AND l.id < coalesce($2::bigint, 9223372036854775807)"
+    " AND ($3::text IS NULL OR l.state = $3) AND ($4::text IS NULL OR l.kind = $4)"
+    " AND ($5::bigint IS NULL OR l.applicant_id = $5)"
+    " ORDER BY l.id DESC LIMIT $6"};
+
+static const db_stmt Q_LEAVE_LIST = {
+    "att_leave_list",
+    "SELECT l.id, leave_doc(l) FROM leave_requests l"
+    " WHERE l.id < coalesce($2::bigint, 9223372036854775807) AND leave_visible(l, $1, $7)"
+    " AND ($3::text IS NULL OR l.state = $3) AND ($4::text IS NULL OR l.kind = $4)"
+    " AND ($5::bigint IS NULL OR l.applicant_id = $5)"
+    " AND ($8::bigint IS NULL OR l.department_id = $8)"
+    " ORDER BY l.id DESC LIMIT $6"};
+
+void h_leave_list(req_t *r)
+{
+    long limit;
+    long long after, user = 0, dep = 0;
+    bool mine = false, to_approve = false, has_user = false, has_dep = false;
+    const char *state = NULL, *kind = NULL;
+    if (page_or_reply(r, &limit, &after) || query_bool_or_reply(r, "mine", &mine, NULL) ||
+        query_bool_or_reply(r, "to_approve", &to_approve, NULL) ||
+        query_enum_or_reply(r, "state", leave_states, &state) ||
+        query_enum_or_reply(r, "kind", leave_kinds, &kind) ||
+        query_ll_or_reply(r, "user_id", 1, INT64_MAX / 2, &user, &has_user) ||
+        query_ll_or_reply(r, "department_id", 1, INT64_MAX / 2, &dep, &has_dep))
+        return;
+    char me[24], a[24], u[24], d[24], l[24];
+    const char *cursor = after ? db_int(a, after) : NULL;
+    const char *fuser = has_user ? db_int(u, user) : NULL;
+    db_int(me, r->caller->id);
+    db_int(l, limit + 1);
+    PGresult *res;
+    if (to_approve) {
+        const char *params[] = {me, cursor, state, kind, fuser, mine ? "true" : "false", l};
+        res = db_read_or_reply(r, &Q_LEAVE_TO_APPROVE, 7, params);
+    } else if (mine) {
+        const char *params[] = {me, cursor, state, kind, fuser, l};
+        res = db_read_or_reply(r, &Q_LEAVE_MINE, 6, params);
+    } else {
+        const char *params[] = {me, cursor, state, kind, fuser, l,
+                                sees_all(r->caller) ? "true" : "false",
+                                has_dep ? db_int(d, dep) : NULL};
+        res = db_read_or_reply(r, &Q_LEAVE_LIST, 8, params);
+    }
+    if (res)
+        reply_page(r, res, limit);
+}
+
+/* ---------- create ---------- */
+
+typedef struct leave_in {
+    const char *kind, *reason, *start_date, *start_half, *end_date, *end_half;
+    long start_slot, end_slot;
+} leave_in;
+
+static const json_field leave_fields[] = {
+    {"kind", JF_ENUM, JF_REQUIRED, 0, 0, leave_kinds, offsetof(leave_in, kind)},
+    {"reason", JF_STRING, JF_REQUIRED, 1, 500, NULL, offsetof(leave_in, reason)},
+    {"start_date", JF_DATE, JF_REQUIRED, 0, 0, NULL, offsetof(leave_in, start_date)},
+    {"start_half", JF_ENUM, JF_REQUIRED, 0, 0, leave_halves, offsetof(leave_in, start_half)},
+    {"end_date", JF_DATE, JF_REQUIRED, 0, 0, NULL, offsetof(leave_in, end_date)},
+    {"end_half", JF_ENUM, JF_REQUIRED, 0, 0, leave_halves, offsetof(leave_in, end_half)},
+    JF_END,
+};
+
+int leave_span_check(long start_slot, const char *end_field, const char *end_half_field,
+                     long end_slot, problem_t *p)
+{
+    if (end_slot < start_slot) {
+        if (slot_day(end_slot) == slot_day(start_slot))
+            return problem_field(p, end_half_field,
+                                 "must not be before the start on the same day");
+        return problem_field(p, end_field, "must not be before the start");
+    }
+    if (slot_day(end_slot) - slot_day(start_slot) >= LEAVE_MAX_DAYS)
+        return problem_field(p, end_field, "must be within %d days of the start",
+                             LEAVE_MAX_DAYS);
+    return 0;
+}
+
+static const db_stmt Q_LEAVE_LOCK_PERSON = {
+    "att_leave_lock_person",
+    "SELECT pg_advisory_xact_lock(hashtext('attendance.leave'), $1::bigint::integer)"};
+
+static const db_stmt Q_LEAVE_OVERLAP = {
+    "att_leave_overlap",
+    "SELECT id FROM leave_requests WHERE applicant_id = $1"
+    " AND state IN ('pending', 'approved', 'closed') AND id <> coalesce($4::bigint, 0)"
+    " AND starts_at < half_end($3::date, $5) AND ends_at > half_start($2::date, $6)"
+    " ORDER BY id LIMIT 1"};
+
+int leave_overlap_check(db_conn *c, long long applicant, long long self_id,
+                        const char *start_date, const char *start_half, const char *end_date,
+                        const char *end_half, problem_t *p)
+{
+    char u[24], s[24];
+    const char *params[] = {db_int(u, applicant), start_date, end_date,
+                            self_id ? db_int(s, self_id) : NULL, end_half, start_half};
+    PGresult *res;
+    if (att_query(c, &Q_LEAVE_LOCK_PERSON, 1, params, &res, p))
+        return -1;
+    PQclear(res);
+    if (att_query(c, &Q_LEAVE_OVERLAP, 6, params, &res, p))
+        return -1;
+    long long other = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
+    PQclear(res);
+    if (other)
+        return problem_set(p, ERR_CONFLICT, "leave.overlap", NULL,
+                           "leave request %lld of the same person covers part of this time",
+                           other);
+    return 0;
+}
+
+static const db_stmt Q_LEAVE_INSERT = {
+    "att_leave_insert",
+    "WITH l AS (INSERT INTO leave_requests(applicant_id, department_id, kind, reason,"
+    "   start_date, start_half, end_date, end_half, half_days, starts_at, ends_at,"
+    "   steps_total, current_step, current_approver_id, final_approver_id)"
+    "  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, half_start($5, $6), half_end($7, $8),"
+    "   $10::integer, 1, ($11::bigint[])[1], ($11::bigint[])[$10::integer]) RETURNING id),"
+    " s AS (INSERT INTO leave_steps(request_id, step, approver_id, role)"
+    "  SELECT l.id, x.ord, x.a, x.r FROM l,"
+    "   unnest($11::bigint[], $12::text[]) WITH ORDINALITY AS x(a, r, ord))"
+    " SELECT id FROM l"};
+
+static const db_stmt Q_LEAVE_DOC = {
+    "att_leave_doc", "SELECT leave_doc(l) FROM leave_requests l WHERE l.id = $1"};
+
+char *leave_doc_text(db_conn *c, long long id, problem_t *p)
+{
+    return att_doc(c, &Q_LEAVE_DOC, id, "leave request", p);
+}
+
+static int leave_create_run(db_conn *c, void *arg, problem_t *p)
+{
+    att_tx *t = arg;
+    leave_in *in = t->in;
+    free(t->doc);
+    t->doc = NULL;
+    person_facts me;
+    if (person_facts_get(c, t->r->caller->id, &me, p))
+        return -1;
+
+    calendar cal = {0};
+    if (cal_load(c, slot_day(in->start_slot), slot_day(in->end_slot), &cal, p)) {
+        cal_free(&cal);
+        return -1;
+    }
+    long halves = cal_working_halves(&cal, in->start_slot, in->end_slot);
+    cal_free(&cal);
+    if (halves == 0)
+        return problem_field(p, "start_date",
+                             "the leave covers no working half-day on the office calendar");
+
+    leave_facts f = {me.position, me.department_kind, me.id, me.chief_id, me.deputy_id,
+                     me.director_id, me.mayor_id, me.section_size};
+    leave_step steps[2];
+    int n = leave_chain_for(&f, halves, steps);
+    if (n == LEAVE_CHAIN_NOT_STAFF)
+        return problem_set(p, ERR_FORBIDDEN, "leave.not_office_staff", "R-ATT-2",
+                           "leave is requested by the office's own staff");
+    if (n < 0)
+        return problem_set(p, ERR_RULE, "leave.no_approver", "R-ATT-2",
+                           "the approver this leave needs is not appointed");
+
+    if (leave_overlap_check(c, me.id, 0, in->start_date, in->start_half, in->end_date,
+                            in->end_half, p))
+        return -1;
+
+    char uid[24], dep[24], hv[24], ns[24], ids[64], roles[96];
+    if (n == 1) {
+        snprintf(ids, sizeof ids, "{%lld}", steps[0].approver_id);
+        snprintf(roles, sizeof roles, "{%s}", steps[0].role);
+    } else {
+        snprintf(ids, sizeof ids, "{%lld,%lld}", steps[0].approver_id, steps[1].approver_id);
+        snprintf(roles, sizeof roles, "{%s,%s}", steps[0].role, steps[1].role);
+    }
+    const char *params[] = {db_int(uid, me.id),
+                            me.department_id ? db_int(dep, me.department_id) : NULL,
+                            in->kind, in->reason, in->start_date, in->start_half, in->end_date,
+                            in->end_half, db_int(hv, halves), db_int(ns, n), ids, roles};
+    PGresult *res;
+    if (att_query(c, &Q_LEAVE_INSERT, 12, params, &res, p))
+        return -1;
+    t->id = db_get_ll(res, 0, 0);
+    PQclear(res);
+    if (!(t->doc = leave_doc_text(c, t->id, p)))
+        return -1;
+
+    char title[200], body[400];
+    snprintf(title, sizeof title, "Leave request from %s awaits your approval", me.display_name);
+    snprintf(body, sizeof body, "%s %s to %s %s, %.1f working days, %s leave: %s (R-ATT-2)",
+             in->start_date, in->start_half, in->end_date, in->end_half, halves / 2.0, in->kind,
+             in->reason);
+    if (notify(c, steps[0].approver_id, "leave_to_approve", title, body, "leave_request", t->id,
+               p) ||
+        idem_store(c, t->r, 201, t->doc, p))
+        return -1;
+    return audit_write(c, t->r, "leave_request", t->id, "create", NULL, t->doc, p);
+}
+
+void h_leave_create(req_t *r)
+{
+    if (idem_replayed(r))
+        return;
+    leave_in in = {0};
+    json_t *root = body_or_reply(r, leave_fields, &in, NULL);
+    if (!root)
+        return;
+    long sd, ed;
+    day_parse(in.start_date, &sd);
+    day_parse(in.end_date, &ed);
+    in.start_slot = slot_of(sd, !strcmp(in.start_half, "pm"));
+    in.end_slot = slot_of(ed, !strcmp(in.end_half, "pm"));
+    problem_t p = {0};
+    if (leave_span_check(in.start_slot, "end_date", "end_half", in.end_slot, &p)) {
+        reply_problem_t(r, &p);
+    } else {
+        att_tx t = {.r = r, .in = &in};
+        att_tx_reply(r, leave_create_run, &t, 201);
+    }
+    json_decref(root);
+}

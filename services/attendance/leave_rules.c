@@ -1,0 +1,62 @@
+#include "leave_rules.h"
+
+#include <string.h>
+
+static bool is(const char *a, const char *b)
+{
+    return a && !strcmp(a, b);
+}
+
+/* Adds a step unless it would be the applicant or repeat the last step. */
+static int push(leave_step *steps, int n, long long id, const char *role, long long self)
+{
+    if (id == self || (n > 0 && steps[n - 1].approver_id == id))
+        return n;
+    steps[n].approver_id = id;
+    steps[n].role = role;
+    return n + 1;
+}
+
+int leave_chain_for(const leave_facts *f, long halves, leave_step steps[2])
+{
+    bool staff = is(f->position, "staff"), chief = is(f->position, "section_chief");
+    bool deputy = is(f->position, "deputy_director"), director = is(f->position, "office_director");
+    if (!(staff || chief || deputy || director) || is(f->department_kind, "external") ||
+        is(f->department_kind, "district_leadership") || halves <= 0)
+        return LEAVE_CHAIN_NOT_STAFF;
+
+    long long self = f->self_id;
+    long long dir = f->director_id != self ? f->director_id : 0;
+    int n = 0;
+
+    if (director) {
+        if (!f->mayor_id || f->mayor_id == self)
+            return LEAVE_CHAIN_NO_APPROVER;
+        return push(steps, 0, f->mayor_id, "district_mayor", self);
+    }
+    if (deputy) {
+        if (!dir)
+            return LEAVE_CHAIN_NO_APPROVER;
+        return push(steps, 0, dir, "office_director", self);
+    }
+
+    /* The supervising deputy's level, or the director's when the section
+     * has no deputy. */
+    long long dep = f->deputy_id != self ? f->deputy_id : 0;
+    long long level2 = dep ? dep : dir;
+    const char *level2_role = dep ? "supervising_deputy" : "office_director";
+    if (!level2)
+        return LEAVE_CHAIN_NO_APPROVER;
+
+    bool alone = f->section_size <= 1;
+    long long ch = f->chief_id != self ? f->chief_id : 0;
+    if (staff && halves == 1 && !alone && ch)
+        return push(steps, 0, ch, "section_chief", self);
+    n = push(steps, 0, level2, level2_role, self);
+    if (halves > 2) {
+        if (!dir)
+            return LEAVE_CHAIN_NO_APPROVER;
+        n = push(steps, n, dir, "office_director", self);
+    }
+    return n;
+}

@@ -1,0 +1,46 @@
+#ifndef ATT_LEAVE_RULES_H
+#define ATT_LEAVE_RULES_H
+
+/* The leave approval chain of R-ATT-2 as a pure function of the applicant's
+ * place in the office and the leave's length in working half-days. */
+
+#include <stdbool.h>
+
+/* What the chain depends on. Ids of 0 mean "there is none". */
+typedef struct leave_facts {
+    const char *position;        /* staff, section_chief, deputy_director, ... */
+    const char *department_kind; /* section, office_leadership, district_leadership, external */
+    long long self_id;
+    long long chief_id;          /* the section's chief */
+    long long deputy_id;         /* the section's supervising deputy director */
+    long long director_id;
+    long long mayor_id;
+    long long section_size;      /* active people in the applicant's department */
+} leave_facts;
+
+typedef struct leave_step {
+    long long approver_id;
+    const char *role; /* section_chief, supervising_deputy, office_director, district_mayor */
+} leave_step;
+
+enum {
+    LEAVE_CHAIN_NOT_STAFF = 0,  /* the applicant is not office staff: no chain */
+    LEAVE_CHAIN_NO_APPROVER = -1, /* an approver the rule needs does not exist */
+};
+
+/* Fills steps with the ordered approval chain and returns how many steps
+ * (1 or 2), or one of the negative/zero codes above. R-ATT-2:
+ *   staff, half a day                      -> section chief
+ *   staff, one day; or half a day when the
+ *     applicant is alone in the section     -> supervising deputy
+ *   staff, more than one day                -> supervising deputy, director
+ *   section chief (one level up): up to one
+ *     day -> supervising deputy; more -> supervising deputy, director
+ *   deputy director (one level up)          -> director
+ *   office director                         -> district mayor
+ * A missing chief falls to the supervising deputy and a missing deputy to
+ * the director; no one approves their own leave and a step never repeats
+ * the previous approver. */
+int leave_chain_for(const leave_facts *f, long halves, leave_step steps[2]);
+
+#endif

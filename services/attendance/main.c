@@ -1,0 +1,37 @@
+#include <stdio.h>
+
+#include "attendance.h"
+#include "config.h"
+
+extern route_t attendance_routes[];
+extern const size_t attendance_nroutes;
+
+static attendance_ctx ctx;
+
+static int attendance_init(service_t *svc)
+{
+    int bad = cfg_long("LEAVE_EXPLANATION_DAYS", 3, 0, 365, &ctx.explanation_days);
+    bad |= cfg_long("SUSPENSION_ALLOWANCE_YUAN", 300, 0, 1000000, &ctx.allowance_yuan);
+    bad |= cfg_long("ATTENDANCE_SWEEP_SECONDS", 5, 1, 86400, &ctx.sweep_seconds);
+    if (bad)
+        return -1;
+    return sweep_start(svc);
+}
+
+static void attendance_fini(service_t *svc)
+{
+    sweep_stop(svc);
+}
+
+int main(void)
+{
+    service_t svc = {
+        .name = "attendance",
+        .routes = attendance_routes,
+        .nroutes = attendance_nroutes,
+        .init = attendance_init,
+        .fini = attendance_fini,
+        .ctx = &ctx,
+    };
+    return http_run(&svc);
+}

@@ -1,0 +1,241 @@
+/* Temporary outings (R-ATT-1): the person registers matter, destination,
+ * time and contact; colleagues in the section see who is out. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attendance.h"
+#include "audit.h"
+
+/* An outing is a few hours' absence; anything longer is leave (R-ATT-2). */
+#define OUTING_MAX_SECONDS (24 * 3600)
+
+/* Visible to the person, the section (R-ATT-1), the section's supervising
+ * deputy, office leaders and administrators. $2 viewer, $3 sees all, $4 the
+ * viewer's department. */
+#define OUTING_VISIBLE                                                                  \
+    " ($3::boolean OR o.user_id = $2 OR o.department_id = $4"                           \
+    "  OR EXISTS (SELECT 1 FROM identity.org_departments d WHERE d.id = o.department_id" \
+    "   AND d.supervising_deputy_id = $2))"
+
+static void viewer_params(req_t *r, char uid[24], char dep[24], const char **params)
+{
+    params[0] = db_int(uid, r->caller->id);
+    params[1] = sees_all(r->caller) ? "true" : "false";
+    params[2] = r->caller->department_id ? db_int(dep, r->caller->department_id) : NULL;
+}
+
+static const db_stmt Q_OUTING_GET = {
+    "att_outing_get",
+    "SELECT outing_doc(o), o.version FROM outings o WHERE o.id = $1 AND" OUTING_VISIBLE};
+
+void h_outings_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24], u[24], d[24];
+    const char *params[4] = {db_int(b, id)};
+    viewer_params(r, u, d, params + 1);
+    PGresult *res = db_read_or_reply(r, &Q_OUTING_GET, 4, params);
+    if (res)
+        reply_versioned(r, res);
+}
+
+static const db_stmt Q_OUTINGS_LIST = {
+    "att_outings_list",
+    "SELECT o.id, outing_doc(o) FROM outings o"
+    " WHERE o.id < coalesce($1::bigint, 9223372036854775807) AND" OUTING_VISIBLE
+    " AND ($5::boolean IS NOT TRUE"
+    "  OR (o.state = 'out' AND o.starts_at <= now() AND o.ends_at > now()))"
+    " AND ($6::bigint IS NULL OR o.department_id = $6)"
+    " AND ($7::bigint IS NULL OR o.user_id = $7)"
+    " ORDER BY o.id DESC LIMIT $8"};
+
+void h_outings_list(req_t *r)
+{
+    long limit;
+    long long after, dep = 0, user = 0;
+    bool current = false, has_current = false, has_dep = false, has_user = false;
+    if (page_or_reply(r, &limit, &after) ||
+        query_bool_or_reply(r, "current", &current, &has_current) ||
+        query_ll_or_reply(r, "department_id", 1, INT64_MAX / 2, &dep, &has_dep) ||
+        query_ll_or_reply(r, "user_id", 1, INT64_MAX / 2, &user, &has_user))
+        return;
+    char a[24], u[24], d[24], fd[24], fu[24], l[24];
+    const char *params[8] = {after ? db_int(a, after) : NULL};
+    viewer_params(r, u, d, params + 1);
+    params[4] = current ? "true" : "false";
+    params[5] = has_dep ? db_int(fd, dep) : NULL;
+    params[6] = has_user ? db_int(fu, user) : NULL;
+    params[7] = db_int(l, limit + 1);
+    PGresult *res = db_read_or_reply(r, &Q_OUTINGS_LIST, 8, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+typedef struct outing_in {
+    const char *matter, *destination, *starts_at, *ends_at, *contact;
+} outing_in;
+
+static const json_field outing_fields[] = {
+    {"matter", JF_STRING, JF_REQUIRED, 1, 500, NULL, offsetof(outing_in, matter)},
+    {"destination", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(outing_in, destination)},
+    {"starts_at", JF_DATETIME, JF_REQUIRED, 0, 0, NULL, offsetof(outing_in, starts_at)},
+    {"ends_at", JF_DATETIME, JF_REQUIRED, 0, 0, NULL, offsetof(outing_in, ends_at)},
+    {"contact", JF_STRING, JF_REQUIRED, 1, 100, NULL, offsetof(outing_in, contact)},
+    JF_END,
+};
+
+static const db_stmt Q_OUTING_LOCK_PERSON = {
+    "att_outing_lock_person",
+    "SELECT pg_advisory_xact_lock(hashtext('attendance.outing'), $1::bigint::integer)"};
+
+static const db_stmt Q_OUTING_OVERLAP = {
+    "att_outing_overlap",
+    "SELECT id FROM outings WHERE user_id = $1 AND state = 'out'"
+    " AND starts_at < $3::timestamptz AND ends_at > $2::timestamptz LIMIT 1"};
+
+static const db_stmt Q_OUTING_INSERT = {
+    "att_outing_insert",
+    "INSERT INTO outings(user_id, department_id, matter, destination, contact, starts_at, ends_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, outing_doc(outings)"};
+
+static int outing_create_run(db_conn *c, void *arg, problem_t *p)
+{
+    att_tx *t = arg;
+    outing_in *in = t->in;
+    free(t->doc);
+    t->doc = NULL;
+    person_facts me;
+    if (person_facts_get(c, t->r->caller->id, &me, p))
+        return -1;
+    if (strcmp(me.department_kind, "section") && strcmp(me.department_kind, "office_leadership"))
+        return problem_set(p, ERR_FORBIDDEN, "outing.not_office_staff", "R-ATT-1",
+                           "outings are registered by the office's own staff");
+    char u[24], d[24];
+    const char *pl[] = {db_int(u, me.id)};
+    PGresult *res;
+    if (att_query(c, &Q_OUTING_LOCK_PERSON, 1, pl, &res, p))
+        return -1;
+    PQclear(res);
+    const char *po[] = {u, in->starts_at, in->ends_at};
+    if (att_query(c, &Q_OUTING_OVERLAP, 3, po, &res, p))
+        return -1;
+    long long other = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
+    PQclear(res);
+    if (other)
+        return problem_set(p, ERR_CONFLICT, "outing.overlap", NULL,
+                           "outing %lld of the same person covers part of this time", other);
+    const char *pi[] = {u, me.department_id ? db_int(d, me.department_id) : NULL, in->matter,
+                        in->destination, in->contact, in->starts_at, in->ends_at};
+    if (att_query(c, &Q_OUTING_INSERT, 7, pi, &res, p))
+        return -1;
+    t->id = db_get_ll(res, 0, 0);
+    t->doc = strdup(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    if (!t->doc)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    if (idem_store(c, t->r, 201, t->doc, p))
+        return -1;
+    return audit_write(c, t->r, "outing", t->id, "register", NULL, t->doc, p);
+}
+
+void h_outings_create(req_t *r)
+{
+    if (idem_replayed(r))
+        return;
+    outing_in in = {0};
+    json_t *root = body_or_reply(r, outing_fields, &in, NULL);
+    if (!root)
+        return;
+    long long from, to;
+    problem_t p = {0};
+    if (time_parse(in.starts_at, &from) && time_parse(in.ends_at, &to)) {
+        if (to <= from)
+            problem_field(&p, "ends_at", "must be after starts_at");
+        else if (to - from > OUTING_MAX_SECONDS)
+            problem_field(&p, "ends_at",
+                          "must be within 24 hours of starts_at; a longer absence is leave");
+    }
+    if (p.code != ERR_NONE) {
+        reply_problem_t(r, &p);
+    } else {
+        att_tx t = {.r = r, .in = &in};
+        att_tx_reply(r, outing_create_run, &t, 201);
+    }
+    json_decref(root);
+}
+
+static const db_stmt Q_OUTING_LOCK = {
+    "att_outing_lock",
+    "SELECT o.user_id, o.state, o.version, outing_doc(o) FROM outings o"
+    " WHERE o.id = $1 AND" OUTING_VISIBLE " FOR UPDATE"};
+
+static const db_stmt Q_OUTING_RETURN = {
+    "att_outing_return",
+    "UPDATE outings o SET state = 'returned', returned_at = now(), return_comment = $2,"
+    " version = version + 1, updated_at = now() WHERE o.id = $1 RETURNING outing_doc(o)"};
+
+typedef struct comment_in {
+    const char *comment;
+} comment_in;
+
+static const json_field comment_fields[] = {
+    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(comment_in, comment)},
+    JF_END,
+};
+
+static int outing_return_run(db_conn *c, void *arg, problem_t *p)
+{
+    att_tx *t = arg;
+    free(t->doc);
+    t->doc = NULL;
+    char b[24], u[24], d[24];
+    const char *params[4] = {db_int(b, t->id)};
+    viewer_params(t->r, u, d, params + 1);
+    PGresult *res;
+    if (att_query(c, &Q_OUTING_LOCK, 4, params, &res, p))
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such outing");
+    }
+    int rc = -1;
+    char *before = strdup(PQgetvalue(res, 0, 3));
+    if (db_get_ll(res, 0, 0) != t->r->caller->id)
+        problem_set(p, ERR_FORBIDDEN, "outing.not_yours", "R-ATT-1",
+                    "only the person who went out reports the return");
+    else if (strcmp(PQgetvalue(res, 0, 1), "out"))
+        problem_set(p, ERR_WRONG_STATE, "outing.already_returned", NULL,
+                    "the return was already reported");
+    else if (!version_check(t, db_get_ll(res, 0, 2), p))
+        rc = 0;
+    PQclear(res);
+    if (rc)
+        goto cleanup;
+    rc = -1;
+    const char *pu[] = {b, ((comment_in *)t->in)->comment};
+    if (att_query(c, &Q_OUTING_RETURN, 2, pu, &res, p))
+        goto cleanup;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    rc = audit_write(c, t->r, "outing", t->id, "return", before, t->doc, p);
+cleanup:
+    free(before);
+    return rc;
+}
+
+void h_outings_return(req_t *r)
+{
+    att_tx t = {.r = r, .id = path_id_or_reply(r, "id")};
+    if (!t.id || if_match_or_reply(r, &t.if_match))
+        return;
+    comment_in in = {0};
+    json_t *root = body_or_reply(r, comment_fields, &in, NULL);
+    if (!root)
+        return;
+    t.in = &in;
+    att_tx_reply(r, outing_return_run, &t, 200);
+    json_decref(root);
+}
