@@ -487,21 +487,33 @@ static const db_stmt Q_LETTER_WITHDRAWN = {
     "UPDATE intro_letters l SET state = 'withdrawn', withdrawn_at = now(),"
     " version = version + 1, updated_at = now() WHERE l.id = $1 RETURNING letter_doc(l)"};
 
+/* Whoever was waiting to act on it no longer needs to: the leaders who
+ * approve a pending letter, the custodian of an approved one. */
 static int perform_withdraw(db_conn *c, letter_tx *t, problem_t *p)
 {
-    char id[24];
+    char id[24], sid[24];
     const char *params[] = {db_int(id, t->id)};
-    bool was_approved = !strcmp(t->state, "approved");
+    const char *note = t->in.comment ? t->in.comment : "";
+    const char *title = "An introduction letter was withdrawn: no action is needed";
     PGresult *res;
+    if (!strcmp(t->state, "pending")) {
+        const char *p1[] = {db_int(sid, t->seal_id)};
+        if (store_exec(c, &Q_LETTER_APPROVERS, 1, p1, &res, p))
+            return -1;
+        int rc = store_notify_all(c, PQgetvalue(res, 0, 0), "intro_letter_withdrawn", title,
+                                  note, "intro_letter", t->id, p);
+        PQclear(res);
+        if (rc)
+            return -1;
+    } else if (notify(c, t->custodian, "intro_letter_withdrawn", title, note, "intro_letter",
+                      t->id, p)) {
+        return -1;
+    }
     if (store_exec(c, &Q_LETTER_WITHDRAWN, 1, params, &res, p))
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
-    if (!was_approved)
-        return 0;
-    return notify(c, t->custodian, "intro_letter_withdrawn",
-                  "An approved introduction letter was withdrawn: do not issue it",
-                  t->in.comment ? t->in.comment : "", "intro_letter", t->id, p);
+    return 0;
 }
 
 static const json_field comment_fields[] = {

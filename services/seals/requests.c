@@ -384,7 +384,7 @@ static const db_stmt Q_USAGE_INSERT = {
 static const db_stmt Q_REQUEST_STAMPED = {
     "seals_request_stamped",
     "UPDATE seal_requests q SET state = 'stamped', stamped_by = $2, stamped_at = $3,"
-    " stamped_count = $4, decision_comment = coalesce(decision_comment, $5),"
+    " stamped_count = $4, stamp_note = $5,"
     " version = version + 1, updated_at = now()"
     " WHERE q.id = $1 RETURNING seal_request_doc(q)"};
 
@@ -461,19 +461,38 @@ static const db_stmt Q_REQUEST_WITHDRAWN = {
     "UPDATE seal_requests q SET state = 'withdrawn', withdrawn_at = now(),"
     " version = version + 1, updated_at = now() WHERE q.id = $1 RETURNING seal_request_doc(q)"};
 
+static const db_stmt Q_REQUEST_APPROVERS = {
+    "seals_request_approvers",
+    "SELECT eligible_approvers(q.approver_role, s)::text"
+    " FROM seal_requests q JOIN seals s ON s.id = q.seal_id WHERE q.id = $1"};
+
+/* Whoever was waiting to act on it no longer needs to: the approvers of a
+ * pending request, the custodian of an approved one. */
 static int perform_withdraw(db_conn *c, request_tx *t, problem_t *p)
 {
     char id[24], title[300];
     const char *params[] = {db_int(id, t->id)};
+    const char *note = t->in.comment ? t->in.comment : "";
+    bool was_pending = !strcmp(t->state, "pending");
     PGresult *res;
+    snprintf(title, sizeof title, "A request to use the seal %s was withdrawn", t->seal_name);
+    if (was_pending) {
+        if (store_exec(c, &Q_REQUEST_APPROVERS, 1, params, &res, p))
+            return -1;
+        int rc = store_notify_all(c, PQgetvalue(res, 0, 0), "seal_request_withdrawn", title,
+                                  note, "seal_request", t->id, p);
+        PQclear(res);
+        if (rc)
+            return -1;
+    } else if (notify(c, t->notified_custodian, "seal_request_withdrawn", title, note,
+                      "seal_request", t->id, p)) {
+        return -1;
+    }
     if (store_exec(c, &Q_REQUEST_WITHDRAWN, 1, params, &res, p))
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
-    /* The custodian no longer needs to act on it. */
-    snprintf(title, sizeof title, "A request to use the seal %s was withdrawn", t->seal_name);
-    return notify(c, t->notified_custodian, "seal_request_withdrawn", title,
-                  t->in.comment ? t->in.comment : "", "seal_request", t->id, p);
+    return 0;
 }
 
 static const json_field comment_fields[] = {

@@ -584,6 +584,13 @@ START_TEST(letter_withdrawn_and_letters_on_inactive_seals)
     ck_assert(h_problem(r, 409, NULL, NULL, NULL));
     h_free(r);
 
+    long long pending = new_letter("zonghe1", seal);
+    r = letter_act(pending, "withdraw", "zonghe1", NULL);
+    ck_status(r, 200);
+    h_free(r);
+    ck_assert_int_eq(notes("deputy2", "intro_letter_withdrawn", "intro_letter", pending), 1);
+    ck_assert_int_eq(audits("intro_letter", pending, "withdraw"), 1);
+
     long long later = approved_letter("zonghe1", seal, "director");
     r = h_patch(sf("/api/v1/seals/%lld", seal), h_token("admin"), "{\"state\":\"lost\"}");
     ck_status(r, 200);
@@ -618,6 +625,50 @@ START_TEST(letter_withdrawn_and_letters_on_inactive_seals)
 }
 END_TEST
 
+START_TEST(letter_actions_refuse_bad_input_and_change_nothing)
+{
+    long long seal = new_seal("government_office", "custodian", NULL);
+    long long id = new_letter("zonghe1", seal);
+    const char *cases[][4] = {
+        {"approve", "director", "{\"comment\":1}", "comment"},
+        {"approve", "director", "{\"ok\":true}", "ok"},
+        {"reject", "director", "{\"comment\":false}", "comment"},
+        {"withdraw", "zonghe1", "{\"reason\":\"x\"}", "reason"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        resp_t *r = letter_act(id, cases[i][0], cases[i][1], cases[i][2]);
+        ck_assert_msg(h_problem(r, 400, "request.invalid", NULL, cases[i][3]), "%s %s: %s",
+                      cases[i][0], cases[i][2], r->body);
+        h_free(r);
+    }
+    resp_t *r = h_post(sf("/api/v1/intro-letters/%lld/approve", id), h_token("director"), "{");
+    ck_assert(h_problem(r, 400, "request.malformed_json", NULL, NULL));
+    h_free(r);
+    assert_letter_state(id, "pending");
+    r = letter_act(id, "approve", "director", NULL);
+    ck_status(r, 200);
+    h_free(r);
+    r = letter_act(id, "issue", "custodian", "{\"number\":\"2026-9999\"}");
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "number"));
+    h_free(r);
+    assert_letter_state(id, "approved");
+    r = letter_act(id, "issue", "custodian", NULL);
+    ck_status(r, 200);
+    h_free(r);
+    r = letter_act(id, "return", "zonghe1", "{\"note\":[\"x\"]}");
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "note"));
+    h_free(r);
+    r = h_req("DELETE", sf("/api/v1/intro-letters/%lld", id), h_token("admin"), NULL,
+              (const char *const[]){"If-Match: soon", NULL});
+    ck_assert(h_problem(r, 400, NULL, NULL, "If-Match"));
+    h_free(r);
+    r = letter_act(999999999, "approve", "director", NULL);
+    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
+    h_free(r);
+    assert_letter_state(id, "issued");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("seals_letters");
@@ -636,6 +687,7 @@ int main(void)
     tcase_add_test(tc, test_R_LET_4_purge_removes_only_stubs_past_retention);
     tcase_add_test(tc, letters_visible_only_to_those_concerned_and_listed);
     tcase_add_test(tc, letter_withdrawn_and_letters_on_inactive_seals);
+    tcase_add_test(tc, letter_actions_refuse_bad_input_and_change_nothing);
     suite_add_tcase(s, tc);
     return h_run(s);
 }

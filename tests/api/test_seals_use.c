@@ -243,12 +243,17 @@ END_TEST
 START_TEST(test_R_SEAL_3_custodian_stamps_the_real_number_of_impressions)
 {
     long long seal = new_seal("government_office", "custodian", NULL);
-    long long id = approved_request("zonghe1", seal, "general", 5, "director");
-    resp_t *r = request_act(id, "stamp", "custodian", "{\"count\":3,\"comment\":\"已审阅\"}");
+    long long id = new_request("zonghe1", seal, "general", 5);
+    resp_t *r = request_act(id, "approve", "director", "{\"comment\":\"同意\"}");
+    ck_status(r, 200);
+    h_free(r);
+    r = request_act(id, "stamp", "custodian", "{\"count\":3,\"comment\":\"已审阅\"}");
     ck_status(r, 200);
     ck_assert_str_eq(h_str(r, "state"), "stamped");
     ck_assert_int_eq(h_int(r, "stamped_count"), 3);
     ck_assert_int_eq(h_int(r, "stamped_by"), h_user_id("custodian"));
+    ck_assert_str_eq(h_str(r, "stamp_note"), "已审阅");
+    ck_assert_str_eq(h_str(r, "decision_comment"), "同意");
     ck_assert_int_gt(h_int(r, "usage_id"), 0);
     long long usage = h_int(r, "usage_id");
     h_free(r);
@@ -413,7 +418,19 @@ START_TEST(requester_withdraws_before_stamping)
     ck_assert_str_eq(h_str(r, "state"), "withdrawn");
     h_free(r);
     ck_assert_int_eq(notes("custodian", "seal_request_withdrawn", "seal_request", id), 1);
+    ck_assert_int_eq(audits("seal_request", id, "withdraw"), 1);
     r = request_act(id, "stamp", "custodian", "{\"count\":1}");
+    ck_assert(h_problem(r, 409, NULL, NULL, NULL));
+    h_free(r);
+
+    /* A pending one: the approver who was asked is told instead. */
+    long long pending = new_request("zonghe1", seal, "general", 1);
+    r = request_act(pending, "withdraw", "zonghe1", "{\"comment\":\"不再需要\"}");
+    ck_status(r, 200);
+    h_free(r);
+    ck_assert_int_eq(notes("director", "seal_request_withdrawn", "seal_request", pending), 1);
+    ck_assert_int_eq(notes("custodian", "seal_request_withdrawn", "seal_request", pending), 0);
+    r = request_act(pending, "approve", "director", NULL);
     ck_assert(h_problem(r, 409, NULL, NULL, NULL));
     h_free(r);
 }
