@@ -1,0 +1,512 @@
+/* Absenteeism records (R-ATT-3), discipline cases at 1, 2 and 3 days
+ * (R-ATT-6), voiding, and the monthly report. Years 2013-2019 are this
+ * file's. */
+#include "test_attendance_common.h"
+
+/* The director records half_days of absenteeism for user on day. */
+static resp_t *record(const char *by, const char *user, long day, int half_days)
+{
+    return h_post("/api/v1/absences", h_token(by),
+                  h_fmt("{\"user_id\":%lld,\"date\":\"%s\",\"half_days\":%d,"
+                        "\"note\":\"not at work, no leave asked\"}",
+                        h_user_id(user), att_date(day), half_days));
+}
+
+static long long record_id(const char *user, long day, int half_days)
+{
+    resp_t *r = record("director", user, day, half_days);
+    ck_status(r, 201);
+    long long id = h_int(r, "id");
+    h_free(r);
+    return id;
+}
+
+static long long absences_of(const char *user, int year)
+{
+    char y[8];
+    snprintf(y, sizeof y, "%d", year);
+    const char *p[] = {user, y};
+    return h_sql_ll("SELECT count(*) FROM attendance.absences a JOIN identity.users u"
+                    " ON u.id = a.user_id WHERE u.username = $1"
+                    " AND extract(year FROM a.date) = $2::int",
+                    2, p);
+}
+
+/* The id of user's case at level in year, or 0. */
+static long long case_of(const char *user, int year, int level)
+{
+    char y[8], l[4];
+    snprintf(y, sizeof y, "%d", year);
+    snprintf(l, sizeof l, "%d", level);
+    const char *p[] = {user, y, l};
+    return h_sql_ll("SELECT c.id FROM attendance.discipline_cases c JOIN identity.users u"
+                    " ON u.id = c.user_id WHERE u.username = $1 AND c.year = $2::int"
+                    " AND c.level = $3::int",
+                    3, p);
+}
+
+static long long cases_of(const char *user, int year)
+{
+    char y[8];
+    snprintf(y, sizeof y, "%d", year);
+    const char *p[] = {user, y};
+    return h_sql_ll("SELECT count(*) FROM attendance.discipline_cases c JOIN identity.users u"
+                    " ON u.id = c.user_id WHERE u.username = $1 AND c.year = $2::int",
+                    2, p);
+}
+
+static resp_t *case_act(const char *user, long long id, const char *action, const char *body)
+{
+    return h_post(h_fmt("/api/v1/discipline-cases/%lld/%s", id, action), h_token(user), body);
+}
+
+/* ---------- R-ATT-3 ---------- */
+
+START_TEST(test_R_ATT_3_director_records_absence_without_approval)
+{
+    long mon = att_next(2013, 3, 1, 1);
+    resp_t *r = record("director", "zonghe1", mon, 1);
+    ck_status(r, 201);
+    long long id = h_int(r, "id");
+    ck_assert_str_eq(h_str(r, "cause"), "unapproved_absence");
+    ck_assert_str_eq(h_str(r, "date"), att_date(mon));
+    ck_assert_int_eq(h_int(r, "half_days"), 1);
+    ck_assert(json_number_value(json_object_get(r->json, "days")) == 0.5);
+    ck_assert_str_eq(h_str(r, "state"), "active");
+    ck_assert(json_is_null(json_object_get(r->json, "source")));
+    h_free(r);
+    ck_assert_int_eq(att_notes("zonghe1", "absence_recorded", "absence", id), 1);
+    ck_assert_int_eq(att_audits("absence", id, "record"), 1);
+    /* The person, their chief and the leaders see it; a colleague does not. */
+    const char *can[] = {"zonghe1", "zonghe_chief", "director", "deputy3", "admin"};
+    for (size_t i = 0; i < 5; i++) {
+        r = h_get(h_fmt("/api/v1/absences/%lld", id), h_token(can[i]));
+        ck_assert_msg(r->status == 200, "%s: %ld", can[i], r->status);
+        h_free(r);
+    }
+    r = h_get(h_fmt("/api/v1/absences/%lld", id), h_token("zonghe2"));
+    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
+    h_free(r);
+    r = h_get(h_fmt("/api/v1/absences?user_id=%lld&year=2013", h_user_id("zonghe1")),
+              h_token("zonghe1"));
+    ck_status(r, 200);
+    ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 1);
+    h_free(r);
+    r = h_get("/api/v1/absences?year=2013&limit=200", h_token("zonghe2"));
+    ck_status(r, 200);
+    ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 0);
+    h_free(r);
+
+    /* Only the director records; bad input is refused; nothing is stored. */
+    r = record("deputy2", "zonghe1", mon + 1, 2);
+    ck_assert(h_problem(r, 403, "absence.not_director", "R-ATT-3", NULL));
+    h_free(r);
+    r = record("zonghe_chief", "zonghe1", mon + 1, 2);
+    ck_assert(h_problem(r, 403, "absence.not_director", "R-ATT-3", NULL));
+    h_free(r);
+    struct {
+        const char *body, *field;
+    } bad[] = {
+        {h_fmt("{\"user_id\":%lld,\"date\":\"%s\",\"half_days\":2,\"note\":\"x\"}",
+               h_user_id("zonghe1"), att_date(mon + 5)), "date"},
+        {h_fmt("{\"user_id\":%lld,\"date\":\"%s\",\"half_days\":0,\"note\":\"x\"}",
+               h_user_id("zonghe1"), att_date(mon + 1)), "half_days"},
+        {h_fmt("{\"user_id\":999999,\"date\":\"%s\",\"half_days\":1,\"note\":\"x\"}",
+               att_date(mon + 1)), "user_id"},
+        {h_fmt("{\"user_id\":%lld,\"date\":\"%s\",\"half_days\":1,\"note\":\"x\"}",
+               h_user_id("town1_clerk"), att_date(mon + 1)), "user_id"},
+        {h_fmt("{\"user_id\":%lld,\"date\":\"%s\",\"half_days\":1}", h_user_id("zonghe1"),
+               att_date(mon + 1)), "note"},
+        {h_fmt("{\"user_id\":%lld,\"date\":\"%s\",\"half_days\":1,\"note\":\"x\",\"days\":1}",
+               h_user_id("zonghe1"), att_date(mon + 1)), "days"},
+        {h_fmt("{\"user_id\":%lld,\"date\":\"2013-02-29\",\"half_days\":1,\"note\":\"x\"}",
+               h_user_id("zonghe1")), "date"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = h_post("/api/v1/absences", h_token("director"), bad[i].body);
+        ck_assert_msg(h_problem(r, 400, "request.invalid", NULL, bad[i].field), "case %zu: %s", i,
+                      r->body);
+        h_free(r);
+    }
+    ck_assert_int_eq(absences_of("zonghe1", 2013), 1);
+}
+END_TEST
+
+START_TEST(test_R_ATT_3_director_voids_an_absence_with_reason)
+{
+    long mon = att_next(2013, 9, 1, 1);
+    long long id = record_id("zonghe2", mon, 1);
+    resp_t *r = h_post(h_fmt("/api/v1/absences/%lld/void", id), h_token("deputy2"),
+                       "{\"reason\":\"was on duty elsewhere\"}");
+    ck_assert(h_problem(r, 403, "absence.not_director", "R-ATT-3", NULL));
+    h_free(r);
+    r = h_post(h_fmt("/api/v1/absences/%lld/void", id), h_token("zonghe2"),
+               "{\"reason\":\"I was there\"}");
+    ck_assert(h_problem(r, 403, "absence.not_director", "R-ATT-3", NULL));
+    h_free(r);
+    r = h_post(h_fmt("/api/v1/absences/%lld/void", id), h_token("zonghe1"), "{\"reason\":\"x\"}");
+    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
+    h_free(r);
+    r = h_post(h_fmt("/api/v1/absences/%lld/void", id), h_token("director"), "{}");
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "reason"));
+    h_free(r);
+    r = h_post(h_fmt("/api/v1/absences/%lld/void", id), h_token("director"), "{\"reason\":\"  \"}");
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "reason"));
+    h_free(r);
+    ck_assert_int_eq(att_count("SELECT count(*) FROM attendance.absences WHERE id = $1::bigint"
+                               " AND state = 'active'", id), 1);
+    r = h_post(h_fmt("/api/v1/absences/%lld/void", id), h_token("director"),
+               "{\"reason\":\"was on duty at the township\"}");
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "voided");
+    ck_assert_str_eq(h_str(r, "void_reason"), "was on duty at the township");
+    ck_assert_int_eq(h_int(r, "voided_by"), h_user_id("director"));
+    h_free(r);
+    ck_assert_int_eq(att_audits("absence", id, "void"), 1);
+    ck_assert_int_eq(att_count("SELECT count(*) FROM audit.events WHERE entity_type = 'absence'"
+                               " AND entity_id = $1::bigint AND action = 'void'"
+                               " AND before->>'state' = 'active' AND after->>'state' = 'voided'",
+                               id), 1);
+    ck_assert_int_eq(att_notes("zonghe2", "absence_voided", "absence", id), 1);
+    r = h_post(h_fmt("/api/v1/absences/%lld/void", id), h_token("director"), "{\"reason\":\"x\"}");
+    ck_assert(h_problem(r, 409, "absence.already_voided", NULL, NULL));
+    h_free(r);
+}
+END_TEST
+
+/* ---------- R-ATT-6 ---------- */
+
+START_TEST(test_R_ATT_6_one_day_opens_a_talk_by_the_supervising_deputy)
+{
+    long mon = att_next(2014, 3, 1, 1);
+    record_id("xinxi1", mon, 1);
+    ck_assert_int_eq(cases_of("xinxi1", 2014), 0);
+    record_id("xinxi1", mon + 1, 1);
+    long long id = case_of("xinxi1", 2014, 1);
+    ck_assert(id > 0);
+    ck_assert_int_eq(cases_of("xinxi1", 2014), 1);
+    ck_assert_int_eq(att_notes("deputy2", "discipline_case", "discipline_case", id), 1);
+    ck_assert_int_eq(att_notes("xinxi1", "discipline_case", "discipline_case", id), 1);
+    ck_assert_int_eq(att_audits("discipline_case", id, "open"), 1);
+    resp_t *r = h_get(h_fmt("/api/v1/discipline-cases/%lld", id), h_token("xinxi1"));
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "measure"), "talk");
+    ck_assert_str_eq(h_str(r, "state"), "open");
+    ck_assert_int_eq(h_int(r, "talk_by_id"), h_user_id("deputy2"));
+    ck_assert(json_number_value(json_object_get(r->json, "days_at_open")) == 1.0);
+    h_free(r);
+    r = h_get("/api/v1/discipline-cases?to_act=true&limit=200", h_token("deputy2"));
+    ck_status(r, 200);
+    bool queued = false;
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(r->json, "items"), i, it) {
+        queued = queued || json_integer_value(json_object_get(it, "id")) == id;
+    }
+    ck_assert(queued);
+    h_free(r);
+    /* The talk is the supervising deputy's; a meeting does not decide it. */
+    r = case_act("deputy3", id, "talk", "{\"notes\":\"spoke to him\"}");
+    ck_assert(h_problem(r, 403, "case.not_talk_holder", "R-ATT-6", NULL));
+    h_free(r);
+    r = case_act("director", id, "decide", "{\"meeting_decision_id\":3}");
+    ck_assert(h_problem(r, 409, "case.not_for_meeting", NULL, NULL));
+    h_free(r);
+    r = case_act("deputy2", id, "talk", "{}");
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "notes"));
+    h_free(r);
+    r = case_act("deputy2", id, "talk", "{\"notes\":\"serious talk held; probation\"}");
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "completed");
+    ck_assert(json_is_true(json_object_get(r->json, "probation")));
+    ck_assert_str_eq(h_str(r, "talk_notes"), "serious talk held; probation");
+    h_free(r);
+    ck_assert_int_eq(att_audits("discipline_case", id, "talk"), 1);
+    r = case_act("deputy2", id, "talk", "{\"notes\":\"again\"}");
+    ck_assert(h_problem(r, 409, "case.not_open", NULL, NULL));
+    h_free(r);
+}
+END_TEST
+
+START_TEST(test_R_ATT_6_two_days_suspension_decided_at_meeting_and_approved)
+{
+    long mon = att_next(2015, 3, 1, 1);
+    record_id("custodian", mon, 4);
+    ck_assert(case_of("custodian", 2015, 1) > 0);
+    long long id = case_of("custodian", 2015, 2);
+    ck_assert(id > 0);
+    ck_assert_int_eq(case_of("custodian", 2015, 3), 0);
+    ck_assert_int_eq(att_notes("director", "discipline_case", "discipline_case", id), 1);
+    resp_t *r = h_get(h_fmt("/api/v1/discipline-cases/%lld", id), h_token("director"));
+    ck_assert_str_eq(h_str(r, "measure"), "suspension");
+    ck_assert_int_eq(h_int(r, "allowance_yuan_per_month"), 300);
+    h_free(r);
+    /* Who decides, and with what. */
+    r = case_act("deputy_gov", id, "decide", "{\"meeting_decision_id\":11}");
+    ck_assert(h_problem(r, 403, "case.not_director", "R-ATT-6", NULL));
+    h_free(r);
+    r = case_act("sec1", id, "decide", "{\"meeting_decision_id\":11}");
+    ck_assert(h_problem(r, 403, "secretary.cannot_decide", "R-SEC-3", NULL));
+    h_free(r);
+    const char *bad[][2] = {{"{}", "meeting_decision_id"},
+                            {"{\"meeting_decision_id\":0}", "meeting_decision_id"},
+                            {"{\"meeting_decision_id\":\"11\"}", "meeting_decision_id"},
+                            {"{\"meeting_decision_id\":11,\"leader_id\":0}", "leader_id"},
+                            {"{\"meeting_decision_id\":11,\"extra\":1}", "extra"}};
+    for (size_t i = 0; i < 5; i++) {
+        r = case_act("director", id, "decide", bad[i][0]);
+        ck_assert_msg(h_problem(r, 400, "request.invalid", NULL, bad[i][1]), "case %zu: %s", i,
+                      r->body);
+        h_free(r);
+    }
+    r = case_act("director", id, "decide",
+                 h_fmt("{\"meeting_decision_id\":11,\"leader_id\":%lld}", h_user_id("deputy2")));
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "leader_id"));
+    h_free(r);
+    ck_assert_int_eq(att_count("SELECT count(*) FROM attendance.discipline_cases"
+                               " WHERE id = $1::bigint AND state = 'open'", id), 1);
+    /* Not before the meeting's decision. */
+    r = case_act("vmayor1", id, "approve", NULL);
+    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
+    h_free(r);
+    r = case_act("director", id, "decide",
+                 h_fmt("{\"meeting_decision_id\":11,\"leader_id\":%lld}", h_user_id("vmayor1")));
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "decided");
+    ck_assert_int_eq(h_int(r, "meeting_decision_id"), 11);
+    ck_assert_int_eq(h_int(r, "leader_id"), h_user_id("vmayor1"));
+    h_free(r);
+    ck_assert_int_eq(att_notes("vmayor1", "discipline_case", "discipline_case", id), 1);
+    /* Approval by the leader in charge it went to, only. */
+    r = case_act("director", id, "approve", NULL);
+    ck_assert(h_problem(r, 403, "case.not_leader", "R-ATT-6", NULL));
+    h_free(r);
+    r = case_act("mayor", id, "approve", NULL);
+    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
+    h_free(r);
+    r = case_act("vmayor1", id, "approve", "{\"comment\":\"agreed\"}");
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "completed");
+    ck_assert_str_eq(h_str(r, "leader_decision"), "approved");
+    h_free(r);
+    ck_assert_int_eq(att_audits("discipline_case", id, "approve"), 1);
+    r = case_act("vmayor1", id, "approve", NULL);
+    ck_assert(h_problem(r, 409, "case.not_decided", NULL, NULL));
+    h_free(r);
+}
+END_TEST
+
+START_TEST(test_R_ATT_6_three_days_transfer_each_level_at_its_day)
+{
+    long mon = att_next(2016, 3, 1, 1);
+    record_id("zonghe2", mon, 2);
+    ck_assert(case_of("zonghe2", 2016, 1) > 0);
+    ck_assert_int_eq(cases_of("zonghe2", 2016), 1);
+    record_id("zonghe2", mon + 1, 1);
+    ck_assert_int_eq(cases_of("zonghe2", 2016), 1);
+    record_id("zonghe2", mon + 2, 1);
+    ck_assert(case_of("zonghe2", 2016, 2) > 0);
+    ck_assert_int_eq(cases_of("zonghe2", 2016), 2);
+    record_id("zonghe2", mon + 3, 2);
+    long long id = case_of("zonghe2", 2016, 3);
+    ck_assert(id > 0);
+    ck_assert_int_eq(cases_of("zonghe2", 2016), 3);
+    /* More absenteeism opens nothing further. */
+    record_id("zonghe2", mon + 4, 2);
+    ck_assert_int_eq(cases_of("zonghe2", 2016), 3);
+    /* Another year starts again from zero. */
+    ck_assert_int_eq(cases_of("zonghe2", 2017), 0);
+    resp_t *r = h_get(h_fmt("/api/v1/discipline-cases/%lld", id), h_token("zonghe2"));
+    ck_assert_str_eq(h_str(r, "measure"), "transfer");
+    ck_assert(json_is_null(json_object_get(r->json, "allowance_yuan_per_month")));
+    h_free(r);
+    /* Without a leader named, the district mayor approves. */
+    r = case_act("director", id, "decide", "{\"meeting_decision_id\":21}");
+    ck_status(r, 200);
+    ck_assert_int_eq(h_int(r, "leader_id"), h_user_id("mayor"));
+    h_free(r);
+    r = case_act("mayor", id, "reject", "{\"comment\":\"reconsider\"}");
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "rejected");
+    ck_assert_str_eq(h_str(r, "leader_decision"), "rejected");
+    h_free(r);
+    ck_assert_int_eq(att_notes("zonghe2", "discipline_case", "discipline_case", id), 2);
+    /* Who sees cases. */
+    const char *can[] = {"zonghe2", "director", "deputy3", "admin", "mayor"};
+    for (size_t i = 0; i < 5; i++) {
+        r = h_get(h_fmt("/api/v1/discipline-cases/%lld", id), h_token(can[i]));
+        ck_assert_msg(r->status == 200, "%s: %ld", can[i], r->status);
+        h_free(r);
+    }
+    const char *cannot[] = {"zonghe1", "wenmi1", "vmayor2"};
+    for (size_t i = 0; i < 3; i++) {
+        r = h_get(h_fmt("/api/v1/discipline-cases/%lld", id), h_token(cannot[i]));
+        ck_assert_msg(h_problem(r, 404, NULL, NULL, NULL), "%s: %ld", cannot[i], r->status);
+        h_free(r);
+    }
+    r = h_get(h_fmt("/api/v1/discipline-cases?user_id=%lld&year=2016&level=3",
+                    h_user_id("zonghe2")),
+              h_token("director"));
+    ck_status(r, 200);
+    ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 1);
+    h_free(r);
+    r = h_get("/api/v1/discipline-cases?level=4", h_token("director"));
+    ck_assert(h_problem(r, 400, NULL, NULL, "level"));
+    h_free(r);
+}
+END_TEST
+
+START_TEST(test_R_ATT_6_voided_absence_below_level_is_noted_on_open_case)
+{
+    long mon = att_next(2017, 3, 1, 1);
+    record_id("wenmi1", mon, 2);
+    long long second = record_id("wenmi1", mon + 1, 2);
+    long long talk = case_of("wenmi1", 2017, 1), suspension = case_of("wenmi1", 2017, 2);
+    ck_assert(talk > 0 && suspension > 0);
+    resp_t *r = case_act("deputy_gov", talk, "talk", "{\"notes\":\"talked\"}");
+    ck_status(r, 200);
+    h_free(r);
+    r = h_post(h_fmt("/api/v1/absences/%lld/void", second), h_token("director"),
+               "{\"reason\":\"she was at a training course\"}");
+    ck_status(r, 200);
+    h_free(r);
+    r = h_get(h_fmt("/api/v1/discipline-cases/%lld", suspension), h_token("director"));
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "open");
+    ck_assert(json_is_true(json_object_get(r->json, "below_threshold")));
+    json_t *notes = json_object_get(r->json, "notes");
+    ck_assert_int_eq(json_array_size(notes), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(notes, 0), "absence_id")),
+                     second);
+    ck_assert(strstr(att_str(json_array_get(notes, 0), "text"), "R-ATT-6") != NULL);
+    h_free(r);
+    ck_assert_int_eq(att_audits("discipline_case", suspension, "below_threshold"), 1);
+    ck_assert(att_notes("director", "discipline_case", "discipline_case", suspension) >= 2);
+    /* The finished talk is not touched; the total still reaches one day. */
+    r = h_get(h_fmt("/api/v1/discipline-cases/%lld", talk), h_token("director"));
+    ck_assert(json_is_false(json_object_get(r->json, "below_threshold")));
+    ck_assert_int_eq(json_array_size(json_object_get(r->json, "notes")), 0);
+    h_free(r);
+}
+END_TEST
+
+/* ---------- the monthly report ---------- */
+
+static json_t *person_row(resp_t *r, long long dep, long long user)
+{
+    size_t i, j;
+    json_t *d, *p;
+    json_array_foreach(json_object_get(r->json, "departments"), i, d) {
+        if (json_integer_value(json_object_get(d, "department_id")) != dep)
+            continue;
+        json_array_foreach(json_object_get(d, "people"), j, p) {
+            if (json_integer_value(json_object_get(p, "user_id")) == user)
+                return p;
+        }
+    }
+    return NULL;
+}
+
+static double num(json_t *o, const char *a, const char *b)
+{
+    json_t *v = json_object_get(o, a);
+    return json_number_value(b ? json_object_get(v, b) : v);
+}
+
+START_TEST(test_R_ATT_3_monthly_report_per_department)
+{
+    long mon = att_next(2018, 3, 5, 1);
+    long long sec2 = h_user_id("sec2");
+    long long dep = h_sql_ll("SELECT department_id FROM identity.users WHERE username = 'sec2'", 0,
+                             NULL);
+    /* A pending request does not count. */
+    att_leave_id("sec2", mon, "am", mon + 1, "pm");
+    /* Two days of public leave, approved in two steps. */
+    resp_t *r = att_leave("sec2", "public", mon + 7, "am", mon + 8, "pm");
+    ck_status(r, 201);
+    long long pub = h_int(r, "id");
+    h_free(r);
+    att_leave_ok("deputy2", pub, "approve", NULL);
+    att_leave_ok("director", pub, "approve", NULL);
+    /* Private leave from the last Friday of March into April: one March day. */
+    long fri = att_next(2018, 3, 25, 5);
+    long long priv = att_leave_id("sec2", fri, "am", fri + 3, "pm");
+    att_leave_ok("deputy2", priv, "approve", NULL);
+    att_leave_ok("director", priv, "approve", NULL);
+    /* An outing, and half a day of absenteeism in March, another in April. */
+    r = h_post("/api/v1/outings", h_token("sec2"),
+               h_fmt("{\"matter\":\"deliver papers\",\"destination\":\"bureau\","
+                     "\"starts_at\":\"%sT09:00:00+08:00\",\"ends_at\":\"%sT11:00:00+08:00\","
+                     "\"contact\":\"138\"}",
+                     att_date(mon + 2), att_date(mon + 2)));
+    ck_status(r, 201);
+    h_free(r);
+    record_id("sec2", mon + 3, 1);
+    record_id("sec2", att_next(2018, 4, 10, 2), 1);
+
+    r = h_get(h_fmt("/api/v1/reports/attendance?month=2018-03&department_id=%lld", dep),
+              h_token("director"));
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "month"), "2018-03");
+    ck_assert_int_eq(json_array_size(json_object_get(r->json, "departments")), 1);
+    json_t *p = person_row(r, dep, sec2);
+    ck_assert_ptr_nonnull(p);
+    ck_assert(num(p, "leave_days", "public") == 2.0);
+    ck_assert(num(p, "leave_days", "private") == 1.0);
+    ck_assert(num(p, "outings", NULL) == 1);
+    ck_assert(num(p, "absenteeism_days", NULL) == 0.5);
+    ck_assert(num(p, "open_cases", NULL) == 1);
+    json_t *totals = json_object_get(json_array_get(json_object_get(r->json, "departments"), 0),
+                                     "totals");
+    ck_assert(num(totals, "leave_days", "public") == 2.0);
+    ck_assert(num(totals, "absenteeism_days", NULL) == 0.5);
+    h_free(r);
+    /* April holds the rest of the private leave and the other half-day. */
+    r = h_get(h_fmt("/api/v1/reports/attendance?month=2018-04&department_id=%lld", dep),
+              h_token("deputy3"));
+    ck_status(r, 200);
+    p = person_row(r, dep, sec2);
+    ck_assert(num(p, "leave_days", "private") == 1.0);
+    ck_assert(num(p, "leave_days", "public") == 0.0);
+    ck_assert(num(p, "absenteeism_days", NULL) == 0.5);
+    h_free(r);
+    /* The section chief reads their own section only; staff none. */
+    r = h_get("/api/v1/reports/attendance?month=2018-03", h_token("zonghe_chief"));
+    ck_status(r, 200);
+    ck_assert_ptr_nonnull(person_row(r, dep, sec2));
+    h_free(r);
+    long long other = h_sql_ll("SELECT department_id FROM identity.users WHERE username = 'xinxi1'",
+                               0, NULL);
+    r = h_get(h_fmt("/api/v1/reports/attendance?month=2018-03&department_id=%lld", other),
+              h_token("zonghe_chief"));
+    ck_assert(h_problem(r, 403, NULL, NULL, NULL));
+    h_free(r);
+    r = h_get("/api/v1/reports/attendance?month=2018-03", h_token("sec2"));
+    ck_assert(h_problem(r, 403, NULL, NULL, NULL));
+    h_free(r);
+    const char *bad[] = {"", "?month=2018-13", "?month=2018-3", "?month=March",
+                         "?month=2018-03&department_id=x"};
+    for (size_t i = 0; i < 5; i++) {
+        r = h_get(h_fmt("/api/v1/reports/attendance%s", bad[i]), h_token("director"));
+        ck_assert_msg(r->status == 400, "%s: %ld", bad[i], r->status);
+        h_free(r);
+    }
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("attendance_discipline");
+    TCase *t = tcase_create("discipline");
+    tcase_set_timeout(t, 60);
+    tcase_add_checked_fixture(t, h_setup, h_teardown);
+    tcase_add_test(t, test_R_ATT_3_director_records_absence_without_approval);
+    tcase_add_test(t, test_R_ATT_3_director_voids_an_absence_with_reason);
+    tcase_add_test(t, test_R_ATT_6_one_day_opens_a_talk_by_the_supervising_deputy);
+    tcase_add_test(t, test_R_ATT_6_two_days_suspension_decided_at_meeting_and_approved);
+    tcase_add_test(t, test_R_ATT_6_three_days_transfer_each_level_at_its_day);
+    tcase_add_test(t, test_R_ATT_6_voided_absence_below_level_is_noted_on_open_case);
+    tcase_add_test(t, test_R_ATT_3_monthly_report_per_department);
+    suite_add_tcase(s, t);
+    return h_run(s);
+}

@@ -1,0 +1,203 @@
+/* Temporary outings (R-ATT-1) and the away_now view other services read
+ * (R-ORG-4). Outings here are around the present moment. */
+#include "test_attendance_common.h"
+
+static resp_t *register_outing(const char *user, const char *starts, const char *ends,
+                               const char *matter)
+{
+    return h_post("/api/v1/outings", h_token(user),
+                  h_fmt("{\"matter\":\"%s\",\"destination\":\"district archives\","
+                        "\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"contact\":\"13800000099\"}",
+                        matter, starts, ends));
+}
+
+static bool listed(resp_t *r, long long id)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(r->json, "items"), i, it) {
+        if (json_integer_value(json_object_get(it, "id")) == id)
+            return true;
+    }
+    return false;
+}
+
+static long long away(const char *kind, long long id)
+{
+    char b[24];
+    snprintf(b, sizeof b, "%lld", id);
+    const char *p[] = {kind, b};
+    return h_sql_ll("SELECT count(*) FROM attendance.away_now WHERE kind = $1"
+                    " AND source_id = $2::bigint",
+                    2, p);
+}
+
+START_TEST(test_R_ATT_1_outing_registered_and_seen_by_the_section)
+{
+    resp_t *r = register_outing("zonghe1", att_time_from_now(-300), att_time_from_now(3600),
+                                "deliver the report");
+    ck_status(r, 201);
+    long long id = h_int(r, "id");
+    ck_assert_str_eq(h_str(r, "state"), "out");
+    ck_assert(json_is_true(json_object_get(r->json, "current")));
+    ck_assert_str_eq(h_str(r, "matter"), "deliver the report");
+    ck_assert_str_eq(h_str(r, "destination"), "district archives");
+    ck_assert_str_eq(h_str(r, "contact"), "13800000099");
+    ck_assert_int_eq(h_int(r, "user_id"), h_user_id("zonghe1"));
+    h_free(r);
+    ck_assert_int_eq(att_audits("outing", id, "register"), 1);
+    /* Colleagues in the section, the chief, the supervising deputy and the
+     * leaders see it among those out now; other sections do not. */
+    const char *see[] = {"zonghe2", "zonghe_chief", "sec1", "deputy2", "director", "admin"};
+    for (size_t i = 0; i < 6; i++) {
+        r = h_get("/api/v1/outings?current=true&limit=200", h_token(see[i]));
+        ck_status(r, 200);
+        ck_assert_msg(listed(r, id), "%s does not see the outing", see[i]);
+        h_free(r);
+        r = h_get(h_fmt("/api/v1/outings/%lld", id), h_token(see[i]));
+        ck_status(r, 200);
+        h_free(r);
+    }
+    const char *blind[] = {"wenmi1", "xinxi1", "wenmi_chief", "town1_clerk"};
+    for (size_t i = 0; i < 4; i++) {
+        r = h_get("/api/v1/outings?current=true&limit=200", h_token(blind[i]));
+        ck_status(r, 200);
+        ck_assert_msg(!listed(r, id), "%s sees the outing", blind[i]);
+        h_free(r);
+    }
+    r = h_get(h_fmt("/api/v1/outings/%lld", id), h_token("wenmi1"));
+    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
+    h_free(r);
+    /* The section's list by department. */
+    r = h_get(h_fmt("/api/v1/outings?department_id=%lld&limit=200",
+                    h_sql_ll("SELECT department_id FROM identity.users WHERE username = 'zonghe1'",
+                             0, NULL)),
+              h_token("zonghe2"));
+    ck_status(r, 200);
+    ck_assert(listed(r, id));
+    h_free(r);
+}
+END_TEST
+
+START_TEST(test_R_ATT_1_outing_return_by_the_person_only)
+{
+    resp_t *r = register_outing("xinxi1", att_time_from_now(-60), att_time_from_now(1800), "bank");
+    ck_status(r, 201);
+    long long id = h_int(r, "id");
+    h_free(r);
+    ck_assert_int_eq(away("outing", id), 1);
+    r = h_post(h_fmt("/api/v1/outings/%lld/return", id), h_token("deputy2"), NULL);
+    ck_assert(h_problem(r, 403, "outing.not_yours", "R-ATT-1", NULL));
+    h_free(r);
+    r = h_post(h_fmt("/api/v1/outings/%lld/return", id), h_token("zonghe1"), NULL);
+    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
+    h_free(r);
+    ck_assert_int_eq(away("outing", id), 1);
+    r = h_post(h_fmt("/api/v1/outings/%lld/return", id), h_token("xinxi1"),
+               "{\"comment\":\"back early\"}");
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "returned");
+    ck_assert(json_is_false(json_object_get(r->json, "current")));
+    ck_assert_str_eq(h_str(r, "return_comment"), "back early");
+    h_free(r);
+    ck_assert_int_eq(away("outing", id), 0);
+    ck_assert_int_eq(att_audits("outing", id, "return"), 1);
+    r = h_post(h_fmt("/api/v1/outings/%lld/return", id), h_token("xinxi1"), NULL);
+    ck_assert(h_problem(r, 409, "outing.already_returned", NULL, NULL));
+    h_free(r);
+    r = h_get("/api/v1/outings?current=true&limit=200", h_token("xinxi1"));
+    ck_assert(!listed(r, id));
+    h_free(r);
+}
+END_TEST
+
+START_TEST(test_R_ATT_1_outing_bad_input_and_overlap)
+{
+    long long before = att_rows("SELECT count(*) FROM attendance.outings o JOIN identity.users u"
+                                " ON u.id = o.user_id WHERE u.username = $1", "wenmi1");
+    const char *now = att_time_from_now(0), *later = att_time_from_now(3600);
+    struct {
+        const char *body, *field;
+    } bad[] = {
+        {h_fmt("{\"matter\":\"x\",\"destination\":\"y\",\"starts_at\":\"%s\",\"ends_at\":\"%s\","
+               "\"contact\":\"z\"}", later, now), "ends_at"},
+        {h_fmt("{\"matter\":\"x\",\"destination\":\"y\",\"starts_at\":\"%s\",\"ends_at\":\"%s\","
+               "\"contact\":\"z\"}", now, att_time_from_now(3 * 86400)), "ends_at"},
+        {h_fmt("{\"matter\":\" \",\"destination\":\"y\",\"starts_at\":\"%s\",\"ends_at\":\"%s\","
+               "\"contact\":\"z\"}", now, later), "matter"},
+        {h_fmt("{\"matter\":\"x\",\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"contact\":\"z\"}", now,
+               later), "destination"},
+        {h_fmt("{\"matter\":\"x\",\"destination\":\"y\",\"starts_at\":\"today\",\"ends_at\":\"%s\","
+               "\"contact\":\"z\"}", later), "starts_at"},
+        {h_fmt("{\"matter\":\"x\",\"destination\":\"y\",\"starts_at\":\"%s\",\"ends_at\":\"%s\"}",
+               now, later), "contact"},
+        {h_fmt("{\"matter\":\"x\",\"destination\":\"y\",\"starts_at\":\"%s\",\"ends_at\":\"%s\","
+               "\"contact\":\"z\",\"user_id\":3}", now, later), "user_id"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        resp_t *r = h_post("/api/v1/outings", h_token("wenmi1"), bad[i].body);
+        ck_assert_msg(h_problem(r, 400, "request.invalid", NULL, bad[i].field), "case %zu: %s", i,
+                      r->body);
+        h_free(r);
+    }
+    /* Someone from outside the office does not register outings here. */
+    resp_t *r = register_outing("town1_clerk", now, later, "visit");
+    ck_assert(h_problem(r, 403, "outing.not_office_staff", "R-ATT-1", NULL));
+    h_free(r);
+    /* Two outings of one person cannot overlap. */
+    r = register_outing("wenmi1", att_time_from_now(7200), att_time_from_now(10800), "post office");
+    ck_status(r, 201);
+    h_free(r);
+    r = register_outing("wenmi1", att_time_from_now(9000), att_time_from_now(12000), "printer");
+    ck_assert(h_problem(r, 409, "outing.overlap", NULL, NULL));
+    h_free(r);
+    ck_assert_int_eq(att_rows("SELECT count(*) FROM attendance.outings o JOIN identity.users u"
+                              " ON u.id = o.user_id WHERE u.username = $1", "wenmi1"),
+                     before + 1);
+}
+END_TEST
+
+START_TEST(test_R_ATT_1_away_now_covers_approved_leave_for_other_services)
+{
+    /* Two weeks around today (office time) always hold working days. */
+    long today = (long)h_sql_ll("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date"
+                                " - DATE '1970-01-01'", 0, NULL);
+    resp_t *r = att_leave("deputy3", "public", today - 3, "am", today + 10, "pm");
+    ck_status(r, 201);
+    long long id = h_int(r, "id");
+    ck_assert(h_int(r, "half_days") > 0);
+    h_free(r);
+    /* Pending leave is not away. */
+    ck_assert_int_eq(away("leave", id), 0);
+    att_leave_ok("director", id, "approve", NULL);
+    ck_assert_int_eq(away("leave", id), 1);
+    /* The view is readable by the other services' roles. */
+    char b[24];
+    snprintf(b, sizeof b, "%lld", id);
+    const char *p[] = {b};
+    h_sql("SET ROLE documents");
+    long long seen = h_sql_ll("SELECT count(*) FROM attendance.away_now WHERE kind = 'leave'"
+                              " AND source_id = $1::bigint AND user_id = "
+                              "(SELECT id FROM identity.org_people WHERE username = 'deputy3')",
+                              1, p);
+    h_sql("RESET ROLE");
+    ck_assert_int_eq(seen, 1);
+    /* Back early: no longer away. */
+    att_leave_ok("deputy3", id, "close", h_fmt("{\"returned_at\":\"%s\"}", att_time_from_now(0)));
+    ck_assert_int_eq(away("leave", id), 0);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("attendance_outings");
+    TCase *t = tcase_create("outings");
+    tcase_set_timeout(t, 60);
+    tcase_add_checked_fixture(t, h_setup, h_teardown);
+    tcase_add_test(t, test_R_ATT_1_outing_registered_and_seen_by_the_section);
+    tcase_add_test(t, test_R_ATT_1_outing_return_by_the_person_only);
+    tcase_add_test(t, test_R_ATT_1_outing_bad_input_and_overlap);
+    tcase_add_test(t, test_R_ATT_1_away_now_covers_approved_leave_for_other_services);
+    suite_add_tcase(s, t);
+    return h_run(s);
+}
