@@ -352,6 +352,14 @@ START_TEST(handover_bad_input_named_and_nothing_stored)
                "{\"agree\":true}");
     ck_assert(h_problem(r, 400, "request.invalid", NULL, "agree"));
     h_free(r);
+    r = h_post(h_fmt("/api/v1/seal-handovers/%lld/cancel", h), h_token("wenmi1"),
+               "{\"comment\":{}}");
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "comment"));
+    h_free(r);
+    const char *ph[] = {id_text(h)};
+    char *st = h_sql_str("SELECT state FROM seals.seal_handovers WHERE id = $1", 1, ph);
+    ck_assert_str_eq(st, "pending");
+    free(st);
     ck_assert_int_eq(custodian_of(seal), h_user_id("wenmi1"));
     r = h_get("/api/v1/seal-handovers?state=done", h_token("wenmi1"));
     ck_assert(h_problem(r, 400, "request.invalid_query", NULL, "state"));

@@ -519,6 +519,9 @@ START_TEST(request_bad_input_named_and_nothing_stored)
     r = request_act(id, "refuse", "custodian", "{\"reason\":3}");
     ck_assert(h_problem(r, 400, "request.invalid", NULL, "reason"));
     h_free(r);
+    r = request_act(id, "withdraw", "zonghe1", "{\"comment\":5}");
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "comment"));
+    h_free(r);
     assert_request_state(id, "approved");
     ck_assert_int_eq(usages_of_request(id), 0);
 
