@@ -26,10 +26,6 @@ static bool is_director(const caller_t *c)
 
 /* ---------- recording ---------- */
 
-static const db_stmt Q_ABSENCE_LOCK_PERSON = {
-    "att_absence_lock_person",
-    "SELECT pg_advisory_xact_lock(hashtext('attendance.absence'), $1::bigint::integer)"};
-
 static const db_stmt Q_ABSENCE_INSERT = {
     "att_absence_insert",
     "INSERT INTO absences(user_id, department_id, date, half_days, cause, source_type,"
@@ -40,13 +36,7 @@ static const db_stmt Q_ABSENCE_INSERT = {
 
 int absence_lock_person(db_conn *c, long long user_id, problem_t *p)
 {
-    char u[24];
-    const char *params[] = {db_int(u, user_id)};
-    PGresult *res;
-    if (att_query(c, &Q_ABSENCE_LOCK_PERSON, 1, params, &res, p))
-        return -1;
-    PQclear(res);
-    return 0;
+    return person_lock(c, "attendance.absence", user_id, p);
 }
 
 int absence_add(db_conn *c, req_t *r, const absence_new *a, long long *id, problem_t *p)

@@ -77,6 +77,21 @@ int person_facts_get(db_conn *c, long long id, person_facts *out, problem_t *p)
     return 0;
 }
 
+static const db_stmt Q_PERSON_LOCK = {
+    "att_person_lock",
+    "SELECT pg_advisory_xact_lock(hashtext($1), ($2::bigint % 2147483647)::integer)"};
+
+int person_lock(db_conn *c, const char *what, long long user_id, problem_t *p)
+{
+    char u[24];
+    const char *params[] = {what, db_int(u, user_id)};
+    PGresult *res;
+    if (att_query(c, &Q_PERSON_LOCK, 2, params, &res, p))
+        return -1;
+    PQclear(res);
+    return 0;
+}
+
 static const db_stmt Q_CAL_RANGE = {
     "att_cal_range",
     "SELECT day - DATE '1970-01-01', kind = 'workday' FROM calendar_days"

@@ -45,6 +45,11 @@ typedef struct person_facts {
  * filled (404 user.not_found for an unknown or inactive user). */
 int person_facts_get(db_conn *c, long long id, person_facts *out, problem_t *p);
 
+/* Inside a transaction: serialises one kind of change (`what`, e.g.
+ * "attendance.leave") to one person's records until the transaction ends.
+ * Returns 0 or -1 with p. */
+int person_lock(db_conn *c, const char *what, long long user_id, problem_t *p);
+
 /* ---- the calendar ---- */
 
 /* Loads the calendar's exceptions for the days from..to into out (which

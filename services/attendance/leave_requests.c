@@ -132,10 +132,6 @@ int leave_span_check(long start_slot, const char *end_field, const char *end_hal
     return 0;
 }
 
-static const db_stmt Q_LEAVE_LOCK_PERSON = {
-    "att_leave_lock_person",
-    "SELECT pg_advisory_xact_lock(hashtext('attendance.leave'), $1::bigint::integer)"};
-
 static const db_stmt Q_LEAVE_OVERLAP = {
     "att_leave_overlap",
     "SELECT id FROM leave_requests WHERE applicant_id = $1"
@@ -151,9 +147,8 @@ int leave_overlap_check(db_conn *c, long long applicant, long long self_id,
     const char *params[] = {db_int(u, applicant), start_date, end_date,
                             self_id ? db_int(s, self_id) : NULL, end_half, start_half};
     PGresult *res;
-    if (att_query(c, &Q_LEAVE_LOCK_PERSON, 1, params, &res, p))
+    if (person_lock(c, "attendance.leave", applicant, p))
         return -1;
-    PQclear(res);
     if (att_query(c, &Q_LEAVE_OVERLAP, 6, params, &res, p))
         return -1;
     long long other = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;

@@ -87,10 +87,6 @@ static const json_field outing_fields[] = {
     JF_END,
 };
 
-static const db_stmt Q_OUTING_LOCK_PERSON = {
-    "att_outing_lock_person",
-    "SELECT pg_advisory_xact_lock(hashtext('attendance.outing'), $1::bigint::integer)"};
-
 static const db_stmt Q_OUTING_OVERLAP = {
     "att_outing_overlap",
     "SELECT id FROM outings WHERE user_id = $1 AND state = 'out'"
@@ -113,12 +109,11 @@ static int outing_create_run(db_conn *c, void *arg, problem_t *p)
     if (strcmp(me.department_kind, "section") && strcmp(me.department_kind, "office_leadership"))
         return problem_set(p, ERR_FORBIDDEN, "outing.not_office_staff", "R-ATT-1",
                            "outings are registered by the office's own staff");
-    char u[24], d[24];
-    const char *pl[] = {db_int(u, me.id)};
-    PGresult *res;
-    if (att_query(c, &Q_OUTING_LOCK_PERSON, 1, pl, &res, p))
+    if (person_lock(c, "attendance.outing", me.id, p))
         return -1;
-    PQclear(res);
+    char u[24], d[24];
+    db_int(u, me.id);
+    PGresult *res;
     const char *po[] = {u, in->starts_at, in->ends_at};
     if (att_query(c, &Q_OUTING_OVERLAP, 3, po, &res, p))
         return -1;

@@ -189,6 +189,24 @@ START_TEST(test_R_ATT_5_only_the_director_decides_absence_requests)
     ck_status(r, 201);
     long long req = h_int(r, "id");
     h_free(r);
+    /* Bad bodies. */
+    const char *bad[][2] = {{"{}", "reason"}, {"{\"reason\":\"\"}", "reason"},
+                            {"{\"reason\":\"ill\",\"days\":1}", "days"}};
+    for (size_t i = 0; i < 3; i++) {
+        r = h_post(h_fmt("/api/v1/activities/%lld/absence-requests", id), h_token("xinxi1"),
+                   bad[i][0]);
+        ck_assert_msg(h_problem(r, 400, "request.invalid", NULL, bad[i][1]), "case %zu: %s", i,
+                      r->body);
+        h_free(r);
+    }
+    r = h_post(h_fmt("/api/v1/activity-absence-requests/%lld/approve", req), h_token("director"),
+               "{\"comment\":1}");
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "comment"));
+    h_free(r);
+    ck_assert_int_eq(att_count("SELECT count(*) FROM attendance.activity_absence_requests r"
+                               " JOIN identity.users u ON u.id = r.user_id"
+                               " WHERE r.activity_id = $1::bigint AND u.username = 'xinxi1'",
+                               id), 0);
     /* Asking twice. */
     r = ask_absence("zonghe2", id);
     ck_assert(h_problem(r, 409, "activity.absence_requested", NULL, NULL));

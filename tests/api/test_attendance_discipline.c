@@ -284,6 +284,14 @@ START_TEST(test_R_ATT_6_two_days_suspension_decided_at_meeting_and_approved)
     r = case_act("mayor", id, "approve", NULL);
     ck_assert(h_problem(r, 404, NULL, NULL, NULL));
     h_free(r);
+    r = case_act("vmayor1", id, "approve", "{\"comment\":true}");
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "comment"));
+    h_free(r);
+    r = case_act("vmayor1", id, "reject", "{\"reason\":\"no\"}");
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "reason"));
+    h_free(r);
+    ck_assert_int_eq(att_count("SELECT count(*) FROM attendance.discipline_cases"
+                               " WHERE id = $1::bigint AND state = 'decided'", id), 1);
     r = case_act("vmayor1", id, "approve", "{\"comment\":\"agreed\"}");
     ck_status(r, 200);
     ck_assert_str_eq(h_str(r, "state"), "completed");

@@ -588,6 +588,37 @@ START_TEST(test_R_ATT_2_if_match_and_idempotency)
 }
 END_TEST
 
+START_TEST(test_R_ATT_2_action_bodies_bad_input)
+{
+    long mon = att_next(2092, 3, 1, 1);
+    long long id = att_leave_id("zonghe1", mon, "am", mon + 1, "pm");
+    struct {
+        const char *user, *action, *body, *field;
+    } bad[] = {
+        {"deputy2", "approve", "{\"comment\":5}", "comment"},
+        {"deputy2", "approve", "{\"decision\":\"yes\"}", "decision"},
+        {"deputy2", "reject", "{\"comment\":[]}", "comment"},
+        {"zonghe1", "withdraw", "{\"why\":\"plans changed\"}", "why"},
+        {"zonghe1", "explanation", "{}", "text"},
+        {"zonghe1", "explanation", "{\"text\":\"   \"}", "text"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        resp_t *r = att_leave_act(bad[i].user, id, bad[i].action, bad[i].body);
+        ck_assert_msg(h_problem(r, 400, "request.invalid", NULL, bad[i].field), "case %zu: %s", i,
+                      r->body);
+        h_free(r);
+    }
+    resp_t *r = att_leave_act("deputy2", id, "approve", "[1]");
+    ck_assert(h_problem(r, 400, "request.malformed_json", NULL, NULL));
+    h_free(r);
+    r = h_get(h_fmt("/api/v1/leave-requests/%lld", id), h_token("zonghe1"));
+    ck_assert_str_eq(h_str(r, "state"), "pending");
+    ck_assert_int_eq(h_int(r, "version"), 1);
+    h_free(r);
+    ck_assert_int_eq(att_audits("leave_request", id, NULL), 1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("attendance_leave");
@@ -613,6 +644,7 @@ int main(void)
     tcase_add_test(t, test_R_ATT_2_visible_to_applicant_approvers_and_leaders_only);
     tcase_add_test(t, test_R_ATT_2_lists_paginate_and_filter);
     tcase_add_test(t, test_R_ATT_2_if_match_and_idempotency);
+    tcase_add_test(t, test_R_ATT_2_action_bodies_bad_input);
     suite_add_tcase(s, t);
     return h_run(s);
 }

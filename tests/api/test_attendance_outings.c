@@ -93,6 +93,13 @@ START_TEST(test_R_ATT_1_outing_return_by_the_person_only)
     ck_assert(h_problem(r, 404, NULL, NULL, NULL));
     h_free(r);
     ck_assert_int_eq(away("outing", id), 1);
+    r = h_post(h_fmt("/api/v1/outings/%lld/return", id), h_token("xinxi1"), "{\"comment\":7}");
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "comment"));
+    h_free(r);
+    r = h_post(h_fmt("/api/v1/outings/%lld/return", id), h_token("xinxi1"), "{\"at\":\"now\"}");
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "at"));
+    h_free(r);
+    ck_assert_int_eq(away("outing", id), 1);
     r = h_post(h_fmt("/api/v1/outings/%lld/return", id), h_token("xinxi1"),
                "{\"comment\":\"back early\"}");
     ck_status(r, 200);
