@@ -97,6 +97,13 @@ static const db_stmt Q_OUTING_INSERT = {
     "INSERT INTO outings(user_id, department_id, matter, destination, contact, starts_at, ends_at)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, outing_doc(outings)"};
 
+/* R-ATT-1 (告知本科室同事): the section's colleagues are told who is out,
+ * where, until when and how to reach them. */
+static const db_stmt Q_OUTING_TELL_SECTION = {
+    "att_outing_tell_section",
+    "SELECT identity.notify(p.id, 'colleague_out', $3, $4, 'outing', $1)"
+    " FROM identity.org_people p WHERE p.department_id = $2 AND p.active AND p.id <> $5"};
+
 static int outing_create_run(db_conn *c, void *arg, problem_t *p)
 {
     att_tx *t = arg;
@@ -131,6 +138,16 @@ static int outing_create_run(db_conn *c, void *arg, problem_t *p)
     PQclear(res);
     if (!t->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    if (me.department_id) {
+        char id[24], title[200], body[1200];
+        snprintf(title, sizeof title, "%s is out: %s", me.display_name, in->matter);
+        snprintf(body, sizeof body, "At %s from %s to %s; contact %s (R-ATT-1)", in->destination,
+                 in->starts_at, in->ends_at, in->contact);
+        const char *pn[] = {db_int(id, t->id), d, title, body, u};
+        if (att_query(c, &Q_OUTING_TELL_SECTION, 5, pn, &res, p))
+            return -1;
+        PQclear(res);
+    }
     if (idem_store(c, t->r, 201, t->doc, p))
         return -1;
     return audit_write(c, t->r, "outing", t->id, "register", NULL, t->doc, p);

@@ -46,6 +46,11 @@ START_TEST(test_R_ATT_1_outing_registered_and_seen_by_the_section)
     ck_assert_int_eq(h_int(r, "user_id"), h_user_id("zonghe1"));
     h_free(r);
     ck_assert_int_eq(att_audits("outing", id, "register"), 1);
+    /* The section's colleagues are told; others and the person are not. */
+    ck_assert_int_eq(att_notes("zonghe2", "colleague_out", "outing", id), 1);
+    ck_assert_int_eq(att_notes("zonghe_chief", "colleague_out", "outing", id), 1);
+    ck_assert_int_eq(att_notes("zonghe1", "colleague_out", "outing", id), 0);
+    ck_assert_int_eq(att_notes("wenmi1", "colleague_out", "outing", id), 0);
     /* Colleagues in the section, the chief, the supervising deputy and the
      * leaders see it among those out now; other sections do not. */
     const char *see[] = {"zonghe2", "zonghe_chief", "sec1", "deputy2", "director", "admin"};
