@@ -113,7 +113,7 @@ static int handover_create_run(db_conn *c, void *arg, problem_t *p)
     }
     long long custodian = db_get_ll(res, 0, 0);
     bool retired = !strcmp(PQgetvalue(res, 0, 1), "retired");
-    char name[128];
+    char name[SEAL_NAME_BYTES];
     snprintf(name, sizeof name, "%s", PQgetvalue(res, 0, 2));
     PQclear(res);
     if (custodian != t->r->caller->id)
@@ -138,7 +138,7 @@ static int handover_create_run(db_conn *c, void *arg, problem_t *p)
     t->id = db_get_ll(res, 0, 0);
     t->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
-    char title[200];
+    char title[TITLE_BYTES];
     snprintf(title, sizeof title, "Confirm that you receive the seal %s", name);
     if (!t->doc ||
         notify(c, t->in.to_user_id, "seal_handover_to_confirm", title, t->in.note,
@@ -249,7 +249,7 @@ static int custody_move(db_conn *c, handover_tx *t, handover_row *h, problem_t *
     char *seal_before = strdup(PQgetvalue(res, 0, 0));
     long long custodian = db_get_ll(res, 0, 1);
     bool retired = !strcmp(PQgetvalue(res, 0, 2), "retired");
-    char name[128], title[200];
+    char name[SEAL_NAME_BYTES], title[TITLE_BYTES];
     snprintf(name, sizeof name, "%s", PQgetvalue(res, 0, 3));
     PQclear(res);
     int rc = -1;

@@ -141,7 +141,7 @@ typedef struct letter_tx {
     /* the locked letter */
     char *before;
     long long version, requester, custodian, seal_id;
-    char state[16], seal_state[16], seal_name[128];
+    char state[16], seal_state[16], seal_name[SEAL_NAME_BYTES];
     bool still_valid;
     char *doc;
 } letter_tx;
@@ -170,7 +170,7 @@ static int letter_create_run(db_conn *c, void *arg, problem_t *p)
     letter_tx *t = arg;
     free(t->doc); /* a retried transaction starts again */
     t->doc = NULL;
-    char sid[24], me[24], count[24], title[300];
+    char sid[24], me[24], count[24], title[TITLE_BYTES];
     const char *p1[] = {db_int(sid, t->in.seal_id)};
     PGresult *res;
     if (store_exec(c, &Q_SEAL_FOR_LETTER, 1, p1, &res, p))
@@ -184,7 +184,7 @@ static int letter_create_run(db_conn *c, void *arg, problem_t *p)
     PQclear(res);
     if (!active)
         return problem_set(p, ERR_WRONG_STATE, "seal.not_active", NULL,
-                           "the seal %s is not in use (suspended, retired or lost)", t->seal_name);
+                           "seal %lld is not in use (suspended, retired or lost)", t->in.seal_id);
     const char *p2[] = {sid,
                         db_int(me, t->r->caller->id),
                         t->names,
@@ -319,8 +319,7 @@ static int authorise_approver(db_conn *c, letter_tx *t, problem_t *p)
                            "an introduction letter needs the approval of the office director or a deputy director");
     if (me.id == t->custodian)
         return problem_set(p, ERR_FORBIDDEN, "seal.custodian_cannot_approve", "R-SEAL-1",
-                           "the custodian of the seal %s cannot approve its letters",
-                           t->seal_name);
+                           "the custodian of seal %lld cannot approve its letters", t->seal_id);
     return 0;
 }
 
@@ -330,7 +329,7 @@ static int authorise_custodian(db_conn *c, letter_tx *t, problem_t *p)
     (void)c;
     if (t->r->caller->id != t->custodian)
         return problem_set(p, ERR_FORBIDDEN, "intro_letter.not_custodian", "R-LET-1",
-                           "only the custodian of the seal %s issues its letters", t->seal_name);
+                           "only the custodian of seal %lld issues its letters", t->seal_id);
     return 0;
 }
 
@@ -367,7 +366,7 @@ static const db_stmt Q_LETTER_DECIDE = {
 
 static int decide(db_conn *c, letter_tx *t, const char *to, problem_t *p)
 {
-    char id[24], me[24], title[300];
+    char id[24], me[24], title[TITLE_BYTES];
     const char *params[] = {db_int(id, t->id), to, db_int(me, t->r->caller->id), t->in.comment};
     PGresult *res;
     if (store_exec(c, &Q_LETTER_DECIDE, 4, params, &res, p))
@@ -414,12 +413,12 @@ static int perform_issue(db_conn *c, letter_tx *t, problem_t *p)
 {
     if (strcmp(t->seal_state, "active"))
         return problem_set(p, ERR_WRONG_STATE, "seal.not_active", NULL,
-                           "the seal %s is %s: no letters are issued under it", t->seal_name,
+                           "seal %lld is %s: no letters are issued under it", t->seal_id,
                            t->seal_state);
     if (!t->still_valid)
         return problem_set(p, ERR_RULE, "intro_letter.expired", "R-LET-2",
                            "the letter's validity has passed; it cannot be issued");
-    char sid[24], id[24], me[24], year[24], seq[24], number[24], title[300];
+    char sid[24], id[24], me[24], year[24], seq[24], number[24], title[TITLE_BYTES];
     const char *p1[] = {db_int(sid, t->seal_id)};
     PGresult *res;
     if (store_exec(c, &Q_LETTER_NEXT_NUMBER, 1, p1, &res, p))

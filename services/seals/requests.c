@@ -104,7 +104,7 @@ typedef struct request_tx {
     /* the locked request */
     char *before, *approvers;
     long long version, requester, copies, custodian, approved_by, seal_id, notified_custodian;
-    char state[16], seal_state[16], role[24], seal_name[128];
+    char state[16], seal_state[16], role[24], seal_name[SEAL_NAME_BYTES];
     char *doc;
 } request_tx;
 
@@ -143,7 +143,7 @@ static int request_create_run(db_conn *c, void *arg, problem_t *p)
     PQclear(res);
     if (!active)
         return problem_set(p, ERR_WRONG_STATE, "seal.not_active", NULL,
-                           "the seal %s is not in use (suspended, retired or lost)", t->seal_name);
+                           "seal %lld is not in use (suspended, retired or lost)", t->in.seal_id);
     if (!role)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "no approval rule for this seal");
     const char *p2[] = {sid, role};
@@ -170,7 +170,7 @@ static int request_create_run(db_conn *c, void *arg, problem_t *p)
     t->id = db_get_ll(res, 0, 0);
     t->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
-    char title[300];
+    char title[TITLE_BYTES];
     snprintf(title, sizeof title, "Approve the use of the seal %s: %s", t->seal_name,
              t->in.document_number);
     if (!t->doc ||
@@ -295,7 +295,7 @@ static int authorise_approver(db_conn *c, request_tx *t, problem_t *p)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "unreadable approver list");
     if (me.is_secretary || !seal_approver_may(t->role, me.position, me.id, configured, (size_t)n))
         return problem_set(p, ERR_FORBIDDEN, "seal.approver_mismatch", "R-SEAL-2",
-                           "this use of the seal %s needs the approval of: %s", t->seal_name,
+                           "this use of seal %lld needs the approval of: %s", t->seal_id,
                            !strcmp(t->role, "district_mayor")    ? "the district mayor"
                            : !strcmp(t->role, "district_leader") ? "the district mayor or a deputy mayor"
                            : !strcmp(t->role, "office_director") ? "the office director"
@@ -312,8 +312,8 @@ static int authorise_custodian(db_conn *c, request_tx *t, problem_t *p)
     (void)c;
     if (t->r->caller->id != t->custodian)
         return problem_set(p, ERR_FORBIDDEN, "seal.not_custodian", "R-SEAL-1",
-                           "only the current custodian of the seal %s stamps with it",
-                           t->seal_name);
+                           "only the current custodian of seal %lld stamps with it",
+                           t->seal_id);
     return 0;
 }
 
@@ -339,7 +339,7 @@ static const db_stmt Q_REQUEST_DECIDE = {
 
 static int decide(db_conn *c, request_tx *t, const char *to, problem_t *p)
 {
-    char id[24], me[24], cust[24], title[300];
+    char id[24], me[24], cust[24], title[TITLE_BYTES];
     const char *params[] = {db_int(id, t->id), to, db_int(me, t->r->caller->id), t->in.comment,
                             db_int(cust, t->custodian)};
     PGresult *res;
@@ -394,14 +394,14 @@ static int perform_stamp(db_conn *c, request_tx *t, problem_t *p)
 {
     if (strcmp(t->seal_state, "active"))
         return problem_set(p, ERR_WRONG_STATE, "seal.not_active", NULL,
-                           "the seal %s is %s and cannot be used", t->seal_name, t->seal_state);
+                           "seal %lld is %s and cannot be used", t->seal_id, t->seal_state);
     if (t->in.count > t->copies) {
         problem_set(p, ERR_RULE, "seal.count_exceeds_approval", "R-SEAL-3",
                     "%lld impressions were approved; %lld cannot be made", t->copies,
                     t->in.count);
         return problem_field(p, "count", "must be at most %lld, the approved number", t->copies);
     }
-    char id[24], count[24], me[24], title[300];
+    char id[24], count[24], me[24], title[TITLE_BYTES];
     const char *p1[] = {db_int(id, t->id), db_int(count, t->in.count),
                         db_int(me, t->r->caller->id)};
     PGresult *res;
@@ -441,7 +441,7 @@ static const db_stmt Q_REQUEST_REFUSED = {
 /* R-SEAL-3: the custodian reviewed the content and will not stamp it. */
 static int perform_refuse(db_conn *c, request_tx *t, problem_t *p)
 {
-    char id[24], me[24], title[300];
+    char id[24], me[24], title[TITLE_BYTES];
     const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id), t->in.reason};
     PGresult *res;
     if (store_exec(c, &Q_REQUEST_REFUSED, 3, params, &res, p))
@@ -470,7 +470,7 @@ static const db_stmt Q_REQUEST_APPROVERS = {
  * pending request, the custodian of an approved one. */
 static int perform_withdraw(db_conn *c, request_tx *t, problem_t *p)
 {
-    char id[24], title[300];
+    char id[24], title[TITLE_BYTES];
     const char *params[] = {db_int(id, t->id)};
     const char *note = t->in.comment ? t->in.comment : "";
     bool was_pending = !strcmp(t->state, "pending");

@@ -187,7 +187,7 @@ static int seal_create_run(db_conn *c, void *arg, problem_t *p)
     t->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
     const char *p2[] = {db_int(id, t->id), cust, NULL};
-    char title[200];
+    char title[TITLE_BYTES];
     snprintf(title, sizeof title, "You keep the seal %s", t->in.name);
     if (!t->doc || store_run(c, &Q_CUSTODY_OPEN, 3, p2, p) ||
         notify(c, t->in.custodian_id, "seal_custody", title,
@@ -278,7 +278,7 @@ static int seal_change(db_conn *c, seal_tx *t, bool retire, problem_t *p)
     long long version = db_get_ll(res, 0, 1), custodian = db_get_ll(res, 0, 4);
     bool retired = !strcmp(PQgetvalue(res, 0, 2), "retired");
     bool other = !strcmp(PQgetvalue(res, 0, 3), "other");
-    char name[128];
+    char name[SEAL_NAME_BYTES];
     snprintf(name, sizeof name, "%s", PQgetvalue(res, 0, 5));
     PQclear(res);
     int rc = -1;
@@ -313,7 +313,7 @@ static int seal_change(db_conn *c, seal_tx *t, bool retire, problem_t *p)
     }
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
-    char title[200];
+    char title[TITLE_BYTES];
     snprintf(title, sizeof title, retire ? "The seal %s was retired" : "The seal %s was changed",
              name);
     if (notify(c, custodian, "seal_changed", title, t->in.comment ? t->in.comment : "", "seal",

@@ -6,6 +6,12 @@
 
 #include "http.h"
 
+/* Seal names hold up to 100 characters, document numbers 100, organisations
+ * 200: buffers for them and for notification titles built from them are
+ * sized so that UTF-8 text is never cut inside a character. */
+#define SEAL_NAME_BYTES 512
+#define TITLE_BYTES 1536
+
 /* ---- the regulations as pure functions (seal_rules.c) ---- */
 
 /* R-SEAL-2: who must approve a use of a seal of `kind` for `matter`:

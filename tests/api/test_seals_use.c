@@ -652,6 +652,47 @@ START_TEST(seal_with_no_available_approver_takes_no_requests)
 }
 END_TEST
 
+START_TEST(long_chinese_names_pass_through_every_step)
+{
+    /* 100-character names and numbers fill titles and details without
+     * cutting a character in two. */
+    char name[512] = "", number[512] = "";
+    const char *u = unique("");
+    for (int i = 0; i < 100 - (int)strlen(u); i++)
+        strcat(name, "章");
+    strcat(name, u);
+    for (int i = 0; i < 100 - (int)strlen(u); i++)
+        strcat(number, "號");
+    strcat(number, u);
+    resp_t *r = h_post("/api/v1/seals", h_token("admin"),
+                       sf("{\"name\":\"%s\",\"kind\":\"government_office\",\"custodian_id\":%lld}",
+                          name, h_user_id("custodian")));
+    ck_status(r, 201);
+    long long seal = h_int(r, "id");
+    h_free(r);
+    r = post_request("zonghe1", seal, "general", 2, number);
+    ck_status(r, 201);
+    long long id = h_int(r, "id");
+    h_free(r);
+    r = request_act(id, "approve", "mayor", NULL);
+    ck_assert(h_problem(r, 403, "seal.approver_mismatch", "R-SEAL-2", NULL));
+    h_free(r);
+    r = request_act(id, "approve", "director", NULL);
+    ck_status(r, 200);
+    h_free(r);
+    r = request_act(id, "stamp", "custodian", "{\"count\":2}");
+    ck_status(r, 200);
+    h_free(r);
+    const char *p[] = {id_text(id)};
+    char *title = h_sql_str("SELECT title FROM identity.notifications WHERE entity_type ="
+                            " 'seal_request' AND entity_id = $1 AND kind = 'seal_request_to_approve'",
+                            1, p);
+    ck_assert_ptr_nonnull(strstr(title, number));
+    ck_assert_ptr_nonnull(strstr(title, name));
+    free(title);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("seals_use");
@@ -677,6 +718,7 @@ int main(void)
     tcase_add_test(tc, requests_are_visible_only_to_those_concerned);
     tcase_add_test(tc, request_create_is_idempotent_and_lists_page);
     tcase_add_test(tc, seal_with_no_available_approver_takes_no_requests);
+    tcase_add_test(tc, long_chinese_names_pass_through_every_step);
     suite_add_tcase(s, tc);
     return h_run(s);
 }
