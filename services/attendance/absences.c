@@ -19,11 +19,6 @@ static const char *const absence_causes[] = {"late_return", "unexplained_extensi
     "  OR EXISTS (SELECT 1 FROM identity.org_departments d WHERE d.id = a.department_id" \
     "   AND d.chief_id = $2))"
 
-static bool is_director(const caller_t *c)
-{
-    return !strcmp(c->position, "office_director");
-}
-
 /* ---------- recording ---------- */
 
 static const db_stmt Q_ABSENCE_INSERT = {
@@ -183,7 +178,7 @@ void h_absences_create(req_t *r)
     json_t *root = body_or_reply(r, absence_fields, &in, NULL);
     if (!root)
         return;
-    if (!is_director(r->caller)) {
+    if (!caller_is_director(r->caller)) {
         reply_problem(r, ERR_FORBIDDEN, "absence.not_director", "R-ATT-3",
                       "absenteeism without an approved request is recorded by the office director");
     } else {
@@ -237,7 +232,7 @@ static int absence_void_run(db_conn *c, void *arg, problem_t *p)
     char *before = strdup(PQgetvalue(res, 0, 3));
     PQclear(res);
     int rc = -1;
-    if (!is_director(t->r->caller))
+    if (!caller_is_director(t->r->caller))
         problem_set(p, ERR_FORBIDDEN, "absence.not_director", "R-ATT-3",
                     "only the office director voids an absence");
     else if (!active)
@@ -267,14 +262,6 @@ cleanup:
 
 void h_absences_void(req_t *r)
 {
-    att_tx t = {.r = r, .id = path_id_or_reply(r, "id")};
-    if (!t.id || if_match_or_reply(r, &t.if_match))
-        return;
     void_in in = {0};
-    json_t *root = body_or_reply(r, void_fields, &in, NULL);
-    if (!root)
-        return;
-    t.in = &in;
-    att_tx_reply(r, absence_void_run, &t, 200);
-    json_decref(root);
+    att_action(r, void_fields, &in, absence_void_run);
 }

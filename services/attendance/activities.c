@@ -8,17 +8,13 @@
 
 #include "attendance.h"
 #include "audit.h"
+#include "org.h"
 
 /* An activity lasts at most a month. */
 #define ACTIVITY_MAX_SECONDS (31LL * 86400)
 
 static const char *const activity_kinds[] = {"labour", "meeting", "collective", NULL};
 static const char *const request_states[] = {"pending", "approved", "rejected", NULL};
-
-static bool is_director(const caller_t *c)
-{
-    return !strcmp(c->position, "office_director");
-}
 
 /* Visible to participants, the organiser, the secretariat, office leaders
  * and administrators. $2 viewer, $3 sees all or secretariat. */
@@ -209,9 +205,9 @@ void h_activities_create(req_t *r)
     }
     if (p.code != ERR_NONE) {
         reply_problem_t(r, &p);
-    } else if (!is_director(r->caller) && caller_in_secretariat_or_reply(r, &sec)) {
+    } else if (!caller_is_director(r->caller) && caller_in_secretariat_or_reply(r, &sec)) {
         /* answered */
-    } else if (!is_director(r->caller) && !sec) {
+    } else if (!caller_is_director(r->caller) && !sec) {
         reply_problem(r, ERR_FORBIDDEN, "activity.not_organiser", NULL,
                       "office activities are organised by the director or the secretariat");
     } else {
@@ -225,7 +221,7 @@ void h_activities_create(req_t *r)
 
 typedef struct activity_row {
     long long created_by, version;
-    bool visible, participant, started;
+    bool participant, started;
     char attendance[16]; /* "" when not recorded */
     char title[256];
     char *before;
@@ -268,7 +264,6 @@ static int activity_load(db_conn *c, att_tx *t, long long who, activity_row *row
     row->participant = !PQgetisnull(res, 0, 5);
     snprintf(row->attendance, sizeof row->attendance, "%s", PQgetvalue(res, 0, 5));
     row->before = strdup(PQgetvalue(res, 0, 4));
-    row->visible = true;
     PQclear(res);
     if (!row->before)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -288,11 +283,6 @@ static const db_stmt Q_REQUEST_INSERT = {
     "att_activity_absence_insert",
     "INSERT INTO activity_absence_requests(activity_id, user_id, reason) VALUES ($1, $2, $3)"
     " RETURNING id, activity_absence_doc(activity_absence_requests)"};
-
-static const db_stmt Q_DIRECTOR = {
-    "att_activity_director",
-    "SELECT id FROM identity.org_people WHERE position = 'office_director' AND active"
-    " ORDER BY id LIMIT 1"};
 
 static int absence_request_run(db_conn *c, void *arg, problem_t *p)
 {
@@ -331,10 +321,9 @@ static int absence_request_run(db_conn *c, void *arg, problem_t *p)
         problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
         goto cleanup;
     }
-    if (att_query(c, &Q_DIRECTOR, 0, NULL, &res, p))
+    long long director;
+    if (org_director(c, &director, p))
         goto cleanup;
-    long long director = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
-    PQclear(res);
     char body[1400];
     snprintf(body, sizeof body, "%s: %s (R-ATT-5)", row.title,
              ((absence_request_in *)t->in)->reason);
@@ -414,22 +403,13 @@ void h_activity_absence_list(req_t *r)
                             state,
                             has_activity ? db_int(ac, activity) : NULL,
                             to_approve ? "true" : "false",
-                            is_director(r->caller) ? "true" : "false",
+                            caller_is_director(r->caller) ? "true" : "false",
                             mine ? "true" : "false",
                             db_int(l, limit + 1)};
     PGresult *res = db_read_or_reply(r, &Q_REQUESTS_LIST, 9, params);
     if (res)
         reply_page(r, res, limit);
 }
-
-typedef struct comment_in {
-    const char *comment;
-} comment_in;
-
-static const json_field comment_fields[] = {
-    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(comment_in, comment)},
-    JF_END,
-};
 
 static const db_stmt Q_REQUEST_LOCK = {
     "att_activity_absence_lock",
@@ -462,7 +442,7 @@ static int request_decide(db_conn *c, att_tx *t, bool approve, problem_t *p)
     char *before = strdup(PQgetvalue(res, 0, 3));
     PQclear(res);
     int rc = -1;
-    if (!is_director(t->r->caller))
+    if (!caller_is_director(t->r->caller))
         problem_set(p, ERR_FORBIDDEN, "activity.not_director", "R-ATT-5",
                     "an absence from an office activity is approved by the office director");
     else if (!pending)
@@ -504,29 +484,18 @@ static int request_reject_run(db_conn *c, void *arg, problem_t *p)
     return request_decide(c, arg, false, p);
 }
 
-static void request_action(req_t *r, db_tx_fn fn)
-{
-    if (!decider_or_reply(r))
-        return;
-    comment_in in = {0};
-    att_tx t = {.r = r, .in = &in, .id = path_id_or_reply(r, "id")};
-    if (!t.id || if_match_or_reply(r, &t.if_match))
-        return;
-    json_t *root = body_or_reply(r, comment_fields, &in, NULL);
-    if (!root)
-        return;
-    att_tx_reply(r, fn, &t, 200);
-    json_decref(root);
-}
-
 void h_activity_absence_approve(req_t *r)
 {
-    request_action(r, request_approve_run);
+    comment_in in = {0};
+    if (decider_or_reply(r))
+        att_action(r, comment_fields, &in, request_approve_run);
 }
 
 void h_activity_absence_reject(req_t *r)
 {
-    request_action(r, request_reject_run);
+    comment_in in = {0};
+    if (decider_or_reply(r))
+        att_action(r, comment_fields, &in, request_reject_run);
 }
 
 /* ---------- attendance (R-ATT-5) ---------- */
@@ -604,13 +573,13 @@ static int attendance_run(db_conn *c, void *arg, problem_t *p)
     int rc = -1;
     PGresult *res;
     bool sec = false;
-    if (!is_director(t->r->caller) && row.created_by != t->r->caller->id) {
+    if (!caller_is_director(t->r->caller) && row.created_by != t->r->caller->id) {
         person_facts f;
         if (person_facts_get(c, t->r->caller->id, &f, p))
             goto cleanup;
         sec = f.is_secretariat;
     }
-    if (!is_director(t->r->caller) && row.created_by != t->r->caller->id && !sec) {
+    if (!caller_is_director(t->r->caller) && row.created_by != t->r->caller->id && !sec) {
         problem_set(p, ERR_FORBIDDEN, "activity.not_organiser", NULL,
                     "attendance is recorded by the organiser, the director or the secretariat");
         goto cleanup;
@@ -665,14 +634,6 @@ cleanup:
 
 void h_activities_attendance(req_t *r)
 {
-    att_tx t = {.r = r, .id = path_id_or_reply(r, "id")};
-    if (!t.id || if_match_or_reply(r, &t.if_match))
-        return;
     attendance_in in = {0};
-    json_t *root = body_or_reply(r, attendance_fields, &in, NULL);
-    if (!root)
-        return;
-    t.in = &in;
-    att_tx_reply(r, attendance_run, &t, 200);
-    json_decref(root);
+    att_action(r, attendance_fields, &in, attendance_run);
 }

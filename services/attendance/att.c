@@ -17,6 +17,11 @@ bool sees_all(const caller_t *c)
     return c->is_admin || org_is_office_leader(c->position);
 }
 
+bool caller_is_director(const caller_t *c)
+{
+    return !strcmp(c->position, "office_director");
+}
+
 static const db_stmt Q_IN_SECRETARIAT = {
     "att_in_secretariat",
     "SELECT 1 FROM identity.org_departments WHERE id = $1 AND is_secretariat"};
@@ -164,6 +169,23 @@ void att_tx_reply(req_t *r, db_tx_fn fn, att_tx *t, int status)
         reply_raw(r, status, t->doc, strlen(t->doc));
     free(t->doc);
     t->doc = NULL;
+}
+
+const json_field comment_fields[] = {
+    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(comment_in, comment)},
+    JF_END,
+};
+
+void att_action(req_t *r, const json_field *fields, void *in, db_tx_fn fn)
+{
+    att_tx t = {.r = r, .in = in, .id = path_id_or_reply(r, "id")};
+    if (!t.id || if_match_or_reply(r, &t.if_match))
+        return;
+    json_t *root = body_or_reply(r, fields, in, NULL);
+    if (!root)
+        return;
+    att_tx_reply(r, fn, &t, 200);
+    json_decref(root);
 }
 
 int version_check(const att_tx *t, long long version, problem_t *p)

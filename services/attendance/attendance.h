@@ -26,6 +26,9 @@ attendance_ctx *attendance_of(req_t *r);
  * attendance record. Can't fail. */
 bool sees_all(const caller_t *c);
 
+/* The office director. Can't fail. */
+bool caller_is_director(const caller_t *c);
+
 /* Whether the caller belongs to the secretariat section. 0 with *out set,
  * or -1 after answering 503/500. */
 int caller_in_secretariat_or_reply(req_t *r, bool *out);
@@ -101,6 +104,18 @@ typedef struct att_tx {
 /* Runs fn in a transaction and answers `status` with t->doc, or the
  * problem. Frees t->doc. */
 void att_tx_reply(req_t *r, db_tx_fn fn, att_tx *t, int status);
+
+/* The optional {"comment"} body every plain action takes. */
+typedef struct comment_in {
+    const char *comment;
+} comment_in;
+
+extern const json_field comment_fields[];
+
+/* An action on /<collection>/{id}/<action>: parses the id (404), If-Match
+ * (400) and the body against fields into in (400), then runs fn in a
+ * transaction and answers 200 with t->doc or the problem. */
+void att_action(req_t *r, const json_field *fields, void *in, db_tx_fn fn);
 
 /* Refuses with 412 when the request's If-Match differs from version.
  * Returns 0 or -1 with p. */

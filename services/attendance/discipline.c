@@ -10,6 +10,7 @@
 #include "attendance.h"
 #include "audit.h"
 #include "discipline.h"
+#include "org.h"
 
 static const char *const case_states[] = {"open", "decided", "completed", "rejected", NULL};
 
@@ -121,11 +122,6 @@ static const db_stmt Q_CASE_NOTE = {
     "  'absence_id', $3::bigint)),"
     " version = c.version + 1, updated_at = now() WHERE c.id = $1 RETURNING case_doc(c)"};
 
-static const db_stmt Q_DIRECTOR = {
-    "att_director",
-    "SELECT id FROM identity.org_people WHERE position = 'office_director' AND active"
-    " ORDER BY id LIMIT 1"};
-
 int discipline_after_void(db_conn *c, req_t *r, long long user_id, int year,
                           long long absence_id, problem_t *p)
 {
@@ -157,12 +153,8 @@ int discipline_after_void(db_conn *c, req_t *r, long long user_id, int year,
         long long actor = !strcmp(PQgetvalue(cases, i, 3), "decided") ? db_get_ll(cases, i, 5)
                           : level == 1                                 ? db_get_ll(cases, i, 4)
                                                                        : 0;
-        if (!actor) {
-            if ((rc = att_query(c, &Q_DIRECTOR, 0, NULL, &res, p)))
-                break;
-            actor = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
-            PQclear(res);
-        }
+        if (!actor && (rc = org_director(c, &actor, p)))
+            break;
         rc = notify(c, actor, "discipline_case", "A discipline case fell below its level", note,
                     "discipline_case", id, p);
     }
@@ -292,18 +284,6 @@ static int case_finish(db_conn *c, att_tx *t, case_row *row, const char *action,
     return audit_write(c, t->r, "discipline_case", t->id, action, row->before, t->doc, p);
 }
 
-static void case_action(req_t *r, const json_field *fields, void *in, db_tx_fn fn)
-{
-    att_tx t = {.r = r, .in = in, .id = path_id_or_reply(r, "id")};
-    if (!t.id || if_match_or_reply(r, &t.if_match))
-        return;
-    json_t *root = body_or_reply(r, fields, in, NULL);
-    if (!root)
-        return;
-    att_tx_reply(r, fn, &t, 200);
-    json_decref(root);
-}
-
 /* talk: level 1, by the supervising deputy */
 
 typedef struct talk_in {
@@ -354,7 +334,7 @@ static int case_talk_run(db_conn *c, void *arg, problem_t *p)
 void h_cases_talk(req_t *r)
 {
     talk_in in = {0};
-    case_action(r, talk_fields, &in, case_talk_run);
+    att_action(r, talk_fields, &in, case_talk_run);
 }
 
 /* decide: levels 2 and 3, the director records the meeting's decision */
@@ -447,19 +427,10 @@ void h_cases_decide(req_t *r)
 {
     decide_in in = {0};
     if (decider_or_reply(r))
-        case_action(r, decide_fields, &in, case_decide_run);
+        att_action(r, decide_fields, &in, case_decide_run);
 }
 
 /* approve / reject: the district leader in charge */
-
-typedef struct comment_in {
-    const char *comment;
-} comment_in;
-
-static const json_field comment_fields[] = {
-    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(comment_in, comment)},
-    JF_END,
-};
 
 static const db_stmt Q_CASE_LEADER_DECISION = {
     "att_case_leader_decision",
@@ -474,7 +445,7 @@ static int case_leader_decide(db_conn *c, att_tx *t, bool approve, problem_t *p)
     if (case_load(c, t, &row, p))
         return -1;
     int rc = -1;
-    PGresult *res = NULL;
+    PGresult *res;
     if (row.leader_id != t->r->caller->id) {
         problem_set(p, ERR_FORBIDDEN, "case.not_leader", "R-ATT-6",
                     "the decision is approved by the district leader in charge it was sent to");
@@ -490,18 +461,15 @@ static int case_leader_decide(db_conn *c, att_tx *t, bool approve, problem_t *p)
     if (att_query(c, &Q_CASE_LEADER_DECISION, 4, pu, &res, p))
         goto cleanup;
     PQclear(res);
-    res = NULL;
     char body[300];
     snprintf(body, sizeof body, "The district leader %s %s (R-ATT-6)",
              approve ? "approved" : "did not approve", measures[row.level]);
     if (notify(c, row.user_id, "discipline_case", "A discipline decision was settled", body,
                "discipline_case", t->id, p))
         goto cleanup;
-    if (att_query(c, &Q_DIRECTOR, 0, NULL, &res, p))
+    long long director;
+    if (org_director(c, &director, p))
         goto cleanup;
-    long long director = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
-    PQclear(res);
-    res = NULL;
     if (notify(c, director, "discipline_case", "A discipline decision was settled", body,
                "discipline_case", t->id, p))
         goto cleanup;
@@ -525,12 +493,12 @@ void h_cases_approve(req_t *r)
 {
     comment_in in = {0};
     if (decider_or_reply(r))
-        case_action(r, comment_fields, &in, case_approve_run);
+        att_action(r, comment_fields, &in, case_approve_run);
 }
 
 void h_cases_reject(req_t *r)
 {
     comment_in in = {0};
     if (decider_or_reply(r))
-        case_action(r, comment_fields, &in, case_reject_run);
+        att_action(r, comment_fields, &in, case_reject_run);
 }

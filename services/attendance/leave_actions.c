@@ -123,15 +123,6 @@ static int leave_finish(db_conn *c, att_tx *t, const leave_row *row, const char 
     return audit_write(c, t->r, "leave_request", t->id, action, row->before, t->doc, p);
 }
 
-typedef struct comment_in {
-    const char *comment;
-} comment_in;
-
-static const json_field comment_fields[] = {
-    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(comment_in, comment)},
-    JF_END,
-};
-
 /* ---------- approve / reject (R-ATT-2) ---------- */
 
 static const db_stmt Q_STEP_DECIDE = {
@@ -230,31 +221,18 @@ static int leave_reject_run(db_conn *c, void *arg, problem_t *p)
     return leave_decide(c, arg, false, p);
 }
 
-/* Parses the id, If-Match and body of an action and runs it. */
-static void leave_action(req_t *r, const json_field *fields, void *in, db_tx_fn fn)
-{
-    att_tx t = {.r = r, .in = in, .id = path_id_or_reply(r, "id")};
-    if (!t.id || if_match_or_reply(r, &t.if_match))
-        return;
-    json_t *root = body_or_reply(r, fields, in, NULL);
-    if (!root)
-        return;
-    att_tx_reply(r, fn, &t, 200);
-    json_decref(root);
-}
-
 void h_leave_approve(req_t *r)
 {
     comment_in in = {0};
     if (decider_or_reply(r))
-        leave_action(r, comment_fields, &in, leave_approve_run);
+        att_action(r, comment_fields, &in, leave_approve_run);
 }
 
 void h_leave_reject(req_t *r)
 {
     comment_in in = {0};
     if (decider_or_reply(r))
-        leave_action(r, comment_fields, &in, leave_reject_run);
+        att_action(r, comment_fields, &in, leave_reject_run);
 }
 
 /* ---------- withdraw ---------- */
@@ -301,7 +279,7 @@ cleanup:
 void h_leave_withdraw(req_t *r)
 {
     comment_in in = {0};
-    leave_action(r, comment_fields, &in, leave_withdraw_run);
+    att_action(r, comment_fields, &in, leave_withdraw_run);
 }
 
 /* ---------- extend (补假, R-ATT-4) ---------- */
@@ -394,7 +372,7 @@ cleanup:
 void h_leave_extend(req_t *r)
 {
     extend_in in = {0};
-    leave_action(r, extend_fields, &in, leave_extend_run);
+    att_action(r, extend_fields, &in, leave_extend_run);
 }
 
 /* ---------- the written explanation (R-ATT-4) ---------- */
@@ -462,7 +440,7 @@ cleanup:
 void h_leave_explanation(req_t *r)
 {
     explanation_in in = {0};
-    leave_action(r, explanation_fields, &in, leave_explain_run);
+    att_action(r, explanation_fields, &in, leave_explain_run);
 }
 
 /* ---------- close (销假, R-ATT-4) ---------- */
@@ -621,5 +599,5 @@ cleanup:
 void h_leave_close(req_t *r)
 {
     close_in in = {0};
-    leave_action(r, close_fields, &in, leave_close_run);
+    att_action(r, close_fields, &in, leave_close_run);
 }

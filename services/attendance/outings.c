@@ -189,15 +189,6 @@ static const db_stmt Q_OUTING_RETURN = {
     "UPDATE outings o SET state = 'returned', returned_at = now(), return_comment = $2,"
     " version = version + 1, updated_at = now() WHERE o.id = $1 RETURNING outing_doc(o)"};
 
-typedef struct comment_in {
-    const char *comment;
-} comment_in;
-
-static const json_field comment_fields[] = {
-    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(comment_in, comment)},
-    JF_END,
-};
-
 static int outing_return_run(db_conn *c, void *arg, problem_t *p)
 {
     att_tx *t = arg;
@@ -240,14 +231,6 @@ cleanup:
 
 void h_outings_return(req_t *r)
 {
-    att_tx t = {.r = r, .id = path_id_or_reply(r, "id")};
-    if (!t.id || if_match_or_reply(r, &t.if_match))
-        return;
     comment_in in = {0};
-    json_t *root = body_or_reply(r, comment_fields, &in, NULL);
-    if (!root)
-        return;
-    t.in = &in;
-    att_tx_reply(r, outing_return_run, &t, 200);
-    json_decref(root);
+    att_action(r, comment_fields, &in, outing_return_run);
 }
