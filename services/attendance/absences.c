@@ -249,7 +249,7 @@ static int absence_void_run(db_conn *c, void *arg, problem_t *p)
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
     char body[1100];
-    snprintf(body, sizeof body, "Absence %lld no longer counts: %s (R-ATT-3)", t->id, in->reason);
+    text_fmt(body, sizeof body, "Absence %lld no longer counts: %s (R-ATT-3)", t->id, in->reason);
     if (audit_write(c, t->r, "absence", t->id, "void", before, t->doc, p) ||
         notify(c, user, "absence_voided", "An absence of yours was voided", body, "absence",
                t->id, p))

@@ -169,8 +169,8 @@ static int activity_create_run(db_conn *c, void *arg, problem_t *p)
     if (!(t->doc = att_doc(c, &Q_ACTIVITY_DOC, t->id, "activity", p)))
         goto cleanup;
     char id[24], title[300], body[400];
-    snprintf(title, sizeof title, "You are to take part in: %s", in->title);
-    snprintf(body, sizeof body,
+    text_fmt(title, sizeof title, "You are to take part in: %s", in->title);
+    text_fmt(body, sizeof body,
              "%s to %s. Attendance is mandatory; an absence needs the office director's "
              "approval beforehand, otherwise it is absenteeism (R-ATT-5).",
              in->starts_at, in->ends_at);
@@ -223,7 +223,7 @@ typedef struct activity_row {
     long long created_by, version;
     bool participant, started;
     char attendance[16]; /* "" when not recorded */
-    char title[256];
+    char title[1024];
     char *before;
 } activity_row;
 
@@ -325,7 +325,7 @@ static int absence_request_run(db_conn *c, void *arg, problem_t *p)
     if (org_director(c, &director, p))
         goto cleanup;
     char body[1400];
-    snprintf(body, sizeof body, "%s: %s (R-ATT-5)", row.title,
+    text_fmt(body, sizeof body, "%s: %s (R-ATT-5)", row.title,
              ((absence_request_in *)t->in)->reason);
     if (notify(c, director, "activity_absence_to_approve",
                "A participant asks to be excused from an activity", body,

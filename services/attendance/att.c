@@ -1,5 +1,6 @@
 /* What every attendance resource shares: who is asking, a person's place in
  * the office, the calendar loader, and the transaction-and-answer pattern. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,25 @@ void att_action(req_t *r, const json_field *fields, void *in, db_tx_fn fn)
         return;
     att_tx_reply(r, fn, &t, 200);
     json_decref(root);
+}
+
+void text_fmt(char *buf, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(buf, n, fmt, ap);
+    va_end(ap);
+    if (len < 0 || (size_t)len < n)
+        return;
+    size_t end = strlen(buf), i = end;
+    while (i > 0 && i + 4 > end && ((unsigned char)buf[i - 1] & 0xC0) == 0x80)
+        i--;
+    if (i == 0)
+        return;
+    unsigned char lead = (unsigned char)buf[i - 1];
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (i - 1 + need > end)
+        buf[i - 1] = '\0';
 }
 
 int version_check(const att_tx *t, long long version, problem_t *p)

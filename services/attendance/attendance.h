@@ -40,7 +40,7 @@ typedef struct person_facts {
     long long id, department_id, chief_id, deputy_id, director_id, mayor_id, section_size;
     char position[24];
     char department_kind[24];
-    char display_name[128];
+    char display_name[512];
     bool is_secretariat;
 } person_facts;
 
@@ -116,6 +116,10 @@ extern const json_field comment_fields[];
  * (400) and the body against fields into in (400), then runs fn in a
  * transaction and answers 200 with t->doc or the problem. */
 void att_action(req_t *r, const json_field *fields, void *in, db_tx_fn fn);
+
+/* snprintf for text that goes into the database: when the result must be
+ * cut to fit, it is cut before a UTF-8 sequence rather than inside one. */
+void text_fmt(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Refuses with 412 when the request's If-Match differs from version.
  * Returns 0 or -1 with p. */

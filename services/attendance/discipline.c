@@ -88,7 +88,7 @@ int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year, 
         if (rc)
             return -1;
         char title[200], body[400];
-        snprintf(title, sizeof title, "%s: %d day%s of absenteeism in %d", f.display_name, level,
+        text_fmt(title, sizeof title, "%s: %d day%s of absenteeism in %d", f.display_name, level,
                  level > 1 ? "s" : "", year);
         if (level == 1)
             snprintf(body, sizeof body,

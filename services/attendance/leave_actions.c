@@ -176,7 +176,7 @@ static int leave_decide(db_conn *c, att_tx *t, bool approve, problem_t *p)
     PQclear(res);
 
     char title[200], body[300];
-    snprintf(body, sizeof body, "Leave %s %s to %s %s%s%s", row.start_date, row.start_half,
+    text_fmt(body, sizeof body, "Leave %s %s to %s %s%s%s", row.start_date, row.start_half,
              row.end_date, row.end_half, comment && *comment ? ": " : "",
              comment ? comment : "");
     if (approve && row.current_step < row.steps_total) {
@@ -354,7 +354,7 @@ static int leave_extend_run(db_conn *c, void *arg, problem_t *p)
         goto cleanup;
     PQclear(res);
     char body[400];
-    snprintf(body, sizeof body,
+    text_fmt(body, sizeof body,
              "Your leave is extended to %s %s (%s). Hand in a written explanation, such as a "
              "medical certificate, within %ld days of closing the leave, or the extra days "
              "count as absenteeism (R-ATT-4).",
@@ -581,7 +581,7 @@ static int leave_close_run(db_conn *c, void *arg, problem_t *p)
     res = NULL;
 
     char body[400];
-    snprintf(body, sizeof body,
+    text_fmt(body, sizeof body,
              "Returned at %s: %.1f working days late without an extension, %.1f covered by "
              "an extension (R-ATT-4)%s%s",
              in->returned_at, lt.late / 2.0, has_ext ? lt.covered / 2.0 : 0.0,

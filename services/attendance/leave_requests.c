@@ -261,8 +261,8 @@ static int leave_create_run(db_conn *c, void *arg, problem_t *p)
         return -1;
 
     char title[200], body[400];
-    snprintf(title, sizeof title, "Leave request from %s awaits your approval", me.display_name);
-    snprintf(body, sizeof body, "%s %s to %s %s, %.1f working days, %s leave: %s (R-ATT-2)",
+    text_fmt(title, sizeof title, "Leave request from %s awaits your approval", me.display_name);
+    text_fmt(body, sizeof body, "%s %s to %s %s, %.1f working days, %s leave: %s (R-ATT-2)",
              in->start_date, in->start_half, in->end_date, in->end_half, halves / 2.0, in->kind,
              in->reason);
     if (notify(c, steps[0].approver_id, "leave_to_approve", title, body, "leave_request", t->id,

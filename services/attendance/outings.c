@@ -140,8 +140,8 @@ static int outing_create_run(db_conn *c, void *arg, problem_t *p)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     if (me.department_id) {
         char id[24], title[200], body[1200];
-        snprintf(title, sizeof title, "%s is out: %s", me.display_name, in->matter);
-        snprintf(body, sizeof body, "At %s from %s to %s; contact %s (R-ATT-1)", in->destination,
+        text_fmt(title, sizeof title, "%s is out: %s", me.display_name, in->matter);
+        text_fmt(body, sizeof body, "At %s from %s to %s; contact %s (R-ATT-1)", in->destination,
                  in->starts_at, in->ends_at, in->contact);
         const char *pn[] = {db_int(id, t->id), d, title, body, u};
         if (att_query(c, &Q_OUTING_TELL_SECTION, 5, pn, &res, p))

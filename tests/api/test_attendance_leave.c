@@ -1,6 +1,6 @@
 /* Leave requests (R-ATT-2): the approval table by length and position,
  * across weekends, holidays and adjusted working days; who may approve;
- * withdrawal; overlaps; concurrency; bad input. Years 2077-2092 are this
+ * withdrawal; overlaps; concurrency; bad input. Years 2077-2093 are this
  * file's. */
 #include <pthread.h>
 #include <stdlib.h>
@@ -619,6 +619,32 @@ START_TEST(test_R_ATT_2_action_bodies_bad_input)
 }
 END_TEST
 
+START_TEST(test_R_ATT_2_long_chinese_reason_and_comment_are_kept_whole)
+{
+    long mon = att_next(2093, 3, 1, 1);
+    char reason[1600] = "", comment[3100] = "";
+    for (int i = 0; i < 500; i++)
+        strcat(reason, "假");
+    for (int i = 0; i < 1000; i++)
+        strcat(comment, "准");
+    resp_t *r = h_post("/api/v1/leave-requests", h_token("zonghe1"),
+                       h_fmt("{\"kind\":\"private\",\"reason\":\"%s\",\"start_date\":\"%s\","
+                             "\"start_half\":\"am\",\"end_date\":\"%s\",\"end_half\":\"am\"}",
+                             reason, att_date(mon), att_date(mon)));
+    ck_status(r, 201);
+    ck_assert_str_eq(h_str(r, "reason"), reason);
+    long long id = h_int(r, "id");
+    h_free(r);
+    ck_assert_int_eq(att_notes("zonghe_chief", "leave_to_approve", "leave_request", id), 1);
+    r = att_leave_act("zonghe_chief", id, "approve", h_fmt("{\"comment\":\"%s\"}", comment));
+    ck_status(r, 200);
+    ck_assert_str_eq(att_str(json_array_get(json_object_get(r->json, "approvals"), 0), "comment"),
+                     comment);
+    h_free(r);
+    ck_assert_int_eq(att_notes("zonghe1", "leave_approved", "leave_request", id), 1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("attendance_leave");
@@ -645,6 +671,7 @@ int main(void)
     tcase_add_test(t, test_R_ATT_2_lists_paginate_and_filter);
     tcase_add_test(t, test_R_ATT_2_if_match_and_idempotency);
     tcase_add_test(t, test_R_ATT_2_action_bodies_bad_input);
+    tcase_add_test(t, test_R_ATT_2_long_chinese_reason_and_comment_are_kept_whole);
     suite_add_tcase(s, t);
     return h_run(s);
 }

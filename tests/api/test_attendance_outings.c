@@ -1,5 +1,7 @@
 /* Temporary outings (R-ATT-1) and the away_now view other services read
  * (R-ORG-4). Outings here are around the present moment. */
+#include <stdlib.h>
+
 #include "test_attendance_common.h"
 
 static resp_t *register_outing(const char *user, const char *starts, const char *ends,
@@ -200,6 +202,31 @@ START_TEST(test_R_ATT_1_away_now_covers_approved_leave_for_other_services)
 }
 END_TEST
 
+START_TEST(test_R_ATT_1_long_chinese_text_is_kept_whole)
+{
+    /* 500 three-byte characters: the longest matter allowed. */
+    char matter[1600] = "";
+    for (int i = 0; i < 500; i++)
+        strcat(matter, i % 2 ? "务" : "公");
+    resp_t *r = register_outing("zonghe2", att_time_from_now(4 * 3600),
+                                att_time_from_now(5 * 3600), matter);
+    ck_status(r, 201);
+    long long id = h_int(r, "id");
+    ck_assert_str_eq(h_str(r, "matter"), matter);
+    h_free(r);
+    ck_assert_int_eq(att_notes("zonghe1", "colleague_out", "outing", id), 1);
+    char b[24];
+    snprintf(b, sizeof b, "%lld", id);
+    const char *p[] = {b};
+    char *title = h_sql_str("SELECT title FROM identity.notifications WHERE entity_type = 'outing'"
+                            " AND entity_id = $1::bigint LIMIT 1",
+                            1, p);
+    ck_assert_ptr_nonnull(title);
+    ck_assert(strstr(title, "公务公务") != NULL);
+    free(title);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("attendance_outings");
@@ -210,6 +237,7 @@ int main(void)
     tcase_add_test(t, test_R_ATT_1_outing_return_by_the_person_only);
     tcase_add_test(t, test_R_ATT_1_outing_bad_input_and_overlap);
     tcase_add_test(t, test_R_ATT_1_away_now_covers_approved_leave_for_other_services);
+    tcase_add_test(t, test_R_ATT_1_long_chinese_text_is_kept_whole);
     suite_add_tcase(s, t);
     return h_run(s);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../../services/attendance/attendance.h"
 #include "../../services/attendance/leave_rules.h"
 #include "../../services/attendance/workdays.h"
 
@@ -235,6 +236,32 @@ START_TEST(test_R_ATT_2_chain_not_office_staff)
 }
 END_TEST
 
+START_TEST(test_text_fmt_never_cuts_a_character)
+{
+    /* 办 is three bytes: a buffer of 8 holds two of them and no partial third. */
+    char buf[8];
+    text_fmt(buf, sizeof buf, "%s", "办办办办");
+    ck_assert_str_eq(buf, "办办");
+    text_fmt(buf, sizeof buf, "a%s", "办办办");
+    ck_assert_str_eq(buf, "a办办");
+    text_fmt(buf, sizeof buf, "ab%s", "办办办");
+    ck_assert_str_eq(buf, "ab办");
+    text_fmt(buf, sizeof buf, "%s", "abcdefghij");
+    ck_assert_str_eq(buf, "abcdefg");
+    text_fmt(buf, sizeof buf, "%s", "办公");
+    ck_assert_str_eq(buf, "办公");
+    /* Every cut of a long mixed text stays valid UTF-8. */
+    const char *text = "请假制度 leave 销假 补假 旷工";
+    for (size_t n = 1; n < strlen(text) + 2; n++) {
+        char out[64];
+        text_fmt(out, n, "%s", text);
+        ck_assert(strncmp(out, text, strlen(out)) == 0);
+        size_t len = strlen(out);
+        ck_assert(len == strlen(text) || ((unsigned char)text[len] & 0xC0) != 0x80);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("attendance_rules");
@@ -250,6 +277,7 @@ int main(void)
     tcase_add_test(t, test_R_ATT_2_chain_deputy_and_director);
     tcase_add_test(t, test_R_ATT_2_chain_missing_approvers);
     tcase_add_test(t, test_R_ATT_2_chain_not_office_staff);
+    tcase_add_test(t, test_text_fmt_never_cuts_a_character);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
