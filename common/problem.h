@@ -28,6 +28,10 @@ int problem_set(problem_t *p, err_code code, const char *name, const char *rule,
 int problem_field(problem_t *p, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* After a snprintf into s (cap bytes) that may have been cut, drops a
+ * trailing incomplete UTF-8 sequence so that s stays valid UTF-8. */
+void utf8_trim(char *s, size_t cap);
+
 /* Frees p->errors and resets p. */
 void problem_clear(problem_t *p);
 

@@ -4,6 +4,7 @@
 
 #include "errors.h"
 #include "page.h"
+#include "problem.h"
 
 START_TEST(registry_statuses)
 {
@@ -62,6 +63,31 @@ START_TEST(cursor_tampering_refused)
 }
 END_TEST
 
+START_TEST(problem_detail_never_cuts_a_character)
+{
+    problem_t p = {0};
+    char name[1200] = "";
+    for (int i = 0; i < 300; i++)
+        strcat(name, "印"); /* three bytes each */
+    for (int shift = 0; shift < 3; shift++) {
+        problem_set(&p, ERR_RULE, NULL, NULL, "%.*s%s", shift, "xx", name);
+        size_t n = strlen(p.detail);
+        ck_assert(n < sizeof p.detail);
+        /* what is left is whole characters after the shift */
+        ck_assert_int_eq((n - (size_t)shift) % 3, 0);
+        json_t *valid = json_string(p.detail);
+        ck_assert_ptr_nonnull(valid);
+        json_decref(valid);
+        problem_clear(&p);
+    }
+    problem_field(&p, "title", "%s", name);
+    json_t *e = json_array_get(p.errors, 0);
+    ck_assert_ptr_nonnull(json_object_get(e, "message"));
+    ck_assert_int_eq(strlen(json_string_value(json_object_get(e, "message"))) % 3, 0);
+    problem_clear(&p);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("codecs");
@@ -70,6 +96,7 @@ int main(void)
     tcase_add_test(tc, registry_names_are_unique_and_found);
     tcase_add_test(tc, cursor_round_trip);
     tcase_add_test(tc, cursor_tampering_refused);
+    tcase_add_test(tc, problem_detail_never_cuts_a_character);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
