@@ -19,6 +19,10 @@ START_TEST(routes_match_the_paths_fragment)
     const char *repo = getenv("REPO_DIR");
     char path[1024];
     snprintf(path, sizeof path, "%s/api/attendance.paths.yaml", repo ? repo : ".");
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return; /* merged into api/openapi.yaml: the other test checks it there */
+    fclose(f);
     static spec_op ops[SPEC_MAX_OPS];
     int n = spec_load(path, ops);
     ck_assert_int_eq(count_for(ops, n, "attendance"), n);
@@ -37,11 +41,18 @@ END_TEST
 START_TEST(routes_match_the_merged_spec)
 {
     const char *repo = getenv("REPO_DIR");
-    char path[1024];
+    char path[1024], fragment[1024];
     snprintf(path, sizeof path, "%s/api/openapi.yaml", repo ? repo : ".");
+    snprintf(fragment, sizeof fragment, "%s/api/attendance.paths.yaml", repo ? repo : ".");
     static spec_op ops[SPEC_MAX_OPS];
     int n = spec_load(path, ops);
-    if (count_for(ops, n, "attendance") > 0)
+    FILE *f = fopen(fragment, "r");
+    bool has_fragment = f != NULL;
+    if (f)
+        fclose(f);
+    /* Until the fragment is merged the spec may not know the service yet;
+     * after, it must, and agree with the routes. */
+    if (count_for(ops, n, "attendance") > 0 || !has_fragment)
         spec_check("attendance", attendance_routes, attendance_nroutes);
 }
 END_TEST
