@@ -18,9 +18,11 @@ typedef struct caller {
 
 typedef struct auth_verifier auth_verifier;
 
-/* A verifier pinned to one RS256 public key (PEM), issuer and audience, with
- * a bounded cache of verified tokens (cache_slots, rounded to a power of two;
- * 0 disables it). NULL when the key cannot be used. */
+/* A verifier pinned to one RS256 public key (PEM, parsed once), issuer and
+ * audience, with a bounded cache of verified tokens keyed by a hash of the
+ * token (cache_slots, rounded up to a power of two, in 4-way sets; an entry
+ * never outlives its token's exp; 0 disables it). NULL when the key is not
+ * an RSA public key. */
 auth_verifier *auth_verifier_new(const char *public_pem, size_t pem_len, const char *issuer,
                                  const char *audience, unsigned cache_slots);
 void auth_verifier_free(auth_verifier *v);

@@ -1,7 +1,10 @@
 /* Token verification: RS256 pinned, exp, nbf, iss, aud, the cache and the
  * deactivated set. */
 #include <check.h>
+#include <gnutls/abstract.h>
+#include <gnutls/gnutls.h>
 #include <jwt.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +143,84 @@ START_TEST(deactivated_user_refused_even_when_cached)
 }
 END_TEST
 
+START_TEST(cache_keeps_many_callers_apart)
+{
+    /* 48 tokens in a 64-entry cache: sets hold several tokens each, and
+     * every hit must give back its own caller. */
+    char *t[48];
+    for (int i = 0; i < 48; i++) {
+        caller_t in = someone();
+        in.id = 1000 + i;
+        snprintf(in.username, sizeof in.username, "user%d", i);
+        t[i] = auth_mint(test_private_pem, strlen(test_private_pem), ISS, AUD, &in, NOW, 900);
+        ck_assert_ptr_nonnull(t[i]);
+    }
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < 48; i++) {
+            caller_t out;
+            char name[16];
+            snprintf(name, sizeof name, "user%d", i);
+            ck_assert_int_eq(auth_verify(v, t[i], &out, NOW + round), 0);
+            ck_assert_int_eq(out.id, 1000 + i);
+            ck_assert_str_eq(out.username, name);
+        }
+    for (int i = 0; i < 48; i++)
+        free(t[i]);
+}
+END_TEST
+
+/* A compact JWS with exactly the given header and payload (JSON texts),
+ * signed RS256 with the test key, built by hand so the header can say
+ * anything. Malloc'd. */
+static char *sign_raw(const char *header, const char *payload)
+{
+    const int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+    size_t hl = strlen(header), pl = strlen(payload);
+    size_t cap = sodium_base64_ENCODED_LEN(hl, variant) + sodium_base64_ENCODED_LEN(pl, variant) +
+                 sodium_base64_ENCODED_LEN(512, variant) + 2;
+    char *out = malloc(cap);
+    sodium_bin2base64(out, cap, (const unsigned char *)header, hl, variant);
+    strcat(out, ".");
+    size_t n = strlen(out);
+    sodium_bin2base64(out + n, cap - n, (const unsigned char *)payload, pl, variant);
+    gnutls_privkey_t key;
+    gnutls_datum_t pem = {(unsigned char *)test_private_pem, (unsigned)strlen(test_private_pem)};
+    gnutls_datum_t data = {(unsigned char *)out, (unsigned)strlen(out)}, sig = {0};
+    ck_assert_int_ge(gnutls_privkey_init(&key), 0);
+    ck_assert_int_ge(gnutls_privkey_import_x509_raw(key, &pem, GNUTLS_X509_FMT_PEM, NULL, 0), 0);
+    ck_assert_int_ge(gnutls_privkey_sign_data(key, GNUTLS_DIG_SHA256, 0, &data, &sig), 0);
+    strcat(out, ".");
+    n = strlen(out);
+    sodium_bin2base64(out + n, cap - n, sig.data, sig.size, variant);
+    gnutls_free(sig.data);
+    gnutls_privkey_deinit(key);
+    return out;
+}
+
+START_TEST(header_type_and_shape_checked)
+{
+    const char *claims = "{\"sub\":\"42\",\"iss\":\"" ISS "\",\"aud\":\"" AUD
+                         "\",\"exp\":1800000060}";
+    ck_assert(accepted(sign_raw("{\"alg\":\"RS256\",\"typ\":\"JWT\"}", claims)));
+    ck_assert(accepted(sign_raw("{\"alg\":\"RS256\",\"typ\":\"jwt\"}", claims)));
+    ck_assert(accepted(sign_raw("{\"alg\":\"RS256\"}", claims)));
+    ck_assert(!accepted(sign_raw("{\"alg\":\"RS256\",\"typ\":\"JWS\"}", claims)));
+    ck_assert(!accepted(sign_raw("{\"alg\":\"HS256\"}", claims)));
+    ck_assert(!accepted(sign_raw("{\"alg\":\"none\"}", claims)));
+    ck_assert(!accepted(sign_raw("{\"typ\":\"JWT\"}", claims)));
+    ck_assert(!accepted(sign_raw("{\"alg\":\"RS256\"}", "[1,2]")));
+    ck_assert(!accepted(sign_raw("{\"alg\":\"RS256\"}", "{\"sub\":\"42\"}")));
+    /* a fourth part, or a missing signature, is not a compact JWS */
+    char *t = forge("RS256", test_private_pem, NOW + 60, 0, ISS, AUD);
+    size_t n = strlen(t);
+    char *longer = malloc(n + 3);
+    snprintf(longer, n + 3, "%s.x", t);
+    ck_assert(!accepted(longer));
+    *strrchr(t, '.') = '\0';
+    ck_assert(!accepted(t));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("auth");
@@ -151,6 +232,8 @@ int main(void)
     tcase_add_test(tc, algorithm_confusion_refused);
     tcase_add_test(tc, tampered_and_oversized_refused);
     tcase_add_test(tc, deactivated_user_refused_even_when_cached);
+    tcase_add_test(tc, cache_keeps_many_callers_apart);
+    tcase_add_test(tc, header_type_and_shape_checked);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
