@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +32,11 @@ struct db_pool {
     db_conn *conns;
     int *free_stack;
     int nfree;
+    int navail; /* connections handed to the pool so far */
     long waits, timeouts;
+    pthread_t opener; /* connects all but the first, after start-up */
+    bool opener_started;
+    atomic_bool closing;
 };
 
 static void conn_forget_prepared(db_conn *c)
@@ -45,6 +50,39 @@ static PGconn *connect_with(const char *conninfo, const char *options)
     const char *keys[] = {"dbname", "options", "application_name", "connect_timeout", NULL};
     const char *vals[] = {conninfo, options, "oa", "3", NULL};
     return PQconnectdbParams(keys, vals, 1);
+}
+
+/* Hands connection i (connected or marked broken) to the pool. */
+static void pool_add(db_pool *pool, int i)
+{
+    pthread_mutex_lock(&pool->mu);
+    pool->free_stack[pool->nfree++] = i;
+    pool->navail++;
+    pthread_cond_signal(&pool->cv);
+    pthread_mutex_unlock(&pool->mu);
+}
+
+static void conn_open(db_pool *pool, db_conn *c)
+{
+    c->pg = connect_with(pool->conninfo, pool->options);
+    c->broken = PQstatus(c->pg) != CONNECTION_OK;
+}
+
+/* A backend takes tens of milliseconds to start, so the connections are
+ * opened here, while the service applies its migrations and starts; the
+ * first one joins the pool as soon as it is up. */
+static void *open_all(void *arg)
+{
+    db_pool *pool = arg;
+    for (int i = 0; i < pool->size; i++) {
+        db_conn *c = &pool->conns[i];
+        if (atomic_load(&pool->closing))
+            c->broken = true;
+        else
+            conn_open(pool, c);
+        pool_add(pool, i);
+    }
+    return NULL;
 }
 
 db_pool *db_pool_open(const char *conninfo, const char *schema, int size,
@@ -67,13 +105,11 @@ db_pool *db_pool_open(const char *conninfo, const char *schema, int size,
     pthread_mutex_init(&pool->mu, NULL);
     pthread_cond_init(&pool->cv, NULL);
     pool->size = size;
-    for (int i = 0; i < size; i++) {
-        db_conn *c = &pool->conns[i];
-        c->index = i;
-        c->pg = connect_with(pool->conninfo, pool->options);
-        c->broken = PQstatus(c->pg) != CONNECTION_OK;
-        pool->free_stack[pool->nfree++] = i;
-    }
+    for (int i = 0; i < size; i++)
+        pool->conns[i].index = i;
+    pool->opener_started = pthread_create(&pool->opener, NULL, open_all, pool) == 0;
+    if (!pool->opener_started)
+        open_all(pool);
     return pool;
 }
 
@@ -81,6 +117,9 @@ void db_pool_close(db_pool *pool)
 {
     if (!pool)
         return;
+    atomic_store(&pool->closing, true);
+    if (pool->opener_started)
+        pthread_join(pool->opener, NULL);
     if (pool->conns)
         for (int i = 0; i < pool->size; i++)
             if (pool->conns[i].pg)
@@ -167,7 +206,7 @@ void db_pool_stats(db_pool *pool, int *size, int *in_use, long *waits, long *tim
 {
     pthread_mutex_lock(&pool->mu);
     *size = pool->size;
-    *in_use = pool->size - pool->nfree;
+    *in_use = pool->navail - pool->nfree;
     *waits = pool->waits;
     *timeouts = pool->timeouts;
     pthread_mutex_unlock(&pool->mu);

@@ -17,11 +17,16 @@ typedef struct db_stmt {
 typedef struct db_conn db_conn;
 typedef struct db_pool db_pool;
 
-/* Opens `size` connections with conninfo (a URL or key=value string), with
- * search_path set to schema. statement_timeout and lock_timeout (ms) and the time zone Asia/Shanghai are
- * put in the connection options. Connections that fail now are retried on
- * acquire, so a service starts even when the database is briefly down.
- * Returns NULL only on allocation failure. */
+/* A pool of `size` connections with conninfo (a URL or key=value string),
+ * with search_path set to schema. statement_timeout and lock_timeout (ms)
+ * and the time zone Asia/Shanghai are put in the connection options. The
+ * connections are opened by a background thread and join the pool one by
+ * one (acquire waits for them as for busy ones), so that a service's
+ * start-up overlaps with backend start-up and waits for one backend, not
+ * for `size` of them.
+ * Connections that fail are retried on acquire, so a service starts even
+ * when the database is briefly down. Returns NULL only on allocation
+ * failure. */
 db_pool *db_pool_open(const char *conninfo, const char *schema, int size,
                       long statement_timeout_ms, long lock_timeout_ms);
 void db_pool_close(db_pool *pool);

@@ -813,14 +813,16 @@ int http_run(service_t *svc)
     pthread_t rf_thread;
     bool rf_started = false, inst_ready = false;
 
-    if (cfg.migrations && db_migrate(cfg.db_url, svc->name, cfg.migrations)) {
-        log_msg(LOG_ERROR, NULL, "migrations failed; not starting");
-        goto cleanup;
-    }
+    /* The pool connects in the background while the migrations run; its
+     * statements are prepared on first use, after the migrations. */
     svc->db = db_pool_open(cfg.db_url, svc->name, (int)cfg.pool_size, cfg.stmt_timeout,
                            cfg.lock_timeout);
     if (!svc->db)
         goto cleanup;
+    if (cfg.migrations && db_migrate(cfg.db_url, svc->name, cfg.migrations)) {
+        log_msg(LOG_ERROR, NULL, "migrations failed; not starting");
+        goto cleanup;
+    }
     if (svc->init && svc->init(svc)) {
         log_msg(LOG_ERROR, NULL, "service initialisation failed");
         goto cleanup;

@@ -22,7 +22,6 @@ int password_hash(identity_ctx *ctx, const char *password, char out[128]);
 int password_verify(identity_ctx *ctx, const char *hash, const char *password, bool *ok);
 int password_init(identity_ctx *ctx);
 
-int tokens_init(identity_ctx *ctx);
 int jwks_build(const char *public_pem, size_t len, char **out);
 
 /* Handlers, by resource. */

@@ -32,7 +32,7 @@ static int identity_init(service_t *svc)
         fprintf(stderr, "configuration error: JWT_PUBLIC_KEY_FILE is not an RSA public key\n");
         return -1;
     }
-    return password_init(&ctx) || tokens_init(&ctx) ? -1 : 0;
+    return password_init(&ctx) ? -1 : 0;
 }
 
 static void identity_fini(service_t *svc)

@@ -1,5 +1,7 @@
 /* Login, refresh-token rotation with reuse detection, logout. */
+#include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +22,26 @@ static const json_field login_fields[] = {
 };
 
 /* A hash of a password nobody has, verified when the username is unknown so
- * that both failures take the same time. */
+ * that both failures take the same time. Made on the first unknown-user
+ * login, not at start-up: an argon2id hash (19 MiB, two passes) would take
+ * most of the start-up budget. */
 static char dummy_hash[128];
+static atomic_bool dummy_ready;
+static pthread_mutex_t dummy_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* The dummy hash, made now if need be; NULL when no hashing slot was free
+ * in time. */
+static const char *dummy_hash_get(identity_ctx *ctx)
+{
+    if (atomic_load_explicit(&dummy_ready, memory_order_acquire))
+        return dummy_hash;
+    pthread_mutex_lock(&dummy_mu);
+    if (!atomic_load_explicit(&dummy_ready, memory_order_relaxed) &&
+        password_hash(ctx, "no such user: dummy", dummy_hash) == 0)
+        atomic_store_explicit(&dummy_ready, true, memory_order_release);
+    pthread_mutex_unlock(&dummy_mu);
+    return atomic_load_explicit(&dummy_ready, memory_order_acquire) ? dummy_hash : NULL;
+}
 
 static const db_stmt Q_LOGIN_USER = {
     "identity_login_user",
@@ -161,7 +181,8 @@ void h_login(req_t *r)
         goto cleanup;
     }
     bool ok = false;
-    if (password_verify(ctx, found ? PQgetvalue(res, 0, 1) : dummy_hash, in.password, &ok)) {
+    const char *hash = found ? PQgetvalue(res, 0, 1) : dummy_hash_get(ctx);
+    if (!hash || password_verify(ctx, hash, in.password, &ok)) {
         u_map_put(r->resp->map_header, "Retry-After", "1");
         reply_problem(r, ERR_BUSY, NULL, NULL, "too many logins at once; try again");
         goto cleanup;
@@ -328,8 +349,4 @@ void h_logout(req_t *r)
     else
         reply_no_content(r);
     json_decref(root);
-}
-int tokens_init(identity_ctx *ctx)
-{
-    return password_hash(ctx, "no such user: dummy", dummy_hash);
 }
