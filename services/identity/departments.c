@@ -6,6 +6,7 @@
 #include "identity.h"
 
 bool admin_or_reply(req_t *r);
+void name_constraint(const PGresult *res, problem_t *p);
 
 static const char *const kinds[] = {"section", "office_leadership", "district_leadership",
                                     "external", NULL};
@@ -123,6 +124,7 @@ static int dep_create_run(db_conn *c, void *arg, problem_t *p)
     const char *params[] = {t->body};
     PGresult *res = db_exec(c, &Q_DEP_INSERT, 1, params);
     if (!db_ok(res, p)) {
+        name_constraint(res, p);
         PQclear(res);
         if (p->code == ERR_DUPLICATE)
             problem_field(p, "name", "is already used (or another section is the secretariat)");
@@ -185,8 +187,10 @@ static int dep_update_run(db_conn *c, void *arg, problem_t *p)
     if (db_ok(res, p)) {
         t->doc = strdup(PQgetvalue(res, 0, 0));
         rc = audit_write(c, t->r, "department", t->id, "update", before, t->doc, p);
-    } else if (p->code == ERR_DUPLICATE) {
-        problem_field(p, "name", "is already used (or another section is the secretariat)");
+    } else {
+        name_constraint(res, p);
+        if (p->code == ERR_DUPLICATE)
+            problem_field(p, "name", "is already used (or another section is the secretariat)");
     }
     PQclear(res);
     free(before);

@@ -28,6 +28,37 @@ static bool phone_ok_or_reply(req_t *r, const char *phone)
     return false;
 }
 
+/* Names the field behind a refused constraint, so that a 400 says which
+ * value was wrong. */
+void name_constraint(const PGresult *res, problem_t *p)
+{
+    static const struct {
+        const char *constraint, *field, *message;
+    } fields[] = {
+        {"users_username_check", "username",
+         "must start with a lowercase letter and use only a-z, 0-9, '_', '.' and '-'"},
+        {"users_display_name_check", "display_name", "must not be blank"},
+        {"users_phone_check", "phone", "may contain only digits, spaces, +, -, ( and )"},
+        {"users_secretary_is_staff", "is_secretary", "a secretary holds the position staff"},
+        {"users_only_secretaries_serve", "serves_leader_id", "only a secretary serves a leader"},
+        {"users_serves_a_district_leader", "serves_leader_id",
+         "must be the district mayor or a deputy mayor (R-SEC-1)"},
+        {"users_gov_affairs_is_deputy", "gov_affairs",
+         "only a deputy director is in charge of government affairs"},
+        {"users_department_id_fkey", "department_id", "no such department"},
+        {"users_serves_leader_id_fkey", "serves_leader_id", "no such user"},
+        {"departments_secretariat_is_section", "is_secretariat", "the secretariat is a section"},
+        {"departments_deputy_fk", "supervising_deputy_id", "no such user"},
+        {"departments_name_check", "name", "must not be blank"},
+    };
+    const char *name = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+    for (size_t i = 0; name && i < sizeof fields / sizeof fields[0]; i++)
+        if (!strcmp(name, fields[i].constraint)) {
+            problem_field(p, fields[i].field, "%s", fields[i].message);
+            return;
+        }
+}
+
 /* ---------- reads ---------- */
 
 static const db_stmt Q_USER_GET = {"identity_user_get",
@@ -160,6 +191,7 @@ static int user_create_run(db_conn *c, void *arg, problem_t *p)
     const char *params[] = {t->patch, t->hash};
     PGresult *res = db_exec(c, &Q_USER_INSERT, 2, params);
     if (!db_ok(res, p)) {
+        name_constraint(res, p);
         PQclear(res);
         if (p->code == ERR_DUPLICATE)
             problem_field(p, "username", "is already taken");
@@ -281,8 +313,10 @@ static int user_update_run(db_conn *c, void *arg, problem_t *p)
     res = db_exec(c, &Q_USER_UPDATE, 3, p2);
     int rc = -1;
     if (!db_ok(res, p)) {
+        name_constraint(res, p);
         if (p->code == ERR_DUPLICATE)
-            problem_field(p, "gov_affairs", "another active deputy director is in charge of government affairs");
+            problem_field(p, "gov_affairs",
+                          "another active deputy director is in charge of government affairs");
         goto cleanup;
     }
     t->doc = strdup(PQgetvalue(res, 0, 0));

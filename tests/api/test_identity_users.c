@@ -139,6 +139,64 @@ START_TEST(bad_input_named_and_nothing_stored)
 }
 END_TEST
 
+START_TEST(refused_combinations_name_the_field)
+{
+    const char *admin = h_token("admin");
+    long long before = count_users();
+    struct {
+        const char *extra, *field;
+    } cases[] = {
+        {"\"position\":\"section_chief\",\"is_secretary\":true", "is_secretary"},
+        {"\"position\":\"staff\",\"gov_affairs\":true", "gov_affairs"},
+        {"\"position\":\"staff\",\"department_id\":999999999", "department_id"},
+        {"\"position\":\"staff\",\"serves_leader_id\":999999999,\"is_secretary\":true",
+         "serves_leader_id"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        resp_t *r = h_post("/api/v1/users", admin,
+                           h_fmt("{\"username\":\"%s\",\"display_name\":\"x\","
+                                 "\"password\":\"password1\",%s}",
+                                 unique("c"), cases[i].extra));
+        ck_assert_msg(h_problem(r, 400, "request.invalid", NULL, cases[i].field), "case %zu: %s",
+                      i, r->body);
+        h_free(r);
+    }
+    resp_t *r = h_post("/api/v1/users", admin,
+                       "{\"username\":\"Upper_Case\",\"display_name\":\"x\","
+                       "\"password\":\"password1\",\"position\":\"staff\"}");
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "username"));
+    h_free(r);
+    ck_assert_int_eq(count_users(), before);
+}
+END_TEST
+
+START_TEST(test_R_SEC_1_a_secretary_serves_a_district_leader)
+{
+    const char *admin = h_token("admin");
+    /* serving the office director is refused: secretaries serve district leaders */
+    resp_t *r = h_post("/api/v1/users", admin,
+                       h_fmt("{\"username\":\"%s\",\"display_name\":\"秘书\","
+                             "\"password\":\"password1\",\"position\":\"staff\","
+                             "\"is_secretary\":true,\"serves_leader_id\":%lld}",
+                             unique("s"), h_user_id("director")));
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "serves_leader_id"));
+    h_free(r);
+    r = h_post("/api/v1/users", admin,
+               h_fmt("{\"username\":\"%s\",\"display_name\":\"秘书\","
+                     "\"password\":\"password1\",\"position\":\"staff\","
+                     "\"is_secretary\":true,\"serves_leader_id\":%lld}",
+                     unique("s"), h_user_id("vmayor2")));
+    ck_status(r, 201);
+    long long id = h_int(r, "id");
+    h_free(r);
+    /* nor can an existing secretary be moved to serve a section chief */
+    r = h_patch(h_fmt("/api/v1/users/%lld", id), admin,
+                h_fmt("{\"serves_leader_id\":%lld}", h_user_id("zonghe_chief")));
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "serves_leader_id"));
+    h_free(r);
+}
+END_TEST
+
 START_TEST(body_of_two_mib_is_413)
 {
     size_t n = 2 * 1024 * 1024;
@@ -415,6 +473,8 @@ int main(void)
     tcase_add_test(tc, directory_readable_by_everyone);
     tcase_add_test(tc, admin_only_writes_refused_to_others);
     tcase_add_test(tc, bad_input_named_and_nothing_stored);
+    tcase_add_test(tc, refused_combinations_name_the_field);
+    tcase_add_test(tc, test_R_SEC_1_a_secretary_serves_a_district_leader);
     tcase_add_test(tc, body_of_two_mib_is_413);
     tcase_add_test(tc, non_json_body_refused);
     tcase_add_test(tc, create_user_with_idempotency_key_and_audit);
