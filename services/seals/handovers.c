@@ -350,9 +350,17 @@ static int handover_cancel_run(db_conn *c, void *arg, problem_t *p)
         goto cleanup;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
-    long long other = me == h.from ? h.to : h.from;
-    if (notify(c, other, "seal_handover_cancelled", "A seal handover was cancelled",
-               t->in.note ? t->in.note : "", "seal_handover", t->id, p))
+    /* The other party learns of it; when an administrator cancels, both do:
+     * the receiver still holds a request to confirm (R-SEAL-1). */
+    char told[64];
+    if (me == h.from)
+        snprintf(told, sizeof told, "{%lld}", h.to);
+    else if (me == h.to)
+        snprintf(told, sizeof told, "{%lld}", h.from);
+    else
+        snprintf(told, sizeof told, "{%lld,%lld}", h.from, h.to);
+    if (store_notify_all(c, told, "seal_handover_cancelled", "A seal handover was cancelled",
+                         t->in.note ? t->in.note : "", "seal_handover", t->id, p))
         goto cleanup;
     rc = audit_write(c, t->r, "seal_handover", t->id, "cancel", h.before, t->doc, p);
 cleanup:

@@ -518,6 +518,39 @@ START_TEST(seal_create_is_idempotent)
 }
 END_TEST
 
+START_TEST(test_R_SEAL_1_handover_cancelled_by_admin_tells_both_parties)
+{
+    long long seal = new_seal("government_office", "wenmi1", NULL);
+    resp_t *r = hand_over(seal, "wenmi1", "wenmi_chief");
+    ck_status(r, 201);
+    long long h = h_int(r, "id");
+    h_free(r);
+    r = h_post(h_fmt("/api/v1/seal-handovers/%lld/cancel", h), h_token("admin"),
+               "{\"comment\":\"登记有误\"}");
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "cancelled");
+    ck_assert_int_eq(h_int(r, "cancelled_by"), h_user_id("admin"));
+    h_free(r);
+    /* The receiver was waiting to confirm and the custodian to hand over:
+     * both learn that it will not happen. */
+    ck_assert_int_eq(notes("wenmi_chief", "seal_handover_cancelled", "seal_handover", h), 1);
+    ck_assert_int_eq(notes("wenmi1", "seal_handover_cancelled", "seal_handover", h), 1);
+    ck_assert_int_eq(audits("seal_handover", h, "cancel"), 1);
+
+    /* A party who cancels is not told of it; the other one is. */
+    r = hand_over(seal, "wenmi1", "wenmi_chief");
+    long long h2 = h_int(r, "id");
+    h_free(r);
+    r = h_post(h_fmt("/api/v1/seal-handovers/%lld/cancel", h2), h_token("wenmi_chief"), NULL);
+    ck_status(r, 200);
+    h_free(r);
+    ck_assert_int_eq(notes("wenmi1", "seal_handover_cancelled", "seal_handover", h2), 1);
+    ck_assert_int_eq(notes("wenmi_chief", "seal_handover_cancelled", "seal_handover", h2), 0);
+}
+END_TEST
+
+
+
 int main(void)
 {
     Suite *s = suite_create("seals_custody");
@@ -534,6 +567,7 @@ int main(void)
     tcase_add_test(tc, seal_suspension_and_retirement);
     tcase_add_test(tc, seal_list_filters_and_pages);
     tcase_add_test(tc, seal_create_is_idempotent);
+    tcase_add_test(tc, test_R_SEAL_1_handover_cancelled_by_admin_tells_both_parties);
     suite_add_tcase(s, tc);
     return h_run(s);
 }
