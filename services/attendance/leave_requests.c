@@ -45,6 +45,7 @@ static const db_stmt Q_LEAVE_TO_APPROVE = {
     " AND ($3::text IS NULL OR $3 = 'pending') AND ($4::text IS NULL OR l.kind = $4)"
     " AND ($5::bigint IS NULL OR l.applicant_id = $5)"
     " AND ($6::boolean IS NOT TRUE OR l.applicant_id = $1)"
+    " AND ($8::bigint IS NULL OR l.department_id = $8)"
     " ORDER BY l.id DESC LIMIT $7"};
 
 /* The applicant's own requests, served by leave_applicant. */
@@ -54,6 +55,7 @@ static const db_stmt Q_LEAVE_MINE = {
     " WHERE l.applicant_id = $1 AND l.id < coalesce($2::bigint, 9223372036854775807)"
     " AND ($3::text IS NULL OR l.state = $3) AND ($4::text IS NULL OR l.kind = $4)"
     " AND ($5::bigint IS NULL OR l.applicant_id = $5)"
+    " AND ($7::bigint IS NULL OR l.department_id = $7)"
     " ORDER BY l.id DESC LIMIT $6"};
 
 /* Office leaders and administrators: every request. */
@@ -106,18 +108,19 @@ void h_leave_list(req_t *r)
     const char *fuser = has_user ? db_int(u, user) : NULL;
     db_int(me, r->caller->id);
     db_int(l, limit + 1);
+    const char *fdep = has_dep ? db_int(d, dep) : NULL;
     PGresult *res;
     if (to_approve) {
-        const char *params[] = {me, cursor, state, kind, fuser, mine ? "true" : "false", l};
-        res = db_read_or_reply(r, &Q_LEAVE_TO_APPROVE, 7, params);
+        const char *params[] = {me, cursor, state, kind, fuser, mine ? "true" : "false", l, fdep};
+        res = db_read_or_reply(r, &Q_LEAVE_TO_APPROVE, 8, params);
     } else if (mine) {
-        const char *params[] = {me, cursor, state, kind, fuser, l};
-        res = db_read_or_reply(r, &Q_LEAVE_MINE, 6, params);
+        const char *params[] = {me, cursor, state, kind, fuser, l, fdep};
+        res = db_read_or_reply(r, &Q_LEAVE_MINE, 7, params);
     } else if (sees_all(r->caller)) {
-        const char *params[] = {cursor, state, kind, fuser, l, has_dep ? db_int(d, dep) : NULL};
+        const char *params[] = {cursor, state, kind, fuser, l, fdep};
         res = db_read_or_reply(r, &Q_LEAVE_LIST_ALL, 6, params);
     } else {
-        const char *params[] = {me, cursor, state, kind, fuser, l, has_dep ? db_int(d, dep) : NULL};
+        const char *params[] = {me, cursor, state, kind, fuser, l, fdep};
         res = db_read_or_reply(r, &Q_LEAVE_LIST_MINE, 7, params);
     }
     if (res)

@@ -1,6 +1,6 @@
 /* Leave requests (R-ATT-2): the approval table by length and position,
  * across weekends, holidays and adjusted working days; who may approve;
- * withdrawal; overlaps; concurrency; bad input. Years 2077-2093 are this
+ * withdrawal; overlaps; concurrency; bad input. Years 2077-2094 are this
  * file's. */
 #include <pthread.h>
 #include <stdlib.h>
@@ -645,6 +645,36 @@ START_TEST(test_R_ATT_2_long_chinese_reason_and_comment_are_kept_whole)
 }
 END_TEST
 
+START_TEST(test_R_ATT_2_queue_and_own_list_filter_by_department)
+{
+    long mon = att_next(2094, 3, 1, 1);
+    long long zonghe = att_leave_id("zonghe1", mon, "am", mon, "pm");
+    long long xinxi = att_leave_id("xinxi1", mon, "am", mon, "pm");
+    long long dep = h_sql_ll("SELECT department_id FROM identity.users WHERE username = 'xinxi1'",
+                             0, NULL);
+    resp_t *r = h_get(h_fmt("/api/v1/leave-requests?to_approve=true&department_id=%lld&limit=200",
+                            dep),
+                      h_token("deputy2"));
+    ck_status(r, 200);
+    bool seen = false;
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(r->json, "items"), i, it) {
+        long long x = json_integer_value(json_object_get(it, "id"));
+        ck_assert_msg(x != zonghe, "request %lld of another department listed", x);
+        ck_assert_int_eq(json_integer_value(json_object_get(it, "department_id")), dep);
+        seen = seen || x == xinxi;
+    }
+    ck_assert(seen);
+    h_free(r);
+    r = h_get(h_fmt("/api/v1/leave-requests?mine=true&department_id=%lld&limit=200", dep),
+              h_token("zonghe1"));
+    ck_status(r, 200);
+    ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 0);
+    h_free(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("attendance_leave");
@@ -672,6 +702,7 @@ int main(void)
     tcase_add_test(t, test_R_ATT_2_if_match_and_idempotency);
     tcase_add_test(t, test_R_ATT_2_action_bodies_bad_input);
     tcase_add_test(t, test_R_ATT_2_long_chinese_reason_and_comment_are_kept_whole);
+    tcase_add_test(t, test_R_ATT_2_queue_and_own_list_filter_by_department);
     suite_add_tcase(s, t);
     return h_run(s);
 }
