@@ -312,7 +312,7 @@ static long effective_end(const leave_row *row)
 static const db_stmt Q_LEAVE_EXTEND = {
     "att_leave_extend",
     "UPDATE leave_requests SET ext_end_date = $2, ext_end_half = $3, ext_reason = $4,"
-    " ext_by = $5, ext_at = now(), ends_at = half_end($2::date, $3),"
+    " ext_by = $5, ext_at = now(), ends_at = half_end($2::date, $3), close_reminded_at = NULL,"
     " version = version + 1, updated_at = now() WHERE id = $1"};
 
 static int leave_extend_run(db_conn *c, void *arg, problem_t *p)

@@ -321,6 +321,31 @@ START_TEST(test_R_ATT_4_unclosed_leave_reminds_the_applicant)
 }
 END_TEST
 
+START_TEST(test_R_ATT_4_extension_rearms_the_close_reminder)
+{
+    long mon = att_next(2008, 3, 1, 1);
+    long long id = approved_day("wenmi1", "deputy_gov", mon);
+    long long n = 0;
+    for (int i = 0; i < 100 && !n; i++) {
+        n = att_notes("wenmi1", "leave_close_due", "leave_request", id);
+        if (!n)
+            usleep(200 * 1000);
+    }
+    ck_assert_int_eq(n, 1);
+    /* The leave is extended: once the new end has passed, the applicant is
+     * reminded again. */
+    att_leave_ok("deputy_gov", id, "extend",
+                 h_fmt("{\"new_end_date\":\"%s\",\"new_end_half\":\"pm\",\"reason\":\"ill\"}",
+                       att_date(mon + 1)));
+    for (int i = 0; i < 100 && n < 2; i++) {
+        n = att_notes("wenmi1", "leave_close_due", "leave_request", id);
+        if (n < 2)
+            usleep(200 * 1000);
+    }
+    ck_assert_int_eq(n, 2);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("attendance_close");
@@ -334,6 +359,7 @@ int main(void)
     tcase_add_test(t, test_R_ATT_4_only_the_final_approver_extends);
     tcase_add_test(t, test_R_ATT_4_close_refusals_change_nothing);
     tcase_add_test(t, test_R_ATT_4_unclosed_leave_reminds_the_applicant);
+    tcase_add_test(t, test_R_ATT_4_extension_rearms_the_close_reminder);
     suite_add_tcase(s, t);
     return h_run(s);
 }
