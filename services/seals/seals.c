@@ -254,10 +254,38 @@ static const db_stmt Q_SEAL_RETIRE = {
     "UPDATE seals s SET state = 'retired', retired_at = now(),"
     " version = version + 1, updated_at = now() WHERE s.id = $1 RETURNING seal_doc(s)"};
 
+/* A retired seal's pending handover dies with it: each one cancelled is
+ * answered with its id, receiver and before/after documents. */
 static const db_stmt Q_HANDOVERS_VOID = {
     "seals_handovers_void",
-    "UPDATE seal_handovers SET state = 'cancelled', cancelled_at = now(), cancelled_by = $2,"
-    " version = version + 1, updated_at = now() WHERE seal_id = $1 AND state = 'pending'"};
+    "WITH old AS (SELECT h.id, handover_doc(h) AS doc FROM seal_handovers h"
+    "  WHERE h.seal_id = $1 AND h.state = 'pending' FOR UPDATE)"
+    " UPDATE seal_handovers h SET state = 'cancelled', cancelled_at = now(), cancelled_by = $2,"
+    " version = version + 1, updated_at = now() FROM old WHERE h.id = old.id"
+    " RETURNING h.id, h.to_user_id, old.doc, handover_doc(h)"};
+
+/* Audits each handover voided by a retirement and tells its receiver, who
+ * was waiting to confirm it (R-SEAL-1). */
+static int handovers_void(db_conn *c, seal_tx *t, const char *seal_name, problem_t *p)
+{
+    char id[24], who[24], title[TITLE_BYTES];
+    const char *params[] = {db_int(id, t->id), db_int(who, t->r->caller->id)};
+    PGresult *res;
+    if (store_exec(c, &Q_HANDOVERS_VOID, 2, params, &res, p))
+        return -1;
+    snprintf(title, sizeof title, "The seal %s was retired: its handover is cancelled",
+             seal_name);
+    int rc = 0;
+    for (int i = 0; i < PQntuples(res) && !rc; i++) {
+        long long h = db_get_ll(res, i, 0);
+        rc = notify(c, db_get_ll(res, i, 1), "seal_handover_cancelled", title,
+                    t->in.comment ? t->in.comment : "", "seal_handover", h, p) ||
+             audit_write(c, t->r, "seal_handover", h, "cancel", PQgetvalue(res, i, 2),
+                         PQgetvalue(res, i, 3), p);
+    }
+    PQclear(res);
+    return rc ? -1 : 0;
+}
 
 /* PATCH (retire = false) or retire: lock, check, change, audit, tell the
  * custodian. */
@@ -265,7 +293,7 @@ static int seal_change(db_conn *c, seal_tx *t, bool retire, problem_t *p)
 {
     free(t->doc); /* a retried transaction starts again */
     t->doc = NULL;
-    char id[24], who[24];
+    char id[24];
     const char *p1[] = {db_int(id, t->id)};
     PGresult *res;
     if (store_exec(c, &Q_SEAL_LOCK, 1, p1, &res, p))
@@ -297,9 +325,7 @@ static int seal_change(db_conn *c, seal_tx *t, bool retire, problem_t *p)
     if (!retire && check_approvers(c, t, p))
         goto cleanup;
     if (retire) {
-        const char *p2[] = {id, db_int(who, t->r->caller->id)};
-        if (store_run(c, &Q_HANDOVERS_VOID, 2, p2, p) ||
-            store_exec(c, &Q_SEAL_RETIRE, 1, p1, &res, p))
+        if (handovers_void(c, t, name, p) || store_exec(c, &Q_SEAL_RETIRE, 1, p1, &res, p))
             goto cleanup;
     } else {
         const char *p2[] = {id, t->in.name, t->in.state, t->approvers};

@@ -549,6 +549,32 @@ START_TEST(test_R_SEAL_1_handover_cancelled_by_admin_tells_both_parties)
 }
 END_TEST
 
+START_TEST(test_R_SEAL_1_retirement_cancels_the_pending_handover_audited_and_told)
+{
+    long long seal = new_seal("government_office", "wenmi1", NULL);
+    resp_t *r = hand_over(seal, "wenmi1", "wenmi_chief");
+    ck_status(r, 201);
+    long long h = h_int(r, "id");
+    h_free(r);
+    r = h_post(h_fmt("/api/v1/seals/%lld/retire", seal), h_token("admin"),
+               "{\"comment\":\"印章停用\"}");
+    ck_status(r, 200);
+    h_free(r);
+    const char *ph[] = {id_text(h)};
+    char *st = h_sql_str("SELECT state FROM seals.seal_handovers WHERE id = $1", 1, ph);
+    ck_assert_str_eq(st, "cancelled");
+    free(st);
+    /* The handover's change of state is audited like any cancellation, and
+     * the receiver, who was asked to confirm, is told. */
+    ck_assert_int_eq(audits("seal_handover", h, "cancel"), 1);
+    ck_assert_int_eq(notes("wenmi_chief", "seal_handover_cancelled", "seal_handover", h), 1);
+    ck_assert_int_eq(audits("seal", seal, "retire"), 1);
+    r = h_post(h_fmt("/api/v1/seal-handovers/%lld/confirm", h), h_token("wenmi_chief"), NULL);
+    ck_assert(h_problem(r, 409, NULL, NULL, NULL));
+    h_free(r);
+    ck_assert_int_eq(custodian_of(seal), h_user_id("wenmi1"));
+}
+END_TEST
 
 
 int main(void)
@@ -568,6 +594,7 @@ int main(void)
     tcase_add_test(tc, seal_list_filters_and_pages);
     tcase_add_test(tc, seal_create_is_idempotent);
     tcase_add_test(tc, test_R_SEAL_1_handover_cancelled_by_admin_tells_both_parties);
+    tcase_add_test(tc, test_R_SEAL_1_retirement_cancels_the_pending_handover_audited_and_told);
     suite_add_tcase(s, tc);
     return h_run(s);
 }
