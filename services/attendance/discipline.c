@@ -164,9 +164,10 @@ int discipline_after_void(db_conn *c, req_t *r, long long user_id, int year,
 
 /* ---------- reads ---------- */
 
-/* Visible to the person, the district leader who approves it, office
+/* Visible to the person, whoever holds the talk (the district mayor for
+ * the director's case), the district leader who approves it, office
  * leaders and administrators. $2 viewer, $3 sees all. */
-#define CASE_VISIBLE " ($3::boolean OR c.user_id = $2 OR c.leader_id = $2)"
+#define CASE_VISIBLE " ($3::boolean OR c.user_id = $2 OR c.talk_by_id = $2 OR c.leader_id = $2)"
 
 static const db_stmt Q_CASE_GET = {
     "att_case_get",

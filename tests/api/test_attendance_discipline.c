@@ -1,5 +1,5 @@
 /* Absenteeism records (R-ATT-3), discipline cases at 1, 2 and 3 days
- * (R-ATT-6), voiding, and the monthly report. Years 2013-2019 are this
+ * (R-ATT-6), voiding, and the monthly report. Years 2013-2021 are this
  * file's. */
 #include "test_attendance_common.h"
 
@@ -398,6 +398,47 @@ START_TEST(test_R_ATT_6_voided_absence_below_level_is_noted_on_open_case)
 }
 END_TEST
 
+START_TEST(test_R_ATT_6_directors_talk_is_held_and_seen_by_the_district_mayor)
+{
+    /* The director's leave, approved by the district mayor, closed a day
+     * late: the level 1 talk is the mayor's to hold. */
+    long mon = att_next(2020, 3, 1, 1);
+    long long leave = att_leave_id("director", mon, "am", mon, "pm");
+    att_leave_ok("mayor", leave, "approve", NULL);
+    resp_t *r = att_leave_act("director", leave, "close",
+                              h_fmt("{\"returned_at\":\"%sT08:30:00+08:00\"}", att_date(mon + 2)));
+    ck_status(r, 200);
+    ck_assert_int_eq(h_int(r, "late_half_days"), 2);
+    h_free(r);
+    long long id = case_of("director", 2020, 1);
+    ck_assert(id > 0);
+    ck_assert_int_eq(att_notes("mayor", "discipline_case", "discipline_case", id), 1);
+    r = h_get(h_fmt("/api/v1/discipline-cases/%lld", id), h_token("mayor"));
+    ck_status(r, 200);
+    ck_assert_int_eq(h_int(r, "talk_by_id"), h_user_id("mayor"));
+    h_free(r);
+    r = h_get("/api/v1/discipline-cases?to_act=true&limit=200", h_token("mayor"));
+    ck_status(r, 200);
+    bool queued = false;
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(r->json, "items"), i, it) {
+        queued = queued || json_integer_value(json_object_get(it, "id")) == id;
+    }
+    ck_assert(queued);
+    h_free(r);
+    r = case_act("mayor", id, "talk", "{\"notes\":\"talk held with the director\"}");
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "completed");
+    h_free(r);
+    ck_assert_int_eq(att_audits("discipline_case", id, "talk"), 1);
+    /* Another district leader still does not see it. */
+    r = h_get(h_fmt("/api/v1/discipline-cases/%lld", id), h_token("vmayor1"));
+    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
+    h_free(r);
+}
+END_TEST
+
 /* ---------- the monthly report ---------- */
 
 static json_t *person_row(resp_t *r, long long dep, long long user)
@@ -515,6 +556,7 @@ int main(void)
     tcase_add_test(t, test_R_ATT_6_three_days_transfer_each_level_at_its_day);
     tcase_add_test(t, test_R_ATT_6_voided_absence_below_level_is_noted_on_open_case);
     tcase_add_test(t, test_R_ATT_3_monthly_report_per_department);
+    tcase_add_test(t, test_R_ATT_6_directors_talk_is_held_and_seen_by_the_district_mayor);
     suite_add_tcase(s, t);
     return h_run(s);
 }
