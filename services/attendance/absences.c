@@ -235,6 +235,9 @@ static int absence_void_run(db_conn *c, void *arg, problem_t *p)
     if (!caller_is_director(t->r->caller))
         problem_set(p, ERR_FORBIDDEN, "absence.not_director", "R-ATT-3",
                     "only the office director voids an absence");
+    else if (user == t->r->caller->id)
+        problem_set(p, ERR_FORBIDDEN, "absence.own_record", "R-ATT-3",
+                    "no one voids their own absenteeism");
     else if (!active)
         problem_set(p, ERR_WRONG_STATE, "absence.already_voided", NULL,
                     "the absence was already voided");

@@ -398,6 +398,20 @@ START_TEST(test_R_ATT_6_voided_absence_below_level_is_noted_on_open_case)
 }
 END_TEST
 
+START_TEST(test_R_ATT_3_director_does_not_void_own_absence)
+{
+    long mon = att_next(2021, 3, 1, 1);
+    long long id = record_id("director", mon, 1);
+    resp_t *r = h_post(h_fmt("/api/v1/absences/%lld/void", id), h_token("director"),
+                       "{\"reason\":\"I was at the district office\"}");
+    ck_assert(h_problem(r, 403, "absence.own_record", "R-ATT-3", NULL));
+    h_free(r);
+    ck_assert_int_eq(att_count("SELECT count(*) FROM attendance.absences WHERE id = $1::bigint"
+                               " AND state = 'active' AND voided_at IS NULL", id), 1);
+    ck_assert_int_eq(att_audits("absence", id, "void"), 0);
+}
+END_TEST
+
 START_TEST(test_R_ATT_6_directors_talk_is_held_and_seen_by_the_district_mayor)
 {
     /* The director's leave, approved by the district mayor, closed a day
@@ -556,6 +570,7 @@ int main(void)
     tcase_add_test(t, test_R_ATT_6_three_days_transfer_each_level_at_its_day);
     tcase_add_test(t, test_R_ATT_6_voided_absence_below_level_is_noted_on_open_case);
     tcase_add_test(t, test_R_ATT_3_monthly_report_per_department);
+    tcase_add_test(t, test_R_ATT_3_director_does_not_void_own_absence);
     tcase_add_test(t, test_R_ATT_6_directors_talk_is_held_and_seen_by_the_district_mayor);
     suite_add_tcase(s, t);
     return h_run(s);
