@@ -60,7 +60,7 @@ int absence_add(db_conn *c, req_t *r, const absence_new *a, long long *id, probl
     if (rc || notify(c, a->user_id, "absence_recorded", "Absenteeism was recorded", body,
                      "absence", *id, p))
         return -1;
-    return discipline_after_absence(c, r, a->user_id, year, p);
+    return discipline_after_absence(c, r, a->user_id, year, *id, p);
 }
 
 /* ---------- reads ---------- */

@@ -54,13 +54,77 @@ static long long talk_by(const person_facts *f)
     return f->director_id;
 }
 
-int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year, problem_t *p)
+static const db_stmt Q_CASES_REACHED = {
+    "att_cases_reached",
+    "SELECT id, case_doc(c), level, state, coalesce(talk_by_id, 0), coalesce(leader_id, 0)"
+    " FROM discipline_cases c WHERE user_id = $1 AND year = $2 AND below_threshold"
+    " AND state IN ('open', 'decided') AND level * 2 <= $3 ORDER BY level FOR UPDATE"};
+
+static const db_stmt Q_CASE_UNNOTE = {
+    "att_case_unnote",
+    "UPDATE discipline_cases c SET below_threshold = false,"
+    " notes = c.notes || jsonb_build_array(jsonb_build_object('at', now(), 'text', $2::text,"
+    "  'absence_id', $3::bigint)),"
+    " version = c.version + 1, updated_at = now() WHERE c.id = $1 RETURNING case_doc(c)"};
+
+/* Who must act on a case now: the leader it went to once decided, the talk
+ * holder at level 1, else the director. 0 with *actor, or -1 with p. */
+static int case_actor(db_conn *c, const PGresult *cases, int i, long long *actor, problem_t *p)
+{
+    int level = (int)db_get_ll(cases, i, 2);
+    *actor = !strcmp(PQgetvalue(cases, i, 3), "decided") ? db_get_ll(cases, i, 5)
+             : level == 1                                 ? db_get_ll(cases, i, 4)
+                                                          : 0;
+    if (!*actor)
+        return org_director(c, actor, p);
+    return 0;
+}
+
+/* A case that a void had put below its level and that the year's total
+ * reaches again: the flag is cleared and the return noted, so that the
+ * case no longer reads as moot (R-ATT-6). */
+static int discipline_reached_again(db_conn *c, req_t *r, long long user_id, int year,
+                                    long total, long long absence_id, problem_t *p)
+{
+    char u[24], y[24], t[24], a[24];
+    const char *params[] = {db_int(u, user_id), db_int(y, year), db_int(t, total)};
+    PGresult *cases, *res;
+    if (att_query(c, &Q_CASES_REACHED, 3, params, &cases, p))
+        return -1;
+    int rc = 0;
+    for (int i = 0, n = PQntuples(cases); i < n && rc == 0; i++) {
+        long long id = db_get_ll(cases, i, 0), actor;
+        int level = (int)db_get_ll(cases, i, 2);
+        char note[300], cid[24];
+        snprintf(note, sizeof note,
+                 "Absence %lld was recorded: absenteeism in %d is now %.1f days, at this case's "
+                 "level of %d day%s again (R-ATT-6)",
+                 absence_id, year, total / 2.0, level, level > 1 ? "s" : "");
+        const char *pn[] = {db_int(cid, id), note, db_int(a, absence_id)};
+        if ((rc = att_query(c, &Q_CASE_UNNOTE, 3, pn, &res, p)))
+            break;
+        rc = audit_write(c, r, "discipline_case", id, "above_threshold", PQgetvalue(cases, i, 1),
+                         PQgetvalue(res, 0, 0), p);
+        PQclear(res);
+        if (rc || (rc = case_actor(c, cases, i, &actor, p)))
+            break;
+        rc = notify(c, actor, "discipline_case", "A discipline case is at its level again", note,
+                    "discipline_case", id, p);
+    }
+    PQclear(cases);
+    return rc;
+}
+
+int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year,
+                             long long absence_id, problem_t *p)
 {
     long total;
     if (year_total(c, user_id, year, &total, p))
         return -1;
     if (total < 2)
         return 0;
+    if (discipline_reached_again(c, r, user_id, year, total, absence_id, p))
+        return -1;
     person_facts f;
     if (person_facts_get(c, user_id, &f, p))
         return -1;
@@ -150,10 +214,8 @@ int discipline_after_void(db_conn *c, req_t *r, long long user_id, int year,
         PQclear(res);
         if (rc)
             break;
-        long long actor = !strcmp(PQgetvalue(cases, i, 3), "decided") ? db_get_ll(cases, i, 5)
-                          : level == 1                                 ? db_get_ll(cases, i, 4)
-                                                                       : 0;
-        if (!actor && (rc = org_director(c, &actor, p)))
+        long long actor;
+        if ((rc = case_actor(c, cases, i, &actor, p)))
             break;
         rc = notify(c, actor, "discipline_case", "A discipline case fell below its level", note,
                     "discipline_case", id, p);

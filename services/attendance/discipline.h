@@ -10,11 +10,14 @@
  * Returns 0 or -1 with p. */
 int absence_lock_person(db_conn *c, long long user_id, problem_t *p);
 
-/* After an absence of user_id dated in year was recorded (with the person
- * locked): opens a case for each level (1, 2, 3 days) the year's total now
- * reaches and that has none yet, notifying whoever must act and the
- * person. Returns 0 or -1 with p. */
-int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year, problem_t *p);
+/* After absence absence_id of user_id dated in year was recorded (with the
+ * person locked): opens a case for each level (1, 2, 3 days) the year's
+ * total now reaches and that has none yet, notifying whoever must act and
+ * the person; a case that a void had put below its level and that the
+ * total reaches again gets the flag cleared and a note. Returns 0 or -1
+ * with p. */
+int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year,
+                             long long absence_id, problem_t *p);
 
 /* After an absence of user_id in year was voided (with the person
  * locked): notes on each open case whose level the year's total no longer

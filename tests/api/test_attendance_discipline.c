@@ -453,6 +453,34 @@ START_TEST(test_R_ATT_6_directors_talk_is_held_and_seen_by_the_district_mayor)
 }
 END_TEST
 
+START_TEST(test_R_ATT_6_case_back_at_its_level_after_a_void_is_noted)
+{
+    long mon = att_next(2019, 3, 1, 1);
+    record_id("xinxi1", mon, 2);
+    long long second = record_id("xinxi1", mon + 1, 2);
+    long long suspension = case_of("xinxi1", 2019, 2);
+    ck_assert(suspension > 0);
+    resp_t *r = h_post(h_fmt("/api/v1/absences/%lld/void", second), h_token("director"),
+                       "{\"reason\":\"on a township assignment\"}");
+    ck_status(r, 200);
+    h_free(r);
+    r = h_get(h_fmt("/api/v1/discipline-cases/%lld", suspension), h_token("director"));
+    ck_assert(json_is_true(json_object_get(r->json, "below_threshold")));
+    h_free(r);
+    /* Another day of absenteeism: the total reaches two days again. */
+    record_id("xinxi1", mon + 2, 2);
+    ck_assert_int_eq(cases_of("xinxi1", 2019), 2);
+    r = h_get(h_fmt("/api/v1/discipline-cases/%lld", suspension), h_token("director"));
+    ck_status(r, 200);
+    ck_assert(json_is_false(json_object_get(r->json, "below_threshold")));
+    json_t *notes = json_object_get(r->json, "notes");
+    ck_assert_int_eq(json_array_size(notes), 2);
+    ck_assert(strstr(att_str(json_array_get(notes, 1), "text"), "R-ATT-6") != NULL);
+    h_free(r);
+    ck_assert_int_eq(att_audits("discipline_case", suspension, "above_threshold"), 1);
+}
+END_TEST
+
 /* ---------- the monthly report ---------- */
 
 static json_t *person_row(resp_t *r, long long dep, long long user)
@@ -572,6 +600,7 @@ int main(void)
     tcase_add_test(t, test_R_ATT_3_monthly_report_per_department);
     tcase_add_test(t, test_R_ATT_3_director_does_not_void_own_absence);
     tcase_add_test(t, test_R_ATT_6_directors_talk_is_held_and_seen_by_the_district_mayor);
+    tcase_add_test(t, test_R_ATT_6_case_back_at_its_level_after_a_void_is_noted);
     suite_add_tcase(s, t);
     return h_run(s);
 }
