@@ -137,23 +137,40 @@ typedef struct seal_tx {
     char *doc;
 } seal_tx;
 
-static const db_stmt Q_ACTIVE_COUNT = {
-    "seals_active_count",
-    "SELECT count(*) FROM identity.org_people WHERE id = ANY ($1::bigint[]) AND active"};
+/* Of the ids in $1: how many are active users, how many of those are
+ * secretaries, and how many are not members of the office (external units,
+ * or no department at all, like the system administrator). */
+static const db_stmt Q_APPROVER_COUNTS = {
+    "seals_approver_counts",
+    "SELECT count(*) FILTER (WHERE active),"
+    " count(*) FILTER (WHERE active AND is_secretary),"
+    " count(*) FILTER (WHERE active AND (department_id IS NULL"
+    "  OR department_kind IS NOT DISTINCT FROM 'external'))"
+    " FROM identity.org_people WHERE id = ANY ($1::bigint[])"};
 
-/* R-SEAL-2: an other seal's approvers are active people. */
+/* R-SEAL-2: an other seal's approvers are active members of the office who
+ * may decide: never a secretary (R-SEC-3), who assists but never approves. */
 static int check_approvers(db_conn *c, seal_tx *t, problem_t *p)
 {
     if (!t->approvers)
         return 0;
     const char *params[] = {t->approvers};
     PGresult *res;
-    if (store_exec(c, &Q_ACTIVE_COUNT, 1, params, &res, p))
+    if (store_exec(c, &Q_APPROVER_COUNTS, 1, params, &res, p))
         return -1;
     bool all = db_get_ll(res, 0, 0) == (long long)json_array_size(t->in.approver_ids);
+    long long secretaries = db_get_ll(res, 0, 1), outsiders = db_get_ll(res, 0, 2);
     PQclear(res);
     if (!all)
         return problem_field(p, "approver_ids", "every approver must be an active user");
+    if (secretaries) {
+        problem_field(p, "approver_ids", "a secretary cannot approve seal uses");
+        p->rule = "R-SEC-3";
+        return -1;
+    }
+    if (outsiders)
+        return problem_field(p, "approver_ids",
+                             "every approver must be a member of the office, not of an external unit");
     return 0;
 }
 

@@ -576,6 +576,43 @@ START_TEST(test_R_SEAL_1_retirement_cancels_the_pending_handover_audited_and_tol
 }
 END_TEST
 
+START_TEST(test_R_SEAL_2_other_seal_approvers_are_office_members_never_secretaries)
+{
+    const char *admin = h_token("admin");
+    const char *name = unique("专用章");
+    long long custodian = h_user_id("custodian");
+    struct {
+        const char *who, *rule;
+    } cases[] = {{"sec1", "R-SEC-3"}, {"sec2", "R-SEC-3"}, {"town1_clerk", NULL}, {"admin", NULL}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        resp_t *r = h_post("/api/v1/seals", admin,
+                           sf("{\"name\":\"%s\",\"kind\":\"other\",\"custodian_id\":%lld,"
+                              "\"approver_ids\":[%lld,%lld]}",
+                              name, custodian, h_user_id("deputy3"), h_user_id(cases[i].who)));
+        ck_assert_msg(h_problem(r, 400, "request.invalid", cases[i].rule, "approver_ids"),
+                      "%s: %s", cases[i].who, r->body);
+        h_free(r);
+    }
+    ck_assert_int_eq(seals_named(name), 0);
+
+    long long seal = new_seal("other", "custodian", sf("[%lld]", h_user_id("deputy3")));
+    const char *path = sf("/api/v1/seals/%lld", seal);
+    resp_t *r = h_patch(path, admin, sf("{\"approver_ids\":[%lld]}", h_user_id("sec1")));
+    ck_assert(h_problem(r, 400, "request.invalid", "R-SEC-3", "approver_ids"));
+    h_free(r);
+    r = h_patch(path, admin, sf("{\"approver_ids\":[%lld]}", h_user_id("town1_clerk")));
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "approver_ids"));
+    h_free(r);
+    const char *p[] = {id_text(seal)};
+    char *ids = h_sql_str("SELECT approver_ids::text FROM seals.seals WHERE id = $1", 1, p);
+    ck_assert_str_eq(ids, sf("{%lld}", h_user_id("deputy3")));
+    free(ids);
+    ck_assert_int_eq(h_sql_ll("SELECT version FROM seals.seals WHERE id = $1", 1, p), 1);
+    r = h_patch(path, admin, sf("{\"approver_ids\":[%lld]}", h_user_id("mayor")));
+    ck_status(r, 200);
+    h_free(r);
+}
+END_TEST
 
 int main(void)
 {
@@ -595,6 +632,7 @@ int main(void)
     tcase_add_test(tc, seal_create_is_idempotent);
     tcase_add_test(tc, test_R_SEAL_1_handover_cancelled_by_admin_tells_both_parties);
     tcase_add_test(tc, test_R_SEAL_1_retirement_cancels_the_pending_handover_audited_and_told);
+    tcase_add_test(tc, test_R_SEAL_2_other_seal_approvers_are_office_members_never_secretaries);
     suite_add_tcase(s, tc);
     return h_run(s);
 }
