@@ -467,7 +467,8 @@ static const db_stmt Q_REQUEST_APPROVERS = {
     " FROM seal_requests q JOIN seals s ON s.id = q.seal_id WHERE q.id = $1"};
 
 /* Whoever was waiting to act on it no longer needs to: the approvers of a
- * pending request, the custodian of an approved one. */
+ * pending request, the custodian of an approved one (today's, and the one
+ * first asked when the seal has changed hands since). */
 static int perform_withdraw(db_conn *c, request_tx *t, problem_t *p)
 {
     char id[24], title[TITLE_BYTES];
@@ -484,9 +485,17 @@ static int perform_withdraw(db_conn *c, request_tx *t, problem_t *p)
         PQclear(res);
         if (rc)
             return -1;
-    } else if (notify(c, t->notified_custodian, "seal_request_withdrawn", title, note,
-                      "seal_request", t->id, p)) {
-        return -1;
+    } else {
+        /* The seal's custodian now, who would stamp it, and the one asked to
+         * stamp it at approval if the seal has changed hands since. */
+        char told[64];
+        if (t->notified_custodian > 0 && t->notified_custodian != t->custodian)
+            snprintf(told, sizeof told, "{%lld,%lld}", t->custodian, t->notified_custodian);
+        else
+            snprintf(told, sizeof told, "{%lld}", t->custodian);
+        if (store_notify_all(c, told, "seal_request_withdrawn", title, note, "seal_request",
+                             t->id, p))
+            return -1;
     }
     if (store_exec(c, &Q_REQUEST_WITHDRAWN, 1, params, &res, p))
         return -1;

@@ -693,6 +693,37 @@ START_TEST(long_chinese_names_pass_through_every_step)
 }
 END_TEST
 
+START_TEST(test_R_SEAL_1_withdrawal_after_a_handover_tells_the_current_custodian)
+{
+    long long seal = new_seal("government_office", "wenmi1", NULL);
+    long long id = approved_request("zonghe1", seal, "general", 2, "director");
+    resp_t *r = h_post(sf("/api/v1/seals/%lld/handovers", seal), h_token("wenmi1"),
+                       sf("{\"to_user_id\":%lld,\"note\":\"调岗\"}", h_user_id("wenmi_chief")));
+    ck_status(r, 201);
+    long long h = h_int(r, "id");
+    h_free(r);
+    r = h_post(sf("/api/v1/seal-handovers/%lld/confirm", h), h_token("wenmi_chief"), NULL);
+    ck_status(r, 200);
+    h_free(r);
+    /* The new custodian was told the request waits for them... */
+    ck_assert_int_eq(notes("wenmi_chief", "seal_work_waiting", "seal", seal), 1);
+    r = request_act(id, "withdraw", "zonghe1", "{\"comment\":\"不再用印\"}");
+    ck_status(r, 200);
+    h_free(r);
+    /* ...so they are the one told it no longer does, and so is the former
+     * custodian, who was asked to stamp it at approval. */
+    ck_assert_int_eq(notes("wenmi_chief", "seal_request_withdrawn", "seal_request", id), 1);
+    ck_assert_int_eq(notes("wenmi1", "seal_request_withdrawn", "seal_request", id), 1);
+    /* Without a handover the custodian is told once. */
+    long long other = approved_request("zonghe1", seal, "general", 1, "director");
+    r = request_act(other, "withdraw", "zonghe1", NULL);
+    ck_status(r, 200);
+    h_free(r);
+    ck_assert_int_eq(notes("wenmi_chief", "seal_request_withdrawn", "seal_request", other), 1);
+    ck_assert_int_eq(notes("wenmi1", "seal_request_withdrawn", "seal_request", other), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("seals_use");
@@ -719,6 +750,7 @@ int main(void)
     tcase_add_test(tc, request_create_is_idempotent_and_lists_page);
     tcase_add_test(tc, seal_with_no_available_approver_takes_no_requests);
     tcase_add_test(tc, long_chinese_names_pass_through_every_step);
+    tcase_add_test(tc, test_R_SEAL_1_withdrawal_after_a_handover_tells_the_current_custodian);
     suite_add_tcase(s, tc);
     return h_run(s);
 }
