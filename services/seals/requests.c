@@ -218,7 +218,7 @@ static const db_stmt Q_REQUEST_LOCK = {
     " FOR NO KEY UPDATE OF q"};
 
 /* The same, also holding the seal so that no handover completes between
- * the custodian check and the stamp (R-SEAL-1). */
+ * the custodian check and the stamp or refusal (R-SEAL-1). */
 static const db_stmt Q_REQUEST_LOCK_SEAL = {
     "seals_request_lock_seal",
     "SELECT seal_request_doc(q), q.version, q.state, q.requester_id, q.approver_role, q.copies,"
@@ -534,7 +534,7 @@ static const request_action act_stamp = {"stamp",             "stamped",    stam
                                          false,               true,         from_approved,
                                          authorise_custodian, perform_stamp};
 static const request_action act_refuse = {"refuse",            "refused",     refuse_fields,
-                                          false,               false,         from_approved,
+                                          false,               true,          from_approved,
                                           authorise_custodian, perform_refuse};
 static const request_action act_withdraw = {"withdraw",          "withdrawn",     comment_fields,
                                             false,               false,           from_open,

@@ -724,6 +724,56 @@ START_TEST(test_R_SEAL_1_withdrawal_after_a_handover_tells_the_current_custodian
 }
 END_TEST
 
+typedef struct refuse_try {
+    long long id;
+    long status;
+    char body[512];
+} refuse_try;
+
+static void *refuse_once(void *arg)
+{
+    refuse_try *t = arg;
+    resp_t *r = h_post(sf("/api/v1/seal-requests/%lld/refuse", t->id), h_token("wenmi1"),
+                       "{\"reason\":\"内容不符\"}");
+    t->status = r->status;
+    snprintf(t->body, sizeof t->body, "%s", r->body ? r->body : "");
+    h_free(r);
+    return NULL;
+}
+
+START_TEST(test_R_SEAL_1_refusal_racing_a_handover_is_judged_after_it)
+{
+    /* A handover commits while the old custodian's refusal is on its way:
+     * the refusal waits for the seal and then finds that its sender no
+     * longer keeps it, as a stamp does. */
+    long long seal = new_seal("government_office", "wenmi1", NULL);
+    long long id = approved_request("zonghe1", seal, "general", 2, "director");
+    h_token("wenmi1");
+    PGconn *db = PQconnectdb(getenv("ADMIN_DATABASE_URL"));
+    ck_assert_int_eq(PQstatus(db), CONNECTION_OK);
+    PQclear(PQexec(db, "BEGIN"));
+    PGresult *res = PQexec(db, sf("SELECT 1 FROM seals.seals WHERE id = %lld FOR UPDATE", seal));
+    ck_assert_int_eq(PQresultStatus(res), PGRES_TUPLES_OK);
+    PQclear(res);
+    refuse_try t = {.id = id};
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, refuse_once, &t), 0);
+    usleep(400 * 1000);
+    res = PQexec(db, sf("UPDATE seals.seals SET custodian_id = %lld, version = version + 1"
+                        " WHERE id = %lld",
+                        h_user_id("wenmi_chief"), seal));
+    ck_assert_int_eq(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    PQclear(PQexec(db, "COMMIT"));
+    PQfinish(db);
+    pthread_join(th, NULL);
+    ck_assert_msg(t.status == 403 && strstr(t.body, "seal.not_custodian"), "%ld: %s", t.status,
+                  t.body);
+    assert_request_state(id, "approved");
+    ck_assert_int_eq(audits("seal_request", id, "refuse"), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("seals_use");
@@ -751,6 +801,7 @@ int main(void)
     tcase_add_test(tc, seal_with_no_available_approver_takes_no_requests);
     tcase_add_test(tc, long_chinese_names_pass_through_every_step);
     tcase_add_test(tc, test_R_SEAL_1_withdrawal_after_a_handover_tells_the_current_custodian);
+    tcase_add_test(tc, test_R_SEAL_1_refusal_racing_a_handover_is_judged_after_it);
     suite_add_tcase(s, tc);
     return h_run(s);
 }
