@@ -669,6 +669,61 @@ START_TEST(letter_actions_refuse_bad_input_and_change_nothing)
 }
 END_TEST
 
+/* Runs sql on a connection of its own as `role` (NULL: the admin); answers
+ * the SQLSTATE ("" on success). */
+static char *sql_state_as(const char *role, const char *sql)
+{
+    PGconn *db = h_db();
+    if (role)
+        PQclear(PQexec(db, sf("SET ROLE %s", role)));
+    PGresult *res = PQexec(db, sql);
+    const char *st = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    char *out = strdup(st ? st : "");
+    PQclear(res);
+    PQclear(PQexec(db, "RESET ROLE"));
+    return out;
+}
+
+START_TEST(test_R_LET_4_database_refuses_deleting_a_stub_before_three_years)
+{
+    /* Nothing deletes a stub earlier: not the service's own role, not an
+     * administrator of the database. */
+    long long seal = new_seal("government_office", "custodian", NULL);
+    long long young = issued_letter(seal, NULL);
+    long long almost = issued_letter(seal, NULL);
+    long long pending = new_letter("zonghe1", seal);
+    backdate(almost, "2 years 364 days");
+    long long ids[] = {young, almost, pending};
+    const char *roles[] = {"seals", NULL};
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 2; k++) {
+            char *st = sql_state_as(roles[k],
+                                    sf("DELETE FROM seals.intro_letters WHERE id = %lld", ids[i]));
+            ck_assert_msg(!strcmp(st, "42501"), "letter %lld as %s: '%s'", ids[i],
+                          roles[k] ? roles[k] : "admin", st);
+            free(st);
+        }
+    char *st = sql_state_as("seals", "TRUNCATE seals.intro_letters CASCADE");
+    ck_assert_str_eq(st, "42501");
+    free(st);
+    st = sql_state_as(NULL, "TRUNCATE seals.intro_letters CASCADE");
+    ck_assert_str_eq(st, "42501");
+    free(st);
+    assert_letter_state(young, "issued");
+    assert_letter_state(almost, "issued");
+    assert_letter_state(pending, "pending");
+
+    /* Past its three years the service removes it. */
+    backdate(almost, "3 years 1 day");
+    resp_t *r = h_req("DELETE", sf("/api/v1/intro-letters/%lld", almost), h_token("admin"), NULL,
+                      NULL);
+    ck_assert_int_eq(r->status, 204);
+    h_free(r);
+    char *gone = letter_state(almost);
+    ck_assert_ptr_null(gone);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("seals_letters");
@@ -688,6 +743,7 @@ int main(void)
     tcase_add_test(tc, letters_visible_only_to_those_concerned_and_listed);
     tcase_add_test(tc, letter_withdrawn_and_letters_on_inactive_seals);
     tcase_add_test(tc, letter_actions_refuse_bad_input_and_change_nothing);
+    tcase_add_test(tc, test_R_LET_4_database_refuses_deleting_a_stub_before_three_years);
     suite_add_tcase(s, tc);
     return h_run(s);
 }
