@@ -15,8 +15,8 @@
 #include "config.h"
 #include "log.h"
 
-/* What the callbacks of one request share: set by the auth callback (or by
- * the route callback on public routes), freed by Ulfius. */
+/* One request's own state: its caller (once authenticated), its clock and
+ * its id. */
 typedef struct req_state {
     caller_t caller;
     bool has_caller;
@@ -61,32 +61,41 @@ static bool sane_request_id(const char *s)
     return n > 0;
 }
 
-static req_state *state_new(const struct _u_request *u)
+/* A fresh request id: 24 hex digits, unique across threads and processes.
+ * Each thread draws a random 128-bit seed once and then steps a SplitMix64
+ * generator, so no request pays a getrandom(2) call. The ids are for
+ * correlating logs, not secrets. */
+static void new_request_id(char out[25])
 {
-    req_state *st = calloc(1, sizeof *st);
-    if (!st)
-        return NULL;
-    clock_gettime(CLOCK_MONOTONIC, &st->t0);
-    const char *rid = u_map_get_case(u->map_header, "X-Request-Id");
-    if (rid && sane_request_id(rid)) {
-        snprintf(st->rid, sizeof st->rid, "%s", rid);
-    } else {
-        unsigned char rnd[12];
-        randombytes_buf(rnd, sizeof rnd);
-        sodium_bin2hex(st->rid, sizeof st->rid, rnd, sizeof rnd);
+    static _Thread_local uint64_t state, salt;
+    static _Thread_local bool seeded;
+    if (!seeded) {
+        randombytes_buf(&state, sizeof state);
+        randombytes_buf(&salt, sizeof salt);
+        seeded = true;
     }
-    return st;
+    uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    unsigned char raw[12];
+    memcpy(raw, &z, 8);
+    uint32_t tag = (uint32_t)(salt ^ (salt >> 32));
+    memcpy(raw + 8, &tag, 4);
+    sodium_bin2hex(out, 25, raw, sizeof raw);
 }
 
-static req_state *state_of(const struct _u_request *u, struct _u_response *resp)
+/* Starts the state of one request: its clock and its id. The state lives
+ * on the stack of the one callback that serves the request. */
+static void state_init(req_state *st, const struct _u_request *u)
 {
-    if (!resp->shared_data) {
-        req_state *st = state_new(u);
-        if (!st)
-            return NULL;
-        ulfius_set_response_shared_data(resp, st, free);
-    }
-    return resp->shared_data;
+    memset(st, 0, sizeof *st);
+    clock_gettime(CLOCK_MONOTONIC, &st->t0);
+    const char *rid = u_map_get_case(u->map_header, "X-Request-Id");
+    if (rid && sane_request_id(rid))
+        snprintf(st->rid, sizeof st->rid, "%s", rid);
+    else
+        new_request_id(st->rid);
 }
 
 static void finish(binding *b, req_state *st, const struct _u_request *u,
@@ -501,22 +510,21 @@ int idem_store(db_conn *c, req_t *r, int status, const char *body, problem_t *p)
 
 /* ---------- callbacks ---------- */
 
-static int auth_cb(const struct _u_request *u, struct _u_response *resp, void *ud)
+/* The authentication step of every route that is not public: verifies the
+ * bearer token and hands the caller to the handler through the request
+ * state. Returns false after answering 401. */
+static bool authenticate(binding *b, req_state *st, const struct _u_request *u,
+                         struct _u_response *resp)
 {
-    binding *b = ud;
-    req_state *st = state_of(u, resp);
-    if (!st)
-        return U_CALLBACK_ERROR;
     const char *h = u_map_get_case(u->map_header, "Authorization");
     if (h && !strncasecmp(h, "Bearer ", 7) &&
         auth_verify(b->svc->auth, h + 7, &st->caller, now_s()) == 0) {
         st->has_caller = true;
-        return U_CALLBACK_CONTINUE;
+        return true;
     }
     answer_problem(resp, st->rid, ERR_UNAUTHENTICATED, NULL, NULL,
                    "a valid access token is required", NULL);
-    finish(b, st, u, resp);
-    return U_CALLBACK_COMPLETE;
+    return false;
 }
 
 static bool is_json_type(const char *ct)
@@ -532,12 +540,21 @@ static bool is_json_type(const char *ct)
     return len > 17 && !strncasecmp(ct, "application/", 12) && !strncasecmp(ct + len - 5, "+json", 5);
 }
 
+/* The one Ulfius callback of every route: authentication (unless the route
+ * is public), the body checks, the handler, the metrics and the access log.
+ * Authentication is a step here rather than a callback of its own at a
+ * higher priority because Ulfius compares each request's URL with every
+ * registered endpoint: a second endpoint per route doubled that work, a
+ * quarter of the service's own CPU per request. */
 static int route_cb(const struct _u_request *u, struct _u_response *resp, void *ud)
 {
     binding *b = ud;
-    req_state *st = state_of(u, resp);
-    if (!st)
-        return U_CALLBACK_ERROR;
+    req_state state, *st = &state;
+    state_init(st, u);
+    if (!(b->route->flags & ROUTE_PUBLIC) && !authenticate(b, st, u, resp)) {
+        finish(b, st, u, resp);
+        return U_CALLBACK_COMPLETE;
+    }
     req_t r = {u, resp, b->svc, st->has_caller ? &st->caller : NULL, st->rid, b->route->path};
     const char *cl = u_map_get_case(u->map_header, "Content-Length");
     if ((cl && strtoull(cl, NULL, 10) > max_body_bytes) || u->binary_body_length >= max_body_bytes)
@@ -556,9 +573,8 @@ static int route_cb(const struct _u_request *u, struct _u_response *resp, void *
 static int not_found_cb(const struct _u_request *u, struct _u_response *resp, void *ud)
 {
     (void)ud;
-    req_state *st = state_of(u, resp);
-    if (!st)
-        return U_CALLBACK_ERROR;
+    req_state state, *st = &state;
+    state_init(st, u);
     answer_problem(resp, st->rid, ERR_ROUTE_NOT_FOUND, NULL, NULL, "no such endpoint", NULL);
     finish(NULL, st, u, resp);
     return U_CALLBACK_COMPLETE;
@@ -763,9 +779,6 @@ static int register_routes(service_t *svc, struct _u_instance *inst, binding *bi
         route_t *rt = &svc->routes[i];
         bindings[i].svc = svc;
         bindings[i].route = rt;
-        if (!(rt->flags & ROUTE_PUBLIC))
-            rc |= ulfius_add_endpoint_by_val(inst, rt->method, "/api/v1", rt->path, 0, auth_cb,
-                                             &bindings[i]);
         rc |= ulfius_add_endpoint_by_val(inst, rt->method, "/api/v1", rt->path, 1, route_cb,
                                          &bindings[i]);
     }
