@@ -197,13 +197,29 @@ test: deps
 	@$(LOCKED) build-asan
 	deploy/local.sh test
 
+# The benchmarks run on a copy of the release binaries that built: a service
+# whose build fails (work in progress) is left out, and its scenarios print
+# "skipped: service not built"; a rebuild during the run changes nothing.
+BENCH_BIN := build/release/bench-bin
+define BENCH_PREPARE
+	@$(LOCKED) -k build || echo "note: part of the release build failed"
+	@rm -rf $(BENCH_BIN) && mkdir -p $(BENCH_BIN)
+	@for s in $(SERVICES); do \
+		if $(MAKE) --no-print-directory -q build/release/bin/$$s 2>/dev/null; then \
+			cp build/release/bin/$$s $(BENCH_BIN)/$$s; \
+		else \
+			echo "note: $$s did not build; its scenarios are skipped"; \
+		fi; \
+	done
+endef
+
 bench: deps
-	@$(LOCKED) build
-	deploy/local.sh bench
+	$(BENCH_PREPARE)
+	BIN_DIR=$(CURDIR)/$(BENCH_BIN) deploy/local.sh bench
 
 bench-smoke: deps
-	@$(LOCKED) build
-	BENCH_SECONDS=1 deploy/local.sh bench
+	$(BENCH_PREPARE)
+	BIN_DIR=$(CURDIR)/$(BENCH_BIN) BENCH_SECONDS=1 deploy/local.sh bench
 
 # The gateway config that docker-compose uses, rendered from the template.
 docker-conf:

@@ -442,6 +442,15 @@ start_postgres() {
             echo "synchronous_commit = off"
             echo "full_page_writes = off"
         fi
+        if [[ $MODE == bench ]]; then
+            # Durable as in production (fsync and synchronous commit stay
+            # on); room for the data at scale and pgbench's tables in
+            # memory, and no checkpoint forced by WAL volume mid-run.
+            echo "shared_buffers = 2GB"
+            echo "max_wal_size = 8GB"
+            echo "checkpoint_timeout = 30min"
+            echo "maintenance_work_mem = 256MB"
+        fi
     } >"$PGDATA/oa.conf"
     # A throwaway or developer cluster on loopback only: no passwords.
     cat >"$PGDATA/pg_hba.conf" <<'EOF'

@@ -1,0 +1,601 @@
+#!/usr/bin/env bash
+# The benchmark harness (issue #3). Run it through make:
+#
+#   make bench         release build, throwaway cluster and ports, data at
+#                      scale, pgbench limits, every scenario (10 s, 32
+#                      connections, after a warm-up, median of 3 runs);
+#                      prints one table and appends it to
+#                      tests/bench/RESULTS.md
+#   make bench-smoke   the same harness quickly (1 s per scenario, one run,
+#                      smaller log tables, pgbench scale 4): checks that the
+#                      harness works; its figures are not results
+#
+# deploy/local.sh starts PostgreSQL, the services and the gateway, then runs
+# this script with GATEWAY_URL, <SERVICE>_URL, ADMIN_DATABASE_URL,
+# JWT_PRIVATE_KEY_FILE, STATE_DIR and REPO_DIR set.
+#
+# Knobs (environment, all optional):
+#   BENCH_SECONDS      seconds per measured run (10; bench-smoke sets 1)
+#   BENCH_RUNS         measured runs per scenario, the median is kept (3)
+#   BENCH_WARMUP       warm-up seconds before a scenario's runs (3)
+#   BENCH_CONNECTIONS  wrk connections and pgbench clients (32)
+#   BENCH_THREADS      wrk and pgbench threads (1: one client thread drives
+#                      32 connections at over 50 000 requests a second here,
+#                      and leaves the other core to the system under test)
+#   BENCH_TOKENS       distinct users whose tokens the read scenarios use (5000)
+#   BENCH_LOG_ROWS     leave requests and seal-use log entries (1000000)
+#   PGBENCH_SCALE      pgbench scale factor (= connections, as pgbench's
+#                      documentation advises for TPC-B)
+#   BENCH_ONLY         run only the scenarios whose names contain this
+#   BENCH_STRICT       1: count every non-2xx answer through a Lua
+#                      response() callback (costs wrk CPU); 0 (default): wrk's
+#                      own count of statuses >= 400 for the read scenarios
+#                      (the API sends no 1xx/3xx); flows always count exactly
+#   BENCH_PERF         1: record `perf record -g` of the identity service
+#                      during the first run of each identity scenario into
+#                      $STATE_DIR/perf-<scenario>.data (kept only with
+#                      BENCH_KEEP)
+#   BENCH_HOLD         1: after loading data and minting tokens, print the
+#                      environment and wait until $STATE_DIR/hold is removed
+#                      (for profiling by hand); no scenario runs
+#   BENCH_NO_RECORD    1: do not append to RESULTS.md
+#
+# Adding a scenario (a later service): write tests/bench/lua/<svc>_<x>.lua
+# (use bench.lua; requests built in init()), a loader
+# tests/bench/sql/<svc>.sql when the service needs data at scale, and one
+# `scenario` line in the table below. A scenario whose service has no
+# binary in this build is skipped with "skipped: service not built".
+#
+# Output: the table; then one line per scenario
+#   bench: <scenario> rps=<n> p50_ms=<x> p99_ms=<x> errors=<n> ratio=<r> target=<t> <met|MISSED>
+# then "bench: rss_kb <service>=<n> ...", "bench: startup_ms <service>=<n> ..."
+# and "bench: pgbench select_only_tps=<n> tpcb_tps=<n>". Exit status 1 when
+# a scenario failed (errors) or missed its target.
+set -euo pipefail
+
+: "${REPO_DIR:?run through make bench}" "${STATE_DIR:?run through make bench}"
+: "${ADMIN_DATABASE_URL:?}" "${GATEWAY_URL:?}" "${JWT_PRIVATE_KEY_FILE:?}"
+
+HERE=$REPO_DIR/tests/bench
+SMOKE=0
+[[ ${BENCH_SECONDS:-10} -lt 5 ]] && SMOKE=1
+SECONDS_PER_RUN=${BENCH_SECONDS:-10}
+RUNS=${BENCH_RUNS:-$((SMOKE ? 1 : 3))}
+WARMUP=${BENCH_WARMUP:-$((SMOKE ? 1 : 3))}
+CONNS=${BENCH_CONNECTIONS:-32}
+THREADS=${BENCH_THREADS:-1}
+NTOKENS=${BENCH_TOKENS:-5000}
+LOG_ROWS=${BENCH_LOG_ROWS:-$((SMOKE ? 100000 : 1000000))}
+PGBENCH_SCALE=${PGBENCH_SCALE:-$((SMOKE ? 4 : CONNS))}
+ONLY=${BENCH_ONLY:-}
+export BENCH_STRICT=${BENCH_STRICT:-0}
+
+WORK=$STATE_DIR/bench
+DATA=$WORK/data
+mkdir -p "$WORK" "$DATA"
+export BENCH_LUA=$HERE/lua BENCH_DATA=$DATA BENCH_THREADS=$THREADS
+CLK_TCK=$(getconf CLK_TCK)
+NCPU=$(nproc)
+PSQL=(psql -X -q -v ON_ERROR_STOP=1)
+PG_BASE=${ADMIN_DATABASE_URL%/*}
+PGB_URL=$PG_BASE/pgbench
+FAILED=0
+
+say() { printf '%s\n' "$*"; }
+die() {
+    printf 'bench: %s\n' "$*" >&2
+    exit 1
+}
+sql() { "${PSQL[@]}" -tA "$ADMIN_DATABASE_URL" -c "$1"; }
+
+for tool in wrk pgbench psql cc pkg-config; do
+    command -v "$tool" >/dev/null || die "$tool is not installed (make deps)"
+done
+
+# ---------------------------------------------------------------- the stack
+
+# name -> pid, from the runner's pid file.
+declare -A PID=()
+while read -r name pid; do
+    [[ $name == script ]] && continue
+    PID[$name]=$pid
+done <"$STATE_DIR/run.pids"
+PG_PID=$(head -n 1 "$STATE_DIR/pg/postmaster.pid" 2>/dev/null || true)
+[[ -n ${PID[identity]:-} ]] || die "identity is not running"
+
+has_service() { [[ -n ${PID[$1]:-} ]] && kill -0 "${PID[$1]}" 2>/dev/null; }
+
+# ---------------------------------------------------------------- CPU use
+
+# Prints "svc pg nginx busy" in clock ticks: the service's process (all its
+# threads), this cluster's postmaster and backends (exited ones included
+# through the postmaster's reaped-children times), the gateway's master
+# and workers, and the whole machine's non-idle time.
+cpu_snapshot() {
+    local svc_pid=${1:-0}
+    {
+        cat /proc/[0-9]*/stat 2>/dev/null || true
+        echo "=machine"
+        head -n 1 /proc/stat
+    } | awk -v svc="$svc_pid" -v pg="${PG_PID:-0}" -v gw="${PID[gateway]:-0}" '
+        $1 == "=machine" { machine = 1; next }
+        machine {
+            busy = 0
+            for (i = 2; i <= NF; i++) if (i != 5 && i != 6) busy += $i
+            next
+        }
+        {
+            line = $0
+            pid = $1
+            sub(/^.*\) /, "", line)
+            split(line, f, " ")
+            # f[1] state, f[2] ppid, f[12] utime, f[13] stime, f[14] cutime, f[15] cstime
+            t = f[12] + f[13]
+            if (pid == svc) s += t
+            if (pid == pg) p += t + f[14] + f[15]
+            else if (f[2] == pg) p += t
+            if (pid == gw || f[2] == gw) g += t
+        }
+        END { printf "%d %d %d %d\n", s, p, g, busy }'
+}
+
+# ---------------------------------------------------------------- tools
+
+BENCHTOOL=$WORK/benchtool
+build_benchtool() {
+    local lib=$REPO_DIR/build/release/libcommon.a
+    [[ -f $lib ]] || die "$lib is missing (make build)"
+    # The packages the Makefile links every binary with.
+    local pkgs="libulfius libjwt jansson libpq libsodium libmicrohttpd liborcania gnutls"
+    # shellcheck disable=SC2046,SC2086
+    cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I"$REPO_DIR/common" \
+        $(pkg-config --cflags $pkgs) -o "$BENCHTOOL" "$HERE/benchtool.c" "$lib" \
+        $(pkg-config --libs $pkgs) -lpthread -lm || die "could not build benchtool"
+}
+
+# A TCP port nothing listens on.
+free_port() {
+    local p
+    for _ in $(seq 200); do
+        p=$((33000 + RANDOM % 20000))
+        [[ -z $(ss -Htln "sport = :$p" 2>/dev/null) ]] && {
+            echo "$p"
+            return 0
+        }
+    done
+    die "no free port"
+}
+
+# ---------------------------------------------------------------- data
+
+load_sql() {
+    local what=$1 file=$2 t0=$SECONDS
+    shift 2
+    say "loading $what ($(basename "$file"))"
+    "${PSQL[@]}" "$@" -f "$file" "$ADMIN_DATABASE_URL" >"$WORK/load-$what.log" 2>&1 || {
+        tail -n 20 "$WORK/load-$what.log" >&2
+        die "loading $what failed"
+    }
+    say "  $what loaded in $((SECONDS - t0)) s"
+}
+
+# Access tokens for the Lua scripts, as "user_id<TAB>token" files:
+#   tokens.tsv      BENCH_TOKENS random bench staff (readers, applicants,
+#                   requesters)
+#   chiefs.tsv      the bench section chiefs (leave and bench-seal approvers)
+#   deputies.tsv    the bench deputy directors (office leaders: read logs)
+#   custodians.tsv  the custodians of the bench seals (when seals runs)
+USER_COLS="u.id, u.username, u.position, coalesce(u.department_id, 0),
+           CASE WHEN u.is_admin THEN 't' ELSE 'f' END,
+           CASE WHEN u.is_secretary THEN 't' ELSE 'f' END, coalesce(u.serves_leader_id, 0)"
+mint_group() {
+    local file=$1 where=$2
+    sql "SELECT $USER_COLS FROM identity.users u WHERE $where" |
+        tr '|' '\t' | "$BENCHTOOL" mint "$JWT_PRIVATE_KEY_FILE" 7200 >"$DATA/$file" ||
+        die "minting $file failed"
+}
+mint_tokens() {
+    local t0=$SECONDS
+    say "minting access tokens (RS256, with the identity private key)"
+    mint_group tokens.tsv "u.username LIKE 'bench%' AND u.position = 'staff'
+                           ORDER BY md5(u.id::text) LIMIT $NTOKENS"
+    mint_group chiefs.tsv "u.username LIKE 'bench%' AND u.position = 'section_chief'"
+    mint_group deputies.tsv "u.username LIKE 'bench%' AND u.position = 'deputy_director'"
+    : >"$DATA/custodians.tsv"
+    if has_service seals; then
+        mint_group custodians.tsv "u.id IN (SELECT custodian_id FROM seals.seals
+                                            WHERE name LIKE '压测章%')"
+    fi
+    say "  $(cat "$DATA"/*.tsv | wc -l) tokens in $((SECONDS - t0)) s"
+}
+
+load_identity() {
+    load_sql identity "$HERE/sql/identity.sql"
+    read -r USER_MIN USER_MAX < <(sql "SELECT min(id), max(id) FROM identity.users" | tr '|' ' ')
+    export BENCH_USER_MIN=$USER_MIN BENCH_USER_MAX=$USER_MAX
+    sql "SELECT username FROM identity.users WHERE username LIKE 'bench%'
+         ORDER BY md5(id::text) LIMIT 2000" >"$DATA/login_users.txt"
+    # Cursors of the directory: the page after 2000 random users.
+    sql "SELECT id FROM identity.users ORDER BY md5(id::text) LIMIT 2000" |
+        "$BENCHTOOL" cursors >"$DATA/users_cursors.txt"
+}
+
+# Attendance: leave requests in two steps, so that the to-approve list is
+# measured at 10 000 rows and again at BENCH_LOG_ROWS.
+load_attendance_small() {
+    load_sql attendance-10k "$HERE/sql/attendance.sql" -v rows=10000
+}
+load_attendance_rest() {
+    load_sql attendance "$HERE/sql/attendance.sql" -v rows="$LOG_ROWS"
+}
+
+load_seals() {
+    load_sql seals "$HERE/sql/seals.sql" -v rows="$LOG_ROWS"
+    sql "SELECT id FROM seals.seals WHERE name LIKE '压测章%' ORDER BY id" >"$DATA/seals.txt"
+    sql "SELECT id FROM seals.seals WHERE name IN ('区政府公章', '区政府办公室公章')
+         ORDER BY id" >"$DATA/log_seals.txt"
+}
+
+# ---------------------------------------------------------------- pgbench
+
+declare -A PGB=()
+pgbench_init() {
+    local t0=$SECONDS
+    say "pgbench: initialising scale $PGBENCH_SCALE in database pgbench"
+    "${PSQL[@]}" "$PG_BASE/postgres" -c "DROP DATABASE IF EXISTS pgbench" -c "CREATE DATABASE pgbench" \
+        >/dev/null
+    pgbench -i -I dtGvp -s "$PGBENCH_SCALE" -q "$PGB_URL" >"$WORK/pgbench-init.log" 2>&1 || {
+        tail -n 20 "$WORK/pgbench-init.log" >&2
+        die "pgbench -i failed"
+    }
+    say "  initialised in $((SECONDS - t0)) s"
+}
+
+# Median of the arguments (numbers).
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# pgbench_run <key> <pgbench options...>: median tps of RUNS runs.
+pgbench_run() {
+    local key=$1 i out tps
+    local -a all=()
+    shift
+    pgbench "$@" -c "$CONNS" -j "$THREADS" -T "$WARMUP" "$PGB_URL" >/dev/null 2>&1 || true
+    for ((i = 0; i < RUNS; i++)); do
+        out=$(pgbench "$@" -c "$CONNS" -j "$THREADS" -T "$SECONDS_PER_RUN" "$PGB_URL" 2>&1) || {
+            say "$out" >&2
+            die "pgbench $* failed"
+        }
+        tps=$(sed -nE 's/^tps = ([0-9.]+) .*without initial connection time.*/\1/p' <<<"$out")
+        [[ -n $tps ]] || tps=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' <<<"$out" | tail -n 1)
+        all+=("$tps")
+    done
+    PGB[$key]=$(median "${all[@]}")
+    say "  pgbench $key: ${all[*]} tps -> median ${PGB[$key]}"
+}
+
+pgbench_limits() {
+    say "pgbench: -S -M prepared (select-only) and the TPC-B-like default, -c $CONNS -j $THREADS, ${SECONDS_PER_RUN} s"
+    pgbench_run S -S -M prepared
+    pgbench_run B -M prepared
+}
+
+# ---------------------------------------------------------------- scenarios
+
+# The table: name service base-url-variable lua-script reference min-ratio
+# p99-limit-ms [extra check]. reference is S (pgbench -S -M prepared), B
+# (the TPC-B-like script) or - (none); "-" also for no ratio or no p99 limit.
+SCEN_NAMES=()
+declare -A SC_SVC=() SC_URL=() SC_LUA=() SC_REF=() SC_MIN=() SC_P99=() SC_EXTRA=()
+scenario() {
+    local name=$1
+    SCEN_NAMES+=("$name")
+    SC_SVC[$name]=$2 SC_URL[$name]=$3 SC_LUA[$name]=$4 SC_REF[$name]=$5
+    SC_MIN[$name]=$6 SC_P99[$name]=$7 SC_EXTRA[$name]=${8:-}
+}
+
+scenario identity_user_get_direct identity IDENTITY_URL identity_user_get.lua S 0.35 10
+scenario identity_user_get_gateway identity GATEWAY_URL identity_user_get.lua S 0.25 10
+scenario identity_users_page_gateway identity GATEWAY_URL identity_users_page.lua S 0.15 10
+scenario identity_login identity GATEWAY_URL identity_login.lua B - -
+scenario attendance_leave_to_approve_10k attendance GATEWAY_URL attendance_to_approve.lua S - 10
+scenario attendance_leave_to_approve_1m attendance GATEWAY_URL attendance_to_approve.lua S - 10 \
+    "p99_within:attendance_leave_to_approve_10k:2"
+scenario attendance_leave_create_approve attendance GATEWAY_URL attendance_create_approve.lua B 0.25 -
+scenario seals_use_flow seals GATEWAY_URL seals_use_flow.lua B 0.1 -
+scenario seals_usage_log_month seals GATEWAY_URL seals_usage_log.lua S - 10
+
+declare -A R_RPS=() R_P50=() R_P99=() R_ERR=() R_RATIO=() R_TARGET=() R_MET=() R_CPU=() R_NOTE=()
+SKIPPED=()
+
+# run_wrk <base-url> <lua> <seconds> <outfile>: one wrk run; appends the
+# client's CPU seconds ("wrk-cpu <user> <sys>") to the output.
+run_wrk() {
+    local url=$1 lua=$2 secs=$3 out=$4
+    local TIMEFORMAT='wrk-cpu %U %S'
+    { time wrk -t "$THREADS" -c "$CONNS" -d "${secs}s" --timeout 10s -s "$HERE/lua/$lua" "$url" \
+        >"$out" 2>&1; } 2>>"$out" || true
+}
+
+field() { sed -nE "s/.*[ ^]$1=([0-9.]+).*/\1/p" <<<" $2" | head -n 1; }
+
+# Runs one scenario: warm-up, RUNS measured runs, medians, the CPU split.
+run_scenario() {
+    local name=$1 svc=${SC_SVC[$1]} url_var=${SC_URL[$1]} lua=${SC_LUA[$1]}
+    local url=${!url_var} i out res
+    local -a rps=() p50=() p99=()
+    local errors=0 cpu_svc=0 cpu_pg=0 cpu_gw=0 cpu_wrk=0 cpu_other=0 reqs=0 dur=0
+    if [[ -n $ONLY && $name != *"$ONLY"* ]]; then
+        return 0
+    fi
+    if ! has_service "$svc"; then
+        say "skipped: service not built ($name needs $svc)"
+        SKIPPED+=("$name")
+        return 0
+    fi
+    [[ -f $HERE/lua/$lua ]] || die "missing $HERE/lua/$lua"
+    say "scenario $name: $url (${lua}), warm-up ${WARMUP} s, ${RUNS} x ${SECONDS_PER_RUN} s"
+    BENCH_RUN=0 run_wrk "$url" "$lua" "$WARMUP" "$WORK/$name.warmup.out"
+    for ((i = 1; i <= RUNS; i++)); do
+        out=$WORK/$name.$i.out
+        local perf_pid=""
+        if [[ ${BENCH_PERF:-0} == 1 && $i == 1 && $svc == identity ]] && command -v perf >/dev/null; then
+            perf record -g -o "$STATE_DIR/perf-$name.data" -p "${PID[$svc]}" -- \
+                sleep "$SECONDS_PER_RUN" >/dev/null 2>&1 &
+            perf_pid=$!
+        fi
+        read -r s0 p0 g0 b0 < <(cpu_snapshot "${PID[$svc]}")
+        BENCH_RUN=$i run_wrk "$url" "$lua" "$SECONDS_PER_RUN" "$out"
+        read -r s1 p1 g1 b1 < <(cpu_snapshot "${PID[$svc]}")
+        [[ -n $perf_pid ]] && wait "$perf_pid" 2>/dev/null || true
+        res=$(grep '^wrk-result' "$out" || true)
+        if [[ -z $res ]]; then
+            sed 's/^/  | /' "$out"
+            say "  run $i: wrk printed no result: counted as a failure"
+            errors=$((errors + 1))
+            continue
+        fi
+        local n d units e w_u w_s
+        n=$(field requests "$res")
+        d=$(field duration_us "$res")
+        units=$(field units "$res")
+        units=${units:-$n}
+        e=$(($(field connect "$res") + $(field read "$res") + $(field write "$res") +
+            $(field timeout "$res") + $(field status "$res") + $(field non2xx "$res")))
+        # In strict mode non2xx already holds the >= 400 answers.
+        [[ $BENCH_STRICT == 1 ]] && e=$((e - $(field status "$res")))
+        errors=$((errors + e))
+        rps+=("$(awk -v u="$units" -v d="$d" 'BEGIN { printf "%.0f", u / (d / 1e6) }')")
+        p50+=("$(field p50_us "$res")")
+        p99+=("$(field p99_us "$res")")
+        read -r w_u w_s < <(sed -nE 's/^wrk-cpu ([0-9.]+) ([0-9.]+)$/\1 \2/p' "$out")
+        cpu_svc=$((cpu_svc + s1 - s0))
+        cpu_pg=$((cpu_pg + p1 - p0))
+        cpu_gw=$((cpu_gw + g1 - g0))
+        local wrk_ticks
+        wrk_ticks=$(awk -v u="$w_u" -v s="$w_s" -v hz="$CLK_TCK" 'BEGIN { printf "%.0f", (u + s) * hz }')
+        cpu_wrk=$((cpu_wrk + wrk_ticks))
+        cpu_other=$((cpu_other + (b1 - b0) - (s1 - s0) - (p1 - p0) - (g1 - g0) - wrk_ticks))
+        reqs=$((reqs + n))
+        dur=$((dur + d))
+        say "  run $i: $(awk -v r="${rps[-1]}" -v a="${p50[-1]}" -v b="${p99[-1]}" -v e="$e" \
+            'BEGIN { printf "%s/s p50 %.2f ms p99 %.2f ms errors %d", r, a / 1000, b / 1000, e }')"
+    done
+    if ((${#rps[@]} == 0)); then
+        R_RPS[$name]=0 R_P50[$name]=0 R_P99[$name]=0
+    else
+        R_RPS[$name]=$(median "${rps[@]}")
+        R_P50[$name]=$(awk -v v="$(median "${p50[@]}")" 'BEGIN { printf "%.2f", v / 1000 }')
+        R_P99[$name]=$(awk -v v="$(median "${p99[@]}")" 'BEGIN { printf "%.2f", v / 1000 }')
+    fi
+    R_ERR[$name]=$errors
+    # CPU per request (µs) by component, and how busy the rest of the
+    # machine was (a share of all cores) while the runs went on.
+    R_CPU[$name]=$(awk -v n="$reqs" -v hz="$CLK_TCK" -v d="$dur" -v ncpu="$NCPU" \
+        -v s="$cpu_svc" -v p="$cpu_pg" -v g="$cpu_gw" -v w="$cpu_wrk" -v o="$cpu_other" '
+        BEGIN {
+            if (n == 0) { print "- - - - -"; exit }
+            k = 1e6 / hz / n
+            printf "%.1f %.1f %.1f %.1f %.0f", s * k, p * k, g * k, w * k, 100 * o / hz / (d / 1e6 * ncpu)
+        }')
+    judge "$name"
+}
+
+# Sets ratio, target text and met/MISSED of a scenario.
+judge() {
+    local name=$1 ref=${SC_REF[$1]} min=${SC_MIN[$1]} p99max=${SC_P99[$1]} extra=${SC_EXTRA[$1]}
+    local ratio="-" target="" met=1 base
+    if [[ $ref != - && -n ${PGB[$ref]:-} ]]; then
+        base=${PGB[$ref]}
+        ratio=$(awk -v a="${R_RPS[$name]}" -v b="$base" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
+    fi
+    local refname=S
+    [[ $ref == B ]] && refname=TPCB
+    if [[ $min != - ]]; then
+        target+="${target:+,}>=${min}x${refname}"
+        awk -v r="$ratio" -v m="$min" 'BEGIN { exit !(r != "-" && r + 0 >= m + 0) }' || met=0
+    fi
+    if [[ $p99max != - ]]; then
+        target+="${target:+,}p99<${p99max}ms"
+        awk -v p="${R_P99[$name]}" -v m="$p99max" 'BEGIN { exit !(p + 0 < m + 0) }' || met=0
+    fi
+    if [[ $extra == p99_within:* ]]; then
+        local other=${extra#p99_within:} factor
+        other=${other%%:*}
+        factor=${extra##*:}
+        target+="${target:+,}p99<=${factor}x(${other#*_})"
+        if [[ -n ${R_P99[$other]:-} ]]; then
+            awk -v p="${R_P99[$name]}" -v o="${R_P99[$other]}" -v f="$factor" \
+                'BEGIN { exit !(p + 0 <= f * o) }' || met=0
+        else
+            met=0
+        fi
+    fi
+    target+="${target:+,}errors=0"
+    ((R_ERR[$name] == 0)) || met=0
+    R_RATIO[$name]=$ratio
+    R_TARGET[$name]=$target
+    if ((met)); then R_MET[$name]=met; else
+        R_MET[$name]=MISSED
+        FAILED=1
+    fi
+}
+
+# ---------------------------------------------------------------- memory, start-up
+
+declare -A RSS=() STARTUP=()
+# CPU ticks a process has used so far.
+ticks_of() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# Resident memory once each service is idle (logins still hashing when
+# wrk stopped would count their argon2 memory).
+measure_rss() {
+    local svc t0 t1 i
+    for svc in identity documents attendance printing seals meetings; do
+        has_service "$svc" || continue
+        t0=$(ticks_of "${PID[$svc]}")
+        for ((i = 0; i < 30; i++)); do
+            sleep 0.5
+            t1=$(ticks_of "${PID[$svc]}")
+            ((t1 - t0 <= 1)) && break
+            t0=$t1
+        done
+        RSS[$svc]=$(awk '/^VmRSS:/ { print $2 }' "/proc/${PID[$svc]}/status")
+    done
+}
+
+# Starts a second copy of each service with the running one's environment
+# on a free port, times exec -> /readyz 200 (median of 3), stops it.
+measure_startup() {
+    local svc exe port i out
+    local -a envs times
+    for svc in identity documents attendance printing seals meetings; do
+        has_service "$svc" || continue
+        exe=$(readlink "/proc/${PID[$svc]}/exe")
+        mapfile -d '' envs <"/proc/${PID[$svc]}/environ"
+        times=()
+        for i in 1 2 3; do
+            port=$(free_port)
+            local -a e2=()
+            local kv
+            for kv in "${envs[@]}"; do
+                [[ $kv == PORT=* ]] && kv=PORT=$port
+                e2+=("$kv")
+            done
+            out=$(env -i "${e2[@]}" "$BENCHTOOL" startup "http://127.0.0.1:$port/readyz" 10000 \
+                -- "$exe" 2>>"$WORK/startup-$svc.log" >&1 </dev/null) || true
+            [[ $out == startup_ms=* ]] && times+=("${out#startup_ms=}")
+        done
+        if ((${#times[@]})); then
+            STARTUP[$svc]=$(median "${times[@]}")
+        else
+            STARTUP[$svc]=failed
+        fi
+        say "  start-up $svc: ${times[*]:-failed} ms"
+    done
+}
+
+# ---------------------------------------------------------------- report
+
+report() {
+    local name svc line
+    local -a lines=()
+    lines+=("| scenario | req/s | p50 ms | p99 ms | errors | ratio | target | result | CPU µs/req: service / PostgreSQL / nginx / wrk | other load |")
+    lines+=("|---|---:|---:|---:|---:|---:|---|---|---|---:|")
+    for name in "${SCEN_NAMES[@]}"; do
+        [[ -n ${R_MET[$name]:-} ]] || continue
+        local c=(${R_CPU[$name]})
+        lines+=("| $name | ${R_RPS[$name]} | ${R_P50[$name]} | ${R_P99[$name]} | ${R_ERR[$name]} | ${R_RATIO[$name]} | ${R_TARGET[$name]} | ${R_MET[$name]} | ${c[0]} / ${c[1]} / ${c[2]} / ${c[3]} | ${c[4]}% |")
+    done
+    for name in "${SKIPPED[@]}"; do
+        lines+=("| $name | | | | | | | skipped: service not built | | |")
+    done
+    local rss_line="" start_line="" mem_ok=1 start_ok=1
+    for svc in identity documents attendance printing seals meetings; do
+        [[ -n ${RSS[$svc]:-} ]] || continue
+        rss_line+=" $svc=${RSS[$svc]}"
+        ((RSS[$svc] < 20 * 1024)) || mem_ok=0
+    done
+    for svc in identity documents attendance printing seals meetings; do
+        [[ -n ${STARTUP[$svc]:-} ]] || continue
+        start_line+=" $svc=${STARTUP[$svc]}"
+        [[ ${STARTUP[$svc]} != failed ]] && awk -v t="${STARTUP[$svc]}" 'BEGIN { exit !(t < 200) }' ||
+            start_ok=0
+    done
+    ((mem_ok)) || FAILED=1
+    ((start_ok)) || FAILED=1
+
+    local cpu commit date
+    cpu=$(sed -nE 's/^model name[[:space:]]*: (.*)/\1/p' /proc/cpuinfo | head -n 1)
+    commit=$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
+    git -C "$REPO_DIR" diff --quiet HEAD -- common services 2>/dev/null || commit+="+changes"
+    date=$(date -u +%Y-%m-%dT%H:%MZ)
+
+    {
+        say ""
+        say "### $date, commit $commit, $cpu ($NCPU cores)$( ((SMOKE)) && echo ', SMOKE (not a result)')"
+        say ""
+        say "$CONNS connections, $THREADS wrk/pgbench threads, ${SECONDS_PER_RUN} s per run, median of $RUNS after ${WARMUP} s warm-up; $(wc -l <"$DATA/tokens.tsv") users' tokens; $LOG_ROWS log rows; pgbench scale $PGBENCH_SCALE."
+        say "pgbench -S -M prepared: ${PGB[S]:-?} tps; TPC-B-like (-M prepared): ${PGB[B]:-?} tps."
+        say ""
+        printf '%s\n' "${lines[@]}"
+        say ""
+        say "Resident memory after the runs (KiB, target < 20 MiB):${rss_line} — $( ((mem_ok)) && echo met || echo MISSED)"
+        say "Start-up to /readyz 200 (ms, median of 3, target < 200):${start_line} — $( ((start_ok)) && echo met || echo MISSED)"
+        say "\"other load\" is CPU used by processes outside this stack during the runs, as a share of all cores; above 5% the run was disturbed."
+    } >"$WORK/report.md"
+    cat "$WORK/report.md"
+    if [[ ${BENCH_NO_RECORD:-0} != 1 ]]; then
+        [[ -f $HERE/RESULTS.md ]] || printf '# Benchmark results\n' >"$HERE/RESULTS.md"
+        cat "$WORK/report.md" >>"$HERE/RESULTS.md"
+        say ""
+        say "appended to tests/bench/RESULTS.md"
+    fi
+    say ""
+    for name in "${SCEN_NAMES[@]}"; do
+        [[ -n ${R_MET[$name]:-} ]] || continue
+        say "bench: $name rps=${R_RPS[$name]} p50_ms=${R_P50[$name]} p99_ms=${R_P99[$name]} errors=${R_ERR[$name]} ratio=${R_RATIO[$name]} target=${R_TARGET[$name]} ${R_MET[$name]}"
+    done
+    for name in "${SKIPPED[@]}"; do
+        say "bench: $name skipped: service not built"
+    done
+    say "bench: pgbench select_only_tps=${PGB[S]:-0} tpcb_tps=${PGB[B]:-0}"
+    say "bench: startup_ms${start_line}"
+    say "bench: rss_kb${rss_line}"
+}
+
+# ---------------------------------------------------------------- main
+
+build_benchtool
+load_identity
+has_service attendance && [[ -f $HERE/sql/attendance.sql ]] && load_attendance_small
+has_service seals && [[ -f $HERE/sql/seals.sql ]] && load_seals
+mint_tokens
+
+if [[ ${BENCH_HOLD:-0} == 1 ]]; then
+    touch "$STATE_DIR/hold"
+    {
+        say "BENCH_HOLD: the stack is up; remove $STATE_DIR/hold to stop it"
+        env | grep -E '^(GATEWAY_URL|[A-Z]+_URL|ADMIN_DATABASE_URL|JWT_[A-Z_]+|STATE_DIR|REPO_DIR|BENCH_[A-Z_]+)=' | sed 's/^/export /'
+        for name in "${!PID[@]}"; do say "# pid $name ${PID[$name]}"; done
+    } | tee "$STATE_DIR/hold.env"
+    while [[ -e $STATE_DIR/hold ]]; do sleep 1; done
+    exit 0
+fi
+
+pgbench_init
+pgbench_limits
+for name in "${SCEN_NAMES[@]}"; do
+    case $name in
+        attendance_leave_to_approve_1m)
+            has_service attendance && [[ -f $HERE/sql/attendance.sql ]] && load_attendance_rest
+            ;;
+    esac
+    run_scenario "$name"
+done
+say "resident memory and start-up"
+measure_rss
+measure_startup
+report
+exit "$FAILED"
