@@ -442,7 +442,7 @@ static int apply_file(PGconn *pg, const char *dir, const char *name)
             rc = (r && PQresultStatus(r) == PGRES_COMMAND_OK) ? 0 : -1;
             PQclear(r);
         }
-        rc = exec_or_log(pg, rc ? "ROLLBACK" : "COMMIT", name) || rc;
+        rc = (exec_or_log(pg, rc ? "ROLLBACK" : "COMMIT", name) || rc) ? -1 : 0;
         if (!rc)
             log_msg(LOG_INFO, NULL, "applied migration %s", name);
     }
