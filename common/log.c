@@ -49,16 +49,67 @@ static size_t put_escaped(char *buf, size_t pos, size_t cap, const char *s)
     return pos;
 }
 
-static size_t put_head(char *buf, size_t cap, enum log_level lvl)
+/* Appends the decimal digits of v, zero-padded to at least `width`. */
+static size_t put_uint(char *buf, size_t pos, unsigned long long v, int width)
 {
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n < width)
+        tmp[n++] = '0';
+    while (n)
+        buf[pos++] = tmp[--n];
+    return pos;
+}
+
+static size_t put_lit(char *buf, size_t pos, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(buf + pos, s, n);
+    return pos + n;
+}
+
+/* The line's start, formatted by hand: an access line is written for every
+ * request, and snprintf and gmtime_r made up most of its cost. The date
+ * and time to the second are kept per thread and redone once a second.
+ * buf has room for at least 128 bytes. */
+static size_t put_head(char *buf, enum log_level lvl)
+{
+    static _Thread_local time_t cached_sec = -1;
+    static _Thread_local char cached[19]; /* YYYY-MM-DDTHH:MM:SS, no NUL */
     struct timespec ts;
-    struct tm tm;
     clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    return (size_t)snprintf(buf, cap,
-                            "{\"ts\":\"%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ\",\"level\":\"%s\",\"svc\":\"%s\"",
-                            tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                            tm.tm_sec, ts.tv_nsec / 1000000, level_names[lvl], svc_name);
+    if (ts.tv_sec != cached_sec) {
+        struct tm tm;
+        gmtime_r(&ts.tv_sec, &tm);
+        size_t p = put_uint(cached, 0, (unsigned)(tm.tm_year + 1900), 4);
+        cached[p++] = '-';
+        p = put_uint(cached, p, (unsigned)(tm.tm_mon + 1), 2);
+        cached[p++] = '-';
+        p = put_uint(cached, p, (unsigned)tm.tm_mday, 2);
+        cached[p++] = 'T';
+        p = put_uint(cached, p, (unsigned)tm.tm_hour, 2);
+        cached[p++] = ':';
+        p = put_uint(cached, p, (unsigned)tm.tm_min, 2);
+        cached[p++] = ':';
+        put_uint(cached, p, (unsigned)tm.tm_sec, 2);
+        cached_sec = ts.tv_sec;
+    }
+    size_t pos = put_lit(buf, 0, "{\"ts\":\"");
+    memcpy(buf + pos, cached, sizeof cached);
+    pos += sizeof cached;
+    buf[pos++] = '.';
+    pos = put_uint(buf, pos, (unsigned long long)(ts.tv_nsec / 1000000), 3);
+    pos = put_lit(buf, pos, "Z\",\"level\":\"");
+    pos = put_lit(buf, pos, level_names[lvl]);
+    pos = put_lit(buf, pos, "\",\"svc\":\"");
+    /* the service name is one of ours, at most a few dozen characters */
+    pos = put_escaped(buf, pos, 120, svc_name);
+    buf[pos++] = '"';
+    return pos;
 }
 
 static void emit(char *buf, size_t pos, size_t cap)
@@ -80,13 +131,13 @@ void log_msg(enum log_level lvl, const char *rid, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    size_t pos = put_head(buf, sizeof buf, lvl);
+    size_t pos = put_head(buf, lvl);
     if (rid) {
-        pos += (size_t)snprintf(buf + pos, sizeof buf - pos, ",\"rid\":\"");
-        pos = put_escaped(buf, pos, sizeof buf, rid);
+        pos = put_lit(buf, pos, ",\"rid\":\"");
+        pos = put_escaped(buf, pos, pos + 400, rid);
         buf[pos++] = '"';
     }
-    pos += (size_t)snprintf(buf + pos, sizeof buf - pos, ",\"msg\":\"");
+    pos = put_lit(buf, pos, ",\"msg\":\"");
     pos = put_escaped(buf, pos, sizeof buf - 4, msg);
     buf[pos++] = '"';
     emit(buf, pos, sizeof buf);
@@ -98,14 +149,27 @@ void log_request(const char *rid, const char *method, const char *route, int sta
     if (LOG_INFO < min_level)
         return;
     char buf[1024];
-    size_t pos = put_head(buf, sizeof buf, LOG_INFO);
-    pos += (size_t)snprintf(buf + pos, sizeof buf - pos, ",\"rid\":\"");
+    size_t pos = put_head(buf, LOG_INFO);
+    pos = put_lit(buf, pos, ",\"rid\":\"");
     pos = put_escaped(buf, pos, sizeof buf - 200, rid);
-    pos += (size_t)snprintf(buf + pos, sizeof buf - pos, "\",\"method\":\"");
+    pos = put_lit(buf, pos, "\",\"method\":\"");
     pos = put_escaped(buf, pos, sizeof buf - 200, method);
-    pos += (size_t)snprintf(buf + pos, sizeof buf - pos, "\",\"route\":\"");
+    pos = put_lit(buf, pos, "\",\"route\":\"");
     pos = put_escaped(buf, pos, sizeof buf - 100, route);
-    pos += (size_t)snprintf(buf + pos, sizeof buf - pos,
-                            "\",\"status\":%d,\"ms\":%.3f,\"user_id\":%lld", status, ms, user_id);
+    pos = put_lit(buf, pos, "\",\"status\":");
+    pos = put_uint(buf, pos, (unsigned)(status < 0 ? 0 : status), 1);
+    /* ms with three decimals, as %.3f: the callers pass whole microseconds */
+    unsigned long long us = ms > 0 ? (unsigned long long)(ms * 1000.0 + 0.5) : 0;
+    pos = put_lit(buf, pos, ",\"ms\":");
+    pos = put_uint(buf, pos, us / 1000, 1);
+    buf[pos++] = '.';
+    pos = put_uint(buf, pos, us % 1000, 3);
+    pos = put_lit(buf, pos, ",\"user_id\":");
+    unsigned long long uid = (unsigned long long)user_id;
+    if (user_id < 0) {
+        buf[pos++] = '-';
+        uid = 0ULL - uid;
+    }
+    pos = put_uint(buf, pos, uid, 1);
     emit(buf, pos, sizeof buf);
 }
