@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "audit.h"
 #include "seals.h"
 
@@ -308,7 +309,7 @@ static int handover_confirm_run(db_conn *c, void *arg, problem_t *p)
                     "only the receiver confirms a handover");
         goto cleanup;
     }
-    if (check_version(t->if_match, h.version, "handover", p))
+    if (action_check_version(t->if_match, h.version, "handover", p))
         goto cleanup;
     if (!h.pending) {
         problem_set(p, ERR_WRONG_STATE, NULL, NULL, "the handover is no longer pending");
@@ -337,7 +338,7 @@ static int handover_cancel_run(db_conn *c, void *arg, problem_t *p)
                     "only the custodian, the receiver or an administrator cancels a handover");
         goto cleanup;
     }
-    if (check_version(t->if_match, h.version, "handover", p))
+    if (action_check_version(t->if_match, h.version, "handover", p))
         goto cleanup;
     if (!h.pending) {
         problem_set(p, ERR_WRONG_STATE, NULL, NULL, "the handover is no longer pending");

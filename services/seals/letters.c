@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "audit.h"
 #include "org.h"
 #include "seals.h"
@@ -132,17 +133,13 @@ static bool letter_fields_fit_or_reply(req_t *r, const letter_in *in)
     return false;
 }
 
+/* A create or a delete: the transaction body gets this. */
 typedef struct letter_tx {
     req_t *r;
-    const struct letter_action *act;
     letter_in in;
     const char *names; /* bearer_names as JSON text */
     long long id, if_match;
-    /* the locked letter */
-    char *before;
-    long long version, requester, custodian, seal_id;
-    char state[16], seal_state[16], seal_name[SEAL_NAME_BYTES];
-    bool still_valid;
+    char seal_name[SEAL_NAME_BYTES];
     char *doc;
 } letter_tx;
 
@@ -234,16 +231,15 @@ void h_letters_create(req_t *r)
 
 /* ---------- actions ---------- */
 
-typedef struct letter_action {
-    const char *verb; /* the audit action */
-    const char *done; /* the state it leads to */
-    const json_field *fields;
-    bool decides;
-    bool lock_seal;
-    const char *const *from_states;
-    int (*authorise)(db_conn *c, letter_tx *t, problem_t *p);
-    int (*perform)(db_conn *c, letter_tx *t, problem_t *p);
-} letter_action;
+static const action_kind letter_kind = {"intro_letter", "introduction letter",
+                                        "intro_letter.wrong_state"};
+
+/* The locked letter and its seal, as the actions need them. */
+typedef struct letter_row {
+    long long requester, custodian, seal_id;
+    char seal_state[16], seal_name[SEAL_NAME_BYTES];
+    bool still_valid;
+} letter_row;
 
 #define LETTER_LOCK_COLUMNS                                                                 \
     "SELECT letter_doc(l), l.version, l.state, l.requester_id, s.custodian_id, s.state,"    \
@@ -258,17 +254,15 @@ static const db_stmt Q_LETTER_LOCK = {"seals_letter_lock",
 static const db_stmt Q_LETTER_LOCK_SEAL = {
     "seals_letter_lock_seal", LETTER_LOCK_COLUMNS " FOR NO KEY UPDATE OF l FOR SHARE OF s"};
 
-static int letter_lock(db_conn *c, letter_tx *t, problem_t *p)
+static int letter_lock_with(db_conn *c, action_tx *t, const db_stmt *st, problem_t *p)
 {
-    free(t->before); /* a retried transaction starts again */
-    free(t->doc);
-    t->before = t->doc = NULL;
+    letter_row *l = t->row;
+    memset(l, 0, sizeof *l);
     char id[24], u[24];
     const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
                             seals_privileged(t->r->caller) ? "true" : "false"};
     PGresult *res;
-    if (store_exec(c, t->act->lock_seal ? &Q_LETTER_LOCK_SEAL : &Q_LETTER_LOCK, 3, params, &res,
-                   p))
+    if (store_exec(c, st, 3, params, &res, p))
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 9), "t")) {
         PQclear(res);
@@ -278,65 +272,61 @@ static int letter_lock(db_conn *c, letter_tx *t, problem_t *p)
     t->before = strdup(PQgetvalue(res, 0, 0));
     t->version = db_get_ll(res, 0, 1);
     snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
-    t->requester = db_get_ll(res, 0, 3);
-    t->custodian = db_get_ll(res, 0, 4);
-    snprintf(t->seal_state, sizeof t->seal_state, "%s", PQgetvalue(res, 0, 5));
-    snprintf(t->seal_name, sizeof t->seal_name, "%s", PQgetvalue(res, 0, 6));
-    t->seal_id = db_get_ll(res, 0, 7);
-    t->still_valid = !strcmp(PQgetvalue(res, 0, 8), "t");
+    l->requester = db_get_ll(res, 0, 3);
+    l->custodian = db_get_ll(res, 0, 4);
+    snprintf(l->seal_state, sizeof l->seal_state, "%s", PQgetvalue(res, 0, 5));
+    snprintf(l->seal_name, sizeof l->seal_name, "%s", PQgetvalue(res, 0, 6));
+    l->seal_id = db_get_ll(res, 0, 7);
+    l->still_valid = !strcmp(PQgetvalue(res, 0, 8), "t");
     PQclear(res);
     if (!t->before)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     return 0;
 }
 
-static int letter_action_run(db_conn *c, void *arg, problem_t *p)
+static int letter_lock(db_conn *c, action_tx *t, problem_t *p)
 {
-    letter_tx *t = arg;
-    if (letter_lock(c, t, p) || t->act->authorise(c, t, p) ||
-        check_version(t->if_match, t->version, "introduction letter", p))
-        return -1;
-    bool from_ok = false;
-    for (const char *const *s = t->act->from_states; *s && !from_ok; s++)
-        from_ok = !strcmp(*s, t->state);
-    if (!from_ok)
-        return problem_set(p, ERR_WRONG_STATE, "intro_letter.wrong_state", NULL,
-                           "the letter is %s; it cannot be %s now", t->state, t->act->done);
-    if (t->act->perform(c, t, p))
-        return -1;
-    return audit_write(c, t->r, "intro_letter", t->id, t->act->verb, t->before, t->doc, p);
+    return letter_lock_with(c, t, &Q_LETTER_LOCK, p);
+}
+
+static int letter_lock_seal(db_conn *c, action_tx *t, problem_t *p)
+{
+    return letter_lock_with(c, t, &Q_LETTER_LOCK_SEAL, p);
 }
 
 /* R-LET-2: the director or a deputy director, read now rather than from the
  * token; never the custodian of the letter's seal (R-SEAL-1). */
-static int authorise_approver(db_conn *c, letter_tx *t, problem_t *p)
+static int authorise_approver(db_conn *c, action_tx *t, problem_t *p)
 {
+    const letter_row *l = t->row;
     org_person me;
     if (org_person_get(c, t->r->caller->id, &me, p))
         return -1;
     if (me.is_secretary || !letter_approver_may(me.position))
         return problem_set(p, ERR_FORBIDDEN, "intro_letter.approver_mismatch", "R-LET-2",
                            "an introduction letter needs the approval of the office director or a deputy director");
-    if (me.id == t->custodian)
+    if (me.id == l->custodian)
         return problem_set(p, ERR_FORBIDDEN, "seal.custodian_cannot_approve", "R-SEAL-1",
-                           "the custodian of seal %lld cannot approve its letters", t->seal_id);
+                           "the custodian of seal %lld cannot approve its letters", l->seal_id);
     return 0;
 }
 
 /* R-LET-1: the custodian of the matching seal keeps and issues letters. */
-static int authorise_custodian(db_conn *c, letter_tx *t, problem_t *p)
+static int authorise_custodian(db_conn *c, action_tx *t, problem_t *p)
 {
+    const letter_row *l = t->row;
     (void)c;
-    if (t->r->caller->id != t->custodian)
+    if (t->r->caller->id != l->custodian)
         return problem_set(p, ERR_FORBIDDEN, "intro_letter.not_custodian", "R-LET-1",
-                           "only the custodian of seal %lld issues its letters", t->seal_id);
+                           "only the custodian of seal %lld issues its letters", l->seal_id);
     return 0;
 }
 
-static int authorise_requester(db_conn *c, letter_tx *t, problem_t *p)
+static int authorise_requester(db_conn *c, action_tx *t, problem_t *p)
 {
+    const letter_row *l = t->row;
     (void)c;
-    if (t->r->caller->id != t->requester)
+    if (t->r->caller->id != l->requester)
         return problem_set(p, ERR_FORBIDDEN, NULL, NULL,
                            "only the person who asked for the letter may do this");
     return 0;
@@ -344,11 +334,12 @@ static int authorise_requester(db_conn *c, letter_tx *t, problem_t *p)
 
 /* R-LET-3: the bearer returns an unused letter, or the custodian records
  * that it came back. */
-static int authorise_returner(db_conn *c, letter_tx *t, problem_t *p)
+static int authorise_returner(db_conn *c, action_tx *t, problem_t *p)
 {
+    const letter_row *l = t->row;
     (void)c;
     long long me = t->r->caller->id;
-    if (me != t->requester && me != t->custodian)
+    if (me != l->requester && me != l->custodian)
         return problem_set(p, ERR_FORBIDDEN, NULL, "R-LET-3",
                            "the bearer or the custodian of the seal records a returned letter");
     return 0;
@@ -364,32 +355,34 @@ static const db_stmt Q_LETTER_DECIDE = {
     " decision_comment = $4, version = version + 1, updated_at = now()"
     " WHERE l.id = $1 RETURNING letter_doc(l)"};
 
-static int decide(db_conn *c, letter_tx *t, const char *to, problem_t *p)
+static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
 {
+    const letter_row *l = t->row;
+    const letter_in *in = t->in;
     char id[24], me[24], title[TITLE_BYTES];
-    const char *params[] = {db_int(id, t->id), to, db_int(me, t->r->caller->id), t->in.comment};
+    const char *params[] = {db_int(id, t->id), to, db_int(me, t->r->caller->id), in->comment};
     PGresult *res;
     if (store_exec(c, &Q_LETTER_DECIDE, 4, params, &res, p))
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
     snprintf(title, sizeof title, "Your introduction letter was %s", to);
-    if (notify(c, t->requester, "intro_letter_decided", title,
-               t->in.comment ? t->in.comment : "", "intro_letter", t->id, p))
+    if (notify(c, l->requester, "intro_letter_decided", title,
+               in->comment ? in->comment : "", "intro_letter", t->id, p))
         return -1;
     if (strcmp(to, "approved"))
         return 0;
     snprintf(title, sizeof title, "Issue an approved introduction letter under the seal %s",
-             t->seal_name);
-    return notify(c, t->custodian, "intro_letter_to_issue", title, "", "intro_letter", t->id, p);
+             l->seal_name);
+    return notify(c, l->custodian, "intro_letter_to_issue", title, "", "intro_letter", t->id, p);
 }
 
-static int perform_approve(db_conn *c, letter_tx *t, problem_t *p)
+static int perform_approve(db_conn *c, action_tx *t, problem_t *p)
 {
     return decide(c, t, "approved", p);
 }
 
-static int perform_reject(db_conn *c, letter_tx *t, problem_t *p)
+static int perform_reject(db_conn *c, action_tx *t, problem_t *p)
 {
     return decide(c, t, "rejected", p);
 }
@@ -409,17 +402,18 @@ static const db_stmt Q_LETTER_ISSUED = {
     " letter_year = $3, letter_seq = $4, letter_number = $5,"
     " version = version + 1, updated_at = now() WHERE l.id = $1 RETURNING letter_doc(l)"};
 
-static int perform_issue(db_conn *c, letter_tx *t, problem_t *p)
+static int perform_issue(db_conn *c, action_tx *t, problem_t *p)
 {
-    if (strcmp(t->seal_state, "active"))
+    const letter_row *l = t->row;
+    if (strcmp(l->seal_state, "active"))
         return problem_set(p, ERR_WRONG_STATE, "seal.not_active", NULL,
-                           "seal %lld is %s: no letters are issued under it", t->seal_id,
-                           t->seal_state);
-    if (!t->still_valid)
+                           "seal %lld is %s: no letters are issued under it", l->seal_id,
+                           l->seal_state);
+    if (!l->still_valid)
         return problem_set(p, ERR_RULE, "intro_letter.expired", "R-LET-2",
                            "the letter's validity has passed; it cannot be issued");
     char sid[24], id[24], me[24], year[24], seq[24], number[24], title[TITLE_BYTES];
-    const char *p1[] = {db_int(sid, t->seal_id)};
+    const char *p1[] = {db_int(sid, l->seal_id)};
     PGresult *res;
     if (store_exec(c, &Q_LETTER_NEXT_NUMBER, 1, p1, &res, p))
         return -1;
@@ -434,7 +428,7 @@ static int perform_issue(db_conn *c, letter_tx *t, problem_t *p)
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
     snprintf(title, sizeof title, "Introduction letter %s was issued", number);
-    return notify(c, t->requester, "intro_letter_issued", title,
+    return notify(c, l->requester, "intro_letter_issued", title,
                   "Return it to the custodian if it is not used (R-LET-3).", "intro_letter",
                   t->id, p);
 }
@@ -444,17 +438,19 @@ static const db_stmt Q_LETTER_USED = {
     "UPDATE intro_letters l SET state = 'used', used_at = now(), use_note = $2,"
     " version = version + 1, updated_at = now() WHERE l.id = $1 RETURNING letter_doc(l)"};
 
-static int perform_use(db_conn *c, letter_tx *t, problem_t *p)
+static int perform_use(db_conn *c, action_tx *t, problem_t *p)
 {
+    const letter_row *l = t->row;
+    const letter_in *in = t->in;
     char id[24];
-    const char *params[] = {db_int(id, t->id), t->in.comment};
+    const char *params[] = {db_int(id, t->id), in->comment};
     PGresult *res;
     if (store_exec(c, &Q_LETTER_USED, 2, params, &res, p))
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
-    return notify(c, t->custodian, "intro_letter_used", "An introduction letter was used",
-                  t->in.comment ? t->in.comment : "", "intro_letter", t->id, p);
+    return notify(c, l->custodian, "intro_letter_used", "An introduction letter was used",
+                  in->comment ? in->comment : "", "intro_letter", t->id, p);
 }
 
 static const db_stmt Q_LETTER_RETURNED = {
@@ -464,21 +460,23 @@ static const db_stmt Q_LETTER_RETURNED = {
     " WHERE l.id = $1 RETURNING letter_doc(l)"};
 
 /* R-LET-3: the unused letter is attached to its stub with a note. */
-static int perform_return(db_conn *c, letter_tx *t, problem_t *p)
+static int perform_return(db_conn *c, action_tx *t, problem_t *p)
 {
+    const letter_row *l = t->row;
+    const letter_in *in = t->in;
     char id[24], me[24];
     long long who = t->r->caller->id;
-    const char *params[] = {db_int(id, t->id), db_int(me, who), t->in.note};
+    const char *params[] = {db_int(id, t->id), db_int(me, who), in->note};
     PGresult *res;
     if (store_exec(c, &Q_LETTER_RETURNED, 3, params, &res, p))
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
-    long long other = who == t->custodian ? t->requester : t->custodian;
+    long long other = who == l->custodian ? l->requester : l->custodian;
     return notify(c, other, "intro_letter_returned",
-                  who == t->custodian ? "Your unused introduction letter was returned to its stub"
+                  who == l->custodian ? "Your unused introduction letter was returned to its stub"
                                       : "Attach a returned introduction letter to its stub",
-                  t->in.note, "intro_letter", t->id, p);
+                  in->note, "intro_letter", t->id, p);
 }
 
 static const db_stmt Q_LETTER_WITHDRAWN = {
@@ -488,15 +486,17 @@ static const db_stmt Q_LETTER_WITHDRAWN = {
 
 /* Whoever was waiting to act on it no longer needs to: the leaders who
  * approve a pending letter, the custodian of an approved one. */
-static int perform_withdraw(db_conn *c, letter_tx *t, problem_t *p)
+static int perform_withdraw(db_conn *c, action_tx *t, problem_t *p)
 {
+    const letter_row *l = t->row;
+    const letter_in *in = t->in;
     char id[24], sid[24];
     const char *params[] = {db_int(id, t->id)};
-    const char *note = t->in.comment ? t->in.comment : "";
+    const char *note = in->comment ? in->comment : "";
     const char *title = "An introduction letter was withdrawn: no action is needed";
     PGresult *res;
     if (!strcmp(t->state, "pending")) {
-        const char *p1[] = {db_int(sid, t->seal_id)};
+        const char *p1[] = {db_int(sid, l->seal_id)};
         if (store_exec(c, &Q_LETTER_APPROVERS, 1, p1, &res, p))
             return -1;
         int rc = store_notify_all(c, PQgetvalue(res, 0, 0), "intro_letter_withdrawn", title,
@@ -504,7 +504,7 @@ static int perform_withdraw(db_conn *c, letter_tx *t, problem_t *p)
         PQclear(res);
         if (rc)
             return -1;
-    } else if (notify(c, t->custodian, "intro_letter_withdrawn", title, note, "intro_letter",
+    } else if (notify(c, l->custodian, "intro_letter_withdrawn", title, note, "intro_letter",
                       t->id, p)) {
         return -1;
     }
@@ -530,38 +530,31 @@ static const char *const from_approved[] = {"approved", NULL};
 static const char *const from_issued[] = {"issued", NULL};
 static const char *const from_open[] = {"pending", "approved", NULL};
 
-static const letter_action act_approve = {"approve", "approved",         comment_fields,
-                                          true,      false,              from_pending,
-                                          authorise_approver, perform_approve};
-static const letter_action act_reject = {"reject", "rejected",         comment_fields,
-                                         true,     false,              from_pending,
-                                         authorise_approver, perform_reject};
-static const letter_action act_issue = {"issue", "issued",            comment_fields,
-                                        false,   true,                from_approved,
-                                        authorise_custodian, perform_issue};
-static const letter_action act_use = {"use", "used",              comment_fields,
-                                      false, false,               from_issued,
-                                      authorise_requester, perform_use};
-static const letter_action act_return = {"return", "returned",         return_fields,
-                                         false,    false,              from_issued,
-                                         authorise_returner, perform_return};
-static const letter_action act_withdraw = {"withdraw", "withdrawn",        comment_fields,
-                                           false,      false,              from_open,
-                                           authorise_requester, perform_withdraw};
+/* kind, verb, done, body, decides, from, lock, authorise, perform */
+static const action_t act_approve = {&letter_kind,       "approve",      "approved",
+                                     comment_fields,     true,           from_pending,
+                                     letter_lock,        authorise_approver, perform_approve};
+static const action_t act_reject = {&letter_kind,       "reject",       "rejected",
+                                    comment_fields,     true,           from_pending,
+                                    letter_lock,        authorise_approver, perform_reject};
+static const action_t act_issue = {&letter_kind,       "issue",        "issued",
+                                   comment_fields,     false,          from_approved,
+                                   letter_lock_seal,   authorise_custodian, perform_issue};
+static const action_t act_use = {&letter_kind,       "use",          "used",
+                                 comment_fields,     false,          from_issued,
+                                 letter_lock,        authorise_requester, perform_use};
+static const action_t act_return = {&letter_kind,       "return",       "returned",
+                                    return_fields,      false,          from_issued,
+                                    letter_lock,        authorise_returner, perform_return};
+static const action_t act_withdraw = {&letter_kind,       "withdraw",     "withdrawn",
+                                      comment_fields,     false,          from_open,
+                                      letter_lock,        authorise_requester, perform_withdraw};
 
-static void letter_action_handle(req_t *r, const letter_action *act)
+static void letter_action_handle(req_t *r, const action_t *act)
 {
-    letter_tx t = {.r = r, .act = act, .id = path_id_or_reply(r, "id")};
-    if (!t.id || (act->decides && !decider_or_reply(r)) || if_match_or_reply(r, &t.if_match))
-        return;
-    json_t *root = body_or_reply(r, act->fields, &t.in, NULL);
-    if (!root)
-        return;
-    problem_t p = {0};
-    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, letter_action_run, &t, &p);
-    reply_outcome(r, rc, &p, t.doc, 200);
-    free(t.before);
-    json_decref(root);
+    letter_in in = {0};
+    letter_row row = {0};
+    action_handle(r, act, &in, &row);
 }
 
 void h_letters_approve(req_t *r)
@@ -634,7 +627,7 @@ static int letter_delete_run(db_conn *c, void *arg, problem_t *p)
     } else if (!t->r->caller->is_admin) {
         problem_set(p, ERR_FORBIDDEN, NULL, "R-LET-4",
                     "only an administrator removes archived stubs");
-    } else if (check_version(t->if_match, version, "introduction letter", p)) {
+    } else if (action_check_version(t->if_match, version, "introduction letter", p)) {
         /* p is set */
     } else if (!issued) {
         problem_set(p, ERR_WRONG_STATE, "intro_letter.not_issued", "R-LET-4",

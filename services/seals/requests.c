@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "audit.h"
 #include "org.h"
 #include "seals.h"
@@ -98,14 +99,10 @@ static const json_field request_fields[] = {
 
 typedef struct request_tx {
     req_t *r;
-    const struct request_action *act;
     request_in in;
-    long long id, if_match;
-    /* the locked request */
-    char *before, *approvers;
-    long long version, requester, copies, custodian, approved_by, seal_id, notified_custodian;
-    char state[16], seal_state[16], role[24], seal_name[SEAL_NAME_BYTES];
-    char *doc;
+    long long id;
+    char *approvers, *doc;
+    char seal_name[SEAL_NAME_BYTES];
 } request_tx;
 
 static const db_stmt Q_SEAL_FOR_REQUEST = {
@@ -198,16 +195,15 @@ void h_requests_create(req_t *r)
 
 /* ---------- actions ---------- */
 
-typedef struct request_action {
-    const char *verb; /* the audit action */
-    const char *done; /* the state it leads to */
-    const json_field *fields;
-    bool decides;                   /* R-SEC-3 applies */
-    bool lock_seal;                 /* the custodian must not change meanwhile */
-    const char *const *from_states; /* where the action may start */
-    int (*authorise)(db_conn *c, request_tx *t, problem_t *p);
-    int (*perform)(db_conn *c, request_tx *t, problem_t *p);
-} request_action;
+static const action_kind request_kind = {"seal_request", "seal request",
+                                         "seal_request.wrong_state"};
+
+/* The locked request and its seal, as the actions need them. */
+typedef struct request_row {
+    char *approvers; /* the seal's own approvers, a bigint[] text */
+    long long requester, copies, custodian, approved_by, seal_id, notified_custodian;
+    char seal_state[16], role[24], seal_name[SEAL_NAME_BYTES];
+} request_row;
 
 static const db_stmt Q_REQUEST_LOCK = {
     "seals_request_lock",
@@ -227,19 +223,16 @@ static const db_stmt Q_REQUEST_LOCK_SEAL = {
     " FROM seal_requests q JOIN seals s ON s.id = q.seal_id WHERE q.id = $1"
     " FOR NO KEY UPDATE OF q FOR SHARE OF s"};
 
-static int request_lock(db_conn *c, request_tx *t, problem_t *p)
+static int request_lock_with(db_conn *c, action_tx *t, const db_stmt *st, problem_t *p)
 {
-    /* A retried transaction starts again from here. */
-    free(t->before);
-    free(t->approvers);
-    free(t->doc);
-    t->before = t->approvers = t->doc = NULL;
+    request_row *q = t->row;
+    free(q->approvers);
+    memset(q, 0, sizeof *q);
     char id[24], u[24];
     const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
                             seals_privileged(t->r->caller) ? "true" : "false"};
     PGresult *res;
-    if (store_exec(c, t->act->lock_seal ? &Q_REQUEST_LOCK_SEAL : &Q_REQUEST_LOCK, 3, params,
-                   &res, p))
+    if (store_exec(c, st, 3, params, &res, p))
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 13), "t")) {
         PQclear(res);
@@ -249,78 +242,74 @@ static int request_lock(db_conn *c, request_tx *t, problem_t *p)
     t->before = strdup(PQgetvalue(res, 0, 0));
     t->version = db_get_ll(res, 0, 1);
     snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
-    t->requester = db_get_ll(res, 0, 3);
-    snprintf(t->role, sizeof t->role, "%s", PQgetvalue(res, 0, 4));
-    t->copies = db_get_ll(res, 0, 5);
-    t->custodian = db_get_ll(res, 0, 6);
-    snprintf(t->seal_state, sizeof t->seal_state, "%s", PQgetvalue(res, 0, 7));
-    t->approvers = strdup(PQgetvalue(res, 0, 8));
-    snprintf(t->seal_name, sizeof t->seal_name, "%s", PQgetvalue(res, 0, 9));
-    t->approved_by = db_get_ll(res, 0, 10);
-    t->seal_id = db_get_ll(res, 0, 11);
-    t->notified_custodian = db_get_ll(res, 0, 12);
+    q->requester = db_get_ll(res, 0, 3);
+    snprintf(q->role, sizeof q->role, "%s", PQgetvalue(res, 0, 4));
+    q->copies = db_get_ll(res, 0, 5);
+    q->custodian = db_get_ll(res, 0, 6);
+    snprintf(q->seal_state, sizeof q->seal_state, "%s", PQgetvalue(res, 0, 7));
+    q->approvers = strdup(PQgetvalue(res, 0, 8));
+    snprintf(q->seal_name, sizeof q->seal_name, "%s", PQgetvalue(res, 0, 9));
+    q->approved_by = db_get_ll(res, 0, 10);
+    q->seal_id = db_get_ll(res, 0, 11);
+    q->notified_custodian = db_get_ll(res, 0, 12);
     PQclear(res);
-    if (!t->before || !t->approvers)
+    if (!t->before || !q->approvers)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     return 0;
 }
 
-static int request_action_run(db_conn *c, void *arg, problem_t *p)
+static int request_lock(db_conn *c, action_tx *t, problem_t *p)
 {
-    request_tx *t = arg;
-    if (request_lock(c, t, p) || t->act->authorise(c, t, p) ||
-        check_version(t->if_match, t->version, "seal request", p))
-        return -1;
-    bool from_ok = false;
-    for (const char *const *s = t->act->from_states; *s && !from_ok; s++)
-        from_ok = !strcmp(*s, t->state);
-    if (!from_ok)
-        return problem_set(p, ERR_WRONG_STATE, "seal_request.wrong_state", NULL,
-                           "the request is %s; it cannot be %s now", t->state, t->act->done);
-    if (t->act->perform(c, t, p))
-        return -1;
-    return audit_write(c, t->r, "seal_request", t->id, t->act->verb, t->before, t->doc, p);
+    return request_lock_with(c, t, &Q_REQUEST_LOCK, p);
+}
+
+static int request_lock_seal(db_conn *c, action_tx *t, problem_t *p)
+{
+    return request_lock_with(c, t, &Q_REQUEST_LOCK_SEAL, p);
 }
 
 /* R-SEAL-2 and R-SEAL-1: the leader the seal and matter require, and never
  * the seal's own custodian. The position is read now, not from the token. */
-static int authorise_approver(db_conn *c, request_tx *t, problem_t *p)
+static int authorise_approver(db_conn *c, action_tx *t, problem_t *p)
 {
+    const request_row *q = t->row;
     org_person me;
     if (org_person_get(c, t->r->caller->id, &me, p))
         return -1;
     long long configured[64];
-    int n = parse_id_array(t->approvers, configured, sizeof configured / sizeof configured[0]);
+    int n = parse_id_array(q->approvers, configured, sizeof configured / sizeof configured[0]);
     if (n < 0)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "unreadable approver list");
-    if (me.is_secretary || !seal_approver_may(t->role, me.position, me.id, configured, (size_t)n))
+    if (me.is_secretary || !seal_approver_may(q->role, me.position, me.id, configured, (size_t)n))
         return problem_set(p, ERR_FORBIDDEN, "seal.approver_mismatch", "R-SEAL-2",
-                           "this use of seal %lld needs the approval of: %s", t->seal_id,
-                           !strcmp(t->role, "district_mayor")    ? "the district mayor"
-                           : !strcmp(t->role, "district_leader") ? "the district mayor or a deputy mayor"
-                           : !strcmp(t->role, "office_director") ? "the office director"
+                           "this use of seal %lld needs the approval of: %s", q->seal_id,
+                           !strcmp(q->role, "district_mayor")    ? "the district mayor"
+                           : !strcmp(q->role, "district_leader") ? "the district mayor or a deputy mayor"
+                           : !strcmp(q->role, "office_director") ? "the office director"
                                                                  : "the seal's own approvers");
-    if (me.id == t->custodian)
+    if (me.id == q->custodian)
         return problem_set(p, ERR_FORBIDDEN, "seal.custodian_cannot_approve", "R-SEAL-1",
                            "the custodian of a seal cannot approve its use");
     return 0;
 }
 
 /* R-SEAL-1: only the current custodian stamps or refuses. */
-static int authorise_custodian(db_conn *c, request_tx *t, problem_t *p)
+static int authorise_custodian(db_conn *c, action_tx *t, problem_t *p)
 {
+    const request_row *q = t->row;
     (void)c;
-    if (t->r->caller->id != t->custodian)
+    if (t->r->caller->id != q->custodian)
         return problem_set(p, ERR_FORBIDDEN, "seal.not_custodian", "R-SEAL-1",
                            "only the current custodian of seal %lld stamps with it",
-                           t->seal_id);
+                           q->seal_id);
     return 0;
 }
 
-static int authorise_requester(db_conn *c, request_tx *t, problem_t *p)
+static int authorise_requester(db_conn *c, action_tx *t, problem_t *p)
 {
+    const request_row *q = t->row;
     (void)c;
-    if (t->r->caller->id != t->requester)
+    if (t->r->caller->id != q->requester)
         return problem_set(p, ERR_FORBIDDEN, NULL, NULL, "only the requester withdraws a request");
     return 0;
 }
@@ -337,34 +326,36 @@ static const db_stmt Q_REQUEST_DECIDE = {
     " version = version + 1, updated_at = now()"
     " WHERE q.id = $1 RETURNING seal_request_doc(q)"};
 
-static int decide(db_conn *c, request_tx *t, const char *to, problem_t *p)
+static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
 {
+    const request_row *q = t->row;
+    const request_in *in = t->in;
     char id[24], me[24], cust[24], title[TITLE_BYTES];
-    const char *params[] = {db_int(id, t->id), to, db_int(me, t->r->caller->id), t->in.comment,
-                            db_int(cust, t->custodian)};
+    const char *params[] = {db_int(id, t->id), to, db_int(me, t->r->caller->id), in->comment,
+                            db_int(cust, q->custodian)};
     PGresult *res;
     if (store_exec(c, &Q_REQUEST_DECIDE, 5, params, &res, p))
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
     bool approved = !strcmp(to, "approved");
-    snprintf(title, sizeof title, "Your request to use the seal %s was %s", t->seal_name, to);
-    if (notify(c, t->requester, approved ? "seal_request_approved" : "seal_request_rejected",
-               title, t->in.comment ? t->in.comment : "", "seal_request", t->id, p))
+    snprintf(title, sizeof title, "Your request to use the seal %s was %s", q->seal_name, to);
+    if (notify(c, q->requester, approved ? "seal_request_approved" : "seal_request_rejected",
+               title, in->comment ? in->comment : "", "seal_request", t->id, p))
         return -1;
     if (!approved)
         return 0;
     /* The approver is notified first (at creation), then the custodian. */
-    snprintf(title, sizeof title, "Review and stamp with the seal %s", t->seal_name);
-    return notify(c, t->custodian, "seal_request_to_stamp", title, "", "seal_request", t->id, p);
+    snprintf(title, sizeof title, "Review and stamp with the seal %s", q->seal_name);
+    return notify(c, q->custodian, "seal_request_to_stamp", title, "", "seal_request", t->id, p);
 }
 
-static int perform_approve(db_conn *c, request_tx *t, problem_t *p)
+static int perform_approve(db_conn *c, action_tx *t, problem_t *p)
 {
     return decide(c, t, "approved", p);
 }
 
-static int perform_reject(db_conn *c, request_tx *t, problem_t *p)
+static int perform_reject(db_conn *c, action_tx *t, problem_t *p)
 {
     return decide(c, t, "rejected", p);
 }
@@ -390,19 +381,21 @@ static const db_stmt Q_REQUEST_STAMPED = {
 
 /* R-SEAL-3, R-SEAL-4: the real number of impressions, never more than
  * approved, written to the log with who handled, approved and stamped. */
-static int perform_stamp(db_conn *c, request_tx *t, problem_t *p)
+static int perform_stamp(db_conn *c, action_tx *t, problem_t *p)
 {
-    if (strcmp(t->seal_state, "active"))
+    const request_row *q = t->row;
+    const request_in *in = t->in;
+    if (strcmp(q->seal_state, "active"))
         return problem_set(p, ERR_WRONG_STATE, "seal.not_active", NULL,
-                           "seal %lld is %s and cannot be used", t->seal_id, t->seal_state);
-    if (t->in.count > t->copies) {
+                           "seal %lld is %s and cannot be used", q->seal_id, q->seal_state);
+    if (in->count > q->copies) {
         problem_set(p, ERR_RULE, "seal.count_exceeds_approval", "R-SEAL-3",
-                    "%lld impressions were approved; %lld cannot be made", t->copies,
-                    t->in.count);
-        return problem_field(p, "count", "must be at most %lld, the approved number", t->copies);
+                    "%lld impressions were approved; %lld cannot be made", q->copies,
+                    in->count);
+        return problem_field(p, "count", "must be at most %lld, the approved number", q->copies);
     }
     char id[24], count[24], me[24], title[TITLE_BYTES];
-    const char *p1[] = {db_int(id, t->id), db_int(count, t->in.count),
+    const char *p1[] = {db_int(id, t->id), db_int(count, in->count),
                         db_int(me, t->r->caller->id)};
     PGresult *res;
     if (store_exec(c, &Q_USAGE_INSERT, 3, p1, &res, p))
@@ -416,14 +409,14 @@ static int perform_stamp(db_conn *c, request_tx *t, problem_t *p)
         problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
         goto cleanup;
     }
-    const char *p2[] = {id, me, stamped_at, count, t->in.comment};
+    const char *p2[] = {id, me, stamped_at, count, in->comment};
     if (store_exec(c, &Q_REQUEST_STAMPED, 5, p2, &res, p))
         goto cleanup;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
-    snprintf(title, sizeof title, "The seal %s was applied: %lld impression(s)", t->seal_name,
-             t->in.count);
-    if (notify(c, t->requester, "seal_request_stamped", title, "", "seal_request", t->id, p))
+    snprintf(title, sizeof title, "The seal %s was applied: %lld impression(s)", q->seal_name,
+             in->count);
+    if (notify(c, q->requester, "seal_request_stamped", title, "", "seal_request", t->id, p))
         goto cleanup;
     rc = audit_write(c, t->r, "seal_usage", usage_id, "create", NULL, usage, p);
 cleanup:
@@ -439,20 +432,22 @@ static const db_stmt Q_REQUEST_REFUSED = {
     " WHERE q.id = $1 RETURNING seal_request_doc(q)"};
 
 /* R-SEAL-3: the custodian reviewed the content and will not stamp it. */
-static int perform_refuse(db_conn *c, request_tx *t, problem_t *p)
+static int perform_refuse(db_conn *c, action_tx *t, problem_t *p)
 {
+    const request_row *q = t->row;
+    const request_in *in = t->in;
     char id[24], me[24], title[TITLE_BYTES];
-    const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id), t->in.reason};
+    const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id), in->reason};
     PGresult *res;
     if (store_exec(c, &Q_REQUEST_REFUSED, 3, params, &res, p))
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
-    snprintf(title, sizeof title, "The custodian of the seal %s refused to stamp", t->seal_name);
-    if (notify(c, t->requester, "seal_request_refused", title, t->in.reason, "seal_request",
+    snprintf(title, sizeof title, "The custodian of the seal %s refused to stamp", q->seal_name);
+    if (notify(c, q->requester, "seal_request_refused", title, in->reason, "seal_request",
                t->id, p))
         return -1;
-    return notify(c, t->approved_by, "seal_request_refused", title, t->in.reason,
+    return notify(c, q->approved_by, "seal_request_refused", title, in->reason,
                   "seal_request", t->id, p);
 }
 
@@ -469,14 +464,16 @@ static const db_stmt Q_REQUEST_APPROVERS = {
 /* Whoever was waiting to act on it no longer needs to: the approvers of a
  * pending request, the custodian of an approved one (today's, and the one
  * first asked when the seal has changed hands since). */
-static int perform_withdraw(db_conn *c, request_tx *t, problem_t *p)
+static int perform_withdraw(db_conn *c, action_tx *t, problem_t *p)
 {
+    const request_row *q = t->row;
+    const request_in *in = t->in;
     char id[24], title[TITLE_BYTES];
     const char *params[] = {db_int(id, t->id)};
-    const char *note = t->in.comment ? t->in.comment : "";
+    const char *note = in->comment ? in->comment : "";
     bool was_pending = !strcmp(t->state, "pending");
     PGresult *res;
-    snprintf(title, sizeof title, "A request to use the seal %s was withdrawn", t->seal_name);
+    snprintf(title, sizeof title, "A request to use the seal %s was withdrawn", q->seal_name);
     if (was_pending) {
         if (store_exec(c, &Q_REQUEST_APPROVERS, 1, params, &res, p))
             return -1;
@@ -489,10 +486,10 @@ static int perform_withdraw(db_conn *c, request_tx *t, problem_t *p)
         /* The seal's custodian now, who would stamp it, and the one asked to
          * stamp it at approval if the seal has changed hands since. */
         char told[64];
-        if (t->notified_custodian > 0 && t->notified_custodian != t->custodian)
-            snprintf(told, sizeof told, "{%lld,%lld}", t->custodian, t->notified_custodian);
+        if (q->notified_custodian > 0 && q->notified_custodian != q->custodian)
+            snprintf(told, sizeof told, "{%lld,%lld}", q->custodian, q->notified_custodian);
         else
-            snprintf(told, sizeof told, "{%lld}", t->custodian);
+            snprintf(told, sizeof told, "{%lld}", q->custodian);
         if (store_notify_all(c, told, "seal_request_withdrawn", title, note, "seal_request",
                              t->id, p))
             return -1;
@@ -524,36 +521,29 @@ static const char *const from_pending[] = {"pending", NULL};
 static const char *const from_approved[] = {"approved", NULL};
 static const char *const from_open[] = {"pending", "approved", NULL};
 
-static const request_action act_approve = {"approve",          "approved",         comment_fields,
-                                           true,               false,              from_pending,
-                                           authorise_approver, perform_approve};
-static const request_action act_reject = {"reject",           "rejected",     comment_fields,
-                                          true,               false,          from_pending,
-                                          authorise_approver, perform_reject};
-static const request_action act_stamp = {"stamp",             "stamped",    stamp_fields,
-                                         false,               true,         from_approved,
-                                         authorise_custodian, perform_stamp};
-static const request_action act_refuse = {"refuse",            "refused",     refuse_fields,
-                                          false,               true,          from_approved,
-                                          authorise_custodian, perform_refuse};
-static const request_action act_withdraw = {"withdraw",          "withdrawn",     comment_fields,
-                                            false,               false,           from_open,
-                                            authorise_requester, perform_withdraw};
+/* kind, verb, done, body, decides, from, lock, authorise, perform */
+static const action_t act_approve = {&request_kind,      "approve",      "approved",
+                                     comment_fields,     true,           from_pending,
+                                     request_lock,       authorise_approver, perform_approve};
+static const action_t act_reject = {&request_kind,      "reject",       "rejected",
+                                    comment_fields,     true,           from_pending,
+                                    request_lock,       authorise_approver, perform_reject};
+static const action_t act_stamp = {&request_kind,      "stamp",        "stamped",
+                                   stamp_fields,       false,          from_approved,
+                                   request_lock_seal,  authorise_custodian, perform_stamp};
+static const action_t act_refuse = {&request_kind,      "refuse",       "refused",
+                                    refuse_fields,      false,          from_approved,
+                                    request_lock_seal,  authorise_custodian, perform_refuse};
+static const action_t act_withdraw = {&request_kind,      "withdraw",     "withdrawn",
+                                      comment_fields,     false,          from_open,
+                                      request_lock,       authorise_requester, perform_withdraw};
 
-static void request_action_handle(req_t *r, const request_action *act)
+static void request_action_handle(req_t *r, const action_t *act)
 {
-    request_tx t = {.r = r, .act = act, .id = path_id_or_reply(r, "id")};
-    if (!t.id || (act->decides && !decider_or_reply(r)) || if_match_or_reply(r, &t.if_match))
-        return;
-    json_t *root = body_or_reply(r, act->fields, &t.in, NULL);
-    if (!root)
-        return;
-    problem_t p = {0};
-    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, request_action_run, &t, &p);
-    reply_outcome(r, rc, &p, t.doc, 200);
-    free(t.before);
-    free(t.approvers);
-    json_decref(root);
+    request_in in = {0};
+    request_row row = {0};
+    action_handle(r, act, &in, &row);
+    free(row.approvers);
 }
 
 void h_requests_approve(req_t *r)

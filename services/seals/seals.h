@@ -89,9 +89,6 @@ char *store_id_array(json_t *ids);
  * Frees doc. */
 void reply_outcome(req_t *r, int rc, problem_t *p, char *doc, int status);
 
-/* The If-Match check inside a transaction: 0, or -1 with a 412 in p. */
-int check_version(long long if_match, long long version, const char *what, problem_t *p);
-
 /* An active person who can hold or receive a seal: exists, is active and
  * belongs to the office (not an external unit). 0, or -1 with a 400 naming
  * `field` in p (or a database problem). */

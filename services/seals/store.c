@@ -57,15 +57,6 @@ void reply_outcome(req_t *r, int rc, problem_t *p, char *doc, int status)
     free(doc);
 }
 
-int check_version(long long if_match, long long version, const char *what, problem_t *p)
-{
-    if (if_match > 0 && if_match != version)
-        return problem_set(p, ERR_PRECONDITION, NULL, NULL,
-                           "the %s was changed: it is at version %lld, not %lld", what, version,
-                           if_match);
-    return 0;
-}
-
 int check_office_person(db_conn *c, long long id, const char *field, problem_t *p)
 {
     org_person who;

@@ -1,0 +1,68 @@
+/* The state-action runner every service shares (see action.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "action.h"
+#include "audit.h"
+
+int action_check_version(long long if_match, long long version, const char *noun, problem_t *p)
+{
+    if (if_match > 0 && if_match != version)
+        return problem_set(p, ERR_PRECONDITION, NULL, NULL,
+                           "the %s was changed: it is at version %lld, not %lld", noun, version,
+                           if_match);
+    return 0;
+}
+
+static bool state_in(const char *const *states, const char *state)
+{
+    for (const char *const *s = states; *s; s++)
+        if (!strcmp(*s, state))
+            return true;
+    return false;
+}
+
+static int action_run(db_conn *c, void *arg, problem_t *p)
+{
+    action_tx *t = arg;
+    const action_t *a = t->act;
+    /* A retried transaction starts again from here. */
+    free(t->before);
+    free(t->doc);
+    t->before = t->doc = NULL;
+    t->version = 0;
+    t->state[0] = '\0';
+    if (a->lock(c, t, p) || (a->authorise && a->authorise(c, t, p)) ||
+        action_check_version(t->if_match, t->version, a->kind->noun, p))
+        return -1;
+    if (a->from_states && !state_in(a->from_states, t->state))
+        return problem_set(p, ERR_WRONG_STATE, a->kind->wrong_state, NULL,
+                           "the %s is %s; it cannot be %s now", a->kind->noun, t->state,
+                           a->done);
+    if (a->perform(c, t, p))
+        return -1;
+    if (!t->doc)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return audit_write(c, t->r, a->kind->entity, t->id, a->verb, t->before, t->doc, p);
+}
+
+void action_handle(req_t *r, const action_t *act, void *in, void *row)
+{
+    if (act->decides && !decider_or_reply(r))
+        return;
+    action_tx t = {.r = r, .act = act, .in = in, .row = row, .id = path_id_or_reply(r, "id")};
+    if (!t.id || if_match_or_reply(r, &t.if_match))
+        return;
+    json_t *root = body_or_reply(r, act->fields, in, NULL);
+    if (!root)
+        return;
+    problem_t p = {0};
+    if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, action_run, &t, &p))
+        reply_problem_t(r, &p);
+    else
+        reply_raw(r, 200, t.doc, strlen(t.doc));
+    free(t.before);
+    free(t.doc);
+    json_decref(root);
+}

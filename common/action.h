@@ -1,0 +1,79 @@
+#ifndef OA_ACTION_H
+#define OA_ACTION_H
+
+#include <stdbool.h>
+
+#include "db.h"
+#include "http.h"
+#include "json_in.h"
+
+/* A state action on a versioned row: POST /<collection>/{id}/<verb> with an
+ * optional If-Match and a small JSON body (approve, reject, withdraw, stamp,
+ * close...). One transaction locks the row, lets the action refuse the
+ * caller, checks the If-Match version (412) and the state the row is in,
+ * performs the change and audits the row's document before and after; the
+ * answer is the document after, with 200. A service describes each kind of
+ * row once (action_kind) and each action on it once (action_t). */
+
+typedef struct action_tx action_tx;
+
+/* What every action on one kind of row shares. Static storage. */
+typedef struct action_kind {
+    const char *entity;      /* the audit entity type: "seal_request" */
+    const char *noun;        /* for the 412 and 409 details: "seal request" */
+    const char *wrong_state; /* problem name when from_states refuses */
+} action_kind;
+
+typedef int (*action_fn)(db_conn *c, action_tx *t, problem_t *p);
+
+/* One action. Static storage. */
+typedef struct action {
+    const action_kind *kind;
+    const char *verb;               /* the audit action: "approve" */
+    const char *done;               /* the state it leads to, for the 409 detail */
+    const json_field *fields;       /* the body, parsed into action_tx.in */
+    bool decides;                   /* R-SEC-3: refused to secretaries */
+    const char *const *from_states; /* NULL-terminated; NULL when perform checks */
+    /* Locks row t->id and reads it into t->row, and sets t->version,
+     * t->state and t->before (malloc'd). Answers 404 (in p) when there is
+     * no such row or the caller may not see it. Runs again from the start
+     * when the transaction is retried, so it resets what an earlier try
+     * left in t->row. 0, or -1 with p. */
+    action_fn lock;
+    /* May be NULL. Refuses the caller (or a state that must be refused
+     * before the If-Match is looked at). 0, or -1 with p. */
+    action_fn authorise;
+    /* Makes the change and its notifications, and sets t->doc (malloc'd)
+     * to the row's document after it. 0, or -1 with p. */
+    action_fn perform;
+} action_t;
+
+/* One run of an action, as its steps see it. */
+struct action_tx {
+    req_t *r;
+    const action_t *act;
+    long long id;       /* the row, from the path */
+    long long if_match; /* -1 without If-Match */
+    void *in;           /* the parsed body (the caller's, laid out as act->fields says) */
+    void *row;          /* the service's own view of the locked row */
+    long long version;  /* set by lock */
+    char state[24];     /* set by lock */
+    char *before;       /* set by lock; freed here */
+    char *doc;          /* set by perform; freed here */
+};
+
+/* The whole action: R-SEC-3 when act->decides (403), the path id (404), the
+ * If-Match header (400) and the body against act->fields into in (400); then
+ * in one transaction (retried as db_tx retries): lock, authorise, If-Match
+ * (412), from_states (409 act->kind->wrong_state), perform, and the audit
+ * event (kind->entity, verb, before, doc). Answers 200 with the document
+ * after, or the problem. `in` and `row` are the caller's (zeroed by it);
+ * whatever perform or lock allocated inside *row the caller frees after. */
+void action_handle(req_t *r, const action_t *act, void *in, void *row);
+
+/* The If-Match check inside a transaction: 0 when if_match is absent (<= 0)
+ * or equals version; otherwise -1 with a 412 in p naming `noun`. */
+int action_check_version(long long if_match, long long version, const char *noun,
+                         problem_t *p);
+
+#endif
