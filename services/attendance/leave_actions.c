@@ -6,13 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "attendance.h"
 #include "audit.h"
 #include "leave.h"
 
 /* One leave request as an action sees it, read under a row lock. */
 typedef struct leave_row {
-    long long applicant_id, current_approver_id, final_approver_id, version;
+    long long applicant_id, current_approver_id, final_approver_id;
     int current_step, steps_total;
     char state[16];
     char start_date[11], start_half[3], end_date[11], end_half[3];
@@ -22,7 +23,6 @@ typedef struct leave_row {
     char ext_outcome[16];
     bool due_passed;
     int my_decided_step; /* the step the caller already decided, 0 if none */
-    char *before;        /* the document before the action */
 } leave_row;
 
 static const db_stmt Q_LEAVE_LOCK = {
@@ -47,11 +47,12 @@ static void copy(char *dst, size_t n, const PGresult *res, int col)
     snprintf(dst, n, "%s", PQgetvalue(res, 0, col));
 }
 
-/* Locks and reads request t->id. 404 when it does not exist or the caller
- * may not see it; 412 on an If-Match mismatch. On success the caller frees
- * row->before. */
-static int leave_load(db_conn *c, att_tx *t, leave_row *row, problem_t *p)
+/* The lock step of every leave action: locks and reads request t->id into
+ * t->row (a leave_row). 404 when it does not exist or the caller may not
+ * see it. */
+static int leave_lock(db_conn *c, action_tx *t, problem_t *p)
 {
+    leave_row *row = t->row;
     memset(row, 0, sizeof *row);
     char id[24], me[24];
     const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id),
@@ -66,10 +67,11 @@ static int leave_load(db_conn *c, att_tx *t, leave_row *row, problem_t *p)
     row->applicant_id = db_get_ll(res, 0, 0);
     row->current_approver_id = db_get_ll(res, 0, 1);
     row->final_approver_id = db_get_ll(res, 0, 2);
-    row->version = db_get_ll(res, 0, 3);
+    t->version = db_get_ll(res, 0, 3);
     row->current_step = (int)db_get_ll(res, 0, 4);
     row->steps_total = (int)db_get_ll(res, 0, 5);
     copy(row->state, sizeof row->state, res, 6);
+    copy(t->state, sizeof t->state, res, 6);
     copy(row->start_date, sizeof row->start_date, res, 7);
     copy(row->start_half, sizeof row->start_half, res, 8);
     copy(row->end_date, sizeof row->end_date, res, 9);
@@ -86,16 +88,12 @@ static int leave_load(db_conn *c, att_tx *t, leave_row *row, problem_t *p)
         return -1;
     bool visible = !strcmp(PQgetvalue(res, 0, 1), "t");
     row->my_decided_step = (int)db_get_ll(res, 0, 2);
-    row->before = visible ? strdup(PQgetvalue(res, 0, 0)) : NULL;
+    t->before = visible ? strdup(PQgetvalue(res, 0, 0)) : NULL;
     PQclear(res);
     if (!visible)
         return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such leave request");
-    if (!row->before)
+    if (!t->before)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    if (version_check(t, row->version, p)) {
-        free(row->before);
-        return -1;
-    }
     return 0;
 }
 
@@ -105,7 +103,7 @@ static bool is_state(const leave_row *row, const char *state)
 }
 
 /* Refuses anyone but the applicant (the leave is visible to them). */
-static int applicant_only(const att_tx *t, const leave_row *row, const char *what,
+static int applicant_only(const action_tx *t, const leave_row *row, const char *what,
                           const char *rule, problem_t *p)
 {
     if (row->applicant_id == t->r->caller->id)
@@ -114,13 +112,21 @@ static int applicant_only(const att_tx *t, const leave_row *row, const char *wha
                        "only the applicant %s", what);
 }
 
-/* Writes the audit event with the document after the change into t->doc. */
-static int leave_finish(db_conn *c, att_tx *t, const leave_row *row, const char *action,
-                        problem_t *p)
+/* The last step of every leave action: the document after the change, into
+ * t->doc (the runner audits it). */
+static int leave_after(db_conn *c, action_tx *t, problem_t *p)
 {
-    if (!(t->doc = leave_doc_text(c, t->id, p)))
-        return -1;
-    return audit_write(c, t->r, "leave_request", t->id, action, row->before, t->doc, p);
+    t->doc = leave_doc_text(c, t->id, p);
+    return t->doc ? 0 : -1;
+}
+
+static const action_kind leave_kind = {"leave_request", "leave request", NULL};
+
+/* Runs act on the request in the path; in is the body act->fields describe. */
+static void leave_action(req_t *r, const action_t *act, void *in)
+{
+    leave_row row;
+    action_handle(r, act, in, &row);
 }
 
 /* ---------- approve / reject (R-ATT-2) ---------- */
@@ -142,144 +148,124 @@ static const db_stmt Q_LEAVE_SETTLE = {
     "UPDATE leave_requests SET state = $2, current_step = NULL, current_approver_id = NULL,"
     " version = version + 1, updated_at = now() WHERE id = $1"};
 
-static int leave_decide(db_conn *c, att_tx *t, bool approve, problem_t *p)
+static int leave_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
 {
-    free(t->doc);
-    t->doc = NULL;
-    leave_row row;
-    if (leave_load(c, t, &row, p))
-        return -1;
-    long long me = t->r->caller->id;
-    int rc = -1;
-    if (is_state(&row, "pending") && row.current_approver_id == me)
-        rc = 0;
-    else if (row.my_decided_step)
-        problem_set(p, ERR_WRONG_STATE, "leave.already_decided", NULL,
-                    "you already decided step %d of this request", row.my_decided_step);
-    else if (!is_state(&row, "pending"))
-        problem_set(p, ERR_WRONG_STATE, "leave.not_pending", NULL,
-                    "the request is %s; nothing waits for a decision", row.state);
-    else
-        problem_set(p, ERR_FORBIDDEN, "leave.approver_mismatch", "R-ATT-2",
-                    "step %d of this request waits for its own approver", row.current_step);
-    if (rc)
-        goto cleanup;
-    rc = -1;
+    const leave_row *row = t->row;
+    if (!is_state(row, "pending") || row->current_approver_id != t->r->caller->id) {
+        if (row->my_decided_step)
+            return problem_set(p, ERR_WRONG_STATE, "leave.already_decided", NULL,
+                               "you already decided step %d of this request",
+                               row->my_decided_step);
+        if (!is_state(row, "pending"))
+            return problem_set(p, ERR_WRONG_STATE, "leave.not_pending", NULL,
+                               "the request is %s; nothing waits for a decision", row->state);
+        return problem_set(p, ERR_FORBIDDEN, "leave.approver_mismatch", "R-ATT-2",
+                           "step %d of this request waits for its own approver",
+                           row->current_step);
+    }
 
     const char *comment = ((comment_in *)t->in)->comment;
     char id[24], step[24];
-    const char *ps[] = {db_int(id, t->id), db_int(step, row.current_step),
+    const char *ps[] = {db_int(id, t->id), db_int(step, row->current_step),
                         approve ? "approved" : "rejected", comment};
     PGresult *res;
     if (att_query(c, &Q_STEP_DECIDE, 4, ps, &res, p))
-        goto cleanup;
+        return -1;
     PQclear(res);
 
     char title[200], body[300];
-    text_fmt(body, sizeof body, "Leave %s %s to %s %s%s%s", row.start_date, row.start_half,
-             row.end_date, row.end_half, comment && *comment ? ": " : "",
+    text_fmt(body, sizeof body, "Leave %s %s to %s %s%s%s", row->start_date, row->start_half,
+             row->end_date, row->end_half, comment && *comment ? ": " : "",
              comment ? comment : "");
-    if (approve && row.current_step < row.steps_total) {
+    if (approve && row->current_step < row->steps_total) {
         if (att_query(c, &Q_LEAVE_ADVANCE, 1, ps, &res, p))
-            goto cleanup;
+            return -1;
         long long next = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
         PQclear(res);
-        if (!next) {
-            problem_set(p, ERR_INTERNAL, NULL, NULL, "the next approval step is missing");
-            goto cleanup;
-        }
+        if (!next)
+            return problem_set(p, ERR_INTERNAL, NULL, NULL, "the next approval step is missing");
         snprintf(title, sizeof title, "Leave request awaits your approval (step %d of %d)",
-                 row.current_step + 1, row.steps_total);
+                 row->current_step + 1, row->steps_total);
         if (notify(c, next, "leave_to_approve", title, body, "leave_request", t->id, p))
-            goto cleanup;
+            return -1;
         snprintf(title, sizeof title, "Step %d of your leave request was approved",
-                 row.current_step);
+                 row->current_step);
     } else {
         const char *pf[] = {id, approve ? "approved" : "rejected"};
         if (att_query(c, &Q_LEAVE_SETTLE, 2, pf, &res, p))
-            goto cleanup;
+            return -1;
         PQclear(res);
         snprintf(title, sizeof title, "Your leave request was %s",
                  approve ? "approved" : "rejected");
     }
-    if (notify(c, row.applicant_id, approve ? "leave_approved" : "leave_rejected", title, body,
+    if (notify(c, row->applicant_id, approve ? "leave_approved" : "leave_rejected", title, body,
                "leave_request", t->id, p))
-        goto cleanup;
-    rc = leave_finish(c, t, &row, approve ? "approve" : "reject", p);
-cleanup:
-    free(row.before);
-    return rc;
+        return -1;
+    return leave_after(c, t, p);
 }
 
-static int leave_approve_run(db_conn *c, void *arg, problem_t *p)
+static int leave_approve(db_conn *c, action_tx *t, problem_t *p)
 {
-    return leave_decide(c, arg, true, p);
+    return leave_decide(c, t, true, p);
 }
 
-static int leave_reject_run(db_conn *c, void *arg, problem_t *p)
+static int leave_reject(db_conn *c, action_tx *t, problem_t *p)
 {
-    return leave_decide(c, arg, false, p);
+    return leave_decide(c, t, false, p);
 }
+
+static const action_t act_approve = {&leave_kind, "approve", "approved", comment_fields, true,
+                                     NULL,        leave_lock, NULL,      leave_approve};
+static const action_t act_reject = {&leave_kind, "reject", "rejected", comment_fields, true,
+                                    NULL,        leave_lock, NULL,     leave_reject};
 
 void h_leave_approve(req_t *r)
 {
     comment_in in = {0};
-    if (decider_or_reply(r))
-        att_action(r, comment_fields, &in, leave_approve_run);
+    leave_action(r, &act_approve, &in);
 }
 
 void h_leave_reject(req_t *r)
 {
     comment_in in = {0};
-    if (decider_or_reply(r))
-        att_action(r, comment_fields, &in, leave_reject_run);
+    leave_action(r, &act_reject, &in);
 }
 
 /* ---------- withdraw ---------- */
 
-static int leave_withdraw_run(db_conn *c, void *arg, problem_t *p)
+static int leave_withdraw(db_conn *c, action_tx *t, problem_t *p)
 {
-    att_tx *t = arg;
-    free(t->doc);
-    t->doc = NULL;
-    leave_row row;
-    if (leave_load(c, t, &row, p))
+    const leave_row *row = t->row;
+    if (applicant_only(t, row, "withdraws a request", NULL, p))
         return -1;
-    int rc = -1;
-    if (applicant_only(t, &row, "withdraws a request", NULL, p))
-        goto cleanup;
-    if (is_state(&row, "approved") || is_state(&row, "closed")) {
-        problem_set(p, ERR_WRONG_STATE, "leave.already_approved", NULL,
-                    "the leave was finally approved; it can no longer be withdrawn");
-        goto cleanup;
-    }
-    if (!is_state(&row, "pending")) {
-        problem_set(p, ERR_WRONG_STATE, "leave.not_pending", NULL, "the request is %s",
-                    row.state);
-        goto cleanup;
-    }
+    if (is_state(row, "approved") || is_state(row, "closed"))
+        return problem_set(p, ERR_WRONG_STATE, "leave.already_approved", NULL,
+                           "the leave was finally approved; it can no longer be withdrawn");
+    if (!is_state(row, "pending"))
+        return problem_set(p, ERR_WRONG_STATE, "leave.not_pending", NULL, "the request is %s",
+                           row->state);
     char id[24];
     const char *pf[] = {db_int(id, t->id), "withdrawn"};
     PGresult *res;
     if (att_query(c, &Q_LEAVE_SETTLE, 2, pf, &res, p))
-        goto cleanup;
+        return -1;
     PQclear(res);
     char body[200];
-    snprintf(body, sizeof body, "Leave %s %s to %s %s no longer waits for you", row.start_date,
-             row.start_half, row.end_date, row.end_half);
-    if (notify(c, row.current_approver_id, "leave_withdrawn", "A leave request was withdrawn",
+    snprintf(body, sizeof body, "Leave %s %s to %s %s no longer waits for you", row->start_date,
+             row->start_half, row->end_date, row->end_half);
+    if (notify(c, row->current_approver_id, "leave_withdrawn", "A leave request was withdrawn",
                body, "leave_request", t->id, p))
-        goto cleanup;
-    rc = leave_finish(c, t, &row, "withdraw", p);
-cleanup:
-    free(row.before);
-    return rc;
+        return -1;
+    return leave_after(c, t, p);
 }
+
+static const action_t act_withdraw = {&leave_kind, "withdraw", "withdrawn", comment_fields, false,
+                                  NULL,        leave_lock, NULL, leave_withdraw};
 
 void h_leave_withdraw(req_t *r)
 {
     comment_in in = {0};
-    att_action(r, comment_fields, &in, leave_withdraw_run);
+    leave_action(r, &act_withdraw, &in);
 }
 
 /* ---------- extend (补假, R-ATT-4) ---------- */
@@ -315,43 +301,31 @@ static const db_stmt Q_LEAVE_EXTEND = {
     " ext_by = $5, ext_at = now(), ends_at = half_end($2::date, $3), close_reminded_at = NULL,"
     " version = version + 1, updated_at = now() WHERE id = $1"};
 
-static int leave_extend_run(db_conn *c, void *arg, problem_t *p)
+static int leave_extend(db_conn *c, action_tx *t, problem_t *p)
 {
-    att_tx *t = arg;
     extend_in *in = t->in;
-    free(t->doc);
-    t->doc = NULL;
-    leave_row row;
-    if (leave_load(c, t, &row, p))
-        return -1;
-    int rc = -1;
-    if (row.final_approver_id != t->r->caller->id) {
-        problem_set(p, ERR_FORBIDDEN, "leave.not_final_approver", "R-ATT-4",
-                    "an extension is recorded by the leave's final approver");
-        goto cleanup;
-    }
-    if (!is_state(&row, "approved")) {
-        problem_set(p, ERR_WRONG_STATE, "leave.not_open",
-                    NULL, "only an approved leave that is not closed can be extended; it is %s",
-                    row.state);
-        goto cleanup;
-    }
+    const leave_row *row = t->row;
+    if (row->final_approver_id != t->r->caller->id)
+        return problem_set(p, ERR_FORBIDDEN, "leave.not_final_approver", "R-ATT-4",
+                           "an extension is recorded by the leave's final approver");
+    if (!is_state(row, "approved"))
+        return problem_set(p, ERR_WRONG_STATE, "leave.not_open", NULL,
+                           "only an approved leave that is not closed can be extended; it is %s",
+                           row->state);
     long new_end = slot_text(in->new_end_date, in->new_end_half);
-    if (new_end <= effective_end(&row)) {
-        problem_field(p, "new_end_date", "must be after the leave's current end");
-        goto cleanup;
-    }
-    if (leave_span_check(slot_text(row.start_date, row.start_half), "new_end_date",
+    if (new_end <= effective_end(row))
+        return problem_field(p, "new_end_date", "must be after the leave's current end");
+    if (leave_span_check(slot_text(row->start_date, row->start_half), "new_end_date",
                          "new_end_half", new_end, p) ||
-        leave_overlap_check(c, row.applicant_id, t->id, row.start_date, row.start_half,
+        leave_overlap_check(c, row->applicant_id, t->id, row->start_date, row->start_half,
                             in->new_end_date, in->new_end_half, p))
-        goto cleanup;
+        return -1;
     char id[24], me[24];
     const char *pu[] = {db_int(id, t->id), in->new_end_date, in->new_end_half, in->reason,
                         db_int(me, t->r->caller->id)};
     PGresult *res;
     if (att_query(c, &Q_LEAVE_EXTEND, 5, pu, &res, p))
-        goto cleanup;
+        return -1;
     PQclear(res);
     char body[400];
     text_fmt(body, sizeof body,
@@ -360,19 +334,19 @@ static int leave_extend_run(db_conn *c, void *arg, problem_t *p)
              "count as absenteeism (R-ATT-4).",
              in->new_end_date, in->new_end_half, in->reason,
              attendance_of(t->r)->explanation_days);
-    if (notify(c, row.applicant_id, "leave_extended", "Your leave was extended", body,
+    if (notify(c, row->applicant_id, "leave_extended", "Your leave was extended", body,
                "leave_request", t->id, p))
-        goto cleanup;
-    rc = leave_finish(c, t, &row, "extend", p);
-cleanup:
-    free(row.before);
-    return rc;
+        return -1;
+    return leave_after(c, t, p);
 }
+
+static const action_t act_extend = {&leave_kind, "extend", "extended", extend_fields, false,
+                                  NULL,        leave_lock, NULL, leave_extend};
 
 void h_leave_extend(req_t *r)
 {
     extend_in in = {0};
-    att_action(r, extend_fields, &in, leave_extend_run);
+    leave_action(r, &act_extend, &in);
 }
 
 /* ---------- the written explanation (R-ATT-4) ---------- */
@@ -393,54 +367,42 @@ static const db_stmt Q_LEAVE_EXPLAIN = {
     "   ELSE ext_outcome END,"
     " version = version + 1, updated_at = now() WHERE id = $1"};
 
-static int leave_explain_run(db_conn *c, void *arg, problem_t *p)
+static int leave_explain(db_conn *c, action_tx *t, problem_t *p)
 {
-    att_tx *t = arg;
     explanation_in *in = t->in;
-    free(t->doc);
-    t->doc = NULL;
-    leave_row row;
-    if (leave_load(c, t, &row, p))
+    const leave_row *row = t->row;
+    if (applicant_only(t, row, "explains an extension", "R-ATT-4", p))
         return -1;
-    int rc = -1;
-    if (applicant_only(t, &row, "explains an extension", "R-ATT-4", p))
-        goto cleanup;
-    if (!row.ext_end_date[0]) {
-        problem_set(p, ERR_WRONG_STATE, "leave.no_extension", NULL,
-                    "the leave has no extension to explain");
-        goto cleanup;
-    }
-    if (row.explained) {
-        problem_set(p, ERR_WRONG_STATE, "leave.already_explained", NULL,
-                    "the explanation was already handed in");
-        goto cleanup;
-    }
-    if (is_state(&row, "closed") && (!strcmp(row.ext_outcome, "absenteeism") || row.due_passed)) {
-        problem_set(p, ERR_RULE, "leave.explanation_late", "R-ATT-4",
-                    "the time for the written explanation has passed; the extension counts "
-                    "as absenteeism");
-        goto cleanup;
-    }
+    if (!row->ext_end_date[0])
+        return problem_set(p, ERR_WRONG_STATE, "leave.no_extension", NULL,
+                           "the leave has no extension to explain");
+    if (row->explained)
+        return problem_set(p, ERR_WRONG_STATE, "leave.already_explained", NULL,
+                           "the explanation was already handed in");
+    if (is_state(row, "closed") && (!strcmp(row->ext_outcome, "absenteeism") || row->due_passed))
+        return problem_set(p, ERR_RULE, "leave.explanation_late", "R-ATT-4",
+                           "the time for the written explanation has passed; the extension counts "
+                           "as absenteeism");
     char id[24];
     const char *pu[] = {db_int(id, t->id), in->text};
     PGresult *res;
     if (att_query(c, &Q_LEAVE_EXPLAIN, 2, pu, &res, p))
-        goto cleanup;
+        return -1;
     PQclear(res);
-    if (notify(c, row.final_approver_id, "leave_explained",
+    if (notify(c, row->final_approver_id, "leave_explained",
                "The written explanation for an extended leave was handed in", in->text,
                "leave_request", t->id, p))
-        goto cleanup;
-    rc = leave_finish(c, t, &row, "explain", p);
-cleanup:
-    free(row.before);
-    return rc;
+        return -1;
+    return leave_after(c, t, p);
 }
+
+static const action_t act_explain = {&leave_kind, "explain", "explained", explanation_fields, false,
+                                  NULL,        leave_lock, NULL, leave_explain};
 
 void h_leave_explanation(req_t *r)
 {
     explanation_in in = {0};
-    att_action(r, explanation_fields, &in, leave_explain_run);
+    leave_action(r, &act_explain, &in);
 }
 
 /* ---------- close (销假, R-ATT-4) ---------- */
@@ -499,29 +461,21 @@ static int lateness_of(db_conn *c, const leave_row *row, long ret, lateness *out
     return rc;
 }
 
-static int leave_close_run(db_conn *c, void *arg, problem_t *p)
+static int leave_close(db_conn *c, action_tx *t, problem_t *p)
 {
-    att_tx *t = arg;
     close_in *in = t->in;
-    free(t->doc);
-    t->doc = NULL;
-    leave_row row;
-    if (leave_load(c, t, &row, p))
-        return -1;
-    int rc = -1;
+    const leave_row *row = t->row;
     PGresult *res = NULL;
-    if (applicant_only(t, &row, "closes the leave", "R-ATT-4", p))
-        goto cleanup;
-    if (!is_state(&row, "approved")) {
-        problem_set(p, ERR_WRONG_STATE,
-                    is_state(&row, "closed") ? "leave.already_closed" : "leave.not_approved",
-                    NULL, "only an approved leave is closed; it is %s", row.state);
-        goto cleanup;
-    }
+    if (applicant_only(t, row, "closes the leave", "R-ATT-4", p))
+        return -1;
+    if (!is_state(row, "approved"))
+        return problem_set(p, ERR_WRONG_STATE,
+                           is_state(row, "closed") ? "leave.already_closed" : "leave.not_approved",
+                           NULL, "only an approved leave is closed; it is %s", row->state);
     char id[24];
     const char *pr[] = {db_int(id, t->id), in->returned_at};
     if (att_query(c, &Q_RETURN_FACTS, 2, pr, &res, p))
-        goto cleanup;
+        return -1;
     long ret_day = 0;
     day_parse(PQgetvalue(res, 0, 0), &ret_day);
     long ret = slot_of(ret_day, !strcmp(PQgetvalue(res, 0, 1), "t"));
@@ -529,36 +483,34 @@ static int leave_close_run(db_conn *c, void *arg, problem_t *p)
     bool future = !strcmp(PQgetvalue(res, 0, 3), "t");
     PQclear(res);
     res = NULL;
-    if (before_start || future || slot_day(ret) - slot_day(effective_end(&row)) > 366) {
-        problem_field(p, "returned_at",
-                      before_start ? "must not be before the leave starts"
-                      : future     ? "must not be in the future"
-                                   : "must be within a year of the leave's end");
-        goto cleanup;
-    }
+    if (before_start || future || slot_day(ret) - slot_day(effective_end(row)) > 366)
+        return problem_field(p, "returned_at",
+                             before_start ? "must not be before the leave starts"
+                             : future     ? "must not be in the future"
+                                          : "must be within a year of the leave's end");
 
     lateness lt = {0};
-    if (lateness_of(c, &row, ret, &lt, p))
-        goto cleanup;
-    bool has_ext = row.ext_end_date[0] != '\0';
+    if (lateness_of(c, row, ret, &lt, p))
+        return -1;
+    bool has_ext = row->ext_end_date[0] != '\0';
     long long late_id = 0, ext_id = 0;
     const char *outcome = NULL;
     if (lt.late > 0) {
-        absence_new a = {row.applicant_id, slot_day(lt.late_first), lt.late, "late_return",
+        absence_new a = {row->applicant_id, slot_day(lt.late_first), lt.late, "late_return",
                          "leave_request", t->id, "returned after the approved end of leave"};
         if (absence_add(c, t->r, &a, &late_id, p))
-            goto cleanup;
+            return -1;
     }
     long explanation_days = attendance_of(t->r)->explanation_days;
     if (has_ext && lt.covered > 0) {
-        if (row.explained) {
+        if (row->explained) {
             outcome = "explained";
         } else if (explanation_days == 0) {
-            absence_new a = {row.applicant_id, slot_day(lt.covered_first), lt.covered,
+            absence_new a = {row->applicant_id, slot_day(lt.covered_first), lt.covered,
                              "unexplained_extension", "leave_request", t->id,
                              "extension without the written explanation"};
             if (absence_add(c, t->r, &a, &ext_id, p))
-                goto cleanup;
+                return -1;
             outcome = "absenteeism";
         }
     }
@@ -576,7 +528,7 @@ static int leave_close_run(db_conn *c, void *arg, problem_t *p)
                         ext_id ? db_int(eid, ext_id) : NULL,
                         db_int(days, explanation_days)};
     if (att_query(c, &Q_LEAVE_CLOSE, 9, pu, &res, p))
-        goto cleanup;
+        return -1;
     PQclear(res);
     res = NULL;
 
@@ -586,18 +538,17 @@ static int leave_close_run(db_conn *c, void *arg, problem_t *p)
              "an extension (R-ATT-4)%s%s",
              in->returned_at, lt.late / 2.0, has_ext ? lt.covered / 2.0 : 0.0,
              in->comment && *in->comment ? ". " : "", in->comment ? in->comment : "");
-    if (notify(c, row.final_approver_id, "leave_closed", "A leave you approved was closed", body,
+    if (notify(c, row->final_approver_id, "leave_closed", "A leave you approved was closed", body,
                "leave_request", t->id, p))
-        goto cleanup;
-    rc = leave_finish(c, t, &row, "close", p);
-cleanup:
-    PQclear(res);
-    free(row.before);
-    return rc;
+        return -1;
+    return leave_after(c, t, p);
 }
+
+static const action_t act_close = {&leave_kind, "close", "closed", close_fields, false,
+                                  NULL,        leave_lock, NULL, leave_close};
 
 void h_leave_close(req_t *r)
 {
     close_in in = {0};
-    att_action(r, close_fields, &in, leave_close_run);
+    leave_action(r, &act_close, &in);
 }
