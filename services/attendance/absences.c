@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "attendance.h"
 #include "audit.h"
 #include "discipline.h"
@@ -209,12 +210,17 @@ static const db_stmt Q_ABSENCE_VOID = {
     "UPDATE absences a SET state = 'voided', void_reason = $2, voided_by = $3, voided_at = now(),"
     " version = version + 1, updated_at = now() WHERE a.id = $1 RETURNING absence_doc(a)"};
 
-static int absence_void_run(db_conn *c, void *arg, problem_t *p)
+static const action_kind absence_kind = {"absence", "absence", NULL};
+
+/* The voided absence, as the void action needs it. */
+typedef struct absence_row {
+    long long user_id;
+    int year;
+} absence_row;
+
+static int absence_lock(db_conn *c, action_tx *t, problem_t *p)
 {
-    att_tx *t = arg;
-    void_in *in = t->in;
-    free(t->doc);
-    t->doc = NULL;
+    absence_row *row = t->row;
     char id[24], me[24];
     const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id),
                             sees_all(t->r->caller) ? "true" : "false"};
@@ -225,46 +231,63 @@ static int absence_void_run(db_conn *c, void *arg, problem_t *p)
         PQclear(res);
         return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such absence");
     }
-    long long user = db_get_ll(res, 0, 0);
-    bool active = !strcmp(PQgetvalue(res, 0, 1), "active");
-    long long version = db_get_ll(res, 0, 2);
-    int year = (int)db_get_ll(res, 0, 4);
-    char *before = strdup(PQgetvalue(res, 0, 3));
+    row->user_id = db_get_ll(res, 0, 0);
+    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 1));
+    t->version = db_get_ll(res, 0, 2);
+    row->year = (int)db_get_ll(res, 0, 4);
+    t->before = strdup(PQgetvalue(res, 0, 3));
     PQclear(res);
-    int rc = -1;
+    if (!t->before)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return 0;
+}
+
+/* R-ATT-3: the director, never on their own record; a voided absence is
+ * refused before the If-Match is looked at. */
+static int absence_void_authorise(db_conn *c, action_tx *t, problem_t *p)
+{
+    const absence_row *row = t->row;
+    (void)c;
     if (!caller_is_director(t->r->caller))
-        problem_set(p, ERR_FORBIDDEN, "absence.not_director", "R-ATT-3",
-                    "only the office director voids an absence");
-    else if (user == t->r->caller->id)
-        problem_set(p, ERR_FORBIDDEN, "absence.own_record", "R-ATT-3",
-                    "no one voids their own absenteeism");
-    else if (!active)
-        problem_set(p, ERR_WRONG_STATE, "absence.already_voided", NULL,
-                    "the absence was already voided");
-    else if (!version_check(t, version, p) && !absence_lock_person(c, user, p))
-        rc = 0;
-    if (rc)
-        goto cleanup;
-    rc = -1;
-    const char *pu[] = {id, in->reason, me};
+        return problem_set(p, ERR_FORBIDDEN, "absence.not_director", "R-ATT-3",
+                           "only the office director voids an absence");
+    if (row->user_id == t->r->caller->id)
+        return problem_set(p, ERR_FORBIDDEN, "absence.own_record", "R-ATT-3",
+                           "no one voids their own absenteeism");
+    if (strcmp(t->state, "active"))
+        return problem_set(p, ERR_WRONG_STATE, "absence.already_voided", NULL,
+                           "the absence was already voided");
+    return 0;
+}
+
+static int absence_void(db_conn *c, action_tx *t, problem_t *p)
+{
+    const absence_row *row = t->row;
+    const void_in *in = t->in;
+    if (absence_lock_person(c, row->user_id, p))
+        return -1;
+    char id[24], me[24];
+    const char *pu[] = {db_int(id, t->id), in->reason, db_int(me, t->r->caller->id)};
+    PGresult *res;
     if (att_query(c, &Q_ABSENCE_VOID, 3, pu, &res, p))
-        goto cleanup;
+        return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
     char body[1100];
     text_fmt(body, sizeof body, "Absence %lld no longer counts: %s (R-ATT-3)", t->id, in->reason);
-    if (audit_write(c, t->r, "absence", t->id, "void", before, t->doc, p) ||
-        notify(c, user, "absence_voided", "An absence of yours was voided", body, "absence",
-               t->id, p))
-        goto cleanup;
-    rc = discipline_after_void(c, t->r, user, year, t->id, p);
-cleanup:
-    free(before);
-    return rc;
+    if (notify(c, row->user_id, "absence_voided", "An absence of yours was voided", body,
+               "absence", t->id, p))
+        return -1;
+    return discipline_after_void(c, t->r, row->user_id, row->year, t->id, p);
 }
+
+static const action_t act_void = {&absence_kind, "void",       "voided", void_fields, false,
+                                  NULL,          absence_lock, absence_void_authorise,
+                                  absence_void};
 
 void h_absences_void(req_t *r)
 {
     void_in in = {0};
-    att_action(r, void_fields, &in, absence_void_run);
+    absence_row row;
+    action_handle(r, &act_void, &in, &row);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "attendance.h"
 #include "audit.h"
 #include "org.h"
@@ -224,12 +225,11 @@ typedef struct activity_row {
     bool participant, started;
     char attendance[16]; /* "" when not recorded */
     char title[1024];
-    char *before;
 } activity_row;
 
-/* Locks activity t->id and reads what the actions need about it and the
- * participant `who`. 404 when the caller may not see it. On success the
- * caller frees row->before. */
+/* Locks activity `id` and reads what the actions need about it and the
+ * participant `who`; with `before`, also its document (malloc'd, the caller
+ * frees it). 404 when the caller may not see it. */
 static const db_stmt Q_ACTIVITY_LOCK = {
     "att_activity_lock",
     "SELECT a.created_by, a.version, a.starts_at <= now(), a.title, activity_doc(a),"
@@ -237,19 +237,20 @@ static const db_stmt Q_ACTIVITY_LOCK = {
     "   WHERE p.activity_id = a.id AND p.user_id = $4),"
     " " ACTIVITY_VISIBLE " FROM activities a WHERE a.id = $1 FOR UPDATE"};
 
-static int activity_load(db_conn *c, att_tx *t, long long who, activity_row *row, problem_t *p)
+static int activity_load(db_conn *c, req_t *r, long long id, long long who, activity_row *row,
+                         char **before, problem_t *p)
 {
     memset(row, 0, sizeof *row);
-    char id[24], me[24], w[24];
+    char a[24], me[24], w[24];
     bool sec = false;
-    if (!sees_all(t->r->caller) && t->r->caller->department_id) {
+    if (!sees_all(r->caller) && r->caller->department_id) {
         person_facts f;
-        if (person_facts_get(c, t->r->caller->id, &f, p))
+        if (person_facts_get(c, r->caller->id, &f, p))
             return -1;
         sec = f.is_secretariat;
     }
-    const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id),
-                            sees_all(t->r->caller) || sec ? "true" : "false", db_int(w, who)};
+    const char *params[] = {db_int(a, id), db_int(me, r->caller->id),
+                            sees_all(r->caller) || sec ? "true" : "false", db_int(w, who)};
     PGresult *res;
     if (att_query(c, &Q_ACTIVITY_LOCK, 4, params, &res, p))
         return -1;
@@ -263,9 +264,10 @@ static int activity_load(db_conn *c, att_tx *t, long long who, activity_row *row
     snprintf(row->title, sizeof row->title, "%s", PQgetvalue(res, 0, 3));
     row->participant = !PQgetisnull(res, 0, 5);
     snprintf(row->attendance, sizeof row->attendance, "%s", PQgetvalue(res, 0, 5));
-    row->before = strdup(PQgetvalue(res, 0, 4));
+    if (before)
+        *before = strdup(PQgetvalue(res, 0, 4));
     PQclear(res);
-    if (!row->before)
+    if (before && !*before)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     return 0;
 }
@@ -291,20 +293,15 @@ static int absence_request_run(db_conn *c, void *arg, problem_t *p)
     t->doc = NULL;
     long long me = t->r->caller->id;
     activity_row row;
-    if (activity_load(c, t, me, &row, p))
+    if (activity_load(c, t->r, t->id, me, &row, NULL, p))
         return -1;
-    int rc = -1;
     PGresult *res;
-    if (!row.participant) {
-        problem_set(p, ERR_FORBIDDEN, "activity.not_participant", "R-ATT-5",
-                    "only a participant asks to be excused");
-        goto cleanup;
-    }
-    if (row.started || row.attendance[0]) {
-        problem_set(p, ERR_WRONG_STATE, "activity.started", "R-ATT-5",
-                    "an absence is asked for before the activity starts");
-        goto cleanup;
-    }
+    if (!row.participant)
+        return problem_set(p, ERR_FORBIDDEN, "activity.not_participant", "R-ATT-5",
+                           "only a participant asks to be excused");
+    if (row.started || row.attendance[0])
+        return problem_set(p, ERR_WRONG_STATE, "activity.started", "R-ATT-5",
+                           "an absence is asked for before the activity starts");
     char aid[24], uid[24];
     const char *pi[] = {db_int(aid, t->id), db_int(uid, me),
                         ((absence_request_in *)t->in)->reason};
@@ -312,18 +309,16 @@ static int absence_request_run(db_conn *c, void *arg, problem_t *p)
         if (p->code == ERR_DUPLICATE)
             problem_set(p, ERR_DUPLICATE, "activity.absence_requested", NULL,
                         "you already asked to be excused from this activity");
-        goto cleanup;
+        return -1;
     }
     long long rid = db_get_ll(res, 0, 0);
     t->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
-    if (!t->doc) {
-        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-        goto cleanup;
-    }
+    if (!t->doc)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     long long director;
     if (org_director(c, &director, p))
-        goto cleanup;
+        return -1;
     char body[1400];
     text_fmt(body, sizeof body, "%s: %s (R-ATT-5)", row.title,
              ((absence_request_in *)t->in)->reason);
@@ -331,11 +326,8 @@ static int absence_request_run(db_conn *c, void *arg, problem_t *p)
                "A participant asks to be excused from an activity", body,
                "activity_absence_request", rid, p) ||
         idem_store(c, t->r, 201, t->doc, p))
-        goto cleanup;
-    rc = audit_write(c, t->r, "activity_absence_request", rid, "create", NULL, t->doc, p);
-cleanup:
-    free(row.before);
-    return rc;
+        return -1;
+    return audit_write(c, t->r, "activity_absence_request", rid, "create", NULL, t->doc, p);
 }
 
 void h_activity_absence_create(req_t *r)
@@ -422,10 +414,13 @@ static const db_stmt Q_REQUEST_DECIDE = {
     " comment = $4, version = version + 1, updated_at = now() WHERE q.id = $1"
     " RETURNING activity_absence_doc(q)"};
 
-static int request_decide(db_conn *c, att_tx *t, bool approve, problem_t *p)
+static const action_kind request_kind = {"activity_absence_request", "absence request", NULL};
+
+/* The lock step of an absence request's decision: t->row is the requester's
+ * id. 404 when the caller may not see the request. */
+static int request_lock(db_conn *c, action_tx *t, problem_t *p)
 {
-    free(t->doc);
-    t->doc = NULL;
+    long long *requester = t->row;
     char id[24], me[24];
     const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id),
                             sees_all(t->r->caller) ? "true" : "false"};
@@ -436,66 +431,80 @@ static int request_decide(db_conn *c, att_tx *t, bool approve, problem_t *p)
         PQclear(res);
         return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such absence request");
     }
-    long long user = db_get_ll(res, 0, 0);
-    bool pending = !strcmp(PQgetvalue(res, 0, 1), "pending");
-    long long version = db_get_ll(res, 0, 2);
-    char *before = strdup(PQgetvalue(res, 0, 3));
+    *requester = db_get_ll(res, 0, 0);
+    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 1));
+    t->version = db_get_ll(res, 0, 2);
+    t->before = strdup(PQgetvalue(res, 0, 3));
     PQclear(res);
-    int rc = -1;
+    if (!t->before)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return 0;
+}
+
+/* R-ATT-5: the director decides, once (a decided request is refused before
+ * the If-Match is looked at). */
+static int request_authorise(db_conn *c, action_tx *t, problem_t *p)
+{
+    (void)c;
     if (!caller_is_director(t->r->caller))
-        problem_set(p, ERR_FORBIDDEN, "activity.not_director", "R-ATT-5",
-                    "an absence from an office activity is approved by the office director");
-    else if (!pending)
-        problem_set(p, ERR_WRONG_STATE, "activity.absence_decided", NULL,
-                    "the request was already decided");
-    else if (!version_check(t, version, p))
-        rc = 0;
-    if (rc)
-        goto cleanup;
-    rc = -1;
-    const char *pu[] = {id, approve ? "approved" : "rejected", me,
-                        ((comment_in *)t->in)->comment};
+        return problem_set(p, ERR_FORBIDDEN, "activity.not_director", "R-ATT-5",
+                           "an absence from an office activity is approved by the office director");
+    if (strcmp(t->state, "pending"))
+        return problem_set(p, ERR_WRONG_STATE, "activity.absence_decided", NULL,
+                           "the request was already decided");
+    return 0;
+}
+
+static int request_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
+{
+    const long long *requester = t->row;
+    char id[24], me[24];
+    const char *pu[] = {db_int(id, t->id), approve ? "approved" : "rejected",
+                        db_int(me, t->r->caller->id), ((comment_in *)t->in)->comment};
+    PGresult *res;
     if (att_query(c, &Q_REQUEST_DECIDE, 4, pu, &res, p))
-        goto cleanup;
+        return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
-    if (notify(c, user, approve ? "activity_absence_approved" : "activity_absence_rejected",
-               approve ? "You are excused from the activity"
-                       : "Your absence from the activity was not approved",
-               approve ? "The director approved your absence (R-ATT-5)"
-                       : "The director did not approve your absence; take part, or the "
-                         "absence is absenteeism (R-ATT-5)",
-               "activity_absence_request", t->id, p))
-        goto cleanup;
-    rc = audit_write(c, t->r, "activity_absence_request", t->id, approve ? "approve" : "reject",
-                     before, t->doc, p);
-cleanup:
-    free(before);
-    return rc;
+    return notify(c, *requester,
+                  approve ? "activity_absence_approved" : "activity_absence_rejected",
+                  approve ? "You are excused from the activity"
+                          : "Your absence from the activity was not approved",
+                  approve ? "The director approved your absence (R-ATT-5)"
+                          : "The director did not approve your absence; take part, or the "
+                            "absence is absenteeism (R-ATT-5)",
+                  "activity_absence_request", t->id, p);
 }
 
-static int request_approve_run(db_conn *c, void *arg, problem_t *p)
+static int request_approve(db_conn *c, action_tx *t, problem_t *p)
 {
-    return request_decide(c, arg, true, p);
+    return request_decide(c, t, true, p);
 }
 
-static int request_reject_run(db_conn *c, void *arg, problem_t *p)
+static int request_reject(db_conn *c, action_tx *t, problem_t *p)
 {
-    return request_decide(c, arg, false, p);
+    return request_decide(c, t, false, p);
 }
+
+static const action_t act_approve = {&request_kind, "approve",    "approved",
+                                     comment_fields, true,        NULL,
+                                     request_lock,  request_authorise, request_approve};
+static const action_t act_reject = {&request_kind, "reject",     "rejected",
+                                    comment_fields, true,        NULL,
+                                    request_lock,  request_authorise, request_reject};
 
 void h_activity_absence_approve(req_t *r)
 {
     comment_in in = {0};
-    if (decider_or_reply(r))
-        att_action(r, comment_fields, &in, request_approve_run);
+    long long requester = 0;
+    action_handle(r, &act_approve, &in, &requester);
 }
 
 void h_activity_absence_reject(req_t *r)
 {
     comment_in in = {0};
-    if (decider_or_reply(r))
-        att_action(r, comment_fields, &in, request_reject_run);
+    long long requester = 0;
+    action_handle(r, &act_reject, &in, &requester);
 }
 
 /* ---------- attendance (R-ATT-5) ---------- */
@@ -536,7 +545,7 @@ static const db_stmt Q_ACTIVITY_BUMP = {
     "UPDATE activities SET version = version + 1, updated_at = now() WHERE id = $1"};
 
 /* Records absenteeism for the activity's working half-days, at least one. */
-static int activity_absence(db_conn *c, att_tx *t, long long user, long long *absence_id,
+static int activity_absence(db_conn *c, action_tx *t, long long user, long long *absence_id,
                             problem_t *p)
 {
     char id[24];
@@ -561,79 +570,83 @@ static int activity_absence(db_conn *c, att_tx *t, long long user, long long *ab
     return absence_add(c, t->r, &a, absence_id, p);
 }
 
-static int attendance_run(db_conn *c, void *arg, problem_t *p)
+/* The lock step of recording attendance: the activity and the participant
+ * the body names, into t->row (an activity_row). */
+static int attendance_lock(db_conn *c, action_tx *t, problem_t *p)
 {
-    att_tx *t = arg;
-    attendance_in *in = t->in;
-    free(t->doc);
-    t->doc = NULL;
-    activity_row row;
-    if (activity_load(c, t, in->user_id, &row, p))
+    activity_row *row = t->row;
+    const attendance_in *in = t->in;
+    if (activity_load(c, t->r, t->id, in->user_id, row, &t->before, p))
         return -1;
-    int rc = -1;
+    t->version = row->version;
+    return 0;
+}
+
+/* The organiser, the director or the secretariat records attendance. */
+static int attendance_authorise(db_conn *c, action_tx *t, problem_t *p)
+{
+    const activity_row *row = t->row;
+    if (caller_is_director(t->r->caller) || row->created_by == t->r->caller->id)
+        return 0;
+    person_facts f;
+    if (person_facts_get(c, t->r->caller->id, &f, p))
+        return -1;
+    if (!f.is_secretariat)
+        return problem_set(p, ERR_FORBIDDEN, "activity.not_organiser", NULL,
+                           "attendance is recorded by the organiser, the director or the "
+                           "secretariat");
+    return 0;
+}
+
+static int attendance_record(db_conn *c, action_tx *t, problem_t *p)
+{
+    const attendance_in *in = t->in;
+    const activity_row *row = t->row;
     PGresult *res;
-    bool sec = false;
-    if (!caller_is_director(t->r->caller) && row.created_by != t->r->caller->id) {
-        person_facts f;
-        if (person_facts_get(c, t->r->caller->id, &f, p))
-            goto cleanup;
-        sec = f.is_secretariat;
-    }
-    if (!caller_is_director(t->r->caller) && row.created_by != t->r->caller->id && !sec) {
-        problem_set(p, ERR_FORBIDDEN, "activity.not_organiser", NULL,
-                    "attendance is recorded by the organiser, the director or the secretariat");
-        goto cleanup;
-    }
-    if (version_check(t, row.version, p))
-        goto cleanup;
-    if (!row.participant) {
-        problem_field(p, "user_id", "is not a participant of this activity");
-        goto cleanup;
-    }
-    if (!row.started) {
-        problem_set(p, ERR_WRONG_STATE, "activity.not_started", NULL,
-                    "attendance is recorded once the activity has started");
-        goto cleanup;
-    }
-    if (row.attendance[0]) {
-        problem_set(p, ERR_WRONG_STATE, "activity.attendance_recorded", NULL,
-                    "attendance of this participant was already recorded as %s", row.attendance);
-        goto cleanup;
-    }
+    if (!row->participant)
+        return problem_field(p, "user_id", "is not a participant of this activity");
+    if (!row->started)
+        return problem_set(p, ERR_WRONG_STATE, "activity.not_started", NULL,
+                           "attendance is recorded once the activity has started");
+    if (row->attendance[0])
+        return problem_set(p, ERR_WRONG_STATE, "activity.attendance_recorded", NULL,
+                           "attendance of this participant was already recorded as %s",
+                           row->attendance);
     char id[24], uid[24], me[24], ab[24];
     const char *pq[] = {db_int(id, t->id), db_int(uid, in->user_id)};
     if (att_query(c, &Q_REQUEST_STATE, 2, pq, &res, p))
-        goto cleanup;
+        return -1;
     const char *req_state = PQntuples(res) ? PQgetvalue(res, 0, 0) : "";
     bool excused = !strcmp(req_state, "approved"), pending = !strcmp(req_state, "pending");
     PQclear(res);
     const char *mark = in->present ? "present" : excused ? "excused" : "absent";
     long long absence_id = 0;
-    if (!in->present && pending) {
-        problem_set(p, ERR_WRONG_STATE, "activity.absence_request_pending", "R-ATT-5",
-                    "the participant's absence request waits for the director's decision");
-        goto cleanup;
-    }
+    if (!in->present && pending)
+        return problem_set(p, ERR_WRONG_STATE, "activity.absence_request_pending", "R-ATT-5",
+                           "the participant's absence request waits for the director's decision");
     if (!strcmp(mark, "absent") && activity_absence(c, t, in->user_id, &absence_id, p))
-        goto cleanup;
+        return -1;
     const char *pu[] = {id, uid, mark, db_int(me, t->r->caller->id),
                         absence_id ? db_int(ab, absence_id) : NULL};
     if (att_query(c, &Q_ATTENDANCE_SET, 5, pu, &res, p))
-        goto cleanup;
+        return -1;
     PQclear(res);
     if (att_query(c, &Q_ACTIVITY_BUMP, 1, pu, &res, p))
-        goto cleanup;
+        return -1;
     PQclear(res);
-    if (!(t->doc = att_doc(c, &Q_ACTIVITY_DOC, t->id, "activity", p)))
-        goto cleanup;
-    rc = audit_write(c, t->r, "activity", t->id, "attendance", row.before, t->doc, p);
-cleanup:
-    free(row.before);
-    return rc;
+    t->doc = att_doc(c, &Q_ACTIVITY_DOC, t->id, "activity", p);
+    return t->doc ? 0 : -1;
 }
+
+static const action_kind activity_kind = {"activity", "activity", NULL};
+
+static const action_t act_attendance = {&activity_kind,  "attendance",  "recorded",
+                                        attendance_fields, false,       NULL,
+                                        attendance_lock, attendance_authorise, attendance_record};
 
 void h_activities_attendance(req_t *r)
 {
     attendance_in in = {0};
-    att_action(r, attendance_fields, &in, attendance_run);
+    activity_row row;
+    action_handle(r, &act_attendance, &in, &row);
 }

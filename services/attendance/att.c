@@ -177,18 +177,6 @@ const json_field comment_fields[] = {
     JF_END,
 };
 
-void att_action(req_t *r, const json_field *fields, void *in, db_tx_fn fn)
-{
-    att_tx t = {.r = r, .in = in, .id = path_id_or_reply(r, "id")};
-    if (!t.id || if_match_or_reply(r, &t.if_match))
-        return;
-    json_t *root = body_or_reply(r, fields, in, NULL);
-    if (!root)
-        return;
-    att_tx_reply(r, fn, &t, 200);
-    json_decref(root);
-}
-
 void text_fmt(char *buf, size_t n, const char *fmt, ...)
 {
     va_list ap;
@@ -206,12 +194,4 @@ void text_fmt(char *buf, size_t n, const char *fmt, ...)
     size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
     if (i - 1 + need > end)
         buf[i - 1] = '\0';
-}
-
-int version_check(const att_tx *t, long long version, problem_t *p)
-{
-    if (t->if_match > 0 && t->if_match != version)
-        return problem_set(p, ERR_PRECONDITION, NULL, NULL,
-                           "the resource is at version %lld, not %lld", version, t->if_match);
-    return 0;
 }

@@ -92,13 +92,13 @@ char *att_doc(db_conn *c, const db_stmt *st, long long id, const char *what, pro
  * version (sent as the ETag), or 404 when there is none. Clears res. */
 void reply_versioned(req_t *r, PGresult *res);
 
-/* An action or a create: the transaction body gets this, fills doc. */
+/* A create: the transaction body gets this, fills doc. (Actions on an
+ * existing row run on common/action.h.) */
 typedef struct att_tx {
     req_t *r;
-    long long id;       /* the object acted on */
-    long long if_match; /* -1 without If-Match */
-    void *in;           /* the parsed body */
-    char *doc;          /* the answer, malloc'd */
+    long long id; /* the object created, or the one it is made under */
+    void *in;     /* the parsed body */
+    char *doc;    /* the answer, malloc'd */
 } att_tx;
 
 /* Runs fn in a transaction and answers `status` with t->doc, or the
@@ -112,18 +112,9 @@ typedef struct comment_in {
 
 extern const json_field comment_fields[];
 
-/* An action on /<collection>/{id}/<action>: parses the id (404), If-Match
- * (400) and the body against fields into in (400), then runs fn in a
- * transaction and answers 200 with t->doc or the problem. */
-void att_action(req_t *r, const json_field *fields, void *in, db_tx_fn fn);
-
 /* snprintf for text that goes into the database: when the result must be
  * cut to fit, it is cut before a UTF-8 sequence rather than inside one. */
 void text_fmt(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-/* Refuses with 412 when the request's If-Match differs from version.
- * Returns 0 or -1 with p. */
-int version_check(const att_tx *t, long long version, problem_t *p);
 
 /* ---- handlers, by resource ---- */
 

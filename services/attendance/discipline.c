@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "attendance.h"
 #include "audit.h"
 #include "discipline.h"
@@ -293,11 +294,12 @@ void h_cases_list(req_t *r)
 
 /* ---------- actions ---------- */
 
+static const action_kind case_kind = {"discipline_case", "discipline case", NULL};
+
+/* The locked case, as the actions need it. */
 typedef struct case_row {
-    long long user_id, talk_by_id, leader_id, version;
+    long long user_id, talk_by_id, leader_id;
     int level;
-    char state[16];
-    char *before;
 } case_row;
 
 static const db_stmt Q_CASE_LOCK = {
@@ -306,10 +308,11 @@ static const db_stmt Q_CASE_LOCK = {
     " c.state, case_doc(c) FROM discipline_cases c WHERE c.id = $1 AND" CASE_VISIBLE
     " FOR UPDATE"};
 
-/* Locks and reads case t->id: 404 when the caller may not see it, 412 on
- * an If-Match mismatch. On success the caller frees row->before. */
-static int case_load(db_conn *c, att_tx *t, case_row *row, problem_t *p)
+/* The lock step of every case action: locks and reads case t->id into
+ * t->row (a case_row). 404 when the caller may not see it. */
+static int case_lock(db_conn *c, action_tx *t, problem_t *p)
 {
+    case_row *row = t->row;
     char id[24], me[24];
     const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id),
                             sees_all(t->r->caller) ? "true" : "false"};
@@ -323,28 +326,32 @@ static int case_load(db_conn *c, att_tx *t, case_row *row, problem_t *p)
     row->user_id = db_get_ll(res, 0, 0);
     row->talk_by_id = db_get_ll(res, 0, 1);
     row->leader_id = db_get_ll(res, 0, 2);
-    row->version = db_get_ll(res, 0, 3);
+    t->version = db_get_ll(res, 0, 3);
     row->level = (int)db_get_ll(res, 0, 4);
-    snprintf(row->state, sizeof row->state, "%s", PQgetvalue(res, 0, 5));
-    row->before = strdup(PQgetvalue(res, 0, 6));
+    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 5));
+    t->before = strdup(PQgetvalue(res, 0, 6));
     PQclear(res);
-    if (!row->before)
+    if (!t->before)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    if (version_check(t, row->version, p)) {
-        free(row->before);
-        return -1;
-    }
     return 0;
 }
 
 static const db_stmt Q_CASE_DOC = {
     "att_case_doc", "SELECT case_doc(c) FROM discipline_cases c WHERE c.id = $1"};
 
-static int case_finish(db_conn *c, att_tx *t, case_row *row, const char *action, problem_t *p)
+/* The last step of every case action: the document after the change, into
+ * t->doc (the runner audits it). */
+static int case_after(db_conn *c, action_tx *t, problem_t *p)
 {
-    if (!(t->doc = att_doc(c, &Q_CASE_DOC, t->id, "discipline case", p)))
-        return -1;
-    return audit_write(c, t->r, "discipline_case", t->id, action, row->before, t->doc, p);
+    t->doc = att_doc(c, &Q_CASE_DOC, t->id, "discipline case", p);
+    return t->doc ? 0 : -1;
+}
+
+/* Runs act on the case in the path; in is the body act->fields describe. */
+static void case_action(req_t *r, const action_t *act, void *in)
+{
+    case_row row;
+    action_handle(r, act, in, &row);
 }
 
 /* talk: level 1, by the supervising deputy */
@@ -363,41 +370,39 @@ static const db_stmt Q_CASE_TALK = {
     "UPDATE discipline_cases SET state = 'completed', talk_notes = $2, talked_at = now(),"
     " version = version + 1, updated_at = now() WHERE id = $1"};
 
-static int case_talk_run(db_conn *c, void *arg, problem_t *p)
+static int case_talk(db_conn *c, action_tx *t, problem_t *p)
 {
-    att_tx *t = arg;
-    free(t->doc);
-    t->doc = NULL;
-    case_row row;
-    if (case_load(c, t, &row, p))
-        return -1;
-    int rc = -1;
-    PGresult *res;
+    const case_row *row = t->row;
+    if (row->level != 1)
+        return problem_set(p, ERR_WRONG_STATE, "case.not_a_talk", NULL,
+                           "a level %d case is decided at a director's meeting, not by a talk",
+                           row->level);
+    if (row->talk_by_id != t->r->caller->id)
+        return problem_set(p, ERR_FORBIDDEN, "case.not_talk_holder", "R-ATT-6",
+                           "the talk is held by the person's supervising deputy director");
+    if (strcmp(t->state, "open"))
+        return problem_set(p, ERR_WRONG_STATE, "case.not_open", NULL, "the case is %s",
+                           t->state);
     char id[24];
     const char *params[] = {db_int(id, t->id), ((talk_in *)t->in)->notes};
-    if (row.level != 1)
-        problem_set(p, ERR_WRONG_STATE, "case.not_a_talk", NULL,
-                    "a level %d case is decided at a director's meeting, not by a talk", row.level);
-    else if (row.talk_by_id != t->r->caller->id)
-        problem_set(p, ERR_FORBIDDEN, "case.not_talk_holder", "R-ATT-6",
-                    "the talk is held by the person's supervising deputy director");
-    else if (strcmp(row.state, "open"))
-        problem_set(p, ERR_WRONG_STATE, "case.not_open", NULL, "the case is %s", row.state);
-    else if (!att_query(c, &Q_CASE_TALK, 2, params, &res, p)) {
-        PQclear(res);
-        if (!notify(c, row.user_id, "discipline_case", "Talk recorded: probation on the job",
-                    "A serious talk was held; you are on probation on the job (R-ATT-6)",
-                    "discipline_case", t->id, p))
-            rc = case_finish(c, t, &row, "talk", p);
-    }
-    free(row.before);
-    return rc;
+    PGresult *res;
+    if (att_query(c, &Q_CASE_TALK, 2, params, &res, p))
+        return -1;
+    PQclear(res);
+    if (notify(c, row->user_id, "discipline_case", "Talk recorded: probation on the job",
+               "A serious talk was held; you are on probation on the job (R-ATT-6)",
+               "discipline_case", t->id, p))
+        return -1;
+    return case_after(c, t, p);
 }
+
+static const action_t act_talk = {&case_kind, "talk",      "completed", talk_fields, false,
+                                  NULL,       case_lock,   NULL,        case_talk};
 
 void h_cases_talk(req_t *r)
 {
     talk_in in = {0};
-    att_action(r, talk_fields, &in, case_talk_run);
+    case_action(r, &act_talk, &in);
 }
 
 /* decide: levels 2 and 3, the director records the meeting's decision */
@@ -426,71 +431,55 @@ static const db_stmt Q_CASE_DECIDE = {
     " decided_at = now(), leader_id = $4, version = version + 1, updated_at = now()"
     " WHERE id = $1"};
 
-static int case_decide_run(db_conn *c, void *arg, problem_t *p)
+static int case_decide(db_conn *c, action_tx *t, problem_t *p)
 {
-    att_tx *t = arg;
     decide_in *in = t->in;
-    free(t->doc);
-    t->doc = NULL;
-    case_row row;
-    if (case_load(c, t, &row, p))
-        return -1;
-    int rc = -1;
-    PGresult *res = NULL;
-    if (strcmp(t->r->caller->position, "office_director")) {
-        problem_set(p, ERR_FORBIDDEN, "case.not_director", "R-ATT-6",
-                    "the director records the decision of the director's meeting");
-        goto cleanup;
-    }
-    if (row.level == 1) {
-        problem_set(p, ERR_WRONG_STATE, "case.not_for_meeting", NULL,
-                    "a level 1 case is settled by a talk, not a meeting decision");
-        goto cleanup;
-    }
-    if (strcmp(row.state, "open")) {
-        problem_set(p, ERR_WRONG_STATE, "case.not_open", NULL, "the case is %s", row.state);
-        goto cleanup;
-    }
+    const case_row *row = t->row;
+    PGresult *res;
+    if (strcmp(t->r->caller->position, "office_director"))
+        return problem_set(p, ERR_FORBIDDEN, "case.not_director", "R-ATT-6",
+                           "the director records the decision of the director's meeting");
+    if (row->level == 1)
+        return problem_set(p, ERR_WRONG_STATE, "case.not_for_meeting", NULL,
+                           "a level 1 case is settled by a talk, not a meeting decision");
+    if (strcmp(t->state, "open"))
+        return problem_set(p, ERR_WRONG_STATE, "case.not_open", NULL, "the case is %s",
+                           t->state);
     char l[24];
     const char *pl[] = {in->leader_id ? db_int(l, in->leader_id) : NULL};
     if (att_query(c, &Q_LEADER, 1, pl, &res, p))
-        goto cleanup;
+        return -1;
     long long leader = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
     PQclear(res);
-    res = NULL;
-    if (!leader) {
-        if (in->leader_id)
-            problem_field(p, "leader_id", "must be an active district mayor or deputy mayor");
-        else
-            problem_set(p, ERR_RULE, "case.no_leader", "R-ATT-6", "no district mayor is appointed");
-        goto cleanup;
-    }
+    if (!leader && in->leader_id)
+        return problem_field(p, "leader_id", "must be an active district mayor or deputy mayor");
+    if (!leader)
+        return problem_set(p, ERR_RULE, "case.no_leader", "R-ATT-6",
+                           "no district mayor is appointed");
     char id[24], m[24], me[24], ld[24];
     const char *pu[] = {db_int(id, t->id), db_int(m, in->meeting_decision_id),
                         db_int(me, t->r->caller->id), db_int(ld, leader)};
     if (att_query(c, &Q_CASE_DECIDE, 4, pu, &res, p))
-        goto cleanup;
+        return -1;
     PQclear(res);
-    res = NULL;
     char body[300];
     snprintf(body, sizeof body,
              "The director's meeting decided on %s (decision %lld); your approval is needed "
              "(R-ATT-6)",
-             measures[row.level], in->meeting_decision_id);
+             measures[row->level], in->meeting_decision_id);
     if (notify(c, leader, "discipline_case", "A discipline decision awaits your approval", body,
                "discipline_case", t->id, p))
-        goto cleanup;
-    rc = case_finish(c, t, &row, "decide", p);
-cleanup:
-    free(row.before);
-    return rc;
+        return -1;
+    return case_after(c, t, p);
 }
+
+static const action_t act_decide = {&case_kind, "decide",   "decided", decide_fields, true,
+                                    NULL,       case_lock,  NULL,      case_decide};
 
 void h_cases_decide(req_t *r)
 {
     decide_in in = {0};
-    if (decider_or_reply(r))
-        att_action(r, decide_fields, &in, case_decide_run);
+    case_action(r, &act_decide, &in);
 }
 
 /* approve / reject: the district leader in charge */
@@ -500,68 +489,61 @@ static const db_stmt Q_CASE_LEADER_DECISION = {
     "UPDATE discipline_cases SET state = $2, leader_decision = $3, leader_comment = $4,"
     " leader_decided_at = now(), version = version + 1, updated_at = now() WHERE id = $1"};
 
-static int case_leader_decide(db_conn *c, att_tx *t, bool approve, problem_t *p)
+static int case_leader_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
 {
-    free(t->doc);
-    t->doc = NULL;
-    case_row row;
-    if (case_load(c, t, &row, p))
-        return -1;
-    int rc = -1;
+    const case_row *row = t->row;
     PGresult *res;
-    if (row.leader_id != t->r->caller->id) {
-        problem_set(p, ERR_FORBIDDEN, "case.not_leader", "R-ATT-6",
-                    "the decision is approved by the district leader in charge it was sent to");
-        goto cleanup;
-    }
-    if (strcmp(row.state, "decided")) {
-        problem_set(p, ERR_WRONG_STATE, "case.not_decided", NULL, "the case is %s", row.state);
-        goto cleanup;
-    }
+    if (row->leader_id != t->r->caller->id)
+        return problem_set(
+            p, ERR_FORBIDDEN, "case.not_leader", "R-ATT-6",
+            "the decision is approved by the district leader in charge it was sent to");
+    if (strcmp(t->state, "decided"))
+        return problem_set(p, ERR_WRONG_STATE, "case.not_decided", NULL, "the case is %s",
+                           t->state);
     char id[24];
     const char *pu[] = {db_int(id, t->id), approve ? "completed" : "rejected",
                         approve ? "approved" : "rejected", ((comment_in *)t->in)->comment};
     if (att_query(c, &Q_CASE_LEADER_DECISION, 4, pu, &res, p))
-        goto cleanup;
+        return -1;
     PQclear(res);
     char body[300];
     snprintf(body, sizeof body, "The district leader %s %s (R-ATT-6)",
-             approve ? "approved" : "did not approve", measures[row.level]);
-    if (notify(c, row.user_id, "discipline_case", "A discipline decision was settled", body,
+             approve ? "approved" : "did not approve", measures[row->level]);
+    if (notify(c, row->user_id, "discipline_case", "A discipline decision was settled", body,
                "discipline_case", t->id, p))
-        goto cleanup;
+        return -1;
     long long director;
     if (org_director(c, &director, p))
-        goto cleanup;
+        return -1;
     if (notify(c, director, "discipline_case", "A discipline decision was settled", body,
                "discipline_case", t->id, p))
-        goto cleanup;
-    rc = case_finish(c, t, &row, approve ? "approve" : "reject", p);
-cleanup:
-    free(row.before);
-    return rc;
+        return -1;
+    return case_after(c, t, p);
 }
 
-static int case_approve_run(db_conn *c, void *arg, problem_t *p)
+static int case_approve(db_conn *c, action_tx *t, problem_t *p)
 {
-    return case_leader_decide(c, arg, true, p);
+    return case_leader_decide(c, t, true, p);
 }
 
-static int case_reject_run(db_conn *c, void *arg, problem_t *p)
+static int case_reject(db_conn *c, action_tx *t, problem_t *p)
 {
-    return case_leader_decide(c, arg, false, p);
+    return case_leader_decide(c, t, false, p);
 }
+
+static const action_t act_approve = {&case_kind, "approve",  "completed", comment_fields, true,
+                                     NULL,       case_lock,  NULL,        case_approve};
+static const action_t act_reject = {&case_kind, "reject",   "rejected", comment_fields, true,
+                                    NULL,       case_lock,  NULL,       case_reject};
 
 void h_cases_approve(req_t *r)
 {
     comment_in in = {0};
-    if (decider_or_reply(r))
-        att_action(r, comment_fields, &in, case_approve_run);
+    case_action(r, &act_approve, &in);
 }
 
 void h_cases_reject(req_t *r)
 {
     comment_in in = {0};
-    if (decider_or_reply(r))
-        att_action(r, comment_fields, &in, case_reject_run);
+    case_action(r, &act_reject, &in);
 }

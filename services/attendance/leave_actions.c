@@ -15,7 +15,6 @@
 typedef struct leave_row {
     long long applicant_id, current_approver_id, final_approver_id;
     int current_step, steps_total;
-    char state[16];
     char start_date[11], start_half[3], end_date[11], end_half[3];
     char ext_end_date[11], ext_end_half[3]; /* "" without an extension */
     bool explained;
@@ -70,7 +69,6 @@ static int leave_lock(db_conn *c, action_tx *t, problem_t *p)
     t->version = db_get_ll(res, 0, 3);
     row->current_step = (int)db_get_ll(res, 0, 4);
     row->steps_total = (int)db_get_ll(res, 0, 5);
-    copy(row->state, sizeof row->state, res, 6);
     copy(t->state, sizeof t->state, res, 6);
     copy(row->start_date, sizeof row->start_date, res, 7);
     copy(row->start_half, sizeof row->start_half, res, 8);
@@ -97,9 +95,9 @@ static int leave_lock(db_conn *c, action_tx *t, problem_t *p)
     return 0;
 }
 
-static bool is_state(const leave_row *row, const char *state)
+static bool is_state(const action_tx *t, const char *state)
 {
-    return !strcmp(row->state, state);
+    return !strcmp(t->state, state);
 }
 
 /* Refuses anyone but the applicant (the leave is visible to them). */
@@ -151,14 +149,14 @@ static const db_stmt Q_LEAVE_SETTLE = {
 static int leave_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
 {
     const leave_row *row = t->row;
-    if (!is_state(row, "pending") || row->current_approver_id != t->r->caller->id) {
+    if (!is_state(t, "pending") || row->current_approver_id != t->r->caller->id) {
         if (row->my_decided_step)
             return problem_set(p, ERR_WRONG_STATE, "leave.already_decided", NULL,
                                "you already decided step %d of this request",
                                row->my_decided_step);
-        if (!is_state(row, "pending"))
+        if (!is_state(t, "pending"))
             return problem_set(p, ERR_WRONG_STATE, "leave.not_pending", NULL,
-                               "the request is %s; nothing waits for a decision", row->state);
+                               "the request is %s; nothing waits for a decision", t->state);
         return problem_set(p, ERR_FORBIDDEN, "leave.approver_mismatch", "R-ATT-2",
                            "step %d of this request waits for its own approver",
                            row->current_step);
@@ -238,12 +236,12 @@ static int leave_withdraw(db_conn *c, action_tx *t, problem_t *p)
     const leave_row *row = t->row;
     if (applicant_only(t, row, "withdraws a request", NULL, p))
         return -1;
-    if (is_state(row, "approved") || is_state(row, "closed"))
+    if (is_state(t, "approved") || is_state(t, "closed"))
         return problem_set(p, ERR_WRONG_STATE, "leave.already_approved", NULL,
                            "the leave was finally approved; it can no longer be withdrawn");
-    if (!is_state(row, "pending"))
+    if (!is_state(t, "pending"))
         return problem_set(p, ERR_WRONG_STATE, "leave.not_pending", NULL, "the request is %s",
-                           row->state);
+                           t->state);
     char id[24];
     const char *pf[] = {db_int(id, t->id), "withdrawn"};
     PGresult *res;
@@ -308,10 +306,10 @@ static int leave_extend(db_conn *c, action_tx *t, problem_t *p)
     if (row->final_approver_id != t->r->caller->id)
         return problem_set(p, ERR_FORBIDDEN, "leave.not_final_approver", "R-ATT-4",
                            "an extension is recorded by the leave's final approver");
-    if (!is_state(row, "approved"))
+    if (!is_state(t, "approved"))
         return problem_set(p, ERR_WRONG_STATE, "leave.not_open", NULL,
                            "only an approved leave that is not closed can be extended; it is %s",
-                           row->state);
+                           t->state);
     long new_end = slot_text(in->new_end_date, in->new_end_half);
     if (new_end <= effective_end(row))
         return problem_field(p, "new_end_date", "must be after the leave's current end");
@@ -379,7 +377,7 @@ static int leave_explain(db_conn *c, action_tx *t, problem_t *p)
     if (row->explained)
         return problem_set(p, ERR_WRONG_STATE, "leave.already_explained", NULL,
                            "the explanation was already handed in");
-    if (is_state(row, "closed") && (!strcmp(row->ext_outcome, "absenteeism") || row->due_passed))
+    if (is_state(t, "closed") && (!strcmp(row->ext_outcome, "absenteeism") || row->due_passed))
         return problem_set(p, ERR_RULE, "leave.explanation_late", "R-ATT-4",
                            "the time for the written explanation has passed; the extension counts "
                            "as absenteeism");
@@ -468,10 +466,10 @@ static int leave_close(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res = NULL;
     if (applicant_only(t, row, "closes the leave", "R-ATT-4", p))
         return -1;
-    if (!is_state(row, "approved"))
+    if (!is_state(t, "approved"))
         return problem_set(p, ERR_WRONG_STATE,
-                           is_state(row, "closed") ? "leave.already_closed" : "leave.not_approved",
-                           NULL, "only an approved leave is closed; it is %s", row->state);
+                           is_state(t, "closed") ? "leave.already_closed" : "leave.not_approved",
+                           NULL, "only an approved leave is closed; it is %s", t->state);
     char id[24];
     const char *pr[] = {db_int(id, t->id), in->returned_at};
     if (att_query(c, &Q_RETURN_FACTS, 2, pr, &res, p))

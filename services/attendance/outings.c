@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "attendance.h"
 #include "audit.h"
 
@@ -189,11 +190,13 @@ static const db_stmt Q_OUTING_RETURN = {
     "UPDATE outings o SET state = 'returned', returned_at = now(), return_comment = $2,"
     " version = version + 1, updated_at = now() WHERE o.id = $1 RETURNING outing_doc(o)"};
 
-static int outing_return_run(db_conn *c, void *arg, problem_t *p)
+static const action_kind outing_kind = {"outing", "outing", NULL};
+
+/* The lock step of reporting the return: t->row is the id of the person
+ * who went out. 404 when the caller may not see the outing. */
+static int outing_lock(db_conn *c, action_tx *t, problem_t *p)
 {
-    att_tx *t = arg;
-    free(t->doc);
-    t->doc = NULL;
+    long long *user = t->row;
     char b[24], u[24], d[24];
     const char *params[4] = {db_int(b, t->id)};
     viewer_params(t->r, u, d, params + 1);
@@ -204,33 +207,50 @@ static int outing_return_run(db_conn *c, void *arg, problem_t *p)
         PQclear(res);
         return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such outing");
     }
-    int rc = -1;
-    char *before = strdup(PQgetvalue(res, 0, 3));
-    if (db_get_ll(res, 0, 0) != t->r->caller->id)
-        problem_set(p, ERR_FORBIDDEN, "outing.not_yours", "R-ATT-1",
-                    "only the person who went out reports the return");
-    else if (strcmp(PQgetvalue(res, 0, 1), "out"))
-        problem_set(p, ERR_WRONG_STATE, "outing.already_returned", NULL,
-                    "the return was already reported");
-    else if (!version_check(t, db_get_ll(res, 0, 2), p))
-        rc = 0;
+    *user = db_get_ll(res, 0, 0);
+    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 1));
+    t->version = db_get_ll(res, 0, 2);
+    t->before = strdup(PQgetvalue(res, 0, 3));
     PQclear(res);
-    if (rc)
-        goto cleanup;
-    rc = -1;
-    const char *pu[] = {b, ((comment_in *)t->in)->comment};
+    if (!t->before)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return 0;
+}
+
+/* R-ATT-1: the person who went out reports the return, once (checked before
+ * the If-Match). */
+static int outing_return_authorise(db_conn *c, action_tx *t, problem_t *p)
+{
+    const long long *user = t->row;
+    (void)c;
+    if (*user != t->r->caller->id)
+        return problem_set(p, ERR_FORBIDDEN, "outing.not_yours", "R-ATT-1",
+                           "only the person who went out reports the return");
+    if (strcmp(t->state, "out"))
+        return problem_set(p, ERR_WRONG_STATE, "outing.already_returned", NULL,
+                           "the return was already reported");
+    return 0;
+}
+
+static int outing_return(db_conn *c, action_tx *t, problem_t *p)
+{
+    char b[24];
+    const char *pu[] = {db_int(b, t->id), ((comment_in *)t->in)->comment};
+    PGresult *res;
     if (att_query(c, &Q_OUTING_RETURN, 2, pu, &res, p))
-        goto cleanup;
+        return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
-    rc = audit_write(c, t->r, "outing", t->id, "return", before, t->doc, p);
-cleanup:
-    free(before);
-    return rc;
+    return 0;
 }
+
+static const action_t act_return = {&outing_kind, "return",    "returned", comment_fields, false,
+                                    NULL,         outing_lock, outing_return_authorise,
+                                    outing_return};
 
 void h_outings_return(req_t *r)
 {
     comment_in in = {0};
-    att_action(r, comment_fields, &in, outing_return_run);
+    long long user = 0;
+    action_handle(r, &act_return, &in, &user);
 }
