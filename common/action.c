@@ -66,3 +66,25 @@ void action_handle(req_t *r, const action_t *act, void *in, void *row)
     free(t.doc);
     json_decref(root);
 }
+
+void action_reply_versioned(req_t *r, PGresult *res)
+{
+    if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 1)) {
+        char etag[32];
+        snprintf(etag, sizeof etag, "\"%s\"", PQgetvalue(res, 0, 1));
+        u_map_put(r->resp->map_header, "ETag", etag);
+    }
+    reply_row(r, res, 200);
+}
+
+void action_get_visible(req_t *r, const db_stmt *st, bool sees_all)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24], u[24];
+    const char *params[] = {db_int(b, id), db_int(u, r->caller->id), sees_all ? "true" : "false"};
+    PGresult *res = db_read_or_reply(r, st, 3, params);
+    if (res)
+        action_reply_versioned(r, res);
+}

@@ -76,4 +76,16 @@ void action_handle(req_t *r, const action_t *act, void *in, void *row);
 int action_check_version(long long if_match, long long version, const char *noun,
                          problem_t *p);
 
+/* ---- reads that pair with actions ---- */
+
+/* Answers a single row whose column 0 is a JSON document and column 1 its
+ * version, sent as the ETag (the version an action's If-Match sends back);
+ * 404 when there is no row. Clears res. */
+void action_reply_versioned(req_t *r, PGresult *res);
+
+/* GET /<collection>/{id} of a row not everyone may see: runs st with $1 the
+ * path id, $2 the caller's id and $3 sees_all ("true"/"false"), and answers
+ * as action_reply_versioned, so 404 also when the caller may not see it. */
+void action_get_visible(req_t *r, const db_stmt *st, bool sees_all);
+
 #endif

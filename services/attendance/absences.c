@@ -72,15 +72,7 @@ static const db_stmt Q_ABSENCE_GET = {
 
 void h_absences_get(req_t *r)
 {
-    long long id = path_id_or_reply(r, "id");
-    if (!id)
-        return;
-    char b[24], u[24];
-    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
-                            sees_all(r->caller) ? "true" : "false"};
-    PGresult *res = db_read_or_reply(r, &Q_ABSENCE_GET, 3, params);
-    if (res)
-        reply_versioned(r, res);
+    action_get_visible(r, &Q_ABSENCE_GET, sees_all(r->caller));
 }
 
 static const db_stmt Q_ABSENCES_LIST = {

@@ -51,7 +51,7 @@ void h_activities_get(req_t *r)
     const char *params[] = {db_int(b, id), me, all};
     PGresult *res = db_read_or_reply(r, &Q_ACTIVITY_GET, 3, params);
     if (res)
-        reply_versioned(r, res);
+        action_reply_versioned(r, res);
 }
 
 static const db_stmt Q_ACTIVITIES_LIST = {
@@ -356,15 +356,7 @@ static const db_stmt Q_REQUEST_GET = {
 
 void h_activity_absence_get(req_t *r)
 {
-    long long id = path_id_or_reply(r, "id");
-    if (!id)
-        return;
-    char b[24], u[24];
-    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
-                            sees_all(r->caller) ? "true" : "false"};
-    PGresult *res = db_read_or_reply(r, &Q_REQUEST_GET, 3, params);
-    if (res)
-        reply_versioned(r, res);
+    action_get_visible(r, &Q_REQUEST_GET, sees_all(r->caller));
 }
 
 static const db_stmt Q_REQUESTS_LIST = {

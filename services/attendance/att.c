@@ -149,16 +149,6 @@ char *att_doc(db_conn *c, const db_stmt *st, long long id, const char *what, pro
     return doc;
 }
 
-void reply_versioned(req_t *r, PGresult *res)
-{
-    if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 1)) {
-        char etag[32];
-        snprintf(etag, sizeof etag, "\"%s\"", PQgetvalue(res, 0, 1));
-        u_map_put(r->resp->map_header, "ETag", etag);
-    }
-    reply_row(r, res, 200);
-}
-
 void att_tx_reply(req_t *r, db_tx_fn fn, att_tx *t, int status)
 {
     problem_t p = {0};

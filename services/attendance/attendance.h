@@ -88,10 +88,6 @@ int att_query(db_conn *c, const db_stmt *st, int n, const char *const *params, P
  * its first row, or NULL with p filled (404 `what` when there is no row). */
 char *att_doc(db_conn *c, const db_stmt *st, long long id, const char *what, problem_t *p);
 
-/* Answers a single row whose column 0 is a JSON document and column 1 its
- * version (sent as the ETag), or 404 when there is none. Clears res. */
-void reply_versioned(req_t *r, PGresult *res);
-
 /* A create: the transaction body gets this, fills doc. (Actions on an
  * existing row run on common/action.h.) */
 typedef struct att_tx {

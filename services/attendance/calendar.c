@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "attendance.h"
 #include "audit.h"
 
@@ -47,7 +48,7 @@ void h_calendar_get(req_t *r)
     const char *params[] = {db_int(y, year)};
     PGresult *res = db_read_or_reply(r, &Q_CAL_DOC, 1, params);
     if (res)
-        reply_versioned(r, res);
+        action_reply_versioned(r, res);
 }
 
 typedef struct cal_in {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "attendance.h"
 #include "audit.h"
 #include "leave.h"
@@ -25,15 +26,7 @@ static const db_stmt Q_LEAVE_GET = {
 
 void h_leave_get(req_t *r)
 {
-    long long id = path_id_or_reply(r, "id");
-    if (!id)
-        return;
-    char b[24], u[24];
-    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
-                            sees_all(r->caller) ? "true" : "false"};
-    PGresult *res = db_read_or_reply(r, &Q_LEAVE_GET, 3, params);
-    if (res)
-        reply_versioned(r, res);
+    action_get_visible(r, &Q_LEAVE_GET, sees_all(r->caller));
 }
 
 /* The approver's queue, served by the partial index leave_to_approve. */

@@ -40,7 +40,7 @@ void h_outings_get(req_t *r)
     viewer_params(r, u, d, params + 1);
     PGresult *res = db_read_or_reply(r, &Q_OUTING_GET, 4, params);
     if (res)
-        reply_versioned(r, res);
+        action_reply_versioned(r, res);
 }
 
 static const db_stmt Q_OUTINGS_LIST = {

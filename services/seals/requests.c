@@ -23,21 +23,7 @@ static const db_stmt Q_REQUEST_GET = {
 
 void h_requests_get(req_t *r)
 {
-    long long id = path_id_or_reply(r, "id");
-    if (!id)
-        return;
-    char b[24], u[24];
-    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
-                            seals_privileged(r->caller) ? "true" : "false"};
-    PGresult *res = db_read_or_reply(r, &Q_REQUEST_GET, 3, params);
-    if (!res)
-        return;
-    if (PQntuples(res) == 1) {
-        char etag[32];
-        snprintf(etag, sizeof etag, "\"%s\"", PQgetvalue(res, 0, 1));
-        u_map_put(r->resp->map_header, "ETag", etag);
-    }
-    reply_row(r, res, 200);
+    action_get_visible(r, &Q_REQUEST_GET, seals_privileged(r->caller));
 }
 
 static const db_stmt Q_REQUESTS_LIST = {

@@ -34,14 +34,8 @@ void h_seals_get(req_t *r)
     char b[24];
     const char *params[] = {db_int(b, id)};
     PGresult *res = db_read_or_reply(r, &Q_SEAL_GET, 1, params);
-    if (!res)
-        return;
-    if (PQntuples(res) == 1) {
-        char etag[32];
-        snprintf(etag, sizeof etag, "\"%s\"", PQgetvalue(res, 0, 1));
-        u_map_put(r->resp->map_header, "ETag", etag);
-    }
-    reply_row(r, res, 200);
+    if (res)
+        action_reply_versioned(r, res);
 }
 
 static const db_stmt Q_SEALS_LIST = {
