@@ -15,12 +15,21 @@ static const char *const formats[] = {"json", "csv", NULL};
 
 /* Keyset on (stamped_at, id): the cursor is the id of the last entry shown,
  * whose time the statement looks up. The visibility test is $5 (sees
- * everything) or the viewer $6 keeps the seal or took part. */
+ * everything) or the viewer $6 keeps the seal or took part.
+ *
+ * (stamped_at, id) < (t, c) is written as stamped_at <= t AND (stamped_at < t
+ * OR id < c): a row comparison in the index condition becomes the start of
+ * the backward scan ahead of the period's end (btree keeps it apart from
+ * the plain bounds), so the scan began at the newest entry of the whole log
+ * and walked back to the period; plain bounds are merged and the scan
+ * starts at the period's end (or the cursor). */
+#define USAGE_CURSOR_AT                                                                     \
+    "coalesce((SELECT c.stamped_at FROM seal_usages c WHERE c.id = $4::bigint),"           \
+    " 'infinity'::timestamptz)"
 #define USAGE_WINDOW                                                                        \
     " u.stamped_at >= $2::date AND u.stamped_at < $3::date + 1"                            \
-    " AND (u.stamped_at, u.id) < ("                                                        \
-    "  coalesce((SELECT c.stamped_at FROM seal_usages c WHERE c.id = $4::bigint),"         \
-    "   'infinity'::timestamptz), coalesce($4::bigint, 9223372036854775807))"              \
+    " AND u.stamped_at <= " USAGE_CURSOR_AT                                                 \
+    " AND (u.stamped_at < " USAGE_CURSOR_AT " OR u.id < $4::bigint)"                        \
     " AND ($5 OR u.seal_id IN (SELECT k.id FROM seals k WHERE k.custodian_id = $6)"        \
     "  OR $6 IN (u.handler_id, u.approver_id, u.stamper_id))"                              \
     " ORDER BY u.stamped_at DESC, u.id DESC LIMIT $7"
