@@ -219,19 +219,11 @@ static int absence_lock(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (att_query(c, &Q_ABSENCE_LOCK, 3, params, &res, p))
         return -1;
-    if (PQntuples(res) == 0) {
-        PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such absence");
-    }
-    row->user_id = db_get_ll(res, 0, 0);
-    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 1));
-    t->version = db_get_ll(res, 0, 2);
-    row->year = (int)db_get_ll(res, 0, 4);
-    t->before = strdup(PQgetvalue(res, 0, 3));
+    row->user_id = att_locked_owner(res, t, "absence", p);
+    if (row->user_id)
+        row->year = (int)db_get_ll(res, 0, 4);
     PQclear(res);
-    if (!t->before)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    return 0;
+    return row->user_id ? 0 : -1;
 }
 
 /* R-ATT-3: the director, never on their own record; a voided absence is

@@ -419,18 +419,9 @@ static int request_lock(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (att_query(c, &Q_REQUEST_LOCK, 3, params, &res, p))
         return -1;
-    if (PQntuples(res) == 0) {
-        PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such absence request");
-    }
-    *requester = db_get_ll(res, 0, 0);
-    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 1));
-    t->version = db_get_ll(res, 0, 2);
-    t->before = strdup(PQgetvalue(res, 0, 3));
+    *requester = att_locked_owner(res, t, "absence request", p);
     PQclear(res);
-    if (!t->before)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    return 0;
+    return *requester ? 0 : -1;
 }
 
 /* R-ATT-5: the director decides, once (a decided request is refused before

@@ -149,6 +149,21 @@ char *att_doc(db_conn *c, const db_stmt *st, long long id, const char *what, pro
     return doc;
 }
 
+long long att_locked_owner(const PGresult *res, action_tx *t, const char *what, problem_t *p)
+{
+    if (PQntuples(res) == 0) {
+        problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such %s", what);
+        return 0;
+    }
+    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 1));
+    t->version = db_get_ll(res, 0, 2);
+    if (!(t->before = strdup(PQgetvalue(res, 0, 3)))) {
+        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return 0;
+    }
+    return db_get_ll(res, 0, 0);
+}
+
 void att_tx_reply(req_t *r, db_tx_fn fn, att_tx *t, int status)
 {
     problem_t p = {0};

@@ -203,18 +203,9 @@ static int outing_lock(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (att_query(c, &Q_OUTING_LOCK, 4, params, &res, p))
         return -1;
-    if (PQntuples(res) == 0) {
-        PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such outing");
-    }
-    *user = db_get_ll(res, 0, 0);
-    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 1));
-    t->version = db_get_ll(res, 0, 2);
-    t->before = strdup(PQgetvalue(res, 0, 3));
+    *user = att_locked_owner(res, t, "outing", p);
     PQclear(res);
-    if (!t->before)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    return 0;
+    return *user ? 0 : -1;
 }
 
 /* R-ATT-1: the person who went out reports the return, once (checked before
