@@ -472,7 +472,12 @@ measure_startup() {
     local -a envs times
     for svc in identity documents attendance printing seals meetings; do
         has_service "$svc" || continue
-        exe=$(readlink "/proc/${PID[$svc]}/exe")
+        # The running binary itself, even if its file was replaced meanwhile.
+        exe=$WORK/$svc.startup
+        cp "/proc/${PID[$svc]}/exe" "$exe" || {
+            STARTUP[$svc]=failed
+            continue
+        }
         mapfile -d '' envs <"/proc/${PID[$svc]}/environ"
         times=()
         for i in 1 2 3; do
