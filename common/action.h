@@ -34,17 +34,18 @@ typedef struct action {
     const json_field *fields;       /* the body, parsed into action_tx.in */
     bool decides;                   /* R-SEC-3: refused to secretaries */
     const char *const *from_states; /* NULL-terminated; NULL when perform checks */
-    /* Locks row t->id and reads it into t->row, and sets t->version,
-     * t->state and t->before (malloc'd). Answers 404 (in p) when there is
-     * no such row or the caller may not see it. Runs again from the start
-     * when the transaction is retried, so it resets what an earlier try
-     * left in t->row. 0, or -1 with p. */
+    /* Locks row t->id and reads it into t->row, and sets t->version and
+     * t->before (malloc'd), and t->state when a later step reads it.
+     * Answers 404 (in p) when there is no such row or the caller may not
+     * see it. Runs again from the start when the transaction is retried,
+     * so it resets what an earlier try left in t->row. 0, or -1 with p. */
     action_fn lock;
     /* May be NULL. Refuses the caller (or a state that must be refused
      * before the If-Match is looked at). 0, or -1 with p. */
     action_fn authorise;
     /* Makes the change and its notifications, and sets t->doc (malloc'd)
-     * to the row's document after it. 0, or -1 with p. */
+     * to the row's document after it (returning 0 without it rolls back
+     * with a 500). 0, or -1 with p. */
     action_fn perform;
 } action_t;
 

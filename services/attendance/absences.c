@@ -272,6 +272,6 @@ static const action_t act_void = {&absence_kind, "void",       "voided", void_fi
 void h_absences_void(req_t *r)
 {
     void_in in = {0};
-    absence_row row;
+    absence_row row = {0};
     action_handle(r, &act_void, &in, &row);
 }

@@ -630,6 +630,6 @@ static const action_t act_attendance = {&activity_kind,  "attendance",  "recorde
 void h_activities_attendance(req_t *r)
 {
     attendance_in in = {0};
-    activity_row row;
+    activity_row row = {0};
     action_handle(r, &act_attendance, &in, &row);
 }

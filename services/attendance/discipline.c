@@ -342,7 +342,7 @@ static int case_after(db_conn *c, action_tx *t, problem_t *p)
 /* Runs act on the case in the path; in is the body act->fields describe. */
 static void case_action(req_t *r, const action_t *act, void *in)
 {
-    case_row row;
+    case_row row = {0};
     action_handle(r, act, in, &row);
 }
 

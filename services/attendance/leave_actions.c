@@ -123,7 +123,7 @@ static const action_kind leave_kind = {"leave_request", "leave request", NULL};
 /* Runs act on the request in the path; in is the body act->fields describe. */
 static void leave_action(req_t *r, const action_t *act, void *in)
 {
-    leave_row row;
+    leave_row row = {0};
     action_handle(r, act, in, &row);
 }
 
