@@ -85,7 +85,7 @@ static const json_field comment_fields[] = {
 typedef struct handover_tx {
     req_t *r;
     handover_in in;
-    long long id, seal_id, if_match;
+    long long id, seal_id;
     char *doc;
 } handover_tx;
 
@@ -205,15 +205,17 @@ static const db_stmt Q_WAITING_WORK = {
     "SELECT (SELECT count(*) FROM seal_requests WHERE seal_id = $1 AND state = 'approved')"
     " + (SELECT count(*) FROM intro_letters WHERE seal_id = $1 AND state = 'approved')"};
 
+static const action_kind handover_kind = {"seal_handover", "handover", NULL};
+
 /* The locked handover's facts. */
 typedef struct handover_row {
-    char *before;
-    long long version, seal_id, from, to;
-    bool pending, visible;
+    long long seal_id, from, to;
+    bool pending;
 } handover_row;
 
-static int handover_lock(db_conn *c, handover_tx *t, handover_row *h, problem_t *p)
+static int handover_lock(db_conn *c, action_tx *t, problem_t *p)
 {
+    handover_row *h = t->row;
     char id[24], u[24];
     const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
                             seals_privileged(t->r->caller) ? "true" : "false"};
@@ -224,20 +226,20 @@ static int handover_lock(db_conn *c, handover_tx *t, handover_row *h, problem_t 
         PQclear(res);
         return problem_set(p, ERR_NOT_FOUND, "seal_handover.not_found", NULL, "no such handover");
     }
-    h->before = strdup(PQgetvalue(res, 0, 0));
-    h->version = db_get_ll(res, 0, 1);
+    t->before = strdup(PQgetvalue(res, 0, 0));
+    t->version = db_get_ll(res, 0, 1);
     h->pending = !strcmp(PQgetvalue(res, 0, 2), "pending");
     h->seal_id = db_get_ll(res, 0, 3);
     h->from = db_get_ll(res, 0, 4);
     h->to = db_get_ll(res, 0, 5);
     PQclear(res);
-    if (!h->before)
+    if (!t->before)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     return 0;
 }
 
 /* The custody moves: the seal's custodian, the history rows, the handover. */
-static int custody_move(db_conn *c, handover_tx *t, handover_row *h, problem_t *p)
+static int custody_move(db_conn *c, action_tx *t, const handover_row *h, problem_t *p)
 {
     char sid[24], hid[24], to[24];
     db_int(sid, h->seal_id);
@@ -295,100 +297,84 @@ cleanup:
     return rc;
 }
 
-static int handover_confirm_run(db_conn *c, void *arg, problem_t *p)
+static int authorise_receiver(db_conn *c, action_tx *t, problem_t *p)
 {
-    handover_tx *t = arg;
-    free(t->doc); /* a retried transaction starts again */
-    t->doc = NULL;
-    handover_row h = {0};
-    int rc = -1;
-    if (handover_lock(c, t, &h, p))
-        goto cleanup;
-    if (h.to != t->r->caller->id) {
-        problem_set(p, ERR_FORBIDDEN, "seal_handover.not_receiver", "R-SEAL-1",
-                    "only the receiver confirms a handover");
-        goto cleanup;
-    }
-    if (action_check_version(t->if_match, h.version, "handover", p))
-        goto cleanup;
-    if (!h.pending) {
-        problem_set(p, ERR_WRONG_STATE, NULL, NULL, "the handover is no longer pending");
-        goto cleanup;
-    }
-    if (custody_move(c, t, &h, p))
-        goto cleanup;
-    rc = audit_write(c, t->r, "seal_handover", t->id, "confirm", h.before, t->doc, p);
-cleanup:
-    free(h.before);
-    return rc;
+    const handover_row *h = t->row;
+    (void)c;
+    if (h->to != t->r->caller->id)
+        return problem_set(p, ERR_FORBIDDEN, "seal_handover.not_receiver", "R-SEAL-1",
+                           "only the receiver confirms a handover");
+    return 0;
 }
 
-static int handover_cancel_run(db_conn *c, void *arg, problem_t *p)
+static int perform_confirm(db_conn *c, action_tx *t, problem_t *p)
 {
-    handover_tx *t = arg;
-    free(t->doc); /* a retried transaction starts again */
-    t->doc = NULL;
-    handover_row h = {0};
-    int rc = -1;
+    const handover_row *h = t->row;
+    if (!h->pending)
+        return problem_set(p, ERR_WRONG_STATE, NULL, NULL, "the handover is no longer pending");
+    return custody_move(c, t, h, p);
+}
+
+static int authorise_party(db_conn *c, action_tx *t, problem_t *p)
+{
+    const handover_row *h = t->row;
     long long me = t->r->caller->id;
-    if (handover_lock(c, t, &h, p))
-        goto cleanup;
-    if (me != h.from && me != h.to && !t->r->caller->is_admin) {
-        problem_set(p, ERR_FORBIDDEN, NULL, "R-SEAL-1",
-                    "only the custodian, the receiver or an administrator cancels a handover");
-        goto cleanup;
-    }
-    if (action_check_version(t->if_match, h.version, "handover", p))
-        goto cleanup;
-    if (!h.pending) {
-        problem_set(p, ERR_WRONG_STATE, NULL, NULL, "the handover is no longer pending");
-        goto cleanup;
-    }
+    (void)c;
+    if (me != h->from && me != h->to && !t->r->caller->is_admin)
+        return problem_set(p, ERR_FORBIDDEN, NULL, "R-SEAL-1",
+                           "only the custodian, the receiver or an administrator cancels a "
+                           "handover");
+    return 0;
+}
+
+static int perform_cancel(db_conn *c, action_tx *t, problem_t *p)
+{
+    const handover_row *h = t->row;
+    const handover_in *in = t->in;
+    long long me = t->r->caller->id;
+    if (!h->pending)
+        return problem_set(p, ERR_WRONG_STATE, NULL, NULL, "the handover is no longer pending");
     char id[24], u[24];
     const char *params[] = {db_int(id, t->id), db_int(u, me)};
     PGresult *res;
     if (store_exec(c, &Q_HANDOVER_CANCEL, 2, params, &res, p))
-        goto cleanup;
+        return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
     /* The other party learns of it; when an administrator cancels, both do:
      * the receiver still holds a request to confirm (R-SEAL-1). */
     char told[64];
-    if (me == h.from)
-        snprintf(told, sizeof told, "{%lld}", h.to);
-    else if (me == h.to)
-        snprintf(told, sizeof told, "{%lld}", h.from);
+    if (me == h->from)
+        snprintf(told, sizeof told, "{%lld}", h->to);
+    else if (me == h->to)
+        snprintf(told, sizeof told, "{%lld}", h->from);
     else
-        snprintf(told, sizeof told, "{%lld,%lld}", h.from, h.to);
-    if (store_notify_all(c, told, "seal_handover_cancelled", "A seal handover was cancelled",
-                         t->in.note ? t->in.note : "", "seal_handover", t->id, p))
-        goto cleanup;
-    rc = audit_write(c, t->r, "seal_handover", t->id, "cancel", h.before, t->doc, p);
-cleanup:
-    free(h.before);
-    return rc;
+        snprintf(told, sizeof told, "{%lld,%lld}", h->from, h->to);
+    return store_notify_all(c, told, "seal_handover_cancelled", "A seal handover was cancelled",
+                            in->note ? in->note : "", "seal_handover", t->id, p);
 }
 
-static void handover_action(req_t *r, db_tx_fn run)
+/* kind, verb, done, body, decides, from, lock, authorise, perform */
+static const action_t act_confirm = {&handover_kind, "confirm",     "confirmed",
+                                     comment_fields, false,         NULL,
+                                     handover_lock,  authorise_receiver, perform_confirm};
+static const action_t act_cancel = {&handover_kind, "cancel",      "cancelled",
+                                    comment_fields, false,         NULL,
+                                    handover_lock,  authorise_party, perform_cancel};
+
+static void handover_action(req_t *r, const action_t *act)
 {
-    handover_tx t = {.r = r, .id = path_id_or_reply(r, "id")};
-    if (!t.id || if_match_or_reply(r, &t.if_match))
-        return;
-    json_t *root = body_or_reply(r, comment_fields, &t.in, NULL);
-    if (!root)
-        return;
-    problem_t p = {0};
-    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, run, &t, &p);
-    reply_outcome(r, rc, &p, t.doc, 200);
-    json_decref(root);
+    handover_in in = {0};
+    handover_row row = {0};
+    action_handle(r, act, &in, &row);
 }
 
 void h_handovers_confirm(req_t *r)
 {
-    handover_action(r, handover_confirm_run);
+    handover_action(r, &act_confirm);
 }
 
 void h_handovers_cancel(req_t *r)
 {
-    handover_action(r, handover_cancel_run);
+    handover_action(r, &act_cancel);
 }
