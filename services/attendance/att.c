@@ -42,6 +42,9 @@ int caller_in_secretariat_or_reply(req_t *r, bool *out)
     return 0;
 }
 
+/* section_size is counted up to 2: the leave rules only ask whether the
+ * applicant is alone in the section, and a full count read every member
+ * of the section on each leave request. */
 static const db_stmt Q_PERSON_FACTS = {
     "att_person_facts",
     "SELECT p.position, coalesce(p.department_kind, ''), coalesce(p.department_id, 0),"
@@ -50,8 +53,8 @@ static const db_stmt Q_PERSON_FACTS = {
     "   AND active ORDER BY id LIMIT 1), 0),"
     " coalesce((SELECT id FROM identity.org_people WHERE position = 'district_mayor'"
     "   AND active ORDER BY id LIMIT 1), 0),"
-    " (SELECT count(*) FROM identity.org_people q"
-    "   WHERE q.department_id = p.department_id AND q.active),"
+    " (SELECT count(*) FROM (SELECT 1 FROM identity.org_people q"
+    "   WHERE q.department_id = p.department_id AND q.active LIMIT 2) q),"
     " coalesce(d.is_secretariat, false), p.active, p.display_name"
     " FROM identity.org_people p"
     " LEFT JOIN identity.org_departments d ON d.id = p.department_id WHERE p.id = $1"};

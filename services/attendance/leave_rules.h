@@ -15,7 +15,7 @@ typedef struct leave_facts {
     long long deputy_id;         /* the section's supervising deputy director */
     long long director_id;
     long long mayor_id;
-    long long section_size;      /* active people in the applicant's department */
+    long long section_size;      /* active people in the applicant's department, up to 2 */
 } leave_facts;
 
 typedef struct leave_step {
