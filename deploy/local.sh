@@ -26,7 +26,7 @@
 # DATABASE_URL (its own role), JWT_PUBLIC_KEY_FILE, JWT_PRIVATE_KEY_FILE
 # (identity only), MIGRATIONS_DIR, LOG_LEVEL, PATH, HOME, LANG/LC_ALL/TZ/TMPDIR
 # when set, each OA_<NAME> as <NAME>, in test mode AUTH_REFRESH_SECONDS=1 and
-# LOGIN_LOCKOUT_SECONDS=2, and in the sanitizer build ASAN_OPTIONS and
+# LOGIN_LOCKOUT_SECONDS=2 and DB_ACQUIRE_TIMEOUT_MS=10000, and in the sanitizer build ASAN_OPTIONS and
 # UBSAN_OPTIONS (LSAN_OPTIONS too when tests/lsan.supp exists).
 # Tests and benchmarks inherit this script's environment plus GATEWAY_URL,
 # <SERVICE>_URL, ADMIN_DATABASE_URL, JWT_PUBLIC_KEY_FILE, JWT_PRIVATE_KEY_FILE,
@@ -565,7 +565,9 @@ service_env() {
         [[ -n ${!name:-} ]] && SVC_ENV+=("$name=${!name}")
     done
     if [[ $MODE == test ]]; then
-        SVC_ENV+=("AUTH_REFRESH_SECONDS=1" "LOGIN_LOCKOUT_SECONDS=2")
+        # A loaded CI machine under the sanitizers can queue 50 concurrent
+        # requests for longer than the production wait for a connection.
+        SVC_ENV+=("AUTH_REFRESH_SECONDS=1" "LOGIN_LOCKOUT_SECONDS=2" "DB_ACQUIRE_TIMEOUT_MS=10000")
     fi
     if [[ $VARIANT == asan ]]; then
         SVC_ENV+=("ASAN_OPTIONS=$ASAN_OPTIONS" "UBSAN_OPTIONS=$UBSAN_OPTIONS")
