@@ -7,7 +7,8 @@
 -- each bench section chief has 40 pending half-day requests (in 2027), made
 -- on the first load; every other request is history, spread over the
 -- working days of 2021-2025: closed (80%), rejected (8%), withdrawn (7%) or
--- approved and not yet closed (5%), each with its approval step.
+-- approved and not yet closed (5%, already reminded to close, so the
+-- service's sweep leaves them alone), each with its approval step.
 -- The create-and-approve scenario asks for leave in 2030 and later, so it
 -- never overlaps these.
 \set ON_ERROR_STOP 1
@@ -51,13 +52,14 @@ SELECT greatest(0, :rows - (SELECT count(*) FROM leave_requests)) AS missing \gs
 INSERT INTO leave_requests(applicant_id, department_id, kind, reason, start_date, start_half,
                            end_date, end_half, half_days, starts_at, ends_at, state,
                            steps_total, current_step, current_approver_id, final_approver_id,
-                           returned_at, closed_at, created_at, updated_at)
+                           returned_at, closed_at, close_reminded_at, created_at, updated_at)
 SELECT s.id, s.department_id,
        CASE WHEN g.i % 4 = 0 THEN 'public' ELSE 'private' END,
        '压测：历史请假', d.d, h.half, d.d, h.half, 1,
        half_start(d.d, h.half), half_end(d.d, h.half), st.state, 1, NULL, NULL, s.chief_id,
        CASE WHEN st.state = 'closed' THEN half_end(d.d, h.half) END,
        CASE WHEN st.state = 'closed' THEN half_end(d.d, h.half) + interval '1 hour' END,
+       CASE WHEN st.state = 'approved' THEN half_end(d.d, h.half) + interval '1 day' END,
        half_start(d.d, h.half) - interval '3 days', half_start(d.d, h.half) - interval '2 days'
 FROM generate_series(1, :missing) AS g(i)
 JOIN bench_staff s ON s.n = (g.i::bigint * 7919) % :nstaff + 1
