@@ -107,10 +107,11 @@ has_service() { [[ -n ${PID[$1]:-} ]] && kill -0 "${PID[$1]}" 2>/dev/null; }
 
 # ---------------------------------------------------------------- CPU use
 
-# Prints "svc pg nginx busy" in clock ticks: the service's process (all its
-# threads), this cluster's postmaster and backends (exited ones included
-# through the postmaster's reaped-children times), the gateway's master
-# and workers, and the whole machine's non-idle time.
+# Prints "svc pg nginx busy svc_user pg_user nginx_user" in clock ticks: the
+# service's process (all its threads), this cluster's postmaster and
+# backends (exited ones included through the postmaster's reaped-children
+# times), the gateway's master and workers, and the whole machine's non-idle
+# time; then the user-mode part of the first three.
 cpu_snapshot() {
     local svc_pid=${1:-0}
     {
@@ -131,12 +132,12 @@ cpu_snapshot() {
             split(line, f, " ")
             # f[1] state, f[2] ppid, f[12] utime, f[13] stime, f[14] cutime, f[15] cstime
             t = f[12] + f[13]
-            if (pid == svc) s += t
-            if (pid == pg) p += t + f[14] + f[15]
-            else if (f[2] == pg) p += t
-            if (pid == gw || f[2] == gw) g += t
+            if (pid == svc) { s += t; su += f[12] }
+            if (pid == pg) { p += t + f[14] + f[15]; pu += f[12] + f[14] }
+            else if (f[2] == pg) { p += t; pu += f[12] }
+            if (pid == gw || f[2] == gw) { g += t; gu += f[12] }
         }
-        END { printf "%d %d %d %d\n", s, p, g, busy }'
+        END { printf "%d %d %d %d %d %d %d\n", s, p, g, busy, su, pu, gu }'
 }
 
 # ---------------------------------------------------------------- tools
@@ -326,6 +327,7 @@ run_scenario() {
     local url=${!url_var} i out res
     local -a rps=() p50=() p99=()
     local errors=0 cpu_svc=0 cpu_pg=0 cpu_gw=0 cpu_wrk=0 cpu_other=0 reqs=0 dur=0
+    local user_svc=0 user_pg=0 user_gw=0 user_wrk=0
     if [[ -n $ONLY && $name != *"$ONLY"* ]]; then
         return 0
     fi
@@ -345,9 +347,9 @@ run_scenario() {
                 sleep "$SECONDS_PER_RUN" >/dev/null 2>&1 &
             perf_pid=$!
         fi
-        read -r s0 p0 g0 b0 < <(cpu_snapshot "${PID[$svc]}")
+        read -r s0 p0 g0 b0 su0 pu0 gu0 < <(cpu_snapshot "${PID[$svc]}")
         BENCH_RUN=$i run_wrk "$url" "$lua" "$SECONDS_PER_RUN" "$out"
-        read -r s1 p1 g1 b1 < <(cpu_snapshot "${PID[$svc]}")
+        read -r s1 p1 g1 b1 su1 pu1 gu1 < <(cpu_snapshot "${PID[$svc]}")
         [[ -n $perf_pid ]] && wait "$perf_pid" 2>/dev/null || true
         res=$(grep '^wrk-result' "$out" || true)
         if [[ -z $res ]]; then
@@ -373,9 +375,13 @@ run_scenario() {
         cpu_svc=$((cpu_svc + s1 - s0))
         cpu_pg=$((cpu_pg + p1 - p0))
         cpu_gw=$((cpu_gw + g1 - g0))
+        user_svc=$((user_svc + su1 - su0))
+        user_pg=$((user_pg + pu1 - pu0))
+        user_gw=$((user_gw + gu1 - gu0))
         local wrk_ticks
         wrk_ticks=$(awk -v u="$w_u" -v s="$w_s" -v hz="$CLK_TCK" 'BEGIN { printf "%.0f", (u + s) * hz }')
         cpu_wrk=$((cpu_wrk + wrk_ticks))
+        user_wrk=$((user_wrk + $(awk -v u="$w_u" -v hz="$CLK_TCK" 'BEGIN { printf "%.0f", u * hz }')))
         cpu_other=$((cpu_other + (b1 - b0) - (s1 - s0) - (p1 - p0) - (g1 - g0) - wrk_ticks))
         reqs=$((reqs + n))
         dur=$((dur + d))
@@ -390,14 +396,16 @@ run_scenario() {
         R_P99[$name]=$(awk -v v="$(median "${p99[@]}")" 'BEGIN { printf "%.2f", v / 1000 }')
     fi
     R_ERR[$name]=$errors
-    # CPU per request (µs) by component, and how busy the rest of the
-    # machine was (a share of all cores) while the runs went on.
+    # CPU per request (µs) by component, all and user mode, and how busy
+    # the rest of the machine was (a share of all cores) meanwhile.
     R_CPU[$name]=$(awk -v n="$reqs" -v hz="$CLK_TCK" -v d="$dur" -v ncpu="$NCPU" \
-        -v s="$cpu_svc" -v p="$cpu_pg" -v g="$cpu_gw" -v w="$cpu_wrk" -v o="$cpu_other" '
+        -v s="$cpu_svc" -v p="$cpu_pg" -v g="$cpu_gw" -v w="$cpu_wrk" -v o="$cpu_other" \
+        -v su="$user_svc" -v pu="$user_pg" -v gu="$user_gw" -v wu="$user_wrk" '
         BEGIN {
-            if (n == 0) { print "- - - - -"; exit }
+            if (n == 0 || d == 0) { print "- - - - - - - - -"; exit }
             k = 1e6 / hz / n
-            printf "%.1f %.1f %.1f %.1f %.0f", s * k, p * k, g * k, w * k, 100 * o / hz / (d / 1e6 * ncpu)
+            printf "%.1f %.1f %.1f %.1f %.0f %.1f %.1f %.1f %.1f", s * k, p * k, g * k, w * k,
+                100 * o / hz / (d / 1e6 * ncpu), su * k, pu * k, gu * k, wu * k
         }')
     judge "$name"
 }
@@ -506,12 +514,12 @@ measure_startup() {
 report() {
     local name svc line
     local -a lines=()
-    lines+=("| scenario | req/s | p50 ms | p99 ms | errors | ratio | target | result | CPU µs/req: service / PostgreSQL / nginx / wrk | other load |")
+    lines+=("| scenario | req/s | p50 ms | p99 ms | errors | ratio | target | result | CPU µs/req, all (user): service / PostgreSQL / nginx / wrk | other load |")
     lines+=("|---|---:|---:|---:|---:|---:|---|---|---|---:|")
     for name in "${SCEN_NAMES[@]}"; do
         [[ -n ${R_MET[$name]:-} ]] || continue
         local c=(${R_CPU[$name]})
-        lines+=("| $name | ${R_RPS[$name]} | ${R_P50[$name]} | ${R_P99[$name]} | ${R_ERR[$name]} | ${R_RATIO[$name]} | ${R_TARGET[$name]} | ${R_MET[$name]} | ${c[0]} / ${c[1]} / ${c[2]} / ${c[3]} | ${c[4]}% |")
+        lines+=("| $name | ${R_RPS[$name]} | ${R_P50[$name]} | ${R_P99[$name]} | ${R_ERR[$name]} | ${R_RATIO[$name]} | ${R_TARGET[$name]} | ${R_MET[$name]} | ${c[0]} (${c[5]}) / ${c[1]} (${c[6]}) / ${c[2]} (${c[7]}) / ${c[3]} (${c[8]}) | ${c[4]}% |")
     done
     for name in "${SKIPPED[@]}"; do
         lines+=("| $name | | | | | | | skipped: service not built | | |")
@@ -548,6 +556,7 @@ report() {
         say ""
         say "Resident memory after the runs (KiB, target < 20 MiB):${rss_line} — $( ((mem_ok)) && echo met || echo MISSED)"
         say "Start-up to /readyz 200 (ms, median of 3, target < 200):${start_line} — $( ((start_ok)) && echo met || echo MISSED)"
+        say "For the flows, req/s counts whole flows (a leave request approved; a seal request approved and stamped); the CPU is per HTTP request."
         say "\"other load\" is CPU used by processes outside this stack during the runs, as a share of all cores; above 5% the run was disturbed."
     } >"$WORK/report.md"
     cat "$WORK/report.md"
