@@ -270,6 +270,19 @@ PGresult *db_exec(db_conn *c, const db_stmt *st, int nparams, const char *const 
     return r;
 }
 
+int db_query(db_conn *c, const db_stmt *st, int nparams, const char *const *params,
+             PGresult **out, problem_t *p)
+{
+    PGresult *res = db_exec(c, st, nparams, params);
+    if (!db_ok(res, p)) {
+        PQclear(res);
+        *out = NULL;
+        return -1;
+    }
+    *out = res;
+    return 0;
+}
+
 PGresult *db_exec_plain(db_conn *c, const char *sql)
 {
     if (c->broken)

@@ -53,6 +53,12 @@ bool db_conn_broken(const db_conn *c);
  * connection itself failed (it is then marked broken). */
 PGresult *db_exec(db_conn *c, const db_stmt *st, int nparams, const char *const *params);
 
+/* Runs st and checks the result: on success *out holds it (the caller
+ * PQclear()s) and 0 is returned; otherwise -1 with p filled (as db_ok) and
+ * nothing to clear. */
+int db_query(db_conn *c, const db_stmt *st, int nparams, const char *const *params,
+             PGresult **out, problem_t *p);
+
 /* Runs a plain SQL text without parameters (BEGIN, COMMIT, migrations). */
 PGresult *db_exec_plain(db_conn *c, const char *sql);
 

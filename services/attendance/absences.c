@@ -49,7 +49,7 @@ int absence_add(db_conn *c, req_t *r, const absence_new *a, long long *id, probl
                             a->note,
                             r->caller ? db_int(by, r->caller->id) : NULL};
     PGresult *res;
-    if (att_query(c, &Q_ABSENCE_INSERT, 8, params, &res, p))
+    if (db_query(c, &Q_ABSENCE_INSERT, 8, params, &res, p))
         return -1;
     *id = db_get_ll(res, 0, 0);
     int year = (int)db_get_ll(res, 0, 2);
@@ -217,7 +217,7 @@ static int absence_lock(db_conn *c, action_tx *t, problem_t *p)
     const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id),
                             sees_all(t->r->caller) ? "true" : "false"};
     PGresult *res;
-    if (att_query(c, &Q_ABSENCE_LOCK, 3, params, &res, p))
+    if (db_query(c, &Q_ABSENCE_LOCK, 3, params, &res, p))
         return -1;
     row->user_id = att_locked_owner(res, t, "absence", p);
     if (row->user_id)
@@ -253,7 +253,7 @@ static int absence_void(db_conn *c, action_tx *t, problem_t *p)
     char id[24], me[24];
     const char *pu[] = {db_int(id, t->id), in->reason, db_int(me, t->r->caller->id)};
     PGresult *res;
-    if (att_query(c, &Q_ABSENCE_VOID, 3, pu, &res, p))
+    if (db_query(c, &Q_ABSENCE_VOID, 3, pu, &res, p))
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);

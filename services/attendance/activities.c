@@ -151,7 +151,7 @@ static int activity_create_run(db_conn *c, void *arg, problem_t *p)
     int rc = -1;
     PGresult *res;
     const char *pc[] = {ids};
-    if (att_query(c, &Q_NOT_OFFICE, 1, pc, &res, p))
+    if (db_query(c, &Q_NOT_OFFICE, 1, pc, &res, p))
         goto cleanup;
     if (PQntuples(res) == 1) {
         problem_field(p, "participant_ids", "item %s (%s) is not an active member of the office",
@@ -163,7 +163,7 @@ static int activity_create_run(db_conn *c, void *arg, problem_t *p)
     char me[24];
     const char *pi[] = {in->title, in->kind, in->location, in->starts_at, in->ends_at,
                         db_int(me, t->r->caller->id), ids};
-    if (att_query(c, &Q_ACTIVITY_INSERT, 7, pi, &res, p))
+    if (db_query(c, &Q_ACTIVITY_INSERT, 7, pi, &res, p))
         goto cleanup;
     t->id = db_get_ll(res, 0, 0);
     PQclear(res);
@@ -176,7 +176,7 @@ static int activity_create_run(db_conn *c, void *arg, problem_t *p)
              "approval beforehand, otherwise it is absenteeism (R-ATT-5).",
              in->starts_at, in->ends_at);
     const char *pn[] = {db_int(id, t->id), title, body};
-    if (att_query(c, &Q_ACTIVITY_NOTIFY, 3, pn, &res, p))
+    if (db_query(c, &Q_ACTIVITY_NOTIFY, 3, pn, &res, p))
         goto cleanup;
     PQclear(res);
     if (idem_store(c, t->r, 201, t->doc, p))
@@ -252,7 +252,7 @@ static int activity_load(db_conn *c, req_t *r, long long id, long long who, acti
     const char *params[] = {db_int(a, id), db_int(me, r->caller->id),
                             sees_all(r->caller) || sec ? "true" : "false", db_int(w, who)};
     PGresult *res;
-    if (att_query(c, &Q_ACTIVITY_LOCK, 4, params, &res, p))
+    if (db_query(c, &Q_ACTIVITY_LOCK, 4, params, &res, p))
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 6), "t")) {
         PQclear(res);
@@ -305,7 +305,7 @@ static int absence_request_run(db_conn *c, void *arg, problem_t *p)
     char aid[24], uid[24];
     const char *pi[] = {db_int(aid, t->id), db_int(uid, me),
                         ((absence_request_in *)t->in)->reason};
-    if (att_query(c, &Q_REQUEST_INSERT, 3, pi, &res, p)) {
+    if (db_query(c, &Q_REQUEST_INSERT, 3, pi, &res, p)) {
         if (p->code == ERR_DUPLICATE)
             problem_set(p, ERR_DUPLICATE, "activity.absence_requested", NULL,
                         "you already asked to be excused from this activity");
@@ -417,7 +417,7 @@ static int request_lock(db_conn *c, action_tx *t, problem_t *p)
     const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id),
                             sees_all(t->r->caller) ? "true" : "false"};
     PGresult *res;
-    if (att_query(c, &Q_REQUEST_LOCK, 3, params, &res, p))
+    if (db_query(c, &Q_REQUEST_LOCK, 3, params, &res, p))
         return -1;
     *requester = att_locked_owner(res, t, "absence request", p);
     PQclear(res);
@@ -445,7 +445,7 @@ static int request_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
     const char *pu[] = {db_int(id, t->id), approve ? "approved" : "rejected",
                         db_int(me, t->r->caller->id), ((comment_in *)t->in)->comment};
     PGresult *res;
-    if (att_query(c, &Q_REQUEST_DECIDE, 4, pu, &res, p))
+    if (db_query(c, &Q_REQUEST_DECIDE, 4, pu, &res, p))
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
@@ -534,7 +534,7 @@ static int activity_absence(db_conn *c, action_tx *t, long long user, long long 
     char id[24];
     const char *params[] = {db_int(id, t->id)};
     PGresult *res;
-    if (att_query(c, &Q_ACTIVITY_SPAN, 1, params, &res, p))
+    if (db_query(c, &Q_ACTIVITY_SPAN, 1, params, &res, p))
         return -1;
     long from = slot_of((long)db_get_ll(res, 0, 0), !strcmp(PQgetvalue(res, 0, 1), "t"));
     long to = slot_of((long)db_get_ll(res, 0, 2), !strcmp(PQgetvalue(res, 0, 3), "t"));
@@ -597,7 +597,7 @@ static int attendance_record(db_conn *c, action_tx *t, problem_t *p)
                            row->attendance);
     char id[24], uid[24], me[24], ab[24];
     const char *pq[] = {db_int(id, t->id), db_int(uid, in->user_id)};
-    if (att_query(c, &Q_REQUEST_STATE, 2, pq, &res, p))
+    if (db_query(c, &Q_REQUEST_STATE, 2, pq, &res, p))
         return -1;
     const char *req_state = PQntuples(res) ? PQgetvalue(res, 0, 0) : "";
     bool excused = !strcmp(req_state, "approved"), pending = !strcmp(req_state, "pending");
@@ -611,10 +611,10 @@ static int attendance_record(db_conn *c, action_tx *t, problem_t *p)
         return -1;
     const char *pu[] = {id, uid, mark, db_int(me, t->r->caller->id),
                         absence_id ? db_int(ab, absence_id) : NULL};
-    if (att_query(c, &Q_ATTENDANCE_SET, 5, pu, &res, p))
+    if (db_query(c, &Q_ATTENDANCE_SET, 5, pu, &res, p))
         return -1;
     PQclear(res);
-    if (att_query(c, &Q_ACTIVITY_BUMP, 1, pu, &res, p))
+    if (db_query(c, &Q_ACTIVITY_BUMP, 1, pu, &res, p))
         return -1;
     PQclear(res);
     t->doc = att_doc(c, &Q_ACTIVITY_DOC, t->id, "activity", p);

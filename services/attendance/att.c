@@ -64,7 +64,7 @@ int person_facts_get(db_conn *c, long long id, person_facts *out, problem_t *p)
     char b[24];
     const char *params[] = {db_int(b, id)};
     PGresult *res;
-    if (att_query(c, &Q_PERSON_FACTS, 1, params, &res, p))
+    if (db_query(c, &Q_PERSON_FACTS, 1, params, &res, p))
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 9), "t")) {
         PQclear(res);
@@ -95,7 +95,7 @@ int person_lock(db_conn *c, const char *what, long long user_id, problem_t *p)
     char u[24];
     const char *params[] = {what, db_int(u, user_id)};
     PGresult *res;
-    if (att_query(c, &Q_PERSON_LOCK, 2, params, &res, p))
+    if (db_query(c, &Q_PERSON_LOCK, 2, params, &res, p))
         return -1;
     PQclear(res);
     return 0;
@@ -112,7 +112,7 @@ int cal_load(db_conn *c, long from_day, long to_day, calendar *out, problem_t *p
     char a[24], b[24];
     const char *params[] = {db_int(a, from_day), db_int(b, to_day)};
     PGresult *res;
-    if (att_query(c, &Q_CAL_RANGE, 2, params, &res, p))
+    if (db_query(c, &Q_CAL_RANGE, 2, params, &res, p))
         return -1;
     int rc = 0;
     for (int i = 0, n = PQntuples(res); i < n && rc == 0; i++)
@@ -123,25 +123,12 @@ int cal_load(db_conn *c, long from_day, long to_day, calendar *out, problem_t *p
     return 0;
 }
 
-int att_query(db_conn *c, const db_stmt *st, int n, const char *const *params, PGresult **out,
-              problem_t *p)
-{
-    PGresult *res = db_exec(c, st, n, params);
-    if (!db_ok(res, p)) {
-        PQclear(res);
-        *out = NULL;
-        return -1;
-    }
-    *out = res;
-    return 0;
-}
-
 char *att_doc(db_conn *c, const db_stmt *st, long long id, const char *what, problem_t *p)
 {
     char b[24];
     const char *params[] = {db_int(b, id)};
     PGresult *res;
-    if (att_query(c, st, 1, params, &res, p))
+    if (db_query(c, st, 1, params, &res, p))
         return NULL;
     char *doc = NULL;
     if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0))

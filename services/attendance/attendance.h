@@ -80,10 +80,6 @@ int absence_add(db_conn *c, req_t *r, const absence_new *a, long long *id, probl
 
 /* ---- small database conveniences ---- */
 
-/* Runs st and checks the result; on success *out holds it (the caller
- * PQclear()s). Returns 0 or -1 with p filled and nothing to clear. */
-int att_query(db_conn *c, const db_stmt *st, int n, const char *const *params, PGresult **out,
-           problem_t *p);
 
 /* Runs st (one parameter, the id) and returns a malloc'd copy of column 0 of
  * its first row, or NULL with p filled (404 `what` when there is no row). */

@@ -132,7 +132,7 @@ static char *cal_doc_text(db_conn *c, const char *year, problem_t *p)
 {
     const char *params[] = {year};
     PGresult *res;
-    if (att_query(c, &Q_CAL_DOC, 1, params, &res, p))
+    if (db_query(c, &Q_CAL_DOC, 1, params, &res, p))
         return NULL;
     char *doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
@@ -150,7 +150,7 @@ static int cal_put_run(db_conn *c, void *arg, problem_t *p)
     db_int(y, t->year);
     const char *p1[] = {y};
     PGresult *res;
-    if (att_query(c, &Q_CAL_LOCK, 1, p1, &res, p))
+    if (db_query(c, &Q_CAL_LOCK, 1, p1, &res, p))
         return -1;
     long long version = db_get_ll(res, 0, 1);
     PQclear(res);
@@ -162,13 +162,13 @@ static int cal_put_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     int rc = -1;
     const char *p2[] = {t->holidays, t->workdays};
-    if (att_query(c, &Q_CAL_CLEAR, 1, p1, &res, p))
+    if (db_query(c, &Q_CAL_CLEAR, 1, p1, &res, p))
         goto cleanup;
     PQclear(res);
-    if (att_query(c, &Q_CAL_FILL, 2, p2, &res, p))
+    if (db_query(c, &Q_CAL_FILL, 2, p2, &res, p))
         goto cleanup;
     PQclear(res);
-    if (att_query(c, &Q_CAL_BUMP, 1, p1, &res, p))
+    if (db_query(c, &Q_CAL_BUMP, 1, p1, &res, p))
         goto cleanup;
     PQclear(res);
     if (!(t->doc = cal_doc_text(c, y, p)))

@@ -31,7 +31,7 @@ static int year_total(db_conn *c, long long user_id, int year, long *halves, pro
     char u[24], y[24];
     const char *params[] = {db_int(u, user_id), db_int(y, year)};
     PGresult *res;
-    if (att_query(c, &Q_YEAR_TOTAL, 2, params, &res, p))
+    if (db_query(c, &Q_YEAR_TOTAL, 2, params, &res, p))
         return -1;
     *halves = (long)db_get_ll(res, 0, 0);
     PQclear(res);
@@ -90,7 +90,7 @@ static int discipline_reached_again(db_conn *c, req_t *r, long long user_id, int
     char u[24], y[24], t[24], a[24];
     const char *params[] = {db_int(u, user_id), db_int(y, year), db_int(t, total)};
     PGresult *cases, *res;
-    if (att_query(c, &Q_CASES_REACHED, 3, params, &cases, p))
+    if (db_query(c, &Q_CASES_REACHED, 3, params, &cases, p))
         return -1;
     int rc = 0;
     for (int i = 0, n = PQntuples(cases); i < n && rc == 0; i++) {
@@ -102,7 +102,7 @@ static int discipline_reached_again(db_conn *c, req_t *r, long long user_id, int
                  "level of %d day%s again (R-ATT-6)",
                  absence_id, year, total / 2.0, level, level > 1 ? "s" : "");
         const char *pn[] = {db_int(cid, id), note, db_int(a, absence_id)};
-        if ((rc = att_query(c, &Q_CASE_UNNOTE, 3, pn, &res, p)))
+        if ((rc = db_query(c, &Q_CASE_UNNOTE, 3, pn, &res, p)))
             break;
         rc = audit_write(c, r, "discipline_case", id, "above_threshold", PQgetvalue(cases, i, 1),
                          PQgetvalue(res, 0, 0), p);
@@ -141,7 +141,7 @@ int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year,
             level == 1 && actor ? db_int(t, actor) : NULL,
             level == 2 ? db_int(a, attendance_of(r)->allowance_yuan) : NULL};
         PGresult *res;
-        if (att_query(c, &Q_CASE_OPEN, 7, params, &res, p))
+        if (db_query(c, &Q_CASE_OPEN, 7, params, &res, p))
             return -1;
         if (PQntuples(res) == 0) {
             PQclear(res);
@@ -196,7 +196,7 @@ int discipline_after_void(db_conn *c, req_t *r, long long user_id, int year,
     char u[24], y[24], t[24], a[24];
     const char *params[] = {db_int(u, user_id), db_int(y, year), db_int(t, total)};
     PGresult *cases, *res;
-    if (att_query(c, &Q_CASES_ABOVE, 3, params, &cases, p))
+    if (db_query(c, &Q_CASES_ABOVE, 3, params, &cases, p))
         return -1;
     int rc = 0;
     for (int i = 0, n = PQntuples(cases); i < n && rc == 0; i++) {
@@ -208,7 +208,7 @@ int discipline_after_void(db_conn *c, req_t *r, long long user_id, int year,
                  "case's level of %d day%s (R-ATT-6)",
                  absence_id, year, total / 2.0, level, level > 1 ? "s" : "");
         const char *pn[] = {db_int(cid, id), note, db_int(a, absence_id)};
-        if ((rc = att_query(c, &Q_CASE_NOTE, 3, pn, &res, p)))
+        if ((rc = db_query(c, &Q_CASE_NOTE, 3, pn, &res, p)))
             break;
         rc = audit_write(c, r, "discipline_case", id, "below_threshold",
                          PQgetvalue(cases, i, 1), PQgetvalue(res, 0, 0), p);
@@ -309,7 +309,7 @@ static int case_lock(db_conn *c, action_tx *t, problem_t *p)
     const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id),
                             sees_all(t->r->caller) ? "true" : "false"};
     PGresult *res;
-    if (att_query(c, &Q_CASE_LOCK, 3, params, &res, p))
+    if (db_query(c, &Q_CASE_LOCK, 3, params, &res, p))
         return -1;
     if (PQntuples(res) == 0) {
         PQclear(res);
@@ -378,7 +378,7 @@ static int case_talk(db_conn *c, action_tx *t, problem_t *p)
     char id[24];
     const char *params[] = {db_int(id, t->id), ((talk_in *)t->in)->notes};
     PGresult *res;
-    if (att_query(c, &Q_CASE_TALK, 2, params, &res, p))
+    if (db_query(c, &Q_CASE_TALK, 2, params, &res, p))
         return -1;
     PQclear(res);
     if (notify(c, row->user_id, "discipline_case", "Talk recorded: probation on the job",
@@ -439,7 +439,7 @@ static int case_decide(db_conn *c, action_tx *t, problem_t *p)
                            t->state);
     char l[24];
     const char *pl[] = {in->leader_id ? db_int(l, in->leader_id) : NULL};
-    if (att_query(c, &Q_LEADER, 1, pl, &res, p))
+    if (db_query(c, &Q_LEADER, 1, pl, &res, p))
         return -1;
     long long leader = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
     PQclear(res);
@@ -451,7 +451,7 @@ static int case_decide(db_conn *c, action_tx *t, problem_t *p)
     char id[24], m[24], me[24], ld[24];
     const char *pu[] = {db_int(id, t->id), db_int(m, in->meeting_decision_id),
                         db_int(me, t->r->caller->id), db_int(ld, leader)};
-    if (att_query(c, &Q_CASE_DECIDE, 4, pu, &res, p))
+    if (db_query(c, &Q_CASE_DECIDE, 4, pu, &res, p))
         return -1;
     PQclear(res);
     char body[300];
@@ -495,7 +495,7 @@ static int case_leader_decide(db_conn *c, action_tx *t, bool approve, problem_t 
     char id[24];
     const char *pu[] = {db_int(id, t->id), approve ? "completed" : "rejected",
                         approve ? "approved" : "rejected", ((comment_in *)t->in)->comment};
-    if (att_query(c, &Q_CASE_LEADER_DECISION, 4, pu, &res, p))
+    if (db_query(c, &Q_CASE_LEADER_DECISION, 4, pu, &res, p))
         return -1;
     PQclear(res);
     char body[300];

@@ -57,7 +57,7 @@ static int leave_lock(db_conn *c, action_tx *t, problem_t *p)
     const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id),
                             sees_all(t->r->caller) ? "true" : "false"};
     PGresult *res;
-    if (att_query(c, &Q_LEAVE_LOCK, 1, params, &res, p))
+    if (db_query(c, &Q_LEAVE_LOCK, 1, params, &res, p))
         return -1;
     if (PQntuples(res) == 0) {
         PQclear(res);
@@ -82,7 +82,7 @@ static int leave_lock(db_conn *c, action_tx *t, problem_t *p)
     row->due_passed = !strcmp(PQgetvalue(res, 0, 16), "t");
     PQclear(res);
 
-    if (att_query(c, &Q_LEAVE_VIEW, 3, params, &res, p))
+    if (db_query(c, &Q_LEAVE_VIEW, 3, params, &res, p))
         return -1;
     bool visible = !strcmp(PQgetvalue(res, 0, 1), "t");
     row->my_decided_step = (int)db_get_ll(res, 0, 2);
@@ -167,7 +167,7 @@ static int leave_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
     const char *ps[] = {db_int(id, t->id), db_int(step, row->current_step),
                         approve ? "approved" : "rejected", comment};
     PGresult *res;
-    if (att_query(c, &Q_STEP_DECIDE, 4, ps, &res, p))
+    if (db_query(c, &Q_STEP_DECIDE, 4, ps, &res, p))
         return -1;
     PQclear(res);
 
@@ -176,7 +176,7 @@ static int leave_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
              row->end_date, row->end_half, comment && *comment ? ": " : "",
              comment ? comment : "");
     if (approve && row->current_step < row->steps_total) {
-        if (att_query(c, &Q_LEAVE_ADVANCE, 1, ps, &res, p))
+        if (db_query(c, &Q_LEAVE_ADVANCE, 1, ps, &res, p))
             return -1;
         long long next = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
         PQclear(res);
@@ -190,7 +190,7 @@ static int leave_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
                  row->current_step);
     } else {
         const char *pf[] = {id, approve ? "approved" : "rejected"};
-        if (att_query(c, &Q_LEAVE_SETTLE, 2, pf, &res, p))
+        if (db_query(c, &Q_LEAVE_SETTLE, 2, pf, &res, p))
             return -1;
         PQclear(res);
         snprintf(title, sizeof title, "Your leave request was %s",
@@ -245,7 +245,7 @@ static int leave_withdraw(db_conn *c, action_tx *t, problem_t *p)
     char id[24];
     const char *pf[] = {db_int(id, t->id), "withdrawn"};
     PGresult *res;
-    if (att_query(c, &Q_LEAVE_SETTLE, 2, pf, &res, p))
+    if (db_query(c, &Q_LEAVE_SETTLE, 2, pf, &res, p))
         return -1;
     PQclear(res);
     char body[200];
@@ -322,7 +322,7 @@ static int leave_extend(db_conn *c, action_tx *t, problem_t *p)
     const char *pu[] = {db_int(id, t->id), in->new_end_date, in->new_end_half, in->reason,
                         db_int(me, t->r->caller->id)};
     PGresult *res;
-    if (att_query(c, &Q_LEAVE_EXTEND, 5, pu, &res, p))
+    if (db_query(c, &Q_LEAVE_EXTEND, 5, pu, &res, p))
         return -1;
     PQclear(res);
     char body[400];
@@ -384,7 +384,7 @@ static int leave_explain(db_conn *c, action_tx *t, problem_t *p)
     char id[24];
     const char *pu[] = {db_int(id, t->id), in->text};
     PGresult *res;
-    if (att_query(c, &Q_LEAVE_EXPLAIN, 2, pu, &res, p))
+    if (db_query(c, &Q_LEAVE_EXPLAIN, 2, pu, &res, p))
         return -1;
     PQclear(res);
     if (notify(c, row->final_approver_id, "leave_explained",
@@ -472,7 +472,7 @@ static int leave_close(db_conn *c, action_tx *t, problem_t *p)
                            NULL, "only an approved leave is closed; it is %s", t->state);
     char id[24];
     const char *pr[] = {db_int(id, t->id), in->returned_at};
-    if (att_query(c, &Q_RETURN_FACTS, 2, pr, &res, p))
+    if (db_query(c, &Q_RETURN_FACTS, 2, pr, &res, p))
         return -1;
     long ret_day = 0;
     day_parse(PQgetvalue(res, 0, 0), &ret_day);
@@ -525,7 +525,7 @@ static int leave_close(db_conn *c, action_tx *t, problem_t *p)
                         late_id ? db_int(lid, late_id) : NULL,
                         ext_id ? db_int(eid, ext_id) : NULL,
                         db_int(days, explanation_days)};
-    if (att_query(c, &Q_LEAVE_CLOSE, 9, pu, &res, p))
+    if (db_query(c, &Q_LEAVE_CLOSE, 9, pu, &res, p))
         return -1;
     PQclear(res);
     res = NULL;

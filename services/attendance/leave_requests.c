@@ -169,7 +169,7 @@ int leave_overlap_check(db_conn *c, long long applicant, long long self_id,
     PGresult *res;
     if (person_lock(c, "attendance.leave", applicant, p))
         return -1;
-    if (att_query(c, &Q_LEAVE_OVERLAP, 6, params, &res, p))
+    if (db_query(c, &Q_LEAVE_OVERLAP, 6, params, &res, p))
         return -1;
     long long other = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
     PQclear(res);
@@ -249,7 +249,7 @@ static int leave_create_run(db_conn *c, void *arg, problem_t *p)
                             in->kind, in->reason, in->start_date, in->start_half, in->end_date,
                             in->end_half, db_int(hv, halves), db_int(ns, n), ids, roles};
     PGresult *res;
-    if (att_query(c, &Q_LEAVE_INSERT, 12, params, &res, p))
+    if (db_query(c, &Q_LEAVE_INSERT, 12, params, &res, p))
         return -1;
     t->id = db_get_ll(res, 0, 0);
     PQclear(res);

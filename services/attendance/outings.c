@@ -123,7 +123,7 @@ static int outing_create_run(db_conn *c, void *arg, problem_t *p)
     db_int(u, me.id);
     PGresult *res;
     const char *po[] = {u, in->starts_at, in->ends_at};
-    if (att_query(c, &Q_OUTING_OVERLAP, 3, po, &res, p))
+    if (db_query(c, &Q_OUTING_OVERLAP, 3, po, &res, p))
         return -1;
     long long other = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
     PQclear(res);
@@ -132,7 +132,7 @@ static int outing_create_run(db_conn *c, void *arg, problem_t *p)
                            "outing %lld of the same person covers part of this time", other);
     const char *pi[] = {u, me.department_id ? db_int(d, me.department_id) : NULL, in->matter,
                         in->destination, in->contact, in->starts_at, in->ends_at};
-    if (att_query(c, &Q_OUTING_INSERT, 7, pi, &res, p))
+    if (db_query(c, &Q_OUTING_INSERT, 7, pi, &res, p))
         return -1;
     t->id = db_get_ll(res, 0, 0);
     t->doc = strdup(PQgetvalue(res, 0, 1));
@@ -145,7 +145,7 @@ static int outing_create_run(db_conn *c, void *arg, problem_t *p)
         text_fmt(body, sizeof body, "At %s from %s to %s; contact %s (R-ATT-1)", in->destination,
                  in->starts_at, in->ends_at, in->contact);
         const char *pn[] = {db_int(id, t->id), d, title, body, u};
-        if (att_query(c, &Q_OUTING_TELL_SECTION, 5, pn, &res, p))
+        if (db_query(c, &Q_OUTING_TELL_SECTION, 5, pn, &res, p))
             return -1;
         PQclear(res);
     }
@@ -201,7 +201,7 @@ static int outing_lock(db_conn *c, action_tx *t, problem_t *p)
     const char *params[4] = {db_int(b, t->id)};
     viewer_params(t->r, u, d, params + 1);
     PGresult *res;
-    if (att_query(c, &Q_OUTING_LOCK, 4, params, &res, p))
+    if (db_query(c, &Q_OUTING_LOCK, 4, params, &res, p))
         return -1;
     *user = att_locked_owner(res, t, "outing", p);
     PQclear(res);
@@ -228,7 +228,7 @@ static int outing_return(db_conn *c, action_tx *t, problem_t *p)
     char b[24];
     const char *pu[] = {db_int(b, t->id), ((comment_in *)t->in)->comment};
     PGresult *res;
-    if (att_query(c, &Q_OUTING_RETURN, 2, pu, &res, p))
+    if (db_query(c, &Q_OUTING_RETURN, 2, pu, &res, p))
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);

@@ -182,8 +182,8 @@ void h_report_attendance(req_t *r)
     PGresult *people = NULL, *leave = NULL;
     calendar cal = {0};
     json_t *report = NULL;
-    if (!att_query(c, &Q_REPORT_PEOPLE, 2, params, &people, &p) &&
-        !att_query(c, &Q_REPORT_LEAVE, 2, params, &leave, &p) &&
+    if (!db_query(c, &Q_REPORT_PEOPLE, 2, params, &people, &p) &&
+        !db_query(c, &Q_REPORT_LEAVE, 2, params, &leave, &p) &&
         !cal_load(c, first, next - 1, &cal, &p))
         report = report_build(month, people, leave, &cal, first, next);
     db_release(r->svc->db, c);

@@ -33,7 +33,7 @@ static int unexplained_run(db_conn *c, void *arg, problem_t *p)
 {
     req_t *r = arg;
     PGresult *due;
-    if (att_query(c, &Q_SWEEP_UNEXPLAINED, 0, NULL, &due, p))
+    if (db_query(c, &Q_SWEEP_UNEXPLAINED, 0, NULL, &due, p))
         return -1;
     int rc = 0;
     for (int i = 0, n = PQntuples(due); i < n && rc == 0; i++) {
@@ -51,7 +51,7 @@ static int unexplained_run(db_conn *c, void *arg, problem_t *p)
         PGresult *res;
         rc = absence_add(c, r, &a, &absence_id, p);
         db_int(ab, absence_id);
-        if (rc == 0 && (rc = att_query(c, &Q_SWEEP_SETTLE, 2, params, &res, p)) == 0)
+        if (rc == 0 && (rc = db_query(c, &Q_SWEEP_SETTLE, 2, params, &res, p)) == 0)
             PQclear(res);
         char *after = rc == 0 ? leave_doc_text(c, id, p) : NULL;
         if (rc == 0 && !after)
@@ -76,7 +76,7 @@ static int unclosed_run(db_conn *c, void *arg, problem_t *p)
 {
     (void)arg;
     PGresult *res;
-    if (att_query(c, &Q_SWEEP_UNCLOSED, 0, NULL, &res, p))
+    if (db_query(c, &Q_SWEEP_UNCLOSED, 0, NULL, &res, p))
         return -1;
     int rc = 0;
     for (int i = 0, n = PQntuples(res); i < n && rc == 0; i++) {

@@ -106,7 +106,7 @@ static int handover_create_run(db_conn *c, void *arg, problem_t *p)
     char sid[24], from[24], to[24];
     const char *p1[] = {db_int(sid, t->seal_id)};
     PGresult *res;
-    if (store_exec(c, &Q_SEAL_FOR_HANDOVER, 1, p1, &res, p))
+    if (db_query(c, &Q_SEAL_FOR_HANDOVER, 1, p1, &res, p))
         return -1;
     if (PQntuples(res) == 0) {
         PQclear(res);
@@ -220,7 +220,7 @@ static int handover_lock(db_conn *c, action_tx *t, problem_t *p)
     const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
                             seals_privileged(t->r->caller) ? "true" : "false"};
     PGresult *res;
-    if (store_exec(c, &Q_HANDOVER_LOCK, 3, params, &res, p))
+    if (db_query(c, &Q_HANDOVER_LOCK, 3, params, &res, p))
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 6), "t")) {
         PQclear(res);
@@ -247,7 +247,7 @@ static int custody_move(db_conn *c, action_tx *t, const handover_row *h, problem
     db_int(to, h->to);
     const char *p1[] = {sid};
     PGresult *res;
-    if (store_exec(c, &Q_SEAL_LOCK_DOC, 1, p1, &res, p))
+    if (db_query(c, &Q_SEAL_LOCK_DOC, 1, p1, &res, p))
         return -1;
     char *seal_before = strdup(PQgetvalue(res, 0, 0));
     long long custodian = db_get_ll(res, 0, 1);
@@ -269,18 +269,18 @@ static int custody_move(db_conn *c, action_tx *t, const handover_row *h, problem
     const char *p2[] = {sid, to};
     const char *p3[] = {sid, to, hid};
     const char *p4[] = {hid};
-    if (store_exec(c, &Q_SEAL_SET_CUSTODIAN, 2, p2, &res, p))
+    if (db_query(c, &Q_SEAL_SET_CUSTODIAN, 2, p2, &res, p))
         goto cleanup;
     seal_after = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
     if (store_run(c, &Q_CUSTODY_CLOSE, 1, p1, p) || store_run(c, &Q_CUSTODY_OPEN_H, 3, p3, p) ||
-        store_exec(c, &Q_HANDOVER_CONFIRM, 1, p4, &res, p))
+        db_query(c, &Q_HANDOVER_CONFIRM, 1, p4, &res, p))
         goto cleanup;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
     snprintf(title, sizeof title, "The seal %s was received: the handover is confirmed", name);
     if (notify(c, h->from, "seal_handover_confirmed", title, "", "seal_handover", t->id, p) ||
-        store_exec(c, &Q_WAITING_WORK, 1, p1, &res, p))
+        db_query(c, &Q_WAITING_WORK, 1, p1, &res, p))
         goto cleanup;
     long long waiting = db_get_ll(res, 0, 0);
     PQclear(res);
@@ -337,7 +337,7 @@ static int perform_cancel(db_conn *c, action_tx *t, problem_t *p)
     char id[24], u[24];
     const char *params[] = {db_int(id, t->id), db_int(u, me)};
     PGresult *res;
-    if (store_exec(c, &Q_HANDOVER_CANCEL, 2, params, &res, p))
+    if (db_query(c, &Q_HANDOVER_CANCEL, 2, params, &res, p))
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);

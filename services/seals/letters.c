@@ -156,7 +156,7 @@ static int letter_create_run(db_conn *c, void *arg, problem_t *p)
     char sid[24], me[24], count[24], title[TITLE_BYTES];
     const char *p1[] = {db_int(sid, t->in.seal_id)};
     PGresult *res;
-    if (store_exec(c, &Q_SEAL_FOR_LETTER, 1, p1, &res, p))
+    if (db_query(c, &Q_SEAL_FOR_LETTER, 1, p1, &res, p))
         return -1;
     if (PQntuples(res) == 0) {
         PQclear(res);
@@ -175,12 +175,12 @@ static int letter_create_run(db_conn *c, void *arg, problem_t *p)
                         t->in.recipient_org,
                         t->in.matter,
                         t->in.valid_until};
-    if (store_exec(c, &Q_LETTER_INSERT, 7, p2, &res, p))
+    if (db_query(c, &Q_LETTER_INSERT, 7, p2, &res, p))
         return -1;
     t->id = db_get_ll(res, 0, 0);
     t->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
-    if (!t->doc || store_exec(c, &Q_LETTER_APPROVERS, 1, p1, &res, p))
+    if (!t->doc || db_query(c, &Q_LETTER_APPROVERS, 1, p1, &res, p))
         return -1;
     snprintf(title, sizeof title, "Approve an introduction letter to %s", t->in.recipient_org);
     int rc = store_notify_all(c, PQgetvalue(res, 0, 0), "intro_letter_to_approve", title,
@@ -248,7 +248,7 @@ static int letter_lock_with(db_conn *c, action_tx *t, const db_stmt *st, problem
     const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
                             seals_privileged(t->r->caller) ? "true" : "false"};
     PGresult *res;
-    if (store_exec(c, st, 3, params, &res, p))
+    if (db_query(c, st, 3, params, &res, p))
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 9), "t")) {
         PQclear(res);
@@ -348,7 +348,7 @@ static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
     char id[24], me[24], title[TITLE_BYTES];
     const char *params[] = {db_int(id, t->id), to, db_int(me, t->r->caller->id), in->comment};
     PGresult *res;
-    if (store_exec(c, &Q_LETTER_DECIDE, 4, params, &res, p))
+    if (db_query(c, &Q_LETTER_DECIDE, 4, params, &res, p))
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
@@ -401,7 +401,7 @@ static int perform_issue(db_conn *c, action_tx *t, problem_t *p)
     char sid[24], id[24], me[24], year[24], seq[24], number[24], title[TITLE_BYTES];
     const char *p1[] = {db_int(sid, l->seal_id)};
     PGresult *res;
-    if (store_exec(c, &Q_LETTER_NEXT_NUMBER, 1, p1, &res, p))
+    if (db_query(c, &Q_LETTER_NEXT_NUMBER, 1, p1, &res, p))
         return -1;
     int y = (int)db_get_ll(res, 0, 0);
     long long n = db_get_ll(res, 0, 1);
@@ -409,7 +409,7 @@ static int perform_issue(db_conn *c, action_tx *t, problem_t *p)
     letter_number_format(y, n, number);
     const char *p2[] = {db_int(id, t->id), db_int(me, t->r->caller->id), db_int(year, y),
                         db_int(seq, n), number};
-    if (store_exec(c, &Q_LETTER_ISSUED, 5, p2, &res, p))
+    if (db_query(c, &Q_LETTER_ISSUED, 5, p2, &res, p))
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
@@ -431,7 +431,7 @@ static int perform_use(db_conn *c, action_tx *t, problem_t *p)
     char id[24];
     const char *params[] = {db_int(id, t->id), in->comment};
     PGresult *res;
-    if (store_exec(c, &Q_LETTER_USED, 2, params, &res, p))
+    if (db_query(c, &Q_LETTER_USED, 2, params, &res, p))
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
@@ -454,7 +454,7 @@ static int perform_return(db_conn *c, action_tx *t, problem_t *p)
     long long who = t->r->caller->id;
     const char *params[] = {db_int(id, t->id), db_int(me, who), in->note};
     PGresult *res;
-    if (store_exec(c, &Q_LETTER_RETURNED, 3, params, &res, p))
+    if (db_query(c, &Q_LETTER_RETURNED, 3, params, &res, p))
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
@@ -483,7 +483,7 @@ static int perform_withdraw(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (!strcmp(t->state, "pending")) {
         const char *p1[] = {db_int(sid, l->seal_id)};
-        if (store_exec(c, &Q_LETTER_APPROVERS, 1, p1, &res, p))
+        if (db_query(c, &Q_LETTER_APPROVERS, 1, p1, &res, p))
             return -1;
         int rc = store_notify_all(c, PQgetvalue(res, 0, 0), "intro_letter_withdrawn", title,
                                   note, "intro_letter", t->id, p);
@@ -494,7 +494,7 @@ static int perform_withdraw(db_conn *c, action_tx *t, problem_t *p)
                       t->id, p)) {
         return -1;
     }
-    if (store_exec(c, &Q_LETTER_WITHDRAWN, 1, params, &res, p))
+    if (db_query(c, &Q_LETTER_WITHDRAWN, 1, params, &res, p))
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
@@ -593,7 +593,7 @@ static int letter_delete_run(db_conn *c, void *arg, problem_t *p)
     const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
                             seals_privileged(t->r->caller) ? "true" : "false"};
     PGresult *res;
-    if (store_exec(c, &Q_LETTER_LOCK_STUB, 3, params, &res, p))
+    if (db_query(c, &Q_LETTER_LOCK_STUB, 3, params, &res, p))
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 5), "t")) {
         PQclear(res);
@@ -660,7 +660,7 @@ static int purge_run(db_conn *c, void *arg, problem_t *p)
     char lim[24];
     const char *params[] = {db_int(lim, PURGE_BATCH)};
     PGresult *res;
-    if (store_exec(c, &Q_LETTERS_PURGE, 1, params, &res, p))
+    if (db_query(c, &Q_LETTERS_PURGE, 1, params, &res, p))
         return -1;
     int rc = 0;
     for (int i = 0; i < PQntuples(res) && !rc; i++) {

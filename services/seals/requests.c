@@ -114,7 +114,7 @@ static int request_create_run(db_conn *c, void *arg, problem_t *p)
     char sid[24], me[24], copies[24], doc_id[24];
     const char *p1[] = {db_int(sid, t->in.seal_id)};
     PGresult *res;
-    if (store_exec(c, &Q_SEAL_FOR_REQUEST, 1, p1, &res, p))
+    if (db_query(c, &Q_SEAL_FOR_REQUEST, 1, p1, &res, p))
         return -1;
     if (PQntuples(res) == 0) {
         PQclear(res);
@@ -130,7 +130,7 @@ static int request_create_run(db_conn *c, void *arg, problem_t *p)
     if (!role)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "no approval rule for this seal");
     const char *p2[] = {sid, role};
-    if (store_exec(c, &Q_ELIGIBLE, 2, p2, &res, p))
+    if (db_query(c, &Q_ELIGIBLE, 2, p2, &res, p))
         return -1;
     t->approvers = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
@@ -148,7 +148,7 @@ static int request_create_run(db_conn *c, void *arg, problem_t *p)
                         db_int(copies, t->in.copies),
                         t->in.document_id ? db_int(doc_id, t->in.document_id) : NULL,
                         role};
-    if (store_exec(c, &Q_REQUEST_INSERT, 9, p3, &res, p))
+    if (db_query(c, &Q_REQUEST_INSERT, 9, p3, &res, p))
         return -1;
     t->id = db_get_ll(res, 0, 0);
     t->doc = strdup(PQgetvalue(res, 0, 1));
@@ -218,7 +218,7 @@ static int request_lock_with(db_conn *c, action_tx *t, const db_stmt *st, proble
     const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
                             seals_privileged(t->r->caller) ? "true" : "false"};
     PGresult *res;
-    if (store_exec(c, st, 3, params, &res, p))
+    if (db_query(c, st, 3, params, &res, p))
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 13), "t")) {
         PQclear(res);
@@ -320,7 +320,7 @@ static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
     const char *params[] = {db_int(id, t->id), to, db_int(me, t->r->caller->id), in->comment,
                             db_int(cust, q->custodian)};
     PGresult *res;
-    if (store_exec(c, &Q_REQUEST_DECIDE, 5, params, &res, p))
+    if (db_query(c, &Q_REQUEST_DECIDE, 5, params, &res, p))
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
@@ -384,7 +384,7 @@ static int perform_stamp(db_conn *c, action_tx *t, problem_t *p)
     const char *p1[] = {db_int(id, t->id), db_int(count, in->count),
                         db_int(me, t->r->caller->id)};
     PGresult *res;
-    if (store_exec(c, &Q_USAGE_INSERT, 3, p1, &res, p))
+    if (db_query(c, &Q_USAGE_INSERT, 3, p1, &res, p))
         return -1;
     long long usage_id = db_get_ll(res, 0, 0);
     char *stamped_at = strdup(PQgetvalue(res, 0, 1));
@@ -396,7 +396,7 @@ static int perform_stamp(db_conn *c, action_tx *t, problem_t *p)
         goto cleanup;
     }
     const char *p2[] = {id, me, stamped_at, count, in->comment};
-    if (store_exec(c, &Q_REQUEST_STAMPED, 5, p2, &res, p))
+    if (db_query(c, &Q_REQUEST_STAMPED, 5, p2, &res, p))
         goto cleanup;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
@@ -425,7 +425,7 @@ static int perform_refuse(db_conn *c, action_tx *t, problem_t *p)
     char id[24], me[24], title[TITLE_BYTES];
     const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id), in->reason};
     PGresult *res;
-    if (store_exec(c, &Q_REQUEST_REFUSED, 3, params, &res, p))
+    if (db_query(c, &Q_REQUEST_REFUSED, 3, params, &res, p))
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
@@ -461,7 +461,7 @@ static int perform_withdraw(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     snprintf(title, sizeof title, "A request to use the seal %s was withdrawn", q->seal_name);
     if (was_pending) {
-        if (store_exec(c, &Q_REQUEST_APPROVERS, 1, params, &res, p))
+        if (db_query(c, &Q_REQUEST_APPROVERS, 1, params, &res, p))
             return -1;
         int rc = store_notify_all(c, PQgetvalue(res, 0, 0), "seal_request_withdrawn", title,
                                   note, "seal_request", t->id, p);
@@ -480,7 +480,7 @@ static int perform_withdraw(db_conn *c, action_tx *t, problem_t *p)
                              t->id, p))
             return -1;
     }
-    if (store_exec(c, &Q_REQUEST_WITHDRAWN, 1, params, &res, p))
+    if (db_query(c, &Q_REQUEST_WITHDRAWN, 1, params, &res, p))
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);

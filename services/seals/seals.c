@@ -151,7 +151,7 @@ static int check_approvers(db_conn *c, seal_tx *t, problem_t *p)
         return 0;
     const char *params[] = {t->approvers};
     PGresult *res;
-    if (store_exec(c, &Q_APPROVER_COUNTS, 1, params, &res, p))
+    if (db_query(c, &Q_APPROVER_COUNTS, 1, params, &res, p))
         return -1;
     bool all = db_get_ll(res, 0, 0) == (long long)json_array_size(t->in.approver_ids);
     long long secretaries = db_get_ll(res, 0, 1), outsiders = db_get_ll(res, 0, 2);
@@ -283,7 +283,7 @@ static int handovers_void(db_conn *c, seal_tx *t, const char *seal_name, problem
     char id[24], who[24], title[TITLE_BYTES];
     const char *params[] = {db_int(id, t->id), db_int(who, t->r->caller->id)};
     PGresult *res;
-    if (store_exec(c, &Q_HANDOVERS_VOID, 2, params, &res, p))
+    if (db_query(c, &Q_HANDOVERS_VOID, 2, params, &res, p))
         return -1;
     snprintf(title, sizeof title, "The seal %s was retired: its handover is cancelled",
              seal_name);
@@ -308,7 +308,7 @@ static int seal_change(db_conn *c, seal_tx *t, bool retire, problem_t *p)
     char id[24];
     const char *p1[] = {db_int(id, t->id)};
     PGresult *res;
-    if (store_exec(c, &Q_SEAL_LOCK, 1, p1, &res, p))
+    if (db_query(c, &Q_SEAL_LOCK, 1, p1, &res, p))
         return -1;
     if (PQntuples(res) == 0) {
         PQclear(res);
@@ -337,7 +337,7 @@ static int seal_change(db_conn *c, seal_tx *t, bool retire, problem_t *p)
     if (!retire && check_approvers(c, t, p))
         goto cleanup;
     if (retire) {
-        if (handovers_void(c, t, name, p) || store_exec(c, &Q_SEAL_RETIRE, 1, p1, &res, p))
+        if (handovers_void(c, t, name, p) || db_query(c, &Q_SEAL_RETIRE, 1, p1, &res, p))
             goto cleanup;
     } else {
         const char *p2[] = {id, t->in.name, t->in.state, t->approvers};

@@ -68,10 +68,6 @@ void csv_free(csv_buf *b);
 
 /* ---- database steps shared by the handlers (store.c) ---- */
 
-/* Runs st; on success stores the result in *out (caller PQclear()s) and
- * returns 0; otherwise fills p and returns -1. */
-int store_exec(db_conn *c, const db_stmt *st, int n, const char *const *params, PGresult **out,
-               problem_t *p);
 
 /* Runs st and drops the result. Returns 0 or -1 with p. */
 int store_run(db_conn *c, const db_stmt *st, int n, const char *const *params, problem_t *p);

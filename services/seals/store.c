@@ -7,23 +7,10 @@
 #include "org.h"
 #include "seals.h"
 
-int store_exec(db_conn *c, const db_stmt *st, int n, const char *const *params, PGresult **out,
-               problem_t *p)
-{
-    PGresult *res = db_exec(c, st, n, params);
-    if (!db_ok(res, p)) {
-        PQclear(res);
-        *out = NULL;
-        return -1;
-    }
-    *out = res;
-    return 0;
-}
-
 int store_run(db_conn *c, const db_stmt *st, int n, const char *const *params, problem_t *p)
 {
     PGresult *res;
-    if (store_exec(c, st, n, params, &res, p))
+    if (db_query(c, st, n, params, &res, p))
         return -1;
     PQclear(res);
     return 0;
