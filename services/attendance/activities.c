@@ -24,6 +24,14 @@ static const char *const request_states[] = {"pending", "approved", "rejected", 
     "  OR EXISTS (SELECT 1 FROM activity_participants p WHERE p.activity_id = a.id"      \
     "   AND p.user_id = $2))"
 
+/* The document of activity a in a statement: activity_doc with its
+ * participants aggregated here, so that the function is inlined and the
+ * statement planned once (attendance migration 004). */
+#define ACTIVITY_DOC                                                                    \
+    " activity_doc(a, (SELECT coalesce(json_agg(activity_participant_doc(d)"             \
+    " ORDER BY d.user_id), '[]'::json) FROM activity_participants d"                     \
+    " WHERE d.activity_id = a.id))"
+
 /* The viewer parameters: the caller and whether they see every activity. */
 static int activity_viewer_or_reply(req_t *r, char me[24], const char **see_all)
 {
@@ -39,7 +47,7 @@ static int activity_viewer_or_reply(req_t *r, char me[24], const char **see_all)
 
 static const db_stmt Q_ACTIVITY_GET = {
     "att_activity_get",
-    "SELECT activity_doc(a), a.version FROM activities a WHERE a.id = $1 AND" ACTIVITY_VISIBLE};
+    "SELECT" ACTIVITY_DOC ", a.version FROM activities a WHERE a.id = $1 AND" ACTIVITY_VISIBLE};
 
 void h_activities_get(req_t *r)
 {
@@ -56,7 +64,7 @@ void h_activities_get(req_t *r)
 
 static const db_stmt Q_ACTIVITIES_LIST = {
     "att_activities_list",
-    "SELECT a.id, activity_doc(a) FROM activities a"
+    "SELECT a.id," ACTIVITY_DOC " FROM activities a"
     " WHERE a.id < coalesce($1::bigint, 9223372036854775807) AND" ACTIVITY_VISIBLE
     " AND ($4::text IS NULL OR a.kind = $4)"
     " AND ($5::boolean IS NOT TRUE OR EXISTS (SELECT 1 FROM activity_participants p"
@@ -114,7 +122,7 @@ static const db_stmt Q_ACTIVITY_INSERT = {
     " SELECT id FROM a"};
 
 static const db_stmt Q_ACTIVITY_DOC = {
-    "att_activity_doc", "SELECT activity_doc(a) FROM activities a WHERE a.id = $1"};
+    "att_activity_doc", "SELECT" ACTIVITY_DOC " FROM activities a WHERE a.id = $1"};
 
 static const db_stmt Q_ACTIVITY_NOTIFY = {
     "att_activity_notify",
@@ -232,7 +240,7 @@ typedef struct activity_row {
  * frees it). 404 when the caller may not see it. */
 static const db_stmt Q_ACTIVITY_LOCK = {
     "att_activity_lock",
-    "SELECT a.created_by, a.version, a.starts_at <= now(), a.title, activity_doc(a),"
+    "SELECT a.created_by, a.version, a.starts_at <= now(), a.title," ACTIVITY_DOC ","
     " (SELECT coalesce(p.attendance, '') FROM activity_participants p"
     "   WHERE p.activity_id = a.id AND p.user_id = $4),"
     " " ACTIVITY_VISIBLE " FROM activities a WHERE a.id = $1 FOR UPDATE"};

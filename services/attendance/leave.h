@@ -7,6 +7,22 @@
 
 extern const char *const leave_halves[]; /* am, pm */
 
+/* The document of leave request t (an alias of leave_requests) in a
+ * statement: leave_doc with its approval steps aggregated here, so that
+ * the function is inlined and the statement planned once (attendance
+ * migration 004). */
+#define LEAVE_DOC(t)                                                                     \
+    " leave_doc(" t ", (SELECT coalesce(json_agg(leave_step_doc(s) ORDER BY s.step),"   \
+    " '[]'::json) FROM leave_steps s WHERE s.request_id = " t ".id))"
+
+/* Whether the viewer (a bigint parameter) sees leave request t: the
+ * applicant, every approver in its chain, and (see_all, a boolean
+ * parameter) the office leaders and administrators. */
+#define LEAVE_VISIBLE(t, viewer, see_all)                                                \
+    " (" see_all "::boolean OR " t ".applicant_id = " viewer "::bigint OR EXISTS"        \
+    " (SELECT 1 FROM leave_steps v WHERE v.request_id = " t ".id"                       \
+    " AND v.approver_id = " viewer "::bigint))"
+
 /* The end (as a slot) must not precede the start and must lie within a
  * year of it. Returns 0, or -1 with a 400 problem naming end_field (or
  * end_half_field when only the halves of one day are reversed). */

@@ -36,7 +36,7 @@ static const db_stmt Q_LEAVE_LOCK = {
 /* Read after the lock, so that it sees the latest committed steps. */
 static const db_stmt Q_LEAVE_VIEW = {
     "att_leave_view",
-    "SELECT leave_doc(l), leave_visible(l, $2, $3),"
+    "SELECT" LEAVE_DOC("l") "," LEAVE_VISIBLE("l", "$2", "$3") ","
     " coalesce((SELECT min(s.step) FROM leave_steps s WHERE s.request_id = l.id"
     "   AND s.approver_id = $2 AND s.decision IS NOT NULL), 0)"
     " FROM leave_requests l WHERE l.id = $1"};

@@ -21,8 +21,8 @@ static const char *const leave_states[] = {"pending", "approved", "rejected", "w
 
 static const db_stmt Q_LEAVE_GET = {
     "att_leave_get",
-    "SELECT leave_doc(l), l.version FROM leave_requests l"
-    " WHERE l.id = $1 AND leave_visible(l, $2, $3)"};
+    "SELECT" LEAVE_DOC("l") ", l.version FROM leave_requests l"
+    " WHERE l.id = $1 AND" LEAVE_VISIBLE("l", "$2", "$3")};
 
 void h_leave_get(req_t *r)
 {
@@ -32,7 +32,7 @@ void h_leave_get(req_t *r)
 /* The approver's queue, served by the partial index leave_to_approve. */
 static const db_stmt Q_LEAVE_TO_APPROVE = {
     "att_leave_to_approve",
-    "SELECT l.id, leave_doc(l) FROM leave_requests l"
+    "SELECT l.id," LEAVE_DOC("l") " FROM leave_requests l"
     " WHERE l.state = 'pending' AND l.current_approver_id = $1"
     " AND l.id < coalesce($2::bigint, 9223372036854775807)"
     " AND ($3::text IS NULL OR $3 = 'pending') AND ($4::text IS NULL OR l.kind = $4)"
@@ -44,7 +44,7 @@ static const db_stmt Q_LEAVE_TO_APPROVE = {
 /* The applicant's own requests, served by leave_applicant. */
 static const db_stmt Q_LEAVE_MINE = {
     "att_leave_mine",
-    "SELECT l.id, leave_doc(l) FROM leave_requests l"
+    "SELECT l.id," LEAVE_DOC("l") " FROM leave_requests l"
     " WHERE l.applicant_id = $1 AND l.id < coalesce($2::bigint, 9223372036854775807)"
     " AND ($3::text IS NULL OR l.state = $3) AND ($4::text IS NULL OR l.kind = $4)"
     " AND ($5::bigint IS NULL OR l.applicant_id = $5)"
@@ -54,7 +54,7 @@ static const db_stmt Q_LEAVE_MINE = {
 /* Office leaders and administrators: every request. */
 static const db_stmt Q_LEAVE_LIST_ALL = {
     "att_leave_list_all",
-    "SELECT l.id, leave_doc(l) FROM leave_requests l"
+    "SELECT l.id," LEAVE_DOC("l") " FROM leave_requests l"
     " WHERE l.id < coalesce($1::bigint, 9223372036854775807)"
     " AND ($2::text IS NULL OR l.state = $2) AND ($3::text IS NULL OR l.kind = $3)"
     " AND ($4::bigint IS NULL OR l.applicant_id = $4)"
@@ -80,7 +80,7 @@ static const db_stmt Q_LEAVE_LIST_MINE = {
     " (SELECT s.request_id FROM leave_steps s JOIN leave_requests b ON b.id = s.request_id"
     "   WHERE s.approver_id = $1 AND s.request_id < coalesce($2::bigint, 9223372036854775807)"
     LEAVE_FILTERS("b") "   ORDER BY s.request_id DESC LIMIT $6))"
-    " SELECT l.id, leave_doc(l) FROM ids JOIN leave_requests l ON l.id = ids.id"
+    " SELECT l.id," LEAVE_DOC("l") " FROM ids JOIN leave_requests l ON l.id = ids.id"
     " ORDER BY l.id DESC LIMIT $6"};
 
 void h_leave_list(req_t *r)
@@ -193,7 +193,7 @@ static const db_stmt Q_LEAVE_INSERT = {
     " SELECT id FROM l"};
 
 static const db_stmt Q_LEAVE_DOC = {
-    "att_leave_doc", "SELECT leave_doc(l) FROM leave_requests l WHERE l.id = $1"};
+    "att_leave_doc", "SELECT" LEAVE_DOC("l") " FROM leave_requests l WHERE l.id = $1"};
 
 char *leave_doc_text(db_conn *c, long long id, problem_t *p)
 {
