@@ -173,12 +173,13 @@ static const db_stmt Q_HANDOVER_LOCK = {
 
 static const db_stmt Q_SEAL_LOCK_DOC = {
     "seals_seal_lock_doc",
-    "SELECT seal_doc(s), s.custodian_id, s.state, s.name FROM seals s WHERE s.id = $1 FOR UPDATE"};
+    "SELECT" SEAL_DOC("s") ", s.custodian_id, s.state, s.name FROM seals s WHERE s.id = $1"
+    " FOR UPDATE"};
 
 static const db_stmt Q_SEAL_SET_CUSTODIAN = {
     "seals_seal_set_custodian",
     "UPDATE seals s SET custodian_id = $2, version = version + 1, updated_at = now()"
-    " WHERE s.id = $1 RETURNING seal_doc(s)"};
+    " WHERE s.id = $1 RETURNING" SEAL_DOC("s")};
 
 static const db_stmt Q_CUSTODY_CLOSE = {
     "seals_custody_close",

@@ -23,7 +23,7 @@ static const char *const states[] = {"pending", "approved", "rejected", "withdra
 
 static const db_stmt Q_LETTER_GET = {
     "seals_letter_get",
-    "SELECT letter_doc(l), l.version FROM intro_letters l JOIN seals s ON s.id = l.seal_id"
+    "SELECT letter_doc(l, s), l.version FROM intro_letters l JOIN seals s ON s.id = l.seal_id"
     " WHERE l.id = $1 AND letter_visible(l, s, $2, $3)"};
 
 void h_letters_get(req_t *r)
@@ -33,7 +33,7 @@ void h_letters_get(req_t *r)
 
 static const db_stmt Q_LETTERS_LIST = {
     "seals_letter_list",
-    "SELECT l.id, letter_doc(l) FROM intro_letters l JOIN seals s ON s.id = l.seal_id"
+    "SELECT l.id, letter_doc(l, s) FROM intro_letters l JOIN seals s ON s.id = l.seal_id"
     " WHERE ($1::bigint IS NULL OR l.id < $1) AND ($2::text IS NULL OR l.state = $2)"
     " AND ($3::bigint IS NULL OR l.seal_id = $3) AND (NOT $4 OR l.requester_id = $5)"
     " AND (NOT $6 OR (l.state = 'pending' AND $9 AND s.custodian_id <> $5))"
@@ -132,12 +132,15 @@ typedef struct letter_tx {
 static const db_stmt Q_SEAL_FOR_LETTER = {
     "seals_seal_for_letter", "SELECT s.state, s.name FROM seals s WHERE s.id = $1"};
 
+/* The document needs the seal, which RETURNING cannot join: the new row
+ * is joined to it in the outer statement. */
 static const db_stmt Q_LETTER_INSERT = {
     "seals_letter_insert",
-    "INSERT INTO intro_letters(seal_id, requester_id, bearer_names, bearer_count,"
+    "WITH l AS (INSERT INTO intro_letters(seal_id, requester_id, bearer_names, bearer_count,"
     " recipient_org, matter, valid_until)"
     " VALUES ($1, $2, ARRAY(SELECT jsonb_array_elements_text($3::jsonb)), $4, $5, $6, $7)"
-    " RETURNING id, letter_doc(intro_letters)"};
+    " RETURNING *)"
+    " SELECT l.id, letter_doc(l, s) FROM l JOIN seals s ON s.id = l.seal_id"};
 
 /* R-LET-2: the people who approve letters: the director and the deputy
  * directors, except the custodian of the letter's seal (R-SEAL-1). */
@@ -228,8 +231,8 @@ typedef struct letter_row {
 } letter_row;
 
 #define LETTER_LOCK_COLUMNS                                                                 \
-    "SELECT letter_doc(l), l.version, l.state, l.requester_id, s.custodian_id, s.state,"    \
-    " s.name, l.seal_id, l.valid_until >= current_date, letter_visible(l, s, $2, $3)"      \
+    "SELECT letter_doc(l, s), l.version, l.state, l.requester_id, s.custodian_id, s.state," \
+    " s.name, l.seal_id, l.valid_until >= current_date, letter_visible(l, s, $2, $3)"       \
     " FROM intro_letters l JOIN seals s ON s.id = l.seal_id WHERE l.id = $1"
 
 static const db_stmt Q_LETTER_LOCK = {"seals_letter_lock",
@@ -331,6 +334,12 @@ static int authorise_returner(db_conn *c, action_tx *t, problem_t *p)
     return 0;
 }
 
+/* The end of an update of letter $1: its seal joined for the document.
+ * The seal's columns share names with the letter's, so the SET clauses
+ * name l's. */
+#define LETTER_UPDATE_RETURNING                                                             \
+    " FROM seals s WHERE l.id = $1 AND s.id = l.seal_id RETURNING letter_doc(l, s)"
+
 static const db_stmt Q_LETTER_DECIDE = {
     "seals_letter_decide",
     "UPDATE intro_letters l SET state = $2,"
@@ -338,8 +347,8 @@ static const db_stmt Q_LETTER_DECIDE = {
     " approved_at = CASE WHEN $2 = 'approved' THEN now() END,"
     " rejected_by = CASE WHEN $2 = 'rejected' THEN $3::bigint END,"
     " rejected_at = CASE WHEN $2 = 'rejected' THEN now() END,"
-    " decision_comment = $4, version = version + 1, updated_at = now()"
-    " WHERE l.id = $1 RETURNING letter_doc(l)"};
+    " decision_comment = $4, version = l.version + 1, updated_at = now()"
+    LETTER_UPDATE_RETURNING};
 
 static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
 {
@@ -386,7 +395,7 @@ static const db_stmt Q_LETTER_ISSUED = {
     "seals_letter_issued",
     "UPDATE intro_letters l SET state = 'issued', issued_by = $2, issued_at = now(),"
     " letter_year = $3, letter_seq = $4, letter_number = $5,"
-    " version = version + 1, updated_at = now() WHERE l.id = $1 RETURNING letter_doc(l)"};
+    " version = l.version + 1, updated_at = now()" LETTER_UPDATE_RETURNING};
 
 static int perform_issue(db_conn *c, action_tx *t, problem_t *p)
 {
@@ -422,7 +431,7 @@ static int perform_issue(db_conn *c, action_tx *t, problem_t *p)
 static const db_stmt Q_LETTER_USED = {
     "seals_letter_used",
     "UPDATE intro_letters l SET state = 'used', used_at = now(), use_note = $2,"
-    " version = version + 1, updated_at = now() WHERE l.id = $1 RETURNING letter_doc(l)"};
+    " version = l.version + 1, updated_at = now()" LETTER_UPDATE_RETURNING};
 
 static int perform_use(db_conn *c, action_tx *t, problem_t *p)
 {
@@ -442,8 +451,8 @@ static int perform_use(db_conn *c, action_tx *t, problem_t *p)
 static const db_stmt Q_LETTER_RETURNED = {
     "seals_letter_returned",
     "UPDATE intro_letters l SET state = 'returned', returned_by = $2, returned_at = now(),"
-    " return_note = $3, version = version + 1, updated_at = now()"
-    " WHERE l.id = $1 RETURNING letter_doc(l)"};
+    " return_note = $3, version = l.version + 1, updated_at = now()"
+    LETTER_UPDATE_RETURNING};
 
 /* R-LET-3: the unused letter is attached to its stub with a note. */
 static int perform_return(db_conn *c, action_tx *t, problem_t *p)
@@ -468,7 +477,7 @@ static int perform_return(db_conn *c, action_tx *t, problem_t *p)
 static const db_stmt Q_LETTER_WITHDRAWN = {
     "seals_letter_withdrawn",
     "UPDATE intro_letters l SET state = 'withdrawn', withdrawn_at = now(),"
-    " version = version + 1, updated_at = now() WHERE l.id = $1 RETURNING letter_doc(l)"};
+    " version = l.version + 1, updated_at = now()" LETTER_UPDATE_RETURNING};
 
 /* Whoever was waiting to act on it no longer needs to: the leaders who
  * approve a pending letter, the custodian of an approved one. */
@@ -577,7 +586,7 @@ void h_letters_withdraw(req_t *r)
 
 static const db_stmt Q_LETTER_LOCK_STUB = {
     "seals_letter_lock_stub",
-    "SELECT letter_doc(l), l.version, l.issued_at IS NOT NULL,"
+    "SELECT letter_doc(l, s), l.version, l.issued_at IS NOT NULL,"
     " l.issued_at <= now() - interval '3 years',"
     " to_char(l.issued_at + interval '3 years', 'YYYY-MM-DD'),"
     " letter_visible(l, s, $2, $3)"
@@ -642,10 +651,10 @@ void h_letters_delete(req_t *r)
 
 static const db_stmt Q_LETTERS_PURGE = {
     "seals_letters_purge",
-    "DELETE FROM intro_letters l WHERE l.id IN ("
+    "DELETE FROM intro_letters l USING seals s WHERE s.id = l.seal_id AND l.id IN ("
     " SELECT x.id FROM intro_letters x WHERE x.issued_at <= now() - interval '3 years'"
     " ORDER BY x.id FOR UPDATE SKIP LOCKED LIMIT $1)"
-    " RETURNING l.id, letter_doc(l)"};
+    " RETURNING l.id, letter_doc(l, s)"};
 
 typedef struct purge_tx {
     req_t *r;

@@ -18,7 +18,8 @@ static const char *const states[] = {"pending", "approved", "rejected", "withdra
 
 static const db_stmt Q_REQUEST_GET = {
     "seals_request_get",
-    "SELECT seal_request_doc(q), q.version FROM seal_requests q JOIN seals s ON s.id = q.seal_id"
+    "SELECT" SEAL_REQUEST_DOC("q", "s") ", q.version"
+    " FROM seal_requests q JOIN seals s ON s.id = q.seal_id"
     " WHERE q.id = $1 AND request_visible(q, s, $2, $3)"};
 
 void h_requests_get(req_t *r)
@@ -28,7 +29,8 @@ void h_requests_get(req_t *r)
 
 static const db_stmt Q_REQUESTS_LIST = {
     "seals_request_list",
-    "SELECT q.id, seal_request_doc(q) FROM seal_requests q JOIN seals s ON s.id = q.seal_id"
+    "SELECT q.id," SEAL_REQUEST_DOC("q", "s")
+    " FROM seal_requests q JOIN seals s ON s.id = q.seal_id"
     " WHERE ($1::bigint IS NULL OR q.id < $1) AND ($2::text IS NULL OR q.state = $2)"
     " AND ($3::bigint IS NULL OR q.seal_id = $3) AND (NOT $4 OR q.requester_id = $5)"
     " AND (NOT $6 OR (q.state = 'pending'"
@@ -98,12 +100,14 @@ static const db_stmt Q_ELIGIBLE = {
     "seals_eligible",
     "SELECT eligible_approvers($2, s)::text FROM seals s WHERE s.id = $1"};
 
+/* The document needs the seal, which RETURNING cannot join: the new row
+ * is joined to it in the outer statement. */
 static const db_stmt Q_REQUEST_INSERT = {
     "seals_request_insert",
-    "INSERT INTO seal_requests(seal_id, requester_id, matter, document_number, content,"
-    " using_unit, copies, document_id, approver_role)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-    " RETURNING id, seal_request_doc(seal_requests)"};
+    "WITH q AS (INSERT INTO seal_requests(seal_id, requester_id, matter, document_number,"
+    " content, using_unit, copies, document_id, approver_role)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *)"
+    " SELECT q.id," SEAL_REQUEST_DOC("q", "s") " FROM q JOIN seals s ON s.id = q.seal_id"};
 
 static int request_create_run(db_conn *c, void *arg, problem_t *p)
 {
@@ -193,9 +197,9 @@ typedef struct request_row {
 
 static const db_stmt Q_REQUEST_LOCK = {
     "seals_request_lock",
-    "SELECT seal_request_doc(q), q.version, q.state, q.requester_id, q.approver_role, q.copies,"
-    " s.custodian_id, s.state, s.approver_ids::text, s.name, q.approved_by, q.seal_id,"
-    " q.custodian_notified_id, request_visible(q, s, $2, $3)"
+    "SELECT" SEAL_REQUEST_DOC("q", "s") ", q.version, q.state, q.requester_id,"
+    " q.approver_role, q.copies, s.custodian_id, s.state, s.approver_ids::text, s.name,"
+    " q.approved_by, q.seal_id, q.custodian_notified_id, request_visible(q, s, $2, $3)"
     " FROM seal_requests q JOIN seals s ON s.id = q.seal_id WHERE q.id = $1"
     " FOR NO KEY UPDATE OF q"};
 
@@ -203,9 +207,9 @@ static const db_stmt Q_REQUEST_LOCK = {
  * the custodian check and the stamp or refusal (R-SEAL-1). */
 static const db_stmt Q_REQUEST_LOCK_SEAL = {
     "seals_request_lock_seal",
-    "SELECT seal_request_doc(q), q.version, q.state, q.requester_id, q.approver_role, q.copies,"
-    " s.custodian_id, s.state, s.approver_ids::text, s.name, q.approved_by, q.seal_id,"
-    " q.custodian_notified_id, request_visible(q, s, $2, $3)"
+    "SELECT" SEAL_REQUEST_DOC("q", "s") ", q.version, q.state, q.requester_id,"
+    " q.approver_role, q.copies, s.custodian_id, s.state, s.approver_ids::text, s.name,"
+    " q.approved_by, q.seal_id, q.custodian_notified_id, request_visible(q, s, $2, $3)"
     " FROM seal_requests q JOIN seals s ON s.id = q.seal_id WHERE q.id = $1"
     " FOR NO KEY UPDATE OF q FOR SHARE OF s"};
 
@@ -300,6 +304,12 @@ static int authorise_requester(db_conn *c, action_tx *t, problem_t *p)
     return 0;
 }
 
+/* The end of an update of request $1: its seal joined for the document.
+ * The seal's columns share names with the request's, so the SET clauses
+ * name q's. */
+#define REQUEST_UPDATE_RETURNING                                                            \
+    " FROM seals s WHERE q.id = $1 AND s.id = q.seal_id RETURNING" SEAL_REQUEST_DOC("q", "s")
+
 static const db_stmt Q_REQUEST_DECIDE = {
     "seals_request_decide",
     "UPDATE seal_requests q SET state = $2,"
@@ -309,8 +319,7 @@ static const db_stmt Q_REQUEST_DECIDE = {
     " rejected_at = CASE WHEN $2 = 'rejected' THEN now() END,"
     " decision_comment = $4,"
     " custodian_notified_id = CASE WHEN $2 = 'approved' THEN $5::bigint END,"
-    " version = version + 1, updated_at = now()"
-    " WHERE q.id = $1 RETURNING seal_request_doc(q)"};
+    " version = q.version + 1, updated_at = now()" REQUEST_UPDATE_RETURNING};
 
 static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
 {
@@ -352,18 +361,18 @@ static const db_stmt Q_USAGE_INSERT = {
     " count, handler_id, handler_name, approver_id, approver_name, stamper_id, stamper_name,"
     " document_id)"
     " SELECT q.seal_id, q.id, q.matter, q.document_number, q.content, q.using_unit, $2,"
-    " q.requester_id, coalesce(person_name(q.requester_id), ''),"
-    " q.approved_by, coalesce(person_name(q.approved_by), ''),"
-    " $3, coalesce(person_name($3), ''), q.document_id"
+    " q.requester_id, coalesce(" PERSON_NAME("q.requester_id") ", ''),"
+    " q.approved_by, coalesce(" PERSON_NAME("q.approved_by") ", ''),"
+    " $3, coalesce(" PERSON_NAME("$3::bigint") ", ''), q.document_id"
     " FROM seal_requests q WHERE q.id = $1"
-    " RETURNING id, stamped_at, usage_doc(seal_usages)"};
+    " RETURNING id, stamped_at, usage_doc(seal_usages,"
+    " (SELECT s.name FROM seals s WHERE s.id = seal_usages.seal_id))"};
 
 static const db_stmt Q_REQUEST_STAMPED = {
     "seals_request_stamped",
     "UPDATE seal_requests q SET state = 'stamped', stamped_by = $2, stamped_at = $3,"
     " stamped_count = $4, stamp_note = $5,"
-    " version = version + 1, updated_at = now()"
-    " WHERE q.id = $1 RETURNING seal_request_doc(q)"};
+    " version = q.version + 1, updated_at = now()" REQUEST_UPDATE_RETURNING};
 
 /* R-SEAL-3, R-SEAL-4: the real number of impressions, never more than
  * approved, written to the log with who handled, approved and stamped. */
@@ -414,8 +423,8 @@ cleanup:
 static const db_stmt Q_REQUEST_REFUSED = {
     "seals_request_refused",
     "UPDATE seal_requests q SET state = 'refused', refused_by = $2, refused_at = now(),"
-    " refuse_reason = $3, version = version + 1, updated_at = now()"
-    " WHERE q.id = $1 RETURNING seal_request_doc(q)"};
+    " refuse_reason = $3, version = q.version + 1, updated_at = now()"
+    REQUEST_UPDATE_RETURNING};
 
 /* R-SEAL-3: the custodian reviewed the content and will not stamp it. */
 static int perform_refuse(db_conn *c, action_tx *t, problem_t *p)
@@ -440,7 +449,7 @@ static int perform_refuse(db_conn *c, action_tx *t, problem_t *p)
 static const db_stmt Q_REQUEST_WITHDRAWN = {
     "seals_request_withdrawn",
     "UPDATE seal_requests q SET state = 'withdrawn', withdrawn_at = now(),"
-    " version = version + 1, updated_at = now() WHERE q.id = $1 RETURNING seal_request_doc(q)"};
+    " version = q.version + 1, updated_at = now()" REQUEST_UPDATE_RETURNING};
 
 static const db_stmt Q_REQUEST_APPROVERS = {
     "seals_request_approvers",

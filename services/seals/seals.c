@@ -23,8 +23,8 @@ static bool admin_or_reply(req_t *r)
 
 /* ---------- reads ---------- */
 
-static const db_stmt Q_SEAL_GET = {"seals_seal_get",
-                                   "SELECT seal_doc(s), s.version FROM seals s WHERE s.id = $1"};
+static const db_stmt Q_SEAL_GET = {
+    "seals_seal_get", "SELECT" SEAL_DOC("s") ", s.version FROM seals s WHERE s.id = $1"};
 
 void h_seals_get(req_t *r)
 {
@@ -40,7 +40,7 @@ void h_seals_get(req_t *r)
 
 static const db_stmt Q_SEALS_LIST = {
     "seals_seal_list",
-    "SELECT s.id, seal_doc(s) FROM seals s"
+    "SELECT s.id," SEAL_DOC("s") " FROM seals s"
     " WHERE ($1::bigint IS NULL OR s.id < $1) AND ($2::text IS NULL OR s.state = $2)"
     " AND ($3::text IS NULL OR s.kind = $3) AND ($4::bigint IS NULL OR s.custodian_id = $4)"
     " ORDER BY s.id DESC LIMIT $5"};
@@ -65,7 +65,7 @@ void h_seals_list(req_t *r)
 
 static const db_stmt Q_CUSTODY_LIST = {
     "seals_custody_list",
-    "SELECT k.id, custody_doc(k) FROM seal_custodians k"
+    "SELECT k.id," CUSTODY_DOC("k") " FROM seal_custodians k"
     " WHERE k.seal_id = $1 AND ($2::bigint IS NULL OR k.id < $2)"
     " ORDER BY k.id DESC LIMIT $3"};
 
@@ -171,8 +171,8 @@ static int check_approvers(db_conn *c, seal_tx *t, problem_t *p)
 
 static const db_stmt Q_SEAL_INSERT = {
     "seals_seal_insert",
-    "INSERT INTO seals(name, kind, custodian_id, approver_ids)"
-    " VALUES ($1, $2, $3, coalesce($4::bigint[], '{}')) RETURNING id, seal_doc(seals)"};
+    "INSERT INTO seals AS s (name, kind, custodian_id, approver_ids)"
+    " VALUES ($1, $2, $3, coalesce($4::bigint[], '{}')) RETURNING s.id," SEAL_DOC("s")};
 
 static const db_stmt Q_CUSTODY_OPEN = {
     "seals_custody_open",
@@ -252,19 +252,19 @@ void h_seals_create(req_t *r)
 
 static const db_stmt Q_SEAL_LOCK = {
     "seals_seal_lock",
-    "SELECT seal_doc(s), s.version, s.state, s.kind, s.custodian_id, s.name"
+    "SELECT" SEAL_DOC("s") ", s.version, s.state, s.kind, s.custodian_id, s.name"
     " FROM seals s WHERE s.id = $1 FOR UPDATE"};
 
 static const db_stmt Q_SEAL_UPDATE = {
     "seals_seal_update",
     "UPDATE seals s SET name = coalesce($2, name), state = coalesce($3, state),"
     " approver_ids = coalesce($4::bigint[], approver_ids),"
-    " version = version + 1, updated_at = now() WHERE s.id = $1 RETURNING seal_doc(s)"};
+    " version = version + 1, updated_at = now() WHERE s.id = $1 RETURNING" SEAL_DOC("s")};
 
 static const db_stmt Q_SEAL_RETIRE = {
     "seals_seal_retire",
     "UPDATE seals s SET state = 'retired', retired_at = now(),"
-    " version = version + 1, updated_at = now() WHERE s.id = $1 RETURNING seal_doc(s)"};
+    " version = version + 1, updated_at = now() WHERE s.id = $1 RETURNING" SEAL_DOC("s")};
 
 /* A retired seal's pending handover dies with it: each one cancelled is
  * answered with its id, receiver and before/after documents. */

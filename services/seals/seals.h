@@ -12,6 +12,35 @@
 #define SEAL_NAME_BYTES 512
 #define TITLE_BYTES 1536
 
+/* ---- documents in statements (seals migration 005) ----
+ *
+ * The document functions are single expressions that the planner inlines
+ * into the calling statement, which is prepared once; what they would have
+ * to look up (a name, the pending handover, the use log entry) is looked up
+ * by the statement itself, through these. The arguments are SQL text: the
+ * aliases or expressions of the calling statement. */
+
+/* The display name of the person whose id is the SQL expression id, as
+ * identity shows it now; NULL when there is no such person. */
+#define PERSON_NAME(id) " (SELECT pn.display_name FROM identity.org_people pn WHERE pn.id = " id ")"
+
+/* The document of seal s (an alias of seals), with its custodian's name and
+ * its pending handover's id (R-SEAL-1). */
+#define SEAL_DOC(s)                                                                         \
+    " seal_doc(" s "," PERSON_NAME(s ".custodian_id")                                       \
+    ", (SELECT ph.id FROM seal_handovers ph WHERE ph.seal_id = " s ".id"                    \
+    " AND ph.state = 'pending'))"
+
+/* The document of custody period k (an alias of seal_custodians). */
+#define CUSTODY_DOC(k) " custody_doc(" k "," PERSON_NAME(k ".custodian_id") ")"
+
+/* The document of seal request q (an alias of seal_requests) whose seal is s
+ * (an alias of seals), with the id of its use log entry once stamped
+ * (R-SEAL-4). */
+#define SEAL_REQUEST_DOC(q, s)                                                              \
+    " seal_request_doc(" q ", " s ", (SELECT su.id FROM seal_usages su"                     \
+    " WHERE su.request_id = " q ".id))"
+
 /* ---- the regulations as pure functions (seal_rules.c) ---- */
 
 /* R-SEAL-2: who must approve a use of a seal of `kind` for `matter`:

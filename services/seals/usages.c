@@ -34,19 +34,23 @@ static const char *const formats[] = {"json", "csv", NULL};
     "  OR $6 IN (u.handler_id, u.approver_id, u.stamper_id))"                              \
     " ORDER BY u.stamped_at DESC, u.id DESC LIMIT $7"
 
+/* The seal's name comes from the join, so that usage_doc is inlined (seals
+ * migration 005). */
+#define USAGE_FROM " FROM seal_usages u JOIN seals s ON s.id = u.seal_id"
+
 /* One seal's log: served by the index (seal_id, stamped_at, id). */
 static const db_stmt Q_USAGES_OF_SEAL = {
     "seals_usages_of_seal",
-    "SELECT u.id, usage_doc(u) FROM seal_usages u WHERE u.seal_id = $1 AND" USAGE_WINDOW};
+    "SELECT u.id, usage_doc(u, s.name)" USAGE_FROM " WHERE u.seal_id = $1 AND" USAGE_WINDOW};
 
 /* Every seal's log: served by the index (stamped_at, id). $1 is unused. */
 static const db_stmt Q_USAGES_ALL = {
     "seals_usages_all",
-    "SELECT u.id, usage_doc(u) FROM seal_usages u WHERE ($1::bigint IS NULL) AND" USAGE_WINDOW};
+    "SELECT u.id, usage_doc(u, s.name)" USAGE_FROM " WHERE ($1::bigint IS NULL) AND" USAGE_WINDOW};
 
 static const db_stmt Q_USAGE_GET = {
     "seals_usage_get",
-    "SELECT usage_doc(u) FROM seal_usages u WHERE u.id = $1"
+    "SELECT usage_doc(u, s.name)" USAGE_FROM " WHERE u.id = $1"
     " AND ($2 OR u.seal_id IN (SELECT k.id FROM seals k WHERE k.custodian_id = $3)"
     "  OR $3 IN (u.handler_id, u.approver_id, u.stamper_id))"};
 
