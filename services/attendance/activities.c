@@ -1,6 +1,7 @@
 /* Mandatory office activities (R-ATT-5): labour, meetings and collective
- * events. A participant who cannot attend asks the director beforehand; a
- * participant recorded absent without an approved request gets
+ * events. A participant who cannot attend asks the director beforehand
+ * (the director himself asks the district mayor: no one decides their own
+ * request); a participant recorded absent without an approved request gets
  * absenteeism for the activity's working half-days (at least one). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,6 @@
 #include "action.h"
 #include "attendance.h"
 #include "audit.h"
-#include "org.h"
 
 /* An activity lasts at most a month. */
 #define ACTIVITY_MAX_SECONDS (31LL * 86400)
@@ -291,8 +291,8 @@ static const json_field absence_request_fields[] = {
 
 static const db_stmt Q_REQUEST_INSERT = {
     "att_activity_absence_insert",
-    "INSERT INTO activity_absence_requests(activity_id, user_id, reason) VALUES ($1, $2, $3)"
-    " RETURNING id, activity_absence_doc(activity_absence_requests)"};
+    "INSERT INTO activity_absence_requests(activity_id, user_id, reason, decider_role)"
+    " VALUES ($1, $2, $3, $4) RETURNING id, activity_absence_doc(activity_absence_requests)"};
 
 static int absence_request_run(db_conn *c, void *arg, problem_t *p)
 {
@@ -310,10 +310,21 @@ static int absence_request_run(db_conn *c, void *arg, problem_t *p)
     if (row.started || row.attendance[0])
         return problem_set(p, ERR_WRONG_STATE, "activity.started", "R-ATT-5",
                            "an absence is asked for before the activity starts");
+    /* R-ATT-5: the director decides, and the director's own request goes
+     * one level up to the district mayor. */
+    person_facts f;
+    if (person_facts_get(c, me, &f, p))
+        return -1;
+    const char *role = decider_role_for(f.position);
+    long long decider = !strcmp(role, "district_mayor") ? f.mayor_id : f.director_id;
+    if (!decider || decider == me)
+        return problem_set(p, ERR_RULE, "activity.no_decider", "R-ATT-5",
+                           "no %s is appointed to decide this request",
+                           !strcmp(role, "district_mayor") ? "district mayor" : "office director");
     char aid[24], uid[24];
     const char *pi[] = {db_int(aid, t->id), db_int(uid, me),
-                        ((absence_request_in *)t->in)->reason};
-    if (db_query(c, &Q_REQUEST_INSERT, 3, pi, &res, p)) {
+                        ((absence_request_in *)t->in)->reason, role};
+    if (db_query(c, &Q_REQUEST_INSERT, 4, pi, &res, p)) {
         if (p->code == ERR_DUPLICATE)
             problem_set(p, ERR_DUPLICATE, "activity.absence_requested", NULL,
                         "you already asked to be excused from this activity");
@@ -324,15 +335,14 @@ static int absence_request_run(db_conn *c, void *arg, problem_t *p)
     PQclear(res);
     if (!t->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    long long director;
-    if (org_director(c, &director, p))
-        return -1;
     char body[1400];
     text_fmt(body, sizeof body, "%s: %s (R-ATT-5)", row.title,
              ((absence_request_in *)t->in)->reason);
-    if (notify(c, director, "activity_absence_to_approve",
-               "A participant asks to be excused from an activity", body,
-               "activity_absence_request", rid, p) ||
+    if (notify(c, decider, "activity_absence_to_approve",
+               !strcmp(role, "district_mayor")
+                   ? "The office director asks to be excused from an activity"
+                   : "A participant asks to be excused from an activity",
+               body, "activity_absence_request", rid, p) ||
         idem_store(c, t->r, 201, t->doc, p))
         return -1;
     return audit_write(c, t->r, "activity_absence_request", rid, "create", NULL, t->doc, p);
@@ -354,8 +364,10 @@ void h_activity_absence_create(req_t *r)
     json_decref(root);
 }
 
-/* Visible to the requester, office leaders and administrators. */
-#define REQUEST_VISIBLE " ($3::boolean OR q.user_id = $2)"
+/* Visible to the requester, whoever holds the position that decides it
+ * (the district mayor for the director's own request), office leaders and
+ * administrators. $2 viewer, $3 sees all, $4 the viewer's position. */
+#define REQUEST_VISIBLE " ($3::boolean OR q.user_id = $2 OR q.decider_role = $4)"
 
 static const db_stmt Q_REQUEST_GET = {
     "att_activity_absence_get",
@@ -364,15 +376,16 @@ static const db_stmt Q_REQUEST_GET = {
 
 void h_activity_absence_get(req_t *r)
 {
-    action_get_visible(r, &Q_REQUEST_GET, sees_all(r->caller));
+    att_get_visible(r, &Q_REQUEST_GET);
 }
 
 static const db_stmt Q_REQUESTS_LIST = {
     "att_activity_absence_list",
     "SELECT q.id, activity_absence_doc(q) FROM activity_absence_requests q"
     " WHERE q.id < coalesce($1::bigint, 9223372036854775807) AND" REQUEST_VISIBLE
-    " AND ($4::text IS NULL OR q.state = $4) AND ($5::bigint IS NULL OR q.activity_id = $5)"
-    " AND ($6::boolean IS NOT TRUE OR (q.state = 'pending' AND $7::boolean))"
+    " AND ($5::text IS NULL OR q.state = $5) AND ($6::bigint IS NULL OR q.activity_id = $6)"
+    " AND ($7::boolean IS NOT TRUE OR (q.state = 'pending' AND q.decider_role = $4"
+    "  AND q.user_id <> $2))"
     " AND ($8::boolean IS NOT TRUE OR q.user_id = $2)"
     " ORDER BY q.id DESC LIMIT $9"};
 
@@ -392,10 +405,10 @@ void h_activity_absence_list(req_t *r)
     const char *params[] = {after ? db_int(a, after) : NULL,
                             db_int(me, r->caller->id),
                             sees_all(r->caller) ? "true" : "false",
+                            r->caller->position,
                             state,
                             has_activity ? db_int(ac, activity) : NULL,
                             to_approve ? "true" : "false",
-                            caller_is_director(r->caller) ? "true" : "false",
                             mine ? "true" : "false",
                             db_int(l, limit + 1)};
     PGresult *res = db_read_or_reply(r, &Q_REQUESTS_LIST, 9, params);
@@ -405,7 +418,7 @@ void h_activity_absence_list(req_t *r)
 
 static const db_stmt Q_REQUEST_LOCK = {
     "att_activity_absence_lock",
-    "SELECT q.user_id, q.state, q.version, activity_absence_doc(q)"
+    "SELECT q.user_id, q.state, q.version, activity_absence_doc(q), q.decider_role"
     " FROM activity_absence_requests q WHERE q.id = $1 AND" REQUEST_VISIBLE " FOR UPDATE"};
 
 static const db_stmt Q_REQUEST_DECIDE = {
@@ -416,30 +429,49 @@ static const db_stmt Q_REQUEST_DECIDE = {
 
 static const action_kind request_kind = {"activity_absence_request", "absence request", NULL};
 
-/* The lock step of an absence request's decision: t->row is the requester's
- * id. 404 when the caller may not see the request. */
+/* The locked absence request, as its decision needs it. */
+typedef struct request_row {
+    long long requester;
+    char decider_role[24];
+} request_row;
+
+/* The lock step of an absence request's decision, into t->row (a
+ * request_row). 404 when the caller may not see the request. */
 static int request_lock(db_conn *c, action_tx *t, problem_t *p)
 {
-    long long *requester = t->row;
+    request_row *row = t->row;
     char id[24], me[24];
     const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id),
-                            sees_all(t->r->caller) ? "true" : "false"};
+                            sees_all(t->r->caller) ? "true" : "false", t->r->caller->position};
     PGresult *res;
-    if (db_query(c, &Q_REQUEST_LOCK, 3, params, &res, p))
+    if (db_query(c, &Q_REQUEST_LOCK, 4, params, &res, p))
         return -1;
-    *requester = att_locked_owner(res, t, "absence request", p);
+    row->requester = att_locked_owner(res, t, "absence request", p);
+    if (row->requester)
+        snprintf(row->decider_role, sizeof row->decider_role, "%s", PQgetvalue(res, 0, 4));
     PQclear(res);
-    return *requester ? 0 : -1;
+    return row->requester ? 0 : -1;
 }
 
-/* R-ATT-5: the director decides, once (a decided request is refused before
- * the If-Match is looked at). */
+/* R-ATT-5: the position the request names decides it, once (a decided
+ * request is refused before the If-Match is looked at); no one decides
+ * their own request. */
 static int request_authorise(db_conn *c, action_tx *t, problem_t *p)
 {
+    const request_row *row = t->row;
     (void)c;
-    if (!caller_is_director(t->r->caller))
+    if (row->requester == t->r->caller->id)
+        return problem_set(p, ERR_FORBIDDEN, "activity.own_request", "R-ATT-5",
+                           "no one decides their own absence request; the office director's "
+                           "is decided by the district mayor");
+    if (strcmp(t->r->caller->position, row->decider_role)) {
+        if (!strcmp(row->decider_role, "district_mayor"))
+            return problem_set(p, ERR_FORBIDDEN, "activity.not_decider", "R-ATT-5",
+                               "the office director's absence from an office activity is "
+                               "approved by the district mayor");
         return problem_set(p, ERR_FORBIDDEN, "activity.not_director", "R-ATT-5",
                            "an absence from an office activity is approved by the office director");
+    }
     if (strcmp(t->state, "pending"))
         return problem_set(p, ERR_WRONG_STATE, "activity.absence_decided", NULL,
                            "the request was already decided");
@@ -448,7 +480,7 @@ static int request_authorise(db_conn *c, action_tx *t, problem_t *p)
 
 static int request_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
 {
-    const long long *requester = t->row;
+    const request_row *row = t->row;
     char id[24], me[24];
     const char *pu[] = {db_int(id, t->id), approve ? "approved" : "rejected",
                         db_int(me, t->r->caller->id), ((comment_in *)t->in)->comment};
@@ -457,14 +489,21 @@ static int request_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
-    return notify(c, *requester,
+    const char *who = !strcmp(row->decider_role, "district_mayor") ? "district mayor"
+                                                                    : "office director";
+    char body[200];
+    if (approve)
+        snprintf(body, sizeof body, "The %s approved your absence (R-ATT-5)", who);
+    else
+        snprintf(body, sizeof body,
+                 "The %s did not approve your absence; take part, or the absence is "
+                 "absenteeism (R-ATT-5)",
+                 who);
+    return notify(c, row->requester,
                   approve ? "activity_absence_approved" : "activity_absence_rejected",
                   approve ? "You are excused from the activity"
                           : "Your absence from the activity was not approved",
-                  approve ? "The director approved your absence (R-ATT-5)"
-                          : "The director did not approve your absence; take part, or the "
-                            "absence is absenteeism (R-ATT-5)",
-                  "activity_absence_request", t->id, p);
+                  body, "activity_absence_request", t->id, p);
 }
 
 static int request_approve(db_conn *c, action_tx *t, problem_t *p)
@@ -487,15 +526,15 @@ static const action_t act_reject = {&request_kind, "reject",     "rejected",
 void h_activity_absence_approve(req_t *r)
 {
     comment_in in = {0};
-    long long requester = 0;
-    action_handle(r, &act_approve, &in, &requester);
+    request_row row = {0};
+    action_handle(r, &act_approve, &in, &row);
 }
 
 void h_activity_absence_reject(req_t *r)
 {
     comment_in in = {0};
-    long long requester = 0;
-    action_handle(r, &act_reject, &in, &requester);
+    request_row row = {0};
+    action_handle(r, &act_reject, &in, &row);
 }
 
 /* ---------- attendance (R-ATT-5) ---------- */
@@ -614,7 +653,7 @@ static int attendance_record(db_conn *c, action_tx *t, problem_t *p)
     long long absence_id = 0;
     if (!in->present && pending)
         return problem_set(p, ERR_WRONG_STATE, "activity.absence_request_pending", "R-ATT-5",
-                           "the participant's absence request waits for the director's decision");
+                           "the participant's absence request waits for its decision");
     if (!strcmp(mark, "absent") && activity_absence(c, t, in->user_id, &absence_id, p))
         return -1;
     const char *pu[] = {id, uid, mark, db_int(me, t->r->caller->id),

@@ -2,7 +2,13 @@
  * reaching 1, 2 and 3 days opens a case at that level: a serious talk by
  * the supervising deputy and probation; suspension (待岗) on the minimum
  * allowance; a time-limited transfer. The last two are decided at a
- * director's meeting and approved by the district leader in charge. */
+ * director's meeting and approved by the district leader in charge.
+ *
+ * No one acts on their own case: the talk of a deputy director is held by
+ * the director and the director's by the district mayor; the meeting's
+ * decision on the director's own case is recorded by the district mayor
+ * (decider_role, set when the case opens); and whoever acts is refused
+ * (403 case.own_case) on a case that is their own. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +47,7 @@ static int year_total(db_conn *c, long long user_id, int year, long *halves, pro
 static const db_stmt Q_CASE_OPEN = {
     "att_case_open",
     "INSERT INTO discipline_cases(user_id, department_id, year, level, half_days_at_open,"
-    " talk_by_id, allowance_yuan_per_month) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    " talk_by_id, allowance_yuan_per_month, decider_role) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
     " ON CONFLICT (user_id, year, level) DO NOTHING RETURNING id, case_doc(discipline_cases)"};
 
 /* Who holds the talk: the supervising deputy; for a deputy or a person
@@ -57,8 +63,8 @@ static long long talk_by(const person_facts *f)
 
 static const db_stmt Q_CASES_REACHED = {
     "att_cases_reached",
-    "SELECT id, case_doc(c), level, state, coalesce(talk_by_id, 0), coalesce(leader_id, 0)"
-    " FROM discipline_cases c WHERE user_id = $1 AND year = $2 AND below_threshold"
+    "SELECT id, case_doc(c), level, state, coalesce(talk_by_id, 0), coalesce(leader_id, 0),"
+    " coalesce(decider_role, '') FROM discipline_cases c WHERE user_id = $1 AND year = $2 AND below_threshold"
     " AND state IN ('open', 'decided') AND level * 2 <= $3 ORDER BY level FOR UPDATE"};
 
 static const db_stmt Q_CASE_UNNOTE = {
@@ -69,16 +75,20 @@ static const db_stmt Q_CASE_UNNOTE = {
     " version = c.version + 1, updated_at = now() WHERE c.id = $1 RETURNING case_doc(c)"};
 
 /* Who must act on a case now: the leader it went to once decided, the talk
- * holder at level 1, else the director. 0 with *actor, or -1 with p. */
+ * holder at level 1, else whoever holds the decider role (the director, or
+ * the district mayor for the director's own case). 0 with *actor, or -1
+ * with p. */
 static int case_actor(db_conn *c, const PGresult *cases, int i, long long *actor, problem_t *p)
 {
     int level = (int)db_get_ll(cases, i, 2);
     *actor = !strcmp(PQgetvalue(cases, i, 3), "decided") ? db_get_ll(cases, i, 5)
              : level == 1                                 ? db_get_ll(cases, i, 4)
                                                           : 0;
-    if (!*actor)
-        return org_director(c, actor, p);
-    return 0;
+    if (*actor)
+        return 0;
+    if (!strcmp(PQgetvalue(cases, i, 6), "district_mayor"))
+        return org_district_mayor(c, actor, p);
+    return org_director(c, actor, p);
 }
 
 /* A case that a void had put below its level and that the year's total
@@ -129,9 +139,13 @@ int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year,
     person_facts f;
     if (person_facts_get(c, user_id, &f, p))
         return -1;
+    /* R-ATT-6: the director's meeting decides levels 2 and 3, and the
+     * director records it, except on his own case: the district mayor. */
+    const char *role = decider_role_for(f.position);
+    long long decider = !strcmp(role, "district_mayor") ? f.mayor_id : f.director_id;
     for (int level = 1; level <= 3 && total >= 2L * level; level++) {
         char u[24], d[24], y[24], l[24], h[24], t[24], a[24];
-        long long actor = level == 1 ? talk_by(&f) : f.director_id;
+        long long actor = level == 1 ? talk_by(&f) : decider;
         const char *params[] = {
             db_int(u, user_id),
             f.department_id ? db_int(d, f.department_id) : NULL,
@@ -139,9 +153,10 @@ int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year,
             db_int(l, level),
             db_int(h, total),
             level == 1 && actor ? db_int(t, actor) : NULL,
-            level == 2 ? db_int(a, attendance_of(r)->allowance_yuan) : NULL};
+            level == 2 ? db_int(a, attendance_of(r)->allowance_yuan) : NULL,
+            level > 1 ? role : NULL};
         PGresult *res;
-        if (db_query(c, &Q_CASE_OPEN, 7, params, &res, p))
+        if (db_query(c, &Q_CASE_OPEN, 8, params, &res, p))
             return -1;
         if (PQntuples(res) == 0) {
             PQclear(res);
@@ -158,6 +173,12 @@ int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year,
         if (level == 1)
             snprintf(body, sizeof body,
                      "Hold a serious talk and place the person on probation on the job (R-ATT-6)");
+        else if (!strcmp(role, "district_mayor"))
+            snprintf(body, sizeof body,
+                     "The office director's own case: record the director's meeting decision "
+                     "on %s; it then goes to the district leader in charge for approval "
+                     "(R-ATT-6)",
+                     measures[level]);
         else
             snprintf(body, sizeof body,
                      "Put %s to a director's meeting; the decision then goes to the district "
@@ -176,8 +197,8 @@ int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year,
 
 static const db_stmt Q_CASES_ABOVE = {
     "att_cases_above",
-    "SELECT id, case_doc(c), level, state, coalesce(talk_by_id, 0), coalesce(leader_id, 0)"
-    " FROM discipline_cases c WHERE user_id = $1 AND year = $2"
+    "SELECT id, case_doc(c), level, state, coalesce(talk_by_id, 0), coalesce(leader_id, 0),"
+    " coalesce(decider_role, '') FROM discipline_cases c WHERE user_id = $1 AND year = $2"
     " AND state IN ('open', 'decided') AND level * 2 > $3 ORDER BY level FOR UPDATE"};
 
 static const db_stmt Q_CASE_NOTE = {
@@ -228,9 +249,13 @@ int discipline_after_void(db_conn *c, req_t *r, long long user_id, int year,
 /* ---------- reads ---------- */
 
 /* Visible to the person, whoever holds the talk (the district mayor for
- * the director's case), the district leader who approves it, office
- * leaders and administrators. $2 viewer, $3 sees all. */
-#define CASE_VISIBLE " ($3::boolean OR c.user_id = $2 OR c.talk_by_id = $2 OR c.leader_id = $2)"
+ * the director's case), whoever holds the position that records the
+ * meeting's decision (the district mayor for the director's case), the
+ * district leader who approves it, office leaders and administrators.
+ * $2 viewer, $3 sees all, $4 the viewer's position. */
+#define CASE_VISIBLE                                                                    \
+    " ($3::boolean OR c.user_id = $2 OR c.talk_by_id = $2 OR c.leader_id = $2"           \
+    "  OR c.decider_role = $4)"
 
 static const db_stmt Q_CASE_GET = {
     "att_case_get",
@@ -238,7 +263,7 @@ static const db_stmt Q_CASE_GET = {
 
 void h_cases_get(req_t *r)
 {
-    action_get_visible(r, &Q_CASE_GET, sees_all(r->caller));
+    att_get_visible(r, &Q_CASE_GET);
 }
 
 /* to_act: the cases waiting for the caller (a talk, a meeting decision, an
@@ -247,12 +272,12 @@ static const db_stmt Q_CASES_LIST = {
     "att_cases_list",
     "SELECT c.id, case_doc(c) FROM discipline_cases c"
     " WHERE c.id < coalesce($1::bigint, 9223372036854775807) AND" CASE_VISIBLE
-    " AND ($4::bigint IS NULL OR c.user_id = $4) AND ($5::text IS NULL OR c.state = $5)"
-    " AND ($6::integer IS NULL OR c.level = $6) AND ($7::integer IS NULL OR c.year = $7)"
-    " AND ($8::boolean IS NOT TRUE"
-    "  OR (c.state = 'open' AND c.level = 1 AND c.talk_by_id = $2)"
-    "  OR (c.state = 'open' AND c.level > 1 AND $9::boolean)"
-    "  OR (c.state = 'decided' AND c.leader_id = $2))"
+    " AND ($5::bigint IS NULL OR c.user_id = $5) AND ($6::text IS NULL OR c.state = $6)"
+    " AND ($7::integer IS NULL OR c.level = $7) AND ($8::integer IS NULL OR c.year = $8)"
+    " AND ($9::boolean IS NOT TRUE OR (c.user_id <> $2 AND ("
+    "  (c.state = 'open' AND c.level = 1 AND c.talk_by_id = $2)"
+    "  OR (c.state = 'open' AND c.level > 1 AND c.decider_role = $4)"
+    "  OR (c.state = 'decided' AND c.leader_id = $2))))"
     " ORDER BY c.id DESC LIMIT $10"};
 
 void h_cases_list(req_t *r)
@@ -272,12 +297,12 @@ void h_cases_list(req_t *r)
     const char *params[] = {after ? db_int(a, after) : NULL,
                             db_int(me, r->caller->id),
                             sees_all(r->caller) ? "true" : "false",
+                            r->caller->position,
                             has_user ? db_int(u, user) : NULL,
                             state,
                             has_level ? db_int(lv, level) : NULL,
                             has_year ? db_int(y, year) : NULL,
                             to_act ? "true" : "false",
-                            !strcmp(r->caller->position, "office_director") ? "true" : "false",
                             db_int(l, limit + 1)};
     PGresult *res = db_read_or_reply(r, &Q_CASES_LIST, 10, params);
     if (res)
@@ -290,15 +315,16 @@ static const action_kind case_kind = {"discipline_case", "discipline case", NULL
 
 /* The locked case, as the actions need it. */
 typedef struct case_row {
-    long long user_id, talk_by_id, leader_id;
+    long long user_id, talk_by_id, leader_id, decided_by;
     int level;
+    char decider_role[24]; /* "" at level 1 */
 } case_row;
 
 static const db_stmt Q_CASE_LOCK = {
     "att_case_lock",
     "SELECT c.user_id, coalesce(c.talk_by_id, 0), coalesce(c.leader_id, 0), c.version, c.level,"
-    " c.state, case_doc(c) FROM discipline_cases c WHERE c.id = $1 AND" CASE_VISIBLE
-    " FOR UPDATE"};
+    " c.state, case_doc(c), coalesce(c.decider_role, ''), coalesce(c.decided_by, 0)"
+    " FROM discipline_cases c WHERE c.id = $1 AND" CASE_VISIBLE " FOR UPDATE"};
 
 /* The lock step of every case action: locks and reads case t->id into
  * t->row (a case_row). 404 when the caller may not see it. */
@@ -307,9 +333,9 @@ static int case_lock(db_conn *c, action_tx *t, problem_t *p)
     case_row *row = t->row;
     char id[24], me[24];
     const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id),
-                            sees_all(t->r->caller) ? "true" : "false"};
+                            sees_all(t->r->caller) ? "true" : "false", t->r->caller->position};
     PGresult *res;
-    if (db_query(c, &Q_CASE_LOCK, 3, params, &res, p))
+    if (db_query(c, &Q_CASE_LOCK, 4, params, &res, p))
         return -1;
     if (PQntuples(res) == 0) {
         PQclear(res);
@@ -322,9 +348,24 @@ static int case_lock(db_conn *c, action_tx *t, problem_t *p)
     row->level = (int)db_get_ll(res, 0, 4);
     snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 5));
     t->before = strdup(PQgetvalue(res, 0, 6));
+    snprintf(row->decider_role, sizeof row->decider_role, "%s", PQgetvalue(res, 0, 7));
+    row->decided_by = db_get_ll(res, 0, 8);
     PQclear(res);
     if (!t->before)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return 0;
+}
+
+/* The authorise step of every case action (R-ATT-6): no one holds the
+ * talk, records the meeting's decision or approves on their own case. */
+static int case_not_own(db_conn *c, action_tx *t, problem_t *p)
+{
+    const case_row *row = t->row;
+    (void)c;
+    if (row->user_id == t->r->caller->id)
+        return problem_set(p, ERR_FORBIDDEN, "case.own_case", "R-ATT-6",
+                           "no one acts on their own discipline case; the office director's "
+                           "goes to the district mayor");
     return 0;
 }
 
@@ -389,7 +430,7 @@ static int case_talk(db_conn *c, action_tx *t, problem_t *p)
 }
 
 static const action_t act_talk = {&case_kind, "talk",      "completed", talk_fields, false,
-                                  NULL,       case_lock,   NULL,        case_talk};
+                                  NULL,       case_lock,   case_not_own, case_talk};
 
 void h_cases_talk(req_t *r)
 {
@@ -397,7 +438,8 @@ void h_cases_talk(req_t *r)
     case_action(r, &act_talk, &in);
 }
 
-/* decide: levels 2 and 3, the director records the meeting's decision */
+/* decide: levels 2 and 3, the director records the meeting's decision (the
+ * district mayor on the director's own case) */
 
 typedef struct decide_in {
     long long meeting_decision_id, leader_id;
@@ -410,9 +452,11 @@ static const json_field decide_fields[] = {
     JF_END,
 };
 
+/* The district leader in charge: the one named ($1) or the district mayor,
+ * never the person of the case ($2). */
 static const db_stmt Q_LEADER = {
     "att_case_leader",
-    "SELECT id FROM identity.org_people WHERE active"
+    "SELECT id FROM identity.org_people WHERE active AND id <> $2"
     " AND ((id = $1 AND position IN ('district_mayor', 'deputy_mayor'))"
     "  OR ($1 IS NULL AND position = 'district_mayor'))"
     " ORDER BY id LIMIT 1"};
@@ -428,18 +472,25 @@ static int case_decide(db_conn *c, action_tx *t, problem_t *p)
     decide_in *in = t->in;
     const case_row *row = t->row;
     PGresult *res;
-    if (strcmp(t->r->caller->position, "office_director"))
+    const char *role = row->level > 1 ? row->decider_role : "office_director";
+    if (strcmp(t->r->caller->position, role)) {
+        if (!strcmp(role, "district_mayor"))
+            return problem_set(p, ERR_FORBIDDEN, "case.not_decider", "R-ATT-6",
+                               "the decision of the director's meeting on the office director's "
+                               "own case is recorded by the district mayor");
         return problem_set(p, ERR_FORBIDDEN, "case.not_director", "R-ATT-6",
                            "the director records the decision of the director's meeting");
+    }
     if (row->level == 1)
         return problem_set(p, ERR_WRONG_STATE, "case.not_for_meeting", NULL,
                            "a level 1 case is settled by a talk, not a meeting decision");
     if (strcmp(t->state, "open"))
         return problem_set(p, ERR_WRONG_STATE, "case.not_open", NULL, "the case is %s",
                            t->state);
-    char l[24];
-    const char *pl[] = {in->leader_id ? db_int(l, in->leader_id) : NULL};
-    if (db_query(c, &Q_LEADER, 1, pl, &res, p))
+    char l[24], u[24];
+    const char *pl[] = {in->leader_id ? db_int(l, in->leader_id) : NULL,
+                        db_int(u, row->user_id)};
+    if (db_query(c, &Q_LEADER, 2, pl, &res, p))
         return -1;
     long long leader = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
     PQclear(res);
@@ -466,7 +517,7 @@ static int case_decide(db_conn *c, action_tx *t, problem_t *p)
 }
 
 static const action_t act_decide = {&case_kind, "decide",   "decided", decide_fields, true,
-                                    NULL,       case_lock,  NULL,      case_decide};
+                                    NULL,       case_lock,  case_not_own, case_decide};
 
 void h_cases_decide(req_t *r)
 {
@@ -504,10 +555,9 @@ static int case_leader_decide(db_conn *c, action_tx *t, bool approve, problem_t 
     if (notify(c, row->user_id, "discipline_case", "A discipline decision was settled", body,
                "discipline_case", t->id, p))
         return -1;
-    long long director;
-    if (org_director(c, &director, p))
-        return -1;
-    if (notify(c, director, "discipline_case", "A discipline decision was settled", body,
+    /* Whoever recorded the meeting's decision hears how it ended. */
+    if (row->decided_by != row->user_id && row->decided_by != t->r->caller->id &&
+        notify(c, row->decided_by, "discipline_case", "A discipline decision was settled", body,
                "discipline_case", t->id, p))
         return -1;
     return case_after(c, t, p);
@@ -524,9 +574,9 @@ static int case_reject(db_conn *c, action_tx *t, problem_t *p)
 }
 
 static const action_t act_approve = {&case_kind, "approve",  "completed", comment_fields, true,
-                                     NULL,       case_lock,  NULL,        case_approve};
+                                     NULL,       case_lock,  case_not_own, case_approve};
 static const action_t act_reject = {&case_kind, "reject",   "rejected", comment_fields, true,
-                                    NULL,       case_lock,  NULL,       case_reject};
+                                    NULL,       case_lock,  case_not_own, case_reject};
 
 void h_cases_approve(req_t *r)
 {

@@ -60,3 +60,8 @@ int leave_chain_for(const leave_facts *f, long halves, leave_step steps[2])
     }
     return n;
 }
+
+const char *decider_role_for(const char *position)
+{
+    return is(position, "office_director") ? "district_mayor" : "office_director";
+}

@@ -2,7 +2,9 @@
 #define ATT_LEAVE_RULES_H
 
 /* The leave approval chain of R-ATT-2 as a pure function of the applicant's
- * place in the office and the leave's length in working half-days. */
+ * place in the office and the leave's length in working half-days, and who
+ * decides what the office director otherwise decides when it is his own
+ * case (R-ATT-5, R-ATT-6). */
 
 #include <stdbool.h>
 
@@ -42,5 +44,13 @@ enum {
  * the director; no one approves their own leave and a step never repeats
  * the previous approver. */
 int leave_chain_for(const leave_facts *f, long halves, leave_step steps[2]);
+
+/* The position that decides a matter the office director decides (an
+ * absence from an office activity, R-ATT-5; the director's meeting
+ * decision on a discipline case, R-ATT-6) for a person in `position`:
+ * "office_director", or "district_mayor" when the person is the office
+ * director, one level up as with his leave, so that no one decides their
+ * own case. Static storage; can't fail. */
+const char *decider_role_for(const char *position);
 
 #endif

@@ -1,5 +1,5 @@
 /* Mandatory office activities (R-ATT-5). Activities are created in the
- * future (years 2095-2097) so that absence can be asked for beforehand,
+ * future (years 2095-2098) so that absence can be asked for beforehand,
  * then moved into the past by admin SQL (years 2010-2012 are this file's)
  * so that attendance can be recorded. */
 #include "test_attendance_common.h"
@@ -363,6 +363,156 @@ START_TEST(test_R_ATT_5_activity_visible_to_participants_and_organisers)
 }
 END_TEST
 
+/* Whether request id is in the list `query` answers user. */
+static bool listed(const char *user, const char *query, long long id)
+{
+    resp_t *r = h_get(h_fmt("/api/v1/activity-absence-requests?%s&limit=200", query),
+                      h_token(user));
+    ck_status(r, 200);
+    bool found = false;
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(r->json, "items"), i, it) {
+        found = found || json_integer_value(json_object_get(it, "id")) == id;
+    }
+    h_free(r);
+    return found;
+}
+
+static resp_t *decide(const char *user, long long req, const char *action)
+{
+    return h_post(h_fmt("/api/v1/activity-absence-requests/%lld/%s", req, action), h_token(user),
+                  "{\"comment\":\"decided\"}");
+}
+
+/* The request is as it was made: pending, undecided, at version 1. */
+static void still_pending(long long req)
+{
+    ck_assert_int_eq(att_count("SELECT count(*) FROM attendance.activity_absence_requests"
+                               " WHERE id = $1::bigint AND state = 'pending'"
+                               " AND decided_by IS NULL AND decided_at IS NULL AND version = 1",
+                               req),
+                     1);
+    ck_assert_int_eq(att_audits("activity_absence_request", req, "approve") +
+                         att_audits("activity_absence_request", req, "reject"),
+                     0);
+}
+
+START_TEST(test_R_ATT_5_director_own_absence_goes_to_mayor)
+{
+    long mon = att_next(2098, 3, 1, 1);
+    long long id = activity_id("wenmi1", "R-ATT-5 own request: spring labour day", at(mon, "08:00"),
+                               at(mon, "12:00"), ids2("director", "zonghe1"));
+    resp_t *r = ask_absence("director", id);
+    ck_status(r, 201);
+    long long own = h_int(r, "id");
+    ck_assert_str_eq(h_str(r, "decider_role"), "district_mayor");
+    ck_assert_str_eq(h_str(r, "state"), "pending");
+    h_free(r);
+    r = ask_absence("zonghe1", id);
+    ck_status(r, 201);
+    long long staff = h_int(r, "id");
+    ck_assert_str_eq(h_str(r, "decider_role"), "office_director");
+    h_free(r);
+    ck_assert_int_eq(att_count("SELECT count(*) FROM attendance.activity_absence_requests"
+                               " WHERE id = $1::bigint AND decider_role = 'district_mayor'", own),
+                     1);
+
+    /* The mayor is told of the director's request, the director of his
+     * staff's only. */
+    ck_assert_int_eq(att_notes("mayor", "activity_absence_to_approve", "activity_absence_request",
+                               own), 1);
+    ck_assert_int_eq(att_notes("director", "activity_absence_to_approve",
+                               "activity_absence_request", own), 0);
+    ck_assert_int_eq(att_notes("director", "activity_absence_to_approve",
+                               "activity_absence_request", staff), 1);
+    ck_assert_int_eq(att_notes("mayor", "activity_absence_to_approve", "activity_absence_request",
+                               staff), 0);
+
+    /* Who sees it and whose queue it is in. */
+    ck_assert(listed("mayor", "to_approve=true", own));
+    ck_assert(!listed("mayor", "to_approve=true", staff));
+    ck_assert(!listed("mayor", "state=pending", staff));
+    ck_assert(!listed("director", "to_approve=true", own));
+    ck_assert(listed("director", "to_approve=true", staff));
+    ck_assert(listed("director", "mine=true", own));
+    const char *can[] = {"mayor", "director", "deputy3", "admin"};
+    for (size_t i = 0; i < 4; i++) {
+        r = h_get(h_fmt("/api/v1/activity-absence-requests/%lld", own), h_token(can[i]));
+        ck_assert_msg(r->status == 200, "%s: %ld", can[i], r->status);
+        h_free(r);
+    }
+    const char *cannot[] = {"zonghe1", "zonghe2", "sec1", "vmayor1"};
+    for (size_t i = 0; i < 4; i++) {
+        r = h_get(h_fmt("/api/v1/activity-absence-requests/%lld", own), h_token(cannot[i]));
+        ck_assert_msg(h_problem(r, 404, NULL, NULL, NULL), "%s: %ld", cannot[i], r->status);
+        h_free(r);
+        ck_assert_msg(!listed(cannot[i], "state=pending", own), "%s lists it", cannot[i]);
+    }
+    r = h_get(h_fmt("/api/v1/activity-absence-requests/%lld", staff), h_token("mayor"));
+    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
+    h_free(r);
+
+    /* The director does not decide his own request; nor does anyone but
+     * the district mayor. */
+    r = decide("director", own, "approve");
+    ck_assert(h_problem(r, 403, "activity.own_request", "R-ATT-5", NULL));
+    h_free(r);
+    r = decide("director", own, "reject");
+    ck_assert(h_problem(r, 403, "activity.own_request", "R-ATT-5", NULL));
+    h_free(r);
+    r = decide("deputy2", own, "approve");
+    ck_assert(h_problem(r, 403, "activity.not_decider", "R-ATT-5", NULL));
+    h_free(r);
+    r = decide("sec1", own, "approve");
+    ck_assert(h_problem(r, 403, "secretary.cannot_decide", "R-SEC-3", NULL));
+    h_free(r);
+    r = decide("vmayor1", own, "approve");
+    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
+    h_free(r);
+    r = decide("mayor", staff, "approve");
+    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
+    h_free(r);
+    still_pending(own);
+    still_pending(staff);
+    ck_assert_int_eq(att_notes("director", "activity_absence_approved",
+                               "activity_absence_request", own) +
+                         att_notes("director", "activity_absence_rejected",
+                                   "activity_absence_request", own),
+                     0);
+
+    /* The district mayor decides it. */
+    r = decide("mayor", own, "approve");
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "approved");
+    ck_assert_int_eq(h_int(r, "decided_by"), h_user_id("mayor"));
+    ck_assert_str_eq(h_str(r, "decider_role"), "district_mayor");
+    h_free(r);
+    ck_assert_int_eq(att_notes("director", "activity_absence_approved",
+                               "activity_absence_request", own), 1);
+    ck_assert_int_eq(att_audits("activity_absence_request", own, "approve"), 1);
+    ck_assert(!listed("mayor", "to_approve=true", own));
+    r = decide("mayor", own, "reject");
+    ck_assert(h_problem(r, 409, "activity.absence_decided", NULL, NULL));
+    h_free(r);
+
+    /* The staff member's request stays the director's. */
+    r = decide("director", staff, "reject");
+    ck_status(r, 200);
+    ck_assert_int_eq(h_int(r, "decided_by"), h_user_id("director"));
+    h_free(r);
+
+    /* Excused, not absent, once the activity has taken place. */
+    long past = att_next(2012, 10, 1, 1);
+    move_activity(id, at(past, "08:00"), at(past, "12:00"));
+    r = mark("wenmi1", id, "director", false);
+    ck_status(r, 200);
+    ck_assert_str_eq(att_str(participant(r, "director"), "attendance"), "excused");
+    h_free(r);
+    ck_assert_int_eq(activity_absences(id, "director"), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("attendance_activities");
@@ -375,6 +525,7 @@ int main(void)
     tcase_add_test(t, test_R_ATT_5_attendance_recording_refusals);
     tcase_add_test(t, test_R_ATT_5_create_refusals_store_nothing);
     tcase_add_test(t, test_R_ATT_5_activity_visible_to_participants_and_organisers);
+    tcase_add_test(t, test_R_ATT_5_director_own_absence_goes_to_mayor);
     suite_add_tcase(s, t);
     return h_run(s);
 }

@@ -1,5 +1,5 @@
 /* Absenteeism records (R-ATT-3), discipline cases at 1, 2 and 3 days
- * (R-ATT-6), voiding, and the monthly report. Years 2013-2021 are this
+ * (R-ATT-6), voiding, and the monthly report. Years 2013-2023 are this
  * file's. */
 #include "test_attendance_common.h"
 
@@ -481,6 +481,188 @@ START_TEST(test_R_ATT_6_case_back_at_its_level_after_a_void_is_noted)
 }
 END_TEST
 
+/* Whether case id is in the to-act list of user. */
+static bool to_act(const char *user, long long id)
+{
+    resp_t *r = h_get("/api/v1/discipline-cases?to_act=true&limit=200", h_token(user));
+    ck_status(r, 200);
+    bool found = false;
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(r->json, "items"), i, it) {
+        found = found || json_integer_value(json_object_get(it, "id")) == id;
+    }
+    h_free(r);
+    return found;
+}
+
+/* The case is unchanged since it opened: open, undecided, at version 1,
+ * with no action audited. */
+static void untouched(long long id)
+{
+    ck_assert_int_eq(att_count("SELECT count(*) FROM attendance.discipline_cases"
+                               " WHERE id = $1::bigint AND state = 'open' AND version = 1"
+                               " AND decided_by IS NULL AND meeting_decision_id IS NULL"
+                               " AND leader_id IS NULL AND talked_at IS NULL",
+                               id),
+                     1);
+    ck_assert_int_eq(att_count("SELECT count(*) FROM audit.events WHERE entity_type ="
+                               " 'discipline_case' AND entity_id = $1::bigint AND action <> 'open'",
+                               id),
+                     0);
+}
+
+START_TEST(test_R_ATT_6_director_cannot_decide_own_case)
+{
+    long mon = att_next(2022, 3, 1, 1);
+    record_id("director", mon, 4);
+    long long talk = case_of("director", 2022, 1), id = case_of("director", 2022, 2);
+    ck_assert(talk > 0 && id > 0);
+    ck_assert_int_eq(att_count("SELECT count(*) FROM attendance.discipline_cases"
+                               " WHERE id = $1::bigint AND decider_role = 'district_mayor'", id),
+                     1);
+    /* The mayor is asked to record the meeting's decision; the director
+     * only hears of his case as its person. */
+    ck_assert_int_eq(att_notes("mayor", "discipline_case", "discipline_case", id), 1);
+    ck_assert_int_eq(att_notes("director", "discipline_case", "discipline_case", id), 1);
+    ck_assert(to_act("mayor", id));
+    ck_assert(!to_act("director", id));
+    ck_assert(!to_act("director", talk));
+    resp_t *r = h_get(h_fmt("/api/v1/discipline-cases/%lld", id), h_token("mayor"));
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "decider_role"), "district_mayor");
+    ck_assert_str_eq(h_str(r, "measure"), "suspension");
+    h_free(r);
+    const char *cannot[] = {"vmayor1", "sec1", "zonghe1"};
+    for (size_t i = 0; i < 3; i++) {
+        r = h_get(h_fmt("/api/v1/discipline-cases/%lld", id), h_token(cannot[i]));
+        ck_assert_msg(h_problem(r, 404, NULL, NULL, NULL), "%s: %ld", cannot[i], r->status);
+        h_free(r);
+    }
+
+    /* The director neither records the decision nor holds the talk on his
+     * own case; no one but the district mayor records it. */
+    r = case_act("director", id, "decide", "{\"meeting_decision_id\":41}");
+    ck_assert(h_problem(r, 403, "case.own_case", "R-ATT-6", NULL));
+    h_free(r);
+    r = case_act("director", id, "decide",
+                 h_fmt("{\"meeting_decision_id\":41,\"leader_id\":%lld}", h_user_id("vmayor1")));
+    ck_assert(h_problem(r, 403, "case.own_case", "R-ATT-6", NULL));
+    h_free(r);
+    r = case_act("director", talk, "talk", "{\"notes\":\"I talked to myself\"}");
+    ck_assert(h_problem(r, 403, "case.own_case", "R-ATT-6", NULL));
+    h_free(r);
+    r = case_act("deputy_gov", id, "decide", "{\"meeting_decision_id\":41}");
+    ck_assert(h_problem(r, 403, "case.not_decider", "R-ATT-6", NULL));
+    h_free(r);
+    r = case_act("sec1", id, "decide", "{\"meeting_decision_id\":41}");
+    ck_assert(h_problem(r, 403, "secretary.cannot_decide", "R-SEC-3", NULL));
+    h_free(r);
+    r = case_act("vmayor1", id, "decide", "{\"meeting_decision_id\":41}");
+    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
+    h_free(r);
+    untouched(id);
+    untouched(talk);
+
+    /* The district mayor records it and names the leader in charge. */
+    r = case_act("mayor", id, "decide",
+                 h_fmt("{\"meeting_decision_id\":41,\"leader_id\":%lld}", h_user_id("vmayor1")));
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "decided");
+    ck_assert_int_eq(h_int(r, "decided_by"), h_user_id("mayor"));
+    ck_assert_int_eq(h_int(r, "leader_id"), h_user_id("vmayor1"));
+    h_free(r);
+    ck_assert_int_eq(att_audits("discipline_case", id, "decide"), 1);
+    ck_assert_int_eq(att_notes("vmayor1", "discipline_case", "discipline_case", id), 1);
+    ck_assert(!to_act("mayor", id));
+    ck_assert(to_act("vmayor1", id));
+
+    /* The director does not approve it either; the leader in charge does,
+     * and the mayor who recorded it hears how it ended. */
+    r = case_act("director", id, "approve", NULL);
+    ck_assert(h_problem(r, 403, "case.own_case", "R-ATT-6", NULL));
+    h_free(r);
+    ck_assert_int_eq(att_count("SELECT count(*) FROM attendance.discipline_cases"
+                               " WHERE id = $1::bigint AND state = 'decided'"
+                               " AND leader_decision IS NULL", id),
+                     1);
+    r = case_act("vmayor1", id, "approve", "{\"comment\":\"agreed\"}");
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "completed");
+    h_free(r);
+    ck_assert_int_eq(att_notes("director", "discipline_case", "discipline_case", id), 2);
+    ck_assert_int_eq(att_notes("mayor", "discipline_case", "discipline_case", id), 2);
+
+    /* The talk stays the mayor's. */
+    r = case_act("mayor", talk, "talk", "{\"notes\":\"talk held with the director\"}");
+    ck_status(r, 200);
+    h_free(r);
+}
+END_TEST
+
+START_TEST(test_R_ATT_6_deputy_case_handled_by_director_not_himself)
+{
+    long mon = att_next(2023, 3, 1, 1);
+    record_id("deputy3", mon, 4);
+    long long talk = case_of("deputy3", 2023, 1), id = case_of("deputy3", 2023, 2);
+    ck_assert(talk > 0 && id > 0);
+    /* A deputy's supervising superior is the director: the talk is his, and
+     * so is recording the meeting's decision. */
+    resp_t *r = h_get(h_fmt("/api/v1/discipline-cases/%lld", talk), h_token("deputy3"));
+    ck_status(r, 200);
+    ck_assert_int_eq(h_int(r, "talk_by_id"), h_user_id("director"));
+    h_free(r);
+    r = h_get(h_fmt("/api/v1/discipline-cases/%lld", id), h_token("deputy3"));
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "decider_role"), "office_director");
+    h_free(r);
+    ck_assert_int_eq(att_notes("director", "discipline_case", "discipline_case", talk), 1);
+    ck_assert_int_eq(att_notes("director", "discipline_case", "discipline_case", id), 1);
+    ck_assert_int_eq(att_notes("mayor", "discipline_case", "discipline_case", id), 0);
+    ck_assert(to_act("director", talk) && to_act("director", id));
+    ck_assert(!to_act("deputy3", talk) && !to_act("deputy3", id));
+    r = h_get(h_fmt("/api/v1/discipline-cases/%lld", id), h_token("mayor"));
+    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
+    h_free(r);
+
+    /* Not on his own case, nor by another deputy. */
+    r = case_act("deputy3", talk, "talk", "{\"notes\":\"all is well\"}");
+    ck_assert(h_problem(r, 403, "case.own_case", "R-ATT-6", NULL));
+    h_free(r);
+    r = case_act("deputy2", talk, "talk", "{\"notes\":\"talked\"}");
+    ck_assert(h_problem(r, 403, "case.not_talk_holder", "R-ATT-6", NULL));
+    h_free(r);
+    r = case_act("deputy3", id, "decide", "{\"meeting_decision_id\":51}");
+    ck_assert(h_problem(r, 403, "case.own_case", "R-ATT-6", NULL));
+    h_free(r);
+    r = case_act("mayor", id, "decide", "{\"meeting_decision_id\":51}");
+    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
+    h_free(r);
+    untouched(talk);
+    untouched(id);
+
+    r = case_act("director", talk, "talk", "{\"notes\":\"serious talk with the deputy\"}");
+    ck_status(r, 200);
+    ck_assert_int_eq(h_int(r, "talk_by_id"), h_user_id("director"));
+    ck_assert(json_is_true(json_object_get(r->json, "probation")));
+    h_free(r);
+    r = case_act("director", id, "decide", "{\"meeting_decision_id\":51}");
+    ck_status(r, 200);
+    ck_assert_int_eq(h_int(r, "decided_by"), h_user_id("director"));
+    ck_assert_int_eq(h_int(r, "leader_id"), h_user_id("mayor"));
+    h_free(r);
+    r = case_act("deputy3", id, "approve", NULL);
+    ck_assert(h_problem(r, 403, "case.own_case", "R-ATT-6", NULL));
+    h_free(r);
+    r = case_act("mayor", id, "approve", NULL);
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "leader_decision"), "approved");
+    h_free(r);
+    ck_assert_int_eq(att_notes("deputy3", "discipline_case", "discipline_case", id), 2);
+    ck_assert_int_eq(att_notes("director", "discipline_case", "discipline_case", id), 2);
+}
+END_TEST
+
 /* ---------- the monthly report ---------- */
 
 static json_t *person_row(resp_t *r, long long dep, long long user)
@@ -601,6 +783,8 @@ int main(void)
     tcase_add_test(t, test_R_ATT_3_director_does_not_void_own_absence);
     tcase_add_test(t, test_R_ATT_6_directors_talk_is_held_and_seen_by_the_district_mayor);
     tcase_add_test(t, test_R_ATT_6_case_back_at_its_level_after_a_void_is_noted);
+    tcase_add_test(t, test_R_ATT_6_director_cannot_decide_own_case);
+    tcase_add_test(t, test_R_ATT_6_deputy_case_handled_by_director_not_himself);
     suite_add_tcase(s, t);
     return h_run(s);
 }

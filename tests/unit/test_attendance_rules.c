@@ -236,6 +236,19 @@ START_TEST(test_R_ATT_2_chain_not_office_staff)
 }
 END_TEST
 
+/* R-ATT-5, R-ATT-6: what the director decides for others goes one level up
+ * when it is his own. */
+START_TEST(test_R_ATT_5_decider_one_level_up_for_the_director)
+{
+    ck_assert_str_eq(decider_role_for("office_director"), "district_mayor");
+    const char *others[] = {"staff", "section_chief", "deputy_director", "", "district_mayor",
+                            NULL};
+    for (size_t i = 0; others[i]; i++)
+        ck_assert_msg(!strcmp(decider_role_for(others[i]), "office_director"), "%s", others[i]);
+    ck_assert_str_eq(decider_role_for(NULL), "office_director");
+}
+END_TEST
+
 START_TEST(test_text_fmt_never_cuts_a_character)
 {
     /* 办 is three bytes: a buffer of 8 holds two of them and no partial third. */
@@ -275,6 +288,7 @@ int main(void)
     tcase_add_test(t, test_R_ATT_2_chain_only_person_in_section);
     tcase_add_test(t, test_R_ATT_2_chain_chief_one_level_up);
     tcase_add_test(t, test_R_ATT_2_chain_deputy_and_director);
+    tcase_add_test(t, test_R_ATT_5_decider_one_level_up_for_the_director);
     tcase_add_test(t, test_R_ATT_2_chain_missing_approvers);
     tcase_add_test(t, test_R_ATT_2_chain_not_office_staff);
     tcase_add_test(t, test_text_fmt_never_cuts_a_character);
