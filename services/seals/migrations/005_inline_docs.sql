@@ -3,8 +3,8 @@
 -- log entry, letter_doc's seal, seal_doc's pending handover, and
 -- person_name in seal_doc and custody_doc) is not inlined: it is planned
 -- again on every execution of the statement that calls it, which was most
--- of the database time of a page of the use log (~1 ms for 21 entries,
--- ~0.2 ms for the bare columns). The seal row, the names and the
+-- of the database time of a page of the use log (~1.2 ms for 21 entries,
+-- ~0.5 ms for the same columns bare). The seal row, the names and the
 -- sub-selects now come from the calling statements (joins, and SEAL_DOC,
 -- CUSTODY_DOC, SEAL_REQUEST_DOC and PERSON_NAME in seals.h), which are
 -- prepared once; what is left here is a single expression, and
