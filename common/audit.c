@@ -17,10 +17,7 @@ int audit_write(db_conn *c, req_t *r, const char *entity_type, long long entity_
                             before,
                             after,
                             r->rid};
-    PGresult *res = db_exec(c, &Q_AUDIT, 8, params);
-    bool ok = db_ok(res, p);
-    PQclear(res);
-    return ok ? 0 : -1;
+    return db_write(c, &Q_AUDIT, 8, params, p);
 }
 
 static const db_stmt Q_NOTIFY = {"common_notify",
@@ -34,8 +31,5 @@ int notify(db_conn *c, long long user_id, const char *kind, const char *title,
     char uid[24], eid[24];
     const char *params[] = {db_int(uid, user_id), kind, title, body, entity_type,
                             db_int(eid, entity_id)};
-    PGresult *res = db_exec(c, &Q_NOTIFY, 6, params);
-    bool ok = db_ok(res, p);
-    PQclear(res);
-    return ok ? 0 : -1;
+    return db_write(c, &Q_NOTIFY, 6, params, p);
 }

@@ -21,6 +21,14 @@ struct db_conn {
     const db_stmt *prepared[PREP_SLOTS];
     int nprepared;
     int index;
+    /* Inside db_tx the connection is in libpq's pipeline mode: BEGIN and
+     * the writes whose results nobody waits for (db_write) are sent without
+     * a round trip of their own; their results are read, in order, before
+     * the next statement's (pending counts them) or at COMMIT. failed holds
+     * the first of them that failed, for the next reader to report. */
+    bool pipeline;
+    int pending;
+    PGresult *failed;
 };
 
 struct db_pool {
@@ -220,6 +228,146 @@ static unsigned slot_of(const db_stmt *st)
     return (unsigned)(h >> 40) % PREP_SLOTS;
 }
 
+/* ---- pipeline mode (inside db_tx) ---- */
+
+/* True when the server ends the session with this error (a terminated
+ * backend, a shutdown): the connection is gone even while libpq, which has
+ * not read the end of the socket yet, still calls it open. */
+static bool ends_session(const PGresult *r)
+{
+    const char *sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+    return sev && (!strcmp(sev, "FATAL") || !strcmp(sev, "PANIC"));
+}
+
+/* Reads the result of the next command sent in pipeline mode and the NULL
+ * that ends it. NULL when the connection failed (c is marked broken). */
+static PGresult *pipe_read(db_conn *c)
+{
+    PGresult *r = PQgetResult(c->pg);
+    if (!r) {
+        c->broken = true;
+        return NULL;
+    }
+    if (ends_session(r)) {
+        c->broken = true;
+        return r;
+    }
+    PGresult *end = PQgetResult(c->pg);
+    if (end) {
+        /* More than one result for one command: not a statement this file
+         * sends. Treat the connection as unusable. */
+        PQclear(end);
+        c->broken = true;
+    }
+    if (PQstatus(c->pg) != CONNECTION_OK)
+        c->broken = true;
+    return r;
+}
+
+/* Reads the results of the commands sent without waiting, keeping the
+ * first failure in c->failed. False when the connection failed. */
+static bool pipe_read_pending(db_conn *c)
+{
+    while (c->pending > 0 && !c->broken) {
+        c->pending--;
+        PGresult *r = pipe_read(c);
+        if (!r)
+            return false;
+        ExecStatusType st = PQresultStatus(r);
+        if (!c->failed && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+            c->failed = r;
+        else
+            PQclear(r);
+    }
+    if (c->broken)
+        c->pending = 0;
+    return !c->broken;
+}
+
+/* Reads up to and including the result of a pipeline sync. */
+static void pipe_read_sync(db_conn *c)
+{
+    pipe_read_pending(c);
+    int nulls = 0;
+    while (!c->broken) {
+        PGresult *r = PQgetResult(c->pg);
+        if (!r) {
+            /* One NULL ends each command's results; two in a row mean that
+             * nothing more is coming, so the sync was lost. */
+            if (++nulls > 1 || PQstatus(c->pg) != CONNECTION_OK)
+                c->broken = true;
+            continue;
+        }
+        nulls = 0;
+        ExecStatusType st = PQresultStatus(r);
+        PQclear(r);
+        if (st == PGRES_PIPELINE_SYNC)
+            break;
+        if (st == PGRES_FATAL_ERROR && PQstatus(c->pg) != CONNECTION_OK)
+            c->broken = true;
+    }
+}
+
+/* Sends a command's flush request and the buffered output, so that its
+ * result (and those of the commands before it) comes back now. */
+static bool pipe_flush(db_conn *c)
+{
+    if (!PQsendFlushRequest(c->pg) || PQflush(c->pg) != 0) {
+        c->broken = true;
+        return false;
+    }
+    return true;
+}
+
+/* After a command was sent (sent is its PQsend* status) and flushed: the
+ * pending results, then its own. A failure among the pending ones is
+ * returned instead of this command's (which the server then skipped), so
+ * that the caller reports the real error. */
+static PGresult *pipe_result(db_conn *c, int sent)
+{
+    if (!sent || !pipe_flush(c)) {
+        c->broken = true;
+        return NULL;
+    }
+    if (!pipe_read_pending(c))
+        return NULL;
+    PGresult *r = pipe_read(c);
+    if (r && c->failed) {
+        PQclear(r);
+        r = c->failed;
+        c->failed = NULL;
+    }
+    return r;
+}
+
+/* Prepares st on c. In pipeline mode the commands sent before it are read
+ * first; when one of them failed, the server skipped the prepare and the
+ * failure stays in c->failed for the caller to report. */
+static bool prepare_on(db_conn *c, const db_stmt *st, int nparams)
+{
+    PGresult *r;
+    if (c->pipeline) {
+        if (!PQsendPrepare(c->pg, st->name, st->sql, nparams, NULL) || !pipe_flush(c) ||
+            !pipe_read_pending(c)) {
+            c->broken = true;
+            return false;
+        }
+        r = pipe_read(c);
+    } else {
+        r = PQprepare(c->pg, st->name, st->sql, nparams, NULL);
+    }
+    bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok) {
+        if (!r || PQstatus(c->pg) != CONNECTION_OK)
+            c->broken = true;
+        else if (PQresultStatus(r) != PGRES_PIPELINE_ABORTED)
+            log_msg(LOG_ERROR, NULL, "prepare %s failed: %s", st->name,
+                    PQresultErrorMessage(r));
+    }
+    PQclear(r);
+    return ok;
+}
+
 /* Returns true when st is (now) prepared on c. */
 static bool ensure_prepared(db_conn *c, const db_stmt *st, int nparams)
 {
@@ -234,34 +382,41 @@ static bool ensure_prepared(db_conn *c, const db_stmt *st, int nparams)
         log_msg(LOG_ERROR, NULL, "too many prepared statements");
         return false;
     }
-    PGresult *r = PQprepare(c->pg, st->name, st->sql, nparams, NULL);
-    bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
-    if (!ok) {
-        if (PQstatus(c->pg) != CONNECTION_OK)
-            c->broken = true;
-        else
-            log_msg(LOG_ERROR, NULL, "prepare %s failed: %s", st->name,
-                    r ? PQresultErrorMessage(r) : PQerrorMessage(c->pg));
-    }
-    PQclear(r);
-    if (ok) {
-        c->prepared[s] = st;
-        c->nprepared++;
-    }
-    return ok;
+    if (!prepare_on(c, st, nparams))
+        return false;
+    c->prepared[s] = st;
+    c->nprepared++;
+    return true;
 }
 
 PGresult *db_exec(db_conn *c, const db_stmt *st, int nparams, const char *const *params)
 {
     if (c->broken)
         return NULL;
-    if (!ensure_prepared(c, st, 0)) {
-        if (c->broken)
-            return NULL;
-        /* Let the server explain through a failed result. */
-        return PQexecParams(c->pg, st->sql, nparams, NULL, params, NULL, NULL, 0);
+    if (c->pipeline && c->failed) {
+        /* The transaction already failed: report that, send nothing more. */
+        PGresult *r = c->failed;
+        c->failed = NULL;
+        return r;
     }
-    PGresult *r = PQexecPrepared(c->pg, st->name, nparams, params, NULL, NULL, 0);
+    bool prepared = ensure_prepared(c, st, 0);
+    if (c->broken)
+        return NULL;
+    if (c->pipeline) {
+        if (c->failed) {
+            PGresult *r = c->failed;
+            c->failed = NULL;
+            return r;
+        }
+        if (!prepared)
+            return pipe_result(c, PQsendQueryParams(c->pg, st->sql, nparams, NULL, params, NULL,
+                                                    NULL, 0));
+        return pipe_result(c, PQsendQueryPrepared(c->pg, st->name, nparams, params, NULL, NULL,
+                                                  0));
+    }
+    /* Not prepared: let the server explain through a failed result. */
+    PGresult *r = prepared ? PQexecPrepared(c->pg, st->name, nparams, params, NULL, NULL, 0)
+                           : PQexecParams(c->pg, st->sql, nparams, NULL, params, NULL, NULL, 0);
     if (!r || PQstatus(c->pg) != CONNECTION_OK) {
         c->broken = true;
         PQclear(r);
@@ -283,17 +438,31 @@ int db_query(db_conn *c, const db_stmt *st, int nparams, const char *const *para
     return 0;
 }
 
-PGresult *db_exec_plain(db_conn *c, const char *sql)
+int db_write(db_conn *c, const db_stmt *st, int nparams, const char *const *params, problem_t *p)
 {
-    if (c->broken)
-        return NULL;
-    PGresult *r = PQexec(c->pg, sql);
-    if (!r || PQstatus(c->pg) != CONNECTION_OK) {
-        c->broken = true;
-        PQclear(r);
-        return NULL;
+    if (!c->pipeline) {
+        PGresult *res = db_exec(c, st, nparams, params);
+        bool ok = db_ok(res, p);
+        PQclear(res);
+        return ok ? 0 : -1;
     }
-    return r;
+    if (c->broken)
+        return db_ok(NULL, p) ? 0 : -1;
+    if (c->failed)
+        return 0; /* reported by the next statement or at COMMIT */
+    if (!ensure_prepared(c, st, 0)) {
+        if (c->failed)
+            return 0;
+        if (c->broken)
+            return db_ok(NULL, p) ? 0 : -1;
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "an internal error occurred");
+    }
+    if (!PQsendQueryPrepared(c->pg, st->name, nparams, params, NULL, NULL, 0)) {
+        c->broken = true;
+        return db_ok(NULL, p) ? 0 : -1;
+    }
+    c->pending++;
+    return 0;
 }
 
 const char *db_sqlstate(const PGresult *res)
@@ -344,6 +513,59 @@ static bool is_retry(const problem_t *p)
     return p->name && !strcmp(p->name, "db.retry");
 }
 
+/* Sends a plain command (BEGIN, COMMIT, ROLLBACK) in pipeline mode. */
+static bool pipe_send_plain(db_conn *c, const char *sql)
+{
+    if (!PQsendQueryParams(c->pg, sql, 0, NULL, NULL, NULL, NULL, 0)) {
+        c->broken = true;
+        return false;
+    }
+    return true;
+}
+
+/* Ends a transaction in pipeline mode: with commit, sends COMMIT and a sync
+ * and returns true when everything sent succeeded (else p says why); then
+ * rolls back whatever is left (a failed transaction) and leaves pipeline
+ * mode. */
+static bool pipe_end(db_conn *c, bool commit, problem_t *p)
+{
+    bool ok = false;
+    PGresult *r = NULL;
+    if (commit && !c->broken && pipe_send_plain(c, "COMMIT")) {
+        if (PQpipelineSync(c->pg) && pipe_read_pending(c) && (r = pipe_read(c))) {
+            if (c->failed)
+                ok = db_ok(c->failed, p);
+            else
+                ok = db_ok(r, p);
+            pipe_read_sync(c);
+        } else {
+            c->broken = true;
+        }
+        if (!ok && !r && !c->failed)
+            db_ok(NULL, p);
+    } else if (!c->broken && PQpipelineSync(c->pg)) {
+        pipe_read_sync(c);
+    } else {
+        c->broken = true;
+    }
+    PQclear(r);
+    PQclear(c->failed);
+    c->failed = NULL;
+    c->pending = 0;
+    if (!c->broken && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+        if (pipe_send_plain(c, "ROLLBACK") && PQpipelineSync(c->pg)) {
+            PQclear(pipe_read(c));
+            pipe_read_sync(c);
+        } else {
+            c->broken = true;
+        }
+    }
+    c->pipeline = false;
+    if (!c->broken && !PQexitPipelineMode(c->pg))
+        c->broken = true;
+    return ok;
+}
+
 int db_tx(db_pool *pool, long timeout_ms, const char *isolation, db_tx_fn fn, void *arg,
           problem_t *p)
 {
@@ -368,28 +590,29 @@ int db_tx(db_pool *pool, long timeout_ms, const char *isolation, db_tx_fn fn, vo
                 return problem_set(p, ERR_DB_UNAVAILABLE, NULL, NULL,
                                    "the database is not available");
         }
-        PGresult *r = db_exec_plain(c, begin);
-        bool ok = db_ok(r, p);
-        PQclear(r);
-        if (!ok) {
-            if (c->broken)
-                continue;
-            break;
+        /* BEGIN goes out with the first statement: its result is read
+         * with that statement's. */
+        if (!PQenterPipelineMode(c->pg)) {
+            c->broken = true;
+            continue;
         }
+        c->pipeline = true;
+        if (!pipe_send_plain(c, begin)) {
+            pipe_end(c, false, p);
+            continue;
+        }
+        c->pending = 1;
         rc = fn(c, arg, p);
         if (rc != 0) {
-            r = db_exec_plain(c, "ROLLBACK");
-            PQclear(r);
+            bool broken = c->broken;
+            pipe_end(c, false, p);
             if (p->code == ERR_NONE)
                 problem_set(p, ERR_INTERNAL, NULL, NULL, "an internal error occurred");
-            if (is_retry(p) || c->broken)
+            if (is_retry(p) || broken)
                 continue;
             break;
         }
-        r = db_exec_plain(c, "COMMIT");
-        ok = db_ok(r, p);
-        PQclear(r);
-        if (ok)
+        if (pipe_end(c, true, p))
             break;
         rc = -1;
         if (!is_retry(p))

@@ -59,8 +59,14 @@ PGresult *db_exec(db_conn *c, const db_stmt *st, int nparams, const char *const 
 int db_query(db_conn *c, const db_stmt *st, int nparams, const char *const *params,
              PGresult **out, problem_t *p);
 
-/* Runs a plain SQL text without parameters (BEGIN, COMMIT, migrations). */
-PGresult *db_exec_plain(db_conn *c, const char *sql);
+/* Runs a statement whose result the caller does not need (an audit event,
+ * a notification). Inside db_tx it is sent without waiting for its result,
+ * which is read with the next statement's or at COMMIT: a failure then fails
+ * that statement or the COMMIT, with the same problem, and the transaction
+ * rolls back. Outside a transaction it is db_exec and db_ok. Returns 0, or
+ * -1 with p filled when the failure is known now. */
+int db_write(db_conn *c, const db_stmt *st, int nparams, const char *const *params,
+             problem_t *p);
 
 /* True when res is a success (tuples or command ok). When false, fills p from
  * the SQLSTATE: serialization failure / deadlock -> ERR_CONFLICT with name
@@ -80,8 +86,13 @@ typedef int (*db_tx_fn)(db_conn *c, void *arg, problem_t *p);
 
 /* BEGIN (at the given isolation, NULL = read committed), fn, COMMIT; retries
  * the whole transaction up to 5 times on serialization failures and
- * deadlocks, and on a connection lost before COMMIT (then on a new one). Returns 0 when committed; -1 with p filled otherwise (503 when
- * no connection could be had within timeout_ms). */
+ * deadlocks, and on a connection lost before COMMIT (then on a new one).
+ * Returns 0 when committed; -1 with p filled otherwise (503 when no
+ * connection could be had within timeout_ms).
+ * The connection is in libpq's pipeline mode meanwhile: BEGIN is sent with
+ * fn's first statement, and db_write statements with the next one or with
+ * COMMIT, so a transaction costs a round trip per statement whose result
+ * fn reads, plus one. fn uses db_exec, db_query and db_write only. */
 int db_tx(db_pool *pool, long timeout_ms, const char *isolation, db_tx_fn fn, void *arg,
           problem_t *p);
 

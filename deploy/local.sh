@@ -19,6 +19,9 @@
 #   CK_DEFAULT_TIMEOUT  Check's per-test timeout, seconds (30; the sanitizer
 #                     build is slower than Check's default of 4 s allows)
 #   BENCH_SECONDS     passed to tests/bench/run.sh
+#   KEEP_STATE        1: keep the throwaway state directory of a test or bench
+#                     run (var/tmp.*: the services', gateway's and PostgreSQL's
+#                     logs) instead of removing it at the end
 #   GATEWAY_BIND      address the gateway listens on (127.0.0.1)
 #   BIN_DIR, BOOTSTRAP_SQL, DEMO_SQL  override where binaries and SQL come from
 #
@@ -222,7 +225,7 @@ cleanup() {
         done
         [[ -n $TEMP_SOCK_DIR ]] && rm -rf "$TEMP_SOCK_DIR"
         ((OWN_RUN_PIDS)) && rm -f "$STATE/run.pids"
-        ((TEMP_STATE)) && [[ -n $STATE ]] && rm -rf "$STATE"
+        ((TEMP_STATE)) && [[ -n $STATE && ${KEEP_STATE:-0} != 1 ]] && rm -rf "$STATE"
     } >/dev/null 2>&1
     if [[ $MODE == run ]] && ((OWN_RUN_PIDS)); then
         say "stopped"

@@ -49,7 +49,8 @@
 # Output: the table; then one line per scenario
 #   bench: <scenario> rps=<n> p50_ms=<x> p99_ms=<x> errors=<n> ratio=<r> target=<t> <met|MISSED>
 # then "bench: rss_kb <service>=<n> ...", "bench: startup_ms <service>=<n> ..."
-# and "bench: pgbench select_only_tps=<n> tpcb_tps=<n>". Exit status 1 when
+# and "bench: pgbench select_only_tps=<n> tpcb_tps=<n> select_only_p50_ms=<x>
+# select_only_p99_ms=<x> tpcb_p50_ms=<x> tpcb_p99_ms=<x>". Exit status 1 when
 # a scenario failed (errors) or missed its target.
 set -euo pipefail
 
@@ -257,7 +258,22 @@ median() {
     printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
-# pgbench_run <key> <pgbench options...>: median tps of RUNS runs.
+# The 50th and 99th percentile, in ms, of the latencies (us, the third
+# field) in pgbench's per-transaction logs with the given prefix.
+pgbench_percentiles() {
+    cat "$1".* 2>/dev/null | awk '{ print $3 }' | sort -n |
+        awk '{ v[NR] = $1 } END { if (NR == 0) { print "0 0"; exit }
+             i50 = int(NR * 0.50); if (i50 < 1) i50 = 1
+             i99 = int(NR * 0.99); if (i99 < 1) i99 = 1
+             printf "%.2f %.2f\n", v[i50] / 1000, v[i99] / 1000 }'
+}
+
+# pgbench_run <key> <pgbench options...>: median tps of RUNS runs; then one
+# more run with pgbench's per-transaction log (kept apart, so that logging
+# cannot lower the tps the ratios divide by) for the p50 and p99 latencies
+# (PGB_P50, PGB_P99): the database's own tail at the same connection count,
+# the floor under the p99 of any scenario that makes a round trip to it.
+declare -A PGB_P50=() PGB_P99=()
 pgbench_run() {
     local key=$1 i out tps
     local -a all=()
@@ -273,7 +289,13 @@ pgbench_run() {
         all+=("$tps")
     done
     PGB[$key]=$(median "${all[@]}")
-    say "  pgbench $key: ${all[*]} tps -> median ${PGB[$key]}"
+    rm -f "$WORK/pgbench-$key-log".*
+    pgbench "$@" -c "$CONNS" -j "$THREADS" -T "$SECONDS_PER_RUN" -l \
+        --log-prefix="$WORK/pgbench-$key-log" "$PGB_URL" >/dev/null 2>&1 ||
+        die "pgbench $* -l failed"
+    read -r "PGB_P50[$key]" "PGB_P99[$key]" < <(pgbench_percentiles "$WORK/pgbench-$key-log")
+    rm -f "$WORK/pgbench-$key-log".*
+    say "  pgbench $key: ${all[*]} tps -> median ${PGB[$key]}; p50 ${PGB_P50[$key]} ms, p99 ${PGB_P99[$key]} ms"
 }
 
 pgbench_limits() {
@@ -550,7 +572,7 @@ report() {
         say "### $date, commit $commit, $cpu ($NCPU cores)$( ((SMOKE)) && echo ', SMOKE (not a result)')"
         say ""
         say "$CONNS connections, $THREADS wrk/pgbench threads, ${SECONDS_PER_RUN} s per run, median of $RUNS after ${WARMUP} s warm-up; $(wc -l <"$DATA/tokens.tsv") users' tokens; $LOG_ROWS log rows; pgbench scale $PGBENCH_SCALE."
-        say "pgbench -S -M prepared: ${PGB[S]:-?} tps; TPC-B-like (-M prepared): ${PGB[B]:-?} tps."
+        say "pgbench -S -M prepared: ${PGB[S]:-?} tps (p50 ${PGB_P50[S]:-?} ms, p99 ${PGB_P99[S]:-?} ms); TPC-B-like (-M prepared): ${PGB[B]:-?} tps (p50 ${PGB_P50[B]:-?} ms, p99 ${PGB_P99[B]:-?} ms)."
         say ""
         printf '%s\n' "${lines[@]}"
         say ""
@@ -574,7 +596,7 @@ report() {
     for name in "${SKIPPED[@]}"; do
         say "bench: $name skipped: service not built"
     done
-    say "bench: pgbench select_only_tps=${PGB[S]:-0} tpcb_tps=${PGB[B]:-0}"
+    say "bench: pgbench select_only_tps=${PGB[S]:-0} tpcb_tps=${PGB[B]:-0} select_only_p50_ms=${PGB_P50[S]:-0} select_only_p99_ms=${PGB_P99[S]:-0} tpcb_p50_ms=${PGB_P50[B]:-0} tpcb_p99_ms=${PGB_P99[B]:-0}"
     say "bench: startup_ms${start_line}"
     say "bench: rss_kb${rss_line}"
 }
