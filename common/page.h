@@ -11,6 +11,11 @@
 #define PAGE_MAX_LIMIT 200
 #define PAGE_CURSOR_MAX 48
 
+/* PAGE_MAX_LIMIT + 1 as SQL text: a constant bound a list statement can
+ * put on its scan so that the planner estimates a page, not a tenth of the
+ * table, for "LIMIT $n" (a unit test keeps the two in step). */
+#define PAGE_SCAN_LIMIT "201"
+
 /* Writes the cursor for `last_id` into out (PAGE_CURSOR_MAX bytes). */
 void page_cursor_encode(long long last_id, char *out);
 

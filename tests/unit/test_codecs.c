@@ -1,5 +1,6 @@
 /* The error registry and the cursor codec. */
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "errors.h"
@@ -63,6 +64,12 @@ START_TEST(cursor_tampering_refused)
 }
 END_TEST
 
+START_TEST(page_scan_limit_is_the_largest_page_plus_one)
+{
+    ck_assert_int_eq(atoi(PAGE_SCAN_LIMIT), PAGE_MAX_LIMIT + 1);
+}
+END_TEST
+
 START_TEST(problem_detail_never_cuts_a_character)
 {
     problem_t p = {0};
@@ -96,6 +103,7 @@ int main(void)
     tcase_add_test(tc, registry_names_are_unique_and_found);
     tcase_add_test(tc, cursor_round_trip);
     tcase_add_test(tc, cursor_tampering_refused);
+    tcase_add_test(tc, page_scan_limit_is_the_largest_page_plus_one);
     tcase_add_test(tc, problem_detail_never_cuts_a_character);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
