@@ -18,11 +18,17 @@ static const char *const activity_kinds[] = {"labour", "meeting", "collective", 
 static const char *const request_states[] = {"pending", "approved", "rejected", NULL};
 
 /* Visible to participants, the organiser, the secretariat, office leaders
- * and administrators. $2 viewer, $3 sees all or secretariat. */
+ * and administrators, and to the district mayor when he decides an absence
+ * request from it (the office director's, R-ATT-5). $2 viewer, $3 sees all
+ * or secretariat. */
 #define ACTIVITY_VISIBLE                                                                \
     " ($3::boolean OR a.created_by = $2"                                                \
     "  OR EXISTS (SELECT 1 FROM activity_participants p WHERE p.activity_id = a.id"      \
-    "   AND p.user_id = $2))"
+    "   AND p.user_id = $2)"                                                            \
+    "  OR EXISTS (SELECT 1 FROM activity_absence_requests dq"                           \
+    "   JOIN identity.org_people dm ON dm.id = $2 AND dm.position = dq.decider_role"     \
+    "   AND NOT dm.is_secretary"                                                        \
+    "   WHERE dq.activity_id = a.id AND dq.decider_role = 'district_mayor'))"
 
 /* The document of activity a in a statement: activity_doc with its
  * participants aggregated here, so that the function is inlined and the

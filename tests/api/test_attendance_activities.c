@@ -452,6 +452,18 @@ START_TEST(test_R_ATT_5_director_own_absence_goes_to_mayor)
     r = h_get(h_fmt("/api/v1/activity-absence-requests/%lld", staff), h_token("mayor"));
     ck_assert(h_problem(r, 404, NULL, NULL, NULL));
     h_free(r);
+    /* The mayor reads the activity he decides an absence from; a deputy
+     * mayor and a clerk who takes no part still do not. */
+    r = h_get(h_fmt("/api/v1/activities/%lld", id), h_token("mayor"));
+    ck_status(r, 200);
+    ck_assert_int_eq(h_int(r, "id"), id);
+    h_free(r);
+    const char *outside[] = {"vmayor1", "zonghe2"};
+    for (size_t i = 0; i < 2; i++) {
+        r = h_get(h_fmt("/api/v1/activities/%lld", id), h_token(outside[i]));
+        ck_assert_msg(h_problem(r, 404, NULL, NULL, NULL), "%s: %ld", outside[i], r->status);
+        h_free(r);
+    }
 
     /* The director does not decide his own request; nor does anyone but
      * the district mayor. */
