@@ -226,6 +226,24 @@ json_t *body_or_reply(req_t *r, const json_field *fields, void *out, uint64_t *p
     return root;
 }
 
+json_t *patch_body_or_reply(req_t *r, const json_field *fields, void *out, uint64_t *present)
+{
+    uint64_t got = 0;
+    json_t *root = body_or_reply(r, fields, out, &got);
+    if (root && !got) {
+        json_decref(root);
+        problem_t p = {0};
+        for (const json_field *f = fields; f->name; f++)
+            problem_field(&p, f->name, "can be changed here");
+        snprintf(p.detail, sizeof p.detail, "the body names no field to change");
+        reply_problem_t(r, &p);
+        return NULL;
+    }
+    if (present)
+        *present = got;
+    return root;
+}
+
 static bool parse_ll(const char *s, long long *out)
 {
     if (!s || !*s || strlen(s) > 18)

@@ -89,6 +89,12 @@ void reply_no_content(req_t *r);
  * of any borrowed value); on failure answers 400 and returns NULL. */
 json_t *body_or_reply(req_t *r, const json_field *fields, void *out, uint64_t *present);
 
+/* body_or_reply for a PATCH: a body that names none of the fields (such as
+ * {}) changes nothing, so it is refused with 400 listing the fields that
+ * can be changed, instead of a new version that equals the old one.
+ * present may be NULL. */
+json_t *patch_body_or_reply(req_t *r, const json_field *fields, void *out, uint64_t *present);
+
 /* The positive integer path parameter `name`; 0 after answering 404. */
 long long path_id_or_reply(req_t *r, const char *name);
 

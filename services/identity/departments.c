@@ -203,7 +203,8 @@ static void dep_write(req_t *r, long long id)
     if (id && if_match_or_reply(r, &if_match))
         return;
     dep_in in = {0};
-    json_t *root = body_or_reply(r, id ? dep_patch_fields : dep_create_fields, &in, NULL);
+    json_t *root = id ? patch_body_or_reply(r, dep_patch_fields, &in, NULL)
+                      : body_or_reply(r, dep_create_fields, &in, NULL);
     if (!root)
         return;
     char *body = json_dumps(root, JSON_COMPACT);

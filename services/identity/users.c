@@ -387,7 +387,7 @@ static void user_update(req_t *r, long long id, const json_field *fields, bool p
         return;
     user_in in = {0};
     uint64_t present = 0;
-    json_t *root = body_or_reply(r, fields, &in, &present);
+    json_t *root = patch_body_or_reply(r, fields, &in, &present);
     if (!root)
         return;
     if (!phone_ok_or_reply(r, in.phone)) {

@@ -379,7 +379,8 @@ static void seal_write(req_t *r, bool retire)
     if (!t.id || !admin_or_reply(r) || if_match_or_reply(r, &t.if_match))
         return;
     uint64_t present = 0;
-    json_t *root = body_or_reply(r, retire ? retire_fields : seal_patch_fields, &t.in, &present);
+    json_t *root = retire ? body_or_reply(r, retire_fields, &t.in, &present)
+                          : patch_body_or_reply(r, seal_patch_fields, &t.in, &present);
     if (!root)
         return;
     problem_t p = {0};

@@ -435,6 +435,45 @@ START_TEST(departments_managed_by_admin)
 }
 END_TEST
 
+/* A PATCH whose body names no field would only bump the version and write
+ * an audit event that changes nothing: it is refused, naming the fields. */
+START_TEST(empty_patch_is_refused_and_changes_nothing)
+{
+    const char *admin = h_token("admin");
+    const char *tok = h_token("zonghe2"); /* logging in is audited: before counting */
+    long long me = h_user_id("zonghe2");
+    char id[24];
+    snprintf(id, sizeof id, "%lld", me);
+    const char *p[] = {id};
+    long long version = h_sql_ll("SELECT version FROM identity.users WHERE id = $1", 1, p);
+    long long audits =
+        h_sql_ll("SELECT count(*) FROM audit.events WHERE entity_type = 'user' AND entity_id = $1",
+                 1, p);
+
+    resp_t *r = h_patch("/api/v1/me", tok, "{}");
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "phone"));
+    h_free(r);
+    r = h_patch(h_fmt("/api/v1/users/%lld", me), admin, "{}");
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "display_name"));
+    h_free(r);
+    ck_assert_int_eq(h_sql_ll("SELECT version FROM identity.users WHERE id = $1", 1, p), version);
+    ck_assert_int_eq(
+        h_sql_ll("SELECT count(*) FROM audit.events WHERE entity_type = 'user' AND entity_id = $1",
+                 1, p),
+        audits);
+
+    long long dep = h_sql_ll("SELECT min(id) FROM identity.departments", 0, NULL);
+    char d[24];
+    snprintf(d, sizeof d, "%lld", dep);
+    const char *pd[] = {d};
+    long long dv = h_sql_ll("SELECT version FROM identity.departments WHERE id = $1", 1, pd);
+    r = h_patch(h_fmt("/api/v1/departments/%lld", dep), admin, "{}");
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "name"));
+    h_free(r);
+    ck_assert_int_eq(h_sql_ll("SELECT version FROM identity.departments WHERE id = $1", 1, pd), dv);
+}
+END_TEST
+
 START_TEST(pool_reconnects_after_backends_are_terminated)
 {
     const char *tok = h_token("zonghe1");
@@ -484,6 +523,7 @@ int main(void)
     tcase_add_test(tc, notifications_are_private);
     tcase_add_test(tc, audit_trail_access_and_immutability);
     tcase_add_test(tc, departments_managed_by_admin);
+    tcase_add_test(tc, empty_patch_is_refused_and_changes_nothing);
     tcase_add_test(tc, pool_reconnects_after_backends_are_terminated);
     tcase_add_test(tc, unknown_route_is_problem_404);
     suite_add_tcase(s, tc);

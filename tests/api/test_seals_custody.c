@@ -399,6 +399,10 @@ START_TEST(seal_suspension_and_retirement)
     r = h_patch(path, admin, "{\"custodian_id\":1}");
     ck_assert(h_problem(r, 400, "request.invalid", NULL, "custodian_id"));
     h_free(r);
+    /* A body that names nothing to change is refused, not a new version. */
+    r = h_patch(path, admin, "{}");
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "state"));
+    h_free(r);
     const char *p[] = {id_text(seal)};
     ck_assert_int_eq(h_sql_ll("SELECT version FROM seals.seals WHERE id = $1", 1, p), 1);
 
