@@ -7,6 +7,7 @@
 
 #include "action.h"
 #include "audit.h"
+#include "org.h"
 #include "seals.h"
 
 static const char *const states[] = {"pending", "confirmed", "cancelled", NULL};
@@ -117,9 +118,29 @@ static int handover_create_run(db_conn *c, void *arg, problem_t *p)
     char name[SEAL_NAME_BYTES];
     snprintf(name, sizeof name, "%s", PQgetvalue(res, 0, 2));
     PQclear(res);
-    if (custodian != t->r->caller->id)
-        return problem_set(p, ERR_FORBIDDEN, "seal.not_custodian", "R-SEAL-1",
-                           "only the seal's current custodian can hand it over");
+    /* A custodian who has left (deactivated) can hand nothing over: then
+     * an administrator registers the handover in their place, saying why,
+     * and the receiver confirms as always. */
+    if (custodian != t->r->caller->id) {
+        org_person keeper;
+        bool left = false;
+        if (t->r->caller->is_admin) {
+            if (org_person_get(c, custodian, &keeper, p) == 0)
+                left = false;
+            else if (p->code == ERR_NOT_FOUND)
+                left = true;
+            else
+                return -1;
+            problem_clear(p);
+        }
+        if (!left)
+            return problem_set(p, ERR_FORBIDDEN, "seal.not_custodian", "R-SEAL-1",
+                               "only the seal's current custodian can hand it over (an "
+                               "administrator only once the custodian has left)");
+        if (!t->in.note || t->in.note[strspn(t->in.note, " \t\r\n")] == '\0')
+            return problem_field(p, "note",
+                                 "must say why the seal is handed over without its custodian");
+    }
     if (retired)
         return problem_set(p, ERR_WRONG_STATE, "seal.retired", NULL,
                            "a retired seal is not handed over");

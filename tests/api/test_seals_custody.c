@@ -161,6 +161,68 @@ START_TEST(seal_registration_bad_input_named_and_nothing_stored)
 }
 END_TEST
 
+/* A custodian who has left can start no handover: an administrator
+ * registers it in their place, saying why; the receiver still confirms. */
+START_TEST(test_R_SEAL_1_admin_hands_over_the_seal_of_a_custodian_who_left)
+{
+    const char *admin = h_token("admin");
+    const char *keeper = unique("keeper");
+    long long dep = h_sql_ll("SELECT min(id) FROM identity.departments WHERE is_secretariat", 0,
+                             NULL);
+    resp_t *r = h_post("/api/v1/users", admin,
+                       h_fmt("{\"username\":\"%s\",\"display_name\":\"原保管员\","
+                             "\"password\":\"password1\",\"position\":\"staff\","
+                             "\"department_id\":%lld}",
+                             keeper, dep));
+    ck_status(r, 201);
+    long long keeper_id = h_int(r, "id");
+    h_free(r);
+    long long seal = new_seal("government_office", keeper, NULL);
+    const char *path = sf("/api/v1/seals/%lld/handovers", seal);
+    const char *why = h_fmt("{\"to_user_id\":%lld,\"note\":\"原保管员已调离\"}",
+                            h_user_id("wenmi1"));
+
+    /* While the custodian is in office, the administrator cannot. */
+    r = h_post(path, admin, why);
+    ck_assert(h_problem(r, 403, "seal.not_custodian", "R-SEAL-1", NULL));
+    h_free(r);
+
+    r = h_patch(h_fmt("/api/v1/users/%lld", keeper_id), admin, "{\"active\":false}");
+    ck_status(r, 200);
+    h_free(r);
+    /* Once they have left: nobody else but an administrator, and only
+     * saying why. */
+    r = h_post(path, h_token("director"), why);
+    ck_assert(h_problem(r, 403, "seal.not_custodian", "R-SEAL-1", NULL));
+    h_free(r);
+    r = h_post(path, admin, h_fmt("{\"to_user_id\":%lld,\"note\":\"  \"}",
+                                  h_user_id("wenmi1")));
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "note"));
+    h_free(r);
+    ck_assert_int_eq(handovers_of(seal), 0);
+
+    r = h_post(path, admin, why);
+    ck_status(r, 201);
+    long long h = h_int(r, "id");
+    ck_assert_int_eq(h_int(r, "from_user_id"), keeper_id);
+    ck_assert_int_eq(h_int(r, "to_user_id"), h_user_id("wenmi1"));
+    h_free(r);
+    ck_assert_int_eq(notes("wenmi1", "seal_handover_to_confirm", "seal_handover", h), 1);
+    const char *ph[] = {id_text(h)};
+    ck_assert_int_eq(h_sql_ll("SELECT actor_id FROM audit.events WHERE entity_type ="
+                              " 'seal_handover' AND entity_id = $1 AND action = 'create'",
+                              1, ph),
+                     h_user_id("admin"));
+    ck_assert_int_eq(custodian_of(seal), keeper_id);
+
+    r = h_post(h_fmt("/api/v1/seal-handovers/%lld/confirm", h), h_token("wenmi1"), NULL);
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "confirmed");
+    h_free(r);
+    ck_assert_int_eq(custodian_of(seal), h_user_id("wenmi1"));
+}
+END_TEST
+
 START_TEST(test_R_SEAL_1_handover_takes_effect_when_receiver_confirms)
 {
     long long seal = new_seal("other", "wenmi1", h_fmt("[%lld]", h_user_id("deputy3")));
@@ -625,6 +687,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_checked_fixture(tc, h_setup, h_teardown);
     tcase_add_test(tc, test_R_SEAL_1_admin_registers_seal_kept_by_one_custodian);
+    tcase_add_test(tc, test_R_SEAL_1_admin_hands_over_the_seal_of_a_custodian_who_left);
     tcase_add_test(tc, seal_registration_refused_to_non_admins);
     tcase_add_test(tc, seal_registration_bad_input_named_and_nothing_stored);
     tcase_add_test(tc, test_R_SEAL_1_handover_takes_effect_when_receiver_confirms);
