@@ -538,9 +538,11 @@ static const action_t act_issue = {&letter_kind,       "issue",        "issued",
 static const action_t act_use = {&letter_kind,       "use",          "used",
                                  comment_fields,     false,          from_issued,
                                  letter_lock,        authorise_requester, perform_use};
+/* return locks the seal too: the custodian may record it, and a handover
+ * confirmed meanwhile must not leave that to the former one. */
 static const action_t act_return = {&letter_kind,       "return",       "returned",
                                     return_fields,      false,          from_issued,
-                                    letter_lock,        authorise_returner, perform_return};
+                                    letter_lock_seal,   authorise_returner, perform_return};
 static const action_t act_withdraw = {&letter_kind,       "withdraw",     "withdrawn",
                                       comment_fields,     false,          from_open,
                                       letter_lock,        authorise_requester, perform_withdraw};
