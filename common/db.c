@@ -563,6 +563,8 @@ static bool pipe_end(db_conn *c, bool commit, problem_t *p)
     c->pipeline = false;
     if (!c->broken && !PQexitPipelineMode(c->pg))
         c->broken = true;
+    if (commit && !ok && p->code == ERR_NONE)
+        db_ok(NULL, p); /* the connection failed before COMMIT could be sent */
     return ok;
 }
 
