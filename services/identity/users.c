@@ -61,14 +61,24 @@ void name_constraint(const PGresult *res, problem_t *p)
 
 /* ---------- reads ---------- */
 
-static const db_stmt Q_USER_GET = {"identity_user_get",
-                                   "SELECT user_doc(u), u.version FROM users u WHERE u.id = $1"};
+/* Whether the reader (viewer: their id; dep: their department, 0 for none,
+ * both SQL parameters) sees the phone number of user u: their own, and
+ * everyone's unless they belong to an external unit (identity migration
+ * 007). The department is read once per statement. */
+#define PHONE_SHOWN(viewer, dep)                                                           \
+    "(u.id = " viewer "::bigint OR coalesce((SELECT vd.kind <> 'external'"                \
+    " FROM departments vd WHERE vd.id = " dep "::bigint), true))"
+
+static const db_stmt Q_USER_GET = {
+    "identity_user_get",
+    "SELECT user_doc(u, " PHONE_SHOWN("$2", "$3") "), u.version FROM users u WHERE u.id = $1"};
 
 static void reply_user(req_t *r, long long id)
 {
-    char b[24];
-    const char *params[] = {db_int(b, id)};
-    PGresult *res = db_read_or_reply(r, &Q_USER_GET, 1, params);
+    char b[24], v[24], d[24];
+    const char *params[] = {db_int(b, id), db_int(v, r->caller->id),
+                            db_int(d, r->caller->department_id)};
+    PGresult *res = db_read_or_reply(r, &Q_USER_GET, 3, params);
     if (!res)
         return;
     if (PQntuples(res) == 1) {
@@ -93,7 +103,7 @@ void h_users_get(req_t *r)
 
 static const db_stmt Q_USERS_LIST = {
     "identity_users_list",
-    "SELECT u.id, user_doc(u) FROM users u"
+    "SELECT u.id, user_doc(u, " PHONE_SHOWN("$7", "$8") ") FROM users u"
     " WHERE ($1::bigint IS NULL OR u.id < $1)"
     " AND ($2::text IS NULL OR u.username = $2)"
     " AND ($3::bigint IS NULL OR u.department_id = $3)"
@@ -112,7 +122,7 @@ static const db_stmt Q_USERS_LIST = {
  * plan would read the whole table. */
 static const db_stmt Q_USERS_PAGE = {
     "identity_users_page",
-    "SELECT u.id, user_doc(u) FROM users u"
+    "SELECT u.id, user_doc(u, " PHONE_SHOWN("$4", "$5") ") FROM users u"
     " WHERE u.id < coalesce($1::bigint, 9223372036854775807) AND u.id > $3::bigint"
     " ORDER BY u.id DESC LIMIT $2"};
 
@@ -127,10 +137,12 @@ void h_users_list(req_t *r)
         query_enum_or_reply(r, "position", positions, &position) ||
         query_bool_or_reply(r, "active", &active, &has_active))
         return;
-    char a[24], d[24], l[24];
+    char a[24], d[24], l[24], v[24], vd[24];
+    db_int(v, r->caller->id);
+    db_int(vd, r->caller->department_id);
     if (!username && !has_dep && !position && !has_active) {
-        const char *page[] = {after ? db_int(a, after) : NULL, db_int(l, limit + 1), "0"};
-        PGresult *res = db_read_or_reply(r, &Q_USERS_PAGE, 3, page);
+        const char *page[] = {after ? db_int(a, after) : NULL, db_int(l, limit + 1), "0", v, vd};
+        PGresult *res = db_read_or_reply(r, &Q_USERS_PAGE, 5, page);
         if (res)
             reply_page(r, res, limit);
         return;
@@ -140,8 +152,10 @@ void h_users_list(req_t *r)
                             has_dep ? db_int(d, dep) : NULL,
                             position,
                             has_active ? (active ? "true" : "false") : NULL,
-                            db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_USERS_LIST, 6, params);
+                            db_int(l, limit + 1),
+                            v,
+                            vd};
+    PGresult *res = db_read_or_reply(r, &Q_USERS_LIST, 8, params);
     if (res)
         reply_page(r, res, limit);
 }

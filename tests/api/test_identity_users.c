@@ -435,6 +435,59 @@ START_TEST(departments_managed_by_admin)
 }
 END_TEST
 
+/* Staff phone numbers are for the office: a user of an external unit reads
+ * the directory without them, except their own. */
+START_TEST(external_users_read_the_directory_without_phone_numbers)
+{
+    const char *town = h_token("town1_clerk");
+    long long staff = h_user_id("zonghe1");
+    char sid[24];
+    snprintf(sid, sizeof sid, "%lld", staff);
+    const char *ps[] = {sid};
+    ck_assert_int_eq(
+        h_sql_ll("SELECT count(*) FROM identity.users WHERE id = $1 AND phone IS NOT NULL", 1, ps),
+        1);
+
+    resp_t *r = h_get(h_fmt("/api/v1/users/%lld", staff), town);
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "username"), "zonghe1");
+    ck_assert(json_is_null(json_object_get(r->json, "phone")));
+    h_free(r);
+    r = h_get(h_fmt("/api/v1/users/%lld", staff), h_token("wenmi1"));
+    ck_status(r, 200);
+    ck_assert_ptr_nonnull(h_str(r, "phone"));
+    h_free(r);
+    r = h_get("/api/v1/me", town);
+    ck_status(r, 200);
+    ck_assert_ptr_nonnull(h_str(r, "phone"));
+    h_free(r);
+
+    /* Both list statements: the plain page and a filtered one. */
+    const char *lists[] = {"/api/v1/users?limit=200", "/api/v1/users?username=zonghe1"};
+    long long me = h_user_id("town1_clerk");
+    for (size_t k = 0; k < 2; k++) {
+        r = h_get(lists[k], town);
+        ck_status(r, 200);
+        size_t i, shown = 0;
+        json_t *it;
+        json_t *items = json_object_get(r->json, "items");
+        ck_assert_int_ge(json_array_size(items), 1);
+        json_array_foreach(items, i, it) {
+            if (json_integer_value(json_object_get(it, "id")) != me)
+                shown += !json_is_null(json_object_get(it, "phone"));
+        }
+        ck_assert_msg(shown == 0, "%s: %zu phone numbers shown", lists[k], shown);
+        h_free(r);
+    }
+    r = h_get("/api/v1/users?username=zonghe1", h_token("zonghe2"));
+    ck_status(r, 200);
+    ck_assert_ptr_nonnull(
+        json_string_value(json_object_get(json_array_get(json_object_get(r->json, "items"), 0),
+                                          "phone")));
+    h_free(r);
+}
+END_TEST
+
 /* A PATCH whose body names no field would only bump the version and write
  * an audit event that changes nothing: it is refused, naming the fields. */
 START_TEST(empty_patch_is_refused_and_changes_nothing)
@@ -523,6 +576,7 @@ int main(void)
     tcase_add_test(tc, notifications_are_private);
     tcase_add_test(tc, audit_trail_access_and_immutability);
     tcase_add_test(tc, departments_managed_by_admin);
+    tcase_add_test(tc, external_users_read_the_directory_without_phone_numbers);
     tcase_add_test(tc, empty_patch_is_refused_and_changes_nothing);
     tcase_add_test(tc, pool_reconnects_after_backends_are_terminated);
     tcase_add_test(tc, unknown_route_is_problem_404);
