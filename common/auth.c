@@ -198,6 +198,9 @@ static int claims_of(auth_verifier *v, json_t *claims, caller_t *out, long long 
     errno = 0;
     int sec = claim_bool(claims, "is_secretary");
     out->is_secretary = errno ? false : sec != 0;
+    errno = 0;
+    int ext = claim_bool(claims, "external");
+    out->external = errno ? false : ext != 0;
     *exp = e;
     return 0;
 }
@@ -345,6 +348,7 @@ char *auth_mint(const char *private_pem, size_t pem_len, const char *issuer,
               jwt_add_grant_int(jwt, "serves_leader_id", (long)c->serves_leader_id) ||
               jwt_add_grant_bool(jwt, "is_admin", c->is_admin) ||
               jwt_add_grant_bool(jwt, "is_secretary", c->is_secretary) ||
+              jwt_add_grant_bool(jwt, "external", c->external) ||
               jwt_set_alg(jwt, JWT_ALG_RS256, (const unsigned char *)private_pem, (int)pem_len);
     char *out = err ? NULL : jwt_encode_str(jwt);
     jwt_free(jwt);

@@ -14,6 +14,7 @@ typedef struct caller {
     bool is_admin;
     bool is_secretary;
     long long serves_leader_id; /* 0 when none */
+    bool external;              /* of an external unit (township, bureau) */
 } caller_t;
 
 typedef struct auth_verifier auth_verifier;

@@ -43,12 +43,18 @@ static const char *dummy_hash_get(identity_ctx *ctx)
     return atomic_load_explicit(&dummy_ready, memory_order_acquire) ? dummy_hash : NULL;
 }
 
+/* Whether the user (the table alias t) belongs to an external unit: a
+ * claim of the access token, so that readers need no look-up per request. */
+#define EXTERNAL(t)                                                                        \
+    " coalesce((SELECT d.kind = 'external' FROM departments d"                            \
+    " WHERE d.id = " t ".department_id), false)"
+
 static const db_stmt Q_LOGIN_USER = {
     "identity_login_user",
     "SELECT id, password_hash, active,"
     " greatest(0, ceil(extract(epoch FROM locked_until - now())))::bigint,"
     " username, position, coalesce(department_id, 0), is_admin, is_secretary,"
-    " coalesce(serves_leader_id, 0)"
+    " coalesce(serves_leader_id, 0)," EXTERNAL("users")
     " FROM users WHERE username = $1"};
 
 static const db_stmt Q_LOGIN_FAILED = {
@@ -102,6 +108,7 @@ static void caller_from_row(PGresult *res, int base, caller_t *c)
     c->is_admin = !strcmp(PQgetvalue(res, 0, base + 3), "t");
     c->is_secretary = !strcmp(PQgetvalue(res, 0, base + 4), "t");
     c->serves_leader_id = db_get_ll(res, 0, base + 5);
+    c->external = !strcmp(PQgetvalue(res, 0, base + 6), "t");
 }
 
 /* Answers {access_token, refresh_token, token_type, expires_in}. */
@@ -306,7 +313,7 @@ static int refresh_run(db_conn *c, void *arg, problem_t *p)
 static const db_stmt Q_CALLER = {
     "identity_caller",
     "SELECT id, username, position, coalesce(department_id, 0), is_admin, is_secretary,"
-    " coalesce(serves_leader_id, 0) FROM users WHERE id = $1 AND active"};
+    " coalesce(serves_leader_id, 0)," EXTERNAL("users") " FROM users WHERE id = $1 AND active"};
 
 void h_refresh(req_t *r)
 {

@@ -61,13 +61,10 @@ void name_constraint(const PGresult *res, problem_t *p)
 
 /* ---------- reads ---------- */
 
-/* Whether the reader (viewer: their id; dep: their department, 0 for none,
- * both SQL parameters) sees the phone number of user u: their own, and
- * everyone's unless they belong to an external unit (identity migration
- * 007). The department is read once per statement. */
-#define PHONE_SHOWN(viewer, dep)                                                           \
-    "(u.id = " viewer "::bigint OR coalesce((SELECT vd.kind <> 'external'"                \
-    " FROM departments vd WHERE vd.id = " dep "::bigint), true))"
+/* Whether the reader sees the phone number of user u (identity migration
+ * 007): everyone's, or, for a reader from an external unit (the token's
+ * claim; viewer and external are SQL parameters), only their own. */
+#define PHONE_SHOWN(viewer, external) "(NOT " external "::boolean OR u.id = " viewer "::bigint)"
 
 static const db_stmt Q_USER_GET = {
     "identity_user_get",
@@ -75,9 +72,9 @@ static const db_stmt Q_USER_GET = {
 
 static void reply_user(req_t *r, long long id)
 {
-    char b[24], v[24], d[24];
+    char b[24], v[24];
     const char *params[] = {db_int(b, id), db_int(v, r->caller->id),
-                            db_int(d, r->caller->department_id)};
+                            r->caller->external ? "true" : "false"};
     PGresult *res = db_read_or_reply(r, &Q_USER_GET, 3, params);
     if (!res)
         return;
@@ -137,11 +134,11 @@ void h_users_list(req_t *r)
         query_enum_or_reply(r, "position", positions, &position) ||
         query_bool_or_reply(r, "active", &active, &has_active))
         return;
-    char a[24], d[24], l[24], v[24], vd[24];
+    char a[24], d[24], l[24], v[24];
+    const char *ext = r->caller->external ? "true" : "false";
     db_int(v, r->caller->id);
-    db_int(vd, r->caller->department_id);
     if (!username && !has_dep && !position && !has_active) {
-        const char *page[] = {after ? db_int(a, after) : NULL, db_int(l, limit + 1), "0", v, vd};
+        const char *page[] = {after ? db_int(a, after) : NULL, db_int(l, limit + 1), "0", v, ext};
         PGresult *res = db_read_or_reply(r, &Q_USERS_PAGE, 5, page);
         if (res)
             reply_page(r, res, limit);
@@ -154,7 +151,7 @@ void h_users_list(req_t *r)
                             has_active ? (active ? "true" : "false") : NULL,
                             db_int(l, limit + 1),
                             v,
-                            vd};
+                            ext};
     PGresult *res = db_read_or_reply(r, &Q_USERS_LIST, 8, params);
     if (res)
         reply_page(r, res, limit);

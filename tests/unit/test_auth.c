@@ -31,7 +31,8 @@ static void teardown(void)
 
 static caller_t someone(void)
 {
-    caller_t c = {.id = 42, .department_id = 7, .is_secretary = true, .serves_leader_id = 3};
+    caller_t c = {.id = 42, .department_id = 7, .is_secretary = true, .serves_leader_id = 3,
+                  .external = true};
     strcpy(c.username, "zonghe1");
     strcpy(c.position, "staff");
     return c;
@@ -78,6 +79,7 @@ START_TEST(minted_token_verifies_with_claims)
     ck_assert(out.is_secretary);
     ck_assert(!out.is_admin);
     ck_assert_int_eq(out.serves_leader_id, 3);
+    ck_assert(out.external);
     /* a second check is served from the cache and still honours exp */
     ck_assert_int_eq(auth_verify(v, t, &out, NOW + 10), 0);
     ck_assert_int_eq(auth_verify(v, t, &out, NOW + 900), -1);
