@@ -618,10 +618,16 @@ static int attendance_lock(db_conn *c, action_tx *t, problem_t *p)
     return 0;
 }
 
-/* The organiser, the director or the secretariat records attendance. */
+/* The organiser, the director or the secretariat records attendance, never
+ * their own: a participant marking themselves present would escape the
+ * absenteeism of R-ATT-5. */
 static int attendance_authorise(db_conn *c, action_tx *t, problem_t *p)
 {
     const activity_row *row = t->row;
+    if (((const attendance_in *)t->in)->user_id == t->r->caller->id)
+        return problem_set(p, ERR_FORBIDDEN, "activity.own_attendance", "R-ATT-5",
+                           "nobody records their own attendance; the organiser, the director "
+                           "or the secretariat records it");
     if (caller_is_director(t->r->caller) || row->created_by == t->r->caller->id)
         return 0;
     person_facts f;

@@ -290,6 +290,25 @@ START_TEST(test_R_ATT_5_attendance_recording_refusals)
     h_free(r);
     ck_assert_int_eq(activity_absences(id, "sec1"), 0);
     ck_assert_int_eq(att_audits("activity", id, "attendance"), 1);
+
+    /* Nobody records their own attendance, not even the organiser or the
+     * secretariat; someone else does. */
+    long long own = activity_id("wenmi_chief", "flag raising", at(mon, "08:00"),
+                                at(mon, "08:30"), ids2("wenmi_chief", "director"));
+    move_activity(own, at(past, "08:00"), at(past, "08:30"));
+    r = mark("wenmi_chief", own, "wenmi_chief", true);
+    ck_assert(h_problem(r, 403, "activity.own_attendance", "R-ATT-5", NULL));
+    h_free(r);
+    r = mark("director", own, "director", true);
+    ck_assert(h_problem(r, 403, "activity.own_attendance", "R-ATT-5", NULL));
+    h_free(r);
+    ck_assert_int_eq(att_audits("activity", own, "attendance"), 0);
+    r = mark("director", own, "wenmi_chief", true);
+    ck_status(r, 200);
+    h_free(r);
+    r = mark("wenmi_chief", own, "director", true);
+    ck_status(r, 200);
+    h_free(r);
 }
 END_TEST
 
