@@ -89,6 +89,35 @@ function M.seed()
     non2xx = 0
 end
 
+-- A scenario of pre-built requests, replayed in turn: installs init(),
+-- request() and response() in env. In init(), after seed(), make() reads
+-- what it needs (tokens, ids) and returns build, and build() is called
+-- count times for the requests (wrk.format() strings), so that wrk spends
+-- its CPU sending, not formatting. Every answer is checked in Lua when
+-- always_check is set, otherwise only with BENCH_STRICT (for the reads,
+-- wrk's own count of statuses >= 400 is enough).
+function M.replay(env, count, make, always_check)
+    local reqs, n, i = {}, 0, 0
+    env.init = function(args)
+        M.seed()
+        local build = make()
+        for k = 1, count do
+            reqs[k] = build()
+        end
+        n = #reqs
+        if not (always_check or M.strict) then
+            env.response = nil
+        end
+    end
+    env.request = function()
+        i = i % n + 1
+        return reqs[i]
+    end
+    env.response = function(status)
+        M.count_status(status)
+    end
+end
+
 -- The strict check, for scripts that need no response() of their own.
 function M.count_status(status)
     if status < 200 or status > 299 then

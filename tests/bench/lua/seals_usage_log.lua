@@ -6,8 +6,6 @@ package.path = os.getenv("BENCH_LUA") .. "/?.lua;" .. package.path
 local bench = require("bench")
 bench.install(_G)
 
-local reqs, n, i = {}, 0, 0
-
 local function last_day(y, m)
     local days = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
     if m == 2 and (y % 4 == 0 and (y % 100 ~= 0 or y % 400 == 0)) then
@@ -16,28 +14,14 @@ local function last_day(y, m)
     return days[m]
 end
 
-function init(args)
-    bench.seed()
+bench.replay(_G, 20000, function()
     local readers = bench.tokens("deputies.tsv")
     local seals = bench.lines("log_seals.txt")
-    for k = 1, 20000 do
+    return function()
         local y, m = math.random(2021, 2025), math.random(12)
         local path = string.format(
             "/api/v1/seal-usages?seal_id=%s&from=%04d-%02d-01&to=%04d-%02d-%02d",
             bench.pick(seals), y, m, y, m, last_day(y, m))
-        reqs[k] = wrk.format("GET", path, { Authorization = bench.pick(readers).auth })
+        return wrk.format("GET", path, { Authorization = bench.pick(readers).auth })
     end
-    n = #reqs
-    if not bench.strict then
-        response = nil
-    end
-end
-
-function request()
-    i = i % n + 1
-    return reqs[i]
-end
-
-function response(status)
-    bench.count_status(status)
-end
+end)
