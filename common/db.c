@@ -308,6 +308,14 @@ static void pipe_read_sync(db_conn *c)
     }
 }
 
+/* Hands the kept failure to the caller (who PQclear()s it). */
+static PGresult *take_failed(db_conn *c)
+{
+    PGresult *r = c->failed;
+    c->failed = NULL;
+    return r;
+}
+
 /* Sends a command's flush request and the buffered output, so that its
  * result (and those of the commands before it) comes back now. */
 static bool pipe_flush(db_conn *c)
@@ -334,8 +342,7 @@ static PGresult *pipe_result(db_conn *c, int sent)
     PGresult *r = pipe_read(c);
     if (r && c->failed) {
         PQclear(r);
-        r = c->failed;
-        c->failed = NULL;
+        r = take_failed(c);
     }
     return r;
 }
@@ -393,21 +400,17 @@ PGresult *db_exec(db_conn *c, const db_stmt *st, int nparams, const char *const 
 {
     if (c->broken)
         return NULL;
-    if (c->pipeline && c->failed) {
-        /* The transaction already failed: report that, send nothing more. */
-        PGresult *r = c->failed;
-        c->failed = NULL;
-        return r;
-    }
+    /* Once the transaction has failed, that failure is the answer and
+     * nothing more is sent; it may also come to light while a prepare
+     * reads the results before its own. */
+    if (c->pipeline && c->failed)
+        return take_failed(c);
     bool prepared = ensure_prepared(c, st, 0);
     if (c->broken)
         return NULL;
     if (c->pipeline) {
-        if (c->failed) {
-            PGresult *r = c->failed;
-            c->failed = NULL;
-            return r;
-        }
+        if (c->failed)
+            return take_failed(c);
         if (!prepared)
             return pipe_result(c, PQsendQueryParams(c->pg, st->sql, nparams, NULL, params, NULL,
                                                     NULL, 0));
@@ -533,16 +536,12 @@ static bool pipe_end(db_conn *c, bool commit, problem_t *p)
     PGresult *r = NULL;
     if (commit && !c->broken && pipe_send_plain(c, "COMMIT")) {
         if (PQpipelineSync(c->pg) && pipe_read_pending(c) && (r = pipe_read(c))) {
-            if (c->failed)
-                ok = db_ok(c->failed, p);
-            else
-                ok = db_ok(r, p);
+            /* A failure sent ahead is the cause; COMMIT was then skipped. */
+            ok = db_ok(c->failed ? c->failed : r, p);
             pipe_read_sync(c);
         } else {
             c->broken = true;
         }
-        if (!ok && !r && !c->failed)
-            db_ok(NULL, p);
     } else if (!c->broken && PQpipelineSync(c->pg)) {
         pipe_read_sync(c);
     } else {
@@ -564,7 +563,7 @@ static bool pipe_end(db_conn *c, bool commit, problem_t *p)
     if (!c->broken && !PQexitPipelineMode(c->pg))
         c->broken = true;
     if (commit && !ok && p->code == ERR_NONE)
-        db_ok(NULL, p); /* the connection failed before COMMIT could be sent */
+        db_ok(NULL, p); /* the connection failed before COMMIT was answered */
     return ok;
 }
 
