@@ -77,14 +77,26 @@ void action_reply_versioned(req_t *r, PGresult *res)
     reply_row(r, res, 200);
 }
 
-void action_get_visible(req_t *r, const db_stmt *st, bool sees_all)
+/* nparams 3, or 4 with the caller's position. */
+static void get_visible(req_t *r, const db_stmt *st, bool sees_all, int nparams)
 {
     long long id = path_id_or_reply(r, "id");
     if (!id)
         return;
     char b[24], u[24];
-    const char *params[] = {db_int(b, id), db_int(u, r->caller->id), sees_all ? "true" : "false"};
-    PGresult *res = db_read_or_reply(r, st, 3, params);
+    const char *params[] = {db_int(b, id), db_int(u, r->caller->id), sees_all ? "true" : "false",
+                            r->caller->position};
+    PGresult *res = db_read_or_reply(r, st, nparams, params);
     if (res)
         action_reply_versioned(r, res);
+}
+
+void action_get_visible(req_t *r, const db_stmt *st, bool sees_all)
+{
+    get_visible(r, st, sees_all, 3);
+}
+
+void action_get_visible_by_position(req_t *r, const db_stmt *st, bool sees_all)
+{
+    get_visible(r, st, sees_all, 4);
 }

@@ -89,4 +89,8 @@ void action_reply_versioned(req_t *r, PGresult *res);
  * as action_reply_versioned, so 404 also when the caller may not see it. */
 void action_get_visible(req_t *r, const db_stmt *st, bool sees_all);
 
+/* The same for a row whose readers also follow from a position (who holds
+ * the office that decides it): st also gets $4, the caller's position. */
+void action_get_visible_by_position(req_t *r, const db_stmt *st, bool sees_all);
+
 #endif

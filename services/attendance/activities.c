@@ -382,7 +382,7 @@ static const db_stmt Q_REQUEST_GET = {
 
 void h_activity_absence_get(req_t *r)
 {
-    att_get_visible(r, &Q_REQUEST_GET);
+    action_get_visible_by_position(r, &Q_REQUEST_GET, sees_all(r->caller));
 }
 
 static const db_stmt Q_REQUESTS_LIST = {

@@ -154,19 +154,6 @@ long long att_locked_owner(const PGresult *res, action_tx *t, const char *what, 
     return db_get_ll(res, 0, 0);
 }
 
-void att_get_visible(req_t *r, const db_stmt *st)
-{
-    long long id = path_id_or_reply(r, "id");
-    if (!id)
-        return;
-    char b[24], u[24];
-    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
-                            sees_all(r->caller) ? "true" : "false", r->caller->position};
-    PGresult *res = db_read_or_reply(r, st, 4, params);
-    if (res)
-        action_reply_versioned(r, res);
-}
-
 void att_tx_reply(req_t *r, db_tx_fn fn, att_tx *t, int status)
 {
     problem_t p = {0};

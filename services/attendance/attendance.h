@@ -92,13 +92,6 @@ char *att_doc(db_conn *c, const db_stmt *st, long long id, const char *what, pro
  * a row the caller may not see) or memory ran out. Does not clear res. */
 long long att_locked_owner(const PGresult *res, action_tx *t, const char *what, problem_t *p);
 
-/* GET /<collection>/{id} of a row whose visibility also depends on the
- * caller's position: runs st with $1 the path id, $2 the caller's id, $3
- * whether the caller sees every record (sees_all) and $4 the caller's
- * position, and answers as action_reply_versioned (404 when the caller may
- * not see it). */
-void att_get_visible(req_t *r, const db_stmt *st);
-
 /* A create: the transaction body gets this, fills doc. (Actions on an
  * existing row run on common/action.h.) */
 typedef struct att_tx {

@@ -263,7 +263,7 @@ static const db_stmt Q_CASE_GET = {
 
 void h_cases_get(req_t *r)
 {
-    att_get_visible(r, &Q_CASE_GET);
+    action_get_visible_by_position(r, &Q_CASE_GET, sees_all(r->caller));
 }
 
 /* to_act: the cases waiting for the caller (a talk, a meeting decision, an
