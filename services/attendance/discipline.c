@@ -67,9 +67,16 @@ static const db_stmt Q_CASES_REACHED = {
     " coalesce(decider_role, '') FROM discipline_cases c WHERE user_id = $1 AND year = $2 AND below_threshold"
     " AND state IN ('open', 'decided') AND level * 2 <= $3 ORDER BY level FOR UPDATE"};
 
-static const db_stmt Q_CASE_UNNOTE = {
-    "att_case_unnote",
-    "UPDATE discipline_cases c SET below_threshold = false,"
+static const db_stmt Q_CASES_ABOVE = {
+    "att_cases_above",
+    "SELECT id, case_doc(c), level, state, coalesce(talk_by_id, 0), coalesce(leader_id, 0),"
+    " coalesce(decider_role, '') FROM discipline_cases c WHERE user_id = $1 AND year = $2"
+    " AND state IN ('open', 'decided') AND level * 2 > $3 ORDER BY level FOR UPDATE"};
+
+/* Marks case $1 below its level or not ($4) and notes why ($2, $3). */
+static const db_stmt Q_CASE_THRESHOLD = {
+    "att_case_threshold",
+    "UPDATE discipline_cases c SET below_threshold = $4::boolean,"
     " notes = c.notes || jsonb_build_array(jsonb_build_object('at', now(), 'text', $2::text,"
     "  'absence_id', $3::bigint)),"
     " version = c.version + 1, updated_at = now() WHERE c.id = $1 RETURNING case_doc(c)"};
@@ -91,36 +98,58 @@ static int case_actor(db_conn *c, const PGresult *cases, int i, long long *actor
     return org_director(c, actor, p);
 }
 
+/* Open cases whose level the year's total crosses after an absence is
+ * recorded or voided: how to find them, which way they are marked, and
+ * what their note, audit event and notification say. */
+typedef struct crossing {
+    const db_stmt *find;
+    const char *below; /* the new below_threshold, "true" or "false" */
+    const char *note;  /* absence id, year, days, level, plural "s" */
+    const char *action, *title;
+} crossing;
+
 /* A case that a void had put below its level and that the year's total
  * reaches again: the flag is cleared and the return noted, so that the
  * case no longer reads as moot (R-ATT-6). */
-static int discipline_reached_again(db_conn *c, req_t *r, long long user_id, int year,
-                                    long total, long long absence_id, problem_t *p)
+static const crossing reached_again = {
+    &Q_CASES_REACHED, "false",
+    "Absence %lld was recorded: absenteeism in %d is now %.1f days, at this case's level of "
+    "%d day%s again (R-ATT-6)",
+    "above_threshold", "A discipline case is at its level again"};
+
+/* A void that drops the total below a case's level is noted on the case
+ * (R-ATT-6). */
+static const crossing fell_below = {
+    &Q_CASES_ABOVE, "true",
+    "Absence %lld was voided: absenteeism in %d is now %.1f days, below this case's level of "
+    "%d day%s (R-ATT-6)",
+    "below_threshold", "A discipline case fell below its level"};
+
+/* Marks, notes, audits and notifies every case x finds. 0, or -1 with p. */
+static int cases_crossed(db_conn *c, req_t *r, long long user_id, int year, long total,
+                         long long absence_id, const crossing *x, problem_t *p)
 {
     char u[24], y[24], t[24], a[24];
     const char *params[] = {db_int(u, user_id), db_int(y, year), db_int(t, total)};
     PGresult *cases, *res;
-    if (db_query(c, &Q_CASES_REACHED, 3, params, &cases, p))
+    if (db_query(c, x->find, 3, params, &cases, p))
         return -1;
     int rc = 0;
     for (int i = 0, n = PQntuples(cases); i < n && rc == 0; i++) {
         long long id = db_get_ll(cases, i, 0), actor;
         int level = (int)db_get_ll(cases, i, 2);
         char note[300], cid[24];
-        snprintf(note, sizeof note,
-                 "Absence %lld was recorded: absenteeism in %d is now %.1f days, at this case's "
-                 "level of %d day%s again (R-ATT-6)",
-                 absence_id, year, total / 2.0, level, level > 1 ? "s" : "");
-        const char *pn[] = {db_int(cid, id), note, db_int(a, absence_id)};
-        if ((rc = db_query(c, &Q_CASE_UNNOTE, 3, pn, &res, p)))
+        snprintf(note, sizeof note, x->note, absence_id, year, total / 2.0, level,
+                 level > 1 ? "s" : "");
+        const char *pn[] = {db_int(cid, id), note, db_int(a, absence_id), x->below};
+        if ((rc = db_query(c, &Q_CASE_THRESHOLD, 4, pn, &res, p)))
             break;
-        rc = audit_write(c, r, "discipline_case", id, "above_threshold", PQgetvalue(cases, i, 1),
+        rc = audit_write(c, r, "discipline_case", id, x->action, PQgetvalue(cases, i, 1),
                          PQgetvalue(res, 0, 0), p);
         PQclear(res);
         if (rc || (rc = case_actor(c, cases, i, &actor, p)))
             break;
-        rc = notify(c, actor, "discipline_case", "A discipline case is at its level again", note,
-                    "discipline_case", id, p);
+        rc = notify(c, actor, "discipline_case", x->title, note, "discipline_case", id, p);
     }
     PQclear(cases);
     return rc;
@@ -134,7 +163,7 @@ int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year,
         return -1;
     if (total < 2)
         return 0;
-    if (discipline_reached_again(c, r, user_id, year, total, absence_id, p))
+    if (cases_crossed(c, r, user_id, year, total, absence_id, &reached_again, p))
         return -1;
     person_facts f;
     if (person_facts_get(c, user_id, &f, p))
@@ -195,55 +224,13 @@ int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year,
     return 0;
 }
 
-static const db_stmt Q_CASES_ABOVE = {
-    "att_cases_above",
-    "SELECT id, case_doc(c), level, state, coalesce(talk_by_id, 0), coalesce(leader_id, 0),"
-    " coalesce(decider_role, '') FROM discipline_cases c WHERE user_id = $1 AND year = $2"
-    " AND state IN ('open', 'decided') AND level * 2 > $3 ORDER BY level FOR UPDATE"};
-
-static const db_stmt Q_CASE_NOTE = {
-    "att_case_note",
-    "UPDATE discipline_cases c SET below_threshold = true,"
-    " notes = c.notes || jsonb_build_array(jsonb_build_object('at', now(), 'text', $2::text,"
-    "  'absence_id', $3::bigint)),"
-    " version = c.version + 1, updated_at = now() WHERE c.id = $1 RETURNING case_doc(c)"};
-
 int discipline_after_void(db_conn *c, req_t *r, long long user_id, int year,
                           long long absence_id, problem_t *p)
 {
     long total;
     if (year_total(c, user_id, year, &total, p))
         return -1;
-    char u[24], y[24], t[24], a[24];
-    const char *params[] = {db_int(u, user_id), db_int(y, year), db_int(t, total)};
-    PGresult *cases, *res;
-    if (db_query(c, &Q_CASES_ABOVE, 3, params, &cases, p))
-        return -1;
-    int rc = 0;
-    for (int i = 0, n = PQntuples(cases); i < n && rc == 0; i++) {
-        long long id = db_get_ll(cases, i, 0);
-        int level = (int)db_get_ll(cases, i, 2);
-        char note[300], cid[24];
-        snprintf(note, sizeof note,
-                 "Absence %lld was voided: absenteeism in %d is now %.1f days, below this "
-                 "case's level of %d day%s (R-ATT-6)",
-                 absence_id, year, total / 2.0, level, level > 1 ? "s" : "");
-        const char *pn[] = {db_int(cid, id), note, db_int(a, absence_id)};
-        if ((rc = db_query(c, &Q_CASE_NOTE, 3, pn, &res, p)))
-            break;
-        rc = audit_write(c, r, "discipline_case", id, "below_threshold",
-                         PQgetvalue(cases, i, 1), PQgetvalue(res, 0, 0), p);
-        PQclear(res);
-        if (rc)
-            break;
-        long long actor;
-        if ((rc = case_actor(c, cases, i, &actor, p)))
-            break;
-        rc = notify(c, actor, "discipline_case", "A discipline case fell below its level", note,
-                    "discipline_case", id, p);
-    }
-    PQclear(cases);
-    return rc;
+    return cases_crossed(c, r, user_id, year, total, absence_id, &fell_below, p);
 }
 
 /* ---------- reads ---------- */
