@@ -60,6 +60,16 @@ static resp_t *case_act(const char *user, long long id, const char *action, cons
     return h_post(h_fmt("/api/v1/discipline-cases/%lld/%s", id, action), h_token(user), body);
 }
 
+/* Asserts that user's action on case id is refused with that problem. */
+static void case_refused(const char *user, long long id, const char *action, const char *body,
+                         long status, const char *code, const char *rule, const char *field)
+{
+    resp_t *r = case_act(user, id, action, body);
+    ck_assert_msg(h_problem(r, status, code, rule, field), "%s %s case %lld: %ld %s", user,
+                  action, id, r->status, r->body);
+    h_free(r);
+}
+
 /* ---------- R-ATT-3 ---------- */
 
 START_TEST(test_R_ATT_3_director_records_absence_without_approval)
@@ -197,15 +207,11 @@ START_TEST(test_R_ATT_6_one_day_opens_a_talk_by_the_supervising_deputy)
     h_free(r);
     ck_assert(h_lists("/api/v1/discipline-cases?to_act=true&limit=200", h_token("deputy2"), id));
     /* The talk is the supervising deputy's; a meeting does not decide it. */
-    r = case_act("deputy3", id, "talk", "{\"notes\":\"spoke to him\"}");
-    ck_assert(h_problem(r, 403, "case.not_talk_holder", "R-ATT-6", NULL));
-    h_free(r);
-    r = case_act("director", id, "decide", "{\"meeting_decision_id\":3}");
-    ck_assert(h_problem(r, 409, "case.not_for_meeting", NULL, NULL));
-    h_free(r);
-    r = case_act("deputy2", id, "talk", "{}");
-    ck_assert(h_problem(r, 400, "request.invalid", NULL, "notes"));
-    h_free(r);
+    case_refused("deputy3", id, "talk", "{\"notes\":\"spoke to him\"}",
+                 403, "case.not_talk_holder", "R-ATT-6", NULL);
+    case_refused("director", id, "decide", "{\"meeting_decision_id\":3}",
+                 409, "case.not_for_meeting", NULL, NULL);
+    case_refused("deputy2", id, "talk", "{}", 400, "request.invalid", NULL, "notes");
     r = case_act("deputy2", id, "talk", "{\"notes\":\"serious talk held; probation\"}");
     ck_status(r, 200);
     ck_assert_str_eq(h_str(r, "state"), "completed");
@@ -213,9 +219,7 @@ START_TEST(test_R_ATT_6_one_day_opens_a_talk_by_the_supervising_deputy)
     ck_assert_str_eq(h_str(r, "talk_notes"), "serious talk held; probation");
     h_free(r);
     ck_assert_int_eq(att_audits("discipline_case", id, "talk"), 1);
-    r = case_act("deputy2", id, "talk", "{\"notes\":\"again\"}");
-    ck_assert(h_problem(r, 409, "case.not_open", NULL, NULL));
-    h_free(r);
+    case_refused("deputy2", id, "talk", "{\"notes\":\"again\"}", 409, "case.not_open", NULL, NULL);
 }
 END_TEST
 
@@ -233,12 +237,10 @@ START_TEST(test_R_ATT_6_two_days_suspension_decided_at_meeting_and_approved)
     ck_assert_int_eq(h_int(r, "allowance_yuan_per_month"), 300);
     h_free(r);
     /* Who decides, and with what. */
-    r = case_act("deputy_gov", id, "decide", "{\"meeting_decision_id\":11}");
-    ck_assert(h_problem(r, 403, "case.not_director", "R-ATT-6", NULL));
-    h_free(r);
-    r = case_act("sec1", id, "decide", "{\"meeting_decision_id\":11}");
-    ck_assert(h_problem(r, 403, "secretary.cannot_decide", "R-SEC-3", NULL));
-    h_free(r);
+    case_refused("deputy_gov", id, "decide", "{\"meeting_decision_id\":11}",
+                 403, "case.not_director", "R-ATT-6", NULL);
+    case_refused("sec1", id, "decide", "{\"meeting_decision_id\":11}",
+                 403, "secretary.cannot_decide", "R-SEC-3", NULL);
     const char *bad[][2] = {{"{}", "meeting_decision_id"},
                             {"{\"meeting_decision_id\":0}", "meeting_decision_id"},
                             {"{\"meeting_decision_id\":\"11\"}", "meeting_decision_id"},
@@ -250,16 +252,13 @@ START_TEST(test_R_ATT_6_two_days_suspension_decided_at_meeting_and_approved)
                       r->body);
         h_free(r);
     }
-    r = case_act("director", id, "decide",
-                 h_fmt("{\"meeting_decision_id\":11,\"leader_id\":%lld}", h_user_id("deputy2")));
-    ck_assert(h_problem(r, 400, "request.invalid", NULL, "leader_id"));
-    h_free(r);
+    case_refused("director", id, "decide",
+                 h_fmt("{\"meeting_decision_id\":11,\"leader_id\":%lld}", h_user_id("deputy2")),
+                 400, "request.invalid", NULL, "leader_id");
     ck_assert_int_eq(att_count("SELECT count(*) FROM attendance.discipline_cases"
                                " WHERE id = $1::bigint AND state = 'open'", id), 1);
     /* Not before the meeting's decision. */
-    r = case_act("vmayor1", id, "approve", NULL);
-    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
-    h_free(r);
+    case_refused("vmayor1", id, "approve", NULL, 404, NULL, NULL, NULL);
     r = case_act("director", id, "decide",
                  h_fmt("{\"meeting_decision_id\":11,\"leader_id\":%lld}", h_user_id("vmayor1")));
     ck_status(r, 200);
@@ -269,18 +268,12 @@ START_TEST(test_R_ATT_6_two_days_suspension_decided_at_meeting_and_approved)
     h_free(r);
     ck_assert_int_eq(att_notes("vmayor1", "discipline_case", "discipline_case", id), 1);
     /* Approval by the leader in charge it went to, only. */
-    r = case_act("director", id, "approve", NULL);
-    ck_assert(h_problem(r, 403, "case.not_leader", "R-ATT-6", NULL));
-    h_free(r);
-    r = case_act("mayor", id, "approve", NULL);
-    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
-    h_free(r);
-    r = case_act("vmayor1", id, "approve", "{\"comment\":true}");
-    ck_assert(h_problem(r, 400, "request.invalid", NULL, "comment"));
-    h_free(r);
-    r = case_act("vmayor1", id, "reject", "{\"reason\":\"no\"}");
-    ck_assert(h_problem(r, 400, "request.invalid", NULL, "reason"));
-    h_free(r);
+    case_refused("director", id, "approve", NULL, 403, "case.not_leader", "R-ATT-6", NULL);
+    case_refused("mayor", id, "approve", NULL, 404, NULL, NULL, NULL);
+    case_refused("vmayor1", id, "approve", "{\"comment\":true}",
+                 400, "request.invalid", NULL, "comment");
+    case_refused("vmayor1", id, "reject", "{\"reason\":\"no\"}",
+                 400, "request.invalid", NULL, "reason");
     ck_assert_int_eq(att_count("SELECT count(*) FROM attendance.discipline_cases"
                                " WHERE id = $1::bigint AND state = 'decided'", id), 1);
     r = case_act("vmayor1", id, "approve", "{\"comment\":\"agreed\"}");
@@ -289,9 +282,7 @@ START_TEST(test_R_ATT_6_two_days_suspension_decided_at_meeting_and_approved)
     ck_assert_str_eq(h_str(r, "leader_decision"), "approved");
     h_free(r);
     ck_assert_int_eq(att_audits("discipline_case", id, "approve"), 1);
-    r = case_act("vmayor1", id, "approve", NULL);
-    ck_assert(h_problem(r, 409, "case.not_decided", NULL, NULL));
-    h_free(r);
+    case_refused("vmayor1", id, "approve", NULL, 409, "case.not_decided", NULL, NULL);
 }
 END_TEST
 
@@ -515,25 +506,18 @@ START_TEST(test_R_ATT_6_director_cannot_decide_own_case)
 
     /* The director neither records the decision nor holds the talk on his
      * own case; no one but the district mayor records it. */
-    r = case_act("director", id, "decide", "{\"meeting_decision_id\":41}");
-    ck_assert(h_problem(r, 403, "case.own_case", "R-ATT-6", NULL));
-    h_free(r);
-    r = case_act("director", id, "decide",
-                 h_fmt("{\"meeting_decision_id\":41,\"leader_id\":%lld}", h_user_id("vmayor1")));
-    ck_assert(h_problem(r, 403, "case.own_case", "R-ATT-6", NULL));
-    h_free(r);
-    r = case_act("director", talk, "talk", "{\"notes\":\"I talked to myself\"}");
-    ck_assert(h_problem(r, 403, "case.own_case", "R-ATT-6", NULL));
-    h_free(r);
-    r = case_act("deputy_gov", id, "decide", "{\"meeting_decision_id\":41}");
-    ck_assert(h_problem(r, 403, "case.not_decider", "R-ATT-6", NULL));
-    h_free(r);
-    r = case_act("sec1", id, "decide", "{\"meeting_decision_id\":41}");
-    ck_assert(h_problem(r, 403, "secretary.cannot_decide", "R-SEC-3", NULL));
-    h_free(r);
-    r = case_act("vmayor1", id, "decide", "{\"meeting_decision_id\":41}");
-    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
-    h_free(r);
+    case_refused("director", id, "decide", "{\"meeting_decision_id\":41}",
+                 403, "case.own_case", "R-ATT-6", NULL);
+    case_refused("director", id, "decide",
+                 h_fmt("{\"meeting_decision_id\":41,\"leader_id\":%lld}", h_user_id("vmayor1")),
+                 403, "case.own_case", "R-ATT-6", NULL);
+    case_refused("director", talk, "talk", "{\"notes\":\"I talked to myself\"}",
+                 403, "case.own_case", "R-ATT-6", NULL);
+    case_refused("deputy_gov", id, "decide", "{\"meeting_decision_id\":41}",
+                 403, "case.not_decider", "R-ATT-6", NULL);
+    case_refused("sec1", id, "decide", "{\"meeting_decision_id\":41}",
+                 403, "secretary.cannot_decide", "R-SEC-3", NULL);
+    case_refused("vmayor1", id, "decide", "{\"meeting_decision_id\":41}", 404, NULL, NULL, NULL);
     untouched(id);
     untouched(talk);
 
@@ -552,9 +536,7 @@ START_TEST(test_R_ATT_6_director_cannot_decide_own_case)
 
     /* The director does not approve it either; the leader in charge does,
      * and the mayor who recorded it hears how it ended. */
-    r = case_act("director", id, "approve", NULL);
-    ck_assert(h_problem(r, 403, "case.own_case", "R-ATT-6", NULL));
-    h_free(r);
+    case_refused("director", id, "approve", NULL, 403, "case.own_case", "R-ATT-6", NULL);
     ck_assert_int_eq(att_count("SELECT count(*) FROM attendance.discipline_cases"
                                " WHERE id = $1::bigint AND state = 'decided'"
                                " AND leader_decision IS NULL", id),
@@ -599,18 +581,13 @@ START_TEST(test_R_ATT_6_deputy_case_handled_by_director_not_himself)
     h_free(r);
 
     /* Not on his own case, nor by another deputy. */
-    r = case_act("deputy3", talk, "talk", "{\"notes\":\"all is well\"}");
-    ck_assert(h_problem(r, 403, "case.own_case", "R-ATT-6", NULL));
-    h_free(r);
-    r = case_act("deputy2", talk, "talk", "{\"notes\":\"talked\"}");
-    ck_assert(h_problem(r, 403, "case.not_talk_holder", "R-ATT-6", NULL));
-    h_free(r);
-    r = case_act("deputy3", id, "decide", "{\"meeting_decision_id\":51}");
-    ck_assert(h_problem(r, 403, "case.own_case", "R-ATT-6", NULL));
-    h_free(r);
-    r = case_act("mayor", id, "decide", "{\"meeting_decision_id\":51}");
-    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
-    h_free(r);
+    case_refused("deputy3", talk, "talk", "{\"notes\":\"all is well\"}",
+                 403, "case.own_case", "R-ATT-6", NULL);
+    case_refused("deputy2", talk, "talk", "{\"notes\":\"talked\"}",
+                 403, "case.not_talk_holder", "R-ATT-6", NULL);
+    case_refused("deputy3", id, "decide", "{\"meeting_decision_id\":51}",
+                 403, "case.own_case", "R-ATT-6", NULL);
+    case_refused("mayor", id, "decide", "{\"meeting_decision_id\":51}", 404, NULL, NULL, NULL);
     untouched(talk);
     untouched(id);
 
@@ -624,9 +601,7 @@ START_TEST(test_R_ATT_6_deputy_case_handled_by_director_not_himself)
     ck_assert_int_eq(h_int(r, "decided_by"), h_user_id("director"));
     ck_assert_int_eq(h_int(r, "leader_id"), h_user_id("mayor"));
     h_free(r);
-    r = case_act("deputy3", id, "approve", NULL);
-    ck_assert(h_problem(r, 403, "case.own_case", "R-ATT-6", NULL));
-    h_free(r);
+    case_refused("deputy3", id, "approve", NULL, 403, "case.own_case", "R-ATT-6", NULL);
     r = case_act("mayor", id, "approve", NULL);
     ck_status(r, 200);
     ck_assert_str_eq(h_str(r, "leader_decision"), "approved");
