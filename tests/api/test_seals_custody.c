@@ -27,6 +27,16 @@ static resp_t *hand_over(long long seal, const char *from, const char *to)
                   h_fmt("{\"to_user_id\":%lld,\"note\":\"交接登记\"}", h_user_id(to)));
 }
 
+/* Starts a handover that must be accepted (201); its id. */
+static long long pending_handover(long long seal, const char *from, const char *to)
+{
+    resp_t *r = hand_over(seal, from, to);
+    ck_status(r, 201);
+    long long id = h_int(r, "id");
+    h_free(r);
+    return id;
+}
+
 START_TEST(test_R_SEAL_1_admin_registers_seal_kept_by_one_custodian)
 {
     const char *name = unique("区政府公章");
@@ -318,11 +328,8 @@ START_TEST(test_R_SEAL_1_only_the_current_custodian_hands_over)
     }
     ck_assert_int_eq(handovers_of(seal), 0);
 
-    resp_t *r = hand_over(seal, "wenmi1", "wenmi_chief");
-    ck_status(r, 201);
-    long long h = h_int(r, "id");
-    h_free(r);
-    r = h_post(h_fmt("/api/v1/seal-handovers/%lld/confirm", h), h_token("wenmi_chief"), NULL);
+    long long h = pending_handover(seal, "wenmi1", "wenmi_chief");
+    resp_t *r = h_post(h_fmt("/api/v1/seal-handovers/%lld/confirm", h), h_token("wenmi_chief"), NULL);
     ck_status(r, 200);
     h_free(r);
     /* The former custodian no longer can. */
@@ -336,11 +343,8 @@ END_TEST
 START_TEST(test_R_SEAL_1_one_handover_at_a_time_and_cancel)
 {
     long long seal = new_seal("government_office", "wenmi1", NULL);
-    resp_t *r = hand_over(seal, "wenmi1", "wenmi_chief");
-    ck_status(r, 201);
-    long long h = h_int(r, "id");
-    h_free(r);
-    r = hand_over(seal, "wenmi1", "zonghe2");
+    long long h = pending_handover(seal, "wenmi1", "wenmi_chief");
+    resp_t *r = hand_over(seal, "wenmi1", "zonghe2");
     ck_assert(h_problem(r, 409, "seal.handover_pending", "R-SEAL-1", NULL));
     h_free(r);
     ck_assert_int_eq(handovers_of(seal), 1);
@@ -587,11 +591,8 @@ END_TEST
 START_TEST(test_R_SEAL_1_handover_cancelled_by_admin_tells_both_parties)
 {
     long long seal = new_seal("government_office", "wenmi1", NULL);
-    resp_t *r = hand_over(seal, "wenmi1", "wenmi_chief");
-    ck_status(r, 201);
-    long long h = h_int(r, "id");
-    h_free(r);
-    r = h_post(h_fmt("/api/v1/seal-handovers/%lld/cancel", h), h_token("admin"),
+    long long h = pending_handover(seal, "wenmi1", "wenmi_chief");
+    resp_t *r = h_post(h_fmt("/api/v1/seal-handovers/%lld/cancel", h), h_token("admin"),
                "{\"comment\":\"登记有误\"}");
     ck_status(r, 200);
     ck_assert_str_eq(h_str(r, "state"), "cancelled");
@@ -618,11 +619,8 @@ END_TEST
 START_TEST(test_R_SEAL_1_retirement_cancels_the_pending_handover_audited_and_told)
 {
     long long seal = new_seal("government_office", "wenmi1", NULL);
-    resp_t *r = hand_over(seal, "wenmi1", "wenmi_chief");
-    ck_status(r, 201);
-    long long h = h_int(r, "id");
-    h_free(r);
-    r = h_post(h_fmt("/api/v1/seals/%lld/retire", seal), h_token("admin"),
+    long long h = pending_handover(seal, "wenmi1", "wenmi_chief");
+    resp_t *r = h_post(h_fmt("/api/v1/seals/%lld/retire", seal), h_token("admin"),
                "{\"comment\":\"印章停用\"}");
     ck_status(r, 200);
     h_free(r);
