@@ -192,6 +192,13 @@ static const db_stmt Q_LEAVE_INSERT = {
     "   unnest($11::bigint[], $12::text[]) WITH ORDINALITY AS x(a, r, ord))"
     " SELECT id FROM l"};
 
+/* R-ATT-2/R-ATT-3 (请假制度 二 "…请假,否则按旷工处理"): leave is asked for
+ * before it starts. */
+static const db_stmt Q_LEAVE_BEGUN = {
+    "att_leave_begun",
+    "SELECT half_start($1::date, $2) <= now(),"
+    " to_char(half_start($1::date, $2) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"};
+
 static const db_stmt Q_LEAVE_DOC = {
     "att_leave_doc", "SELECT" LEAVE_DOC("l") " FROM leave_requests l WHERE l.id = $1"};
 
@@ -209,6 +216,21 @@ static int leave_create_run(db_conn *c, void *arg, problem_t *p)
     person_facts me;
     if (person_facts_get(c, t->r->caller->id, &me, p))
         return -1;
+
+    PGresult *res;
+    const char *pb[] = {in->start_date, in->start_half};
+    if (db_query(c, &Q_LEAVE_BEGUN, 2, pb, &res, p))
+        return -1;
+    bool begun = !strcmp(PQgetvalue(res, 0, 0), "t");
+    char began[32];
+    snprintf(began, sizeof began, "%s", PQgetvalue(res, 0, 1));
+    PQclear(res);
+    if (begun)
+        return problem_set(p, ERR_RULE, "leave.already_begun", "R-ATT-3",
+                           "leave is asked for before it starts; the period began at %s office "
+                           "time, and an absence without approval is recorded by the director "
+                           "as absenteeism",
+                           began);
 
     calendar cal = {0};
     if (cal_load(c, slot_day(in->start_slot), slot_day(in->end_slot), &cal, p)) {
@@ -248,7 +270,6 @@ static int leave_create_run(db_conn *c, void *arg, problem_t *p)
                             me.department_id ? db_int(dep, me.department_id) : NULL,
                             in->kind, in->reason, in->start_date, in->start_half, in->end_date,
                             in->end_half, db_int(hv, halves), db_int(ns, n), ids, roles};
-    PGresult *res;
     if (db_query(c, &Q_LEAVE_INSERT, 12, params, &res, p))
         return -1;
     t->id = db_get_ll(res, 0, 0);

@@ -1,6 +1,7 @@
 /* Closing leave (销假), extensions (补假) and the written explanation
- * (R-ATT-4). Leave here lies in the past (years 2001-2009 are this file's),
- * so that the return can be reported. */
+ * (R-ATT-4). Leave here lies in the past (years 2001-2009 are this file's,
+ * requested while ahead: att_leave_past_id), so that the return can be
+ * reported. */
 #include <unistd.h>
 
 #include "test_attendance_common.h"
@@ -9,7 +10,7 @@
  * supervising deputy. */
 static long long approved_day(const char *user, const char *deputy, long mon)
 {
-    long long id = att_leave_id(user, mon, "am", mon, "pm");
+    long long id = att_leave_past_id(user, "private", mon, "am", mon, "pm");
     att_leave_ok(deputy, id, "approve", NULL);
     return id;
 }
@@ -210,7 +211,7 @@ END_TEST
 START_TEST(test_R_ATT_4_only_the_final_approver_extends)
 {
     long mon = att_next(2005, 3, 1, 1);
-    long long id = att_leave_id("xinxi1", mon, "am", mon + 1, "pm");
+    long long id = att_leave_past_id("xinxi1", "private", mon, "am", mon + 1, "pm");
     const char *ext = h_fmt("{\"new_end_date\":\"%s\",\"new_end_half\":\"pm\",\"reason\":\"ill\"}",
                             att_date(mon + 2));
     /* Not while pending. */
@@ -269,7 +270,7 @@ END_TEST
 START_TEST(test_R_ATT_4_close_refusals_change_nothing)
 {
     long mon = att_next(2006, 3, 1, 1);
-    long long pending = att_leave_id("custodian", mon, "am", mon, "pm");
+    long long pending = att_leave_past_id("custodian", "private", mon, "am", mon, "pm");
     resp_t *r = close_at("custodian", pending, mon + 1, "09:00");
     ck_assert(h_problem(r, 409, "leave.not_approved", NULL, NULL));
     h_free(r);

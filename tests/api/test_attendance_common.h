@@ -82,6 +82,35 @@ static inline long long att_leave_id(const char *user, long start, const char *s
     return id;
 }
 
+/* Leave is asked for before it starts (R-ATT-2, R-ATT-3), so a test that
+ * needs leave in the past requests it while it still lies ahead: ATT_AHEAD
+ * days later (whole weeks, so the same weekdays, in years no test uses),
+ * then moves it back by as much, as if that time had passed. Returns the
+ * id (the request must succeed). */
+#define ATT_AHEAD (5218L * 7)
+
+static inline long long att_leave_past_id(const char *user, const char *kind, long start,
+                                          const char *sh, long end, const char *eh)
+{
+    resp_t *r = att_leave(user, kind, start + ATT_AHEAD, sh, end + ATT_AHEAD, eh);
+    ck_status(r, 201);
+    long long id = h_int(r, "id");
+    h_free(r);
+    char b[24], d[24];
+    snprintf(b, sizeof b, "%lld", id);
+    snprintf(d, sizeof d, "%ld", ATT_AHEAD);
+    const char *p[] = {b, d};
+    ck_assert_int_eq(
+        h_sql_ll("WITH m AS (UPDATE attendance.leave_requests SET"
+                 " start_date = start_date - $2::integer, end_date = end_date - $2::integer,"
+                 " starts_at = attendance.half_start(start_date - $2::integer, start_half),"
+                 " ends_at = attendance.half_end(end_date - $2::integer, end_half)"
+                 " WHERE id = $1::bigint RETURNING 1) SELECT count(*) FROM m",
+                 2, p),
+        1);
+    return id;
+}
+
 /* POST /leave-requests/{id}/{action} as user with body (may be NULL). */
 static inline resp_t *att_leave_act(const char *user, long long id, const char *action,
                                     const char *body)

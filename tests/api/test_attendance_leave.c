@@ -666,6 +666,35 @@ START_TEST(test_R_ATT_2_queue_and_own_list_filter_by_department)
 }
 END_TEST
 
+/* 请假制度 二 (…请假,否则按旷工处理): leave is asked for before it starts; a
+ * period already begun is absenteeism for the director to record, not a
+ * late request. */
+START_TEST(test_R_ATT_3_leave_for_a_period_already_begun_is_refused)
+{
+    long today = (long)h_sql_ll("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date"
+                                " - DATE '1970-01-01'", 0, NULL);
+    const char *count = "SELECT count(*) FROM attendance.leave_requests l JOIN identity.users u"
+                        " ON u.id = l.applicant_id WHERE u.username = $1";
+    long long before = att_rows(count, "wenmi1");
+    struct {
+        long start, end;
+    } begun[] = {{today, today + 2}, {today - 1, today + 1}, {today - 30, today - 28},
+                 {att_next(2010, 3, 1, 1), att_next(2010, 3, 1, 1)}};
+    for (size_t i = 0; i < sizeof begun / sizeof begun[0]; i++) {
+        resp_t *r = att_leave("wenmi1", "private", begun[i].start, "am", begun[i].end, "pm");
+        ck_assert_msg(h_problem(r, 422, "leave.already_begun", "R-ATT-3", NULL), "case %zu: %s",
+                      i, r->body);
+        h_free(r);
+    }
+    ck_assert_int_eq(att_rows(count, "wenmi1"), before);
+    /* Tomorrow is still ahead. */
+    resp_t *r = att_leave("wenmi1", "private", today + 1, "am", today + 7, "pm");
+    ck_status(r, 201);
+    h_free(r);
+    ck_assert_int_eq(att_rows(count, "wenmi1"), before + 1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("attendance_leave");
@@ -694,6 +723,7 @@ int main(void)
     tcase_add_test(t, test_R_ATT_2_action_bodies_bad_input);
     tcase_add_test(t, test_R_ATT_2_long_chinese_reason_and_comment_are_kept_whole);
     tcase_add_test(t, test_R_ATT_2_queue_and_own_list_filter_by_department);
+    tcase_add_test(t, test_R_ATT_3_leave_for_a_period_already_begun_is_refused);
     suite_add_tcase(s, t);
     return h_run(s);
 }
