@@ -23,13 +23,15 @@
 #                     run (var/tmp.*: the services', gateway's and PostgreSQL's
 #                     logs) instead of removing it at the end
 #   GATEWAY_BIND      address the gateway listens on (127.0.0.1)
+#   GATEWAY_TRUSTED_PROXIES  proxies in front of the gateway whose
+#                     X-Forwarded-For is believed (none; tests: 127.0.0.1)
 #   BIN_DIR, BOOTSTRAP_SQL, DEMO_SQL  override where binaries and SQL come from
 #
 # Each service gets exactly: SERVICE_NAME, PORT, BIND_ADDR=127.0.0.1,
 # DATABASE_URL (its own role), JWT_PUBLIC_KEY_FILE, JWT_PRIVATE_KEY_FILE
 # (identity only), MIGRATIONS_DIR, LOG_LEVEL, PATH, HOME, LANG/LC_ALL/TZ/TMPDIR
 # when set, each OA_<NAME> as <NAME>, in test mode AUTH_REFRESH_SECONDS=1 and
-# LOGIN_LOCKOUT_SECONDS=2 and DB_ACQUIRE_TIMEOUT_MS=10000, and in the sanitizer build ASAN_OPTIONS and
+# LOGIN_LOCKOUT_SECONDS=5 and DB_ACQUIRE_TIMEOUT_MS=10000, and in the sanitizer build ASAN_OPTIONS and
 # UBSAN_OPTIONS (LSAN_OPTIONS too when tests/lsan.supp exists).
 # Tests and benchmarks inherit this script's environment plus GATEWAY_URL,
 # <SERVICE>_URL, ADMIN_DATABASE_URL, JWT_PUBLIC_KEY_FILE, JWT_PRIVATE_KEY_FILE,
@@ -570,7 +572,7 @@ service_env() {
     if [[ $MODE == test ]]; then
         # A loaded CI machine under the sanitizers can queue 50 concurrent
         # requests for longer than the production wait for a connection.
-        SVC_ENV+=("AUTH_REFRESH_SECONDS=1" "LOGIN_LOCKOUT_SECONDS=2" "DB_ACQUIRE_TIMEOUT_MS=10000")
+        SVC_ENV+=("AUTH_REFRESH_SECONDS=1" "LOGIN_LOCKOUT_SECONDS=5" "DB_ACQUIRE_TIMEOUT_MS=10000")
     fi
     if [[ $VARIANT == asan ]]; then
         SVC_ENV+=("ASAN_OPTIONS=$ASAN_OPTIONS" "UBSAN_OPTIONS=$UBSAN_OPTIONS")
@@ -667,13 +669,21 @@ start_gateway() {
     else
         render_env+=("USER_DIRECTIVE=# (no user directive: nginx runs as $(id -un))")
     fi
+    local proxies=${GATEWAY_TRUSTED_PROXIES:-} exempt="# none"
     if [[ $MODE == run ]]; then
-        render_env+=("LOGIN_RATE=20r/s" "LOGIN_BURST=40" "WORKER_PROCESSES=auto")
+        render_env+=("LOGIN_RATE=1r/s" "LOGIN_BURST=5" "WORKER_PROCESSES=auto")
     elif [[ $MODE == bench ]]; then
         render_env+=("LOGIN_RATE=100000r/s" "LOGIN_BURST=100000" "WORKER_PROCESSES=auto")
     else
-        render_env+=("LOGIN_RATE=100000r/s" "LOGIN_BURST=100000" "WORKER_PROCESSES=1")
+        # The production limits; the test runner itself (loopback) is exempt
+        # and is the trusted proxy, so a test stands for other clients by
+        # sending X-Forwarded-For.
+        render_env+=("LOGIN_RATE=1r/s" "LOGIN_BURST=5" "WORKER_PROCESSES=1")
+        proxies="127.0.0.1"
+        exempt="127.0.0.1 1;"
     fi
+    render_env+=("LOGIN_EXEMPT=$exempt"
+        "REAL_IP_CONFIG=$("$REPO_DIR/deploy/nginx/real_ip.sh" "$proxies")")
     render_env+=(
         "PID_FILE=$STATE/nginx/nginx.pid"
         "ERROR_LOG=$LOGS/gateway-error.log"
@@ -745,7 +755,7 @@ export_test_env() {
         export "${svc^^}_URL=http://127.0.0.1:${PORT[$svc]}"
     done
     if [[ $MODE == test ]]; then
-        export AUTH_REFRESH_SECONDS=1 LOGIN_LOCKOUT_SECONDS=2
+        export AUTH_REFRESH_SECONDS=1 LOGIN_LOCKOUT_SECONDS=5
         export CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-30}
     fi
 }

@@ -26,8 +26,12 @@ if [[ ${1:-} == docker ]]; then
     TEMP_DIR=/var/lib/nginx
     GATEWAY_BIND=0.0.0.0
     GATEWAY_PORT=8080
-    LOGIN_RATE=20r/s
-    LOGIN_BURST=40
+    LOGIN_RATE=1r/s
+    LOGIN_BURST=5
+    LOGIN_EXEMPT='# none'
+    # The proxies in front of the gateway whose X-Forwarded-For is believed:
+    # GATEWAY_TRUSTED_PROXIES (CIDRs separated by spaces), none by default.
+    REAL_IP_CONFIG=$("$here/real_ip.sh" "${GATEWAY_TRUSTED_PROXIES:-}")
     # Services not yet in docker-compose.yml point at a closed local port,
     # so their paths answer 502 instead of stopping nginx at start-up.
     built=" ${DOCKER_SERVICES:-identity attendance seals} "

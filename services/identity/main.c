@@ -22,6 +22,7 @@ static int identity_init(service_t *svc)
     bad |= cfg_long("REFRESH_TOKEN_TTL_SECONDS", 14 * 86400, 60, 365 * 86400, &ctx.refresh_ttl);
     bad |= cfg_long("LOGIN_MAX_FAILURES", 5, 1, 100, &ctx.max_failures);
     bad |= cfg_long("LOGIN_LOCKOUT_SECONDS", 900, 1, 86400, &ctx.lockout_s);
+    bad |= cfg_long("LOGIN_DELAY_AFTER_FAILURES", 10, 1, 10000, &ctx.delay_after);
     bad |= cfg_long("LOGIN_HASH_CONCURRENCY", 2, 1, 64, &ctx.hash_slots);
     if (bad)
         return -1;

@@ -52,22 +52,9 @@ static const char *dummy_hash_get(identity_ctx *ctx)
 static const db_stmt Q_LOGIN_USER = {
     "identity_login_user",
     "SELECT id, password_hash, active,"
-    " greatest(0, ceil(extract(epoch FROM locked_until - now())))::bigint,"
     " username, position, coalesce(department_id, 0), is_admin, is_secretary,"
     " coalesce(serves_leader_id, 0)," EXTERNAL("users")
     " FROM users WHERE username = $1"};
-
-static const db_stmt Q_LOGIN_FAILED = {
-    "identity_login_failed",
-    "UPDATE users SET failed_logins = failed_logins + 1,"
-    " locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(secs => $3)"
-    "   ELSE locked_until END"
-    " WHERE id = $1"};
-
-static const db_stmt Q_LOGIN_OK = {
-    "identity_login_ok",
-    "UPDATE users SET failed_logins = 0, locked_until = NULL"
-    " WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)"};
 
 static const db_stmt Q_TOKEN_INSERT = {
     "identity_token_insert",
@@ -128,41 +115,39 @@ static void reply_tokens(req_t *r, const caller_t *c, const char *refresh)
 }
 
 typedef struct login_tx {
-    req_t *r;
-    long long user_id;
+    login_guard *g;
     bool ok;
     char refresh[64];
 } login_tx;
 
+/* After the password was checked: a failure is audited and may lock the
+ * address out; a success is refused when the address was locked meanwhile,
+ * else it clears the counters and issues a refresh token. */
 static int login_record(db_conn *c, void *arg, problem_t *p)
 {
     login_tx *t = arg;
-    identity_ctx *ctx = identity_of(t->r);
-    char uid[24], a[24], b[24];
-    db_int(uid, t->user_id);
-    PGresult *res;
-    if (!t->ok) {
-        const char *params[] = {uid, db_int(a, ctx->max_failures), db_int(b, ctx->lockout_s)};
-        res = db_exec(c, &Q_LOGIN_FAILED, 3, params);
-        bool ok = db_ok(res, p);
-        PQclear(res);
-        return ok ? 0 : -1;
-    }
-    const char *p1[] = {uid};
-    res = db_exec(c, &Q_LOGIN_OK, 1, p1);
-    bool ok = db_ok(res, p);
-    PQclear(res);
-    if (!ok)
+    req_t *r = t->g->r;
+    identity_ctx *ctx = identity_of(r);
+    if (!t->ok)
+        return login_guard_failed(c, t->g, p);
+    if (login_guard_succeeded(c, t->g, p))
         return -1;
-    char hash[80];
+    if (t->g->retry_after > 0)
+        return 0;
+    char uid[24], a[24], hash[80];
     new_refresh(t->refresh, hash);
-    const char *p2[] = {uid, NULL, hash, db_int(a, ctx->refresh_ttl)};
-    res = db_exec(c, &Q_TOKEN_INSERT, 4, p2);
-    ok = db_ok(res, p);
-    PQclear(res);
-    if (!ok)
+    const char *params[] = {db_int(uid, t->g->user_id), NULL, hash, db_int(a, ctx->refresh_ttl)};
+    if (db_write(c, &Q_TOKEN_INSERT, 4, params, p))
         return -1;
-    return audit_write(c, t->r, "user", t->user_id, "login", NULL, NULL, p);
+    return audit_write(c, r, "user", t->g->user_id, "login", NULL, NULL, p);
+}
+
+static void reply_locked_out(req_t *r, long long seconds)
+{
+    char ra[24];
+    u_map_put(r->resp->map_header, "Retry-After", db_int(ra, seconds));
+    reply_problem(r, ERR_LOCKED_OUT, NULL, NULL,
+                  "too many failed logins; try again in %lld seconds", seconds);
 }
 
 void h_login(req_t *r)
@@ -179,28 +164,27 @@ void h_login(req_t *r)
         return;
     }
     bool found = PQntuples(res) == 1;
-    long long locked_for = found ? db_get_ll(res, 0, 3) : 0;
-    if (found && locked_for > 0) {
-        char ra[24];
-        u_map_put(r->resp->map_header, "Retry-After", db_int(ra, locked_for));
-        reply_problem(r, ERR_LOCKED_OUT, NULL, NULL,
-                      "too many failed logins; try again in %lld seconds", locked_for);
+    login_guard g = {.r = r, .username = in.username, .user_id = found ? db_get_ll(res, 0, 0) : 0};
+    login_client_addr(r, g.addr);
+    problem_t p = {0};
+    if (login_guard_admit(&g, &p)) {
+        reply_problem_t(r, &p);
+        goto cleanup;
+    }
+    if (g.retry_after > 0) {
+        reply_locked_out(r, g.retry_after);
         goto cleanup;
     }
     bool ok = false;
     const char *hash = found ? PQgetvalue(res, 0, 1) : dummy_hash_get(ctx);
     if (!hash || password_verify(ctx, hash, in.password, &ok)) {
+        /* The attempt was counted all the same. */
         u_map_put(r->resp->map_header, "Retry-After", "1");
         reply_problem(r, ERR_BUSY, NULL, NULL, "too many logins at once; try again");
         goto cleanup;
     }
     ok = ok && found && !strcmp(PQgetvalue(res, 0, 2), "t");
-    if (!found) {
-        reply_problem(r, ERR_BAD_CREDENTIALS, NULL, NULL, "wrong username or password");
-        goto cleanup;
-    }
-    login_tx t = {.r = r, .user_id = db_get_ll(res, 0, 0), .ok = ok};
-    problem_t p = {0};
+    login_tx t = {.g = &g, .ok = ok};
     if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, login_record, &t, &p)) {
         reply_problem_t(r, &p);
         goto cleanup;
@@ -209,8 +193,12 @@ void h_login(req_t *r)
         reply_problem(r, ERR_BAD_CREDENTIALS, NULL, NULL, "wrong username or password");
         goto cleanup;
     }
+    if (g.retry_after > 0) {
+        reply_locked_out(r, g.retry_after);
+        goto cleanup;
+    }
     caller_t c;
-    caller_from_row(res, 4, &c);
+    caller_from_row(res, 3, &c);
     reply_tokens(r, &c, t.refresh);
 cleanup:
     PQclear(res);

@@ -299,8 +299,6 @@ static const db_stmt Q_USER_UPDATE = {
     " phone = CASE WHEN j ? 'phone' THEN j->>'phone' ELSE phone END,"
     " active = CASE WHEN j ? 'active' THEN (j->>'active')::boolean ELSE active END,"
     " password_hash = coalesce($3, password_hash),"
-    " failed_logins = CASE WHEN $3 IS NULL THEN failed_logins ELSE 0 END,"
-    " locked_until = CASE WHEN $3 IS NULL THEN locked_until ELSE NULL END,"
     " version = version + 1, updated_at = now()"
     " FROM (SELECT $2::jsonb AS j) s WHERE u.id = $1 RETURNING user_doc(u)"};
 
@@ -309,6 +307,11 @@ static const db_stmt Q_USER_UPDATE = {
 static const db_stmt Q_USER_REVOKE = {
     "identity_user_revoke",
     "UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL"};
+
+/* A new password ends every lock-out and delay of the user's logins. */
+static const db_stmt Q_USER_UNLOCK = {
+    "identity_user_unlock",
+    "DELETE FROM login_guards g USING users u WHERE u.id = $1 AND g.username = u.username"};
 
 /* R-ORG-6: a change of contact details goes to the secretariat, which
  * informs the office leaders: both are notified. */
@@ -366,6 +369,8 @@ static int user_update_run(db_conn *c, void *arg, problem_t *p)
         if (!ok)
             goto cleanup;
     }
+    if (t->hash && db_write(c, &Q_USER_UNLOCK, 1, p1, p))
+        goto cleanup;
     if (phone_changed) {
         const char *name = json_string_value(json_object_get(before, "display_name"));
         char title[200], body[300];

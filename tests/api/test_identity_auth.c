@@ -80,8 +80,8 @@ START_TEST(lockout_after_repeated_failures)
     ck_assert_ptr_nonnull(ra);
     ck_assert_int_gt(atoi(ra), 0);
     h_free(r);
-    /* the test configuration locks for 2 seconds */
-    sleep(3);
+    /* the test configuration locks for 5 seconds */
+    sleep(6);
     r = login(name, "secret-pass-1");
     ck_status(r, 200);
     h_free(r);
