@@ -1,0 +1,150 @@
+/* Running statements: each prepared on first use per connection, sent
+ * directly or in pipeline mode; reading values from results. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "db_internal.h"
+#include "log.h"
+
+static unsigned slot_of(const db_stmt *st)
+{
+    uintptr_t h = (uintptr_t)st;
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15ULL;
+    return (unsigned)(h >> 40) % PREP_SLOTS;
+}
+
+/* Prepares st on c. In pipeline mode the commands sent before it are read
+ * first; when one of them failed, the server skipped the prepare and the
+ * failure stays in c->failed for the caller to report. */
+static bool prepare_on(db_conn *c, const db_stmt *st, int nparams)
+{
+    PGresult *r;
+    if (c->pipeline) {
+        if (!PQsendPrepare(c->pg, st->name, st->sql, nparams, NULL) || !db_pipe_flush(c) ||
+            !db_pipe_read_pending(c)) {
+            c->broken = true;
+            return false;
+        }
+        r = db_pipe_read(c);
+    } else {
+        r = PQprepare(c->pg, st->name, st->sql, nparams, NULL);
+    }
+    bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok) {
+        if (!r || PQstatus(c->pg) != CONNECTION_OK)
+            c->broken = true;
+        else if (PQresultStatus(r) != PGRES_PIPELINE_ABORTED)
+            log_msg(LOG_ERROR, NULL, "prepare %s failed: %s", st->name,
+                    PQresultErrorMessage(r));
+    }
+    PQclear(r);
+    return ok;
+}
+
+/* Returns true when st is (now) prepared on c. */
+static bool ensure_prepared(db_conn *c, const db_stmt *st, int nparams)
+{
+    unsigned s = slot_of(st);
+    for (unsigned i = 0; i < PREP_SLOTS; i++, s = (s + 1) % PREP_SLOTS) {
+        if (c->prepared[s] == st)
+            return true;
+        if (!c->prepared[s])
+            break;
+    }
+    if (c->nprepared >= PREP_SLOTS * 3 / 4) {
+        log_msg(LOG_ERROR, NULL, "too many prepared statements");
+        return false;
+    }
+    if (!prepare_on(c, st, nparams))
+        return false;
+    c->prepared[s] = st;
+    c->nprepared++;
+    return true;
+}
+
+PGresult *db_exec(db_conn *c, const db_stmt *st, int nparams, const char *const *params)
+{
+    if (c->broken)
+        return NULL;
+    /* Once the transaction has failed, that failure is the answer and
+     * nothing more is sent; it may also come to light while a prepare
+     * reads the results before its own. */
+    if (c->pipeline && c->failed)
+        return db_pipe_take_failed(c);
+    bool prepared = ensure_prepared(c, st, 0);
+    if (c->broken)
+        return NULL;
+    if (c->pipeline) {
+        if (c->failed)
+            return db_pipe_take_failed(c);
+        if (!prepared)
+            return db_pipe_result(c, PQsendQueryParams(c->pg, st->sql, nparams, NULL, params, NULL,
+                                                    NULL, 0));
+        return db_pipe_result(c, PQsendQueryPrepared(c->pg, st->name, nparams, params, NULL, NULL,
+                                                  0));
+    }
+    /* Not prepared: let the server explain through a failed result. */
+    PGresult *r = prepared ? PQexecPrepared(c->pg, st->name, nparams, params, NULL, NULL, 0)
+                           : PQexecParams(c->pg, st->sql, nparams, NULL, params, NULL, NULL, 0);
+    if (!r || PQstatus(c->pg) != CONNECTION_OK) {
+        c->broken = true;
+        PQclear(r);
+        return NULL;
+    }
+    return r;
+}
+
+int db_query(db_conn *c, const db_stmt *st, int nparams, const char *const *params,
+             PGresult **out, problem_t *p)
+{
+    PGresult *res = db_exec(c, st, nparams, params);
+    if (!db_ok(res, p)) {
+        PQclear(res);
+        *out = NULL;
+        return -1;
+    }
+    *out = res;
+    return 0;
+}
+
+int db_write(db_conn *c, const db_stmt *st, int nparams, const char *const *params, problem_t *p)
+{
+    if (!c->pipeline) {
+        PGresult *res = db_exec(c, st, nparams, params);
+        bool ok = db_ok(res, p);
+        PQclear(res);
+        return ok ? 0 : -1;
+    }
+    if (c->broken)
+        return db_ok(NULL, p) ? 0 : -1;
+    if (c->failed)
+        return 0; /* reported by the next statement or at COMMIT */
+    if (!ensure_prepared(c, st, 0)) {
+        if (c->failed)
+            return 0;
+        if (c->broken)
+            return db_ok(NULL, p) ? 0 : -1;
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "an internal error occurred");
+    }
+    if (!PQsendQueryPrepared(c->pg, st->name, nparams, params, NULL, NULL, 0)) {
+        c->broken = true;
+        return db_ok(NULL, p) ? 0 : -1;
+    }
+    c->pending++;
+    return 0;
+}
+
+const char *db_int(char *buf, long long v)
+{
+    snprintf(buf, 24, "%lld", v);
+    return buf;
+}
+
+long long db_get_ll(const PGresult *res, int row, int col)
+{
+    if (PQgetisnull(res, row, col))
+        return 0;
+    return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}

@@ -1,0 +1,149 @@
+/* The migration runner: numbered files applied once each, in order, under
+ * an advisory lock. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "db_internal.h"
+#include "log.h"
+
+/* The migrations of every service's schema, for what common/ itself keeps
+ * there. They are applied before the service's own files and recorded in
+ * the same schema_migrations under "common/...", so a service never names
+ * them. Append only: a new change is a new line. */
+static const struct {
+    const char *version, *sql;
+} common_migrations[] = {
+    {"common/001_idempotency_keys.sql",
+     /* IF NOT EXISTS: schemas made before this was a migration have it. */
+     "CREATE TABLE IF NOT EXISTS idempotency_keys ("
+     " user_id bigint NOT NULL, key text NOT NULL, route text NOT NULL,"
+     " status int NOT NULL, body text NOT NULL,"
+     " created_at timestamptz NOT NULL DEFAULT now(),"
+     " PRIMARY KEY (user_id, key));"
+     "COMMENT ON TABLE idempotency_keys IS"
+     " 'The answer to each create sent with an Idempotency-Key, replayed when the"
+     " same caller sends the key again on the same route (common/idem.c).';"},
+};
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int exec_or_log(PGconn *pg, const char *sql, const char *what)
+{
+    PGresult *r = PQexec(pg, sql);
+    int ok = r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
+    if (!ok)
+        log_msg(LOG_ERROR, NULL, "migration %s failed: %s", what,
+                r ? PQresultErrorMessage(r) : PQerrorMessage(pg));
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
+/* Applies one migration named name (its text sql) unless
+ * schema_migrations records it: the text and the record in one
+ * transaction. */
+static int apply_one(PGconn *pg, const char *name, const char *sql)
+{
+    const char *params[] = {name};
+    PGresult *r = PQexecParams(pg, "SELECT 1 FROM schema_migrations WHERE version = $1", 1,
+                               NULL, params, NULL, NULL, 0);
+    int done = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+    int failed = !r || PQresultStatus(r) != PGRES_TUPLES_OK;
+    PQclear(r);
+    if (failed) {
+        log_msg(LOG_ERROR, NULL, "cannot read schema_migrations: %s", PQerrorMessage(pg));
+        return -1;
+    }
+    if (done)
+        return 0;
+    int rc = exec_or_log(pg, "BEGIN", name);
+    if (!rc)
+        rc = exec_or_log(pg, sql, name);
+    if (!rc) {
+        r = PQexecParams(pg, "INSERT INTO schema_migrations(version) VALUES ($1)", 1, NULL,
+                         params, NULL, NULL, 0);
+        rc = (r && PQresultStatus(r) == PGRES_COMMAND_OK) ? 0 : -1;
+        PQclear(r);
+    }
+    rc = (exec_or_log(pg, rc ? "ROLLBACK" : "COMMIT", name) || rc) ? -1 : 0;
+    if (!rc)
+        log_msg(LOG_INFO, NULL, "applied migration %s", name);
+    return rc;
+}
+
+static int apply_file(PGconn *pg, const char *dir, const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char *sql = cfg_read_file("MIGRATIONS_DIR", path, NULL);
+    if (!sql)
+        return -1;
+    int rc = apply_one(pg, name, sql);
+    free(sql);
+    return rc;
+}
+
+int db_migrate(const char *conninfo, const char *schema, const char *dir)
+{
+    char options[200];
+    snprintf(options, sizeof options, "-c search_path=%s -c TimeZone=Asia/Shanghai", schema);
+    PGconn *pg = db_connect(conninfo, options);
+    if (PQstatus(pg) != CONNECTION_OK) {
+        log_msg(LOG_ERROR, NULL, "migrations: cannot connect: %s", PQerrorMessage(pg));
+        PQfinish(pg);
+        return -1;
+    }
+    int rc = -1;
+    char **names = NULL;
+    size_t n = 0;
+    const char *params[] = {schema};
+    PGresult *r = PQexecParams(pg, "SELECT pg_advisory_lock(hashtext('oa.migrate.' || $1))", 1,
+                               NULL, params, NULL, NULL, 0);
+    bool locked = r && PQresultStatus(r) == PGRES_TUPLES_OK;
+    PQclear(r);
+    if (!locked) {
+        log_msg(LOG_ERROR, NULL, "migrations: advisory lock: %s", PQerrorMessage(pg));
+        goto cleanup;
+    }
+    if (exec_or_log(pg,
+                    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                    " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());",
+                    "bookkeeping"))
+        goto cleanup;
+    for (size_t i = 0; i < sizeof common_migrations / sizeof *common_migrations; i++)
+        if (apply_one(pg, common_migrations[i].version, common_migrations[i].sql))
+            goto cleanup;
+    DIR *d = opendir(dir);
+    if (!d) {
+        log_msg(LOG_ERROR, NULL, "migrations: cannot open %s: %s", dir, strerror(errno));
+        goto cleanup;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".sql"))
+            continue;
+        char **nn = realloc(names, (n + 1) * sizeof *names);
+        if (!nn)
+            break;
+        names = nn;
+        names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_names);
+    rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = apply_file(pg, dir, names[i]);
+cleanup:
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    PQfinish(pg); /* also releases the advisory lock */
+    return rc;
+}

@@ -1,0 +1,171 @@
+/* Answers: JSON, raw JSON text from PostgreSQL, problem+json, pages and
+ * single rows. */
+#include "reply.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_internal.h"
+#include "log.h"
+#include "page.h"
+
+void http_set_body(struct _u_response *resp, int status, char *buf, size_t len,
+                   const char *ctype, const char *rid)
+{
+    free(resp->binary_body);
+    resp->binary_body = buf;
+    resp->binary_body_length = len;
+    resp->status = status;
+    u_map_put(resp->map_header, "Content-Type", ctype);
+    if (rid)
+        u_map_put(resp->map_header, "X-Request-Id", rid);
+}
+
+void reply_json(req_t *r, int status, json_t *body)
+{
+    char *s = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (!s) {
+        reply_problem(r, ERR_INTERNAL, NULL, NULL, "could not encode the answer");
+        return;
+    }
+    http_set_body(r->resp, status, s, strlen(s), "application/json", r->rid);
+}
+
+void reply_raw(req_t *r, int status, const char *json_text, size_t len)
+{
+    char *s = malloc(len + 1);
+    if (!s) {
+        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return;
+    }
+    memcpy(s, json_text, len);
+    s[len] = '\0';
+    http_set_body(r->resp, status, s, len, "application/json", r->rid);
+}
+
+void reply_no_content(req_t *r)
+{
+    http_set_body(r->resp, 204, NULL, 0, "application/json", r->rid);
+}
+
+void http_answer_problem(struct _u_response *resp, const char *rid, err_code code,
+                         const char *name, const char *rule, const char *detail,
+                         json_t *errors)
+{
+    int status = err_status(code);
+    json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", "about:blank", "title",
+                          err_title(code), "status", status, "detail", detail ? detail : "",
+                          "code", name ? name : err_name(code));
+    if (rule)
+        json_object_set_new(o, "rule", json_string(rule));
+    if (errors)
+        json_object_set(o, "errors", errors);
+    if (rid)
+        json_object_set_new(o, "request_id", json_string(rid));
+    char *s = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    if (status == 401)
+        u_map_put(resp->map_header, "WWW-Authenticate", "Bearer");
+    http_set_body(resp, status, s, s ? strlen(s) : 0, "application/problem+json", rid);
+}
+
+void reply_problem(req_t *r, err_code code, const char *name, const char *rule,
+                   const char *fmt, ...)
+{
+    char detail[400] = "";
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(detail, sizeof detail, fmt, ap);
+        va_end(ap);
+    }
+    if (err_status(code) >= 500)
+        log_msg(LOG_WARN, r->rid, "%s %s answered %d: %s", r->u->http_verb, r->route,
+                err_status(code), detail);
+    http_answer_problem(r->resp, r->rid, code, name, rule, detail, NULL);
+}
+
+void reply_problem_t(req_t *r, problem_t *p)
+{
+    if (p->code == ERR_NONE)
+        p->code = ERR_INTERNAL;
+    if (err_status(p->code) >= 500)
+        log_msg(LOG_WARN, r->rid, "%s %s answered %d: %s", r->u->http_verb, r->route,
+                err_status(p->code), p->detail);
+    http_answer_problem(r->resp, r->rid, p->code, p->name, p->rule, p->detail, p->errors);
+    problem_clear(p);
+}
+
+void reply_page(req_t *r, PGresult *res, long limit)
+{
+    int n = PQntuples(res);
+    int shown = n > limit ? (int)limit : n;
+    size_t cap = 64;
+    for (int i = 0; i < shown; i++)
+        cap += (size_t)PQgetlength(res, i, 1) + 1;
+    char *buf = malloc(cap + PAGE_CURSOR_MAX + 32);
+    if (!buf) {
+        PQclear(res);
+        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return;
+    }
+    size_t pos = 0;
+    memcpy(buf, "{\"items\":[", 10);
+    pos = 10;
+    for (int i = 0; i < shown; i++) {
+        if (i)
+            buf[pos++] = ',';
+        size_t len = (size_t)PQgetlength(res, i, 1);
+        memcpy(buf + pos, PQgetvalue(res, i, 1), len);
+        pos += len;
+    }
+    if (n > limit) {
+        char cur[PAGE_CURSOR_MAX];
+        page_cursor_encode(db_get_ll(res, shown - 1, 0), cur);
+        pos += (size_t)sprintf(buf + pos, "],\"next_cursor\":\"%s\"}", cur);
+    } else {
+        pos += (size_t)sprintf(buf + pos, "],\"next_cursor\":null}");
+    }
+    PQclear(res);
+    http_set_body(r->resp, 200, buf, pos, "application/json", r->rid);
+}
+
+PGresult *db_read_or_reply(req_t *r, const db_stmt *st, int n, const char *const *params)
+{
+    PGresult *res = NULL;
+    /* A read is safe to repeat: one more try on a fresh connection when the
+     * first one turns out to be dead (server restart, terminated backend). */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        db_conn *c = db_acquire(r->svc->db, r->svc->db_timeout_ms);
+        if (!c) {
+            reply_problem(r, ERR_DB_UNAVAILABLE, NULL, NULL, "the database is not available");
+            return NULL;
+        }
+        res = db_exec(c, st, n, params);
+        bool lost = !res && db_conn_broken(c);
+        db_release(r->svc->db, c);
+        if (!lost)
+            break;
+    }
+    problem_t p = {0};
+    if (!db_ok(res, &p)) {
+        PQclear(res);
+        reply_problem_t(r, &p);
+        return NULL;
+    }
+    return res;
+}
+
+void reply_row(req_t *r, PGresult *res, int status)
+{
+    if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)) {
+        PQclear(res);
+        reply_problem(r, ERR_NOT_FOUND, NULL, NULL, "not found");
+        return;
+    }
+    reply_raw(r, status, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
+    PQclear(res);
+}

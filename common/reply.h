@@ -1,0 +1,35 @@
+#ifndef OA_REPLY_H
+#define OA_REPLY_H
+
+/* Answers. Each sets the status, the body, Content-Type and X-Request-Id. */
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "errors.h"
+#include "problem.h"
+#include "service.h"
+
+/* Steals body. */
+void reply_json(req_t *r, int status, json_t *body);
+/* body is JSON text produced elsewhere (e.g. by PostgreSQL); copied. */
+void reply_raw(req_t *r, int status, const char *json_text, size_t len);
+void reply_problem(req_t *r, err_code code, const char *name, const char *rule,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Answers p and clears it. */
+void reply_problem_t(req_t *r, problem_t *p);
+void reply_no_content(req_t *r);
+
+/* Answers a page from a result whose column 0 is the id and column 1 the
+ * item's JSON text, fetched with LIMIT limit+1: {"items": [...],
+ * "next_cursor": ...}. Clears res. */
+void reply_page(req_t *r, PGresult *res, long limit);
+
+/* Answers the single-row, single-column JSON result (200 or `status`), or
+ * 404 when there is no row. Clears res. */
+void reply_row(req_t *r, PGresult *res, int status);
+
+/* Runs one statement on a pooled connection; NULL after answering 503/500. */
+PGresult *db_read_or_reply(req_t *r, const db_stmt *st, int n, const char *const *params);
+
+#endif

@@ -1,0 +1,61 @@
+#ifndef OA_SERVICE_H
+#define OA_SERVICE_H
+
+/* What a service declares (its name and route table) and what a handler
+ * receives (one request). The functions that work on them are in reply.h,
+ * request.h, idem.h and http.h. */
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <ulfius.h>
+
+#include "auth.h"
+#include "db.h"
+
+typedef struct service service_t;
+
+/* One request as a handler sees it. */
+typedef struct req {
+    const struct _u_request *u;
+    struct _u_response *resp;
+    service_t *svc;
+    const caller_t *caller; /* NULL on public routes */
+    const char *rid;        /* request id (X-Request-Id or generated) */
+    const char *route;      /* the route pattern, for logs */
+} req_t;
+
+typedef void (*handler_fn)(req_t *r);
+
+enum { ROUTE_PUBLIC = 1 };
+
+/* One line of a service's route table. */
+typedef struct route {
+    const char *method;
+    const char *path; /* under /api/v1, Ulfius syntax: "/users/:id" */
+    handler_fn fn;
+    unsigned flags;
+} route_t;
+
+/* A service: its name (also its schema), its route table, and what start-up
+ * fills in. `init`, when set, runs after the database is ready and before
+ * serving (to start background jobs); `ctx` is the service's own. */
+struct service {
+    const char *name;
+    route_t *routes;
+    size_t nroutes;
+    int (*init)(service_t *svc);
+    void (*fini)(service_t *svc);
+    void *ctx;
+    /* filled by http_run */
+    db_pool *db;
+    auth_verifier *auth;
+    long db_timeout_ms;
+    char *public_pem;
+    size_t public_pem_len;
+    const char *issuer;
+    const char *audience;
+    atomic_bool stopping;
+    struct binding *bindings; /* per-route counters, internal (metrics.c) */
+};
+
+#endif
