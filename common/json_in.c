@@ -182,6 +182,32 @@ static void check_list(const json_field *f, json_t *v, void *slot, problem_t *p)
     *(json_t **)slot = v;
 }
 
+/* Zero or NULL, as the field's type stores it, so that a field that is
+ * absent, null or refused never leaves the caller's memory as it was. */
+static void clear_slot(const json_field *f, void *slot)
+{
+    switch (f->type) {
+    case JF_INT:
+        *(long long *)slot = 0;
+        break;
+    case JF_BOOL:
+        *(bool *)slot = false;
+        break;
+    case JF_STRING:
+    case JF_TEXT:
+    case JF_DATE:
+    case JF_DATETIME:
+    case JF_ENUM:
+        *(const char **)slot = NULL;
+        break;
+    case JF_ID_LIST:
+    case JF_STRING_LIST:
+    case JF_OBJECT:
+        *(json_t **)slot = NULL;
+        break;
+    }
+}
+
 int json_in_validate(json_t *in, const json_field *fields, void *out, uint64_t *present,
                      problem_t *p)
 {
@@ -198,6 +224,7 @@ int json_in_validate(json_t *in, const json_field *fields, void *out, uint64_t *
     int i = 0;
     for (const json_field *f = fields; f->name; f++, i++) {
         void *slot = (char *)out + f->offset;
+        clear_slot(f, slot);
         v = json_object_get(in, f->name);
         if (!v || json_is_null(v)) {
             if (f->flags & JF_REQUIRED)

@@ -41,8 +41,10 @@ typedef struct json_field {
 #define JF_END {NULL, 0, 0, 0, 0, NULL, 0}
 
 /* Validates object `in` against fields (terminated by JF_END) and stores the
- * values into `out` at each field's offset. Strings and json_t pointers are
- * borrowed from `in`. Bit i of *present is set when fields[i] was given
+ * values into `out` at each field's offset; every field's slot is written,
+ * with zero, false or NULL when the field is absent, null or refused, so
+ * out need not be zeroed first. Strings and json_t pointers are borrowed
+ * from `in`. Bit i of *present is set when fields[i] was given
  * (including as null). Unknown members are refused. Returns 0, or -1 with
  * p holding a 400 problem that lists every bad field. At most 64 fields. */
 int json_in_validate(json_t *in, const json_field *fields, void *out, uint64_t *present,

@@ -73,6 +73,29 @@ START_TEST(valid_input_is_stored)
 }
 END_TEST
 
+START_TEST(absent_and_null_fields_are_zero_in_the_output)
+{
+    in_t v;
+    memset(&v, 0x5a, sizeof v); /* what an uninitialised struct may hold */
+    problem_t p = {0};
+    uint64_t present;
+    const char *text = "{\"name\":\"abc\",\"kind\":\"public\",\"note\":null}";
+    json_t *root = json_in_parse(text, strlen(text), &p);
+    ck_assert_ptr_nonnull(root);
+    ck_assert_int_eq(json_in_validate(root, fields, &v, &present, &p), 0);
+    ck_assert_str_eq(v.name, "abc");
+    ck_assert_ptr_null(v.day);
+    ck_assert_ptr_null(v.at);
+    ck_assert_ptr_null(v.note);
+    ck_assert_int_eq(v.count, 0);
+    ck_assert(!v.flag);
+    ck_assert_ptr_null(v.ids);
+    ck_assert_ptr_null(v.tags);
+    json_decref(root);
+    problem_clear(&p);
+}
+END_TEST
+
 START_TEST(every_bad_field_is_named)
 {
     in_t v;
@@ -166,6 +189,7 @@ int main(void)
     Suite *s = suite_create("json_in");
     TCase *tc = tcase_create("validate");
     tcase_add_test(tc, valid_input_is_stored);
+    tcase_add_test(tc, absent_and_null_fields_are_zero_in_the_output);
     tcase_add_test(tc, every_bad_field_is_named);
     tcase_add_test(tc, required_and_null);
     tcase_add_test(tc, string_length_counts_characters);
