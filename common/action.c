@@ -6,13 +6,18 @@
 #include "action.h"
 #include "audit.h"
 
-int action_check_version(long long if_match, long long version, const char *noun, problem_t *p)
+int action_check_version(const req_t *r, long long if_match, long long version,
+                         const char *noun, problem_t *p)
 {
-    if (if_match > 0 && if_match != version)
+    if (if_match_accepts(r, if_match, version))
+        return 0;
+    if (if_match == IF_MATCH_LIST)
         return problem_set(p, ERR_PRECONDITION, NULL, NULL,
-                           "the %s was changed: it is at version %lld, not %lld", noun, version,
-                           if_match);
-    return 0;
+                           "the %s was changed: it is at version %lld, none of those in If-Match",
+                           noun, version);
+    return problem_set(p, ERR_PRECONDITION, NULL, NULL,
+                       "the %s was changed: it is at version %lld, not %lld", noun, version,
+                       if_match);
 }
 
 static bool state_in(const char *const *states, const char *state)
@@ -34,7 +39,7 @@ static int action_run(db_conn *c, void *arg, problem_t *p)
     t->version = 0;
     t->state[0] = '\0';
     if (a->lock(c, t, p) || (a->authorise && a->authorise(c, t, p)) ||
-        action_check_version(t->if_match, t->version, a->kind->noun, p))
+        action_check_version(t->r, t->if_match, t->version, a->kind->noun, p))
         return -1;
     if (a->from_states && !state_in(a->from_states, t->state))
         return problem_set(p, ERR_WRONG_STATE, a->kind->wrong_state, NULL,

@@ -54,7 +54,7 @@ struct action_tx {
     req_t *r;
     const action_t *act;
     long long id;       /* the row, from the path */
-    long long if_match; /* -1 without If-Match */
+    long long if_match; /* from if_match_or_reply */
     void *in;           /* the parsed body (the caller's, laid out as act->fields says) */
     void *row;          /* the service's own view of the locked row */
     long long version;  /* set by lock */
@@ -72,10 +72,11 @@ struct action_tx {
  * whatever perform or lock allocated inside *row the caller frees after. */
 void action_handle(req_t *r, const action_t *act, void *in, void *row);
 
-/* The If-Match check inside a transaction: 0 when if_match is absent (<= 0)
- * or equals version; otherwise -1 with a 412 in p naming `noun`. */
-int action_check_version(long long if_match, long long version, const char *noun,
-                         problem_t *p);
+/* The If-Match check inside a transaction: 0 when if_match (from
+ * if_match_or_reply) accepts version; otherwise -1 with a 412 in p naming
+ * `noun`. */
+int action_check_version(const req_t *r, long long if_match, long long version,
+                         const char *noun, problem_t *p);
 
 /* ---- reads that pair with actions ---- */
 

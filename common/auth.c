@@ -326,6 +326,17 @@ int auth_verify(auth_verifier *v, const char *token, caller_t *out, long long no
     return auth_is_inactive(v, out->id) ? -1 : 0;
 }
 
+/* An id claim, or null when there is none (a user with no department, anyone
+ * but a secretary for serves_leader_id): 0 is never an id. */
+static int add_grant_id_or_null(jwt_t *jwt, const char *name, long long id)
+{
+    if (id > 0)
+        return jwt_add_grant_int(jwt, name, (long)id);
+    char json[64];
+    snprintf(json, sizeof json, "{\"%s\":null}", name);
+    return jwt_add_grants_json(jwt, json);
+}
+
 char *auth_mint(const char *private_pem, size_t pem_len, const char *issuer,
                 const char *audience, const caller_t *c, long long now, long ttl)
 {
@@ -344,8 +355,8 @@ char *auth_mint(const char *private_pem, size_t pem_len, const char *issuer,
               jwt_add_grant_int(jwt, "exp", (long)(now + ttl)) ||
               jwt_add_grant(jwt, "username", c->username) ||
               jwt_add_grant(jwt, "position", c->position) ||
-              jwt_add_grant_int(jwt, "department_id", (long)c->department_id) ||
-              jwt_add_grant_int(jwt, "serves_leader_id", (long)c->serves_leader_id) ||
+              add_grant_id_or_null(jwt, "department_id", c->department_id) ||
+              add_grant_id_or_null(jwt, "serves_leader_id", c->serves_leader_id) ||
               jwt_add_grant_bool(jwt, "is_admin", c->is_admin) ||
               jwt_add_grant_bool(jwt, "is_secretary", c->is_secretary) ||
               jwt_add_grant_bool(jwt, "external", c->external) ||

@@ -145,12 +145,74 @@ static int route_cb(const struct _u_request *u, struct _u_response *resp, void *
     return U_CALLBACK_COMPLETE;
 }
 
+/* The next segment of a path: its start and length; NULL after the last. */
+static const char *next_segment(const char *s, size_t *len)
+{
+    while (*s == '/')
+        s++;
+    if (!*s)
+        return NULL;
+    *len = strcspn(s, "/");
+    return s;
+}
+
+/* Whether url (under /api/v1) has the shape of a route pattern, where a
+ * ":name" segment stands for any one segment. */
+static bool path_fits(const char *pattern, const char *url)
+{
+    static const char prefix[] = "/api/v1";
+    if (strncmp(url, prefix, sizeof prefix - 1) || (url[7] != '/' && url[7] != '\0'))
+        return false;
+    const char *p = pattern, *q = url + sizeof prefix - 1;
+    size_t pl, ql;
+    for (;;) {
+        p = next_segment(p, &pl);
+        q = next_segment(q, &ql);
+        if (!p || !q)
+            return !p && !q;
+        if (*p != ':' && (pl != ql || strncmp(p, q, pl)))
+            return false;
+        p += pl;
+        q += ql;
+    }
+}
+
+/* The methods the service answers on url, as an Allow value ("GET, POST");
+ * empty when no route has that path. */
+static void allowed_methods(const service_t *svc, const char *url, char *out, size_t cap)
+{
+    static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t m = 0; svc && m < sizeof methods / sizeof methods[0]; m++)
+        for (size_t i = 0; i < svc->nroutes; i++) {
+            const route_t *rt = &svc->routes[i];
+            if (!strcmp(rt->method, methods[m]) && path_fits(rt->path, url)) {
+                len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? ", " : "",
+                                        methods[m]);
+                break;
+            }
+        }
+}
+
+/* No route has this method and path: 405 with Allow when the path exists
+ * with other methods, else 404. */
 static int not_found_cb(const struct _u_request *u, struct _u_response *resp, void *ud)
 {
-    (void)ud;
+    const service_t *svc = ud;
     req_state state, *st = &state;
     state_init(st, u);
-    http_answer_problem(resp, st->rid, ERR_ROUTE_NOT_FOUND, NULL, NULL, "no such endpoint", NULL);
+    char allow[128];
+    allowed_methods(svc, u->url_path, allow, sizeof allow);
+    if (allow[0]) {
+        char detail[200];
+        snprintf(detail, sizeof detail, "%s is not allowed here; this path answers %s",
+                 u->http_verb, allow);
+        http_answer_problem(resp, st->rid, ERR_METHOD_NOT_ALLOWED, NULL, NULL, detail, NULL);
+        u_map_put(resp->map_header, "Allow", allow);
+    } else {
+        http_answer_problem(resp, st->rid, ERR_ROUTE_NOT_FOUND, NULL, NULL, "no such endpoint", NULL);
+    }
     finish(NULL, st, u, resp);
     return U_CALLBACK_COMPLETE;
 }
@@ -195,7 +257,7 @@ int http_register_routes(service_t *svc, struct _u_instance *inst, binding *bind
     rc |= ulfius_add_endpoint_by_val(inst, "GET", NULL, "/healthz", 0, healthz_cb, svc);
     rc |= ulfius_add_endpoint_by_val(inst, "GET", NULL, "/readyz", 0, readyz_cb, svc);
     rc |= ulfius_add_endpoint_by_val(inst, "GET", NULL, "/metrics", 0, metrics_cb, svc);
-    rc |= ulfius_set_default_endpoint(inst, not_found_cb, NULL);
+    rc |= ulfius_set_default_endpoint(inst, not_found_cb, svc);
     return rc == U_OK ? 0 : -1;
 }
 

@@ -22,7 +22,7 @@ bool idem_replayed(req_t *r)
     if (!key || !r->caller)
         return false;
     if (!*key || strlen(key) > 200) {
-        bad_query(r, "Idempotency-Key", "must be 1 to 200 characters");
+        bad_header(r, "Idempotency-Key", "must be 1 to 200 characters");
         return true;
     }
     char uid[24];

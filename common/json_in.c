@@ -285,8 +285,14 @@ json_t *json_in_parse(const void *body, size_t len, problem_t *p)
     json_error_t err;
     json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
     if (!root) {
-        problem_set(p, ERR_BAD_JSON, NULL, NULL, "the body is not valid JSON: %s (at position %d)",
-                    err.text, err.position);
+        if (json_error_code(&err) == json_error_null_character)
+            problem_set(p, ERR_BAD_JSON, NULL, NULL,
+                        "a string holds the NUL character (\\u0000), which no text may contain"
+                        " (at position %d)",
+                        err.position);
+        else
+            problem_set(p, ERR_BAD_JSON, NULL, NULL,
+                        "the body is not valid JSON: %s (at position %d)", err.text, err.position);
         return NULL;
     }
     if (!json_is_object(root)) {

@@ -18,7 +18,8 @@ void http_set_body(struct _u_response *resp, int status, char *buf, size_t len,
     resp->binary_body = buf;
     resp->binary_body_length = len;
     resp->status = status;
-    u_map_put(resp->map_header, "Content-Type", ctype);
+    if (ctype)
+        u_map_put(resp->map_header, "Content-Type", ctype);
     if (rid)
         u_map_put(resp->map_header, "X-Request-Id", rid);
 }
@@ -48,7 +49,7 @@ void reply_raw(req_t *r, int status, const char *json_text, size_t len)
 
 void reply_no_content(req_t *r)
 {
-    http_set_body(r->resp, 204, NULL, 0, "application/json", r->rid);
+    http_set_body(r->resp, 204, NULL, 0, NULL, r->rid);
 }
 
 void http_answer_problem(struct _u_response *resp, const char *rid, err_code code,

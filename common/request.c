@@ -76,13 +76,23 @@ int query_str(req_t *r, const char *name, const char **out)
     return 0;
 }
 
-int bad_query(req_t *r, const char *name, const char *msg)
+static int bad_input(req_t *r, err_code code, const char *name, const char *msg)
 {
     json_t *errors = json_pack("[{s:s, s:s}]", "field", name, "message", msg);
-    problem_t p = {.code = ERR_BAD_QUERY, .errors = errors};
+    problem_t p = {.code = code, .errors = errors};
     snprintf(p.detail, sizeof p.detail, "%s: %s", name, msg);
     reply_problem_t(r, &p);
     return -1;
+}
+
+int bad_query(req_t *r, const char *name, const char *msg)
+{
+    return bad_input(r, ERR_BAD_QUERY, name, msg);
+}
+
+int bad_header(req_t *r, const char *name, const char *msg)
+{
+    return bad_input(r, ERR_BAD_HEADER, name, msg);
 }
 
 int query_ll_or_reply(req_t *r, const char *name, long long min, long long max, long long *out,
@@ -162,27 +172,111 @@ int page_or_reply(req_t *r, long *limit, long long *after)
     return 0;
 }
 
+/* Parses an If-Match value: "*" gives 0 (any version), otherwise the
+ * versions of its comma-separated entity tags ("3", W/"3"; a weak tag
+ * counts as its version), at most IF_MATCH_MAX, into out. -1 with *why set
+ * when it is not what HTTP allows. */
+#define IF_MATCH_MAX 16
+static int parse_if_match(const char *v, long long *out, const char **why)
+{
+    int n = 0;
+    const char *s = v;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (s[0] == '*') {
+        for (s++; *s == ' ' || *s == '\t'; s++)
+            ;
+        if (*s) {
+            *why = "\"*\" stands alone";
+            return -1;
+        }
+        return 0;
+    }
+    for (;;) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (!strncmp(s, "W/", 2))
+            s += 2;
+        if (*s != '"') {
+            *why = *s >= '0' && *s <= '9'
+                       ? "an entity tag is quoted: send the version as \"3\", not 3"
+                       : "must be \"*\" or resource versions such as \"3\", comma-separated";
+            return -1;
+        }
+        const char *close = strchr(s + 1, '"');
+        char tmp[24];
+        size_t len = close ? (size_t)(close - s - 1) : 0;
+        long long version;
+        if (!close || len == 0 || len >= sizeof tmp) {
+            *why = "must be \"*\" or resource versions such as \"3\", comma-separated";
+            return -1;
+        }
+        memcpy(tmp, s + 1, len);
+        tmp[len] = '\0';
+        if (!http_parse_ll(tmp, &version) || version < 0) {
+            *why = "a resource version is a whole number such as \"3\"";
+            return -1;
+        }
+        if (n == IF_MATCH_MAX) {
+            *why = "names too many versions";
+            return -1;
+        }
+        out[n++] = version;
+        for (s = close + 1; *s == ' ' || *s == '\t'; s++)
+            ;
+        if (!*s)
+            return n;
+        if (*s != ',') {
+            *why = "entity tags are separated by commas";
+            return -1;
+        }
+        s++;
+    }
+}
+
 int if_match_or_reply(req_t *r, long long *version)
 {
-    *version = -1;
+    *version = IF_MATCH_ANY;
     const char *v = u_map_get_case(r->u->map_header, "If-Match");
     if (!v)
         return 0;
-    char tmp[32];
-    const char *s = v;
-    if (!strncmp(s, "W/", 2))
-        s += 2;
-    size_t len = strlen(s);
-    if (len >= 2 && s[0] == '"' && s[len - 1] == '"' && len - 2 < sizeof tmp) {
-        memcpy(tmp, s + 1, len - 2);
-        tmp[len - 2] = '\0';
-        s = tmp;
-    }
-    if (!http_parse_ll(s, version) || *version <= 0) {
-        *version = -1;
-        return bad_query(r, "If-Match", "must be a resource version such as \"3\"");
-    }
+    long long list[IF_MATCH_MAX];
+    const char *why = NULL;
+    int n = parse_if_match(v, list, &why);
+    if (n < 0)
+        return bad_header(r, "If-Match", why);
+    if (n == 1)
+        *version = list[0];
+    else if (n > 1)
+        *version = IF_MATCH_LIST;
     return 0;
+}
+
+bool if_match_accepts(const req_t *r, long long if_match, long long version)
+{
+    if (if_match == IF_MATCH_ANY)
+        return true;
+    if (if_match != IF_MATCH_LIST)
+        return if_match == version;
+    long long list[IF_MATCH_MAX];
+    const char *why;
+    const char *v = u_map_get_case(r->u->map_header, "If-Match");
+    int n = v ? parse_if_match(v, list, &why) : -1;
+    for (int i = 0; i < n; i++)
+        if (list[i] == version)
+            return true;
+    return false;
+}
+
+bool accepts_csv(req_t *r)
+{
+    const char *v = u_map_get_case(r->u->map_header, "Accept");
+    if (!v)
+        return false;
+    /* The first media range names what the client wants most. */
+    while (*v == ' ')
+        v++;
+    return !strncasecmp(v, "text/csv", 8) && (v[8] == '\0' || v[8] == ';' || v[8] == ',' || v[8] == ' ');
 }
 
 const char *req_header(req_t *r, const char *name)

@@ -39,16 +39,28 @@ int query_date_or_reply(req_t *r, const char *name, const char **out);
 /* limit (1..200, default 20) and cursor. *after is 0 without a cursor. */
 int page_or_reply(req_t *r, long *limit, long long *after);
 
-/* The If-Match version: returns 0 and sets *version (-1 when absent), or -1
- * after answering 400 for a header that is not a version. */
+/* If-Match, as HTTP allows it: absent or "*" set *version to IF_MATCH_ANY,
+ * one entity tag ("3" or W/"3") to its version (0 for a resource that does
+ * not exist yet), several ("3", "4") to IF_MATCH_LIST. Returns 0, or -1
+ * after answering 400 (request.invalid_header) for a value that is not one
+ * of these, an unquoted version among them. */
+enum { IF_MATCH_ANY = -1, IF_MATCH_LIST = -2 };
 int if_match_or_reply(req_t *r, long long *version);
+
+/* Whether the current version of a resource satisfies the If-Match that
+ * if_match_or_reply read into if_match. */
+bool if_match_accepts(const req_t *r, long long if_match, long long version);
+
+/* Whether the Accept header asks for text/csv first (what ?format=csv asks). */
+bool accepts_csv(req_t *r);
 
 /* A header value or NULL (case-insensitive name). */
 const char *req_header(req_t *r, const char *name);
 
-/* Answers 400 naming the query parameter or header `name` with msg;
- * returns -1. */
+/* Answer 400 naming the query parameter (request.invalid_query) or the
+ * header (request.invalid_header) `name` with msg; return -1. */
 int bad_query(req_t *r, const char *name, const char *msg);
+int bad_header(req_t *r, const char *name, const char *msg);
 
 /* R-SEC-3: a secretary assists but never decides. For a secretary's token
  * answers 403 with rule R-SEC-3 and returns false; otherwise true. Call it

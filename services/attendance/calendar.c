@@ -154,7 +154,7 @@ static int cal_put_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     long long version = db_get_ll(res, 0, 1);
     PQclear(res);
-    if (t->if_match > 0 && t->if_match != version)
+    if (!if_match_accepts(t->r, t->if_match, version))
         return problem_set(p, ERR_PRECONDITION, NULL, NULL,
                            "the calendar of %d is at version %lld", t->year, version);
     char *before = cal_doc_text(c, y, p);

@@ -174,10 +174,11 @@ static int dep_update_run(db_conn *c, void *arg, problem_t *p)
         PQclear(res);
         return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such department");
     }
-    if (t->if_match > 0 && db_get_ll(res, 0, 1) != t->if_match) {
+    long long version = db_get_ll(res, 0, 1);
+    if (!if_match_accepts(t->r, t->if_match, version)) {
         PQclear(res);
         return problem_set(p, ERR_PRECONDITION, NULL, NULL,
-                           "the department was changed since version %lld", t->if_match);
+                           "the department was changed: it is at version %lld", version);
     }
     char *before = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);

@@ -337,10 +337,11 @@ static int user_update_run(db_conn *c, void *arg, problem_t *p)
         PQclear(res);
         return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such user");
     }
-    if (t->if_match > 0 && db_get_ll(res, 0, 1) != t->if_match) {
+    long long version = db_get_ll(res, 0, 1);
+    if (!if_match_accepts(t->r, t->if_match, version)) {
         PQclear(res);
         return problem_set(p, ERR_PRECONDITION, NULL, NULL,
-                           "the user was changed since version %lld", t->if_match);
+                           "the user was changed: it is at version %lld", version);
     }
     json_t *before = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
     char *before_s = strdup(PQgetvalue(res, 0, 0));

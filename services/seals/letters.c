@@ -624,7 +624,7 @@ static int letter_delete_run(db_conn *c, void *arg, problem_t *p)
     } else if (!t->r->caller->is_admin) {
         problem_set(p, ERR_FORBIDDEN, NULL, "R-LET-4",
                     "only an administrator removes archived stubs");
-    } else if (action_check_version(t->if_match, version, "introduction letter", p)) {
+    } else if (action_check_version(t->r, t->if_match, version, "introduction letter", p)) {
         /* p is set */
     } else if (!issued) {
         problem_set(p, ERR_WRONG_STATE, "intro_letter.not_issued", "R-LET-4",

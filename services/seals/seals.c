@@ -322,7 +322,7 @@ static int seal_change(db_conn *c, seal_tx *t, bool retire, problem_t *p)
     snprintf(name, sizeof name, "%s", PQgetvalue(res, 0, 5));
     PQclear(res);
     int rc = -1;
-    if (!before || action_check_version(t->if_match, version, "seal", p))
+    if (!before || action_check_version(t->r, t->if_match, version, "seal", p))
         goto cleanup;
     if (retired) {
         problem_set(p, ERR_WRONG_STATE, "seal.retired", NULL, "a retired seal cannot change");
