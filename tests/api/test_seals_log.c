@@ -168,16 +168,19 @@ START_TEST(test_R_SEAL_4_log_is_append_only_even_for_the_service_role)
                               " WHERE has_table_privilege('seals', 'seals.seal_usages', p)",
                               0, NULL),
                      0);
-    /* And no route writes to the log. */
+    /* And no route writes to the log: only GET is allowed on it. */
     resp_t *r = h_req("DELETE", sf("/api/v1/seal-usages/%lld", usage), h_token("admin"), NULL,
                       NULL);
-    ck_assert_int_eq(r->status, 404);
+    ck_assert_int_eq(r->status, 405);
+    ck_assert_str_eq(h_header(r, "Allow"), "GET");
     h_free(r);
     r = h_patch(sf("/api/v1/seal-usages/%lld", usage), h_token("admin"), "{\"count\":1}");
-    ck_assert_int_eq(r->status, 404);
+    ck_assert_int_eq(r->status, 405);
+    ck_assert_str_eq(h_header(r, "Allow"), "GET");
     h_free(r);
     r = h_post("/api/v1/seal-usages", h_token("admin"), "{\"count\":1}");
-    ck_assert_int_eq(r->status, 404);
+    ck_assert_int_eq(r->status, 405);
+    ck_assert_str_eq(h_header(r, "Allow"), "GET");
     h_free(r);
     ck_assert_int_eq(h_sql_ll("SELECT count FROM seals.seal_usages WHERE id = $1", 1, p), 2);
 }
