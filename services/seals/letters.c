@@ -36,7 +36,8 @@ static const db_stmt Q_LETTERS_LIST = {
     "SELECT l.id, letter_doc(l, s) FROM intro_letters l JOIN seals s ON s.id = l.seal_id"
     " WHERE ($1::bigint IS NULL OR l.id < $1) AND ($2::text IS NULL OR l.state = $2)"
     " AND ($3::bigint IS NULL OR l.seal_id = $3) AND (NOT $4 OR l.requester_id = $5)"
-    " AND (NOT $6 OR (l.state = 'pending' AND $9 AND s.custodian_id <> $5))"
+    " AND (NOT $6 OR (l.state = 'pending' AND $9 AND s.custodian_id <> $5"
+    "      AND l.requester_id <> $5))"
     " AND (NOT $7 OR (l.state = 'approved' AND s.custodian_id = $5))"
     " AND (NOT $10 OR l.issued_at <= now() - interval '3 years')"
     " AND letter_visible(l, s, $5, $8)"
@@ -143,13 +144,14 @@ static const db_stmt Q_LETTER_INSERT = {
     " SELECT l.id, letter_doc(l, s) FROM l JOIN seals s ON s.id = l.seal_id"};
 
 /* R-LET-2: the people who approve letters: the director and the deputy
- * directors, except the custodian of the letter's seal (R-SEAL-1). */
+ * directors, except the custodian of the letter's seal (R-SEAL-1) and the
+ * requester ($2). */
 static const db_stmt Q_LETTER_APPROVERS = {
     "seals_letter_approvers",
     "SELECT coalesce(array_agg(p.id ORDER BY p.id), '{}')::text FROM identity.org_people p"
     " WHERE p.active AND NOT p.is_secretary"
     " AND p.position IN ('office_director', 'deputy_director')"
-    " AND p.id <> (SELECT s.custodian_id FROM seals s WHERE s.id = $1)"};
+    " AND p.id <> (SELECT s.custodian_id FROM seals s WHERE s.id = $1) AND p.id <> $2"};
 
 static int letter_create_run(db_conn *c, void *arg, problem_t *p)
 {
@@ -183,8 +185,14 @@ static int letter_create_run(db_conn *c, void *arg, problem_t *p)
     t->id = db_get_ll(res, 0, 0);
     t->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
-    if (!t->doc || db_query(c, &Q_LETTER_APPROVERS, 1, p1, &res, p))
+    const char *p3[] = {sid, me};
+    if (!t->doc || db_query(c, &Q_LETTER_APPROVERS, 2, p3, &res, p))
         return -1;
+    if (!strcmp(PQgetvalue(res, 0, 0), "{}")) {
+        PQclear(res);
+        return problem_set(p, ERR_RULE, "intro_letter.no_approver", "R-LET-2",
+                           "nobody but the requester could approve this letter");
+    }
     snprintf(title, sizeof title, "Approve an introduction letter to %s", t->in.recipient_org);
     int rc = store_notify_all(c, PQgetvalue(res, 0, 0), "intro_letter_to_approve", title,
                               t->in.matter, "intro_letter", t->id, p);
@@ -196,6 +204,11 @@ static int letter_create_run(db_conn *c, void *arg, problem_t *p)
 
 void h_letters_create(req_t *r)
 {
+    if (r->caller->external) {
+        reply_problem(r, ERR_FORBIDDEN, "intro_letter.external_requester", NULL,
+                      "users of external units cannot ask for the office's introduction letters");
+        return;
+    }
     if (idem_replayed(r))
         return;
     letter_tx t = {.r = r};
@@ -297,6 +310,9 @@ static int authorise_approver(db_conn *c, action_tx *t, problem_t *p)
     if (me.id == l->custodian)
         return problem_set(p, ERR_FORBIDDEN, "seal.custodian_cannot_approve", "R-SEAL-1",
                            "the custodian of seal %lld cannot approve its letters", l->seal_id);
+    if (me.id == l->requester)
+        return problem_set(p, ERR_FORBIDDEN, "intro_letter.own_request", "R-LET-2",
+                           "nobody approves or rejects their own letter");
     return 0;
 }
 
@@ -491,8 +507,9 @@ static int perform_withdraw(db_conn *c, action_tx *t, problem_t *p)
     const char *title = "An introduction letter was withdrawn: no action is needed";
     PGresult *res;
     if (!strcmp(t->state, "pending")) {
-        const char *p1[] = {db_int(sid, l->seal_id)};
-        if (db_query(c, &Q_LETTER_APPROVERS, 1, p1, &res, p))
+        char req[24];
+        const char *p1[] = {db_int(sid, l->seal_id), db_int(req, l->requester)};
+        if (db_query(c, &Q_LETTER_APPROVERS, 2, p1, &res, p))
             return -1;
         int rc = store_notify_all(c, PQgetvalue(res, 0, 0), "intro_letter_withdrawn", title,
                                   note, "intro_letter", t->id, p);

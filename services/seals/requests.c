@@ -33,7 +33,7 @@ static const db_stmt Q_REQUESTS_LIST = {
     " FROM seal_requests q JOIN seals s ON s.id = q.seal_id"
     " WHERE ($1::bigint IS NULL OR q.id < $1) AND ($2::text IS NULL OR q.state = $2)"
     " AND ($3::bigint IS NULL OR q.seal_id = $3) AND (NOT $4 OR q.requester_id = $5)"
-    " AND (NOT $6 OR (q.state = 'pending'"
+    " AND (NOT $6 OR (q.state = 'pending' AND q.requester_id <> $5"
     "      AND $5 = ANY (eligible_approvers(q.approver_role, s))))"
     " AND (NOT $7 OR (q.state = 'approved' AND s.custodian_id = $5))"
     " AND request_visible(q, s, $5, $8)"
@@ -96,9 +96,12 @@ typedef struct request_tx {
 static const db_stmt Q_SEAL_FOR_REQUEST = {
     "seals_seal_for_request", "SELECT s.kind, s.state, s.name FROM seals s WHERE s.id = $1"};
 
+/* R-SEAL-2: who may approve, the requester ($3) excepted, and whether
+ * the requester is one of them. */
 static const db_stmt Q_ELIGIBLE = {
     "seals_eligible",
-    "SELECT eligible_approvers($2, s)::text FROM seals s WHERE s.id = $1"};
+    "SELECT array_remove(e, $3::bigint)::text, $3::bigint = ANY (e)"
+    " FROM seals s, eligible_approvers($2, s) e WHERE s.id = $1"};
 
 /* The document needs the seal, which RETURNING cannot join: the new row
  * is joined to it in the outer statement. */
@@ -133,16 +136,28 @@ static int request_create_run(db_conn *c, void *arg, problem_t *p)
                            "seal %lld is not in use (suspended, retired or lost)", t->in.seal_id);
     if (!role)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "no approval rule for this seal");
-    const char *p2[] = {sid, role};
-    if (db_query(c, &Q_ELIGIBLE, 2, p2, &res, p))
-        return -1;
-    t->approvers = strdup(PQgetvalue(res, 0, 0));
-    PQclear(res);
-    if (!t->approvers)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    if (!strcmp(t->approvers, "{}"))
+    /* R-SEAL-2: nobody approves their own request; when the requester is
+     * the only one who could, it goes one level up. */
+    const char *asked = role;
+    for (; role; role = seal_approver_role_above(role)) {
+        const char *p2[] = {sid, role, db_int(me, t->r->caller->id)};
+        if (db_query(c, &Q_ELIGIBLE, 3, p2, &res, p))
+            return -1;
+        free(t->approvers);
+        t->approvers = strdup(PQgetvalue(res, 0, 0));
+        bool requester_eligible = !strcmp(PQgetvalue(res, 0, 1), "t");
+        PQclear(res);
+        if (!t->approvers)
+            return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        if (strcmp(t->approvers, "{}") || !requester_eligible) {
+            if (!strcmp(t->approvers, "{}"))
+                role = NULL;
+            break;
+        }
+    }
+    if (!role)
         return problem_set(p, ERR_RULE, "seal.no_approver", "R-SEAL-2",
-                           "nobody who may approve this use (%s) is available", role);
+                           "nobody who may approve this use (%s) is available", asked);
     const char *p3[] = {sid,
                         db_int(me, t->r->caller->id),
                         t->in.matter,
@@ -170,6 +185,11 @@ static int request_create_run(db_conn *c, void *arg, problem_t *p)
 
 void h_requests_create(req_t *r)
 {
+    if (r->caller->external) {
+        reply_problem(r, ERR_FORBIDDEN, "seal.external_requester", NULL,
+                      "users of external units cannot ask to use the office's seals");
+        return;
+    }
     if (idem_replayed(r))
         return;
     request_tx t = {.r = r};
@@ -280,6 +300,9 @@ static int authorise_approver(db_conn *c, action_tx *t, problem_t *p)
     if (me.id == q->custodian)
         return problem_set(p, ERR_FORBIDDEN, "seal.custodian_cannot_approve", "R-SEAL-1",
                            "the custodian of a seal cannot approve its use");
+    if (me.id == q->requester)
+        return problem_set(p, ERR_FORBIDDEN, "seal.own_request", "R-SEAL-2",
+                           "nobody approves or rejects their own request");
     return 0;
 }
 

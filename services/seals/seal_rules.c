@@ -28,6 +28,21 @@ const char *seal_approver_role(const char *kind, const char *matter)
     return NULL;
 }
 
+const char *seal_approver_role_above(const char *role)
+{
+    if (!role)
+        return NULL;
+    /* An other seal's approvers answer to the office director, the office
+     * director to the district leaders, a deputy mayor to the mayor. */
+    if (!strcmp(role, "configured"))
+        return "office_director";
+    if (!strcmp(role, "office_director"))
+        return "district_leader";
+    if (!strcmp(role, "district_leader"))
+        return "district_mayor";
+    return NULL;
+}
+
 bool seal_approver_may(const char *role, const char *position, long long person_id,
                        const long long *configured, size_t n)
 {

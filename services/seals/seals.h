@@ -51,6 +51,11 @@
  * NULL for an unknown kind or matter. Static storage; can't fail. */
 const char *seal_approver_role(const char *kind, const char *matter);
 
+/* R-SEAL-2: nobody approves their own request; when the requester is the
+ * only person who could approve under `role`, the request goes one level
+ * up: the role above, or NULL above the district mayor. Static storage. */
+const char *seal_approver_role_above(const char *role);
+
 /* R-SEAL-2: whether a person with `position` and `person_id` may approve
  * under `role`; `configured` (n ids) is the seal's approver list. A secretary
  * or the custodian is refused elsewhere (R-SEC-3, R-SEAL-1). */

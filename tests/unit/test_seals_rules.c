@@ -57,6 +57,16 @@ START_TEST(test_R_SEAL_2_other_seal_uses_its_configured_approvers)
 }
 END_TEST
 
+START_TEST(test_R_SEAL_2_own_request_goes_one_level_up)
+{
+    ck_assert_str_eq(seal_approver_role_above("configured"), "office_director");
+    ck_assert_str_eq(seal_approver_role_above("office_director"), "district_leader");
+    ck_assert_str_eq(seal_approver_role_above("district_leader"), "district_mayor");
+    ck_assert_ptr_null(seal_approver_role_above("district_mayor"));
+    ck_assert_ptr_null(seal_approver_role_above(NULL));
+}
+END_TEST
+
 START_TEST(unknown_kinds_and_matters_have_no_rule)
 {
     ck_assert_ptr_null(seal_approver_role("private", "general"));
@@ -161,6 +171,7 @@ int main(void)
     tcase_add_test(tc, test_R_SEAL_2_district_seal_major_matters_need_the_mayor);
     tcase_add_test(tc, test_R_SEAL_2_office_seal_needs_the_director);
     tcase_add_test(tc, test_R_SEAL_2_other_seal_uses_its_configured_approvers);
+    tcase_add_test(tc, test_R_SEAL_2_own_request_goes_one_level_up);
     tcase_add_test(tc, unknown_kinds_and_matters_have_no_rule);
     tcase_add_test(tc, test_R_LET_2_director_or_deputy_approves_letters);
     tcase_add_test(tc, privileged_readers);
