@@ -11,7 +11,8 @@ INSERT INTO departments(name, kind, is_secretariat, has_printer, is_print_center
     ('综合科', 'section', false, true, false),
     ('信息科', 'section', false, false, false),
     ('某某乡', 'external', false, false, false),
-    ('某某镇', 'external', false, false, false)
+    ('某某镇', 'external', false, false, false),
+    ('区教育局', 'external', false, false, false)
 ON CONFLICT (name) DO NOTHING;
 
 INSERT INTO users(username, display_name, position, department_id, is_secretary, is_admin,
@@ -37,6 +38,8 @@ FROM (VALUES
     ('sec1',         '许秘书',   'staff',           '综合科',     true,  false, false, '13800000015'),
     ('sec2',         '韩秘书',   'staff',           '综合科',     true,  false, false, '13800000016'),
     ('town1_clerk',  '某某乡文书', 'staff',         '某某乡',     false, false, false, '13800000017'),
+    ('edu_head',     '教育局局长', 'section_chief', '区教育局',   false, false, false, '13800000018'),
+    ('edu_clerk',    '教育局文书', 'staff',         '区教育局',   false, false, false, '13800000019'),
     ('admin',        '系统管理员', 'none',          NULL,         false, true,  false, NULL)
 ) AS v(username, display_name, position, dept, is_secretary, is_admin, gov_affairs, phone)
 LEFT JOIN departments d ON d.name = v.dept
@@ -51,5 +54,12 @@ UPDATE departments SET supervising_deputy_id = (SELECT id FROM users WHERE usern
 WHERE name = '文秘科' AND supervising_deputy_id IS NULL;
 UPDATE departments SET supervising_deputy_id = (SELECT id FROM users WHERE username = 'deputy2')
 WHERE name IN ('综合科', '信息科') AND supervising_deputy_id IS NULL;
+
+-- R-DOC-3: vmayor2 is in charge of the education bureau, vmayor1 of the
+-- government office itself (the district documents its sections draft).
+UPDATE departments SET in_charge_id = (SELECT id FROM users WHERE username = 'vmayor2')
+WHERE name = '区教育局' AND in_charge_id IS NULL;
+UPDATE departments SET in_charge_id = (SELECT id FROM users WHERE username = 'vmayor1')
+WHERE name = '办公室领导' AND in_charge_id IS NULL;
 
 COMMIT;

@@ -1,0 +1,330 @@
+/* Outgoing documents (发文): drafts by an office section or a district
+ * bureau, jointly with co-drafting departments, every body change a new
+ * version; who reads them (DESIGN section 6, visibility). The chain of
+ * actions is in outgoing_actions.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "action.h"
+#include "audit.h"
+#include "documents.h"
+
+static const char *const issuers[] = {"district_government", "government_office", NULL};
+static const char *const doc_types[] = {"notice", "bulletin", "request", "report", "reply",
+                                        "letter", "opinion", "decision", "minutes", "other",
+                                        NULL};
+static const char *const secrecies[] = {"none", "secret", "confidential", NULL};
+static const char *const urgencies[] = {"normal", "urgent", "extra_urgent", NULL};
+static const char *const assigners[] = {"government", "office", NULL};
+static const char *const states[] = {"draft",        "secretariat_review", "deputy_review",
+                                     "awaiting_signoff", "proofreading",   "revising",
+                                     "proofread",    "numbered",           "printed",
+                                     "issued",       "declined",           NULL};
+
+/* ---------- reads ---------- */
+
+static const db_stmt Q_DOCS_LIST = {
+    "documents_list",
+    "SELECT d.id," DOCUMENT_DOC("d") " FROM documents d"
+    " WHERE ($1::bigint IS NULL OR d.id < $1) AND ($2::text IS NULL OR d.state = $2)"
+    " AND ($3::text IS NULL OR d.issuer = $3) AND ($4::int IS NULL OR d.doc_year = $4)"
+    " AND ($5::bigint IS NULL OR d.department_id = $5)"
+    " AND ($6::text IS NULL OR d.title LIKE '%' || $6 || '%' OR d.doc_number LIKE '%' || $6 || '%')"
+    " AND (NOT $9 OR d.stamp_mismatch)"
+    " AND document_visible(d, $7, $8)"
+    " ORDER BY d.id DESC LIMIT $10"};
+
+/* A search text is matched as it is: %, _ and \ are taken literally. */
+static char *like_escape(const char *q)
+{
+    size_t n = strlen(q);
+    char *out = malloc(2 * n + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (const char *s = q; *s; s++) {
+        if (*s == '%' || *s == '_' || *s == '\\')
+            *o++ = '\\';
+        *o++ = *s;
+    }
+    *o = '\0';
+    return out;
+}
+
+void h_documents_list(req_t *r)
+{
+    long limit;
+    long long after, year = 0, dept = 0;
+    bool has_year = false, has_dept = false, mismatch = false;
+    const char *state = NULL, *issuer = NULL, *q = NULL;
+    if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "state", states, &state) ||
+        query_enum_or_reply(r, "issuer", issuers, &issuer) ||
+        query_ll_or_reply(r, "year", 2000, 2999, &year, &has_year) ||
+        query_ll_or_reply(r, "department_id", 1, INT64_MAX / 2, &dept, &has_dept) ||
+        query_bool_or_reply(r, "stamp_mismatch", &mismatch, NULL) || query_str(r, "q", &q))
+        return;
+    if (q && (json_in_utf8_len(q) < 1 || json_in_utf8_len(q) > 100)) {
+        reply_problem(r, ERR_BAD_QUERY, NULL, NULL, "q must hold 1 to 100 characters");
+        return;
+    }
+    char *qe = q ? like_escape(q) : NULL;
+    char a[24], y[24], d[24], u[24], ud[24], l[24];
+    const char *params[] = {after ? db_int(a, after) : NULL,
+                            state,
+                            issuer,
+                            has_year ? db_int(y, year) : NULL,
+                            has_dept ? db_int(d, dept) : NULL,
+                            qe,
+                            db_int(u, r->caller->id),
+                            db_int(ud, r->caller->department_id),
+                            mismatch ? "true" : "false",
+                            db_int(l, limit + 1)};
+    PGresult *res = db_read_or_reply(r, &Q_DOCS_LIST, 10, params);
+    free(qe);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+typedef struct get_tx {
+    req_t *r;
+    long long id;
+    char *doc;
+    long long version;
+} get_tx;
+
+static const db_stmt Q_DOC_GET = {
+    "documents_get",
+    "SELECT" DOCUMENT_DOC("d") ", d.version, d.secrecy FROM documents d"
+    " WHERE d.id = $1 AND document_visible(d, $2, $3)"};
+
+/* Every read of a secret or confidential document is audited. */
+static int doc_get_run(db_conn *c, void *arg, problem_t *p)
+{
+    get_tx *t = arg;
+    free(t->doc);
+    t->doc = NULL;
+    char id[24], u[24], ud[24];
+    const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
+                            db_int(ud, t->r->caller->department_id)};
+    PGresult *res;
+    if (db_query(c, &Q_DOC_GET, 3, params, &res, p))
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "document.not_found", NULL, "no such document");
+    }
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->version = db_get_ll(res, 0, 1);
+    bool secret = strcmp(PQgetvalue(res, 0, 2), "none") != 0;
+    PQclear(res);
+    if (!t->doc)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    if (!secret)
+        return 0;
+    return audit_write(c, t->r, "document", t->id, "read", NULL, NULL, p);
+}
+
+void h_documents_get(req_t *r)
+{
+    get_tx t = {.r = r, .id = path_id_or_reply(r, "id")};
+    if (!t.id)
+        return;
+    problem_t p = {0};
+    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, doc_get_run, &t, &p);
+    if (!rc && t.doc) {
+        char etag[32];
+        snprintf(etag, sizeof etag, "\"%lld\"", t.version);
+        u_map_put(r->resp->map_header, "ETag", etag);
+    }
+    reply_outcome(r, rc, &p, t.doc, 200);
+}
+
+static const db_stmt Q_VERSIONS = {
+    "documents_versions",
+    "SELECT v.no, json_build_object('no', v.no, 'title', v.title, 'body', v.body,"
+    " 'author_id', v.author_id, 'created_at', v.created_at)"
+    " FROM document_versions v JOIN documents d ON d.id = v.document_id"
+    " WHERE v.document_id = $1 AND document_visible(d, $2, $3)"
+    " AND ($4::int IS NULL OR v.no < $4) ORDER BY v.no DESC LIMIT $5"};
+
+static const db_stmt Q_DOC_SEEN = {
+    "documents_seen",
+    "SELECT 1 FROM documents d WHERE d.id = $1 AND document_visible(d, $2, $3)"};
+
+void h_documents_versions(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    long limit;
+    long long after;
+    if (!id || page_or_reply(r, &limit, &after))
+        return;
+    char b[24], u[24], ud[24], a[24], l[24];
+    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
+                            db_int(ud, r->caller->department_id), after ? db_int(a, after) : NULL,
+                            db_int(l, limit + 1)};
+    PGresult *seen = db_read_or_reply(r, &Q_DOC_SEEN, 3, params);
+    if (!seen)
+        return;
+    int n = PQntuples(seen);
+    PQclear(seen);
+    if (n == 0) {
+        reply_problem(r, ERR_NOT_FOUND, "document.not_found", NULL, "no such document");
+        return;
+    }
+    PGresult *res = db_read_or_reply(r, &Q_VERSIONS, 5, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+/* ---------- create ---------- */
+
+typedef struct doc_in {
+    const char *issuer, *doc_type, *title, *body, *main_recipients, *cc_recipients, *secrecy,
+        *urgency, *assigned_by;
+    long long print_count, reply_to_incoming_id;
+    json_t *co_department_ids;
+} doc_in;
+
+static const json_field doc_fields[] = {
+    {"issuer", JF_ENUM, JF_REQUIRED, 0, 0, issuers, offsetof(doc_in, issuer)},
+    {"doc_type", JF_ENUM, JF_REQUIRED, 0, 0, doc_types, offsetof(doc_in, doc_type)},
+    {"title", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(doc_in, title)},
+    {"body", JF_TEXT, JF_REQUIRED, 0, 200000, NULL, offsetof(doc_in, body)},
+    {"main_recipients", JF_STRING, JF_REQUIRED, 1, 1000, NULL, offsetof(doc_in, main_recipients)},
+    {"cc_recipients", JF_TEXT, 0, 0, 1000, NULL, offsetof(doc_in, cc_recipients)},
+    {"secrecy", JF_ENUM, 0, 0, 0, secrecies, offsetof(doc_in, secrecy)},
+    {"urgency", JF_ENUM, 0, 0, 0, urgencies, offsetof(doc_in, urgency)},
+    {"print_count", JF_INT, JF_REQUIRED, 1, 100000, NULL, offsetof(doc_in, print_count)},
+    {"assigned_by", JF_ENUM, JF_NULLABLE, 0, 0, assigners, offsetof(doc_in, assigned_by)},
+    {"reply_to_incoming_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL,
+     offsetof(doc_in, reply_to_incoming_id)},
+    {"co_department_ids", JF_ID_LIST, 0, 0, 10, NULL, offsetof(doc_in, co_department_ids)},
+    JF_END,
+};
+
+typedef struct create_tx {
+    req_t *r;
+    doc_in in;
+    char *co;
+    char *doc;
+    long long id;
+} create_tx;
+
+/* A drafting department (承办部门): an office section, or a district bureau
+ * (an external unit that a deputy mayor is in charge of). */
+static const db_stmt Q_DRAFTING_DEPT = {
+    "documents_drafting_dept",
+    "SELECT d.kind = 'section' OR (d.kind = 'external' AND d.in_charge_id IS NOT NULL)"
+    " FROM identity.org_departments d WHERE d.id = $1"};
+
+/* The co-drafting departments that are not drafting departments, or are
+ * the caller's own, and the chiefs of the others. */
+static const db_stmt Q_CO_DEPTS = {
+    "documents_co_depts",
+    "SELECT (SELECT array_agg(x)::text FROM unnest($1::bigint[]) x WHERE x = $2 OR NOT EXISTS"
+    "   (SELECT 1 FROM identity.org_departments d WHERE d.id = x AND (d.kind = 'section'"
+    "    OR (d.kind = 'external' AND d.in_charge_id IS NOT NULL)))),"
+    " (SELECT coalesce(array_agg(d.chief_id) FILTER (WHERE d.chief_id IS NOT NULL), '{}')::text"
+    "   FROM identity.org_departments d WHERE d.id = ANY ($1::bigint[]))"};
+
+static const db_stmt Q_DOC_INSERT = {
+    "documents_insert",
+    "WITH d AS (INSERT INTO documents(issuer, doc_type, title, body, main_recipients,"
+    " cc_recipients, secrecy, urgency, print_count, assigned_by, reply_to_incoming_id,"
+    " department_id, creator_id, co_department_ids, path_ids)"
+    " VALUES ($1, $2, $3, $4, $5, coalesce($6, ''), coalesce($7, 'none'),"
+    " coalesce($8, 'normal'), $9, $10, $11, $12, $13, $14::bigint[],"
+    " array_prepend($13::bigint, $15::bigint[])) RETURNING *),"
+    " v AS (INSERT INTO document_versions(document_id, no, title, body, author_id)"
+    " SELECT d.id, 1, d.title, d.body, d.creator_id FROM d)"
+    " SELECT d.id," DOCUMENT_DOC("d") " FROM d"};
+
+static int doc_create_run(db_conn *c, void *arg, problem_t *p)
+{
+    create_tx *t = arg;
+    free(t->doc);
+    t->doc = NULL;
+    const caller_t *me = t->r->caller;
+    char dept[24], uid[24], pc[24], reply[24];
+    const char *p1[] = {db_int(dept, me->department_id)};
+    PGresult *res;
+    if (db_query(c, &Q_DRAFTING_DEPT, 1, p1, &res, p))
+        return -1;
+    bool drafting = PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), "t");
+    PQclear(res);
+    if (!drafting)
+        return problem_set(p, ERR_FORBIDDEN, "document.not_a_drafting_department", NULL,
+                           "documents are drafted by an office section or a district bureau");
+    const char *p2[] = {t->co, dept};
+    if (db_query(c, &Q_CO_DEPTS, 2, p2, &res, p))
+        return -1;
+    if (!PQgetisnull(res, 0, 0)) {
+        problem_field(p, "co_department_ids",
+                      "departments %s are not other drafting departments (an office section or a district bureau)",
+                      PQgetvalue(res, 0, 0));
+        PQclear(res);
+        return -1;
+    }
+    char *chiefs = strdup(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    if (!chiefs)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    const doc_in *in = &t->in;
+    const char *p3[] = {in->issuer,
+                        in->doc_type,
+                        in->title,
+                        in->body,
+                        in->main_recipients,
+                        in->cc_recipients,
+                        in->secrecy,
+                        in->urgency,
+                        db_int(pc, in->print_count),
+                        in->assigned_by,
+                        in->reply_to_incoming_id ? db_int(reply, in->reply_to_incoming_id) : NULL,
+                        dept,
+                        db_int(uid, me->id),
+                        t->co,
+                        chiefs};
+    int rc = -1;
+    if (db_query(c, &Q_DOC_INSERT, 15, p3, &res, p))
+        goto cleanup;
+    t->id = db_get_ll(res, 0, 0);
+    t->doc = strdup(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    if (!t->doc) {
+        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        goto cleanup;
+    }
+    char title[TITLE_BYTES];
+    snprintf(title, sizeof title, "Co-sign the joint draft: %s", in->title);
+    utf8_trim(title, sizeof title);
+    if (strcmp(chiefs, "{}") &&
+        store_notify_all(c, chiefs, "document_to_co_sign", title, "", "document", t->id, p))
+        goto cleanup;
+    if (idem_store(c, t->r, 201, t->doc, p))
+        goto cleanup;
+    rc = audit_write(c, t->r, "document", t->id, "create", NULL, t->doc, p);
+cleanup:
+    free(chiefs);
+    return rc;
+}
+
+void h_documents_create(req_t *r)
+{
+    if (idem_replayed(r))
+        return;
+    create_tx t = {.r = r};
+    json_t *root = body_or_reply(r, doc_fields, &t.in, NULL);
+    if (!root)
+        return;
+    problem_t p = {0};
+    int rc;
+    t.co = t.in.co_department_ids ? store_id_array(t.in.co_department_ids) : strdup("{}");
+    if (!t.co)
+        rc = problem_set(&p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    else
+        rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, doc_create_run, &t, &p);
+    reply_outcome(r, rc, &p, t.doc, 201);
+    free(t.co);
+    json_decref(root);
+}

@@ -1,0 +1,871 @@
+/* The chain of an outgoing document (公文处理制度 一): co-signing, the
+ * secretariat's review (R-DOC-1, R-DOC-2), the supervising deputy's review
+ * and the responsible leader's sign-off (R-DOC-3, R-SEC-3), proofreading
+ * (R-DOC-4), the number (R-DOC-5), letterheads, printing, the archived
+ * original and the stamps (R-DOC-6). Each step notifies whoever acts next. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "action.h"
+#include "audit.h"
+#include "documents.h"
+#include "org.h"
+
+typedef struct doc_act_in {
+    const char *comment, *reason, *title, *body, *main_recipients, *cc_recipients, *secrecy,
+        *urgency;
+    long long signer_id, count, copies, seal_request_id, print_count;
+} doc_act_in;
+
+/* The locked document, as the actions need it. */
+typedef struct doc_row {
+    long long department_id, creator_id, signer_id, reviewer_id, print_count, letterheads,
+        printed_copies, stamped_count;
+    char issuer[24], assigned_by[16], secrecy[16];
+    char title[808]; /* 200 characters */
+    char *co_depts, *co_signed, *body;
+    bool signed_off, archived, in_secretariat, stamp_ok;
+} doc_row;
+
+static const action_kind doc_kind = {"document", "document", "document.wrong_state"};
+
+static const db_stmt Q_DOC_LOCK = {
+    "documents_lock",
+    "SELECT" DOCUMENT_DOC("d") ", d.version, d.state, d.department_id, d.creator_id,"
+    " d.co_department_ids::text, d.co_signed_ids::text, d.signer_id, d.reviewer_id, d.issuer,"
+    " coalesce(d.assigned_by, ''), d.print_count, d.title, document_visible(d, $2, $3),"
+    " d.signed_at IS NOT NULL, d.archived_at IS NOT NULL, d.body,"
+    " EXISTS (SELECT 1 FROM identity.org_departments s WHERE s.id = $3 AND s.is_secretariat),"
+    " d.secrecy, d.letterhead_count, d.printed_copies, d.stamped_count, NOT d.stamp_mismatch"
+    " FROM documents d WHERE d.id = $1 FOR NO KEY UPDATE"};
+
+static void row_free(doc_row *q)
+{
+    free(q->co_depts);
+    free(q->co_signed);
+    free(q->body);
+}
+
+static int doc_lock(db_conn *c, action_tx *t, problem_t *p)
+{
+    doc_row *q = t->row;
+    row_free(q);
+    memset(q, 0, sizeof *q);
+    char id[24], u[24], ud[24];
+    const caller_t *me = t->r->caller;
+    const char *params[] = {db_int(id, t->id), db_int(u, me->id),
+                            db_int(ud, me->department_id)};
+    PGresult *res;
+    if (db_query(c, &Q_DOC_LOCK, 3, params, &res, p))
+        return -1;
+    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 13), "t")) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "document.not_found", NULL, "no such document");
+    }
+    t->before = strdup(PQgetvalue(res, 0, 0));
+    t->version = db_get_ll(res, 0, 1);
+    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
+    q->department_id = db_get_ll(res, 0, 3);
+    q->creator_id = db_get_ll(res, 0, 4);
+    q->co_depts = strdup(PQgetvalue(res, 0, 5));
+    q->co_signed = strdup(PQgetvalue(res, 0, 6));
+    q->signer_id = db_get_ll(res, 0, 7);
+    q->reviewer_id = db_get_ll(res, 0, 8);
+    snprintf(q->issuer, sizeof q->issuer, "%s", PQgetvalue(res, 0, 9));
+    snprintf(q->assigned_by, sizeof q->assigned_by, "%s", PQgetvalue(res, 0, 10));
+    q->print_count = db_get_ll(res, 0, 11);
+    snprintf(q->title, sizeof q->title, "%s", PQgetvalue(res, 0, 12));
+    q->signed_off = !strcmp(PQgetvalue(res, 0, 14), "t");
+    q->archived = !strcmp(PQgetvalue(res, 0, 15), "t");
+    q->body = strdup(PQgetvalue(res, 0, 16));
+    q->in_secretariat = !strcmp(PQgetvalue(res, 0, 17), "t");
+    snprintf(q->secrecy, sizeof q->secrecy, "%s", PQgetvalue(res, 0, 18));
+    q->letterheads = db_get_ll(res, 0, 19);
+    q->printed_copies = db_get_ll(res, 0, 20);
+    q->stamped_count = db_get_ll(res, 0, 21);
+    q->stamp_ok = !strcmp(PQgetvalue(res, 0, 22), "t");
+    PQclear(res);
+    if (!t->before || !q->co_depts || !q->co_signed || !q->body)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return 0;
+}
+
+/* ---------- who may act ---------- */
+
+static bool in_drafting_dept(const action_tx *t)
+{
+    const doc_row *q = t->row;
+    return t->r->caller->department_id == q->department_id;
+}
+
+/* The drafting department prepares, submits, revises, prints and stamps. */
+static int authorise_drafter(db_conn *c, action_tx *t, problem_t *p)
+{
+    (void)c;
+    if (!in_drafting_dept(t))
+        return problem_set(p, ERR_FORBIDDEN, "document.not_drafter", NULL,
+                           "only the drafting department does this");
+    return 0;
+}
+
+static int secretariat_only(action_tx *t, const char *rule, problem_t *p)
+{
+    const doc_row *q = t->row;
+    if (!q->in_secretariat)
+        return problem_set(p, ERR_FORBIDDEN, "document.secretariat_only", rule,
+                           "only the secretariat (文秘科) does this");
+    return 0;
+}
+
+static int authorise_secretariat(db_conn *c, action_tx *t, problem_t *p)
+{
+    (void)c;
+    return secretariat_only(t, NULL, p);
+}
+
+/* R-DOC-1: the secretariat declines. */
+static int authorise_decline(db_conn *c, action_tx *t, problem_t *p)
+{
+    (void)c;
+    return secretariat_only(t, "R-DOC-1", p);
+}
+
+/* R-DOC-2: nothing reaches a leader but through the secretariat. */
+static int authorise_forward(db_conn *c, action_tx *t, problem_t *p)
+{
+    (void)c;
+    return secretariat_only(t, "R-DOC-2", p);
+}
+
+/* R-DOC-4: proofreading is the secretariat's. */
+static int authorise_proofreader(db_conn *c, action_tx *t, problem_t *p)
+{
+    (void)c;
+    return secretariat_only(t, "R-DOC-4", p);
+}
+
+/* R-DOC-5: the secretariat assigns the number. */
+static int authorise_numberer(db_conn *c, action_tx *t, problem_t *p)
+{
+    (void)c;
+    return secretariat_only(t, "R-DOC-5", p);
+}
+
+/* R-DOC-6: the original goes to the secretariat's archive. */
+static int authorise_archivist(db_conn *c, action_tx *t, problem_t *p)
+{
+    (void)c;
+    return secretariat_only(t, "R-DOC-6", p);
+}
+
+/* Joint drafting: the chief of a co-drafting department co-signs. */
+static const db_stmt Q_CO_SIGNER = {
+    "documents_co_signer",
+    "SELECT $2::bigint = ANY ($1::bigint[]), $2::bigint = ANY ($3::bigint[])"};
+
+static int authorise_co_signer(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_row *q = t->row;
+    const caller_t *me = t->r->caller;
+    char d[24];
+    const char *params[] = {q->co_depts, db_int(d, me->department_id), q->co_signed};
+    PGresult *res;
+    if (db_query(c, &Q_CO_SIGNER, 3, params, &res, p))
+        return -1;
+    bool member = !strcmp(PQgetvalue(res, 0, 0), "t");
+    bool done = !strcmp(PQgetvalue(res, 0, 1), "t");
+    PQclear(res);
+    if (!member || strcmp(me->position, "section_chief"))
+        return problem_set(p, ERR_FORBIDDEN, "document.not_co_signer", NULL,
+                           "only the chief of a co-drafting department co-signs");
+    if (done)
+        return problem_set(p, ERR_WRONG_STATE, "document.already_co_signed", NULL,
+                           "your department has already co-signed");
+    return 0;
+}
+
+/* R-DOC-3: the supervising deputy named at forwarding reviews. */
+static int authorise_reviewer(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_row *q = t->row;
+    (void)c;
+    if (t->r->caller->id != q->reviewer_id)
+        return problem_set(p, ERR_FORBIDDEN, "document.not_reviewer", "R-DOC-3",
+                           "a document the government or office assigned is reviewed by the "
+                           "supervising deputy director");
+    return 0;
+}
+
+/* R-DOC-2 before the state check: a leader cannot act on what the
+ * secretariat has not reviewed. R-DOC-3: only the responsible leader
+ * signs or sends back, and only while still eligible. */
+static const db_stmt Q_MAY_SIGN = {
+    "documents_may_sign", "SELECT $3::bigint = ANY (eligible_signers($1, $2))"};
+
+static int authorise_signer(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_row *q = t->row;
+    if (!strcmp(t->state, "draft") || !strcmp(t->state, "secretariat_review"))
+        return problem_set(p, ERR_WRONG_STATE, "document.not_reviewed", "R-DOC-2",
+                           "the secretariat has not reviewed this draft; it cannot reach a "
+                           "leader yet");
+    if (t->r->caller->id != q->signer_id)
+        return problem_set(p, ERR_FORBIDDEN, "document.not_signer", "R-DOC-3",
+                           "this document is signed by the leader the secretariat sent it to");
+    char dept[24], me[24];
+    const char *params[] = {q->issuer, db_int(dept, q->department_id),
+                            db_int(me, t->r->caller->id)};
+    PGresult *res;
+    if (db_query(c, &Q_MAY_SIGN, 3, params, &res, p))
+        return -1;
+    bool may = !strcmp(PQgetvalue(res, 0, 0), "t");
+    PQclear(res);
+    if (!may)
+        return problem_set(p, ERR_FORBIDDEN, "document.not_signer", "R-DOC-3",
+                           "you are no longer a leader who signs this document");
+    if (strcmp(t->state, "awaiting_signoff"))
+        return problem_set(p, ERR_WRONG_STATE, "document.wrong_state", NULL,
+                           "the document is %s, not awaiting sign-off", t->state);
+    return 0;
+}
+
+/* A PATCH: the drafting department while it drafts or revises; the
+ * secretariat while it reviews or proofreads; the signing leader's
+ * secretary while it awaits the leader (R-SEC-3: assisting, never
+ * signing). */
+static int authorise_editor(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_row *q = t->row;
+    const caller_t *me = t->r->caller;
+    (void)c;
+    const char *s = t->state;
+    if (!strcmp(s, "draft") || !strcmp(s, "revising")) {
+        if (in_drafting_dept(t))
+            return 0;
+    } else if (!strcmp(s, "secretariat_review") || !strcmp(s, "proofreading")) {
+        if (q->in_secretariat)
+            return 0;
+    } else if (!strcmp(s, "awaiting_signoff")) {
+        if (me->is_secretary && me->serves_leader_id == q->signer_id && q->signer_id)
+            return 0;
+        return problem_set(p, ERR_FORBIDDEN, "document.not_editor", "R-SEC-3",
+                           "while it awaits sign-off only the signing leader's secretary edits it");
+    } else {
+        return problem_set(p, ERR_WRONG_STATE, "document.not_editable", NULL,
+                           "a %s document cannot be changed", s);
+    }
+    return problem_set(p, ERR_FORBIDDEN, "document.not_editor", NULL,
+                       "you may not change this document while it is %s", s);
+}
+
+/* ---------- the changes ---------- */
+
+/* The one update every step makes: state, a comment, the caller on the
+ * path, and the step's own columns through the other parameters. */
+static const db_stmt Q_DOC_STEP = {
+    "documents_step",
+    "UPDATE documents d SET state = $2, last_comment = coalesce($3, d.last_comment),"
+    " path_ids = CASE WHEN $4::bigint = ANY (d.path_ids) THEN d.path_ids"
+    "                 ELSE array_append(d.path_ids, $4::bigint) END,"
+    " version = d.version + 1, updated_at = now()"
+    " WHERE d.id = $1 RETURNING" DOCUMENT_DOC("d")};
+
+static int step(db_conn *c, action_tx *t, const char *to, problem_t *p)
+{
+    const doc_act_in *in = t->in;
+    char id[24], me[24];
+    const char *comment = in->comment ? in->comment : in->reason;
+    const char *params[] = {db_int(id, t->id), to, comment, db_int(me, t->r->caller->id)};
+    PGresult *res;
+    if (db_query(c, &Q_DOC_STEP, 4, params, &res, p))
+        return -1;
+    free(t->doc);
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return t->doc ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+}
+
+static int tell(db_conn *c, action_tx *t, long long who, const char *kind, const char *fmt,
+                problem_t *p)
+{
+    const doc_row *q = t->row;
+    const doc_act_in *in = t->in;
+    char title[TITLE_BYTES];
+    snprintf(title, sizeof title, fmt, q->title);
+    utf8_trim(title, sizeof title);
+    const char *body = in->comment ? in->comment : in->reason ? in->reason : "";
+    return notify(c, who, kind, title, body, "document", t->id, p);
+}
+
+static int tell_secretariat(db_conn *c, action_tx *t, const char *kind, const char *fmt,
+                            problem_t *p)
+{
+    const doc_row *q = t->row;
+    char title[TITLE_BYTES];
+    snprintf(title, sizeof title, fmt, q->title);
+    utf8_trim(title, sizeof title);
+    return store_notify_secretariat(c, kind, title, "", "document", t->id, p);
+}
+
+static const db_stmt Q_CO_SIGN = {
+    "documents_co_sign",
+    "UPDATE documents SET co_signed_ids = array_append(co_signed_ids, $2::bigint)"
+    " WHERE id = $1"};
+
+static int perform_co_sign(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_row *q = t->row;
+    char id[24], d[24];
+    const char *params[] = {db_int(id, t->id), db_int(d, t->r->caller->department_id)};
+    if (store_run(c, &Q_CO_SIGN, 2, params, p) || step(c, t, "draft", p))
+        return -1;
+    return tell(c, t, q->creator_id, "document_co_signed", "A co-drafting department signed: %s",
+                p);
+}
+
+static const db_stmt Q_CO_MISSING = {
+    "documents_co_missing",
+    "SELECT count(*) FROM unnest($1::bigint[]) x WHERE NOT x = ANY ($2::bigint[])"};
+
+static int perform_submit(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_row *q = t->row;
+    const char *params[] = {q->co_depts, q->co_signed};
+    PGresult *res;
+    if (db_query(c, &Q_CO_MISSING, 2, params, &res, p))
+        return -1;
+    long long missing = db_get_ll(res, 0, 0);
+    PQclear(res);
+    if (missing)
+        return problem_set(p, ERR_WRONG_STATE, "document.co_sign_missing", NULL,
+                           "%lld co-drafting department(s) have not co-signed yet", missing);
+    if (step(c, t, "secretariat_review", p))
+        return -1;
+    return tell_secretariat(c, t, "document_to_review", "Review the draft: %s", p);
+}
+
+static int perform_return(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_row *q = t->row;
+    if (step(c, t, "draft", p))
+        return -1;
+    return tell(c, t, q->creator_id, "document_returned",
+                "The secretariat returned the draft for changes: %s", p);
+}
+
+static const db_stmt Q_DECLINE = {
+    "documents_decline",
+    "UPDATE documents SET state = 'declined', decline_reason = $2 WHERE id = $1"};
+
+/* R-DOC-1: a matter the department can issue itself; final. */
+static int perform_decline(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_row *q = t->row;
+    const doc_act_in *in = t->in;
+    char id[24];
+    const char *params[] = {db_int(id, t->id), in->reason};
+    if (store_run(c, &Q_DECLINE, 2, params, p) || step(c, t, "declined", p))
+        return -1;
+    return tell(c, t, q->creator_id, "document_declined",
+                "The secretariat declined the draft (R-DOC-1): %s", p);
+}
+
+static const db_stmt Q_FORWARD_CHECK = {
+    "documents_forward_check",
+    "SELECT $3::bigint = ANY (eligible_signers($1, $2)),"
+    " (SELECT coalesce(d.supervising_deputy_id, (SELECT g.id FROM identity.org_people g"
+    "   WHERE g.gov_affairs AND g.active AND g.position = 'deputy_director' ORDER BY g.id LIMIT 1))"
+    "  FROM identity.org_departments d WHERE d.id = $2),"
+    " (SELECT coalesce(array_agg(s.id), '{}')::text FROM identity.org_people s"
+    "  WHERE s.is_secretary AND s.active AND s.serves_leader_id = $3)"};
+
+static const db_stmt Q_FORWARD = {
+    "documents_forward",
+    "UPDATE documents d SET signer_id = $2, reviewer_id = $3,"
+    " path_ids = (SELECT array_agg(DISTINCT x) FROM unnest(d.path_ids || $2::bigint"
+    "   || $4::bigint[] || coalesce($3::bigint, 0)) x WHERE x > 0)"
+    " WHERE d.id = $1"};
+
+/* R-DOC-2, R-DOC-3: the secretariat sends the reviewed draft to the
+ * responsible leader, through the supervising deputy when the government
+ * or the office assigned it. The leader's secretary may read and edit it
+ * meanwhile (R-SEC-3). */
+static int perform_forward(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_row *q = t->row;
+    const doc_act_in *in = t->in;
+    char dept[24], signer[24], id[24], rev[24];
+    const char *p1[] = {q->issuer, db_int(dept, q->department_id),
+                        db_int(signer, in->signer_id)};
+    PGresult *res;
+    if (db_query(c, &Q_FORWARD_CHECK, 3, p1, &res, p))
+        return -1;
+    bool eligible = !strcmp(PQgetvalue(res, 0, 0), "t");
+    long long deputy = db_get_ll(res, 0, 1);
+    char *secretaries = strdup(PQgetvalue(res, 0, 2));
+    PQclear(res);
+    int rc = -1;
+    if (!secretaries) {
+        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        goto cleanup;
+    }
+    if (!eligible) {
+        problem_set(p, ERR_RULE, "document.signer_not_responsible", "R-DOC-3",
+                    !strcmp(q->issuer, "district_government")
+                        ? "a district government document is signed by the district mayor or "
+                          "the deputy mayor in charge of the drafting department"
+                        : "an office document is signed by the director or the deputy director "
+                          "supervising the drafting section");
+        problem_field(p, "signer_id", "is not a leader who signs this document");
+        goto cleanup;
+    }
+    bool via_deputy = q->assigned_by[0] != '\0';
+    if (via_deputy && !deputy) {
+        problem_set(p, ERR_RULE, "document.no_reviewer", "R-DOC-3",
+                    "no supervising deputy director to review this assigned document");
+        goto cleanup;
+    }
+    const char *p2[] = {db_int(id, t->id), signer, via_deputy ? db_int(rev, deputy) : NULL,
+                        secretaries};
+    if (store_run(c, &Q_FORWARD, 4, p2, p) ||
+        step(c, t, via_deputy ? "deputy_review" : "awaiting_signoff", p))
+        goto cleanup;
+    if (via_deputy)
+        rc = tell(c, t, deputy, "document_to_review", "Review the assigned document: %s", p);
+    else
+        rc = tell(c, t, in->signer_id, "document_to_sign", "Sign off (签发): %s", p) ||
+                     (strcmp(secretaries, "{}") &&
+                      store_notify_all(c, secretaries, "document_for_your_leader",
+                                       "A draft awaits your leader's sign-off", q->title,
+                                       "document", t->id, p))
+                 ? -1
+                 : 0;
+cleanup:
+    free(secretaries);
+    return rc;
+}
+
+static const db_stmt Q_REVIEWED = {
+    "documents_reviewed", "UPDATE documents SET reviewed_at = now() WHERE id = $1"};
+
+static int perform_review(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_row *q = t->row;
+    char id[24];
+    const char *params[] = {db_int(id, t->id)};
+    if (store_run(c, &Q_REVIEWED, 1, params, p) || step(c, t, "awaiting_signoff", p))
+        return -1;
+    return tell(c, t, q->signer_id, "document_to_sign", "Sign off (签发): %s", p);
+}
+
+static const db_stmt Q_SIGNED = {
+    "documents_signed",
+    "UPDATE documents SET signed_by = $2, signed_at = now() WHERE id = $1"};
+
+/* R-DOC-3 signed; R-DOC-4 the secretariat proofreads next. */
+static int perform_sign(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_row *q = t->row;
+    char id[24], me[24];
+    const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id)};
+    if (store_run(c, &Q_SIGNED, 2, params, p) || step(c, t, "proofreading", p))
+        return -1;
+    return tell(c, t, q->creator_id, "document_signed", "Signed off: %s", p) ||
+                   tell_secretariat(c, t, "document_to_proofread", "Proofread: %s", p)
+               ? -1
+               : 0;
+}
+
+static int perform_send_back(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_row *q = t->row;
+    if (step(c, t, "revising", p))
+        return -1;
+    return tell(c, t, q->creator_id, "document_sent_back", "The leader sent the draft back: %s",
+                p) ||
+                   tell_secretariat(c, t, "document_sent_back",
+                                    "The leader sent the draft back: %s", p)
+               ? -1
+               : 0;
+}
+
+/* R-DOC-4: changes go back to the department ... */
+static int perform_request_changes(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_row *q = t->row;
+    if (step(c, t, "revising", p))
+        return -1;
+    return tell(c, t, q->creator_id, "document_changes_requested",
+                "Proofreading asks for changes (R-DOC-4): %s", p);
+}
+
+/* ... and the revised text returns to the secretariat: to proofreading
+ * once signed, to its first review otherwise. */
+static int perform_resubmit(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_row *q = t->row;
+    if (step(c, t, q->signed_off ? "proofreading" : "secretariat_review", p))
+        return -1;
+    return tell_secretariat(c, t, "document_to_review",
+                            q->signed_off ? "Proofread the revised text: %s"
+                                          : "Review the revised draft: %s",
+                            p);
+}
+
+static int perform_approve_proof(db_conn *c, action_tx *t, problem_t *p)
+{
+    return step(c, t, "proofread", p) ? -1
+                                      : tell(c, t, ((doc_row *)t->row)->creator_id,
+                                             "document_proofread", "Proofread: %s", p);
+}
+
+static const db_stmt Q_NUMBER = {
+    "documents_number",
+    "WITH n AS (SELECT take_number($2, $3) AS seq),"
+    " s AS (SELECT prefix FROM number_series WHERE issuer = $2)"
+    " UPDATE documents d SET doc_year = $3, doc_seq = n.seq,"
+    " doc_number = s.prefix || '〔' || $3 || '〕' || n.seq || '号',"
+    " numbered_at = now(), signed_body_sha256 = $4"
+    " FROM n, s WHERE d.id = $1 RETURNING d.doc_number"};
+
+/* R-DOC-5: the number is taken in this transaction, so it exists only if
+ * the document commits with it. */
+static int perform_assign_number(db_conn *c, action_tx *t, problem_t *p)
+{
+    doc_row *q = t->row;
+    if (!strcmp(t->state, "proofreading") || !strcmp(t->state, "revising"))
+        return problem_set(p, ERR_WRONG_STATE, "document.not_proofread", "R-DOC-4",
+                           "proofreading is not finished; the number comes after it");
+    if (strcmp(t->state, "proofread"))
+        return problem_set(p, ERR_WRONG_STATE, "document.wrong_state", "R-DOC-5",
+                           "a %s document cannot be numbered", t->state);
+    char id[24], year[24], sha[65];
+    sha256_hex(q->body, strlen(q->body), sha);
+    const char *params[] = {db_int(id, t->id), q->issuer, db_int(year, office_year()), sha};
+    PGresult *res;
+    if (db_query(c, &Q_NUMBER, 4, params, &res, p))
+        return -1;
+    char number[160];
+    snprintf(number, sizeof number, "%s", PQntuples(res) ? PQgetvalue(res, 0, 0) : "");
+    PQclear(res);
+    if (!number[0])
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "no number series for %s", q->issuer);
+    if (step(c, t, "numbered", p))
+        return -1;
+    char title[TITLE_BYTES];
+    snprintf(title, sizeof title, "Numbered %s: %s", number, q->title);
+    utf8_trim(title, sizeof title);
+    return notify(c, q->creator_id, "document_numbered", title,
+                  "Collect the letterhead sheets from the secretariat, print and stamp the copies.",
+                  "document", t->id, p);
+}
+
+static const db_stmt Q_LETTERHEADS = {
+    "documents_letterheads", "UPDATE documents SET letterhead_count = $2 WHERE id = $1"};
+
+/* The letterhead sheets (文头纸) for the copies to be stamped. */
+static int perform_letterheads(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_row *q = t->row;
+    const doc_act_in *in = t->in;
+    if (in->count < q->print_count)
+        return problem_field(p, "count", "the %lld copies to print need at least %lld sheets",
+                             q->print_count, q->print_count);
+    char id[24], n[24];
+    const char *params[] = {db_int(id, t->id), db_int(n, in->count)};
+    if (store_run(c, &Q_LETTERHEADS, 2, params, p) || step(c, t, "numbered", p))
+        return -1;
+    return tell(c, t, q->creator_id, "document_letterheads", "Letterhead sheets issued: %s", p);
+}
+
+static const db_stmt Q_PRINTED = {
+    "documents_printed",
+    "UPDATE documents SET printed_copies = $2, printed_at = now() WHERE id = $1"};
+
+static int perform_printed(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_row *q = t->row;
+    const doc_act_in *in = t->in;
+    if (!q->letterheads)
+        return problem_set(p, ERR_WRONG_STATE, "document.no_letterheads", "R-DOC-6",
+                           "the secretariat has not issued the letterhead sheets yet");
+    if (in->copies > q->letterheads)
+        return problem_field(p, "copies", "at most %lld: one letterhead sheet a copy",
+                             q->letterheads);
+    char id[24], n[24];
+    const char *params[] = {db_int(id, t->id), db_int(n, in->copies)};
+    if (store_run(c, &Q_PRINTED, 2, params, p) || step(c, t, "printed", p))
+        return -1;
+    return tell_secretariat(c, t, "document_original_due",
+                            "Printed; the signed original is due for the archive: %s", p);
+}
+
+/* R-DOC-6: issued once the original is archived and the stamped count
+ * matches the printed copies. */
+static const db_stmt Q_ISSUE = {
+    "documents_issue",
+    "UPDATE documents d SET state = 'issued', issued_at = now(),"
+    " version = d.version + 1, updated_at = now()"
+    " WHERE d.id = $1 AND d.archived_at IS NOT NULL AND d.stamped_count = d.printed_copies"
+    " RETURNING" DOCUMENT_DOC("d")};
+
+static int maybe_issue(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_row *q = t->row;
+    char id[24];
+    const char *params[] = {db_int(id, t->id)};
+    PGresult *res;
+    if (db_query(c, &Q_ISSUE, 1, params, &res, p))
+        return -1;
+    if (PQntuples(res) == 1) {
+        free(t->doc);
+        t->doc = strdup(PQgetvalue(res, 0, 0));
+        PQclear(res);
+        if (!t->doc)
+            return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return tell(c, t, q->creator_id, "document_issued", "Issued: %s", p);
+    }
+    PQclear(res);
+    return 0;
+}
+
+static const db_stmt Q_ARCHIVED = {
+    "documents_archived", "UPDATE documents SET archived_at = now() WHERE id = $1"};
+
+static int perform_archive(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_row *q = t->row;
+    if (q->archived)
+        return problem_set(p, ERR_WRONG_STATE, "document.already_archived", NULL,
+                           "the original is already archived");
+    char id[24];
+    const char *params[] = {db_int(id, t->id)};
+    if (store_run(c, &Q_ARCHIVED, 1, params, p) || step(c, t, "printed", p))
+        return -1;
+    return maybe_issue(c, t, p);
+}
+
+/* The stamps the seals service logged for this document (R-SEAL-4). */
+static const db_stmt Q_STAMPS = {
+    "documents_stamps",
+    "SELECT coalesce(sum(s.count), 0), bool_or(s.request_id = $2)"
+    " FROM seals.document_stamps s WHERE s.document_id = $1"};
+
+static const db_stmt Q_STAMPED = {
+    "documents_stamped",
+    "UPDATE documents SET stamped_count = $2, stamp_mismatch = $2 <> printed_copies"
+    " WHERE id = $1"};
+
+/* R-DOC-6: the copies are stamped through the seals service; the stamped
+ * count must match the printed copies, and a mismatch is recorded (and
+ * listed with ?stamp_mismatch=true). */
+static int perform_record_stamp(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_row *q = t->row;
+    const doc_act_in *in = t->in;
+    char id[24], rq[24], n[24];
+    const char *p1[] = {db_int(id, t->id), db_int(rq, in->seal_request_id)};
+    PGresult *res;
+    if (db_query(c, &Q_STAMPS, 2, p1, &res, p))
+        return -1;
+    long long stamped = db_get_ll(res, 0, 0);
+    bool named = !strcmp(PQgetvalue(res, 0, 1), "t");
+    PQclear(res);
+    if (!named)
+        return problem_field(p, "seal_request_id",
+                             "no stamp of this document was logged for this seal request");
+    const char *p2[] = {id, db_int(n, stamped)};
+    if (store_run(c, &Q_STAMPED, 2, p2, p) || step(c, t, "printed", p))
+        return -1;
+    if (stamped != q->printed_copies) {
+        char title[TITLE_BYTES];
+        snprintf(title, sizeof title, "Stamped %lld of %lld printed copies: %s", stamped,
+                 q->printed_copies, q->title);
+        utf8_trim(title, sizeof title);
+        return notify(c, q->creator_id, "document_stamp_mismatch", title,
+                      "The stamped count does not match the printed copies (R-DOC-6).",
+                      "document", t->id, p) ||
+                       store_notify_secretariat(c, "document_stamp_mismatch", title, "",
+                                                "document", t->id, p)
+                   ? -1
+                   : 0;
+    }
+    return maybe_issue(c, t, p);
+}
+
+/* ---------- PATCH ---------- */
+
+static const db_stmt Q_DOC_UPDATE = {
+    "documents_update",
+    "UPDATE documents d SET title = coalesce($2, d.title), body = coalesce($3, d.body),"
+    " main_recipients = coalesce($4, d.main_recipients),"
+    " cc_recipients = coalesce($5, d.cc_recipients), secrecy = coalesce($6, d.secrecy),"
+    " urgency = coalesce($7, d.urgency), print_count = coalesce($8::int, d.print_count),"
+    " body_version = d.body_version + CASE WHEN coalesce($2, d.title) <> d.title"
+    "   OR coalesce($3, d.body) <> d.body THEN 1 ELSE 0 END,"
+    " path_ids = CASE WHEN $9::bigint = ANY (d.path_ids) THEN d.path_ids"
+    "                 ELSE array_append(d.path_ids, $9::bigint) END,"
+    " version = d.version + 1, updated_at = now()"
+    " WHERE d.id = $1 RETURNING" DOCUMENT_DOC("d") ", d.body_version, d.title, d.body"};
+
+static const db_stmt Q_VERSION_ADD = {
+    "documents_version_add",
+    "INSERT INTO document_versions(document_id, no, title, body, author_id)"
+    " SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS"
+    " (SELECT 1 FROM document_versions WHERE document_id = $1 AND no = $2)"};
+
+static int perform_update(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_act_in *in = t->in;
+    if (!in->title && !in->body && !in->main_recipients && !in->cc_recipients && !in->secrecy &&
+        !in->urgency && !in->print_count) {
+        static const char *const names[] = {"title", "body", "main_recipients", "cc_recipients",
+                                            "secrecy", "urgency", "print_count"};
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            problem_field(p, names[i], "may be changed; name at least one field");
+        return -1;
+    }
+    char id[24], pc[24], me[24];
+    const char *params[] = {db_int(id, t->id),
+                            in->title,
+                            in->body,
+                            in->main_recipients,
+                            in->cc_recipients,
+                            in->secrecy,
+                            in->urgency,
+                            in->print_count ? db_int(pc, in->print_count) : NULL,
+                            db_int(me, t->r->caller->id)};
+    PGresult *res;
+    if (db_query(c, &Q_DOC_UPDATE, 9, params, &res, p))
+        return -1;
+    free(t->doc);
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    const char *p2[] = {id, PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2),
+                        PQgetvalue(res, 0, 3), me};
+    int rc = store_run(c, &Q_VERSION_ADD, 5, p2, p);
+    PQclear(res);
+    if (rc)
+        return -1;
+    return t->doc ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+}
+
+/* ---------- the table ---------- */
+
+static const char *const secrecies[] = {"none", "secret", "confidential", NULL};
+static const char *const urgencies[] = {"normal", "urgent", "extra_urgent", NULL};
+
+static const json_field comment_fields[] = {
+    {"comment", JF_TEXT, 0, 0, 2000, NULL, offsetof(doc_act_in, comment)},
+    JF_END,
+};
+static const json_field needs_comment_fields[] = {
+    {"comment", JF_STRING, JF_REQUIRED, 1, 2000, NULL, offsetof(doc_act_in, comment)},
+    JF_END,
+};
+static const json_field reason_fields[] = {
+    {"reason", JF_STRING, JF_REQUIRED, 1, 2000, NULL, offsetof(doc_act_in, reason)},
+    JF_END,
+};
+static const json_field forward_fields[] = {
+    {"signer_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(doc_act_in, signer_id)},
+    {"comment", JF_TEXT, 0, 0, 2000, NULL, offsetof(doc_act_in, comment)},
+    JF_END,
+};
+static const json_field count_fields[] = {
+    {"count", JF_INT, JF_REQUIRED, 1, 100000, NULL, offsetof(doc_act_in, count)},
+    {"comment", JF_TEXT, 0, 0, 2000, NULL, offsetof(doc_act_in, comment)},
+    JF_END,
+};
+static const json_field copies_fields[] = {
+    {"copies", JF_INT, JF_REQUIRED, 1, 100000, NULL, offsetof(doc_act_in, copies)},
+    {"comment", JF_TEXT, 0, 0, 2000, NULL, offsetof(doc_act_in, comment)},
+    JF_END,
+};
+static const json_field stamp_fields[] = {
+    {"seal_request_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL,
+     offsetof(doc_act_in, seal_request_id)},
+    {"comment", JF_TEXT, 0, 0, 2000, NULL, offsetof(doc_act_in, comment)},
+    JF_END,
+};
+static const json_field patch_fields[] = {
+    {"title", JF_STRING, 0, 1, 200, NULL, offsetof(doc_act_in, title)},
+    {"body", JF_TEXT, 0, 0, 200000, NULL, offsetof(doc_act_in, body)},
+    {"main_recipients", JF_STRING, 0, 1, 1000, NULL, offsetof(doc_act_in, main_recipients)},
+    {"cc_recipients", JF_TEXT, 0, 0, 1000, NULL, offsetof(doc_act_in, cc_recipients)},
+    {"secrecy", JF_ENUM, 0, 0, 0, secrecies, offsetof(doc_act_in, secrecy)},
+    {"urgency", JF_ENUM, 0, 0, 0, urgencies, offsetof(doc_act_in, urgency)},
+    {"print_count", JF_INT, 0, 1, 100000, NULL, offsetof(doc_act_in, print_count)},
+    JF_END,
+};
+
+static const char *const from_draft[] = {"draft", NULL};
+static const char *const from_sec_review[] = {"secretariat_review", NULL};
+static const char *const from_deputy_review[] = {"deputy_review", NULL};
+static const char *const from_proofreading[] = {"proofreading", NULL};
+static const char *const from_revising[] = {"revising", NULL};
+static const char *const from_numbered[] = {"numbered", NULL};
+static const char *const from_printed[] = {"printed", NULL};
+
+#define ACT(name, verb, done, fields, decides, from, auth, perform)                          \
+    static const action_t name = {&doc_kind, verb,    done, fields, decides,                  \
+                                  from,      doc_lock, auth, perform}
+
+ACT(act_update, "update", "changed", patch_fields, false, NULL, authorise_editor, perform_update);
+ACT(act_co_sign, "co-sign", "co-signed", comment_fields, true, from_draft, authorise_co_signer,
+    perform_co_sign);
+ACT(act_submit, "submit", "submitted", comment_fields, false, from_draft, authorise_drafter,
+    perform_submit);
+ACT(act_return, "return", "returned", needs_comment_fields, false, from_sec_review,
+    authorise_secretariat, perform_return);
+ACT(act_decline, "decline", "declined", reason_fields, false, from_sec_review, authorise_decline,
+    perform_decline);
+ACT(act_forward, "forward", "forwarded", forward_fields, false, from_sec_review,
+    authorise_forward, perform_forward);
+ACT(act_review, "review", "reviewed", comment_fields, true, from_deputy_review,
+    authorise_reviewer, perform_review);
+ACT(act_sign, "sign", "signed", comment_fields, true, NULL, authorise_signer, perform_sign);
+ACT(act_send_back, "send-back", "sent back", needs_comment_fields, true, NULL, authorise_signer,
+    perform_send_back);
+ACT(act_request_changes, "request-changes", "revising", needs_comment_fields, false,
+    from_proofreading, authorise_proofreader, perform_request_changes);
+ACT(act_resubmit, "resubmit", "resubmitted", comment_fields, false, from_revising,
+    authorise_drafter, perform_resubmit);
+ACT(act_approve_proof, "approve-proof", "proofread", comment_fields, false, from_proofreading,
+    authorise_proofreader, perform_approve_proof);
+ACT(act_assign_number, "assign-number", "numbered", comment_fields, false, NULL,
+    authorise_numberer, perform_assign_number);
+ACT(act_letterheads, "issue-letterheads", "given letterheads", count_fields, false,
+    from_numbered, authorise_secretariat, perform_letterheads);
+ACT(act_printed, "report-printed", "printed", copies_fields, false, from_numbered,
+    authorise_drafter, perform_printed);
+ACT(act_archive, "archive-original", "archived", comment_fields, false, from_printed,
+    authorise_archivist, perform_archive);
+ACT(act_record_stamp, "record-stamp", "stamped", stamp_fields, false, from_printed,
+    authorise_drafter, perform_record_stamp);
+
+static void doc_action(req_t *r, const action_t *act)
+{
+    doc_act_in in = {0};
+    doc_row row = {0};
+    action_handle(r, act, &in, &row);
+    row_free(&row);
+}
+
+void h_documents_patch(req_t *r) { doc_action(r, &act_update); }
+void h_documents_co_sign(req_t *r) { doc_action(r, &act_co_sign); }
+void h_documents_submit(req_t *r) { doc_action(r, &act_submit); }
+void h_documents_return(req_t *r) { doc_action(r, &act_return); }
+void h_documents_decline(req_t *r) { doc_action(r, &act_decline); }
+void h_documents_forward(req_t *r) { doc_action(r, &act_forward); }
+void h_documents_review(req_t *r) { doc_action(r, &act_review); }
+void h_documents_sign(req_t *r) { doc_action(r, &act_sign); }
+void h_documents_send_back(req_t *r) { doc_action(r, &act_send_back); }
+void h_documents_request_changes(req_t *r) { doc_action(r, &act_request_changes); }
+void h_documents_resubmit(req_t *r) { doc_action(r, &act_resubmit); }
+void h_documents_approve_proof(req_t *r) { doc_action(r, &act_approve_proof); }
+void h_documents_assign_number(req_t *r) { doc_action(r, &act_assign_number); }
+void h_documents_issue_letterheads(req_t *r) { doc_action(r, &act_letterheads); }
+void h_documents_report_printed(req_t *r) { doc_action(r, &act_printed); }
+void h_documents_archive_original(req_t *r) { doc_action(r, &act_archive); }
+void h_documents_record_stamp(req_t *r) { doc_action(r, &act_record_stamp); }

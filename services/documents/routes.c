@@ -1,0 +1,32 @@
+/* The documents service's whole API, one line a route. */
+#include "documents.h"
+
+route_t documents_routes[] = {
+    {"GET", "/documents", h_documents_list, 0},
+    {"POST", "/documents", h_documents_create, 0},
+    {"GET", "/documents/:id", h_documents_get, 0},
+    {"PATCH", "/documents/:id", h_documents_patch, 0},
+    {"GET", "/documents/:id/versions", h_documents_versions, 0},
+    {"GET", "/documents/:id/pdf", h_documents_pdf, 0},
+    {"POST", "/documents/:id/co-sign", h_documents_co_sign, 0},
+    {"POST", "/documents/:id/submit", h_documents_submit, 0},
+    {"POST", "/documents/:id/return", h_documents_return, 0},
+    {"POST", "/documents/:id/decline", h_documents_decline, 0},
+    {"POST", "/documents/:id/forward", h_documents_forward, 0},
+    {"POST", "/documents/:id/review", h_documents_review, 0},
+    {"POST", "/documents/:id/sign", h_documents_sign, 0},
+    {"POST", "/documents/:id/send-back", h_documents_send_back, 0},
+    {"POST", "/documents/:id/request-changes", h_documents_request_changes, 0},
+    {"POST", "/documents/:id/resubmit", h_documents_resubmit, 0},
+    {"POST", "/documents/:id/approve-proof", h_documents_approve_proof, 0},
+    {"POST", "/documents/:id/assign-number", h_documents_assign_number, 0},
+    {"POST", "/documents/:id/issue-letterheads", h_documents_issue_letterheads, 0},
+    {"POST", "/documents/:id/report-printed", h_documents_report_printed, 0},
+    {"POST", "/documents/:id/archive-original", h_documents_archive_original, 0},
+    {"POST", "/documents/:id/record-stamp", h_documents_record_stamp, 0},
+
+    {"GET", "/number-series", h_number_series_get, 0},
+    {"PUT", "/number-series", h_number_series_put, 0},
+};
+
+const size_t documents_nroutes = sizeof documents_routes / sizeof documents_routes[0];
