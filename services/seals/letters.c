@@ -1,9 +1,11 @@
 /* Introduction letters (介绍信): approved by the director or a deputy
  * director with every field filled (R-LET-2), issued with the next number of
  * the seal's series by that seal's custodian, who keeps the stub (R-LET-1),
- * used or returned onto the stub with a note (R-LET-3), and kept three years
- * from issue (R-LET-4). The row is the stub: it holds every field of the
- * letter, and the return is recorded on it. */
+ * which writes the seal's use log entry (R-LET-1, R-SEAL-4), used or returned
+ * onto the stub with a note (R-LET-3; one past its validity and neither is
+ * chased: letter_chase.c), and kept three years from archiving (R-LET-4).
+ * The row is the stub: it holds every field of the letter, and the return
+ * is recorded on it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +41,7 @@ static const db_stmt Q_LETTERS_LIST = {
     " AND (NOT $6 OR (l.state = 'pending' AND $9 AND s.custodian_id <> $5"
     "      AND l.requester_id <> $5))"
     " AND (NOT $7 OR (l.state = 'approved' AND s.custodian_id = $5))"
-    " AND (NOT $10 OR l.issued_at <= now() - interval '3 years')"
+    " AND (NOT $10 OR stub_archived_at(l) <= now() - interval '3 years')"
     " AND letter_visible(l, s, $5, $8)"
     " ORDER BY l.id DESC LIMIT $11"};
 
@@ -103,9 +105,10 @@ static bool letter_fields_fit_or_reply(req_t *r, const letter_in *in)
             problem_field(&p, "bearer_names", "item %zu is longer than 50 characters", i);
             break;
         }
-    if ((size_t)in->bearer_count < names)
-        problem_field(&p, "bearer_count", "must be at least the number of bearer_names (%zu)",
-                      names);
+    /* 二.2 严禁发出空白介绍信: no bearer is left blank to fill in later. */
+    if ((size_t)in->bearer_count != names)
+        problem_field(&p, "bearer_count",
+                      "must equal the number of bearer_names (%zu): every bearer is named", names);
     char today[11], last[11];
     office_date(now_s(), today);
     office_date(now_s() + 366LL * 86400, last);
@@ -413,6 +416,24 @@ static const db_stmt Q_LETTER_ISSUED = {
     " letter_year = $3, letter_seq = $4, letter_number = $5,"
     " version = l.version + 1, updated_at = now()" LETTER_UPDATE_RETURNING};
 
+/* R-LET-1, R-SEAL-4 (一.4, 二): the letter goes out under the seal, so its
+ * issue is a use of the seal, logged with the letter number as the
+ * document number, the requester as handler, the approving leader and the
+ * custodian who issued it; the using unit is the requester's department. */
+static const db_stmt Q_LETTER_USAGE_INSERT = {
+    "seals_letter_usage_insert",
+    "INSERT INTO seal_usages(seal_id, letter_id, matter, document_number, content, using_unit,"
+    " count, handler_id, handler_name, approver_id, approver_name, stamper_id, stamper_name)"
+    " SELECT l.seal_id, l.id, 'intro_letter', l.letter_number,"
+    " 'Introduction letter to ' || l.recipient_org || ': ' || l.matter,"
+    " coalesce((SELECT d.name FROM identity.org_people rp"
+    "   JOIN identity.org_departments d ON d.id = rp.department_id WHERE rp.id = l.requester_id),"
+    "   ''), 1,"
+    " l.requester_id, coalesce(" PERSON_NAME("l.requester_id") ", ''),"
+    " l.approved_by, coalesce(" PERSON_NAME("l.approved_by") ", ''),"
+    " $2, coalesce(" PERSON_NAME("$2::bigint") ", '')"
+    " FROM intro_letters l WHERE l.id = $1 RETURNING id"};
+
 static int perform_issue(db_conn *c, action_tx *t, problem_t *p)
 {
     const letter_row *l = t->row;
@@ -438,6 +459,9 @@ static int perform_issue(db_conn *c, action_tx *t, problem_t *p)
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
+    const char *p3[] = {id, me};
+    if (store_run(c, &Q_LETTER_USAGE_INSERT, 2, p3, p))
+        return -1;
     snprintf(title, sizeof title, "Introduction letter %s was issued", number);
     return notify(c, l->requester, "intro_letter_issued", title,
                   "Return it to the custodian if it is not used (R-LET-3).", "intro_letter",
@@ -606,8 +630,9 @@ void h_letters_withdraw(req_t *r)
 static const db_stmt Q_LETTER_LOCK_STUB = {
     "seals_letter_lock_stub",
     "SELECT letter_doc(l, s), l.version, l.issued_at IS NOT NULL,"
-    " l.issued_at <= now() - interval '3 years',"
-    " to_char(l.issued_at + interval '3 years', 'YYYY-MM-DD'),"
+    " stub_archived_at(l) <= now() - interval '3 years',"
+    " to_char((stub_archived_at(l) + interval '3 years') AT TIME ZONE 'Asia/Shanghai',"
+    "  'YYYY-MM-DD'),"
     " letter_visible(l, s, $2, $3)"
     " FROM intro_letters l JOIN seals s ON s.id = l.seal_id WHERE l.id = $1 FOR UPDATE OF l"};
 
@@ -648,7 +673,9 @@ static int letter_delete_run(db_conn *c, void *arg, problem_t *p)
                     "the letter was never issued: there is no archived stub to remove");
     } else if (!expired) {
         problem_set(p, ERR_WRONG_STATE, "intro_letter.retention", "R-LET-4",
-                    "the stub is kept three years from issue, until %s", until);
+                    "the stub is kept three years from its archiving (the letter used, "
+                    "returned or expired), until %s",
+                    until);
     } else if (!store_run(c, &Q_LETTER_DELETE, 1, params, p)) {
         rc = audit_write(c, t->r, "intro_letter", t->id, "delete", before, NULL, p);
     }
@@ -671,7 +698,8 @@ void h_letters_delete(req_t *r)
 static const db_stmt Q_LETTERS_PURGE = {
     "seals_letters_purge",
     "DELETE FROM intro_letters l USING seals s WHERE s.id = l.seal_id AND l.id IN ("
-    " SELECT x.id FROM intro_letters x WHERE x.issued_at <= now() - interval '3 years'"
+    " SELECT x.id FROM intro_letters x WHERE x.issued_at IS NOT NULL"
+    " AND stub_archived_at(x) <= now() - interval '3 years'"
     " ORDER BY x.id FOR UPDATE SKIP LOCKED LIMIT $1)"
     " RETURNING l.id, letter_doc(l, s)"};
 
@@ -680,7 +708,8 @@ typedef struct purge_tx {
     json_t *removed;
 } purge_tx;
 
-/* R-LET-4: removes only stubs past their three years, each audited. */
+/* R-LET-4: removes only stubs three years past their archiving, each
+ * audited. */
 static int purge_run(db_conn *c, void *arg, problem_t *p)
 {
     purge_tx *t = arg;

@@ -10,7 +10,8 @@
 #include "org.h"
 #include "seals.h"
 
-static const char *const matters[] = {"general", "finance", "personnel", "state_assets", NULL};
+static const char *const matters[] = {"general",      "finance",     "personnel",
+                                      "state_assets", "other_major", NULL};
 static const char *const states[] = {"pending", "approved", "rejected", "withdrawn",
                                      "stamped", "refused", NULL};
 
@@ -70,12 +71,14 @@ void h_requests_list(req_t *r)
 
 typedef struct request_in {
     long long seal_id, copies, document_id, count;
-    const char *matter, *document_number, *content, *using_unit, *comment, *reason;
+    const char *matter, *major_matter, *document_number, *content, *using_unit, *comment,
+        *reason;
 } request_in;
 
 static const json_field request_fields[] = {
     {"seal_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(request_in, seal_id)},
     {"matter", JF_ENUM, JF_REQUIRED, 0, 0, matters, offsetof(request_in, matter)},
+    {"major_matter", JF_STRING, JF_NULLABLE, 1, 200, NULL, offsetof(request_in, major_matter)},
     {"document_number", JF_STRING, JF_REQUIRED, 1, 100, NULL,
      offsetof(request_in, document_number)},
     {"content", JF_STRING, JF_REQUIRED, 1, 2000, NULL, offsetof(request_in, content)},
@@ -108,8 +111,8 @@ static const db_stmt Q_ELIGIBLE = {
 static const db_stmt Q_REQUEST_INSERT = {
     "seals_request_insert",
     "WITH q AS (INSERT INTO seal_requests(seal_id, requester_id, matter, document_number,"
-    " content, using_unit, copies, document_id, approver_role)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *)"
+    " content, using_unit, copies, document_id, approver_role, major_matter)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *)"
     " SELECT q.id," SEAL_REQUEST_DOC("q", "s") " FROM q JOIN seals s ON s.id = q.seal_id"};
 
 static int request_create_run(db_conn *c, void *arg, problem_t *p)
@@ -166,8 +169,9 @@ static int request_create_run(db_conn *c, void *arg, problem_t *p)
                         t->in.using_unit,
                         db_int(copies, t->in.copies),
                         t->in.document_id ? db_int(doc_id, t->in.document_id) : NULL,
-                        role};
-    if (db_query(c, &Q_REQUEST_INSERT, 9, p3, &res, p))
+                        role,
+                        t->in.major_matter};
+    if (db_query(c, &Q_REQUEST_INSERT, 10, p3, &res, p))
         return -1;
     t->id = db_get_ll(res, 0, 0);
     t->doc = strdup(PQgetvalue(res, 0, 1));
@@ -196,7 +200,19 @@ void h_requests_create(req_t *r)
     json_t *root = body_or_reply(r, request_fields, &t.in, NULL);
     if (!root)
         return;
+    /* R-SEAL-2 (一.2 财政、人事、国有资产等重大事项): another major matter is
+     * named, and only then. */
+    bool other = !strcmp(t.in.matter, "other_major");
     problem_t p = {0};
+    if (other != (t.in.major_matter != NULL)) {
+        problem_field(&p, "major_matter",
+                      other ? "names the major matter (matter other_major)"
+                            : "is given only with matter other_major");
+        p.rule = "R-SEAL-2";
+        reply_problem_t(r, &p);
+        json_decref(root);
+        return;
+    }
     int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, request_create_run, &t, &p);
     reply_outcome(r, rc, &p, t.doc, 201);
     free(t.approvers);

@@ -12,12 +12,14 @@ const char *seal_approver_role(const char *kind, const char *matter)
 {
     if (!kind || !matter)
         return NULL;
+    /* 一.2 财政、人事、国有资产等重大事项: the list is open; another major
+     * matter (other_major, named by the requester) weighs the same. */
     bool major = !strcmp(matter, "finance") || !strcmp(matter, "personnel") ||
-                 !strcmp(matter, "state_assets");
+                 !strcmp(matter, "state_assets") || !strcmp(matter, "other_major");
     if (!major && strcmp(matter, "general"))
         return NULL;
     /* R-SEAL-2: the district government seal needs the mayor or a deputy
-     * mayor, and the mayor alone for finance, personnel and state assets. */
+     * mayor, and the mayor alone for a major matter. */
     if (!strcmp(kind, "district_government"))
         return major ? "district_mayor" : "district_leader";
     /* R-SEAL-2: the office seal needs the office director, whatever the matter. */

@@ -44,8 +44,9 @@
 /* ---- the regulations as pure functions (seal_rules.c) ---- */
 
 /* R-SEAL-2: who must approve a use of a seal of `kind` for `matter`:
- * "district_mayor" (the district mayor alone: finance, personnel and
- * state-owned asset matters under the district government seal),
+ * "district_mayor" (the district mayor alone: finance, personnel,
+ * state-owned asset and other major matters under the district government
+ * seal),
  * "district_leader" (the mayor or a deputy mayor), "office_director" (the
  * office seal) or "configured" (an other seal: its own approver list).
  * NULL for an unknown kind or matter. Static storage; can't fail. */

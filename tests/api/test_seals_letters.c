@@ -39,12 +39,16 @@ static long long issued_letter(long long seal, char *number_out)
     return id;
 }
 
-/* Moves a stub's issue back by `interval` (SQL), as if it were that old. */
+/* Moves the archiving of an issued, unreturned letter's stub back by
+ * `interval` (SQL), as if it were that old: such a stub is archived when
+ * the letter expires (R-LET-4), so its validity ended at the start of that
+ * day, office time, and it was issued a month before. */
 static void backdate(long long id, const char *interval)
 {
     const char *p[] = {id_text(id), interval};
-    h_sql_ll("UPDATE seals.intro_letters SET issued_at = now() - $2::interval WHERE id = $1"
-             " RETURNING id",
+    h_sql_ll("UPDATE seals.intro_letters SET issued_at = now() - $2::interval - interval '30 days',"
+             " valid_until = ((now() - $2::interval) AT TIME ZONE 'Asia/Shanghai')::date - 1"
+             " WHERE id = $1 RETURNING id",
              2, p);
 }
 
@@ -91,6 +95,13 @@ START_TEST(test_R_LET_2_no_blank_letters_each_field_missing_or_blank)
             "\"recipient_org\":\"%s\",\"matter\":\"m\",\"valid_until\":\"%s\"}",
             seal, org, ok_until), "bearer_count"},
         {sf("{\"seal_id\":%lld,\"bearer_names\":[\"张三\",\"李四\"],\"bearer_count\":1,"
+            "\"recipient_org\":\"%s\",\"matter\":\"m\",\"valid_until\":\"%s\"}",
+            seal, org, ok_until), "bearer_count"},
+        /* 二.2 严禁发出空白介绍信: a bearer counted but not named is a blank. */
+        {sf("{\"seal_id\":%lld,\"bearer_names\":[\"张三\"],\"bearer_count\":2,"
+            "\"recipient_org\":\"%s\",\"matter\":\"m\",\"valid_until\":\"%s\"}",
+            seal, org, ok_until), "bearer_count"},
+        {sf("{\"seal_id\":%lld,\"bearer_names\":[\"张三\",\"李四\"],\"bearer_count\":5,"
             "\"recipient_org\":\"%s\",\"matter\":\"m\",\"valid_until\":\"%s\"}",
             seal, org, ok_until), "bearer_count"},
         {sf("{\"seal_id\":%lld,\"bearer_names\":[\"张三\"],\"bearer_count\":1,"
@@ -422,13 +433,13 @@ START_TEST(test_R_LET_4_stub_kept_three_years_delete_refused_before)
     resp_t *r = h_req("DELETE", path, h_token("admin"), NULL, NULL);
     ck_assert(h_problem(r, 409, "intro_letter.retention", "R-LET-4", NULL));
     h_free(r);
-    backdate(id, "2 years 364 days");
+    backdate(id, "2 years 360 days");
     r = h_req("DELETE", path, h_token("admin"), NULL, NULL);
     ck_assert(h_problem(r, 409, "intro_letter.retention", "R-LET-4", NULL));
     h_free(r);
     assert_letter_state(id, "issued");
 
-    backdate(id, "3 years 1 day");
+    backdate(id, "3 years 2 days");
     r = h_req("DELETE", path, h_token("custodian"), NULL, NULL);
     ck_assert(h_problem(r, 403, NULL, "R-LET-4", NULL));
     h_free(r);
@@ -468,7 +479,7 @@ START_TEST(test_R_LET_4_purge_removes_only_stubs_past_retention)
     long long almost = issued_letter(seal, NULL);
     long long unissued = new_letter("zonghe1", seal);
     backdate(old, "3 years 2 days");
-    backdate(almost, "2 years 364 days");
+    backdate(almost, "2 years 360 days");
 
     resp_t *r = h_post("/api/v1/intro-letters/purge", h_token("director"), NULL);
     ck_assert(h_problem(r, 403, NULL, "R-LET-4", NULL));
@@ -608,7 +619,8 @@ START_TEST(letter_withdrawn_and_letters_on_inactive_seals)
     const char *key = sf("Idempotency-Key: %s", unique("k"));
     long long seal2 = new_seal("government_office", "custodian", NULL);
     const char *org2 = unique("某某委");
-    const char *body = sf("{\"seal_id\":%lld,\"bearer_names\":[\"王五\"],\"bearer_count\":3,"
+    const char *body = sf("{\"seal_id\":%lld,\"bearer_names\":[\"王五\",\"赵六\",\"钱七\"],"
+                          "\"bearer_count\":3,"
                           "\"recipient_org\":\"%s\",\"matter\":\"调研\",\"valid_until\":\"%s\"}",
                           seal2, org2, in_days(5));
     resp_t *a = h_req("POST", "/api/v1/intro-letters", h_token("zonghe1"), body,
@@ -692,7 +704,7 @@ START_TEST(test_R_LET_4_database_refuses_deleting_a_stub_before_three_years)
     long long young = issued_letter(seal, NULL);
     long long almost = issued_letter(seal, NULL);
     long long pending = new_letter("zonghe1", seal);
-    backdate(almost, "2 years 364 days");
+    backdate(almost, "2 years 360 days");
     long long ids[] = {young, almost, pending};
     const char *roles[] = {"seals", NULL};
     for (int i = 0; i < 3; i++)
@@ -714,13 +726,154 @@ START_TEST(test_R_LET_4_database_refuses_deleting_a_stub_before_three_years)
     assert_letter_state(pending, "pending");
 
     /* Past its three years the service removes it. */
-    backdate(almost, "3 years 1 day");
+    backdate(almost, "3 years 2 days");
     resp_t *r = h_req("DELETE", sf("/api/v1/intro-letters/%lld", almost), h_token("admin"), NULL,
                       NULL);
     ck_assert_int_eq(r->status, 204);
     h_free(r);
     char *gone = letter_state(almost);
     ck_assert_ptr_null(gone);
+}
+END_TEST
+
+/* 二.2 严禁发出空白介绍信: every bearer the letter counts is named, so
+ * nobody can be added to an issued letter. */
+START_TEST(test_R_LET_2_every_bearer_counted_is_named)
+{
+    long long seal = new_seal("government_office", "custodian", NULL);
+    const char *org = unique("某某单位");
+    const char *until = in_days(10);
+    int counts[] = {2, 3, 100};
+    for (int i = 0; i < 3; i++) {
+        resp_t *r = h_post("/api/v1/intro-letters", h_token("zonghe1"),
+                           sf("{\"seal_id\":%lld,\"bearer_names\":[\"张三\"],\"bearer_count\":%d,"
+                              "\"recipient_org\":\"%s\",\"matter\":\"m\",\"valid_until\":\"%s\"}",
+                              seal, counts[i], org, until));
+        ck_assert_msg(h_problem(r, 400, "request.invalid", "R-LET-2", "bearer_count"), "%d: %s",
+                      counts[i], r->body);
+        h_free(r);
+    }
+    ck_assert_int_eq(letters_to(org), 0);
+    /* The database holds to it too. */
+    long long id = new_letter("zonghe1", seal);
+    char *st = sql_state_as(NULL, sf("UPDATE seals.intro_letters SET bearer_count = 3"
+                                     " WHERE id = %lld", id));
+    ck_assert_str_eq(st, "23514");
+    free(st);
+}
+END_TEST
+
+/* 一.4, 二: the letter goes out under the seal, so issuing it is a use of
+ * the seal, in its use log with the letter number as the document number. */
+START_TEST(test_R_LET_1_issuing_a_letter_writes_the_use_log)
+{
+    long long seal = new_seal("government_office", "custodian", NULL);
+    const char *ps[] = {id_text(seal)};
+    long long before = h_sql_ll("SELECT count(*) FROM seals.seal_usages WHERE seal_id = $1", 1, ps);
+    ck_assert_int_eq(before, 0);
+    char number[24];
+    long long id = issued_letter(seal, number);
+    const char *pl[] = {id_text(id)};
+    ck_assert_int_eq(
+        h_sql_ll("SELECT count(*) FROM seals.seal_usages WHERE letter_id = $1", 1, pl), 1);
+    long long usage =
+        h_sql_ll("SELECT id FROM seals.seal_usages WHERE letter_id = $1", 1, pl);
+    resp_t *r = h_get(sf("/api/v1/seal-usages/%lld", usage), h_token("custodian"));
+    ck_status(r, 200);
+    ck_assert_int_eq(h_int(r, "seal_id"), seal);
+    ck_assert_int_eq(h_int(r, "letter_id"), id);
+    ck_assert(json_is_null(json_object_get(r->json, "request_id")));
+    ck_assert_str_eq(h_str(r, "document_number"), number);
+    ck_assert_str_eq(h_str(r, "matter"), "intro_letter");
+    ck_assert(strstr(h_str(r, "content"), "联系工作") != NULL);
+    ck_assert_int_eq(h_int(r, "count"), 1);
+    ck_assert_int_eq(h_int(r, "handler_id"), h_user_id("zonghe1"));
+    ck_assert_int_eq(h_int(r, "approver_id"), h_user_id("director"));
+    ck_assert_int_eq(h_int(r, "stamper_id"), h_user_id("custodian"));
+    ck_assert(strlen(h_str(r, "using_unit")) > 0);
+    ck_assert(strlen(h_str(r, "stamper_name")) > 0);
+    h_free(r);
+    /* In the seal's log, for the requester too. */
+    ck_assert(h_lists(sf("/api/v1/seal-usages?seal_id=%lld&limit=200", seal), h_token("director"),
+                      usage));
+    ck_assert(h_lists(sf("/api/v1/seal-usages?seal_id=%lld&limit=200", seal), h_token("zonghe1"),
+                      usage));
+    /* A letter refused at issue writes nothing. */
+    long long late = approved_letter("zonghe1", seal, "director");
+    const char *pt[] = {id_text(late)};
+    h_sql_ll("UPDATE seals.intro_letters SET valid_until = current_date - 1 WHERE id = $1"
+             " RETURNING id",
+             1, pt);
+    r = letter_act(late, "issue", "custodian", NULL);
+    ck_assert(h_problem(r, 422, "intro_letter.expired", "R-LET-2", NULL));
+    h_free(r);
+    ck_assert_int_eq(
+        h_sql_ll("SELECT count(*) FROM seals.seal_usages WHERE letter_id = $1", 1, pt), 0);
+    ck_assert_int_eq(h_sql_ll("SELECT count(*) FROM seals.seal_usages WHERE seal_id = $1", 1, ps),
+                     1);
+}
+END_TEST
+
+/* 二.4 介绍信存根要归档,保存期三年: the three years run from the archiving (the
+ * letter used, returned or expired), not from the issue. */
+START_TEST(test_R_LET_4_retention_counts_from_archiving_not_issue)
+{
+    long long seal = new_seal("government_office", "custodian", NULL);
+    /* Issued long ago but returned a year ago: kept two more years. */
+    long long returned = issued_letter(seal, NULL);
+    resp_t *r = letter_act(returned, "return", "zonghe1", "{\"note\":\"未使用\"}");
+    ck_status(r, 200);
+    h_free(r);
+    /* Used three years and two days ago: its time is up. */
+    long long used = issued_letter(seal, NULL);
+    r = letter_act(used, "use", "zonghe1", NULL);
+    ck_status(r, 200);
+    h_free(r);
+    const char *p1[] = {id_text(returned)}, *p2[] = {id_text(used)};
+    h_sql_ll("UPDATE seals.intro_letters SET issued_at = now() - interval '4 years',"
+             " returned_at = now() - interval '1 year' WHERE id = $1 RETURNING id", 1, p1);
+    h_sql_ll("UPDATE seals.intro_letters SET issued_at = now() - interval '3 years 10 days',"
+             " used_at = now() - interval '3 years 2 days' WHERE id = $1 RETURNING id", 1, p2);
+    r = h_get(sf("/api/v1/intro-letters/%lld", returned), h_token("admin"));
+    ck_status(r, 200);
+    const char *pa[] = {id_text(returned), h_str(r, "archived_at"), h_str(r, "retained_until")};
+    ck_assert_int_eq(h_sql_ll("SELECT count(*) FROM seals.intro_letters WHERE id = $1"
+                              " AND returned_at = $2::timestamptz"
+                              " AND returned_at + interval '3 years' = $3::timestamptz",
+                              3, pa),
+                     1);
+    h_free(r);
+    r = h_req("DELETE", sf("/api/v1/intro-letters/%lld", returned), h_token("admin"), NULL, NULL);
+    ck_assert(h_problem(r, 409, "intro_letter.retention", "R-LET-4", NULL));
+    h_free(r);
+    assert_letter_state(returned, "returned");
+    /* The database refuses it as well. */
+    char *st = sql_state_as("seals", sf("DELETE FROM seals.intro_letters WHERE id = %lld", returned));
+    ck_assert_str_eq(st, "42501");
+    free(st);
+    r = h_post("/api/v1/intro-letters/purge", h_token("admin"), NULL);
+    ck_status(r, 200);
+    size_t i;
+    json_t *e;
+    bool has_used = false;
+    json_array_foreach(json_object_get(r->json, "removed"), i, e) {
+        long long id = json_integer_value(json_object_get(e, "id"));
+        ck_assert_int_ne(id, returned);
+        has_used = has_used || id == used;
+    }
+    h_free(r);
+    ck_assert(has_used);
+    assert_letter_state(returned, "returned");
+    /* An issued letter still valid is not archived yet: kept at least three
+     * years beyond its validity. */
+    long long live = issued_letter(seal, NULL);
+    const char *p3[] = {id_text(live)};
+    h_sql_ll("UPDATE seals.intro_letters SET issued_at = now() - interval '5 years'"
+             " WHERE id = $1 RETURNING id", 1, p3);
+    r = h_req("DELETE", sf("/api/v1/intro-letters/%lld", live), h_token("admin"), NULL, NULL);
+    ck_assert(h_problem(r, 409, "intro_letter.retention", "R-LET-4", NULL));
+    h_free(r);
+    assert_letter_state(live, "issued");
 }
 END_TEST
 
@@ -744,6 +897,9 @@ int main(void)
     tcase_add_test(tc, letter_withdrawn_and_letters_on_inactive_seals);
     tcase_add_test(tc, letter_actions_refuse_bad_input_and_change_nothing);
     tcase_add_test(tc, test_R_LET_4_database_refuses_deleting_a_stub_before_three_years);
+    tcase_add_test(tc, test_R_LET_2_every_bearer_counted_is_named);
+    tcase_add_test(tc, test_R_LET_1_issuing_a_letter_writes_the_use_log);
+    tcase_add_test(tc, test_R_LET_4_retention_counts_from_archiving_not_issue);
     suite_add_tcase(s, tc);
     return h_run(s);
 }

@@ -440,6 +440,82 @@ START_TEST(requester_withdraws_before_stamping)
 }
 END_TEST
 
+/* 一.2 财政、人事、国有资产等重大事项: the list is open. A requester names
+ * another major matter, which needs the district mayor alone like the
+ * three. */
+static long long other_major(const char *who, long long seal, const char *what, int status,
+                             const char *rule)
+{
+    resp_t *r = h_post("/api/v1/seal-requests", h_token(who),
+                       sf("{\"seal_id\":%lld,\"matter\":\"other_major\",%s\"document_number\":"
+                          "\"%s\",\"content\":\"关于征地补偿的批复\",\"using_unit\":\"综合科\","
+                          "\"copies\":1}",
+                          seal, what ? sf("\"major_matter\":%s,", what) : "",
+                          unique("船营府发")));
+    long long id = 0;
+    if (status == 201) {
+        ck_assert_msg(r->status == 201, "%s", r->body);
+        id = h_int(r, "id");
+    } else {
+        ck_assert_msg(h_problem(r, status, "request.invalid", rule, "major_matter"), "%s",
+                      r->body);
+    }
+    h_free(r);
+    return id;
+}
+
+START_TEST(test_R_SEAL_2_another_major_matter_needs_the_mayor_alone)
+{
+    long long seal = new_seal("district_government", "custodian", NULL);
+    long long id = other_major("zonghe1", seal, "\"重大项目征地补偿\"", 201, NULL);
+    resp_t *r = h_get(sf("/api/v1/seal-requests/%lld", id), h_token("zonghe1"));
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "matter"), "other_major");
+    ck_assert_str_eq(h_str(r, "major_matter"), "重大项目征地补偿");
+    json_t *need = json_object_get(r->json, "required_approval");
+    ck_assert_str_eq(json_string_value(json_object_get(need, "role")), "district_mayor");
+    ck_assert_int_eq(json_array_size(json_object_get(need, "approver_ids")), 1);
+    h_free(r);
+    ck_assert_int_eq(notes("mayor", "seal_request_to_approve", "seal_request", id), 1);
+    ck_assert_int_eq(notes("vmayor1", "seal_request_to_approve", "seal_request", id), 0);
+    const char *no[] = {"vmayor1", "vmayor2", "director"};
+    for (int i = 0; i < 3; i++) {
+        r = request_act(id, "approve", no[i], NULL);
+        ck_assert_msg(h_problem(r, 403, "seal.approver_mismatch", "R-SEAL-2", NULL), "%s: %s",
+                      no[i], r->body);
+        h_free(r);
+    }
+    assert_request_state(id, "pending");
+    r = request_act(id, "approve", "mayor", NULL);
+    ck_status(r, 200);
+    h_free(r);
+    assert_request_state(id, "approved");
+    /* The office seal still needs the director, whatever the matter. */
+    long long office = new_seal("government_office", "custodian", NULL);
+    long long oid = other_major("zonghe1", office, "\"重大项目征地补偿\"", 201, NULL);
+    r = request_act(oid, "approve", "director", NULL);
+    ck_status(r, 200);
+    h_free(r);
+    /* The matter is named, and only with other_major. */
+    const char *pn[] = {id_text(seal)};
+    long long before =
+        h_sql_ll("SELECT count(*) FROM seals.seal_requests WHERE seal_id = $1", 1, pn);
+    other_major("zonghe1", seal, NULL, 400, "R-SEAL-2");
+    other_major("zonghe1", seal, "null", 400, "R-SEAL-2");
+    other_major("zonghe1", seal, "\"  \"", 400, NULL);
+    other_major("zonghe1", seal, "7", 400, NULL);
+    r = h_post("/api/v1/seal-requests", h_token("zonghe1"),
+               sf("{\"seal_id\":%lld,\"matter\":\"finance\",\"major_matter\":\"x\","
+                  "\"document_number\":\"%s\",\"content\":\"c\",\"using_unit\":\"u\","
+                  "\"copies\":1}",
+                  seal, unique("船营府发")));
+    ck_assert(h_problem(r, 400, "request.invalid", "R-SEAL-2", "major_matter"));
+    h_free(r);
+    ck_assert_int_eq(h_sql_ll("SELECT count(*) FROM seals.seal_requests WHERE seal_id = $1", 1, pn),
+                     before);
+}
+END_TEST
+
 START_TEST(request_bad_input_named_and_nothing_stored)
 {
     long long seal = new_seal("government_office", "custodian", NULL);
@@ -786,6 +862,7 @@ int main(void)
     tcase_add_checked_fixture(tc, h_setup, h_teardown);
     tcase_add_test(tc, test_R_SEAL_2_district_seal_general_matter_by_each_approver);
     tcase_add_test(tc, test_R_SEAL_2_district_seal_major_matters_need_the_mayor_alone);
+    tcase_add_test(tc, test_R_SEAL_2_another_major_matter_needs_the_mayor_alone);
     tcase_add_test(tc, test_R_SEAL_2_office_seal_needs_the_director_for_every_matter);
     tcase_add_test(tc, test_R_SEAL_2_other_seal_needs_its_configured_approvers);
     tcase_add_test(tc, test_R_SEAL_2_required_approver_shown_and_notified_then_custodian);

@@ -20,8 +20,8 @@ END_TEST
 
 START_TEST(test_R_SEAL_2_district_seal_major_matters_need_the_mayor)
 {
-    const char *major[] = {"finance", "personnel", "state_assets"};
-    for (int i = 0; i < 3; i++) {
+    const char *major[] = {"finance", "personnel", "state_assets", "other_major"};
+    for (int i = 0; i < 4; i++) {
         const char *role = seal_approver_role("district_government", major[i]);
         ck_assert_str_eq(role, "district_mayor");
         ck_assert(seal_approver_may(role, "district_mayor", 1, NULL, 0));
@@ -34,8 +34,8 @@ END_TEST
 
 START_TEST(test_R_SEAL_2_office_seal_needs_the_director)
 {
-    const char *matters[] = {"general", "finance", "personnel", "state_assets"};
-    for (int i = 0; i < 4; i++) {
+    const char *matters[] = {"general", "finance", "personnel", "state_assets", "other_major"};
+    for (int i = 0; i < 5; i++) {
         const char *role = seal_approver_role("government_office", matters[i]);
         ck_assert_str_eq(role, "office_director");
         ck_assert(seal_approver_may(role, "office_director", 1, NULL, 0));
