@@ -1,10 +1,28 @@
 #ifndef SEALS_H
 #define SEALS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "http.h"
+
+/* The service's own state: the job that chases letters past their validity
+ * (R-LET-3, letter_chase.c). */
+typedef struct seals_ctx {
+    long chase_seconds;  /* how often the job looks for letters to chase */
+    long reminder_hours; /* how long between two reminders of one letter */
+    pthread_t chaser;
+    bool chaser_started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} seals_ctx;
+
+/* Reads LETTER_CHASE_SECONDS and LETTER_REMINDER_HOURS and starts the job.
+ * 0, or -1 on a malformed variable or when the thread cannot start. */
+int letter_chase_start(service_t *svc);
+/* Stops the job and waits for it. Can't fail. */
+void letter_chase_stop(service_t *svc);
 
 /* Seal names hold up to 100 characters, document numbers 100, organisations
  * 200: buffers for them and for notification titles built from them are

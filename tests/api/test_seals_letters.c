@@ -877,6 +877,63 @@ START_TEST(test_R_LET_4_retention_counts_from_archiving_not_issue)
 }
 END_TEST
 
+/* Waits up to 20 s for user's reminders about letter id to reach want. */
+static long long overdue_notes(const char *user, long long id, long long want)
+{
+    long long n = 0;
+    for (int i = 0; i < 100 && (n = notes(user, "intro_letter_overdue", "intro_letter", id)) < want;
+         i++)
+        usleep(200 * 1000);
+    return n;
+}
+
+/* 二.3 开出的介绍信没有使用的,要退还: a letter past its validity, neither used
+ * nor returned, is chased: its requester and the custodian are reminded,
+ * again each day, until it is returned or recorded as used. */
+START_TEST(test_R_LET_3_letter_past_validity_is_chased_until_accounted_for)
+{
+    long long seal = new_seal("government_office", "custodian", NULL);
+    long long used = issued_letter(seal, NULL);
+    resp_t *r = letter_act(used, "use", "zonghe1", NULL);
+    ck_status(r, 200);
+    h_free(r);
+    long long valid = issued_letter(seal, NULL);
+    long long id = issued_letter(seal, NULL);
+    /* Time passes: the letters' last valid day was yesterday (office time). */
+    const char *set = "UPDATE seals.intro_letters SET valid_until ="
+                      " (now() AT TIME ZONE 'Asia/Shanghai')::date - 1 WHERE id = $1 RETURNING id";
+    const char *pu[] = {id_text(used)}, *pi[] = {id_text(id)};
+    h_sql_ll(set, 1, pu);
+    h_sql_ll(set, 1, pi);
+    ck_assert_int_eq(overdue_notes("zonghe1", id, 1), 1);
+    ck_assert_int_eq(overdue_notes("custodian", id, 1), 1);
+    r = h_get(sf("/api/v1/intro-letters/%lld", id), h_token("zonghe1"));
+    ck_status(r, 200);
+    ck_assert(json_is_string(json_object_get(r->json, "chased_at")));
+    ck_assert_str_eq(h_str(r, "state"), "issued");
+    h_free(r);
+    /* Not the one used, not the one still valid, and not twice a day. */
+    ck_assert_int_eq(notes("zonghe1", "intro_letter_overdue", "intro_letter", used), 0);
+    ck_assert_int_eq(notes("zonghe1", "intro_letter_overdue", "intro_letter", valid), 0);
+    usleep(1500 * 1000);
+    ck_assert_int_eq(notes("zonghe1", "intro_letter_overdue", "intro_letter", id), 1);
+    /* A day later it is still out: reminded again. */
+    const char *back = "UPDATE seals.intro_letters SET chased_at = now() - interval '25 hours'"
+                       " WHERE id = $1 RETURNING id";
+    h_sql_ll(back, 1, pi);
+    ck_assert_int_eq(overdue_notes("zonghe1", id, 2), 2);
+    ck_assert_int_eq(overdue_notes("custodian", id, 2), 2);
+    /* Returned to its stub: the chase ends. */
+    r = letter_act(id, "return", "zonghe1", "{\"note\":\"逾期未用，交回\"}");
+    ck_status(r, 200);
+    h_free(r);
+    h_sql_ll(back, 1, pi);
+    usleep(6500 * 1000);
+    ck_assert_int_eq(notes("zonghe1", "intro_letter_overdue", "intro_letter", id), 2);
+    ck_assert_int_eq(notes("custodian", "intro_letter_overdue", "intro_letter", id), 2);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("seals_letters");
@@ -900,6 +957,7 @@ int main(void)
     tcase_add_test(tc, test_R_LET_2_every_bearer_counted_is_named);
     tcase_add_test(tc, test_R_LET_1_issuing_a_letter_writes_the_use_log);
     tcase_add_test(tc, test_R_LET_4_retention_counts_from_archiving_not_issue);
+    tcase_add_test(tc, test_R_LET_3_letter_past_validity_is_chased_until_accounted_for);
     suite_add_tcase(s, tc);
     return h_run(s);
 }

@@ -1,0 +1,108 @@
+/* Letters are accounted for (R-LET-3, 印信管理使用制度 二.3): an issued letter
+ * past its validity that is neither used nor returned is chased. A
+ * background job reminds its requester and the custodian of its seal, and
+ * again every LETTER_REMINDER_HOURS, until the letter is returned to its
+ * stub or recorded as used. Due letters are claimed with FOR UPDATE SKIP
+ * LOCKED and marked in the same transaction, so that however many copies of
+ * the service run, each reminder is sent once. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "config.h"
+#include "log.h"
+#include "seals.h"
+
+#define CHASE_BATCH "50"
+
+/* A letter is past its validity once its last valid day has ended, office
+ * time. */
+static const db_stmt Q_CHASE_DUE = {
+    "seals_letters_chase_due",
+    "UPDATE intro_letters l SET chased_at = now(), chase_count = l.chase_count + 1"
+    " FROM (SELECT x.id FROM intro_letters x WHERE x.state = 'issued'"
+    "   AND x.valid_until < (now() AT TIME ZONE 'Asia/Shanghai')::date"
+    "   AND (x.chased_at IS NULL OR x.chased_at <= now() - make_interval(hours => $1::integer))"
+    "   ORDER BY x.valid_until, x.id LIMIT " CHASE_BATCH " FOR UPDATE SKIP LOCKED) d,"
+    " seals s WHERE l.id = d.id AND s.id = l.seal_id"
+    " RETURNING l.id, l.requester_id, s.custodian_id, l.letter_number, l.recipient_org,"
+    " l.valid_until, l.chase_count"};
+
+static int chase_run(db_conn *c, void *arg, problem_t *p)
+{
+    req_t *r = arg;
+    seals_ctx *ctx = r->svc->ctx;
+    char hours[24];
+    const char *params[] = {db_int(hours, ctx->reminder_hours)};
+    PGresult *res;
+    if (db_query(c, &Q_CHASE_DUE, 1, params, &res, p))
+        return -1;
+    int rc = 0;
+    for (int i = 0, n = PQntuples(res); i < n && rc == 0; i++) {
+        long long id = db_get_ll(res, i, 0);
+        char title[TITLE_BYTES], body[TITLE_BYTES];
+        snprintf(title, sizeof title, "Introduction letter %s is past its validity",
+                 PQgetvalue(res, i, 3));
+        snprintf(body, sizeof body,
+                 "The letter to %s was valid until %s and is neither used nor returned: record "
+                 "its use, or return it to the custodian to be attached to its stub (R-LET-3). "
+                 "Reminder %s.",
+                 PQgetvalue(res, i, 4), PQgetvalue(res, i, 5), PQgetvalue(res, i, 6));
+        long long requester = db_get_ll(res, i, 1), custodian = db_get_ll(res, i, 2);
+        rc = notify(c, requester, "intro_letter_overdue", title, body, "intro_letter", id, p);
+        if (rc == 0 && custodian != requester)
+            rc = notify(c, custodian, "intro_letter_overdue", title, body, "intro_letter", id, p);
+    }
+    PQclear(res);
+    return rc;
+}
+
+static void *chase_main(void *arg)
+{
+    service_t *svc = arg;
+    seals_ctx *ctx = svc->ctx;
+    req_t r = {.svc = svc, .rid = "seals-letter-chase", .route = "letter-chase"};
+    pthread_mutex_lock(&ctx->mu);
+    while (!atomic_load(&svc->stopping)) {
+        pthread_mutex_unlock(&ctx->mu);
+        problem_t p = {0};
+        if (db_tx(svc->db, 1000, NULL, chase_run, &r, &p))
+            log_msg(LOG_WARN, r.rid, "letters past their validity: %s", p.detail);
+        problem_clear(&p);
+        pthread_mutex_lock(&ctx->mu);
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        t.tv_sec += ctx->chase_seconds;
+        if (!atomic_load(&svc->stopping))
+            pthread_cond_timedwait(&ctx->cv, &ctx->mu, &t);
+    }
+    pthread_mutex_unlock(&ctx->mu);
+    return NULL;
+}
+
+int letter_chase_start(service_t *svc)
+{
+    seals_ctx *ctx = svc->ctx;
+    if (cfg_long("LETTER_CHASE_SECONDS", 5, 1, 86400, &ctx->chase_seconds) |
+        cfg_long("LETTER_REMINDER_HOURS", 24, 1, 24 * 365, &ctx->reminder_hours))
+        return -1;
+    pthread_mutex_init(&ctx->mu, NULL);
+    pthread_cond_init(&ctx->cv, NULL);
+    ctx->chaser_started = pthread_create(&ctx->chaser, NULL, chase_main, svc) == 0;
+    return ctx->chaser_started ? 0 : -1;
+}
+
+void letter_chase_stop(service_t *svc)
+{
+    seals_ctx *ctx = svc->ctx;
+    if (!ctx->chaser_started)
+        return;
+    pthread_mutex_lock(&ctx->mu);
+    atomic_store(&svc->stopping, true);
+    pthread_cond_broadcast(&ctx->cv);
+    pthread_mutex_unlock(&ctx->mu);
+    pthread_join(ctx->chaser, NULL);
+    ctx->chaser_started = false;
+}
