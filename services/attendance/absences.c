@@ -28,7 +28,7 @@ static const db_stmt Q_ABSENCE_INSERT = {
     " source_id, note, recorded_by)"
     " VALUES ($1, (SELECT department_id FROM identity.org_people WHERE id = $1),"
     "  DATE '1970-01-01' + $2::integer, $3, $4, $5, $6, $7, $8)"
-    " RETURNING id, absence_doc(absences), extract(year FROM date)::integer, date::text"};
+    " RETURNING id, absence_doc(absences), date - DATE '1970-01-01', date::text"};
 
 int absence_lock_person(db_conn *c, long long user_id, problem_t *p)
 {
@@ -52,7 +52,9 @@ int absence_add(db_conn *c, req_t *r, const absence_new *a, long long *id, probl
     if (db_query(c, &Q_ABSENCE_INSERT, 8, params, &res, p))
         return -1;
     *id = db_get_ll(res, 0, 0);
-    int year = (int)db_get_ll(res, 0, 2);
+    attendance_ctx *ctx = attendance_of(r);
+    int year = discipline_period_year((long)db_get_ll(res, 0, 2), ctx->year_start_month,
+                                      ctx->year_start_day);
     char body[300];
     snprintf(body, sizeof body, "%s: %.1f working days of absenteeism (%s) (R-ATT-3)",
              PQgetvalue(res, 0, 3), a->half_days / 2.0, a->cause);
@@ -194,7 +196,7 @@ static const json_field void_fields[] = {
 
 static const db_stmt Q_ABSENCE_LOCK = {
     "att_absence_lock",
-    "SELECT a.user_id, a.state, a.version, absence_doc(a), extract(year FROM a.date)::integer"
+    "SELECT a.user_id, a.state, a.version, absence_doc(a), a.date - DATE '1970-01-01'"
     " FROM absences a WHERE a.id = $1 AND" ABSENCE_VISIBLE " FOR UPDATE"};
 
 static const db_stmt Q_ABSENCE_VOID = {
@@ -207,7 +209,7 @@ static const action_kind absence_kind = {"absence", "absence", NULL};
 /* The voided absence, as the void action needs it. */
 typedef struct absence_row {
     long long user_id;
-    int year;
+    int year; /* the year the absence's discipline period began (R-ATT-6) */
 } absence_row;
 
 static int absence_lock(db_conn *c, action_tx *t, problem_t *p)
@@ -220,8 +222,10 @@ static int absence_lock(db_conn *c, action_tx *t, problem_t *p)
     if (db_query(c, &Q_ABSENCE_LOCK, 3, params, &res, p))
         return -1;
     row->user_id = att_locked_owner(res, t, "absence", p);
+    attendance_ctx *ctx = attendance_of(t->r);
     if (row->user_id)
-        row->year = (int)db_get_ll(res, 0, 4);
+        row->year = discipline_period_year((long)db_get_ll(res, 0, 4), ctx->year_start_month,
+                                           ctx->year_start_day);
     PQclear(res);
     return row->user_id ? 0 : -1;
 }

@@ -13,6 +13,8 @@ typedef struct attendance_ctx {
     long explanation_days;  /* R-ATT-4: days after closing to hand in the explanation */
     long allowance_yuan;    /* R-ATT-6: monthly allowance while suspended */
     long sweep_seconds;     /* how often the background sweep runs */
+    int year_start_month;   /* R-ATT-6: the period of 累计 starts on this month */
+    int year_start_day;     /* ... and day each year (DISCIPLINE_YEAR_START) */
     pthread_t sweeper;
     bool sweeper_started;
     pthread_mutex_t mu;

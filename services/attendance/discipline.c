@@ -1,7 +1,10 @@
-/* Discipline cases (R-ATT-6). A person's absenteeism in a calendar year
- * reaching 1, 2 and 3 days opens a case at that level: a serious talk by
- * the supervising deputy and probation; suspension (待岗) on the minimum
- * allowance; a time-limited transfer. The last two are decided at a
+/* Discipline cases (R-ATT-6). A person's absenteeism in a period (a year
+ * from DISCIPLINE_YEAR_START, the calendar year by default) reaching 1, 2
+ * and 3 days opens a case at that level: a serious talk by the supervising
+ * deputy, who records the person's attitude and decides whether to keep
+ * them on the job under watch (留岗查看); suspension (待岗) on the minimum
+ * allowance, for the length the meeting decides; a transfer by the
+ * deadline the meeting sets (限期调离). The last two are decided at a
  * director's meeting and approved by the district leader in charge.
  *
  * No one acts on their own case: the talk of a deputy director is held by
@@ -21,7 +24,8 @@
 
 static const char *const case_states[] = {"open", "decided", "completed", "rejected", NULL};
 
-static const char *const measures[] = {"", "a serious talk and probation on the job",
+static const char *const measures[] = {"", "a serious talk (and, as the deputy decides, "
+                                           "keeping the person on the job under watch)",
                                        "suspension (待岗) on the minimum living allowance",
                                        "a time-limited transfer"};
 
@@ -30,14 +34,19 @@ static const char *const measures[] = {"", "a serious talk and probation on the 
 static const db_stmt Q_YEAR_TOTAL = {
     "att_discipline_year_total",
     "SELECT coalesce(sum(half_days), 0) FROM absences WHERE user_id = $1 AND state = 'active'"
-    " AND date >= make_date($2::integer, 1, 1) AND date < make_date($2::integer + 1, 1, 1)"};
+    " AND date >= make_date($2::integer, $3::integer, $4::integer)"
+    " AND date < make_date($2::integer + 1, $3::integer, $4::integer)"};
 
-static int year_total(db_conn *c, long long user_id, int year, long *halves, problem_t *p)
+/* The absenteeism of user_id in the period that began in year (R-ATT-6). */
+static int year_total(db_conn *c, req_t *r, long long user_id, int year, long *halves,
+                      problem_t *p)
 {
-    char u[24], y[24];
-    const char *params[] = {db_int(u, user_id), db_int(y, year)};
+    attendance_ctx *ctx = attendance_of(r);
+    char u[24], y[24], m[24], d[24];
+    const char *params[] = {db_int(u, user_id), db_int(y, year), db_int(m, ctx->year_start_month),
+                            db_int(d, ctx->year_start_day)};
     PGresult *res;
-    if (db_query(c, &Q_YEAR_TOTAL, 2, params, &res, p))
+    if (db_query(c, &Q_YEAR_TOTAL, 4, params, &res, p))
         return -1;
     *halves = (long)db_get_ll(res, 0, 0);
     PQclear(res);
@@ -47,7 +56,8 @@ static int year_total(db_conn *c, long long user_id, int year, long *halves, pro
 static const db_stmt Q_CASE_OPEN = {
     "att_case_open",
     "INSERT INTO discipline_cases(user_id, department_id, year, level, half_days_at_open,"
-    " talk_by_id, allowance_yuan_per_month, decider_role) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    " talk_by_id, allowance_yuan_per_month, decider_role, period_start)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, make_date($3::integer, $9::integer, $10::integer))"
     " ON CONFLICT (user_id, year, level) DO NOTHING RETURNING id, case_doc(discipline_cases)"};
 
 /* Who holds the talk: the supervising deputy; for a deputy or a person
@@ -159,7 +169,7 @@ int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year,
                              long long absence_id, problem_t *p)
 {
     long total;
-    if (year_total(c, user_id, year, &total, p))
+    if (year_total(c, r, user_id, year, &total, p))
         return -1;
     if (total < 2)
         return 0;
@@ -173,8 +183,9 @@ int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year,
     const char *role = decider_role_for(f.position);
     long long decider = !strcmp(role, "district_mayor") ? f.mayor_id : f.director_id;
     for (int level = 1; level <= 3 && total >= 2L * level; level++) {
-        char u[24], d[24], y[24], l[24], h[24], t[24], a[24];
+        char u[24], d[24], y[24], l[24], h[24], t[24], a[24], sm[24], sd[24];
         long long actor = level == 1 ? talk_by(&f) : decider;
+        attendance_ctx *ctx = attendance_of(r);
         const char *params[] = {
             db_int(u, user_id),
             f.department_id ? db_int(d, f.department_id) : NULL,
@@ -183,9 +194,11 @@ int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year,
             db_int(h, total),
             level == 1 && actor ? db_int(t, actor) : NULL,
             level == 2 ? db_int(a, attendance_of(r)->allowance_yuan) : NULL,
-            level > 1 ? role : NULL};
+            level > 1 ? role : NULL,
+            db_int(sm, ctx->year_start_month),
+            db_int(sd, ctx->year_start_day)};
         PGresult *res;
-        if (db_query(c, &Q_CASE_OPEN, 8, params, &res, p))
+        if (db_query(c, &Q_CASE_OPEN, 10, params, &res, p))
             return -1;
         if (PQntuples(res) == 0) {
             PQclear(res);
@@ -201,7 +214,8 @@ int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year,
                  level > 1 ? "s" : "", year);
         if (level == 1)
             snprintf(body, sizeof body,
-                     "Hold a serious talk and place the person on probation on the job (R-ATT-6)");
+                     "Hold a serious talk; record the person's attitude and whether you keep "
+                     "them on the job under watch (留岗查看) (R-ATT-6)");
         else if (!strcmp(role, "district_mayor"))
             snprintf(body, sizeof body,
                      "The office director's own case: record the director's meeting decision "
@@ -228,7 +242,7 @@ int discipline_after_void(db_conn *c, req_t *r, long long user_id, int year,
                           long long absence_id, problem_t *p)
 {
     long total;
-    if (year_total(c, user_id, year, &total, p))
+    if (year_total(c, r, user_id, year, &total, p))
         return -1;
     return cases_crossed(c, r, user_id, year, total, absence_id, &fell_below, p);
 }
@@ -377,17 +391,23 @@ static void case_action(req_t *r, const action_t *act, void *in)
 /* talk: level 1, by the supervising deputy */
 
 typedef struct talk_in {
-    const char *notes;
+    const char *notes, *attitude;
+    bool keep_under_watch;
 } talk_in;
 
+/* 五 "视其态度对其进行留岗查看处理": the attitude is recorded and keeping the
+ * person under watch is the deputy's decision, stated either way. */
 static const json_field talk_fields[] = {
     {"notes", JF_STRING, JF_REQUIRED, 1, 4000, NULL, offsetof(talk_in, notes)},
+    {"attitude", JF_STRING, JF_REQUIRED, 1, 1000, NULL, offsetof(talk_in, attitude)},
+    {"keep_under_watch", JF_BOOL, JF_REQUIRED, 0, 0, NULL, offsetof(talk_in, keep_under_watch)},
     JF_END,
 };
 
 static const db_stmt Q_CASE_TALK = {
     "att_case_talk",
-    "UPDATE discipline_cases SET state = 'completed', talk_notes = $2, talked_at = now(),"
+    "UPDATE discipline_cases SET state = 'completed', talk_notes = $2, talk_attitude = $3,"
+    " under_watch = $4::boolean, talked_at = now(),"
     " version = version + 1, updated_at = now() WHERE id = $1"};
 
 static int case_talk(db_conn *c, action_tx *t, problem_t *p)
@@ -403,14 +423,21 @@ static int case_talk(db_conn *c, action_tx *t, problem_t *p)
     if (strcmp(t->state, "open"))
         return problem_set(p, ERR_WRONG_STATE, "case.not_open", NULL, "the case is %s",
                            t->state);
+    const talk_in *in = t->in;
     char id[24];
-    const char *params[] = {db_int(id, t->id), ((talk_in *)t->in)->notes};
+    const char *params[] = {db_int(id, t->id), in->notes, in->attitude,
+                            in->keep_under_watch ? "true" : "false"};
     PGresult *res;
-    if (db_query(c, &Q_CASE_TALK, 2, params, &res, p))
+    if (db_query(c, &Q_CASE_TALK, 4, params, &res, p))
         return -1;
     PQclear(res);
-    if (notify(c, row->user_id, "discipline_case", "Talk recorded: probation on the job",
-               "A serious talk was held; you are on probation on the job (R-ATT-6)",
+    if (notify(c, row->user_id, "discipline_case",
+               in->keep_under_watch ? "Talk recorded: kept on the job under watch"
+                                    : "Talk recorded",
+               in->keep_under_watch
+                   ? "A serious talk was held; you are kept on the job under watch (留岗查看, "
+                     "R-ATT-6)"
+                   : "A serious talk was held (R-ATT-6)",
                "discipline_case", t->id, p))
         return -1;
     return case_after(c, t, p);
@@ -429,15 +456,57 @@ void h_cases_talk(req_t *r)
  * district mayor on the director's own case) */
 
 typedef struct decide_in {
-    long long meeting_decision_id, leader_id;
+    long long meeting_decision_id, leader_id, suspension_months;
+    const char *transfer_by;
 } decide_in;
 
+/* 五: the suspension's length (待岗时间视其情节和态度而定) and the transfer's
+ * deadline (限期调离) are part of the meeting's decision. */
 static const json_field decide_fields[] = {
     {"meeting_decision_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL,
      offsetof(decide_in, meeting_decision_id)},
     {"leader_id", JF_INT, 0, 1, INT64_MAX / 2, NULL, offsetof(decide_in, leader_id)},
+    {"suspension_months", JF_INT, 0, 1, 36, NULL, offsetof(decide_in, suspension_months)},
+    {"transfer_by", JF_DATE, 0, 0, 0, NULL, offsetof(decide_in, transfer_by)},
     JF_END,
 };
+
+/* Whether a transfer deadline lies ahead, within a year (office dates). */
+static const db_stmt Q_TRANSFER_BY_FITS = {
+    "att_case_transfer_by_fits",
+    "SELECT $1::date > (now() AT TIME ZONE 'Asia/Shanghai')::date,"
+    " $1::date <= (now() AT TIME ZONE 'Asia/Shanghai')::date + 366"};
+
+/* The measure's own terms, by level: 0, or -1 with a 400 naming the field. */
+static int decide_terms_check(db_conn *c, const decide_in *in, int level, problem_t *p)
+{
+    if (level == 2 && !in->suspension_months)
+        problem_field(p, "suspension_months", "the suspension's length in months is decided "
+                                              "by the meeting (R-ATT-6)");
+    if (level != 2 && in->suspension_months)
+        problem_field(p, "suspension_months", "only a suspension (level 2) has a length");
+    if (level == 3 && !in->transfer_by)
+        problem_field(p, "transfer_by", "the transfer's deadline is set by the meeting (R-ATT-6)");
+    if (level != 3 && in->transfer_by)
+        problem_field(p, "transfer_by", "only a transfer (level 3) has a deadline");
+    if (p->code != ERR_NONE) {
+        p->rule = "R-ATT-6";
+        return -1;
+    }
+    if (!in->transfer_by)
+        return 0;
+    const char *params[] = {in->transfer_by};
+    PGresult *res;
+    if (db_query(c, &Q_TRANSFER_BY_FITS, 1, params, &res, p))
+        return -1;
+    bool ahead = !strcmp(PQgetvalue(res, 0, 0), "t"), near = !strcmp(PQgetvalue(res, 0, 1), "t");
+    PQclear(res);
+    if (!ahead)
+        return problem_field(p, "transfer_by", "must be after today");
+    if (!near)
+        return problem_field(p, "transfer_by", "must be within a year");
+    return 0;
+}
 
 /* The district leader in charge: the one named ($1) or the district mayor,
  * never the person of the case ($2). */
@@ -451,8 +520,8 @@ static const db_stmt Q_LEADER = {
 static const db_stmt Q_CASE_DECIDE = {
     "att_case_decide",
     "UPDATE discipline_cases SET state = 'decided', meeting_decision_id = $2, decided_by = $3,"
-    " decided_at = now(), leader_id = $4, version = version + 1, updated_at = now()"
-    " WHERE id = $1"};
+    " decided_at = now(), leader_id = $4, suspension_months = $5, transfer_by = $6::date,"
+    " version = version + 1, updated_at = now() WHERE id = $1"};
 
 static int case_decide(db_conn *c, action_tx *t, problem_t *p)
 {
@@ -474,6 +543,8 @@ static int case_decide(db_conn *c, action_tx *t, problem_t *p)
     if (strcmp(t->state, "open"))
         return problem_set(p, ERR_WRONG_STATE, "case.not_open", NULL, "the case is %s",
                            t->state);
+    if (decide_terms_check(c, in, row->level, p))
+        return -1;
     char l[24], u[24];
     const char *pl[] = {in->leader_id ? db_int(l, in->leader_id) : NULL,
                         db_int(u, row->user_id)};
@@ -486,17 +557,27 @@ static int case_decide(db_conn *c, action_tx *t, problem_t *p)
     if (!leader)
         return problem_set(p, ERR_RULE, "case.no_leader", "R-ATT-6",
                            "no district mayor is appointed");
-    char id[24], m[24], me[24], ld[24];
-    const char *pu[] = {db_int(id, t->id), db_int(m, in->meeting_decision_id),
-                        db_int(me, t->r->caller->id), db_int(ld, leader)};
-    if (db_query(c, &Q_CASE_DECIDE, 4, pu, &res, p))
+    char id[24], m[24], me[24], ld[24], sm[24];
+    const char *pu[] = {db_int(id, t->id),
+                        db_int(m, in->meeting_decision_id),
+                        db_int(me, t->r->caller->id),
+                        db_int(ld, leader),
+                        in->suspension_months ? db_int(sm, in->suspension_months) : NULL,
+                        in->transfer_by};
+    if (db_query(c, &Q_CASE_DECIDE, 6, pu, &res, p))
         return -1;
     PQclear(res);
-    char body[300];
+    char terms[64] = "";
+    if (in->suspension_months)
+        snprintf(terms, sizeof terms, " for %lld month%s", in->suspension_months,
+                 in->suspension_months > 1 ? "s" : "");
+    else if (in->transfer_by)
+        snprintf(terms, sizeof terms, " by %s", in->transfer_by);
+    char body[400];
     snprintf(body, sizeof body,
-             "The director's meeting decided on %s (decision %lld); your approval is needed "
+             "The director's meeting decided on %s%s (decision %lld); your approval is needed "
              "(R-ATT-6)",
-             measures[row->level], in->meeting_decision_id);
+             measures[row->level], terms, in->meeting_decision_id);
     if (notify(c, leader, "discipline_case", "A discipline decision awaits your approval", body,
                "discipline_case", t->id, p))
         return -1;

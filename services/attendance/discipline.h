@@ -10,6 +10,9 @@
  * Returns 0 or -1 with p. */
 int absence_lock_person(db_conn *c, long long user_id, problem_t *p);
 
+/* `year` below is the year in which the discipline period (a year from
+ * DISCIPLINE_YEAR_START, R-ATT-6) holding the absence began. */
+
 /* After absence absence_id of user_id dated in year was recorded (with the
  * person locked): opens a case for each level (1, 2, 3 days) the year's
  * total now reaches and that has none yet, notifying whoever must act and

@@ -1,6 +1,8 @@
 #include "leave_rules.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static bool is(const char *a, const char *b)
 {
@@ -64,4 +66,25 @@ int leave_chain_for(const leave_facts *f, long halves, leave_step steps[2])
 const char *decider_role_for(const char *position)
 {
     return is(position, "office_director") ? "district_mayor" : "office_director";
+}
+
+int discipline_period_year(long day, int start_month, int start_day)
+{
+    time_t s = (time_t)day * 86400 + 43200;
+    struct tm t;
+    gmtime_r(&s, &t);
+    int y = t.tm_year + 1900, m = t.tm_mon + 1, d = t.tm_mday;
+    return m < start_month || (m == start_month && d < start_day) ? y - 1 : y;
+}
+
+bool discipline_year_start_parse(const char *text, int *month, int *day)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int m = 0, d = 0, n = 0;
+    if (!text || strlen(text) != 5 || sscanf(text, "%2d-%2d%n", &m, &d, &n) != 2 || n != 5 ||
+        text[2] != '-' || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+        return false;
+    *month = m;
+    *day = d;
+    return true;
 }

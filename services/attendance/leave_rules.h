@@ -53,4 +53,14 @@ int leave_chain_for(const leave_facts *f, long halves, leave_step steps[2]);
  * own case. Static storage; can't fail. */
 const char *decider_role_for(const char *position);
 
+/* R-ATT-6 (请假制度 五 "累计"): absenteeism accumulates over a year that
+ * starts on start_month/start_day each year (1/1, the calendar year, by
+ * default: DISCIPLINE_YEAR_START). Returns the year in which the period
+ * holding `day` (days since 1970-01-01) began. Can't fail. */
+int discipline_period_year(long day, int start_month, int start_day);
+
+/* Parses DISCIPLINE_YEAR_START's "MM-DD": a day that every year has (not
+ * 02-29). true with *month and *day set, or false. */
+bool discipline_year_start_parse(const char *text, int *month, int *day);
+
 #endif

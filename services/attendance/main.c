@@ -2,6 +2,7 @@
 
 #include "attendance.h"
 #include "config.h"
+#include "log.h"
 
 extern route_t attendance_routes[];
 extern const size_t attendance_nroutes;
@@ -13,6 +14,15 @@ static int attendance_init(service_t *svc)
     int bad = cfg_long("LEAVE_EXPLANATION_DAYS", 3, 0, 365, &ctx.explanation_days);
     bad |= cfg_long("SUSPENSION_ALLOWANCE_YUAN", 300, 0, 1000000, &ctx.allowance_yuan);
     bad |= cfg_long("ATTENDANCE_SWEEP_SECONDS", 5, 1, 86400, &ctx.sweep_seconds);
+    const char *start = NULL;
+    bad |= cfg_str("DISCIPLINE_YEAR_START", "01-01", &start);
+    if (!bad && !discipline_year_start_parse(start, &ctx.year_start_month, &ctx.year_start_day)) {
+        log_msg(LOG_ERROR, NULL,
+                "DISCIPLINE_YEAR_START must be MM-DD, a day every year has (e.g. 01-01), not "
+                "'%s'",
+                start);
+        bad = 1;
+    }
     if (bad)
         return -1;
     return sweep_start(svc);

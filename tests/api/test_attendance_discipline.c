@@ -55,6 +55,14 @@ static long long cases_of(const char *user, int year)
                     2, p);
 }
 
+/* YYYY-MM-DD of today (office time) plus days. */
+static const char *office_day(int days)
+{
+    long today = (long)h_sql_ll("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date"
+                                " - DATE '1970-01-01'", 0, NULL);
+    return att_date(today + days);
+}
+
 static resp_t *case_act(const char *user, long long id, const char *action, const char *body)
 {
     return h_post(h_fmt("/api/v1/discipline-cases/%lld/%s", id, action), h_token(user), body);
@@ -207,19 +215,22 @@ START_TEST(test_R_ATT_6_one_day_opens_a_talk_by_the_supervising_deputy)
     h_free(r);
     ck_assert(h_lists("/api/v1/discipline-cases?to_act=true&limit=200", h_token("deputy2"), id));
     /* The talk is the supervising deputy's; a meeting does not decide it. */
-    case_refused("deputy3", id, "talk", "{\"notes\":\"spoke to him\"}",
+    case_refused("deputy3", id, "talk",
+                 "{\"notes\":\"spoke to him\",\"attitude\":\"admits it\",\"keep_under_watch\":true}",
                  403, "case.not_talk_holder", "R-ATT-6", NULL);
     case_refused("director", id, "decide", "{\"meeting_decision_id\":3}",
                  409, "case.not_for_meeting", NULL, NULL);
     case_refused("deputy2", id, "talk", "{}", 400, "request.invalid", NULL, "notes");
-    r = case_act("deputy2", id, "talk", "{\"notes\":\"serious talk held; probation\"}");
+    r = case_act("deputy2", id, "talk",
+                 "{\"notes\":\"serious talk held; probation\",\"attitude\":\"admits it\",\"keep_under_watch\":true}");
     ck_status(r, 200);
     ck_assert_str_eq(h_str(r, "state"), "completed");
     ck_assert(json_is_true(json_object_get(r->json, "probation")));
     ck_assert_str_eq(h_str(r, "talk_notes"), "serious talk held; probation");
     h_free(r);
     ck_assert_int_eq(att_audits("discipline_case", id, "talk"), 1);
-    case_refused("deputy2", id, "talk", "{\"notes\":\"again\"}", 409, "case.not_open", NULL, NULL);
+    case_refused("deputy2", id, "talk",
+                 "{\"notes\":\"again\",\"attitude\":\"admits it\",\"keep_under_watch\":true}", 409, "case.not_open", NULL, NULL);
 }
 END_TEST
 
@@ -237,9 +248,9 @@ START_TEST(test_R_ATT_6_two_days_suspension_decided_at_meeting_and_approved)
     ck_assert_int_eq(h_int(r, "allowance_yuan_per_month"), 300);
     h_free(r);
     /* Who decides, and with what. */
-    case_refused("deputy_gov", id, "decide", "{\"meeting_decision_id\":11}",
+    case_refused("deputy_gov", id, "decide", "{\"meeting_decision_id\":11,\"suspension_months\":6}",
                  403, "case.not_director", "R-ATT-6", NULL);
-    case_refused("sec1", id, "decide", "{\"meeting_decision_id\":11}",
+    case_refused("sec1", id, "decide", "{\"meeting_decision_id\":11,\"suspension_months\":6}",
                  403, "secretary.cannot_decide", "R-SEC-3", NULL);
     const char *bad[][2] = {{"{}", "meeting_decision_id"},
                             {"{\"meeting_decision_id\":0}", "meeting_decision_id"},
@@ -253,14 +264,14 @@ START_TEST(test_R_ATT_6_two_days_suspension_decided_at_meeting_and_approved)
         h_free(r);
     }
     case_refused("director", id, "decide",
-                 h_fmt("{\"meeting_decision_id\":11,\"leader_id\":%lld}", h_user_id("deputy2")),
+                 h_fmt("{\"meeting_decision_id\":11,\"leader_id\":%lld,\"suspension_months\":6}", h_user_id("deputy2")),
                  400, "request.invalid", NULL, "leader_id");
     ck_assert_int_eq(att_count("SELECT count(*) FROM attendance.discipline_cases"
                                " WHERE id = $1::bigint AND state = 'open'", id), 1);
     /* Not before the meeting's decision. */
     case_refused("vmayor1", id, "approve", NULL, 404, NULL, NULL, NULL);
     r = case_act("director", id, "decide",
-                 h_fmt("{\"meeting_decision_id\":11,\"leader_id\":%lld}", h_user_id("vmayor1")));
+                 h_fmt("{\"meeting_decision_id\":11,\"leader_id\":%lld,\"suspension_months\":6}", h_user_id("vmayor1")));
     ck_status(r, 200);
     ck_assert_str_eq(h_str(r, "state"), "decided");
     ck_assert_int_eq(h_int(r, "meeting_decision_id"), 11);
@@ -311,7 +322,8 @@ START_TEST(test_R_ATT_6_three_days_transfer_each_level_at_its_day)
     ck_assert(json_is_null(json_object_get(r->json, "allowance_yuan_per_month")));
     h_free(r);
     /* Without a leader named, the district mayor approves. */
-    r = case_act("director", id, "decide", "{\"meeting_decision_id\":21}");
+    r = case_act("director", id, "decide",
+                 h_fmt("{\"meeting_decision_id\":21,\"transfer_by\":\"%s\"}", office_day(60)));
     ck_status(r, 200);
     ck_assert_int_eq(h_int(r, "leader_id"), h_user_id("mayor"));
     h_free(r);
@@ -353,7 +365,8 @@ START_TEST(test_R_ATT_6_voided_absence_below_level_is_noted_on_open_case)
     long long second = record_id("wenmi1", mon + 1, 2);
     long long talk = case_of("wenmi1", 2017, 1), suspension = case_of("wenmi1", 2017, 2);
     ck_assert(talk > 0 && suspension > 0);
-    resp_t *r = case_act("deputy_gov", talk, "talk", "{\"notes\":\"talked\"}");
+    resp_t *r = case_act("deputy_gov", talk, "talk",
+                 "{\"notes\":\"talked\",\"attitude\":\"admits it\",\"keep_under_watch\":true}");
     ck_status(r, 200);
     h_free(r);
     r = h_post(h_fmt("/api/v1/absences/%lld/void", second), h_token("director"),
@@ -414,7 +427,8 @@ START_TEST(test_R_ATT_6_directors_talk_is_held_and_seen_by_the_district_mayor)
     ck_assert_int_eq(h_int(r, "talk_by_id"), h_user_id("mayor"));
     h_free(r);
     ck_assert(h_lists("/api/v1/discipline-cases?to_act=true&limit=200", h_token("mayor"), id));
-    r = case_act("mayor", id, "talk", "{\"notes\":\"talk held with the director\"}");
+    r = case_act("mayor", id, "talk",
+                 "{\"notes\":\"talk held with the director\",\"attitude\":\"admits it\",\"keep_under_watch\":true}");
     ck_status(r, 200);
     ck_assert_str_eq(h_str(r, "state"), "completed");
     h_free(r);
@@ -506,24 +520,25 @@ START_TEST(test_R_ATT_6_director_cannot_decide_own_case)
 
     /* The director neither records the decision nor holds the talk on his
      * own case; no one but the district mayor records it. */
-    case_refused("director", id, "decide", "{\"meeting_decision_id\":41}",
+    case_refused("director", id, "decide", "{\"meeting_decision_id\":41,\"suspension_months\":6}",
                  403, "case.own_case", "R-ATT-6", NULL);
     case_refused("director", id, "decide",
-                 h_fmt("{\"meeting_decision_id\":41,\"leader_id\":%lld}", h_user_id("vmayor1")),
+                 h_fmt("{\"meeting_decision_id\":41,\"leader_id\":%lld,\"suspension_months\":6}", h_user_id("vmayor1")),
                  403, "case.own_case", "R-ATT-6", NULL);
-    case_refused("director", talk, "talk", "{\"notes\":\"I talked to myself\"}",
+    case_refused("director", talk, "talk",
+                 "{\"notes\":\"I talked to myself\",\"attitude\":\"admits it\",\"keep_under_watch\":true}",
                  403, "case.own_case", "R-ATT-6", NULL);
-    case_refused("deputy_gov", id, "decide", "{\"meeting_decision_id\":41}",
+    case_refused("deputy_gov", id, "decide", "{\"meeting_decision_id\":41,\"suspension_months\":6}",
                  403, "case.not_decider", "R-ATT-6", NULL);
-    case_refused("sec1", id, "decide", "{\"meeting_decision_id\":41}",
+    case_refused("sec1", id, "decide", "{\"meeting_decision_id\":41,\"suspension_months\":6}",
                  403, "secretary.cannot_decide", "R-SEC-3", NULL);
-    case_refused("vmayor1", id, "decide", "{\"meeting_decision_id\":41}", 404, NULL, NULL, NULL);
+    case_refused("vmayor1", id, "decide", "{\"meeting_decision_id\":41,\"suspension_months\":6}", 404, NULL, NULL, NULL);
     untouched(id);
     untouched(talk);
 
     /* The district mayor records it and names the leader in charge. */
     r = case_act("mayor", id, "decide",
-                 h_fmt("{\"meeting_decision_id\":41,\"leader_id\":%lld}", h_user_id("vmayor1")));
+                 h_fmt("{\"meeting_decision_id\":41,\"leader_id\":%lld,\"suspension_months\":6}", h_user_id("vmayor1")));
     ck_status(r, 200);
     ck_assert_str_eq(h_str(r, "state"), "decided");
     ck_assert_int_eq(h_int(r, "decided_by"), h_user_id("mayor"));
@@ -549,7 +564,8 @@ START_TEST(test_R_ATT_6_director_cannot_decide_own_case)
     ck_assert_int_eq(att_notes("mayor", "discipline_case", "discipline_case", id), 2);
 
     /* The talk stays the mayor's. */
-    r = case_act("mayor", talk, "talk", "{\"notes\":\"talk held with the director\"}");
+    r = case_act("mayor", talk, "talk",
+                 "{\"notes\":\"talk held with the director\",\"attitude\":\"admits it\",\"keep_under_watch\":true}");
     ck_status(r, 200);
     h_free(r);
 }
@@ -581,22 +597,25 @@ START_TEST(test_R_ATT_6_deputy_case_handled_by_director_not_himself)
     h_free(r);
 
     /* Not on his own case, nor by another deputy. */
-    case_refused("deputy3", talk, "talk", "{\"notes\":\"all is well\"}",
+    case_refused("deputy3", talk, "talk",
+                 "{\"notes\":\"all is well\",\"attitude\":\"admits it\",\"keep_under_watch\":true}",
                  403, "case.own_case", "R-ATT-6", NULL);
-    case_refused("deputy2", talk, "talk", "{\"notes\":\"talked\"}",
+    case_refused("deputy2", talk, "talk",
+                 "{\"notes\":\"talked\",\"attitude\":\"admits it\",\"keep_under_watch\":true}",
                  403, "case.not_talk_holder", "R-ATT-6", NULL);
-    case_refused("deputy3", id, "decide", "{\"meeting_decision_id\":51}",
+    case_refused("deputy3", id, "decide", "{\"meeting_decision_id\":51,\"suspension_months\":6}",
                  403, "case.own_case", "R-ATT-6", NULL);
-    case_refused("mayor", id, "decide", "{\"meeting_decision_id\":51}", 404, NULL, NULL, NULL);
+    case_refused("mayor", id, "decide", "{\"meeting_decision_id\":51,\"suspension_months\":6}", 404, NULL, NULL, NULL);
     untouched(talk);
     untouched(id);
 
-    r = case_act("director", talk, "talk", "{\"notes\":\"serious talk with the deputy\"}");
+    r = case_act("director", talk, "talk",
+                 "{\"notes\":\"serious talk with the deputy\",\"attitude\":\"admits it\",\"keep_under_watch\":true}");
     ck_status(r, 200);
     ck_assert_int_eq(h_int(r, "talk_by_id"), h_user_id("director"));
     ck_assert(json_is_true(json_object_get(r->json, "probation")));
     h_free(r);
-    r = case_act("director", id, "decide", "{\"meeting_decision_id\":51}");
+    r = case_act("director", id, "decide", "{\"meeting_decision_id\":51,\"suspension_months\":6}");
     ck_status(r, 200);
     ck_assert_int_eq(h_int(r, "decided_by"), h_user_id("director"));
     ck_assert_int_eq(h_int(r, "leader_id"), h_user_id("mayor"));
@@ -712,6 +731,126 @@ START_TEST(test_R_ATT_3_monthly_report_per_department)
 }
 END_TEST
 
+/* 请假制度 五 "视其态度对其进行留岗查看处理": the talk records the person's
+ * attitude and the deputy's decision whether to keep them on the job under
+ * watch, which the talk alone no longer implies. */
+START_TEST(test_R_ATT_6_talk_records_attitude_and_the_deputys_watch_decision)
+{
+    long mon = att_next(2031, 3, 1, 1);
+    record_id("zonghe1", mon, 2);
+    record_id("zonghe2", mon, 2);
+    long long id = case_of("zonghe1", 2031, 1), other = case_of("zonghe2", 2031, 1);
+    ck_assert(id > 0 && other > 0);
+    resp_t *r = h_get(h_fmt("/api/v1/discipline-cases/%lld", id), h_token("zonghe1"));
+    ck_status(r, 200);
+    ck_assert(json_is_false(json_object_get(r->json, "probation")));
+    ck_assert(json_is_null(json_object_get(r->json, "under_watch")));
+    ck_assert_str_eq(h_str(r, "period_start"), "2031-01-01");
+    h_free(r);
+    const char *bad[][2] = {
+        {"{\"notes\":\"talked\",\"keep_under_watch\":true}", "attitude"},
+        {"{\"notes\":\"talked\",\"attitude\":\" \",\"keep_under_watch\":true}", "attitude"},
+        {"{\"notes\":\"talked\",\"attitude\":\"sorry\"}", "keep_under_watch"},
+        {"{\"notes\":\"talked\",\"attitude\":\"sorry\",\"keep_under_watch\":\"yes\"}",
+         "keep_under_watch"},
+        {"{\"notes\":\"talked\",\"attitude\":\"sorry\",\"keep_under_watch\":null}",
+         "keep_under_watch"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        case_refused("deputy2", id, "talk", bad[i][0], 400, "request.invalid", NULL, bad[i][1]);
+    untouched(id);
+    /* Contrite: the deputy does not keep him under watch. */
+    r = case_act("deputy2", id, "talk",
+                 "{\"notes\":\"serious talk held\",\"attitude\":\"contrite, will not repeat it\","
+                 "\"keep_under_watch\":false}");
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "completed");
+    ck_assert_str_eq(h_str(r, "talk_attitude"), "contrite, will not repeat it");
+    ck_assert(json_is_false(json_object_get(r->json, "under_watch")));
+    ck_assert(json_is_false(json_object_get(r->json, "probation")));
+    h_free(r);
+    /* Dismissive: kept on the job under watch. */
+    r = case_act("deputy2", other, "talk",
+                 "{\"notes\":\"serious talk held\",\"attitude\":\"dismissive\","
+                 "\"keep_under_watch\":true}");
+    ck_status(r, 200);
+    ck_assert(json_is_true(json_object_get(r->json, "under_watch")));
+    ck_assert(json_is_true(json_object_get(r->json, "probation")));
+    ck_assert_str_eq(h_str(r, "talk_attitude"), "dismissive");
+    h_free(r);
+    const char *p[] = {"zonghe2", "zonghe1"};
+    ck_assert_int_eq(h_sql_ll("SELECT count(*) FROM identity.notifications n JOIN identity.users u"
+                              " ON u.id = n.user_id WHERE u.username = $1 AND n.title LIKE"
+                              " '%under watch%'", 1, p), 1);
+    ck_assert_int_eq(h_sql_ll("SELECT count(*) FROM identity.notifications n JOIN identity.users u"
+                              " ON u.id = n.user_id WHERE u.username = $1 AND n.title LIKE"
+                              " '%under watch%'", 1, p + 1), 0);
+}
+END_TEST
+
+/* 五: 待岗时间视其情节和态度而定 and 限期调离: the meeting's decision carries
+ * the suspension's length and the transfer's deadline. */
+START_TEST(test_R_ATT_6_suspension_length_and_transfer_deadline_are_decided)
+{
+    long mon = att_next(2032, 3, 1, 1);
+    record_id("wenmi1", mon, 6);
+    long long susp = case_of("wenmi1", 2032, 2), transfer = case_of("wenmi1", 2032, 3);
+    ck_assert(susp > 0 && transfer > 0);
+    struct {
+        long long id;
+        const char *body, *field;
+    } bad[] = {
+        {susp, "{\"meeting_decision_id\":61}", "suspension_months"},
+        {susp, "{\"meeting_decision_id\":61,\"suspension_months\":0}", "suspension_months"},
+        {susp, "{\"meeting_decision_id\":61,\"suspension_months\":37}", "suspension_months"},
+        {susp, "{\"meeting_decision_id\":61,\"suspension_months\":\"3\"}", "suspension_months"},
+        {susp, h_fmt("{\"meeting_decision_id\":61,\"suspension_months\":3,\"transfer_by\":\"%s\"}",
+                     office_day(30)), "transfer_by"},
+        {transfer, "{\"meeting_decision_id\":62}", "transfer_by"},
+        {transfer, h_fmt("{\"meeting_decision_id\":62,\"transfer_by\":\"%s\","
+                         "\"suspension_months\":2}", office_day(30)), "suspension_months"},
+        {transfer, h_fmt("{\"meeting_decision_id\":62,\"transfer_by\":\"%s\"}", office_day(0)),
+         "transfer_by"},
+        {transfer, h_fmt("{\"meeting_decision_id\":62,\"transfer_by\":\"%s\"}", office_day(-5)),
+         "transfer_by"},
+        {transfer, h_fmt("{\"meeting_decision_id\":62,\"transfer_by\":\"%s\"}", office_day(400)),
+         "transfer_by"},
+        {transfer, "{\"meeting_decision_id\":62,\"transfer_by\":\"2032-02-30\"}", "transfer_by"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        resp_t *r = case_act("director", bad[i].id, "decide", bad[i].body);
+        ck_assert_msg(h_problem(r, 400, "request.invalid", NULL, bad[i].field), "case %zu: %s", i,
+                      r->body);
+        h_free(r);
+    }
+    untouched(susp);
+    untouched(transfer);
+    resp_t *r = case_act("director", susp, "decide",
+                         "{\"meeting_decision_id\":61,\"suspension_months\":3}");
+    ck_status(r, 200);
+    ck_assert_int_eq(h_int(r, "suspension_months"), 3);
+    ck_assert(json_is_null(json_object_get(r->json, "transfer_by")));
+    ck_assert_int_eq(h_int(r, "allowance_yuan_per_month"), 300);
+    h_free(r);
+    const char *deadline = office_day(45);
+    r = case_act("director", transfer, "decide",
+                 h_fmt("{\"meeting_decision_id\":62,\"transfer_by\":\"%s\"}", deadline));
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "transfer_by"), deadline);
+    ck_assert(json_is_null(json_object_get(r->json, "suspension_months")));
+    h_free(r);
+    /* The leader approving it reads the terms. */
+    const char *p[] = {"mayor", h_fmt("%lld", transfer)};
+    char *body = h_sql_str("SELECT n.body FROM identity.notifications n JOIN identity.users u"
+                           " ON u.id = n.user_id WHERE u.username = $1"
+                           " AND n.entity_type = 'discipline_case' AND n.entity_id = $2::bigint",
+                           2, p);
+    ck_assert_ptr_nonnull(body);
+    ck_assert_msg(strstr(body, deadline) != NULL, "%s", body);
+    free(body);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("attendance_discipline");
@@ -730,6 +869,8 @@ int main(void)
     tcase_add_test(t, test_R_ATT_6_case_back_at_its_level_after_a_void_is_noted);
     tcase_add_test(t, test_R_ATT_6_director_cannot_decide_own_case);
     tcase_add_test(t, test_R_ATT_6_deputy_case_handled_by_director_not_himself);
+    tcase_add_test(t, test_R_ATT_6_talk_records_attitude_and_the_deputys_watch_decision);
+    tcase_add_test(t, test_R_ATT_6_suspension_length_and_transfer_deadline_are_decided);
     suite_add_tcase(s, t);
     return h_run(s);
 }

@@ -275,6 +275,32 @@ START_TEST(test_text_fmt_never_cuts_a_character)
 }
 END_TEST
 
+/* 请假制度 五 "累计": the year of accumulation is configurable
+ * (DISCIPLINE_YEAR_START), the calendar year by default. */
+START_TEST(test_R_ATT_6_discipline_year_is_configurable)
+{
+    long jan1 = D("2030-01-01"), jun30 = D("2030-06-30"), jul1 = D("2030-07-01"),
+         dec31 = D("2030-12-31");
+    ck_assert_int_eq(discipline_period_year(jan1, 1, 1), 2030);
+    ck_assert_int_eq(discipline_period_year(dec31, 1, 1), 2030);
+    ck_assert_int_eq(discipline_period_year(jan1 - 1, 1, 1), 2029);
+    /* A year from 1 July. */
+    ck_assert_int_eq(discipline_period_year(jun30, 7, 1), 2029);
+    ck_assert_int_eq(discipline_period_year(jul1, 7, 1), 2030);
+    ck_assert_int_eq(discipline_period_year(dec31, 7, 1), 2030);
+    ck_assert_int_eq(discipline_period_year(jan1, 7, 1), 2029);
+    int m = 0, d = 0;
+    ck_assert(discipline_year_start_parse("01-01", &m, &d) && m == 1 && d == 1);
+    ck_assert(discipline_year_start_parse("07-01", &m, &d) && m == 7 && d == 1);
+    ck_assert(discipline_year_start_parse("12-31", &m, &d) && m == 12 && d == 31);
+    const char *bad[] = {"", "1-1", "02-29", "13-01", "00-10", "04-31", "07-01x", "07/01",
+                         "0701", "-1-01", NULL};
+    for (int i = 0; bad[i]; i++)
+        ck_assert_msg(!discipline_year_start_parse(bad[i], &m, &d), "%s", bad[i]);
+    ck_assert(!discipline_year_start_parse(NULL, &m, &d));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("attendance_rules");
@@ -292,6 +318,7 @@ int main(void)
     tcase_add_test(t, test_R_ATT_2_chain_missing_approvers);
     tcase_add_test(t, test_R_ATT_2_chain_not_office_staff);
     tcase_add_test(t, test_text_fmt_never_cuts_a_character);
+    tcase_add_test(t, test_R_ATT_6_discipline_year_is_configurable);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
