@@ -10,6 +10,7 @@
 #   make bench        release build, then tests/bench/run.sh
 #   make bench-smoke  the same with BENCH_SECONDS=1
 #   make docker-conf  render deploy/nginx/gateway.docker.conf for docker-compose
+#   make web          build the web console (web/src) into build/web
 #   make clean
 #
 # Sources are found by wildcard; adding a file never needs an edit here:
@@ -34,7 +35,11 @@ OBJCOPY ?= objcopy
 DEB_PACKAGES := build-essential pkg-config libulfius-dev libjansson-dev \
 	libpq-dev libjwt-dev libsodium-dev check libsubunit-dev \
 	libcurl4-gnutls-dev libmicrohttpd-dev liborcania-dev postgresql \
-	postgresql-contrib nginx wrk openssl curl libgnutls28-dev
+	postgresql-contrib nginx wrk openssl curl libgnutls28-dev \
+	chromium chromium-driver python3-selenium fonts-noto-cjk
+
+# chromium, chromium-driver, python3-selenium: the web console's browser
+# tests (tests/browser); fonts-noto-cjk: its Chinese text in screenshots.
 
 # gnutls: libulfius-dev depends on it; the identity service reads the RSA
 # public key with it to publish the JWKS.
@@ -166,7 +171,7 @@ $(foreach v,$(VARIANTS),$(foreach t,$(API_NAMES),$(eval $(call API_RULES,$(v),$(
 
 # ---------------------------------------------------------------- targets
 
-.PHONY: deps build build-asan run test bench bench-smoke clean docker-conf
+.PHONY: deps build build-asan run test bench bench-smoke clean docker-conf web
 
 deps:
 	@missing=""; \
@@ -220,6 +225,11 @@ bench: deps
 bench-smoke: deps
 	$(BENCH_PREPARE)
 	BIN_DIR=$(CURDIR)/$(BENCH_BIN) BENCH_SECONDS=1 deploy/local.sh bench
+
+# The web console (工作台) as the gateway serves it; deploy/local.sh builds
+# it the same way into the state directory of each run.
+web:
+	web/build.sh build/web
 
 # The gateway config that docker-compose uses, rendered from the template.
 docker-conf:

@@ -684,7 +684,12 @@ start_gateway() {
     fi
     render_env+=("LOGIN_EXEMPT=$exempt"
         "REAL_IP_CONFIG=$("$REPO_DIR/deploy/nginx/real_ip.sh" "$proxies")")
+    # The web console, built from web/ for this run.
+    "$REPO_DIR/web/build.sh" "$STATE/nginx/web" >/dev/null ||
+        fatal "could not build the web console (web/build.sh)"
+    ensure_traversable nobody "$STATE/nginx/web"
     render_env+=(
+        "WEB_ROOT=$STATE/nginx/web"
         "PID_FILE=$STATE/nginx/nginx.pid"
         "ERROR_LOG=$LOGS/gateway-error.log"
         "ACCESS_LOG=$LOGS/gateway-access.log"
@@ -764,6 +769,7 @@ print_logins() {
     cat <<EOF
 
 The district office is running: http://localhost:${PORT[gateway]}/api/v1/
+The web console (工作台): http://localhost:${PORT[gateway]}/
 (logs in $LOGS; Ctrl-C stops everything)
 
 Demo logins (DESIGN.md section 10), password demo123 for all, demo only:
@@ -846,6 +852,43 @@ run_test_binary() {
     return 0
 }
 
+# The web console in a real browser (tests/browser: Debian's Chromium through
+# chromium-driver and python3-selenium); its "N passed, N failed" adds to
+# the run's. Screenshots go to build/test-artifacts/browser.
+run_browser_tests() {
+    local script=$REPO_DIR/tests/browser/test_console.py name=browser_console log rc p f
+    [[ -f $script ]] || return 0
+    [[ -z ${TESTS:-} || $name == *"$TESTS"* ]] || return 0
+    log=$LOGS/test-$name.log
+    say ""
+    say "==== $name"
+    if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]] ||
+        ! /usr/bin/python3 -c 'import selenium' 2>/dev/null; then
+        say "!!!! chromium, chromium-driver or python3-selenium is missing (make deps installs them): counted as 1 failed"
+        FAILED=$((FAILED + 1))
+        return 0
+    fi
+    set +e
+    ARTIFACTS_DIR=$REPO_DIR/build/test-artifacts/browser \
+        timeout --foreground -k 10 "$TEST_TIMEOUT" /usr/bin/python3 "$script" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    set -e
+    read -r p f < <(grep -aE '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 |
+        sed -E 's/([0-9]+) passed, ([0-9]+) failed/\1 \2/') || true
+    if [[ -z ${p:-} ]]; then
+        say "!!!! $name printed no summary (exit status $rc): counted as 1 failed"
+        FAILED=$((FAILED + 1))
+        return 0
+    fi
+    PASSED=$((PASSED + p))
+    FAILED=$((FAILED + f))
+    if ((rc != 0 && f == 0)); then
+        say "!!!! $name exited with status $rc: counted as 1 failed"
+        FAILED=$((FAILED + 1))
+    fi
+    return 0
+}
+
 mode_test() {
     local bin svc report
     local -a bins=() died=()
@@ -868,6 +911,7 @@ mode_test() {
     for bin in "${bins[@]}"; do
         run_test_binary "$bin"
     done
+    run_browser_tests
 
     # Services that died while the tests ran (a failed start counted already).
     for svc in "${!SVC_PID[@]}"; do

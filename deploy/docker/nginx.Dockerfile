@@ -6,6 +6,9 @@ RUN apt-get update \
         nginx curl ca-certificates \
     && rm -rf /var/lib/apt/lists/* /etc/nginx/sites-enabled/default
 COPY deploy/nginx/gateway.docker.conf /etc/nginx/nginx.conf
+# The web console (工作台), built from web/ into the WEB_ROOT of the config.
+COPY web /tmp/web
+RUN bash /tmp/web/build.sh /usr/share/oa/web && rm -rf /tmp/web
 EXPOSE 8080
 STOPSIGNAL SIGQUIT
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 \

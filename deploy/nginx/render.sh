@@ -28,6 +28,7 @@ if [[ ${1:-} == docker ]]; then
     GATEWAY_PORT=8080
     LOGIN_RATE=1r/s
     LOGIN_BURST=5
+    WEB_ROOT=/usr/share/oa/web
     LOGIN_EXEMPT='# none'
     # The proxies in front of the gateway whose X-Forwarded-For is believed:
     # GATEWAY_TRUSTED_PROXIES (CIDRs separated by spaces), none by default.

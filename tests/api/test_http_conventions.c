@@ -213,6 +213,40 @@ START_TEST(accept_text_csv_selects_csv)
 }
 END_TEST
 
+/* The web console: index.html revalidated on every load, the assets under
+ * a versioned path kept for a year, nothing loaded from another host. */
+START_TEST(console_is_served_with_caching_headers)
+{
+    resp_t *r = h_get("/", NULL);
+    ck_status(r, 200);
+    ck_assert(!strncmp(h_header(r, "Content-Type"), "text/html", 9));
+    ck_assert_str_eq(h_header(r, "Cache-Control"), "no-cache");
+    ck_assert_ptr_nonnull(h_header(r, "ETag"));
+    ck_assert_ptr_nonnull(strstr(h_header(r, "Content-Security-Policy"), "default-src 'self'"));
+    ck_assert_ptr_nonnull(strstr(r->body, "工作台"));
+    ck_assert_ptr_null(strstr(r->body, "http://"));
+    ck_assert_ptr_null(strstr(r->body, "https://"));
+    const char *js = strstr(r->body, "src=\"assets/");
+    ck_assert_ptr_nonnull(js);
+    js += 5;
+    size_t len = strcspn(js, "\"");
+    const char *path = h_fmt("/%.*s", (int)len, js);
+    h_free(r);
+    r = h_get(path, NULL);
+    ck_status(r, 200);
+    ck_assert(!strncmp(h_header(r, "Content-Type"), "text/javascript", 15));
+    ck_assert_ptr_nonnull(strstr(h_header(r, "Cache-Control"), "immutable"));
+    h_free(r);
+    /* the console's paths do not hide the API's errors */
+    r = h_get("/assets/none/app.js", NULL);
+    ck_status(r, 404);
+    h_free(r);
+    r = h_get("/api/v1/me", NULL);
+    ck_assert(h_problem(r, 401, NULL, NULL, NULL));
+    h_free(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("http_conventions");
@@ -227,6 +261,7 @@ int main(void)
     tcase_add_test(t, no_content_has_no_content_type);
     tcase_add_test(t, token_serves_leader_null_unless_secretary);
     tcase_add_test(t, accept_text_csv_selects_csv);
+    tcase_add_test(t, console_is_served_with_caching_headers);
     suite_add_tcase(s, t);
     return h_run(s);
 }

@@ -1,0 +1,385 @@
+#!/usr/bin/python3
+"""The web console (工作台) in a real browser: Debian's Chromium, headless,
+driven through chromium-driver by python3-selenium, against the gateway that
+deploy/local.sh started (GATEWAY_URL).
+
+Each test is a step of one office day; they run in order and share the
+requests they create. A screenshot of every page a test reaches is kept in
+ARTIFACTS_DIR (build/test-artifacts/browser by default). The last line is
+"N passed, N failed"; the exit status is 0 only when nothing failed.
+"""
+import datetime
+import os
+import random
+import sys
+import time
+import traceback
+import urllib.parse
+
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+GATEWAY = os.environ.get("GATEWAY_URL", "http://127.0.0.1:8080").rstrip("/")
+REPO = os.environ.get("REPO_DIR", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+ARTIFACTS = os.environ.get("ARTIFACTS_DIR", os.path.join(REPO, "build", "test-artifacts", "browser"))
+WAIT = float(os.environ.get("BROWSER_WAIT_SECONDS", "20"))
+
+# What the steps hand to each other.
+state = {}
+
+
+def browser(width=1280, height=900):
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+              "--no-first-run", "--disable-extensions", "--lang=zh-CN",
+              f"--window-size={width},{height}"):
+        opts.add_argument(a)
+    opts.add_experimental_option("prefs", {
+        "download.default_directory": ARTIFACTS,
+        "download.prompt_for_download": False,
+    })
+    d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+    d.set_page_load_timeout(WAIT)
+    return d
+
+
+def shot(d, name):
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    d.save_screenshot(os.path.join(ARTIFACTS, f"{name}.png"))
+
+
+def wait(d, cond, what):
+    try:
+        return WebDriverWait(d, WAIT).until(cond)
+    except TimeoutException:
+        raise AssertionError(f"timed out waiting for {what}; page: {d.find_element(By.TAG_NAME, 'main').text[:500]!r}")
+
+
+def heading(d, text):
+    wait(d, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main h1"), text), f"the page {text!r}")
+
+
+def login(d, username):
+    """Logs in with the keyboard only: type, Tab, type, Enter."""
+    d.get(GATEWAY + "/")
+    heading(d, "登录")
+    user = wait(d, EC.element_to_be_clickable((By.ID, "f-username")), "the login form")
+    assert d.switch_to.active_element == user, "the username field has the focus"
+    user.send_keys(username)
+    user.send_keys(Keys.TAB)
+    d.switch_to.active_element.send_keys("demo123", Keys.ENTER)
+    heading(d, "待办")
+    wait(d, EC.text_to_be_present_in_element((By.ID, "who"), "（"), "the user's name")
+
+
+def logout(d):
+    d.find_element(By.ID, "logout").click()
+    heading(d, "登录")
+    assert d.execute_script("return sessionStorage.getItem('oa.refresh')") is None, \
+        "logging out leaves nothing in session storage"
+
+
+def go(d, hash_, title):
+    d.execute_script("location.hash = arguments[0]", hash_)
+    heading(d, title)
+
+
+def fill(d, name, value):
+    el = d.find_element(By.NAME, name)
+    if el.tag_name == "select":
+        Select(el).select_by_value(str(value))
+    elif el.get_attribute("type") in ("date", "datetime-local"):
+        # What a date picker leaves in the field, whatever the locale.
+        d.execute_script("arguments[0].value = arguments[1]", el, str(value))
+    else:
+        d.execute_script("arguments[0].value = ''", el)
+        el.send_keys(str(value))
+
+
+def future_weekday():
+    """A working day far enough ahead that no other test asked leave for it."""
+    day = datetime.date.today() + datetime.timedelta(days=random.randint(400, 3000))
+    while day.weekday() >= 5 or (day.month, day.day) in ((1, 1), (10, 1), (10, 2), (10, 3), (5, 1)):
+        day += datetime.timedelta(days=1)
+    return day.isoformat()
+
+
+# ---------------------------------------------------------------- the steps
+
+def test_R_ATT_2_clerk_asks_a_days_leave_and_sees_the_chain(d):
+    login(d, "zonghe1")
+    shot(d, "01-zonghe1-todo")
+    go(d, "#/leave/new", "请假申请")
+    day = future_weekday()
+    fill(d, "kind", "private")
+    fill(d, "reason", "家中有事，请假一天")
+    fill(d, "start_date", day)
+    fill(d, "start_half", "am")
+    fill(d, "end_date", day)
+    fill(d, "end_half", "pm")
+    shot(d, "02-leave-form")
+    d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait(d, EC.url_matches(r"#/leave/\d+$"), "the new leave request")
+    heading(d, "请假 #")
+    state["leave_id"] = d.current_url.rsplit("/", 1)[1]
+    chain = wait(d, EC.visibility_of_element_located((By.CSS_SELECTOR, "ol.chain")), "the chain")
+    # R-ATT-2: one day of a staff member goes to the supervising deputy
+    # (综合科 → deputy2, 刘副主任 in the demo office).
+    wait(d, lambda _: "分管副主任" in chain.text and "#" not in chain.text, "the approver's name")
+    steps = chain.find_elements(By.CSS_SELECTOR, "li")
+    assert len(steps) == 1, f"one step for a day's leave, got {chain.text!r}"
+    assert "待审批" in steps[0].text, steps[0].text
+    assert "1 天" in d.find_element(By.CSS_SELECTOR, "dl.facts").text
+    assert d.find_element(By.CSS_SELECTOR, "dd.state").text == "待审批"
+    shot(d, "03-leave-chain")
+    logout(d)
+
+
+def test_R_ATT_2_the_approver_approves_from_the_todo_list(d):
+    assert "leave_id" in state, "the leave request of the previous step"
+    login(d, "deputy2")
+    link = wait(d, EC.element_to_be_clickable((By.CSS_SELECTOR, f"a[href='#/leave/{state['leave_id']}']")),
+                "the leave request in 待办")
+    item = link.find_element(By.XPATH, "./ancestor::li[1]")
+    shot(d, "04-deputy2-todo")
+    item.find_element(By.CSS_SELECTOR, "input[name=comment]").send_keys("同意")
+    item.find_element(By.XPATH, ".//button[text()='批准']").click()
+    wait(d, lambda _: "已批准" in item.text, "the approval")
+    link.click()
+    heading(d, f"请假 #{state['leave_id']}")
+    wait(d, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "dd.state"), "已批准"), "the approved state")
+    assert "同意" in d.find_element(By.CSS_SELECTOR, "ol.chain").text
+    shot(d, "05-leave-approved")
+    logout(d)
+
+
+def test_R_ATT_3_a_refusal_shows_its_rule_and_field_errors_sit_beside_fields(d):
+    login(d, "zonghe2")
+    go(d, "#/leave/new", "请假申请")
+    yesterday = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
+    fill(d, "reason", "补请昨天的假")
+    fill(d, "start_date", yesterday)
+    fill(d, "end_date", yesterday)
+    d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    box = wait(d, EC.visibility_of_element_located((By.CSS_SELECTOR, ".messages .problem")), "the refusal")
+    assert "按规定不予办理" in box.text, box.text
+    assert d.find_element(By.CSS_SELECTOR, ".problem .rule-id").text == "R-ATT-3", box.text
+    shot(d, "06-refusal-rule")
+    # A field the API finds wrong is named beside that field.
+    fill(d, "reason", " ")
+    d.execute_script("document.getElementsByName('reason')[0].value = ''")
+    d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    err = wait(d, lambda _: d.find_element(By.ID, "err-reason").text.strip() or False, "the field error")
+    assert err, "an error beside the reason"
+    assert d.find_element(By.NAME, "reason").get_attribute("aria-invalid") == "true"
+    shot(d, "07-field-error")
+    logout(d)
+
+
+def test_R_SEAL_2_clerk_requests_a_seal_use(d):
+    login(d, "zonghe1")
+    go(d, "#/seal-request/new", "用印申请")
+    seal = Select(d.find_element(By.NAME, "seal_id"))
+    office = [o for o in seal.options if "办公室" in o.text]
+    assert office, [o.text for o in seal.options]
+    seal.select_by_value(office[0].get_attribute("value"))
+    state["seal_id"] = office[0].get_attribute("value")
+    number = f"综字〔{random.randint(1000, 9999)}〕号"
+    state["document_number"] = number
+    fill(d, "matter", "general")
+    fill(d, "document_number", number)
+    fill(d, "content", "关于举办业务培训的通知")
+    fill(d, "using_unit", "综合科")
+    fill(d, "copies", 2)
+    d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait(d, EC.url_matches(r"#/seal-request/\d+$"), "the new seal request")
+    state["seal_request"] = d.current_url.rsplit("/", 1)[1]
+    heading(d, "用印申请 #")
+    facts = d.find_element(By.CSS_SELECTOR, "dl.facts").text
+    # R-SEAL-2: the office seal waits for the office director.
+    assert "R-SEAL-2" in facts and "主任" in facts, facts
+    shot(d, "08-seal-request")
+    logout(d)
+
+
+def test_R_LET_2_clerk_requests_an_intro_letter_validated_as_the_api_does(d):
+    login(d, "zonghe1")
+    go(d, "#/letter/new", "介绍信申请")
+    seal = Select(d.find_element(By.NAME, "seal_id"))
+    seal.select_by_value(state.get("seal_id") or seal.options[0].get_attribute("value"))
+    fill(d, "recipient_org", "区档案馆")
+    fill(d, "bearer_names", "钱科员、冯科员")
+    fill(d, "bearer_count", 0)
+    fill(d, "matter", "查阅二〇二五年会议档案")
+    d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    # The API's bounds, shown beside the field.
+    err = wait(d, lambda _: d.find_element(By.ID, "err-bearer_count").text.strip() or False,
+               "the bearer_count error")
+    assert "1" in err and "100" in err, err
+    shot(d, "09-letter-field-error")
+    fill(d, "bearer_count", 2)
+    d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait(d, EC.url_matches(r"#/letter/\d+$"), "the new letter")
+    state["letter"] = d.current_url.rsplit("/", 1)[1]
+    wait(d, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "dd.state"), "待批"), "the pending letter")
+    logout(d)
+
+
+def test_R_SEAL_2_director_approves_from_the_todo_list(d):
+    assert "seal_request" in state and "letter" in state, "the requests of the previous steps"
+    login(d, "director")
+    link = wait(d, EC.element_to_be_clickable(
+        (By.CSS_SELECTOR, f"a[href='#/seal-request/{state['seal_request']}']")), "the seal request in 待办")
+    letter = wait(d, EC.element_to_be_clickable(
+        (By.CSS_SELECTOR, f"a[href='#/letter/{state['letter']}']")), "the letter in 待办")
+    shot(d, "10-director-todo")
+    if os.environ.get("UPDATE_README_SCREENSHOT") == "1":
+        os.makedirs(os.path.join(REPO, "docs"), exist_ok=True)
+        d.save_screenshot(os.path.join(REPO, "docs", "console-todo.png"))
+    for a in (link, letter):
+        item = a.find_element(By.XPATH, "./ancestor::li[1]")
+        item.find_element(By.XPATH, ".//button[text()='批准']").click()
+        wait(d, lambda _: "已批准" in item.text, "the approval")
+    logout(d)
+
+
+def test_R_SEAL_3_custodian_stamps_and_the_use_log_shows_it(d):
+    assert "seal_request" in state, "the approved seal request of the previous step"
+    login(d, "custodian")
+    link = wait(d, EC.element_to_be_clickable(
+        (By.CSS_SELECTOR, f"a[href='#/seal-request/{state['seal_request']}']")), "the request to stamp")
+    item = link.find_element(By.XPATH, "./ancestor::li[1]")
+    count = item.find_element(By.CSS_SELECTOR, "input[name=count]")
+    assert count.get_attribute("value") == "2"
+    shot(d, "11-custodian-todo")
+    item.find_element(By.XPATH, ".//button[text()='盖章']").click()
+    wait(d, lambda _: "已盖章" in item.text, "the stamp")
+    link.click()
+    wait(d, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "dd.state"), "已盖章"), "the stamped state")
+    shot(d, "12-stamped")
+    # R-SEAL-4: the use log has the entry; the CSV export downloads it.
+    go(d, f"#/seal/{state['seal_id']}", "用印登记")
+    wait(d, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "table.log"), state["document_number"]),
+         "the entry in the use log")
+    shot(d, "13-use-log")
+    before = set(os.listdir(ARTIFACTS))
+    d.find_element(By.ID, "export-csv").click()
+    deadline = time.time() + WAIT
+    csv = None
+    while time.time() < deadline and not csv:
+        new = [f for f in set(os.listdir(ARTIFACTS)) - before if f.endswith(".csv")]
+        csv = new[0] if new else None
+        time.sleep(0.2)
+    assert csv, "the CSV export was downloaded"
+    with open(os.path.join(ARTIFACTS, csv), encoding="utf-8-sig") as f:
+        text = f.read()
+    assert text.startswith("id,seal_id,"), text[:80]
+    assert state["document_number"] in text
+    logout(d)
+
+
+def test_R_LET_1_custodian_issues_the_approved_letter(d):
+    assert "letter" in state, "the approved letter of the previous steps"
+    login(d, "custodian")
+    link = wait(d, EC.element_to_be_clickable((By.CSS_SELECTOR, f"a[href='#/letter/{state['letter']}']")),
+                "the letter to issue")
+    item = link.find_element(By.XPATH, "./ancestor::li[1]")
+    item.find_element(By.XPATH, ".//button[text()='开出']").click()
+    wait(d, lambda _: "已开出" in item.text, "the issue")
+    link.click()
+    wait(d, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "dd.state"), "已开出"), "the issued state")
+    number = d.find_element(By.XPATH, "//dt[text()='编号']/following-sibling::dd[1]").text
+    assert number and number != "—", "an issued letter has its number"
+    shot(d, "14-letter-issued")
+    logout(d)
+
+
+def test_R_ATT_1_who_is_away_on_a_phone(d):
+    """A phone-sized window: the outing form, then 谁不在岗 lists it; no page
+    scrolls sideways."""
+    d.set_window_size(390, 844)
+    login(d, "zonghe2")
+    assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+    shot(d, "15-phone-todo")
+    go(d, "#/outing/new", "外出登记")
+    fill(d, "matter", "送文件")
+    fill(d, "destination", "区财政局")
+    fill(d, "contact", "13800000000")
+    d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    heading(d, "谁不在岗")
+    wait(d, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main"), "区财政局"), "the outing")
+    assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+    shot(d, "16-phone-away")
+    d.set_window_size(1280, 900)
+    logout(d)
+
+
+def test_only_its_own_host_and_a_quiet_token_refresh(d):
+    login(d, "zonghe1")
+    # The access token is renewed with the refresh token, quietly: a page
+    # still loads after the in-memory token is gone (a reload).
+    d.refresh()
+    heading(d, "待办")
+    go(d, "#/mine", "我的申请")
+    wait(d, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main"), "家中有事"), "my leave")
+    hosts = d.execute_script(
+        "return performance.getEntriesByType('resource').map(e => new URL(e.name).host)"
+        ".concat([location.host])")
+    own = urllib.parse.urlparse(GATEWAY).netloc
+    assert set(hosts) == {own}, f"requests to {set(hosts) - {own}}"
+    assert d.execute_script("return Object.keys(localStorage).length") == 0, "nothing in localStorage"
+    assert d.execute_script("return document.cookie") == "", "no cookies"
+    logout(d)
+
+
+TESTS = [
+    test_R_ATT_2_clerk_asks_a_days_leave_and_sees_the_chain,
+    test_R_ATT_2_the_approver_approves_from_the_todo_list,
+    test_R_ATT_3_a_refusal_shows_its_rule_and_field_errors_sit_beside_fields,
+    test_R_SEAL_2_clerk_requests_a_seal_use,
+    test_R_LET_2_clerk_requests_an_intro_letter_validated_as_the_api_does,
+    test_R_SEAL_2_director_approves_from_the_todo_list,
+    test_R_LET_1_custodian_issues_the_approved_letter,
+    test_R_SEAL_3_custodian_stamps_and_the_use_log_shows_it,
+    test_R_ATT_1_who_is_away_on_a_phone,
+    test_only_its_own_host_and_a_quiet_token_refresh,
+]
+
+
+def main():
+    only = os.environ.get("BROWSER_TESTS")
+    passed = failed = 0
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    d = browser()
+    try:
+        for t in TESTS:
+            if only and only not in t.__name__:
+                continue
+            try:
+                t(d)
+                passed += 1
+                print(f"ok   {t.__name__}", flush=True)
+            except Exception:  # noqa: BLE001 - every failure is reported, then the next test runs
+                failed += 1
+                print(f"FAIL {t.__name__}", flush=True)
+                traceback.print_exc(file=sys.stdout)
+                try:
+                    shot(d, f"FAILED-{t.__name__}")
+                    d.execute_script("sessionStorage.clear()")
+                except Exception:  # noqa: BLE001
+                    pass
+    finally:
+        d.quit()
+    print(f"screenshots in {ARTIFACTS}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed or not passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
