@@ -8,11 +8,28 @@ static const db_stmt Q_IS_SECRETARIAT = {
     "identity_is_secretariat",
     "SELECT 1 FROM departments WHERE id = $1 AND is_secretariat"};
 
+/* The audit trail must not show what the objects' own visibility hides:
+ * leave reasons, medical explanations, talk notes of discipline cases. The
+ * events of people's personal matters keep their full before and after for
+ * administrators, the director and the event's own actor; for the other
+ * readers (the secretariat) they keep only what says which object changed
+ * and to what state, and are marked "redacted". */
+#define PERSONAL_ENTITIES                                                                   \
+    "'{leave_request,discipline_case,absence,activity_absence_request,outing}'::text[]"
+#define OPEN_KEYS "'{id,state,version,created_at,updated_at}'::text[]"
+#define WHOLE " (e.entity_type <> ALL (" PERSONAL_ENTITIES ") OR $6 OR e.actor_id = $7::bigint)"
+#define SHOWN(col)                                                                          \
+    " CASE WHEN coalesce(" WHOLE ", false) THEN e." col                                      \
+    " ELSE (SELECT jsonb_object_agg(k.key, k.value) FROM jsonb_each(e." col ") k"            \
+    " WHERE k.key = ANY (" OPEN_KEYS ")) END"
+
 static const db_stmt Q_AUDIT_LIST = {
     "identity_audit_list",
     "SELECT e.id, json_build_object('id', e.id, 'at', e.at, 'service', e.service,"
     " 'actor_id', e.actor_id, 'entity_type', e.entity_type, 'entity_id', e.entity_id,"
-    " 'action', e.action, 'before', e.before, 'after', e.after, 'request_id', e.request_id)"
+    " 'action', e.action, 'before'," SHOWN("before") ", 'after'," SHOWN("after") ","
+    " 'redacted', NOT coalesce(" WHOLE ", false),"
+    " 'request_id', e.request_id)"
     " FROM audit.events e"
     " WHERE ($1::bigint IS NULL OR e.id < $1) AND ($2::text IS NULL OR e.entity_type = $2)"
     " AND ($3::bigint IS NULL OR e.entity_id = $3) AND ($4::bigint IS NULL OR e.actor_id = $4)"
@@ -21,7 +38,8 @@ static const db_stmt Q_AUDIT_LIST = {
 void h_audit_list(req_t *r)
 {
     const caller_t *c = r->caller;
-    bool allowed = c->is_admin || !strcmp(c->position, "office_director");
+    bool full = c->is_admin || !strcmp(c->position, "office_director");
+    bool allowed = full;
     if (!allowed && c->department_id) {
         char d[24];
         const char *params[] = {db_int(d, c->department_id)};
@@ -44,11 +62,15 @@ void h_audit_list(req_t *r)
         query_ll_or_reply(r, "entity_id", 1, INT64_MAX / 2, &entity_id, &has_entity) ||
         query_ll_or_reply(r, "actor_id", 1, INT64_MAX / 2, &actor_id, &has_actor))
         return;
-    char a[24], e[24], u[24], l[24];
-    const char *params[] = {after ? db_int(a, after) : NULL, entity_type,
+    char a[24], e[24], u[24], l[24], me[24];
+    const char *params[] = {after ? db_int(a, after) : NULL,
+                            entity_type,
                             has_entity ? db_int(e, entity_id) : NULL,
-                            has_actor ? db_int(u, actor_id) : NULL, db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_AUDIT_LIST, 5, params);
+                            has_actor ? db_int(u, actor_id) : NULL,
+                            db_int(l, limit + 1),
+                            full ? "true" : "false",
+                            db_int(me, c->id)};
+    PGresult *res = db_read_or_reply(r, &Q_AUDIT_LIST, 7, params);
     if (res)
         reply_page(r, res, limit);
 }

@@ -1,0 +1,89 @@
+/* Attacks on what identity keeps: reading personal matters through the
+ * audit trail. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+/* Plants an audit event of a personal matter, as attendance writes them,
+ * with an entity id nobody else uses; returns the id. */
+static long long plant_event(const char *entity_type, const char *after)
+{
+    long long id = 900000000LL + (long long)getpid() * 100 + (time(NULL) % 100);
+    const char *params[] = {entity_type, h_fmt("%lld", id), after};
+    h_sql_ll("INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action,"
+             " before, after) VALUES ('attendance', NULL, $1, $2::bigint, 'create', NULL,"
+             " $3::jsonb) RETURNING id",
+             3, params);
+    return id;
+}
+
+static json_t *first_event(resp_t *r)
+{
+    json_t *items = json_object_get(r->json, "items");
+    ck_assert_int_eq(json_array_size(items), 1);
+    return json_array_get(items, 0);
+}
+
+START_TEST(audit_trail_hides_personal_matters_from_the_secretariat)
+{
+    struct {
+        const char *type, *after, *secret_key;
+    } cases[] = {
+        {"leave_request", "{\"id\":1,\"state\":\"approved\",\"reason\":\"住院治疗\"}", "reason"},
+        {"discipline_case", "{\"id\":2,\"state\":\"talk_held\",\"talk_notes\":\"谈话记录\"}",
+         "talk_notes"},
+        {"absence", "{\"id\":3,\"state\":\"recorded\",\"explanation\":\"医院证明\"}", "explanation"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        long long id = plant_event(cases[i].type, cases[i].after);
+        const char *path =
+            h_fmt("/api/v1/audit-events?entity_type=%s&entity_id=%lld", cases[i].type, id);
+        /* the secretariat (a clerk, the seal custodian) reads the event, not the secret */
+        const char *readers[] = {"wenmi1", "custodian"};
+        for (size_t k = 0; k < 2; k++) {
+            resp_t *r = h_get(path, h_token(readers[k]));
+            ck_status(r, 200);
+            json_t *e = first_event(r);
+            json_t *after = json_object_get(e, "after");
+            ck_assert_ptr_null(json_object_get(after, cases[i].secret_key));
+            ck_assert_ptr_nonnull(json_object_get(after, "state"));
+            ck_assert(json_is_true(json_object_get(e, "redacted")));
+            ck_assert_ptr_null(strstr(r->body, cases[i].secret_key));
+            h_free(r);
+        }
+        /* the director and administrators see it whole */
+        const char *full[] = {"director", "admin"};
+        for (size_t k = 0; k < 2; k++) {
+            resp_t *r = h_get(path, h_token(full[k]));
+            ck_status(r, 200);
+            json_t *e = first_event(r);
+            ck_assert_ptr_nonnull(json_object_get(json_object_get(e, "after"), cases[i].secret_key));
+            ck_assert(json_is_false(json_object_get(e, "redacted")));
+            h_free(r);
+        }
+    }
+    /* other events are whole for the secretariat */
+    long long id = plant_event("seal", "{\"id\":4,\"name\":\"公章\"}");
+    resp_t *r = h_get(h_fmt("/api/v1/audit-events?entity_type=seal&entity_id=%lld", id),
+                      h_token("wenmi1"));
+    ck_status(r, 200);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(first_event(r), "after"),
+                                                       "name")),
+                     "公章");
+    h_free(r);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("identity_security");
+    TCase *tc = tcase_create("security");
+    tcase_set_timeout(tc, 60);
+    tcase_add_checked_fixture(tc, h_setup, h_teardown);
+    tcase_add_test(tc, audit_trail_hides_personal_matters_from_the_secretariat);
+    suite_add_tcase(s, tc);
+    return h_run(s);
+}
