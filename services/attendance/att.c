@@ -59,14 +59,15 @@ static const db_stmt Q_PERSON_FACTS = {
     " FROM identity.org_people p"
     " LEFT JOIN identity.org_departments d ON d.id = p.department_id WHERE p.id = $1"};
 
-int person_facts_get(db_conn *c, long long id, person_facts *out, problem_t *p)
+static int person_facts_read(db_conn *c, long long id, bool inactive_too, person_facts *out,
+                             problem_t *p)
 {
     char b[24];
     const char *params[] = {db_int(b, id)};
     PGresult *res;
     if (db_query(c, &Q_PERSON_FACTS, 1, params, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 9), "t")) {
+    if (PQntuples(res) == 0 || (!inactive_too && strcmp(PQgetvalue(res, 0, 9), "t"))) {
         PQclear(res);
         return problem_set(p, ERR_NOT_FOUND, "user.not_found", NULL, "no active user %lld", id);
     }
@@ -84,6 +85,16 @@ int person_facts_get(db_conn *c, long long id, person_facts *out, problem_t *p)
     snprintf(out->display_name, sizeof out->display_name, "%s", PQgetvalue(res, 0, 10));
     PQclear(res);
     return 0;
+}
+
+int person_facts_get(db_conn *c, long long id, person_facts *out, problem_t *p)
+{
+    return person_facts_read(c, id, false, out, p);
+}
+
+int person_facts_get_any(db_conn *c, long long id, person_facts *out, problem_t *p)
+{
+    return person_facts_read(c, id, true, out, p);
 }
 
 static const db_stmt Q_PERSON_LOCK = {

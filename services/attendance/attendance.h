@@ -50,6 +50,9 @@ typedef struct person_facts {
 /* Reads the facts of an active user in one query. Returns 0, or -1 with p
  * filled (404 user.not_found for an unknown or inactive user). */
 int person_facts_get(db_conn *c, long long id, person_facts *out, problem_t *p);
+/* The same for a user who may have been deactivated since (what he did
+ * while active still counts: absenteeism found by the sweep). */
+int person_facts_get_any(db_conn *c, long long id, person_facts *out, problem_t *p);
 
 /* Inside a transaction: serialises one kind of change (`what`, e.g.
  * "attendance.leave") to one person's records until the transaction ends.

@@ -176,7 +176,7 @@ int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year,
     if (cases_crossed(c, r, user_id, year, total, absence_id, &reached_again, p))
         return -1;
     person_facts f;
-    if (person_facts_get(c, user_id, &f, p))
+    if (person_facts_get_any(c, user_id, &f, p))
         return -1;
     /* R-ATT-6: the director's meeting decides levels 2 and 3, and the
      * director records it, except on his own case: the district mayor. */

@@ -16,53 +16,123 @@
 #include "log.h"
 
 #define SWEEP_BATCH "20"
+/* Leaves settled per round, each in its own transaction. */
+#define SWEEP_ROWS 20
+/* Failures after which a leave is parked (migration 006). */
+#define SWEEP_PARK_AFTER "3"
 
+/* One due leave; those that failed before come after the others. */
 static const db_stmt Q_SWEEP_UNEXPLAINED = {
     "att_sweep_unexplained",
     "SELECT id, applicant_id, ext_first_date - DATE '1970-01-01', ext_half_days"
     " FROM leave_requests WHERE state = 'closed' AND ext_half_days > 0 AND ext_outcome IS NULL"
-    " AND explanation_due < now() ORDER BY explanation_due LIMIT " SWEEP_BATCH
-    " FOR UPDATE SKIP LOCKED"};
+    " AND explanation_due < now() AND sweep_parked_at IS NULL"
+    " ORDER BY sweep_failures, explanation_due LIMIT 1 FOR UPDATE SKIP LOCKED"};
 
 static const db_stmt Q_SWEEP_SETTLE = {
     "att_sweep_settle",
     "UPDATE leave_requests SET ext_outcome = 'absenteeism', ext_absence_id = $2,"
     " version = version + 1, updated_at = now() WHERE id = $1"};
 
-static int unexplained_run(db_conn *c, void *arg, problem_t *p)
+static const db_stmt Q_SWEEP_FAILED = {
+    "att_sweep_failed",
+    "UPDATE leave_requests SET sweep_failures = sweep_failures + 1, sweep_error = $2,"
+    " sweep_parked_at = CASE WHEN sweep_failures + 1 >= " SWEEP_PARK_AFTER " THEN now() END"
+    " WHERE id = $1 RETURNING sweep_parked_at IS NOT NULL"};
+
+typedef struct unexplained_tx {
+    req_t *r;
+    long long id; /* the leave claimed, 0 when none was due */
+} unexplained_tx;
+
+/* Settles one due leave: its extension's half-days become absenteeism. */
+static int unexplained_one(db_conn *c, void *arg, problem_t *p)
 {
-    req_t *r = arg;
+    unexplained_tx *t = arg;
+    t->id = 0;
     PGresult *due;
     if (db_query(c, &Q_SWEEP_UNEXPLAINED, 0, NULL, &due, p))
         return -1;
-    int rc = 0;
-    for (int i = 0, n = PQntuples(due); i < n && rc == 0; i++) {
-        long long id = db_get_ll(due, i, 0), absence_id = 0;
-        char *before = leave_doc_text(c, id, p);
-        if (!before) {
-            rc = -1;
-            break;
-        }
-        absence_new a = {db_get_ll(due, i, 1), (long)db_get_ll(due, i, 2),
-                         (long)db_get_ll(due, i, 3), "unexplained_extension", "leave_request",
-                         id, "no written explanation of the extension by the deadline"};
-        char b[24], ab[24];
-        const char *params[] = {db_int(b, id), ab};
-        PGresult *res;
-        rc = absence_add(c, r, &a, &absence_id, p);
-        db_int(ab, absence_id);
-        if (rc == 0 && (rc = db_query(c, &Q_SWEEP_SETTLE, 2, params, &res, p)) == 0)
-            PQclear(res);
-        char *after = rc == 0 ? leave_doc_text(c, id, p) : NULL;
-        if (rc == 0 && !after)
-            rc = -1;
-        if (rc == 0)
-            rc = audit_write(c, r, "leave_request", id, "extension_unexplained", before, after, p);
-        free(before);
-        free(after);
+    if (PQntuples(due) == 0) {
+        PQclear(due);
+        return 0;
     }
+    long long id = t->id = db_get_ll(due, 0, 0), absence_id = 0;
+    absence_new a = {db_get_ll(due, 0, 1), (long)db_get_ll(due, 0, 2), (long)db_get_ll(due, 0, 3),
+                     "unexplained_extension", "leave_request", id,
+                     "no written explanation of the extension by the deadline"};
     PQclear(due);
+    char *before = leave_doc_text(c, id, p), *after = NULL;
+    if (!before)
+        return -1;
+    char b[24], ab[24];
+    const char *params[] = {db_int(b, id), ab};
+    PGresult *res;
+    int rc = absence_add(c, t->r, &a, &absence_id, p);
+    db_int(ab, absence_id);
+    if (rc == 0 && (rc = db_query(c, &Q_SWEEP_SETTLE, 2, params, &res, p)) == 0)
+        PQclear(res);
+    if (rc == 0 && !(after = leave_doc_text(c, id, p)))
+        rc = -1;
+    if (rc == 0)
+        rc = audit_write(c, t->r, "leave_request", id, "extension_unexplained", before, after, p);
+    free(before);
+    free(after);
     return rc;
+}
+
+typedef struct failed_tx {
+    long long id;
+    const char *error;
+    bool parked;
+} failed_tx;
+
+static int record_failure(db_conn *c, void *arg, problem_t *p)
+{
+    failed_tx *t = arg;
+    char b[24];
+    const char *params[] = {db_int(b, t->id), t->error};
+    PGresult *res;
+    if (db_query(c, &Q_SWEEP_FAILED, 2, params, &res, p))
+        return -1;
+    t->parked = PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), "t");
+    PQclear(res);
+    return 0;
+}
+
+/* Settles up to SWEEP_ROWS leaves, each in its own transaction; a leave
+ * that fails is recorded (and parked after three failures), and the round
+ * goes on with the next. */
+static void unexplained_round(service_t *svc, req_t *r)
+{
+    for (int i = 0; i < SWEEP_ROWS && !atomic_load(&svc->stopping); i++) {
+        unexplained_tx t = {.r = r};
+        problem_t p = {0};
+        int rc = db_tx(svc->db, 1000, NULL, unexplained_one, &t, &p);
+        if (rc == 0 && t.id == 0)
+            return;
+        if (rc == 0)
+            continue;
+        if (t.id == 0) {
+            log_msg(LOG_WARN, r->rid, "unexplained extensions: %s", p.detail);
+            problem_clear(&p);
+            return;
+        }
+        failed_tx f = {.id = t.id, .error = p.detail[0] ? p.detail : "unknown error"};
+        problem_t q = {0};
+        if (db_tx(svc->db, 1000, NULL, record_failure, &f, &q))
+            log_msg(LOG_WARN, r->rid, "leave %lld: could not record a sweep failure: %s", t.id,
+                    q.detail);
+        else if (f.parked)
+            log_msg(LOG_ERROR, r->rid,
+                    "leave %lld parked after " SWEEP_PARK_AFTER " failed settlements: %s", t.id,
+                    f.error);
+        else
+            log_msg(LOG_WARN, r->rid, "leave %lld: settlement failed, will retry: %s", t.id,
+                    f.error);
+        problem_clear(&q);
+        problem_clear(&p);
+    }
 }
 
 static const db_stmt Q_SWEEP_UNCLOSED = {
@@ -96,9 +166,7 @@ static void sweep_once(service_t *svc)
 {
     req_t r = {.svc = svc, .rid = "attendance-sweep", .route = "sweep"};
     problem_t p = {0};
-    if (db_tx(svc->db, 1000, NULL, unexplained_run, &r, &p))
-        log_msg(LOG_WARN, r.rid, "unexplained extensions: %s", p.detail);
-    problem_clear(&p);
+    unexplained_round(svc, &r);
     if (db_tx(svc->db, 1000, NULL, unclosed_run, &r, &p))
         log_msg(LOG_WARN, r.rid, "leave close reminders: %s", p.detail);
     problem_clear(&p);

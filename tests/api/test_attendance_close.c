@@ -1,5 +1,5 @@
 /* Closing leave (销假), extensions (补假) and the written explanation
- * (R-ATT-4). Leave here lies in the past (years 2001-2009 are this file's,
+ * (R-ATT-4). Leave here lies in the past (years 2001-2008 are this file's,
  * requested while ahead: att_leave_past_id), so that the return can be
  * reported. */
 #include <unistd.h>
