@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "csv.h"
 #include "http.h"
 
 /* The service's own state: the job that chases letters past their validity
@@ -98,26 +99,6 @@ void office_date(long long epoch_s, char out[11]);
 /* Parses a PostgreSQL bigint[] text ("{1,2}") into at most max ids. Returns
  * the count, or -1 when the text is not such an array. */
 int parse_id_array(const char *text, long long *out, size_t max);
-
-/* ---- CSV (csv.c) ---- */
-
-/* A growing text buffer for a CSV export. `failed` turns true when memory
- * ran out; the text is then incomplete and must not be sent. */
-typedef struct csv_buf {
-    char *s;
-    size_t len, cap;
-    size_t col; /* cells in the current row */
-    bool failed;
-} csv_buf;
-
-/* Appends one cell (RFC 4180 quoting; a cell that a spreadsheet would read
- * as a formula gets a leading apostrophe). NULL is an empty cell. */
-void csv_cell(csv_buf *b, const char *s);
-/* Ends the current row with CRLF. */
-void csv_row_end(csv_buf *b);
-/* Appends text as it is (a byte order mark, say). */
-void csv_raw(csv_buf *b, const char *s);
-void csv_free(csv_buf *b);
 
 /* ---- database steps shared by the handlers (store.c) ---- */
 

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "seals.h"
+#include "csv.h"
 
 static void put(csv_buf *b, const char *s, size_t n)
 {

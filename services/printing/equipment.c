@@ -1,0 +1,260 @@
+/* Equipment and its maintenance log (R-PRN-5). The secretariat (or an
+ * administrator) registers equipment; office staff log its maintenance
+ * (R-PRN-6: they operate and look after it). Everyone in the office reads
+ * the register and the log. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "action.h"
+#include "audit.h"
+#include "org.h"
+#include "printing.h"
+
+static const char *const kinds[] = {"printer", "copier", "duplicator", "typewriter",
+                                    "scanner", "other", NULL};
+static const char *const locations[] = {"copy_room", "section", NULL};
+static const char *const states[] = {"in_service", "out_of_service", "retired", NULL};
+static const char *const maintenance_kinds[] = {"maintenance", "repair", "cleaning",
+                                                "inspection", "supplies", NULL};
+
+static const db_stmt Q_EQUIPMENT_GET = {
+    "printing_equipment_get", "SELECT equipment_doc(e), e.version FROM equipment e WHERE e.id = $1"};
+
+void h_equipment_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24];
+    const char *params[] = {db_int(b, id)};
+    PGresult *res = db_read_or_reply(r, &Q_EQUIPMENT_GET, 1, params);
+    if (res)
+        action_reply_versioned(r, res);
+}
+
+static const db_stmt Q_EQUIPMENT_LIST = {
+    "printing_equipment_list",
+    "SELECT e.id, equipment_doc(e) FROM equipment e"
+    " WHERE ($1::bigint IS NULL OR e.id < $1) AND ($2::bigint IS NULL OR e.department_id = $2)"
+    " AND ($3::text IS NULL OR e.location = $3) AND ($4::text IS NULL OR e.kind = $4)"
+    " AND ($5::text IS NULL OR e.state = $5) ORDER BY e.id DESC LIMIT $6"};
+
+void h_equipment_list(req_t *r)
+{
+    long limit;
+    long long after, dept = 0;
+    bool has_dept = false;
+    const char *location = NULL, *kind = NULL, *state = NULL;
+    if (page_or_reply(r, &limit, &after) ||
+        query_ll_or_reply(r, "department_id", 1, INT64_MAX / 2, &dept, &has_dept) ||
+        query_enum_or_reply(r, "location", locations, &location) ||
+        query_enum_or_reply(r, "kind", kinds, &kind) ||
+        query_enum_or_reply(r, "state", states, &state))
+        return;
+    char a[24], d[24], l[24];
+    const char *params[] = {after ? db_int(a, after) : NULL, has_dept ? db_int(d, dept) : NULL,
+                            location, kind, state, db_int(l, limit + 1)};
+    PGresult *res = db_read_or_reply(r, &Q_EQUIPMENT_LIST, 6, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+typedef struct equipment_in {
+    const char *name, *kind, *location, *model, *serial_number;
+    long long department_id;
+} equipment_in;
+
+static const json_field equipment_fields[] = {
+    {"name", JF_STRING, JF_REQUIRED, 1, 100, NULL, offsetof(equipment_in, name)},
+    {"kind", JF_ENUM, JF_REQUIRED, 0, 0, kinds, offsetof(equipment_in, kind)},
+    {"department_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL,
+     offsetof(equipment_in, department_id)},
+    {"location", JF_ENUM, JF_REQUIRED, 0, 0, locations, offsetof(equipment_in, location)},
+    {"model", JF_STRING, JF_NULLABLE, 1, 100, NULL, offsetof(equipment_in, model)},
+    {"serial_number", JF_STRING, JF_NULLABLE, 1, 100, NULL, offsetof(equipment_in, serial_number)},
+    JF_END,
+};
+
+typedef struct equipment_tx {
+    req_t *r;
+    equipment_in in;
+    char *doc;
+} equipment_tx;
+
+static const db_stmt Q_OFFICE_DEPARTMENT = {
+    "printing_office_department",
+    "SELECT d.kind FROM identity.org_departments d WHERE d.id = $1"};
+
+static const db_stmt Q_EQUIPMENT_INSERT = {
+    "printing_equipment_insert",
+    "INSERT INTO equipment(name, kind, department_id, location, model, serial_number,"
+    " registered_by) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    " RETURNING id, equipment_doc(equipment)"};
+
+/* R-PRN-5: the secretariat keeps the register of equipment. */
+static int equipment_create_run(db_conn *c, void *arg, problem_t *p)
+{
+    equipment_tx *t = arg;
+    const caller_t *me = t->r->caller;
+    free(t->doc);
+    t->doc = NULL;
+    long long secretariat;
+    if (org_secretariat(c, &secretariat, p))
+        return -1;
+    if (!me->is_admin && (!secretariat || me->department_id != secretariat))
+        return problem_set(p, ERR_FORBIDDEN, "equipment.not_registrar", "R-PRN-5",
+                           "the secretariat or an administrator registers equipment");
+    char dep[24], me_id[24];
+    const char *p1[] = {db_int(dep, t->in.department_id)};
+    PGresult *res;
+    if (db_query(c, &Q_OFFICE_DEPARTMENT, 1, p1, &res, p))
+        return -1;
+    bool office = PQntuples(res) == 1 && printing_office_staff(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    if (!office)
+        return problem_field(p, "department_id", "must be a section of the office");
+    const char *p2[] = {t->in.name,  t->in.kind,          dep, t->in.location,
+                        t->in.model, t->in.serial_number, db_int(me_id, me->id)};
+    if (db_query(c, &Q_EQUIPMENT_INSERT, 7, p2, &res, p)) {
+        if (p->code == ERR_DUPLICATE) {
+            problem_clear(p);
+            return problem_field(p, "serial_number", "is already registered");
+        }
+        return -1;
+    }
+    long long id = db_get_ll(res, 0, 0);
+    t->doc = strdup(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    if (!t->doc || idem_store(c, t->r, 201, t->doc, p))
+        return -1;
+    return audit_write(c, t->r, "equipment", id, "create", NULL, t->doc, p);
+}
+
+void h_equipment_create(req_t *r)
+{
+    if (idem_replayed(r))
+        return;
+    equipment_tx t = {.r = r};
+    json_t *root = body_or_reply(r, equipment_fields, &t.in, NULL);
+    if (!root)
+        return;
+    problem_t p = {0};
+    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, equipment_create_run, &t, &p);
+    reply_outcome(r, rc, &p, t.doc, 201);
+    json_decref(root);
+}
+
+/* ---------- the maintenance log ---------- */
+
+static const db_stmt Q_MAINTENANCE_LIST = {
+    "printing_maintenance_list",
+    "SELECT m.id, maintenance_doc(m) FROM maintenance_log m"
+    " WHERE m.equipment_id = $1 AND ($2::bigint IS NULL OR m.id < $2)"
+    " ORDER BY m.id DESC LIMIT $3"};
+
+static const db_stmt Q_EQUIPMENT_EXISTS = {
+    "printing_equipment_exists", "SELECT e.state FROM equipment e WHERE e.id = $1"};
+
+void h_maintenance_list(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    long limit;
+    long long after;
+    if (!id || page_or_reply(r, &limit, &after))
+        return;
+    char b[24], a[24], l[24];
+    const char *p1[] = {db_int(b, id)};
+    PGresult *res = db_read_or_reply(r, &Q_EQUIPMENT_EXISTS, 1, p1);
+    if (!res)
+        return;
+    int n = PQntuples(res);
+    PQclear(res);
+    if (n == 0) {
+        reply_problem(r, ERR_NOT_FOUND, "equipment.not_found", NULL, "no such equipment");
+        return;
+    }
+    const char *params[] = {b, after ? db_int(a, after) : NULL, db_int(l, limit + 1)};
+    res = db_read_or_reply(r, &Q_MAINTENANCE_LIST, 3, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+typedef struct maintenance_in {
+    const char *kind, *note;
+} maintenance_in;
+
+static const json_field maintenance_fields[] = {
+    {"kind", JF_ENUM, JF_REQUIRED, 0, 0, maintenance_kinds, offsetof(maintenance_in, kind)},
+    {"note", JF_STRING, JF_REQUIRED, 1, 2000, NULL, offsetof(maintenance_in, note)},
+    JF_END,
+};
+
+typedef struct maintenance_tx {
+    req_t *r;
+    long long equipment_id;
+    maintenance_in in;
+    char *doc;
+} maintenance_tx;
+
+static const db_stmt Q_EQUIPMENT_LOCK = {
+    "printing_equipment_lock",
+    "SELECT e.state FROM equipment e WHERE e.id = $1 FOR SHARE"};
+
+static const db_stmt Q_MAINTENANCE_INSERT = {
+    "printing_maintenance_insert",
+    "INSERT INTO maintenance_log(equipment_id, kind, note, performed_by)"
+    " VALUES ($1, $2, $3, $4) RETURNING id, maintenance_doc(maintenance_log)"};
+
+/* R-PRN-5, R-PRN-6: office staff log the upkeep of the equipment. */
+static int maintenance_create_run(db_conn *c, void *arg, problem_t *p)
+{
+    maintenance_tx *t = arg;
+    free(t->doc);
+    t->doc = NULL;
+    char eq[24], me_id[24];
+    const char *p1[] = {db_int(eq, t->equipment_id)};
+    PGresult *res;
+    if (db_query(c, &Q_EQUIPMENT_LOCK, 1, p1, &res, p))
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "equipment.not_found", NULL, "no such equipment");
+    }
+    bool retired = !strcmp(PQgetvalue(res, 0, 0), "retired");
+    PQclear(res);
+    org_person me;
+    if (org_person_get(c, t->r->caller->id, &me, p))
+        return -1;
+    if (!me.department_id || strcmp(me.department_kind, "section"))
+        return problem_set(p, ERR_FORBIDDEN, "equipment.not_office_staff", "R-PRN-6",
+                           "only the office's staff look after the printing and copying equipment");
+    if (retired)
+        return problem_set(p, ERR_WRONG_STATE, "equipment.retired", NULL,
+                           "equipment %lld is retired", t->equipment_id);
+    const char *p2[] = {eq, t->in.kind, t->in.note, db_int(me_id, me.id)};
+    if (db_query(c, &Q_MAINTENANCE_INSERT, 4, p2, &res, p))
+        return -1;
+    long long id = db_get_ll(res, 0, 0);
+    t->doc = strdup(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    if (!t->doc || idem_store(c, t->r, 201, t->doc, p))
+        return -1;
+    return audit_write(c, t->r, "maintenance", id, "create", NULL, t->doc, p);
+}
+
+void h_maintenance_create(req_t *r)
+{
+    if (idem_replayed(r))
+        return;
+    maintenance_tx t = {.r = r, .equipment_id = path_id_or_reply(r, "id")};
+    if (!t.equipment_id)
+        return;
+    json_t *root = body_or_reply(r, maintenance_fields, &t.in, NULL);
+    if (!root)
+        return;
+    problem_t p = {0};
+    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, maintenance_create_run, &t, &p);
+    reply_outcome(r, rc, &p, t.doc, 201);
+    json_decref(root);
+}

@@ -1,0 +1,413 @@
+/* Actions on a print job: the signers approve or reject in order (R-PRN-2,
+ * R-PRN-3, R-PRN-4; never a secretary, R-SEC-3); office staff of the
+ * section that runs it complete it with the real figures (R-PRN-1,
+ * R-PRN-6), a large job enters the copy register and, done without its
+ * signature, becomes a violation (R-PRN-3); the requester cancels. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "action.h"
+#include "audit.h"
+#include "org.h"
+#include "printing.h"
+
+static const action_kind job_kind = {"print_job", "print job", "print_job.wrong_state"};
+
+typedef struct job_in {
+    const char *comment, *note;
+    long long actual_pages, actual_copies, cost_fen;
+} job_in;
+
+/* The locked job, as the actions need it. */
+typedef struct job_row {
+    long long requester, department, operator_dept, pages, copies, threshold, step;
+    bool duplex, is_large, me_eligible;
+    char kind[16], rule[12], role[40];
+    char *approvers; /* of the first open step, a bigint[] text */
+    char title[832]; /* 200 characters */
+} job_row;
+
+static const db_stmt Q_JOB_LOCK = {
+    "printing_job_lock",
+    "SELECT job_doc(j), j.version, j.state, j.requester_id, j.department_id,"
+    " j.operator_department_id, j.pages, j.copies, j.large_threshold, j.duplex, j.is_large,"
+    " j.kind, j.title, job_visible(j, $2, $3, $4),"
+    " s.step, s.rule, s.role, eligible_approvers(s.role, j.department_id)::text,"
+    " $2 = ANY (eligible_approvers(s.role, j.department_id))"
+    " FROM print_jobs j LEFT JOIN LATERAL (SELECT * FROM print_job_steps s"
+    "  WHERE s.job_id = j.id AND s.decision IS NULL ORDER BY s.step LIMIT 1) s ON true"
+    " WHERE j.id = $1 FOR NO KEY UPDATE OF j"};
+
+static int job_lock(db_conn *c, action_tx *t, problem_t *p)
+{
+    job_row *q = t->row;
+    free(q->approvers);
+    memset(q, 0, sizeof *q);
+    const caller_t *me = t->r->caller;
+    char id[24], u[24], d[24];
+    const char *params[] = {db_int(id, t->id), db_int(u, me->id),
+                            me->department_id ? db_int(d, me->department_id) : NULL,
+                            printing_privileged(me) ? "true" : "false"};
+    PGresult *res;
+    if (db_query(c, &Q_JOB_LOCK, 4, params, &res, p))
+        return -1;
+    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 13), "t")) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "print_job.not_found", NULL, "no such print job");
+    }
+    t->before = strdup(PQgetvalue(res, 0, 0));
+    t->version = db_get_ll(res, 0, 1);
+    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
+    q->requester = db_get_ll(res, 0, 3);
+    q->department = db_get_ll(res, 0, 4);
+    q->operator_dept = db_get_ll(res, 0, 5);
+    q->pages = db_get_ll(res, 0, 6);
+    q->copies = db_get_ll(res, 0, 7);
+    q->threshold = db_get_ll(res, 0, 8);
+    q->duplex = !strcmp(PQgetvalue(res, 0, 9), "t");
+    q->is_large = !strcmp(PQgetvalue(res, 0, 10), "t");
+    snprintf(q->kind, sizeof q->kind, "%s", PQgetvalue(res, 0, 11));
+    snprintf(q->title, sizeof q->title, "%s", PQgetvalue(res, 0, 12));
+    utf8_trim(q->title, sizeof q->title);
+    q->step = db_get_ll(res, 0, 14);
+    snprintf(q->rule, sizeof q->rule, "%s", PQgetvalue(res, 0, 15));
+    snprintf(q->role, sizeof q->role, "%s", PQgetvalue(res, 0, 16));
+    q->approvers = strdup(PQgetisnull(res, 0, 17) ? "{}" : PQgetvalue(res, 0, 17));
+    q->me_eligible = !strcmp(PQgetvalue(res, 0, 18), "t");
+    PQclear(res);
+    if (!t->before || !q->approvers)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return 0;
+}
+
+/* R-PRN-2, R-PRN-3, R-PRN-4: only who may sign the first open step. A job
+ * that waits for no signature is refused by its state, after this. */
+static int authorise_signer(db_conn *c, action_tx *t, problem_t *p)
+{
+    const job_row *q = t->row;
+    (void)c;
+    if (strcmp(t->state, "pending") || !q->step)
+        return 0;
+    if (!q->me_eligible)
+        return problem_set(p, ERR_FORBIDDEN, "print_job.approver_mismatch", q->rule,
+                           "this job needs the signature of %s", role_words(q->role));
+    return 0;
+}
+
+static const db_stmt Q_STEPS_SIGN = {
+    "printing_steps_sign",
+    "UPDATE print_job_steps s SET decision = 'approved', decided_by = $2, decided_at = now(),"
+    " comment = $3 WHERE s.job_id = $1 AND s.decision IS NULL"
+    " AND $2 = ANY (eligible_approvers(s.role, $4))"};
+
+/* After the signatures: ready when no step is open, and who is asked next
+ * (the next step's signers, or the section that runs it). */
+static const db_stmt Q_JOB_AFTER_SIGN = {
+    "printing_job_after_sign",
+    "UPDATE print_jobs j SET state = CASE WHEN EXISTS (SELECT 1 FROM print_job_steps s"
+    "  WHERE s.job_id = j.id AND s.decision IS NULL) THEN 'pending' ELSE 'ready' END,"
+    " decision_comment = $2, version = j.version + 1, updated_at = now()"
+    " WHERE j.id = $1 RETURNING job_doc(j), j.state,"
+    " (SELECT eligible_approvers(s.role, j.department_id)::text || ' ' || s.rule"
+    "  FROM print_job_steps s WHERE s.job_id = j.id AND s.decision IS NULL"
+    "  ORDER BY s.step LIMIT 1)"};
+
+/* The signer signs every open step they may sign (the director signs a
+ * large job for another department once). */
+static int perform_approve(db_conn *c, action_tx *t, problem_t *p)
+{
+    const job_row *q = t->row;
+    const job_in *in = t->in;
+    char id[24], me[24], dep[24], title[TITLE_BYTES];
+    const char *p1[] = {db_int(id, t->id), db_int(me, t->r->caller->id), in->comment,
+                        db_int(dep, q->department)};
+    if (store_run(c, &Q_STEPS_SIGN, 4, p1, p))
+        return -1;
+    const char *p2[] = {id, in->comment};
+    PGresult *res;
+    if (db_query(c, &Q_JOB_AFTER_SIGN, 2, p2, &res, p))
+        return -1;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    bool ready = !strcmp(PQgetvalue(res, 0, 1), "ready");
+    char next[512];
+    snprintf(next, sizeof next, "%s", PQgetvalue(res, 0, 2));
+    PQclear(res);
+    if (!ready) {
+        char *sp = strrchr(next, ' ');
+        if (sp)
+            *sp = '\0';
+        snprintf(title, sizeof title, "Sign a %s job (%s): %s", q->kind, sp ? sp + 1 : "",
+                 q->title);
+        utf8_trim(title, sizeof title);
+        return store_notify_all(c, next, "print_job_to_approve", title, "", "print_job", t->id,
+                                p);
+    }
+    snprintf(title, sizeof title, "Your %s job was approved: %s", q->kind, q->title);
+    utf8_trim(title, sizeof title);
+    if (notify(c, q->requester, "print_job_approved", title, in->comment ? in->comment : "",
+               "print_job", t->id, p))
+        return -1;
+    snprintf(title, sizeof title, "A %s job to run: %s", q->kind, q->title);
+    utf8_trim(title, sizeof title);
+    return notify_department(c, q->operator_dept, "print_job_to_run", title, "", t->id, p);
+}
+
+static const db_stmt Q_STEP_REJECT = {
+    "printing_step_reject",
+    "UPDATE print_job_steps s SET decision = 'rejected', decided_by = $3, decided_at = now(),"
+    " comment = $4 WHERE s.job_id = $1 AND s.step = $2"};
+
+static const db_stmt Q_JOB_REJECTED = {
+    "printing_job_rejected",
+    "UPDATE print_jobs j SET state = 'rejected', decision_comment = $2,"
+    " version = j.version + 1, updated_at = now() WHERE j.id = $1 RETURNING job_doc(j)"};
+
+static int perform_reject(db_conn *c, action_tx *t, problem_t *p)
+{
+    const job_row *q = t->row;
+    const job_in *in = t->in;
+    char id[24], step[24], me[24], title[TITLE_BYTES];
+    const char *p1[] = {db_int(id, t->id), db_int(step, q->step), db_int(me, t->r->caller->id),
+                        in->comment};
+    if (db_write(c, &Q_STEP_REJECT, 4, p1, p))
+        return -1;
+    const char *p2[] = {id, in->comment};
+    PGresult *res;
+    if (db_query(c, &Q_JOB_REJECTED, 2, p2, &res, p))
+        return -1;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    snprintf(title, sizeof title, "Your %s job was not approved (%s): %s", q->kind, q->rule,
+             q->title);
+    utf8_trim(title, sizeof title);
+    return notify(c, q->requester, "print_job_rejected", title, in->comment ? in->comment : "",
+                  "print_job", t->id, p);
+}
+
+/* R-PRN-6: office staff operate the equipment; R-PRN-1: of the section
+ * that runs the job. The department is read now, not from the token. */
+static int authorise_operator(db_conn *c, action_tx *t, problem_t *p)
+{
+    const job_row *q = t->row;
+    org_person me;
+    if (org_person_get(c, t->r->caller->id, &me, p))
+        return -1;
+    if (!me.department_id || strcmp(me.department_kind, "section"))
+        return problem_set(p, ERR_FORBIDDEN, "print_job.not_office_staff", "R-PRN-6",
+                           "only the office's staff operate the printing and copying equipment");
+    if (me.department_id != q->operator_dept)
+        return problem_set(p, ERR_FORBIDDEN, "print_job.not_operator", "R-PRN-1",
+                           "this job runs in department %lld; its staff complete it",
+                           q->operator_dept);
+    return 0;
+}
+
+static const db_stmt Q_JOB_DOC_AFTER = {
+    "printing_job_doc_after", "SELECT job_doc(j) FROM print_jobs j WHERE j.id = $1"};
+
+static const db_stmt Q_JOB_COMPLETE = {
+    "printing_job_complete",
+    "UPDATE print_jobs j SET state = 'completed', actual_pages = $2, actual_copies = $3,"
+    " actual_sheets = $4, cost_fen = $5, completed_by = $6, completed_at = now(),"
+    " completion_note = $7, version = j.version + 1, updated_at = now() WHERE j.id = $1"};
+
+/* R-PRN-3: the real figures of a large job, with who signed it for its size
+ * (none: done without approval). */
+static const db_stmt Q_REGISTER_INSERT = {
+    "printing_register_insert",
+    "INSERT INTO copy_register(job_id, department_id, department_name, requester_id,"
+    " requester_name, operator_id, operator_name, kind, title, pages, copies, sheets,"
+    " approver_id, approver_name, without_approval)"
+    " SELECT j.id, j.department_id,"
+    " coalesce((SELECT d.name FROM identity.org_departments d WHERE d.id = j.department_id), ''),"
+    " j.requester_id, coalesce(person_name(j.requester_id), ''),"
+    " $2, coalesce(person_name($2), ''), j.kind, j.title, j.actual_pages, j.actual_copies,"
+    " j.actual_sheets, a.decided_by, person_name(a.decided_by), a.decided_by IS NULL"
+    " FROM print_jobs j LEFT JOIN print_job_steps a ON a.job_id = j.id AND a.rule = 'R-PRN-3'"
+    "  AND a.decision = 'approved'"
+    " WHERE j.id = $1 RETURNING id, without_approval, register_doc(copy_register)"};
+
+static const db_stmt Q_VIOLATION_INSERT = {
+    "printing_violation_insert",
+    "INSERT INTO violations(job_id, register_id, department_id, requester_id, operator_id,"
+    " sheets, threshold)"
+    " SELECT j.id, $2, j.department_id, j.requester_id, $3, j.actual_sheets, j.large_threshold"
+    " FROM print_jobs j WHERE j.id = $1"
+    " RETURNING id, violation_doc(violations), eligible_approvers('director', department_id)::text"};
+
+static int record_violation(db_conn *c, action_tx *t, long long register_id, long long sheets,
+                            problem_t *p)
+{
+    const job_row *q = t->row;
+    char id[24], reg[24], me[24], title[TITLE_BYTES];
+    const char *params[] = {db_int(id, t->id), db_int(reg, register_id),
+                            db_int(me, t->r->caller->id)};
+    PGresult *res;
+    if (db_query(c, &Q_VIOLATION_INSERT, 3, params, &res, p))
+        return -1;
+    long long vid = db_get_ll(res, 0, 0);
+    char *doc = strdup(PQgetvalue(res, 0, 1));
+    char *directors = strdup(PQgetvalue(res, 0, 2));
+    PQclear(res);
+    int rc = -1;
+    if (!doc || !directors) {
+        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        goto cleanup;
+    }
+    snprintf(title, sizeof title,
+             "A large job (%lld sheets, over %lld) was done without approval: %s", sheets,
+             q->threshold, q->title);
+    utf8_trim(title, sizeof title);
+    if (store_notify_all(c, directors, "print_violation_to_follow_up", title, "", "violation",
+                         vid, p))
+        goto cleanup;
+    rc = audit_write(c, t->r, "violation", vid, "create", NULL, doc, p);
+cleanup:
+    free(doc);
+    free(directors);
+    return rc;
+}
+
+static int perform_complete(db_conn *c, action_tx *t, problem_t *p)
+{
+    const job_row *q = t->row;
+    const job_in *in = t->in;
+    if (in->cost_fen >= 0 && strcmp(q->kind, "print_shop"))
+        return problem_field(p, "cost_fen", "only a print-shop job has a cost");
+    long long sheets = print_sheets(in->actual_pages, in->actual_copies, q->duplex);
+    char id[24], pg[24], cp[24], sh[24], cost[24], me[24], title[TITLE_BYTES];
+    const char *p1[] = {db_int(id, t->id),
+                        db_int(pg, in->actual_pages),
+                        db_int(cp, in->actual_copies),
+                        db_int(sh, sheets),
+                        in->cost_fen >= 0 ? db_int(cost, in->cost_fen) : NULL,
+                        db_int(me, t->r->caller->id),
+                        in->note};
+    if (db_write(c, &Q_JOB_COMPLETE, 7, p1, p))
+        return -1;
+    if (q->is_large || sheets > q->threshold) {
+        const char *p2[] = {id, me};
+        PGresult *res;
+        if (db_query(c, &Q_REGISTER_INSERT, 2, p2, &res, p))
+            return -1;
+        long long reg = db_get_ll(res, 0, 0);
+        bool unapproved = !strcmp(PQgetvalue(res, 0, 1), "t");
+        char *entry = strdup(PQgetvalue(res, 0, 2));
+        PQclear(res);
+        if (!entry)
+            return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        int rc = audit_write(c, t->r, "copy_register", reg, "create", NULL, entry, p);
+        free(entry);
+        if (rc || (unapproved && record_violation(c, t, reg, sheets, p)))
+            return -1;
+    }
+    const char *p3[] = {id};
+    PGresult *res;
+    if (db_query(c, &Q_JOB_DOC_AFTER, 1, p3, &res, p))
+        return -1;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    snprintf(title, sizeof title, "Your %s job is done: %s", q->kind, q->title);
+    utf8_trim(title, sizeof title);
+    return notify(c, q->requester, "print_job_completed", title, "", "print_job", t->id, p);
+}
+
+static const db_stmt Q_JOB_CANCELLED = {
+    "printing_job_cancelled",
+    "UPDATE print_jobs j SET state = 'cancelled', cancelled_by = $2, cancelled_at = now(),"
+    " decision_comment = coalesce($3, j.decision_comment),"
+    " version = j.version + 1, updated_at = now() WHERE j.id = $1 RETURNING job_doc(j)"};
+
+static int authorise_requester(db_conn *c, action_tx *t, problem_t *p)
+{
+    const job_row *q = t->row;
+    (void)c;
+    if (t->r->caller->id != q->requester)
+        return problem_set(p, ERR_FORBIDDEN, NULL, NULL, "only the requester cancels a job");
+    return 0;
+}
+
+/* Whoever was waiting to act on it no longer needs to. */
+static int perform_cancel(db_conn *c, action_tx *t, problem_t *p)
+{
+    const job_row *q = t->row;
+    const job_in *in = t->in;
+    char id[24], me[24], title[TITLE_BYTES];
+    snprintf(title, sizeof title, "A %s job was cancelled: %s", q->kind, q->title);
+    utf8_trim(title, sizeof title);
+    if (!strcmp(t->state, "pending")) {
+        if (store_notify_all(c, q->approvers, "print_job_cancelled", title, "", "print_job",
+                             t->id, p))
+            return -1;
+    } else if (notify_department(c, q->operator_dept, "print_job_cancelled", title, "", t->id,
+                                 p)) {
+        return -1;
+    }
+    const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id), in->comment};
+    PGresult *res;
+    if (db_query(c, &Q_JOB_CANCELLED, 3, params, &res, p))
+        return -1;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return 0;
+}
+
+static const json_field comment_fields[] = {
+    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(job_in, comment)},
+    JF_END,
+};
+
+static const json_field complete_fields[] = {
+    {"actual_pages", JF_INT, JF_REQUIRED, 1, 100000, NULL, offsetof(job_in, actual_pages)},
+    {"actual_copies", JF_INT, JF_REQUIRED, 1, 100000, NULL, offsetof(job_in, actual_copies)},
+    {"cost_fen", JF_INT, JF_NULLABLE, 0, 100000000000LL, NULL, offsetof(job_in, cost_fen)},
+    {"note", JF_TEXT, 0, 0, 1000, NULL, offsetof(job_in, note)},
+    JF_END,
+};
+
+static const char *const from_pending[] = {"pending", NULL};
+static const char *const from_ready[] = {"ready", NULL};
+static const char *const from_open[] = {"pending", "ready", NULL};
+
+/* kind, verb, done, body, decides, from, lock, authorise, perform */
+static const action_t act_approve = {&job_kind,      "approve",  "approved",
+                                     comment_fields, true,       from_pending,
+                                     job_lock,       authorise_signer, perform_approve};
+static const action_t act_reject = {&job_kind,      "reject",   "rejected",
+                                    comment_fields, true,       from_pending,
+                                    job_lock,       authorise_signer, perform_reject};
+static const action_t act_complete = {&job_kind,       "complete", "completed",
+                                      complete_fields, false,      from_ready,
+                                      job_lock,        authorise_operator, perform_complete};
+static const action_t act_cancel = {&job_kind,      "cancel",   "cancelled",
+                                    comment_fields, false,      from_open,
+                                    job_lock,       authorise_requester, perform_cancel};
+
+static void job_action_handle(req_t *r, const action_t *act)
+{
+    job_in in = {.cost_fen = -1};
+    job_row row = {0};
+    action_handle(r, act, &in, &row);
+    free(row.approvers);
+}
+
+void h_jobs_approve(req_t *r)
+{
+    job_action_handle(r, &act_approve);
+}
+
+void h_jobs_reject(req_t *r)
+{
+    job_action_handle(r, &act_reject);
+}
+
+void h_jobs_complete(req_t *r)
+{
+    job_action_handle(r, &act_complete);
+}
+
+void h_jobs_cancel(req_t *r)
+{
+    job_action_handle(r, &act_cancel);
+}

@@ -1,0 +1,317 @@
+/* Print, copy, typing and print-shop jobs: where a job runs (R-PRN-1) and
+ * who must sign it (R-PRN-2, R-PRN-3, R-PRN-4) are computed when it is
+ * asked for; reads show a job to its requester, its department, the
+ * department that runs it or that it is done for, its signers, and the
+ * office leaders. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "action.h"
+#include "audit.h"
+#include "org.h"
+#include "printing.h"
+
+static const char *const kinds[] = {"print", "copy", "print_shop", "typing", NULL};
+static const char *const states[] = {"pending", "ready", "rejected", "cancelled", "completed",
+                                     NULL};
+
+/* ---------- reads ---------- */
+
+static const db_stmt Q_JOB_GET = {
+    "printing_job_get",
+    "SELECT job_doc(j), j.version FROM print_jobs j"
+    " WHERE j.id = $1 AND job_visible(j, $2, $3, $4)"};
+
+void h_jobs_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24], u[24], d[24];
+    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
+                            r->caller->department_id ? db_int(d, r->caller->department_id)
+                                                     : NULL,
+                            printing_privileged(r->caller) ? "true" : "false"};
+    PGresult *res = db_read_or_reply(r, &Q_JOB_GET, 4, params);
+    if (res)
+        action_reply_versioned(r, res);
+}
+
+/* The role of the first step still waiting for a signature. */
+#define FIRST_OPEN_ROLE                                                                     \
+    "(SELECT s.role FROM print_job_steps s WHERE s.job_id = j.id AND s.decision IS NULL"    \
+    " ORDER BY s.step LIMIT 1)"
+
+static const db_stmt Q_JOBS_LIST = {
+    "printing_job_list",
+    "SELECT j.id, job_doc(j) FROM print_jobs j"
+    " WHERE ($1::bigint IS NULL OR j.id < $1) AND ($2::text IS NULL OR j.state = $2)"
+    " AND ($3::text IS NULL OR j.kind = $3) AND (NOT $4 OR j.requester_id = $5)"
+    " AND (NOT $6 OR (j.state = 'pending'"
+    "      AND $5 = ANY (eligible_approvers(" FIRST_OPEN_ROLE ", j.department_id))))"
+    " AND (NOT $7 OR (j.state = 'ready' AND j.operator_department_id = $8))"
+    " AND ($9::bigint IS NULL OR j.department_id = $9)"
+    " AND ($10::bigint IS NULL OR j.document_id = $10)"
+    " AND job_visible(j, $5, $8, $11)"
+    " ORDER BY j.id DESC LIMIT $12"};
+
+void h_jobs_list(req_t *r)
+{
+    long limit;
+    long long after, dept = 0, doc = 0;
+    bool has_dept = false, has_doc = false, mine = false, to_approve = false, to_run = false;
+    const char *state = NULL, *kind = NULL;
+    if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "state", states, &state) ||
+        query_enum_or_reply(r, "kind", kinds, &kind) ||
+        query_bool_or_reply(r, "mine", &mine, NULL) ||
+        query_bool_or_reply(r, "to_approve", &to_approve, NULL) ||
+        query_bool_or_reply(r, "to_run", &to_run, NULL) ||
+        query_ll_or_reply(r, "department_id", 1, INT64_MAX / 2, &dept, &has_dept) ||
+        query_ll_or_reply(r, "document_id", 1, INT64_MAX / 2, &doc, &has_doc))
+        return;
+    char a[24], u[24], vd[24], d[24], dc[24], l[24];
+    const char *params[] = {after ? db_int(a, after) : NULL,
+                            state,
+                            kind,
+                            mine ? "true" : "false",
+                            db_int(u, r->caller->id),
+                            to_approve ? "true" : "false",
+                            to_run ? "true" : "false",
+                            r->caller->department_id ? db_int(vd, r->caller->department_id)
+                                                     : NULL,
+                            has_dept ? db_int(d, dept) : NULL,
+                            has_doc ? db_int(dc, doc) : NULL,
+                            printing_privileged(r->caller) ? "true" : "false",
+                            db_int(l, limit + 1)};
+    PGresult *res = db_read_or_reply(r, &Q_JOBS_LIST, 12, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+/* ---------- create ---------- */
+
+typedef struct job_in {
+    const char *kind, *title;
+    long long pages, copies, for_unit_id, document_id;
+    bool duplex, self_funded;
+} job_in;
+
+static const json_field job_fields[] = {
+    {"kind", JF_ENUM, JF_REQUIRED, 0, 0, kinds, offsetof(job_in, kind)},
+    {"title", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(job_in, title)},
+    {"pages", JF_INT, JF_REQUIRED, 1, 100000, NULL, offsetof(job_in, pages)},
+    {"copies", JF_INT, JF_REQUIRED, 1, 100000, NULL, offsetof(job_in, copies)},
+    {"duplex", JF_BOOL, 0, 0, 0, NULL, offsetof(job_in, duplex)},
+    {"for_unit_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL, offsetof(job_in, for_unit_id)},
+    {"document_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL, offsetof(job_in, document_id)},
+    {"self_funded", JF_BOOL, 0, 0, 0, NULL, offsetof(job_in, self_funded)},
+    JF_END,
+};
+
+typedef struct job_tx {
+    req_t *r;
+    job_in in;
+    long long id;
+    char *doc;
+} job_tx;
+
+/* The requester's department, whether it has a printer, and the
+ * designated print section (R-PRN-1). */
+static const db_stmt Q_DEPARTMENT = {
+    "printing_department",
+    "SELECT d.kind, d.has_printer,"
+    " (SELECT c.id FROM identity.org_departments c WHERE c.is_print_center ORDER BY c.id LIMIT 1)"
+    " FROM identity.org_departments d WHERE d.id = $1"};
+
+static const db_stmt Q_DEPARTMENT_EXISTS = {
+    "printing_department_exists", "SELECT 1 FROM identity.org_departments d WHERE d.id = $1"};
+
+static const db_stmt Q_ELIGIBLE = {
+    "printing_eligible",
+    "SELECT eligible_approvers($1, $2)::text, $3 = ANY (eligible_approvers($1, $2))"};
+
+static const db_stmt Q_JOB_INSERT = {
+    "printing_job_insert",
+    "INSERT INTO print_jobs(requester_id, department_id, kind, title, pages, copies, duplex,"
+    " sheets, for_unit_id, document_id, operator_department_id, large_threshold, is_large,"
+    " cost_charged_to, state)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id"};
+
+/* A step the requester holds the office to sign is signed as the job is
+ * asked for: the director's own large job carries his signature. */
+static const db_stmt Q_STEP_INSERT = {
+    "printing_step_insert",
+    "INSERT INTO print_job_steps(job_id, step, rule, role, decision, decided_by, decided_at,"
+    " comment)"
+    " VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN 'approved' END,"
+    " CASE WHEN $5 THEN $6::bigint END, CASE WHEN $5 THEN now() END,"
+    " CASE WHEN $5 THEN 'signed by the requester' END)"};
+
+static const db_stmt Q_JOB_DOC = {"printing_job_doc",
+                                  "SELECT job_doc(j) FROM print_jobs j WHERE j.id = $1"};
+
+static const db_stmt Q_NOTIFY_DEPARTMENT = {
+    "printing_notify_department",
+    "SELECT count(identity.notify(p.id, $2, $3, $4, $5, $6)) FROM identity.org_people p"
+    " WHERE p.active AND p.department_id = $1"};
+
+int notify_department(db_conn *c, long long dept, const char *kind, const char *title,
+                      const char *body, long long job, problem_t *p)
+{
+    char d[24], j[24];
+    const char *params[] = {db_int(d, dept), kind, title, body ? body : "", "print_job",
+                            db_int(j, job)};
+    return store_run(c, &Q_NOTIFY_DEPARTMENT, 6, params, p);
+}
+
+const char *role_words(const char *role)
+{
+    return !strcmp(role, "gov_affairs_deputy") ? "the deputy director in charge of government affairs"
+           : !strcmp(role, "director")         ? "the office director"
+                                               : "the office director or the supervising deputy director";
+}
+
+static int job_create_run(db_conn *c, void *arg, problem_t *p)
+{
+    job_tx *t = arg;
+    const job_in *in = &t->in;
+    const caller_t *me = t->r->caller;
+    const printing_ctx *cfg = t->r->svc->ctx;
+    free(t->doc);
+    t->doc = NULL;
+    if (!me->department_id)
+        return problem_set(p, ERR_FORBIDDEN, "print_job.no_department", NULL,
+                           "only a member of a department asks for printing or copying");
+    char dep[24], unit[24], uid[24];
+    const char *p1[] = {db_int(dep, me->department_id)};
+    db_int(uid, me->id);
+    PGresult *res;
+    if (db_query(c, &Q_DEPARTMENT, 1, p1, &res, p))
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return problem_set(p, ERR_FORBIDDEN, "print_job.no_department", NULL,
+                           "your department is not known");
+    }
+    char dept_kind[24];
+    snprintf(dept_kind, sizeof dept_kind, "%s", PQgetvalue(res, 0, 0));
+    bool has_printer = !strcmp(PQgetvalue(res, 0, 1), "t");
+    long long center = db_get_ll(res, 0, 2);
+    PQclear(res);
+    if (in->for_unit_id && in->for_unit_id != me->department_id) {
+        const char *p2[] = {db_int(unit, in->for_unit_id)};
+        if (db_query(c, &Q_DEPARTMENT_EXISTS, 1, p2, &res, p))
+            return -1;
+        int n = PQntuples(res);
+        PQclear(res);
+        if (n == 0)
+            return problem_field(p, "for_unit_id", "no such department");
+    }
+    bool office = printing_office_staff(dept_kind);
+    bool for_other = !office || (in->for_unit_id && in->for_unit_id != me->department_id);
+    long long sheets = print_sheets(in->pages, in->copies, in->duplex);
+    long long operator =
+        print_operator_department(in->kind, me->department_id, has_printer, office, center);
+    if (!operator)
+        return problem_set(p, ERR_RULE, "print_job.no_print_section", "R-PRN-1",
+                           "your section has no printer and no section is designated for printing");
+    if (in->self_funded && strcmp(in->kind, "print_shop"))
+        return problem_field(p, "self_funded", "only a print-shop job is paid by its requester");
+
+    print_step steps[3];
+    int n = print_required_steps(in->kind, sheets, cfg->large_sheets, for_other,
+                                 in->self_funded, steps);
+    bool signed_by_me[3] = {false};
+    bool open = false;
+    for (int i = 0; i < n; i++) {
+        const char *pe[] = {steps[i].role, dep, uid};
+        if (db_query(c, &Q_ELIGIBLE, 3, pe, &res, p))
+            return -1;
+        bool nobody = !strcmp(PQgetvalue(res, 0, 0), "{}");
+        signed_by_me[i] = !strcmp(PQgetvalue(res, 0, 1), "t");
+        PQclear(res);
+        if (nobody)
+            return problem_set(p, ERR_RULE, "print_job.no_approver", steps[i].rule,
+                               "nobody who may sign this job (%s) is available",
+                               role_words(steps[i].role));
+        open |= !signed_by_me[i];
+    }
+
+    char pages[24], copies[24], sh[24], doc[24], op[24], thr[24];
+    const char *p3[] = {uid,
+                        dep,
+                        in->kind,
+                        in->title,
+                        db_int(pages, in->pages),
+                        db_int(copies, in->copies),
+                        in->duplex ? "true" : "false",
+                        db_int(sh, sheets),
+                        in->for_unit_id ? db_int(unit, in->for_unit_id) : NULL,
+                        in->document_id ? db_int(doc, in->document_id) : NULL,
+                        db_int(op, operator),
+                        db_int(thr, cfg->large_sheets),
+                        sheets > cfg->large_sheets ? "true" : "false",
+                        in->self_funded ? "requester" : "office",
+                        open ? "pending" : "ready"};
+    if (db_query(c, &Q_JOB_INSERT, 15, p3, &res, p))
+        return -1;
+    t->id = db_get_ll(res, 0, 0);
+    PQclear(res);
+    char jid[24], step[24];
+    db_int(jid, t->id);
+    for (int i = 0; i < n; i++) {
+        const char *ps[] = {jid,           db_int(step, i + 1), steps[i].rule, steps[i].role,
+                            signed_by_me[i] ? "true" : "false", uid};
+        if (db_write(c, &Q_STEP_INSERT, 6, ps, p))
+            return -1;
+    }
+    const char *pd[] = {jid};
+    if (db_query(c, &Q_JOB_DOC, 1, pd, &res, p))
+        return -1;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    if (!t->doc)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+
+    char title[TITLE_BYTES];
+    int first_open = -1;
+    for (int i = 0; i < n && first_open < 0; i++)
+        if (!signed_by_me[i])
+            first_open = i;
+    if (first_open >= 0) {
+        const char *pe[] = {steps[first_open].role, dep, uid};
+        if (db_query(c, &Q_ELIGIBLE, 3, pe, &res, p))
+            return -1;
+        snprintf(title, sizeof title, "Sign a %s job (%s): %s", in->kind, steps[first_open].rule,
+                 in->title);
+        utf8_trim(title, sizeof title);
+        int rc = store_notify_all(c, PQgetvalue(res, 0, 0), "print_job_to_approve", title, "",
+                                  "print_job", t->id, p);
+        PQclear(res);
+        if (rc)
+            return -1;
+    } else {
+        snprintf(title, sizeof title, "A %s job to run: %s", in->kind, in->title);
+        utf8_trim(title, sizeof title);
+        if (notify_department(c, operator, "print_job_to_run", title, "", t->id, p))
+            return -1;
+    }
+    if (idem_store(c, t->r, 201, t->doc, p))
+        return -1;
+    return audit_write(c, t->r, "print_job", t->id, "create", NULL, t->doc, p);
+}
+
+void h_jobs_create(req_t *r)
+{
+    if (idem_replayed(r))
+        return;
+    job_tx t = {.r = r};
+    json_t *root = body_or_reply(r, job_fields, &t.in, NULL);
+    if (!root)
+        return;
+    problem_t p = {0};
+    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, job_create_run, &t, &p);
+    reply_outcome(r, rc, &p, t.doc, 201);
+    json_decref(root);
+}

@@ -1,0 +1,110 @@
+#ifndef PRINTING_H
+#define PRINTING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http.h"
+
+/* Titles hold up to 200 characters: buffers for notification titles built
+ * from them are sized so that UTF-8 text is never cut inside a character. */
+#define TITLE_BYTES 1536
+
+/* The service's configuration, read once at start-up (main.c). */
+typedef struct printing_ctx {
+    long large_sheets; /* R-PRN-3: a job over this many sheets is large */
+} printing_ctx;
+
+/* ---- the regulations as pure functions (print_rules.c) ---- */
+
+/* Sheets of paper a job uses: pages per copy (both sides of a sheet when
+ * duplex) times copies. Can't fail for the validated bounds. */
+long long print_sheets(long long pages, long long copies, bool duplex);
+
+/* R-PRN-1: the department that runs a job of `kind` asked by a member of
+ * department `own` (has_printer: it has its own printer; office: it is a
+ * section of the office). Ordinary printing and typing run on the section's
+ * own printer; copying (the copy room), print-shop orders, work for a
+ * section without a printer and work for people outside the office run at
+ * the designated section `center`. 0 when there is no designated section. */
+long long print_operator_department(const char *kind, long long own, bool has_printer,
+                                    bool office, long long center);
+
+/* One signature a job needs. */
+typedef struct print_step {
+    const char *rule; /* "R-PRN-2" ... */
+    const char *role; /* "gov_affairs_deputy", "director_or_supervising_deputy", "director" */
+} print_step;
+
+/* R-PRN-2, R-PRN-3, R-PRN-4: the signatures a job needs, in order, into
+ * out (room for 3); returns how many. A print-shop job needs the deputy in
+ * charge of government affairs unless its cost is charged to the requester
+ * (self_funded); a job over `threshold` sheets the director or the
+ * supervising deputy; typing, copying or printing for another department
+ * the director. Can't fail. */
+int print_required_steps(const char *kind, long long sheets, long long threshold,
+                         bool for_other, bool self_funded, print_step out[3]);
+
+/* Office leaders and administrators see every printing record. */
+bool printing_privileged(const caller_t *c);
+
+/* R-PRN-6: office staff are the people of the office's sections and its
+ * leadership; department_kind as identity.org_people gives it. */
+bool printing_office_staff(const char *department_kind);
+
+/* ---- database steps shared by the handlers (store.c) ---- */
+
+/* Runs st and drops the result. Returns 0 or -1 with p. */
+int store_run(db_conn *c, const db_stmt *st, int n, const char *const *params, problem_t *p);
+
+/* Notifies every id of a PostgreSQL bigint[] text (e.g. "{3,4}"). */
+int store_notify_all(db_conn *c, const char *ids, const char *kind, const char *title,
+                     const char *body, const char *entity_type, long long entity_id,
+                     problem_t *p);
+
+/* Notifies every active member of department dept about print job `job`
+ * (the people who run it). Returns 0 or -1 with p. */
+int notify_department(db_conn *c, long long dept, const char *kind, const char *title,
+                      const char *body, long long job, problem_t *p);
+
+/* Who signs under a step's role, in words for a refusal. Static storage. */
+const char *role_words(const char *role);
+
+/* Answers the transaction's outcome: the problem, or doc with `status`.
+ * Frees doc. */
+void reply_outcome(req_t *r, int rc, problem_t *p, char *doc, int status);
+
+/* Answers 400 naming `field` in the period check of a list or export when
+ * from is after to; returns -1 then, 0 when the period is fine. */
+int period_or_reply(req_t *r, const char *from, const char *to);
+
+/* ---- handlers, by resource ---- */
+
+void h_jobs_list(req_t *r);
+void h_jobs_create(req_t *r);
+void h_jobs_get(req_t *r);
+void h_jobs_approve(req_t *r);
+void h_jobs_reject(req_t *r);
+void h_jobs_complete(req_t *r);
+void h_jobs_cancel(req_t *r);
+
+void h_register_list(req_t *r);
+void h_register_get(req_t *r);
+
+void h_violations_list(req_t *r);
+void h_violations_get(req_t *r);
+void h_violations_follow_up(req_t *r);
+
+void h_equipment_list(req_t *r);
+void h_equipment_create(req_t *r);
+void h_equipment_get(req_t *r);
+void h_maintenance_list(req_t *r);
+void h_maintenance_create(req_t *r);
+
+void h_visits_list(req_t *r);
+void h_visits_create(req_t *r);
+void h_visits_get(req_t *r);
+
+void h_report_printing(req_t *r);
+
+#endif

@@ -1,0 +1,156 @@
+/* The copy register (复印登记簿, R-PRN-3): the real figures of every large
+ * job, read-only here, listed by department and period newest first, or
+ * exported as CSV. Office leaders and administrators read every entry;
+ * anyone else the entries of their own department and those they asked
+ * for or ran. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "printing.h"
+
+/* A CSV export holds at most this many entries; a longer period is split. */
+#define CSV_MAX_ROWS 50000
+
+static const char *const formats[] = {"json", "csv", NULL};
+
+/* Keyset on (completed_at, id), as the seal use log: the cursor is the id
+ * of the last entry shown, whose time the statement looks up; plain bounds
+ * rather than a row comparison, so the scan starts at the period's end. */
+#define REGISTER_CURSOR_AT                                                                  \
+    "coalesce((SELECT c.completed_at FROM copy_register c WHERE c.id = $4::bigint),"       \
+    " 'infinity'::timestamptz)"
+#define REGISTER_WINDOW                                                                     \
+    " e.completed_at >= $2::date AND e.completed_at < $3::date + 1"                        \
+    " AND e.completed_at <= " REGISTER_CURSOR_AT                                            \
+    " AND (e.completed_at < " REGISTER_CURSOR_AT " OR e.id < $4::bigint)"                   \
+    " AND ($5 OR e.department_id = $7 OR $6 IN (e.requester_id, e.operator_id))"           \
+    " ORDER BY e.completed_at DESC, e.id DESC LIMIT $8"
+
+/* One department's register: served by (department_id, completed_at, id). */
+static const db_stmt Q_REGISTER_OF_DEPT = {
+    "printing_register_of_dept",
+    "SELECT e.id, register_doc(e) FROM copy_register e WHERE e.department_id = $1 AND"
+    REGISTER_WINDOW};
+
+/* Every department's: served by (completed_at, id). $1 is unused. */
+static const db_stmt Q_REGISTER_ALL = {
+    "printing_register_all",
+    "SELECT e.id, register_doc(e) FROM copy_register e WHERE ($1::bigint IS NULL) AND"
+    REGISTER_WINDOW};
+
+static const db_stmt Q_REGISTER_GET = {
+    "printing_register_get",
+    "SELECT register_doc(e) FROM copy_register e WHERE e.id = $1"
+    " AND ($2 OR e.department_id = $4 OR $3 IN (e.requester_id, e.operator_id))"};
+
+void h_register_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24], u[24], d[24];
+    const char *params[] = {db_int(b, id), printing_privileged(r->caller) ? "true" : "false",
+                            db_int(u, r->caller->id),
+                            r->caller->department_id ? db_int(d, r->caller->department_id)
+                                                     : NULL};
+    PGresult *res = db_read_or_reply(r, &Q_REGISTER_GET, 4, params);
+    if (res)
+        reply_row(r, res, 200);
+}
+
+/* The columns of the export, in order: the keys of register_doc. */
+static const char *const csv_columns[] = {
+    "id",           "job_id",        "completed_at", "department_id", "department_name",
+    "kind",         "title",         "pages",        "copies",        "sheets",
+    "requester_id", "requester_name", "operator_id", "operator_name", "approver_id",
+    "approver_name", "without_approval", NULL};
+
+static int register_csv(PGresult *res, csv_buf *b)
+{
+    csv_raw(b, "\xEF\xBB\xBF"); /* spreadsheets then read the text as UTF-8 */
+    for (const char *const *k = csv_columns; *k; k++)
+        csv_cell(b, *k);
+    csv_row_end(b);
+    for (int i = 0; i < PQntuples(res); i++) {
+        json_t *doc = json_loads(PQgetvalue(res, i, 1), 0, NULL);
+        if (!doc)
+            return -1;
+        for (const char *const *k = csv_columns; *k; k++) {
+            json_t *v = json_object_get(doc, *k);
+            char num[24];
+            if (json_is_integer(v)) {
+                snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+                csv_cell(b, num);
+            } else if (json_is_boolean(v)) {
+                csv_cell(b, json_is_true(v) ? "true" : "false");
+            } else {
+                csv_cell(b, json_string_value(v));
+            }
+        }
+        csv_row_end(b);
+        json_decref(doc);
+    }
+    return b->failed ? -1 : 0;
+}
+
+static void reply_csv(req_t *r, PGresult *res)
+{
+    csv_buf b = {0};
+    if (register_csv(res, &b)) {
+        reply_problem(r, ERR_INTERNAL, NULL, NULL, "the export could not be written");
+    } else {
+        ulfius_set_binary_body_response(r->resp, 200, b.s, b.len);
+        u_map_put(r->resp->map_header, "Content-Type", "text/csv; charset=utf-8");
+        u_map_put(r->resp->map_header, "Content-Disposition",
+                  "attachment; filename=\"copy-register.csv\"");
+        u_map_put(r->resp->map_header, "X-Request-Id", r->rid);
+    }
+    csv_free(&b);
+    PQclear(res);
+}
+
+void h_register_list(req_t *r)
+{
+    long limit;
+    long long after, dept = 0;
+    bool has_dept = false;
+    const char *from = NULL, *to = NULL, *format = "json";
+    if (page_or_reply(r, &limit, &after) ||
+        query_ll_or_reply(r, "department_id", 1, INT64_MAX / 2, &dept, &has_dept) ||
+        query_date_or_reply(r, "from", &from) || query_date_or_reply(r, "to", &to) ||
+        query_enum_or_reply(r, "format", formats, &format) || period_or_reply(r, from, to))
+        return;
+    bool csv = !strcmp(format, "csv");
+    if (csv) {
+        after = 0;
+        limit = CSV_MAX_ROWS;
+    }
+    char d[24], a[24], u[24], vd[24], l[24];
+    const char *params[] = {has_dept ? db_int(d, dept) : NULL,
+                            from ? from : "-infinity",
+                            to ? to : "infinity",
+                            after ? db_int(a, after) : NULL,
+                            printing_privileged(r->caller) ? "true" : "false",
+                            db_int(u, r->caller->id),
+                            r->caller->department_id ? db_int(vd, r->caller->department_id)
+                                                     : NULL,
+                            db_int(l, limit + 1)};
+    PGresult *res =
+        db_read_or_reply(r, has_dept ? &Q_REGISTER_OF_DEPT : &Q_REGISTER_ALL, 8, params);
+    if (!res)
+        return;
+    if (!csv) {
+        reply_page(r, res, limit);
+    } else if (PQntuples(res) > CSV_MAX_ROWS) {
+        PQclear(res);
+        problem_t p = {.code = ERR_BAD_QUERY};
+        problem_field(&p, "from", "the period holds more than %d entries; export a shorter one",
+                      CSV_MAX_ROWS);
+        snprintf(p.detail, sizeof p.detail, "the export is limited to %d entries", CSV_MAX_ROWS);
+        reply_problem_t(r, &p);
+    } else {
+        reply_csv(r, res);
+    }
+}

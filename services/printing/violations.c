@@ -1,0 +1,172 @@
+/* Violations (R-PRN-3): large jobs done without the director's or the
+ * supervising deputy's signature. The director follows each up: the
+ * criticism and education given is recorded, and a penalty where the case
+ * warrants it. Office leaders and administrators read every violation;
+ * the people involved read their own. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "action.h"
+#include "audit.h"
+#include "org.h"
+#include "printing.h"
+
+static const char *const states[] = {"open", "followed_up", NULL};
+
+#define VIOLATION_VISIBLE " ($2 OR $3 IN (v.requester_id, v.operator_id))"
+
+static const db_stmt Q_VIOLATION_GET = {
+    "printing_violation_get",
+    "SELECT violation_doc(v), v.version FROM violations v WHERE v.id = $1 AND"
+    VIOLATION_VISIBLE};
+
+void h_violations_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24], u[24];
+    const char *params[] = {db_int(b, id), printing_privileged(r->caller) ? "true" : "false",
+                            db_int(u, r->caller->id)};
+    PGresult *res = db_read_or_reply(r, &Q_VIOLATION_GET, 3, params);
+    if (res)
+        action_reply_versioned(r, res);
+}
+
+static const db_stmt Q_VIOLATIONS_LIST = {
+    "printing_violation_list",
+    "SELECT v.id, violation_doc(v) FROM violations v"
+    " WHERE ($1::bigint IS NULL OR v.id < $1) AND" VIOLATION_VISIBLE
+    " AND ($4::bigint IS NULL OR v.department_id = $4)"
+    " AND ($5::int IS NULL OR v.created_at >= make_date($5, 1, 1)"
+    "      AND v.created_at < make_date($5 + 1, 1, 1))"
+    " AND ($6::text IS NULL OR v.state = $6)"
+    " ORDER BY v.id DESC LIMIT $7"};
+
+void h_violations_list(req_t *r)
+{
+    long limit;
+    long long after, dept = 0, year = 0;
+    bool has_dept = false, has_year = false;
+    const char *state = NULL;
+    if (page_or_reply(r, &limit, &after) ||
+        query_ll_or_reply(r, "department_id", 1, INT64_MAX / 2, &dept, &has_dept) ||
+        query_ll_or_reply(r, "year", 2000, 2999, &year, &has_year) ||
+        query_enum_or_reply(r, "state", states, &state))
+        return;
+    char a[24], u[24], d[24], y[24], l[24];
+    const char *params[] = {after ? db_int(a, after) : NULL,
+                            printing_privileged(r->caller) ? "true" : "false",
+                            db_int(u, r->caller->id),
+                            has_dept ? db_int(d, dept) : NULL,
+                            has_year ? db_int(y, year) : NULL,
+                            state,
+                            db_int(l, limit + 1)};
+    PGresult *res = db_read_or_reply(r, &Q_VIOLATIONS_LIST, 7, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+/* ---------- the director's follow-up ---------- */
+
+static const action_kind violation_kind = {"violation", "violation", "violation.wrong_state"};
+
+typedef struct follow_up_in {
+    const char *education_note, *penalty;
+} follow_up_in;
+
+typedef struct violation_row {
+    long long requester, operator_id;
+} violation_row;
+
+static const db_stmt Q_VIOLATION_LOCK = {
+    "printing_violation_lock",
+    "SELECT violation_doc(v), v.version, v.state, v.requester_id, v.operator_id,"
+    VIOLATION_VISIBLE " FROM violations v WHERE v.id = $1 FOR NO KEY UPDATE"};
+
+static int violation_lock(db_conn *c, action_tx *t, problem_t *p)
+{
+    violation_row *q = t->row;
+    memset(q, 0, sizeof *q);
+    char id[24], u[24];
+    const char *params[] = {db_int(id, t->id),
+                            printing_privileged(t->r->caller) ? "true" : "false",
+                            db_int(u, t->r->caller->id)};
+    PGresult *res;
+    if (db_query(c, &Q_VIOLATION_LOCK, 3, params, &res, p))
+        return -1;
+    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 5), "t")) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "violation.not_found", NULL, "no such violation");
+    }
+    t->before = strdup(PQgetvalue(res, 0, 0));
+    t->version = db_get_ll(res, 0, 1);
+    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
+    q->requester = db_get_ll(res, 0, 3);
+    q->operator_id = db_get_ll(res, 0, 4);
+    PQclear(res);
+    if (!t->before)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return 0;
+}
+
+/* R-PRN-3: the director follows violations up. The position is read now,
+ * not from the token. */
+static int authorise_director(db_conn *c, action_tx *t, problem_t *p)
+{
+    org_person me;
+    if (org_person_get(c, t->r->caller->id, &me, p))
+        return -1;
+    if (strcmp(me.position, "office_director"))
+        return problem_set(p, ERR_FORBIDDEN, "violation.not_director", "R-PRN-3",
+                           "the office director follows up a violation");
+    return 0;
+}
+
+static const db_stmt Q_VIOLATION_FOLLOW_UP = {
+    "printing_violation_follow_up",
+    "UPDATE violations v SET state = 'followed_up', education_note = $2, penalty = $3,"
+    " followed_up_by = $4, followed_up_at = now(), version = v.version + 1, updated_at = now()"
+    " WHERE v.id = $1 RETURNING violation_doc(v)"};
+
+static int perform_follow_up(db_conn *c, action_tx *t, problem_t *p)
+{
+    const violation_row *q = t->row;
+    const follow_up_in *in = t->in;
+    char id[24], me[24], title[TITLE_BYTES];
+    const char *params[] = {db_int(id, t->id), in->education_note, in->penalty,
+                            db_int(me, t->r->caller->id)};
+    PGresult *res;
+    if (db_query(c, &Q_VIOLATION_FOLLOW_UP, 4, params, &res, p))
+        return -1;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    snprintf(title, sizeof title, "The director followed up the unapproved large job%s",
+             in->penalty ? ", with a penalty" : "");
+    char ids[64];
+    snprintf(ids, sizeof ids, "{%lld,%lld}", q->requester,
+             q->operator_id != q->requester ? q->operator_id : 0);
+    return store_notify_all(c, ids, "print_violation_followed_up", title, in->education_note,
+                            "violation", t->id, p);
+}
+
+static const json_field follow_up_fields[] = {
+    {"education_note", JF_STRING, JF_REQUIRED, 1, 2000, NULL,
+     offsetof(follow_up_in, education_note)},
+    {"penalty", JF_STRING, JF_NULLABLE, 1, 1000, NULL, offsetof(follow_up_in, penalty)},
+    JF_END,
+};
+
+static const char *const from_open[] = {"open", NULL};
+
+static const action_t act_follow_up = {&violation_kind,   "follow_up",        "followed up",
+                                       follow_up_fields,  true,               from_open,
+                                       violation_lock,    authorise_director, perform_follow_up};
+
+void h_violations_follow_up(req_t *r)
+{
+    follow_up_in in = {0};
+    violation_row row = {0};
+    action_handle(r, &act_follow_up, &in, &row);
+}

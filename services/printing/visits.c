@@ -1,0 +1,157 @@
+/* Copy-room visits (R-PRN-6): people who are not office staff enter the
+ * copy room only when their work requires it, and each visit is registered
+ * with its reason, by the visitor or by the office staff who let them in.
+ * Office staff and leaders, administrators and the visitor read them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "org.h"
+#include "printing.h"
+
+/* Office staff (and administrators) read every visit; others their own. */
+#define VISIT_VISIBLE " ($2 OR v.visitor_id = $3)"
+
+static bool reads_all_visits(const caller_t *c)
+{
+    return printing_privileged(c) || (c->department_id && !c->external &&
+                                      strcmp(c->position, "district_mayor") &&
+                                      strcmp(c->position, "deputy_mayor"));
+}
+
+static const db_stmt Q_VISIT_GET = {
+    "printing_visit_get",
+    "SELECT visit_doc(v) FROM copy_room_visits v WHERE v.id = $1 AND" VISIT_VISIBLE};
+
+void h_visits_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24], u[24];
+    const char *params[] = {db_int(b, id), reads_all_visits(r->caller) ? "true" : "false",
+                            db_int(u, r->caller->id)};
+    PGresult *res = db_read_or_reply(r, &Q_VISIT_GET, 3, params);
+    if (res)
+        reply_row(r, res, 200);
+}
+
+static const db_stmt Q_VISITS_LIST = {
+    "printing_visit_list",
+    "SELECT v.id, visit_doc(v) FROM copy_room_visits v"
+    " WHERE ($1::bigint IS NULL OR v.id < $1) AND" VISIT_VISIBLE
+    " AND v.visited_at >= $4::date AND v.visited_at < $5::date + 1"
+    " AND ($6::bigint IS NULL OR v.visitor_id = $6)"
+    " ORDER BY v.id DESC LIMIT $7"};
+
+void h_visits_list(req_t *r)
+{
+    long limit;
+    long long after, visitor = 0;
+    bool has_visitor = false;
+    const char *from = NULL, *to = NULL;
+    if (page_or_reply(r, &limit, &after) || query_date_or_reply(r, "from", &from) ||
+        query_date_or_reply(r, "to", &to) ||
+        query_ll_or_reply(r, "visitor_id", 1, INT64_MAX / 2, &visitor, &has_visitor) ||
+        period_or_reply(r, from, to))
+        return;
+    char a[24], u[24], v[24], l[24];
+    const char *params[] = {after ? db_int(a, after) : NULL,
+                            reads_all_visits(r->caller) ? "true" : "false",
+                            db_int(u, r->caller->id),
+                            from ? from : "-infinity",
+                            to ? to : "infinity",
+                            has_visitor ? db_int(v, visitor) : NULL,
+                            db_int(l, limit + 1)};
+    PGresult *res = db_read_or_reply(r, &Q_VISITS_LIST, 7, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+typedef struct visit_in {
+    long long visitor_id;
+    const char *reason, *visited_at;
+} visit_in;
+
+static const json_field visit_fields[] = {
+    {"visitor_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL, offsetof(visit_in, visitor_id)},
+    {"reason", JF_STRING, JF_REQUIRED, 1, 1000, NULL, offsetof(visit_in, reason)},
+    {"visited_at", JF_DATETIME, JF_NULLABLE, 0, 0, NULL, offsetof(visit_in, visited_at)},
+    JF_END,
+};
+
+typedef struct visit_tx {
+    req_t *r;
+    visit_in in;
+    char *doc;
+} visit_tx;
+
+static const db_stmt Q_VISIT_INSERT = {
+    "printing_visit_insert",
+    "INSERT INTO copy_room_visits(visitor_id, visitor_name, department_id, reason, visited_at,"
+    " registered_by)"
+    " SELECT $1, p.display_name, p.department_id, $2, coalesce($3::timestamptz, now()), $4"
+    " FROM identity.org_people p WHERE p.id = $1"
+    " AND coalesce($3::timestamptz, now()) <= now() + interval '5 minutes'"
+    " RETURNING id, visit_doc(copy_room_visits)"};
+
+/* R-PRN-6: the visitor is not office staff (who work in the room and need
+ * no registration); someone else's visit is registered by office staff. */
+static int visit_create_run(db_conn *c, void *arg, problem_t *p)
+{
+    visit_tx *t = arg;
+    const caller_t *me = t->r->caller;
+    free(t->doc);
+    t->doc = NULL;
+    long long visitor_id = t->in.visitor_id ? t->in.visitor_id : me->id;
+    if (visitor_id != me->id) {
+        org_person self;
+        if (org_person_get(c, me->id, &self, p))
+            return -1;
+        if (!self.department_id || strcmp(self.department_kind, "section"))
+            return problem_set(p, ERR_FORBIDDEN, "copy_room_visit.not_office_staff", "R-PRN-6",
+                               "office staff register someone else's visit to the copy room");
+    }
+    org_person visitor;
+    if (org_person_get(c, visitor_id, &visitor, p)) {
+        if (p->code != ERR_NOT_FOUND)
+            return -1;
+        problem_clear(p);
+        return problem_field(p, "visitor_id", "is not an active user");
+    }
+    if (visitor.department_id && printing_office_staff(visitor.department_kind))
+        return problem_set(p, ERR_RULE, "copy_room_visit.office_staff", "R-PRN-6",
+                           "%s is office staff, who work in the copy room without a registered visit",
+                           visitor.username);
+    char v[24], u[24];
+    const char *params[] = {db_int(v, visitor_id), t->in.reason, t->in.visited_at,
+                            db_int(u, me->id)};
+    PGresult *res;
+    if (db_query(c, &Q_VISIT_INSERT, 4, params, &res, p))
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return problem_field(p, "visited_at", "must not be in the future");
+    }
+    long long id = db_get_ll(res, 0, 0);
+    t->doc = strdup(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    if (!t->doc || idem_store(c, t->r, 201, t->doc, p))
+        return -1;
+    return audit_write(c, t->r, "copy_room_visit", id, "create", NULL, t->doc, p);
+}
+
+void h_visits_create(req_t *r)
+{
+    if (idem_replayed(r))
+        return;
+    visit_tx t = {.r = r};
+    json_t *root = body_or_reply(r, visit_fields, &t.in, NULL);
+    if (!root)
+        return;
+    problem_t p = {0};
+    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, visit_create_run, &t, &p);
+    reply_outcome(r, rc, &p, t.doc, 201);
+    json_decref(root);
+}
