@@ -276,6 +276,9 @@ static int perform_complete(db_conn *c, action_tx *t, problem_t *p)
     if (in->cost_fen >= 0 && strcmp(q->kind, "print_shop"))
         return problem_field(p, "cost_fen", "only a print-shop job has a cost");
     long long sheets = print_sheets(in->actual_pages, in->actual_copies, q->duplex);
+    if (sheets > PRINT_MAX_SHEETS)
+        return problem_field(p, "actual_copies", "over %lld sheets cannot be recorded",
+                             PRINT_MAX_SHEETS);
     char id[24], pg[24], cp[24], sh[24], cost[24], me[24], title[TITLE_BYTES];
     const char *p1[] = {db_int(id, t->id),
                         db_int(pg, in->actual_pages),

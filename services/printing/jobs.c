@@ -211,6 +211,8 @@ static int job_create_run(db_conn *c, void *arg, problem_t *p)
     bool office = printing_office_staff(dept_kind);
     bool for_other = !office || (in->for_unit_id && in->for_unit_id != me->department_id);
     long long sheets = print_sheets(in->pages, in->copies, in->duplex);
+    if (sheets > PRINT_MAX_SHEETS)
+        return problem_field(p, "copies", "the job would take over %lld sheets", PRINT_MAX_SHEETS);
     long long operator =
         print_operator_department(in->kind, me->department_id, has_printer, office, center);
     if (!operator)

@@ -10,6 +10,10 @@
  * from them are sized so that UTF-8 text is never cut inside a character. */
 #define TITLE_BYTES 1536
 
+/* No job takes more sheets than this (ten million): the figures stay
+ * integers everywhere they are summed. */
+#define PRINT_MAX_SHEETS 10000000LL
+
 /* The service's configuration, read once at start-up (main.c). */
 typedef struct printing_ctx {
     long large_sheets; /* R-PRN-3: a job over this many sheets is large */

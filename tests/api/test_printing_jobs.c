@@ -372,6 +372,7 @@ START_TEST(job_bad_input_is_400_naming_the_field)
         {"{\"kind\":\"copy\",\"title\":\"a\",\"pages\":1}", "copies"},
         {"{\"kind\":\"copy\",\"title\":\"a\",\"pages\":1,\"copies\":100001}", "copies"},
         {"{\"kind\":\"copy\",\"title\":\"a\",\"pages\":\"1\",\"copies\":1}", "pages"},
+        {"{\"kind\":\"copy\",\"title\":\"a\",\"pages\":100000,\"copies\":100000}", "copies"},
         {"{\"kind\":\"copy\",\"title\":\"a\",\"pages\":1,\"copies\":1,\"duplex\":1}", "duplex"},
         {"{\"kind\":\"copy\",\"title\":\"a\",\"pages\":1,\"copies\":1,\"for_unit_id\":0}",
          "for_unit_id"},
