@@ -273,7 +273,7 @@ static int perform_complete(db_conn *c, action_tx *t, problem_t *p)
 {
     const job_row *q = t->row;
     const job_in *in = t->in;
-    if (in->cost_fen >= 0 && strcmp(q->kind, "print_shop"))
+    if (in->cost_fen > 0 && strcmp(q->kind, "print_shop"))
         return problem_field(p, "cost_fen", "only a print-shop job has a cost");
     long long sheets = print_sheets(in->actual_pages, in->actual_copies, q->duplex);
     if (sheets > PRINT_MAX_SHEETS)
@@ -284,7 +284,7 @@ static int perform_complete(db_conn *c, action_tx *t, problem_t *p)
                         db_int(pg, in->actual_pages),
                         db_int(cp, in->actual_copies),
                         db_int(sh, sheets),
-                        in->cost_fen >= 0 ? db_int(cost, in->cost_fen) : NULL,
+                        in->cost_fen > 0 ? db_int(cost, in->cost_fen) : NULL,
                         db_int(me, t->r->caller->id),
                         in->note};
     if (db_write(c, &Q_JOB_COMPLETE, 7, p1, p))
@@ -364,7 +364,7 @@ static const json_field comment_fields[] = {
 static const json_field complete_fields[] = {
     {"actual_pages", JF_INT, JF_REQUIRED, 1, 100000, NULL, offsetof(job_in, actual_pages)},
     {"actual_copies", JF_INT, JF_REQUIRED, 1, 100000, NULL, offsetof(job_in, actual_copies)},
-    {"cost_fen", JF_INT, JF_NULLABLE, 0, 100000000000LL, NULL, offsetof(job_in, cost_fen)},
+    {"cost_fen", JF_INT, JF_NULLABLE, 1, 100000000000LL, NULL, offsetof(job_in, cost_fen)},
     {"note", JF_TEXT, 0, 0, 1000, NULL, offsetof(job_in, note)},
     JF_END,
 };
@@ -389,7 +389,7 @@ static const action_t act_cancel = {&job_kind,      "cancel",   "cancelled",
 
 static void job_action_handle(req_t *r, const action_t *act)
 {
-    job_in in = {.cost_fen = -1};
+    job_in in = {0};
     job_row row = {0};
     action_handle(r, act, &in, &row);
     free(row.approvers);
