@@ -16,12 +16,12 @@ extern const char *const leave_halves[]; /* am, pm */
     " '[]'::json) FROM leave_steps s WHERE s.request_id = " t ".id))"
 
 /* Whether the viewer (a bigint parameter) sees leave request t: the
- * applicant, every approver in its chain, and (see_all, a boolean
+ * applicant, every approver in its chain and of its extension, and (see_all, a boolean
  * parameter) the office leaders and administrators. */
 #define LEAVE_VISIBLE(t, viewer, see_all)                                                \
     " (" see_all "::boolean OR " t ".applicant_id = " viewer "::bigint OR EXISTS"        \
     " (SELECT 1 FROM leave_steps v WHERE v.request_id = " t ".id"                       \
-    " AND v.approver_id = " viewer "::bigint))"
+    " AND v.approver_id = " viewer "::bigint) OR " viewer "::bigint = ANY (" t ".ext_approvers))"
 
 /* The end (as a slot) must not precede the start and must lie within a
  * year of it. Returns 0, or -1 with a 400 problem naming end_field (or

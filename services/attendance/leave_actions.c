@@ -1,7 +1,8 @@
 /* What happens to a leave request after it is made: approval step by step
  * and rejection (R-ATT-2), withdrawal, the extension (补假) recorded by the
- * final approver, the applicant's written explanation, and closing (销假)
- * with the absenteeism it finds (R-ATT-4). */
+ * final approver before the leave's end and approved by whoever else the
+ * longer leave needs, the applicant's written explanation, and closing
+ * (销假) with the absenteeism it finds (R-ATT-4). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,11 @@ typedef struct leave_row {
     long long applicant_id, current_approver_id, final_approver_id;
     int current_step, steps_total;
     char start_date[11], start_half[3], end_date[11], end_half[3];
-    char ext_end_date[11], ext_end_half[3]; /* "" without an extension */
+    char ext_end_date[11], ext_end_half[3]; /* "" without an extension in force */
+    char ext_state[10];                     /* "", pending, granted, refused */
+    long long ext_approver_id;              /* whose turn on a pending extension */
+    int ext_step, ext_steps;
+    bool ended;                             /* the end in force has passed */
     bool explained;
     long ext_half_days;
     char ext_outcome[16];
@@ -30,7 +35,9 @@ static const db_stmt Q_LEAVE_LOCK = {
     " coalesce(current_step, 0), steps_total, state, start_date, start_half, end_date,"
     " end_half, coalesce(ext_end_date::text, ''), coalesce(ext_end_half, ''),"
     " explanation IS NOT NULL, coalesce(ext_half_days, 0), coalesce(ext_outcome, ''),"
-    " coalesce(explanation_due < now(), false)"
+    " coalesce(explanation_due < now(), false), coalesce(ext_state, ''),"
+    " coalesce(ext_approvers[ext_step], 0), coalesce(ext_step, 0), cardinality(ext_approvers),"
+    " ends_at <= now()"
     " FROM leave_requests WHERE id = $1 FOR UPDATE"};
 
 /* Read after the lock, so that it sees the latest committed steps. */
@@ -80,6 +87,14 @@ static int leave_lock(db_conn *c, action_tx *t, problem_t *p)
     row->ext_half_days = (long)db_get_ll(res, 0, 14);
     copy(row->ext_outcome, sizeof row->ext_outcome, res, 15);
     row->due_passed = !strcmp(PQgetvalue(res, 0, 16), "t");
+    copy(row->ext_state, sizeof row->ext_state, res, 17);
+    row->ext_approver_id = db_get_ll(res, 0, 18);
+    row->ext_step = (int)db_get_ll(res, 0, 19);
+    row->ext_steps = (int)db_get_ll(res, 0, 20);
+    row->ended = !strcmp(PQgetvalue(res, 0, 21), "t");
+    /* An extension that is pending or refused is not in force. */
+    if (strcmp(row->ext_state, "granted"))
+        row->ext_end_date[0] = row->ext_end_half[0] = '\0';
     PQclear(res);
 
     if (db_query(c, &Q_LEAVE_VIEW, 3, params, &res, p))
@@ -146,9 +161,13 @@ static const db_stmt Q_LEAVE_SETTLE = {
     "UPDATE leave_requests SET state = $2, current_step = NULL, current_approver_id = NULL,"
     " version = version + 1, updated_at = now() WHERE id = $1"};
 
+static int extension_decide(db_conn *c, action_tx *t, bool approve, problem_t *p);
+
 static int leave_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
 {
     const leave_row *row = t->row;
+    if (is_state(t, "approved") && !strcmp(row->ext_state, "pending"))
+        return extension_decide(c, t, approve, p);
     if (!is_state(t, "pending") || row->current_approver_id != t->r->caller->id) {
         if (row->my_decided_step)
             return problem_set(p, ERR_WRONG_STATE, "leave.already_decided", NULL,
@@ -293,11 +312,75 @@ static long effective_end(const leave_row *row)
                                 : slot_text(row->end_date, row->end_half);
 }
 
+/* $6 granted or pending; a granted extension moves the end in force. */
 static const db_stmt Q_LEAVE_EXTEND = {
     "att_leave_extend",
     "UPDATE leave_requests SET ext_end_date = $2, ext_end_half = $3, ext_reason = $4,"
-    " ext_by = $5, ext_at = now(), ends_at = half_end($2::date, $3), close_reminded_at = NULL,"
+    " ext_by = $5, ext_at = now(), ext_state = $6, ext_approvers = $7::bigint[],"
+    " ext_roles = $8::text[], ext_step = CASE WHEN $6 = 'pending' THEN 1 END,"
+    " ext_approvals = '[]', ext_total_half_days = $9,"
+    " ends_at = CASE WHEN $6 = 'granted' THEN half_end($2::date, $3) ELSE ends_at END,"
+    " close_reminded_at = CASE WHEN $6 = 'granted' THEN NULL ELSE close_reminded_at END,"
     " version = version + 1, updated_at = now() WHERE id = $1"};
+
+/* Everyone who approved the leave so far: its steps and the approvers of a
+ * granted extension. */
+static const db_stmt Q_LEAVE_APPROVED_BY = {
+    "att_leave_approved_by",
+    "SELECT approver_id FROM leave_steps WHERE request_id = $1 AND decision = 'approved'"
+    " UNION SELECT (a->>'approver_id')::bigint FROM leave_requests l,"
+    " jsonb_array_elements(l.ext_approvals) a"
+    " WHERE l.id = $1 AND l.ext_state = 'granted' AND a->>'decision' = 'approved'"};
+
+/* The approvers the whole leave up to new_end needs (R-ATT-2) that have not
+ * approved it yet, into ids/roles (PostgreSQL array texts); *halves gets
+ * the whole length. Returns how many (0: the extension is within the
+ * approvers' authority), or -1 with p. */
+static int extension_chain(db_conn *c, action_tx *t, long new_end, long *halves, char ids[64],
+                           char roles[96], problem_t *p)
+{
+    const leave_row *row = t->row;
+    long start = slot_text(row->start_date, row->start_half);
+    calendar cal = {0};
+    int rc = cal_load(c, slot_day(start), slot_day(new_end), &cal, p);
+    *halves = rc ? 0 : cal_working_halves(&cal, start, new_end);
+    cal_free(&cal);
+    if (rc)
+        return -1;
+    person_facts f;
+    if (person_facts_get(c, row->applicant_id, &f, p))
+        return -1;
+    leave_facts lf = {f.position, f.department_kind, f.id, f.chief_id, f.deputy_id,
+                      f.director_id, f.mayor_id, f.section_size};
+    leave_step steps[2];
+    int n = leave_chain_for(&lf, *halves, steps);
+    if (n <= 0)
+        return problem_set(p, ERR_RULE, "leave.no_approver", "R-ATT-2",
+                           "the approver the longer leave needs is not appointed");
+    char id[24];
+    const char *params[] = {db_int(id, t->id)};
+    PGresult *res;
+    if (db_query(c, &Q_LEAVE_APPROVED_BY, 1, params, &res, p))
+        return -1;
+    int extra = 0;
+    snprintf(ids, 64, "{");
+    snprintf(roles, 96, "{");
+    for (int i = 0; i < n; i++) {
+        bool approved = steps[i].approver_id == t->r->caller->id;
+        for (int k = 0; k < PQntuples(res) && !approved; k++)
+            approved = db_get_ll(res, k, 0) == steps[i].approver_id;
+        if (approved)
+            continue;
+        size_t li = strlen(ids), lr = strlen(roles);
+        snprintf(ids + li, 64 - li, "%s%lld", extra ? "," : "", steps[i].approver_id);
+        snprintf(roles + lr, 96 - lr, "%s%s", extra ? "," : "", steps[i].role);
+        extra++;
+    }
+    PQclear(res);
+    strcat(ids, "}");
+    strcat(roles, "}");
+    return extra;
+}
 
 static int leave_extend(db_conn *c, action_tx *t, problem_t *p)
 {
@@ -310,6 +393,14 @@ static int leave_extend(db_conn *c, action_tx *t, problem_t *p)
         return problem_set(p, ERR_WRONG_STATE, "leave.not_open", NULL,
                            "only an approved leave that is not closed can be extended; it is %s",
                            t->state);
+    if (!strcmp(row->ext_state, "pending"))
+        return problem_set(p, ERR_WRONG_STATE, "leave.extension_pending", NULL,
+                           "an extension of this leave waits for approval");
+    /* 三 "必须通过电话及时补假": asked for before the leave runs out. */
+    if (row->ended)
+        return problem_set(p, ERR_RULE, "leave.extension_late", "R-ATT-4",
+                           "an extension is asked for (by phone) before the leave ends; after "
+                           "its end the days away are absenteeism");
     long new_end = slot_text(in->new_end_date, in->new_end_half);
     if (new_end <= effective_end(row))
         return problem_field(p, "new_end_date", "must be after the leave's current end");
@@ -318,14 +409,41 @@ static int leave_extend(db_conn *c, action_tx *t, problem_t *p)
         leave_overlap_check(c, row->applicant_id, t->id, row->start_date, row->start_half,
                             in->new_end_date, in->new_end_half, p))
         return -1;
-    char id[24], me[24];
-    const char *pu[] = {db_int(id, t->id), in->new_end_date, in->new_end_half, in->reason,
-                        db_int(me, t->r->caller->id)};
+    long halves;
+    char ids[64], roles[96];
+    int extra = extension_chain(c, t, new_end, &halves, ids, roles, p);
+    if (extra < 0)
+        return -1;
+    char id[24], me[24], hv[24];
+    const char *pu[] = {db_int(id, t->id),   in->new_end_date, in->new_end_half,
+                        in->reason,          db_int(me, t->r->caller->id),
+                        extra ? "pending" : "granted",
+                        ids,                 roles,
+                        db_int(hv, halves)};
     PGresult *res;
-    if (db_query(c, &Q_LEAVE_EXTEND, 5, pu, &res, p))
+    if (db_query(c, &Q_LEAVE_EXTEND, 9, pu, &res, p))
         return -1;
     PQclear(res);
     char body[400];
+    if (extra) {
+        long long first = 0;
+        sscanf(ids, "{%lld", &first);
+        text_fmt(body, sizeof body,
+                 "Leave extended to %s %s (%s): %.1f working days in all, more than its "
+                 "approvers may grant; your approval is needed (R-ATT-2, R-ATT-4)",
+                 in->new_end_date, in->new_end_half, in->reason, halves / 2.0);
+        if (notify(c, first, "leave_extension_to_approve", "A leave extension awaits your approval",
+                   body, "leave_request", t->id, p))
+            return -1;
+        text_fmt(body, sizeof body,
+                 "Your extension to %s %s (%s) makes the leave %.1f working days and needs "
+                 "further approval; until then the leave ends as approved (R-ATT-4).",
+                 in->new_end_date, in->new_end_half, in->reason, halves / 2.0);
+        if (notify(c, row->applicant_id, "leave_extension_pending",
+                   "Your leave extension awaits approval", body, "leave_request", t->id, p))
+            return -1;
+        return leave_after(c, t, p);
+    }
     text_fmt(body, sizeof body,
              "Your leave is extended to %s %s (%s). Hand in a written explanation, such as a "
              "medical certificate, within %ld days of closing the leave, or the extra days "
@@ -334,6 +452,71 @@ static int leave_extend(db_conn *c, action_tx *t, problem_t *p)
              attendance_of(t->r)->explanation_days);
     if (notify(c, row->applicant_id, "leave_extended", "Your leave was extended", body,
                "leave_request", t->id, p))
+        return -1;
+    return leave_after(c, t, p);
+}
+
+/* One decision on a pending extension: $2 the step decided, $3 approved or
+ * rejected, $4 the comment, $5 the decider; the extension advances, is
+ * granted at its last step (the end in force moves) or is refused. */
+static const db_stmt Q_EXTENSION_DECIDE = {
+    "att_leave_extension_decide",
+    "UPDATE leave_requests SET ext_approvals = ext_approvals || jsonb_build_array("
+    "  jsonb_build_object('step', $2::integer, 'approver_id', $5::bigint,"
+    "   'role', ext_roles[$2::integer], 'decision', $3::text, 'decided_at', now(),"
+    "   'comment', $4::text)),"
+    " ext_state = CASE WHEN $3 = 'rejected' THEN 'refused'"
+    "   WHEN $2::integer < cardinality(ext_approvers) THEN 'pending' ELSE 'granted' END,"
+    " ext_step = CASE WHEN $3 = 'approved' AND $2::integer < cardinality(ext_approvers)"
+    "   THEN $2::integer + 1 END,"
+    " ends_at = CASE WHEN $3 = 'approved' AND $2::integer = cardinality(ext_approvers)"
+    "   THEN half_end(ext_end_date, ext_end_half) ELSE ends_at END,"
+    " close_reminded_at = CASE WHEN $3 = 'approved' AND $2::integer = cardinality(ext_approvers)"
+    "   THEN NULL ELSE close_reminded_at END,"
+    " version = version + 1, updated_at = now() WHERE id = $1"
+    " RETURNING ext_state, coalesce(ext_approvers[ext_step], 0), ext_end_date::text, ext_end_half"};
+
+/* R-ATT-2, R-ATT-4: an approver the longer leave needs decides on the
+ * extension, in order. */
+static int extension_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
+{
+    const leave_row *row = t->row;
+    if (row->ext_approver_id != t->r->caller->id)
+        return problem_set(p, ERR_FORBIDDEN, "leave.approver_mismatch", "R-ATT-4",
+                           "step %d of this leave's extension waits for its own approver",
+                           row->ext_step);
+    const char *comment = ((comment_in *)t->in)->comment;
+    char id[24], step[24], me[24];
+    const char *params[] = {db_int(id, t->id), db_int(step, row->ext_step),
+                            approve ? "approved" : "rejected", comment,
+                            db_int(me, t->r->caller->id)};
+    PGresult *res;
+    if (db_query(c, &Q_EXTENSION_DECIDE, 5, params, &res, p))
+        return -1;
+    char state[10], end[16], half[4];
+    snprintf(state, sizeof state, "%s", PQgetvalue(res, 0, 0));
+    long long next = db_get_ll(res, 0, 1);
+    snprintf(end, sizeof end, "%s", PQgetvalue(res, 0, 2));
+    snprintf(half, sizeof half, "%s", PQgetvalue(res, 0, 3));
+    PQclear(res);
+    char body[300];
+    text_fmt(body, sizeof body, "Extension to %s %s%s%s", end, half,
+             comment && *comment ? ": " : "", comment ? comment : "");
+    if (next)
+        return notify(c, next, "leave_extension_to_approve",
+                      "A leave extension awaits your approval", body, "leave_request", t->id,
+                      p) ||
+                       leave_after(c, t, p);
+    bool granted = !strcmp(state, "granted");
+    const char *title = granted ? "Your leave extension was approved"
+                                : "Your leave extension was not approved: the leave ends as "
+                                  "approved";
+    if (notify(c, row->applicant_id, granted ? "leave_extended" : "leave_extension_refused",
+               title, body, "leave_request", t->id, p) ||
+        notify(c, row->final_approver_id, granted ? "leave_extended" : "leave_extension_refused",
+               granted ? "A leave extension you recorded was approved"
+                       : "A leave extension you recorded was not approved",
+               body, "leave_request", t->id, p))
         return -1;
     return leave_after(c, t, p);
 }

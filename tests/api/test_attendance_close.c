@@ -15,6 +15,32 @@ static long long approved_day(const char *user, const char *deputy, long mon)
     return id;
 }
 
+/* The same, still ahead (ATT_AHEAD days later), so that it can be extended
+ * before it ends (R-ATT-4); att_leave_move_back then puts it in the past. */
+static long long approved_day_ahead(const char *user, const char *deputy, long mon)
+{
+    long long id = att_leave_id(user, mon + ATT_AHEAD, "am", mon + ATT_AHEAD, "pm");
+    att_leave_ok(deputy, id, "approve", NULL);
+    return id;
+}
+
+/* recorder extends leave id (still ahead) to end_day's half (a day of the
+ * past: ATT_AHEAD is added). Beyond one day the director approves the
+ * extension as well (R-ATT-2 chain computed again). */
+static void extend_ahead(const char *recorder, long long id, long end_day, const char *half,
+                         const char *reason)
+{
+    resp_t *r = att_leave_act(recorder, id, "extend",
+                              h_fmt("{\"new_end_date\":\"%s\",\"new_end_half\":\"%s\","
+                                    "\"reason\":\"%s\"}",
+                                    att_date(end_day + ATT_AHEAD), half, reason));
+    ck_status(r, 200);
+    bool pending = !strcmp(att_str(json_object_get(r->json, "extension"), "state"), "pending");
+    h_free(r);
+    if (pending)
+        att_leave_ok("director", id, "approve", NULL);
+}
+
 static resp_t *close_at(const char *user, long long id, long day, const char *hhmm)
 {
     return att_leave_act(user, id, "close",
@@ -103,14 +129,13 @@ START_TEST(test_R_ATT_4_extension_with_explanation_is_not_absenteeism)
 {
     long mon = att_next(2003, 3, 1, 1);
     /* The explanation handed in before closing. */
-    long long id = approved_day("zonghe1", "deputy2", mon);
-    resp_t *r = att_leave_act("deputy2", id, "extend",
-                              h_fmt("{\"new_end_date\":\"%s\",\"new_end_half\":\"pm\","
-                                    "\"reason\":\"fever, phoned in\"}",
-                                    att_date(mon + 1)));
-    ck_status(r, 200);
+    long long id = approved_day_ahead("zonghe1", "deputy2", mon);
+    extend_ahead("deputy2", id, mon + 1, "pm", "fever, phoned in");
+    att_leave_move_back(id);
+    resp_t *r = h_get(h_fmt("/api/v1/leave-requests/%lld", id), h_token("zonghe1"));
     ck_assert_str_eq(att_str(json_object_get(r->json, "extension"), "new_end_date"),
                      att_date(mon + 1));
+    ck_assert_str_eq(att_str(json_object_get(r->json, "extension"), "state"), "granted");
     h_free(r);
     ck_assert_int_eq(att_notes("zonghe1", "leave_extended", "leave_request", id), 1);
     r = att_leave_act("zonghe1", id, "explanation", "{\"text\":\"medical certificate no. 7\"}");
@@ -127,10 +152,9 @@ START_TEST(test_R_ATT_4_extension_with_explanation_is_not_absenteeism)
     ck_assert_int_eq(absences_from(id, "late_return"), 0);
 
     /* The explanation handed in after closing, within the days allowed. */
-    long long later = approved_day("zonghe1", "deputy2", mon + 7);
-    att_leave_ok("deputy2", later, "extend",
-                 h_fmt("{\"new_end_date\":\"%s\",\"new_end_half\":\"am\",\"reason\":\"train\"}",
-                       att_date(mon + 8)));
+    long long later = approved_day_ahead("zonghe1", "deputy2", mon + 7);
+    extend_ahead("deputy2", later, mon + 8, "am", "train");
+    att_leave_move_back(later);
     r = close_at("zonghe1", later, mon + 8, "13:00");
     ck_status(r, 200);
     ck_assert_int_eq(h_int(r, "extension_half_days"), 1);
@@ -143,10 +167,9 @@ START_TEST(test_R_ATT_4_extension_with_explanation_is_not_absenteeism)
     h_free(r);
     ck_assert_int_eq(absences_from(later, "unexplained_extension"), 0);
     /* Returning even later than the extension: the rest is absenteeism. */
-    long long beyond = approved_day("zonghe1", "deputy2", mon + 14);
-    att_leave_ok("deputy2", beyond, "extend",
-                 h_fmt("{\"new_end_date\":\"%s\",\"new_end_half\":\"am\",\"reason\":\"ill\"}",
-                       att_date(mon + 15)));
+    long long beyond = approved_day_ahead("zonghe1", "deputy2", mon + 14);
+    extend_ahead("deputy2", beyond, mon + 15, "am", "ill");
+    att_leave_move_back(beyond);
     att_leave_ok("zonghe1", beyond, "explanation", "{\"text\":\"certificate\"}");
     r = close_at("zonghe1", beyond, mon + 16, "09:00");
     ck_status(r, 200);
@@ -162,10 +185,9 @@ END_TEST
 START_TEST(test_R_ATT_4_missing_explanation_turns_extension_into_absenteeism)
 {
     long mon = att_next(2004, 3, 1, 1);
-    long long id = approved_day("zonghe2", "deputy2", mon);
-    att_leave_ok("deputy2", id, "extend",
-                 h_fmt("{\"new_end_date\":\"%s\",\"new_end_half\":\"pm\",\"reason\":\"flu\"}",
-                       att_date(mon + 1)));
+    long long id = approved_day_ahead("zonghe2", "deputy2", mon);
+    extend_ahead("deputy2", id, mon + 1, "pm", "flu");
+    att_leave_move_back(id);
     /* Back on Thursday: Wednesday is late outright, Tuesday waits for the
      * explanation. */
     resp_t *r = close_at("zonghe2", id, mon + 3, "09:00");
@@ -210,8 +232,9 @@ END_TEST
 
 START_TEST(test_R_ATT_4_only_the_final_approver_extends)
 {
-    long mon = att_next(2005, 3, 1, 1);
-    long long id = att_leave_past_id("xinxi1", "private", mon, "am", mon + 1, "pm");
+    /* Still ahead: an extension is recorded before the leave ends. */
+    long mon = att_next(2005, 3, 1, 1) + ATT_AHEAD;
+    long long id = att_leave_id("xinxi1", mon, "am", mon + 1, "pm");
     const char *ext = h_fmt("{\"new_end_date\":\"%s\",\"new_end_half\":\"pm\",\"reason\":\"ill\"}",
                             att_date(mon + 2));
     /* Not while pending. */
@@ -241,7 +264,7 @@ START_TEST(test_R_ATT_4_only_the_final_approver_extends)
         {h_fmt("{\"new_end_date\":\"%s\",\"new_end_half\":\"pm\"}", att_date(mon + 2)), "reason"},
         {h_fmt("{\"new_end_date\":\"%s\",\"new_end_half\":\"pm\",\"reason\":\"x\",\"days\":2}",
                att_date(mon + 2)), "days"},
-        {"{\"new_end_date\":\"2005-13-01\",\"new_end_half\":\"pm\",\"reason\":\"x\"}", "new_end_date"},
+        {"{\"new_end_date\":\"2105-13-01\",\"new_end_half\":\"pm\",\"reason\":\"x\"}", "new_end_date"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         r = att_leave_act("director", id, "extend", bad[i].body);
@@ -260,7 +283,7 @@ START_TEST(test_R_ATT_4_only_the_final_approver_extends)
     h_free(r);
     ck_assert_int_eq(att_audits("leave_request", id, "extend"), 1);
     /* An explanation needs an extension. */
-    long long plain = approved_day("xinxi1", "deputy2", mon + 7);
+    long long plain = approved_day("xinxi1", "deputy2", mon - ATT_AHEAD + 7);
     r = att_leave_act("xinxi1", plain, "explanation", "{\"text\":\"why\"}");
     ck_assert(h_problem(r, 409, "leave.no_extension", NULL, NULL));
     h_free(r);
@@ -325,7 +348,13 @@ END_TEST
 START_TEST(test_R_ATT_4_extension_rearms_the_close_reminder)
 {
     long mon = att_next(2008, 3, 1, 1);
-    long long id = approved_day("wenmi1", "deputy_gov", mon);
+    /* Extended before the end, beyond what the deputy may grant: the
+     * extension waits for the director while the leave runs out. */
+    long long id = approved_day_ahead("wenmi1", "deputy_gov", mon);
+    att_leave_ok("deputy_gov", id, "extend",
+                 h_fmt("{\"new_end_date\":\"%s\",\"new_end_half\":\"pm\",\"reason\":\"ill\"}",
+                       att_date(mon + 1 + ATT_AHEAD)));
+    att_leave_move_back(id);
     long long n = 0;
     for (int i = 0; i < 100 && !n; i++) {
         n = att_notes("wenmi1", "leave_close_due", "leave_request", id);
@@ -333,17 +362,112 @@ START_TEST(test_R_ATT_4_extension_rearms_the_close_reminder)
             usleep(200 * 1000);
     }
     ck_assert_int_eq(n, 1);
-    /* The leave is extended: once the new end has passed, the applicant is
-     * reminded again. */
-    att_leave_ok("deputy_gov", id, "extend",
-                 h_fmt("{\"new_end_date\":\"%s\",\"new_end_half\":\"pm\",\"reason\":\"ill\"}",
-                       att_date(mon + 1)));
+    /* The director approves the extension: once the new end has passed,
+     * the applicant is reminded again. */
+    att_leave_ok("director", id, "approve", NULL);
     for (int i = 0; i < 100 && n < 2; i++) {
         n = att_notes("wenmi1", "leave_close_due", "leave_request", id);
         if (n < 2)
             usleep(200 * 1000);
     }
     ck_assert_int_eq(n, 2);
+}
+END_TEST
+
+/* 请假制度 三 "必须通过电话及时补假": an extension is recorded before the leave
+ * ends, and one that makes the leave longer than its approvers may grant
+ * needs the approvers the longer leave needs (R-ATT-2 chain computed again). */
+START_TEST(test_R_ATT_4_extension_is_timely_and_within_the_approvers_authority)
+{
+    long mon = att_next(2009, 3, 2, 1) + ATT_AHEAD;
+    /* Half a day, the chief's to grant; extended to a whole day, which is
+     * the supervising deputy's. */
+    long long half = att_leave_id("zonghe2", mon, "am", mon, "am");
+    att_leave_ok("zonghe_chief", half, "approve", NULL);
+    resp_t *r = att_leave_act("zonghe_chief", half, "extend",
+                              h_fmt("{\"new_end_date\":\"%s\",\"new_end_half\":\"pm\","
+                                    "\"reason\":\"phoned: the doctor kept him\"}",
+                                    att_date(mon)));
+    ck_status(r, 200);
+    json_t *ext = json_object_get(r->json, "extension");
+    ck_assert_str_eq(att_str(ext, "state"), "pending");
+    ck_assert_int_eq(json_integer_value(json_object_get(ext, "current_approver_id")),
+                     h_user_id("deputy2"));
+    ck_assert_int_eq(json_integer_value(json_object_get(ext, "half_days")), 2);
+    /* Until approved, the leave ends where it did. */
+    const char *ends = h_fmt("%s", h_str(r, "ends_at"));
+    h_free(r);
+    ck_assert_int_eq(att_notes("deputy2", "leave_extension_to_approve", "leave_request", half), 1);
+    ck_assert_int_eq(att_notes("zonghe2", "leave_extension_pending", "leave_request", half), 1);
+    /* The chief cannot approve it; another extension waits. */
+    r = att_leave_act("zonghe_chief", half, "approve", NULL);
+    ck_assert(h_problem(r, 403, "leave.approver_mismatch", "R-ATT-4", NULL));
+    h_free(r);
+    r = att_leave_act("zonghe_chief", half, "extend",
+                      h_fmt("{\"new_end_date\":\"%s\",\"new_end_half\":\"pm\",\"reason\":\"x\"}",
+                            att_date(mon + 1)));
+    ck_assert(h_problem(r, 409, "leave.extension_pending", NULL, NULL));
+    h_free(r);
+    r = h_get(h_fmt("/api/v1/leave-requests/%lld", half), h_token("deputy2"));
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "ends_at"), ends);
+    h_free(r);
+    r = att_leave_act("deputy2", half, "approve", "{\"comment\":\"agreed on the phone\"}");
+    ck_status(r, 200);
+    ext = json_object_get(r->json, "extension");
+    ck_assert_str_eq(att_str(ext, "state"), "granted");
+    ck_assert_int_eq(json_array_size(json_object_get(ext, "approvals")), 1);
+    ck_assert_str_ne(h_str(r, "ends_at"), ends);
+    h_free(r);
+    ck_assert_int_eq(att_notes("zonghe2", "leave_extended", "leave_request", half), 1);
+
+    /* A day, the deputy's; extended to three days, which needs the
+     * director too; he refuses: the leave ends as approved. */
+    long long day = att_leave_id("zonghe1", mon + 7, "am", mon + 7, "pm");
+    att_leave_ok("deputy2", day, "approve", NULL);
+    r = att_leave_act("deputy2", day, "extend",
+                      h_fmt("{\"new_end_date\":\"%s\",\"new_end_half\":\"pm\",\"reason\":\"flu\"}",
+                            att_date(mon + 9)));
+    ck_status(r, 200);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(r->json, "extension"),
+                                                        "current_approver_id")),
+                     h_user_id("director"));
+    h_free(r);
+    r = att_leave_act("director", day, "reject", "{\"comment\":\"come back\"}");
+    ck_status(r, 200);
+    ck_assert_str_eq(att_str(json_object_get(r->json, "extension"), "state"), "refused");
+    ck_assert_str_eq(h_str(r, "state"), "approved");
+    h_free(r);
+    ck_assert_int_eq(att_notes("zonghe1", "leave_extension_refused", "leave_request", day), 1);
+    /* Refused, it explains nothing. */
+    r = att_leave_act("zonghe1", day, "explanation", "{\"text\":\"certificate\"}");
+    ck_assert(h_problem(r, 409, "leave.no_extension", NULL, NULL));
+    h_free(r);
+
+    /* Two days, the deputy's and the director's; three days are theirs
+     * too: granted at once. */
+    long long two = att_leave_id("wenmi1", mon + 14, "am", mon + 15, "pm");
+    att_leave_ok("deputy_gov", two, "approve", NULL);
+    att_leave_ok("director", two, "approve", NULL);
+    r = att_leave_act("director", two, "extend",
+                      h_fmt("{\"new_end_date\":\"%s\",\"new_end_half\":\"pm\",\"reason\":\"ill\"}",
+                            att_date(mon + 16)));
+    ck_status(r, 200);
+    ck_assert_str_eq(att_str(json_object_get(r->json, "extension"), "state"), "granted");
+    h_free(r);
+
+    /* After the leave has ended it is too late: the days away are
+     * absenteeism. */
+    long long over = att_leave_past_id("custodian", "private", att_next(2009, 6, 1, 1), "am",
+                                       att_next(2009, 6, 1, 1), "pm");
+    att_leave_ok("deputy_gov", over, "approve", NULL);
+    r = att_leave_act("deputy_gov", over, "extend",
+                      h_fmt("{\"new_end_date\":\"%s\",\"new_end_half\":\"pm\",\"reason\":\"ill\"}",
+                            att_date(att_next(2009, 6, 1, 1) + 1)));
+    ck_assert(h_problem(r, 422, "leave.extension_late", "R-ATT-4", NULL));
+    h_free(r);
+    ck_assert_int_eq(att_count("SELECT count(*) FROM attendance.leave_requests WHERE id = $1::bigint"
+                               " AND ext_end_date IS NULL AND version = 2", over), 1);
 }
 END_TEST
 
@@ -361,6 +485,7 @@ int main(void)
     tcase_add_test(t, test_R_ATT_4_close_refusals_change_nothing);
     tcase_add_test(t, test_R_ATT_4_unclosed_leave_reminds_the_applicant);
     tcase_add_test(t, test_R_ATT_4_extension_rearms_the_close_reminder);
+    tcase_add_test(t, test_R_ATT_4_extension_is_timely_and_within_the_approvers_authority);
     suite_add_tcase(s, t);
     return h_run(s);
 }

@@ -89,13 +89,10 @@ static inline long long att_leave_id(const char *user, long start, const char *s
  * id (the request must succeed). */
 #define ATT_AHEAD (5218L * 7)
 
-static inline long long att_leave_past_id(const char *user, const char *kind, long start,
-                                          const char *sh, long end, const char *eh)
+/* Moves leave request id (and its extension) back by ATT_AHEAD days, as
+ * if that time had passed. */
+static inline void att_leave_move_back(long long id)
 {
-    resp_t *r = att_leave(user, kind, start + ATT_AHEAD, sh, end + ATT_AHEAD, eh);
-    ck_status(r, 201);
-    long long id = h_int(r, "id");
-    h_free(r);
     char b[24], d[24];
     snprintf(b, sizeof b, "%lld", id);
     snprintf(d, sizeof d, "%ld", ATT_AHEAD);
@@ -103,11 +100,24 @@ static inline long long att_leave_past_id(const char *user, const char *kind, lo
     ck_assert_int_eq(
         h_sql_ll("WITH m AS (UPDATE attendance.leave_requests SET"
                  " start_date = start_date - $2::integer, end_date = end_date - $2::integer,"
+                 " ext_end_date = ext_end_date - $2::integer,"
                  " starts_at = attendance.half_start(start_date - $2::integer, start_half),"
-                 " ends_at = attendance.half_end(end_date - $2::integer, end_half)"
+                 " ends_at = CASE WHEN ext_state = 'granted'"
+                 "  THEN attendance.half_end(ext_end_date - $2::integer, ext_end_half)"
+                 "  ELSE attendance.half_end(end_date - $2::integer, end_half) END"
                  " WHERE id = $1::bigint RETURNING 1) SELECT count(*) FROM m",
                  2, p),
         1);
+}
+
+static inline long long att_leave_past_id(const char *user, const char *kind, long start,
+                                          const char *sh, long end, const char *eh)
+{
+    resp_t *r = att_leave(user, kind, start + ATT_AHEAD, sh, end + ATT_AHEAD, eh);
+    ck_status(r, 201);
+    long long id = h_int(r, "id");
+    h_free(r);
+    att_leave_move_back(id);
     return id;
 }
 
