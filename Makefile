@@ -36,21 +36,31 @@ DEB_PACKAGES := build-essential pkg-config libulfius-dev libjansson-dev \
 	libpq-dev libjwt-dev libsodium-dev check libsubunit-dev \
 	libcurl4-gnutls-dev libmicrohttpd-dev liborcania-dev postgresql \
 	postgresql-contrib nginx wrk openssl curl libgnutls28-dev \
-	chromium chromium-driver python3-selenium fonts-noto-cjk
+	chromium chromium-driver python3-selenium fonts-noto-cjk \
+	libcairo2-dev libpango1.0-dev poppler-utils
 
 # chromium, chromium-driver, python3-selenium: the web console's browser
-# tests (tests/browser); fonts-noto-cjk: its Chinese text in screenshots.
+# tests (tests/browser); fonts-noto-cjk: its Chinese text in screenshots and
+# the official PDF's faces; libcairo2-dev, libpango1.0-dev: the documents
+# service renders that PDF; poppler-utils: its tests read the PDF back.
 
 # gnutls: libulfius-dev depends on it; the identity service reads the RSA
 # public key with it to publish the JWKS.
 PKGS      := libulfius libjwt jansson libpq libsodium libmicrohttpd liborcania gnutls
 TEST_PKGS := check libcurl
+# Libraries only one service links: documents renders the official PDF with
+# Cairo and Pango (fonts-noto-cjk gives the CJK faces; poppler-utils lets the
+# tests read the PDF back).
+SVC_PKGS_documents := pangocairo cairo-pdf
+SVC_PKGS := $(SVC_PKGS_documents)
 
 # pkg-config runs once, on first use inside a recipe, so `make deps` and
 # `make clean` work on a machine where the libraries are not installed yet.
-PKG_CFLAGS = $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(TEST_PKGS)))$(PKG_CFLAGS)
+PKG_CFLAGS = $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(TEST_PKGS) $(SVC_PKGS)))$(PKG_CFLAGS)
 PKG_LIBS   = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
 TEST_LIBS  = $(eval TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS)))$(TEST_LIBS)
+# The libraries of service $(1) of its own, or nothing.
+svc_libs   = $(if $(SVC_PKGS_$(1)),$(shell pkg-config --libs $(SVC_PKGS_$(1))))
 
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Icommon
 DEP_FLAGS   := -MMD -MP
@@ -134,7 +144,7 @@ ALL_OBJS += $$(SVC_OBJS_$(1)_$(2))
 
 build/$(1)/bin/$(2): $$(SVC_OBJS_$(1)_$(2)) $$(LIBCOMMON_$(1))
 	@mkdir -p $$(@D)
-	$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$(SVC_OBJS_$(1)_$(2)) $$(LIBCOMMON_$(1)) $$(PKG_LIBS) $$(SYS_LIBS)
+	$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$(SVC_OBJS_$(1)_$(2)) $$(LIBCOMMON_$(1)) $$(PKG_LIBS) $$(call svc_libs,$(2)) $$(SYS_LIBS)
 
 build/$(1)/libsvc_$(2).a: $$(SVC_LIB_OBJS_$(1)_$(2))
 	@mkdir -p $$(@D)
@@ -149,7 +159,7 @@ ALL_OBJS += build/$(1)/obj/tests/unit/test_$(2).o
 
 build/$(1)/bin/unit_$(2): build/$(1)/obj/tests/unit/test_$(2).o $$(UNIT_SVC_LIB_$(1)_$(2)) $$(LIBCOMMON_$(1))
 	@mkdir -p $$(@D)
-	$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$^ $$(TEST_LIBS) $$(PKG_LIBS) $$(SYS_LIBS)
+	$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$^ $$(TEST_LIBS) $$(PKG_LIBS) $$(call svc_libs,$$(call unit_svc,$(2))) $$(SYS_LIBS)
 endef
 
 # $(1) = variant, $(2) = api test name
