@@ -1,10 +1,25 @@
 #ifndef DOCUMENTS_H
 #define DOCUMENTS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "http.h"
+
+/* The service's own configuration and background job (main.c, sweep.c). */
+typedef struct documents_ctx {
+    long sweep_seconds; /* how often the incoming register is swept (R-DOC-9) */
+    long remind_days;   /* reminders this many days before a deadline */
+    pthread_t thread;
+    bool started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} documents_ctx;
+
+/* R-DOC-9: starts and stops the background sweep. 0, or -1. */
+int sweep_start(service_t *svc);
+void sweep_stop(service_t *svc);
 
 /* Titles of notifications built from document titles (200 characters). */
 #define TITLE_BYTES 1536
@@ -37,6 +52,18 @@ int store_notify_all(db_conn *c, const char *ids, const char *kind, const char *
 /* Notifies every active member of the secretariat (文秘科). */
 int store_notify_secretariat(db_conn *c, const char *kind, const char *title, const char *body,
                              const char *entity_type, long long entity_id, problem_t *p);
+
+/* Notifies the active office director(s). */
+int store_notify_director(db_conn *c, const char *kind, const char *title,
+                          const char *entity_type, long long entity_id, problem_t *p);
+
+/* Adds a step to an incoming item's processing card (actor 0: the office's
+ * own background job). 0, or -1 with p. */
+int incoming_entry(db_conn *c, long long id, const char *step, long long actor, const char *text,
+                   problem_t *p);
+
+/* The JSON document of incoming item id, malloc'd; NULL with p. */
+char *incoming_doc_text(db_conn *c, long long id, problem_t *p);
 
 /* Whether department dept is the secretariat. 0 with *out, or -1 with p. */
 int store_is_secretariat(db_conn *c, long long dept, bool *out, problem_t *p);
@@ -77,6 +104,18 @@ void h_documents_issue_letterheads(req_t *r);
 void h_documents_report_printed(req_t *r);
 void h_documents_archive_original(req_t *r);
 void h_documents_record_stamp(req_t *r);
+
+void h_incoming_list(req_t *r);
+void h_incoming_create(req_t *r);
+void h_incoming_get(req_t *r);
+void h_incoming_card(req_t *r);
+void h_incoming_propose(req_t *r);
+void h_incoming_assign(req_t *r);
+void h_incoming_instruct(req_t *r);
+void h_incoming_forward(req_t *r);
+void h_incoming_complete(req_t *r);
+void h_incoming_reply(req_t *r);
+void h_incoming_archive(req_t *r);
 
 void h_number_series_get(req_t *r);
 void h_number_series_put(req_t *r);

@@ -151,8 +151,9 @@ static const char *issuer_name(const char *issuer)
     return !strcmp(issuer, "district_government") ? "船营区人民政府" : "船营区人民政府办公室";
 }
 
-static void render(cairo_t *cr, const pdf_doc *d)
+static void render(cairo_t *cr, const void *arg)
 {
+    const pdf_doc *d = arg;
     PangoContext *pc = pango_font_map_create_context(font_map);
     pango_cairo_update_context(cr, pc);
     page_pen w = {cr, pc, 1, TOP};
@@ -236,8 +237,10 @@ static void render(cairo_t *cr, const pdf_doc *d)
     g_object_unref(pc);
 }
 
-/* Renders d into b. 0, or -1 when cairo failed. */
-static int pdf_render(const pdf_doc *d, pdf_buf *b)
+/* Renders into b with draw(cr, arg), titled `title`. 0, or -1 when cairo
+ * failed. */
+static int pdf_render(void (*draw)(cairo_t *, const void *), const void *arg, const char *title,
+                      const char *subject, pdf_buf *b)
 {
     pthread_mutex_lock(&render_mu);
     if (!font_map) {
@@ -246,10 +249,10 @@ static int pdf_render(const pdf_doc *d, pdf_buf *b)
         pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(font_map), 72);
     }
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(pdf_write, b, PAGE_W, PAGE_H);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, d->title);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, d->number);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, subject);
     cairo_t *cr = cairo_create(s);
-    render(cr, d);
+    draw(cr, arg);
     cairo_destroy(cr);
     cairo_surface_finish(s);
     int rc = cairo_surface_status(s) == CAIRO_STATUS_SUCCESS && !b->failed ? 0 : -1;
@@ -258,7 +261,23 @@ static int pdf_render(const pdf_doc *d, pdf_buf *b)
     return rc;
 }
 
-/* ---------- the handler ---------- */
+/* ---------- the handlers ---------- */
+
+/* Answers the rendered PDF (rc 0) or a 500; frees b. */
+static void reply_pdf(req_t *r, int rc, pdf_buf *b, const char *name)
+{
+    if (rc) {
+        reply_problem(r, ERR_INTERNAL, NULL, NULL, "the PDF could not be rendered");
+    } else {
+        char disp[128];
+        snprintf(disp, sizeof disp, "inline; filename=\"%s\"", name);
+        ulfius_set_binary_body_response(r->resp, 200, (const char *)b->data, b->len);
+        u_map_put(r->resp->map_header, "Content-Type", "application/pdf");
+        u_map_put(r->resp->map_header, "Content-Disposition", disp);
+        u_map_put(r->resp->map_header, "X-Request-Id", r->rid);
+    }
+    free(b->data);
+}
 
 typedef struct pdf_tx {
     req_t *r;
@@ -312,16 +331,124 @@ void h_documents_pdf(req_t *r)
         PQgetvalue(t.row, 0, 9),
     };
     pdf_buf b = {0};
-    if (pdf_render(&d, &b)) {
-        reply_problem(r, ERR_INTERNAL, NULL, NULL, "the PDF could not be rendered");
-    } else {
-        char disp[128];
-        snprintf(disp, sizeof disp, "inline; filename=\"document-%lld.pdf\"", t.id);
-        ulfius_set_binary_body_response(r->resp, 200, (const char *)b.data, b.len);
-        u_map_put(r->resp->map_header, "Content-Type", "application/pdf");
-        u_map_put(r->resp->map_header, "Content-Disposition", disp);
-        u_map_put(r->resp->map_header, "X-Request-Id", r->rid);
-    }
-    free(b.data);
+    char name[64];
+    snprintf(name, sizeof name, "document-%lld.pdf", t.id);
+    reply_pdf(r, pdf_render(render, &d, d.title, d.number, &b), &b, name);
     PQclear(t.row);
+}
+
+/* ---------- the processing card of an incoming item (收文处理单) ---------- */
+
+typedef struct card {
+    PGresult *head, *entries;
+} card;
+
+static const char *step_label(const char *step)
+{
+    static const char *const map[][2] = {
+        {"register", "登记"},     {"propose", "拟办意见"}, {"assign", "主任分拨意见"},
+        {"instruct", "领导批示"}, {"forward", "转办"},     {"complete", "办理结果"},
+        {"reply", "批复"},        {"archive", "归档"},     {"remind", "催办"},
+        {"overdue", "逾期"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (!strcmp(map[i][0], step))
+            return map[i][1];
+    return step;
+}
+
+static void render_card(cairo_t *cr, const void *arg)
+{
+    const card *k = arg;
+    PangoContext *pc = pango_font_map_create_context(font_map);
+    pango_cairo_update_context(cr, pc);
+    page_pen w = {cr, pc, 1, TOP - 10 * MM};
+    const double red[] = {0.90, 0.0, 0.07};
+    flow(&w, "船营区人民政府办公室收文处理单", SERIF " Bold 24", PANGO_ALIGN_CENTER, 0, 0,
+         red[0], red[1], red[2]);
+    rule_line(&w, w.y, 1.0, red[0], red[1], red[2]);
+    PGresult *h = k->head;
+    static const char *const labels[] = {"收文编号", "来文单位", "来文字号", "标　　题",
+                                         "收文日期", "密　　级", "紧急程度", "办理期限",
+                                         "内容摘要"};
+    for (int i = 0; i < 9; i++) {
+        const char *v = PQgetvalue(h, 0, i);
+        char line[5000];
+        snprintf(line, sizeof line, "%s：%s", labels[i], *v ? v : "—");
+        flow(&w, line, SERIF " 14", PANGO_ALIGN_LEFT, 0, 0, 0, 0, 0);
+        rule_line(&w, w.y, 0.35, 0, 0, 0);
+    }
+    for (int i = 0, n = PQntuples(k->entries); i < n; i++) {
+        char line[5000];
+        snprintf(line, sizeof line, "%s：%s（%s，%s）", step_label(PQgetvalue(k->entries, i, 0)),
+                 PQgetvalue(k->entries, i, 1), PQgetvalue(k->entries, i, 2),
+                 PQgetvalue(k->entries, i, 3));
+        flow(&w, line, SERIF " 14", PANGO_ALIGN_LEFT, 0, 0, 0, 0, 0);
+        rule_line(&w, w.y, 0.35, 0, 0, 0);
+    }
+    page_number(&w);
+    cairo_show_page(cr);
+    g_object_unref(pc);
+}
+
+typedef struct card_tx {
+    req_t *r;
+    long long id;
+    card k;
+} card_tx;
+
+static const db_stmt Q_CARD_HEAD = {
+    "incoming_card_head",
+    "SELECT i.registry_number, i.source_org, i.original_number, i.title,"
+    " to_char(i.received_at, 'YYYY\"年\"FMMM\"月\"FMDD\"日\"'),"
+    " CASE i.secrecy WHEN 'secret' THEN '秘密' WHEN 'confidential' THEN '机密' ELSE '' END,"
+    " CASE i.urgency WHEN 'urgent' THEN '加急' WHEN 'extra_urgent' THEN '特急' ELSE '' END,"
+    " coalesce(to_char(i.deadline, 'YYYY\"年\"FMMM\"月\"FMDD\"日\"'), ''), i.summary, i.secrecy"
+    " FROM incoming i WHERE i.id = $1 AND incoming_visible(i, $2, $3)"};
+
+static const db_stmt Q_CARD_ENTRIES = {
+    "incoming_card_entries",
+    "SELECT e.step, e.text, coalesce(pp.display_name, '系统'), to_char(e.at, 'YYYY-MM-DD HH24:MI')"
+    " FROM incoming_entries e LEFT JOIN identity.org_people pp ON pp.id = e.actor_id"
+    " WHERE e.incoming_id = $1 ORDER BY e.no"};
+
+static int card_read_run(db_conn *c, void *arg, problem_t *p)
+{
+    card_tx *t = arg;
+    PQclear(t->k.head);
+    PQclear(t->k.entries);
+    t->k.head = t->k.entries = NULL;
+    char id[24], u[24], ud[24];
+    const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
+                            db_int(ud, t->r->caller->department_id)};
+    if (db_query(c, &Q_CARD_HEAD, 3, params, &t->k.head, p))
+        return -1;
+    if (PQntuples(t->k.head) == 0)
+        return problem_set(p, ERR_NOT_FOUND, "incoming.not_found", NULL, "no such incoming item");
+    if (db_query(c, &Q_CARD_ENTRIES, 1, params, &t->k.entries, p))
+        return -1;
+    if (!strcmp(PQgetvalue(t->k.head, 0, 9), "none"))
+        return 0;
+    return audit_write(c, t->r, "incoming", t->id, "read_card", NULL, NULL, p);
+}
+
+void h_incoming_card(req_t *r)
+{
+    card_tx t = {.r = r, .id = path_id_or_reply(r, "id")};
+    if (!t.id)
+        return;
+    problem_t p = {0};
+    if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, card_read_run, &t, &p)) {
+        reply_problem_t(r, &p);
+    } else {
+        pdf_buf b = {0};
+        char name[64];
+        snprintf(name, sizeof name, "incoming-%lld-card.pdf", t.id);
+        reply_pdf(r,
+                  pdf_render(render_card, &t.k, PQgetvalue(t.k.head, 0, 3),
+                             PQgetvalue(t.k.head, 0, 0), &b),
+                  &b, name);
+    }
+    PQclear(t.k.head);
+    PQclear(t.k.entries);
 }

@@ -25,6 +25,18 @@ route_t documents_routes[] = {
     {"POST", "/documents/:id/archive-original", h_documents_archive_original, 0},
     {"POST", "/documents/:id/record-stamp", h_documents_record_stamp, 0},
 
+    {"GET", "/incoming", h_incoming_list, 0},
+    {"POST", "/incoming", h_incoming_create, 0},
+    {"GET", "/incoming/:id", h_incoming_get, 0},
+    {"GET", "/incoming/:id/card.pdf", h_incoming_card, 0},
+    {"POST", "/incoming/:id/propose", h_incoming_propose, 0},
+    {"POST", "/incoming/:id/assign", h_incoming_assign, 0},
+    {"POST", "/incoming/:id/instruct", h_incoming_instruct, 0},
+    {"POST", "/incoming/:id/forward", h_incoming_forward, 0},
+    {"POST", "/incoming/:id/complete", h_incoming_complete, 0},
+    {"POST", "/incoming/:id/reply", h_incoming_reply, 0},
+    {"POST", "/incoming/:id/archive", h_incoming_archive, 0},
+
     {"GET", "/number-series", h_number_series_get, 0},
     {"PUT", "/number-series", h_number_series_put, 0},
 };

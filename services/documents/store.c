@@ -47,6 +47,19 @@ int store_notify_secretariat(db_conn *c, const char *kind, const char *title, co
     return store_run(c, &Q_NOTIFY_SECRETARIAT, 5, params, p);
 }
 
+static const db_stmt Q_NOTIFY_DIRECTOR = {
+    "documents_notify_director",
+    "SELECT count(identity.notify(pp.id, $1, $2, '', $3, $4))"
+    " FROM identity.org_people pp WHERE pp.position = 'office_director' AND pp.active"};
+
+int store_notify_director(db_conn *c, const char *kind, const char *title,
+                          const char *entity_type, long long entity_id, problem_t *p)
+{
+    char eid[24];
+    const char *params[] = {kind, title, entity_type, db_int(eid, entity_id)};
+    return store_run(c, &Q_NOTIFY_DIRECTOR, 4, params, p);
+}
+
 static const db_stmt Q_IS_SECRETARIAT = {
     "documents_is_secretariat",
     "SELECT EXISTS (SELECT 1 FROM identity.org_departments WHERE id = $1 AND is_secretariat)"};

@@ -1,0 +1,196 @@
+/* Incoming documents (收文): the secretariat registers each on a processing
+ * card with a yearly registry number and proposes handling (拟办); the
+ * director assigns it to leaders (分拨); each leader instructs (批示); the
+ * secretariat forwards it to the handling departments, which report it
+ * done; a subordinate's request needing a reply gets a 批复 drafted by the
+ * secretariat as a linked outgoing document (R-DOC-7, R-DOC-8). Deadlines,
+ * reminders and overdue flags are the background job's (sweep.c, R-DOC-9). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "action.h"
+#include "audit.h"
+#include "documents.h"
+
+static const char *const source_kinds[] = {"superior", "peer", "subordinate", NULL};
+static const char *const kinds[] = {"document", "request", "report", NULL};
+static const char *const urgencies[] = {"normal", "urgent", "extra_urgent", NULL};
+static const char *const secrecies[] = {"none", "secret", "confidential", NULL};
+static const char *const states[] = {"registered", "proposed", "assigned", "instructed",
+                                     "forwarded",  "completed", "replied", "archived", NULL};
+
+/* ---------- reads ---------- */
+
+static const db_stmt Q_INCOMING_LIST = {
+    "incoming_list",
+    "SELECT i.id, incoming_doc(i) FROM incoming i"
+    " WHERE ($1::bigint IS NULL OR i.id < $1) AND ($2::text IS NULL OR i.state = $2)"
+    " AND (NOT $3 OR (i.overdue AND i.state NOT IN ('completed', 'replied', 'archived')))"
+    " AND (NOT $4 OR ($5::bigint = ANY (i.leader_ids) AND NOT $5::bigint = ANY (i.instructed_ids)"
+    "      AND i.state = 'assigned'))"
+    " AND incoming_visible(i, $5, $6)"
+    " ORDER BY i.id DESC LIMIT $7"};
+
+void h_incoming_list(req_t *r)
+{
+    long limit;
+    long long after;
+    bool overdue = false, mine = false;
+    const char *state = NULL;
+    if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "state", states, &state) ||
+        query_bool_or_reply(r, "overdue", &overdue, NULL) ||
+        query_bool_or_reply(r, "assigned_to_me", &mine, NULL))
+        return;
+    char a[24], u[24], d[24], l[24];
+    const char *params[] = {after ? db_int(a, after) : NULL,
+                            state,
+                            overdue ? "true" : "false",
+                            mine ? "true" : "false",
+                            db_int(u, r->caller->id),
+                            db_int(d, r->caller->department_id),
+                            db_int(l, limit + 1)};
+    PGresult *res = db_read_or_reply(r, &Q_INCOMING_LIST, 7, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+static const db_stmt Q_INCOMING_GET = {
+    "incoming_get",
+    "SELECT incoming_doc(i), i.version FROM incoming i"
+    " WHERE i.id = $1 AND incoming_visible(i, $2, $3)"};
+
+void h_incoming_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24], u[24], d[24];
+    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
+                            db_int(d, r->caller->department_id)};
+    PGresult *res = db_read_or_reply(r, &Q_INCOMING_GET, 3, params);
+    if (res)
+        action_reply_versioned(r, res);
+}
+
+/* ---------- create ---------- */
+
+typedef struct incoming_in {
+    const char *source_kind, *source_org, *original_number, *kind, *title, *received_at,
+        *urgency, *secrecy, *deadline, *summary;
+} incoming_in;
+
+static const json_field incoming_fields[] = {
+    {"source_kind", JF_ENUM, JF_REQUIRED, 0, 0, source_kinds, offsetof(incoming_in, source_kind)},
+    {"source_org", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(incoming_in, source_org)},
+    {"original_number", JF_TEXT, 0, 0, 100, NULL, offsetof(incoming_in, original_number)},
+    {"kind", JF_ENUM, JF_REQUIRED, 0, 0, kinds, offsetof(incoming_in, kind)},
+    {"title", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(incoming_in, title)},
+    {"received_at", JF_DATETIME, JF_REQUIRED, 0, 0, NULL, offsetof(incoming_in, received_at)},
+    {"urgency", JF_ENUM, 0, 0, 0, urgencies, offsetof(incoming_in, urgency)},
+    {"secrecy", JF_ENUM, 0, 0, 0, secrecies, offsetof(incoming_in, secrecy)},
+    {"deadline", JF_DATE, JF_NULLABLE, 0, 0, NULL, offsetof(incoming_in, deadline)},
+    {"summary", JF_TEXT, 0, 0, 4000, NULL, offsetof(incoming_in, summary)},
+    JF_END,
+};
+
+typedef struct incoming_tx {
+    req_t *r;
+    incoming_in in;
+    long long id;
+    char *doc;
+} incoming_tx;
+
+static const db_stmt Q_INCOMING_INSERT = {
+    "incoming_insert",
+    "WITH n AS (SELECT take_number('incoming', $11::int) AS seq),"
+    " i AS (INSERT INTO incoming(source_kind, source_org, original_number, kind, title,"
+    " received_at, urgency, secrecy, deadline, summary, registry_year, registry_seq,"
+    " registry_number, creator_id, path_ids)"
+    " SELECT $1, $2, coalesce($3, ''), $4, $5, $6, coalesce($7, 'normal'),"
+    " coalesce($8, 'none'), $9, coalesce($10, ''), $11, n.seq,"
+    " '收〔' || $11 || '〕' || n.seq || '号', $12, ARRAY[$12::bigint] FROM n RETURNING id)"
+    " SELECT id FROM i"};
+
+static const db_stmt Q_ENTRY = {
+    "incoming_entry", "SELECT incoming_add_entry($1, $2, $3, $4)"};
+
+static const db_stmt Q_INCOMING_DOC = {
+    "incoming_doc", "SELECT incoming_doc(i) FROM incoming i WHERE i.id = $1"};
+
+int incoming_entry(db_conn *c, long long id, const char *step, long long actor, const char *text,
+                   problem_t *p)
+{
+    char i[24], a[24];
+    const char *params[] = {db_int(i, id), step, actor ? db_int(a, actor) : NULL, text};
+    return store_run(c, &Q_ENTRY, 4, params, p);
+}
+
+char *incoming_doc_text(db_conn *c, long long id, problem_t *p)
+{
+    char i[24];
+    const char *params[] = {db_int(i, id)};
+    PGresult *res;
+    if (db_query(c, &Q_INCOMING_DOC, 1, params, &res, p))
+        return NULL;
+    char *doc = PQntuples(res) ? strdup(PQgetvalue(res, 0, 0)) : NULL;
+    PQclear(res);
+    if (!doc)
+        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return doc;
+}
+
+static int incoming_create_run(db_conn *c, void *arg, problem_t *p)
+{
+    incoming_tx *t = arg;
+    free(t->doc);
+    t->doc = NULL;
+    const caller_t *me = t->r->caller;
+    bool secretariat;
+    if (store_is_secretariat(c, me->department_id, &secretariat, p))
+        return -1;
+    if (!secretariat)
+        return problem_set(p, ERR_FORBIDDEN, "incoming.secretariat_only",
+                           !strcmp(t->in.source_kind, "subordinate") ? "R-DOC-8" : "R-DOC-7",
+                           "the secretariat (文秘科) registers incoming documents");
+    const incoming_in *in = &t->in;
+    char year[24], uid[24];
+    const char *params[] = {in->source_kind, in->source_org, in->original_number, in->kind,
+                            in->title,       in->received_at, in->urgency,       in->secrecy,
+                            in->deadline,    in->summary,     db_int(year, office_year()),
+                            db_int(uid, me->id)};
+    PGresult *res;
+    if (db_query(c, &Q_INCOMING_INSERT, 12, params, &res, p))
+        return -1;
+    t->id = db_get_ll(res, 0, 0);
+    PQclear(res);
+    if (incoming_entry(c, t->id, "register", me->id, in->summary, p) ||
+        !(t->doc = incoming_doc_text(c, t->id, p)))
+        return -1;
+    /* A subordinate's request or report goes to the director for
+     * assignment as soon as it is registered (R-DOC-8). */
+    if (!strcmp(in->source_kind, "subordinate")) {
+        char title[TITLE_BYTES];
+        snprintf(title, sizeof title, "Assign the incoming %s: %s", in->kind, in->title);
+        utf8_trim(title, sizeof title);
+        if (store_notify_director(c, "incoming_to_assign", title, "incoming", t->id, p))
+            return -1;
+    }
+    if (idem_store(c, t->r, 201, t->doc, p))
+        return -1;
+    return audit_write(c, t->r, "incoming", t->id, "create", NULL, t->doc, p);
+}
+
+void h_incoming_create(req_t *r)
+{
+    if (idem_replayed(r))
+        return;
+    incoming_tx t = {.r = r};
+    json_t *root = body_or_reply(r, incoming_fields, &t.in, NULL);
+    if (!root)
+        return;
+    problem_t p = {0};
+    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, incoming_create_run, &t, &p);
+    reply_outcome(r, rc, &p, t.doc, 201);
+    json_decref(root);
+}
