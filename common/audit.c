@@ -3,7 +3,8 @@
 static const db_stmt Q_AUDIT = {
     "common_audit_write",
     "INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action, before,"
-    " after, request_id) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)"};
+    " after, request_id, client_request_id)"
+    " VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9)"};
 
 int audit_write(db_conn *c, req_t *r, const char *entity_type, long long entity_id,
                 const char *action, const char *before, const char *after, problem_t *p)
@@ -16,8 +17,9 @@ int audit_write(db_conn *c, req_t *r, const char *entity_type, long long entity_
                             action,
                             before,
                             after,
-                            r->rid};
-    return db_write(c, &Q_AUDIT, 8, params, p);
+                            r->rid,
+                            r->client_rid};
+    return db_write(c, &Q_AUDIT, 9, params, p);
 }
 
 static const db_stmt Q_NOTIFY = {"common_notify",

@@ -32,6 +32,7 @@ struct auth_verifier {
     gnutls_pubkey_t key; /* parsed once; verifying only reads it */
     char *issuer;
     char *audience;
+    long long leeway; /* seconds of clock skew allowed on exp and nbf */
     unsigned set_mask;
     cache_entry *cache; /* (set_mask + 1) * CACHE_WAYS entries */
     pthread_mutex_t stripes[LOCK_STRIPES];
@@ -171,11 +172,11 @@ static int claims_of(auth_verifier *v, json_t *claims, caller_t *out, long long 
         return -1;
     errno = 0;
     long long e = claim_int(claims, "exp");
-    if (errno || e <= now)
+    if (errno || e > INT64_MAX / 2 || e + v->leeway <= now)
         return -1;
     errno = 0;
     long long nbf = claim_int(claims, "nbf");
-    if (errno == 0 && nbf > now)
+    if (errno == 0 && nbf > now + v->leeway)
         return -1;
     char *end;
     errno = 0;
@@ -201,8 +202,13 @@ static int claims_of(auth_verifier *v, json_t *claims, caller_t *out, long long 
     errno = 0;
     int ext = claim_bool(claims, "external");
     out->external = errno ? false : ext != 0;
-    *exp = e;
+    *exp = e + v->leeway;
     return 0;
+}
+
+void auth_set_leeway(auth_verifier *v, long seconds)
+{
+    v->leeway = seconds < 0 ? 0 : seconds;
 }
 
 /* Decodes one base64url (unpadded) part into a malloc'd buffer, NUL-ended. */

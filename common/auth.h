@@ -28,6 +28,11 @@ auth_verifier *auth_verifier_new(const char *public_pem, size_t pem_len, const c
                                  const char *audience, unsigned cache_slots);
 void auth_verifier_free(auth_verifier *v);
 
+/* Allows `seconds` of clock skew between the issuer and this verifier: a
+ * token is accepted until exp + seconds and from nbf - seconds (0 when never
+ * called). Call before the first auth_verify. */
+void auth_set_leeway(auth_verifier *v, long seconds);
+
 /* Verifies a compact JWS: alg must be RS256 with this key, exp in the future,
  * nbf (if any) not in the future, iss and aud equal to the pinned ones, a
  * numeric sub, and the user not in the deactivated set. Fills out and returns

@@ -21,6 +21,7 @@ typedef struct req_state {
     bool has_caller;
     struct timespec t0;
     char rid[65];
+    char client_rid[65];
 } req_state;
 
 /* ---------- request state ---------- */
@@ -70,6 +71,9 @@ static void state_init(req_state *st, const struct _u_request *u)
         snprintf(st->rid, sizeof st->rid, "%s", rid);
     else
         new_request_id(st->rid);
+    const char *client = u_map_get_case(u->map_header, "X-Client-Request-Id");
+    if (client && sane_request_id(client))
+        snprintf(st->client_rid, sizeof st->client_rid, "%s", client);
 }
 
 static void finish(binding *b, req_state *st, const struct _u_request *u,
@@ -129,7 +133,8 @@ static int route_cb(const struct _u_request *u, struct _u_response *resp, void *
         finish(b, st, u, resp);
         return U_CALLBACK_COMPLETE;
     }
-    req_t r = {u, resp, b->svc, st->has_caller ? &st->caller : NULL, st->rid, b->route->path};
+    req_t r = {u,       resp,           b->svc, st->has_caller ? &st->caller : NULL,
+               st->rid, b->route->path, st->client_rid[0] ? st->client_rid : NULL};
     const char *cl = u_map_get_case(u->map_header, "Content-Length");
     if ((cl && strtoull(cl, NULL, 10) > http_max_body_bytes) ||
         u->binary_body_length >= http_max_body_bytes)

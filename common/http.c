@@ -15,7 +15,7 @@
 
 typedef struct http_config {
     long port, threads, pool_size, max_body, max_conns, conn_timeout;
-    long stmt_timeout, lock_timeout, acquire_timeout, refresh_s;
+    long stmt_timeout, lock_timeout, acquire_timeout, refresh_s, clock_skew;
     const char *bind, *db_url, *migrations, *pubkey_file;
 } http_config;
 
@@ -41,6 +41,7 @@ static int read_config(http_config *c)
     bad |= cfg_long("DB_LOCK_TIMEOUT_MS", 2000, 10, 600000, &c->lock_timeout);
     bad |= cfg_long("DB_ACQUIRE_TIMEOUT_MS", 2000, 1, 60000, &c->acquire_timeout);
     bad |= cfg_long("AUTH_REFRESH_SECONDS", 30, 1, 3600, &c->refresh_s);
+    bad |= cfg_long("JWT_CLOCK_SKEW_SECONDS", 30, 0, 300, &c->clock_skew);
     if (!c->db_url) {
         fprintf(stderr, "configuration error: DATABASE_URL is not set\n");
         bad = -1;
@@ -74,6 +75,7 @@ int http_run(service_t *svc)
         free(svc->public_pem);
         return 2;
     }
+    auth_set_leeway(svc->auth, cfg.clock_skew);
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg.port)};
     if (inet_pton(AF_INET, cfg.bind, &addr.sin_addr) != 1) {
         fprintf(stderr, "configuration error: BIND_ADDR=%s is not an IPv4 address\n", cfg.bind);

@@ -20,8 +20,12 @@ typedef struct req {
     struct _u_response *resp;
     service_t *svc;
     const caller_t *caller; /* NULL on public routes */
-    const char *rid;        /* request id (X-Request-Id or generated) */
+    const char *rid;        /* request id (the gateway's X-Request-Id, or generated) */
     const char *route;      /* the route pattern, for logs */
+    /* The id the client gave (X-Client-Request-Id from the gateway, 1-64 of
+     * [A-Za-z0-9._:-]), kept beside rid and never in its place; NULL when
+     * none. */
+    const char *client_rid;
 } req_t;
 
 typedef void (*handler_fn)(req_t *r);

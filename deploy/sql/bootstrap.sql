@@ -41,6 +41,12 @@ CREATE TABLE IF NOT EXISTS audit.events (
     after       jsonb,
     request_id  text
 );
+-- request_id is the gateway's own id of the request (never a client's);
+-- the id a client sent is kept beside it.
+ALTER TABLE audit.events ADD COLUMN IF NOT EXISTS client_request_id text
+    CHECK (length(client_request_id) BETWEEN 1 AND 64);
+COMMENT ON COLUMN audit.events.request_id IS 'The gateway''s id of the request (X-Request-Id), as in the logs.';
+COMMENT ON COLUMN audit.events.client_request_id IS 'The X-Request-Id the client sent, if any (1-64 of [A-Za-z0-9._:-]); not trusted.';
 COMMENT ON TABLE audit.events IS 'One row per state change (who, when, what, before, after). Rows are never updated or deleted.';
 CREATE INDEX IF NOT EXISTS events_entity ON audit.events (entity_type, entity_id, id);
 

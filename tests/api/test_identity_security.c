@@ -1,5 +1,5 @@
 /* Attacks on what identity keeps: reading personal matters through the
- * audit trail. */
+ * audit trail, and forging the request id an audit event carries. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -77,6 +77,42 @@ START_TEST(audit_trail_hides_personal_matters_from_the_secretariat)
 }
 END_TEST
 
+START_TEST(audit_request_id_is_the_gateways_never_the_clients)
+{
+    /* a client names its request after someone else's */
+    char *victim = h_sql_str("SELECT request_id FROM audit.events WHERE request_id IS NOT NULL"
+                             " ORDER BY id LIMIT 1",
+                             0, NULL);
+    ck_assert_ptr_nonnull(victim);
+    const char *hdr[] = {h_fmt("X-Request-Id: %s", victim), NULL};
+    resp_t *r = h_req("PATCH", "/api/v1/me", h_token("zonghe2"),
+                      "{\"phone\":\"13800000002\"}", hdr);
+    ck_status(r, 200);
+    const char *rid = h_header(r, "X-Request-Id");
+    ck_assert_ptr_nonnull(rid);
+    char *own = strdup(rid);
+    ck_assert_str_ne(own, victim);
+    ck_assert_str_eq(h_header(r, "X-Client-Request-Id"), victim);
+    h_free(r);
+    const char *p[] = {own, victim};
+    ck_assert_int_eq(h_sql_ll("SELECT count(*) FROM audit.events WHERE request_id = $1"
+                              " AND client_request_id = $2",
+                              2, p),
+                     1);
+    /* one limit for ids, the gateway's and the services': 64 characters */
+    char longid[100];
+    memset(longid, 'a', 80);
+    longid[80] = '\0';
+    const char *hdr2[] = {h_fmt("X-Request-Id: %s", longid), NULL};
+    r = h_req("GET", "/api/v1/me", h_token("zonghe2"), NULL, hdr2);
+    ck_status(r, 200);
+    ck_assert_ptr_null(h_header(r, "X-Client-Request-Id"));
+    h_free(r);
+    free(own);
+    free(victim);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("identity_security");
@@ -84,6 +120,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_checked_fixture(tc, h_setup, h_teardown);
     tcase_add_test(tc, audit_trail_hides_personal_matters_from_the_secretariat);
+    tcase_add_test(tc, audit_request_id_is_the_gateways_never_the_clients);
     suite_add_tcase(s, tc);
     return h_run(s);
 }

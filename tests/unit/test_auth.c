@@ -95,6 +95,19 @@ START_TEST(expired_and_not_yet_valid_refused)
 }
 END_TEST
 
+START_TEST(clock_skew_allowance_is_bounded)
+{
+    auth_set_leeway(v, 30);
+    /* expired 10 s ago or valid in 20 s by the issuer's clock: accepted */
+    ck_assert(accepted(forge("RS256", test_private_pem, NOW - 10, 0, ISS, AUD)));
+    ck_assert(accepted(forge("RS256", test_private_pem, NOW + 60, NOW + 20, ISS, AUD)));
+    /* beyond the allowance: refused */
+    ck_assert(!accepted(forge("RS256", test_private_pem, NOW - 31, 0, ISS, AUD)));
+    ck_assert(!accepted(forge("RS256", test_private_pem, NOW + 60, NOW + 31, ISS, AUD)));
+    auth_set_leeway(v, 0);
+}
+END_TEST
+
 START_TEST(issuer_and_audience_pinned)
 {
     ck_assert(!accepted(forge("RS256", test_private_pem, NOW + 60, 0, "someone-else", AUD)));
@@ -230,6 +243,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, minted_token_verifies_with_claims);
     tcase_add_test(tc, expired_and_not_yet_valid_refused);
+    tcase_add_test(tc, clock_skew_allowance_is_bounded);
     tcase_add_test(tc, issuer_and_audience_pinned);
     tcase_add_test(tc, algorithm_confusion_refused);
     tcase_add_test(tc, tampered_and_oversized_refused);
