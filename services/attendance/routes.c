@@ -18,6 +18,8 @@ route_t attendance_routes[] = {
     {"POST", "/leave-requests/:id/withdraw", h_leave_withdraw, 0},
     {"POST", "/leave-requests/:id/extend", h_leave_extend, 0},
     {"POST", "/leave-requests/:id/explanation", h_leave_explanation, 0},
+    {"GET", "/leave-requests/:id/explanation/attachment", h_leave_explanation_attachment, 0},
+    {"POST", "/leave-requests/:id/review-explanation", h_leave_review_explanation, 0},
     {"POST", "/leave-requests/:id/close", h_leave_close, 0},
 
     {"POST", "/activities", h_activities_create, 0},

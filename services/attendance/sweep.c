@@ -26,7 +26,7 @@ static const db_stmt Q_SWEEP_UNEXPLAINED = {
     "att_sweep_unexplained",
     "SELECT id, applicant_id, ext_first_date - DATE '1970-01-01', ext_half_days"
     " FROM leave_requests WHERE state = 'closed' AND ext_half_days > 0 AND ext_outcome IS NULL"
-    " AND explanation_due < now() AND sweep_parked_at IS NULL"
+    " AND explanation IS NULL AND explanation_due < now() AND sweep_parked_at IS NULL"
     " ORDER BY sweep_failures, explanation_due LIMIT 1 FOR UPDATE SKIP LOCKED"};
 
 static const db_stmt Q_SWEEP_SETTLE = {

@@ -2,6 +2,7 @@
  * (R-ATT-4). Leave here lies in the past (years 2001-2008 are this file's,
  * requested while ahead: att_leave_past_id), so that the return can be
  * reported. */
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "test_attendance_common.h"
@@ -138,10 +139,11 @@ START_TEST(test_R_ATT_4_extension_with_explanation_is_not_absenteeism)
     ck_assert_str_eq(att_str(json_object_get(r->json, "extension"), "state"), "granted");
     h_free(r);
     ck_assert_int_eq(att_notes("zonghe1", "leave_extended", "leave_request", id), 1);
-    r = att_leave_act("zonghe1", id, "explanation", "{\"text\":\"medical certificate no. 7\"}");
+    r = att_leave_act("zonghe1", id, "explanation", att_explanation("medical certificate no. 7"));
     ck_status(r, 200);
     h_free(r);
-    ck_assert_int_eq(att_notes("deputy2", "leave_explained", "leave_request", id), 1);
+    ck_assert_int_eq(att_notes("deputy2", "leave_explanation_to_review", "leave_request", id), 1);
+    att_leave_ok("deputy2", id, "review-explanation", "{\"accepted\":true}");
     r = close_at("zonghe1", id, mon + 2, "08:00");
     ck_status(r, 200);
     ck_assert_int_eq(h_int(r, "late_half_days"), 0);
@@ -161,7 +163,11 @@ START_TEST(test_R_ATT_4_extension_with_explanation_is_not_absenteeism)
     ck_assert(json_is_null(json_object_get(r->json, "extension_outcome")));
     ck_assert(json_is_string(json_object_get(r->json, "explanation_due")));
     h_free(r);
-    r = att_leave_act("zonghe1", later, "explanation", "{\"text\":\"ticket stub\"}");
+    r = att_leave_act("zonghe1", later, "explanation", att_explanation("ticket stub"));
+    ck_status(r, 200);
+    ck_assert(json_is_null(json_object_get(r->json, "extension_outcome")));
+    h_free(r);
+    r = att_leave_act("deputy2", later, "review-explanation", "{\"accepted\":true}");
     ck_status(r, 200);
     ck_assert_str_eq(h_str(r, "extension_outcome"), "explained");
     h_free(r);
@@ -170,7 +176,7 @@ START_TEST(test_R_ATT_4_extension_with_explanation_is_not_absenteeism)
     long long beyond = approved_day_ahead("zonghe1", "deputy2", mon + 14);
     extend_ahead("deputy2", beyond, mon + 15, "am", "ill");
     att_leave_move_back(beyond);
-    att_leave_ok("zonghe1", beyond, "explanation", "{\"text\":\"certificate\"}");
+    att_leave_ok("zonghe1", beyond, "explanation", att_explanation("certificate"));
     r = close_at("zonghe1", beyond, mon + 16, "09:00");
     ck_status(r, 200);
     ck_assert_int_eq(h_int(r, "extension_half_days"), 1);
@@ -221,7 +227,7 @@ START_TEST(test_R_ATT_4_missing_explanation_turns_extension_into_absenteeism)
     h_free(r);
     ck_assert_int_eq(att_audits("leave_request", id, "extension_unexplained"), 1);
     /* Too late now. */
-    r = att_leave_act("zonghe2", id, "explanation", "{\"text\":\"here it is\"}");
+    r = att_leave_act("zonghe2", id, "explanation", att_explanation("here it is"));
     ck_assert(h_problem(r, 422, "leave.explanation_late", "R-ATT-4", NULL));
     h_free(r);
     ck_assert_int_eq(
@@ -284,7 +290,7 @@ START_TEST(test_R_ATT_4_only_the_final_approver_extends)
     ck_assert_int_eq(att_audits("leave_request", id, "extend"), 1);
     /* An explanation needs an extension. */
     long long plain = approved_day("xinxi1", "deputy2", mon - ATT_AHEAD + 7);
-    r = att_leave_act("xinxi1", plain, "explanation", "{\"text\":\"why\"}");
+    r = att_leave_act("xinxi1", plain, "explanation", att_explanation("why"));
     ck_assert(h_problem(r, 409, "leave.no_extension", NULL, NULL));
     h_free(r);
 }
@@ -440,7 +446,7 @@ START_TEST(test_R_ATT_4_extension_is_timely_and_within_the_approvers_authority)
     h_free(r);
     ck_assert_int_eq(att_notes("zonghe1", "leave_extension_refused", "leave_request", day), 1);
     /* Refused, it explains nothing. */
-    r = att_leave_act("zonghe1", day, "explanation", "{\"text\":\"certificate\"}");
+    r = att_leave_act("zonghe1", day, "explanation", att_explanation("certificate"));
     ck_assert(h_problem(r, 409, "leave.no_extension", NULL, NULL));
     h_free(r);
 
@@ -471,6 +477,116 @@ START_TEST(test_R_ATT_4_extension_is_timely_and_within_the_approvers_authority)
 }
 END_TEST
 
+/* 请假制度 三 "事后出具书面说明(如诊断书等)": the written explanation is a
+ * document (the scan attached, kept with its SHA-256, size-limited, of the
+ * type it claims), and the approver accepts it or not; refused, the
+ * extension is absenteeism. */
+START_TEST(test_R_ATT_4_written_explanation_is_a_reviewed_document)
+{
+    long mon = att_next(2009, 9, 1, 1);
+    long long id = approved_day_ahead("zonghe2", "deputy2", mon);
+    extend_ahead("deputy2", id, mon + 1, "pm", "hospital");
+    att_leave_move_back(id);
+    resp_t *r = close_at("zonghe2", id, mon + 2, "08:30");
+    ck_status(r, 200);
+    ck_assert(json_is_null(json_object_get(r->json, "extension_outcome")));
+    h_free(r);
+    /* Bad attachments change nothing. */
+    const char *png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB";
+    struct {
+        const char *body, *field;
+        long status;
+    } bad[] = {
+        {"{\"text\":\"ill\"}", "attachment", 400},
+        {"{\"text\":\"ill\",\"attachment\":\"x.pdf\"}", "attachment", 400},
+        {h_fmt("{\"text\":\"ill\",\"attachment\":{\"file_name\":\"a.pdf\","
+               "\"content_type\":\"application/pdf\",\"data\":\"%s\"}}", png),
+         "attachment.data", 400},
+        {"{\"text\":\"ill\",\"attachment\":{\"file_name\":\"a.pdf\","
+         "\"content_type\":\"application/pdf\",\"data\":\"not base64!\"}}",
+         "attachment.data", 400},
+        {"{\"text\":\"ill\",\"attachment\":{\"file_name\":\"a.txt\","
+         "\"content_type\":\"text/plain\",\"data\":\"aGVsbG8=\"}}", "attachment", 400},
+        {"{\"text\":\"ill\",\"attachment\":{\"content_type\":\"application/pdf\","
+         "\"data\":\"" ATT_PDF_BASE64 "\"}}", "attachment", 400},
+        {"{\"text\":\"ill\",\"attachment\":{\"file_name\":\"a.pdf\","
+         "\"content_type\":\"application/pdf\",\"data\":\"" ATT_PDF_BASE64 "\",\"x\":1}}",
+         "attachment", 400},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = att_leave_act("zonghe2", id, "explanation", bad[i].body);
+        ck_assert_msg(h_problem(r, bad[i].status, "request.invalid", NULL, bad[i].field),
+                      "case %zu: %s", i, r->body);
+        h_free(r);
+    }
+    /* Larger than the limit (512 KiB): 413. */
+    size_t big = 600 * 1024 / 3 * 4;
+    char *data = malloc(big + 1);
+    memcpy(data, ATT_PDF_BASE64, strlen(ATT_PDF_BASE64));
+    for (size_t i = strlen(ATT_PDF_BASE64); i < big; i++)
+        data[i] = 'A';
+    data[big] = '\0';
+    r = att_leave_act("zonghe2", id, "explanation",
+                      h_fmt("{\"text\":\"ill\",\"attachment\":{\"file_name\":\"a.pdf\","
+                            "\"content_type\":\"application/pdf\",\"data\":\"%s\"}}", data));
+    free(data);
+    ck_assert_msg(h_problem(r, 413, "leave.attachment_too_large", "R-ATT-4", NULL), "%ld %.300s",
+                  r->status, r->body);
+    h_free(r);
+    ck_assert_int_eq(att_count("SELECT count(*) FROM attendance.leave_requests WHERE id = $1::bigint"
+                               " AND explanation IS NULL", id), 1);
+    ck_assert_int_eq(att_count("SELECT count(*) FROM attendance.leave_explanation_files"
+                               " WHERE request_id = $1::bigint", id), 0);
+
+    r = att_leave_act("zonghe2", id, "explanation", att_explanation("admitted for two days"));
+    ck_status(r, 200);
+    json_t *att = json_object_get(json_object_get(r->json, "explanation"), "attachment");
+    ck_assert_str_eq(att_str(att, "content_type"), "application/pdf");
+    ck_assert_str_eq(att_str(att, "file_name"), "certificate.pdf");
+    const char *pb[] = {ATT_PDF_BASE64};
+    char *sha = h_sql_str("SELECT encode(sha256(decode($1, 'base64')), 'hex')", 1, pb);
+    ck_assert_str_eq(att_str(att, "sha256"), sha);
+    ck_assert_int_eq(json_integer_value(json_object_get(att, "size")), 30);
+    free(sha);
+    h_free(r);
+    /* The scan, to those who see the leave. */
+    const char *path = h_fmt("/api/v1/leave-requests/%lld/explanation/attachment", id);
+    const char *see[] = {"zonghe2", "deputy2", "director"};
+    for (size_t i = 0; i < 3; i++) {
+        r = h_get(path, h_token(see[i]));
+        ck_assert_msg(r->status == 200, "%s: %ld", see[i], r->status);
+        ck_assert(!strncmp(r->body, "%PDF-1.4\n%medical certificate\n", 30));
+        ck_assert(strstr(h_header(r, "Content-Type"), "application/pdf") != NULL);
+        h_free(r);
+    }
+    r = h_get(path, h_token("wenmi1"));
+    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
+    h_free(r);
+    /* The final approver reviews it, once. */
+    r = att_leave_act("zonghe2", id, "review-explanation", "{\"accepted\":true}");
+    ck_assert(h_problem(r, 403, "leave.not_final_approver", "R-ATT-4", NULL));
+    h_free(r);
+    r = att_leave_act("deputy2", id, "review-explanation", "{}");
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "accepted"));
+    h_free(r);
+    r = att_leave_act("deputy2", id, "review-explanation",
+                      "{\"accepted\":false,\"comment\":\"the certificate is for another day\"}");
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "extension_outcome"), "absenteeism");
+    ck_assert_str_eq(att_str(json_object_get(r->json, "explanation"), "review"), "refused");
+    h_free(r);
+    ck_assert_int_eq(absences_from(id, "unexplained_extension"), 1);
+    char *halves = absence_field(id, "unexplained_extension", "half_days");
+    ck_assert_str_eq(halves, "2");
+    free(halves);
+    ck_assert_int_eq(att_notes("zonghe2", "leave_explanation_reviewed", "leave_request", id), 1);
+    r = att_leave_act("deputy2", id, "review-explanation", "{\"accepted\":true}");
+    ck_assert(h_problem(r, 409, "leave.explanation_reviewed", NULL, NULL));
+    h_free(r);
+    ck_assert_int_eq(absences_from(id, "unexplained_extension"), 1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("attendance_close");
@@ -486,6 +602,7 @@ int main(void)
     tcase_add_test(t, test_R_ATT_4_unclosed_leave_reminds_the_applicant);
     tcase_add_test(t, test_R_ATT_4_extension_rearms_the_close_reminder);
     tcase_add_test(t, test_R_ATT_4_extension_is_timely_and_within_the_approvers_authority);
+    tcase_add_test(t, test_R_ATT_4_written_explanation_is_a_reviewed_document);
     suite_add_tcase(s, t);
     return h_run(s);
 }

@@ -121,6 +121,18 @@ static inline long long att_leave_past_id(const char *user, const char *kind, lo
     return id;
 }
 
+/* A one-page PDF's first bytes ("%PDF-1.4\n%medical certificate\n"), in
+ * base64: the scan attached to a written explanation (R-ATT-4). */
+#define ATT_PDF_BASE64 "JVBERi0xLjQKJW1lZGljYWwgY2VydGlmaWNhdGUK"
+
+/* The body of POST /leave-requests/{id}/explanation: text and the scan. */
+static inline const char *att_explanation(const char *text)
+{
+    return h_fmt("{\"text\":\"%s\",\"attachment\":{\"file_name\":\"certificate.pdf\","
+                 "\"content_type\":\"application/pdf\",\"data\":\"" ATT_PDF_BASE64 "\"}}",
+                 text);
+}
+
 /* POST /leave-requests/{id}/{action} as user with body (may be NULL). */
 static inline resp_t *att_leave_act(const char *user, long long id, const char *action,
                                     const char *body)
