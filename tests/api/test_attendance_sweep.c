@@ -45,20 +45,15 @@ static long long overdue_extension(const char *token, long mon)
     ck_status(r, 201);
     long long id = h_int(r, "id");
     h_free(r);
-    char b[24], d[24];
-    snprintf(b, sizeof b, "%lld", id);
-    snprintf(d, sizeof d, "%ld", ATT_AHEAD);
-    const char *p[] = {b, d};
-    h_sql_ll("WITH m AS (UPDATE attendance.leave_requests SET"
-             " start_date = start_date - $2::integer, end_date = end_date - $2::integer,"
-             " starts_at = attendance.half_start(start_date - $2::integer, start_half),"
-             " ends_at = attendance.half_end(end_date - $2::integer, end_half)"
-             " WHERE id = $1::bigint RETURNING 1) SELECT count(*) FROM m",
-             2, p);
+    /* Approved and extended while still ahead (an extension is recorded
+     * before the leave ends; two days need the director too, R-ATT-4),
+     * then moved back, as if that time had passed. */
     att_leave_ok("deputy2", id, "approve", NULL);
     att_leave_ok("deputy2", id, "extend",
                  h_fmt("{\"new_end_date\":\"%s\",\"new_end_half\":\"pm\",\"reason\":\"flu\"}",
-                       att_date(mon + 1)));
+                       att_date(mon + 1 + ATT_AHEAD)));
+    att_leave_ok("director", id, "approve", NULL);
+    att_leave_move_back(id);
     r = h_post(h_fmt("/api/v1/leave-requests/%lld/close", id), token,
                h_fmt("{\"returned_at\":\"%sT09:00:00+08:00\"}", att_date(mon + 3)));
     ck_status(r, 200);
