@@ -1,0 +1,293 @@
+/* Leave from a meeting: asked of the director before the meeting starts
+ * (R-MTG-6); a deputy director's approved absence means the meeting is
+ * rescheduled, since it starts only with every director present (R-MTG-4). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "action.h"
+#include "audit.h"
+#include "org.h"
+#include "meetings.h"
+
+/* ---------- reads ---------- */
+
+/* The requester, the meeting's chair and recorder, and the privileged. */
+#define ABSENCE_VISIBLE                                                                     \
+    " ($3 OR a.user_id = $2 OR m.chair_id = $2 OR m.recorder_id = $2)"
+
+static const db_stmt Q_ABSENCE_GET = {
+    "mtg_absence_get",
+    "SELECT absence_doc(a), a.version FROM meeting_absence_requests a"
+    " JOIN meetings m ON m.id = a.meeting_id WHERE a.id = $1 AND" ABSENCE_VISIBLE};
+
+void h_absences_get(req_t *r)
+{
+    action_get_visible(r, &Q_ABSENCE_GET, meetings_privileged(r));
+}
+
+static const db_stmt Q_ABSENCES_LIST = {
+    "mtg_absence_list",
+    "SELECT a.id, absence_doc(a) FROM meeting_absence_requests a"
+    " JOIN meetings m ON m.id = a.meeting_id WHERE a.meeting_id = $1"
+    " AND ($4::bigint IS NULL OR a.id < $4) AND" ABSENCE_VISIBLE
+    " ORDER BY a.id DESC LIMIT $5"};
+
+void h_absences_list(req_t *r)
+{
+    long limit;
+    long long after, id = path_id_or_reply(r, "id");
+    if (!id || page_or_reply(r, &limit, &after))
+        return;
+    char m[24], u[24], a[24], l[24];
+    const char *params[] = {db_int(m, id), db_int(u, r->caller->id),
+                            meetings_privileged(r) ? "true" : "false",
+                            after ? db_int(a, after) : NULL, db_int(l, limit + 1)};
+    PGresult *res = db_read_or_reply(r, &Q_ABSENCES_LIST, 5, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+/* ---------- create ---------- */
+
+typedef struct absence_in {
+    const char *reason, *comment;
+} absence_in;
+
+static const json_field absence_fields[] = {
+    {"reason", JF_STRING, JF_REQUIRED, 1, 1000, NULL, offsetof(absence_in, reason)},
+    JF_END,
+};
+
+typedef struct absence_tx {
+    req_t *r;
+    absence_in in;
+    long long meeting;
+    char *doc;
+} absence_tx;
+
+static const db_stmt Q_MEETING_FOR_ABSENCE = {
+    "mtg_meeting_for_absence",
+    "SELECT m.state, m.scheduled_at > now(), m.chair_id, m.title,"
+    " (SELECT x.role FROM meeting_participants x WHERE x.meeting_id = m.id AND x.user_id = $2)"
+    " FROM meetings m WHERE m.id = $1 FOR SHARE"};
+
+static const db_stmt Q_ABSENCE_INSERT = {
+    "mtg_absence_insert",
+    "INSERT INTO meeting_absence_requests(meeting_id, user_id, reason) VALUES ($1, $2, $3)"
+    " RETURNING id, absence_doc(meeting_absence_requests)"};
+
+static int absence_create_run(db_conn *c, void *arg, problem_t *p)
+{
+    absence_tx *t = arg;
+    free(t->doc);
+    t->doc = NULL;
+    char mid[24], u[24], title[TITLE_BYTES];
+    const char *pm[] = {db_int(mid, t->meeting), db_int(u, t->r->caller->id)};
+    PGresult *res;
+    if (db_query(c, &Q_MEETING_FOR_ABSENCE, 2, pm, &res, p))
+        return -1;
+    if (PQntuples(res) == 0 || PQgetisnull(res, 0, 4)) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "meeting.not_found", NULL,
+                           "no such meeting among yours");
+    }
+    char state[24], role[16];
+    snprintf(state, sizeof state, "%s", PQgetvalue(res, 0, 0));
+    snprintf(role, sizeof role, "%s", PQgetvalue(res, 0, 4));
+    bool before = !strcmp(PQgetvalue(res, 0, 1), "t");
+    long long chair = db_get_ll(res, 0, 2);
+    snprintf(title, sizeof title, "Leave from the meeting %s asked", PQgetvalue(res, 0, 3));
+    PQclear(res);
+    if (!strcmp(role, "chair"))
+        return problem_set(p, ERR_FORBIDDEN, "meeting_absence.chair", "R-MTG-1",
+                           "the chair convenes the meeting; reschedule or cancel it instead");
+    if (!strcmp(role, "attendee"))
+        return problem_set(p, ERR_FORBIDDEN, "meeting_absence.attendee", "R-MTG-6",
+                           "a non-voting attendee (列席) need not ask for leave");
+    if (!before || (strcmp(state, "planned") && strcmp(state, "agenda_published")))
+        return problem_set(p, ERR_RULE, "meeting_absence.too_late", "R-MTG-6",
+                           "leave from a meeting is asked of the director before the meeting");
+    const char *pi[] = {mid, u, t->in.reason};
+    if (db_query(c, &Q_ABSENCE_INSERT, 3, pi, &res, p)) {
+        if (p->code == ERR_DUPLICATE) {
+            problem_clear(p);
+            return problem_set(p, ERR_CONFLICT, "meeting_absence.exists", NULL,
+                               "you already asked for leave from this meeting");
+        }
+        return -1;
+    }
+    long long id = db_get_ll(res, 0, 0);
+    t->doc = strdup(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    if (!t->doc)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    if (notify(c, chair, "meeting_absence_to_approve", title, t->in.reason,
+               "meeting_absence_request", id, p) ||
+        idem_store(c, t->r, 201, t->doc, p))
+        return -1;
+    return audit_write(c, t->r, "meeting_absence_request", id, "create", NULL, t->doc, p);
+}
+
+void h_absences_create(req_t *r)
+{
+    if (idem_replayed(r))
+        return;
+    absence_tx t = {.r = r, .meeting = path_id_or_reply(r, "id")};
+    if (!t.meeting)
+        return;
+    json_t *root = body_or_reply(r, absence_fields, &t.in, NULL);
+    if (!root)
+        return;
+    problem_t p = {0};
+    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, absence_create_run, &t, &p);
+    reply_outcome(r, rc, &p, t.doc, 201);
+    json_decref(root);
+}
+
+/* ---------- approve, reject ---------- */
+
+static const action_kind absence_kind = {"meeting_absence_request", "meeting absence request",
+                                         "meeting_absence.wrong_state"};
+
+typedef struct absence_row {
+    long long meeting, user, chair;
+    char meeting_state[24], position[24], kind[16], title[800];
+} absence_row;
+
+static const db_stmt Q_ABSENCE_LOCK = {
+    "mtg_absence_lock",
+    "SELECT absence_doc(a), a.version, a.state, a.meeting_id, a.user_id, m.chair_id, m.state,"
+    " coalesce((SELECT p.position FROM identity.org_people p WHERE p.id = a.user_id), ''),"
+    " m.kind, m.title, " ABSENCE_VISIBLE
+    " FROM meeting_absence_requests a JOIN meetings m ON m.id = a.meeting_id WHERE a.id = $1"
+    " FOR NO KEY UPDATE OF a, m"};
+
+static int absence_lock(db_conn *c, action_tx *t, problem_t *p)
+{
+    absence_row *a = t->row;
+    memset(a, 0, sizeof *a);
+    const caller_t *me = t->r->caller;
+    bool privileged = me->is_admin || (!me->is_secretary && org_is_office_leader(me->position));
+    if (!privileged && store_in_secretariat(c, me->id, &privileged, p))
+        return -1;
+    char id[24], u[24];
+    const char *params[] = {db_int(id, t->id), db_int(u, me->id), privileged ? "true" : "false"};
+    PGresult *res;
+    if (db_query(c, &Q_ABSENCE_LOCK, 3, params, &res, p))
+        return -1;
+    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 10), "t")) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "meeting_absence.not_found", NULL,
+                           "no such meeting absence request");
+    }
+    t->before = strdup(PQgetvalue(res, 0, 0));
+    t->version = db_get_ll(res, 0, 1);
+    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
+    a->meeting = db_get_ll(res, 0, 3);
+    a->user = db_get_ll(res, 0, 4);
+    a->chair = db_get_ll(res, 0, 5);
+    snprintf(a->meeting_state, sizeof a->meeting_state, "%s", PQgetvalue(res, 0, 6));
+    snprintf(a->position, sizeof a->position, "%s", PQgetvalue(res, 0, 7));
+    snprintf(a->kind, sizeof a->kind, "%s", PQgetvalue(res, 0, 8));
+    snprintf(a->title, sizeof a->title, "%s", PQgetvalue(res, 0, 9));
+    PQclear(res);
+    return t->before ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+}
+
+/* R-MTG-6: the director (the meeting's chair) grants leave. */
+static int authorise_chair(db_conn *c, action_tx *t, problem_t *p)
+{
+    const absence_row *a = t->row;
+    (void)c;
+    if (t->r->caller->id != a->chair)
+        return problem_set(p, ERR_FORBIDDEN, "meeting_absence.not_director", "R-MTG-6",
+                           "leave from a meeting is granted by the director who chairs it");
+    if (strcmp(a->meeting_state, "planned") && strcmp(a->meeting_state, "agenda_published"))
+        return problem_set(p, ERR_WRONG_STATE, "meeting_absence.meeting_started", "R-MTG-6",
+                           "the meeting is %s; leave is decided before it", a->meeting_state);
+    return 0;
+}
+
+typedef struct absence_act_in {
+    const char *comment;
+} absence_act_in;
+
+static const db_stmt Q_ABSENCE_DECIDE = {
+    "mtg_absence_decide",
+    "UPDATE meeting_absence_requests a SET state = $2, decided_by = $3, decided_at = now(),"
+    " comment = $4, version = a.version + 1, updated_at = now() WHERE a.id = $1"
+    " RETURNING absence_doc(a)"};
+
+static const db_stmt Q_NEEDS_RESCHEDULE = {
+    "mtg_needs_reschedule",
+    "UPDATE meetings SET reschedule_needed = true, version = version + 1, updated_at = now()"
+    " WHERE id = $1"};
+
+static const db_stmt Q_NOTIFY_RESCHEDULE = {
+    "mtg_notify_reschedule",
+    "SELECT count(identity.notify(x.user_id, 'meeting_reschedule_needed', $2, '', 'meeting', $1))"
+    " FROM meeting_participants x WHERE x.meeting_id = $1"};
+
+static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
+{
+    const absence_row *a = t->row;
+    const absence_act_in *in = t->in;
+    char id[24], u[24], mid[24], title[TITLE_BYTES];
+    const char *params[] = {db_int(id, t->id), to, db_int(u, t->r->caller->id), in->comment};
+    if (store_text(c, &Q_ABSENCE_DECIDE, 4, params, &t->doc, p))
+        return -1;
+    snprintf(title, sizeof title, "Your leave from the meeting %s was %s", a->title, to);
+    if (notify(c, a->user, "meeting_absence_decided", title, in->comment ? in->comment : "",
+               "meeting_absence_request", t->id, p))
+        return -1;
+    /* R-MTG-4: without this deputy director the meeting cannot be held. */
+    if (!strcmp(to, "approved") && !strcmp(a->position, "deputy_director") &&
+        strcmp(a->kind, "thematic")) {
+        const char *pm[] = {db_int(mid, a->meeting), title};
+        snprintf(title, sizeof title,
+                 "The meeting %s must be rescheduled: a deputy director cannot attend", a->title);
+        if (store_run(c, &Q_NEEDS_RESCHEDULE, 1, pm, p) ||
+            store_run(c, &Q_NOTIFY_RESCHEDULE, 2, pm, p))
+            return -1;
+    }
+    return 0;
+}
+
+static int perform_approve(db_conn *c, action_tx *t, problem_t *p)
+{
+    return decide(c, t, "approved", p);
+}
+
+static int perform_reject(db_conn *c, action_tx *t, problem_t *p)
+{
+    return decide(c, t, "rejected", p);
+}
+
+static const json_field comment_fields[] = {
+    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(absence_act_in, comment)},
+    JF_END,
+};
+
+static const char *const from_pending[] = {"pending", NULL};
+
+static const action_t act_approve = {&absence_kind,  "approve", "approved",
+                                     comment_fields, true,      from_pending,
+                                     absence_lock,   authorise_chair, perform_approve};
+static const action_t act_reject = {&absence_kind,  "reject", "rejected",
+                                    comment_fields, true,     from_pending,
+                                    absence_lock,   authorise_chair, perform_reject};
+
+void h_absences_approve(req_t *r)
+{
+    absence_act_in in = {0};
+    absence_row row = {0};
+    action_handle(r, &act_approve, &in, &row);
+}
+
+void h_absences_reject(req_t *r)
+{
+    absence_act_in in = {0};
+    absence_row row = {0};
+    action_handle(r, &act_reject, &in, &row);
+}

@@ -1,0 +1,442 @@
+/* Meeting decisions: recorded during the meeting with a responsible person,
+ * a deadline and requirements (R-MTG-9), personnel matters only here
+ * (R-MTG-5), immutable once published and changed only by a new decision
+ * that supersedes (R-MTG-7), confidential ones seen by the participants
+ * alone with every read audited (R-MTG-8); progress reported to the
+ * convener (R-MTG-9). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "action.h"
+#include "audit.h"
+#include "org.h"
+#include "meetings.h"
+
+static const char *const states[] = {"draft", "published", "in_progress", "completed",
+                                     "superseded", NULL};
+static const char *const categories[] = {"general", "personnel", "finance", "other", NULL};
+static const char *const personnel_actions[] = {"transfer",    "adjustment", "reward",
+                                                "appointment", "suspension", "other", NULL};
+
+/* ---------- reads (confidential reads are audited, R-MTG-8) ---------- */
+
+static const db_stmt Q_DECISION_GET = {
+    "mtg_decision_get",
+    "WITH v AS (SELECT d.id, decision_doc(d) AS doc, d.version, d.confidential FROM decisions d"
+    "   WHERE d.id = $1 AND decision_visible(d, $2, $3)),"
+    " a AS (INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action, request_id)"
+    "   SELECT 'meetings', $2, 'decision', v.id, 'read', $4 FROM v WHERE v.confidential)"
+    " SELECT doc, version FROM v"};
+
+void h_decisions_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24], u[24];
+    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
+                            meetings_privileged(r) ? "true" : "false", r->rid};
+    PGresult *res = db_read_or_reply(r, &Q_DECISION_GET, 4, params);
+    if (res)
+        action_reply_versioned(r, res);
+}
+
+static const db_stmt Q_DECISIONS_LIST = {
+    "mtg_decision_list",
+    "WITH v AS (SELECT d.id, decision_doc(d) AS doc, d.confidential FROM decisions d"
+    "   WHERE ($4::bigint IS NULL OR d.id < $4) AND ($5::text IS NULL OR d.state = $5)"
+    "   AND (NOT $6 OR (d.state IN ('published', 'in_progress')"
+    "        AND d.deadline < (now() AT TIME ZONE 'Asia/Shanghai')::date))"
+    "   AND ($7::bigint IS NULL OR d.responsible_id = $7) AND ($8::text IS NULL OR d.category = $8)"
+    "   AND ($9::bigint IS NULL OR d.meeting_id = $9)"
+    "   AND decision_visible(d, $1, $2) ORDER BY d.id DESC LIMIT $10),"
+    " a AS (INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action, request_id)"
+    "   SELECT 'meetings', $1, 'decision', v.id, 'read', $3 FROM v WHERE v.confidential)"
+    " SELECT id, doc FROM v ORDER BY id DESC"};
+
+void h_decisions_list(req_t *r)
+{
+    long limit;
+    long long after, resp = 0, meeting = 0;
+    bool overdue = false, mine = false, has_resp = false, has_meeting = false;
+    const char *state = NULL, *category = NULL;
+    if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "state", states, &state) ||
+        query_bool_or_reply(r, "overdue", &overdue, NULL) ||
+        query_bool_or_reply(r, "mine", &mine, NULL) ||
+        query_ll_or_reply(r, "responsible_id", 1, INT64_MAX / 2, &resp, &has_resp) ||
+        query_ll_or_reply(r, "meeting_id", 1, INT64_MAX / 2, &meeting, &has_meeting) ||
+        query_enum_or_reply(r, "category", categories, &category))
+        return;
+    if (mine) {
+        resp = r->caller->id;
+        has_resp = true;
+    }
+    char u[24], a[24], rs[24], m[24], l[24];
+    const char *params[] = {db_int(u, r->caller->id),
+                            meetings_privileged(r) ? "true" : "false",
+                            r->rid,
+                            after ? db_int(a, after) : NULL,
+                            state,
+                            overdue ? "true" : "false",
+                            has_resp ? db_int(rs, resp) : NULL,
+                            category,
+                            has_meeting ? db_int(m, meeting) : NULL,
+                            db_int(l, limit + 1)};
+    PGresult *res = db_read_or_reply(r, &Q_DECISIONS_LIST, 10, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+/* ---------- create ---------- */
+
+typedef struct decision_in {
+    long long topic_id, responsible_id, supersedes_id, subject_id;
+    const char *text, *deadline, *requirements, *personnel_action, *period_until, *note,
+        *outcome;
+} decision_in;
+
+static const json_field decision_fields[] = {
+    {"topic_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(decision_in, topic_id)},
+    {"text", JF_STRING, JF_REQUIRED, 1, 5000, NULL, offsetof(decision_in, text)},
+    {"responsible_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL,
+     offsetof(decision_in, responsible_id)},
+    {"deadline", JF_DATE, JF_REQUIRED, 0, 0, NULL, offsetof(decision_in, deadline)},
+    {"requirements", JF_STRING, JF_REQUIRED, 1, 5000, NULL, offsetof(decision_in, requirements)},
+    {"supersedes_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL,
+     offsetof(decision_in, supersedes_id)},
+    {"subject_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL, offsetof(decision_in, subject_id)},
+    {"personnel_action", JF_ENUM, JF_NULLABLE, 0, 0, personnel_actions,
+     offsetof(decision_in, personnel_action)},
+    {"period_until", JF_DATE, JF_NULLABLE, 0, 0, NULL, offsetof(decision_in, period_until)},
+    JF_END,
+};
+
+typedef struct decision_tx {
+    req_t *r;
+    decision_in in;
+    long long meeting;
+    char *doc;
+} decision_tx;
+
+static const db_stmt Q_MEETING_FOR_DECISION = {
+    "mtg_meeting_for_decision",
+    "SELECT m.state, m.kind, m.recorder_id, is_participant(m.id, $2) OR $3"
+    " FROM meetings m WHERE m.id = $1 FOR SHARE"};
+
+static const db_stmt Q_TOPIC_FOR_DECISION = {
+    "mtg_topic_for_decision",
+    "SELECT t.state, t.category, t.confidential FROM topics t WHERE t.id = $1 AND t.meeting_id = $2"};
+
+static const db_stmt Q_SUPERSEDABLE = {
+    "mtg_supersedable",
+    "SELECT d.state, d.category, EXISTS (SELECT 1 FROM decisions n WHERE n.supersedes_id = d.id"
+    "   AND n.state <> 'superseded') FROM decisions d WHERE d.id = $1"};
+
+static const db_stmt Q_DEADLINE_OK = {
+    "mtg_deadline_ok",
+    "SELECT $1::date >= (now() AT TIME ZONE 'Asia/Shanghai')::date,"
+    " $2::date IS NULL OR $2::date >= (now() AT TIME ZONE 'Asia/Shanghai')::date"};
+
+static const db_stmt Q_DECISION_INSERT = {
+    "mtg_decision_insert",
+    "INSERT INTO decisions(meeting_id, topic_id, category, confidential, text, responsible_id,"
+    " department_id, deadline, requirements, supersedes_id, subject_id, personnel_action,"
+    " period_until, created_by)"
+    " VALUES ($1, $2, $3, $4, $5, $6, (SELECT p.department_id FROM identity.org_people p"
+    "   WHERE p.id = $6::bigint), $7, $8, $9, $10, $11, $12, $13)"
+    " RETURNING id, decision_doc(decisions)"};
+
+static int decision_checks(db_conn *c, decision_tx *t, const char *mid, bool thematic,
+                           problem_t *p, char *category, bool *confidential)
+{
+    const decision_in *in = &t->in;
+    char tid[24];
+    const char *pt[] = {db_int(tid, in->topic_id), mid};
+    PGresult *res;
+    if (db_query(c, &Q_TOPIC_FOR_DECISION, 2, pt, &res, p))
+        return -1;
+    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 0), "approved")) {
+        PQclear(res);
+        return problem_field(p, "topic_id", "must be an approved topic of this meeting's agenda");
+    }
+    snprintf(category, 16, "%s", PQgetvalue(res, 0, 1));
+    *confidential = !strcmp(PQgetvalue(res, 0, 2), "t");
+    PQclear(res);
+    bool personnel = !strcmp(category, "personnel");
+    /* R-MTG-5: personnel matters are decided only as director's meeting
+     * decisions, and a personnel decision says whom and what. */
+    if (personnel && thematic)
+        return problem_set(p, ERR_RULE, "decision.personnel_needs_directors_meeting", "R-MTG-5",
+                           "personnel matters are decided only at a director's office meeting");
+    if (personnel && !in->subject_id)
+        problem_field(p, "subject_id", "a personnel decision names the person concerned (R-MTG-5)");
+    if (personnel && !in->personnel_action)
+        problem_field(p, "personnel_action",
+                      "a personnel decision says what is decided (R-MTG-5)");
+    if (!personnel && (in->subject_id || in->personnel_action || in->period_until))
+        problem_field(p, in->subject_id ? "subject_id" : in->personnel_action ? "personnel_action" : "period_until",
+                      "a personnel matter is decided under a personnel topic (R-MTG-5)");
+    if (p->errors) {
+        p->rule = "R-MTG-5";
+        return -1;
+    }
+    if (check_office_person(c, in->responsible_id, "responsible_id", p))
+        return -1;
+    if (personnel && check_office_person(c, in->subject_id, "subject_id", p))
+        return -1;
+    /* R-MTG-8: only participants see a confidential decision, so only a
+     * participant can carry it out. */
+    char rid[24];
+    db_int(rid, in->responsible_id);
+    if (*confidential) {
+        static const db_stmt Q_PART = {"mtg_is_participant",
+                                       "SELECT is_participant($1, $2)"};
+        const char *pp[] = {mid, rid};
+        if (db_query(c, &Q_PART, 2, pp, &res, p))
+            return -1;
+        bool part = !strcmp(PQgetvalue(res, 0, 0), "t");
+        PQclear(res);
+        if (!part) {
+            problem_field(p, "responsible_id",
+                          "a confidential decision is carried out by a participant (R-MTG-8)");
+            p->rule = "R-MTG-8";
+            return -1;
+        }
+    }
+    const char *pd[] = {in->deadline, in->period_until};
+    if (db_query(c, &Q_DEADLINE_OK, 2, pd, &res, p))
+        return -1;
+    if (strcmp(PQgetvalue(res, 0, 0), "t"))
+        problem_field(p, "deadline", "must not be in the past");
+    if (strcmp(PQgetvalue(res, 0, 1), "t"))
+        problem_field(p, "period_until", "must not be in the past");
+    PQclear(res);
+    if (p->errors)
+        return -1;
+    if (in->supersedes_id) {
+        char sid[24];
+        const char *ps[] = {db_int(sid, in->supersedes_id)};
+        if (db_query(c, &Q_SUPERSEDABLE, 1, ps, &res, p))
+            return -1;
+        if (PQntuples(res) == 0) {
+            PQclear(res);
+            return problem_field(p, "supersedes_id", "no such decision");
+        }
+        bool published = strcmp(PQgetvalue(res, 0, 0), "draft") &&
+                         strcmp(PQgetvalue(res, 0, 0), "superseded");
+        bool taken = !strcmp(PQgetvalue(res, 0, 2), "t");
+        PQclear(res);
+        if (!published || taken)
+            return problem_set(p, ERR_WRONG_STATE, "decision.not_supersedable", "R-MTG-7",
+                               "decision %lld is not a published decision in force, so it "
+                               "cannot be superseded",
+                               in->supersedes_id);
+    }
+    return 0;
+}
+
+static int decision_create_run(db_conn *c, void *arg, problem_t *p)
+{
+    decision_tx *t = arg;
+    const caller_t *me = t->r->caller;
+    free(t->doc);
+    t->doc = NULL;
+    bool privileged = me->is_admin || (!me->is_secretary && org_is_office_leader(me->position));
+    char mid[24], u[24];
+    const char *pm[] = {db_int(mid, t->meeting), db_int(u, me->id), privileged ? "true" : "false"};
+    PGresult *res;
+    if (db_query(c, &Q_MEETING_FOR_DECISION, 3, pm, &res, p))
+        return -1;
+    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 3), "t")) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "meeting.not_found", NULL, "no such meeting");
+    }
+    char state[24];
+    snprintf(state, sizeof state, "%s", PQgetvalue(res, 0, 0));
+    bool thematic = !strcmp(PQgetvalue(res, 0, 1), "thematic");
+    long long recorder = db_get_ll(res, 0, 2);
+    PQclear(res);
+    if (me->id != recorder)
+        return problem_set(p, ERR_FORBIDDEN, "meeting.not_recorder",
+                           thematic ? "R-MTG-10" : "R-MTG-2",
+                           "the meeting's recorder records its decisions");
+    if (strcmp(state, "in_progress"))
+        return problem_set(p, ERR_WRONG_STATE, "meeting.not_in_progress", NULL,
+                           "the meeting is %s; decisions are recorded during it", state);
+    char category[16];
+    bool confidential = false;
+    if (decision_checks(c, t, mid, thematic, p, category, &confidential))
+        return -1;
+    char tid[24], rid[24], sup[24], subj[24];
+    const decision_in *in = &t->in;
+    const char *pi[] = {mid,
+                        db_int(tid, in->topic_id),
+                        category,
+                        confidential ? "true" : "false",
+                        in->text,
+                        db_int(rid, in->responsible_id),
+                        in->deadline,
+                        in->requirements,
+                        in->supersedes_id ? db_int(sup, in->supersedes_id) : NULL,
+                        in->subject_id ? db_int(subj, in->subject_id) : NULL,
+                        in->personnel_action,
+                        in->period_until,
+                        u};
+    if (db_query(c, &Q_DECISION_INSERT, 13, pi, &res, p))
+        return -1;
+    long long id = db_get_ll(res, 0, 0);
+    t->doc = strdup(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    if (!t->doc || idem_store(c, t->r, 201, t->doc, p))
+        return t->doc ? -1 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return audit_write(c, t->r, "decision", id, "create", NULL, t->doc, p);
+}
+
+void h_decisions_create(req_t *r)
+{
+    if (idem_replayed(r))
+        return;
+    decision_tx t = {.r = r, .meeting = path_id_or_reply(r, "id")};
+    if (!t.meeting)
+        return;
+    json_t *root = body_or_reply(r, decision_fields, &t.in, NULL);
+    if (!root)
+        return;
+    problem_t p = {0};
+    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, decision_create_run, &t, &p);
+    reply_outcome(r, rc, &p, t.doc, 201);
+    json_decref(root);
+}
+
+/* ---------- progress, complete ---------- */
+
+static const action_kind decision_kind = {"decision", "decision", "decision.wrong_state"};
+
+typedef struct decision_row {
+    long long responsible, chair, recorder;
+    char text[600];
+} decision_row;
+
+static const db_stmt Q_DECISION_LOCK = {
+    "mtg_decision_lock",
+    "SELECT decision_doc(d), d.version, d.state, d.responsible_id, m.chair_id, m.recorder_id,"
+    " left(d.text, 100), decision_visible(d, $2, $3)"
+    " FROM decisions d JOIN meetings m ON m.id = d.meeting_id WHERE d.id = $1"
+    " FOR NO KEY UPDATE OF d"};
+
+static int decision_lock(db_conn *c, action_tx *t, problem_t *p)
+{
+    decision_row *d = t->row;
+    memset(d, 0, sizeof *d);
+    const caller_t *me = t->r->caller;
+    bool privileged = me->is_admin || (!me->is_secretary && org_is_office_leader(me->position));
+    if (!privileged && store_in_secretariat(c, me->id, &privileged, p))
+        return -1;
+    char id[24], u[24];
+    const char *params[] = {db_int(id, t->id), db_int(u, me->id), privileged ? "true" : "false"};
+    PGresult *res;
+    if (db_query(c, &Q_DECISION_LOCK, 3, params, &res, p))
+        return -1;
+    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 7), "t")) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "decision.not_found", NULL, "no such decision");
+    }
+    t->before = strdup(PQgetvalue(res, 0, 0));
+    t->version = db_get_ll(res, 0, 1);
+    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
+    d->responsible = db_get_ll(res, 0, 3);
+    d->chair = db_get_ll(res, 0, 4);
+    d->recorder = db_get_ll(res, 0, 5);
+    snprintf(d->text, sizeof d->text, "%s", PQgetvalue(res, 0, 6));
+    PQclear(res);
+    return t->before ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+}
+
+/* R-MTG-9: the responsible person reports. */
+static int authorise_responsible(db_conn *c, action_tx *t, problem_t *p)
+{
+    const decision_row *d = t->row;
+    (void)c;
+    if (t->r->caller->id != d->responsible)
+        return problem_set(p, ERR_FORBIDDEN, "decision.not_responsible", "R-MTG-9",
+                           "the person responsible for the decision reports on it");
+    return 0;
+}
+
+static const db_stmt Q_PROGRESS_INSERT = {
+    "mtg_progress_insert",
+    "INSERT INTO decision_progress(decision_id, author_id, kind, note) VALUES ($1, $2, $3, $4)"};
+
+static const db_stmt Q_DECISION_PROGRESS = {
+    "mtg_decision_progress",
+    "UPDATE decisions d SET state = $3, progress_count = d.progress_count + 1,"
+    " last_progress_at = now(), last_progress_note = $2,"
+    " completed_at = CASE WHEN $3 = 'completed' THEN now() END,"
+    " outcome = CASE WHEN $3 = 'completed' THEN $2 END,"
+    " version = d.version + 1, updated_at = now() WHERE d.id = $1 RETURNING decision_doc(d)"};
+
+static int report(db_conn *c, action_tx *t, const char *kind, const char *to, const char *note,
+                  problem_t *p)
+{
+    const decision_row *d = t->row;
+    char id[24], u[24], title[TITLE_BYTES], ids[64];
+    const char *pi[] = {db_int(id, t->id), db_int(u, t->r->caller->id), kind, note};
+    if (store_run(c, &Q_PROGRESS_INSERT, 4, pi, p))
+        return -1;
+    const char *pu[] = {id, note, to};
+    if (store_text(c, &Q_DECISION_PROGRESS, 3, pu, &t->doc, p))
+        return -1;
+    /* To the convener, and to the secretariat chief who supervises (督办). */
+    snprintf(title, sizeof title, "Decision %lld %s: %s", t->id,
+             !strcmp(to, "completed") ? "completed" : "progress", d->text);
+    snprintf(ids, sizeof ids, "{%lld,%lld}", d->chair, d->recorder);
+    return store_notify_all(c, ids, !strcmp(to, "completed") ? "decision_completed"
+                                                             : "decision_progress",
+                            title, note, "decision", t->id, p);
+}
+
+static int perform_progress(db_conn *c, action_tx *t, problem_t *p)
+{
+    const decision_in *in = t->in;
+    return report(c, t, "progress", "in_progress", in->note, p);
+}
+
+static int perform_complete(db_conn *c, action_tx *t, problem_t *p)
+{
+    const decision_in *in = t->in;
+    return report(c, t, "completion", "completed", in->outcome, p);
+}
+
+static const json_field progress_fields[] = {
+    {"note", JF_STRING, JF_REQUIRED, 1, 2000, NULL, offsetof(decision_in, note)},
+    JF_END,
+};
+
+static const json_field complete_fields[] = {
+    {"outcome", JF_STRING, JF_REQUIRED, 1, 2000, NULL, offsetof(decision_in, outcome)},
+    JF_END,
+};
+
+static const char *const from_open[] = {"published", "in_progress", NULL};
+
+static const action_t act_progress = {&decision_kind,  "progress",  "reported on",
+                                      progress_fields, false,       from_open,
+                                      decision_lock,   authorise_responsible, perform_progress};
+static const action_t act_complete = {&decision_kind,  "complete",  "completed",
+                                      complete_fields, false,       from_open,
+                                      decision_lock,   authorise_responsible, perform_complete};
+
+void h_decisions_progress(req_t *r)
+{
+    decision_in in = {0};
+    decision_row row = {0};
+    action_handle(r, &act_progress, &in, &row);
+}
+
+void h_decisions_complete(req_t *r)
+{
+    decision_in in = {0};
+    decision_row row = {0};
+    action_handle(r, &act_complete, &in, &row);
+}

@@ -1,0 +1,145 @@
+#ifndef MEETINGS_H
+#define MEETINGS_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http.h"
+
+#define TITLE_BYTES 1024
+
+/* The service's own state (main.c): configuration and the background job. */
+typedef struct meetings_ctx {
+    long sweep_seconds;
+    long due_soon_days;
+    pthread_t sweeper;
+    bool sweeper_started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} meetings_ctx;
+
+/* ---- the regulations as pure functions (mtg_rules.c) ---- */
+
+/* R-MTG-1: only the office director convenes director's meetings. */
+bool mtg_may_convene(const char *position, bool is_secretary);
+
+/* R-MTG-3: a topic is presented by a deputy director or a section chief. */
+bool mtg_may_present(const char *position);
+
+/* R-ORG-5, R-SEC-1: district and office leaders assign tasks directly. */
+bool mtg_may_assign_task(const char *position);
+
+/* The supervision report's readers (R-MTG-9): office leaders and the
+ * secretariat (department_is_secretariat). */
+bool mtg_reads_supervision(const char *position, bool in_secretariat, bool is_admin);
+
+/* Today's date in the office's zone (UTC+8 all year) for a time in seconds
+ * since the epoch, as YYYY-MM-DD; out has 11 bytes. */
+void office_date(long long epoch_s, char out[11]);
+
+/* R-MTG-1: whether the secretariat is owed the monthly reminder on office
+ * date `date` (YYYY-MM-DD): past the 20th day. */
+bool mtg_month_reminder_due(const char *date);
+
+/* ---- CSV (csv.c) ---- */
+
+typedef struct csv_buf {
+    char *s;
+    size_t len, cap;
+    size_t col;
+    bool failed;
+} csv_buf;
+
+void csv_cell(csv_buf *b, const char *s);
+void csv_row_end(csv_buf *b);
+void csv_raw(csv_buf *b, const char *s);
+void csv_free(csv_buf *b);
+
+/* ---- database steps shared by the handlers (store.c) ---- */
+
+/* Runs st and drops the result. 0 or -1 with p. */
+int store_run(db_conn *c, const db_stmt *st, int n, const char *const *params, problem_t *p);
+
+/* Runs st, whose single row and column is text; *out is malloc'd (NULL
+ * when there is no row). 0 or -1 with p. */
+int store_text(db_conn *c, const db_stmt *st, int n, const char *const *params, char **out,
+               problem_t *p);
+
+/* Notifies every id of a PostgreSQL bigint[] text (e.g. "{3,4}"). */
+int store_notify_all(db_conn *c, const char *ids, const char *kind, const char *title,
+                     const char *body, const char *entity_type, long long entity_id,
+                     problem_t *p);
+
+/* A PostgreSQL bigint[] text of a validated JF_ID_LIST array, or "{}" for
+ * NULL. Malloc'd; NULL when out of memory. */
+char *store_id_array(json_t *ids);
+
+/* Answers the outcome: the problem, or doc with `status`. Frees doc. */
+void reply_outcome(req_t *r, int rc, problem_t *p, char *doc, int status);
+
+/* An active member of the office (not an external unit). 0, or -1 with a
+ * 400 naming `field` (or a database problem). */
+int check_office_person(db_conn *c, long long id, const char *field, problem_t *p);
+
+/* Whether user `id` belongs to the secretariat section. */
+int store_in_secretariat(db_conn *c, long long id, bool *out, problem_t *p);
+
+/* Reads for handlers outside a transaction: whether the caller is in the
+ * secretariat (false on failure). */
+bool caller_in_secretariat(req_t *r);
+
+/* Office leaders, the secretariat and administrators see every ordinary
+ * meeting record. */
+bool meetings_privileged(req_t *r);
+
+/* ---- the background job (sweep.c) ---- */
+
+int sweep_start(service_t *svc);
+void sweep_stop(service_t *svc);
+
+/* ---- handlers, by resource ---- */
+
+void h_meetings_list(req_t *r);
+void h_meetings_create(req_t *r);
+void h_meetings_get(req_t *r);
+void h_meetings_reschedule(req_t *r);
+void h_meetings_cancel(req_t *r);
+void h_meetings_publish_agenda(req_t *r);
+void h_meetings_attendance(req_t *r);
+void h_meetings_start(req_t *r);
+void h_meetings_minutes(req_t *r);
+void h_meetings_approve_minutes(req_t *r);
+void h_meetings_close(req_t *r);
+
+void h_topics_list(req_t *r);
+void h_topics_create(req_t *r);
+void h_topics_get(req_t *r);
+void h_topics_approve(req_t *r);
+void h_topics_reject(req_t *r);
+
+void h_absences_create(req_t *r);
+void h_absences_list(req_t *r);
+void h_absences_get(req_t *r);
+void h_absences_approve(req_t *r);
+void h_absences_reject(req_t *r);
+
+void h_decisions_create(req_t *r);
+void h_decisions_list(req_t *r);
+void h_decisions_get(req_t *r);
+void h_decisions_progress(req_t *r);
+void h_decisions_complete(req_t *r);
+void h_supervision_report(req_t *r);
+
+void h_tasks_create(req_t *r);
+void h_tasks_list(req_t *r);
+void h_tasks_get(req_t *r);
+void h_tasks_progress(req_t *r);
+void h_tasks_complete(req_t *r);
+void h_tasks_escalate(req_t *r);
+void h_tasks_flag_conflict(req_t *r);
+void h_tasks_consult(req_t *r);
+void h_tasks_reschedule(req_t *r);
+void h_tasks_reassign(req_t *r);
+
+#endif

@@ -1,0 +1,369 @@
+/* Topics: gathered by the secretariat with their presenter's explanation
+ * and recommendation, on the agenda once the section's supervising deputy
+ * approves them (R-MTG-3); confidential ones are seen only by the
+ * participants, and every read of one is audited (R-MTG-8). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "action.h"
+#include "audit.h"
+#include "org.h"
+#include "meetings.h"
+
+static const char *const categories[] = {"general", "personnel", "finance", "other", NULL};
+
+/* ---------- reads (confidential reads are audited, R-MTG-8) ---------- */
+
+static const db_stmt Q_TOPIC_GET = {
+    "mtg_topic_get",
+    "WITH v AS (SELECT t.id, topic_doc(t) AS doc, t.version, t.confidential FROM topics t"
+    "   JOIN meetings m ON m.id = t.meeting_id WHERE t.id = $1 AND topic_visible(t, m, $2, $3)),"
+    " a AS (INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action, request_id)"
+    "   SELECT 'meetings', $2, 'topic', v.id, 'read', $4 FROM v WHERE v.confidential)"
+    " SELECT doc, version FROM v"};
+
+void h_topics_get(req_t *r)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24], u[24];
+    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
+                            meetings_privileged(r) ? "true" : "false", r->rid};
+    PGresult *res = db_read_or_reply(r, &Q_TOPIC_GET, 4, params);
+    if (res)
+        action_reply_versioned(r, res);
+}
+
+static const db_stmt Q_TOPICS_LIST = {
+    "mtg_topic_list",
+    "WITH v AS (SELECT t.id, topic_doc(t) AS doc, t.confidential FROM topics t"
+    "   JOIN meetings m ON m.id = t.meeting_id WHERE t.meeting_id = $1"
+    "   AND ($5::bigint IS NULL OR t.id < $5) AND topic_visible(t, m, $2, $3)"
+    "   ORDER BY t.id DESC LIMIT $6),"
+    " a AS (INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action, request_id)"
+    "   SELECT 'meetings', $2, 'topic', v.id, 'read', $4 FROM v WHERE v.confidential)"
+    " SELECT id, doc FROM v ORDER BY id DESC"};
+
+static const db_stmt Q_MEETING_SEEN = {
+    "mtg_meeting_seen",
+    "SELECT 1 FROM meetings m WHERE m.id = $1 AND meeting_visible(m, $2, $3)"};
+
+void h_topics_list(req_t *r)
+{
+    long limit;
+    long long after, id = path_id_or_reply(r, "id");
+    if (!id || page_or_reply(r, &limit, &after))
+        return;
+    bool privileged = meetings_privileged(r);
+    char m[24], u[24], a[24], l[24];
+    const char *seen[] = {db_int(m, id), db_int(u, r->caller->id), privileged ? "true" : "false"};
+    PGresult *res = db_read_or_reply(r, &Q_MEETING_SEEN, 3, seen);
+    if (!res)
+        return;
+    int n = PQntuples(res);
+    PQclear(res);
+    if (n == 0) {
+        reply_problem(r, ERR_NOT_FOUND, "meeting.not_found", NULL, "no such meeting");
+        return;
+    }
+    const char *params[] = {m, u, privileged ? "true" : "false", r->rid,
+                            after ? db_int(a, after) : NULL, db_int(l, limit + 1)};
+    res = db_read_or_reply(r, &Q_TOPICS_LIST, 6, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
+/* ---------- create ---------- */
+
+typedef struct topic_in {
+    const char *title, *category, *summary, *explanation, *recommendation, *materials, *comment;
+    long long department_id, presenter_id;
+    bool confidential;
+} topic_in;
+
+static const json_field topic_fields[] = {
+    {"title", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(topic_in, title)},
+    {"category", JF_ENUM, JF_REQUIRED, 0, 0, categories, offsetof(topic_in, category)},
+    {"department_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL,
+     offsetof(topic_in, department_id)},
+    {"presenter_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(topic_in, presenter_id)},
+    {"summary", JF_STRING, JF_REQUIRED, 1, 2000, NULL, offsetof(topic_in, summary)},
+    {"explanation", JF_STRING, JF_REQUIRED, 1, 5000, NULL, offsetof(topic_in, explanation)},
+    {"recommendation", JF_STRING, JF_REQUIRED, 1, 5000, NULL, offsetof(topic_in, recommendation)},
+    {"materials", JF_TEXT, 0, 0, 20000, NULL, offsetof(topic_in, materials)},
+    {"confidential", JF_BOOL, 0, 0, 0, NULL, offsetof(topic_in, confidential)},
+    JF_END,
+};
+
+typedef struct topic_tx {
+    req_t *r;
+    topic_in in;
+    long long meeting;
+    char *doc;
+} topic_tx;
+
+static const db_stmt Q_MEETING_FOR_TOPIC = {
+    "mtg_meeting_for_topic",
+    "SELECT m.state, m.kind, m.chair_id, m.recorder_id, meeting_visible(m, $2, $3), m.title"
+    " FROM meetings m WHERE m.id = $1 FOR SHARE"};
+
+static const db_stmt Q_DEPARTMENT = {
+    "mtg_department",
+    "SELECT d.kind, d.supervising_deputy_id FROM identity.org_departments d WHERE d.id = $1"};
+
+static const db_stmt Q_TOPIC_INSERT = {
+    "mtg_topic_insert",
+    "INSERT INTO topics(meeting_id, title, category, department_id, presenter_id, summary,"
+    " explanation, recommendation, materials, confidential, submitted_by, approver_id, state,"
+    " decided_by, decided_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, ''), $10, $11, $12, $13,"
+    " CASE WHEN $13 = 'approved' THEN $12::bigint END,"
+    " CASE WHEN $13 = 'approved' THEN now() END) RETURNING id, topic_doc(topics)"};
+
+/* R-MTG-1: the section chief concerned takes part as a member. */
+static const db_stmt Q_PRESENTER_JOINS = {
+    "mtg_presenter_joins",
+    "INSERT INTO meeting_participants(meeting_id, user_id, role) VALUES ($1, $2, 'member')"
+    " ON CONFLICT (meeting_id, user_id) DO NOTHING"};
+
+static int topic_create_run(db_conn *c, void *arg, problem_t *p)
+{
+    topic_tx *t = arg;
+    const caller_t *me = t->r->caller;
+    free(t->doc);
+    t->doc = NULL;
+    bool secretariat = false;
+    if (store_in_secretariat(c, me->id, &secretariat, p))
+        return -1;
+    bool privileged = secretariat || me->is_admin ||
+                      (!me->is_secretary && org_is_office_leader(me->position));
+    char mid[24], u[24];
+    const char *pm[] = {db_int(mid, t->meeting), db_int(u, me->id), privileged ? "true" : "false"};
+    PGresult *res;
+    if (db_query(c, &Q_MEETING_FOR_TOPIC, 3, pm, &res, p))
+        return -1;
+    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 4), "t")) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "meeting.not_found", NULL, "no such meeting");
+    }
+    char state[24], kind[16], mtitle[800];
+    snprintf(state, sizeof state, "%s", PQgetvalue(res, 0, 0));
+    snprintf(kind, sizeof kind, "%s", PQgetvalue(res, 0, 1));
+    snprintf(mtitle, sizeof mtitle, "%s", PQgetvalue(res, 0, 5));
+    long long chair = db_get_ll(res, 0, 2), recorder = db_get_ll(res, 0, 3);
+    PQclear(res);
+    bool thematic = !strcmp(kind, "thematic");
+    if (thematic ? (me->id != recorder && me->id != chair) : !secretariat)
+        return problem_set(p, ERR_FORBIDDEN, "topic.not_secretariat",
+                           thematic ? "R-MTG-10" : "R-MTG-3",
+                           thematic ? "the leader's secretary prepares a thematic meeting's topics"
+                                    : "sections submit topics through the secretariat (文秘科)");
+    if (strcmp(state, "planned") && strcmp(state, "agenda_published"))
+        return problem_set(p, ERR_WRONG_STATE, "meeting.wrong_state", NULL,
+                           "the meeting is %s; topics are added while it is being prepared",
+                           state);
+    if (thematic && !strcmp(t->in.category, "personnel"))
+        return problem_set(p, ERR_RULE, "topic.personnel_needs_directors_meeting", "R-MTG-5",
+                           "personnel matters (transfers, adjustments, rewards, appointments) are "
+                           "decided only at a director's office meeting");
+    char dep[24];
+    const char *pd[] = {db_int(dep, t->in.department_id)};
+    if (db_query(c, &Q_DEPARTMENT, 1, pd, &res, p))
+        return -1;
+    long long approver = 0;
+    if (PQntuples(res) == 0 || !strcmp(PQgetvalue(res, 0, 0), "external") ||
+        !strcmp(PQgetvalue(res, 0, 0), "bureau") || !strcmp(PQgetvalue(res, 0, 0), "township"))
+        problem_field(p, "department_id", "must be a section of the office");
+    else
+        approver = db_get_ll(res, 0, 1);
+    PQclear(res);
+    org_person presenter;
+    if (org_person_get(c, t->in.presenter_id, &presenter, p)) {
+        if (p->code != ERR_NOT_FOUND)
+            return -1;
+        problem_clear(p);
+        problem_field(p, "presenter_id", "is not an active user");
+    } else if (!thematic && !mtg_may_present(presenter.position)) {
+        problem_field(p, "presenter_id",
+                      "a deputy director or the section chief concerned presents a topic "
+                      "(R-MTG-3)");
+        p->rule = "R-MTG-3";
+    }
+    if (p->errors)
+        return -1;
+    if (thematic || !approver)
+        approver = chair;
+    char pres[24], conf[8], appr[24];
+    snprintf(conf, sizeof conf, "%s", t->in.confidential ? "true" : "false");
+    const char *pi[] = {mid,
+                        t->in.title,
+                        t->in.category,
+                        dep,
+                        db_int(pres, t->in.presenter_id),
+                        t->in.summary,
+                        t->in.explanation,
+                        t->in.recommendation,
+                        t->in.materials,
+                        conf,
+                        u,
+                        db_int(appr, approver),
+                        thematic ? "approved" : "proposed"};
+    if (db_query(c, &Q_TOPIC_INSERT, 13, pi, &res, p))
+        return -1;
+    long long id = db_get_ll(res, 0, 0);
+    t->doc = strdup(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    if (!t->doc)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    if (!thematic) {
+        const char *pj[] = {mid, pres};
+        char title[TITLE_BYTES];
+        snprintf(title, sizeof title, "Approve a topic for %s: %s", mtitle, t->in.title);
+        if (store_run(c, &Q_PRESENTER_JOINS, 2, pj, p) ||
+            notify(c, approver, "topic_to_approve", title, t->in.summary, "topic", id, p))
+            return -1;
+    }
+    if (idem_store(c, t->r, 201, t->doc, p))
+        return -1;
+    return audit_write(c, t->r, "topic", id, "create", NULL, t->doc, p);
+}
+
+void h_topics_create(req_t *r)
+{
+    if (idem_replayed(r))
+        return;
+    topic_tx t = {.r = r, .meeting = path_id_or_reply(r, "id")};
+    if (!t.meeting)
+        return;
+    json_t *root = body_or_reply(r, topic_fields, &t.in, NULL);
+    if (!root)
+        return;
+    problem_t p = {0};
+    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, topic_create_run, &t, &p);
+    reply_outcome(r, rc, &p, t.doc, 201);
+    json_decref(root);
+}
+
+/* ---------- approve, reject ---------- */
+
+static const action_kind topic_kind = {"topic", "topic", "topic.wrong_state"};
+
+typedef struct topic_row {
+    long long approver, submitted_by;
+    char title[800];
+} topic_row;
+
+static const db_stmt Q_TOPIC_LOCK = {
+    "mtg_topic_lock",
+    "SELECT topic_doc(t), t.version, t.state, t.approver_id, t.submitted_by, t.title,"
+    " topic_visible(t, m, $2, $3), m.state"
+    " FROM topics t JOIN meetings m ON m.id = t.meeting_id WHERE t.id = $1"
+    " FOR NO KEY UPDATE OF t"};
+
+static int topic_lock(db_conn *c, action_tx *t, problem_t *p)
+{
+    topic_row *row = t->row;
+    memset(row, 0, sizeof *row);
+    const caller_t *me = t->r->caller;
+    bool privileged = me->is_admin || (!me->is_secretary && org_is_office_leader(me->position));
+    if (!privileged && store_in_secretariat(c, me->id, &privileged, p))
+        return -1;
+    char id[24], u[24];
+    const char *params[] = {db_int(id, t->id), db_int(u, me->id), privileged ? "true" : "false"};
+    PGresult *res;
+    if (db_query(c, &Q_TOPIC_LOCK, 3, params, &res, p))
+        return -1;
+    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 6), "t")) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "topic.not_found", NULL, "no such topic");
+    }
+    t->before = strdup(PQgetvalue(res, 0, 0));
+    t->version = db_get_ll(res, 0, 1);
+    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
+    row->approver = db_get_ll(res, 0, 3);
+    row->submitted_by = db_get_ll(res, 0, 4);
+    snprintf(row->title, sizeof row->title, "%s", PQgetvalue(res, 0, 5));
+    bool closed = !strcmp(PQgetvalue(res, 0, 7), "closed") ||
+                  !strcmp(PQgetvalue(res, 0, 7), "cancelled");
+    PQclear(res);
+    if (!t->before)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    if (closed)
+        return problem_set(p, ERR_WRONG_STATE, "topic.meeting_over", NULL,
+                           "the topic's meeting is over");
+    return 0;
+}
+
+/* R-MTG-3: the supervising deputy of the topic's section (the director for
+ * a section without one). */
+static int authorise_approver(db_conn *c, action_tx *t, problem_t *p)
+{
+    const topic_row *row = t->row;
+    (void)c;
+    if (t->r->caller->id != row->approver)
+        return problem_set(p, ERR_FORBIDDEN, "topic.approver_mismatch", "R-MTG-3",
+                           "a topic is approved by its section's supervising deputy director");
+    return 0;
+}
+
+typedef struct topic_act_in {
+    const char *comment;
+} topic_act_in;
+
+static const db_stmt Q_TOPIC_DECIDE = {
+    "mtg_topic_decide",
+    "UPDATE topics t SET state = $2, decided_by = $3, decided_at = now(), comment = $4,"
+    " version = t.version + 1, updated_at = now() WHERE t.id = $1 RETURNING topic_doc(t)"};
+
+static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
+{
+    const topic_row *row = t->row;
+    const topic_act_in *in = t->in;
+    char id[24], u[24], title[TITLE_BYTES];
+    const char *params[] = {db_int(id, t->id), to, db_int(u, t->r->caller->id), in->comment};
+    if (store_text(c, &Q_TOPIC_DECIDE, 4, params, &t->doc, p))
+        return -1;
+    snprintf(title, sizeof title, "Topic %s: %s", to, row->title);
+    return notify(c, row->submitted_by, "topic_decided", title, in->comment ? in->comment : "",
+                  "topic", t->id, p);
+}
+
+static int perform_approve(db_conn *c, action_tx *t, problem_t *p)
+{
+    return decide(c, t, "approved", p);
+}
+
+static int perform_reject(db_conn *c, action_tx *t, problem_t *p)
+{
+    return decide(c, t, "rejected", p);
+}
+
+static const json_field comment_fields[] = {
+    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(topic_act_in, comment)},
+    JF_END,
+};
+
+static const char *const from_proposed[] = {"proposed", NULL};
+
+static const action_t act_approve = {&topic_kind,    "approve",  "approved",
+                                     comment_fields, true,       from_proposed,
+                                     topic_lock,     authorise_approver, perform_approve};
+static const action_t act_reject = {&topic_kind,    "reject",   "rejected",
+                                    comment_fields, true,       from_proposed,
+                                    topic_lock,     authorise_approver, perform_reject};
+
+void h_topics_approve(req_t *r)
+{
+    topic_act_in in = {0};
+    topic_row row = {0};
+    action_handle(r, &act_approve, &in, &row);
+}
+
+void h_topics_reject(req_t *r)
+{
+    topic_act_in in = {0};
+    topic_row row = {0};
+    action_handle(r, &act_reject, &in, &row);
+}
