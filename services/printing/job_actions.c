@@ -150,7 +150,8 @@ static int perform_approve(db_conn *c, action_tx *t, problem_t *p)
         return -1;
     snprintf(title, sizeof title, "A %s job to run: %s", q->kind, q->title);
     utf8_trim(title, sizeof title);
-    return notify_department(c, q->operator_dept, "print_job_to_run", title, "", t->id, p);
+    return notify_operators(c, q->operator_dept, q->department, "print_job_to_run", title, t->id,
+                            p);
 }
 
 static const db_stmt Q_STEP_REJECT = {
@@ -343,8 +344,8 @@ static int perform_cancel(db_conn *c, action_tx *t, problem_t *p)
         if (store_notify_all(c, q->approvers, "print_job_cancelled", title, "", "print_job",
                              t->id, p))
             return -1;
-    } else if (notify_department(c, q->operator_dept, "print_job_cancelled", title, "", t->id,
-                                 p)) {
+    } else if (notify_operators(c, q->operator_dept, q->department, "print_job_cancelled", title,
+                                t->id, p)) {
         return -1;
     }
     const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id), in->comment};

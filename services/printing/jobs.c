@@ -156,11 +156,13 @@ static const db_stmt Q_NOTIFY_DEPARTMENT = {
     "SELECT count(identity.notify(p.id, $2, $3, $4, $5, $6)) FROM identity.org_people p"
     " WHERE p.active AND p.department_id = $1"};
 
-int notify_department(db_conn *c, long long dept, const char *kind, const char *title,
-                      const char *body, long long job, problem_t *p)
+int notify_operators(db_conn *c, long long operator_dept, long long own_dept, const char *kind,
+                     const char *title, long long job, problem_t *p)
 {
+    if (operator_dept == own_dept)
+        return 0;
     char d[24], j[24];
-    const char *params[] = {db_int(d, dept), kind, title, body ? body : "", "print_job",
+    const char *params[] = {db_int(d, operator_dept), kind, title, "", "print_job",
                             db_int(j, job)};
     return store_run(c, &Q_NOTIFY_DEPARTMENT, 6, params, p);
 }
@@ -296,7 +298,7 @@ static int job_create_run(db_conn *c, void *arg, problem_t *p)
     } else {
         snprintf(title, sizeof title, "A %s job to run: %s", in->kind, in->title);
         utf8_trim(title, sizeof title);
-        if (notify_department(c, operator, "print_job_to_run", title, "", t->id, p))
+        if (notify_operators(c, operator, me->department_id, "print_job_to_run", title, t->id, p))
             return -1;
     }
     if (idem_store(c, t->r, 201, t->doc, p))

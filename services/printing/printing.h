@@ -66,10 +66,12 @@ int store_notify_all(db_conn *c, const char *ids, const char *kind, const char *
                      const char *body, const char *entity_type, long long entity_id,
                      problem_t *p);
 
-/* Notifies every active member of department dept about print job `job`
- * (the people who run it). Returns 0 or -1 with p. */
-int notify_department(db_conn *c, long long dept, const char *kind, const char *title,
-                      const char *body, long long job, problem_t *p);
+/* Notifies every active member of department `operator_dept` about print
+ * job `job`: the people who run it. A job that runs in its own department
+ * (on the section's own printer) is run by the people who asked for it, so
+ * nobody else is asked. Returns 0 or -1 with p. */
+int notify_operators(db_conn *c, long long operator_dept, long long own_dept, const char *kind,
+                     const char *title, long long job, problem_t *p);
 
 /* Who signs under a step's role, in words for a refusal. Static storage. */
 const char *role_words(const char *role);

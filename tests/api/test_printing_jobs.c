@@ -16,7 +16,8 @@ START_TEST(test_R_PRN_1_ordinary_material_on_own_printer_else_the_designated_sec
     ck_assert_str_eq(step_rules(r), "");
     long long id = h_int(r, "id");
     h_free(r);
-    ck_assert_int_eq(notes("zonghe2", "print_job_to_run", "print_job", id), 1);
+    /* Its own people run it: nobody else is asked. */
+    ck_assert_int_eq(notes("zonghe2", "print_job_to_run", "print_job", id), 0);
     ck_assert_int_eq(notes("wenmi1", "print_job_to_run", "print_job", id), 0);
     ck_assert_int_eq(audits("print_job", id, "create"), 1);
 
@@ -154,6 +155,9 @@ START_TEST(test_R_PRN_3_large_job_needs_the_director_or_the_supervising_deputy)
         assert_job_state(id, "pending");
         job_act_ok(id, "approve", signers[i], NULL);
         assert_job_state(id, "ready");
+        /* A copy runs in the copy room: its staff are told. */
+        ck_assert_int_eq(notes("wenmi1", "print_job_to_run", "print_job", id), 1);
+        ck_assert_int_eq(notes("zonghe1", "print_job_approved", "print_job", id), 1);
     }
 }
 END_TEST
