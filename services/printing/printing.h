@@ -98,6 +98,7 @@ void h_register_list(req_t *r);
 void h_register_get(req_t *r);
 
 void h_violations_list(req_t *r);
+void h_violations_create(req_t *r);
 void h_violations_get(req_t *r);
 void h_violations_follow_up(req_t *r);
 

@@ -14,6 +14,7 @@ route_t printing_routes[] = {
     {"GET", "/copy-register/:id", h_register_get, 0},
 
     {"GET", "/violations", h_violations_list, 0},
+    {"POST", "/violations", h_violations_create, 0},
     {"GET", "/violations/:id", h_violations_get, 0},
     {"POST", "/violations/:id/follow-up", h_violations_follow_up, 0},
 

@@ -1,5 +1,6 @@
 /* Violations (R-PRN-3): large jobs done without the director's or the
- * supervising deputy's signature. The director follows each up: the
+ * supervising deputy's signature, found at a job's completion or recorded
+ * when discovered. The director follows each up: the
  * criticism and education given is recorded, and a penalty where the case
  * warrants it. Office leaders and administrators read every violation;
  * the people involved read their own. */
@@ -14,7 +15,11 @@
 
 static const char *const states[] = {"open", "followed_up", NULL};
 
-#define VIOLATION_VISIBLE " ($2 OR $3 IN (v.requester_id, v.operator_id))"
+static const db_stmt Q_IS_PRINT_CENTER = {
+    "printing_is_print_center",
+    "SELECT 1 FROM identity.org_departments d WHERE d.id = $1 AND d.is_print_center"};
+
+#define VIOLATION_VISIBLE " ($2 OR $3 IN (v.requester_id, v.operator_id, v.reported_by))"
 
 static const db_stmt Q_VIOLATION_GET = {
     "printing_violation_get",
@@ -66,6 +71,116 @@ void h_violations_list(req_t *r)
     PGresult *res = db_read_or_reply(r, &Q_VIOLATIONS_LIST, 7, params);
     if (res)
         reply_page(r, res, limit);
+}
+
+/* ---------- a violation discovered outside a recorded job ---------- */
+
+typedef struct report_in {
+    long long person_id, sheets;
+    const char *description;
+} report_in;
+
+static const json_field report_fields[] = {
+    {"person_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(report_in, person_id)},
+    {"sheets", JF_INT, JF_REQUIRED, 1, PRINT_MAX_SHEETS, NULL, offsetof(report_in, sheets)},
+    {"description", JF_STRING, JF_REQUIRED, 1, 2000, NULL, offsetof(report_in, description)},
+    JF_END,
+};
+
+typedef struct report_tx {
+    req_t *r;
+    report_in in;
+    char *doc;
+} report_tx;
+
+static const db_stmt Q_VIOLATION_REPORT = {
+    "printing_violation_report",
+    "INSERT INTO violations(source, department_id, requester_id, operator_id, sheets,"
+    " threshold, description, reported_by)"
+    " VALUES ('reported', $1, $2, $2, $3, $4, $5, $6)"
+    " RETURNING id, violation_doc(violations),"
+    " eligible_approvers('director', department_id)::text"};
+
+/* R-PRN-3: the director, or the staff of the copy room (the designated
+ * section) who found it, record it; the person is of the office; the job
+ * was large. */
+static int violation_report_run(db_conn *c, void *arg, problem_t *p)
+{
+    report_tx *t = arg;
+    const report_in *in = &t->in;
+    const printing_ctx *cfg = t->r->svc->ctx;
+    free(t->doc);
+    t->doc = NULL;
+    org_person me, who;
+    if (org_person_get(c, t->r->caller->id, &me, p))
+        return -1;
+    long long center = 0;
+    PGresult *res;
+    if (!strcmp(me.department_kind, "section")) {
+        char d[24];
+        const char *pc[] = {db_int(d, me.department_id)};
+        if (db_query(c, &Q_IS_PRINT_CENTER, 1, pc, &res, p))
+            return -1;
+        center = PQntuples(res) ? me.department_id : 0;
+        PQclear(res);
+    }
+    if (strcmp(me.position, "office_director") && !center)
+        return problem_set(p, ERR_FORBIDDEN, "violation.not_recorder", "R-PRN-3",
+                           "the office director or the copy room's staff record a violation");
+    if (org_person_get(c, in->person_id, &who, p)) {
+        if (p->code != ERR_NOT_FOUND)
+            return -1;
+        problem_clear(p);
+        return problem_field(p, "person_id", "is not an active user");
+    }
+    if (!who.department_id || !printing_office_staff(who.department_kind))
+        return problem_field(p, "person_id", "must be a member of the office");
+    if (in->sheets <= cfg->large_sheets)
+        return problem_set(p, ERR_RULE, "violation.not_large", "R-PRN-3",
+                           "%lld sheets is not over %ld: no signature was needed", in->sheets,
+                           cfg->large_sheets);
+    char dep[24], pid[24], sh[24], thr[24], me_id[24], title[TITLE_BYTES];
+    const char *params[] = {db_int(dep, who.department_id), db_int(pid, who.id),
+                            db_int(sh, in->sheets),         db_int(thr, cfg->large_sheets),
+                            in->description,                db_int(me_id, me.id)};
+    if (db_query(c, &Q_VIOLATION_REPORT, 6, params, &res, p))
+        return -1;
+    long long id = db_get_ll(res, 0, 0);
+    t->doc = strdup(PQgetvalue(res, 0, 1));
+    char *directors = strdup(PQgetvalue(res, 0, 2));
+    PQclear(res);
+    int rc = -1;
+    if (!t->doc || !directors) {
+        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        goto cleanup;
+    }
+    snprintf(title, sizeof title, "A large job (%lld sheets) was done without approval",
+             in->sheets);
+    if ((strcmp(me.position, "office_director") &&
+         store_notify_all(c, directors, "print_violation_to_follow_up", title, in->description,
+                          "violation", id, p)) ||
+        notify(c, who.id, "print_violation_recorded", title, in->description, "violation", id,
+               p) ||
+        idem_store(c, t->r, 201, t->doc, p))
+        goto cleanup;
+    rc = audit_write(c, t->r, "violation", id, "create", NULL, t->doc, p);
+cleanup:
+    free(directors);
+    return rc;
+}
+
+void h_violations_create(req_t *r)
+{
+    if (idem_replayed(r))
+        return;
+    report_tx t = {.r = r};
+    json_t *root = body_or_reply(r, report_fields, &t.in, NULL);
+    if (!root)
+        return;
+    problem_t p = {0};
+    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, violation_report_run, &t, &p);
+    reply_outcome(r, rc, &p, t.doc, 201);
+    json_decref(root);
 }
 
 /* ---------- the director's follow-up ---------- */

@@ -179,6 +179,65 @@ START_TEST(test_R_PRN_3_the_director_follows_a_violation_up)
 }
 END_TEST
 
+START_TEST(test_R_PRN_3_unauthorised_copying_found_later_is_recorded_for_follow_up)
+{
+    long long t = large_threshold();
+    const char *body = pf("{\"person_id\":%lld,\"sheets\":%lld,"
+                          "\"description\":\"未经签批复印培训材料\"}",
+                          h_user_id("zonghe2"), t + 50);
+    /* Neither a clerk of another section nor a deputy records one. */
+    const char *refused[] = {"zonghe1", "deputy2"};
+    for (int i = 0; i < 2; i++) {
+        resp_t *r = h_post("/api/v1/violations", h_token(refused[i]), body);
+        ck_assert_msg(h_problem(r, 403, "violation.not_recorder", "R-PRN-3", NULL), "%s: %s",
+                      refused[i], r->body);
+        h_free(r);
+    }
+    /* The copy room's staff found it. */
+    resp_t *r = h_post("/api/v1/violations", h_token("wenmi1"), body);
+    ck_status(r, 201);
+    long long v = h_int(r, "id");
+    ck_assert_str_eq(h_str(r, "source"), "reported");
+    ck_assert_str_eq(h_str(r, "state"), "open");
+    ck_assert_int_eq(h_int(r, "department_id"), dept_id("综合科"));
+    ck_assert_int_eq(h_int(r, "sheets"), t + 50);
+    ck_assert(json_is_null(json_object_get(r->json, "job_id")));
+    h_free(r);
+    ck_assert_int_eq(notes("director", "print_violation_to_follow_up", "violation", v), 1);
+    ck_assert_int_eq(notes("zonghe2", "print_violation_recorded", "violation", v), 1);
+    ck_assert_int_eq(audits("violation", v, "create"), 1);
+    ck_assert(h_lists("/api/v1/violations?limit=200", h_token("wenmi1"), v));
+    ck_assert(h_lists("/api/v1/violations?limit=200", h_token("zonghe2"), v));
+    ck_assert(!h_lists("/api/v1/violations?limit=200", h_token("zonghe1"), v));
+    r = h_post(pf("/api/v1/violations/%lld/follow-up", v), h_token("director"),
+               "{\"education_note\":\"已批评教育\"}");
+    ck_status(r, 200);
+    h_free(r);
+
+    /* A small job needed no signature; the person is of the office. */
+    r = h_post("/api/v1/violations", h_token("director"),
+               pf("{\"person_id\":%lld,\"sheets\":%lld,\"description\":\"x\"}",
+                  h_user_id("zonghe2"), t));
+    ck_assert_msg(h_problem(r, 422, "violation.not_large", "R-PRN-3", NULL), "%s", r->body);
+    h_free(r);
+    const char *bad[][2] = {
+        {pf("{\"person_id\":%lld,\"sheets\":%lld,\"description\":\"x\"}",
+            h_user_id("town1_clerk"), t + 1), "person_id"},
+        {pf("{\"person_id\":999999999,\"sheets\":%lld,\"description\":\"x\"}", t + 1),
+         "person_id"},
+        {pf("{\"person_id\":%lld,\"sheets\":0,\"description\":\"x\"}",
+            h_user_id("zonghe2")), "sheets"},
+        {pf("{\"person_id\":%lld,\"sheets\":%lld}", h_user_id("zonghe2"), t + 1),
+         "description"},
+    };
+    for (int i = 0; i < 4; i++) {
+        r = h_post("/api/v1/violations", h_token("director"), bad[i][0]);
+        ck_assert_msg(h_problem(r, 400, NULL, NULL, bad[i][1]), "%s: %s", bad[i][0], r->body);
+        h_free(r);
+    }
+}
+END_TEST
+
 START_TEST(test_R_PRN_3_copy_register_exported_as_csv_with_a_byte_order_mark)
 {
     long long id = ready_large_copy();
@@ -353,6 +412,7 @@ int main(void)
     tcase_add_test(tc, test_R_PRN_3_a_large_job_enters_the_copy_register_with_its_real_figures);
     tcase_add_test(tc, test_R_PRN_3_a_large_job_done_without_approval_is_a_violation);
     tcase_add_test(tc, test_R_PRN_3_the_director_follows_a_violation_up);
+    tcase_add_test(tc, test_R_PRN_3_unauthorised_copying_found_later_is_recorded_for_follow_up);
     tcase_add_test(tc, test_R_PRN_3_copy_register_exported_as_csv_with_a_byte_order_mark);
     tcase_add_test(tc, test_R_PRN_3_copy_register_is_append_only_even_for_the_service_role);
     tcase_add_test(tc, test_R_DOC_6_completed_copies_of_a_document_are_published_to_documents);
