@@ -374,6 +374,73 @@ START_TEST(test_R_PRN_2_R_PRN_3_monthly_report_by_department)
 }
 END_TEST
 
+/* A register entry of 信息科 completed at `at` (an SQL timestamptz text),
+ * written straight into the database as an older entry would be: only
+ * INSERT is possible. Answers its id. */
+static long long backdated_entry(const char *at)
+{
+    const char *p[] = {pf("%lld", dept_id("信息科")), at, pf("%lld", h_user_id("xinxi1")),
+                       pf("%lld", h_user_id("wenmi1")), pf("%lld", dept_id("文秘科"))};
+    return h_sql_ll(
+        "WITH j AS (INSERT INTO printing.print_jobs(requester_id, department_id, kind, title,"
+        "  pages, copies, sheets, operator_department_id, large_threshold, is_large, state,"
+        "  actual_pages, actual_copies, actual_sheets, completed_by, completed_at)"
+        " VALUES ($3, $1, 'copy', 'old-' || $2, 10, 30, 300, $5, 200, true, 'completed',"
+        "  10, 30, 300, $4, $2::timestamptz) RETURNING *)"
+        " INSERT INTO printing.copy_register(job_id, department_id, department_name,"
+        "  requester_id, requester_name, operator_id, operator_name, kind, title, pages, copies,"
+        "  sheets, approver_id, approver_name, without_approval, completed_at)"
+        " SELECT j.id, j.department_id, '信息科', j.requester_id, 'x', j.completed_by, 'y',"
+        "  j.kind, j.title, 10, 30, 300, $4, 'z', false, j.completed_at FROM j RETURNING id",
+        5, p);
+}
+
+static long long page_item(resp_t *r, size_t i)
+{
+    return json_integer_value(
+        json_object_get(json_array_get(json_object_get(r->json, "items"), i), "id"));
+}
+
+START_TEST(test_R_PRN_3_a_departments_register_by_period_newest_first_in_pages)
+{
+    long long e[5];
+    for (int i = 0; i < 5; i++)
+        e[i] = backdated_entry(pf("2020-03-0%d 10:00:00+08", i + 1));
+    const char *period = pf("department_id=%lld&from=2020-03-02&to=2020-03-04", dept_id("信息科"));
+    const char *readers[] = {"director", "xinxi1"};
+    for (int k = 0; k < 2; k++) {
+        resp_t *r = h_get(pf("/api/v1/copy-register?%s&limit=2", period), h_token(readers[k]));
+        ck_status(r, 200);
+        ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 2);
+        ck_assert_int_eq(page_item(r, 0), e[3]);
+        ck_assert_int_eq(page_item(r, 1), e[2]);
+        const char *cursor = json_string_value(json_object_get(r->json, "next_cursor"));
+        ck_assert_ptr_nonnull(cursor);
+        resp_t *r2 = h_get(pf("/api/v1/copy-register?%s&limit=2&cursor=%s", period, cursor),
+                           h_token(readers[k]));
+        ck_status(r2, 200);
+        ck_assert_int_eq(json_array_size(json_object_get(r2->json, "items")), 1);
+        ck_assert_int_eq(page_item(r2, 0), e[1]);
+        ck_assert(json_is_null(json_object_get(r2->json, "next_cursor")));
+        h_free(r2);
+        h_free(r);
+    }
+    /* Another section's clerk reads none of it. */
+    resp_t *r = h_get(pf("/api/v1/copy-register?%s", period), h_token("zonghe1"));
+    ck_status(r, 200);
+    ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 0);
+    h_free(r);
+    /* The export holds the whole period: a header and three rows. */
+    r = h_get(pf("/api/v1/copy-register?%s&format=csv", period), h_token("xinxi1"));
+    ck_status(r, 200);
+    int rows = 0;
+    for (const char *c = r->body; (c = strstr(c, "\r\n")); c += 2)
+        rows++;
+    ck_assert_int_eq(rows, 4);
+    h_free(r);
+}
+END_TEST
+
 START_TEST(register_and_report_bad_queries_are_400)
 {
     const char *bad[] = {
@@ -417,6 +484,7 @@ int main(void)
     tcase_add_test(tc, test_R_PRN_3_copy_register_is_append_only_even_for_the_service_role);
     tcase_add_test(tc, test_R_DOC_6_completed_copies_of_a_document_are_published_to_documents);
     tcase_add_test(tc, test_R_PRN_2_R_PRN_3_monthly_report_by_department);
+    tcase_add_test(tc, test_R_PRN_3_a_departments_register_by_period_newest_first_in_pages);
     tcase_add_test(tc, register_and_report_bad_queries_are_400);
     suite_add_tcase(s, tc);
     return h_run(s);
