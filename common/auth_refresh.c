@@ -1,11 +1,14 @@
 /* The deactivated users: a thread re-reads identity.inactive_users every
  * AUTH_REFRESH_SECONDS and hands the ids to the token verifier, so that a
- * deactivated user's still-valid token is refused within that time. */
+ * deactivated user's still-valid token is refused within that time. The
+ * same thread sweeps expired Idempotency-Keys every
+ * IDEMPOTENCY_SWEEP_SECONDS. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "http_internal.h"
+#include "idem.h"
 
 static const db_stmt Q_INACTIVE = {"common_inactive_users",
                                    "SELECT id FROM identity.inactive_users"};
@@ -41,10 +44,18 @@ struct auth_refresher {
 static void *refresher_main(void *arg)
 {
     auth_refresher *rf = arg;
+    struct timespec last_sweep = {0};
     pthread_mutex_lock(&rf->mu);
     while (!atomic_load(&rf->svc->stopping)) {
         pthread_mutex_unlock(&rf->mu);
         refresh_inactive(rf->svc);
+        /* The same thread removes expired Idempotency-Keys. */
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (last_sweep.tv_sec == 0 || now.tv_sec - last_sweep.tv_sec >= rf->svc->idem_sweep_s) {
+            idem_sweep(rf->svc);
+            last_sweep = now;
+        }
         pthread_mutex_lock(&rf->mu);
         struct timespec t;
         clock_gettime(CLOCK_REALTIME, &t);

@@ -24,7 +24,7 @@ long long now_s(void)
     return (long long)time(NULL);
 }
 
-static int read_config(http_config *c)
+static int read_config(http_config *c, service_t *svc)
 {
     int bad = 0;
     bad |= cfg_long("PORT", 8080, 1, 65535, &c->port);
@@ -42,6 +42,8 @@ static int read_config(http_config *c)
     bad |= cfg_long("DB_ACQUIRE_TIMEOUT_MS", 2000, 1, 60000, &c->acquire_timeout);
     bad |= cfg_long("AUTH_REFRESH_SECONDS", 30, 1, 3600, &c->refresh_s);
     bad |= cfg_long("JWT_CLOCK_SKEW_SECONDS", 30, 0, 300, &c->clock_skew);
+    bad |= cfg_long("IDEMPOTENCY_TTL_SECONDS", 86400, 60, 30L * 86400, &svc->idem_ttl_s);
+    bad |= cfg_long("IDEMPOTENCY_SWEEP_SECONDS", 300, 1, 86400, &svc->idem_sweep_s);
     if (!c->db_url) {
         fprintf(stderr, "configuration error: DATABASE_URL is not set\n");
         bad = -1;
@@ -54,7 +56,7 @@ static int read_config(http_config *c)
 int http_run(service_t *svc)
 {
     http_config cfg = {0};
-    if (log_init(svc->name) || read_config(&cfg))
+    if (log_init(svc->name) || read_config(&cfg, svc))
         return 2;
     if (sodium_init() < 0)
         return 2;

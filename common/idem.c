@@ -1,20 +1,51 @@
 /* Idempotency-Key on creates: a replayed key answers the stored reply; the
- * reply of a new one is stored inside the creating transaction. */
+ * reply of a new one is stored inside the creating transaction.
+ *
+ * A key belongs to its caller, the method and concrete path of the request
+ * (POST /api/v1/seals/2/handovers, not the route template) and a hash of
+ * the body: the same request again replays the answer, the same key with
+ * another body is refused (422), and a key on another path is another key.
+ * Keys expire after IDEMPOTENCY_TTL_SECONDS and are swept by the
+ * background thread (idem_sweep). */
 #include "idem.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "reply.h"
 #include "request.h"
 
 static const db_stmt Q_IDEM_GET = {
-    "common_idem_get", "SELECT status, body, route FROM idempotency_keys"
-                       " WHERE user_id = $1 AND key = $2"};
+    "common_idem_get", "SELECT status, body, body_hash = $4 FROM idempotency_keys"
+                       " WHERE user_id = $1 AND path = $2 AND key = $3 AND expires_at > now()"};
+/* An expired key that was not swept yet is taken over. */
 static const db_stmt Q_IDEM_PUT = {
-    "common_idem_put", "INSERT INTO idempotency_keys(user_id, key, route, status, body)"
-                       " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"};
+    "common_idem_put",
+    "INSERT INTO idempotency_keys(user_id, key, route, path, body_hash, status, body, expires_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8::bigint))"
+    " ON CONFLICT (user_id, path, key) DO UPDATE SET route = EXCLUDED.route,"
+    " body_hash = EXCLUDED.body_hash, status = EXCLUDED.status, body = EXCLUDED.body,"
+    " created_at = now(), expires_at = EXCLUDED.expires_at"
+    " WHERE idempotency_keys.expires_at <= now()"};
+static const db_stmt Q_IDEM_SWEEP = {
+    "common_idem_sweep", "DELETE FROM idempotency_keys WHERE expires_at <= now()"};
+
+/* "METHOD /path" of the request (no query), at most 1 KiB. */
+static void request_path(req_t *r, char out[1100])
+{
+    snprintf(out, 1100, "%s %.1024s", r->u->http_verb, r->u->url_path ? r->u->url_path : "");
+}
+
+/* Hex of a BLAKE2b hash of the body. */
+static void body_hash(req_t *r, char out[65])
+{
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, r->u->binary_body, r->u->binary_body_length, NULL, 0);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
 
 bool idem_replayed(req_t *r)
 {
@@ -25,15 +56,17 @@ bool idem_replayed(req_t *r)
         bad_header(r, "Idempotency-Key", "must be 1 to 200 characters");
         return true;
     }
-    char uid[24];
-    const char *params[] = {db_int(uid, r->caller->id), key};
-    PGresult *res = db_read_or_reply(r, &Q_IDEM_GET, 2, params);
+    char uid[24], path[1100], hash[65];
+    request_path(r, path);
+    body_hash(r, hash);
+    const char *params[] = {db_int(uid, r->caller->id), path, key, hash};
+    PGresult *res = db_read_or_reply(r, &Q_IDEM_GET, 4, params);
     if (!res)
         return true;
     bool found = PQntuples(res) == 1;
-    if (found && strcmp(PQgetvalue(res, 0, 2), r->route))
-        reply_problem(r, ERR_IDEMPOTENCY, NULL, NULL,
-                      "this Idempotency-Key was used for another kind of request");
+    if (found && strcmp(PQgetvalue(res, 0, 2), "t"))
+        reply_problem(r, ERR_IDEMPOTENCY_REUSED, NULL, NULL,
+                      "this Idempotency-Key was used for a request with another body");
     else if (found)
         reply_raw(r, atoi(PQgetvalue(res, 0, 0)), PQgetvalue(res, 0, 1),
                   (size_t)PQgetlength(res, 0, 1));
@@ -46,10 +79,13 @@ int idem_store(db_conn *c, req_t *r, int status, const char *body, problem_t *p)
     const char *key = req_header(r, "Idempotency-Key");
     if (!key || !r->caller)
         return 0;
-    char uid[24], st[12];
+    char uid[24], st[12], path[1100], hash[65], ttl[24];
+    request_path(r, path);
+    body_hash(r, hash);
     snprintf(st, sizeof st, "%d", status);
-    const char *params[] = {db_int(uid, r->caller->id), key, r->route, st, body};
-    PGresult *res = db_exec(c, &Q_IDEM_PUT, 5, params);
+    const char *params[] = {db_int(uid, r->caller->id), key,  r->route, path, hash, st, body,
+                            db_int(ttl, r->svc->idem_ttl_s)};
+    PGresult *res = db_exec(c, &Q_IDEM_PUT, 8, params);
     bool ok = db_ok(res, p);
     bool inserted = ok && atoi(PQcmdTuples(res)) == 1;
     PQclear(res);
@@ -59,4 +95,18 @@ int idem_store(db_conn *c, req_t *r, int status, const char *body, problem_t *p)
         return problem_set(p, ERR_IDEMPOTENCY, NULL, NULL,
                            "a request with this Idempotency-Key is already being processed");
     return 0;
+}
+
+void idem_sweep(service_t *svc)
+{
+    db_conn *c = db_acquire(svc->db, 1000);
+    if (!c)
+        return;
+    PGresult *res = db_exec(c, &Q_IDEM_SWEEP, 0, NULL);
+    if (res && PQresultStatus(res) == PGRES_COMMAND_OK && atoi(PQcmdTuples(res)) > 0)
+        log_msg(LOG_DEBUG, NULL, "removed %s expired idempotency keys", PQcmdTuples(res));
+    else if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
+        log_msg(LOG_WARN, NULL, "idempotency key sweep failed");
+    PQclear(res);
+    db_release(svc->db, c);
 }

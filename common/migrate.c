@@ -27,6 +27,20 @@ static const struct {
      "COMMENT ON TABLE idempotency_keys IS"
      " 'The answer to each create sent with an Idempotency-Key, replayed when the"
      " same caller sends the key again on the same route (common/idem.c).';"},
+    {"common/002_idempotency_scope.sql",
+     /* A key was matched on the route template alone, so a key reused on
+      * /seals/2/handovers replayed the answer of seal 1, and it never
+      * expired. Those keys cannot be told apart now: they go. */
+     "DELETE FROM idempotency_keys;"
+     "ALTER TABLE idempotency_keys DROP CONSTRAINT idempotency_keys_pkey,"
+     " ADD COLUMN path text NOT NULL, ADD COLUMN body_hash text NOT NULL,"
+     " ADD COLUMN expires_at timestamptz NOT NULL,"
+     " ADD PRIMARY KEY (user_id, path, key);"
+     "CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);"
+     "COMMENT ON TABLE idempotency_keys IS"
+     " 'The answer to each create sent with an Idempotency-Key, per caller, method and"
+     " concrete path, with a hash of the body: the same body again replays the answer,"
+     " another body is refused (422); removed after expires_at (common/idem.c).';"},
 };
 
 static int cmp_names(const void *a, const void *b)

@@ -58,6 +58,8 @@ struct service {
     size_t public_pem_len;
     const char *issuer;
     const char *audience;
+    long idem_ttl_s;   /* IDEMPOTENCY_TTL_SECONDS: how long a key is remembered */
+    long idem_sweep_s; /* IDEMPOTENCY_SWEEP_SECONDS: how often expired keys are removed */
     atomic_bool stopping;
     struct binding *bindings; /* per-route counters, internal (metrics.c) */
 };

@@ -572,7 +572,8 @@ service_env() {
     if [[ $MODE == test ]]; then
         # A loaded CI machine under the sanitizers can queue 50 concurrent
         # requests for longer than the production wait for a connection.
-        SVC_ENV+=("AUTH_REFRESH_SECONDS=1" "LOGIN_LOCKOUT_SECONDS=5" "DB_ACQUIRE_TIMEOUT_MS=10000")
+        SVC_ENV+=("AUTH_REFRESH_SECONDS=1" "LOGIN_LOCKOUT_SECONDS=5" "DB_ACQUIRE_TIMEOUT_MS=10000"
+            "IDEMPOTENCY_SWEEP_SECONDS=1")
     fi
     if [[ $VARIANT == asan ]]; then
         SVC_ENV+=("ASAN_OPTIONS=$ASAN_OPTIONS" "UBSAN_OPTIONS=$UBSAN_OPTIONS")
