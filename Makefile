@@ -95,6 +95,8 @@ else
 SELECTED_SERVICES := $(foreach s,$(SERVICES),$(if $(or $(filter identity,$(s)),$(findstring $(s),$(TESTS))),$(s)))
 SELECTED_UNITS    := $(foreach n,$(UNIT_NAMES),$(if $(findstring $(TESTS),unit_$(n)),$(n)))
 SELECTED_APIS     := $(foreach n,$(API_NAMES),$(if $(findstring $(TESTS),api_$(n)),$(n)))
+# Attendance reads the meetings service's published views (R-ATT-5, R-ATT-6).
+SELECTED_SERVICES := $(sort $(SELECTED_SERVICES) $(if $(filter attendance,$(SELECTED_SERVICES)),$(filter meetings,$(SERVICES))))
 endif
 
 # The service whose objects a unit test links, or nothing.

@@ -11,7 +11,8 @@
 
 static const char *const absence_states[] = {"active", "voided", NULL};
 static const char *const absence_causes[] = {"late_return", "unexplained_extension",
-                                             "activity_absence", "unapproved_absence", NULL};
+                                             "activity_absence", "unapproved_absence",
+                                             "meeting_absence", NULL};
 
 /* Visible to the person, their section chief, office leaders and
  * administrators. $2 viewer, $3 sees all. */

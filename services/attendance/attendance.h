@@ -168,6 +168,19 @@ void h_cases_reject(req_t *r);
 
 void h_report_attendance(req_t *r);
 
+/* ---- director's meetings (meeting_absences.c) ---- */
+
+/* R-ATT-5: records absenteeism for each member absent from a closed
+ * director's meeting without leave, once (run by the sweep). */
+void meeting_absence_round(service_t *svc, req_t *r);
+
+/* R-ATT-6: 0 when decision is a published, not superseded, personnel
+ * decision of a director's meeting on user deciding the measure of `level`
+ * (and, for a transfer with a deadline, the same transfer_by); otherwise -1
+ * with a 422 in p naming the field. */
+int meeting_decision_check(db_conn *c, long long decision, long long user, int level,
+                           const char *transfer_by, problem_t *p);
+
 /* The background sweep (R-ATT-4 deadlines, reminders to close leave). */
 int sweep_start(service_t *svc);
 void sweep_stop(service_t *svc);

@@ -557,6 +557,9 @@ static int case_decide(db_conn *c, action_tx *t, problem_t *p)
     if (!leader)
         return problem_set(p, ERR_RULE, "case.no_leader", "R-ATT-6",
                            "no district mayor is appointed");
+    if (meeting_decision_check(c, in->meeting_decision_id, row->user_id, row->level,
+                               in->transfer_by, p))
+        return -1;
     char id[24], m[24], me[24], ld[24], sm[24];
     const char *pu[] = {db_int(id, t->id),
                         db_int(m, in->meeting_decision_id),

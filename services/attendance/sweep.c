@@ -167,6 +167,7 @@ static void sweep_once(service_t *svc)
     req_t r = {.svc = svc, .rid = "attendance-sweep", .route = "sweep"};
     problem_t p = {0};
     unexplained_round(svc, &r);
+    meeting_absence_round(svc, &r);
     if (db_tx(svc->db, 1000, NULL, unclosed_run, &r, &p))
         log_msg(LOG_WARN, r.rid, "leave close reminders: %s", p.detail);
     problem_clear(&p);

@@ -3,6 +3,34 @@
  * file's. */
 #include "test_attendance_common.h"
 
+/* A published personnel decision of a closed director's meeting on user
+ * (R-MTG-5), planted in the meetings service's tables as if the meeting had
+ * been held: what a level 2 or 3 case cites (R-ATT-6). action is suspension
+ * or transfer; period_until (the transfer's deadline) may be NULL. */
+static long long planted_decision(const char *user, const char *action, const char *period_until)
+{
+    const char *p[] = {user, action, period_until};
+    long long id = h_sql_ll(
+        "WITH m AS (INSERT INTO meetings.meetings(kind, title, scheduled_at, location, state,"
+        "   chair_id, recorder_id, created_by, minutes, agenda_published_at, started_at, closed_at)"
+        "   SELECT 'regular', '纪律处分会议', now() - interval '1 day', '会议室', 'closed', d.id, c.id,"
+        "   d.id, '会议纪要', now(), now(), now() FROM identity.users d, identity.users c"
+        "   WHERE d.username = 'director' AND c.username = 'wenmi_chief' RETURNING id, chair_id),"
+        " t AS (INSERT INTO meetings.topics(meeting_id, title, category, department_id,"
+        "   presenter_id, summary, explanation, recommendation, approver_id, state)"
+        "   SELECT m.id, '人事议题', 'personnel', 0, m.chair_id, 's', 'e', 'r', m.chair_id,"
+        "   'approved' FROM m RETURNING id, meeting_id)"
+        " INSERT INTO meetings.decisions(meeting_id, topic_id, category, confidential, text,"
+        "   responsible_id, deadline, requirements, subject_id, personnel_action, period_until,"
+        "   state, published_at, created_by)"
+        " SELECT t.meeting_id, t.id, 'personnel', false, '处分决定', u.id, current_date + 30, 'r',"
+        "   u.id, $2, $3::date, 'published', now(), u.id FROM t, identity.users u"
+        "   WHERE u.username = $1 RETURNING id",
+        3, p);
+    ck_assert(id > 0);
+    return id;
+}
+
 /* The director records half_days of absenteeism for user on day. */
 static resp_t *record(const char *by, const char *user, long day, int half_days)
 {
@@ -270,11 +298,13 @@ START_TEST(test_R_ATT_6_two_days_suspension_decided_at_meeting_and_approved)
                                " WHERE id = $1::bigint AND state = 'open'", id), 1);
     /* Not before the meeting's decision. */
     case_refused("vmayor1", id, "approve", NULL, 404, NULL, NULL, NULL);
+    long long decision = planted_decision("custodian", "suspension", NULL);
     r = case_act("director", id, "decide",
-                 h_fmt("{\"meeting_decision_id\":11,\"leader_id\":%lld,\"suspension_months\":6}", h_user_id("vmayor1")));
+                 h_fmt("{\"meeting_decision_id\":%lld,\"leader_id\":%lld,\"suspension_months\":6}",
+                       decision, h_user_id("vmayor1")));
     ck_status(r, 200);
     ck_assert_str_eq(h_str(r, "state"), "decided");
-    ck_assert_int_eq(h_int(r, "meeting_decision_id"), 11);
+    ck_assert_int_eq(h_int(r, "meeting_decision_id"), decision);
     ck_assert_int_eq(h_int(r, "leader_id"), h_user_id("vmayor1"));
     h_free(r);
     ck_assert_int_eq(att_notes("vmayor1", "discipline_case", "discipline_case", id), 1);
@@ -323,7 +353,8 @@ START_TEST(test_R_ATT_6_three_days_transfer_each_level_at_its_day)
     h_free(r);
     /* Without a leader named, the district mayor approves. */
     r = case_act("director", id, "decide",
-                 h_fmt("{\"meeting_decision_id\":21,\"transfer_by\":\"%s\"}", office_day(60)));
+                 h_fmt("{\"meeting_decision_id\":%lld,\"transfer_by\":\"%s\"}",
+                       planted_decision("zonghe2", "transfer", office_day(60)), office_day(60)));
     ck_status(r, 200);
     ck_assert_int_eq(h_int(r, "leader_id"), h_user_id("mayor"));
     h_free(r);
@@ -538,7 +569,8 @@ START_TEST(test_R_ATT_6_director_cannot_decide_own_case)
 
     /* The district mayor records it and names the leader in charge. */
     r = case_act("mayor", id, "decide",
-                 h_fmt("{\"meeting_decision_id\":41,\"leader_id\":%lld,\"suspension_months\":6}", h_user_id("vmayor1")));
+                 h_fmt("{\"meeting_decision_id\":%lld,\"leader_id\":%lld,\"suspension_months\":6}",
+                       planted_decision("director", "suspension", NULL), h_user_id("vmayor1")));
     ck_status(r, 200);
     ck_assert_str_eq(h_str(r, "state"), "decided");
     ck_assert_int_eq(h_int(r, "decided_by"), h_user_id("mayor"));
@@ -615,7 +647,9 @@ START_TEST(test_R_ATT_6_deputy_case_handled_by_director_not_himself)
     ck_assert_int_eq(h_int(r, "talk_by_id"), h_user_id("director"));
     ck_assert(json_is_true(json_object_get(r->json, "probation")));
     h_free(r);
-    r = case_act("director", id, "decide", "{\"meeting_decision_id\":51,\"suspension_months\":6}");
+    r = case_act("director", id, "decide",
+                 h_fmt("{\"meeting_decision_id\":%lld,\"suspension_months\":6}",
+                       planted_decision("deputy3", "suspension", NULL)));
     ck_status(r, 200);
     ck_assert_int_eq(h_int(r, "decided_by"), h_user_id("director"));
     ck_assert_int_eq(h_int(r, "leader_id"), h_user_id("mayor"));
@@ -790,6 +824,40 @@ END_TEST
 
 /* 五: 待岗时间视其情节和态度而定 and 限期调离: the meeting's decision carries
  * the suspension's length and the transfer's deadline. */
+START_TEST(test_R_ATT_6_decide_cites_a_published_personnel_decision_on_the_person)
+{
+    long mon = att_next(2041, 3, 1, 1);
+    record_id("xinxi1", mon, 4);
+    long long id = case_of("xinxi1", 2041, 2);
+    ck_assert(id > 0);
+    long long other_person = planted_decision("zonghe1", "suspension", NULL);
+    long long a_transfer = planted_decision("xinxi1", "transfer", NULL);
+    long long ordinary = planted_decision("xinxi1", "suspension", NULL);
+    /* A draft (its meeting not closed), a finance decision and a superseded
+     * one: planted, then changed past the immutability trigger. */
+    long long draft = planted_decision("xinxi1", "suspension", NULL);
+    PQclear(PQexec(h_db(), "SET session_replication_role = replica"));
+    h_sql(h_fmt("UPDATE meetings.decisions SET state = 'draft', published_at = NULL"
+                " WHERE id = %lld", draft));
+    h_sql(h_fmt("UPDATE meetings.decisions SET category = 'finance' WHERE id = %lld", ordinary));
+    long long superseded = planted_decision("xinxi1", "suspension", NULL);
+    h_sql(h_fmt("UPDATE meetings.decisions SET state = 'superseded' WHERE id = %lld", superseded));
+    PQclear(PQexec(h_db(), "SET session_replication_role = DEFAULT"));
+    long long refused[] = {999999999, other_person, a_transfer, ordinary, draft, superseded};
+    for (int i = 0; i < 6; i++)
+        case_refused("director", id, "decide",
+                     h_fmt("{\"meeting_decision_id\":%lld,\"suspension_months\":2}", refused[i]),
+                     422, "case.decision_not_citable", "R-ATT-6", "meeting_decision_id");
+    untouched(id);
+    long long good = planted_decision("xinxi1", "suspension", NULL);
+    resp_t *r = case_act("director", id, "decide",
+                         h_fmt("{\"meeting_decision_id\":%lld,\"suspension_months\":2}", good));
+    ck_status(r, 200);
+    ck_assert_int_eq(h_int(r, "meeting_decision_id"), good);
+    h_free(r);
+}
+END_TEST
+
 START_TEST(test_R_ATT_6_suspension_length_and_transfer_deadline_are_decided)
 {
     long mon = att_next(2032, 3, 1, 1);
@@ -826,15 +894,22 @@ START_TEST(test_R_ATT_6_suspension_length_and_transfer_deadline_are_decided)
     untouched(susp);
     untouched(transfer);
     resp_t *r = case_act("director", susp, "decide",
-                         "{\"meeting_decision_id\":61,\"suspension_months\":3}");
+                         h_fmt("{\"meeting_decision_id\":%lld,\"suspension_months\":3}",
+                               planted_decision("wenmi1", "suspension", NULL)));
     ck_status(r, 200);
     ck_assert_int_eq(h_int(r, "suspension_months"), 3);
     ck_assert(json_is_null(json_object_get(r->json, "transfer_by")));
     ck_assert_int_eq(h_int(r, "allowance_yuan_per_month"), 300);
     h_free(r);
     const char *deadline = office_day(45);
+    long long moved = planted_decision("wenmi1", "transfer", deadline);
+    /* R-ATT-6: the meeting set the deadline; another is refused. */
+    case_refused("director", transfer, "decide",
+                 h_fmt("{\"meeting_decision_id\":%lld,\"transfer_by\":\"%s\"}", moved,
+                       office_day(50)),
+                 422, "case.terms_differ", "R-ATT-6", "transfer_by");
     r = case_act("director", transfer, "decide",
-                 h_fmt("{\"meeting_decision_id\":62,\"transfer_by\":\"%s\"}", deadline));
+                 h_fmt("{\"meeting_decision_id\":%lld,\"transfer_by\":\"%s\"}", moved, deadline));
     ck_status(r, 200);
     ck_assert_str_eq(h_str(r, "transfer_by"), deadline);
     ck_assert(json_is_null(json_object_get(r->json, "suspension_months")));
@@ -861,6 +936,7 @@ int main(void)
     tcase_add_test(t, test_R_ATT_3_director_voids_an_absence_with_reason);
     tcase_add_test(t, test_R_ATT_6_one_day_opens_a_talk_by_the_supervising_deputy);
     tcase_add_test(t, test_R_ATT_6_two_days_suspension_decided_at_meeting_and_approved);
+    tcase_add_test(t, test_R_ATT_6_decide_cites_a_published_personnel_decision_on_the_person);
     tcase_add_test(t, test_R_ATT_6_three_days_transfer_each_level_at_its_day);
     tcase_add_test(t, test_R_ATT_6_voided_absence_below_level_is_noted_on_open_case);
     tcase_add_test(t, test_R_ATT_3_monthly_report_per_department);

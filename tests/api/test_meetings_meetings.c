@@ -384,6 +384,51 @@ START_TEST(test_R_MTG_1_secretariat_reminded_once_a_month_without_a_regular_meet
 }
 END_TEST
 
+START_TEST(test_R_ATT_5_member_absent_from_a_meeting_without_leave_is_absenteeism_once)
+{
+    long long m = new_meeting();
+    approved_topic(m, "general", false);
+    ok(act("meetings", m, "publish-agenda", "wenmi1", NULL));
+    resp_t *r = post_as("zonghe_chief", h_fmt("/api/v1/meetings/%lld/absence-requests", m),
+                        "{\"reason\":\"外出开会\"}");
+    ck_status(r, 201);
+    long long a = h_int(r, "id");
+    h_free(r);
+    ok(act("meeting-absence-requests", a, "approve", "director", NULL));
+    mark_directors(m);
+    mark(m, "wenmi_chief", true);
+    mark(m, "zonghe2", false); /* no leave asked */
+    mark(m, "xinxi1", false);  /* attendee (列席): not required */
+    ok(act("meetings", m, "start", "director", NULL));
+    close_meeting(m);
+    const char *sql = "SELECT count(*) FROM attendance.absences WHERE source_type = 'meeting'"
+                      " AND source_id = $1 AND user_id = $2";
+    const char *z2[] = {id_text(m), id_text(uid("zonghe2"))};
+    ck_assert_int_eq(wait_count(sql, 2, z2, 1, 20), 1);
+    const char *p[] = {id_text(m), id_text(uid("zonghe2"))};
+    ck_assert_int_eq(h_sql_ll("SELECT count(*) FROM attendance.absences WHERE source_type ="
+                              " 'meeting' AND source_id = $1 AND user_id = $2"
+                              " AND cause = 'meeting_absence' AND half_days = 1 AND state = 'active'",
+                              2, p), 1);
+    sleep(6); /* more runs of the job record nothing more */
+    ck_assert_int_eq(h_sql_ll(sql, 2, z2), 1);
+    const char *chief[] = {id_text(m), id_text(uid("zonghe_chief"))};
+    const char *att[] = {id_text(m), id_text(uid("xinxi1"))};
+    ck_assert_int_eq(h_sql_ll(sql, 2, chief), 0);
+    ck_assert_int_eq(h_sql_ll(sql, 2, att), 0);
+    /* However many copies run, the database keeps it one. */
+    PGresult *res = PQexecParams(h_db(),
+        "INSERT INTO attendance.absences(user_id, date, half_days, cause, source_type, source_id)"
+        " VALUES ($2, current_date, 1, 'meeting_absence', 'meeting', $1)", 2, NULL, z2, NULL,
+        NULL, 0);
+    ck_assert_str_eq(PQresultErrorField(res, PG_DIAG_SQLSTATE), "23505");
+    PQclear(res);
+    r = h_get(h_fmt("/api/v1/absences?user_id=%lld&limit=200", uid("zonghe2")), h_token("director"));
+    ck_status(r, 200);
+    h_free(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("meetings_meetings");
@@ -398,6 +443,7 @@ int main(void)
     tcase_add_test(tc, test_R_MTG_4_deputy_absence_approved_means_reschedule);
     tcase_add_test(tc, test_R_MTG_6_leave_asked_of_the_director_before_the_meeting);
     tcase_add_test(tc, test_R_MTG_1_secretariat_reminded_once_a_month_without_a_regular_meeting);
+    tcase_add_test(tc, test_R_ATT_5_member_absent_from_a_meeting_without_leave_is_absenteeism_once);
     suite_add_tcase(s, tc);
     return h_run(s);
 }
