@@ -145,6 +145,107 @@ void h_equipment_create(req_t *r)
     json_decref(root);
 }
 
+/* ---------- changes: name, model, place, in or out of service ---------- */
+
+typedef struct equipment_patch_in {
+    const char *name, *location, *model, *state;
+} equipment_patch_in;
+
+static const json_field equipment_patch_fields[] = {
+    {"name", JF_STRING, 0, 1, 100, NULL, offsetof(equipment_patch_in, name)},
+    {"location", JF_ENUM, 0, 0, 0, locations, offsetof(equipment_patch_in, location)},
+    {"model", JF_STRING, 0, 1, 100, NULL, offsetof(equipment_patch_in, model)},
+    {"state", JF_ENUM, 0, 0, 0, states, offsetof(equipment_patch_in, state)},
+    JF_END,
+};
+
+typedef struct equipment_patch_tx {
+    req_t *r;
+    long long id, if_match;
+    equipment_patch_in in;
+    char *doc;
+} equipment_patch_tx;
+
+static const db_stmt Q_EQUIPMENT_FOR_UPDATE = {
+    "printing_equipment_for_update",
+    "SELECT equipment_doc(e), e.version, e.state FROM equipment e WHERE e.id = $1 FOR UPDATE"};
+
+static const db_stmt Q_EQUIPMENT_UPDATE = {
+    "printing_equipment_update",
+    "UPDATE equipment e SET name = coalesce($2, e.name), location = coalesce($3, e.location),"
+    " model = coalesce($4, e.model), state = coalesce($5, e.state),"
+    " version = e.version + 1, updated_at = now() WHERE e.id = $1 RETURNING equipment_doc(e)"};
+
+/* R-PRN-5: the secretariat keeps the register; retired equipment stays in
+ * it, as it was, with its log. */
+static int equipment_patch_run(db_conn *c, void *arg, problem_t *p)
+{
+    equipment_patch_tx *t = arg;
+    const caller_t *me = t->r->caller;
+    free(t->doc);
+    t->doc = NULL;
+    char id[24];
+    const char *p1[] = {db_int(id, t->id)};
+    PGresult *res;
+    if (db_query(c, &Q_EQUIPMENT_FOR_UPDATE, 1, p1, &res, p))
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return problem_set(p, ERR_NOT_FOUND, "equipment.not_found", NULL, "no such equipment");
+    }
+    char *before = strdup(PQgetvalue(res, 0, 0));
+    long long version = db_get_ll(res, 0, 1);
+    bool retired = !strcmp(PQgetvalue(res, 0, 2), "retired");
+    PQclear(res);
+    int rc = -1;
+    long long secretariat;
+    if (!before) {
+        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        goto cleanup;
+    }
+    if (org_secretariat(c, &secretariat, p))
+        goto cleanup;
+    if (!me->is_admin && (!secretariat || me->department_id != secretariat)) {
+        problem_set(p, ERR_FORBIDDEN, "equipment.not_registrar", "R-PRN-5",
+                    "the secretariat or an administrator keeps the equipment register");
+        goto cleanup;
+    }
+    if (action_check_version(t->r, t->if_match, version, "equipment", p))
+        goto cleanup;
+    if (retired) {
+        problem_set(p, ERR_WRONG_STATE, "equipment.retired", NULL,
+                    "equipment %lld is retired; its entry is kept as it was", t->id);
+        goto cleanup;
+    }
+    const char *p2[] = {id, t->in.name, t->in.location, t->in.model, t->in.state};
+    if (db_query(c, &Q_EQUIPMENT_UPDATE, 5, p2, &res, p))
+        goto cleanup;
+    t->doc = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    if (!t->doc) {
+        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        goto cleanup;
+    }
+    rc = audit_write(c, t->r, "equipment", t->id, "update", before, t->doc, p);
+cleanup:
+    free(before);
+    return rc;
+}
+
+void h_equipment_patch(req_t *r)
+{
+    equipment_patch_tx t = {.r = r, .id = path_id_or_reply(r, "id")};
+    if (!t.id || if_match_or_reply(r, &t.if_match))
+        return;
+    json_t *root = patch_body_or_reply(r, equipment_patch_fields, &t.in, NULL);
+    if (!root)
+        return;
+    problem_t p = {0};
+    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, equipment_patch_run, &t, &p);
+    reply_outcome(r, rc, &p, t.doc, 200);
+    json_decref(root);
+}
+
 /* ---------- the maintenance log ---------- */
 
 static const db_stmt Q_MAINTENANCE_LIST = {

@@ -105,6 +105,7 @@ void h_violations_follow_up(req_t *r);
 void h_equipment_list(req_t *r);
 void h_equipment_create(req_t *r);
 void h_equipment_get(req_t *r);
+void h_equipment_patch(req_t *r);
 void h_maintenance_list(req_t *r);
 void h_maintenance_create(req_t *r);
 

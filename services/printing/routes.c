@@ -21,6 +21,7 @@ route_t printing_routes[] = {
     {"GET", "/equipment", h_equipment_list, 0},
     {"POST", "/equipment", h_equipment_create, 0},
     {"GET", "/equipment/:id", h_equipment_get, 0},
+    {"PATCH", "/equipment/:id", h_equipment_patch, 0},
     {"GET", "/equipment/:id/maintenance", h_maintenance_list, 0},
     {"POST", "/equipment/:id/maintenance", h_maintenance_create, 0},
 

@@ -128,6 +128,47 @@ START_TEST(test_R_PRN_5_maintenance_is_logged_by_office_staff)
 }
 END_TEST
 
+START_TEST(test_R_PRN_5_the_secretariat_keeps_the_register_up_to_date)
+{
+    long long id = new_equipment();
+    const char *path = pf("/api/v1/equipment/%lld", id);
+    resp_t *r = h_patch(path, h_token("zonghe1"), "{\"state\":\"out_of_service\"}");
+    ck_assert_msg(h_problem(r, 403, "equipment.not_registrar", "R-PRN-5", NULL), "%s", r->body);
+    h_free(r);
+    r = h_patch(path, h_token("wenmi1"), "{}");
+    ck_assert(h_problem(r, 400, NULL, NULL, NULL));
+    h_free(r);
+    r = h_patch(path, h_token("wenmi1"), "{\"state\":\"broken\"}");
+    ck_assert(h_problem(r, 400, NULL, NULL, "state"));
+    h_free(r);
+    const char *stale[] = {"If-Match: \"9\"", NULL};
+    r = h_req("PATCH", path, h_token("wenmi1"), "{\"state\":\"out_of_service\"}", stale);
+    ck_assert(h_problem(r, 412, NULL, NULL, NULL));
+    h_free(r);
+    r = h_patch(path, h_token("wenmi1"), "{\"state\":\"out_of_service\",\"location\":\"section\"}");
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "out_of_service");
+    ck_assert_str_eq(h_str(r, "location"), "section");
+    ck_assert_int_eq(h_int(r, "version"), 2);
+    h_free(r);
+    ck_assert_int_eq(audits("equipment", id, "update"), 1);
+    r = h_patch(path, h_token("admin"), "{\"state\":\"retired\"}");
+    ck_status(r, 200);
+    h_free(r);
+    /* Retired: kept as it was, and no more upkeep is logged. */
+    r = h_patch(path, h_token("wenmi1"), "{\"name\":\"新名称\"}");
+    ck_assert_msg(h_problem(r, 409, "equipment.retired", NULL, NULL), "%s", r->body);
+    h_free(r);
+    r = h_post(pf("%s/maintenance", path), h_token("wenmi1"),
+               "{\"kind\":\"repair\",\"note\":\"x\"}");
+    ck_assert_msg(h_problem(r, 409, "equipment.retired", NULL, NULL), "%s", r->body);
+    h_free(r);
+    r = h_patch("/api/v1/equipment/999999999", h_token("wenmi1"), "{\"state\":\"retired\"}");
+    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
+    h_free(r);
+}
+END_TEST
+
 START_TEST(test_R_PRN_6_copy_room_visits_by_others_are_registered_with_their_reason)
 {
     /* The visitor registers his own visit. */
@@ -199,6 +240,7 @@ int main(void)
     tcase_add_checked_fixture(tc, h_setup, h_teardown);
     tcase_add_test(tc, test_R_PRN_5_equipment_is_registered_by_the_secretariat);
     tcase_add_test(tc, test_R_PRN_5_maintenance_is_logged_by_office_staff);
+    tcase_add_test(tc, test_R_PRN_5_the_secretariat_keeps_the_register_up_to_date);
     tcase_add_test(tc, test_R_PRN_6_copy_room_visits_by_others_are_registered_with_their_reason);
     suite_add_tcase(s, tc);
     return h_run(s);
