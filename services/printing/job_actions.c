@@ -33,9 +33,9 @@ static const db_stmt Q_JOB_LOCK = {
     "SELECT job_doc(j), j.version, j.state, j.requester_id, j.department_id,"
     " j.operator_department_id, j.pages, j.copies, j.large_threshold, j.duplex, j.is_large,"
     " j.kind, j.title, job_visible(j, $2, $3, $4),"
-    " s.step, s.rule, s.role, eligible_approvers(s.role, j.department_id)::text,"
-    " $2 = ANY (eligible_approvers(s.role, j.department_id))"
-    " FROM print_jobs j LEFT JOIN LATERAL (SELECT * FROM print_job_steps s"
+    " s.step, s.rule, s.role, s.signers::text, $2 = ANY (s.signers)"
+    " FROM print_jobs j LEFT JOIN LATERAL (SELECT s.step, s.rule, s.role,"
+    "  eligible_approvers(s.role, j.department_id) AS signers FROM print_job_steps s"
     "  WHERE s.job_id = j.id AND s.decision IS NULL ORDER BY s.step LIMIT 1) s ON true"
     " WHERE j.id = $1 FOR NO KEY UPDATE OF j"};
 

@@ -114,6 +114,7 @@ typedef struct job_tx {
     job_in in;
     long long id;
     char *doc;
+    char *signers; /* of the first step left to sign, a bigint[] text */
 } job_tx;
 
 /* The requester's department, whether it has a printer, and the
@@ -151,29 +152,6 @@ static const db_stmt Q_STEP_INSERT = {
 static const db_stmt Q_JOB_DOC = {"printing_job_doc",
                                   "SELECT job_doc(j) FROM print_jobs j WHERE j.id = $1"};
 
-static const db_stmt Q_NOTIFY_DEPARTMENT = {
-    "printing_notify_department",
-    "SELECT count(identity.notify(p.id, $2, $3, $4, $5, $6)) FROM identity.org_people p"
-    " WHERE p.active AND p.department_id = $1"};
-
-int notify_operators(db_conn *c, long long operator_dept, long long own_dept, const char *kind,
-                     const char *title, long long job, problem_t *p)
-{
-    if (operator_dept == own_dept)
-        return 0;
-    char d[24], j[24];
-    const char *params[] = {db_int(d, operator_dept), kind, title, "", "print_job",
-                            db_int(j, job)};
-    return store_run(c, &Q_NOTIFY_DEPARTMENT, 6, params, p);
-}
-
-const char *role_words(const char *role)
-{
-    return !strcmp(role, "gov_affairs_deputy") ? "the deputy director in charge of government affairs"
-           : !strcmp(role, "director")         ? "the office director"
-                                               : "the office director or the supervising deputy director";
-}
-
 static int job_create_run(db_conn *c, void *arg, problem_t *p)
 {
     job_tx *t = arg;
@@ -181,7 +159,8 @@ static int job_create_run(db_conn *c, void *arg, problem_t *p)
     const caller_t *me = t->r->caller;
     const printing_ctx *cfg = t->r->svc->ctx;
     free(t->doc);
-    t->doc = NULL;
+    free(t->signers);
+    t->doc = t->signers = NULL;
     if (!me->department_id)
         return problem_set(p, ERR_FORBIDDEN, "print_job.no_department", NULL,
                            "only a member of a department asks for printing or copying");
@@ -227,20 +206,26 @@ static int job_create_run(db_conn *c, void *arg, problem_t *p)
     int n = print_required_steps(in->kind, sheets, cfg->large_sheets, for_other,
                                  in->self_funded, steps);
     bool signed_by_me[3] = {false};
-    bool open = false;
+    int first_open = -1;
     for (int i = 0; i < n; i++) {
         const char *pe[] = {steps[i].role, dep, uid};
         if (db_query(c, &Q_ELIGIBLE, 3, pe, &res, p))
             return -1;
         bool nobody = !strcmp(PQgetvalue(res, 0, 0), "{}");
         signed_by_me[i] = !strcmp(PQgetvalue(res, 0, 1), "t");
+        if (!signed_by_me[i] && first_open < 0) {
+            first_open = i;
+            t->signers = strdup(PQgetvalue(res, 0, 0));
+        }
         PQclear(res);
         if (nobody)
             return problem_set(p, ERR_RULE, "print_job.no_approver", steps[i].rule,
                                "nobody who may sign this job (%s) is available",
                                role_words(steps[i].role));
-        open |= !signed_by_me[i];
+        if (first_open == i && !t->signers)
+            return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     }
+    bool open = first_open >= 0;
 
     char pages[24], copies[24], sh[24], doc[24], op[24], thr[24];
     const char *p3[] = {uid,
@@ -279,21 +264,12 @@ static int job_create_run(db_conn *c, void *arg, problem_t *p)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
 
     char title[TITLE_BYTES];
-    int first_open = -1;
-    for (int i = 0; i < n && first_open < 0; i++)
-        if (!signed_by_me[i])
-            first_open = i;
-    if (first_open >= 0) {
-        const char *pe[] = {steps[first_open].role, dep, uid};
-        if (db_query(c, &Q_ELIGIBLE, 3, pe, &res, p))
-            return -1;
+    if (open) {
         snprintf(title, sizeof title, "Sign a %s job (%s): %s", in->kind, steps[first_open].rule,
                  in->title);
         utf8_trim(title, sizeof title);
-        int rc = store_notify_all(c, PQgetvalue(res, 0, 0), "print_job_to_approve", title, "",
-                                  "print_job", t->id, p);
-        PQclear(res);
-        if (rc)
+        if (store_notify_all(c, t->signers, "print_job_to_approve", title, "", "print_job", t->id,
+                             p))
             return -1;
     } else {
         snprintf(title, sizeof title, "A %s job to run: %s", in->kind, in->title);
@@ -317,5 +293,6 @@ void h_jobs_create(req_t *r)
     problem_t p = {0};
     int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, job_create_run, &t, &p);
     reply_outcome(r, rc, &p, t.doc, 201);
+    free(t.signers);
     json_decref(root);
 }

@@ -30,6 +30,13 @@ int print_required_steps(const char *kind, long long sheets, long long threshold
     return n;
 }
 
+const char *role_words(const char *role)
+{
+    return !strcmp(role, "gov_affairs_deputy") ? "the deputy director in charge of government affairs"
+           : !strcmp(role, "director")         ? "the office director"
+                                               : "the office director or the supervising deputy director";
+}
+
 bool printing_privileged(const caller_t *c)
 {
     return c->is_admin || org_is_office_leader(c->position);

@@ -49,6 +49,9 @@ typedef struct print_step {
 int print_required_steps(const char *kind, long long sheets, long long threshold,
                          bool for_other, bool self_funded, print_step out[3]);
 
+/* Who signs under a step's role, in words for a refusal. Static storage. */
+const char *role_words(const char *role);
+
 /* Office leaders and administrators see every printing record. */
 bool printing_privileged(const caller_t *c);
 
@@ -72,9 +75,6 @@ int store_notify_all(db_conn *c, const char *ids, const char *kind, const char *
  * nobody else is asked. Returns 0 or -1 with p. */
 int notify_operators(db_conn *c, long long operator_dept, long long own_dept, const char *kind,
                      const char *title, long long job, problem_t *p);
-
-/* Who signs under a step's role, in words for a refusal. Static storage. */
-const char *role_words(const char *role);
 
 /* Answers the transaction's outcome: the problem, or doc with `status`.
  * Frees doc. */

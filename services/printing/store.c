@@ -32,6 +32,22 @@ int store_notify_all(db_conn *c, const char *ids, const char *kind, const char *
     return store_run(c, &Q_NOTIFY_ALL, 6, params, p);
 }
 
+static const db_stmt Q_NOTIFY_DEPARTMENT = {
+    "printing_notify_department",
+    "SELECT count(identity.notify(p.id, $2, $3, $4, $5, $6)) FROM identity.org_people p"
+    " WHERE p.active AND p.department_id = $1"};
+
+int notify_operators(db_conn *c, long long operator_dept, long long own_dept, const char *kind,
+                     const char *title, long long job, problem_t *p)
+{
+    if (operator_dept == own_dept)
+        return 0;
+    char d[24], j[24];
+    const char *params[] = {db_int(d, operator_dept), kind, title, "", "print_job",
+                            db_int(j, job)};
+    return store_run(c, &Q_NOTIFY_DEPARTMENT, 6, params, p);
+}
+
 void reply_outcome(req_t *r, int rc, problem_t *p, char *doc, int status)
 {
     if (rc)
