@@ -21,7 +21,7 @@ typedef struct action_tx action_tx;
 typedef struct action_kind {
     const char *entity;      /* the audit entity type: "seal_request" */
     const char *noun;        /* for the 412 and 409 details: "seal request" */
-    const char *wrong_state; /* problem name when from_states refuses */
+    err_code wrong_state;    /* the refusal when from_states does not hold */
 } action_kind;
 
 typedef int (*action_fn)(db_conn *c, action_tx *t, problem_t *p);

@@ -69,8 +69,8 @@ int db_write(db_conn *c, const db_stmt *st, int nparams, const char *const *para
              problem_t *p);
 
 /* True when res is a success (tuples or command ok). When false, fills p from
- * the SQLSTATE: serialization failure / deadlock -> ERR_CONFLICT with name
- * "db.retry" (the transaction runner retries those), unique violation ->
+ * the SQLSTATE: serialization failure / deadlock -> ERR_DB_RETRY (the
+ * transaction runner retries those), unique violation ->
  * ERR_DUPLICATE, lock timeout -> ERR_CONFLICT, check violation ->
  * ERR_VALIDATION, statement timeout or lost connection -> ERR_DB_UNAVAILABLE,
  * anything else -> ERR_INTERNAL (and logged with the SQL error, which never

@@ -24,7 +24,7 @@ bool db_ok(const PGresult *res, problem_t *p)
     }
     const char *state = db_sqlstate(res);
     if (!strcmp(state, "40001") || !strcmp(state, "40P01"))
-        problem_set(p, ERR_CONFLICT, "db.retry", NULL, "a concurrent change interfered; try again");
+        problem_set(p, ERR_DB_RETRY, NULL, NULL, "a concurrent change interfered; try again");
     else if (!strcmp(state, "23505"))
         problem_set(p, ERR_DUPLICATE, NULL, NULL, "a record with the same unique value exists");
     else if (!strcmp(state, "23503"))

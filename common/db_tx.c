@@ -6,7 +6,7 @@
 
 static bool is_retry(const problem_t *p)
 {
-    return p->name && !strcmp(p->name, "db.retry");
+    return p->code == ERR_DB_RETRY;
 }
 
 int db_tx(db_pool *pool, long timeout_ms, const char *isolation, db_tx_fn fn, void *arg,

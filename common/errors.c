@@ -6,8 +6,9 @@ static const struct {
     const char *name;
     int status;
     const char *title;
+    const char *rule;
 } registry[] = {
-#define X(id, code, status, title) {code, status, title},
+#define X(id, code, status, title, rule) {code, status, title, rule},
 #include "errors.def"
 #undef X
 };
@@ -25,6 +26,11 @@ const char *err_name(err_code c)
 const char *err_title(err_code c)
 {
     return (unsigned)c < ERR__COUNT ? registry[c].title : "Internal error";
+}
+
+const char *err_rule(err_code c)
+{
+    return (unsigned)c < ERR__COUNT ? registry[c].rule : NULL;
 }
 
 err_code err_lookup(const char *name)

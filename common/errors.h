@@ -3,7 +3,7 @@
 
 /* Problem codes, generated from errors.def. */
 typedef enum err_code {
-#define X(id, code, status, title) id,
+#define X(id, code, status, title, rule) id,
 #include "errors.def"
 #undef X
     ERR__COUNT
@@ -15,6 +15,9 @@ int err_status(err_code c);
 const char *err_name(err_code c);
 /* The human title. Static storage. */
 const char *err_title(err_code c);
+/* The rule of the regulations that the code enforces ("R-ATT-2"), or NULL.
+ * Static storage. */
+const char *err_rule(err_code c);
 /* The code whose machine name is name, or ERR__COUNT. */
 err_code err_lookup(const char *name);
 

@@ -61,7 +61,7 @@ int org_person_get(db_conn *c, long long id, org_person *out, problem_t *p)
     }
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 10), "t")) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "user.not_found", NULL, "no active user %lld", id);
+        return problem_set(p, ERR_USER_NOT_FOUND, NULL, NULL, "no active user %lld", id);
     }
     memset(out, 0, sizeof *out);
     out->id = db_get_ll(res, 0, 0);
@@ -100,7 +100,7 @@ int org_superior_of(db_conn *c, long long user_id, long long *out, problem_t *p)
     }
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "user.not_found", NULL, "no user %lld", user_id);
+        return problem_set(p, ERR_USER_NOT_FOUND, NULL, NULL, "no user %lld", user_id);
     }
     *out = org_superior_rule(PQgetvalue(res, 0, 0), user_id, db_get_ll(res, 0, 1),
                              db_get_ll(res, 0, 2), db_get_ll(res, 0, 3), db_get_ll(res, 0, 4));

@@ -7,9 +7,12 @@
 
 /* A refusal on its way to becoming an application/problem+json answer.
  * Filled by validators, rule engines and transaction callbacks; answered by
- * reply_problem_t(). `name` overrides the registry's machine name with a
- * service-specific one ("leave.approver_mismatch") while the registry entry
- * still gives the status and title. `errors` is owned by the problem. */
+ * reply_problem_t(). `code` is an entry of common/errors.def, which gives
+ * the answer's machine name, status, title and rule. `rule`, when set,
+ * names the rule instead (a check shared by actions under different rules);
+ * `name`, when set, replaces the machine name and is only for codes that
+ * are not known until run time; a handler never writes one. `errors` is
+ * owned by the problem. */
 typedef struct problem {
     err_code code;
     const char *name;

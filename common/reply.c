@@ -60,6 +60,8 @@ void http_answer_problem(struct _u_response *resp, const char *rid, err_code cod
     json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", "about:blank", "title",
                           err_title(code), "status", status, "detail", detail ? detail : "",
                           "code", name ? name : err_name(code));
+    if (!rule)
+        rule = err_rule(code);
     if (rule)
         json_object_set_new(o, "rule", json_string(rule));
     if (errors)

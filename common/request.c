@@ -288,7 +288,7 @@ bool decider_or_reply(req_t *r)
 {
     if (!r->caller || !r->caller->is_secretary)
         return true;
-    reply_problem(r, ERR_FORBIDDEN, "secretary.cannot_decide", "R-SEC-3",
+    reply_problem(r, ERR_SECRETARY_CANNOT_DECIDE, NULL, NULL,
                   "a government affairs secretary assists but cannot approve, sign or decide");
     return false;
 }

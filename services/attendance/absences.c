@@ -140,7 +140,7 @@ static int absence_create_run(db_conn *c, void *arg, problem_t *p)
     t->doc = NULL;
     person_facts who;
     if (person_facts_get(c, in->user_id, &who, p)) {
-        if (p->code == ERR_NOT_FOUND) {
+        if (p->code == ERR_USER_NOT_FOUND) {
             problem_clear(p);
             return problem_field(p, "user_id", "is not an active user");
         }
@@ -175,7 +175,7 @@ void h_absences_create(req_t *r)
     if (!root)
         return;
     if (!caller_is_director(r->caller)) {
-        reply_problem(r, ERR_FORBIDDEN, "absence.not_director", "R-ATT-3",
+        reply_problem(r, ERR_ABSENCE_NOT_DIRECTOR, NULL, NULL,
                       "absenteeism without an approved request is recorded by the office director");
     } else {
         att_tx t = {.r = r, .in = &in};
@@ -205,7 +205,7 @@ static const db_stmt Q_ABSENCE_VOID = {
     "UPDATE absences a SET state = 'voided', void_reason = $2, voided_by = $3, voided_at = now(),"
     " version = version + 1, updated_at = now() WHERE a.id = $1 RETURNING absence_doc(a)"};
 
-static const action_kind absence_kind = {"absence", "absence", NULL};
+static const action_kind absence_kind = {"absence", "absence", ERR_WRONG_STATE};
 
 /* The voided absence, as the void action needs it. */
 typedef struct absence_row {
@@ -238,13 +238,13 @@ static int absence_void_authorise(db_conn *c, action_tx *t, problem_t *p)
     const absence_row *row = t->row;
     (void)c;
     if (!caller_is_director(t->r->caller))
-        return problem_set(p, ERR_FORBIDDEN, "absence.not_director", "R-ATT-3",
+        return problem_set(p, ERR_ABSENCE_NOT_DIRECTOR, NULL, NULL,
                            "only the office director voids an absence");
     if (row->user_id == t->r->caller->id)
-        return problem_set(p, ERR_FORBIDDEN, "absence.own_record", "R-ATT-3",
+        return problem_set(p, ERR_ABSENCE_OWN_RECORD, NULL, NULL,
                            "no one voids their own absenteeism");
     if (strcmp(t->state, "active"))
-        return problem_set(p, ERR_WRONG_STATE, "absence.already_voided", NULL,
+        return problem_set(p, ERR_ABSENCE_ALREADY_VOIDED, NULL, NULL,
                            "the absence was already voided");
     return 0;
 }

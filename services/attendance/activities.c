@@ -223,7 +223,7 @@ void h_activities_create(req_t *r)
     } else if (!caller_is_director(r->caller) && caller_in_secretariat_or_reply(r, &sec)) {
         /* answered */
     } else if (!caller_is_director(r->caller) && !sec) {
-        reply_problem(r, ERR_FORBIDDEN, "activity.not_organiser", NULL,
+        reply_problem(r, ERR_ACTIVITY_NOT_ORGANISER, NULL, NULL,
                       "office activities are organised by the director or the secretariat");
     } else {
         att_tx t = {.r = r, .in = &in};
@@ -311,10 +311,10 @@ static int absence_request_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     PGresult *res;
     if (!row.participant)
-        return problem_set(p, ERR_FORBIDDEN, "activity.not_participant", "R-ATT-5",
+        return problem_set(p, ERR_ACTIVITY_NOT_PARTICIPANT, NULL, NULL,
                            "only a participant asks to be excused");
     if (row.started || row.attendance[0])
-        return problem_set(p, ERR_WRONG_STATE, "activity.started", "R-ATT-5",
+        return problem_set(p, ERR_ACTIVITY_STARTED, NULL, NULL,
                            "an absence is asked for before the activity starts");
     /* R-ATT-5: the director decides, and the director's own request goes
      * one level up to the district mayor. */
@@ -324,7 +324,7 @@ static int absence_request_run(db_conn *c, void *arg, problem_t *p)
     const char *role = decider_role_for(f.position);
     long long decider = !strcmp(role, "district_mayor") ? f.mayor_id : f.director_id;
     if (!decider || decider == me)
-        return problem_set(p, ERR_RULE, "activity.no_decider", "R-ATT-5",
+        return problem_set(p, ERR_ACTIVITY_NO_DECIDER, NULL, NULL,
                            "no %s is appointed to decide this request",
                            !strcmp(role, "district_mayor") ? "district mayor" : "office director");
     char aid[24], uid[24];
@@ -332,7 +332,7 @@ static int absence_request_run(db_conn *c, void *arg, problem_t *p)
                         ((absence_request_in *)t->in)->reason, role};
     if (db_query(c, &Q_REQUEST_INSERT, 4, pi, &res, p)) {
         if (p->code == ERR_DUPLICATE)
-            problem_set(p, ERR_DUPLICATE, "activity.absence_requested", NULL,
+            problem_set(p, ERR_ACTIVITY_ABSENCE_REQUESTED, NULL, NULL,
                         "you already asked to be excused from this activity");
         return -1;
     }
@@ -433,7 +433,8 @@ static const db_stmt Q_REQUEST_DECIDE = {
     " comment = $4, version = version + 1, updated_at = now() WHERE q.id = $1"
     " RETURNING activity_absence_doc(q)"};
 
-static const action_kind request_kind = {"activity_absence_request", "absence request", NULL};
+static const action_kind request_kind = {"activity_absence_request", "absence request",
+                                         ERR_WRONG_STATE};
 
 /* The locked absence request, as its decision needs it. */
 typedef struct request_row {
@@ -467,19 +468,19 @@ static int request_authorise(db_conn *c, action_tx *t, problem_t *p)
     const request_row *row = t->row;
     (void)c;
     if (row->requester == t->r->caller->id)
-        return problem_set(p, ERR_FORBIDDEN, "activity.own_request", "R-ATT-5",
+        return problem_set(p, ERR_ACTIVITY_OWN_REQUEST, NULL, NULL,
                            "no one decides their own absence request; the office director's "
                            "is decided by the district mayor");
     if (strcmp(t->r->caller->position, row->decider_role)) {
         if (!strcmp(row->decider_role, "district_mayor"))
-            return problem_set(p, ERR_FORBIDDEN, "activity.not_decider", "R-ATT-5",
+            return problem_set(p, ERR_ACTIVITY_NOT_DECIDER, NULL, NULL,
                                "the office director's absence from an office activity is "
                                "approved by the district mayor");
-        return problem_set(p, ERR_FORBIDDEN, "activity.not_director", "R-ATT-5",
+        return problem_set(p, ERR_ACTIVITY_NOT_DIRECTOR, NULL, NULL,
                            "an absence from an office activity is approved by the office director");
     }
     if (strcmp(t->state, "pending"))
-        return problem_set(p, ERR_WRONG_STATE, "activity.absence_decided", NULL,
+        return problem_set(p, ERR_ACTIVITY_ABSENCE_DECIDED, NULL, NULL,
                            "the request was already decided");
     return 0;
 }
@@ -625,7 +626,7 @@ static int attendance_authorise(db_conn *c, action_tx *t, problem_t *p)
 {
     const activity_row *row = t->row;
     if (((const attendance_in *)t->in)->user_id == t->r->caller->id)
-        return problem_set(p, ERR_FORBIDDEN, "activity.own_attendance", "R-ATT-5",
+        return problem_set(p, ERR_ACTIVITY_OWN_ATTENDANCE, NULL, NULL,
                            "nobody records their own attendance; the organiser, the director "
                            "or the secretariat records it");
     if (caller_is_director(t->r->caller) || row->created_by == t->r->caller->id)
@@ -634,7 +635,7 @@ static int attendance_authorise(db_conn *c, action_tx *t, problem_t *p)
     if (person_facts_get(c, t->r->caller->id, &f, p))
         return -1;
     if (!f.is_secretariat)
-        return problem_set(p, ERR_FORBIDDEN, "activity.not_organiser", NULL,
+        return problem_set(p, ERR_ACTIVITY_NOT_ORGANISER, NULL, NULL,
                            "attendance is recorded by the organiser, the director or the "
                            "secretariat");
     return 0;
@@ -648,10 +649,10 @@ static int attendance_record(db_conn *c, action_tx *t, problem_t *p)
     if (!row->participant)
         return problem_field(p, "user_id", "is not a participant of this activity");
     if (!row->started)
-        return problem_set(p, ERR_WRONG_STATE, "activity.not_started", NULL,
+        return problem_set(p, ERR_ACTIVITY_NOT_STARTED, NULL, NULL,
                            "attendance is recorded once the activity has started");
     if (row->attendance[0])
-        return problem_set(p, ERR_WRONG_STATE, "activity.attendance_recorded", NULL,
+        return problem_set(p, ERR_ACTIVITY_ATTENDANCE_RECORDED, NULL, NULL,
                            "attendance of this participant was already recorded as %s",
                            row->attendance);
     char id[24], uid[24], me[24], ab[24];
@@ -664,7 +665,7 @@ static int attendance_record(db_conn *c, action_tx *t, problem_t *p)
     const char *mark = in->present ? "present" : excused ? "excused" : "absent";
     long long absence_id = 0;
     if (!in->present && pending)
-        return problem_set(p, ERR_WRONG_STATE, "activity.absence_request_pending", "R-ATT-5",
+        return problem_set(p, ERR_ACTIVITY_ABSENCE_REQUEST_PENDING, NULL, NULL,
                            "the participant's absence request waits for its decision");
     if (!strcmp(mark, "absent") && activity_absence(c, t, in->user_id, &absence_id, p))
         return -1;
@@ -680,7 +681,7 @@ static int attendance_record(db_conn *c, action_tx *t, problem_t *p)
     return t->doc ? 0 : -1;
 }
 
-static const action_kind activity_kind = {"activity", "activity", NULL};
+static const action_kind activity_kind = {"activity", "activity", ERR_WRONG_STATE};
 
 static const action_t act_attendance = {&activity_kind,  "attendance",  "recorded",
                                         attendance_fields, false,       NULL,

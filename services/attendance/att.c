@@ -69,7 +69,7 @@ static int person_facts_read(db_conn *c, long long id, bool inactive_too, person
         return -1;
     if (PQntuples(res) == 0 || (!inactive_too && strcmp(PQgetvalue(res, 0, 9), "t"))) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "user.not_found", NULL, "no active user %lld", id);
+        return problem_set(p, ERR_USER_NOT_FOUND, NULL, NULL, "no active user %lld", id);
     }
     memset(out, 0, sizeof *out);
     out->id = id;

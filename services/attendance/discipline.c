@@ -312,7 +312,7 @@ void h_cases_list(req_t *r)
 
 /* ---------- actions ---------- */
 
-static const action_kind case_kind = {"discipline_case", "discipline case", NULL};
+static const action_kind case_kind = {"discipline_case", "discipline case", ERR_WRONG_STATE};
 
 /* The locked case, as the actions need it. */
 typedef struct case_row {
@@ -364,7 +364,7 @@ static int case_not_own(db_conn *c, action_tx *t, problem_t *p)
     const case_row *row = t->row;
     (void)c;
     if (row->user_id == t->r->caller->id)
-        return problem_set(p, ERR_FORBIDDEN, "case.own_case", "R-ATT-6",
+        return problem_set(p, ERR_CASE_OWN_CASE, NULL, NULL,
                            "no one acts on their own discipline case; the office director's "
                            "goes to the district mayor");
     return 0;
@@ -414,15 +414,14 @@ static int case_talk(db_conn *c, action_tx *t, problem_t *p)
 {
     const case_row *row = t->row;
     if (row->level != 1)
-        return problem_set(p, ERR_WRONG_STATE, "case.not_a_talk", NULL,
+        return problem_set(p, ERR_CASE_NOT_A_TALK, NULL, NULL,
                            "a level %d case is decided at a director's meeting, not by a talk",
                            row->level);
     if (row->talk_by_id != t->r->caller->id)
-        return problem_set(p, ERR_FORBIDDEN, "case.not_talk_holder", "R-ATT-6",
+        return problem_set(p, ERR_CASE_NOT_TALK_HOLDER, NULL, NULL,
                            "the talk is held by the person's supervising deputy director");
     if (strcmp(t->state, "open"))
-        return problem_set(p, ERR_WRONG_STATE, "case.not_open", NULL, "the case is %s",
-                           t->state);
+        return problem_set(p, ERR_CASE_NOT_OPEN, NULL, NULL, "the case is %s", t->state);
     const talk_in *in = t->in;
     char id[24];
     const char *params[] = {db_int(id, t->id), in->notes, in->attitude,
@@ -531,18 +530,17 @@ static int case_decide(db_conn *c, action_tx *t, problem_t *p)
     const char *role = row->level > 1 ? row->decider_role : "office_director";
     if (strcmp(t->r->caller->position, role)) {
         if (!strcmp(role, "district_mayor"))
-            return problem_set(p, ERR_FORBIDDEN, "case.not_decider", "R-ATT-6",
+            return problem_set(p, ERR_CASE_NOT_DECIDER, NULL, NULL,
                                "the decision of the director's meeting on the office director's "
                                "own case is recorded by the district mayor");
-        return problem_set(p, ERR_FORBIDDEN, "case.not_director", "R-ATT-6",
+        return problem_set(p, ERR_CASE_NOT_DIRECTOR, NULL, NULL,
                            "the director records the decision of the director's meeting");
     }
     if (row->level == 1)
-        return problem_set(p, ERR_WRONG_STATE, "case.not_for_meeting", NULL,
+        return problem_set(p, ERR_CASE_NOT_FOR_MEETING, NULL, NULL,
                            "a level 1 case is settled by a talk, not a meeting decision");
     if (strcmp(t->state, "open"))
-        return problem_set(p, ERR_WRONG_STATE, "case.not_open", NULL, "the case is %s",
-                           t->state);
+        return problem_set(p, ERR_CASE_NOT_OPEN, NULL, NULL, "the case is %s", t->state);
     if (decide_terms_check(c, in, row->level, p))
         return -1;
     char l[24], u[24];
@@ -555,8 +553,7 @@ static int case_decide(db_conn *c, action_tx *t, problem_t *p)
     if (!leader && in->leader_id)
         return problem_field(p, "leader_id", "must be an active district mayor or deputy mayor");
     if (!leader)
-        return problem_set(p, ERR_RULE, "case.no_leader", "R-ATT-6",
-                           "no district mayor is appointed");
+        return problem_set(p, ERR_CASE_NO_LEADER, NULL, NULL, "no district mayor is appointed");
     if (meeting_decision_check(c, in->meeting_decision_id, row->user_id, row->level,
                                in->transfer_by, p))
         return -1;
@@ -609,11 +606,10 @@ static int case_leader_decide(db_conn *c, action_tx *t, bool approve, problem_t 
     PGresult *res;
     if (row->leader_id != t->r->caller->id)
         return problem_set(
-            p, ERR_FORBIDDEN, "case.not_leader", "R-ATT-6",
+            p, ERR_CASE_NOT_LEADER, NULL, NULL,
             "the decision is approved by the district leader in charge it was sent to");
     if (strcmp(t->state, "decided"))
-        return problem_set(p, ERR_WRONG_STATE, "case.not_decided", NULL, "the case is %s",
-                           t->state);
+        return problem_set(p, ERR_CASE_NOT_DECIDED, NULL, NULL, "the case is %s", t->state);
     char id[24];
     const char *pu[] = {db_int(id, t->id), approve ? "completed" : "rejected",
                         approve ? "approved" : "rejected", ((comment_in *)t->in)->comment};

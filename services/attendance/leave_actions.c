@@ -124,8 +124,7 @@ static int applicant_only(const action_tx *t, const leave_row *row, const char *
 {
     if (row->applicant_id == t->r->caller->id)
         return 0;
-    return problem_set(p, ERR_FORBIDDEN, "leave.not_applicant", rule,
-                       "only the applicant %s", what);
+    return problem_set(p, ERR_LEAVE_NOT_APPLICANT, NULL, rule, "only the applicant %s", what);
 }
 
 /* The last step of every leave action: the document after the change, into
@@ -136,7 +135,7 @@ static int leave_after(db_conn *c, action_tx *t, problem_t *p)
     return t->doc ? 0 : -1;
 }
 
-static const action_kind leave_kind = {"leave_request", "leave request", NULL};
+static const action_kind leave_kind = {"leave_request", "leave request", ERR_WRONG_STATE};
 
 /* Runs act on the request in the path; in is the body act->fields describe. */
 static void leave_action(req_t *r, const action_t *act, void *in)
@@ -173,15 +172,13 @@ static int leave_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
         return extension_decide(c, t, approve, p);
     if (!is_state(t, "pending") || row->current_approver_id != t->r->caller->id) {
         if (row->my_decided_step)
-            return problem_set(p, ERR_WRONG_STATE, "leave.already_decided", NULL,
-                               "you already decided step %d of this request",
-                               row->my_decided_step);
+            return problem_set(p, ERR_LEAVE_ALREADY_DECIDED, NULL, NULL,
+                               "you already decided step %d of this request", row->my_decided_step);
         if (!is_state(t, "pending"))
-            return problem_set(p, ERR_WRONG_STATE, "leave.not_pending", NULL,
+            return problem_set(p, ERR_LEAVE_NOT_PENDING, NULL, NULL,
                                "the request is %s; nothing waits for a decision", t->state);
-        return problem_set(p, ERR_FORBIDDEN, "leave.approver_mismatch", "R-ATT-2",
-                           "step %d of this request waits for its own approver",
-                           row->current_step);
+        return problem_set(p, ERR_LEAVE_APPROVER_MISMATCH, NULL, NULL,
+                           "step %d of this request waits for its own approver", row->current_step);
     }
 
     const char *comment = ((comment_in *)t->in)->comment;
@@ -259,11 +256,10 @@ static int leave_withdraw(db_conn *c, action_tx *t, problem_t *p)
     if (applicant_only(t, row, "withdraws a request", NULL, p))
         return -1;
     if (is_state(t, "approved") || is_state(t, "closed"))
-        return problem_set(p, ERR_WRONG_STATE, "leave.already_approved", NULL,
+        return problem_set(p, ERR_LEAVE_ALREADY_APPROVED, NULL, NULL,
                            "the leave was finally approved; it can no longer be withdrawn");
     if (!is_state(t, "pending"))
-        return problem_set(p, ERR_WRONG_STATE, "leave.not_pending", NULL, "the request is %s",
-                           t->state);
+        return problem_set(p, ERR_LEAVE_NOT_PENDING, NULL, NULL, "the request is %s", t->state);
     char id[24];
     const char *pf[] = {db_int(id, t->id), "withdrawn"};
     PGresult *res;
@@ -358,7 +354,7 @@ static int extension_chain(db_conn *c, action_tx *t, long new_end, long *halves,
     leave_step steps[2];
     int n = leave_chain_for(&lf, *halves, steps);
     if (n <= 0)
-        return problem_set(p, ERR_RULE, "leave.no_approver", "R-ATT-2",
+        return problem_set(p, ERR_LEAVE_NO_APPROVER, NULL, NULL,
                            "the approver the longer leave needs is not appointed");
     char id[24];
     const char *params[] = {db_int(id, t->id)};
@@ -390,18 +386,18 @@ static int leave_extend(db_conn *c, action_tx *t, problem_t *p)
     extend_in *in = t->in;
     const leave_row *row = t->row;
     if (row->final_approver_id != t->r->caller->id)
-        return problem_set(p, ERR_FORBIDDEN, "leave.not_final_approver", "R-ATT-4",
+        return problem_set(p, ERR_LEAVE_NOT_FINAL_APPROVER, NULL, NULL,
                            "an extension is recorded by the leave's final approver");
     if (!is_state(t, "approved"))
-        return problem_set(p, ERR_WRONG_STATE, "leave.not_open", NULL,
+        return problem_set(p, ERR_LEAVE_NOT_OPEN, NULL, NULL,
                            "only an approved leave that is not closed can be extended; it is %s",
                            t->state);
     if (!strcmp(row->ext_state, "pending"))
-        return problem_set(p, ERR_WRONG_STATE, "leave.extension_pending", NULL,
+        return problem_set(p, ERR_LEAVE_EXTENSION_PENDING, NULL, NULL,
                            "an extension of this leave waits for approval");
     /* 三 "必须通过电话及时补假": asked for before the leave runs out. */
     if (row->ended)
-        return problem_set(p, ERR_RULE, "leave.extension_late", "R-ATT-4",
+        return problem_set(p, ERR_LEAVE_EXTENSION_LATE, NULL, NULL,
                            "an extension is asked for (by phone) before the leave ends; after "
                            "its end the days away are absenteeism");
     long new_end = slot_text(in->new_end_date, in->new_end_half);
@@ -485,7 +481,7 @@ static int extension_decide(db_conn *c, action_tx *t, bool approve, problem_t *p
 {
     const leave_row *row = t->row;
     if (row->ext_approver_id != t->r->caller->id)
-        return problem_set(p, ERR_FORBIDDEN, "leave.approver_mismatch", "R-ATT-4",
+        return problem_set(p, ERR_LEAVE_APPROVER_MISMATCH, NULL, "R-ATT-4",
                            "step %d of this leave's extension waits for its own approver",
                            row->ext_step);
     const char *comment = ((comment_in *)t->in)->comment;
@@ -596,7 +592,7 @@ static int attachment_check(json_t *obj, long max_bytes, attachment_in *a, size_
     }
     size_t len = strlen(a->data), cap = len / 4 * 3 + 3;
     if (len > (size_t)max_bytes / 3 * 4 + 8)
-        return problem_set(p, ERR_TOO_LARGE, "leave.attachment_too_large", "R-ATT-4",
+        return problem_set(p, ERR_LEAVE_ATTACHMENT_TOO_LARGE, NULL, NULL,
                            "the attachment may be at most %ld bytes", max_bytes);
     unsigned char *bin = malloc(cap);
     if (!bin)
@@ -609,7 +605,7 @@ static int attachment_check(json_t *obj, long max_bytes, attachment_in *a, size_
     if (bad || n == 0)
         return problem_field(p, "attachment.data", "must be the file in base64");
     if (n > (size_t)max_bytes)
-        return problem_set(p, ERR_TOO_LARGE, "leave.attachment_too_large", "R-ATT-4",
+        return problem_set(p, ERR_LEAVE_ATTACHMENT_TOO_LARGE, NULL, NULL,
                            "the attachment may be at most %ld bytes", max_bytes);
     if (!kind_ok)
         return problem_field(p, "attachment.data", "is not a %s file", a->content_type);
@@ -636,13 +632,13 @@ static int leave_explain(db_conn *c, action_tx *t, problem_t *p)
     if (applicant_only(t, row, "explains an extension", "R-ATT-4", p))
         return -1;
     if (!row->ext_end_date[0])
-        return problem_set(p, ERR_WRONG_STATE, "leave.no_extension", NULL,
+        return problem_set(p, ERR_LEAVE_NO_EXTENSION, NULL, NULL,
                            "the leave has no extension to explain");
     if (row->explained)
-        return problem_set(p, ERR_WRONG_STATE, "leave.already_explained", NULL,
+        return problem_set(p, ERR_LEAVE_ALREADY_EXPLAINED, NULL, NULL,
                            "the explanation was already handed in");
     if (is_state(t, "closed") && (!strcmp(row->ext_outcome, "absenteeism") || row->due_passed))
-        return problem_set(p, ERR_RULE, "leave.explanation_late", "R-ATT-4",
+        return problem_set(p, ERR_LEAVE_EXPLANATION_LATE, NULL, NULL,
                            "the time for the written explanation has passed; the extension counts "
                            "as absenteeism");
     attachment_in a = {0};
@@ -715,13 +711,13 @@ static int leave_review(db_conn *c, action_tx *t, problem_t *p)
     review_in *in = t->in;
     const leave_row *row = t->row;
     if (row->final_approver_id != t->r->caller->id)
-        return problem_set(p, ERR_FORBIDDEN, "leave.not_final_approver", "R-ATT-4",
+        return problem_set(p, ERR_LEAVE_NOT_FINAL_APPROVER, NULL, NULL,
                            "the written explanation is reviewed by the leave's final approver");
     if (!row->explained)
-        return problem_set(p, ERR_WRONG_STATE, "leave.no_explanation", NULL,
+        return problem_set(p, ERR_LEAVE_NO_EXPLANATION, NULL, NULL,
                            "no written explanation was handed in");
     if (row->review[0])
-        return problem_set(p, ERR_WRONG_STATE, "leave.explanation_reviewed", NULL,
+        return problem_set(p, ERR_LEAVE_EXPLANATION_REVIEWED, NULL, NULL,
                            "the explanation was already %s", row->review);
     char id[24], me[24], ab[24];
     const char *pc[] = {db_int(id, t->id)};
@@ -878,9 +874,9 @@ static int leave_close(db_conn *c, action_tx *t, problem_t *p)
     if (applicant_only(t, row, "closes the leave", "R-ATT-4", p))
         return -1;
     if (!is_state(t, "approved"))
-        return problem_set(p, ERR_WRONG_STATE,
-                           is_state(t, "closed") ? "leave.already_closed" : "leave.not_approved",
-                           NULL, "only an approved leave is closed; it is %s", t->state);
+        return problem_set(
+            p, is_state(t, "closed") ? ERR_LEAVE_ALREADY_CLOSED : ERR_LEAVE_NOT_APPROVED, NULL,
+            NULL, "only an approved leave is closed; it is %s", t->state);
     char id[24];
     const char *pr[] = {db_int(id, t->id), in->returned_at};
     if (db_query(c, &Q_RETURN_FACTS, 2, pr, &res, p))

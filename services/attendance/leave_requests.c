@@ -174,9 +174,8 @@ int leave_overlap_check(db_conn *c, long long applicant, long long self_id,
     long long other = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
     PQclear(res);
     if (other)
-        return problem_set(p, ERR_CONFLICT, "leave.overlap", NULL,
-                           "leave request %lld of the same person covers part of this time",
-                           other);
+        return problem_set(p, ERR_LEAVE_OVERLAP, NULL, NULL,
+                           "leave request %lld of the same person covers part of this time", other);
     return 0;
 }
 
@@ -226,7 +225,7 @@ static int leave_create_run(db_conn *c, void *arg, problem_t *p)
     snprintf(began, sizeof began, "%s", PQgetvalue(res, 0, 1));
     PQclear(res);
     if (begun)
-        return problem_set(p, ERR_RULE, "leave.already_begun", "R-ATT-3",
+        return problem_set(p, ERR_LEAVE_ALREADY_BEGUN, NULL, NULL,
                            "leave is asked for before it starts; the period began at %s office "
                            "time, and an absence without approval is recorded by the director "
                            "as absenteeism",
@@ -248,10 +247,10 @@ static int leave_create_run(db_conn *c, void *arg, problem_t *p)
     leave_step steps[2];
     int n = leave_chain_for(&f, halves, steps);
     if (n == LEAVE_CHAIN_NOT_STAFF)
-        return problem_set(p, ERR_FORBIDDEN, "leave.not_office_staff", "R-ATT-2",
+        return problem_set(p, ERR_LEAVE_NOT_OFFICE_STAFF, NULL, NULL,
                            "leave is requested by the office's own staff");
     if (n < 0)
-        return problem_set(p, ERR_RULE, "leave.no_approver", "R-ATT-2",
+        return problem_set(p, ERR_LEAVE_NO_APPROVER, NULL, NULL,
                            "the approver this leave needs is not appointed");
 
     if (leave_overlap_check(c, me.id, 0, in->start_date, in->start_half, in->end_date,

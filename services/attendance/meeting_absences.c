@@ -113,7 +113,7 @@ int meeting_decision_check(db_conn *c, long long decision, long long user, int l
     if (!views_there(c, p)) {
         if (p->code != ERR_NONE)
             return -1;
-        problem_set(p, ERR_RULE, "case.decision_not_published", "R-ATT-6",
+        problem_set(p, ERR_CASE_DECISION_NOT_PUBLISHED, NULL, NULL,
                     "no director's meeting decisions are published (the meetings service is "
                     "not running)");
         return problem_field(p, "meeting_decision_id", "is not a published decision");
@@ -140,15 +140,16 @@ int meeting_decision_check(db_conn *c, long long decision, long long user, int l
     }
     PQclear(res);
     if (why) {
-        problem_set(p, ERR_RULE, "case.decision_not_citable", "R-ATT-6",
+        problem_set(p, ERR_CASE_DECISION_NOT_CITABLE, NULL, NULL,
                     "the case must cite the published personnel decision of a director's "
-                    "meeting on this person: decision %lld %s", decision, why);
+                    "meeting on this person: decision %lld %s",
+                    decision, why);
         return problem_field(p, "meeting_decision_id", "%s", why);
     }
     /* The meeting set the transfer's deadline (限期调离). */
     if (level == 3 && period[0] && transfer_by && strcmp(period, transfer_by)) {
-        problem_set(p, ERR_RULE, "case.terms_differ", "R-ATT-6",
-                    "the meeting decided the transfer by %s", period);
+        problem_set(p, ERR_CASE_TERMS_DIFFER, NULL, NULL, "the meeting decided the transfer by %s",
+                    period);
         return problem_field(p, "transfer_by", "must be %s, as the meeting decided", period);
     }
     return 0;

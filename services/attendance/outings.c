@@ -118,7 +118,7 @@ static int outing_create_run(db_conn *c, void *arg, problem_t *p)
     if (person_facts_get(c, t->r->caller->id, &me, p))
         return -1;
     if (strcmp(me.department_kind, "section") && strcmp(me.department_kind, "office_leadership"))
-        return problem_set(p, ERR_FORBIDDEN, "outing.not_office_staff", "R-ATT-1",
+        return problem_set(p, ERR_OUTING_NOT_OFFICE_STAFF, NULL, NULL,
                            "outings are registered by the office's own staff");
     if (person_lock(c, "attendance.outing", me.id, p))
         return -1;
@@ -131,7 +131,7 @@ static int outing_create_run(db_conn *c, void *arg, problem_t *p)
     long long other = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
     PQclear(res);
     if (other)
-        return problem_set(p, ERR_CONFLICT, "outing.overlap", NULL,
+        return problem_set(p, ERR_OUTING_OVERLAP, NULL, NULL,
                            "outing %lld of the same person covers part of this time", other);
     const char *pi[] = {u, me.department_id ? db_int(d, me.department_id) : NULL, in->matter,
                         in->destination, in->contact, in->starts_at, in->ends_at};
@@ -171,7 +171,7 @@ void h_outings_create(req_t *r)
         if (to <= from)
             problem_field(&p, "ends_at", "must be after starts_at");
         else if (to - from >= HALF_WORKING_DAY_SECONDS)
-            problem_set(&p, ERR_RULE, "outing.is_leave", "R-ATT-2",
+            problem_set(&p, ERR_OUTING_IS_LEAVE, NULL, NULL,
                         "going out for half a working day (%d hours) or more is leave: ask "
                         "for it with POST /api/v1/leave-requests",
                         HALF_WORKING_DAY_SECONDS / 3600);
@@ -195,7 +195,7 @@ static const db_stmt Q_OUTING_RETURN = {
     "UPDATE outings o SET state = 'returned', returned_at = now(), return_comment = $2,"
     " version = version + 1, updated_at = now() WHERE o.id = $1 RETURNING outing_doc(o)"};
 
-static const action_kind outing_kind = {"outing", "outing", NULL};
+static const action_kind outing_kind = {"outing", "outing", ERR_WRONG_STATE};
 
 /* The lock step of reporting the return: t->row is the id of the person
  * who went out. 404 when the caller may not see the outing. */
@@ -220,10 +220,10 @@ static int outing_return_authorise(db_conn *c, action_tx *t, problem_t *p)
     const long long *user = t->row;
     (void)c;
     if (*user != t->r->caller->id)
-        return problem_set(p, ERR_FORBIDDEN, "outing.not_yours", "R-ATT-1",
+        return problem_set(p, ERR_OUTING_NOT_YOURS, NULL, NULL,
                            "only the person who went out reports the return");
     if (strcmp(t->state, "out"))
-        return problem_set(p, ERR_WRONG_STATE, "outing.already_returned", NULL,
+        return problem_set(p, ERR_OUTING_ALREADY_RETURNED, NULL, NULL,
                            "the return was already reported");
     return 0;
 }

@@ -150,7 +150,7 @@ static int incoming_create_run(db_conn *c, void *arg, problem_t *p)
     if (store_is_secretariat(c, me->department_id, &secretariat, p))
         return -1;
     if (!secretariat)
-        return problem_set(p, ERR_FORBIDDEN, "incoming.secretariat_only",
+        return problem_set(p, ERR_INCOMING_SECRETARIAT_ONLY, NULL,
                            !strcmp(t->in.source_kind, "subordinate") ? "R-DOC-8" : "R-DOC-7",
                            "the secretariat (文秘科) registers incoming documents");
     const incoming_in *in = &t->in;

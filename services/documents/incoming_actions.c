@@ -23,7 +23,7 @@ typedef struct in_row {
     bool in_secretariat;
 } in_row;
 
-static const action_kind incoming_kind = {"incoming", "incoming item", "incoming.wrong_state"};
+static const action_kind incoming_kind = {"incoming", "incoming item", ERR_INCOMING_WRONG_STATE};
 
 static const db_stmt Q_IN_LOCK = {
     "incoming_lock",
@@ -56,7 +56,7 @@ static int in_lock(db_conn *c, action_tx *t, problem_t *p)
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 3), "t")) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "incoming.not_found", NULL, "no such incoming item");
+        return problem_set(p, ERR_INCOMING_NOT_FOUND, NULL, NULL, "no such incoming item");
     }
     t->before = strdup(PQgetvalue(res, 0, 0));
     t->version = db_get_ll(res, 0, 1);
@@ -88,7 +88,7 @@ static int authorise_secretariat(db_conn *c, action_tx *t, problem_t *p)
     const in_row *q = t->row;
     (void)c;
     if (!q->in_secretariat)
-        return problem_set(p, ERR_FORBIDDEN, "incoming.secretariat_only", rule_of(q),
+        return problem_set(p, ERR_INCOMING_SECRETARIAT_ONLY, NULL, rule_of(q),
                            "only the secretariat (文秘科) does this");
     return 0;
 }
@@ -100,15 +100,15 @@ static int authorise_director(db_conn *c, action_tx *t, problem_t *p)
     const in_row *q = t->row;
     (void)c;
     if (strcmp(q->position, "office_director"))
-        return problem_set(p, ERR_FORBIDDEN, "incoming.director_only", rule_of(q),
+        return problem_set(p, ERR_INCOMING_DIRECTOR_ONLY, NULL, rule_of(q),
                            "the office director assigns incoming items (分拨)");
     if (!strcmp(t->state, "registered") && strcmp(q->source_kind, "subordinate"))
-        return problem_set(p, ERR_WRONG_STATE, "incoming.not_proposed", "R-DOC-7",
+        return problem_set(p, ERR_INCOMING_NOT_PROPOSED, NULL, NULL,
                            "the secretariat proposes how to handle it (拟办) before it is "
                            "assigned");
     if (strcmp(t->state, "registered") && strcmp(t->state, "proposed"))
-        return problem_set(p, ERR_WRONG_STATE, "incoming.wrong_state", NULL,
-                           "a %s item cannot be assigned", t->state);
+        return problem_set(p, ERR_INCOMING_WRONG_STATE, NULL, NULL, "a %s item cannot be assigned",
+                           t->state);
     return 0;
 }
 
@@ -137,10 +137,10 @@ static int authorise_leader(db_conn *c, action_tx *t, problem_t *p)
     if (member_of(c, t->r->caller->id, q->leaders, q->instructed, &in, &already, p))
         return -1;
     if (!in)
-        return problem_set(p, ERR_FORBIDDEN, "incoming.not_assigned", rule_of(q),
+        return problem_set(p, ERR_INCOMING_NOT_ASSIGNED, NULL, rule_of(q),
                            "only the leaders the director assigned it to instruct (批示)");
     if (already)
-        return problem_set(p, ERR_WRONG_STATE, "incoming.already_instructed", NULL,
+        return problem_set(p, ERR_INCOMING_ALREADY_INSTRUCTED, NULL, NULL,
                            "you have already given your instruction");
     return 0;
 }
@@ -152,10 +152,10 @@ static int authorise_handler(db_conn *c, action_tx *t, problem_t *p)
     if (member_of(c, t->r->caller->department_id, q->depts, q->completed, &in, &already, p))
         return -1;
     if (!in)
-        return problem_set(p, ERR_FORBIDDEN, "incoming.not_handler", rule_of(q),
+        return problem_set(p, ERR_INCOMING_NOT_HANDLER, NULL, rule_of(q),
                            "only a department it was forwarded to reports it done");
     if (already)
-        return problem_set(p, ERR_WRONG_STATE, "incoming.already_completed", NULL,
+        return problem_set(p, ERR_INCOMING_ALREADY_COMPLETED, NULL, NULL,
                            "your department has already reported it done");
     return 0;
 }
@@ -374,7 +374,7 @@ static int perform_reply(db_conn *c, action_tx *t, problem_t *p)
     const in_row *q = t->row;
     const in_act_in *in = t->in;
     if (strcmp(q->source_kind, "subordinate") || strcmp(q->kind, "request"))
-        return problem_set(p, ERR_RULE, "incoming.no_reply", "R-DOC-8",
+        return problem_set(p, ERR_INCOMING_NO_REPLY, NULL, NULL,
                            "a 批复 answers a request (请示) from a subordinate unit");
     char id[24], dept[24], me[24];
     const char *p1[] = {db_int(id, t->id), db_int(dept, t->r->caller->department_id),

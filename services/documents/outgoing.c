@@ -111,7 +111,7 @@ static int doc_get_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "document.not_found", NULL, "no such document");
+        return problem_set(p, ERR_DOCUMENT_NOT_FOUND, NULL, NULL, "no such document");
     }
     t->doc = strdup(PQgetvalue(res, 0, 0));
     t->version = db_get_ll(res, 0, 1);
@@ -168,7 +168,7 @@ void h_documents_versions(req_t *r)
     int n = PQntuples(seen);
     PQclear(seen);
     if (n == 0) {
-        reply_problem(r, ERR_NOT_FOUND, "document.not_found", NULL, "no such document");
+        reply_problem(r, ERR_DOCUMENT_NOT_FOUND, NULL, NULL, "no such document");
         return;
     }
     PGresult *res = db_read_or_reply(r, &Q_VERSIONS, 5, params);
@@ -253,7 +253,7 @@ static int doc_create_run(db_conn *c, void *arg, problem_t *p)
     bool drafting = PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), "t");
     PQclear(res);
     if (!drafting)
-        return problem_set(p, ERR_FORBIDDEN, "document.not_a_drafting_department", NULL,
+        return problem_set(p, ERR_DOCUMENT_NOT_A_DRAFTING_DEPARTMENT, NULL, NULL,
                            "documents are drafted by an office section or a district bureau");
     const char *p2[] = {t->co, dept};
     if (db_query(c, &Q_CO_DEPTS, 2, p2, &res, p))

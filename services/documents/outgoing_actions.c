@@ -28,7 +28,7 @@ typedef struct doc_row {
     bool signed_off, archived, in_secretariat, stamp_ok;
 } doc_row;
 
-static const action_kind doc_kind = {"document", "document", "document.wrong_state"};
+static const action_kind doc_kind = {"document", "document", ERR_DOCUMENT_WRONG_STATE};
 
 static const db_stmt Q_DOC_LOCK = {
     "documents_lock",
@@ -61,7 +61,7 @@ static int doc_lock(db_conn *c, action_tx *t, problem_t *p)
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 13), "t")) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "document.not_found", NULL, "no such document");
+        return problem_set(p, ERR_DOCUMENT_NOT_FOUND, NULL, NULL, "no such document");
     }
     t->before = strdup(PQgetvalue(res, 0, 0));
     t->version = db_get_ll(res, 0, 1);
@@ -104,7 +104,7 @@ static int authorise_drafter(db_conn *c, action_tx *t, problem_t *p)
 {
     (void)c;
     if (!in_drafting_dept(t))
-        return problem_set(p, ERR_FORBIDDEN, "document.not_drafter", NULL,
+        return problem_set(p, ERR_DOCUMENT_NOT_DRAFTER, NULL, NULL,
                            "only the drafting department does this");
     return 0;
 }
@@ -113,7 +113,7 @@ static int secretariat_only(action_tx *t, const char *rule, problem_t *p)
 {
     const doc_row *q = t->row;
     if (!q->in_secretariat)
-        return problem_set(p, ERR_FORBIDDEN, "document.secretariat_only", rule,
+        return problem_set(p, ERR_DOCUMENT_SECRETARIAT_ONLY, NULL, rule,
                            "only the secretariat (文秘科) does this");
     return 0;
 }
@@ -177,10 +177,10 @@ static int authorise_co_signer(db_conn *c, action_tx *t, problem_t *p)
     bool done = !strcmp(PQgetvalue(res, 0, 1), "t");
     PQclear(res);
     if (!member || strcmp(me->position, "section_chief"))
-        return problem_set(p, ERR_FORBIDDEN, "document.not_co_signer", NULL,
+        return problem_set(p, ERR_DOCUMENT_NOT_CO_SIGNER, NULL, NULL,
                            "only the chief of a co-drafting department co-signs");
     if (done)
-        return problem_set(p, ERR_WRONG_STATE, "document.already_co_signed", NULL,
+        return problem_set(p, ERR_DOCUMENT_ALREADY_CO_SIGNED, NULL, NULL,
                            "your department has already co-signed");
     return 0;
 }
@@ -191,7 +191,7 @@ static int authorise_reviewer(db_conn *c, action_tx *t, problem_t *p)
     const doc_row *q = t->row;
     (void)c;
     if (t->r->caller->id != q->reviewer_id)
-        return problem_set(p, ERR_FORBIDDEN, "document.not_reviewer", "R-DOC-3",
+        return problem_set(p, ERR_DOCUMENT_NOT_REVIEWER, NULL, NULL,
                            "a document the government or office assigned is reviewed by the "
                            "supervising deputy director");
     return 0;
@@ -207,11 +207,11 @@ static int authorise_signer(db_conn *c, action_tx *t, problem_t *p)
 {
     const doc_row *q = t->row;
     if (!strcmp(t->state, "draft") || !strcmp(t->state, "secretariat_review"))
-        return problem_set(p, ERR_WRONG_STATE, "document.not_reviewed", "R-DOC-2",
+        return problem_set(p, ERR_DOCUMENT_NOT_REVIEWED, NULL, NULL,
                            "the secretariat has not reviewed this draft; it cannot reach a "
                            "leader yet");
     if (t->r->caller->id != q->signer_id)
-        return problem_set(p, ERR_FORBIDDEN, "document.not_signer", "R-DOC-3",
+        return problem_set(p, ERR_DOCUMENT_NOT_SIGNER, NULL, NULL,
                            "this document is signed by the leader the secretariat sent it to");
     char dept[24], me[24];
     const char *params[] = {q->issuer, db_int(dept, q->department_id),
@@ -222,10 +222,10 @@ static int authorise_signer(db_conn *c, action_tx *t, problem_t *p)
     bool may = !strcmp(PQgetvalue(res, 0, 0), "t");
     PQclear(res);
     if (!may)
-        return problem_set(p, ERR_FORBIDDEN, "document.not_signer", "R-DOC-3",
+        return problem_set(p, ERR_DOCUMENT_NOT_SIGNER, NULL, NULL,
                            "you are no longer a leader who signs this document");
     if (strcmp(t->state, "awaiting_signoff"))
-        return problem_set(p, ERR_WRONG_STATE, "document.wrong_state", NULL,
+        return problem_set(p, ERR_DOCUMENT_WRONG_STATE, NULL, NULL,
                            "the document is %s, not awaiting sign-off", t->state);
     return 0;
 }
@@ -249,13 +249,13 @@ static int authorise_editor(db_conn *c, action_tx *t, problem_t *p)
     } else if (!strcmp(s, "awaiting_signoff")) {
         if (me->is_secretary && me->serves_leader_id == q->signer_id && q->signer_id)
             return 0;
-        return problem_set(p, ERR_FORBIDDEN, "document.not_editor", "R-SEC-3",
+        return problem_set(p, ERR_DOCUMENT_NOT_EDITOR, NULL, "R-SEC-3",
                            "while it awaits sign-off only the signing leader's secretary edits it");
     } else {
-        return problem_set(p, ERR_WRONG_STATE, "document.not_editable", NULL,
+        return problem_set(p, ERR_DOCUMENT_NOT_EDITABLE, NULL, NULL,
                            "a %s document cannot be changed", s);
     }
-    return problem_set(p, ERR_FORBIDDEN, "document.not_editor", NULL,
+    return problem_set(p, ERR_DOCUMENT_NOT_EDITOR, NULL, NULL,
                        "you may not change this document while it is %s", s);
 }
 
@@ -338,7 +338,7 @@ static int perform_submit(db_conn *c, action_tx *t, problem_t *p)
     long long missing = db_get_ll(res, 0, 0);
     PQclear(res);
     if (missing)
-        return problem_set(p, ERR_WRONG_STATE, "document.co_sign_missing", NULL,
+        return problem_set(p, ERR_DOCUMENT_CO_SIGN_MISSING, NULL, NULL,
                            "%lld co-drafting department(s) have not co-signed yet", missing);
     if (step(c, t, "secretariat_review", p))
         return -1;
@@ -411,7 +411,7 @@ static int perform_forward(db_conn *c, action_tx *t, problem_t *p)
         goto cleanup;
     }
     if (!eligible) {
-        problem_set(p, ERR_RULE, "document.signer_not_responsible", "R-DOC-3",
+        problem_set(p, ERR_DOCUMENT_SIGNER_NOT_RESPONSIBLE, NULL, NULL,
                     !strcmp(q->issuer, "district_government")
                         ? "a district government document is signed by the district mayor or "
                           "the deputy mayor in charge of the drafting department"
@@ -422,7 +422,7 @@ static int perform_forward(db_conn *c, action_tx *t, problem_t *p)
     }
     bool via_deputy = q->assigned_by[0] != '\0';
     if (via_deputy && !deputy) {
-        problem_set(p, ERR_RULE, "document.no_reviewer", "R-DOC-3",
+        problem_set(p, ERR_DOCUMENT_NO_REVIEWER, NULL, NULL,
                     "no supervising deputy director to review this assigned document");
         goto cleanup;
     }
@@ -535,10 +535,10 @@ static int perform_assign_number(db_conn *c, action_tx *t, problem_t *p)
 {
     doc_row *q = t->row;
     if (!strcmp(t->state, "proofreading") || !strcmp(t->state, "revising"))
-        return problem_set(p, ERR_WRONG_STATE, "document.not_proofread", "R-DOC-4",
+        return problem_set(p, ERR_DOCUMENT_NOT_PROOFREAD, NULL, NULL,
                            "proofreading is not finished; the number comes after it");
     if (strcmp(t->state, "proofread"))
-        return problem_set(p, ERR_WRONG_STATE, "document.wrong_state", "R-DOC-5",
+        return problem_set(p, ERR_DOCUMENT_WRONG_STATE, NULL, "R-DOC-5",
                            "a %s document cannot be numbered", t->state);
     char id[24], year[24], sha[65];
     sha256_hex(q->body, strlen(q->body), sha);
@@ -588,7 +588,7 @@ static int perform_printed(db_conn *c, action_tx *t, problem_t *p)
     const doc_row *q = t->row;
     const doc_act_in *in = t->in;
     if (!q->letterheads)
-        return problem_set(p, ERR_WRONG_STATE, "document.no_letterheads", "R-DOC-6",
+        return problem_set(p, ERR_DOCUMENT_NO_LETTERHEADS, NULL, NULL,
                            "the secretariat has not issued the letterhead sheets yet");
     if (in->copies > q->letterheads)
         return problem_field(p, "copies", "at most %lld: one letterhead sheet a copy",
@@ -637,7 +637,7 @@ static int perform_archive(db_conn *c, action_tx *t, problem_t *p)
 {
     const doc_row *q = t->row;
     if (q->archived)
-        return problem_set(p, ERR_WRONG_STATE, "document.already_archived", NULL,
+        return problem_set(p, ERR_DOCUMENT_ALREADY_ARCHIVED, NULL, NULL,
                            "the original is already archived");
     char id[24];
     const char *params[] = {db_int(id, t->id)};

@@ -304,9 +304,9 @@ static int pdf_read_run(db_conn *c, void *arg, problem_t *p)
     if (db_query(c, &Q_PDF_DOC, 3, params, &t->row, p))
         return -1;
     if (PQntuples(t->row) == 0)
-        return problem_set(p, ERR_NOT_FOUND, "document.not_found", NULL, "no such document");
+        return problem_set(p, ERR_DOCUMENT_NOT_FOUND, NULL, NULL, "no such document");
     if (PQgetisnull(t->row, 0, 1))
-        return problem_set(p, ERR_WRONG_STATE, "document.not_numbered", "R-DOC-5",
+        return problem_set(p, ERR_DOCUMENT_NOT_NUMBERED, NULL, NULL,
                            "the official PDF exists once the document is numbered");
     if (!strcmp(PQgetvalue(t->row, 0, 6), "none"))
         return 0;
@@ -424,7 +424,7 @@ static int card_read_run(db_conn *c, void *arg, problem_t *p)
     if (db_query(c, &Q_CARD_HEAD, 3, params, &t->k.head, p))
         return -1;
     if (PQntuples(t->k.head) == 0)
-        return problem_set(p, ERR_NOT_FOUND, "incoming.not_found", NULL, "no such incoming item");
+        return problem_set(p, ERR_INCOMING_NOT_FOUND, NULL, NULL, "no such incoming item");
     if (db_query(c, &Q_CARD_ENTRIES, 1, params, &t->k.entries, p))
         return -1;
     if (!strcmp(PQgetvalue(t->k.head, 0, 9), "none"))

@@ -89,8 +89,7 @@ static int absence_create_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     if (PQntuples(res) == 0 || PQgetisnull(res, 0, 4)) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "meeting.not_found", NULL,
-                           "no such meeting among yours");
+        return problem_set(p, ERR_MEETING_NOT_FOUND, NULL, NULL, "no such meeting among yours");
     }
     char state[24], role[16];
     snprintf(state, sizeof state, "%s", PQgetvalue(res, 0, 0));
@@ -100,19 +99,19 @@ static int absence_create_run(db_conn *c, void *arg, problem_t *p)
     snprintf(title, sizeof title, "Leave from the meeting %s asked", PQgetvalue(res, 0, 3));
     PQclear(res);
     if (!strcmp(role, "chair"))
-        return problem_set(p, ERR_FORBIDDEN, "meeting_absence.chair", "R-MTG-1",
+        return problem_set(p, ERR_MEETING_ABSENCE_CHAIR, NULL, NULL,
                            "the chair convenes the meeting; reschedule or cancel it instead");
     if (!strcmp(role, "attendee"))
-        return problem_set(p, ERR_FORBIDDEN, "meeting_absence.attendee", "R-MTG-6",
+        return problem_set(p, ERR_MEETING_ABSENCE_ATTENDEE, NULL, NULL,
                            "a non-voting attendee (列席) need not ask for leave");
     if (!before || (strcmp(state, "planned") && strcmp(state, "agenda_published")))
-        return problem_set(p, ERR_RULE, "meeting_absence.too_late", "R-MTG-6",
+        return problem_set(p, ERR_MEETING_ABSENCE_TOO_LATE, NULL, NULL,
                            "leave from a meeting is asked of the director before the meeting");
     const char *pi[] = {mid, u, t->in.reason};
     if (db_query(c, &Q_ABSENCE_INSERT, 3, pi, &res, p)) {
         if (p->code == ERR_DUPLICATE) {
             problem_clear(p);
-            return problem_set(p, ERR_CONFLICT, "meeting_absence.exists", NULL,
+            return problem_set(p, ERR_MEETING_ABSENCE_EXISTS, NULL, NULL,
                                "you already asked for leave from this meeting");
         }
         return -1;
@@ -148,7 +147,7 @@ void h_absences_create(req_t *r)
 /* ---------- approve, reject ---------- */
 
 static const action_kind absence_kind = {"meeting_absence_request", "meeting absence request",
-                                         "meeting_absence.wrong_state"};
+                                         ERR_MEETING_ABSENCE_WRONG_STATE};
 
 typedef struct absence_row {
     long long meeting, user, chair;
@@ -178,7 +177,7 @@ static int absence_lock(db_conn *c, action_tx *t, problem_t *p)
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 10), "t")) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "meeting_absence.not_found", NULL,
+        return problem_set(p, ERR_MEETING_ABSENCE_NOT_FOUND, NULL, NULL,
                            "no such meeting absence request");
     }
     t->before = strdup(PQgetvalue(res, 0, 0));
@@ -201,10 +200,10 @@ static int authorise_chair(db_conn *c, action_tx *t, problem_t *p)
     const absence_row *a = t->row;
     (void)c;
     if (t->r->caller->id != a->chair)
-        return problem_set(p, ERR_FORBIDDEN, "meeting_absence.not_director", "R-MTG-6",
+        return problem_set(p, ERR_MEETING_ABSENCE_NOT_DIRECTOR, NULL, NULL,
                            "leave from a meeting is granted by the director who chairs it");
     if (strcmp(a->meeting_state, "planned") && strcmp(a->meeting_state, "agenda_published"))
-        return problem_set(p, ERR_WRONG_STATE, "meeting_absence.meeting_started", "R-MTG-6",
+        return problem_set(p, ERR_MEETING_ABSENCE_MEETING_STARTED, NULL, NULL,
                            "the meeting is %s; leave is decided before it", a->meeting_state);
     return 0;
 }

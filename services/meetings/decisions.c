@@ -167,7 +167,7 @@ static int decision_checks(db_conn *c, decision_tx *t, const char *mid, bool the
     /* R-MTG-5: personnel matters are decided only as director's meeting
      * decisions, and a personnel decision says whom and what. */
     if (personnel && thematic)
-        return problem_set(p, ERR_RULE, "decision.personnel_needs_directors_meeting", "R-MTG-5",
+        return problem_set(p, ERR_DECISION_PERSONNEL_NEEDS_DIRECTORS_MEETING, NULL, NULL,
                            "personnel matters are decided only at a director's office meeting");
     if (personnel && !in->subject_id)
         problem_field(p, "subject_id", "a personnel decision names the person concerned (R-MTG-5)");
@@ -228,7 +228,7 @@ static int decision_checks(db_conn *c, decision_tx *t, const char *mid, bool the
         bool taken = !strcmp(PQgetvalue(res, 0, 2), "t");
         PQclear(res);
         if (!published || taken)
-            return problem_set(p, ERR_WRONG_STATE, "decision.not_supersedable", "R-MTG-7",
+            return problem_set(p, ERR_DECISION_NOT_SUPERSEDABLE, NULL, NULL,
                                "decision %lld is not a published decision in force, so it "
                                "cannot be superseded",
                                in->supersedes_id);
@@ -250,7 +250,7 @@ static int decision_create_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 3), "t")) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "meeting.not_found", NULL, "no such meeting");
+        return problem_set(p, ERR_MEETING_NOT_FOUND, NULL, NULL, "no such meeting");
     }
     char state[24];
     snprintf(state, sizeof state, "%s", PQgetvalue(res, 0, 0));
@@ -258,11 +258,10 @@ static int decision_create_run(db_conn *c, void *arg, problem_t *p)
     long long recorder = db_get_ll(res, 0, 2);
     PQclear(res);
     if (me->id != recorder)
-        return problem_set(p, ERR_FORBIDDEN, "meeting.not_recorder",
-                           thematic ? "R-MTG-10" : "R-MTG-2",
+        return problem_set(p, ERR_MEETING_NOT_RECORDER, NULL, thematic ? "R-MTG-10" : "R-MTG-2",
                            "the meeting's recorder records its decisions");
     if (strcmp(state, "in_progress"))
-        return problem_set(p, ERR_WRONG_STATE, "meeting.not_in_progress", NULL,
+        return problem_set(p, ERR_MEETING_NOT_IN_PROGRESS, NULL, NULL,
                            "the meeting is %s; decisions are recorded during it", state);
     char category[16];
     bool confidential = false;
@@ -311,7 +310,7 @@ void h_decisions_create(req_t *r)
 
 /* ---------- progress, complete ---------- */
 
-static const action_kind decision_kind = {"decision", "decision", "decision.wrong_state"};
+static const action_kind decision_kind = {"decision", "decision", ERR_DECISION_WRONG_STATE};
 
 typedef struct decision_row {
     long long responsible, chair, recorder;
@@ -340,7 +339,7 @@ static int decision_lock(db_conn *c, action_tx *t, problem_t *p)
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 7), "t")) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "decision.not_found", NULL, "no such decision");
+        return problem_set(p, ERR_DECISION_NOT_FOUND, NULL, NULL, "no such decision");
     }
     t->before = strdup(PQgetvalue(res, 0, 0));
     t->version = db_get_ll(res, 0, 1);
@@ -359,7 +358,7 @@ static int authorise_responsible(db_conn *c, action_tx *t, problem_t *p)
     const decision_row *d = t->row;
     (void)c;
     if (t->r->caller->id != d->responsible)
-        return problem_set(p, ERR_FORBIDDEN, "decision.not_responsible", "R-MTG-9",
+        return problem_set(p, ERR_DECISION_NOT_RESPONSIBLE, NULL, NULL,
                            "the person responsible for the decision reports on it");
     return 0;
 }

@@ -171,7 +171,7 @@ static int meeting_create_run(db_conn *c, void *arg, problem_t *p)
     if (thematic) {
         /* R-MTG-10: the secretary prepares the meeting of the leader served. */
         if (!me->is_secretary || me->serves_leader_id <= 0)
-            return problem_set(p, ERR_FORBIDDEN, "meeting.not_leaders_secretary", "R-MTG-10",
+            return problem_set(p, ERR_MEETING_NOT_LEADERS_SECRETARY, NULL, NULL,
                                "a thematic meeting is prepared by the secretary of the district "
                                "leader who holds it");
         chair = me->serves_leader_id;
@@ -181,7 +181,7 @@ static int meeting_create_run(db_conn *c, void *arg, problem_t *p)
         if (org_person_get(c, me->id, &who, p))
             return -1;
         if (!mtg_may_convene(who.position, who.is_secretary))
-            return problem_set(p, ERR_FORBIDDEN, "meeting.not_director", "R-MTG-1",
+            return problem_set(p, ERR_MEETING_NOT_DIRECTOR, NULL, NULL,
                                "only the office director convenes and chairs a director's "
                                "meeting");
         chair = me->id;
@@ -191,7 +191,7 @@ static int meeting_create_run(db_conn *c, void *arg, problem_t *p)
         recorder = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
         PQclear(res);
         if (!recorder)
-            return problem_set(p, ERR_RULE, "meeting.no_recorder", "R-MTG-2",
+            return problem_set(p, ERR_MEETING_NO_RECORDER, NULL, NULL,
                                "the secretariat has no chief to record the meeting");
     }
     const char *pf[] = {t->in.scheduled_at};
@@ -268,7 +268,7 @@ void h_meetings_create(req_t *r)
 
 /* ---------- actions ---------- */
 
-static const action_kind meeting_kind = {"meeting", "meeting", "meeting.wrong_state"};
+static const action_kind meeting_kind = {"meeting", "meeting", ERR_MEETING_WRONG_STATE};
 
 typedef struct meeting_row {
     char kind[16], title[800];
@@ -298,7 +298,7 @@ static int meeting_lock(db_conn *c, action_tx *t, problem_t *p)
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 10), "t")) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "meeting.not_found", NULL, "no such meeting");
+        return problem_set(p, ERR_MEETING_NOT_FOUND, NULL, NULL, "no such meeting");
     }
     t->before = strdup(PQgetvalue(res, 0, 0));
     t->version = db_get_ll(res, 0, 1);
@@ -327,7 +327,7 @@ static int authorise_chair(db_conn *c, action_tx *t, problem_t *p)
     long long me = t->r->caller->id;
     if (me == m->chair || (m->thematic && me == m->recorder))
         return 0;
-    return problem_set(p, ERR_FORBIDDEN, "meeting.not_chair", m->thematic ? "R-MTG-10" : "R-MTG-1",
+    return problem_set(p, ERR_MEETING_NOT_CHAIR, NULL, m->thematic ? "R-MTG-10" : "R-MTG-1",
                        "only the meeting's chair (or for a thematic meeting the leader's "
                        "secretary) does this");
 }
@@ -339,7 +339,7 @@ static int authorise_recorder(db_conn *c, action_tx *t, problem_t *p)
     (void)c;
     if (t->r->caller->id == m->recorder)
         return 0;
-    return problem_set(p, ERR_FORBIDDEN, "meeting.not_recorder", m->thematic ? "R-MTG-10" : "R-MTG-2",
+    return problem_set(p, ERR_MEETING_NOT_RECORDER, NULL, m->thematic ? "R-MTG-10" : "R-MTG-2",
                        "only the meeting's recorder does this");
 }
 
@@ -349,7 +349,7 @@ static int authorise_recorder_or_chair(db_conn *c, action_tx *t, problem_t *p)
     (void)c;
     if (t->r->caller->id == m->recorder || t->r->caller->id == m->chair)
         return 0;
-    return problem_set(p, ERR_FORBIDDEN, "meeting.not_recorder", m->thematic ? "R-MTG-10" : "R-MTG-2",
+    return problem_set(p, ERR_MEETING_NOT_RECORDER, NULL, m->thematic ? "R-MTG-10" : "R-MTG-2",
                        "only the meeting's recorder or chair closes it");
 }
 
@@ -364,7 +364,7 @@ static int authorise_secretariat(db_conn *c, action_tx *t, problem_t *p)
     if (store_in_secretariat(c, t->r->caller->id, &in, p))
         return -1;
     if (!in)
-        return problem_set(p, ERR_FORBIDDEN, "meeting.not_secretariat", "R-MTG-3",
+        return problem_set(p, ERR_MEETING_NOT_SECRETARIAT, NULL, NULL,
                            "the secretariat (文秘科) publishes the agenda");
     return 0;
 }
@@ -465,9 +465,10 @@ static int perform_publish(db_conn *c, action_tx *t, problem_t *p)
     long long approved = db_get_ll(res, 0, 0), waiting = atoll(PQgetvalue(res, 0, 1));
     PQclear(res);
     if (approved == 0)
-        return problem_set(p, ERR_RULE, "meeting.no_approved_topic", "R-MTG-3",
+        return problem_set(p, ERR_MEETING_NO_APPROVED_TOPIC, NULL, NULL,
                            "no topic of this meeting is approved by its supervising deputy "
-                           "(%lld waiting); the agenda would be empty", waiting);
+                           "(%lld waiting); the agenda would be empty",
+                           waiting);
     if (store_run(c, &Q_MEETING_PUBLISH, 1, params, p))
         return -1;
     snprintf(title, sizeof title, "Agenda and materials published: %s", m->title);
@@ -532,18 +533,18 @@ static int perform_start(db_conn *c, action_tx *t, problem_t *p)
     const char *params[] = {db_int(id, t->id), db_int(ch, m->chair)};
     if (!m->thematic) {
         if (strcmp(t->state, "agenda_published"))
-            return problem_set(p, ERR_WRONG_STATE, "meeting.agenda_not_published", "R-MTG-3",
+            return problem_set(p, ERR_MEETING_AGENDA_NOT_PUBLISHED, NULL, NULL,
                                "the agenda must be published to the participants before the "
                                "meeting starts");
         if (m->reschedule_needed)
-            return problem_set(p, ERR_RULE, "meeting.reschedule_needed", "R-MTG-4",
+            return problem_set(p, ERR_MEETING_RESCHEDULE_NEEDED, NULL, NULL,
                                "a deputy director's absence was approved: the meeting must be "
                                "rescheduled so that every director can attend");
         PGresult *res;
         if (db_query(c, &Q_QUORUM_MISSING, 2, params, &res, p))
             return -1;
         if (!PQgetisnull(res, 0, 0)) {
-            problem_set(p, ERR_RULE, "meeting.no_quorum", "R-MTG-4",
+            problem_set(p, ERR_MEETING_NO_QUORUM, NULL, NULL,
                         "the meeting starts only when the director and every deputy director "
                         "are present; not present: %s",
                         PQgetvalue(res, 0, 0));
@@ -596,11 +597,11 @@ static int authorise_leader(db_conn *c, action_tx *t, problem_t *p)
     const meeting_row *m = t->row;
     (void)c;
     if (!m->thematic)
-        return problem_set(p, ERR_RULE, "meeting.not_thematic", "R-MTG-10",
+        return problem_set(p, ERR_MEETING_NOT_THEMATIC, NULL, NULL,
                            "only a thematic meeting's minutes are approved by its leader; a "
                            "director's meeting publishes them when it closes");
     if (t->r->caller->id != m->chair)
-        return problem_set(p, ERR_FORBIDDEN, "meeting.not_leader", "R-MTG-10",
+        return problem_set(p, ERR_MEETING_NOT_LEADER, NULL, NULL,
                            "only the leader who holds the thematic meeting approves its minutes");
     return 0;
 }
@@ -609,7 +610,7 @@ static int perform_approve_minutes(db_conn *c, action_tx *t, problem_t *p)
 {
     const meeting_row *m = t->row;
     if (!m->has_minutes)
-        return problem_set(p, ERR_WRONG_STATE, "meeting.minutes_missing", NULL,
+        return problem_set(p, ERR_MEETING_MINUTES_MISSING, NULL, NULL,
                            "the secretary has not drafted the minutes yet");
     char id[24], u[24], title[TITLE_BYTES];
     const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id)};
@@ -670,10 +671,10 @@ static int perform_close(db_conn *c, action_tx *t, problem_t *p)
 {
     const meeting_row *m = t->row;
     if (!m->has_minutes)
-        return problem_set(p, ERR_WRONG_STATE, "meeting.minutes_missing", "R-MTG-2",
+        return problem_set(p, ERR_MEETING_MINUTES_MISSING, NULL, "R-MTG-2",
                            "the recorder has not written the minutes yet");
     if (m->thematic && !m->minutes_approved)
-        return problem_set(p, ERR_RULE, "meeting.minutes_not_approved", "R-MTG-10",
+        return problem_set(p, ERR_MEETING_MINUTES_NOT_APPROVED, NULL, NULL,
                            "the minutes of a thematic meeting are published only after the "
                            "leader approves them");
     char id[24], title[TITLE_BYTES];
@@ -682,7 +683,7 @@ static int perform_close(db_conn *c, action_tx *t, problem_t *p)
     if (db_query(c, &Q_UNMARKED, 1, params, &res, p))
         return -1;
     if (!PQgetisnull(res, 0, 0)) {
-        problem_set(p, ERR_WRONG_STATE, "meeting.attendance_incomplete", "R-MTG-6",
+        problem_set(p, ERR_MEETING_ATTENDANCE_INCOMPLETE, NULL, NULL,
                     "record the attendance of every participant before closing; not recorded: %s",
                     PQgetvalue(res, 0, 0));
         PQclear(res);

@@ -132,7 +132,7 @@ void h_supervision_report(req_t *r)
     const caller_t *me = r->caller;
     if (me->is_secretary ||
         !mtg_reads_supervision(me->position, caller_in_secretariat(r), me->is_admin)) {
-        reply_problem(r, ERR_FORBIDDEN, "supervision.forbidden", "R-MTG-9",
+        reply_problem(r, ERR_SUPERVISION_FORBIDDEN, NULL, NULL,
                       "the supervision report is for the office's directors and the "
                       "secretariat that supervises");
         return;

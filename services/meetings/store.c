@@ -66,7 +66,7 @@ int check_office_person(db_conn *c, long long id, const char *field, problem_t *
 {
     org_person who;
     if (org_person_get(c, id, &who, p)) {
-        if (p->code != ERR_NOT_FOUND)
+        if (p->code != ERR_USER_NOT_FOUND)
             return -1;
         problem_clear(p);
         return problem_field(p, field, "user %lld is not an active user", id);

@@ -134,7 +134,7 @@ static int task_create_run(db_conn *c, void *arg, problem_t *p)
     if (org_person_get(c, t->r->caller->id, &me, p))
         return -1;
     if (me.is_secretary || !mtg_may_assign_task(me.position))
-        return problem_set(p, ERR_FORBIDDEN, "task.not_leader", "R-SEC-1",
+        return problem_set(p, ERR_TASK_NOT_LEADER, NULL, NULL,
                            "tasks are assigned directly by district and office leaders");
     if (check_office_person(c, t->in.assignee_id, "assignee_id", p))
         return -1;
@@ -193,7 +193,7 @@ void h_tasks_create(req_t *r)
 
 /* ---------- actions ---------- */
 
-static const action_kind task_kind = {"task", "task", "task.wrong_state"};
+static const action_kind task_kind = {"task", "task", ERR_TASK_WRONG_STATE};
 
 typedef struct task_row {
     long long assigner, assignee, reported_to, conflict_with;
@@ -220,7 +220,7 @@ static int task_lock(db_conn *c, action_tx *t, problem_t *p)
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 12), "t")) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "task.not_found", NULL, "no such task");
+        return problem_set(p, ERR_TASK_NOT_FOUND, NULL, NULL, "no such task");
     }
     t->before = strdup(PQgetvalue(res, 0, 0));
     t->version = db_get_ll(res, 0, 1);
@@ -243,7 +243,7 @@ static int authorise_assignee(db_conn *c, action_tx *t, problem_t *p)
     const task_row *k = t->row;
     (void)c;
     if (t->r->caller->id != k->assignee)
-        return problem_set(p, ERR_FORBIDDEN, "task.not_assignee", NULL,
+        return problem_set(p, ERR_TASK_NOT_ASSIGNEE, NULL, NULL,
                            "only the person the task is assigned to does this");
     return 0;
 }
@@ -255,7 +255,7 @@ static int authorise_gov_deputy(db_conn *c, action_tx *t, problem_t *p)
     if (org_gov_affairs_deputy(c, &gov, p))
         return -1;
     if (!gov || t->r->caller->id != gov)
-        return problem_set(p, ERR_FORBIDDEN, "task.not_gov_affairs_deputy", "R-SEC-2",
+        return problem_set(p, ERR_TASK_NOT_GOV_AFFAIRS_DEPUTY, NULL, NULL,
                            "the deputy director in charge of government affairs arranges this");
     return 0;
 }
@@ -272,7 +272,7 @@ static int authorise_consulted(db_conn *c, action_tx *t, problem_t *p)
     for (const char *q = strstr(s, me); q; q = strstr(q + 1, me))
         if ((q[-1] == '{' || q[-1] == ',') && (q[n] == '}' || q[n] == ','))
             return 0;
-    return problem_set(p, ERR_FORBIDDEN, "task.not_consulted", "R-SEC-2",
+    return problem_set(p, ERR_TASK_NOT_CONSULTED, NULL, NULL,
                        "only a leader concerned by the conflict records agreement");
 }
 
@@ -355,7 +355,7 @@ static int perform_escalate(db_conn *c, action_tx *t, problem_t *p)
     const task_in *in = t->in;
     const task_row *k = t->row;
     if (!k->routine || k->reported_to != t->r->caller->id)
-        return problem_set(p, ERR_RULE, "task.not_reported_to_you", "R-SEC-1",
+        return problem_set(p, ERR_TASK_NOT_REPORTED_TO_YOU, NULL, NULL,
                            "only a routine task reported to you can be escalated to the director");
     long long director = 0;
     if (org_director(c, &director, p))
@@ -446,7 +446,7 @@ static int all_agreed(const action_tx *t, problem_t *p)
 {
     const task_row *k = t->row;
     if (!k->all_agreed)
-        return problem_set(p, ERR_RULE, "task.leaders_not_consulted", "R-SEC-2",
+        return problem_set(p, ERR_TASK_LEADERS_NOT_CONSULTED, NULL, NULL,
                            "every leader concerned must agree first (consulted: %s, agreed: %s)",
                            k->consult, k->agreed);
     return 0;

@@ -65,7 +65,7 @@ void h_topics_list(req_t *r)
     int n = PQntuples(res);
     PQclear(res);
     if (n == 0) {
-        reply_problem(r, ERR_NOT_FOUND, "meeting.not_found", NULL, "no such meeting");
+        reply_problem(r, ERR_MEETING_NOT_FOUND, NULL, NULL, "no such meeting");
         return;
     }
     const char *params[] = {m, u, privileged ? "true" : "false", r->rid,
@@ -146,7 +146,7 @@ static int topic_create_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 4), "t")) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "meeting.not_found", NULL, "no such meeting");
+        return problem_set(p, ERR_MEETING_NOT_FOUND, NULL, NULL, "no such meeting");
     }
     char state[24], kind[16], mtitle[800];
     snprintf(state, sizeof state, "%s", PQgetvalue(res, 0, 0));
@@ -156,16 +156,14 @@ static int topic_create_run(db_conn *c, void *arg, problem_t *p)
     PQclear(res);
     bool thematic = !strcmp(kind, "thematic");
     if (thematic ? (me->id != recorder && me->id != chair) : !secretariat)
-        return problem_set(p, ERR_FORBIDDEN, "topic.not_secretariat",
-                           thematic ? "R-MTG-10" : "R-MTG-3",
+        return problem_set(p, ERR_TOPIC_NOT_SECRETARIAT, NULL, thematic ? "R-MTG-10" : "R-MTG-3",
                            thematic ? "the leader's secretary prepares a thematic meeting's topics"
                                     : "sections submit topics through the secretariat (文秘科)");
     if (strcmp(state, "planned") && strcmp(state, "agenda_published"))
-        return problem_set(p, ERR_WRONG_STATE, "meeting.wrong_state", NULL,
-                           "the meeting is %s; topics are added while it is being prepared",
-                           state);
+        return problem_set(p, ERR_MEETING_WRONG_STATE, NULL, NULL,
+                           "the meeting is %s; topics are added while it is being prepared", state);
     if (thematic && !strcmp(t->in.category, "personnel"))
-        return problem_set(p, ERR_RULE, "topic.personnel_needs_directors_meeting", "R-MTG-5",
+        return problem_set(p, ERR_TOPIC_PERSONNEL_NEEDS_DIRECTORS_MEETING, NULL, NULL,
                            "personnel matters (transfers, adjustments, rewards, appointments) are "
                            "decided only at a director's office meeting");
     char dep[24];
@@ -181,7 +179,7 @@ static int topic_create_run(db_conn *c, void *arg, problem_t *p)
     PQclear(res);
     org_person presenter;
     if (org_person_get(c, t->in.presenter_id, &presenter, p)) {
-        if (p->code != ERR_NOT_FOUND)
+        if (p->code != ERR_USER_NOT_FOUND)
             return -1;
         problem_clear(p);
         problem_field(p, "presenter_id", "is not an active user");
@@ -248,7 +246,7 @@ void h_topics_create(req_t *r)
 
 /* ---------- approve, reject ---------- */
 
-static const action_kind topic_kind = {"topic", "topic", "topic.wrong_state"};
+static const action_kind topic_kind = {"topic", "topic", ERR_TOPIC_WRONG_STATE};
 
 typedef struct topic_row {
     long long approver, submitted_by;
@@ -277,7 +275,7 @@ static int topic_lock(db_conn *c, action_tx *t, problem_t *p)
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 6), "t")) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "topic.not_found", NULL, "no such topic");
+        return problem_set(p, ERR_TOPIC_NOT_FOUND, NULL, NULL, "no such topic");
     }
     t->before = strdup(PQgetvalue(res, 0, 0));
     t->version = db_get_ll(res, 0, 1);
@@ -291,8 +289,7 @@ static int topic_lock(db_conn *c, action_tx *t, problem_t *p)
     if (!t->before)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     if (closed)
-        return problem_set(p, ERR_WRONG_STATE, "topic.meeting_over", NULL,
-                           "the topic's meeting is over");
+        return problem_set(p, ERR_TOPIC_MEETING_OVER, NULL, NULL, "the topic's meeting is over");
     return 0;
 }
 
@@ -303,7 +300,7 @@ static int authorise_approver(db_conn *c, action_tx *t, problem_t *p)
     const topic_row *row = t->row;
     (void)c;
     if (t->r->caller->id != row->approver)
-        return problem_set(p, ERR_FORBIDDEN, "topic.approver_mismatch", "R-MTG-3",
+        return problem_set(p, ERR_TOPIC_APPROVER_MISMATCH, NULL, NULL,
                            "a topic is approved by its section's supervising deputy director");
     return 0;
 }

@@ -103,7 +103,7 @@ static int equipment_create_run(db_conn *c, void *arg, problem_t *p)
     if (org_secretariat(c, &secretariat, p))
         return -1;
     if (!me->is_admin && (!secretariat || me->department_id != secretariat))
-        return problem_set(p, ERR_FORBIDDEN, "equipment.not_registrar", "R-PRN-5",
+        return problem_set(p, ERR_EQUIPMENT_NOT_REGISTRAR, NULL, NULL,
                            "the secretariat or an administrator registers equipment");
     char dep[24], me_id[24];
     const char *p1[] = {db_int(dep, t->in.department_id)};
@@ -191,7 +191,7 @@ static int equipment_patch_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "equipment.not_found", NULL, "no such equipment");
+        return problem_set(p, ERR_EQUIPMENT_NOT_FOUND, NULL, NULL, "no such equipment");
     }
     char *before = strdup(PQgetvalue(res, 0, 0));
     long long version = db_get_ll(res, 0, 1);
@@ -206,14 +206,14 @@ static int equipment_patch_run(db_conn *c, void *arg, problem_t *p)
     if (org_secretariat(c, &secretariat, p))
         goto cleanup;
     if (!me->is_admin && (!secretariat || me->department_id != secretariat)) {
-        problem_set(p, ERR_FORBIDDEN, "equipment.not_registrar", "R-PRN-5",
+        problem_set(p, ERR_EQUIPMENT_NOT_REGISTRAR, NULL, NULL,
                     "the secretariat or an administrator keeps the equipment register");
         goto cleanup;
     }
     if (action_check_version(t->r, t->if_match, version, "equipment", p))
         goto cleanup;
     if (retired) {
-        problem_set(p, ERR_WRONG_STATE, "equipment.retired", NULL,
+        problem_set(p, ERR_EQUIPMENT_RETIRED, NULL, NULL,
                     "equipment %lld is retired; its entry is kept as it was", t->id);
         goto cleanup;
     }
@@ -272,7 +272,7 @@ void h_maintenance_list(req_t *r)
     int n = PQntuples(res);
     PQclear(res);
     if (n == 0) {
-        reply_problem(r, ERR_NOT_FOUND, "equipment.not_found", NULL, "no such equipment");
+        reply_problem(r, ERR_EQUIPMENT_NOT_FOUND, NULL, NULL, "no such equipment");
         return;
     }
     const char *params[] = {b, after ? db_int(a, after) : NULL, db_int(l, limit + 1)};
@@ -320,7 +320,7 @@ static int maintenance_create_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "equipment.not_found", NULL, "no such equipment");
+        return problem_set(p, ERR_EQUIPMENT_NOT_FOUND, NULL, NULL, "no such equipment");
     }
     bool retired = !strcmp(PQgetvalue(res, 0, 0), "retired");
     PQclear(res);
@@ -328,11 +328,11 @@ static int maintenance_create_run(db_conn *c, void *arg, problem_t *p)
     if (org_person_get(c, t->r->caller->id, &me, p))
         return -1;
     if (!me.department_id || strcmp(me.department_kind, "section"))
-        return problem_set(p, ERR_FORBIDDEN, "equipment.not_office_staff", "R-PRN-6",
+        return problem_set(p, ERR_EQUIPMENT_NOT_OFFICE_STAFF, NULL, NULL,
                            "only the office's staff look after the printing and copying equipment");
     if (retired)
-        return problem_set(p, ERR_WRONG_STATE, "equipment.retired", NULL,
-                           "equipment %lld is retired", t->equipment_id);
+        return problem_set(p, ERR_EQUIPMENT_RETIRED, NULL, NULL, "equipment %lld is retired",
+                           t->equipment_id);
     const char *p2[] = {eq, t->in.kind, t->in.note, db_int(me_id, me.id)};
     if (db_query(c, &Q_MAINTENANCE_INSERT, 4, p2, &res, p))
         return -1;

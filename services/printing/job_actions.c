@@ -12,7 +12,7 @@
 #include "org.h"
 #include "printing.h"
 
-static const action_kind job_kind = {"print_job", "print job", "print_job.wrong_state"};
+static const action_kind job_kind = {"print_job", "print job", ERR_PRINT_JOB_WRONG_STATE};
 
 typedef struct job_in {
     const char *comment, *note;
@@ -54,7 +54,7 @@ static int job_lock(db_conn *c, action_tx *t, problem_t *p)
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 13), "t")) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "print_job.not_found", NULL, "no such print job");
+        return problem_set(p, ERR_PRINT_JOB_NOT_FOUND, NULL, NULL, "no such print job");
     }
     t->before = strdup(PQgetvalue(res, 0, 0));
     t->version = db_get_ll(res, 0, 1);
@@ -90,7 +90,7 @@ static int authorise_signer(db_conn *c, action_tx *t, problem_t *p)
     if (strcmp(t->state, "pending") || !q->step)
         return 0;
     if (!q->me_eligible)
-        return problem_set(p, ERR_FORBIDDEN, "print_job.approver_mismatch", q->rule,
+        return problem_set(p, ERR_PRINT_JOB_APPROVER_MISMATCH, NULL, q->rule,
                            "this job needs the signature of %s", role_words(q->role));
     return 0;
 }
@@ -195,10 +195,10 @@ static int authorise_operator(db_conn *c, action_tx *t, problem_t *p)
     if (org_person_get(c, t->r->caller->id, &me, p))
         return -1;
     if (!me.department_id || strcmp(me.department_kind, "section"))
-        return problem_set(p, ERR_FORBIDDEN, "print_job.not_office_staff", "R-PRN-6",
+        return problem_set(p, ERR_PRINT_JOB_NOT_OFFICE_STAFF, NULL, NULL,
                            "only the office's staff operate the printing and copying equipment");
     if (me.department_id != q->operator_dept)
-        return problem_set(p, ERR_FORBIDDEN, "print_job.not_operator", "R-PRN-1",
+        return problem_set(p, ERR_PRINT_JOB_NOT_OPERATOR, NULL, NULL,
                            "this job runs in department %lld; its staff complete it",
                            q->operator_dept);
     return 0;

@@ -162,7 +162,7 @@ static int job_create_run(db_conn *c, void *arg, problem_t *p)
     free(t->signers);
     t->doc = t->signers = NULL;
     if (!me->department_id)
-        return problem_set(p, ERR_FORBIDDEN, "print_job.no_department", NULL,
+        return problem_set(p, ERR_PRINT_JOB_NO_DEPARTMENT, NULL, NULL,
                            "only a member of a department asks for printing or copying");
     char dep[24], unit[24], uid[24];
     const char *p1[] = {db_int(dep, me->department_id)};
@@ -172,7 +172,7 @@ static int job_create_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return problem_set(p, ERR_FORBIDDEN, "print_job.no_department", NULL,
+        return problem_set(p, ERR_PRINT_JOB_NO_DEPARTMENT, NULL, NULL,
                            "your department is not known");
     }
     char dept_kind[24];
@@ -197,7 +197,7 @@ static int job_create_run(db_conn *c, void *arg, problem_t *p)
     long long operator =
         print_operator_department(in->kind, me->department_id, has_printer, office, center);
     if (!operator)
-        return problem_set(p, ERR_RULE, "print_job.no_print_section", "R-PRN-1",
+        return problem_set(p, ERR_PRINT_JOB_NO_PRINT_SECTION, NULL, NULL,
                            "your section has no printer and no section is designated for printing");
     if (in->self_funded && strcmp(in->kind, "print_shop"))
         return problem_field(p, "self_funded", "only a print-shop job is paid by its requester");
@@ -219,7 +219,7 @@ static int job_create_run(db_conn *c, void *arg, problem_t *p)
         }
         PQclear(res);
         if (nobody)
-            return problem_set(p, ERR_RULE, "print_job.no_approver", steps[i].rule,
+            return problem_set(p, ERR_PRINT_JOB_NO_APPROVER, NULL, steps[i].rule,
                                "nobody who may sign this job (%s) is available",
                                role_words(steps[i].role));
         if (first_open == i && !t->signers)

@@ -84,7 +84,7 @@ void h_report_printing(req_t *r)
     }
     if (!printing_privileged(r->caller)) {
         if (!r->caller->department_id || (has_dept && dept != r->caller->department_id)) {
-            reply_problem(r, ERR_FORBIDDEN, "report.not_your_department", NULL,
+            reply_problem(r, ERR_REPORT_NOT_YOUR_DEPARTMENT, NULL, NULL,
                           "office leaders read every department's report; you read your own");
             return;
         }

@@ -125,10 +125,10 @@ static int violation_report_run(db_conn *c, void *arg, problem_t *p)
         PQclear(res);
     }
     if (strcmp(me.position, "office_director") && !center)
-        return problem_set(p, ERR_FORBIDDEN, "violation.not_recorder", "R-PRN-3",
+        return problem_set(p, ERR_VIOLATION_NOT_RECORDER, NULL, NULL,
                            "the office director or the copy room's staff record a violation");
     if (org_person_get(c, in->person_id, &who, p)) {
-        if (p->code != ERR_NOT_FOUND)
+        if (p->code != ERR_USER_NOT_FOUND)
             return -1;
         problem_clear(p);
         return problem_field(p, "person_id", "is not an active user");
@@ -136,7 +136,7 @@ static int violation_report_run(db_conn *c, void *arg, problem_t *p)
     if (!who.department_id || !printing_office_staff(who.department_kind))
         return problem_field(p, "person_id", "must be a member of the office");
     if (in->sheets <= cfg->large_sheets)
-        return problem_set(p, ERR_RULE, "violation.not_large", "R-PRN-3",
+        return problem_set(p, ERR_VIOLATION_NOT_LARGE, NULL, NULL,
                            "%lld sheets is not over %ld: no signature was needed", in->sheets,
                            cfg->large_sheets);
     char dep[24], pid[24], sh[24], thr[24], me_id[24], title[TITLE_BYTES];
@@ -185,7 +185,7 @@ void h_violations_create(req_t *r)
 
 /* ---------- the director's follow-up ---------- */
 
-static const action_kind violation_kind = {"violation", "violation", "violation.wrong_state"};
+static const action_kind violation_kind = {"violation", "violation", ERR_VIOLATION_WRONG_STATE};
 
 typedef struct follow_up_in {
     const char *education_note, *penalty;
@@ -213,7 +213,7 @@ static int violation_lock(db_conn *c, action_tx *t, problem_t *p)
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 5), "t")) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "violation.not_found", NULL, "no such violation");
+        return problem_set(p, ERR_VIOLATION_NOT_FOUND, NULL, NULL, "no such violation");
     }
     t->before = strdup(PQgetvalue(res, 0, 0));
     t->version = db_get_ll(res, 0, 1);
@@ -234,7 +234,7 @@ static int authorise_director(db_conn *c, action_tx *t, problem_t *p)
     if (org_person_get(c, t->r->caller->id, &me, p))
         return -1;
     if (strcmp(me.position, "office_director"))
-        return problem_set(p, ERR_FORBIDDEN, "violation.not_director", "R-PRN-3",
+        return problem_set(p, ERR_VIOLATION_NOT_DIRECTOR, NULL, NULL,
                            "the office director follows up a violation");
     return 0;
 }

@@ -110,20 +110,21 @@ static int visit_create_run(db_conn *c, void *arg, problem_t *p)
         if (org_person_get(c, me->id, &self, p))
             return -1;
         if (!self.department_id || strcmp(self.department_kind, "section"))
-            return problem_set(p, ERR_FORBIDDEN, "copy_room_visit.not_office_staff", "R-PRN-6",
+            return problem_set(p, ERR_COPY_ROOM_VISIT_NOT_OFFICE_STAFF, NULL, NULL,
                                "office staff register someone else's visit to the copy room");
     }
     org_person visitor;
     if (org_person_get(c, visitor_id, &visitor, p)) {
-        if (p->code != ERR_NOT_FOUND)
+        if (p->code != ERR_USER_NOT_FOUND)
             return -1;
         problem_clear(p);
         return problem_field(p, "visitor_id", "is not an active user");
     }
     if (visitor.department_id && printing_office_staff(visitor.department_kind))
-        return problem_set(p, ERR_RULE, "copy_room_visit.office_staff", "R-PRN-6",
-                           "%s is office staff, who work in the copy room without a registered visit",
-                           visitor.username);
+        return problem_set(
+            p, ERR_COPY_ROOM_VISIT_OFFICE_STAFF, NULL, NULL,
+            "%s is office staff, who work in the copy room without a registered visit",
+            visitor.username);
     char v[24], u[24];
     const char *params[] = {db_int(v, visitor_id), t->in.reason, t->in.visited_at,
                             db_int(u, me->id)};

@@ -111,7 +111,7 @@ static int handover_create_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "seal.not_found", NULL, "no such seal");
+        return problem_set(p, ERR_SEAL_NOT_FOUND, NULL, NULL, "no such seal");
     }
     long long custodian = db_get_ll(res, 0, 0);
     bool retired = !strcmp(PQgetvalue(res, 0, 1), "retired");
@@ -127,14 +127,14 @@ static int handover_create_run(db_conn *c, void *arg, problem_t *p)
         if (t->r->caller->is_admin) {
             if (org_person_get(c, custodian, &keeper, p) == 0)
                 left = false;
-            else if (p->code == ERR_NOT_FOUND)
+            else if (p->code == ERR_USER_NOT_FOUND)
                 left = true;
             else
                 return -1;
             problem_clear(p);
         }
         if (!left)
-            return problem_set(p, ERR_FORBIDDEN, "seal.not_custodian", "R-SEAL-1",
+            return problem_set(p, ERR_SEAL_NOT_CUSTODIAN, NULL, NULL,
                                "only the seal's current custodian can hand it over (an "
                                "administrator only once the custodian has left)");
         if (!t->in.note || t->in.note[strspn(t->in.note, " \t\r\n")] == '\0')
@@ -142,8 +142,7 @@ static int handover_create_run(db_conn *c, void *arg, problem_t *p)
                                  "must say why the seal is handed over without its custodian");
     }
     if (retired)
-        return problem_set(p, ERR_WRONG_STATE, "seal.retired", NULL,
-                           "a retired seal is not handed over");
+        return problem_set(p, ERR_SEAL_RETIRED, NULL, NULL, "a retired seal is not handed over");
     if (t->in.to_user_id == custodian)
         return problem_field(p, "to_user_id", "already keeps this seal");
     if (check_office_person(c, t->in.to_user_id, "to_user_id", p))
@@ -153,7 +152,7 @@ static int handover_create_run(db_conn *c, void *arg, problem_t *p)
     if (!db_ok(res, p)) {
         PQclear(res);
         if (p->code == ERR_DUPLICATE)
-            problem_set(p, ERR_CONFLICT, "seal.handover_pending", "R-SEAL-1",
+            problem_set(p, ERR_SEAL_HANDOVER_PENDING, NULL, NULL,
                         "a handover of this seal is already waiting for confirmation");
         return -1;
     }
@@ -227,7 +226,7 @@ static const db_stmt Q_WAITING_WORK = {
     "SELECT (SELECT count(*) FROM seal_requests WHERE seal_id = $1 AND state = 'approved')"
     " + (SELECT count(*) FROM intro_letters WHERE seal_id = $1 AND state = 'approved')"};
 
-static const action_kind handover_kind = {"seal_handover", "handover", NULL};
+static const action_kind handover_kind = {"seal_handover", "handover", ERR_WRONG_STATE};
 
 /* The locked handover's facts. */
 typedef struct handover_row {
@@ -246,7 +245,7 @@ static int handover_lock(db_conn *c, action_tx *t, problem_t *p)
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 6), "t")) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "seal_handover.not_found", NULL, "no such handover");
+        return problem_set(p, ERR_SEAL_HANDOVER_NOT_FOUND, NULL, NULL, "no such handover");
     }
     t->before = strdup(PQgetvalue(res, 0, 0));
     t->version = db_get_ll(res, 0, 1);
@@ -284,7 +283,7 @@ static int custody_move(db_conn *c, action_tx *t, const handover_row *h, problem
         goto cleanup;
     }
     if (retired || custodian != h->from) {
-        problem_set(p, ERR_WRONG_STATE, "seal_handover.stale", "R-SEAL-1",
+        problem_set(p, ERR_SEAL_HANDOVER_STALE, NULL, NULL,
                     "the seal is no longer kept by the person who started this handover");
         goto cleanup;
     }
@@ -324,7 +323,7 @@ static int authorise_receiver(db_conn *c, action_tx *t, problem_t *p)
     const handover_row *h = t->row;
     (void)c;
     if (h->to != t->r->caller->id)
-        return problem_set(p, ERR_FORBIDDEN, "seal_handover.not_receiver", "R-SEAL-1",
+        return problem_set(p, ERR_SEAL_HANDOVER_NOT_RECEIVER, NULL, NULL,
                            "only the receiver confirms a handover");
     return 0;
 }

@@ -174,7 +174,7 @@ static int letter_create_run(db_conn *c, void *arg, problem_t *p)
     snprintf(t->seal_name, sizeof t->seal_name, "%s", PQgetvalue(res, 0, 1));
     PQclear(res);
     if (!active)
-        return problem_set(p, ERR_WRONG_STATE, "seal.not_active", NULL,
+        return problem_set(p, ERR_SEAL_NOT_ACTIVE, NULL, NULL,
                            "seal %lld is not in use (suspended, retired or lost)", t->in.seal_id);
     const char *p2[] = {sid,
                         db_int(me, t->r->caller->id),
@@ -193,7 +193,7 @@ static int letter_create_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     if (!strcmp(PQgetvalue(res, 0, 0), "{}")) {
         PQclear(res);
-        return problem_set(p, ERR_RULE, "intro_letter.no_approver", "R-LET-2",
+        return problem_set(p, ERR_INTRO_LETTER_NO_APPROVER, NULL, NULL,
                            "nobody but the requester could approve this letter");
     }
     snprintf(title, sizeof title, "Approve an introduction letter to %s", t->in.recipient_org);
@@ -208,7 +208,7 @@ static int letter_create_run(db_conn *c, void *arg, problem_t *p)
 void h_letters_create(req_t *r)
 {
     if (r->caller->external) {
-        reply_problem(r, ERR_FORBIDDEN, "intro_letter.external_requester", NULL,
+        reply_problem(r, ERR_INTRO_LETTER_EXTERNAL_REQUESTER, NULL, NULL,
                       "users of external units cannot ask for the office's introduction letters");
         return;
     }
@@ -237,7 +237,7 @@ void h_letters_create(req_t *r)
 /* ---------- actions ---------- */
 
 static const action_kind letter_kind = {"intro_letter", "introduction letter",
-                                        "intro_letter.wrong_state"};
+                                        ERR_INTRO_LETTER_WRONG_STATE};
 
 /* The locked letter and its seal, as the actions need them. */
 typedef struct letter_row {
@@ -271,7 +271,7 @@ static int letter_lock_with(db_conn *c, action_tx *t, const db_stmt *st, problem
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 9), "t")) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "intro_letter.not_found", NULL,
+        return problem_set(p, ERR_INTRO_LETTER_NOT_FOUND, NULL, NULL,
                            "no such introduction letter");
     }
     t->before = strdup(PQgetvalue(res, 0, 0));
@@ -308,13 +308,14 @@ static int authorise_approver(db_conn *c, action_tx *t, problem_t *p)
     if (org_person_get(c, t->r->caller->id, &me, p))
         return -1;
     if (me.is_secretary || !letter_approver_may(me.position))
-        return problem_set(p, ERR_FORBIDDEN, "intro_letter.approver_mismatch", "R-LET-2",
-                           "an introduction letter needs the approval of the office director or a deputy director");
+        return problem_set(p, ERR_INTRO_LETTER_APPROVER_MISMATCH, NULL, NULL,
+                           "an introduction letter needs the approval of the office director or a "
+                           "deputy director");
     if (me.id == l->custodian)
-        return problem_set(p, ERR_FORBIDDEN, "seal.custodian_cannot_approve", "R-SEAL-1",
+        return problem_set(p, ERR_SEAL_CUSTODIAN_CANNOT_APPROVE, NULL, NULL,
                            "the custodian of seal %lld cannot approve its letters", l->seal_id);
     if (me.id == l->requester)
-        return problem_set(p, ERR_FORBIDDEN, "intro_letter.own_request", "R-LET-2",
+        return problem_set(p, ERR_INTRO_LETTER_OWN_REQUEST, NULL, NULL,
                            "nobody approves or rejects their own letter");
     return 0;
 }
@@ -325,7 +326,7 @@ static int authorise_custodian(db_conn *c, action_tx *t, problem_t *p)
     const letter_row *l = t->row;
     (void)c;
     if (t->r->caller->id != l->custodian)
-        return problem_set(p, ERR_FORBIDDEN, "intro_letter.not_custodian", "R-LET-1",
+        return problem_set(p, ERR_INTRO_LETTER_NOT_CUSTODIAN, NULL, NULL,
                            "only the custodian of seal %lld issues its letters", l->seal_id);
     return 0;
 }
@@ -438,11 +439,11 @@ static int perform_issue(db_conn *c, action_tx *t, problem_t *p)
 {
     const letter_row *l = t->row;
     if (strcmp(l->seal_state, "active"))
-        return problem_set(p, ERR_WRONG_STATE, "seal.not_active", NULL,
+        return problem_set(p, ERR_SEAL_NOT_ACTIVE, NULL, NULL,
                            "seal %lld is %s: no letters are issued under it", l->seal_id,
                            l->seal_state);
     if (!l->still_valid)
-        return problem_set(p, ERR_RULE, "intro_letter.expired", "R-LET-2",
+        return problem_set(p, ERR_INTRO_LETTER_EXPIRED, NULL, NULL,
                            "the letter's validity has passed; it cannot be issued");
     char sid[24], id[24], me[24], year[24], seq[24], number[24], title[TITLE_BYTES];
     const char *p1[] = {db_int(sid, l->seal_id)};
@@ -650,7 +651,7 @@ static int letter_delete_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 5), "t")) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "intro_letter.not_found", NULL,
+        return problem_set(p, ERR_INTRO_LETTER_NOT_FOUND, NULL, NULL,
                            "no such introduction letter");
     }
     int rc = -1;
@@ -669,10 +670,10 @@ static int letter_delete_run(db_conn *c, void *arg, problem_t *p)
     } else if (action_check_version(t->r, t->if_match, version, "introduction letter", p)) {
         /* p is set */
     } else if (!issued) {
-        problem_set(p, ERR_WRONG_STATE, "intro_letter.not_issued", "R-LET-4",
+        problem_set(p, ERR_INTRO_LETTER_NOT_ISSUED, NULL, NULL,
                     "the letter was never issued: there is no archived stub to remove");
     } else if (!expired) {
-        problem_set(p, ERR_WRONG_STATE, "intro_letter.retention", "R-LET-4",
+        problem_set(p, ERR_INTRO_LETTER_RETENTION, NULL, NULL,
                     "the stub is kept three years from its archiving (the letter used, "
                     "returned or expired), until %s",
                     until);

@@ -135,7 +135,7 @@ static int request_create_run(db_conn *c, void *arg, problem_t *p)
     snprintf(t->seal_name, sizeof t->seal_name, "%s", PQgetvalue(res, 0, 2));
     PQclear(res);
     if (!active)
-        return problem_set(p, ERR_WRONG_STATE, "seal.not_active", NULL,
+        return problem_set(p, ERR_SEAL_NOT_ACTIVE, NULL, NULL,
                            "seal %lld is not in use (suspended, retired or lost)", t->in.seal_id);
     if (!role)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "no approval rule for this seal");
@@ -159,7 +159,7 @@ static int request_create_run(db_conn *c, void *arg, problem_t *p)
         }
     }
     if (!role)
-        return problem_set(p, ERR_RULE, "seal.no_approver", "R-SEAL-2",
+        return problem_set(p, ERR_SEAL_NO_APPROVER, NULL, NULL,
                            "nobody who may approve this use (%s) is available", asked);
     const char *p3[] = {sid,
                         db_int(me, t->r->caller->id),
@@ -190,7 +190,7 @@ static int request_create_run(db_conn *c, void *arg, problem_t *p)
 void h_requests_create(req_t *r)
 {
     if (r->caller->external) {
-        reply_problem(r, ERR_FORBIDDEN, "seal.external_requester", NULL,
+        reply_problem(r, ERR_SEAL_EXTERNAL_REQUESTER, NULL, NULL,
                       "users of external units cannot ask to use the office's seals");
         return;
     }
@@ -222,7 +222,7 @@ void h_requests_create(req_t *r)
 /* ---------- actions ---------- */
 
 static const action_kind request_kind = {"seal_request", "seal request",
-                                         "seal_request.wrong_state"};
+                                         ERR_SEAL_REQUEST_WRONG_STATE};
 
 /* The locked request and its seal, as the actions need them. */
 typedef struct request_row {
@@ -262,8 +262,7 @@ static int request_lock_with(db_conn *c, action_tx *t, const db_stmt *st, proble
         return -1;
     if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 13), "t")) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "seal_request.not_found", NULL,
-                           "no such seal request");
+        return problem_set(p, ERR_SEAL_REQUEST_NOT_FOUND, NULL, NULL, "no such seal request");
     }
     t->before = strdup(PQgetvalue(res, 0, 0));
     t->version = db_get_ll(res, 0, 1);
@@ -307,17 +306,18 @@ static int authorise_approver(db_conn *c, action_tx *t, problem_t *p)
     if (n < 0)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "unreadable approver list");
     if (me.is_secretary || !seal_approver_may(q->role, me.position, me.id, configured, (size_t)n))
-        return problem_set(p, ERR_FORBIDDEN, "seal.approver_mismatch", "R-SEAL-2",
+        return problem_set(p, ERR_SEAL_APPROVER_MISMATCH, NULL, NULL,
                            "this use of seal %lld needs the approval of: %s", q->seal_id,
-                           !strcmp(q->role, "district_mayor")    ? "the district mayor"
-                           : !strcmp(q->role, "district_leader") ? "the district mayor or a deputy mayor"
+                           !strcmp(q->role, "district_mayor") ? "the district mayor"
+                           : !strcmp(q->role, "district_leader")
+                               ? "the district mayor or a deputy mayor"
                            : !strcmp(q->role, "office_director") ? "the office director"
                                                                  : "the seal's own approvers");
     if (me.id == q->custodian)
-        return problem_set(p, ERR_FORBIDDEN, "seal.custodian_cannot_approve", "R-SEAL-1",
+        return problem_set(p, ERR_SEAL_CUSTODIAN_CANNOT_APPROVE, NULL, NULL,
                            "the custodian of a seal cannot approve its use");
     if (me.id == q->requester)
-        return problem_set(p, ERR_FORBIDDEN, "seal.own_request", "R-SEAL-2",
+        return problem_set(p, ERR_SEAL_OWN_REQUEST, NULL, NULL,
                            "nobody approves or rejects their own request");
     return 0;
 }
@@ -328,9 +328,8 @@ static int authorise_custodian(db_conn *c, action_tx *t, problem_t *p)
     const request_row *q = t->row;
     (void)c;
     if (t->r->caller->id != q->custodian)
-        return problem_set(p, ERR_FORBIDDEN, "seal.not_custodian", "R-SEAL-1",
-                           "only the current custodian of seal %lld stamps with it",
-                           q->seal_id);
+        return problem_set(p, ERR_SEAL_NOT_CUSTODIAN, NULL, NULL,
+                           "only the current custodian of seal %lld stamps with it", q->seal_id);
     return 0;
 }
 
@@ -420,12 +419,11 @@ static int perform_stamp(db_conn *c, action_tx *t, problem_t *p)
     const request_row *q = t->row;
     const request_in *in = t->in;
     if (strcmp(q->seal_state, "active"))
-        return problem_set(p, ERR_WRONG_STATE, "seal.not_active", NULL,
-                           "seal %lld is %s and cannot be used", q->seal_id, q->seal_state);
+        return problem_set(p, ERR_SEAL_NOT_ACTIVE, NULL, NULL, "seal %lld is %s and cannot be used",
+                           q->seal_id, q->seal_state);
     if (in->count > q->copies) {
-        problem_set(p, ERR_RULE, "seal.count_exceeds_approval", "R-SEAL-3",
-                    "%lld impressions were approved; %lld cannot be made", q->copies,
-                    in->count);
+        problem_set(p, ERR_SEAL_COUNT_EXCEEDS_APPROVAL, NULL, NULL,
+                    "%lld impressions were approved; %lld cannot be made", q->copies, in->count);
         return problem_field(p, "count", "must be at most %lld, the approved number", q->copies);
     }
     char id[24], count[24], me[24], title[TITLE_BYTES];

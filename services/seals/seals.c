@@ -87,7 +87,7 @@ void h_seals_custodians(req_t *r)
     bool exists = PQntuples(res) == 1;
     PQclear(res);
     if (!exists) {
-        reply_problem(r, ERR_NOT_FOUND, "seal.not_found", NULL, "no such seal");
+        reply_problem(r, ERR_SEAL_NOT_FOUND, NULL, NULL, "no such seal");
         return;
     }
     const char *params[] = {b, after ? db_int(a, after) : NULL, db_int(l, limit + 1)};
@@ -312,7 +312,7 @@ static int seal_change(db_conn *c, seal_tx *t, bool retire, problem_t *p)
         return -1;
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "seal.not_found", NULL, "no such seal");
+        return problem_set(p, ERR_SEAL_NOT_FOUND, NULL, NULL, "no such seal");
     }
     char *before = strdup(PQgetvalue(res, 0, 0));
     long long version = db_get_ll(res, 0, 1), custodian = db_get_ll(res, 0, 4);
@@ -325,7 +325,7 @@ static int seal_change(db_conn *c, seal_tx *t, bool retire, problem_t *p)
     if (!before || action_check_version(t->r, t->if_match, version, "seal", p))
         goto cleanup;
     if (retired) {
-        problem_set(p, ERR_WRONG_STATE, "seal.retired", NULL, "a retired seal cannot change");
+        problem_set(p, ERR_SEAL_RETIRED, NULL, NULL, "a retired seal cannot change");
         goto cleanup;
     }
     if (!retire && t->approvers && !other) {
