@@ -1,6 +1,8 @@
 /* Completing jobs (R-PRN-6, R-PRN-1), the copy register of large jobs and
  * violations with the director's follow-up (R-PRN-3), the CSV export, the
  * monthly report and the copies published to documents (R-DOC-6). */
+#include <pthread.h>
+
 #include "test_printing_fixtures.h"
 
 START_TEST(test_R_PRN_6_only_office_staff_of_the_running_section_complete_a_job)
@@ -85,6 +87,50 @@ START_TEST(test_R_PRN_3_a_large_job_enters_the_copy_register_with_its_real_figur
     ck_status(r, 200);
     ck_assert(json_is_null(json_object_get(r->json, "register_id")));
     h_free(r);
+}
+END_TEST
+
+typedef struct complete_try {
+    long long job;
+    const char *token, *body;
+    long status;
+} complete_try;
+
+static void *complete_once(void *arg)
+{
+    complete_try *c = arg;
+    resp_t *r = h_req("POST", pf("/api/v1/print-jobs/%lld/complete", c->job), c->token, c->body,
+                      NULL);
+    c->status = r->status;
+    h_free(r);
+    return NULL;
+}
+
+START_TEST(test_R_PRN_3_concurrent_completions_register_a_job_once)
+{
+    long long id = ready_large_copy();
+    const char *body = pf("{\"actual_pages\":10,\"actual_copies\":%lld}",
+                          large_threshold() / 10 + 5);
+    const char *token = h_token("wenmi1");
+    enum { N = 8 };
+    complete_try tries[N];
+    pthread_t th[N];
+    for (int i = 0; i < N; i++) {
+        tries[i] = (complete_try){id, token, body, 0};
+        ck_assert_int_eq(pthread_create(&th[i], NULL, complete_once, &tries[i]), 0);
+    }
+    int ok = 0, conflict = 0;
+    for (int i = 0; i < N; i++) {
+        pthread_join(th[i], NULL);
+        ok += tries[i].status == 200;
+        conflict += tries[i].status == 409;
+    }
+    ck_assert_int_eq(ok, 1);
+    ck_assert_int_eq(conflict, N - 1);
+    const char *p[] = {pf("%lld", id)};
+    ck_assert_int_eq(h_sql_ll("SELECT count(*) FROM printing.copy_register WHERE job_id = $1", 1, p),
+                     1);
+    ck_assert_int_eq(audits("print_job", id, "complete"), 1);
 }
 END_TEST
 
@@ -477,6 +523,7 @@ int main(void)
     tcase_add_checked_fixture(tc, h_setup, h_teardown);
     tcase_add_test(tc, test_R_PRN_6_only_office_staff_of_the_running_section_complete_a_job);
     tcase_add_test(tc, test_R_PRN_3_a_large_job_enters_the_copy_register_with_its_real_figures);
+    tcase_add_test(tc, test_R_PRN_3_concurrent_completions_register_a_job_once);
     tcase_add_test(tc, test_R_PRN_3_a_large_job_done_without_approval_is_a_violation);
     tcase_add_test(tc, test_R_PRN_3_the_director_follows_a_violation_up);
     tcase_add_test(tc, test_R_PRN_3_unauthorised_copying_found_later_is_recorded_for_follow_up);
