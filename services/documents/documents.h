@@ -39,6 +39,40 @@ bool registry_number_format(int year, long long seq, char *out, size_t cap);
 /* The lowercase hex SHA-256 of len bytes (out has 65 bytes). */
 void sha256_hex(const void *data, size_t len, char out[65]);
 
+/* R-ORG-2 .. R-ORG-4: how an internal report (请示报告) may travel. The
+ * sender's chain of superiors is chain[0] (the direct superior), chain[1]
+ * and so on. */
+#define REPORT_CHAIN_MAX 8
+
+typedef struct report_route_in {
+    const long long *chain;
+    size_t chain_len;
+    long long to;             /* the addressee */
+    long long authorized_by;  /* 0 when none */
+    bool sender_is_chief;     /* a section chief */
+    bool to_is_director;      /* the addressee is the office director */
+    bool urgent, has_reason;  /* marked urgent, with a reason */
+    bool has_deputy_opinion;  /* the supervising deputy's opinion is stated */
+    bool deputy_away;         /* the supervising deputy is away now */
+} report_route_in;
+
+typedef enum report_route_kind {
+    ROUTE_DIRECT,            /* to the direct superior */
+    ROUTE_AUTHORIZED,        /* skipping levels with a superior's authorisation (R-ORG-2) */
+    ROUTE_URGENT,            /* skipping levels for an urgent matter (R-ORG-2) */
+    ROUTE_DEPUTY_OPINION,    /* a chief to the director with the deputy's opinion (R-ORG-3) */
+    ROUTE_DEPUTY_AWAY,       /* urgent, straight to the director, the deputy away (R-ORG-4) */
+} report_route_kind;
+
+/* Decides the route. Returns 0 with *kind and *bypassed (how many of
+ * chain[0..] are skipped, each to be notified); or -1 with *rule, *field
+ * (may be NULL) and *why set to static text. Pure; can't fail otherwise. */
+int report_route(const report_route_in *in, report_route_kind *kind, size_t *bypassed,
+                 const char **rule, const char **field, const char **why);
+
+/* The stored name of a route kind ("direct", ...). Static. */
+const char *report_route_name(report_route_kind kind);
+
 /* ---- database steps shared by the handlers (store.c) ---- */
 
 /* Runs st and drops the result. Returns 0 or -1 with p. */
@@ -116,6 +150,13 @@ void h_incoming_forward(req_t *r);
 void h_incoming_complete(req_t *r);
 void h_incoming_reply(req_t *r);
 void h_incoming_archive(req_t *r);
+
+void h_reports_list(req_t *r);
+void h_reports_create(req_t *r);
+void h_reports_get(req_t *r);
+void h_reports_respond(req_t *r);
+void h_reports_feedback(req_t *r);
+void h_reports_outcome(req_t *r);
 
 void h_number_series_get(req_t *r);
 void h_number_series_put(req_t *r);

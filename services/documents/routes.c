@@ -37,6 +37,13 @@ route_t documents_routes[] = {
     {"POST", "/incoming/:id/reply", h_incoming_reply, 0},
     {"POST", "/incoming/:id/archive", h_incoming_archive, 0},
 
+    {"GET", "/reports", h_reports_list, 0},
+    {"POST", "/reports", h_reports_create, 0},
+    {"GET", "/reports/:id", h_reports_get, 0},
+    {"POST", "/reports/:id/respond", h_reports_respond, 0},
+    {"POST", "/reports/:id/feedback", h_reports_feedback, 0},
+    {"POST", "/reports/:id/outcome", h_reports_outcome, 0},
+
     {"GET", "/number-series", h_number_series_get, 0},
     {"PUT", "/number-series", h_number_series_put, 0},
 };
