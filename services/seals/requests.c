@@ -111,9 +111,56 @@ static const db_stmt Q_ELIGIBLE = {
 static const db_stmt Q_REQUEST_INSERT = {
     "seals_request_insert",
     "WITH q AS (INSERT INTO seal_requests(seal_id, requester_id, matter, document_number,"
-    " content, using_unit, copies, document_id, approver_role, major_matter)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *)"
+    " content, using_unit, copies, document_id, approver_role, major_matter, document_sha256)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *)"
     " SELECT q.id," SEAL_REQUEST_DOC("q", "s") " FROM q JOIN seals s ON s.id = q.seal_id"};
+
+/* R-DOC-6: the signed, numbered document named, from the view the
+ * documents service publishes, and whether its signer is one of those who
+ * may approve this use ($2, the requester already left out) and not the
+ * seal's custodian. */
+static const db_stmt Q_SIGNED_DOCUMENT = {
+    "seals_signed_document",
+    "SELECT sd.doc_number, sd.signed_body_sha256, sd.signed_by,"
+    " sd.signed_by = ANY ($2::bigint[]) AND sd.signed_by <> s.custodian_id"
+    " FROM documents.signed_documents sd, seals s WHERE sd.document_id = $1 AND s.id = $3"};
+
+/* The signature is the approval (R-DOC-6, R-SEAL-2). */
+static const db_stmt Q_REQUEST_SIGNED = {
+    "seals_request_signed",
+    "UPDATE seal_requests q SET state = 'approved', approved_by = $2, approved_at = now(),"
+    " approved_by_signature = true, decision_comment = $3, custodian_notified_id = s.custodian_id,"
+    " version = q.version + 1, updated_at = now()"
+    " FROM seals s WHERE q.id = $1 AND s.id = q.seal_id"
+    " RETURNING" SEAL_REQUEST_DOC("q", "s") ", s.custodian_id"};
+
+/* Checks the document a request names and reads what it carries: its
+ * SHA-256 into sha (65 bytes) and, when its signature approves this use,
+ * the signer into *signer (0 otherwise). 0, or -1 with p. */
+static int signed_document(db_conn *c, request_tx *t, char sha[65], long long *signer,
+                           problem_t *p)
+{
+    char doc[24], sid[24];
+    const char *params[] = {db_int(doc, t->in.document_id), t->approvers,
+                            db_int(sid, t->in.seal_id)};
+    PGresult *res;
+    if (db_query(c, &Q_SIGNED_DOCUMENT, 3, params, &res, p))
+        return -1;
+    int rc = 0;
+    if (PQntuples(res) == 0) {
+        p->rule = "R-DOC-6";
+        rc = problem_field(p, "document_id", "is not a signed, numbered outgoing document");
+    } else if (strcmp(PQgetvalue(res, 0, 0), t->in.document_number)) {
+        p->rule = "R-DOC-6";
+        rc = problem_field(p, "document_number", "must be the document's number, %s",
+                           PQgetvalue(res, 0, 0));
+    } else {
+        snprintf(sha, 65, "%s", PQgetvalue(res, 0, 1));
+        *signer = !strcmp(PQgetvalue(res, 0, 3), "t") ? db_get_ll(res, 0, 2) : 0;
+    }
+    PQclear(res);
+    return rc;
+}
 
 static int request_create_run(db_conn *c, void *arg, problem_t *p)
 {
@@ -161,6 +208,10 @@ static int request_create_run(db_conn *c, void *arg, problem_t *p)
     if (!role)
         return problem_set(p, ERR_SEAL_NO_APPROVER, NULL, NULL,
                            "nobody who may approve this use (%s) is available", asked);
+    char sha[65] = "";
+    long long signer = 0;
+    if (t->in.document_id && signed_document(c, t, sha, &signer, p))
+        return -1;
     const char *p3[] = {sid,
                         db_int(me, t->r->caller->id),
                         t->in.matter,
@@ -170,19 +221,40 @@ static int request_create_run(db_conn *c, void *arg, problem_t *p)
                         db_int(copies, t->in.copies),
                         t->in.document_id ? db_int(doc_id, t->in.document_id) : NULL,
                         role,
-                        t->in.major_matter};
-    if (db_query(c, &Q_REQUEST_INSERT, 10, p3, &res, p))
+                        t->in.major_matter,
+                        sha[0] ? sha : NULL};
+    if (db_query(c, &Q_REQUEST_INSERT, 11, p3, &res, p))
         return -1;
     t->id = db_get_ll(res, 0, 0);
     t->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
     char title[TITLE_BYTES];
-    snprintf(title, sizeof title, "Approve the use of the seal %s: %s", t->seal_name,
-             t->in.document_number);
-    if (!t->doc ||
-        store_notify_all(c, t->approvers, "seal_request_to_approve", title, t->in.content,
-                         "seal_request", t->id, p) ||
-        idem_store(c, t->r, 201, t->doc, p))
+    if (!t->doc)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    if (signer) {
+        /* R-DOC-6: the leader who signed the document may approve this use:
+         * the signature is the approval, and the custodian is asked to stamp. */
+        char id[24], who[24];
+        const char *p4[] = {db_int(id, t->id), db_int(who, signer),
+                            "签发即批准：the signature of the document is the approval (R-DOC-6)"};
+        if (db_query(c, &Q_REQUEST_SIGNED, 3, p4, &res, p))
+            return -1;
+        free(t->doc);
+        t->doc = strdup(PQgetvalue(res, 0, 0));
+        long long custodian = db_get_ll(res, 0, 1);
+        PQclear(res);
+        snprintf(title, sizeof title, "Review and stamp with the seal %s", t->seal_name);
+        if (!t->doc || notify(c, custodian, "seal_request_to_stamp", title, t->in.content,
+                              "seal_request", t->id, p))
+            return -1;
+    } else {
+        snprintf(title, sizeof title, "Approve the use of the seal %s: %s", t->seal_name,
+                 t->in.document_number);
+        if (store_notify_all(c, t->approvers, "seal_request_to_approve", title, t->in.content,
+                             "seal_request", t->id, p))
+            return -1;
+    }
+    if (!t->doc || idem_store(c, t->r, 201, t->doc, p))
         return -1;
     return audit_write(c, t->r, "seal_request", t->id, "create", NULL, t->doc, p);
 }
