@@ -134,9 +134,11 @@ static const db_stmt Q_REQUEST_SIGNED = {
     " FROM seals s WHERE q.id = $1 AND s.id = q.seal_id"
     " RETURNING" SEAL_REQUEST_DOC("q", "s") ", s.custodian_id"};
 
-/* Checks the document a request names and reads what it carries: its
- * SHA-256 into sha (65 bytes) and, when its signature approves this use,
- * the signer into *signer (0 otherwise). 0, or -1 with p. */
+/* Reads what a signed, numbered document named by a request carries: its
+ * SHA-256 into sha (65 bytes; "" for a document that is not signed and
+ * numbered, whose request is an ordinary one) and, when its signature
+ * approves this use, the signer into *signer (0 otherwise). 0, or -1 with
+ * p (400 when the request gives another number than the document's). */
 static int signed_document(db_conn *c, request_tx *t, char sha[65], long long *signer,
                            problem_t *p)
 {
@@ -148,8 +150,9 @@ static int signed_document(db_conn *c, request_tx *t, char sha[65], long long *s
         return -1;
     int rc = 0;
     if (PQntuples(res) == 0) {
-        p->rule = "R-DOC-6";
-        rc = problem_field(p, "document_id", "is not a signed, numbered outgoing document");
+        /* Not (yet) a signed, numbered document: an ordinary request. */
+        sha[0] = '\0';
+        *signer = 0;
     } else if (strcmp(PQgetvalue(res, 0, 0), t->in.document_number)) {
         p->rule = "R-DOC-6";
         rc = problem_field(p, "document_number", "must be the document's number, %s",
