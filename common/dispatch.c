@@ -136,11 +136,13 @@ static int route_cb(const struct _u_request *u, struct _u_response *resp, void *
     req_t r = {u,       resp,           b->svc, st->has_caller ? &st->caller : NULL,
                st->rid, b->route->path, st->client_rid[0] ? st->client_rid : NULL};
     const char *cl = u_map_get_case(u->map_header, "Content-Length");
-    if ((cl && strtoull(cl, NULL, 10) > http_max_body_bytes) ||
-        u->binary_body_length >= http_max_body_bytes)
+    size_t limit = (b->route->flags & ROUTE_BINARY) && b->svc->binary_max_body > http_max_body_bytes
+                       ? b->svc->binary_max_body
+                       : http_max_body_bytes;
+    if ((cl && strtoull(cl, NULL, 10) > limit) || u->binary_body_length >= limit)
         reply_problem(&r, ERR_TOO_LARGE, NULL, NULL, "the request body exceeds %zu bytes",
-                      http_max_body_bytes);
-    else if (u->binary_body_length > 0 &&
+                      limit);
+    else if (u->binary_body_length > 0 && !(b->route->flags & ROUTE_BINARY) &&
              !is_json_type(u_map_get_case(u->map_header, "Content-Type")))
         reply_problem(&r, ERR_UNSUPPORTED_MEDIA, NULL, NULL,
                       "the request body must be application/json");

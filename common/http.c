@@ -108,6 +108,8 @@ int http_run(service_t *svc)
         goto cleanup;
     inst_ready = true;
     inst.max_post_body_size = http_max_body_bytes;
+    if (svc->binary_max_body > inst.max_post_body_size)
+        inst.max_post_body_size = svc->binary_max_body;
     u_map_put(inst.default_headers, "Cache-Control", "no-store");
     u_map_put(inst.default_headers, "X-Content-Type-Options", "nosniff");
     bindings = calloc(svc->nroutes + 1, sizeof *bindings);

@@ -30,7 +30,9 @@ typedef struct req {
 
 typedef void (*handler_fn)(req_t *r);
 
-enum { ROUTE_PUBLIC = 1 };
+/* ROUTE_PUBLIC: no token needed. ROUTE_BINARY: the body is the bytes of a
+ * file in its own content type (an upload), not JSON. */
+enum { ROUTE_PUBLIC = 1, ROUTE_BINARY = 2 };
 
 /* One line of a service's route table. */
 typedef struct route {
@@ -50,6 +52,9 @@ struct service {
     int (*init)(service_t *svc);
     void (*fini)(service_t *svc);
     void *ctx;
+    /* The body limit of the ROUTE_BINARY routes (uploads) when larger than
+     * HTTP_MAX_BODY_BYTES; 0 for that limit. `init` may set it. */
+    size_t binary_max_body;
     /* filled by http_run */
     db_pool *db;
     auth_verifier *auth;

@@ -26,6 +26,10 @@ SELECT format('GRANT USAGE ON SCHEMA %I TO %s', s,
 FROM unnest(ARRAY['identity','documents','attendance','printing','seals','meetings']) AS s
 \gexec
 
+-- Trigram indexes (the documents service's search by any substring of a
+-- title or number, Chinese included); creating an extension needs a superuser.
+CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
+
 CREATE SCHEMA IF NOT EXISTS audit;
 COMMENT ON SCHEMA audit IS 'Audit trail of every state change; insert-only for every service role.';
 

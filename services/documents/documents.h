@@ -11,6 +11,7 @@
 typedef struct documents_ctx {
     long sweep_seconds; /* how often the incoming register is swept (R-DOC-9) */
     long remind_days;   /* reminders this many days before a deadline */
+    long attachment_max; /* bytes of one attachment */
     pthread_t thread;
     bool started;
     pthread_mutex_t mu;
@@ -121,6 +122,10 @@ void h_documents_get(req_t *r);
 void h_documents_patch(req_t *r);
 void h_documents_versions(req_t *r);
 void h_documents_pdf(req_t *r);
+
+void h_attachments_create(req_t *r);
+void h_attachments_list(req_t *r);
+void h_attachments_get(req_t *r);
 
 void h_documents_co_sign(req_t *r);
 void h_documents_submit(req_t *r);

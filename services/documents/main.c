@@ -12,8 +12,12 @@ static int documents_init(service_t *svc)
 {
     int bad = cfg_long("INCOMING_SWEEP_SECONDS", 5, 1, 86400, &ctx.sweep_seconds);
     bad |= cfg_long("INCOMING_REMIND_DAYS", 1, 0, 365, &ctx.remind_days);
+    bad |= cfg_long("ATTACHMENT_MAX_BYTES", 20L * 1024 * 1024, 1024, 64L * 1024 * 1024,
+                    &ctx.attachment_max);
     if (bad)
         return -1;
+    /* The upload route alone takes a body that large. */
+    svc->binary_max_body = (size_t)ctx.attachment_max + 1;
     return sweep_start(svc);
 }
 

@@ -24,15 +24,24 @@ static const char *const states[] = {"draft",        "secretariat_review", "depu
 
 /* ---------- reads ---------- */
 
+/* The filters of a list; $6 is the search text in Q_DOCS_SEARCH only. */
+#define DOCS_FILTERS                                                                        \
+    " WHERE ($1::bigint IS NULL OR d.id < $1) AND ($2::text IS NULL OR d.state = $2)"         \
+    " AND ($3::text IS NULL OR d.issuer = $3) AND ($4::int IS NULL OR d.doc_year = $4)"       \
+    " AND ($5::bigint IS NULL OR d.department_id = $5)"                                      \
+    " AND (NOT $9 OR d.stamp_mismatch) AND document_visible(d, $7, $8)"
+
 static const db_stmt Q_DOCS_LIST = {
     "documents_list",
-    "SELECT d.id," DOCUMENT_DOC("d") " FROM documents d"
-    " WHERE ($1::bigint IS NULL OR d.id < $1) AND ($2::text IS NULL OR d.state = $2)"
-    " AND ($3::text IS NULL OR d.issuer = $3) AND ($4::int IS NULL OR d.doc_year = $4)"
-    " AND ($5::bigint IS NULL OR d.department_id = $5)"
-    " AND ($6::text IS NULL OR d.title LIKE '%' || $6 || '%' OR d.doc_number LIKE '%' || $6 || '%')"
-    " AND (NOT $9 OR d.stamp_mismatch)"
-    " AND document_visible(d, $7, $8)"
+    "SELECT d.id," DOCUMENT_DOC("d") " FROM documents d" DOCS_FILTERS
+    " AND $6::text IS NULL ORDER BY d.id DESC LIMIT $10"};
+
+/* A substring of the title or the number, through the trigram index
+ * (migration 005) on exactly this expression. */
+static const db_stmt Q_DOCS_SEARCH = {
+    "documents_search",
+    "SELECT d.id," DOCUMENT_DOC("d") " FROM documents d" DOCS_FILTERS
+    " AND (d.title || ' ' || coalesce(d.doc_number, '')) LIKE '%' || $6::text || '%'"
     " ORDER BY d.id DESC LIMIT $10"};
 
 /* A search text is matched as it is: %, _ and \ are taken literally. */
@@ -79,7 +88,7 @@ void h_documents_list(req_t *r)
                             db_int(ud, r->caller->department_id),
                             mismatch ? "true" : "false",
                             db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_DOCS_LIST, 10, params);
+    PGresult *res = db_read_or_reply(r, qe ? &Q_DOCS_SEARCH : &Q_DOCS_LIST, 10, params);
     free(qe);
     if (res)
         reply_page(r, res, limit);

@@ -1,0 +1,179 @@
+/* Attachments of outgoing documents: the file's bytes in its own content
+ * type, checked against its first bytes, up to 20 MiB (the gateway lets
+ * that size through on this route only), stored with their SHA-256 and
+ * downloaded with the Chinese file name in Content-Disposition (RFC 6266);
+ * and the search of titles and numbers by substring. */
+#include <curl/curl.h>
+#include <sodium.h>
+
+#include "test_documents_fixtures.h"
+
+/* s percent-encoded for a query string, malloc'd ("" for NULL). */
+static char *curl_escape_name(const char *s)
+{
+    if (!s)
+        return strdup("");
+    char *e = curl_easy_escape(NULL, s, 0);
+    char *out = strdup(e);
+    curl_free(e);
+    return out;
+}
+
+static resp_t *upload(long long id, const char *who, const char *type, const char *name,
+                      const char *body)
+{
+    char ct[200];
+    snprintf(ct, sizeof ct, "Content-Type: %s", type);
+    const char *extra[] = {ct, NULL};
+    char *enc = curl_escape_name(name);
+    resp_t *r = h_req("POST", df("/api/v1/documents/%lld/attachments%s%s", id,
+                                 name ? "?filename=" : "", name ? enc : ""),
+                      h_token(who), body, extra);
+    free(enc);
+    return r;
+}
+
+START_TEST(attachments_are_stored_with_their_sha256_and_downloaded_with_their_chinese_name)
+{
+    long long id = new_draft("zonghe1", "government_office", "");
+    const char *name = "关于印发实施方案的通知（附件1）.pdf";
+    /* 1.5 MiB: over the JSON limit of the gateway, within the attachments'. */
+    size_t len = 1536 * 1024;
+    char *pdf = malloc(len + 1);
+    memcpy(pdf, "%PDF-1.4\n", 9);
+    memset(pdf + 9, 'A', len - 9);
+    pdf[len] = '\0';
+    resp_t *r = upload(id, "zonghe1", "application/pdf", name, pdf);
+    ck_status(r, 201);
+    unsigned char h[32];
+    crypto_hash_sha256(h, (const unsigned char *)pdf, len);
+    char hex[65];
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    ck_assert_str_eq(h_str(r, "sha256"), hex);
+    ck_assert_int_eq(h_int(r, "size"), (long long)len);
+    ck_assert_str_eq(h_str(r, "filename"), name);
+    long long aid = h_int(r, "id");
+    h_free(r);
+
+    r = h_get(df("/api/v1/documents/%lld/attachments", id), h_token("zonghe2"));
+    ck_status(r, 200);
+    ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 1);
+    h_free(r);
+    r = h_get(df("/api/v1/documents/%lld/attachments/%lld", id, aid), h_token("zonghe2"));
+    ck_status(r, 200);
+    ck_assert_uint_eq(strlen(r->body), len);
+    ck_assert(memcmp(r->body, pdf, len) == 0);
+    ck_assert_str_eq(h_header(r, "Content-Type"), "application/pdf");
+    const char *disp = h_header(r, "Content-Disposition");
+    ck_assert_ptr_nonnull(disp);
+    ck_assert_msg(strstr(disp, "filename*=UTF-8''%E5%85%B3%E4%BA%8E") != NULL, "%s", disp);
+    ck_assert_msg(strstr(disp, "filename=\"") != NULL, "%s", disp);
+    h_free(r);
+    free(pdf);
+    /* Not to another department. */
+    r = h_get(df("/api/v1/documents/%lld/attachments/%lld", id, aid), h_token("edu_clerk"));
+    ck_status(r, 404);
+    h_free(r);
+    r = upload(id, "edu_clerk", "application/pdf", "x.pdf", "%PDF-1.4 x");
+    ck_status(r, 404);
+    h_free(r);
+}
+END_TEST
+
+START_TEST(attachments_refuse_wrong_types_names_sizes_and_editors)
+{
+    long long id = new_draft("zonghe1", "government_office", "");
+    resp_t *r = upload(id, "zonghe1", "application/pdf", "a.pdf", "hello, not a pdf");
+    ck_assert(h_problem(r, 415, "attachment.content_mismatch", NULL, NULL));
+    h_free(r);
+    r = upload(id, "zonghe1", "image/gif", "a.gif", "GIF89a....");
+    ck_assert(h_problem(r, 415, "attachment.type_refused", NULL, NULL));
+    h_free(r);
+    r = upload(id, "zonghe1", "application/pdf", NULL, "%PDF-1.4 x");
+    ck_assert(h_problem(r, 400, NULL, NULL, "filename"));
+    h_free(r);
+    r = upload(id, "zonghe1", "application/pdf", "../etc/passwd", "%PDF-1.4 x");
+    ck_assert(h_problem(r, 400, NULL, NULL, "filename"));
+    h_free(r);
+    r = upload(id, "zonghe1", "text/plain", "说明.txt", "说明文字");
+    ck_status(r, 201);
+    h_free(r);
+    /* One byte over 20 MiB. */
+    size_t big = 20 * 1024 * 1024 + 1;
+    char *body = malloc(big + 1);
+    memcpy(body, "%PDF-1.4\n", 9);
+    memset(body + 9, 'B', big - 9);
+    body[big] = '\0';
+    r = upload(id, "zonghe1", "application/pdf", "big.pdf", body);
+    ck_status(r, 413);
+    h_free(r);
+    free(body);
+    /* The JSON routes keep their 1 MiB. */
+    size_t jl = 1536 * 1024;
+    char *json = malloc(jl + 64);
+    int n = snprintf(json, 64, "{\"title\":\"");
+    memset(json + n, 'x', jl);
+    strcpy(json + n + jl, "\"}");
+    r = h_patch(df("/api/v1/documents/%lld", id), h_token("zonghe1"), json);
+    ck_status(r, 413);
+    h_free(r);
+    free(json);
+    /* Once it awaits sign-off, the drafting department adds nothing. */
+    doc_step(id, "submit", "zonghe1", NULL, "secretariat_review");
+    doc_step(id, "forward", "wenmi1", df("{\"signer_id\":%lld}", h_user_id("deputy2")),
+             "awaiting_signoff");
+    r = upload(id, "zonghe1", "application/pdf", "late.pdf", "%PDF-1.4 x");
+    ck_assert(h_problem(r, 403, "attachment.not_editor", NULL, NULL));
+    h_free(r);
+    const char *p[] = {df("%lld", id)};
+    ck_assert_int_eq(h_sql_ll("SELECT count(*) FROM documents.document_attachments"
+                              " WHERE document_id = $1",
+                              1, p),
+                     1);
+}
+END_TEST
+
+START_TEST(search_finds_chinese_substrings_of_titles_and_numbers)
+{
+    long long a = numbered_doc("government_office", "deputy2");
+    resp_t *r = h_get(df("/api/v1/documents/%lld", a), h_token("zonghe1"));
+    char number[128], title[400];
+    snprintf(number, sizeof number, "%s", h_str(r, "doc_number"));
+    snprintf(title, sizeof title, "%s", h_str(r, "title"));
+    h_free(r);
+    char *q = curl_escape_name(number);
+    ck_assert(h_lists(df("/api/v1/documents?q=%s&limit=200", q), h_token("zonghe1"), a));
+    free(q);
+    /* A piece of the title, from its middle. */
+    q = curl_escape_name(title + strlen("关于"));
+    ck_assert(h_lists(df("/api/v1/documents?q=%s&limit=200", q), h_token("zonghe1"), a));
+    free(q);
+    q = curl_escape_name("没有这样的标题");
+    ck_assert(!h_lists(df("/api/v1/documents?q=%s&limit=200", q), h_token("zonghe1"), a));
+    free(q);
+    /* Wildcards are searched for as text. */
+    ck_assert(!h_lists("/api/v1/documents?q=%25&limit=200", h_token("zonghe1"), a));
+    /* Not what the caller may not see. */
+    q = curl_escape_name(number);
+    ck_assert(!h_lists(df("/api/v1/documents?q=%s&limit=200", q), h_token("edu_clerk"), a));
+    free(q);
+    /* The index exists on the searched expression. */
+    ck_assert_int_eq(h_sql_ll("SELECT count(*) FROM pg_indexes WHERE schemaname = 'documents'"
+                              " AND indexname = 'documents_search' AND indexdef LIKE '%gin_trgm_ops%'",
+                              0, NULL),
+                     1);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("documents_attachments");
+    TCase *tc = tcase_create("attachments");
+    tcase_set_timeout(tc, 180);
+    tcase_add_checked_fixture(tc, h_setup, h_teardown);
+    tcase_add_test(tc, attachments_are_stored_with_their_sha256_and_downloaded_with_their_chinese_name);
+    tcase_add_test(tc, attachments_refuse_wrong_types_names_sizes_and_editors);
+    tcase_add_test(tc, search_finds_chinese_substrings_of_titles_and_numbers);
+    suite_add_tcase(s, tc);
+    return h_run(s);
+}
