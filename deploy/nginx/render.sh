@@ -4,8 +4,8 @@
 #   render.sh           every placeholder comes from the environment variable
 #                       of the same name; a missing one is an error
 #   render.sh docker    values for docker-compose: services at <name>:8080
-#                       (those in DOCKER_SERVICES, default identity attendance
-#                       printing seals meetings; the others answer 502),
+#                       (those in DOCKER_SERVICES, default identity documents
+#                       attendance printing seals meetings; the others answer 502),
 #                       logs to stdout/stderr, listening on 0.0.0.0:8080
 #
 # Placeholders are ${UPPER_CASE} names; nothing else in the template is
@@ -35,7 +35,7 @@ if [[ ${1:-} == docker ]]; then
     REAL_IP_CONFIG=$("$here/real_ip.sh" "${GATEWAY_TRUSTED_PROXIES:-}")
     # Services not yet in docker-compose.yml point at a closed local port,
     # so their paths answer 502 instead of stopping nginx at start-up.
-    built=" ${DOCKER_SERVICES:-identity attendance printing seals meetings} "
+    built=" ${DOCKER_SERVICES:-identity documents attendance printing seals meetings} "
     for svc in identity documents attendance printing seals meetings; do
         up=${svc^^}
         if [[ $built == *" $svc "* ]]; then
