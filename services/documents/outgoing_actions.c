@@ -579,6 +579,34 @@ static int perform_letterheads(db_conn *c, action_tx *t, problem_t *p)
     return tell(c, t, q->creator_id, "document_letterheads", "Letterhead sheets issued: %s", p);
 }
 
+/* The copies the printing service's register shows completed for this
+ * document (R-DOC-6), when the printing service is deployed: -1 otherwise
+ * or when it has none. */
+static const db_stmt Q_HAS_PRINTING = {
+    "documents_has_printing", "SELECT to_regclass('printing.document_copies') IS NOT NULL"};
+static const db_stmt Q_PRINTED_COPIES = {
+    "documents_printed_copies",
+    "SELECT coalesce((SELECT copies FROM printing.document_copies WHERE document_id = $1), -1)"};
+
+static int register_copies(db_conn *c, long long id, long long *out, problem_t *p)
+{
+    PGresult *res;
+    *out = -1;
+    if (db_query(c, &Q_HAS_PRINTING, 0, NULL, &res, p))
+        return -1;
+    bool has = !strcmp(PQgetvalue(res, 0, 0), "t");
+    PQclear(res);
+    if (!has)
+        return 0;
+    char d[24];
+    const char *params[] = {db_int(d, id)};
+    if (db_query(c, &Q_PRINTED_COPIES, 1, params, &res, p))
+        return -1;
+    *out = db_get_ll(res, 0, 0);
+    PQclear(res);
+    return 0;
+}
+
 static const db_stmt Q_PRINTED = {
     "documents_printed",
     "UPDATE documents SET printed_copies = $2, printed_at = now() WHERE id = $1"};
@@ -593,6 +621,17 @@ static int perform_printed(db_conn *c, action_tx *t, problem_t *p)
     if (in->copies > q->letterheads)
         return problem_field(p, "copies", "at most %lld: one letterhead sheet a copy",
                              q->letterheads);
+    /* Printed through the printing service: its copy register is the count. */
+    long long registered;
+    if (register_copies(c, t->id, &registered, p))
+        return -1;
+    if (registered >= 0 && registered != in->copies) {
+        problem_set(p, ERR_RULE, "document.copies_mismatch", "R-DOC-6",
+                    "the copy register shows %lld completed copies of this document",
+                    registered);
+        return problem_field(p, "copies", "must be %lld, the copies the register shows",
+                             registered);
+    }
     char id[24], n[24];
     const char *params[] = {db_int(id, t->id), db_int(n, in->copies)};
     if (store_run(c, &Q_PRINTED, 2, params, p) || step(c, t, "printed", p))

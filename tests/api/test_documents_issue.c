@@ -62,6 +62,32 @@ START_TEST(test_R_DOC_6_printed_archived_and_stamped_in_full_is_issued)
     r = doc_act(id, "report-printed", "wenmi1", "{\"copies\":3}");
     ck_assert(h_problem(r, 403, "document.not_drafter", NULL, NULL));
     h_free(r);
+    /* Printed through the printing service: its copy register is checked. */
+    r = h_post("/api/v1/print-jobs", h_token("zonghe1"),
+               df("{\"kind\":\"print\",\"title\":\"%s\",\"pages\":1,\"copies\":3,"
+                  "\"document_id\":%lld}",
+                  number, id));
+    ck_status(r, 201);
+    long long job = h_int(r, "id");
+    h_free(r);
+    r = h_post(df("/api/v1/print-jobs/%lld/complete", job), h_token("zonghe2"),
+               "{\"actual_pages\":1,\"actual_copies\":2}");
+    ck_status(r, 200);
+    h_free(r);
+    r = doc_act(id, "report-printed", "zonghe1", "{\"copies\":3}");
+    ck_assert(h_problem(r, 422, "document.copies_mismatch", "R-DOC-6", "copies"));
+    h_free(r);
+    r = h_post("/api/v1/print-jobs", h_token("zonghe1"),
+               df("{\"kind\":\"print\",\"title\":\"%s\",\"pages\":1,\"copies\":1,"
+                  "\"document_id\":%lld}",
+                  number, id));
+    ck_status(r, 201);
+    job = h_int(r, "id");
+    h_free(r);
+    r = h_post(df("/api/v1/print-jobs/%lld/complete", job), h_token("zonghe2"),
+               "{\"actual_pages\":1,\"actual_copies\":1}");
+    ck_status(r, 200);
+    h_free(r);
     doc_step(id, "report-printed", "zonghe1", "{\"copies\":3}", "printed");
     ck_assert_int_eq(notified("wenmi1", "document_original_due", id), 1);
 
