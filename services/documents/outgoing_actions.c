@@ -626,7 +626,7 @@ static int perform_printed(db_conn *c, action_tx *t, problem_t *p)
     if (register_copies(c, t->id, &registered, p))
         return -1;
     if (registered >= 0 && registered != in->copies) {
-        problem_set(p, ERR_RULE, "document.copies_mismatch", "R-DOC-6",
+        problem_set(p, ERR_DOCUMENT_COPIES_MISMATCH, NULL, "R-DOC-6",
                     "the copy register shows %lld completed copies of this document",
                     registered);
         return problem_field(p, "copies", "must be %lld, the copies the register shows",

@@ -128,7 +128,7 @@ static int report_create_run(db_conn *c, void *arg, problem_t *p)
     if (org_person_get(c, t->r->caller->id, &me, p))
         return -1;
     if (!me.department_id || !strcmp(me.department_kind, "external"))
-        return problem_set(p, ERR_FORBIDDEN, "report.not_office", "R-ORG-2",
+        return problem_set(p, ERR_REPORT_NOT_OFFICE, NULL, "R-ORG-2",
                            "internal reports are made by members of the office");
     if (org_person_get(c, in->to_user_id, &to, p)) {
         if (p->code != ERR_NOT_FOUND)
@@ -154,7 +154,7 @@ static int report_create_run(db_conn *c, void *arg, problem_t *p)
             return problem_field(p, "assigned_by_leader_id", "is not a district leader");
         }
         if (!n || in->to_user_id != chain[0]) {
-            problem_set(p, ERR_RULE, "report.not_direct_superior", "R-ORG-5",
+            problem_set(p, ERR_REPORT_NOT_DIRECT_SUPERIOR, NULL, "R-ORG-5",
                         "work a district leader assigned directly is reported to your direct "
                         "superior");
             return problem_field(p, "to_user_id", "must be your direct superior");
@@ -186,7 +186,7 @@ static int report_create_run(db_conn *c, void *arg, problem_t *p)
         report_route_kind kind;
         const char *rule, *field, *why;
         if (report_route(&ri, &kind, &bypassed, &rule, &field, &why)) {
-            problem_set(p, ERR_RULE, "report.route_refused", rule, "%s", why);
+            problem_set(p, ERR_REPORT_ROUTE_REFUSED, NULL, rule, "%s", why);
             return field ? problem_field(p, field, "%s", why) : -1;
         }
         route = report_route_name(kind);
@@ -275,7 +275,7 @@ typedef struct report_row {
     char *bypassed;
 } report_row;
 
-static const action_kind report_kind = {"report", "report", "report.wrong_state"};
+static const action_kind report_kind = {"report", "report", ERR_REPORT_WRONG_STATE};
 
 static const db_stmt Q_REPORT_LOCK = {
     "reports_lock",
@@ -295,7 +295,7 @@ static int report_lock(db_conn *c, action_tx *t, problem_t *p)
         return -1;
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return problem_set(p, ERR_NOT_FOUND, "report.not_found", NULL, "no such report");
+        return problem_set(p, ERR_REPORT_NOT_FOUND, NULL, NULL, "no such report");
     }
     t->before = strdup(PQgetvalue(res, 0, 0));
     t->version = db_get_ll(res, 0, 1);
@@ -318,7 +318,7 @@ static int authorise_addressee(db_conn *c, action_tx *t, problem_t *p)
     const report_row *q = t->row;
     (void)c;
     if (t->r->caller->id != q->to)
-        return problem_set(p, ERR_FORBIDDEN, "report.not_addressee", "R-ORG-2",
+        return problem_set(p, ERR_REPORT_NOT_ADDRESSEE, NULL, "R-ORG-2",
                            "only the superior it was sent to answers it");
     return 0;
 }
@@ -328,7 +328,7 @@ static int authorise_sender(db_conn *c, action_tx *t, problem_t *p)
     const report_row *q = t->row;
     (void)c;
     if (t->r->caller->id != q->sender)
-        return problem_set(p, ERR_FORBIDDEN, "report.not_sender", NULL,
+        return problem_set(p, ERR_REPORT_NOT_SENDER, NULL, NULL,
                            "only the sender records this");
     return 0;
 }
