@@ -50,14 +50,14 @@ static int check_content(const char *type, const unsigned char *data, size_t len
             continue;
         if (types[i].magic &&
             (len < types[i].magic_len || memcmp(data, types[i].magic, types[i].magic_len)))
-            return problem_set(p, ERR_ATTACHMENT_CONTENT_MISMATCH, NULL, NULL,
+            return problem_set(p, ERR_DOCUMENT_ATTACHMENT_MISMATCH, NULL, NULL,
                                "the file's bytes are not those of %s", type);
         if (!types[i].magic && !g_utf8_validate((const gchar *)data, (gssize)len, NULL))
-            return problem_set(p, ERR_ATTACHMENT_CONTENT_MISMATCH, NULL, NULL,
+            return problem_set(p, ERR_DOCUMENT_ATTACHMENT_MISMATCH, NULL, NULL,
                                "text/plain attachments are UTF-8 text");
         return 0;
     }
-    return problem_set(p, ERR_ATTACHMENT_TYPE_REFUSED, NULL, NULL,
+    return problem_set(p, ERR_DOCUMENT_ATTACHMENT_TYPE, NULL, NULL,
                        "attachments are PDF, OFD, PNG, JPEG, Word, Excel, ZIP or plain text");
 }
 
@@ -111,7 +111,7 @@ static int upload_run(db_conn *c, void *arg, problem_t *p)
     snprintf(state, sizeof state, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     if (!may)
-        return problem_set(p, ERR_ATTACHMENT_NOT_EDITOR, NULL, NULL,
+        return problem_set(p, ERR_DOCUMENT_ATTACHMENT_NOT_EDITOR, NULL, NULL,
                            "a %s document takes attachments from its drafting department while "
                            "drafted or revised, or from the secretariat while reviewed",
                            state);
@@ -224,7 +224,7 @@ static int download_run(db_conn *c, void *arg, problem_t *p)
     if (db_query(c, &Q_ATTACH_GET, 4, params, &t->row, p))
         return -1;
     if (PQntuples(t->row) == 0)
-        return problem_set(p, ERR_ATTACHMENT_NOT_FOUND, NULL, NULL, "no such attachment");
+        return problem_set(p, ERR_DOCUMENT_ATTACHMENT_NOT_FOUND, NULL, NULL, "no such attachment");
     if (!strcmp(PQgetvalue(t->row, 0, 4), "none"))
         return 0;
     return audit_write(c, t->r, "document", t->doc, "read_attachment", NULL, NULL, p);

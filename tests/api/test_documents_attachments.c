@@ -84,10 +84,10 @@ START_TEST(attachments_refuse_wrong_types_names_sizes_and_editors)
 {
     long long id = new_draft("zonghe1", "government_office", "");
     resp_t *r = upload(id, "zonghe1", "application/pdf", "a.pdf", "hello, not a pdf");
-    ck_assert(h_problem(r, 415, "attachment.content_mismatch", NULL, NULL));
+    ck_assert(h_problem(r, 415, "document.attachment_mismatch", NULL, NULL));
     h_free(r);
     r = upload(id, "zonghe1", "image/gif", "a.gif", "GIF89a....");
-    ck_assert(h_problem(r, 415, "attachment.type_refused", NULL, NULL));
+    ck_assert(h_problem(r, 415, "document.attachment_type_refused", NULL, NULL));
     h_free(r);
     r = upload(id, "zonghe1", "application/pdf", NULL, "%PDF-1.4 x");
     ck_assert(h_problem(r, 400, NULL, NULL, "filename"));
@@ -135,7 +135,7 @@ START_TEST(attachments_refuse_wrong_types_names_sizes_and_editors)
     doc_step(id, "forward", "wenmi1", df("{\"signer_id\":%lld}", h_user_id("deputy2")),
              "awaiting_signoff");
     r = upload(id, "zonghe1", "application/pdf", "late.pdf", "%PDF-1.4 x");
-    ck_assert(h_problem(r, 403, "attachment.not_editor", NULL, NULL));
+    ck_assert(h_problem(r, 403, "document.attachment_not_editor", NULL, NULL));
     h_free(r);
     const char *p[] = {df("%lld", id)};
     ck_assert_int_eq(h_sql_ll("SELECT count(*) FROM documents.document_attachments"
