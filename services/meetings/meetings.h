@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "csv.h"
 #include "http.h"
 
 #define TITLE_BYTES 1024
@@ -41,20 +42,6 @@ void office_date(long long epoch_s, char out[11]);
 /* R-MTG-1: whether the secretariat is owed the monthly reminder on office
  * date `date` (YYYY-MM-DD): past the 20th day. */
 bool mtg_month_reminder_due(const char *date);
-
-/* ---- CSV (csv.c) ---- */
-
-typedef struct csv_buf {
-    char *s;
-    size_t len, cap;
-    size_t col;
-    bool failed;
-} csv_buf;
-
-void csv_cell(csv_buf *b, const char *s);
-void csv_row_end(csv_buf *b);
-void csv_raw(csv_buf *b, const char *s);
-void csv_free(csv_buf *b);
 
 /* ---- database steps shared by the handlers (store.c) ---- */
 

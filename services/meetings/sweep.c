@@ -91,21 +91,21 @@ static void sweep_step(service_t *svc, const char *what, const db_stmt *st, int 
 }
 
 /* The month of `date` (YYYY-MM-DD) and the one before it. */
-static void months(const char *date, char this_month[8], char last_month[8])
+static void months(const char *date, char this_month[24], char last_month[24])
 {
     int y = atoi(date), m = atoi(date + 5);
-    snprintf(this_month, 8, "%04d-%02d", y, m);
+    snprintf(this_month, 24, "%04d-%02d", y, m);
     if (--m == 0) {
         m = 12;
         y--;
     }
-    snprintf(last_month, 8, "%04d-%02d", y, m);
+    snprintf(last_month, 24, "%04d-%02d", y, m);
 }
 
 static void sweep_once(service_t *svc)
 {
     meetings_ctx *ctx = svc->ctx;
-    char today[11], this_month[8], last_month[8], soon[24];
+    char today[11], this_month[24], last_month[24], soon[24];
     office_date(now_s(), today);
     months(today, this_month, last_month);
     /* The month before has passed its 20th day: a reminder missed while no
