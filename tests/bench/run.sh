@@ -204,6 +204,11 @@ mint_tokens() {
     mint_group chiefs.tsv "u.username LIKE 'bench%' AND u.position = 'section_chief'"
     mint_group deputies.tsv "u.username LIKE 'bench%' AND u.position = 'deputy_director'"
     : >"$DATA/custodians.tsv"
+    : >"$DATA/meeting_people.tsv"
+    if has_service meetings; then
+        mint_group meeting_people.tsv "u.username IN ('director', 'wenmi_chief', 'wenmi1', 'deputy2')
+            ORDER BY array_position(ARRAY['director', 'wenmi_chief', 'wenmi1', 'deputy2'], u.username::text)"
+    fi
     if has_service seals; then
         mint_group custodians.tsv "u.id IN (SELECT custodian_id FROM seals.seals
                                             WHERE name LIKE '压测章%')"
@@ -245,6 +250,22 @@ load_printing() {
     sql "SELECT id FROM identity.departments WHERE name = '综合科'
          UNION ALL (SELECT id FROM identity.departments WHERE name LIKE '压测科%'
                     ORDER BY id LIMIT 20)" >"$DATA/register_departments.txt"
+}
+
+# Meetings: 100 000 published decisions for the supervision report; the
+# people and ids of the meeting flow (the director, every deputy director,
+# the recorder and 综合科's chief are marked present).
+load_meetings() {
+    load_sql meetings "$HERE/sql/meetings.sql"
+    sql "SELECT id FROM identity.departments WHERE name LIKE '压测科%'
+         ORDER BY id LIMIT 50" >"$DATA/report_departments.txt"
+    {
+        echo "department=$(sql "SELECT id FROM identity.departments WHERE name = '综合科'")"
+        echo "presenter=$(sql "SELECT id FROM identity.users WHERE username = 'zonghe_chief'")"
+        echo "present=$(sql "SELECT string_agg(id::text, ',' ORDER BY id) FROM identity.users
+                              WHERE active AND (position IN ('office_director', 'deputy_director')
+                              OR username IN ('wenmi_chief', 'zonghe_chief'))")"
+    } >"$DATA/meeting_flow.txt"
 }
 
 # ---------------------------------------------------------------- pgbench
@@ -341,6 +362,8 @@ scenario attendance_leave_create_approve attendance GATEWAY_URL attendance_creat
 scenario seals_use_flow seals GATEWAY_URL seals_use_flow.lua B 0.1 -
 scenario seals_usage_log_month seals GATEWAY_URL seals_usage_log.lua S - 10
 scenario printing_job_flow printing GATEWAY_URL printing_job_flow.lua B 0.25 -
+scenario meetings_supervision_report_100k meetings GATEWAY_URL meetings_supervision_report.lua S - -
+scenario meetings_flow meetings GATEWAY_URL meetings_flow.lua B - -
 scenario printing_register_year printing GATEWAY_URL printing_register_year.lua S 0.25 - \
     "p99_pgbench:S:3"
 
@@ -601,7 +624,7 @@ report() {
         say ""
         say "Resident memory after the runs (KiB, target < 20 MiB):${rss_line} — $( ((mem_ok)) && echo met || echo MISSED)"
         say "Start-up to /readyz 200 (ms, median of 3, target < 200):${start_line} — $( ((start_ok)) && echo met || echo MISSED)"
-        say "For the flows, req/s counts whole flows (a leave request approved; a seal request approved and stamped); the CPU is per HTTP request."
+        say "For the flows, req/s counts whole flows (a leave request approved; a seal request approved and stamped; a director's meeting convened, prepared, held and closed, 18 requests); the CPU is per HTTP request."
         say "\"other load\" is CPU used by processes outside this stack during the runs, as a share of all cores; above 5% the run was disturbed."
     } >"$WORK/report.md"
     cat "$WORK/report.md"
@@ -631,6 +654,7 @@ load_identity
 has_service attendance && [[ -f $HERE/sql/attendance.sql ]] && load_attendance_small
 has_service seals && [[ -f $HERE/sql/seals.sql ]] && load_seals
 has_service printing && [[ -f $HERE/sql/printing.sql ]] && load_printing
+has_service meetings && [[ -f $HERE/sql/meetings.sql ]] && load_meetings
 mint_tokens
 
 if [[ ${BENCH_HOLD:-0} == 1 ]]; then
