@@ -76,10 +76,10 @@ WITH p AS (
 ), l AS (
     INSERT INTO leave_requests(applicant_id, department_id, kind, reason, start_date, start_half,
         end_date, end_half, half_days, starts_at, ends_at, state, steps_total,
-        final_approver_id)
+        final_approver_id, late_swept_slot)
     SELECT p.id, p.department_id, 'public', '（演示）参加市里培训 city training course (demo)',
            dd.day, 'am', dd.day, 'pm', 2, half_start(dd.day, 'am'), half_end(dd.day, 'pm'),
-           'approved', 1, p.deputy
+           'approved', 1, p.deputy, office_slot(now()) - 1
     FROM p, demo_days dd
     WHERE dd.n = 2 AND NOT EXISTS (SELECT 1 FROM leave_requests WHERE reason LIKE '（演示）%'
                                    AND applicant_id = p.id)

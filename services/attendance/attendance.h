@@ -14,6 +14,7 @@ typedef struct attendance_ctx {
     long allowance_yuan;    /* R-ATT-6: monthly allowance while suspended */
     long sweep_seconds;     /* how often the background sweep runs */
     long attachment_max_bytes; /* R-ATT-4: the scan attached to a written explanation */
+    long return_margin_minutes; /* R-ATT-4: an earlier return needs confirmation */
     int year_start_month;   /* R-ATT-6: the period of 累计 starts on this month */
     int year_start_day;     /* ... and day each year (DISCIPLINE_YEAR_START) */
     pthread_t sweeper;
@@ -142,6 +143,7 @@ void h_leave_extend(req_t *r);
 void h_leave_explanation(req_t *r);
 void h_leave_close(req_t *r);
 void h_leave_review_explanation(req_t *r);
+void h_leave_confirm_return(req_t *r);
 void h_leave_explanation_attachment(req_t *r);
 
 void h_activities_create(req_t *r);

@@ -25,6 +25,9 @@ typedef struct leave_row {
     bool ended;                             /* the end in force has passed */
     bool explained;
     char review[10]; /* "", accepted, refused: the explanation's review */
+    long late_swept_slot;  /* the last half-day the sweep looked at, -1 if none */
+    long late_swept_from;  /* the sweep recorded the half-days after this, -1 if none */
+    bool return_pending;   /* a claimed early return waits for confirmation */
     long ext_half_days;
     char ext_outcome[16];
     bool due_passed;
@@ -39,7 +42,8 @@ static const db_stmt Q_LEAVE_LOCK = {
     " explanation IS NOT NULL, coalesce(ext_half_days, 0), coalesce(ext_outcome, ''),"
     " coalesce(explanation_due < now(), false), coalesce(ext_state, ''),"
     " coalesce(ext_approvers[ext_step], 0), coalesce(ext_step, 0), cardinality(ext_approvers),"
-    " ends_at <= now(), coalesce(explanation_review, '')"
+    " ends_at <= now(), coalesce(explanation_review, ''), coalesce(late_swept_slot, -1),"
+    " coalesce(return_confirmation = 'pending', false), coalesce(late_swept_from, -1)"
     " FROM leave_requests WHERE id = $1 FOR UPDATE"};
 
 /* Read after the lock, so that it sees the latest committed steps. */
@@ -95,6 +99,9 @@ static int leave_lock(db_conn *c, action_tx *t, problem_t *p)
     row->ext_steps = (int)db_get_ll(res, 0, 20);
     row->ended = !strcmp(PQgetvalue(res, 0, 21), "t");
     copy(row->review, sizeof row->review, res, 22);
+    row->late_swept_slot = (long)db_get_ll(res, 0, 23);
+    row->return_pending = !strcmp(PQgetvalue(res, 0, 24), "t");
+    row->late_swept_from = (long)db_get_ll(res, 0, 25);
     /* An extension that is pending or refused is not in force. */
     if (strcmp(row->ext_state, "granted"))
         row->ext_end_date[0] = row->ext_end_half[0] = '\0';
@@ -161,6 +168,8 @@ static const db_stmt Q_LEAVE_ADVANCE = {
 static const db_stmt Q_LEAVE_SETTLE = {
     "att_leave_settle",
     "UPDATE leave_requests SET state = $2, current_step = NULL, current_approver_id = NULL,"
+    " late_swept_slot = CASE WHEN $2 = 'approved' THEN office_slot(now()) - 1"
+    "   ELSE late_swept_slot END,"
     " version = version + 1, updated_at = now() WHERE id = $1"};
 
 static int extension_decide(db_conn *c, action_tx *t, bool approve, problem_t *p);
@@ -501,11 +510,12 @@ static int extension_decide(db_conn *c, action_tx *t, bool approve, problem_t *p
     char body[300];
     text_fmt(body, sizeof body, "Extension to %s %s%s%s", end, half,
              comment && *comment ? ": " : "", comment ? comment : "");
-    if (next)
-        return notify(c, next, "leave_extension_to_approve",
-                      "A leave extension awaits your approval", body, "leave_request", t->id,
-                      p) ||
-                       leave_after(c, t, p);
+    if (next) {
+        if (notify(c, next, "leave_extension_to_approve",
+                   "A leave extension awaits your approval", body, "leave_request", t->id, p))
+            return -1;
+        return leave_after(c, t, p);
+    }
     bool granted = !strcmp(state, "granted");
     const char *title = granted ? "Your leave extension was approved"
                                 : "Your leave extension was not approved: the leave ends as "
@@ -822,19 +832,21 @@ static const json_field close_fields[] = {
     JF_END,
 };
 
-/* The office-time date and half of the return, and whether it lies before
- * the leave's start or in the future. */
+/* The office-time date and half of the return, whether it lies before the
+ * leave's start or in the future, and whether it is earlier than now by
+ * more than $3 minutes (R-ATT-4: the approver confirms such a return). */
 static const db_stmt Q_RETURN_FACTS = {
     "att_leave_return_facts",
     "SELECT to_char(q.t AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'),"
     " extract(hour FROM q.t AT TIME ZONE 'Asia/Shanghai') >= 12,"
-    " q.t < l.starts_at, q.t > now() + interval '5 minutes'"
+    " q.t < l.starts_at, q.t > now() + interval '5 minutes',"
+    " q.t < now() - make_interval(mins => $3::integer)"
     " FROM (SELECT $2::timestamptz AS t) q, leave_requests l WHERE l.id = $1"};
 
 static const db_stmt Q_LEAVE_CLOSE = {
     "att_leave_close",
     "UPDATE leave_requests SET state = 'closed', closed_at = now(), returned_at = $2,"
-    " late_half_days = $3, ext_half_days = $4, ext_first_date = $5::date,"
+    " late_half_days = $3 + late_swept_half_days, ext_half_days = $4, ext_first_date = $5::date,"
     " ext_outcome = $6, late_absence_id = $7, ext_absence_id = $8,"
     " explanation_due = CASE WHEN $4::integer > 0 AND $6::text IS NULL"
     "   THEN now() + make_interval(days => $9::integer) END,"
@@ -842,7 +854,7 @@ static const db_stmt Q_LEAVE_CLOSE = {
 
 /* What closing found, in working half-days after the approved end. */
 typedef struct lateness {
-    long late;       /* not covered by any extension: absenteeism now */
+    long late;       /* not covered by any extension nor swept already: absenteeism now */
     long late_first; /* first such slot */
     long covered;    /* covered by the extension: absenteeism unless explained */
     long covered_first;
@@ -855,9 +867,18 @@ static int lateness_of(db_conn *c, const leave_row *row, long ret, lateness *out
     calendar cal = {0};
     int rc = cal_load(c, slot_day(end), slot_day(ret), &cal, p);
     if (rc == 0) {
-        long from = (ext > end ? ext : end) + 1;
-        out->late = cal_working_halves(&cal, from, ret - 1);
-        out->late_first = cal_first_working_slot(&cal, from, ret - 1);
+        /* The half-days the sweep already recorded (after late_swept_from up
+         * to late_swept_slot) are not counted twice: what is left lies
+         * before them (a) or after them (b). */
+        long from = (ext > end ? ext : end) + 1, a_to = ret - 1, b_from = ret;
+        if (row->late_swept_from >= 0) {
+            a_to = row->late_swept_from < ret - 1 ? row->late_swept_from : ret - 1;
+            b_from = row->late_swept_slot + 1 > from ? row->late_swept_slot + 1 : from;
+        }
+        long a = cal_working_halves(&cal, from, a_to), b = cal_working_halves(&cal, b_from, ret - 1);
+        out->late = a + b;
+        out->late_first = a ? cal_first_working_slot(&cal, from, a_to)
+                            : cal_first_working_slot(&cal, b_from, ret - 1);
         long to = ext < ret - 1 ? ext : ret - 1;
         out->covered = cal_working_halves(&cal, end + 1, to);
         out->covered_first = cal_first_working_slot(&cal, end + 1, to);
@@ -866,34 +887,43 @@ static int lateness_of(db_conn *c, const leave_row *row, long ret, lateness *out
     return rc;
 }
 
-static int leave_close(db_conn *c, action_tx *t, problem_t *p)
+/* Reads the return time's half-day into *ret and whether it is earlier
+ * than the margin allows into *early; with check, 400 naming returned_at
+ * when it lies before the leave, in the future, or more than a year after
+ * its end. */
+static int return_facts(db_conn *c, action_tx *t, const char *returned_at, bool check,
+                        long *ret, bool *early, problem_t *p)
 {
-    close_in *in = t->in;
     const leave_row *row = t->row;
-    PGresult *res = NULL;
-    if (applicant_only(t, row, "closes the leave", "R-ATT-4", p))
-        return -1;
-    if (!is_state(t, "approved"))
-        return problem_set(
-            p, is_state(t, "closed") ? ERR_LEAVE_ALREADY_CLOSED : ERR_LEAVE_NOT_APPROVED, NULL,
-            NULL, "only an approved leave is closed; it is %s", t->state);
-    char id[24];
-    const char *pr[] = {db_int(id, t->id), in->returned_at};
-    if (db_query(c, &Q_RETURN_FACTS, 2, pr, &res, p))
+    char id[24], m[24];
+    const char *pr[] = {db_int(id, t->id), returned_at,
+                        db_int(m, attendance_of(t->r)->return_margin_minutes)};
+    PGresult *res;
+    if (db_query(c, &Q_RETURN_FACTS, 3, pr, &res, p))
         return -1;
     long ret_day = 0;
     day_parse(PQgetvalue(res, 0, 0), &ret_day);
-    long ret = slot_of(ret_day, !strcmp(PQgetvalue(res, 0, 1), "t"));
+    *ret = slot_of(ret_day, !strcmp(PQgetvalue(res, 0, 1), "t"));
     bool before_start = !strcmp(PQgetvalue(res, 0, 2), "t");
     bool future = !strcmp(PQgetvalue(res, 0, 3), "t");
+    *early = !strcmp(PQgetvalue(res, 0, 4), "t");
     PQclear(res);
-    res = NULL;
-    if (before_start || future || slot_day(ret) - slot_day(effective_end(row)) > 366)
+    if (check && (before_start || future || slot_day(*ret) - slot_day(effective_end(row)) > 366))
         return problem_field(p, "returned_at",
                              before_start ? "must not be before the leave starts"
                              : future     ? "must not be in the future"
                                           : "must be within a year of the leave's end");
+    return 0;
+}
 
+/* Closes the leave with the person back in half-day ret (returned_at, its
+ * text): the late half-days not yet recorded become absenteeism, the
+ * extension's wait for the explanation (R-ATT-4). */
+static int settle_close(db_conn *c, action_tx *t, long ret, const char *returned_at,
+                        const char *comment, problem_t *p)
+{
+    const leave_row *row = t->row;
+    PGresult *res = NULL;
     lateness lt = {0};
     if (lateness_of(c, row, ret, &lt, p))
         return -1;
@@ -929,11 +959,11 @@ static int leave_close(db_conn *c, action_tx *t, problem_t *p)
         }
     }
 
-    char late[24], cov[24], first[11], lid[24], eid[24], days[24];
+    char id[24], late[24], cov[24], first[11], lid[24], eid[24], days[24];
     if (lt.covered > 0)
         day_format(slot_day(lt.covered_first), first);
-    const char *pu[] = {id,
-                        in->returned_at,
+    const char *pu[] = {db_int(id, t->id),
+                        returned_at,
                         db_int(late, lt.late),
                         has_ext ? db_int(cov, lt.covered) : NULL,
                         lt.covered > 0 && has_ext ? first : NULL,
@@ -944,16 +974,60 @@ static int leave_close(db_conn *c, action_tx *t, problem_t *p)
     if (db_query(c, &Q_LEAVE_CLOSE, 9, pu, &res, p))
         return -1;
     PQclear(res);
-    res = NULL;
 
     char body[400];
     text_fmt(body, sizeof body,
              "Returned at %s: %.1f working days late without an extension, %.1f covered by "
              "an extension (R-ATT-4)%s%s",
-             in->returned_at, lt.late / 2.0, has_ext ? lt.covered / 2.0 : 0.0,
-             in->comment && *in->comment ? ". " : "", in->comment ? in->comment : "");
+             returned_at, lt.late / 2.0, has_ext ? lt.covered / 2.0 : 0.0,
+             comment && *comment ? ". " : "", comment ? comment : "");
     if (notify(c, row->final_approver_id, "leave_closed", "A leave you approved was closed", body,
                "leave_request", t->id, p))
+        return -1;
+    return leave_after(c, t, p);
+}
+
+static const db_stmt Q_LEAVE_CLOSE_REQUESTED = {
+    "att_leave_close_requested",
+    "UPDATE leave_requests SET return_claimed_at = $2, close_requested_at = now(),"
+    " close_comment = $3, return_confirmation = 'pending',"
+    " version = version + 1, updated_at = now() WHERE id = $1"};
+
+static int leave_close(db_conn *c, action_tx *t, problem_t *p)
+{
+    close_in *in = t->in;
+    const leave_row *row = t->row;
+    if (applicant_only(t, row, "closes the leave", "R-ATT-4", p))
+        return -1;
+    if (!is_state(t, "approved"))
+        return problem_set(
+            p, is_state(t, "closed") ? ERR_LEAVE_ALREADY_CLOSED : ERR_LEAVE_NOT_APPROVED, NULL,
+            NULL, "only an approved leave is closed; it is %s", t->state);
+    if (row->return_pending)
+        return problem_set(p, ERR_LEAVE_RETURN_UNCONFIRMED, NULL, NULL,
+                           "the return time given waits for the approver's confirmation");
+    long ret;
+    bool early;
+    if (return_facts(c, t, in->returned_at, true, &ret, &early, p))
+        return -1;
+    if (!early)
+        return settle_close(c, t, ret, in->returned_at, in->comment, p);
+    /* 三 "超出准假时限而未能及时返回的按旷工处理": a return earlier than the
+     * closing is the approver's to confirm, not the applicant's to say. */
+    char id[24];
+    const char *pu[] = {db_int(id, t->id), in->returned_at, in->comment};
+    PGresult *res;
+    if (db_query(c, &Q_LEAVE_CLOSE_REQUESTED, 3, pu, &res, p))
+        return -1;
+    PQclear(res);
+    char body[400];
+    text_fmt(body, sizeof body,
+             "The leave was closed now, with the return given as %s: confirm it, or the "
+             "person counts as back when they closed (R-ATT-4)%s%s",
+             in->returned_at, in->comment && *in->comment ? ". " : "",
+             in->comment ? in->comment : "");
+    if (notify(c, row->final_approver_id, "leave_return_to_confirm",
+               "Confirm the return from a leave", body, "leave_request", t->id, p))
         return -1;
     return leave_after(c, t, p);
 }
@@ -965,4 +1039,75 @@ void h_leave_close(req_t *r)
 {
     close_in in = {0};
     leave_action(r, &act_close, &in);
+}
+
+/* ---------- the approver confirms an early return (R-ATT-4) ---------- */
+
+typedef struct confirm_in {
+    bool confirmed;
+    const char *comment;
+} confirm_in;
+
+static const json_field confirm_fields[] = {
+    {"confirmed", JF_BOOL, JF_REQUIRED, 0, 0, NULL, offsetof(confirm_in, confirmed)},
+    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(confirm_in, comment)},
+    JF_END,
+};
+
+/* Decides the pending confirmation and returns the return time in force as
+ * text: the claimed one if confirmed, else the time the leave was closed. */
+static const db_stmt Q_RETURN_DECIDE = {
+    "att_leave_return_decide",
+    "UPDATE leave_requests SET return_confirmation = $2, return_confirmed_by = $3,"
+    " return_confirmed_at = now() WHERE id = $1"
+    " RETURNING CASE WHEN $2 = 'confirmed' THEN return_claimed_at ELSE close_requested_at END,"
+    " coalesce(close_comment, '')"};
+
+static int leave_confirm_return(db_conn *c, action_tx *t, problem_t *p)
+{
+    confirm_in *in = t->in;
+    const leave_row *row = t->row;
+    if (row->final_approver_id != t->r->caller->id)
+        return problem_set(p, ERR_LEAVE_NOT_FINAL_APPROVER, NULL, NULL,
+                           "the return is confirmed by the leave's final approver");
+    if (!row->return_pending)
+        return problem_set(p, ERR_LEAVE_NO_RETURN_TO_CONFIRM, NULL, NULL,
+                           "no return time of this leave waits for confirmation");
+    char id[24], me[24];
+    const char *pu[] = {db_int(id, t->id), in->confirmed ? "confirmed" : "refused",
+                        db_int(me, t->r->caller->id)};
+    PGresult *res;
+    if (db_query(c, &Q_RETURN_DECIDE, 3, pu, &res, p))
+        return -1;
+    char returned_at[64], comment[1100];
+    snprintf(returned_at, sizeof returned_at, "%s", PQgetvalue(res, 0, 0));
+    snprintf(comment, sizeof comment, "%s", PQgetvalue(res, 0, 1));
+    PQclear(res);
+    long ret;
+    bool early;
+    /* Checked when the leave was closed; refused, the return is the time of
+     * closing, however long after the leave's end. */
+    if (return_facts(c, t, returned_at, false, &ret, &early, p))
+        return -1;
+    char body[1200];
+    text_fmt(body, sizeof body, "%s%s%s",
+             in->confirmed ? "The return time you gave was confirmed (R-ATT-4)"
+                           : "The return time you gave was not confirmed: you count as back "
+                             "when you closed the leave (R-ATT-4)",
+             in->comment && *in->comment ? ". " : "", in->comment ? in->comment : "");
+    if (notify(c, row->applicant_id, "leave_return_decided",
+               in->confirmed ? "Return confirmed" : "Return not confirmed", body,
+               "leave_request", t->id, p))
+        return -1;
+    return settle_close(c, t, ret, returned_at, comment, p);
+}
+
+static const action_t act_confirm_return = {&leave_kind,   "confirm_return", "closed",
+                                            confirm_fields, true,            NULL,
+                                            leave_lock,     NULL,            leave_confirm_return};
+
+void h_leave_confirm_return(req_t *r)
+{
+    confirm_in in = {0};
+    leave_action(r, &act_confirm_return, &in);
 }

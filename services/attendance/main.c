@@ -14,6 +14,7 @@ static int attendance_init(service_t *svc)
     int bad = cfg_long("LEAVE_EXPLANATION_DAYS", 3, 0, 365, &ctx.explanation_days);
     bad |= cfg_long("SUSPENSION_ALLOWANCE_YUAN", 300, 0, 1000000, &ctx.allowance_yuan);
     bad |= cfg_long("ATTENDANCE_SWEEP_SECONDS", 5, 1, 86400, &ctx.sweep_seconds);
+    bad |= cfg_long("LEAVE_RETURN_MARGIN_MINUTES", 30, 0, 24 * 60, &ctx.return_margin_minutes);
     bad |= cfg_long("LEAVE_ATTACHMENT_MAX_BYTES", 524288, 1024, 700000,
                     &ctx.attachment_max_bytes);
     const char *start = NULL;

@@ -21,6 +21,7 @@ route_t attendance_routes[] = {
     {"GET", "/leave-requests/:id/explanation/attachment", h_leave_explanation_attachment, 0},
     {"POST", "/leave-requests/:id/review-explanation", h_leave_review_explanation, 0},
     {"POST", "/leave-requests/:id/close", h_leave_close, 0},
+    {"POST", "/leave-requests/:id/confirm-return", h_leave_confirm_return, 0},
 
     {"POST", "/activities", h_activities_create, 0},
     {"GET", "/activities", h_activities_list, 0},

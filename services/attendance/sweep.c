@@ -4,7 +4,8 @@
  *  - a closed leave whose extension was not explained by the deadline:
  *    the extension's half-days become absenteeism (R-ATT-4);
  *  - an approved leave past its end and not closed: the applicant is
- *    reminded to close it (销假), once. */
+ *    reminded to close it (销假), once, and each working half-day that
+ *    passes turns into absenteeism (R-ATT-4). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,93 @@ static void unexplained_round(service_t *svc, req_t *r)
     }
 }
 
+/* 三 "对擅自延长请假时间的按旷工处理": approved leave past its end and not
+ * closed turns into absenteeism half-day by half-day. One such leave with
+ * a half-day elapsed since the sweep last looked: its id, applicant, the
+ * last half-day already looked at and the last one elapsed. */
+static const db_stmt Q_SWEEP_LATE = {
+    "att_sweep_late",
+    "SELECT id, applicant_id, greatest(late_swept_slot, office_slot(ends_at) - 1),"
+    " office_slot(now()) - 1 FROM leave_requests"
+    " WHERE state = 'approved' AND late_swept_slot IS NOT NULL AND return_confirmation IS NULL"
+    " AND ends_at < now()"
+    " AND office_slot(now()) - 1 > greatest(late_swept_slot, office_slot(ends_at) - 1)"
+    " ORDER BY ends_at LIMIT 1 FOR UPDATE SKIP LOCKED"};
+
+static const db_stmt Q_SWEEP_LATE_MARK = {
+    "att_sweep_late_mark",
+    "UPDATE leave_requests SET late_swept_slot = $3::integer,"
+    " late_swept_from = CASE WHEN $4::integer > 0 THEN coalesce(late_swept_from, $2::integer)"
+    "   ELSE late_swept_from END,"
+    " late_swept_half_days = late_swept_half_days + $4::integer,"
+    " version = version + CASE WHEN $4::integer > 0 THEN 1 ELSE 0 END,"
+    " updated_at = CASE WHEN $4::integer > 0 THEN now() ELSE updated_at END WHERE id = $1"};
+
+typedef struct late_tx {
+    req_t *r;
+    long long id; /* the leave claimed, 0 when none was due */
+} late_tx;
+
+/* Records the working half-days that elapsed since the last look at one
+ * unclosed leave as absenteeism, and moves the mark. */
+static int late_one(db_conn *c, void *arg, problem_t *p)
+{
+    late_tx *t = arg;
+    t->id = 0;
+    PGresult *due;
+    if (db_query(c, &Q_SWEEP_LATE, 0, NULL, &due, p))
+        return -1;
+    if (PQntuples(due) == 0) {
+        PQclear(due);
+        return 0;
+    }
+    long long id = t->id = db_get_ll(due, 0, 0), user = db_get_ll(due, 0, 1), absence_id = 0;
+    long from = (long)db_get_ll(due, 0, 2), to = (long)db_get_ll(due, 0, 3);
+    PQclear(due);
+    calendar cal = {0};
+    int rc = cal_load(c, slot_day(from + 1), slot_day(to), &cal, p);
+    long n = rc ? 0 : cal_working_halves(&cal, from + 1, to);
+    long first = rc ? 0 : cal_first_working_slot(&cal, from + 1, to);
+    cal_free(&cal);
+    if (rc)
+        return -1;
+    char *before = n ? leave_doc_text(c, id, p) : NULL, *after = NULL;
+    if (n && !before)
+        return -1;
+    if (n) {
+        absence_new a = {user, slot_day(first), n, "late_return", "leave_request", id,
+                         "the leave was not closed (销假) after its end"};
+        rc = absence_add(c, t->r, &a, &absence_id, p);
+    }
+    char b[24], f[24], l[24], h[24];
+    const char *params[] = {db_int(b, id), db_int(f, from), db_int(l, to), db_int(h, n)};
+    PGresult *res;
+    if (rc == 0 && (rc = db_query(c, &Q_SWEEP_LATE_MARK, 4, params, &res, p)) == 0)
+        PQclear(res);
+    if (rc == 0 && n && !(after = leave_doc_text(c, id, p)))
+        rc = -1;
+    if (rc == 0 && n)
+        rc = audit_write(c, t->r, "leave_request", id, "unclosed_absenteeism", before, after, p);
+    free(before);
+    free(after);
+    return rc;
+}
+
+/* Up to SWEEP_ROWS unclosed leaves, each in its own transaction. */
+static void late_round(service_t *svc, req_t *r)
+{
+    for (int i = 0; i < SWEEP_ROWS && !atomic_load(&svc->stopping); i++) {
+        late_tx t = {.r = r};
+        problem_t p = {0};
+        int rc = db_tx(svc->db, 1000, NULL, late_one, &t, &p);
+        if (rc)
+            log_msg(LOG_WARN, r->rid, "unclosed leave %lld: %s", t.id, p.detail);
+        problem_clear(&p);
+        if (rc || t.id == 0)
+            return;
+    }
+}
+
 static const db_stmt Q_SWEEP_UNCLOSED = {
     "att_sweep_unclosed",
     "UPDATE leave_requests l SET close_reminded_at = now()"
@@ -168,6 +256,7 @@ static void sweep_once(service_t *svc)
     problem_t p = {0};
     unexplained_round(svc, &r);
     meeting_absence_round(svc, &r);
+    late_round(svc, &r);
     if (db_tx(svc->db, 1000, NULL, unclosed_run, &r, &p))
         log_msg(LOG_WARN, r.rid, "leave close reminders: %s", p.detail);
     problem_clear(&p);

@@ -42,10 +42,11 @@ static void extend_ahead(const char *recorder, long long id, long end_day, const
         att_leave_ok("director", id, "approve", NULL);
 }
 
+/* Closes with the return at day hhmm (office time); the final approver
+ * confirms a return earlier than the closing (att_close). */
 static resp_t *close_at(const char *user, long long id, long day, const char *hhmm)
 {
-    return att_leave_act(user, id, "close",
-                         h_fmt("{\"returned_at\":\"%sT%s:00+08:00\"}", att_date(day), hhmm));
+    return att_close(user, id, h_fmt("%sT%s:00+08:00", att_date(day), hhmm));
 }
 
 /* Absences recorded from this leave request, of a cause. */
@@ -587,6 +588,120 @@ START_TEST(test_R_ATT_4_written_explanation_is_a_reviewed_document)
 }
 END_TEST
 
+/* 请假制度 三 "超出准假时限而未能及时返回的按旷工处理": the return time is not
+ * the applicant's to say: one earlier than the closing (beyond
+ * LEAVE_RETURN_MARGIN_MINUTES) waits for the final approver, who confirms
+ * it or not; refused, the person is back when they closed. */
+START_TEST(test_R_ATT_4_early_return_time_needs_the_approvers_confirmation)
+{
+    long mon = att_next(2010, 3, 1, 1);
+    long long id = approved_day("xinxi1", "deputy2", mon);
+    resp_t *r = att_leave_act("xinxi1", id, "close",
+                              h_fmt("{\"returned_at\":\"%sT08:30:00+08:00\","
+                                    "\"comment\":\"back on Tuesday\"}", att_date(mon + 1)));
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "approved");
+    json_t *check = json_object_get(r->json, "return_check");
+    ck_assert_str_eq(att_str(check, "state"), "pending");
+    ck_assert(json_is_string(json_object_get(check, "claimed_returned_at")));
+    h_free(r);
+    ck_assert_int_eq(att_notes("deputy2", "leave_return_to_confirm", "leave_request", id), 1);
+    ck_assert_int_eq(absences_from(id, "late_return"), 0);
+    r = close_at("xinxi1", id, mon + 1, "08:00");
+    ck_assert(h_problem(r, 409, "leave.return_unconfirmed", NULL, NULL));
+    h_free(r);
+    r = att_leave_act("xinxi1", id, "confirm-return", "{\"confirmed\":true}");
+    ck_assert(h_problem(r, 403, "leave.not_final_approver", "R-ATT-4", NULL));
+    h_free(r);
+    r = att_leave_act("deputy2", id, "confirm-return", "{}");
+    ck_assert(h_problem(r, 400, "request.invalid", NULL, "confirmed"));
+    h_free(r);
+    r = att_leave_act("deputy2", id, "confirm-return", "{\"confirmed\":true}");
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "closed");
+    ck_assert_int_eq(h_int(r, "late_half_days"), 0);
+    ck_assert_str_eq(att_str(json_object_get(r->json, "return_check"), "state"), "confirmed");
+    h_free(r);
+    ck_assert_int_eq(absences_from(id, "late_return"), 0);
+    ck_assert_int_eq(att_notes("xinxi1", "leave_return_decided", "leave_request", id), 1);
+    r = att_leave_act("deputy2", id, "confirm-return", "{\"confirmed\":true}");
+    ck_assert(h_problem(r, 409, NULL, NULL, NULL));
+    h_free(r);
+
+    /* Not confirmed: back when the leave was closed, years later. */
+    long long late = approved_day("xinxi1", "deputy2", mon + 7);
+    r = att_leave_act("xinxi1", late, "close",
+                      h_fmt("{\"returned_at\":\"%sT08:30:00+08:00\"}", att_date(mon + 8)));
+    ck_status(r, 200);
+    h_free(r);
+    r = att_leave_act("deputy2", late, "confirm-return",
+                      "{\"confirmed\":false,\"comment\":\"nobody saw him until today\"}");
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "closed");
+    ck_assert_str_eq(att_str(json_object_get(r->json, "return_check"), "state"), "refused");
+    ck_assert(h_int(r, "late_half_days") > 1000);
+    h_free(r);
+    ck_assert_int_eq(absences_from(late, "late_return"), 1);
+}
+END_TEST
+
+/* 三 "对擅自延长请假时间的按旷工处理": leave not closed after its end turns into
+ * absenteeism half-day by half-day, by the background job, once per
+ * half-day; closing does not count those again. */
+START_TEST(test_R_ATT_4_unclosed_leave_turns_into_absenteeism_half_day_by_half_day)
+{
+    long mon = att_next(2010, 3, 1, 1) + 14;
+    long long id = approved_day("xinxi1", "deputy2", mon);
+    /* The sweep looked last ten half-days ago. */
+    h_sql(h_fmt("UPDATE attendance.leave_requests SET late_swept_slot ="
+                " attendance.office_slot(now()) - 11 WHERE id = %lld", id));
+    long long n = 0;
+    for (int i = 0; i < 100 && !n; i++) {
+        n = absences_from(id, "late_return");
+        if (!n)
+            usleep(200 * 1000);
+    }
+    ck_assert_int_eq(n, 1);
+    /* Exactly the working half-days after the last look, up to the last
+     * one elapsed, on the office calendar. */
+    long long want = att_count(
+        "SELECT count(*) FROM attendance.leave_requests l,"
+        " generate_series(l.late_swept_from + 1, l.late_swept_slot) s"
+        " WHERE l.id = $1::bigint AND CASE"
+        "  WHEN EXISTS (SELECT 1 FROM attendance.calendar_days c"
+        "   WHERE c.day = DATE '1970-01-01' + s / 2 AND c.kind = 'holiday') THEN false"
+        "  WHEN EXISTS (SELECT 1 FROM attendance.calendar_days c"
+        "   WHERE c.day = DATE '1970-01-01' + s / 2 AND c.kind = 'workday') THEN true"
+        "  ELSE extract(isodow FROM DATE '1970-01-01' + s / 2) < 6 END",
+        id);
+    ck_assert(want > 0);
+    char *halves = absence_field(id, "late_return", "half_days");
+    ck_assert_int_eq(atoll(halves), want);
+    free(halves);
+    resp_t *r = h_get(h_fmt("/api/v1/leave-requests/%lld", id), h_token("xinxi1"));
+    ck_assert_int_eq(h_int(r, "late_swept_half_days"), want);
+    ck_assert_str_eq(h_str(r, "state"), "approved");
+    h_free(r);
+    ck_assert_int_eq(att_audits("leave_request", id, "unclosed_absenteeism"), 1);
+    /* Once per half-day: the next rounds add nothing. */
+    usleep(6 * 1000 * 1000);
+    ck_assert_int_eq(absences_from(id, "late_return"), 1);
+    /* Closed with the return long ago, confirmed: the half-days before the
+     * sweep's are counted now, the sweep's not again. */
+    r = close_at("xinxi1", id, mon + 2, "08:30");
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "closed");
+    ck_assert(h_int(r, "late_half_days") > want);
+    h_free(r);
+    ck_assert_int_eq(absences_from(id, "late_return"), 2);
+    ck_assert_int_eq(att_count("SELECT sum(half_days) FROM attendance.absences"
+                               " WHERE source_type = 'leave_request' AND source_id = $1::bigint",
+                               id),
+                     att_count("SELECT late_half_days FROM attendance.leave_requests"
+                               " WHERE id = $1::bigint", id));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("attendance_close");
@@ -603,6 +718,8 @@ int main(void)
     tcase_add_test(t, test_R_ATT_4_extension_rearms_the_close_reminder);
     tcase_add_test(t, test_R_ATT_4_extension_is_timely_and_within_the_approvers_authority);
     tcase_add_test(t, test_R_ATT_4_written_explanation_is_a_reviewed_document);
+    tcase_add_test(t, test_R_ATT_4_early_return_time_needs_the_approvers_confirmation);
+    tcase_add_test(t, test_R_ATT_4_unclosed_leave_turns_into_absenteeism_half_day_by_half_day);
     suite_add_tcase(s, t);
     return h_run(s);
 }

@@ -149,6 +149,30 @@ static inline void att_leave_ok(const char *user, long long id, const char *acti
     h_free(r);
 }
 
+/* Closes leave id as user with the return at returned_at (RFC 3339). A
+ * return earlier than the closing waits for the final approver's
+ * confirmation (R-ATT-4), which is given here. Answers the last
+ * response. */
+static inline resp_t *att_close(const char *user, long long id, const char *returned_at)
+{
+    resp_t *r = att_leave_act(user, id, "close",
+                              h_fmt("{\"returned_at\":\"%s\"}", returned_at));
+    json_t *check = r->status == 200 ? json_object_get(r->json, "return_check") : NULL;
+    const char *state = json_string_value(json_object_get(check, "state"));
+    if (!state || strcmp(state, "pending"))
+        return r;
+    char b[24];
+    snprintf(b, sizeof b, "%lld", (long long)json_integer_value(
+                                      json_object_get(r->json, "final_approver_id")));
+    h_free(r);
+    const char *p[] = {b};
+    char *name = h_sql_str("SELECT username FROM identity.users WHERE id = $1::bigint", 1, p);
+    ck_assert_ptr_nonnull(name);
+    r = att_leave_act(name, id, "confirm-return", "{\"confirmed\":true}");
+    free(name);
+    return r;
+}
+
 /* A count from admin SQL with one id parameter. */
 static inline long long att_count(const char *sql, long long id)
 {

@@ -445,8 +445,7 @@ START_TEST(test_R_ATT_6_directors_talk_is_held_and_seen_by_the_district_mayor)
     long mon = att_next(2020, 3, 1, 1);
     long long leave = att_leave_past_id("director", "private", mon, "am", mon, "pm");
     att_leave_ok("mayor", leave, "approve", NULL);
-    resp_t *r = att_leave_act("director", leave, "close",
-                              h_fmt("{\"returned_at\":\"%sT08:30:00+08:00\"}", att_date(mon + 2)));
+    resp_t *r = att_close("director", leave, h_fmt("%sT08:30:00+08:00", att_date(mon + 2)));
     ck_status(r, 200);
     ck_assert_int_eq(h_int(r, "late_half_days"), 2);
     h_free(r);

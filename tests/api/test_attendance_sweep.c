@@ -57,6 +57,11 @@ static long long overdue_extension(const char *token, long mon)
     r = h_post(h_fmt("/api/v1/leave-requests/%lld/close", id), token,
                h_fmt("{\"returned_at\":\"%sT09:00:00+08:00\"}", att_date(mon + 3)));
     ck_status(r, 200);
+    /* A return that long ago is the approver's to confirm (R-ATT-4). */
+    ck_assert_str_eq(att_str(json_object_get(r->json, "return_check"), "state"), "pending");
+    h_free(r);
+    r = att_leave_act("deputy2", id, "confirm-return", "{\"confirmed\":true}");
+    ck_status(r, 200);
     ck_assert_int_eq(h_int(r, "extension_half_days"), 2);
     h_free(r);
     return id;
