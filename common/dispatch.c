@@ -12,8 +12,6 @@
 #include "http_internal.h"
 #include "log.h"
 
-size_t http_max_body_bytes = 1024 * 1024;
-
 /* One request's own state: its caller (once authenticated), its clock and
  * its id. */
 typedef struct req_state {
@@ -136,9 +134,10 @@ static int route_cb(const struct _u_request *u, struct _u_response *resp, void *
     req_t r = {u,       resp,           b->svc, st->has_caller ? &st->caller : NULL,
                st->rid, b->route->path, st->client_rid[0] ? st->client_rid : NULL};
     const char *cl = u_map_get_case(u->map_header, "Content-Length");
-    size_t limit = (b->route->flags & ROUTE_BINARY) && b->svc->binary_max_body > http_max_body_bytes
+    size_t limit = (b->route->flags & ROUTE_BINARY) &&
+                           b->svc->binary_max_body > b->svc->max_body_bytes
                        ? b->svc->binary_max_body
-                       : http_max_body_bytes;
+                       : b->svc->max_body_bytes;
     if ((cl && strtoull(cl, NULL, 10) > limit) || u->binary_body_length >= limit)
         reply_problem(&r, ERR_TOO_LARGE, NULL, NULL, "the request body exceeds %zu bytes",
                       limit);

@@ -60,7 +60,7 @@ int http_run(service_t *svc)
         return 2;
     if (sodium_init() < 0)
         return 2;
-    http_max_body_bytes = (size_t)cfg.max_body;
+    svc->max_body_bytes = (size_t)cfg.max_body;
     svc->db_timeout_ms = cfg.acquire_timeout;
     cfg_str("JWT_ISSUER", "oa-identity", &svc->issuer);
     cfg_str("JWT_AUDIENCE", "oa-api", &svc->audience);
@@ -107,7 +107,7 @@ int http_run(service_t *svc)
     if (ulfius_init_instance(&inst, (unsigned)cfg.port, NULL, NULL) != U_OK)
         goto cleanup;
     inst_ready = true;
-    inst.max_post_body_size = http_max_body_bytes;
+    inst.max_post_body_size = svc->max_body_bytes;
     if (svc->binary_max_body > inst.max_post_body_size)
         inst.max_post_body_size = svc->binary_max_body;
     u_map_put(inst.default_headers, "Cache-Control", "no-store");

@@ -42,9 +42,6 @@ bool http_parse_ll(const char *s, long long *out);
 
 /* ---- dispatch.c ---- */
 
-/* The largest request body accepted, set once by http_run before serving. */
-extern size_t http_max_body_bytes;
-
 /* Registers the routes of svc (bindings has one slot per route), /healthz,
  * /readyz, /metrics and the 404 for everything else. 0 or -1. */
 int http_register_routes(service_t *svc, struct _u_instance *inst, binding *bindings);

@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The process's logging settings: set once by log_init at start-up, before
+ * any thread logs, and only read after; one service per process. */
 static const char *svc_name = "oa";
 static enum log_level min_level = LOG_INFO;
 static const char *level_names[] = {"debug", "info", "warn", "error"};

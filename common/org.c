@@ -108,38 +108,6 @@ int org_superior_of(db_conn *c, long long user_id, long long *out, problem_t *p)
     return 0;
 }
 
-static const db_stmt Q_DEPUTY = {
-    "org_supervising_deputy",
-    "SELECT supervising_deputy_id FROM identity.org_departments WHERE id = $1"};
-
-int org_supervising_deputy(db_conn *c, long long department_id, long long *out, problem_t *p)
-{
-    char b[24];
-    const char *params[] = {db_int(b, department_id)};
-    return one_id(c, &Q_DEPUTY, 1, params, out, p);
-}
-
-static const db_stmt Q_CHIEF = {"org_section_chief",
-                                "SELECT chief_id FROM identity.org_departments WHERE id = $1"};
-
-int org_section_chief(db_conn *c, long long department_id, long long *out, problem_t *p)
-{
-    char b[24];
-    const char *params[] = {db_int(b, department_id)};
-    return one_id(c, &Q_CHIEF, 1, params, out, p);
-}
-
-static const db_stmt Q_SIZE = {
-    "org_section_size",
-    "SELECT count(*) FROM identity.org_people WHERE department_id = $1 AND active"};
-
-int org_section_size(db_conn *c, long long department_id, long long *out, problem_t *p)
-{
-    char b[24];
-    const char *params[] = {db_int(b, department_id)};
-    return one_id(c, &Q_SIZE, 1, params, out, p);
-}
-
 static const db_stmt Q_GOV = {"org_gov_affairs_deputy",
                               "SELECT id FROM identity.org_people WHERE gov_affairs AND active"
                               " ORDER BY id LIMIT 1"};

@@ -34,12 +34,10 @@ long long org_superior_rule(const char *position, long long self_id, long long c
                             long long mayor_id);
 
 /* Each returns 0 with *out set (0 when there is none), or -1 with p filled
- * (database failure; org_person_get: 404 for an unknown or inactive id). */
+ * (database failure; org_person_get and org_superior_of: ERR_USER_NOT_FOUND
+ * for an unknown or inactive id). */
 int org_person_get(db_conn *c, long long id, org_person *out, problem_t *p);
 int org_superior_of(db_conn *c, long long user_id, long long *out, problem_t *p);
-int org_supervising_deputy(db_conn *c, long long department_id, long long *out, problem_t *p);
-int org_section_chief(db_conn *c, long long department_id, long long *out, problem_t *p);
-int org_section_size(db_conn *c, long long department_id, long long *out, problem_t *p);
 int org_gov_affairs_deputy(db_conn *c, long long *out, problem_t *p);
 int org_director(db_conn *c, long long *out, problem_t *p);
 int org_district_mayor(db_conn *c, long long *out, problem_t *p);

@@ -59,6 +59,7 @@ struct service {
     db_pool *db;
     auth_verifier *auth;
     long db_timeout_ms;
+    size_t max_body_bytes; /* HTTP_MAX_BODY_BYTES */
     char *public_pem;
     size_t public_pem_len;
     const char *issuer;
