@@ -205,7 +205,11 @@ static const db_stmt Q_ABSENCE_VOID = {
     "UPDATE absences a SET state = 'voided', void_reason = $2, voided_by = $3, voided_at = now(),"
     " version = version + 1, updated_at = now() WHERE a.id = $1 RETURNING absence_doc(a)"};
 
-static const action_kind absence_kind = {"absence", "absence", ERR_WRONG_STATE};
+static const action_kind absence_kind = {
+    .entity = "absence",
+    .noun = "absence",
+    .wrong_state = ERR_WRONG_STATE,
+};
 
 /* The voided absence, as the void action needs it. */
 typedef struct absence_row {
@@ -270,9 +274,15 @@ static int absence_void(db_conn *c, action_tx *t, problem_t *p)
     return discipline_after_void(c, t->r, row->user_id, row->year, t->id, p);
 }
 
-static const action_t act_void = {&absence_kind, "void",       "voided", void_fields, false,
-                                  NULL,          absence_lock, absence_void_authorise,
-                                  absence_void};
+static const action_t act_void = {
+    .kind = &absence_kind,
+    .verb = "void",
+    .done = "voided",
+    .fields = void_fields,
+    .lock = absence_lock,
+    .authorise = absence_void_authorise,
+    .perform = absence_void,
+};
 
 void h_absences_void(req_t *r)
 {

@@ -433,8 +433,11 @@ static const db_stmt Q_REQUEST_DECIDE = {
     " comment = $4, version = version + 1, updated_at = now() WHERE q.id = $1"
     " RETURNING activity_absence_doc(q)"};
 
-static const action_kind request_kind = {"activity_absence_request", "absence request",
-                                         ERR_WRONG_STATE};
+static const action_kind request_kind = {
+    .entity = "activity_absence_request",
+    .noun = "absence request",
+    .wrong_state = ERR_WRONG_STATE,
+};
 
 /* The locked absence request, as its decision needs it. */
 typedef struct request_row {
@@ -523,12 +526,26 @@ static int request_reject(db_conn *c, action_tx *t, problem_t *p)
     return request_decide(c, t, false, p);
 }
 
-static const action_t act_approve = {&request_kind, "approve",    "approved",
-                                     comment_fields, true,        NULL,
-                                     request_lock,  request_authorise, request_approve};
-static const action_t act_reject = {&request_kind, "reject",     "rejected",
-                                    comment_fields, true,        NULL,
-                                    request_lock,  request_authorise, request_reject};
+static const action_t act_approve = {
+    .kind = &request_kind,
+    .verb = "approve",
+    .done = "approved",
+    .fields = comment_fields,
+    .decides = true,
+    .lock = request_lock,
+    .authorise = request_authorise,
+    .perform = request_approve,
+};
+static const action_t act_reject = {
+    .kind = &request_kind,
+    .verb = "reject",
+    .done = "rejected",
+    .fields = comment_fields,
+    .decides = true,
+    .lock = request_lock,
+    .authorise = request_authorise,
+    .perform = request_reject,
+};
 
 void h_activity_absence_approve(req_t *r)
 {
@@ -681,11 +698,21 @@ static int attendance_record(db_conn *c, action_tx *t, problem_t *p)
     return t->doc ? 0 : -1;
 }
 
-static const action_kind activity_kind = {"activity", "activity", ERR_WRONG_STATE};
+static const action_kind activity_kind = {
+    .entity = "activity",
+    .noun = "activity",
+    .wrong_state = ERR_WRONG_STATE,
+};
 
-static const action_t act_attendance = {&activity_kind,  "attendance",  "recorded",
-                                        attendance_fields, false,       NULL,
-                                        attendance_lock, attendance_authorise, attendance_record};
+static const action_t act_attendance = {
+    .kind = &activity_kind,
+    .verb = "attendance",
+    .done = "recorded",
+    .fields = attendance_fields,
+    .lock = attendance_lock,
+    .authorise = attendance_authorise,
+    .perform = attendance_record,
+};
 
 void h_activities_attendance(req_t *r)
 {

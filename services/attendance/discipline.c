@@ -312,7 +312,11 @@ void h_cases_list(req_t *r)
 
 /* ---------- actions ---------- */
 
-static const action_kind case_kind = {"discipline_case", "discipline case", ERR_WRONG_STATE};
+static const action_kind case_kind = {
+    .entity = "discipline_case",
+    .noun = "discipline case",
+    .wrong_state = ERR_WRONG_STATE,
+};
 
 /* The locked case, as the actions need it. */
 typedef struct case_row {
@@ -442,8 +446,15 @@ static int case_talk(db_conn *c, action_tx *t, problem_t *p)
     return case_after(c, t, p);
 }
 
-static const action_t act_talk = {&case_kind, "talk",      "completed", talk_fields, false,
-                                  NULL,       case_lock,   case_not_own, case_talk};
+static const action_t act_talk = {
+    .kind = &case_kind,
+    .verb = "talk",
+    .done = "completed",
+    .fields = talk_fields,
+    .lock = case_lock,
+    .authorise = case_not_own,
+    .perform = case_talk,
+};
 
 void h_cases_talk(req_t *r)
 {
@@ -584,8 +595,16 @@ static int case_decide(db_conn *c, action_tx *t, problem_t *p)
     return case_after(c, t, p);
 }
 
-static const action_t act_decide = {&case_kind, "decide",   "decided", decide_fields, true,
-                                    NULL,       case_lock,  case_not_own, case_decide};
+static const action_t act_decide = {
+    .kind = &case_kind,
+    .verb = "decide",
+    .done = "decided",
+    .fields = decide_fields,
+    .decides = true,
+    .lock = case_lock,
+    .authorise = case_not_own,
+    .perform = case_decide,
+};
 
 void h_cases_decide(req_t *r)
 {
@@ -640,10 +659,26 @@ static int case_reject(db_conn *c, action_tx *t, problem_t *p)
     return case_leader_decide(c, t, false, p);
 }
 
-static const action_t act_approve = {&case_kind, "approve",  "completed", comment_fields, true,
-                                     NULL,       case_lock,  case_not_own, case_approve};
-static const action_t act_reject = {&case_kind, "reject",   "rejected", comment_fields, true,
-                                    NULL,       case_lock,  case_not_own, case_reject};
+static const action_t act_approve = {
+    .kind = &case_kind,
+    .verb = "approve",
+    .done = "completed",
+    .fields = comment_fields,
+    .decides = true,
+    .lock = case_lock,
+    .authorise = case_not_own,
+    .perform = case_approve,
+};
+static const action_t act_reject = {
+    .kind = &case_kind,
+    .verb = "reject",
+    .done = "rejected",
+    .fields = comment_fields,
+    .decides = true,
+    .lock = case_lock,
+    .authorise = case_not_own,
+    .perform = case_reject,
+};
 
 void h_cases_approve(req_t *r)
 {

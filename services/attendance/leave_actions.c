@@ -142,7 +142,11 @@ static int leave_after(db_conn *c, action_tx *t, problem_t *p)
     return t->doc ? 0 : -1;
 }
 
-static const action_kind leave_kind = {"leave_request", "leave request", ERR_WRONG_STATE};
+static const action_kind leave_kind = {
+    .entity = "leave_request",
+    .noun = "leave request",
+    .wrong_state = ERR_WRONG_STATE,
+};
 
 /* Runs act on the request in the path; in is the body act->fields describe. */
 static void leave_action(req_t *r, const action_t *act, void *in)
@@ -240,10 +244,24 @@ static int leave_reject(db_conn *c, action_tx *t, problem_t *p)
     return leave_decide(c, t, false, p);
 }
 
-static const action_t act_approve = {&leave_kind, "approve", "approved", comment_fields, true,
-                                     NULL,        leave_lock, NULL,      leave_approve};
-static const action_t act_reject = {&leave_kind, "reject", "rejected", comment_fields, true,
-                                    NULL,        leave_lock, NULL,     leave_reject};
+static const action_t act_approve = {
+    .kind = &leave_kind,
+    .verb = "approve",
+    .done = "approved",
+    .fields = comment_fields,
+    .decides = true,
+    .lock = leave_lock,
+    .perform = leave_approve,
+};
+static const action_t act_reject = {
+    .kind = &leave_kind,
+    .verb = "reject",
+    .done = "rejected",
+    .fields = comment_fields,
+    .decides = true,
+    .lock = leave_lock,
+    .perform = leave_reject,
+};
 
 void h_leave_approve(req_t *r)
 {
@@ -284,8 +302,14 @@ static int leave_withdraw(db_conn *c, action_tx *t, problem_t *p)
     return leave_after(c, t, p);
 }
 
-static const action_t act_withdraw = {&leave_kind, "withdraw", "withdrawn", comment_fields, false,
-                                  NULL,        leave_lock, NULL, leave_withdraw};
+static const action_t act_withdraw = {
+    .kind = &leave_kind,
+    .verb = "withdraw",
+    .done = "withdrawn",
+    .fields = comment_fields,
+    .lock = leave_lock,
+    .perform = leave_withdraw,
+};
 
 void h_leave_withdraw(req_t *r)
 {
@@ -530,8 +554,14 @@ static int extension_decide(db_conn *c, action_tx *t, bool approve, problem_t *p
     return leave_after(c, t, p);
 }
 
-static const action_t act_extend = {&leave_kind, "extend", "extended", extend_fields, false,
-                                  NULL,        leave_lock, NULL, leave_extend};
+static const action_t act_extend = {
+    .kind = &leave_kind,
+    .verb = "extend",
+    .done = "extended",
+    .fields = extend_fields,
+    .lock = leave_lock,
+    .perform = leave_extend,
+};
 
 void h_leave_extend(req_t *r)
 {
@@ -676,8 +706,14 @@ static int leave_explain(db_conn *c, action_tx *t, problem_t *p)
     return leave_after(c, t, p);
 }
 
-static const action_t act_explain = {&leave_kind, "explain", "explained", explanation_fields, false,
-                                  NULL,        leave_lock, NULL, leave_explain};
+static const action_t act_explain = {
+    .kind = &leave_kind,
+    .verb = "explain",
+    .done = "explained",
+    .fields = explanation_fields,
+    .lock = leave_lock,
+    .perform = leave_explain,
+};
 
 void h_leave_explanation(req_t *r)
 {
@@ -762,8 +798,15 @@ static int leave_review(db_conn *c, action_tx *t, problem_t *p)
     return leave_after(c, t, p);
 }
 
-static const action_t act_review = {&leave_kind, "review_explanation", "reviewed",
-                                    review_fields, true, NULL, leave_lock, NULL, leave_review};
+static const action_t act_review = {
+    .kind = &leave_kind,
+    .verb = "review_explanation",
+    .done = "reviewed",
+    .fields = review_fields,
+    .decides = true,
+    .lock = leave_lock,
+    .perform = leave_review,
+};
 
 void h_leave_review_explanation(req_t *r)
 {
@@ -1032,8 +1075,14 @@ static int leave_close(db_conn *c, action_tx *t, problem_t *p)
     return leave_after(c, t, p);
 }
 
-static const action_t act_close = {&leave_kind, "close", "closed", close_fields, false,
-                                  NULL,        leave_lock, NULL, leave_close};
+static const action_t act_close = {
+    .kind = &leave_kind,
+    .verb = "close",
+    .done = "closed",
+    .fields = close_fields,
+    .lock = leave_lock,
+    .perform = leave_close,
+};
 
 void h_leave_close(req_t *r)
 {
@@ -1102,9 +1151,15 @@ static int leave_confirm_return(db_conn *c, action_tx *t, problem_t *p)
     return settle_close(c, t, ret, returned_at, comment, p);
 }
 
-static const action_t act_confirm_return = {&leave_kind,   "confirm_return", "closed",
-                                            confirm_fields, true,            NULL,
-                                            leave_lock,     NULL,            leave_confirm_return};
+static const action_t act_confirm_return = {
+    .kind = &leave_kind,
+    .verb = "confirm_return",
+    .done = "closed",
+    .fields = confirm_fields,
+    .decides = true,
+    .lock = leave_lock,
+    .perform = leave_confirm_return,
+};
 
 void h_leave_confirm_return(req_t *r)
 {

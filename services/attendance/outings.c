@@ -195,7 +195,11 @@ static const db_stmt Q_OUTING_RETURN = {
     "UPDATE outings o SET state = 'returned', returned_at = now(), return_comment = $2,"
     " version = version + 1, updated_at = now() WHERE o.id = $1 RETURNING outing_doc(o)"};
 
-static const action_kind outing_kind = {"outing", "outing", ERR_WRONG_STATE};
+static const action_kind outing_kind = {
+    .entity = "outing",
+    .noun = "outing",
+    .wrong_state = ERR_WRONG_STATE,
+};
 
 /* The lock step of reporting the return: t->row is the id of the person
  * who went out. 404 when the caller may not see the outing. */
@@ -240,9 +244,15 @@ static int outing_return(db_conn *c, action_tx *t, problem_t *p)
     return 0;
 }
 
-static const action_t act_return = {&outing_kind, "return",    "returned", comment_fields, false,
-                                    NULL,         outing_lock, outing_return_authorise,
-                                    outing_return};
+static const action_t act_return = {
+    .kind = &outing_kind,
+    .verb = "return",
+    .done = "returned",
+    .fields = comment_fields,
+    .lock = outing_lock,
+    .authorise = outing_return_authorise,
+    .perform = outing_return,
+};
 
 void h_outings_return(req_t *r)
 {

@@ -23,7 +23,11 @@ typedef struct in_row {
     bool in_secretariat;
 } in_row;
 
-static const action_kind incoming_kind = {"incoming", "incoming item", ERR_INCOMING_WRONG_STATE};
+static const action_kind incoming_kind = {
+    .entity = "incoming",
+    .noun = "incoming item",
+    .wrong_state = ERR_INCOMING_WRONG_STATE,
+};
 
 static const db_stmt Q_IN_LOCK = {
     "incoming_lock",
@@ -446,9 +450,16 @@ static const char *const from_instructed[] = {"instructed", NULL};
 static const char *const from_forwarded[] = {"forwarded", NULL};
 static const char *const from_done[] = {"instructed", "completed", "replied", NULL};
 
-#define ACT(name, verb, done, fields, decides, from, auth, perform)                          \
-    static const action_t name = {&incoming_kind, verb,    done, fields, decides,             \
-                                  from,           in_lock, auth, perform}
+#define ACT(name, verb_, done_, fields_, decides_, from_, authorise_, perform_)                    \
+    static const action_t name = {.kind = &incoming_kind,                                          \
+                                  .verb = verb_,                                                   \
+                                  .done = done_,                                                   \
+                                  .fields = fields_,                                               \
+                                  .decides = decides_,                                             \
+                                  .from_states = from_,                                            \
+                                  .lock = in_lock,                                                 \
+                                  .authorise = authorise_,                                         \
+                                  .perform = perform_}
 
 ACT(act_propose, "propose", "proposed", opinion_fields, false, from_registered,
     authorise_secretariat, perform_propose);

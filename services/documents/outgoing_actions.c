@@ -28,7 +28,11 @@ typedef struct doc_row {
     bool signed_off, archived, in_secretariat, stamp_ok;
 } doc_row;
 
-static const action_kind doc_kind = {"document", "document", ERR_DOCUMENT_WRONG_STATE};
+static const action_kind doc_kind = {
+    .entity = "document",
+    .noun = "document",
+    .wrong_state = ERR_DOCUMENT_WRONG_STATE,
+};
 
 static const db_stmt Q_DOC_LOCK = {
     "documents_lock",
@@ -846,9 +850,16 @@ static const char *const from_revising[] = {"revising", NULL};
 static const char *const from_numbered[] = {"numbered", NULL};
 static const char *const from_printed[] = {"printed", NULL};
 
-#define ACT(name, verb, done, fields, decides, from, auth, perform)                          \
-    static const action_t name = {&doc_kind, verb,    done, fields, decides,                  \
-                                  from,      doc_lock, auth, perform}
+#define ACT(name, verb_, done_, fields_, decides_, from_, authorise_, perform_)                    \
+    static const action_t name = {.kind = &doc_kind,                                               \
+                                  .verb = verb_,                                                   \
+                                  .done = done_,                                                   \
+                                  .fields = fields_,                                               \
+                                  .decides = decides_,                                             \
+                                  .from_states = from_,                                            \
+                                  .lock = doc_lock,                                                \
+                                  .authorise = authorise_,                                         \
+                                  .perform = perform_}
 
 ACT(act_update, "update", "changed", patch_fields, false, NULL, authorise_editor, perform_update);
 ACT(act_co_sign, "co-sign", "co-signed", comment_fields, true, from_draft, authorise_co_signer,

@@ -275,7 +275,11 @@ typedef struct report_row {
     char *bypassed;
 } report_row;
 
-static const action_kind report_kind = {"report", "report", ERR_REPORT_WRONG_STATE};
+static const action_kind report_kind = {
+    .entity = "report",
+    .noun = "report",
+    .wrong_state = ERR_REPORT_WRONG_STATE,
+};
 
 static const db_stmt Q_REPORT_LOCK = {
     "reports_lock",
@@ -429,15 +433,37 @@ static const char *const from_open[] = {"open", NULL};
 static const char *const from_answered[] = {"answered", NULL};
 static const char *const from_awaiting[] = {"awaiting_outcome", NULL};
 
-static const action_t act_respond = {&report_kind,   "respond",         "answered",
-                                     respond_fields, true,              from_open,
-                                     report_lock,    authorise_addressee, perform_respond};
-static const action_t act_feedback = {&report_kind,    "feedback",       "closed",
-                                      feedback_fields, false,            from_answered,
-                                      report_lock,     authorise_sender, perform_feedback};
-static const action_t act_outcome = {&report_kind,   "outcome",        "closed",
-                                     outcome_fields, false,            from_awaiting,
-                                     report_lock,    authorise_sender, perform_outcome};
+static const action_t act_respond = {
+    .kind = &report_kind,
+    .verb = "respond",
+    .done = "answered",
+    .fields = respond_fields,
+    .decides = true,
+    .from_states = from_open,
+    .lock = report_lock,
+    .authorise = authorise_addressee,
+    .perform = perform_respond,
+};
+static const action_t act_feedback = {
+    .kind = &report_kind,
+    .verb = "feedback",
+    .done = "closed",
+    .fields = feedback_fields,
+    .from_states = from_answered,
+    .lock = report_lock,
+    .authorise = authorise_sender,
+    .perform = perform_feedback,
+};
+static const action_t act_outcome = {
+    .kind = &report_kind,
+    .verb = "outcome",
+    .done = "closed",
+    .fields = outcome_fields,
+    .from_states = from_awaiting,
+    .lock = report_lock,
+    .authorise = authorise_sender,
+    .perform = perform_outcome,
+};
 
 static void report_action(req_t *r, const action_t *act)
 {

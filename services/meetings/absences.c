@@ -146,8 +146,11 @@ void h_absences_create(req_t *r)
 
 /* ---------- approve, reject ---------- */
 
-static const action_kind absence_kind = {"meeting_absence_request", "meeting absence request",
-                                         ERR_MEETING_ABSENCE_WRONG_STATE};
+static const action_kind absence_kind = {
+    .entity = "meeting_absence_request",
+    .noun = "meeting absence request",
+    .wrong_state = ERR_MEETING_ABSENCE_WRONG_STATE,
+};
 
 typedef struct absence_row {
     long long meeting, user, chair;
@@ -270,12 +273,28 @@ static const json_field comment_fields[] = {
 
 static const char *const from_pending[] = {"pending", NULL};
 
-static const action_t act_approve = {&absence_kind,  "approve", "approved",
-                                     comment_fields, true,      from_pending,
-                                     absence_lock,   authorise_chair, perform_approve};
-static const action_t act_reject = {&absence_kind,  "reject", "rejected",
-                                    comment_fields, true,     from_pending,
-                                    absence_lock,   authorise_chair, perform_reject};
+static const action_t act_approve = {
+    .kind = &absence_kind,
+    .verb = "approve",
+    .done = "approved",
+    .fields = comment_fields,
+    .decides = true,
+    .from_states = from_pending,
+    .lock = absence_lock,
+    .authorise = authorise_chair,
+    .perform = perform_approve,
+};
+static const action_t act_reject = {
+    .kind = &absence_kind,
+    .verb = "reject",
+    .done = "rejected",
+    .fields = comment_fields,
+    .decides = true,
+    .from_states = from_pending,
+    .lock = absence_lock,
+    .authorise = authorise_chair,
+    .perform = perform_reject,
+};
 
 void h_absences_approve(req_t *r)
 {

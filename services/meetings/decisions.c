@@ -310,7 +310,11 @@ void h_decisions_create(req_t *r)
 
 /* ---------- progress, complete ---------- */
 
-static const action_kind decision_kind = {"decision", "decision", ERR_DECISION_WRONG_STATE};
+static const action_kind decision_kind = {
+    .entity = "decision",
+    .noun = "decision",
+    .wrong_state = ERR_DECISION_WRONG_STATE,
+};
 
 typedef struct decision_row {
     long long responsible, chair, recorder;
@@ -419,12 +423,26 @@ static const json_field complete_fields[] = {
 
 static const char *const from_open[] = {"published", "in_progress", NULL};
 
-static const action_t act_progress = {&decision_kind,  "progress",  "reported on",
-                                      progress_fields, false,       from_open,
-                                      decision_lock,   authorise_responsible, perform_progress};
-static const action_t act_complete = {&decision_kind,  "complete",  "completed",
-                                      complete_fields, false,       from_open,
-                                      decision_lock,   authorise_responsible, perform_complete};
+static const action_t act_progress = {
+    .kind = &decision_kind,
+    .verb = "progress",
+    .done = "reported on",
+    .fields = progress_fields,
+    .from_states = from_open,
+    .lock = decision_lock,
+    .authorise = authorise_responsible,
+    .perform = perform_progress,
+};
+static const action_t act_complete = {
+    .kind = &decision_kind,
+    .verb = "complete",
+    .done = "completed",
+    .fields = complete_fields,
+    .from_states = from_open,
+    .lock = decision_lock,
+    .authorise = authorise_responsible,
+    .perform = perform_complete,
+};
 
 void h_decisions_progress(req_t *r)
 {

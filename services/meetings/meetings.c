@@ -268,7 +268,11 @@ void h_meetings_create(req_t *r)
 
 /* ---------- actions ---------- */
 
-static const action_kind meeting_kind = {"meeting", "meeting", ERR_MEETING_WRONG_STATE};
+static const action_kind meeting_kind = {
+    .entity = "meeting",
+    .noun = "meeting",
+    .wrong_state = ERR_MEETING_WRONG_STATE,
+};
 
 typedef struct meeting_row {
     char kind[16], title[800];
@@ -732,31 +736,87 @@ static const char *const from_open[] = {"planned", "agenda_published", "in_progr
 static const char *const from_running[] = {"in_progress", NULL};
 
 /* kind, verb, done, body, decides, from, lock, authorise, perform */
-static const action_t act_reschedule = {&meeting_kind,  "reschedule", "rescheduled",
-                                        reschedule_fields, false,     from_preparing,
-                                        meeting_lock,   authorise_chair, perform_reschedule};
-static const action_t act_cancel = {&meeting_kind, "cancel",       "cancelled",
-                                    comment_fields, false,         from_preparing,
-                                    meeting_lock,  authorise_chair, perform_cancel};
-static const action_t act_publish = {&meeting_kind,  "publish_agenda",     "published",
-                                     comment_fields, false,                from_preparing,
-                                     meeting_lock,   authorise_secretariat, perform_publish};
-static const action_t act_attendance = {&meeting_kind,     "attendance",       "marked",
-                                        attendance_fields, false,              from_open,
-                                        meeting_lock,      authorise_recorder, perform_attendance};
-static const action_t act_start = {&meeting_kind,  "start",        "started",
-                                   comment_fields, false,          from_preparing,
-                                   meeting_lock,   authorise_chair, perform_start};
-static const action_t act_minutes = {&meeting_kind,  "minutes",          "given minutes",
-                                     minutes_fields, false,              from_running,
-                                     meeting_lock,   authorise_recorder, perform_minutes};
-static const action_t act_approve_minutes = {&meeting_kind,  "approve_minutes", "approved",
-                                             comment_fields, true,              from_running,
-                                             meeting_lock,   authorise_leader,
-                                             perform_approve_minutes};
-static const action_t act_close = {&meeting_kind,  "close",   "closed",
-                                   comment_fields, false,     from_running,
-                                   meeting_lock,   authorise_recorder_or_chair, perform_close};
+static const action_t act_reschedule = {
+    .kind = &meeting_kind,
+    .verb = "reschedule",
+    .done = "rescheduled",
+    .fields = reschedule_fields,
+    .from_states = from_preparing,
+    .lock = meeting_lock,
+    .authorise = authorise_chair,
+    .perform = perform_reschedule,
+};
+static const action_t act_cancel = {
+    .kind = &meeting_kind,
+    .verb = "cancel",
+    .done = "cancelled",
+    .fields = comment_fields,
+    .from_states = from_preparing,
+    .lock = meeting_lock,
+    .authorise = authorise_chair,
+    .perform = perform_cancel,
+};
+static const action_t act_publish = {
+    .kind = &meeting_kind,
+    .verb = "publish_agenda",
+    .done = "published",
+    .fields = comment_fields,
+    .from_states = from_preparing,
+    .lock = meeting_lock,
+    .authorise = authorise_secretariat,
+    .perform = perform_publish,
+};
+static const action_t act_attendance = {
+    .kind = &meeting_kind,
+    .verb = "attendance",
+    .done = "marked",
+    .fields = attendance_fields,
+    .from_states = from_open,
+    .lock = meeting_lock,
+    .authorise = authorise_recorder,
+    .perform = perform_attendance,
+};
+static const action_t act_start = {
+    .kind = &meeting_kind,
+    .verb = "start",
+    .done = "started",
+    .fields = comment_fields,
+    .from_states = from_preparing,
+    .lock = meeting_lock,
+    .authorise = authorise_chair,
+    .perform = perform_start,
+};
+static const action_t act_minutes = {
+    .kind = &meeting_kind,
+    .verb = "minutes",
+    .done = "given minutes",
+    .fields = minutes_fields,
+    .from_states = from_running,
+    .lock = meeting_lock,
+    .authorise = authorise_recorder,
+    .perform = perform_minutes,
+};
+static const action_t act_approve_minutes = {
+    .kind = &meeting_kind,
+    .verb = "approve_minutes",
+    .done = "approved",
+    .fields = comment_fields,
+    .decides = true,
+    .from_states = from_running,
+    .lock = meeting_lock,
+    .authorise = authorise_leader,
+    .perform = perform_approve_minutes,
+};
+static const action_t act_close = {
+    .kind = &meeting_kind,
+    .verb = "close",
+    .done = "closed",
+    .fields = comment_fields,
+    .from_states = from_running,
+    .lock = meeting_lock,
+    .authorise = authorise_recorder_or_chair,
+    .perform = perform_close,
+};
 
 static void meeting_action_handle(req_t *r, const action_t *act)
 {

@@ -193,7 +193,11 @@ void h_tasks_create(req_t *r)
 
 /* ---------- actions ---------- */
 
-static const action_kind task_kind = {"task", "task", ERR_TASK_WRONG_STATE};
+static const action_kind task_kind = {
+    .entity = "task",
+    .noun = "task",
+    .wrong_state = ERR_TASK_WRONG_STATE,
+};
 
 typedef struct task_row {
     long long assigner, assignee, reported_to, conflict_with;
@@ -541,27 +545,78 @@ static const char *const from_active[] = {"open", "conflict", NULL};
 static const char *const from_open[] = {"open", NULL};
 static const char *const from_conflict[] = {"conflict", NULL};
 
-static const action_t act_progress = {&task_kind,  "progress", "reported on", note_fields,
-                                      false,       from_active, task_lock, authorise_assignee,
-                                      perform_progress};
-static const action_t act_complete = {&task_kind,  "complete", "completed", outcome_fields,
-                                      false,       from_active, task_lock, authorise_assignee,
-                                      perform_complete};
-static const action_t act_escalate = {&task_kind,  "escalate", "escalated", comment_fields,
-                                      false,       from_active, task_lock, authorise_gov_deputy,
-                                      perform_escalate};
-static const action_t act_flag = {&task_kind,  "flag_conflict", "flagged", conflict_fields,
-                                  false,       from_open,       task_lock, authorise_assignee,
-                                  perform_flag};
-static const action_t act_consult = {&task_kind,  "consult", "agreed on", comment_fields,
-                                     false,       from_conflict, task_lock, authorise_consulted,
-                                     perform_consult};
-static const action_t act_reschedule = {&task_kind,      "reschedule", "rescheduled",
-                                        deadline_fields, true,         from_conflict,
-                                        task_lock,       authorise_gov_deputy, perform_reschedule};
-static const action_t act_reassign = {&task_kind,      "reassign", "reassigned",
-                                      reassign_fields, true,       from_conflict,
-                                      task_lock,       authorise_gov_deputy, perform_reassign};
+static const action_t act_progress = {
+    .kind = &task_kind,
+    .verb = "progress",
+    .done = "reported on",
+    .fields = note_fields,
+    .from_states = from_active,
+    .lock = task_lock,
+    .authorise = authorise_assignee,
+    .perform = perform_progress,
+};
+static const action_t act_complete = {
+    .kind = &task_kind,
+    .verb = "complete",
+    .done = "completed",
+    .fields = outcome_fields,
+    .from_states = from_active,
+    .lock = task_lock,
+    .authorise = authorise_assignee,
+    .perform = perform_complete,
+};
+static const action_t act_escalate = {
+    .kind = &task_kind,
+    .verb = "escalate",
+    .done = "escalated",
+    .fields = comment_fields,
+    .from_states = from_active,
+    .lock = task_lock,
+    .authorise = authorise_gov_deputy,
+    .perform = perform_escalate,
+};
+static const action_t act_flag = {
+    .kind = &task_kind,
+    .verb = "flag_conflict",
+    .done = "flagged",
+    .fields = conflict_fields,
+    .from_states = from_open,
+    .lock = task_lock,
+    .authorise = authorise_assignee,
+    .perform = perform_flag,
+};
+static const action_t act_consult = {
+    .kind = &task_kind,
+    .verb = "consult",
+    .done = "agreed on",
+    .fields = comment_fields,
+    .from_states = from_conflict,
+    .lock = task_lock,
+    .authorise = authorise_consulted,
+    .perform = perform_consult,
+};
+static const action_t act_reschedule = {
+    .kind = &task_kind,
+    .verb = "reschedule",
+    .done = "rescheduled",
+    .fields = deadline_fields,
+    .decides = true,
+    .from_states = from_conflict,
+    .lock = task_lock,
+    .authorise = authorise_gov_deputy,
+    .perform = perform_reschedule,
+};
+static const action_t act_reassign = {
+    .kind = &task_kind,
+    .verb = "reassign",
+    .done = "reassigned",
+    .fields = reassign_fields,
+    .decides = true,
+    .from_states = from_conflict,
+    .lock = task_lock,
+    .authorise = authorise_gov_deputy,
+    .perform = perform_reassign,
+};
 
 static void task_action_handle(req_t *r, const action_t *act)
 {

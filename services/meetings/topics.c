@@ -246,7 +246,11 @@ void h_topics_create(req_t *r)
 
 /* ---------- approve, reject ---------- */
 
-static const action_kind topic_kind = {"topic", "topic", ERR_TOPIC_WRONG_STATE};
+static const action_kind topic_kind = {
+    .entity = "topic",
+    .noun = "topic",
+    .wrong_state = ERR_TOPIC_WRONG_STATE,
+};
 
 typedef struct topic_row {
     long long approver, submitted_by;
@@ -344,12 +348,28 @@ static const json_field comment_fields[] = {
 
 static const char *const from_proposed[] = {"proposed", NULL};
 
-static const action_t act_approve = {&topic_kind,    "approve",  "approved",
-                                     comment_fields, true,       from_proposed,
-                                     topic_lock,     authorise_approver, perform_approve};
-static const action_t act_reject = {&topic_kind,    "reject",   "rejected",
-                                    comment_fields, true,       from_proposed,
-                                    topic_lock,     authorise_approver, perform_reject};
+static const action_t act_approve = {
+    .kind = &topic_kind,
+    .verb = "approve",
+    .done = "approved",
+    .fields = comment_fields,
+    .decides = true,
+    .from_states = from_proposed,
+    .lock = topic_lock,
+    .authorise = authorise_approver,
+    .perform = perform_approve,
+};
+static const action_t act_reject = {
+    .kind = &topic_kind,
+    .verb = "reject",
+    .done = "rejected",
+    .fields = comment_fields,
+    .decides = true,
+    .from_states = from_proposed,
+    .lock = topic_lock,
+    .authorise = authorise_approver,
+    .perform = perform_reject,
+};
 
 void h_topics_approve(req_t *r)
 {

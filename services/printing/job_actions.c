@@ -12,7 +12,11 @@
 #include "org.h"
 #include "printing.h"
 
-static const action_kind job_kind = {"print_job", "print job", ERR_PRINT_JOB_WRONG_STATE};
+static const action_kind job_kind = {
+    .entity = "print_job",
+    .noun = "print job",
+    .wrong_state = ERR_PRINT_JOB_WRONG_STATE,
+};
 
 typedef struct job_in {
     const char *comment, *note;
@@ -375,18 +379,48 @@ static const char *const from_ready[] = {"ready", NULL};
 static const char *const from_open[] = {"pending", "ready", NULL};
 
 /* kind, verb, done, body, decides, from, lock, authorise, perform */
-static const action_t act_approve = {&job_kind,      "approve",  "approved",
-                                     comment_fields, true,       from_pending,
-                                     job_lock,       authorise_signer, perform_approve};
-static const action_t act_reject = {&job_kind,      "reject",   "rejected",
-                                    comment_fields, true,       from_pending,
-                                    job_lock,       authorise_signer, perform_reject};
-static const action_t act_complete = {&job_kind,       "complete", "completed",
-                                      complete_fields, false,      from_ready,
-                                      job_lock,        authorise_operator, perform_complete};
-static const action_t act_cancel = {&job_kind,      "cancel",   "cancelled",
-                                    comment_fields, false,      from_open,
-                                    job_lock,       authorise_requester, perform_cancel};
+static const action_t act_approve = {
+    .kind = &job_kind,
+    .verb = "approve",
+    .done = "approved",
+    .fields = comment_fields,
+    .decides = true,
+    .from_states = from_pending,
+    .lock = job_lock,
+    .authorise = authorise_signer,
+    .perform = perform_approve,
+};
+static const action_t act_reject = {
+    .kind = &job_kind,
+    .verb = "reject",
+    .done = "rejected",
+    .fields = comment_fields,
+    .decides = true,
+    .from_states = from_pending,
+    .lock = job_lock,
+    .authorise = authorise_signer,
+    .perform = perform_reject,
+};
+static const action_t act_complete = {
+    .kind = &job_kind,
+    .verb = "complete",
+    .done = "completed",
+    .fields = complete_fields,
+    .from_states = from_ready,
+    .lock = job_lock,
+    .authorise = authorise_operator,
+    .perform = perform_complete,
+};
+static const action_t act_cancel = {
+    .kind = &job_kind,
+    .verb = "cancel",
+    .done = "cancelled",
+    .fields = comment_fields,
+    .from_states = from_open,
+    .lock = job_lock,
+    .authorise = authorise_requester,
+    .perform = perform_cancel,
+};
 
 static void job_action_handle(req_t *r, const action_t *act)
 {

@@ -185,7 +185,11 @@ void h_violations_create(req_t *r)
 
 /* ---------- the director's follow-up ---------- */
 
-static const action_kind violation_kind = {"violation", "violation", ERR_VIOLATION_WRONG_STATE};
+static const action_kind violation_kind = {
+    .entity = "violation",
+    .noun = "violation",
+    .wrong_state = ERR_VIOLATION_WRONG_STATE,
+};
 
 typedef struct follow_up_in {
     const char *education_note, *penalty;
@@ -275,9 +279,17 @@ static const json_field follow_up_fields[] = {
 
 static const char *const from_open[] = {"open", NULL};
 
-static const action_t act_follow_up = {&violation_kind,   "follow_up",        "followed up",
-                                       follow_up_fields,  true,               from_open,
-                                       violation_lock,    authorise_director, perform_follow_up};
+static const action_t act_follow_up = {
+    .kind = &violation_kind,
+    .verb = "follow_up",
+    .done = "followed up",
+    .fields = follow_up_fields,
+    .decides = true,
+    .from_states = from_open,
+    .lock = violation_lock,
+    .authorise = authorise_director,
+    .perform = perform_follow_up,
+};
 
 void h_violations_follow_up(req_t *r)
 {

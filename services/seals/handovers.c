@@ -226,7 +226,11 @@ static const db_stmt Q_WAITING_WORK = {
     "SELECT (SELECT count(*) FROM seal_requests WHERE seal_id = $1 AND state = 'approved')"
     " + (SELECT count(*) FROM intro_letters WHERE seal_id = $1 AND state = 'approved')"};
 
-static const action_kind handover_kind = {"seal_handover", "handover", ERR_WRONG_STATE};
+static const action_kind handover_kind = {
+    .entity = "seal_handover",
+    .noun = "handover",
+    .wrong_state = ERR_WRONG_STATE,
+};
 
 /* The locked handover's facts. */
 typedef struct handover_row {
@@ -376,12 +380,24 @@ static int perform_cancel(db_conn *c, action_tx *t, problem_t *p)
 }
 
 /* kind, verb, done, body, decides, from, lock, authorise, perform */
-static const action_t act_confirm = {&handover_kind, "confirm",     "confirmed",
-                                     comment_fields, false,         NULL,
-                                     handover_lock,  authorise_receiver, perform_confirm};
-static const action_t act_cancel = {&handover_kind, "cancel",      "cancelled",
-                                    comment_fields, false,         NULL,
-                                    handover_lock,  authorise_party, perform_cancel};
+static const action_t act_confirm = {
+    .kind = &handover_kind,
+    .verb = "confirm",
+    .done = "confirmed",
+    .fields = comment_fields,
+    .lock = handover_lock,
+    .authorise = authorise_receiver,
+    .perform = perform_confirm,
+};
+static const action_t act_cancel = {
+    .kind = &handover_kind,
+    .verb = "cancel",
+    .done = "cancelled",
+    .fields = comment_fields,
+    .lock = handover_lock,
+    .authorise = authorise_party,
+    .perform = perform_cancel,
+};
 
 static void handover_action(req_t *r, const action_t *act)
 {

@@ -236,8 +236,11 @@ void h_letters_create(req_t *r)
 
 /* ---------- actions ---------- */
 
-static const action_kind letter_kind = {"intro_letter", "introduction letter",
-                                        ERR_INTRO_LETTER_WRONG_STATE};
+static const action_kind letter_kind = {
+    .entity = "intro_letter",
+    .noun = "introduction letter",
+    .wrong_state = ERR_INTRO_LETTER_WRONG_STATE,
+};
 
 /* The locked letter and its seal, as the actions need them. */
 typedef struct letter_row {
@@ -568,26 +571,70 @@ static const char *const from_issued[] = {"issued", NULL};
 static const char *const from_open[] = {"pending", "approved", NULL};
 
 /* kind, verb, done, body, decides, from, lock, authorise, perform */
-static const action_t act_approve = {&letter_kind,       "approve",      "approved",
-                                     comment_fields,     true,           from_pending,
-                                     letter_lock,        authorise_approver, perform_approve};
-static const action_t act_reject = {&letter_kind,       "reject",       "rejected",
-                                    comment_fields,     true,           from_pending,
-                                    letter_lock,        authorise_approver, perform_reject};
-static const action_t act_issue = {&letter_kind,       "issue",        "issued",
-                                   comment_fields,     false,          from_approved,
-                                   letter_lock_seal,   authorise_custodian, perform_issue};
-static const action_t act_use = {&letter_kind,       "use",          "used",
-                                 comment_fields,     false,          from_issued,
-                                 letter_lock,        authorise_requester, perform_use};
+static const action_t act_approve = {
+    .kind = &letter_kind,
+    .verb = "approve",
+    .done = "approved",
+    .fields = comment_fields,
+    .decides = true,
+    .from_states = from_pending,
+    .lock = letter_lock,
+    .authorise = authorise_approver,
+    .perform = perform_approve,
+};
+static const action_t act_reject = {
+    .kind = &letter_kind,
+    .verb = "reject",
+    .done = "rejected",
+    .fields = comment_fields,
+    .decides = true,
+    .from_states = from_pending,
+    .lock = letter_lock,
+    .authorise = authorise_approver,
+    .perform = perform_reject,
+};
+static const action_t act_issue = {
+    .kind = &letter_kind,
+    .verb = "issue",
+    .done = "issued",
+    .fields = comment_fields,
+    .from_states = from_approved,
+    .lock = letter_lock_seal,
+    .authorise = authorise_custodian,
+    .perform = perform_issue,
+};
+static const action_t act_use = {
+    .kind = &letter_kind,
+    .verb = "use",
+    .done = "used",
+    .fields = comment_fields,
+    .from_states = from_issued,
+    .lock = letter_lock,
+    .authorise = authorise_requester,
+    .perform = perform_use,
+};
 /* return locks the seal too: the custodian may record it, and a handover
  * confirmed meanwhile must not leave that to the former one. */
-static const action_t act_return = {&letter_kind,       "return",       "returned",
-                                    return_fields,      false,          from_issued,
-                                    letter_lock_seal,   authorise_returner, perform_return};
-static const action_t act_withdraw = {&letter_kind,       "withdraw",     "withdrawn",
-                                      comment_fields,     false,          from_open,
-                                      letter_lock,        authorise_requester, perform_withdraw};
+static const action_t act_return = {
+    .kind = &letter_kind,
+    .verb = "return",
+    .done = "returned",
+    .fields = return_fields,
+    .from_states = from_issued,
+    .lock = letter_lock_seal,
+    .authorise = authorise_returner,
+    .perform = perform_return,
+};
+static const action_t act_withdraw = {
+    .kind = &letter_kind,
+    .verb = "withdraw",
+    .done = "withdrawn",
+    .fields = comment_fields,
+    .from_states = from_open,
+    .lock = letter_lock,
+    .authorise = authorise_requester,
+    .perform = perform_withdraw,
+};
 
 static void letter_action_handle(req_t *r, const action_t *act)
 {

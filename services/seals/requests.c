@@ -296,8 +296,11 @@ void h_requests_create(req_t *r)
 
 /* ---------- actions ---------- */
 
-static const action_kind request_kind = {"seal_request", "seal request",
-                                         ERR_SEAL_REQUEST_WRONG_STATE};
+static const action_kind request_kind = {
+    .entity = "seal_request",
+    .noun = "seal request",
+    .wrong_state = ERR_SEAL_REQUEST_WRONG_STATE,
+};
 
 /* The locked request and its seal, as the actions need them. */
 typedef struct request_row {
@@ -629,21 +632,58 @@ static const char *const from_approved[] = {"approved", NULL};
 static const char *const from_open[] = {"pending", "approved", NULL};
 
 /* kind, verb, done, body, decides, from, lock, authorise, perform */
-static const action_t act_approve = {&request_kind,      "approve",      "approved",
-                                     comment_fields,     true,           from_pending,
-                                     request_lock,       authorise_approver, perform_approve};
-static const action_t act_reject = {&request_kind,      "reject",       "rejected",
-                                    comment_fields,     true,           from_pending,
-                                    request_lock,       authorise_approver, perform_reject};
-static const action_t act_stamp = {&request_kind,      "stamp",        "stamped",
-                                   stamp_fields,       false,          from_approved,
-                                   request_lock_seal,  authorise_custodian, perform_stamp};
-static const action_t act_refuse = {&request_kind,      "refuse",       "refused",
-                                    refuse_fields,      false,          from_approved,
-                                    request_lock_seal,  authorise_custodian, perform_refuse};
-static const action_t act_withdraw = {&request_kind,      "withdraw",     "withdrawn",
-                                      comment_fields,     false,          from_open,
-                                      request_lock,       authorise_requester, perform_withdraw};
+static const action_t act_approve = {
+    .kind = &request_kind,
+    .verb = "approve",
+    .done = "approved",
+    .fields = comment_fields,
+    .decides = true,
+    .from_states = from_pending,
+    .lock = request_lock,
+    .authorise = authorise_approver,
+    .perform = perform_approve,
+};
+static const action_t act_reject = {
+    .kind = &request_kind,
+    .verb = "reject",
+    .done = "rejected",
+    .fields = comment_fields,
+    .decides = true,
+    .from_states = from_pending,
+    .lock = request_lock,
+    .authorise = authorise_approver,
+    .perform = perform_reject,
+};
+static const action_t act_stamp = {
+    .kind = &request_kind,
+    .verb = "stamp",
+    .done = "stamped",
+    .fields = stamp_fields,
+    .from_states = from_approved,
+    .lock = request_lock_seal,
+    .authorise = authorise_custodian,
+    .perform = perform_stamp,
+};
+static const action_t act_refuse = {
+    .kind = &request_kind,
+    .verb = "refuse",
+    .done = "refused",
+    .fields = refuse_fields,
+    .from_states = from_approved,
+    .lock = request_lock_seal,
+    .authorise = authorise_custodian,
+    .perform = perform_refuse,
+};
+static const action_t act_withdraw = {
+    .kind = &request_kind,
+    .verb = "withdraw",
+    .done = "withdrawn",
+    .fields = comment_fields,
+    .from_states = from_open,
+    .lock = request_lock,
+    .authorise = authorise_requester,
+    .perform = perform_withdraw,
+};
 
 static void request_action_handle(req_t *r, const action_t *act)
 {
