@@ -131,7 +131,7 @@ static int report_create_run(db_conn *c, void *arg, problem_t *p)
         return problem_set(p, ERR_REPORT_NOT_OFFICE, NULL, "R-ORG-2",
                            "internal reports are made by members of the office");
     if (org_person_get(c, in->to_user_id, &to, p)) {
-        if (p->code != ERR_NOT_FOUND && p->code != ERR_USER_NOT_FOUND)
+        if (p->code != ERR_USER_NOT_FOUND)
             return -1;
         problem_clear(p);
         return problem_field(p, "to_user_id", "is not an active user");
