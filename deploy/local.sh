@@ -23,6 +23,9 @@
 #                     run (var/tmp.*: the services', gateway's and PostgreSQL's
 #                     logs) instead of removing it at the end
 #   GATEWAY_BIND      address the gateway listens on (127.0.0.1)
+#   GATEWAY_TLS_CERT, GATEWAY_TLS_KEY  the gateway's certificate and key for
+#                     HTTPS (8443 in run mode); default a self-signed one for
+#                     localhost made in <state>/keys
 #   GATEWAY_TRUSTED_PROXIES  proxies in front of the gateway whose
 #                     X-Forwarded-For is believed (none; tests: 127.0.0.1)
 #   BIN_DIR, BOOTSTRAP_SQL, DEMO_SQL  override where binaries and SQL come from
@@ -54,7 +57,7 @@ cd "$REPO_DIR"
 
 SERVICES=(identity documents attendance printing seals meetings)
 declare -A PORT=(
-    [gateway]=8080 [identity]=8081 [documents]=8082 [attendance]=8083
+    [gateway]=8080 [gateway_tls]=8443 [identity]=8081 [documents]=8082 [attendance]=8083
     [printing]=8084 [seals]=8085 [meetings]=8086 [postgres]=55432
 )
 
@@ -327,14 +330,14 @@ pick_ports() {
         reap_stale_run
         echo "script $$" >"$STATE/run.pids"
         OWN_RUN_PIDS=1
-        for name in gateway "${SERVICES[@]}"; do
+        for name in gateway gateway_tls "${SERVICES[@]}"; do
             if port_in_use "${PORT[$name]}"; then
                 fatal "port ${PORT[$name]} ($name) is in use: is another 'make run' going?"
             fi
         done
         return 0
     fi
-    for name in gateway "${SERVICES[@]}" postgres; do
+    for name in gateway gateway_tls "${SERVICES[@]}" postgres; do
         reserve_port "$name"
     done
 }
@@ -376,6 +379,24 @@ make_keys() {
     fi
     JWT_PRIVATE_KEY_FILE=$KEY_DIR/jwt.key
     JWT_PUBLIC_KEY_FILE=$KEY_DIR/jwt.pub
+    # The gateway's TLS certificate: GATEWAY_TLS_CERT/GATEWAY_TLS_KEY when
+    # given, else a self-signed one for localhost made once here.
+    TLS_CERT_FILE=${GATEWAY_TLS_CERT:-$KEY_DIR/tls.crt}
+    TLS_KEY_FILE=${GATEWAY_TLS_KEY:-$KEY_DIR/tls.key}
+    if [[ -z ${GATEWAY_TLS_CERT:-} && ! -s $TLS_CERT_FILE ]]; then
+        say "generating a self-signed TLS certificate for localhost in $KEY_DIR"
+        (
+            umask 077
+            openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=localhost" \
+                -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+                -keyout "$TLS_KEY_FILE" -out "$TLS_CERT_FILE" 2>"$LOGS/openssl.log"
+        ) || fatal "openssl req failed: $(cat "$LOGS/openssl.log")"
+        chmod 644 "$TLS_CERT_FILE"
+    fi
+    # nginx's workers read the key as the unprivileged user.
+    ((IS_ROOT)) && [[ -z ${GATEWAY_TLS_KEY:-} ]] && chgrp "$(id -gn nobody)" "$TLS_KEY_FILE" &&
+        chmod 640 "$TLS_KEY_FILE" && chmod 711 "$KEY_DIR"
+    return 0
 }
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -672,14 +693,15 @@ start_gateway() {
     fi
     local proxies=${GATEWAY_TRUSTED_PROXIES:-} exempt="# none"
     if [[ $MODE == run ]]; then
-        render_env+=("LOGIN_RATE=1r/s" "LOGIN_BURST=5" "WORKER_PROCESSES=auto")
+        render_env+=("LOGIN_RATE=1r/s" "LOGIN_BURST=5" "WORKER_PROCESSES=auto" "CONN_PER_ADDRESS=100")
     elif [[ $MODE == bench ]]; then
-        render_env+=("LOGIN_RATE=100000r/s" "LOGIN_BURST=100000" "WORKER_PROCESSES=auto")
+        render_env+=("LOGIN_RATE=100000r/s" "LOGIN_BURST=100000" "WORKER_PROCESSES=auto"
+            "CONN_PER_ADDRESS=100000")
     else
         # The production limits; the test runner itself (loopback) is exempt
         # and is the trusted proxy, so a test stands for other clients by
         # sending X-Forwarded-For.
-        render_env+=("LOGIN_RATE=1r/s" "LOGIN_BURST=5" "WORKER_PROCESSES=1")
+        render_env+=("LOGIN_RATE=1r/s" "LOGIN_BURST=5" "WORKER_PROCESSES=1" "CONN_PER_ADDRESS=100")
         proxies="127.0.0.1"
         exempt="127.0.0.1 1;"
     fi
@@ -697,6 +719,9 @@ start_gateway() {
         "TEMP_DIR=$STATE/nginx/tmp"
         "GATEWAY_BIND=${GATEWAY_BIND:-127.0.0.1}"
         "GATEWAY_PORT=${PORT[gateway]}"
+        "GATEWAY_TLS_PORT=${PORT[gateway_tls]}"
+        "TLS_CERT_FILE=$TLS_CERT_FILE"
+        "TLS_KEY_FILE=$TLS_KEY_FILE"
     )
     for svc in "${SERVICES[@]}"; do
         up=${svc^^}
@@ -754,6 +779,8 @@ start_all() {
 export_test_env() {
     local svc
     GATEWAY_URL=http://127.0.0.1:${PORT[gateway]}
+    GATEWAY_TLS_URL=https://127.0.0.1:${PORT[gateway_tls]}
+    export GATEWAY_TLS_URL GATEWAY_TLS_CERT_FILE=$TLS_CERT_FILE
     export GATEWAY_URL ADMIN_DATABASE_URL JWT_PUBLIC_KEY_FILE JWT_PRIVATE_KEY_FILE
     export DB_ROLE_PASSWORD
     export STATE_DIR=$STATE REPO_DIR
@@ -770,6 +797,7 @@ print_logins() {
     cat <<EOF
 
 The district office is running: http://localhost:${PORT[gateway]}/api/v1/
+  and with TLS: https://localhost:${PORT[gateway_tls]}/api/v1/ (certificate $TLS_CERT_FILE)
 The web console (工作台): http://localhost:${PORT[gateway]}/
 (logs in $LOGS; Ctrl-C stops everything)
 

@@ -6,7 +6,9 @@
 #   render.sh docker    values for docker-compose: services at <name>:8080
 #                       (those in DOCKER_SERVICES, default identity documents
 #                       attendance printing seals meetings; the others answer 502),
-#                       logs to stdout/stderr, listening on 0.0.0.0:8080
+#                       logs to stdout/stderr, listening on 0.0.0.0:8080 and
+#                       with TLS on 0.0.0.0:8443 (the certificate mounted at
+#                       /etc/oa/tls/tls.crt and tls.key)
 #
 # Placeholders are ${UPPER_CASE} names; nothing else in the template is
 # touched. Only sed is used (no envsubst).
@@ -26,6 +28,10 @@ if [[ ${1:-} == docker ]]; then
     TEMP_DIR=/var/lib/nginx
     GATEWAY_BIND=0.0.0.0
     GATEWAY_PORT=8080
+    GATEWAY_TLS_PORT=8443
+    TLS_CERT_FILE=/etc/oa/tls/tls.crt
+    TLS_KEY_FILE=/etc/oa/tls/tls.key
+    CONN_PER_ADDRESS=100
     LOGIN_RATE=1r/s
     LOGIN_BURST=5
     WEB_ROOT=/usr/share/oa/web
