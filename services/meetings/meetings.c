@@ -520,9 +520,11 @@ static int perform_attendance(db_conn *c, action_tx *t, problem_t *p)
 static const db_stmt Q_QUORUM_MISSING = {
     "mtg_quorum_missing",
     "SELECT string_agg(p.display_name || ' (' || p.username || ')', ', ' ORDER BY p.id)"
-    " FROM identity.org_people p WHERE p.active"
-    " AND (p.id = $2 OR p.position IN ('office_director', 'deputy_director'))"
-    " AND NOT EXISTS (SELECT 1 FROM meeting_participants x WHERE x.meeting_id = $1"
+    " FROM (SELECT q.id, q.display_name, q.username FROM identity.org_people q"
+    "   WHERE q.active AND q.position IN ('office_director', 'deputy_director')"
+    "   UNION SELECT q.id, q.display_name, q.username FROM identity.org_people q"
+    "   WHERE q.id = $2) p"
+    " WHERE NOT EXISTS (SELECT 1 FROM meeting_participants x WHERE x.meeting_id = $1"
     "   AND x.user_id = p.id AND x.present)"};
 
 static const db_stmt Q_MEETING_START = {
