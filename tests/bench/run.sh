@@ -209,6 +209,10 @@ mint_tokens() {
         mint_group meeting_people.tsv "u.username IN ('director', 'wenmi_chief', 'wenmi1', 'deputy2')
             ORDER BY array_position(ARRAY['director', 'wenmi_chief', 'wenmi1', 'deputy2'], u.username::text)"
     fi
+    if has_service documents; then
+        mint_group doc_secretariat.tsv "u.username = 'wenmi1'"
+        mint_group doc_director.tsv "u.username = 'director'"
+    fi
     if has_service seals; then
         mint_group custodians.tsv "u.id IN (SELECT custodian_id FROM seals.seals
                                             WHERE name LIKE '压测章%')"
@@ -266,6 +270,25 @@ load_meetings() {
                               WHERE active AND (position IN ('office_director', 'deputy_director')
                               OR username IN ('wenmi_chief', 'zonghe_chief'))")"
     } >"$DATA/meeting_flow.txt"
+}
+
+# Documents: outgoing documents and incoming items in two steps (10 000
+# rows, then BENCH_LOG_ROWS), so that the search and the overdue list are
+# measured at both sizes; 200 000 proofread documents wait for numbers.
+documents_files() {
+    sql "SELECT id FROM documents.documents WHERE title LIKE '待编号文件%（压测编号）'
+         AND state = 'proofread' ORDER BY id" >"$DATA/numbering_ids.txt"
+    sql "SELECT id FROM documents.documents WHERE title LIKE '关于%（压测）'
+         ORDER BY id LIMIT 50" >"$DATA/pdf_ids.txt"
+    printf '%s\n' 安全生产 防汛抗旱 森林防火 环境保护 招商引资 项目建设 乡村振兴 城市管理 \
+        教育发展 医疗卫生 社会保障 就业创业 财政预算 国有资产 审计整改 信访稳定 >"$DATA/search_terms.txt"
+}
+load_documents_small() {
+    load_sql documents-10k "$HERE/sql/documents.sql" -v rows=10000
+    documents_files
+}
+load_documents_rest() {
+    load_sql documents "$HERE/sql/documents.sql" -v rows="$LOG_ROWS"
 }
 
 # ---------------------------------------------------------------- pgbench
@@ -366,6 +389,16 @@ scenario meetings_supervision_report_100k meetings GATEWAY_URL meetings_supervis
 scenario meetings_flow meetings GATEWAY_URL meetings_flow.lua B - -
 scenario printing_register_year printing GATEWAY_URL printing_register_year.lua S 0.25 - \
     "p99_pgbench:S:3"
+scenario documents_outgoing_flow documents GATEWAY_URL documents_outgoing_flow.lua B 0.1 -
+scenario documents_numbering documents GATEWAY_URL documents_numbering.lua B 0.3 -
+scenario documents_search_10k documents GATEWAY_URL documents_search.lua S 0.2 - "p99_pgbench:S:4"
+scenario documents_incoming_overdue_10k documents GATEWAY_URL documents_incoming_overdue.lua S 0.2 - \
+    "p99_pgbench:S:4"
+scenario documents_search_1m documents GATEWAY_URL documents_search.lua S 0.2 - \
+    "p99_within:documents_search_10k:1.2"
+scenario documents_incoming_overdue_1m documents GATEWAY_URL documents_incoming_overdue.lua S 0.2 - \
+    "p99_within:documents_incoming_overdue_10k:1.2"
+scenario documents_pdf documents GATEWAY_URL documents_pdf.lua S - -
 
 declare -A R_RPS=() R_P50=() R_P99=() R_ERR=() R_RATIO=() R_TARGET=() R_MET=() R_CPU=() R_NOTE=()
 SKIPPED=()
@@ -655,6 +688,7 @@ has_service attendance && [[ -f $HERE/sql/attendance.sql ]] && load_attendance_s
 has_service seals && [[ -f $HERE/sql/seals.sql ]] && load_seals
 has_service printing && [[ -f $HERE/sql/printing.sql ]] && load_printing
 has_service meetings && [[ -f $HERE/sql/meetings.sql ]] && load_meetings
+has_service documents && [[ -f $HERE/sql/documents.sql ]] && load_documents_small
 mint_tokens
 
 if [[ ${BENCH_HOLD:-0} == 1 ]]; then
@@ -674,6 +708,9 @@ for name in "${SCEN_NAMES[@]}"; do
     case $name in
         attendance_leave_to_approve_1m)
             has_service attendance && [[ -f $HERE/sql/attendance.sql ]] && load_attendance_rest
+            ;;
+        documents_search_1m)
+            has_service documents && [[ -f $HERE/sql/documents.sql ]] && load_documents_rest
             ;;
     esac
     run_scenario "$name"
