@@ -71,3 +71,77 @@ REVOKE ALL ON audit.events FROM PUBLIC;
 GRANT INSERT ON audit.events TO identity, documents, attendance, printing, seals, meetings;
 GRANT USAGE ON SEQUENCE audit.events_id_seq TO identity, documents, attendance, printing, seals, meetings;
 GRANT SELECT ON audit.events TO identity;
+
+-- The chain that makes the trail tamper-evident: a superuser can rewrite
+-- rows the services cannot. Every event gets a link in the chain of its
+-- service and office day (Asia/Shanghai): content_hash is SHA-256 of the
+-- event's canonical text (audit.event_content), hash is SHA-256 of the
+-- previous link's hash followed by content_hash (32 zero bytes before the
+-- first link of a day). The link is made by a deferred trigger, so it is
+-- part of the writer's own transaction but taken at its commit: the head
+-- row of the chain is locked only while the transaction commits, after all
+-- its other locks, and a rolled-back event leaves no link. The verifier
+-- (GET /audit-events/verify, `identity verify-audit`) recomputes every hash
+-- itself and names the first event that does not match.
+CREATE OR REPLACE FUNCTION audit.event_content(e audit.events) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT jsonb_build_array(e.id, (extract(epoch FROM e.at) * 1000000)::bigint, e.service,
+                             e.actor_id, e.entity_type, e.entity_id, e.action, e.before,
+                             e.after, e.request_id, e.client_request_id)::text
+$$;
+
+CREATE TABLE IF NOT EXISTS audit.chain_heads (
+    service   text NOT NULL,
+    day       date NOT NULL,
+    seq       bigint NOT NULL,
+    prev_hash bytea NOT NULL,
+    hash      bytea NOT NULL,
+    PRIMARY KEY (service, day)
+);
+COMMENT ON TABLE audit.chain_heads IS 'The last link of each service''s chain of audit events per office day.';
+
+CREATE TABLE IF NOT EXISTS audit.chain (
+    event_id     bigint PRIMARY KEY,
+    service      text NOT NULL,
+    day          date NOT NULL,
+    seq          bigint NOT NULL,
+    content_hash bytea NOT NULL,
+    prev_hash    bytea NOT NULL,
+    hash         bytea NOT NULL,
+    UNIQUE (service, day, seq)
+);
+COMMENT ON TABLE audit.chain IS 'One link per audit event: SHA-256 of its content and of the previous link (per service and office day).';
+
+CREATE OR REPLACE FUNCTION audit.chain_link() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, audit AS $$
+DECLARE
+    d date := (NEW.at AT TIME ZONE 'Asia/Shanghai')::date;
+    c bytea := sha256(convert_to(audit.event_content(NEW), 'UTF8'));
+    zero bytea := decode(repeat('00', 32), 'hex');
+    s bigint;
+    p bytea;
+    h bytea;
+BEGIN
+    INSERT INTO audit.chain_heads AS hd (service, day, seq, prev_hash, hash)
+    VALUES (NEW.service, d, 1, zero, sha256(zero || c))
+    ON CONFLICT (service, day) DO UPDATE
+        SET seq = hd.seq + 1, prev_hash = hd.hash, hash = sha256(hd.hash || c)
+    RETURNING hd.seq, hd.prev_hash, hd.hash INTO s, p, h;
+    INSERT INTO audit.chain (event_id, service, day, seq, content_hash, prev_hash, hash)
+    VALUES (NEW.id, NEW.service, d, s, c, p, h);
+    RETURN NULL;
+END $$;
+
+DROP TRIGGER IF EXISTS events_chain ON audit.events;
+CREATE CONSTRAINT TRIGGER events_chain AFTER INSERT ON audit.events
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION audit.chain_link();
+
+DROP TRIGGER IF EXISTS chain_immutable ON audit.chain;
+CREATE TRIGGER chain_immutable BEFORE UPDATE OR DELETE ON audit.chain
+    FOR EACH ROW EXECUTE FUNCTION audit.refuse_change();
+DROP TRIGGER IF EXISTS chain_no_truncate ON audit.chain;
+CREATE TRIGGER chain_no_truncate BEFORE TRUNCATE ON audit.chain
+    FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change();
+
+REVOKE ALL ON audit.chain, audit.chain_heads FROM PUBLIC;
+GRANT SELECT ON audit.chain, audit.chain_heads TO identity;

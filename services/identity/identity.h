@@ -73,5 +73,11 @@ void h_notifications_list(req_t *r);
 void h_notifications_read(req_t *r);
 
 void h_audit_list(req_t *r);
+void h_audit_verify(req_t *r);
+
+/* `identity verify-audit FROM TO`: checks the audit chain of those days in
+ * the database DATABASE_URL names, prints the report; exit 0 intact, 1 a
+ * mismatch, 2 an error. */
+int audit_verify_cli(int argc, char **argv);
 
 #endif

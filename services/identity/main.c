@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "config.h"
 #include "identity.h"
@@ -43,8 +44,10 @@ static void identity_fini(service_t *svc)
     free(ctx.jwks);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "verify-audit"))
+        return audit_verify_cli(argc, argv);
     service_t svc = {
         .name = "identity",
         .routes = identity_routes,

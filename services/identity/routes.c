@@ -19,6 +19,7 @@ route_t identity_routes[] = {
     {"GET", "/notifications", h_notifications_list, 0},
     {"POST", "/notifications/:id/read", h_notifications_read, 0},
     {"GET", "/audit-events", h_audit_list, 0},
+    {"GET", "/audit-events/verify", h_audit_verify, 0},
 };
 
 const size_t identity_nroutes = sizeof identity_routes / sizeof identity_routes[0];

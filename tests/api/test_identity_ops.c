@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -124,6 +125,116 @@ START_TEST(every_change_is_audited)
 }
 END_TEST
 
+/* The identity binary's command-line check, run against the test database
+ * as its superuser. Returns its exit status; *out gets what it printed. */
+static int verify_cli(const char *day, char **out)
+{
+    const char *repo = getenv("REPO_DIR");
+    const char *bin = getenv("BIN_DIR");
+    char path[4096];
+    if (bin)
+        snprintf(path, sizeof path, "%s/identity", bin);
+    else {
+        snprintf(path, sizeof path, "%s/build/asan/bin/identity", repo ? repo : ".");
+        if (access(path, X_OK))
+            snprintf(path, sizeof path, "%s/build/release/bin/identity", repo ? repo : ".");
+    }
+    ck_assert_msg(access(path, X_OK) == 0, "no identity binary at %s", path);
+    FILE *f = popen(h_fmt("DATABASE_URL='%s' '%s' verify-audit %s %s 2>&1",
+                          getenv("ADMIN_DATABASE_URL"), path, day, day),
+                    "r");
+    ck_assert(f != NULL);
+    size_t cap = 1 << 16, n = 0, got;
+    char *b = malloc(cap);
+    while ((got = fread(b + n, 1, cap - 1 - n, f)) > 0)
+        n += got;
+    b[n] = '\0';
+    *out = b;
+    int st = pclose(f);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+START_TEST(audit_chain_finds_an_event_changed_by_a_superuser)
+{
+    const char *admin = h_token("admin");
+    resp_t *r = h_post("/api/v1/departments", admin,
+                       h_fmt("{\"name\":\"档案科%d_%ld\",\"kind\":\"section\"}", (int)getpid(),
+                             (long)time(NULL)));
+    ck_status(r, 201);
+    char dep[24];
+    snprintf(dep, sizeof dep, "%lld", h_int(r, "id"));
+    h_free(r);
+    const char *p[] = {dep};
+    long long ev = h_sql_ll("SELECT id FROM audit.events WHERE entity_type='department'"
+                            " AND entity_id=$1 AND action='create'",
+                            1, p);
+    char evs[24];
+    snprintf(evs, sizeof evs, "%lld", ev);
+    const char *pe[] = {evs};
+    /* the event was linked in its own transaction */
+    char *day = h_sql_str("SELECT day::text FROM audit.chain WHERE event_id=$1", 1, pe);
+    const char *verify = h_fmt("/api/v1/audit-events/verify?from=%s&to=%s", day, day);
+
+    r = h_get(verify, admin);
+    ck_status(r, 200);
+    ck_assert_msg(json_is_true(json_object_get(r->json, "intact")), "%s", r->body);
+    ck_assert_int_gt(h_int(r, "events_checked"), 0);
+    h_free(r);
+    char *out;
+    ck_assert_int_eq(verify_cli(day, &out), 0);
+    free(out);
+
+    /* only administrators check the chain; the dates are checked */
+    r = h_get(verify, h_token("director"));
+    ck_status(r, 403);
+    h_free(r);
+    r = h_get(h_fmt("/api/v1/audit-events/verify?from=%s", day), admin);
+    ck_assert(h_problem(r, 400, "request.invalid_query", NULL, "to"));
+    h_free(r);
+    r = h_get("/api/v1/audit-events/verify?from=2026-02-30&to=2026-03-01", admin);
+    ck_assert(h_problem(r, 400, "request.invalid_query", NULL, "from"));
+    h_free(r);
+    r = h_get("/api/v1/audit-events/verify?from=2026-03-02&to=2026-03-01", admin);
+    ck_assert(h_problem(r, 400, "request.invalid_query", NULL, "to"));
+    h_free(r);
+
+    /* a superuser rewrites history past the insert-only trigger */
+    char *was = h_sql_str("SELECT after::text FROM audit.events WHERE id=$1", 1, pe);
+    h_sql("SET session_replication_role = replica");
+    h_sql(h_fmt("UPDATE audit.events SET after = after || '{\"name\":\"改写\"}' WHERE id=%lld",
+                ev));
+    h_sql("RESET session_replication_role");
+
+    r = h_get(verify, admin);
+    ck_status(r, 200);
+    ck_assert_msg(json_is_false(json_object_get(r->json, "intact")), "%s", r->body);
+    json_t *m = json_object_get(r->json, "first_mismatch");
+    ck_assert_int_eq(json_integer_value(json_object_get(m, "event_id")), ev);
+    ck_assert_str_eq(json_string_value(json_object_get(m, "problem")), "content_changed");
+    ck_assert_str_eq(json_string_value(json_object_get(m, "service")), "identity");
+    h_free(r);
+    ck_assert_int_eq(verify_cli(day, &out), 1);
+    ck_assert_msg(strstr(out, h_fmt("\"event_id\": %lld", ev)) != NULL, "%s", out);
+    free(out);
+
+    /* put it back: the chain is whole again */
+    const char *back[] = {was, evs};
+    PQclear(PQexec(h_db(), "SET session_replication_role = replica"));
+    PGresult *res = PQexecParams(h_db(), "UPDATE audit.events SET after = $1::jsonb WHERE id = $2",
+                                 2, NULL, back, NULL, NULL, 0);
+    ck_assert_int_eq(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    PQclear(PQexec(h_db(), "RESET session_replication_role"));
+    r = h_get(verify, admin);
+    ck_status(r, 200);
+    ck_assert_msg(json_is_true(json_object_get(r->json, "intact")), "%s", r->body);
+    h_free(r);
+
+    free(was);
+    free(day);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("identity_ops");
@@ -133,6 +244,7 @@ int main(void)
     tcase_add_test(tc, request_id_is_kept_or_made);
     tcase_add_test(tc, roles_write_only_their_own_schema);
     tcase_add_test(tc, every_change_is_audited);
+    tcase_add_test(tc, audit_chain_finds_an_event_changed_by_a_superuser);
     suite_add_tcase(s, tc);
     return h_run(s);
 }
