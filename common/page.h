@@ -16,6 +16,12 @@
  * table, for "LIMIT $n" (a unit test keeps the two in step). */
 #define PAGE_SCAN_LIMIT "201"
 
+/* The keyset condition of every list, SQL text: rows of `col` below the
+ * cursor's id in parameter `param`, or every row when the parameter is
+ * NULL (the first page). Written as a range on the id so that the index
+ * serves it in generic plans too. Use: " WHERE " PAGE_BEFORE("q.id", "$1"). */
+#define PAGE_BEFORE(col, param) col " < coalesce(" param "::bigint, 9223372036854775807)"
+
 /* Writes the cursor for `last_id` into out (PAGE_CURSOR_MAX bytes). */
 void page_cursor_encode(long long last_id, char *out);
 

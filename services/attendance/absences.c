@@ -81,7 +81,7 @@ void h_absences_get(req_t *r)
 static const db_stmt Q_ABSENCES_LIST = {
     "att_absences_list",
     "SELECT a.id, absence_doc(a) FROM absences a"
-    " WHERE a.id < coalesce($1::bigint, 9223372036854775807) AND" ABSENCE_VISIBLE
+    " WHERE " PAGE_BEFORE("a.id", "$1") " AND" ABSENCE_VISIBLE
     " AND ($4::bigint IS NULL OR a.user_id = $4)"
     " AND ($5::integer IS NULL OR (a.date >= make_date($5, 1, 1)"
     "   AND a.date < make_date($5 + 1, 1, 1)))"

@@ -71,7 +71,7 @@ void h_activities_get(req_t *r)
 static const db_stmt Q_ACTIVITIES_LIST = {
     "att_activities_list",
     "SELECT a.id," ACTIVITY_DOC " FROM activities a"
-    " WHERE a.id < coalesce($1::bigint, 9223372036854775807) AND" ACTIVITY_VISIBLE
+    " WHERE " PAGE_BEFORE("a.id", "$1") " AND" ACTIVITY_VISIBLE
     " AND ($4::text IS NULL OR a.kind = $4)"
     " AND ($5::boolean IS NOT TRUE OR EXISTS (SELECT 1 FROM activity_participants p"
     "   WHERE p.activity_id = a.id AND p.user_id = $2))"
@@ -388,7 +388,7 @@ void h_activity_absence_get(req_t *r)
 static const db_stmt Q_REQUESTS_LIST = {
     "att_activity_absence_list",
     "SELECT q.id, activity_absence_doc(q) FROM activity_absence_requests q"
-    " WHERE q.id < coalesce($1::bigint, 9223372036854775807) AND" REQUEST_VISIBLE
+    " WHERE " PAGE_BEFORE("q.id", "$1") " AND" REQUEST_VISIBLE
     " AND ($5::text IS NULL OR q.state = $5) AND ($6::bigint IS NULL OR q.activity_id = $6)"
     " AND ($7::boolean IS NOT TRUE OR (q.state = 'pending' AND q.decider_role = $4"
     "  AND q.user_id <> $2))"

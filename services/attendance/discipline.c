@@ -272,7 +272,7 @@ void h_cases_get(req_t *r)
 static const db_stmt Q_CASES_LIST = {
     "att_cases_list",
     "SELECT c.id, case_doc(c) FROM discipline_cases c"
-    " WHERE c.id < coalesce($1::bigint, 9223372036854775807) AND" CASE_VISIBLE
+    " WHERE " PAGE_BEFORE("c.id", "$1") " AND" CASE_VISIBLE
     " AND ($5::bigint IS NULL OR c.user_id = $5) AND ($6::text IS NULL OR c.state = $6)"
     " AND ($7::integer IS NULL OR c.level = $7) AND ($8::integer IS NULL OR c.year = $8)"
     " AND ($9::boolean IS NOT TRUE OR (c.user_id <> $2 AND ("

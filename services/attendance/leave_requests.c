@@ -34,7 +34,7 @@ static const db_stmt Q_LEAVE_TO_APPROVE = {
     "att_leave_to_approve",
     "SELECT l.id," LEAVE_DOC("l") " FROM leave_requests l"
     " WHERE l.state = 'pending' AND l.current_approver_id = $1"
-    " AND l.id < coalesce($2::bigint, 9223372036854775807)"
+    " AND " PAGE_BEFORE("l.id", "$2")
     " AND ($3::text IS NULL OR $3 = 'pending') AND ($4::text IS NULL OR l.kind = $4)"
     " AND ($5::bigint IS NULL OR l.applicant_id = $5)"
     " AND ($6::boolean IS NOT TRUE OR l.applicant_id = $1)"
@@ -45,7 +45,7 @@ static const db_stmt Q_LEAVE_TO_APPROVE = {
 static const db_stmt Q_LEAVE_MINE = {
     "att_leave_mine",
     "SELECT l.id," LEAVE_DOC("l") " FROM leave_requests l"
-    " WHERE l.applicant_id = $1 AND l.id < coalesce($2::bigint, 9223372036854775807)"
+    " WHERE l.applicant_id = $1 AND " PAGE_BEFORE("l.id", "$2")
     " AND ($3::text IS NULL OR l.state = $3) AND ($4::text IS NULL OR l.kind = $4)"
     " AND ($5::bigint IS NULL OR l.applicant_id = $5)"
     " AND ($7::bigint IS NULL OR l.department_id = $7)"
@@ -55,7 +55,7 @@ static const db_stmt Q_LEAVE_MINE = {
 static const db_stmt Q_LEAVE_LIST_ALL = {
     "att_leave_list_all",
     "SELECT l.id," LEAVE_DOC("l") " FROM leave_requests l"
-    " WHERE l.id < coalesce($1::bigint, 9223372036854775807)"
+    " WHERE " PAGE_BEFORE("l.id", "$1")
     " AND ($2::text IS NULL OR l.state = $2) AND ($3::text IS NULL OR l.kind = $3)"
     " AND ($4::bigint IS NULL OR l.applicant_id = $4)"
     " AND ($6::bigint IS NULL OR l.department_id = $6)"
@@ -74,11 +74,11 @@ static const db_stmt Q_LEAVE_LIST_MINE = {
     "att_leave_list_mine",
     "WITH ids AS MATERIALIZED ("
     " (SELECT a.id FROM leave_requests a WHERE a.applicant_id = $1"
-    "   AND a.id < coalesce($2::bigint, 9223372036854775807)" LEAVE_FILTERS("a")
+    "   AND " PAGE_BEFORE("a.id", "$2") LEAVE_FILTERS("a")
     "   ORDER BY a.id DESC LIMIT $6)"
     " UNION"
     " (SELECT s.request_id FROM leave_steps s JOIN leave_requests b ON b.id = s.request_id"
-    "   WHERE s.approver_id = $1 AND s.request_id < coalesce($2::bigint, 9223372036854775807)"
+    "   WHERE s.approver_id = $1 AND " PAGE_BEFORE("s.request_id", "$2")
     LEAVE_FILTERS("b") "   ORDER BY s.request_id DESC LIMIT $6))"
     " SELECT l.id," LEAVE_DOC("l") " FROM ids JOIN leave_requests l ON l.id = ids.id"
     " ORDER BY l.id DESC LIMIT $6"};

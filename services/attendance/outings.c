@@ -49,7 +49,7 @@ void h_outings_get(req_t *r)
 static const db_stmt Q_OUTINGS_LIST = {
     "att_outings_list",
     "SELECT o.id, outing_doc(o) FROM outings o"
-    " WHERE o.id < coalesce($1::bigint, 9223372036854775807) AND" OUTING_VISIBLE
+    " WHERE " PAGE_BEFORE("o.id", "$1") " AND" OUTING_VISIBLE
     " AND ($5::boolean IS NOT TRUE"
     "  OR (o.state = 'out' AND o.starts_at <= now() AND o.ends_at > now()))"
     " AND ($6::bigint IS NULL OR o.department_id = $6)"

@@ -183,7 +183,7 @@ static const db_stmt Q_ATTACH_LIST = {
     " 'uploader_id', a.uploader_id, 'created_at', a.created_at)"
     " FROM document_attachments a JOIN documents d ON d.id = a.document_id"
     " WHERE a.document_id = $1 AND document_visible(d, $2, $3)"
-    " AND ($4::bigint IS NULL OR a.id < $4) ORDER BY a.id DESC LIMIT $5"};
+    " AND " PAGE_BEFORE("a.id", "$4") " ORDER BY a.id DESC LIMIT $5"};
 
 void h_attachments_list(req_t *r)
 {

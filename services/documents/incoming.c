@@ -25,7 +25,7 @@ static const char *const states[] = {"registered", "proposed", "assigned", "inst
 static const db_stmt Q_INCOMING_LIST = {
     "incoming_list",
     "SELECT i.id, incoming_doc(i) FROM incoming i"
-    " WHERE ($1::bigint IS NULL OR i.id < $1) AND ($2::text IS NULL OR i.state = $2)"
+    " WHERE " PAGE_BEFORE("i.id", "$1") " AND ($2::text IS NULL OR i.state = $2)"
     " AND (NOT $3 OR (i.overdue AND i.state NOT IN ('completed', 'replied', 'archived')))"
     " AND (NOT $4 OR ($5::bigint = ANY (i.leader_ids) AND NOT $5::bigint = ANY (i.instructed_ids)"
     "      AND i.state = 'assigned'))"

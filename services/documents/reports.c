@@ -22,7 +22,7 @@ static const char *const states[] = {"open", "answered", "awaiting_outcome", "cl
 static const db_stmt Q_REPORTS_LIST = {
     "reports_list",
     "SELECT r.id, report_doc(r) FROM reports r"
-    " WHERE ($1::bigint IS NULL OR r.id < $1) AND ($2::text IS NULL OR r.state = $2)"
+    " WHERE " PAGE_BEFORE("r.id", "$1") " AND ($2::text IS NULL OR r.state = $2)"
     " AND (NOT $3 OR r.sender_id = $5) AND (NOT $4 OR r.to_user_id = $5)"
     " AND $5 = ANY (r.path_ids) ORDER BY r.id DESC LIMIT $6"};
 

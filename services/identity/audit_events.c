@@ -32,7 +32,7 @@ static const db_stmt Q_AUDIT_LIST = {
     " 'request_id', e.request_id,"
     " 'client_request_id', e.client_request_id)"
     " FROM audit.events e"
-    " WHERE ($1::bigint IS NULL OR e.id < $1) AND ($2::text IS NULL OR e.entity_type = $2)"
+    " WHERE " PAGE_BEFORE("e.id", "$1") " AND ($2::text IS NULL OR e.entity_type = $2)"
     " AND ($3::bigint IS NULL OR e.entity_id = $3) AND ($4::bigint IS NULL OR e.actor_id = $4)"
     " ORDER BY e.id DESC LIMIT $5"};
 

@@ -29,7 +29,7 @@ void h_departments_get(req_t *r)
 static const db_stmt Q_DEP_LIST = {
     "identity_dep_list",
     "SELECT d.id, department_doc(d) FROM departments d"
-    " WHERE ($1::bigint IS NULL OR d.id < $1) AND ($2::text IS NULL OR d.kind = $2)"
+    " WHERE " PAGE_BEFORE("d.id", "$1") " AND ($2::text IS NULL OR d.kind = $2)"
     " ORDER BY d.id DESC LIMIT $3"};
 
 void h_departments_list(req_t *r)

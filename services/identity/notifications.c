@@ -8,7 +8,7 @@
 static const db_stmt Q_NOTES_LIST = {
     "identity_notes_list",
     "SELECT n.id, notification_doc(n) FROM notifications n"
-    " WHERE n.user_id = $1 AND ($2::bigint IS NULL OR n.id < $2)"
+    " WHERE n.user_id = $1 AND " PAGE_BEFORE("n.id", "$2")
     " AND ($3::boolean IS NULL OR (n.read_at IS NULL) = $3)"
     " AND ($4::text IS NULL OR n.entity_type = $4)"
     " ORDER BY n.id DESC LIMIT $5"};

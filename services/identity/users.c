@@ -101,7 +101,7 @@ void h_users_get(req_t *r)
 static const db_stmt Q_USERS_LIST = {
     "identity_users_list",
     "SELECT u.id, user_doc(u, " PHONE_SHOWN("$7", "$8") ") FROM users u"
-    " WHERE ($1::bigint IS NULL OR u.id < $1)"
+    " WHERE " PAGE_BEFORE("u.id", "$1")
     " AND ($2::text IS NULL OR u.username = $2)"
     " AND ($3::bigint IS NULL OR u.department_id = $3)"
     " AND ($4::text IS NULL OR u.position = $4)"
@@ -120,7 +120,7 @@ static const db_stmt Q_USERS_LIST = {
 static const db_stmt Q_USERS_PAGE = {
     "identity_users_page",
     "SELECT u.id, user_doc(u, " PHONE_SHOWN("$4", "$5") ") FROM users u"
-    " WHERE u.id < coalesce($1::bigint, 9223372036854775807) AND u.id > $3::bigint"
+    " WHERE " PAGE_BEFORE("u.id", "$1") " AND u.id > $3::bigint"
     " ORDER BY u.id DESC LIMIT $2"};
 
 void h_users_list(req_t *r)

@@ -30,7 +30,7 @@ static const db_stmt Q_ABSENCES_LIST = {
     "mtg_absence_list",
     "SELECT a.id, absence_doc(a) FROM meeting_absence_requests a"
     " JOIN meetings m ON m.id = a.meeting_id WHERE a.meeting_id = $1"
-    " AND ($4::bigint IS NULL OR a.id < $4) AND" ABSENCE_VISIBLE
+    " AND " PAGE_BEFORE("a.id", "$4") " AND" ABSENCE_VISIBLE
     " ORDER BY a.id DESC LIMIT $5"};
 
 void h_absences_list(req_t *r)

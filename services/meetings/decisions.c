@@ -45,7 +45,7 @@ void h_decisions_get(req_t *r)
 static const db_stmt Q_DECISIONS_LIST = {
     "mtg_decision_list",
     "WITH v AS (SELECT d.id, decision_doc(d) AS doc, d.confidential FROM decisions d"
-    "   WHERE ($4::bigint IS NULL OR d.id < $4) AND ($5::text IS NULL OR d.state = $5)"
+    "   WHERE " PAGE_BEFORE("d.id", "$4") " AND ($5::text IS NULL OR d.state = $5)"
     "   AND (NOT $6 OR (d.state IN ('published', 'in_progress')"
     "        AND d.deadline < (now() AT TIME ZONE 'Asia/Shanghai')::date))"
     "   AND ($7::bigint IS NULL OR d.responsible_id = $7) AND ($8::text IS NULL OR d.category = $8)"

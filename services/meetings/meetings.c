@@ -33,7 +33,7 @@ void h_meetings_get(req_t *r)
 static const db_stmt Q_MEETINGS_LIST = {
     "mtg_meeting_list",
     "SELECT m.id, meeting_doc(m, $5) FROM meetings m"
-    " WHERE ($1::bigint IS NULL OR m.id < $1) AND ($2::text IS NULL OR m.kind = $2)"
+    " WHERE " PAGE_BEFORE("m.id", "$1") " AND ($2::text IS NULL OR m.kind = $2)"
     " AND ($3::text IS NULL OR m.state = $3) AND (NOT $4 OR is_participant(m.id, $5))"
     " AND meeting_visible(m, $5, $6)"
     " ORDER BY m.id DESC LIMIT $7"};

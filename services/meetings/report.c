@@ -44,7 +44,7 @@ static const char *const formats[] = {"json", "csv", NULL};
 static const db_stmt Q_REPORT_PAGE = {
     "mtg_report_page",
     "SELECT d.id," REPORT_ITEM " FROM decisions d JOIN meetings m ON m.id = d.meeting_id"
-    " WHERE" REPORT_WHERE " AND ($9::bigint IS NULL OR d.id < $9)"
+    " WHERE" REPORT_WHERE " AND " PAGE_BEFORE("d.id", "$9")
     " ORDER BY d.id DESC LIMIT $10"};
 
 static const db_stmt Q_REPORT_TOTALS = {

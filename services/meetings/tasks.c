@@ -37,7 +37,7 @@ void h_tasks_get(req_t *r)
 static const db_stmt Q_TASKS_LIST = {
     "mtg_task_list",
     "SELECT t.id, task_doc(t) FROM tasks t"
-    " WHERE ($1::bigint IS NULL OR t.id < $1) AND ($3::text IS NULL OR t.state = $3)"
+    " WHERE " PAGE_BEFORE("t.id", "$1") " AND ($3::text IS NULL OR t.state = $3)"
     " AND (NOT $4 OR t.assignee_id = $2) AND (NOT $5 OR t.assigner_id = $2)"
     " AND task_visible(t, $2," TASK_PRIVILEGED ")"
     " ORDER BY t.id DESC LIMIT $6"};

@@ -40,7 +40,7 @@ static const db_stmt Q_TOPICS_LIST = {
     "mtg_topic_list",
     "WITH v AS (SELECT t.id, topic_doc(t) AS doc, t.confidential FROM topics t"
     "   JOIN meetings m ON m.id = t.meeting_id WHERE t.meeting_id = $1"
-    "   AND ($5::bigint IS NULL OR t.id < $5) AND topic_visible(t, m, $2, $3)"
+    "   AND " PAGE_BEFORE("t.id", "$5") " AND topic_visible(t, m, $2, $3)"
     "   ORDER BY t.id DESC LIMIT $6),"
     " a AS (INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action, request_id)"
     "   SELECT 'meetings', $2, 'topic', v.id, 'read', $4 FROM v WHERE v.confidential)"

@@ -36,7 +36,7 @@ void h_equipment_get(req_t *r)
 static const db_stmt Q_EQUIPMENT_LIST = {
     "printing_equipment_list",
     "SELECT e.id, equipment_doc(e) FROM equipment e"
-    " WHERE ($1::bigint IS NULL OR e.id < $1) AND ($2::bigint IS NULL OR e.department_id = $2)"
+    " WHERE " PAGE_BEFORE("e.id", "$1") " AND ($2::bigint IS NULL OR e.department_id = $2)"
     " AND ($3::text IS NULL OR e.location = $3) AND ($4::text IS NULL OR e.kind = $4)"
     " AND ($5::text IS NULL OR e.state = $5) ORDER BY e.id DESC LIMIT $6"};
 
@@ -251,7 +251,7 @@ void h_equipment_patch(req_t *r)
 static const db_stmt Q_MAINTENANCE_LIST = {
     "printing_maintenance_list",
     "SELECT m.id, maintenance_doc(m) FROM maintenance_log m"
-    " WHERE m.equipment_id = $1 AND ($2::bigint IS NULL OR m.id < $2)"
+    " WHERE m.equipment_id = $1 AND " PAGE_BEFORE("m.id", "$2")
     " ORDER BY m.id DESC LIMIT $3"};
 
 static const db_stmt Q_EQUIPMENT_EXISTS = {

@@ -46,7 +46,7 @@ void h_jobs_get(req_t *r)
 static const db_stmt Q_JOBS_LIST = {
     "printing_job_list",
     "SELECT j.id, job_doc(j) FROM print_jobs j"
-    " WHERE ($1::bigint IS NULL OR j.id < $1) AND ($2::text IS NULL OR j.state = $2)"
+    " WHERE " PAGE_BEFORE("j.id", "$1") " AND ($2::text IS NULL OR j.state = $2)"
     " AND ($3::text IS NULL OR j.kind = $3) AND (NOT $4 OR j.requester_id = $5)"
     " AND (NOT $6 OR (j.state = 'pending'"
     "      AND $5 = ANY (eligible_approvers(" FIRST_OPEN_ROLE ", j.department_id))))"

@@ -42,7 +42,7 @@ void h_violations_get(req_t *r)
 static const db_stmt Q_VIOLATIONS_LIST = {
     "printing_violation_list",
     "SELECT v.id, violation_doc(v) FROM violations v"
-    " WHERE ($1::bigint IS NULL OR v.id < $1) AND" VIOLATION_VISIBLE
+    " WHERE " PAGE_BEFORE("v.id", "$1") " AND" VIOLATION_VISIBLE
     " AND ($4::bigint IS NULL OR v.department_id = $4)"
     " AND ($5::int IS NULL OR v.created_at >= make_date($5, 1, 1)"
     "      AND v.created_at < make_date($5 + 1, 1, 1))"

@@ -40,7 +40,7 @@ void h_visits_get(req_t *r)
 static const db_stmt Q_VISITS_LIST = {
     "printing_visit_list",
     "SELECT v.id, visit_doc(v) FROM copy_room_visits v"
-    " WHERE ($1::bigint IS NULL OR v.id < $1) AND" VISIT_VISIBLE
+    " WHERE " PAGE_BEFORE("v.id", "$1") " AND" VISIT_VISIBLE
     " AND v.visited_at >= $4::date AND v.visited_at < $5::date + 1"
     " AND ($6::bigint IS NULL OR v.visitor_id = $6)"
     " ORDER BY v.id DESC LIMIT $7"};

@@ -35,7 +35,7 @@ void h_handovers_get(req_t *r)
 static const db_stmt Q_HANDOVERS_LIST = {
     "seals_handover_list",
     "SELECT h.id, handover_doc(h) FROM seal_handovers h"
-    " WHERE ($1::bigint IS NULL OR h.id < $1) AND ($2::bigint IS NULL OR h.seal_id = $2)"
+    " WHERE " PAGE_BEFORE("h.id", "$1") " AND ($2::bigint IS NULL OR h.seal_id = $2)"
     " AND ($3::text IS NULL OR h.state = $3)"
     " AND (NOT $4 OR (h.to_user_id = $5 AND h.state = 'pending'))"
     " AND ($6 OR $5 IN (h.from_user_id, h.to_user_id))"

@@ -36,7 +36,7 @@ void h_letters_get(req_t *r)
 static const db_stmt Q_LETTERS_LIST = {
     "seals_letter_list",
     "SELECT l.id, letter_doc(l, s) FROM intro_letters l JOIN seals s ON s.id = l.seal_id"
-    " WHERE ($1::bigint IS NULL OR l.id < $1) AND ($2::text IS NULL OR l.state = $2)"
+    " WHERE " PAGE_BEFORE("l.id", "$1") " AND ($2::text IS NULL OR l.state = $2)"
     " AND ($3::bigint IS NULL OR l.seal_id = $3) AND (NOT $4 OR l.requester_id = $5)"
     " AND (NOT $6 OR (l.state = 'pending' AND $9 AND s.custodian_id <> $5"
     "      AND l.requester_id <> $5))"

@@ -32,7 +32,7 @@ static const db_stmt Q_REQUESTS_LIST = {
     "seals_request_list",
     "SELECT q.id," SEAL_REQUEST_DOC("q", "s")
     " FROM seal_requests q JOIN seals s ON s.id = q.seal_id"
-    " WHERE ($1::bigint IS NULL OR q.id < $1) AND ($2::text IS NULL OR q.state = $2)"
+    " WHERE " PAGE_BEFORE("q.id", "$1") " AND ($2::text IS NULL OR q.state = $2)"
     " AND ($3::bigint IS NULL OR q.seal_id = $3) AND (NOT $4 OR q.requester_id = $5)"
     " AND (NOT $6 OR (q.state = 'pending' AND q.requester_id <> $5"
     "      AND $5 = ANY (eligible_approvers(q.approver_role, s))))"

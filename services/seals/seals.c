@@ -41,7 +41,7 @@ void h_seals_get(req_t *r)
 static const db_stmt Q_SEALS_LIST = {
     "seals_seal_list",
     "SELECT s.id," SEAL_DOC("s") " FROM seals s"
-    " WHERE ($1::bigint IS NULL OR s.id < $1) AND ($2::text IS NULL OR s.state = $2)"
+    " WHERE " PAGE_BEFORE("s.id", "$1") " AND ($2::text IS NULL OR s.state = $2)"
     " AND ($3::text IS NULL OR s.kind = $3) AND ($4::bigint IS NULL OR s.custodian_id = $4)"
     " ORDER BY s.id DESC LIMIT $5"};
 
@@ -66,7 +66,7 @@ void h_seals_list(req_t *r)
 static const db_stmt Q_CUSTODY_LIST = {
     "seals_custody_list",
     "SELECT k.id," CUSTODY_DOC("k") " FROM seal_custodians k"
-    " WHERE k.seal_id = $1 AND ($2::bigint IS NULL OR k.id < $2)"
+    " WHERE k.seal_id = $1 AND " PAGE_BEFORE("k.id", "$2")
     " ORDER BY k.id DESC LIMIT $3"};
 
 static const db_stmt Q_SEAL_EXISTS = {"seals_seal_exists", "SELECT 1 FROM seals WHERE id = $1"};
