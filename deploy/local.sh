@@ -12,7 +12,9 @@
 #
 # Environment read here (all optional):
 #   DATABASE_URL      superuser URL of an existing server; no cluster is made
-#   DB_ROLE_PASSWORD  password of the per-service roles (oa-dev-password)
+#   DB_ROLE_PASSWORD  one password for every per-service role; unset (the
+#                     default), each role gets its own generated password,
+#                     kept in <state>/secrets/db_<role>.password
 #   LOG_LEVEL         services' log level (info)
 #   OA_<NAME>         passed to every service as <NAME> (OA_HTTP_THREADS=4)
 #   TEST_TIMEOUT      seconds one test binary may run (900)
@@ -38,7 +40,7 @@
 # UBSAN_OPTIONS (LSAN_OPTIONS too when tests/lsan.supp exists).
 # Tests and benchmarks inherit this script's environment plus GATEWAY_URL,
 # <SERVICE>_URL, ADMIN_DATABASE_URL, JWT_PUBLIC_KEY_FILE, JWT_PRIVATE_KEY_FILE,
-# DB_ROLE_PASSWORD, STATE_DIR and REPO_DIR.
+# DB_<ROLE>_PASSWORD (each service role's), STATE_DIR and REPO_DIR.
 set -euo pipefail
 
 usage() {
@@ -65,7 +67,8 @@ if [[ $MODE == test ]]; then VARIANT=asan; else VARIANT=release; fi
 BIN_DIR=${BIN_DIR:-$REPO_DIR/build/$VARIANT/bin}
 BOOTSTRAP_SQL=${BOOTSTRAP_SQL:-$REPO_DIR/deploy/sql/bootstrap.sql}
 DEMO_SQL=${DEMO_SQL:-$REPO_DIR/deploy/sql/demo.sql}
-DB_ROLE_PASSWORD=${DB_ROLE_PASSWORD:-oa-dev-password}
+DB_ROLE_PASSWORD=${DB_ROLE_PASSWORD:-}
+declare -A DB_PW=()
 LOG_LEVEL=${LOG_LEVEL:-info}
 TEST_TIMEOUT=${TEST_TIMEOUT:-900}
 READY_TIMEOUT=30
@@ -361,6 +364,25 @@ make_state() {
     rm -f "$LOGS"/asan* "$LOGS"/ubsan* "$LOGS"/test-*.log
 }
 
+# One password per service role, generated once into <state>/secrets (kept
+# between runs), unless DB_ROLE_PASSWORD gives one for all.
+make_db_passwords() {
+    local role file
+    mkdir -p "$STATE/secrets"
+    chmod 700 "$STATE/secrets"
+    for role in "${SERVICES[@]}"; do
+        file=$STATE/secrets/db_$role.password
+        if [[ -n $DB_ROLE_PASSWORD ]]; then
+            DB_PW[$role]=$DB_ROLE_PASSWORD
+            continue
+        fi
+        if [[ ! -s $file ]]; then
+            (umask 077 && openssl rand -hex 24 >"$file") || fatal "could not write $file"
+        fi
+        DB_PW[$role]=$(<"$file")
+    done
+}
+
 make_keys() {
     KEY_DIR=$STATE/keys
     if [[ ! -s $KEY_DIR/jwt.key ]]; then
@@ -480,9 +502,11 @@ start_postgres() {
     } >"$PGDATA/oa.conf"
     # A throwaway or developer cluster on loopback only: no passwords.
     cat >"$PGDATA/pg_hba.conf" <<'EOF'
-# written by deploy/local.sh: a development cluster on loopback only
-local all all              trust
-host  all all 127.0.0.1/32 trust
+# written by deploy/local.sh: a development cluster on loopback only; the
+# service roles log in with their own passwords
+local all all                   trust
+host  all postgres 127.0.0.1/32 trust
+host  all all      127.0.0.1/32 scram-sha-256
 EOF
     if ((IS_ROOT)); then
         chown postgres: "$PGDATA/oa.conf" "$PGDATA/pg_hba.conf"
@@ -543,7 +567,7 @@ use_given_database() {
 
 service_db_url() {
     local svc=$1
-    printf 'postgresql://%s:%s@%s:%s/%s%s' "$svc" "$(urlencode "$DB_ROLE_PASSWORD")" \
+    printf 'postgresql://%s:%s@%s:%s/%s%s' "$svc" "$(urlencode "${DB_PW[$svc]}")" \
         "$DB_HOST" "$DB_PORT" "$DB_NAME" "$DB_PARAMS"
 }
 
@@ -759,6 +783,7 @@ start_all() {
     make_state
     pick_ports
     make_keys
+    make_db_passwords
     sanitizer_env
     if [[ -n ${DATABASE_URL:-} ]]; then
         use_given_database
@@ -767,7 +792,12 @@ start_all() {
     fi
     export ADMIN_DATABASE_URL
     if [[ -f $BOOTSTRAP_SQL ]]; then
-        run_sql_file bootstrap "$BOOTSTRAP_SQL" -v role_password="$DB_ROLE_PASSWORD" || true
+        local -a pw_vars=()
+        local role
+        for role in "${SERVICES[@]}"; do
+            pw_vars+=(-v "pw_$role=${DB_PW[$role]}")
+        done
+        run_sql_file bootstrap "$BOOTSTRAP_SQL" "${pw_vars[@]}" || true
     else
         warn "note: $BOOTSTRAP_SQL does not exist; no roles were created"
     fi
@@ -782,7 +812,9 @@ export_test_env() {
     GATEWAY_TLS_URL=https://127.0.0.1:${PORT[gateway_tls]}
     export GATEWAY_TLS_URL GATEWAY_TLS_CERT_FILE=$TLS_CERT_FILE
     export GATEWAY_URL ADMIN_DATABASE_URL JWT_PUBLIC_KEY_FILE JWT_PRIVATE_KEY_FILE
-    export DB_ROLE_PASSWORD
+    for svc in "${SERVICES[@]}"; do
+        export "DB_${svc^^}_PASSWORD=${DB_PW[$svc]}"
+    done
     export STATE_DIR=$STATE REPO_DIR
     for svc in "${SERVICES[@]}"; do
         export "${svc^^}_URL=http://127.0.0.1:${PORT[$svc]}"

@@ -1,16 +1,26 @@
 -- Run once per database by a superuser (the local runner and the container
 -- init script do it). Creates one login role and one schema per service,
 -- each role owning only its own schema, and the insert-only audit schema.
--- psql variable: role_password.
+-- psql variables: pw_identity, pw_documents, pw_attendance, pw_printing,
+-- pw_seals, pw_meetings (each role's password).
 \set ON_ERROR_STOP 1
 
-SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', r, :'role_password')
+-- One password per role (psql variables pw_identity, pw_documents, ...):
+-- a service that leaks its password exposes only its own schema.
+SELECT format('CREATE ROLE %I LOGIN', r)
 FROM unnest(ARRAY['identity','documents','attendance','printing','seals','meetings']) AS r
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r)
 \gexec
 
-SELECT format('ALTER ROLE %I PASSWORD %L', r, :'role_password')
-FROM unnest(ARRAY['identity','documents','attendance','printing','seals','meetings']) AS r
+SELECT format('ALTER ROLE %I PASSWORD %L', r, pw)
+FROM (VALUES ('identity', :'pw_identity'), ('documents', :'pw_documents'),
+             ('attendance', :'pw_attendance'), ('printing', :'pw_printing'),
+             ('seals', :'pw_seals'), ('meetings', :'pw_meetings')) AS v(r, pw)
+\gexec
+
+-- No role makes temporary objects: a temporary function or table could
+-- shadow a name another role's function looks up (search_path).
+SELECT format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database())
 \gexec
 
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;

@@ -33,7 +33,7 @@ static int free_port(void)
 static pid_t start_second_copy(int port)
 {
     const char *admin = getenv("ADMIN_DATABASE_URL"), *repo = getenv("REPO_DIR");
-    const char *pw = getenv("DB_ROLE_PASSWORD");
+    const char *pw = getenv("DB_DOCUMENTS_PASSWORD");
     ck_assert_ptr_nonnull(admin);
     ck_assert_ptr_nonnull(repo);
     const char *at = strchr(admin, '@');

@@ -1,5 +1,6 @@
 /* Attacks on what identity keeps: reading personal matters through the
- * audit trail, and forging the request id an audit event carries. */
+ * audit trail, forging the request id an audit event carries, and one
+ * service's database role reaching another's data. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -113,6 +114,55 @@ START_TEST(audit_request_id_is_the_gateways_never_the_clients)
 }
 END_TEST
 
+/* A connection as role with password, to the test database. */
+static PGconn *connect_as(const char *role, const char *password)
+{
+    const char *admin = getenv("ADMIN_DATABASE_URL");
+    ck_assert_ptr_nonnull(admin);
+    const char *at = strchr(admin, '@');
+    ck_assert_ptr_nonnull(at);
+    return PQconnectdb(h_fmt("postgresql://%s:%s%s", role, password, at));
+}
+
+static bool refused(PGconn *db, const char *sql)
+{
+    PGresult *res = PQexec(db, sql);
+    bool no = PQresultStatus(res) == PGRES_FATAL_ERROR;
+    PQclear(res);
+    return no;
+}
+
+START_TEST(a_service_role_cannot_read_another_services_tables)
+{
+    const char *seals_pw = getenv("DB_SEALS_PASSWORD");
+    const char *identity_pw = getenv("DB_IDENTITY_PASSWORD");
+    ck_assert_ptr_nonnull(seals_pw);
+    ck_assert_ptr_nonnull(identity_pw);
+    /* one password per role */
+    ck_assert_str_ne(seals_pw, identity_pw);
+    PGconn *other = connect_as("seals", identity_pw);
+    ck_assert_int_ne(PQstatus(other), CONNECTION_OK);
+    PQfinish(other);
+    PGconn *db = connect_as("seals", seals_pw);
+    ck_assert_msg(PQstatus(db) == CONNECTION_OK, "%s", PQerrorMessage(db));
+    ck_assert(!refused(db, "SELECT count(*) FROM seals.seals"));
+    ck_assert(refused(db, "SELECT password_hash FROM identity.users"));
+    ck_assert(refused(db, "SELECT * FROM identity.refresh_tokens"));
+    ck_assert(refused(db, "SELECT reason FROM attendance.leave_requests"));
+    ck_assert(refused(db, "SELECT * FROM identity.login_guards"));
+    /* no temporary objects that could shadow a definer function's names */
+    ck_assert(refused(db, "CREATE TEMP TABLE notifications(id int)"));
+    PQfinish(db);
+    /* the definer function searches identity, then pg_temp, and names its table */
+    char *cfg = h_sql_str("SELECT array_to_string(proconfig, ',') FROM pg_proc"
+                          " WHERE proname = 'notify' AND pronamespace = 'identity'::regnamespace",
+                          0, NULL);
+    ck_assert_ptr_nonnull(cfg);
+    ck_assert_str_eq(cfg, "search_path=identity, pg_temp");
+    free(cfg);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("identity_security");
@@ -121,6 +171,7 @@ int main(void)
     tcase_add_checked_fixture(tc, h_setup, h_teardown);
     tcase_add_test(tc, audit_trail_hides_personal_matters_from_the_secretariat);
     tcase_add_test(tc, audit_request_id_is_the_gateways_never_the_clients);
+    tcase_add_test(tc, a_service_role_cannot_read_another_services_tables);
     suite_add_tcase(s, tc);
     return h_run(s);
 }
