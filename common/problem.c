@@ -22,6 +22,15 @@ void utf8_trim(char *s, size_t cap)
         s[i - 1] = '\0';
 }
 
+void text_fmt(char *buf, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, n, fmt, ap);
+    va_end(ap);
+    utf8_trim(buf, n);
+}
+
 int problem_set(problem_t *p, err_code code, const char *name, const char *rule,
                 const char *fmt, ...)
 {

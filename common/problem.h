@@ -35,6 +35,11 @@ int problem_field(problem_t *p, const char *field, const char *fmt, ...)
  * trailing incomplete UTF-8 sequence so that s stays valid UTF-8. */
 void utf8_trim(char *s, size_t cap);
 
+/* snprintf for text that goes into the database or a notification: when
+ * the result must be cut to fit n bytes, it is cut before a UTF-8 sequence
+ * rather than inside one (utf8_trim). */
+void text_fmt(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Frees p->errors and resets p. */
 void problem_clear(problem_t *p);
 

@@ -183,21 +183,3 @@ const json_field comment_fields[] = {
     JF_END,
 };
 
-void text_fmt(char *buf, size_t n, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int len = vsnprintf(buf, n, fmt, ap);
-    va_end(ap);
-    if (len < 0 || (size_t)len < n)
-        return;
-    size_t end = strlen(buf), i = end;
-    while (i > 0 && i + 4 > end && ((unsigned char)buf[i - 1] & 0xC0) == 0x80)
-        i--;
-    if (i == 0)
-        return;
-    unsigned char lead = (unsigned char)buf[i - 1];
-    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-    if (i - 1 + need > end)
-        buf[i - 1] = '\0';
-}

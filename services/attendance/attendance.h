@@ -119,10 +119,6 @@ typedef struct comment_in {
 
 extern const json_field comment_fields[];
 
-/* snprintf for text that goes into the database: when the result must be
- * cut to fit, it is cut before a UTF-8 sequence rather than inside one. */
-void text_fmt(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
 /* ---- handlers, by resource ---- */
 
 void h_calendar_get(req_t *r);

@@ -95,6 +95,18 @@ START_TEST(problem_detail_never_cuts_a_character)
 }
 END_TEST
 
+START_TEST(text_fmt_never_cuts_a_character)
+{
+    char buf[6];
+    text_fmt(buf, sizeof buf, "%s", "ab\xe4\xb8\xad\xe6\x96\x87"); /* ab中文 */
+    ck_assert_str_eq(buf, "ab\xe4\xb8\xad");
+    text_fmt(buf, 5, "%s", "ab\xe4\xb8\xad");
+    ck_assert_str_eq(buf, "ab");
+    text_fmt(buf, sizeof buf, "%d-%s", 7, "x");
+    ck_assert_str_eq(buf, "7-x");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("codecs");
@@ -105,6 +117,7 @@ int main(void)
     tcase_add_test(tc, cursor_tampering_refused);
     tcase_add_test(tc, page_scan_limit_is_the_largest_page_plus_one);
     tcase_add_test(tc, problem_detail_never_cuts_a_character);
+    tcase_add_test(tc, text_fmt_never_cuts_a_character);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
