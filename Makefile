@@ -37,12 +37,13 @@ DEB_PACKAGES := build-essential pkg-config libulfius-dev libjansson-dev \
 	libcurl4-gnutls-dev libmicrohttpd-dev liborcania-dev postgresql \
 	postgresql-contrib nginx wrk openssl curl libgnutls28-dev \
 	chromium chromium-driver python3-selenium fonts-noto-cjk \
-	libcairo2-dev libpango1.0-dev poppler-utils
+	libcairo2-dev libpango1.0-dev poppler-utils clang libfuzzer-14-dev
 
 # chromium, chromium-driver, python3-selenium: the web console's browser
 # tests (tests/browser); fonts-noto-cjk: its Chinese text in screenshots and
 # the official PDF's faces; libcairo2-dev, libpango1.0-dev: the documents
 # service renders that PDF; poppler-utils: its tests read the PDF back.
+# clang, libfuzzer-14-dev: `make fuzz` (tests/fuzz).
 
 # gnutls: libulfius-dev depends on it; the identity service reads the RSA
 # public key with it to publish the JWKS.
@@ -183,7 +184,7 @@ $(foreach v,$(VARIANTS),$(foreach t,$(API_NAMES),$(eval $(call API_RULES,$(v),$(
 
 # ---------------------------------------------------------------- targets
 
-.PHONY: deps build build-asan run test bench bench-smoke clean docker-conf web
+.PHONY: deps build build-asan run test bench bench-smoke clean docker-conf web fuzz
 
 deps:
 	@missing=""; \
@@ -237,6 +238,11 @@ bench: deps
 bench-smoke: deps
 	$(BENCH_PREPARE)
 	BIN_DIR=$(CURDIR)/$(BENCH_BIN) BENCH_SECONDS=1 deploy/local.sh bench
+
+# libFuzzer over the parsers and rule engines (tests/fuzz/run.sh); its seed
+# corpora are replayed by `make test` (tests/unit/test_*fuzz_replay.c).
+fuzz: deps
+	tests/fuzz/run.sh
 
 # The web console (工作台) as the gateway serves it; deploy/local.sh builds
 # it the same way into the state directory of each run.

@@ -39,6 +39,10 @@ void http_answer_problem(struct _u_response *resp, const char *rid, err_code cod
 
 /* A decimal of at most 18 digits, no sign. */
 bool http_parse_ll(const char *s, long long *out);
+/* An If-Match value: 0 for "*", else the number of versions (at most
+ * IF_MATCH_MAX) put into out; -1 with *why set when it is not valid. */
+#define IF_MATCH_MAX 16
+int http_parse_if_match(const char *v, long long *out, const char **why);
 
 /* ---- dispatch.c ---- */
 

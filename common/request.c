@@ -176,8 +176,7 @@ int page_or_reply(req_t *r, long *limit, long long *after)
  * versions of its comma-separated entity tags ("3", W/"3"; a weak tag
  * counts as its version), at most IF_MATCH_MAX, into out. -1 with *why set
  * when it is not what HTTP allows. */
-#define IF_MATCH_MAX 16
-static int parse_if_match(const char *v, long long *out, const char **why)
+int http_parse_if_match(const char *v, long long *out, const char **why)
 {
     int n = 0;
     const char *s = v;
@@ -242,7 +241,7 @@ int if_match_or_reply(req_t *r, long long *version)
         return 0;
     long long list[IF_MATCH_MAX];
     const char *why = NULL;
-    int n = parse_if_match(v, list, &why);
+    int n = http_parse_if_match(v, list, &why);
     if (n < 0)
         return bad_header(r, "If-Match", why);
     if (n == 1)
@@ -261,7 +260,7 @@ bool if_match_accepts(const req_t *r, long long if_match, long long version)
     long long list[IF_MATCH_MAX];
     const char *why;
     const char *v = u_map_get_case(r->u->map_header, "If-Match");
-    int n = v ? parse_if_match(v, list, &why) : -1;
+    int n = v ? http_parse_if_match(v, list, &why) : -1;
     for (int i = 0; i < n; i++)
         if (list[i] == version)
             return true;
