@@ -15,6 +15,17 @@ fi
 if [ ! -s "$pub" ]; then
     openssl pkey -in "$priv" -pubout -out "$pub"
 fi
+# The gateway's TLS certificate: the one given in ./deploy/tls, else a
+# self-signed one made once.
+if [ -s /keys/tls-given/tls.crt ] && [ -s /keys/tls-given/tls.key ]; then
+    cp /keys/tls-given/tls.crt /keys/tls-given/tls.key /keys/tls/
+elif [ ! -s /keys/tls/tls.crt ]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=localhost" \
+        -keyout /keys/tls/tls.key -out /keys/tls/tls.crt
+    echo "keygen: self-signed TLS certificate (put yours in deploy/tls)"
+fi
+chmod 644 /keys/tls/tls.crt
+chmod 640 /keys/tls/tls.key
 chown 10001:10001 "$priv" "$pub"
 chmod 600 "$priv"
 chmod 644 "$pub"
