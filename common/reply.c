@@ -72,6 +72,10 @@ void http_answer_problem(struct _u_response *resp, const char *rid, err_code cod
     json_decref(o);
     if (status == 401)
         u_map_put(resp->map_header, "WWW-Authenticate", "Bearer");
+    /* the database or a service is briefly away: a client may try again
+     * (unless the handler said when) */
+    if (status == 503 && !u_map_has_key_case(resp->map_header, "Retry-After"))
+        u_map_put(resp->map_header, "Retry-After", "2");
     http_set_body(resp, status, s, s ? strlen(s) : 0, "application/problem+json", rid);
 }
 

@@ -4,6 +4,7 @@
  * an event is spelled out again below rather than taken from
  * audit.event_content(), so that a rewritten function cannot hide a
  * rewritten event. */
+#include <jwt.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,4 +190,60 @@ int audit_verify_cli(int argc, char **argv)
     PQclear(res);
     PQfinish(db);
     return rc;
+}
+
+static const db_stmt Q_HEADS = {
+    "identity_audit_heads",
+    "SELECT coalesce(json_agg(json_build_object('service', service, 'seq', seq,"
+    " 'hash', encode(hash, 'hex')) ORDER BY service), '[]')::text"
+    " FROM audit.chain_heads WHERE day = $1::date"};
+
+/* The heads of a day's chains, signed with the token key (RS256, the key
+ * of /.well-known/jwks.json), for the archive: a later check of the day
+ * recomputes its chains and compares their last links with this file. */
+void h_audit_heads(req_t *r)
+{
+    if (!r->caller->is_admin) {
+        reply_problem(r, ERR_FORBIDDEN, NULL, NULL,
+                      "the audit chain's heads are open to administrators");
+        return;
+    }
+    const char *day = NULL;
+    if (query_date_or_reply(r, "day", &day))
+        return;
+    if (!day) {
+        bad_query(r, "day", "is required");
+        return;
+    }
+    const char *params[] = {day};
+    PGresult *res = db_read_or_reply(r, &Q_HEADS, 1, params);
+    if (!res)
+        return;
+    json_t *heads = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+    PQclear(res);
+    long long now = (long long)time(NULL);
+    json_t *claims = json_pack("{s:s, s:s, s:s, s:O, s:I}", "iss", "oa-identity", "typ",
+                               "audit_chain_heads", "day", day, "heads", heads, "iat",
+                               (json_int_t)now);
+    char *claims_text = claims ? json_dumps(claims, JSON_COMPACT) : NULL;
+    json_decref(claims);
+    identity_ctx *ctx = identity_of(r);
+    jwt_t *jwt = NULL;
+    char *jws = NULL;
+    if (claims_text && !jwt_new(&jwt) && !jwt_add_grants_json(jwt, claims_text) &&
+        !jwt_set_alg(jwt, JWT_ALG_RS256, (const unsigned char *)ctx->private_pem,
+                     (int)ctx->private_pem_len))
+        jws = jwt_encode_str(jwt);
+    jwt_free(jwt);
+    free(claims_text);
+    if (!jws || !heads) {
+        json_decref(heads);
+        free(jws);
+        reply_problem(r, ERR_INTERNAL, NULL, NULL, "could not sign the chain heads");
+        return;
+    }
+    json_t *out = json_pack("{s:s, s:o, s:I, s:s}", "day", day, "heads", heads, "signed_at",
+                            (json_int_t)now, "jws", jws);
+    free(jws);
+    reply_json(r, 200, out);
 }

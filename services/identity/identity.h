@@ -74,6 +74,7 @@ void h_notifications_read(req_t *r);
 
 void h_audit_list(req_t *r);
 void h_audit_verify(req_t *r);
+void h_audit_heads(req_t *r);
 
 /* `identity verify-audit FROM TO`: checks the audit chain of those days in
  * the database DATABASE_URL names, prints the report; exit 0 intact, 1 a

@@ -20,6 +20,7 @@ route_t identity_routes[] = {
     {"POST", "/notifications/:id/read", h_notifications_read, 0},
     {"GET", "/audit-events", h_audit_list, 0},
     {"GET", "/audit-events/verify", h_audit_verify, 0},
+    {"GET", "/audit-events/heads", h_audit_heads, 0},
 };
 
 const size_t identity_nroutes = sizeof identity_routes / sizeof identity_routes[0];

@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <jwt.h>
+
 #include "harness.h"
 
 static const char *service_url(const char *path)
@@ -198,6 +200,52 @@ START_TEST(audit_chain_finds_an_event_changed_by_a_superuser)
     ck_assert(h_problem(r, 400, "request.invalid_query", NULL, "to"));
     h_free(r);
 
+    /* the day's heads, signed with the token key, for the archive */
+    r = h_get(h_fmt("/api/v1/audit-events/heads?day=%s", day), admin);
+    ck_status(r, 200);
+    const char *jws = h_str(r, "jws");
+    ck_assert_ptr_nonnull(jws);
+    jwt_t *jwt = NULL;
+    const char *pem = h_public_pem();
+    ck_assert_int_eq(jwt_decode(&jwt, jws, (const unsigned char *)pem, (int)strlen(pem)), 0);
+    ck_assert_int_eq(jwt_get_alg(jwt), JWT_ALG_RS256);
+    ck_assert_str_eq(jwt_get_grant(jwt, "typ"), "audit_chain_heads");
+    ck_assert_str_eq(jwt_get_grant(jwt, "day"), day);
+    char *signed_heads = jwt_get_grants_json(jwt, "heads");
+    json_t *sh = json_loads(signed_heads, 0, NULL);
+    ck_assert(json_equal(sh, json_object_get(r->json, "heads")));
+    bool has_identity = false;
+    size_t i;
+    json_t *h;
+    json_array_foreach(sh, i, h) {
+        if (strcmp(json_string_value(json_object_get(h, "service")), "identity"))
+            continue;
+        has_identity = true;
+        /* the identity chain's head is at least as far as this event's link */
+        ck_assert_int_ge(json_integer_value(json_object_get(h, "seq")),
+                         h_sql_ll("SELECT seq FROM audit.chain WHERE event_id=$1", 1, pe));
+    }
+    ck_assert(has_identity);
+    json_decref(sh);
+    free(signed_heads);
+    jwt_free(jwt);
+    /* the signature covers the heads: a changed payload does not verify */
+    char *forged = strdup(jws);
+    char *payload = strchr(forged, '.') + 1;
+    payload[5] = payload[5] == 'A' ? 'B' : 'A';
+    jwt = NULL;
+    ck_assert_int_ne(jwt_decode(&jwt, forged, (const unsigned char *)pem, (int)strlen(pem)), 0);
+    jwt_free(jwt);
+    free(forged);
+    h_free(r);
+    /* only administrators; the day is required */
+    r = h_get(h_fmt("/api/v1/audit-events/heads?day=%s", day), h_token("director"));
+    ck_status(r, 403);
+    h_free(r);
+    r = h_get("/api/v1/audit-events/heads", admin);
+    ck_assert(h_problem(r, 400, "request.invalid_query", NULL, "day"));
+    h_free(r);
+
     /* a superuser rewrites history past the insert-only trigger */
     char *was = h_sql_str("SELECT after::text FROM audit.events WHERE id=$1", 1, pe);
     h_sql("SET session_replication_role = replica");
@@ -235,6 +283,51 @@ START_TEST(audit_chain_finds_an_event_changed_by_a_superuser)
 }
 END_TEST
 
+/* A row locked by hand past DB_LOCK_TIMEOUT_MS: the change waits at most
+ * that long and answers 409 problem+json, not 500 and not a hang, and its
+ * connection is free again afterwards. */
+START_TEST(a_row_locked_by_hand_answers_409_and_frees_the_connection)
+{
+    const char *admin = h_token("admin");
+    resp_t *r = h_post("/api/v1/departments", admin,
+                       h_fmt("{\"name\":\"锁科%d_%ld\",\"kind\":\"section\"}", (int)getpid(),
+                             (long)time(NULL)));
+    ck_status(r, 201);
+    long long dep = h_int(r, "id");
+    h_free(r);
+    PGconn *holder = PQconnectdb(getenv("ADMIN_DATABASE_URL"));
+    ck_assert_int_eq(PQstatus(holder), CONNECTION_OK);
+    PQclear(PQexec(holder, "BEGIN"));
+    PGresult *res = PQexec(holder, h_fmt("SELECT 1 FROM identity.departments WHERE id = %lld"
+                                         " FOR UPDATE",
+                                         dep));
+    ck_assert_int_eq(PQntuples(res), 1);
+    PQclear(res);
+    const char *path = h_fmt("/api/v1/departments/%lld", dep);
+    for (int i = 0; i < 3; i++) {
+        r = h_patch(path, admin, "{\"has_printer\":true}");
+        ck_assert_msg(r->status == 409 || r->status == 503, "%ld %s", r->status, r->body);
+        ck_assert(h_problem(r, r->status, NULL, NULL, NULL));
+        if (r->status == 503)
+            ck_assert_ptr_nonnull(h_header(r, "Retry-After"));
+        h_free(r);
+    }
+    PQclear(PQexec(holder, "ROLLBACK"));
+    PQfinish(holder);
+    /* nothing was changed while it waited, and the service still answers */
+    r = h_patch(path, admin, "{\"has_printer\":true}");
+    ck_status(r, 200);
+    h_free(r);
+    char id[24];
+    snprintf(id, sizeof id, "%lld", dep);
+    const char *p[] = {id};
+    ck_assert_int_eq(h_sql_ll("SELECT count(*) FROM audit.events WHERE entity_type='department'"
+                              " AND entity_id=$1 AND action='update'",
+                              1, p),
+                     1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("identity_ops");
@@ -245,6 +338,7 @@ int main(void)
     tcase_add_test(tc, roles_write_only_their_own_schema);
     tcase_add_test(tc, every_change_is_audited);
     tcase_add_test(tc, audit_chain_finds_an_event_changed_by_a_superuser);
+    tcase_add_test(tc, a_row_locked_by_hand_answers_409_and_frees_the_connection);
     suite_add_tcase(s, tc);
     return h_run(s);
 }
