@@ -37,13 +37,17 @@ DEB_PACKAGES := build-essential pkg-config libulfius-dev libjansson-dev \
 	libcurl4-gnutls-dev libmicrohttpd-dev liborcania-dev postgresql \
 	postgresql-contrib nginx wrk openssl curl libgnutls28-dev \
 	chromium chromium-driver python3-selenium fonts-noto-cjk \
-	libcairo2-dev libpango1.0-dev poppler-utils clang libfuzzer-14-dev
+	libcairo2-dev libpango1.0-dev poppler-utils clang libfuzzer-14-dev \
+	python3-yaml python3-jsonschema
 
 # chromium, chromium-driver, python3-selenium: the web console's browser
 # tests (tests/browser); fonts-noto-cjk: its Chinese text in screenshots and
 # the official PDF's faces; libcairo2-dev, libpango1.0-dev: the documents
 # service renders that PDF; poppler-utils: its tests read the PDF back.
 # clang, libfuzzer-14-dev: `make fuzz` (tests/fuzz).
+# python3-yaml, python3-jsonschema: the contract test (tests/contract).
+# Node.js and npm (Debian's, unless some npm is already installed) run the
+# OpenAPI linters, installed from package-lock.json into node_modules.
 
 # gnutls: libulfius-dev depends on it; the identity service reads the RSA
 # public key with it to publish the JWKS.
@@ -191,6 +195,7 @@ deps:
 	for p in $(DEB_PACKAGES); do \
 		dpkg -s "$$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; \
 	done; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	echo "installing:$$missing"; \
 	if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
@@ -211,9 +216,14 @@ run: deps
 	@$(LOCKED) build
 	deploy/local.sh run
 
-test: deps
+test: deps node_modules/.package-lock.json
 	@$(LOCKED) build-asan
 	deploy/local.sh test
+
+# The OpenAPI linters (Redocly CLI, Spectral), exactly as package-lock.json
+# pins them; no install scripts run.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
 
 # The benchmarks run on a copy of the release binaries that built: a service
 # whose build fails (work in progress) is left out, and its scenarios print

@@ -820,6 +820,9 @@ export_test_env() {
         export "${svc^^}_URL=http://127.0.0.1:${PORT[$svc]}"
     done
     if [[ $MODE == test ]]; then
+        # The API tests' answers, for the contract check (tests/contract).
+        export CONTRACT_LOG=$STATE/contract.jsonl
+        : >"$CONTRACT_LOG"
         export AUTH_REFRESH_SECONDS=1 LOGIN_LOCKOUT_SECONDS=5
         export CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-30}
     fi
@@ -913,32 +916,32 @@ run_test_binary() {
     return 0
 }
 
-# The web console in a real browser (tests/browser: Debian's Chromium through
-# chromium-driver and python3-selenium); its "N passed, N failed" adds to
-# the run's. Screenshots go to build/test-artifacts/browser.
-run_browser_tests() {
-    local script=$REPO_DIR/tests/browser/test_console.py name=browser_console log rc p f
-    [[ -f $script ]] || return 0
+# Runs a check that is not a Check binary: `run_counted NAME COMMAND...`.
+# A command that prints "N passed, N failed" adds those counts; one that
+# does not counts as 1 passed or 1 failed by its exit status. Output goes
+# to the terminal and to $LOGS/test-NAME.log. TESTS=<substring> skips
+# those whose NAME does not contain it.
+run_counted() {
+    local name=$1 log rc p f
+    shift
     [[ -z ${TESTS:-} || $name == *"$TESTS"* ]] || return 0
     log=$LOGS/test-$name.log
     say ""
     say "==== $name"
-    if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]] ||
-        ! /usr/bin/python3 -c 'import selenium' 2>/dev/null; then
-        say "!!!! chromium, chromium-driver or python3-selenium is missing (make deps installs them): counted as 1 failed"
-        FAILED=$((FAILED + 1))
-        return 0
-    fi
     set +e
-    ARTIFACTS_DIR=$REPO_DIR/build/test-artifacts/browser \
-        timeout --foreground -k 10 "$TEST_TIMEOUT" /usr/bin/python3 "$script" 2>&1 | tee "$log"
+    timeout --foreground -k 10 "$TEST_TIMEOUT" "$@" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     set -e
+    p="" f=""
     read -r p f < <(grep -aE '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 |
         sed -E 's/([0-9]+) passed, ([0-9]+) failed/\1 \2/') || true
-    if [[ -z ${p:-} ]]; then
-        say "!!!! $name printed no summary (exit status $rc): counted as 1 failed"
-        FAILED=$((FAILED + 1))
+    if [[ -z $p ]]; then
+        if ((rc == 0)); then
+            PASSED=$((PASSED + 1))
+        else
+            say "!!!! $name failed (exit status $rc)"
+            FAILED=$((FAILED + 1))
+        fi
         return 0
     fi
     PASSED=$((PASSED + p))
@@ -948,6 +951,59 @@ run_browser_tests() {
         FAILED=$((FAILED + 1))
     fi
     return 0
+}
+
+# True when Debian's python3 has these modules; otherwise counts NAME as 1
+# failed (make deps installs them). False also when TESTS leaves NAME out.
+have_python() {
+    local name=$1 mod
+    shift
+    [[ -z ${TESTS:-} || $name == *"$TESTS"* ]] || return 1
+    for mod in "$@"; do
+        if ! /usr/bin/python3 -c "import $mod" 2>/dev/null; then
+            say ""
+            say "!!!! $name: python3 module $mod is missing (make deps installs it): counted as 1 failed"
+            FAILED=$((FAILED + 1))
+            return 1
+        fi
+    done
+}
+
+# The checks after the API tests:
+# - the web console in a real browser (tests/browser: Debian's Chromium
+#   through chromium-driver and python3-selenium; screenshots go to
+#   build/test-artifacts/browser);
+# - the contract: every answer the API tests received, against
+#   api/openapi.yaml (tests/contract);
+# - api/openapi.yaml through Redocly CLI (recommended) and Spectral
+#   (spectral:oas), installed from package-lock.json by `make test`.
+run_other_checks() {
+    local bin=$REPO_DIR/node_modules/.bin
+    if [[ -f $REPO_DIR/tests/browser/test_console.py ]] && have_python browser_console selenium; then
+        if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
+            ARTIFACTS_DIR=$REPO_DIR/build/test-artifacts/browser \
+                run_counted browser_console /usr/bin/python3 "$REPO_DIR/tests/browser/test_console.py"
+        else
+            say "!!!! browser_console: chromium or chromium-driver is missing (make deps installs them): counted as 1 failed"
+            FAILED=$((FAILED + 1))
+        fi
+    fi
+    if [[ -s $CONTRACT_LOG ]] && have_python contract_responses yaml jsonschema; then
+        run_counted contract_responses /usr/bin/python3 "$REPO_DIR/tests/contract/check_responses.py" \
+            "$REPO_DIR/api/openapi.yaml" "$CONTRACT_LOG"
+    fi
+    if [[ -z ${TESTS:-} || lint_openapi == *"$TESTS"* ]]; then
+        if [[ -x $bin/redocly && -x $bin/spectral ]]; then
+            run_counted lint_openapi_redocly "$bin/redocly" lint --format=stylish \
+                --config "$REPO_DIR/redocly.yaml" "$REPO_DIR/api/openapi.yaml"
+            run_counted lint_openapi_spectral "$bin/spectral" lint --fail-severity=hint \
+                --ruleset "$REPO_DIR/.spectral.yaml" "$REPO_DIR/api/openapi.yaml"
+        else
+            say ""
+            say "!!!! lint_openapi: node_modules lacks redocly or spectral (make test runs npm ci): counted as 1 failed"
+            FAILED=$((FAILED + 1))
+        fi
+    fi
 }
 
 mode_test() {
@@ -972,7 +1028,7 @@ mode_test() {
     for bin in "${bins[@]}"; do
         run_test_binary "$bin"
     done
-    run_browser_tests
+    run_other_checks
 
     # Services that died while the tests ran (a failed start counted already).
     for svc in "${!SVC_PID[@]}"; do

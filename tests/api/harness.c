@@ -1,5 +1,9 @@
 #include "harness.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <curl/curl.h>
 #include <jwt.h>
 #include <pthread.h>
@@ -71,6 +75,35 @@ PGconn *h_db(void)
     return db;
 }
 
+/* With CONTRACT_LOG set, each answer of the API (a path under /api/v1) is
+ * appended to that file as one JSON line, for tests/contract to check
+ * against api/openapi.yaml. One write() a line, so the forked tests of
+ * every binary can share the file. */
+static void record_answer(const char *method, const char *path, const char *body, resp_t *r)
+{
+    const char *file = getenv("CONTRACT_LOG");
+    if (!file || !*file || strncmp(path, "/api/v1", 7) || !r->status)
+        return;
+    const char *ct = h_header(r, "Content-Type");
+    json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:s?, s:s, s:b}", "test",
+                          program_invocation_short_name, "method", method, "path", path,
+                          "status", (json_int_t)r->status, "content_type", ct, "body", r->body,
+                          "sent_body", body != NULL);
+    char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (!line)
+        return;
+    size_t len = strlen(line);
+    line[len] = '\n';
+    int fd = open(file, O_WRONLY | O_APPEND | O_CREAT, 0644);
+    if (fd >= 0) {
+        ssize_t w = write(fd, line, len + 1);
+        (void)w;
+        close(fd);
+    }
+    free(line);
+}
+
 resp_t *h_req(const char *method, const char *path, const char *token, const char *body,
               const char *const *extra)
 {
@@ -116,6 +149,7 @@ resp_t *h_req(const char *method, const char *path, const char *token, const cha
     r->body = b.s ? b.s : strdup("");
     r->headers = h.s ? h.s : strdup("");
     r->json = json_loads(r->body, 0, NULL);
+    record_answer(method, path, body, r);
     return r;
 }
 

@@ -165,6 +165,22 @@ const SOURCES = [
     actions: (x) => [{ name: '开出', path: `/intro-letters/${x.id}/issue`, version: x.version }],
   },
   {
+    title: '公文审核',
+    path: '/documents?state=deputy_review&limit=100',
+    mine: (x) => x.reviewer_id === me.id,
+    link: (x) => `#/document/${x.id}`,
+    text: (x) => [`${x.title}（${label('docIssuer', x.issuer)}）`],
+    actions: (x) => [{ name: '审核通过', path: `/documents/${x.id}/review`, comment: true, version: x.version }],
+  },
+  {
+    title: '公文签发',
+    path: '/documents?state=awaiting_signoff&limit=100',
+    mine: (x) => x.signer_id === me.id,
+    link: (x) => `#/document/${x.id}`,
+    text: (x) => [`${x.title}（${label('docIssuer', x.issuer)}）`],
+    actions: (x) => [{ name: '签发', path: `/documents/${x.id}/sign`, comment: true, version: x.version }],
+  },
+  {
     title: '活动请假审批',
     path: '/activity-absence-requests?to_approve=true&limit=50',
     link: null,
@@ -238,7 +254,7 @@ async function viewTodo() {
   const sections = await Promise.all(SOURCES.map(async (src) => {
     try {
       const pageOf = await api.get(src.path);
-      return { src, items: pageOf.items };
+      return { src, items: src.mine ? pageOf.items.filter(src.mine) : pageOf.items };
     } catch (err) {
       // A service that is not deployed here answers 404/502: no such to-do.
       if ([404, 502, 503].includes(err.status)) return { src, items: [] };
@@ -590,6 +606,33 @@ async function viewLetter(id) {
     h('dt', {}, '状态'), h('dd', { class: 'state' }, label('letterState', x.state)))));
 }
 
+// ---------------------------------------------------------------- documents
+
+async function viewDocument(id) {
+  const x = await api.get(`/documents/${id}`);
+  const box = messageBox();
+  const acts = [];
+  if (x.state === 'deputy_review' && x.reviewer_id === me.id) {
+    acts.push({ name: '审核通过', path: `/documents/${id}/review`, comment: true, version: x.version });
+  }
+  if (x.state === 'awaiting_signoff' && x.signer_id === me.id) {
+    acts.push({ name: '签发', path: `/documents/${id}/sign`, comment: true, version: x.version });
+  }
+  page(
+    x.title,
+    box,
+    acts.length ? h('section', { class: 'card acts' }, actionForms(x, acts, box, () => go(`#/document/${id}`))) : null,
+    h('section', { class: 'card' }, h('dl', { class: 'facts' },
+      h('dt', {}, '发文机关'), h('dd', {}, label('docIssuer', x.issuer)),
+      h('dt', {}, '文号'), h('dd', {}, x.doc_number || '—'),
+      h('dt', {}, '起草人'), h('dd', {}, nameOf(x.creator_id)),
+      h('dt', {}, '审核人'), h('dd', {}, x.reviewer_id ? nameOf(x.reviewer_id) : '—'),
+      h('dt', {}, '签发人'), h('dd', {}, x.signer_id ? nameOf(x.signer_id) : '—'),
+      h('dt', {}, '状态'), h('dd', { class: 'state' }, label('docState', x.state)))),
+    h('section', { class: 'card' }, h('h2', {}, '正文'), h('div', { class: 'doc-body' }, x.body)),
+  );
+}
+
 // ---------------------------------------------------------------- routing
 
 const ROUTES = [
@@ -605,6 +648,7 @@ const ROUTES = [
   [/^#\/seal\/(\d+)$/, viewSealLog],
   [/^#\/letter\/new$/, viewLetterNew],
   [/^#\/letter\/(\d+)$/, viewLetter],
+  [/^#\/document\/(\d+)$/, viewDocument],
 ];
 
 async function route() {

@@ -64,6 +64,20 @@ export const LABELS = {
     withdrawn: '已撤回',
   },
   matter: { general: '一般事项', finance: '财政', personnel: '人事', state_assets: '国有资产' },
+  docIssuer: { district_government: '区政府', government_office: '区政府办公室' },
+  docState: {
+    draft: '起草中',
+    secretariat_review: '文秘科审核',
+    deputy_review: '分管副主任审核',
+    awaiting_signoff: '待签发',
+    proofreading: '校对中',
+    revising: '修改中',
+    proofread: '已校对',
+    numbered: '已编号',
+    printed: '已印制',
+    issued: '已印发',
+    declined: '不予发文',
+  },
   sealKind: { district_government: '区政府印章', government_office: '政府办公室印章' },
 };
 
