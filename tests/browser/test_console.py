@@ -320,6 +320,27 @@ def test_R_ATT_1_who_is_away_on_a_phone(d):
     logout(d)
 
 
+def test_R_PRN_3_copy_register_with_csv_export(d):
+    login(d, "zonghe_chief")
+    go(d, "#/copy-register", "复印登记簿")
+    wait(d, lambda _: d.find_elements(By.CSS_SELECTOR, "main table, main p.note"), "the register")
+    assert not d.find_elements(By.CSS_SELECTOR, ".messages .problem"), d.find_element(By.TAG_NAME, "main").text
+    shot(d, "17-copy-register")
+    before = set(os.listdir(ARTIFACTS))
+    d.find_element(By.ID, "export-register").click()
+    deadline = time.time() + WAIT
+    csv = None
+    while time.time() < deadline and not csv:
+        new = [f for f in set(os.listdir(ARTIFACTS)) - before if f.endswith(".csv")]
+        csv = new[0] if new else None
+        time.sleep(0.2)
+    assert csv, "the CSV export was downloaded"
+    with open(os.path.join(ARTIFACTS, csv), encoding="utf-8-sig") as f:
+        header = f.readline()
+    assert header.count(",") >= 5, header
+    logout(d)
+
+
 def test_only_its_own_host_and_a_quiet_token_refresh(d):
     login(d, "zonghe1")
     # The access token is renewed with the refresh token, quietly: a page
@@ -348,6 +369,7 @@ TESTS = [
     test_R_LET_1_custodian_issues_the_approved_letter,
     test_R_SEAL_3_custodian_stamps_and_the_use_log_shows_it,
     test_R_ATT_1_who_is_away_on_a_phone,
+    test_R_PRN_3_copy_register_with_csv_export,
     test_only_its_own_host_and_a_quiet_token_refresh,
 ]
 

@@ -181,6 +181,15 @@ const SOURCES = [
     actions: (x) => [{ name: '签发', path: `/documents/${x.id}/sign`, comment: true, version: x.version }],
   },
   {
+    title: '收文批示',
+    path: '/incoming?assigned_to_me=true&limit=100',
+    mine: (x) => ['assigned', 'instructed'].includes(x.state) && x.leader_ids.includes(me.id)
+      && !x.instructed_leader_ids.includes(me.id),
+    link: null,
+    text: (x) => [`${x.registry_number || ''} ${x.source_org}：${x.title}${x.deadline ? `（限 ${x.deadline}）` : ''}`],
+    actions: (x) => [{ name: '批示', path: `/incoming/${x.id}/instruct`, text: { name: 'instruction', label: '批示意见' }, version: x.version }],
+  },
+  {
     title: '活动请假审批',
     path: '/activity-absence-requests?to_approve=true&limit=50',
     link: null,
@@ -237,6 +246,10 @@ function actionForms(item, acts, box, onDone) {
     if (act.reason) {
       const id = `reason-${uid}`;
       form.append(h('label', { for: id }, '拒绝理由'), h('input', { id, name: 'reason', required: true, maxlength: 1000 }));
+    }
+    if (act.text) {
+      const id = `${act.text.name}-${uid}`;
+      form.append(h('label', { for: id }, act.text.label), h('input', { id, name: act.text.name, required: true, maxlength: 4000 }));
     }
     form.append(h('button', { type: 'submit', class: style(act) }, act.name));
     form.addEventListener('submit', (ev) => {
@@ -606,6 +619,60 @@ async function viewLetter(id) {
     h('dt', {}, '状态'), h('dd', { class: 'state' }, label('letterState', x.state)))));
 }
 
+// ---------------------------------------------------------------- copy register
+
+async function viewCopyRegister() {
+  const box = messageBox();
+  const form = h(
+    'form',
+    { class: 'card row', 'aria-label': '期间' },
+    field({ name: 'from', label: '自', type: 'date', value: today(-30) }),
+    field({ name: 'to', label: '至', type: 'date', value: today(0) }),
+    h('button', { type: 'submit' }, '查询'),
+    h('button', { type: 'button', id: 'export-register' }, '导出 CSV'),
+  );
+  const body = h('div', {});
+  const query = () => {
+    const p = new URLSearchParams({ limit: 100 });
+    const leader = ['office_director', 'deputy_director', 'district_mayor', 'deputy_mayor'].includes(me.position);
+    if (me.department_id && !leader) p.set('department_id', me.department_id);
+    if (form.from.value) p.set('from', form.from.value);
+    if (form.to.value) p.set('to', form.to.value);
+    return p;
+  };
+  const load = async () => {
+    box.replaceChildren();
+    clearFieldErrors(form);
+    try {
+      const reg = await api.get(`/copy-register?${query()}`);
+      body.replaceChildren(reg.items.length
+        ? table(['完成时间', '科室', '类别', '名称', '页数', '份数', '张数', '申请人', '操作人', '批准人'],
+          reg.items.map((x) => h('tr', {},
+            h('td', {}, fmtTime(x.completed_at)), h('td', {}, x.department_name), h('td', {}, label('jobKind', x.kind)),
+            h('td', {}, x.title), h('td', {}, x.pages), h('td', {}, x.copies), h('td', {}, x.sheets),
+            h('td', {}, x.requester_name), h('td', {}, x.operator_name),
+            h('td', {}, x.approver_name || (x.without_approval ? '未经批准' : '—')))))
+        : h('p', { class: 'note' }, '此期间没有登记'));
+    } catch (err) {
+      showFieldErrors(form, err);
+      showProblem(box, err);
+    }
+  };
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); load(); });
+  form.querySelector('#export-register').addEventListener('click', async () => {
+    const p = query();
+    p.delete('limit');
+    p.set('format', 'csv');
+    try {
+      await api.download(`/copy-register?${p}`, '复印登记簿.csv');
+    } catch (err) {
+      showProblem(box, err);
+    }
+  });
+  page('复印登记簿', box, form, h('section', { class: 'card' }, body));
+  await load();
+}
+
 // ---------------------------------------------------------------- documents
 
 async function viewDocument(id) {
@@ -649,6 +716,7 @@ const ROUTES = [
   [/^#\/letter\/new$/, viewLetterNew],
   [/^#\/letter\/(\d+)$/, viewLetter],
   [/^#\/document\/(\d+)$/, viewDocument],
+  [/^#\/copy-register$/, viewCopyRegister],
 ];
 
 async function route() {

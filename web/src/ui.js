@@ -64,6 +64,7 @@ export const LABELS = {
     withdrawn: '已撤回',
   },
   matter: { general: '一般事项', finance: '财政', personnel: '人事', state_assets: '国有资产' },
+  jobKind: { print: '打印', copy: '复印', print_shop: '印刷厂印制', typing: '打字' },
   docIssuer: { district_government: '区政府', government_office: '区政府办公室' },
   docState: {
     draft: '起草中',
