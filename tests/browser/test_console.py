@@ -341,6 +341,17 @@ def test_R_PRN_3_copy_register_with_csv_export(d):
     logout(d)
 
 
+def test_R_MTG_9_supervision_board_shows_traffic_lights(d):
+    login(d, "director")
+    go(d, "#/supervision", "督办")
+    summary = wait(d, EC.visibility_of_element_located((By.CSS_SELECTOR, "main p.summary")), "the totals")
+    for word in ("红灯", "黄灯", "绿灯"):
+        assert word in summary.text, summary.text
+    assert not d.find_elements(By.CSS_SELECTOR, ".messages .problem")
+    shot(d, "18-supervision")
+    logout(d)
+
+
 def test_only_its_own_host_and_a_quiet_token_refresh(d):
     login(d, "zonghe1")
     # The access token is renewed with the refresh token, quietly: a page
@@ -370,6 +381,7 @@ TESTS = [
     test_R_SEAL_3_custodian_stamps_and_the_use_log_shows_it,
     test_R_ATT_1_who_is_away_on_a_phone,
     test_R_PRN_3_copy_register_with_csv_export,
+    test_R_MTG_9_supervision_board_shows_traffic_lights,
     test_only_its_own_host_and_a_quiet_token_refresh,
 ]
 

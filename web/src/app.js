@@ -183,11 +183,19 @@ const SOURCES = [
   {
     title: '收文批示',
     path: '/incoming?assigned_to_me=true&limit=100',
-    mine: (x) => ['assigned', 'instructed'].includes(x.state) && x.leader_ids.includes(me.id)
-      && !x.instructed_leader_ids.includes(me.id),
+    mine: (x) => ['assigned', 'instructed'].includes(x.state) && (x.leader_ids || []).includes(me.id)
+      && !(x.instructed_leader_ids || []).includes(me.id),
     link: null,
     text: (x) => [`${x.registry_number || ''} ${x.source_org}：${x.title}${x.deadline ? `（限 ${x.deadline}）` : ''}`],
     actions: (x) => [{ name: '批示', path: `/incoming/${x.id}/instruct`, text: { name: 'instruction', label: '批示意见' }, version: x.version }],
+  },
+  {
+    title: '会议决定待落实',
+    path: '/decisions?mine=true&limit=100',
+    mine: (x) => ['published', 'in_progress'].includes(x.state),
+    link: null,
+    text: (x) => [`${x.text}（限 ${x.deadline}${x.overdue ? '，已逾期' : ''}）`],
+    actions: () => [],
   },
   {
     title: '活动请假审批',
@@ -205,6 +213,7 @@ const SOURCES = [
 // (approve, reject) share one comment field; stamping asks for the count
 // made, refusing for its reason. Each sends If-Match with the version shown.
 function actionForms(item, acts, box, onDone) {
+  if (!acts.length) return [];
   const send = async (act, body) => {
     box.replaceChildren();
     try {
@@ -267,7 +276,9 @@ async function viewTodo() {
   const sections = await Promise.all(SOURCES.map(async (src) => {
     try {
       const pageOf = await api.get(src.path);
-      return { src, items: src.mine ? pageOf.items.filter(src.mine) : pageOf.items };
+      const items = src.mine ? pageOf.items.filter(src.mine) : pageOf.items;
+      items.forEach((x) => src.text(x)); // a source that cannot read its items shows its error alone
+      return { src, items };
     } catch (err) {
       // A service that is not deployed here answers 404/502: no such to-do.
       if ([404, 502, 503].includes(err.status)) return { src, items: [] };
@@ -287,16 +298,25 @@ async function viewTodo() {
     const ul = h('ul', { class: 'items' });
     for (const x of items) {
       const box = messageBox();
-      const li = h(
-        'li',
-        { class: 'item' },
-        h('div', { class: 'what' }, src.link ? h('a', { href: src.link(x) }, ...src.text(x)) : h('span', {}, ...src.text(x))),
-        h('div', { class: 'acts' }, actionForms(x, src.actions(x), box, () => {
-          li.classList.add('done');
-          for (const b of li.querySelectorAll('button')) b.disabled = true;
-        })),
-        box,
-      );
+      let li;
+      const done = () => {
+        li.classList.add('done');
+        for (const b of li.querySelectorAll('button')) b.disabled = true;
+      };
+      try {
+        const what = src.link ? h('a', { href: src.link(x) }, ...src.text(x)) : h('span', {}, ...src.text(x));
+        li = h(
+          'li',
+          { class: 'item' },
+          h('div', { class: 'what' }, what),
+          h('div', { class: 'acts' }, actionForms(x, src.actions(x), box, done)),
+          box,
+        );
+      } catch (err) {
+        // One item the console cannot read does not hide the others.
+        li = h('li', { class: 'item' }, `#${x.id}`, box);
+        showProblem(box, err);
+      }
       ul.append(li);
     }
     list.append(h('section', { class: 'card', 'aria-label': src.title }, h('h2', {}, `${src.title}（${items.length}）`), ul));
@@ -673,6 +693,32 @@ async function viewCopyRegister() {
   await load();
 }
 
+// ---------------------------------------------------------------- 督办
+
+const LIGHTS = { red: ['红灯', '逾期'], yellow: ['黄灯', '临近期限'], green: ['绿灯', '正常推进'], done: ['完成', '已办结'] };
+
+async function viewSupervision() {
+  const report = await api.get('/supervision-report?limit=100');
+  const t = report.totals;
+  const light = (l) => h('span', { class: `light ${l}` }, h('span', { class: 'dot', 'aria-hidden': 'true' }), LIGHTS[l] ? LIGHTS[l][0] : l);
+  page(
+    '督办',
+    h('p', { class: 'summary' }, `共 ${t.total} 项：`, light('red'), ` ${t.red}　`, light('yellow'), ` ${t.yellow}　`,
+      light('green'), ` ${t.green}　`, light('done'), ` ${t.done}`),
+    h('section', { class: 'card' }, report.items.length
+      ? table(['状态', '决定事项', '会议', '责任人', '期限', '最新进展'], report.items.map((x) => h(
+        'tr', {},
+        h('td', {}, light(x.light)),
+        h('td', {}, x.text),
+        h('td', {}, `${x.meeting_title}（${x.meeting_date}）`),
+        h('td', {}, x.responsible_name || nameOf(x.responsible_id)),
+        h('td', {}, x.days_overdue > 0 ? `${x.deadline}（逾期 ${x.days_overdue} 天）` : x.deadline),
+        h('td', {}, x.last_progress_note || '—'),
+      )))
+      : h('p', { class: 'note' }, '没有督办事项')),
+  );
+}
+
 // ---------------------------------------------------------------- documents
 
 async function viewDocument(id) {
@@ -717,6 +763,7 @@ const ROUTES = [
   [/^#\/letter\/(\d+)$/, viewLetter],
   [/^#\/document\/(\d+)$/, viewDocument],
   [/^#\/copy-register$/, viewCopyRegister],
+  [/^#\/supervision$/, viewSupervision],
 ];
 
 async function route() {

@@ -108,7 +108,8 @@ export function showProblem(box, err) {
   else if (status === 412) title = '已被他人修改，请刷新后重试';
   else if (status === 422) title = '按规定不予办理';
   else if (status === 400) title = '请检查填写的内容';
-  else if (!status) title = '网络错误';
+  else if (!status && err instanceof TypeError && /fetch/i.test(err.message)) title = '网络错误';
+  else if (!status) title = `页面出错：${err && err.message}`;
   box.append(
     h(
       'div',
