@@ -37,17 +37,28 @@ function forget() {
   sessionStorage.removeItem(REFRESH_KEY);
 }
 
+// One request. A connection that fails before any answer (a keep-alive
+// connection the gateway had just closed) is tried once more; a POST carries
+// an Idempotency-Key, so that a create sent twice is made once, and an action
+// carries If-Match, so that it is not applied twice.
 async function send(method, path, body, headers = {}) {
   const h = { Accept: 'application/json', ...headers };
   if (access) h.Authorization = `Bearer ${access}`;
   if (body !== undefined) h['Content-Type'] = 'application/json';
-  return fetch(BASE + path, {
+  if (method === 'POST' && !h['Idempotency-Key']) h['Idempotency-Key'] = crypto.randomUUID();
+  const init = {
     method,
     headers: h,
     body: body === undefined ? undefined : JSON.stringify(body),
     credentials: 'omit',
     cache: 'no-store',
-  });
+  };
+  try {
+    return await fetch(BASE + path, init);
+  } catch (e) {
+    await new Promise((r) => { setTimeout(r, 300); });
+    return fetch(BASE + path, init);
+  }
 }
 
 async function parse(res) {

@@ -32,7 +32,7 @@ function nameOf(id) {
 
 function page(title, ...children) {
   const heading = h('h1', { tabindex: '-1' }, title);
-  main.replaceChildren(heading, ...children);
+  main.replaceChildren(heading, ...children.filter((c) => c !== null && c !== undefined && c !== false));
   heading.focus();
   document.title = `${title} · 工作台`;
 }
