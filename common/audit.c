@@ -35,3 +35,18 @@ int notify(db_conn *c, long long user_id, const char *kind, const char *title,
                             db_int(eid, entity_id)};
     return db_write(c, &Q_NOTIFY, 6, params, p);
 }
+
+/* One round trip for the whole list, through the same function. */
+static const db_stmt Q_NOTIFY_ALL = {
+    "common_notify_all",
+    "SELECT count(identity.notify(x, $2, $3, $4, $5, $6))"
+    " FROM (SELECT DISTINCT x FROM unnest($1::bigint[]) AS x WHERE x > 0) u"};
+
+int notify_all(db_conn *c, const char *ids, const char *kind, const char *title,
+               const char *body, const char *entity_type, long long entity_id, problem_t *p)
+{
+    char eid[24];
+    const char *params[] = {ids, kind, title, body ? body : "", entity_type,
+                            db_int(eid, entity_id)};
+    return db_run(c, &Q_NOTIFY_ALL, 6, params, p);
+}

@@ -16,4 +16,9 @@ int audit_write(db_conn *c, req_t *r, const char *entity_type, long long entity_
 int notify(db_conn *c, long long user_id, const char *kind, const char *title,
            const char *body, const char *entity_type, long long entity_id, problem_t *p);
 
+/* notify() for every id of the PostgreSQL array literal ids (each once; ids
+ * of 0 or less are skipped), in one statement. body may be NULL. */
+int notify_all(db_conn *c, const char *ids, const char *kind, const char *title,
+               const char *body, const char *entity_type, long long entity_id, problem_t *p);
+
 #endif

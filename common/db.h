@@ -1,6 +1,7 @@
 #ifndef OA_DB_H
 #define OA_DB_H
 
+#include <jansson.h>
 #include <libpq-fe.h>
 #include <stdbool.h>
 
@@ -101,6 +102,18 @@ int db_tx(db_pool *pool, long timeout_ms, const char *isolation, db_tx_fn fn, vo
  * lock so that copies starting together apply each file once. Returns 0, or
  * -1 after logging what failed. */
 int db_migrate(const char *conninfo, const char *schema, const char *dir);
+
+/* db_query for a statement whose result is not read: 0, or -1 with p. */
+int db_run(db_conn *c, const db_stmt *st, int n, const char *const *params, problem_t *p);
+
+/* db_query for one text value (row 0, column 0): *out is a malloc'd copy,
+ * or NULL when there is no row or the value is NULL. 0, or -1 with p. */
+int db_text(db_conn *c, const db_stmt *st, int n, const char *const *params, char **out,
+            problem_t *p);
+
+/* A JSON array of integers as a PostgreSQL array literal ("{1,2,3}"),
+ * malloc'd; NULL when memory ran out. */
+char *db_id_array(json_t *ids);
 
 /* Formats v into buf (at least 24 bytes) and returns buf. */
 const char *db_int(char *buf, long long v);

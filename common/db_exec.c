@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "db_internal.h"
 #include "log.h"
@@ -147,4 +148,47 @@ long long db_get_ll(const PGresult *res, int row, int col)
     if (PQgetisnull(res, row, col))
         return 0;
     return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+int db_run(db_conn *c, const db_stmt *st, int n, const char *const *params, problem_t *p)
+{
+    PGresult *res;
+    if (db_query(c, st, n, params, &res, p))
+        return -1;
+    PQclear(res);
+    return 0;
+}
+
+int db_text(db_conn *c, const db_stmt *st, int n, const char *const *params, char **out,
+            problem_t *p)
+{
+    PGresult *res;
+    *out = NULL;
+    if (db_query(c, st, n, params, &res, p))
+        return -1;
+    if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)) {
+        *out = strdup(PQgetvalue(res, 0, 0));
+        if (!*out) {
+            PQclear(res);
+            return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        }
+    }
+    PQclear(res);
+    return 0;
+}
+
+char *db_id_array(json_t *ids)
+{
+    size_t n = json_array_size(ids);
+    char *s = malloc(n * 21 + 3);
+    if (!s)
+        return NULL;
+    size_t pos = 0;
+    s[pos++] = '{';
+    for (size_t i = 0; i < n; i++)
+        pos += (size_t)sprintf(s + pos, i ? ",%lld" : "%lld",
+                               (long long)json_integer_value(json_array_get(ids, i)));
+    s[pos++] = '}';
+    s[pos] = '\0';
+    return s;
 }

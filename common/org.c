@@ -143,3 +143,17 @@ int org_secretariat(db_conn *c, long long *department_id, problem_t *p)
 {
     return one_id(c, &Q_SECRETARIAT, 0, NULL, department_id, p);
 }
+
+int org_office_member(db_conn *c, long long id, const char *field, problem_t *p)
+{
+    org_person who;
+    if (org_person_get(c, id, &who, p)) {
+        if (p->code != ERR_USER_NOT_FOUND)
+            return -1;
+        problem_clear(p);
+        return problem_field(p, field, "user %lld is not an active user", id);
+    }
+    if (!strcmp(who.department_kind, "external") || !who.department_id)
+        return problem_field(p, field, "user %lld is not a member of the office", id);
+    return 0;
+}

@@ -43,6 +43,11 @@ int org_director(db_conn *c, long long *out, problem_t *p);
 int org_district_mayor(db_conn *c, long long *out, problem_t *p);
 int org_secretariat(db_conn *c, long long *department_id, problem_t *p);
 
+/* Checks that id is an active member of the office (not of an external
+ * unit), for the input field `field`: 0, or -1 with p (400 naming field, or
+ * the database failure). */
+int org_office_member(db_conn *c, long long id, const char *field, problem_t *p);
+
 /* Position tests. */
 bool org_is_district_leader(const char *position); /* mayor or deputy mayor */
 bool org_is_office_leader(const char *position);   /* director or deputy director */

@@ -176,3 +176,14 @@ void reply_row(req_t *r, PGresult *res, int status)
     reply_raw(r, status, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
     PQclear(res);
 }
+
+void reply_doc(req_t *r, int rc, problem_t *p, char *doc, int status)
+{
+    if (rc)
+        reply_problem_t(r, p);
+    else if (!doc)
+        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
+    else
+        reply_raw(r, status, doc, strlen(doc));
+    free(doc);
+}

@@ -20,6 +20,10 @@ void reply_problem(req_t *r, err_code code, const char *name, const char *rule,
 void reply_problem_t(req_t *r, problem_t *p);
 void reply_no_content(req_t *r);
 
+/* The answer of a transaction that produced a document: the problem when rc
+ * is not 0, 500 when doc is NULL, otherwise `status` with doc. Frees doc. */
+void reply_doc(req_t *r, int rc, problem_t *p, char *doc, int status);
+
 /* Answers a page from a result whose column 0 is the id and column 1 the
  * item's JSON text, fetched with LIMIT limit+1: {"items": [...],
  * "next_cursor": ...}. Clears res. */

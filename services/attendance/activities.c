@@ -136,22 +136,6 @@ static const db_stmt Q_ACTIVITY_NOTIFY = {
     " FROM activity_participants p WHERE p.activity_id = $1"};
 
 /* The ids as a PostgreSQL array literal (malloc'd), or NULL. */
-static char *id_array(json_t *ids)
-{
-    size_t n = json_array_size(ids), cap = n * 21 + 3, pos = 0;
-    char *s = malloc(cap);
-    if (!s)
-        return NULL;
-    s[pos++] = '{';
-    size_t i;
-    json_t *v;
-    json_array_foreach(ids, i, v) {
-        pos += (size_t)snprintf(s + pos, cap - pos, "%s%lld", i ? "," : "",
-                                (long long)json_integer_value(v));
-    }
-    snprintf(s + pos, cap - pos, "}");
-    return s;
-}
 
 static int activity_create_run(db_conn *c, void *arg, problem_t *p)
 {
@@ -159,7 +143,7 @@ static int activity_create_run(db_conn *c, void *arg, problem_t *p)
     activity_in *in = t->in;
     free(t->doc);
     t->doc = NULL;
-    char *ids = id_array(in->participant_ids);
+    char *ids = db_id_array(in->participant_ids);
     if (!ids)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     int rc = -1;

@@ -171,7 +171,7 @@ void h_attachments_create(req_t *r)
     sodium_bin2hex(t.hex + 2, 2 * t.len + 1, t.data, t.len);
     int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, upload_run, &t, &p);
     free(t.hex);
-    reply_outcome(r, rc, &p, t.out, 201);
+    reply_doc(r, rc, &p, t.out, 201);
 }
 
 /* ---------- reads ---------- */

@@ -5,7 +5,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "audit.h"
 #include "http.h"
+#include "org.h"
 
 /* The service's own configuration and background job (main.c, sweep.c). */
 typedef struct documents_ctx {
@@ -76,14 +78,6 @@ const char *report_route_name(report_route_kind kind);
 
 /* ---- database steps shared by the handlers (store.c) ---- */
 
-/* Runs st and drops the result. Returns 0 or -1 with p. */
-int store_run(db_conn *c, const db_stmt *st, int n, const char *const *params, problem_t *p);
-
-/* Notifies every id of a PostgreSQL bigint[] text (e.g. "{3,4}"). */
-int store_notify_all(db_conn *c, const char *ids, const char *kind, const char *title,
-                     const char *body, const char *entity_type, long long entity_id,
-                     problem_t *p);
-
 /* Notifies every active member of the secretariat (文秘科). */
 int store_notify_secretariat(db_conn *c, const char *kind, const char *title, const char *body,
                              const char *entity_type, long long entity_id, problem_t *p);
@@ -102,14 +96,6 @@ char *incoming_doc_text(db_conn *c, long long id, problem_t *p);
 
 /* Whether department dept is the secretariat. 0 with *out, or -1 with p. */
 int store_is_secretariat(db_conn *c, long long dept, bool *out, problem_t *p);
-
-/* A PostgreSQL bigint[] text ("{1,2}") of a validated JF_ID_LIST array.
- * Malloc'd (caller frees); NULL when out of memory. */
-char *store_id_array(json_t *ids);
-
-/* Answers the transaction's outcome: the problem, or doc with `status`.
- * Frees doc. */
-void reply_outcome(req_t *r, int rc, problem_t *p, char *doc, int status);
 
 /* The current year in the office's zone. */
 int office_year(void);

@@ -123,7 +123,7 @@ int incoming_entry(db_conn *c, long long id, const char *step, long long actor, 
 {
     char i[24], a[24];
     const char *params[] = {db_int(i, id), step, actor ? db_int(a, actor) : NULL, text};
-    return store_run(c, &Q_ENTRY, 4, params, p);
+    return db_run(c, &Q_ENTRY, 4, params, p);
 }
 
 char *incoming_doc_text(db_conn *c, long long id, problem_t *p)
@@ -191,6 +191,6 @@ void h_incoming_create(req_t *r)
         return;
     problem_t p = {0};
     int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, incoming_create_run, &t, &p);
-    reply_outcome(r, rc, &p, t.doc, 201);
+    reply_doc(r, rc, &p, t.doc, 201);
     json_decref(root);
 }

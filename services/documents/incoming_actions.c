@@ -196,7 +196,7 @@ static int in_tell(db_conn *c, action_tx *t, const char *ids, const char *kind, 
     utf8_trim(title, sizeof title);
     if (!ids)
         return store_notify_secretariat(c, kind, title, "", "incoming", t->id, p);
-    return store_notify_all(c, ids, kind, title, "", "incoming", t->id, p);
+    return notify_all(c, ids, kind, title, "", "incoming", t->id, p);
 }
 
 static int perform_propose(db_conn *c, action_tx *t, problem_t *p)
@@ -228,7 +228,7 @@ static const db_stmt Q_ASSIGN = {
 static int perform_assign(db_conn *c, action_tx *t, problem_t *p)
 {
     const in_act_in *in = t->in;
-    char *ids = store_id_array(in->leader_ids);
+    char *ids = db_id_array(in->leader_ids);
     if (!ids)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     const char *p1[] = {ids};
@@ -245,7 +245,7 @@ static int perform_assign(db_conn *c, action_tx *t, problem_t *p)
     PQclear(res);
     char id[24], me[24];
     const char *p2[] = {db_int(id, t->id), ids, db_int(me, t->r->caller->id)};
-    if (store_run(c, &Q_ASSIGN, 3, p2, p) || in_step(c, t, "assigned", "assign", in->opinion, p))
+    if (db_run(c, &Q_ASSIGN, 3, p2, p) || in_step(c, t, "assigned", "assign", in->opinion, p))
         goto cleanup;
     rc = in_tell(c, t, ids, "incoming_to_instruct", "Instruct (批示) on: %s", p);
 cleanup:
@@ -296,7 +296,7 @@ static const db_stmt Q_FORWARD = {
 static int perform_forward(db_conn *c, action_tx *t, problem_t *p)
 {
     const in_act_in *in = t->in;
-    char *ids = store_id_array(in->department_ids), *people = NULL;
+    char *ids = db_id_array(in->department_ids), *people = NULL;
     if (!ids)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     const char *p1[] = {ids};
@@ -318,7 +318,7 @@ static int perform_forward(db_conn *c, action_tx *t, problem_t *p)
     }
     char id[24];
     const char *p2[] = {db_int(id, t->id), ids, people};
-    if (store_run(c, &Q_FORWARD, 3, p2, p) ||
+    if (db_run(c, &Q_FORWARD, 3, p2, p) ||
         in_step(c, t, "forwarded", "forward", in->comment, p))
         goto cleanup;
     rc = in_tell(c, t, people, "incoming_to_handle", "Handle and report back: %s", p);
@@ -395,7 +395,7 @@ static int perform_reply(db_conn *c, action_tx *t, problem_t *p)
     const char *p2[] = {id, db_int(d, doc_id)};
     int rc = audit_write(c, t->r, "document", doc_id, "create", NULL, doc, p);
     free(doc);
-    if (rc || store_run(c, &Q_REPLY_LINK, 2, p2, p))
+    if (rc || db_run(c, &Q_REPLY_LINK, 2, p2, p))
         return -1;
     char text[64];
     snprintf(text, sizeof text, "document %lld", doc_id);
@@ -410,7 +410,7 @@ static int perform_archive(db_conn *c, action_tx *t, problem_t *p)
     const in_act_in *in = t->in;
     char id[24];
     const char *params[] = {db_int(id, t->id)};
-    if (store_run(c, &Q_ARCHIVED, 1, params, p))
+    if (db_run(c, &Q_ARCHIVED, 1, params, p))
         return -1;
     return in_step(c, t, "archived", "archive", in->comment, p);
 }

@@ -67,8 +67,8 @@ static int series_put_run(db_conn *c, void *arg, problem_t *p)
     int rc = -1;
     const char *p1[] = {"district_government", t->in.district_government};
     const char *p2[] = {"government_office", t->in.government_office};
-    if ((t->in.district_government && store_run(c, &Q_SERIES_SET, 2, p1, p)) ||
-        (t->in.government_office && store_run(c, &Q_SERIES_SET, 2, p2, p)))
+    if ((t->in.district_government && db_run(c, &Q_SERIES_SET, 2, p1, p)) ||
+        (t->in.government_office && db_run(c, &Q_SERIES_SET, 2, p2, p)))
         goto cleanup;
     char y[24];
     const char *p3[] = {db_int(y, office_year())};
@@ -98,6 +98,6 @@ void h_number_series_put(req_t *r)
         return;
     problem_t p = {0};
     int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, series_put_run, &t, &p);
-    reply_outcome(r, rc, &p, t.doc, 200);
+    reply_doc(r, rc, &p, t.doc, 200);
     json_decref(root);
 }

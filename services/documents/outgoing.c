@@ -145,7 +145,7 @@ void h_documents_get(req_t *r)
         snprintf(etag, sizeof etag, "\"%lld\"", t.version);
         u_map_put(r->resp->map_header, "ETag", etag);
     }
-    reply_outcome(r, rc, &p, t.doc, 200);
+    reply_doc(r, rc, &p, t.doc, 200);
 }
 
 static const db_stmt Q_VERSIONS = {
@@ -308,7 +308,7 @@ static int doc_create_run(db_conn *c, void *arg, problem_t *p)
     snprintf(title, sizeof title, "Co-sign the joint draft: %s", in->title);
     utf8_trim(title, sizeof title);
     if (strcmp(chiefs, "{}") &&
-        store_notify_all(c, chiefs, "document_to_co_sign", title, "", "document", t->id, p))
+        notify_all(c, chiefs, "document_to_co_sign", title, "", "document", t->id, p))
         goto cleanup;
     if (idem_store(c, t->r, 201, t->doc, p))
         goto cleanup;
@@ -328,12 +328,12 @@ void h_documents_create(req_t *r)
         return;
     problem_t p = {0};
     int rc;
-    t.co = t.in.co_department_ids ? store_id_array(t.in.co_department_ids) : strdup("{}");
+    t.co = t.in.co_department_ids ? db_id_array(t.in.co_department_ids) : strdup("{}");
     if (!t.co)
         rc = problem_set(&p, ERR_INTERNAL, NULL, NULL, "out of memory");
     else
         rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, doc_create_run, &t, &p);
-    reply_outcome(r, rc, &p, t.doc, 201);
+    reply_doc(r, rc, &p, t.doc, 201);
     free(t.co);
     json_decref(root);
 }

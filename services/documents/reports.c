@@ -238,7 +238,7 @@ static int report_create_run(db_conn *c, void *arg, problem_t *p)
         snprintf(title, sizeof title, "%s reported over your level (%s): %s", me.display_name,
                  route, in->subject);
         utf8_trim(title, sizeof title);
-        if (store_notify_all(c, skipped, "report_bypassed", title,
+        if (notify_all(c, skipped, "report_bypassed", title,
                              in->urgent_reason ? in->urgent_reason : "", "report", t->id, p))
             return -1;
     }
@@ -257,7 +257,7 @@ void h_reports_create(req_t *r)
         return;
     problem_t p = {0};
     int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, report_create_run, &t, &p);
-    reply_outcome(r, rc, &p, t.doc, 201);
+    reply_doc(r, rc, &p, t.doc, 201);
     json_decref(root);
 }
 
@@ -370,7 +370,7 @@ static int report_tell(db_conn *c, action_tx *t, long long who, const char *ids,
     snprintf(title, sizeof title, fmt, q->subject);
     utf8_trim(title, sizeof title);
     if (ids)
-        return store_notify_all(c, ids, kind, title, body, "report", t->id, p);
+        return notify_all(c, ids, kind, title, body, "report", t->id, p);
     return notify(c, who, kind, title, body, "report", t->id, p);
 }
 

@@ -7,32 +7,6 @@
 #include "audit.h"
 #include "documents.h"
 
-int store_run(db_conn *c, const db_stmt *st, int n, const char *const *params, problem_t *p)
-{
-    PGresult *res;
-    if (db_query(c, st, n, params, &res, p))
-        return -1;
-    PQclear(res);
-    return 0;
-}
-
-/* One round trip for the whole list, through the function identity grants
- * to every service (as notify() uses). */
-static const db_stmt Q_NOTIFY_ALL = {
-    "documents_notify_all",
-    "SELECT count(identity.notify(x, $2, $3, $4, $5, $6))"
-    " FROM (SELECT DISTINCT x FROM unnest($1::bigint[]) AS x WHERE x > 0) u"};
-
-int store_notify_all(db_conn *c, const char *ids, const char *kind, const char *title,
-                     const char *body, const char *entity_type, long long entity_id,
-                     problem_t *p)
-{
-    char eid[24];
-    const char *params[] = {ids, kind, title, body ? body : "", entity_type,
-                            db_int(eid, entity_id)};
-    return store_run(c, &Q_NOTIFY_ALL, 6, params, p);
-}
-
 static const db_stmt Q_NOTIFY_SECRETARIAT = {
     "documents_notify_secretariat",
     "SELECT count(identity.notify(pp.id, $1, $2, $3, $4, $5))"
@@ -44,7 +18,7 @@ int store_notify_secretariat(db_conn *c, const char *kind, const char *title, co
 {
     char eid[24];
     const char *params[] = {kind, title, body ? body : "", entity_type, db_int(eid, entity_id)};
-    return store_run(c, &Q_NOTIFY_SECRETARIAT, 5, params, p);
+    return db_run(c, &Q_NOTIFY_SECRETARIAT, 5, params, p);
 }
 
 static const db_stmt Q_NOTIFY_DIRECTOR = {
@@ -57,7 +31,7 @@ int store_notify_director(db_conn *c, const char *kind, const char *title,
 {
     char eid[24];
     const char *params[] = {kind, title, entity_type, db_int(eid, entity_id)};
-    return store_run(c, &Q_NOTIFY_DIRECTOR, 4, params, p);
+    return db_run(c, &Q_NOTIFY_DIRECTOR, 4, params, p);
 }
 
 static const db_stmt Q_IS_SECRETARIAT = {
@@ -74,33 +48,6 @@ int store_is_secretariat(db_conn *c, long long dept, bool *out, problem_t *p)
     *out = !strcmp(PQgetvalue(res, 0, 0), "t");
     PQclear(res);
     return 0;
-}
-
-void reply_outcome(req_t *r, int rc, problem_t *p, char *doc, int status)
-{
-    if (rc)
-        reply_problem_t(r, p);
-    else if (!doc)
-        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
-    else
-        reply_raw(r, status, doc, strlen(doc));
-    free(doc);
-}
-
-char *store_id_array(json_t *ids)
-{
-    size_t n = json_array_size(ids);
-    char *s = malloc(n * 21 + 3);
-    if (!s)
-        return NULL;
-    size_t pos = 0;
-    s[pos++] = '{';
-    for (size_t i = 0; i < n; i++)
-        pos += (size_t)sprintf(s + pos, i ? ",%lld" : "%lld",
-                               (long long)json_integer_value(json_array_get(ids, i)));
-    s[pos++] = '}';
-    s[pos] = '\0';
-    return s;
 }
 
 int office_year(void)

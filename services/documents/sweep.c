@@ -73,7 +73,7 @@ static int sweep_run(db_conn *c, void *arg, problem_t *p)
             const char *np[] = {PQgetvalue(res, i, 3), kind, title, db_int(eid, id),
                                 overdue ? "true" : "false"};
             rc = incoming_entry(c, id, overdue ? "overdue" : "remind", 0, text, p) ||
-                         store_run(c, &Q_SWEEP_NOTIFY, 5, np, p)
+                         db_run(c, &Q_SWEEP_NOTIFY, 5, np, p)
                      ? -1
                      : 0;
         }

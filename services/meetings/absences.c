@@ -140,7 +140,7 @@ void h_absences_create(req_t *r)
         return;
     problem_t p = {0};
     int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, absence_create_run, &t, &p);
-    reply_outcome(r, rc, &p, t.doc, 201);
+    reply_doc(r, rc, &p, t.doc, 201);
     json_decref(root);
 }
 
@@ -237,7 +237,7 @@ static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
     const absence_act_in *in = t->in;
     char id[24], u[24], mid[24], title[TITLE_BYTES];
     const char *params[] = {db_int(id, t->id), to, db_int(u, t->r->caller->id), in->comment};
-    if (store_text(c, &Q_ABSENCE_DECIDE, 4, params, &t->doc, p))
+    if (db_text(c, &Q_ABSENCE_DECIDE, 4, params, &t->doc, p))
         return -1;
     snprintf(title, sizeof title, "Your leave from the meeting %s was %s", a->title, to);
     if (notify(c, a->user, "meeting_absence_decided", title, in->comment ? in->comment : "",
@@ -249,8 +249,8 @@ static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
         const char *pm[] = {db_int(mid, a->meeting), title};
         snprintf(title, sizeof title,
                  "The meeting %s must be rescheduled: a deputy director cannot attend", a->title);
-        if (store_run(c, &Q_NEEDS_RESCHEDULE, 1, pm, p) ||
-            store_run(c, &Q_NOTIFY_RESCHEDULE, 2, pm, p))
+        if (db_run(c, &Q_NEEDS_RESCHEDULE, 1, pm, p) ||
+            db_run(c, &Q_NOTIFY_RESCHEDULE, 2, pm, p))
             return -1;
     }
     return 0;

@@ -181,9 +181,9 @@ static int decision_checks(db_conn *c, decision_tx *t, const char *mid, bool the
         p->rule = "R-MTG-5";
         return -1;
     }
-    if (check_office_person(c, in->responsible_id, "responsible_id", p))
+    if (org_office_member(c, in->responsible_id, "responsible_id", p))
         return -1;
-    if (personnel && check_office_person(c, in->subject_id, "subject_id", p))
+    if (personnel && org_office_member(c, in->subject_id, "subject_id", p))
         return -1;
     /* R-MTG-8: only participants see a confidential decision, so only a
      * participant can carry it out. */
@@ -304,7 +304,7 @@ void h_decisions_create(req_t *r)
         return;
     problem_t p = {0};
     int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, decision_create_run, &t, &p);
-    reply_outcome(r, rc, &p, t.doc, 201);
+    reply_doc(r, rc, &p, t.doc, 201);
     json_decref(root);
 }
 
@@ -385,16 +385,16 @@ static int report(db_conn *c, action_tx *t, const char *kind, const char *to, co
     const decision_row *d = t->row;
     char id[24], u[24], title[TITLE_BYTES], ids[64];
     const char *pi[] = {db_int(id, t->id), db_int(u, t->r->caller->id), kind, note};
-    if (store_run(c, &Q_PROGRESS_INSERT, 4, pi, p))
+    if (db_run(c, &Q_PROGRESS_INSERT, 4, pi, p))
         return -1;
     const char *pu[] = {id, note, to};
-    if (store_text(c, &Q_DECISION_PROGRESS, 3, pu, &t->doc, p))
+    if (db_text(c, &Q_DECISION_PROGRESS, 3, pu, &t->doc, p))
         return -1;
     /* To the convener, and to the secretariat chief who supervises (督办). */
     snprintf(title, sizeof title, "Decision %lld %s: %s", t->id,
              !strcmp(to, "completed") ? "completed" : "progress", d->text);
     snprintf(ids, sizeof ids, "{%lld,%lld}", d->chair, d->recorder);
-    return store_notify_all(c, ids, !strcmp(to, "completed") ? "decision_completed"
+    return notify_all(c, ids, !strcmp(to, "completed") ? "decision_completed"
                                                              : "decision_progress",
                             title, note, "decision", t->id, p);
 }

@@ -78,7 +78,7 @@ static int notify_participants(db_conn *c, long long meeting, const char *kind,
     char m[24], e[24];
     const char *params[] = {db_int(m, meeting), kind, title, body ? body : "",
                             db_int(e, except), must_attend_only ? "true" : "false"};
-    return store_run(c, &Q_NOTIFY_PARTICIPANTS, 6, params, p);
+    return db_run(c, &Q_NOTIFY_PARTICIPANTS, 6, params, p);
 }
 
 /* ---------- create ---------- */
@@ -214,17 +214,17 @@ static int meeting_create_run(db_conn *c, void *arg, problem_t *p)
     PQclear(res);
     db_int(id, mid);
     const char *pp[] = {id, ch, rec, t->members, t->attendees, thematic ? "false" : "true"};
-    if (store_run(c, &Q_PARTICIPANTS_INSERT, 6, pp, p))
+    if (db_run(c, &Q_PARTICIPANTS_INSERT, 6, pp, p))
         return -1;
     if (!thematic && !strcmp(t->in.kind, "regular") &&
-        store_run(c, &Q_PROPOSE_OVERDUE, 0, NULL, p))
+        db_run(c, &Q_PROPOSE_OVERDUE, 0, NULL, p))
         return -1;
     char title[TITLE_BYTES];
     snprintf(title, sizeof title, "Meeting convened: %s (%s)", t->in.title, t->in.scheduled_at);
     if (notify_participants(c, mid, "meeting_convened", title, t->in.location, me->id, false, p))
         return -1;
     const char *pd[] = {id, cr};
-    if (store_text(c, &Q_MEETING_DOC, 2, pd, &t->doc, p))
+    if (db_text(c, &Q_MEETING_DOC, 2, pd, &t->doc, p))
         return -1;
     if (!t->doc || idem_store(c, t->r, 201, t->doc, p))
         return -1;
@@ -255,12 +255,12 @@ void h_meetings_create(req_t *r)
         json_decref(root);
         return;
     }
-    t.members = store_id_array(t.in.participant_ids);
-    t.attendees = store_id_array(t.in.attendee_ids);
+    t.members = db_id_array(t.in.participant_ids);
+    t.attendees = db_id_array(t.in.attendee_ids);
     int rc = t.members && t.attendees
                  ? db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, meeting_create_run, &t, &p)
                  : problem_set(&p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    reply_outcome(r, rc, &p, t.doc, 201);
+    reply_doc(r, rc, &p, t.doc, 201);
     free(t.members);
     free(t.attendees);
     json_decref(root);
@@ -377,7 +377,7 @@ static int meeting_doc_after(db_conn *c, action_tx *t, problem_t *p)
 {
     char id[24], u[24];
     const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id)};
-    if (store_text(c, &Q_MEETING_DOC, 2, params, &t->doc, p))
+    if (db_text(c, &Q_MEETING_DOC, 2, params, &t->doc, p))
         return -1;
     return t->doc ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
 }
@@ -413,9 +413,9 @@ static int perform_reschedule(db_conn *c, action_tx *t, problem_t *p)
         return problem_field(p, "scheduled_at", "must be in the future");
     char id[24], title[TITLE_BYTES];
     const char *params[] = {db_int(id, t->id), in->scheduled_at};
-    if (store_run(c, &Q_MEETING_RESCHEDULE, 2, params, p) ||
-        store_run(c, &Q_ABSENCES_LAPSE, 1, params, p) ||
-        store_run(c, &Q_ATTENDANCE_RESET, 1, params, p))
+    if (db_run(c, &Q_MEETING_RESCHEDULE, 2, params, p) ||
+        db_run(c, &Q_ABSENCES_LAPSE, 1, params, p) ||
+        db_run(c, &Q_ATTENDANCE_RESET, 1, params, p))
         return -1;
     snprintf(title, sizeof title, "Meeting rescheduled: %s, now %s", m->title, in->scheduled_at);
     if (notify_participants(c, t->id, "meeting_rescheduled", title,
@@ -437,7 +437,7 @@ static int perform_cancel(db_conn *c, action_tx *t, problem_t *p)
     const meeting_row *m = t->row;
     char id[24], title[TITLE_BYTES];
     const char *params[] = {db_int(id, t->id)};
-    if (store_run(c, &Q_MEETING_CANCEL, 1, params, p))
+    if (db_run(c, &Q_MEETING_CANCEL, 1, params, p))
         return -1;
     snprintf(title, sizeof title, "Meeting cancelled: %s", m->title);
     if (notify_participants(c, t->id, "meeting_cancelled", title, in->comment ? in->comment : "",
@@ -473,7 +473,7 @@ static int perform_publish(db_conn *c, action_tx *t, problem_t *p)
                            "no topic of this meeting is approved by its supervising deputy "
                            "(%lld waiting); the agenda would be empty",
                            waiting);
-    if (store_run(c, &Q_MEETING_PUBLISH, 1, params, p))
+    if (db_run(c, &Q_MEETING_PUBLISH, 1, params, p))
         return -1;
     snprintf(title, sizeof title, "Agenda and materials published: %s", m->title);
     snprintf(body, sizeof body, "%lld topic(s) on the agenda", approved);
@@ -508,7 +508,7 @@ static int perform_attendance(db_conn *c, action_tx *t, problem_t *p)
     if (n == 0)
         return problem_field(p, "user_id", "user %lld is not a participant of this meeting",
                              in->user_id);
-    if (store_run(c, &Q_MEETING_TOUCH, 1, params, p))
+    if (db_run(c, &Q_MEETING_TOUCH, 1, params, p))
         return -1;
     return meeting_doc_after(c, t, p);
 }
@@ -559,7 +559,7 @@ static int perform_start(db_conn *c, action_tx *t, problem_t *p)
         }
         PQclear(res);
     }
-    if (store_run(c, &Q_MEETING_START, 1, params, p))
+    if (db_run(c, &Q_MEETING_START, 1, params, p))
         return -1;
     return meeting_doc_after(c, t, p);
 }
@@ -577,7 +577,7 @@ static int perform_minutes(db_conn *c, action_tx *t, problem_t *p)
     const meeting_row *m = t->row;
     char id[24];
     const char *params[] = {db_int(id, t->id), in->text};
-    if (store_run(c, &Q_MEETING_MINUTES, 2, params, p))
+    if (db_run(c, &Q_MEETING_MINUTES, 2, params, p))
         return -1;
     if (m->thematic) {
         char title[TITLE_BYTES];
@@ -620,7 +620,7 @@ static int perform_approve_minutes(db_conn *c, action_tx *t, problem_t *p)
                            "the secretary has not drafted the minutes yet");
     char id[24], u[24], title[TITLE_BYTES];
     const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id)};
-    if (store_run(c, &Q_MINUTES_APPROVE, 2, params, p))
+    if (db_run(c, &Q_MINUTES_APPROVE, 2, params, p))
         return -1;
     snprintf(title, sizeof title, "The minutes of %s are approved: publish them", m->title);
     if (notify(c, m->recorder, "minutes_approved", title, "", "meeting", t->id, p))
@@ -697,10 +697,10 @@ static int perform_close(db_conn *c, action_tx *t, problem_t *p)
     }
     PQclear(res);
     snprintf(title, sizeof title, "Decisions of the meeting you missed: %s", m->title);
-    if (store_run(c, &Q_MARK_EXCUSED, 1, params, p) ||
-        store_run(c, &Q_DECISIONS_PUBLISH, 1, params, p) ||
-        store_run(c, &Q_MEETING_CLOSE, 1, params, p) ||
-        store_run(c, &Q_NOTIFY_ABSENT, 2, params, p))
+    if (db_run(c, &Q_MARK_EXCUSED, 1, params, p) ||
+        db_run(c, &Q_DECISIONS_PUBLISH, 1, params, p) ||
+        db_run(c, &Q_MEETING_CLOSE, 1, params, p) ||
+        db_run(c, &Q_NOTIFY_ABSENT, 2, params, p))
         return -1;
     snprintf(title, sizeof title, "Minutes published: %s", m->title);
     if (notify_participants(c, t->id, "meeting_minutes_published", title, "", t->r->caller->id,

@@ -6,7 +6,9 @@
 #include <stddef.h>
 
 #include "csv.h"
+#include "audit.h"
 #include "http.h"
+#include "org.h"
 
 #define TITLE_BYTES 1024
 
@@ -44,30 +46,6 @@ void office_date(long long epoch_s, char out[11]);
 bool mtg_month_reminder_due(const char *date);
 
 /* ---- database steps shared by the handlers (store.c) ---- */
-
-/* Runs st and drops the result. 0 or -1 with p. */
-int store_run(db_conn *c, const db_stmt *st, int n, const char *const *params, problem_t *p);
-
-/* Runs st, whose single row and column is text; *out is malloc'd (NULL
- * when there is no row). 0 or -1 with p. */
-int store_text(db_conn *c, const db_stmt *st, int n, const char *const *params, char **out,
-               problem_t *p);
-
-/* Notifies every id of a PostgreSQL bigint[] text (e.g. "{3,4}"). */
-int store_notify_all(db_conn *c, const char *ids, const char *kind, const char *title,
-                     const char *body, const char *entity_type, long long entity_id,
-                     problem_t *p);
-
-/* A PostgreSQL bigint[] text of a validated JF_ID_LIST array, or "{}" for
- * NULL. Malloc'd; NULL when out of memory. */
-char *store_id_array(json_t *ids);
-
-/* Answers the outcome: the problem, or doc with `status`. Frees doc. */
-void reply_outcome(req_t *r, int rc, problem_t *p, char *doc, int status);
-
-/* An active member of the office (not an external unit). 0, or -1 with a
- * 400 naming `field` (or a database problem). */
-int check_office_person(db_conn *c, long long id, const char *field, problem_t *p);
 
 /* Whether user `id` belongs to the secretariat section. */
 int store_in_secretariat(db_conn *c, long long id, bool *out, problem_t *p);

@@ -77,7 +77,7 @@ typedef struct sweep_arg {
 static int sweep_run(db_conn *c, void *arg, problem_t *p)
 {
     sweep_arg *a = arg;
-    return store_run(c, a->st, a->n, a->params, p);
+    return db_run(c, a->st, a->n, a->params, p);
 }
 
 static void sweep_step(service_t *svc, const char *what, const db_stmt *st, int n,

@@ -136,7 +136,7 @@ static int task_create_run(db_conn *c, void *arg, problem_t *p)
     if (me.is_secretary || !mtg_may_assign_task(me.position))
         return problem_set(p, ERR_TASK_NOT_LEADER, NULL, NULL,
                            "tasks are assigned directly by district and office leaders");
-    if (check_office_person(c, t->in.assignee_id, "assignee_id", p))
+    if (org_office_member(c, t->in.assignee_id, "assignee_id", p))
         return -1;
     if (t->in.assignee_id == me.id)
         return problem_field(p, "assignee_id", "must be someone else");
@@ -187,7 +187,7 @@ void h_tasks_create(req_t *r)
         return;
     problem_t p = {0};
     int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, task_create_run, &t, &p);
-    reply_outcome(r, rc, &p, t.doc, 201);
+    reply_doc(r, rc, &p, t.doc, 201);
     json_decref(root);
 }
 
@@ -287,7 +287,7 @@ static int task_doc_after(db_conn *c, action_tx *t, problem_t *p)
 {
     char id[24];
     const char *params[] = {db_int(id, t->id)};
-    if (store_text(c, &Q_TASK_DOC, 1, params, &t->doc, p))
+    if (db_text(c, &Q_TASK_DOC, 1, params, &t->doc, p))
         return -1;
     return t->doc ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
 }
@@ -318,7 +318,7 @@ static int tell(db_conn *c, action_tx *t, const char *kind, const char *what, co
     char ids[96], title[TITLE_BYTES];
     snprintf(ids, sizeof ids, "{%lld,%lld}", k->assigner, k->reported_to);
     snprintf(title, sizeof title, "Task %s: %s", what, k->title);
-    return store_notify_all(c, ids, kind, title, body, "task", t->id, p);
+    return notify_all(c, ids, kind, title, body, "task", t->id, p);
 }
 
 static int perform_progress(db_conn *c, action_tx *t, problem_t *p)
@@ -326,7 +326,7 @@ static int perform_progress(db_conn *c, action_tx *t, problem_t *p)
     const task_in *in = t->in;
     char id[24];
     const char *params[] = {db_int(id, t->id), in->note};
-    if (store_run(c, &Q_TASK_PROGRESS, 2, params, p) ||
+    if (db_run(c, &Q_TASK_PROGRESS, 2, params, p) ||
         tell(c, t, "task_progress", "progress", in->note, p))
         return -1;
     return task_doc_after(c, t, p);
@@ -340,8 +340,8 @@ static int perform_complete(db_conn *c, action_tx *t, problem_t *p)
     char id[24], other[24];
     const char *params[] = {db_int(id, t->id), in->outcome};
     const char *pu[] = {id, db_int(other, k->conflict_with)};
-    if ((k->conflict_with && store_run(c, &Q_TASK_UNCONFLICT, 2, pu, p)) ||
-        store_run(c, &Q_TASK_COMPLETE, 2, params, p) ||
+    if ((k->conflict_with && db_run(c, &Q_TASK_UNCONFLICT, 2, pu, p)) ||
+        db_run(c, &Q_TASK_COMPLETE, 2, params, p) ||
         tell(c, t, "task_completed", "completed", in->outcome, p))
         return -1;
     return task_doc_after(c, t, p);
@@ -367,7 +367,7 @@ static int perform_escalate(db_conn *c, action_tx *t, problem_t *p)
     char id[24], d[24], title[TITLE_BYTES];
     const char *params[] = {db_int(id, t->id), db_int(d, director)};
     snprintf(title, sizeof title, "A secretary's routine task is reported to you: %s", k->title);
-    if (store_run(c, &Q_TASK_ESCALATE, 2, params, p) ||
+    if (db_run(c, &Q_TASK_ESCALATE, 2, params, p) ||
         notify(c, director, "task_escalated", title, in->comment ? in->comment : "", "task",
                t->id, p))
         return -1;
@@ -408,7 +408,7 @@ static int perform_flag(db_conn *c, action_tx *t, problem_t *p)
     else
         snprintf(consult, sizeof consult, "{%lld,%lld}", k->assigner, other_assigner);
     const char *params[] = {db_int(id, t->id), other, in->note, consult};
-    if (store_run(c, &Q_TASKS_CONFLICT, 4, params, p))
+    if (db_run(c, &Q_TASKS_CONFLICT, 4, params, p))
         return -1;
     long long gov = 0;
     if (org_gov_affairs_deputy(c, &gov, p))
@@ -416,7 +416,7 @@ static int perform_flag(db_conn *c, action_tx *t, problem_t *p)
     snprintf(title, sizeof title, "Deadline conflict between tasks %lld and %lld: consult the "
              "leaders and rearrange", t->id, in->other_task_id);
     if (notify(c, gov, "task_conflict", title, in->note, "task", t->id, p) ||
-        store_notify_all(c, consult, "task_conflict_consult", title, in->note, "task", t->id, p))
+        notify_all(c, consult, "task_conflict_consult", title, in->note, "task", t->id, p))
         return -1;
     return task_doc_after(c, t, p);
 }
@@ -437,7 +437,7 @@ static int perform_consult(db_conn *c, action_tx *t, problem_t *p)
     const char *params[] = {db_int(id, t->id), db_int(other, k->conflict_with),
                             db_int(me, t->r->caller->id)};
     long long gov = 0;
-    if (store_run(c, &Q_TASK_AGREE, 3, params, p) || org_gov_affairs_deputy(c, &gov, p) ||
+    if (db_run(c, &Q_TASK_AGREE, 3, params, p) || org_gov_affairs_deputy(c, &gov, p) ||
         notify(c, gov, "task_conflict_agreed", "A leader agreed on a task conflict",
                in->comment ? in->comment : "", "task", t->id, p))
         return -1;
@@ -469,10 +469,10 @@ static int rearranged(db_conn *c, action_tx *t, const char *what, problem_t *p)
     const task_row *k = t->row;
     char id[24], other[24], title[TITLE_BYTES];
     const char *pu[] = {db_int(id, t->id), db_int(other, k->conflict_with)};
-    if (store_run(c, &Q_TASK_UNCONFLICT, 2, pu, p))
+    if (db_run(c, &Q_TASK_UNCONFLICT, 2, pu, p))
         return -1;
     snprintf(title, sizeof title, "Task %s: %s", what, k->title);
-    if (store_notify_all(c, k->consult, "task_rearranged", title, "", "task", t->id, p))
+    if (notify_all(c, k->consult, "task_rearranged", title, "", "task", t->id, p))
         return -1;
     return task_doc_after(c, t, p);
 }
@@ -485,7 +485,7 @@ static int perform_reschedule(db_conn *c, action_tx *t, problem_t *p)
         return -1;
     char id[24];
     const char *params[] = {db_int(id, t->id), in->deadline};
-    if (store_run(c, &Q_TASK_RESCHEDULE, 2, params, p) ||
+    if (db_run(c, &Q_TASK_RESCHEDULE, 2, params, p) ||
         notify(c, k->assignee, "task_rescheduled", "A task of yours has a new deadline",
                in->deadline, "task", t->id, p))
         return -1;
@@ -496,13 +496,13 @@ static int perform_reassign(db_conn *c, action_tx *t, problem_t *p)
 {
     const task_in *in = t->in;
     const task_row *k = t->row;
-    if (all_agreed(t, p) || check_office_person(c, in->assignee_id, "assignee_id", p))
+    if (all_agreed(t, p) || org_office_member(c, in->assignee_id, "assignee_id", p))
         return -1;
     if (in->assignee_id == k->assignee)
         return problem_field(p, "assignee_id", "must be someone other than the assignee");
     char id[24], who[24];
     const char *params[] = {db_int(id, t->id), db_int(who, in->assignee_id)};
-    if (store_run(c, &Q_TASK_REASSIGN, 2, params, p) ||
+    if (db_run(c, &Q_TASK_REASSIGN, 2, params, p) ||
         notify(c, in->assignee_id, "task_assigned", "A task was reassigned to you", k->title,
                "task", t->id, p) ||
         notify(c, k->assignee, "task_reassigned", "A task of yours was reassigned", k->title,

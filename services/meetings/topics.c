@@ -219,7 +219,7 @@ static int topic_create_run(db_conn *c, void *arg, problem_t *p)
         const char *pj[] = {mid, pres};
         char title[TITLE_BYTES];
         snprintf(title, sizeof title, "Approve a topic for %s: %s", mtitle, t->in.title);
-        if (store_run(c, &Q_PRESENTER_JOINS, 2, pj, p) ||
+        if (db_run(c, &Q_PRESENTER_JOINS, 2, pj, p) ||
             notify(c, approver, "topic_to_approve", title, t->in.summary, "topic", id, p))
             return -1;
     }
@@ -240,7 +240,7 @@ void h_topics_create(req_t *r)
         return;
     problem_t p = {0};
     int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, topic_create_run, &t, &p);
-    reply_outcome(r, rc, &p, t.doc, 201);
+    reply_doc(r, rc, &p, t.doc, 201);
     json_decref(root);
 }
 
@@ -324,7 +324,7 @@ static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
     const topic_act_in *in = t->in;
     char id[24], u[24], title[TITLE_BYTES];
     const char *params[] = {db_int(id, t->id), to, db_int(u, t->r->caller->id), in->comment};
-    if (store_text(c, &Q_TOPIC_DECIDE, 4, params, &t->doc, p))
+    if (db_text(c, &Q_TOPIC_DECIDE, 4, params, &t->doc, p))
         return -1;
     snprintf(title, sizeof title, "Topic %s: %s", to, row->title);
     return notify(c, row->submitted_by, "topic_decided", title, in->comment ? in->comment : "",

@@ -141,7 +141,7 @@ void h_equipment_create(req_t *r)
         return;
     problem_t p = {0};
     int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, equipment_create_run, &t, &p);
-    reply_outcome(r, rc, &p, t.doc, 201);
+    reply_doc(r, rc, &p, t.doc, 201);
     json_decref(root);
 }
 
@@ -242,7 +242,7 @@ void h_equipment_patch(req_t *r)
         return;
     problem_t p = {0};
     int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, equipment_patch_run, &t, &p);
-    reply_outcome(r, rc, &p, t.doc, 200);
+    reply_doc(r, rc, &p, t.doc, 200);
     json_decref(root);
 }
 
@@ -356,6 +356,6 @@ void h_maintenance_create(req_t *r)
         return;
     problem_t p = {0};
     int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, maintenance_create_run, &t, &p);
-    reply_outcome(r, rc, &p, t.doc, 201);
+    reply_doc(r, rc, &p, t.doc, 201);
     json_decref(root);
 }

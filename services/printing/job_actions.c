@@ -126,7 +126,7 @@ static int perform_approve(db_conn *c, action_tx *t, problem_t *p)
     char id[24], me[24], dep[24], title[TITLE_BYTES];
     const char *p1[] = {db_int(id, t->id), db_int(me, t->r->caller->id), in->comment,
                         db_int(dep, q->department)};
-    if (store_run(c, &Q_STEPS_SIGN, 4, p1, p))
+    if (db_run(c, &Q_STEPS_SIGN, 4, p1, p))
         return -1;
     const char *p2[] = {id, in->comment};
     PGresult *res;
@@ -144,7 +144,7 @@ static int perform_approve(db_conn *c, action_tx *t, problem_t *p)
         snprintf(title, sizeof title, "Sign a %s job (%s): %s", q->kind, sp ? sp + 1 : "",
                  q->title);
         utf8_trim(title, sizeof title);
-        return store_notify_all(c, next, "print_job_to_approve", title, "", "print_job", t->id,
+        return notify_all(c, next, "print_job_to_approve", title, "", "print_job", t->id,
                                 p);
     }
     snprintf(title, sizeof title, "Your %s job was approved: %s", q->kind, q->title);
@@ -264,7 +264,7 @@ static int record_violation(db_conn *c, action_tx *t, long long register_id, lon
              "A large job (%lld sheets, over %lld) was done without approval: %s", sheets,
              q->threshold, q->title);
     utf8_trim(title, sizeof title);
-    if (store_notify_all(c, directors, "print_violation_to_follow_up", title, "", "violation",
+    if (notify_all(c, directors, "print_violation_to_follow_up", title, "", "violation",
                          vid, p))
         goto cleanup;
     rc = audit_write(c, t->r, "violation", vid, "create", NULL, doc, p);
@@ -345,7 +345,7 @@ static int perform_cancel(db_conn *c, action_tx *t, problem_t *p)
     snprintf(title, sizeof title, "A %s job was cancelled: %s", q->kind, q->title);
     utf8_trim(title, sizeof title);
     if (!strcmp(t->state, "pending")) {
-        if (store_notify_all(c, q->approvers, "print_job_cancelled", title, "", "print_job",
+        if (notify_all(c, q->approvers, "print_job_cancelled", title, "", "print_job",
                              t->id, p))
             return -1;
     } else if (notify_operators(c, q->operator_dept, q->department, "print_job_cancelled", title,

@@ -268,7 +268,7 @@ static int job_create_run(db_conn *c, void *arg, problem_t *p)
         snprintf(title, sizeof title, "Sign a %s job (%s): %s", in->kind, steps[first_open].rule,
                  in->title);
         utf8_trim(title, sizeof title);
-        if (store_notify_all(c, t->signers, "print_job_to_approve", title, "", "print_job", t->id,
+        if (notify_all(c, t->signers, "print_job_to_approve", title, "", "print_job", t->id,
                              p))
             return -1;
     } else {
@@ -292,7 +292,7 @@ void h_jobs_create(req_t *r)
         return;
     problem_t p = {0};
     int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, job_create_run, &t, &p);
-    reply_outcome(r, rc, &p, t.doc, 201);
+    reply_doc(r, rc, &p, t.doc, 201);
     free(t.signers);
     json_decref(root);
 }

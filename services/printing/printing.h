@@ -4,7 +4,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "audit.h"
 #include "http.h"
+#include "org.h"
 
 /* Titles hold up to 200 characters: buffers for notification titles built
  * from them are sized so that UTF-8 text is never cut inside a character. */
@@ -61,24 +63,12 @@ bool printing_office_staff(const char *department_kind);
 
 /* ---- database steps shared by the handlers (store.c) ---- */
 
-/* Runs st and drops the result. Returns 0 or -1 with p. */
-int store_run(db_conn *c, const db_stmt *st, int n, const char *const *params, problem_t *p);
-
-/* Notifies every id of a PostgreSQL bigint[] text (e.g. "{3,4}"). */
-int store_notify_all(db_conn *c, const char *ids, const char *kind, const char *title,
-                     const char *body, const char *entity_type, long long entity_id,
-                     problem_t *p);
-
 /* Notifies every active member of department `operator_dept` about print
  * job `job`: the people who run it. A job that runs in its own department
  * (on the section's own printer) is run by the people who asked for it, so
  * nobody else is asked. Returns 0 or -1 with p. */
 int notify_operators(db_conn *c, long long operator_dept, long long own_dept, const char *kind,
                      const char *title, long long job, problem_t *p);
-
-/* Answers the transaction's outcome: the problem, or doc with `status`.
- * Frees doc. */
-void reply_outcome(req_t *r, int rc, problem_t *p, char *doc, int status);
 
 /* Answers 400 naming `field` in the period check of a list or export when
  * from is after to; returns -1 then, 0 when the period is fine. */

@@ -157,7 +157,7 @@ static int violation_report_run(db_conn *c, void *arg, problem_t *p)
     snprintf(title, sizeof title, "A large job (%lld sheets) was done without approval",
              in->sheets);
     if ((strcmp(me.position, "office_director") &&
-         store_notify_all(c, directors, "print_violation_to_follow_up", title, in->description,
+         notify_all(c, directors, "print_violation_to_follow_up", title, in->description,
                           "violation", id, p)) ||
         notify(c, who.id, "print_violation_recorded", title, in->description, "violation", id,
                p) ||
@@ -179,7 +179,7 @@ void h_violations_create(req_t *r)
         return;
     problem_t p = {0};
     int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, violation_report_run, &t, &p);
-    reply_outcome(r, rc, &p, t.doc, 201);
+    reply_doc(r, rc, &p, t.doc, 201);
     json_decref(root);
 }
 
@@ -266,7 +266,7 @@ static int perform_follow_up(db_conn *c, action_tx *t, problem_t *p)
     char ids[64];
     snprintf(ids, sizeof ids, "{%lld,%lld}", q->requester,
              q->operator_id != q->requester ? q->operator_id : 0);
-    return store_notify_all(c, ids, "print_violation_followed_up", title, in->education_note,
+    return notify_all(c, ids, "print_violation_followed_up", title, in->education_note,
                             "violation", t->id, p);
 }
 

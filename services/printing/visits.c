@@ -153,6 +153,6 @@ void h_visits_create(req_t *r)
         return;
     problem_t p = {0};
     int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, visit_create_run, &t, &p);
-    reply_outcome(r, rc, &p, t.doc, 201);
+    reply_doc(r, rc, &p, t.doc, 201);
     json_decref(root);
 }

@@ -145,7 +145,7 @@ static int handover_create_run(db_conn *c, void *arg, problem_t *p)
         return problem_set(p, ERR_SEAL_RETIRED, NULL, NULL, "a retired seal is not handed over");
     if (t->in.to_user_id == custodian)
         return problem_field(p, "to_user_id", "already keeps this seal");
-    if (check_office_person(c, t->in.to_user_id, "to_user_id", p))
+    if (org_office_member(c, t->in.to_user_id, "to_user_id", p))
         return -1;
     const char *p2[] = {sid, db_int(from, custodian), db_int(to, t->in.to_user_id), t->in.note};
     res = db_exec(c, &Q_HANDOVER_INSERT, 4, p2);
@@ -179,7 +179,7 @@ void h_handovers_create(req_t *r)
         return;
     problem_t p = {0};
     int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, handover_create_run, &t, &p);
-    reply_outcome(r, rc, &p, t.doc, 201);
+    reply_doc(r, rc, &p, t.doc, 201);
     json_decref(root);
 }
 
@@ -298,7 +298,7 @@ static int custody_move(db_conn *c, action_tx *t, const handover_row *h, problem
         goto cleanup;
     seal_after = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
-    if (store_run(c, &Q_CUSTODY_CLOSE, 1, p1, p) || store_run(c, &Q_CUSTODY_OPEN_H, 3, p3, p) ||
+    if (db_run(c, &Q_CUSTODY_CLOSE, 1, p1, p) || db_run(c, &Q_CUSTODY_OPEN_H, 3, p3, p) ||
         db_query(c, &Q_HANDOVER_CONFIRM, 1, p4, &res, p))
         goto cleanup;
     t->doc = strdup(PQgetvalue(res, 0, 0));
@@ -375,7 +375,7 @@ static int perform_cancel(db_conn *c, action_tx *t, problem_t *p)
         snprintf(told, sizeof told, "{%lld}", h->from);
     else
         snprintf(told, sizeof told, "{%lld,%lld}", h->from, h->to);
-    return store_notify_all(c, told, "seal_handover_cancelled", "A seal handover was cancelled",
+    return notify_all(c, told, "seal_handover_cancelled", "A seal handover was cancelled",
                             in->note ? in->note : "", "seal_handover", t->id, p);
 }
 

@@ -197,7 +197,7 @@ static int letter_create_run(db_conn *c, void *arg, problem_t *p)
                            "nobody but the requester could approve this letter");
     }
     snprintf(title, sizeof title, "Approve an introduction letter to %s", t->in.recipient_org);
-    int rc = store_notify_all(c, PQgetvalue(res, 0, 0), "intro_letter_to_approve", title,
+    int rc = notify_all(c, PQgetvalue(res, 0, 0), "intro_letter_to_approve", title,
                               t->in.matter, "intro_letter", t->id, p);
     PQclear(res);
     if (rc || idem_store(c, t->r, 201, t->doc, p))
@@ -228,7 +228,7 @@ void h_letters_create(req_t *r)
             rc = problem_set(&p, ERR_INTERNAL, NULL, NULL, "out of memory");
         else
             rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, letter_create_run, &t, &p);
-        reply_outcome(r, rc, &p, t.doc, 201);
+        reply_doc(r, rc, &p, t.doc, 201);
     }
     free(names);
     json_decref(root);
@@ -464,7 +464,7 @@ static int perform_issue(db_conn *c, action_tx *t, problem_t *p)
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
     const char *p3[] = {id, me};
-    if (store_run(c, &Q_LETTER_USAGE_INSERT, 2, p3, p))
+    if (db_run(c, &Q_LETTER_USAGE_INSERT, 2, p3, p))
         return -1;
     snprintf(title, sizeof title, "Introduction letter %s was issued", number);
     return notify(c, l->requester, "intro_letter_issued", title,
@@ -539,7 +539,7 @@ static int perform_withdraw(db_conn *c, action_tx *t, problem_t *p)
         const char *p1[] = {db_int(sid, l->seal_id), db_int(req, l->requester)};
         if (db_query(c, &Q_LETTER_APPROVERS, 2, p1, &res, p))
             return -1;
-        int rc = store_notify_all(c, PQgetvalue(res, 0, 0), "intro_letter_withdrawn", title,
+        int rc = notify_all(c, PQgetvalue(res, 0, 0), "intro_letter_withdrawn", title,
                                   note, "intro_letter", t->id, p);
         PQclear(res);
         if (rc)
@@ -724,7 +724,7 @@ static int letter_delete_run(db_conn *c, void *arg, problem_t *p)
                     "the stub is kept three years from its archiving (the letter used, "
                     "returned or expired), until %s",
                     until);
-    } else if (!store_run(c, &Q_LETTER_DELETE, 1, params, p)) {
+    } else if (!db_run(c, &Q_LETTER_DELETE, 1, params, p)) {
         rc = audit_write(c, t->r, "intro_letter", t->id, "delete", before, NULL, p);
     }
     free(before);

@@ -253,7 +253,7 @@ static int request_create_run(db_conn *c, void *arg, problem_t *p)
     } else {
         snprintf(title, sizeof title, "Approve the use of the seal %s: %s", t->seal_name,
                  t->in.document_number);
-        if (store_notify_all(c, t->approvers, "seal_request_to_approve", title, t->in.content,
+        if (notify_all(c, t->approvers, "seal_request_to_approve", title, t->in.content,
                              "seal_request", t->id, p))
             return -1;
     }
@@ -289,7 +289,7 @@ void h_requests_create(req_t *r)
         return;
     }
     int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, request_create_run, &t, &p);
-    reply_outcome(r, rc, &p, t.doc, 201);
+    reply_doc(r, rc, &p, t.doc, 201);
     free(t.approvers);
     json_decref(root);
 }
@@ -587,7 +587,7 @@ static int perform_withdraw(db_conn *c, action_tx *t, problem_t *p)
     if (was_pending) {
         if (db_query(c, &Q_REQUEST_APPROVERS, 1, params, &res, p))
             return -1;
-        int rc = store_notify_all(c, PQgetvalue(res, 0, 0), "seal_request_withdrawn", title,
+        int rc = notify_all(c, PQgetvalue(res, 0, 0), "seal_request_withdrawn", title,
                                   note, "seal_request", t->id, p);
         PQclear(res);
         if (rc)
@@ -600,7 +600,7 @@ static int perform_withdraw(db_conn *c, action_tx *t, problem_t *p)
             snprintf(told, sizeof told, "{%lld,%lld}", q->custodian, q->notified_custodian);
         else
             snprintf(told, sizeof told, "{%lld}", q->custodian);
-        if (store_notify_all(c, told, "seal_request_withdrawn", title, note, "seal_request",
+        if (notify_all(c, told, "seal_request_withdrawn", title, note, "seal_request",
                              t->id, p))
             return -1;
     }

@@ -183,7 +183,7 @@ static int seal_create_run(db_conn *c, void *arg, problem_t *p)
     seal_tx *t = arg;
     free(t->doc); /* a retried transaction starts again */
     t->doc = NULL;
-    if (check_office_person(c, t->in.custodian_id, "custodian_id", p) || check_approvers(c, t, p))
+    if (org_office_member(c, t->in.custodian_id, "custodian_id", p) || check_approvers(c, t, p))
         return -1;
     char cust[24], id[24];
     const char *params[] = {t->in.name, t->in.kind, db_int(cust, t->in.custodian_id),
@@ -201,7 +201,7 @@ static int seal_create_run(db_conn *c, void *arg, problem_t *p)
     const char *p2[] = {db_int(id, t->id), cust, NULL};
     char title[TITLE_BYTES];
     snprintf(title, sizeof title, "You keep the seal %s", t->in.name);
-    if (!t->doc || store_run(c, &Q_CUSTODY_OPEN, 3, p2, p) ||
+    if (!t->doc || db_run(c, &Q_CUSTODY_OPEN, 3, p2, p) ||
         notify(c, t->in.custodian_id, "seal_custody", title,
                "You are its custodian: only you stamp with it (R-SEAL-1).", "seal", t->id, p) ||
         idem_store(c, t->r, 201, t->doc, p))
@@ -240,11 +240,11 @@ void h_seals_create(req_t *r)
         problem_t p = {0};
         int rc = 0;
         if (t.in.approver_ids && json_array_size(t.in.approver_ids) &&
-            !(t.approvers = store_id_array(t.in.approver_ids)))
+            !(t.approvers = db_id_array(t.in.approver_ids)))
             rc = problem_set(&p, ERR_INTERNAL, NULL, NULL, "out of memory");
         if (!rc)
             rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, seal_create_run, &t, &p);
-        reply_outcome(r, rc, &p, t.doc, 201);
+        reply_doc(r, rc, &p, t.doc, 201);
     }
     free(t.approvers);
     json_decref(root);
@@ -390,14 +390,14 @@ static void seal_write(req_t *r, bool retire)
             problem_field(&p, "approver_ids", "an other seal needs at least one approver");
             p.rule = "R-SEAL-2";
             rc = -1;
-        } else if (!(t.approvers = store_id_array(t.in.approver_ids))) {
+        } else if (!(t.approvers = db_id_array(t.in.approver_ids))) {
             rc = problem_set(&p, ERR_INTERNAL, NULL, NULL, "out of memory");
         }
     }
     if (!rc)
         rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL,
                    retire ? seal_retire_run : seal_patch_run, &t, &p);
-    reply_outcome(r, rc, &p, t.doc, 200);
+    reply_doc(r, rc, &p, t.doc, 200);
     free(t.approvers);
     json_decref(root);
 }

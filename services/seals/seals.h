@@ -6,7 +6,9 @@
 #include <stddef.h>
 
 #include "csv.h"
+#include "audit.h"
 #include "http.h"
+#include "org.h"
 
 /* The service's own state: the job that chases letters past their validity
  * (R-LET-3, letter_chase.c). */
@@ -102,27 +104,6 @@ int parse_id_array(const char *text, long long *out, size_t max);
 
 /* ---- database steps shared by the handlers (store.c) ---- */
 
-
-/* Runs st and drops the result. Returns 0 or -1 with p. */
-int store_run(db_conn *c, const db_stmt *st, int n, const char *const *params, problem_t *p);
-
-/* Notifies every id of a PostgreSQL bigint[] text (e.g. "{3,4}"). */
-int store_notify_all(db_conn *c, const char *ids, const char *kind, const char *title,
-                     const char *body, const char *entity_type, long long entity_id,
-                     problem_t *p);
-
-/* A PostgreSQL bigint[] text ("{1,2}") of a validated JF_ID_LIST array.
- * Malloc'd (caller frees); NULL when out of memory. */
-char *store_id_array(json_t *ids);
-
-/* Answers the transaction's outcome: the problem, or doc with `status`.
- * Frees doc. */
-void reply_outcome(req_t *r, int rc, problem_t *p, char *doc, int status);
-
-/* An active person who can hold or receive a seal: exists, is active and
- * belongs to the office (not an external unit). 0, or -1 with a 400 naming
- * `field` in p (or a database problem). */
-int check_office_person(db_conn *c, long long id, const char *field, problem_t *p);
 
 /* ---- handlers, by resource ---- */
 
