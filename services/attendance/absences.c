@@ -132,12 +132,10 @@ static const json_field absence_fields[] = {
 static const db_stmt Q_ABSENCE_DOC = {"att_absence_doc",
                                       "SELECT absence_doc(a) FROM absences a WHERE a.id = $1"};
 
-static int absence_create_run(db_conn *c, void *arg, problem_t *p)
+static int absence_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    att_tx *t = arg;
+    att_tx *t = ct->ctx;
     absence_in *in = t->in;
-    free(t->doc);
-    t->doc = NULL;
     person_facts who;
     if (person_facts_get(c, in->user_id, &who, p)) {
         if (p->code == ERR_USER_NOT_FOUND) {
@@ -159,29 +157,33 @@ static int absence_create_run(db_conn *c, void *arg, problem_t *p)
     if (!working)
         return problem_field(p, "date", "is not a working day on the office calendar");
     absence_new a = {in->user_id, day, in->half_days, "unapproved_absence", NULL, 0, in->note};
-    if (absence_add(c, t->r, &a, &t->id, p))
+    if (absence_add(c, ct->r, &a, &ct->id, p))
         return -1;
-    if (!(t->doc = att_doc(c, &Q_ABSENCE_DOC, t->id, "absence", p)))
+    if (!(ct->doc = att_doc(c, &Q_ABSENCE_DOC, ct->id, "absence", p)))
         return -1;
-    return idem_store(c, t->r, 201, t->doc, p);
+    return 0;
 }
+
+static int absence_check(create_tx *ct, problem_t *p)
+{
+    if (!caller_is_director(ct->r->caller))
+        return problem_set(p, ERR_ABSENCE_NOT_DIRECTOR, NULL, NULL,
+                           "absenteeism without an approved request is recorded by the office director");
+    return 0;
+}
+
+/* absence_add writes the audit event of the absence. */
+static const create_t absence_create = {
+    .fields = absence_fields,
+    .check = absence_check,
+    .store = absence_store,
+};
 
 void h_absences_create(req_t *r)
 {
-    if (idem_replayed(r))
-        return;
     absence_in in = {0};
-    json_t *root = body_or_reply(r, absence_fields, &in, NULL);
-    if (!root)
-        return;
-    if (!caller_is_director(r->caller)) {
-        reply_problem(r, ERR_ABSENCE_NOT_DIRECTOR, NULL, NULL,
-                      "absenteeism without an approved request is recorded by the office director");
-    } else {
-        att_tx t = {.r = r, .in = &in};
-        att_tx_reply(r, absence_create_run, &t, 201);
-    }
-    json_decref(root);
+    att_tx t = {.r = r, .in = &in};
+    create_handle(r, &absence_create, &in, &t);
 }
 
 /* ---------- void (R-ATT-3) ---------- */

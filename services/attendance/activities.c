@@ -137,12 +137,17 @@ static const db_stmt Q_ACTIVITY_NOTIFY = {
 
 /* The ids as a PostgreSQL array literal (malloc'd), or NULL. */
 
-static int activity_create_run(db_conn *c, void *arg, problem_t *p)
+static int activity_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    att_tx *t = arg;
+    att_tx *t = ct->ctx;
     activity_in *in = t->in;
-    free(t->doc);
-    t->doc = NULL;
+    bool sec = false;
+    if (!caller_is_director(ct->r->caller) &&
+        dept_is_secretariat(c, ct->r->caller->department_id, &sec, p))
+        return -1;
+    if (!caller_is_director(ct->r->caller) && !sec)
+        return problem_set(p, ERR_ACTIVITY_NOT_ORGANISER, NULL, NULL,
+                           "office activities are organised by the director or the secretariat");
     char *ids = db_id_array(in->participant_ids);
     if (!ids)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -160,12 +165,12 @@ static int activity_create_run(db_conn *c, void *arg, problem_t *p)
     PQclear(res);
     char me[24];
     const char *pi[] = {in->title, in->kind, in->location, in->starts_at, in->ends_at,
-                        db_int(me, t->r->caller->id), ids};
+                        db_int(me, ct->r->caller->id), ids};
     if (db_query(c, &Q_ACTIVITY_INSERT, 7, pi, &res, p))
         goto cleanup;
-    t->id = db_get_ll(res, 0, 0);
+    ct->id = db_get_ll(res, 0, 0);
     PQclear(res);
-    if (!(t->doc = att_doc(c, &Q_ACTIVITY_DOC, t->id, "activity", p)))
+    if (!(ct->doc = att_doc(c, &Q_ACTIVITY_DOC, ct->id, "activity", p)))
         goto cleanup;
     char id[24], title[300], body[400];
     text_fmt(title, sizeof title, "You are to take part in: %s", in->title);
@@ -173,47 +178,41 @@ static int activity_create_run(db_conn *c, void *arg, problem_t *p)
              "%s to %s. Attendance is mandatory; an absence needs the office director's "
              "approval beforehand, otherwise it is absenteeism (R-ATT-5).",
              in->starts_at, in->ends_at);
-    const char *pn[] = {db_int(id, t->id), title, body};
+    const char *pn[] = {db_int(id, ct->id), title, body};
     if (db_query(c, &Q_ACTIVITY_NOTIFY, 3, pn, &res, p))
         goto cleanup;
     PQclear(res);
-    if (idem_store(c, t->r, 201, t->doc, p))
-        goto cleanup;
-    rc = audit_write(c, t->r, "activity", t->id, "create", NULL, t->doc, p);
+    rc = 0;
 cleanup:
     free(ids);
     return rc;
 }
 
+static int activity_check(create_tx *ct, problem_t *p)
+{
+    const activity_in *in = ct->in;
+    long long from, to;
+    if (time_parse(in->starts_at, &from) && time_parse(in->ends_at, &to)) {
+        if (to <= from)
+            return problem_field(p, "ends_at", "must be after starts_at");
+        if (to - from > ACTIVITY_MAX_SECONDS)
+            return problem_field(p, "ends_at", "must be within 31 days of starts_at");
+    }
+    return 0;
+}
+
+static const create_t activity_create = {
+    .entity = "activity",
+    .fields = activity_fields,
+    .check = activity_check,
+    .store = activity_store,
+};
+
 void h_activities_create(req_t *r)
 {
-    if (idem_replayed(r))
-        return;
     activity_in in = {0};
-    json_t *root = body_or_reply(r, activity_fields, &in, NULL);
-    if (!root)
-        return;
-    long long from, to;
-    problem_t p = {0};
-    bool sec = false;
-    if (time_parse(in.starts_at, &from) && time_parse(in.ends_at, &to)) {
-        if (to <= from)
-            problem_field(&p, "ends_at", "must be after starts_at");
-        else if (to - from > ACTIVITY_MAX_SECONDS)
-            problem_field(&p, "ends_at", "must be within 31 days of starts_at");
-    }
-    if (p.code != ERR_NONE) {
-        reply_problem_t(r, &p);
-    } else if (!caller_is_director(r->caller) && caller_in_secretariat_or_reply(r, &sec)) {
-        /* answered */
-    } else if (!caller_is_director(r->caller) && !sec) {
-        reply_problem(r, ERR_ACTIVITY_NOT_ORGANISER, NULL, NULL,
-                      "office activities are organised by the director or the secretariat");
-    } else {
-        att_tx t = {.r = r, .in = &in};
-        att_tx_reply(r, activity_create_run, &t, 201);
-    }
-    json_decref(root);
+    att_tx t = {.r = r, .in = &in};
+    create_handle(r, &activity_create, &in, &t);
 }
 
 /* ---------- absence requests (R-ATT-5) ---------- */
@@ -284,14 +283,12 @@ static const db_stmt Q_REQUEST_INSERT = {
     "INSERT INTO activity_absence_requests(activity_id, user_id, reason, decider_role)"
     " VALUES ($1, $2, $3, $4) RETURNING id, activity_absence_doc(activity_absence_requests)"};
 
-static int absence_request_run(db_conn *c, void *arg, problem_t *p)
+static int absence_request_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    att_tx *t = arg;
-    free(t->doc);
-    t->doc = NULL;
-    long long me = t->r->caller->id;
+    att_tx *t = ct->ctx;
+    long long me = ct->r->caller->id;
     activity_row row;
-    if (activity_load(c, t->r, t->id, me, &row, NULL, p))
+    if (activity_load(c, ct->r, t->id, me, &row, NULL, p))
         return -1;
     PGresult *res;
     if (!row.participant)
@@ -321,9 +318,9 @@ static int absence_request_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     }
     long long rid = db_get_ll(res, 0, 0);
-    t->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
-    if (!t->doc)
+    if (!ct->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     char body[1400];
     text_fmt(body, sizeof body, "%s: %s (R-ATT-5)", row.title,
@@ -332,26 +329,24 @@ static int absence_request_run(db_conn *c, void *arg, problem_t *p)
                !strcmp(role, "district_mayor")
                    ? "The office director asks to be excused from an activity"
                    : "A participant asks to be excused from an activity",
-               body, "activity_absence_request", rid, p) ||
-        idem_store(c, t->r, 201, t->doc, p))
+               body, "activity_absence_request", rid, p))
         return -1;
-    return audit_write(c, t->r, "activity_absence_request", rid, "create", NULL, t->doc, p);
+    ct->id = rid;
+    return 0;
 }
+
+static const create_t absence_request_create = {
+    .entity = "activity_absence_request",
+    .fields = absence_request_fields,
+    .store = absence_request_store,
+};
 
 void h_activity_absence_create(req_t *r)
 {
-    if (idem_replayed(r))
-        return;
-    att_tx t = {.r = r, .id = path_id_or_reply(r, "id")};
-    if (!t.id)
-        return;
     absence_request_in in = {0};
-    json_t *root = body_or_reply(r, absence_request_fields, &in, NULL);
-    if (!root)
-        return;
-    t.in = &in;
-    att_tx_reply(r, absence_request_run, &t, 201);
-    json_decref(root);
+    att_tx t = {.r = r, .in = &in, .id = path_id_or_reply(r, "id")};
+    if (t.id)
+        create_handle(r, &absence_request_create, &in, &t);
 }
 
 /* Visible to the requester, whoever holds the position that decides it

@@ -27,6 +27,21 @@ static const db_stmt Q_IN_SECRETARIAT = {
     "att_in_secretariat",
     "SELECT 1 FROM identity.org_departments WHERE id = $1 AND is_secretariat"};
 
+int dept_is_secretariat(db_conn *c, long long dept, bool *out, problem_t *p)
+{
+    *out = false;
+    if (!dept)
+        return 0;
+    char d[24];
+    const char *params[] = {db_int(d, dept)};
+    PGresult *res;
+    if (db_query(c, &Q_IN_SECRETARIAT, 1, params, &res, p))
+        return -1;
+    *out = PQntuples(res) == 1;
+    PQclear(res);
+    return 0;
+}
+
 int caller_in_secretariat_or_reply(req_t *r, bool *out)
 {
     *out = false;
@@ -163,19 +178,6 @@ long long att_locked_owner(const PGresult *res, action_tx *t, const char *what, 
         return 0;
     }
     return db_get_ll(res, 0, 0);
-}
-
-void att_tx_reply(req_t *r, db_tx_fn fn, att_tx *t, int status)
-{
-    problem_t p = {0};
-    if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, fn, t, &p))
-        reply_problem_t(r, &p);
-    else if (!t->doc)
-        reply_problem(r, ERR_INTERNAL, NULL, NULL, "no answer was produced");
-    else
-        reply_raw(r, status, t->doc, strlen(t->doc));
-    free(t->doc);
-    t->doc = NULL;
 }
 
 const json_field comment_fields[] = {

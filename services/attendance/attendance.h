@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include "action.h"
+#include "create.h"
 #include "http.h"
 #include "leave_rules.h"
 #include "workdays.h"
@@ -37,6 +38,8 @@ bool caller_is_director(const caller_t *c);
 /* Whether the caller belongs to the secretariat section. 0 with *out set,
  * or -1 after answering 503/500. */
 int caller_in_secretariat_or_reply(req_t *r, bool *out);
+/* Inside a transaction: whether department dept is the secretariat. 0, or -1 with p. */
+int dept_is_secretariat(db_conn *c, long long dept, bool *out, problem_t *p);
 
 /* ---- people ---- */
 
@@ -99,8 +102,7 @@ char *att_doc(db_conn *c, const db_stmt *st, long long id, const char *what, pro
  * a row the caller may not see) or memory ran out. Does not clear res. */
 long long att_locked_owner(const PGresult *res, action_tx *t, const char *what, problem_t *p);
 
-/* A create: the transaction body gets this, fills doc. (Actions on an
- * existing row run on common/action.h.) */
+/* The state of a create (common/create.h, its ctx). */
 typedef struct att_tx {
     req_t *r;
     long long id; /* the object created, or the one it is made under */
@@ -108,9 +110,6 @@ typedef struct att_tx {
     char *doc;    /* the answer, malloc'd */
 } att_tx;
 
-/* Runs fn in a transaction and answers `status` with t->doc, or the
- * problem. Frees t->doc. */
-void att_tx_reply(req_t *r, db_tx_fn fn, att_tx *t, int status);
 
 /* The optional {"comment"} body every plain action takes. */
 typedef struct comment_in {

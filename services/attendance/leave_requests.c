@@ -206,14 +206,12 @@ char *leave_doc_text(db_conn *c, long long id, problem_t *p)
     return att_doc(c, &Q_LEAVE_DOC, id, "leave request", p);
 }
 
-static int leave_create_run(db_conn *c, void *arg, problem_t *p)
+static int leave_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    att_tx *t = arg;
+    att_tx *t = ct->ctx;
     leave_in *in = t->in;
-    free(t->doc);
-    t->doc = NULL;
     person_facts me;
-    if (person_facts_get(c, t->r->caller->id, &me, p))
+    if (person_facts_get(c, ct->r->caller->id, &me, p))
         return -1;
 
     PGresult *res;
@@ -271,9 +269,9 @@ static int leave_create_run(db_conn *c, void *arg, problem_t *p)
                             in->end_half, db_int(hv, halves), db_int(ns, n), ids, roles};
     if (db_query(c, &Q_LEAVE_INSERT, 12, params, &res, p))
         return -1;
-    t->id = db_get_ll(res, 0, 0);
+    ct->id = db_get_ll(res, 0, 0);
     PQclear(res);
-    if (!(t->doc = leave_doc_text(c, t->id, p)))
+    if (!(ct->doc = leave_doc_text(c, ct->id, p)))
         return -1;
 
     char title[200], body[400];
@@ -281,32 +279,33 @@ static int leave_create_run(db_conn *c, void *arg, problem_t *p)
     text_fmt(body, sizeof body, "%s %s to %s %s, %.1f working days, %s leave: %s (R-ATT-2)",
              in->start_date, in->start_half, in->end_date, in->end_half, halves / 2.0, in->kind,
              in->reason);
-    if (notify(c, steps[0].approver_id, "leave_to_approve", title, body, "leave_request", t->id,
-               p) ||
-        idem_store(c, t->r, 201, t->doc, p))
+    if (notify(c, steps[0].approver_id, "leave_to_approve", title, body, "leave_request", ct->id,
+               p))
         return -1;
-    return audit_write(c, t->r, "leave_request", t->id, "create", NULL, t->doc, p);
+    return 0;
 }
+
+static int leave_check(create_tx *ct, problem_t *p)
+{
+    leave_in *in = ct->in;
+    long sd, ed;
+    day_parse(in->start_date, &sd);
+    day_parse(in->end_date, &ed);
+    in->start_slot = slot_of(sd, !strcmp(in->start_half, "pm"));
+    in->end_slot = slot_of(ed, !strcmp(in->end_half, "pm"));
+    return leave_span_check(in->start_slot, "end_date", "end_half", in->end_slot, p);
+}
+
+static const create_t leave_create = {
+    .entity = "leave_request",
+    .fields = leave_fields,
+    .check = leave_check,
+    .store = leave_store,
+};
 
 void h_leave_create(req_t *r)
 {
-    if (idem_replayed(r))
-        return;
     leave_in in = {0};
-    json_t *root = body_or_reply(r, leave_fields, &in, NULL);
-    if (!root)
-        return;
-    long sd, ed;
-    day_parse(in.start_date, &sd);
-    day_parse(in.end_date, &ed);
-    in.start_slot = slot_of(sd, !strcmp(in.start_half, "pm"));
-    in.end_slot = slot_of(ed, !strcmp(in.end_half, "pm"));
-    problem_t p = {0};
-    if (leave_span_check(in.start_slot, "end_date", "end_half", in.end_slot, &p)) {
-        reply_problem_t(r, &p);
-    } else {
-        att_tx t = {.r = r, .in = &in};
-        att_tx_reply(r, leave_create_run, &t, 201);
-    }
-    json_decref(root);
+    att_tx t = {.r = r, .in = &in};
+    create_handle(r, &leave_create, &in, &t);
 }

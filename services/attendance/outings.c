@@ -108,14 +108,12 @@ static const db_stmt Q_OUTING_TELL_SECTION = {
     "SELECT identity.notify(p.id, 'colleague_out', $3, $4, 'outing', $1)"
     " FROM identity.org_people p WHERE p.department_id = $2 AND p.active AND p.id <> $5"};
 
-static int outing_create_run(db_conn *c, void *arg, problem_t *p)
+static int outing_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    att_tx *t = arg;
+    att_tx *t = ct->ctx;
     outing_in *in = t->in;
-    free(t->doc);
-    t->doc = NULL;
     person_facts me;
-    if (person_facts_get(c, t->r->caller->id, &me, p))
+    if (person_facts_get(c, ct->r->caller->id, &me, p))
         return -1;
     if (strcmp(me.department_kind, "section") && strcmp(me.department_kind, "office_leadership"))
         return problem_set(p, ERR_OUTING_NOT_OFFICE_STAFF, NULL, NULL,
@@ -137,52 +135,53 @@ static int outing_create_run(db_conn *c, void *arg, problem_t *p)
                         in->destination, in->contact, in->starts_at, in->ends_at};
     if (db_query(c, &Q_OUTING_INSERT, 7, pi, &res, p))
         return -1;
-    t->id = db_get_ll(res, 0, 0);
-    t->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->id = db_get_ll(res, 0, 0);
+    ct->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
-    if (!t->doc)
+    if (!ct->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     if (me.department_id) {
         char id[24], title[200], body[1200];
         text_fmt(title, sizeof title, "%s is out: %s", me.display_name, in->matter);
         text_fmt(body, sizeof body, "At %s from %s to %s; contact %s (R-ATT-1)", in->destination,
                  in->starts_at, in->ends_at, in->contact);
-        const char *pn[] = {db_int(id, t->id), d, title, body, u};
+        const char *pn[] = {db_int(id, ct->id), d, title, body, u};
         if (db_query(c, &Q_OUTING_TELL_SECTION, 5, pn, &res, p))
             return -1;
         PQclear(res);
     }
-    if (idem_store(c, t->r, 201, t->doc, p))
-        return -1;
-    return audit_write(c, t->r, "outing", t->id, "register", NULL, t->doc, p);
+    return 0;
 }
+
+static int outing_check(create_tx *ct, problem_t *p)
+{
+    const outing_in *in = ct->in;
+    long long from, to;
+    if (!time_parse(in->starts_at, &from) || !time_parse(in->ends_at, &to))
+        return 0;
+    if (to <= from)
+        return problem_field(p, "ends_at", "must be after starts_at");
+    if (to - from >= HALF_WORKING_DAY_SECONDS)
+        return problem_set(p, ERR_OUTING_IS_LEAVE, NULL, NULL,
+                           "going out for half a working day (%d hours) or more is leave: ask "
+                           "for it with POST /api/v1/leave-requests",
+                           HALF_WORKING_DAY_SECONDS / 3600);
+    return 0;
+}
+
+static const create_t outing_create = {
+    .entity = "outing",
+    .verb = "register",
+    .fields = outing_fields,
+    .check = outing_check,
+    .store = outing_store,
+};
 
 void h_outings_create(req_t *r)
 {
-    if (idem_replayed(r))
-        return;
     outing_in in = {0};
-    json_t *root = body_or_reply(r, outing_fields, &in, NULL);
-    if (!root)
-        return;
-    long long from, to;
-    problem_t p = {0};
-    if (time_parse(in.starts_at, &from) && time_parse(in.ends_at, &to)) {
-        if (to <= from)
-            problem_field(&p, "ends_at", "must be after starts_at");
-        else if (to - from >= HALF_WORKING_DAY_SECONDS)
-            problem_set(&p, ERR_OUTING_IS_LEAVE, NULL, NULL,
-                        "going out for half a working day (%d hours) or more is leave: ask "
-                        "for it with POST /api/v1/leave-requests",
-                        HALF_WORKING_DAY_SECONDS / 3600);
-    }
-    if (p.code != ERR_NONE) {
-        reply_problem_t(r, &p);
-    } else {
-        att_tx t = {.r = r, .in = &in};
-        att_tx_reply(r, outing_create_run, &t, 201);
-    }
-    json_decref(root);
+    att_tx t = {.r = r, .in = &in};
+    create_handle(r, &outing_create, &in, &t);
 }
 
 static const db_stmt Q_OUTING_LOCK = {

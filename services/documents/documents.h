@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "audit.h"
+#include "create.h"
 #include "http.h"
 #include "org.h"
 

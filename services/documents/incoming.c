@@ -95,10 +95,7 @@ static const json_field incoming_fields[] = {
 };
 
 typedef struct incoming_tx {
-    req_t *r;
     incoming_in in;
-    long long id;
-    char *doc;
 } incoming_tx;
 
 static const db_stmt Q_INCOMING_INSERT = {
@@ -140,12 +137,10 @@ char *incoming_doc_text(db_conn *c, long long id, problem_t *p)
     return doc;
 }
 
-static int incoming_create_run(db_conn *c, void *arg, problem_t *p)
+static int incoming_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    incoming_tx *t = arg;
-    free(t->doc);
-    t->doc = NULL;
-    const caller_t *me = t->r->caller;
+    incoming_tx *t = ct->ctx;
+    const caller_t *me = ct->r->caller;
     bool secretariat;
     if (store_is_secretariat(c, me->department_id, &secretariat, p))
         return -1;
@@ -162,10 +157,10 @@ static int incoming_create_run(db_conn *c, void *arg, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_INCOMING_INSERT, 12, params, &res, p))
         return -1;
-    t->id = db_get_ll(res, 0, 0);
+    ct->id = db_get_ll(res, 0, 0);
     PQclear(res);
-    if (incoming_entry(c, t->id, "register", me->id, in->summary, p) ||
-        !(t->doc = incoming_doc_text(c, t->id, p)))
+    if (incoming_entry(c, ct->id, "register", me->id, in->summary, p) ||
+        !(ct->doc = incoming_doc_text(c, ct->id, p)))
         return -1;
     /* A subordinate's request or report goes to the director for
      * assignment as soon as it is registered (R-DOC-8). */
@@ -173,24 +168,20 @@ static int incoming_create_run(db_conn *c, void *arg, problem_t *p)
         char title[TITLE_BYTES];
         snprintf(title, sizeof title, "Assign the incoming %s: %s", in->kind, in->title);
         utf8_trim(title, sizeof title);
-        if (store_notify_director(c, "incoming_to_assign", title, "incoming", t->id, p))
+        if (store_notify_director(c, "incoming_to_assign", title, "incoming", ct->id, p))
             return -1;
     }
-    if (idem_store(c, t->r, 201, t->doc, p))
-        return -1;
-    return audit_write(c, t->r, "incoming", t->id, "create", NULL, t->doc, p);
+    return 0;
 }
+
+static const create_t incoming_create = {
+    .entity = "incoming",
+    .fields = incoming_fields,
+    .store = incoming_store,
+};
 
 void h_incoming_create(req_t *r)
 {
-    if (idem_replayed(r))
-        return;
-    incoming_tx t = {.r = r};
-    json_t *root = body_or_reply(r, incoming_fields, &t.in, NULL);
-    if (!root)
-        return;
-    problem_t p = {0};
-    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, incoming_create_run, &t, &p);
-    reply_doc(r, rc, &p, t.doc, 201);
-    json_decref(root);
+    incoming_tx t = {0};
+    create_handle(r, &incoming_create, &t.in, &t);
 }

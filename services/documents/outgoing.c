@@ -211,13 +211,10 @@ static const json_field doc_fields[] = {
     JF_END,
 };
 
-typedef struct create_tx {
-    req_t *r;
+typedef struct outgoing_tx {
     doc_in in;
     char *co;
-    char *doc;
-    long long id;
-} create_tx;
+} outgoing_tx;
 
 /* A drafting department (承办部门): an office section, or a district bureau
  * (an external unit that a deputy mayor is in charge of). */
@@ -248,12 +245,10 @@ static const db_stmt Q_DOC_INSERT = {
     " SELECT d.id, 1, d.title, d.body, d.creator_id FROM d)"
     " SELECT d.id," DOCUMENT_DOC("d") " FROM d"};
 
-static int doc_create_run(db_conn *c, void *arg, problem_t *p)
+static int doc_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    create_tx *t = arg;
-    free(t->doc);
-    t->doc = NULL;
-    const caller_t *me = t->r->caller;
+    outgoing_tx *t = ct->ctx;
+    const caller_t *me = ct->r->caller;
     char dept[24], uid[24], pc[24], reply[24];
     const char *p1[] = {db_int(dept, me->department_id)};
     PGresult *res;
@@ -297,10 +292,10 @@ static int doc_create_run(db_conn *c, void *arg, problem_t *p)
     int rc = -1;
     if (db_query(c, &Q_DOC_INSERT, 15, p3, &res, p))
         goto cleanup;
-    t->id = db_get_ll(res, 0, 0);
-    t->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->id = db_get_ll(res, 0, 0);
+    ct->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
-    if (!t->doc) {
+    if (!ct->doc) {
         problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
         goto cleanup;
     }
@@ -308,32 +303,31 @@ static int doc_create_run(db_conn *c, void *arg, problem_t *p)
     snprintf(title, sizeof title, "Co-sign the joint draft: %s", in->title);
     utf8_trim(title, sizeof title);
     if (strcmp(chiefs, "{}") &&
-        notify_all(c, chiefs, "document_to_co_sign", title, "", "document", t->id, p))
+        notify_all(c, chiefs, "document_to_co_sign", title, "", "document", ct->id, p))
         goto cleanup;
-    if (idem_store(c, t->r, 201, t->doc, p))
-        goto cleanup;
-    rc = audit_write(c, t->r, "document", t->id, "create", NULL, t->doc, p);
+    rc = 0;
 cleanup:
     free(chiefs);
     return rc;
 }
 
+static int doc_check(create_tx *ct, problem_t *p)
+{
+    outgoing_tx *t = ct->ctx;
+    t->co = t->in.co_department_ids ? db_id_array(t->in.co_department_ids) : strdup("{}");
+    return t->co ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+}
+
+static const create_t doc_create = {
+    .entity = "document",
+    .fields = doc_fields,
+    .check = doc_check,
+    .store = doc_store,
+};
+
 void h_documents_create(req_t *r)
 {
-    if (idem_replayed(r))
-        return;
-    create_tx t = {.r = r};
-    json_t *root = body_or_reply(r, doc_fields, &t.in, NULL);
-    if (!root)
-        return;
-    problem_t p = {0};
-    int rc;
-    t.co = t.in.co_department_ids ? db_id_array(t.in.co_department_ids) : strdup("{}");
-    if (!t.co)
-        rc = problem_set(&p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    else
-        rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, doc_create_run, &t, &p);
-    reply_doc(r, rc, &p, t.doc, 201);
+    outgoing_tx t = {0};
+    create_handle(r, &doc_create, &t.in, &t);
     free(t.co);
-    json_decref(root);
 }

@@ -78,10 +78,7 @@ static const json_field report_fields[] = {
 };
 
 typedef struct report_tx {
-    req_t *r;
     report_in in;
-    long long id;
-    char *doc;
 } report_tx;
 
 static const db_stmt Q_DEPUTY_AWAY = {
@@ -118,14 +115,12 @@ static int chain_of(db_conn *c, long long who, long long *chain, size_t *n, prob
     return 0;
 }
 
-static int report_create_run(db_conn *c, void *arg, problem_t *p)
+static int report_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    report_tx *t = arg;
-    free(t->doc);
-    t->doc = NULL;
+    report_tx *t = ct->ctx;
     const report_in *in = &t->in;
     org_person me, to;
-    if (org_person_get(c, t->r->caller->id, &me, p))
+    if (org_person_get(c, ct->r->caller->id, &me, p))
         return -1;
     if (!me.department_id || !strcmp(me.department_kind, "external"))
         return problem_set(p, ERR_REPORT_NOT_OFFICE, NULL, "R-ORG-2",
@@ -222,43 +217,39 @@ static int report_create_run(db_conn *c, void *arg, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_REPORT_INSERT, 14, params, &res, p))
         return -1;
-    t->id = db_get_ll(res, 0, 0);
-    t->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->id = db_get_ll(res, 0, 0);
+    ct->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
-    if (!t->doc)
+    if (!ct->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     char title[TITLE_BYTES];
     snprintf(title, sizeof title, "%s reports to you: %s", me.display_name, in->subject);
     utf8_trim(title, sizeof title);
     if (notify(c, in->to_user_id,
                in->assigned_by_leader_id ? "report_leader_assigned" : "report_to_you", title,
-               in->urgent_reason ? in->urgent_reason : "", "report", t->id, p))
+               in->urgent_reason ? in->urgent_reason : "", "report", ct->id, p))
         return -1;
     if (bypassed) {
         snprintf(title, sizeof title, "%s reported over your level (%s): %s", me.display_name,
                  route, in->subject);
         utf8_trim(title, sizeof title);
         if (notify_all(c, skipped, "report_bypassed", title,
-                             in->urgent_reason ? in->urgent_reason : "", "report", t->id, p))
+                             in->urgent_reason ? in->urgent_reason : "", "report", ct->id, p))
             return -1;
     }
-    if (idem_store(c, t->r, 201, t->doc, p))
-        return -1;
-    return audit_write(c, t->r, "report", t->id, "create", NULL, t->doc, p);
+    return 0;
 }
+
+static const create_t report_create = {
+    .entity = "report",
+    .fields = report_fields,
+    .store = report_store,
+};
 
 void h_reports_create(req_t *r)
 {
-    if (idem_replayed(r))
-        return;
-    report_tx t = {.r = r};
-    json_t *root = body_or_reply(r, report_fields, &t.in, NULL);
-    if (!root)
-        return;
-    problem_t p = {0};
-    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, report_create_run, &t, &p);
-    reply_doc(r, rc, &p, t.doc, 201);
-    json_decref(root);
+    report_tx t = {0};
+    create_handle(r, &report_create, &t.in, &t);
 }
 
 /* ---------- actions ---------- */

@@ -78,6 +78,7 @@ typedef struct dep_tx {
     req_t *r;
     long long id, if_match, deputy;
     const char *body;
+    char *owned; /* body, when the create made it */
     char *doc;
 } dep_tx;
 
@@ -116,9 +117,9 @@ static const db_stmt Q_DEP_INSERT = {
     " (j->>'supervising_deputy_id')::bigint"
     " FROM (SELECT $1::jsonb AS j) s RETURNING id, department_doc(departments)"};
 
-static int dep_create_run(db_conn *c, void *arg, problem_t *p)
+static int dep_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    dep_tx *t = arg;
+    dep_tx *t = ct->ctx;
     if (check_deputy(c, t->deputy, p))
         return -1;
     const char *params[] = {t->body};
@@ -130,12 +131,10 @@ static int dep_create_run(db_conn *c, void *arg, problem_t *p)
             problem_field(p, "name", "is already used (or another section is the secretariat)");
         return -1;
     }
-    t->id = db_get_ll(res, 0, 0);
-    t->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->id = db_get_ll(res, 0, 0);
+    ct->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
-    if (idem_store(c, t->r, 201, t->doc, p))
-        return -1;
-    return audit_write(c, t->r, "department", t->id, "create", NULL, t->doc, p);
+    return 0;
 }
 
 static const db_stmt Q_DEP_LOCK = {
@@ -198,39 +197,54 @@ static int dep_update_run(db_conn *c, void *arg, problem_t *p)
     return rc;
 }
 
-static void dep_write(req_t *r, long long id)
+static void dep_patch(req_t *r, long long id)
 {
     long long if_match = -1;
-    if (id && if_match_or_reply(r, &if_match))
+    if (if_match_or_reply(r, &if_match))
         return;
     dep_in in = {0};
-    json_t *root = id ? patch_body_or_reply(r, dep_patch_fields, &in, NULL)
-                      : body_or_reply(r, dep_create_fields, &in, NULL);
+    json_t *root = patch_body_or_reply(r, dep_patch_fields, &in, NULL);
     if (!root)
         return;
     char *body = json_dumps(root, JSON_COMPACT);
     dep_tx t = {.r = r, .id = id, .if_match = if_match, .deputy = in.supervising_deputy_id,
                 .body = body};
     problem_t p = {0};
-    if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, id ? dep_update_run : dep_create_run, &t,
-              &p))
-        reply_problem_t(r, &p);
-    else
-        reply_raw(r, id ? 200 : 201, t.doc, strlen(t.doc));
-    free(t.doc);
+    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, dep_update_run, &t, &p);
+    reply_doc(r, rc, &p, t.doc, 200);
     free(body);
     json_decref(root);
 }
 
+static int dep_check(create_tx *ct, problem_t *p)
+{
+    dep_tx *t = ct->ctx;
+    t->deputy = ((const dep_in *)ct->in)->supervising_deputy_id;
+    t->owned = json_dumps(ct->body, JSON_COMPACT);
+    t->body = t->owned;
+    return t->owned ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+}
+
+static const create_t dep_create = {
+    .entity = "department",
+    .fields = dep_create_fields,
+    .check = dep_check,
+    .store = dep_store,
+};
+
 void h_departments_create(req_t *r)
 {
-    if (admin_or_reply(r) && !idem_replayed(r))
-        dep_write(r, 0);
+    if (!admin_or_reply(r))
+        return;
+    dep_in in = {0};
+    dep_tx t = {.r = r};
+    create_handle(r, &dep_create, &in, &t);
+    free(t.owned);
 }
 
 void h_departments_patch(req_t *r)
 {
     long long id = path_id_or_reply(r, "id");
     if (id && admin_or_reply(r))
-        dep_write(r, id);
+        dep_patch(r, id);
 }

@@ -1,6 +1,7 @@
 #ifndef IDENTITY_H
 #define IDENTITY_H
 
+#include "create.h"
 #include "http.h"
 
 /* The identity service's own state: the signing key and the bound on

@@ -18,9 +18,14 @@ bool admin_or_reply(req_t *r)
 }
 
 /* Digits, spaces, +, -, ( and ): the shape of a phone number. */
+static bool phone_ok(const char *phone)
+{
+    return !phone || strspn(phone, "0123456789+-() ") == strlen(phone);
+}
+
 static bool phone_ok_or_reply(req_t *r, const char *phone)
 {
-    if (!phone || strspn(phone, "0123456789+-() ") == strlen(phone))
+    if (phone_ok(phone))
         return true;
     problem_t p = {0};
     problem_field(&p, "phone", "may contain only digits, spaces, +, -, ( and )");
@@ -205,6 +210,7 @@ typedef struct user_tx {
     const char *hash;  /* new password hash or NULL */
     bool phone_only;   /* PATCH /me */
     char *doc;         /* the answer */
+    char hash_buf[128];
 } user_tx;
 
 static const db_stmt Q_USER_INSERT = {
@@ -218,9 +224,9 @@ static const db_stmt Q_USER_INSERT = {
     " coalesce((j->>'active')::boolean, true)"
     " FROM (SELECT $1::jsonb AS j) s RETURNING id, user_doc(users)"};
 
-static int user_create_run(db_conn *c, void *arg, problem_t *p)
+static int user_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    user_tx *t = arg;
+    user_tx *t = ct->ctx;
     const char *params[] = {t->patch, t->hash};
     PGresult *res = db_exec(c, &Q_USER_INSERT, 2, params);
     if (!db_ok(res, p)) {
@@ -230,14 +236,12 @@ static int user_create_run(db_conn *c, void *arg, problem_t *p)
             problem_field(p, "username", "is already taken");
         return -1;
     }
-    t->id = db_get_ll(res, 0, 0);
-    t->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->id = db_get_ll(res, 0, 0);
+    ct->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
-    if (!t->doc)
+    if (!ct->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    if (idem_store(c, t->r, 201, t->doc, p))
-        return -1;
-    return audit_write(c, t->r, "user", t->id, "create", NULL, t->doc, p);
+    return 0;
 }
 
 /* The body as JSON text without the password. */
@@ -250,33 +254,37 @@ static char *patch_text(json_t *root)
     return s;
 }
 
+static int user_check(create_tx *ct, problem_t *p)
+{
+    user_tx *t = ct->ctx;
+    const user_in *in = ct->in;
+    if (!phone_ok(in->phone))
+        return problem_field(p, "phone", "may contain only digits, spaces, +, -, ( and )");
+    char *patch = patch_text(ct->body);
+    t->patch = patch;
+    if (!patch)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    if (password_hash(identity_of(ct->r), in->password, t->hash_buf))
+        return problem_set(p, ERR_BUSY, NULL, NULL, "too many password operations at once");
+    t->hash = t->hash_buf;
+    return 0;
+}
+
+static const create_t user_create = {
+    .entity = "user",
+    .fields = user_create_fields,
+    .check = user_check,
+    .store = user_store,
+};
+
 void h_users_create(req_t *r)
 {
-    if (!admin_or_reply(r) || idem_replayed(r))
+    if (!admin_or_reply(r))
         return;
     user_in in = {0};
-    json_t *root = body_or_reply(r, user_create_fields, &in, NULL);
-    if (!root)
-        return;
-    if (!phone_ok_or_reply(r, in.phone)) {
-        json_decref(root);
-        return;
-    }
-    char hash[128];
-    char *patch = patch_text(root);
-    user_tx t = {.r = r, .patch = patch, .hash = hash};
-    problem_t p = {0};
-    if (!patch)
-        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
-    else if (password_hash(identity_of(r), in.password, hash))
-        reply_problem(r, ERR_BUSY, NULL, NULL, "too many password operations at once");
-    else if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, user_create_run, &t, &p))
-        reply_problem_t(r, &p);
-    else
-        reply_raw(r, 201, t.doc, strlen(t.doc));
-    free(t.doc);
-    free(patch);
-    json_decref(root);
+    user_tx t = {.r = r};
+    create_handle(r, &user_create, &in, &t);
+    free((char *)t.patch);
 }
 
 static const db_stmt Q_USER_LOCK = {

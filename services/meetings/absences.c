@@ -77,13 +77,11 @@ static const db_stmt Q_ABSENCE_INSERT = {
     "INSERT INTO meeting_absence_requests(meeting_id, user_id, reason) VALUES ($1, $2, $3)"
     " RETURNING id, absence_doc(meeting_absence_requests)"};
 
-static int absence_create_run(db_conn *c, void *arg, problem_t *p)
+static int absence_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    absence_tx *t = arg;
-    free(t->doc);
-    t->doc = NULL;
+    absence_tx *t = ct->ctx;
     char mid[24], u[24], title[TITLE_BYTES];
-    const char *pm[] = {db_int(mid, t->meeting), db_int(u, t->r->caller->id)};
+    const char *pm[] = {db_int(mid, t->meeting), db_int(u, ct->r->caller->id)};
     PGresult *res;
     if (db_query(c, &Q_MEETING_FOR_ABSENCE, 2, pm, &res, p))
         return -1;
@@ -117,31 +115,28 @@ static int absence_create_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     }
     long long id = db_get_ll(res, 0, 0);
-    t->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
-    if (!t->doc)
+    if (!ct->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     if (notify(c, chair, "meeting_absence_to_approve", title, t->in.reason,
-               "meeting_absence_request", id, p) ||
-        idem_store(c, t->r, 201, t->doc, p))
+               "meeting_absence_request", id, p))
         return -1;
-    return audit_write(c, t->r, "meeting_absence_request", id, "create", NULL, t->doc, p);
+    ct->id = id;
+    return 0;
 }
+
+static const create_t absence_create = {
+    .entity = "meeting_absence_request",
+    .fields = absence_fields,
+    .store = absence_store,
+};
 
 void h_absences_create(req_t *r)
 {
-    if (idem_replayed(r))
-        return;
     absence_tx t = {.r = r, .meeting = path_id_or_reply(r, "id")};
-    if (!t.meeting)
-        return;
-    json_t *root = body_or_reply(r, absence_fields, &t.in, NULL);
-    if (!root)
-        return;
-    problem_t p = {0};
-    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, absence_create_run, &t, &p);
-    reply_doc(r, rc, &p, t.doc, 201);
-    json_decref(root);
+    if (t.meeting)
+        create_handle(r, &absence_create, &t.in, &t);
 }
 
 /* ---------- approve, reject ---------- */

@@ -236,12 +236,10 @@ static int decision_checks(db_conn *c, decision_tx *t, const char *mid, bool the
     return 0;
 }
 
-static int decision_create_run(db_conn *c, void *arg, problem_t *p)
+static int decision_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    decision_tx *t = arg;
-    const caller_t *me = t->r->caller;
-    free(t->doc);
-    t->doc = NULL;
+    decision_tx *t = ct->ctx;
+    const caller_t *me = ct->r->caller;
     bool privileged = me->is_admin || (!me->is_secretary && org_is_office_leader(me->position));
     char mid[24], u[24];
     const char *pm[] = {db_int(mid, t->meeting), db_int(u, me->id), privileged ? "true" : "false"};
@@ -285,27 +283,23 @@ static int decision_create_run(db_conn *c, void *arg, problem_t *p)
     if (db_query(c, &Q_DECISION_INSERT, 13, pi, &res, p))
         return -1;
     long long id = db_get_ll(res, 0, 0);
-    t->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
-    if (!t->doc || idem_store(c, t->r, 201, t->doc, p))
-        return t->doc ? -1 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    return audit_write(c, t->r, "decision", id, "create", NULL, t->doc, p);
+    ct->id = id;
+    return 0;
 }
+
+static const create_t decision_create = {
+    .entity = "decision",
+    .fields = decision_fields,
+    .store = decision_store,
+};
 
 void h_decisions_create(req_t *r)
 {
-    if (idem_replayed(r))
-        return;
     decision_tx t = {.r = r, .meeting = path_id_or_reply(r, "id")};
-    if (!t.meeting)
-        return;
-    json_t *root = body_or_reply(r, decision_fields, &t.in, NULL);
-    if (!root)
-        return;
-    problem_t p = {0};
-    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, decision_create_run, &t, &p);
-    reply_doc(r, rc, &p, t.doc, 201);
-    json_decref(root);
+    if (t.meeting)
+        create_handle(r, &decision_create, &t.in, &t);
 }
 
 /* ---------- progress, complete ---------- */

@@ -160,12 +160,10 @@ static int check_people(db_conn *c, const char *ids, bool anyone, const char *fi
     return rc;
 }
 
-static int meeting_create_run(db_conn *c, void *arg, problem_t *p)
+static int meeting_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    meeting_tx *t = arg;
-    const caller_t *me = t->r->caller;
-    free(t->doc);
-    t->doc = NULL;
+    meeting_tx *t = ct->ctx;
+    const caller_t *me = ct->r->caller;
     bool thematic = !strcmp(t->in.kind, "thematic");
     long long chair, recorder;
     if (thematic) {
@@ -224,46 +222,48 @@ static int meeting_create_run(db_conn *c, void *arg, problem_t *p)
     if (notify_participants(c, mid, "meeting_convened", title, t->in.location, me->id, false, p))
         return -1;
     const char *pd[] = {id, cr};
-    if (db_text(c, &Q_MEETING_DOC, 2, pd, &t->doc, p))
+    if (db_text(c, &Q_MEETING_DOC, 2, pd, &ct->doc, p))
         return -1;
-    if (!t->doc || idem_store(c, t->r, 201, t->doc, p))
-        return -1;
-    return audit_write(c, t->r, "meeting", mid, "create", NULL, t->doc, p);
+    ct->id = mid;
+    return 0;
 }
+
+/* A person is a member or an attendee, not both. */
+static int meeting_check(create_tx *ct, problem_t *p)
+{
+    meeting_tx *t = ct->ctx;
+    for (size_t i = 0; i < json_array_size(t->in.attendee_ids); i++)
+        for (size_t k = 0; k < json_array_size(t->in.participant_ids); k++)
+            if (json_integer_value(json_array_get(t->in.attendee_ids, i)) ==
+                json_integer_value(json_array_get(t->in.participant_ids, k))) {
+                problem_field(p, "attendee_ids", "user %lld is already a participant",
+                              (long long)json_integer_value(json_array_get(t->in.attendee_ids, i)));
+                i = k = SIZE_MAX - 1;
+            }
+    if (p->errors) {
+        snprintf(p->detail, sizeof p->detail, "the meeting's people are listed twice");
+        return -1;
+    }
+    t->members = db_id_array(t->in.participant_ids);
+    t->attendees = db_id_array(t->in.attendee_ids);
+    if (!t->members || !t->attendees)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return 0;
+}
+
+static const create_t meeting_create = {
+    .entity = "meeting",
+    .fields = meeting_fields,
+    .check = meeting_check,
+    .store = meeting_store,
+};
 
 void h_meetings_create(req_t *r)
 {
-    if (idem_replayed(r))
-        return;
     meeting_tx t = {.r = r};
-    json_t *root = body_or_reply(r, meeting_fields, &t.in, NULL);
-    if (!root)
-        return;
-    problem_t p = {0};
-    /* A person is a member or an attendee, not both. */
-    for (size_t i = 0; i < json_array_size(t.in.attendee_ids); i++)
-        for (size_t k = 0; k < json_array_size(t.in.participant_ids); k++)
-            if (json_integer_value(json_array_get(t.in.attendee_ids, i)) ==
-                json_integer_value(json_array_get(t.in.participant_ids, k))) {
-                problem_field(&p, "attendee_ids", "user %lld is already a participant",
-                              (long long)json_integer_value(json_array_get(t.in.attendee_ids, i)));
-                i = k = SIZE_MAX - 1;
-            }
-    if (p.errors) {
-        snprintf(p.detail, sizeof p.detail, "the meeting's people are listed twice");
-        reply_problem_t(r, &p);
-        json_decref(root);
-        return;
-    }
-    t.members = db_id_array(t.in.participant_ids);
-    t.attendees = db_id_array(t.in.attendee_ids);
-    int rc = t.members && t.attendees
-                 ? db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, meeting_create_run, &t, &p)
-                 : problem_set(&p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    reply_doc(r, rc, &p, t.doc, 201);
+    create_handle(r, &meeting_create, &t.in, &t);
     free(t.members);
     free(t.attendees);
-    json_decref(root);
 }
 
 /* ---------- actions ---------- */

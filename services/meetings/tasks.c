@@ -125,13 +125,11 @@ static int report_to(db_conn *c, const org_person *assigner, const org_person *a
     return 0;
 }
 
-static int task_create_run(db_conn *c, void *arg, problem_t *p)
+static int task_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    task_tx *t = arg;
-    free(t->doc);
-    t->doc = NULL;
+    task_tx *t = ct->ctx;
     org_person me, who;
-    if (org_person_get(c, t->r->caller->id, &me, p))
+    if (org_person_get(c, ct->r->caller->id, &me, p))
         return -1;
     if (me.is_secretary || !mtg_may_assign_task(me.position))
         return problem_set(p, ERR_TASK_NOT_LEADER, NULL, NULL,
@@ -157,9 +155,9 @@ static int task_create_run(db_conn *c, void *arg, problem_t *p)
     if (db_query(c, &Q_TASK_INSERT, 7, params, &res, p))
         return -1;
     long long id = db_get_ll(res, 0, 0);
-    t->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
-    if (!t->doc)
+    if (!ct->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     snprintf(title, sizeof title, "Task from %s: %s (by %s)", me.display_name, t->in.title,
              t->in.deadline);
@@ -171,24 +169,21 @@ static int task_create_run(db_conn *c, void *arg, problem_t *p)
         if (notify(c, reported, "task_reported", title, t->in.details, "task", id, p))
             return -1;
     }
-    if (idem_store(c, t->r, 201, t->doc, p))
-        return -1;
-    return audit_write(c, t->r, "task", id, "create", NULL, t->doc, p);
+    ct->id = id;
+    return 0;
 }
+
+static const create_t task_create = {
+    .entity = "task",
+    .fields = task_fields,
+    .decides = true, /* R-SEC-3: assigning is deciding. */
+    .store = task_store,
+};
 
 void h_tasks_create(req_t *r)
 {
-    /* R-SEC-3: assigning is deciding. */
-    if (!decider_or_reply(r) || idem_replayed(r))
-        return;
     task_tx t = {.r = r};
-    json_t *root = body_or_reply(r, task_fields, &t.in, NULL);
-    if (!root)
-        return;
-    problem_t p = {0};
-    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, task_create_run, &t, &p);
-    reply_doc(r, rc, &p, t.doc, 201);
-    json_decref(root);
+    create_handle(r, &task_create, &t.in, &t);
 }
 
 /* ---------- actions ---------- */

@@ -128,12 +128,10 @@ static const db_stmt Q_PRESENTER_JOINS = {
     "INSERT INTO meeting_participants(meeting_id, user_id, role) VALUES ($1, $2, 'member')"
     " ON CONFLICT (meeting_id, user_id) DO NOTHING"};
 
-static int topic_create_run(db_conn *c, void *arg, problem_t *p)
+static int topic_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    topic_tx *t = arg;
-    const caller_t *me = t->r->caller;
-    free(t->doc);
-    t->doc = NULL;
+    topic_tx *t = ct->ctx;
+    const caller_t *me = ct->r->caller;
     bool secretariat = false;
     if (store_in_secretariat(c, me->id, &secretariat, p))
         return -1;
@@ -211,9 +209,9 @@ static int topic_create_run(db_conn *c, void *arg, problem_t *p)
     if (db_query(c, &Q_TOPIC_INSERT, 13, pi, &res, p))
         return -1;
     long long id = db_get_ll(res, 0, 0);
-    t->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
-    if (!t->doc)
+    if (!ct->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     if (!thematic) {
         const char *pj[] = {mid, pres};
@@ -223,25 +221,21 @@ static int topic_create_run(db_conn *c, void *arg, problem_t *p)
             notify(c, approver, "topic_to_approve", title, t->in.summary, "topic", id, p))
             return -1;
     }
-    if (idem_store(c, t->r, 201, t->doc, p))
-        return -1;
-    return audit_write(c, t->r, "topic", id, "create", NULL, t->doc, p);
+    ct->id = id;
+    return 0;
 }
+
+static const create_t topic_create = {
+    .entity = "topic",
+    .fields = topic_fields,
+    .store = topic_store,
+};
 
 void h_topics_create(req_t *r)
 {
-    if (idem_replayed(r))
-        return;
     topic_tx t = {.r = r, .meeting = path_id_or_reply(r, "id")};
-    if (!t.meeting)
-        return;
-    json_t *root = body_or_reply(r, topic_fields, &t.in, NULL);
-    if (!root)
-        return;
-    problem_t p = {0};
-    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, topic_create_run, &t, &p);
-    reply_doc(r, rc, &p, t.doc, 201);
-    json_decref(root);
+    if (t.meeting)
+        create_handle(r, &topic_create, &t.in, &t);
 }
 
 /* ---------- approve, reject ---------- */

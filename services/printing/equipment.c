@@ -93,12 +93,10 @@ static const db_stmt Q_EQUIPMENT_INSERT = {
     " RETURNING id, equipment_doc(equipment)"};
 
 /* R-PRN-5: the secretariat keeps the register of equipment. */
-static int equipment_create_run(db_conn *c, void *arg, problem_t *p)
+static int equipment_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    equipment_tx *t = arg;
-    const caller_t *me = t->r->caller;
-    free(t->doc);
-    t->doc = NULL;
+    equipment_tx *t = ct->ctx;
+    const caller_t *me = ct->r->caller;
     long long secretariat;
     if (org_secretariat(c, &secretariat, p))
         return -1;
@@ -124,25 +122,22 @@ static int equipment_create_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     }
     long long id = db_get_ll(res, 0, 0);
-    t->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
-    if (!t->doc || idem_store(c, t->r, 201, t->doc, p))
-        return -1;
-    return audit_write(c, t->r, "equipment", id, "create", NULL, t->doc, p);
+    ct->id = id;
+    return 0;
 }
+
+static const create_t equipment_create = {
+    .entity = "equipment",
+    .fields = equipment_fields,
+    .store = equipment_store,
+};
 
 void h_equipment_create(req_t *r)
 {
-    if (idem_replayed(r))
-        return;
     equipment_tx t = {.r = r};
-    json_t *root = body_or_reply(r, equipment_fields, &t.in, NULL);
-    if (!root)
-        return;
-    problem_t p = {0};
-    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, equipment_create_run, &t, &p);
-    reply_doc(r, rc, &p, t.doc, 201);
-    json_decref(root);
+    create_handle(r, &equipment_create, &t.in, &t);
 }
 
 /* ---------- changes: name, model, place, in or out of service ---------- */
@@ -308,11 +303,9 @@ static const db_stmt Q_MAINTENANCE_INSERT = {
     " VALUES ($1, $2, $3, $4) RETURNING id, maintenance_doc(maintenance_log)"};
 
 /* R-PRN-5, R-PRN-6: office staff log the upkeep of the equipment. */
-static int maintenance_create_run(db_conn *c, void *arg, problem_t *p)
+static int maintenance_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    maintenance_tx *t = arg;
-    free(t->doc);
-    t->doc = NULL;
+    maintenance_tx *t = ct->ctx;
     char eq[24], me_id[24];
     const char *p1[] = {db_int(eq, t->equipment_id)};
     PGresult *res;
@@ -325,7 +318,7 @@ static int maintenance_create_run(db_conn *c, void *arg, problem_t *p)
     bool retired = !strcmp(PQgetvalue(res, 0, 0), "retired");
     PQclear(res);
     org_person me;
-    if (org_person_get(c, t->r->caller->id, &me, p))
+    if (org_person_get(c, ct->r->caller->id, &me, p))
         return -1;
     if (!me.department_id || strcmp(me.department_kind, "section"))
         return problem_set(p, ERR_EQUIPMENT_NOT_OFFICE_STAFF, NULL, NULL,
@@ -337,25 +330,21 @@ static int maintenance_create_run(db_conn *c, void *arg, problem_t *p)
     if (db_query(c, &Q_MAINTENANCE_INSERT, 4, p2, &res, p))
         return -1;
     long long id = db_get_ll(res, 0, 0);
-    t->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
-    if (!t->doc || idem_store(c, t->r, 201, t->doc, p))
-        return -1;
-    return audit_write(c, t->r, "maintenance", id, "create", NULL, t->doc, p);
+    ct->id = id;
+    return 0;
 }
+
+static const create_t maintenance_create = {
+    .entity = "maintenance",
+    .fields = maintenance_fields,
+    .store = maintenance_store,
+};
 
 void h_maintenance_create(req_t *r)
 {
-    if (idem_replayed(r))
-        return;
     maintenance_tx t = {.r = r, .equipment_id = path_id_or_reply(r, "id")};
-    if (!t.equipment_id)
-        return;
-    json_t *root = body_or_reply(r, maintenance_fields, &t.in, NULL);
-    if (!root)
-        return;
-    problem_t p = {0};
-    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, maintenance_create_run, &t, &p);
-    reply_doc(r, rc, &p, t.doc, 201);
-    json_decref(root);
+    if (t.equipment_id)
+        create_handle(r, &maintenance_create, &t.in, &t);
 }

@@ -152,15 +152,14 @@ static const db_stmt Q_STEP_INSERT = {
 static const db_stmt Q_JOB_DOC = {"printing_job_doc",
                                   "SELECT job_doc(j) FROM print_jobs j WHERE j.id = $1"};
 
-static int job_create_run(db_conn *c, void *arg, problem_t *p)
+static int job_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    job_tx *t = arg;
+    job_tx *t = ct->ctx;
     const job_in *in = &t->in;
-    const caller_t *me = t->r->caller;
-    const printing_ctx *cfg = t->r->svc->ctx;
-    free(t->doc);
+    const caller_t *me = ct->r->caller;
+    const printing_ctx *cfg = ct->r->svc->ctx;
     free(t->signers);
-    t->doc = t->signers = NULL;
+    t->signers = NULL;
     if (!me->department_id)
         return problem_set(p, ERR_PRINT_JOB_NO_DEPARTMENT, NULL, NULL,
                            "only a member of a department asks for printing or copying");
@@ -245,10 +244,10 @@ static int job_create_run(db_conn *c, void *arg, problem_t *p)
                         open ? "pending" : "ready"};
     if (db_query(c, &Q_JOB_INSERT, 15, p3, &res, p))
         return -1;
-    t->id = db_get_ll(res, 0, 0);
+    ct->id = db_get_ll(res, 0, 0);
     PQclear(res);
     char jid[24], step[24];
-    db_int(jid, t->id);
+    db_int(jid, ct->id);
     for (int i = 0; i < n; i++) {
         const char *ps[] = {jid,           db_int(step, i + 1), steps[i].rule, steps[i].role,
                             signed_by_me[i] ? "true" : "false", uid};
@@ -258,9 +257,9 @@ static int job_create_run(db_conn *c, void *arg, problem_t *p)
     const char *pd[] = {jid};
     if (db_query(c, &Q_JOB_DOC, 1, pd, &res, p))
         return -1;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    ct->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
-    if (!t->doc)
+    if (!ct->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
 
     char title[TITLE_BYTES];
@@ -268,31 +267,27 @@ static int job_create_run(db_conn *c, void *arg, problem_t *p)
         snprintf(title, sizeof title, "Sign a %s job (%s): %s", in->kind, steps[first_open].rule,
                  in->title);
         utf8_trim(title, sizeof title);
-        if (notify_all(c, t->signers, "print_job_to_approve", title, "", "print_job", t->id,
+        if (notify_all(c, t->signers, "print_job_to_approve", title, "", "print_job", ct->id,
                              p))
             return -1;
     } else {
         snprintf(title, sizeof title, "A %s job to run: %s", in->kind, in->title);
         utf8_trim(title, sizeof title);
-        if (notify_operators(c, operator, me->department_id, "print_job_to_run", title, t->id, p))
+        if (notify_operators(c, operator, me->department_id, "print_job_to_run", title, ct->id, p))
             return -1;
     }
-    if (idem_store(c, t->r, 201, t->doc, p))
-        return -1;
-    return audit_write(c, t->r, "print_job", t->id, "create", NULL, t->doc, p);
+    return 0;
 }
+
+static const create_t job_create = {
+    .entity = "print_job",
+    .fields = job_fields,
+    .store = job_store,
+};
 
 void h_jobs_create(req_t *r)
 {
-    if (idem_replayed(r))
-        return;
     job_tx t = {.r = r};
-    json_t *root = body_or_reply(r, job_fields, &t.in, NULL);
-    if (!root)
-        return;
-    problem_t p = {0};
-    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, job_create_run, &t, &p);
-    reply_doc(r, rc, &p, t.doc, 201);
+    create_handle(r, &job_create, &t.in, &t);
     free(t.signers);
-    json_decref(root);
 }

@@ -104,15 +104,13 @@ static const db_stmt Q_VIOLATION_REPORT = {
 /* R-PRN-3: the director, or the staff of the copy room (the designated
  * section) who found it, record it; the person is of the office; the job
  * was large. */
-static int violation_report_run(db_conn *c, void *arg, problem_t *p)
+static int violation_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    report_tx *t = arg;
+    report_tx *t = ct->ctx;
     const report_in *in = &t->in;
-    const printing_ctx *cfg = t->r->svc->ctx;
-    free(t->doc);
-    t->doc = NULL;
+    const printing_ctx *cfg = ct->r->svc->ctx;
     org_person me, who;
-    if (org_person_get(c, t->r->caller->id, &me, p))
+    if (org_person_get(c, ct->r->caller->id, &me, p))
         return -1;
     long long center = 0;
     PGresult *res;
@@ -146,11 +144,11 @@ static int violation_report_run(db_conn *c, void *arg, problem_t *p)
     if (db_query(c, &Q_VIOLATION_REPORT, 6, params, &res, p))
         return -1;
     long long id = db_get_ll(res, 0, 0);
-    t->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->doc = strdup(PQgetvalue(res, 0, 1));
     char *directors = strdup(PQgetvalue(res, 0, 2));
     PQclear(res);
     int rc = -1;
-    if (!t->doc || !directors) {
+    if (!ct->doc || !directors) {
         problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
         goto cleanup;
     }
@@ -160,27 +158,25 @@ static int violation_report_run(db_conn *c, void *arg, problem_t *p)
          notify_all(c, directors, "print_violation_to_follow_up", title, in->description,
                           "violation", id, p)) ||
         notify(c, who.id, "print_violation_recorded", title, in->description, "violation", id,
-               p) ||
-        idem_store(c, t->r, 201, t->doc, p))
+               p))
         goto cleanup;
-    rc = audit_write(c, t->r, "violation", id, "create", NULL, t->doc, p);
+    ct->id = id;
+    rc = 0;
 cleanup:
     free(directors);
     return rc;
 }
 
+static const create_t violation_create = {
+    .entity = "violation",
+    .fields = report_fields,
+    .store = violation_store,
+};
+
 void h_violations_create(req_t *r)
 {
-    if (idem_replayed(r))
-        return;
     report_tx t = {.r = r};
-    json_t *root = body_or_reply(r, report_fields, &t.in, NULL);
-    if (!root)
-        return;
-    problem_t p = {0};
-    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, violation_report_run, &t, &p);
-    reply_doc(r, rc, &p, t.doc, 201);
-    json_decref(root);
+    create_handle(r, &violation_create, &t.in, &t);
 }
 
 /* ---------- the director's follow-up ---------- */

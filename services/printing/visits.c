@@ -98,12 +98,10 @@ static const db_stmt Q_VISIT_INSERT = {
 
 /* R-PRN-6: the visitor is not office staff (who work in the room and need
  * no registration); someone else's visit is registered by office staff. */
-static int visit_create_run(db_conn *c, void *arg, problem_t *p)
+static int visit_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    visit_tx *t = arg;
-    const caller_t *me = t->r->caller;
-    free(t->doc);
-    t->doc = NULL;
+    visit_tx *t = ct->ctx;
+    const caller_t *me = ct->r->caller;
     long long visitor_id = t->in.visitor_id ? t->in.visitor_id : me->id;
     if (visitor_id != me->id) {
         org_person self;
@@ -136,23 +134,20 @@ static int visit_create_run(db_conn *c, void *arg, problem_t *p)
         return problem_field(p, "visited_at", "must not be in the future");
     }
     long long id = db_get_ll(res, 0, 0);
-    t->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
-    if (!t->doc || idem_store(c, t->r, 201, t->doc, p))
-        return -1;
-    return audit_write(c, t->r, "copy_room_visit", id, "create", NULL, t->doc, p);
+    ct->id = id;
+    return 0;
 }
+
+static const create_t visit_create = {
+    .entity = "copy_room_visit",
+    .fields = visit_fields,
+    .store = visit_store,
+};
 
 void h_visits_create(req_t *r)
 {
-    if (idem_replayed(r))
-        return;
     visit_tx t = {.r = r};
-    json_t *root = body_or_reply(r, visit_fields, &t.in, NULL);
-    if (!root)
-        return;
-    problem_t p = {0};
-    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, visit_create_run, &t, &p);
-    reply_doc(r, rc, &p, t.doc, 201);
-    json_decref(root);
+    create_handle(r, &visit_create, &t.in, &t);
 }

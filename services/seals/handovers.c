@@ -99,11 +99,9 @@ static const db_stmt Q_HANDOVER_INSERT = {
     "INSERT INTO seal_handovers(seal_id, from_user_id, to_user_id, note)"
     " VALUES ($1, $2, $3, $4) RETURNING id, handover_doc(seal_handovers)"};
 
-static int handover_create_run(db_conn *c, void *arg, problem_t *p)
+static int handover_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    handover_tx *t = arg;
-    free(t->doc); /* a retried transaction starts again */
-    t->doc = NULL;
+    handover_tx *t = ct->ctx;
     char sid[24], from[24], to[24];
     const char *p1[] = {db_int(sid, t->seal_id)};
     PGresult *res;
@@ -121,10 +119,10 @@ static int handover_create_run(db_conn *c, void *arg, problem_t *p)
     /* A custodian who has left (deactivated) can hand nothing over: then
      * an administrator registers the handover in their place, saying why,
      * and the receiver confirms as always. */
-    if (custodian != t->r->caller->id) {
+    if (custodian != ct->r->caller->id) {
         org_person keeper;
         bool left = false;
-        if (t->r->caller->is_admin) {
+        if (ct->r->caller->is_admin) {
             if (org_person_get(c, custodian, &keeper, p) == 0)
                 left = false;
             else if (p->code == ERR_USER_NOT_FOUND)
@@ -156,31 +154,29 @@ static int handover_create_run(db_conn *c, void *arg, problem_t *p)
                         "a handover of this seal is already waiting for confirmation");
         return -1;
     }
-    t->id = db_get_ll(res, 0, 0);
-    t->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->id = db_get_ll(res, 0, 0);
+    ct->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
     char title[TITLE_BYTES];
     snprintf(title, sizeof title, "Confirm that you receive the seal %s", name);
-    if (!t->doc ||
+    if (!ct->doc ||
         notify(c, t->in.to_user_id, "seal_handover_to_confirm", title, t->in.note,
-               "seal_handover", t->id, p) ||
-        idem_store(c, t->r, 201, t->doc, p))
+               "seal_handover", ct->id, p))
         return -1;
-    return audit_write(c, t->r, "seal_handover", t->id, "create", NULL, t->doc, p);
+    return 0;
 }
+
+static const create_t handover_create = {
+    .entity = "seal_handover",
+    .fields = handover_fields,
+    .store = handover_store,
+};
 
 void h_handovers_create(req_t *r)
 {
     handover_tx t = {.r = r, .seal_id = path_id_or_reply(r, "id")};
-    if (!t.seal_id || idem_replayed(r))
-        return;
-    json_t *root = body_or_reply(r, handover_fields, &t.in, NULL);
-    if (!root)
-        return;
-    problem_t p = {0};
-    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, handover_create_run, &t, &p);
-    reply_doc(r, rc, &p, t.doc, 201);
-    json_decref(root);
+    if (t.seal_id)
+        create_handle(r, &handover_create, &t.in, &t);
 }
 
 /* ---------- confirm, cancel ---------- */

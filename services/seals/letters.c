@@ -95,39 +95,11 @@ static const json_field letter_fields[] = {
     JF_END,
 };
 
-/* The checks across fields, after each field is valid on its own. */
-static bool letter_fields_fit_or_reply(req_t *r, const letter_in *in)
-{
-    problem_t p = {0};
-    size_t names = json_array_size(in->bearer_names);
-    for (size_t i = 0; i < names; i++)
-        if (json_in_utf8_len(json_string_value(json_array_get(in->bearer_names, i))) > 50) {
-            problem_field(&p, "bearer_names", "item %zu is longer than 50 characters", i);
-            break;
-        }
-    /* 二.2 严禁发出空白介绍信: no bearer is left blank to fill in later. */
-    if ((size_t)in->bearer_count != names)
-        problem_field(&p, "bearer_count",
-                      "must equal the number of bearer_names (%zu): every bearer is named", names);
-    char today[11], last[11];
-    office_date(now_s(), today);
-    office_date(now_s() + 366LL * 86400, last);
-    if (strcmp(in->valid_until, today) < 0)
-        problem_field(&p, "valid_until", "must not be in the past (today is %s)", today);
-    else if (strcmp(in->valid_until, last) > 0)
-        problem_field(&p, "valid_until", "must be within a year (by %s)", last);
-    if (p.code == ERR_NONE)
-        return true;
-    p.rule = "R-LET-2";
-    reply_problem_t(r, &p);
-    return false;
-}
-
 /* A create or a delete: the transaction body gets this. */
 typedef struct letter_tx {
     req_t *r;
     letter_in in;
-    const char *names; /* bearer_names as JSON text */
+    char *names;         /* bearer_names as JSON text */
     long long id, if_match;
     char seal_name[SEAL_NAME_BYTES];
     char *doc;
@@ -156,11 +128,9 @@ static const db_stmt Q_LETTER_APPROVERS = {
     " AND p.position IN ('office_director', 'deputy_director')"
     " AND p.id <> (SELECT s.custodian_id FROM seals s WHERE s.id = $1) AND p.id <> $2"};
 
-static int letter_create_run(db_conn *c, void *arg, problem_t *p)
+static int letter_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    letter_tx *t = arg;
-    free(t->doc); /* a retried transaction starts again */
-    t->doc = NULL;
+    letter_tx *t = ct->ctx;
     char sid[24], me[24], count[24], title[TITLE_BYTES];
     const char *p1[] = {db_int(sid, t->in.seal_id)};
     PGresult *res;
@@ -177,7 +147,7 @@ static int letter_create_run(db_conn *c, void *arg, problem_t *p)
         return problem_set(p, ERR_SEAL_NOT_ACTIVE, NULL, NULL,
                            "seal %lld is not in use (suspended, retired or lost)", t->in.seal_id);
     const char *p2[] = {sid,
-                        db_int(me, t->r->caller->id),
+                        db_int(me, ct->r->caller->id),
                         t->names,
                         db_int(count, t->in.bearer_count),
                         t->in.recipient_org,
@@ -185,11 +155,11 @@ static int letter_create_run(db_conn *c, void *arg, problem_t *p)
                         t->in.valid_until};
     if (db_query(c, &Q_LETTER_INSERT, 7, p2, &res, p))
         return -1;
-    t->id = db_get_ll(res, 0, 0);
-    t->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->id = db_get_ll(res, 0, 0);
+    ct->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
     const char *p3[] = {sid, me};
-    if (!t->doc || db_query(c, &Q_LETTER_APPROVERS, 2, p3, &res, p))
+    if (!ct->doc || db_query(c, &Q_LETTER_APPROVERS, 2, p3, &res, p))
         return -1;
     if (!strcmp(PQgetvalue(res, 0, 0), "{}")) {
         PQclear(res);
@@ -198,12 +168,48 @@ static int letter_create_run(db_conn *c, void *arg, problem_t *p)
     }
     snprintf(title, sizeof title, "Approve an introduction letter to %s", t->in.recipient_org);
     int rc = notify_all(c, PQgetvalue(res, 0, 0), "intro_letter_to_approve", title,
-                              t->in.matter, "intro_letter", t->id, p);
+                              t->in.matter, "intro_letter", ct->id, p);
     PQclear(res);
-    if (rc || idem_store(c, t->r, 201, t->doc, p))
-        return -1;
-    return audit_write(c, t->r, "intro_letter", t->id, "create", NULL, t->doc, p);
+    return rc;
 }
+
+/* The checks across fields, after each field is valid on its own. */
+static int letter_check(create_tx *ct, problem_t *p)
+{
+    letter_tx *t = ct->ctx;
+    const letter_in *in = &t->in;
+    size_t names = json_array_size(in->bearer_names);
+    for (size_t i = 0; i < names; i++)
+        if (json_in_utf8_len(json_string_value(json_array_get(in->bearer_names, i))) > 50) {
+            problem_field(p, "bearer_names", "item %zu is longer than 50 characters", i);
+            break;
+        }
+    /* 二.2 严禁发出空白介绍信: no bearer is left blank to fill in later. */
+    if ((size_t)in->bearer_count != names)
+        problem_field(p, "bearer_count",
+                      "must equal the number of bearer_names (%zu): every bearer is named", names);
+    char today[11], last[11];
+    office_date(now_s(), today);
+    office_date(now_s() + 366LL * 86400, last);
+    if (strcmp(in->valid_until, today) < 0)
+        problem_field(p, "valid_until", "must not be in the past (today is %s)", today);
+    else if (strcmp(in->valid_until, last) > 0)
+        problem_field(p, "valid_until", "must be within a year (by %s)", last);
+    if (p->code != ERR_NONE) {
+        p->rule = "R-LET-2";
+        return -1;
+    }
+    if (!(t->names = json_dumps(in->bearer_names, JSON_COMPACT)))
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return 0;
+}
+
+static const create_t letter_create = {
+    .entity = "intro_letter",
+    .fields = letter_fields,
+    .check = letter_check,
+    .store = letter_store,
+};
 
 void h_letters_create(req_t *r)
 {
@@ -212,26 +218,9 @@ void h_letters_create(req_t *r)
                       "users of external units cannot ask for the office's introduction letters");
         return;
     }
-    if (idem_replayed(r))
-        return;
     letter_tx t = {.r = r};
-    json_t *root = body_or_reply(r, letter_fields, &t.in, NULL);
-    if (!root)
-        return;
-    char *names = NULL;
-    if (letter_fields_fit_or_reply(r, &t.in)) {
-        problem_t p = {0};
-        int rc = 0;
-        names = json_dumps(t.in.bearer_names, JSON_COMPACT);
-        t.names = names;
-        if (!names)
-            rc = problem_set(&p, ERR_INTERNAL, NULL, NULL, "out of memory");
-        else
-            rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, letter_create_run, &t, &p);
-        reply_doc(r, rc, &p, t.doc, 201);
-    }
-    free(names);
-    json_decref(root);
+    create_handle(r, &letter_create, &t.in, &t);
+    free(t.names);
 }
 
 /* ---------- actions ---------- */

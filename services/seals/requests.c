@@ -165,12 +165,11 @@ static int signed_document(db_conn *c, request_tx *t, char sha[65], long long *s
     return rc;
 }
 
-static int request_create_run(db_conn *c, void *arg, problem_t *p)
+static int request_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    request_tx *t = arg;
+    request_tx *t = ct->ctx;
     free(t->approvers);
-    free(t->doc);
-    t->approvers = t->doc = NULL;
+    t->approvers = NULL;
     char sid[24], me[24], copies[24], doc_id[24];
     const char *p1[] = {db_int(sid, t->in.seal_id)};
     PGresult *res;
@@ -193,7 +192,7 @@ static int request_create_run(db_conn *c, void *arg, problem_t *p)
      * the only one who could, it goes one level up. */
     const char *asked = role;
     for (; role; role = seal_approver_role_above(role)) {
-        const char *p2[] = {sid, role, db_int(me, t->r->caller->id)};
+        const char *p2[] = {sid, role, db_int(me, ct->r->caller->id)};
         if (db_query(c, &Q_ELIGIBLE, 3, p2, &res, p))
             return -1;
         free(t->approvers);
@@ -216,7 +215,7 @@ static int request_create_run(db_conn *c, void *arg, problem_t *p)
     if (t->in.document_id && signed_document(c, t, sha, &signer, p))
         return -1;
     const char *p3[] = {sid,
-                        db_int(me, t->r->caller->id),
+                        db_int(me, ct->r->caller->id),
                         t->in.matter,
                         t->in.document_number,
                         t->in.content,
@@ -228,39 +227,59 @@ static int request_create_run(db_conn *c, void *arg, problem_t *p)
                         sha[0] ? sha : NULL};
     if (db_query(c, &Q_REQUEST_INSERT, 11, p3, &res, p))
         return -1;
-    t->id = db_get_ll(res, 0, 0);
-    t->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->id = db_get_ll(res, 0, 0);
+    ct->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
     char title[TITLE_BYTES];
-    if (!t->doc)
+    if (!ct->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     if (signer) {
         /* R-DOC-6: the leader who signed the document may approve this use:
          * the signature is the approval, and the custodian is asked to stamp. */
         char id[24], who[24];
-        const char *p4[] = {db_int(id, t->id), db_int(who, signer),
+        const char *p4[] = {db_int(id, ct->id), db_int(who, signer),
                             "签发即批准：the signature of the document is the approval (R-DOC-6)"};
         if (db_query(c, &Q_REQUEST_SIGNED, 3, p4, &res, p))
             return -1;
-        free(t->doc);
-        t->doc = strdup(PQgetvalue(res, 0, 0));
+        free(ct->doc);
+        ct->doc = strdup(PQgetvalue(res, 0, 0));
         long long custodian = db_get_ll(res, 0, 1);
         PQclear(res);
         snprintf(title, sizeof title, "Review and stamp with the seal %s", t->seal_name);
-        if (!t->doc || notify(c, custodian, "seal_request_to_stamp", title, t->in.content,
-                              "seal_request", t->id, p))
+        if (!ct->doc || notify(c, custodian, "seal_request_to_stamp", title, t->in.content,
+                              "seal_request", ct->id, p))
             return -1;
     } else {
         snprintf(title, sizeof title, "Approve the use of the seal %s: %s", t->seal_name,
                  t->in.document_number);
         if (notify_all(c, t->approvers, "seal_request_to_approve", title, t->in.content,
-                             "seal_request", t->id, p))
+                             "seal_request", ct->id, p))
             return -1;
     }
-    if (!t->doc || idem_store(c, t->r, 201, t->doc, p))
-        return -1;
-    return audit_write(c, t->r, "seal_request", t->id, "create", NULL, t->doc, p);
+    return 0;
 }
+
+/* R-SEAL-2 (一.2 财政、人事、国有资产等重大事项): another major matter is
+ * named, and only then. */
+static int request_check(create_tx *ct, problem_t *p)
+{
+    const request_in *in = ct->in;
+    bool other = !strcmp(in->matter, "other_major");
+    if (other == (in->major_matter != NULL))
+        return 0;
+    problem_field(p, "major_matter",
+                  other ? "names the major matter (matter other_major)"
+                        : "is given only with matter other_major");
+    p->rule = "R-SEAL-2";
+    return -1;
+}
+
+static const create_t request_create = {
+    .entity = "seal_request",
+    .fields = request_fields,
+    .check = request_check,
+    .store = request_store,
+};
 
 void h_requests_create(req_t *r)
 {
@@ -269,29 +288,9 @@ void h_requests_create(req_t *r)
                       "users of external units cannot ask to use the office's seals");
         return;
     }
-    if (idem_replayed(r))
-        return;
     request_tx t = {.r = r};
-    json_t *root = body_or_reply(r, request_fields, &t.in, NULL);
-    if (!root)
-        return;
-    /* R-SEAL-2 (一.2 财政、人事、国有资产等重大事项): another major matter is
-     * named, and only then. */
-    bool other = !strcmp(t.in.matter, "other_major");
-    problem_t p = {0};
-    if (other != (t.in.major_matter != NULL)) {
-        problem_field(&p, "major_matter",
-                      other ? "names the major matter (matter other_major)"
-                            : "is given only with matter other_major");
-        p.rule = "R-SEAL-2";
-        reply_problem_t(r, &p);
-        json_decref(root);
-        return;
-    }
-    int rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, request_create_run, &t, &p);
-    reply_doc(r, rc, &p, t.doc, 201);
+    create_handle(r, &request_create, &t.in, &t);
     free(t.approvers);
-    json_decref(root);
 }
 
 /* ---------- actions ---------- */

@@ -178,11 +178,9 @@ static const db_stmt Q_CUSTODY_OPEN = {
     "seals_custody_open",
     "INSERT INTO seal_custodians(seal_id, custodian_id, handover_id) VALUES ($1, $2, $3)"};
 
-static int seal_create_run(db_conn *c, void *arg, problem_t *p)
+static int seal_store(db_conn *c, create_tx *ct, problem_t *p)
 {
-    seal_tx *t = arg;
-    free(t->doc); /* a retried transaction starts again */
-    t->doc = NULL;
+    seal_tx *t = ct->ctx;
     if (org_office_member(c, t->in.custodian_id, "custodian_id", p) || check_approvers(c, t, p))
         return -1;
     char cust[24], id[24];
@@ -195,59 +193,52 @@ static int seal_create_run(db_conn *c, void *arg, problem_t *p)
             problem_field(p, "name", "another seal has this name");
         return -1;
     }
-    t->id = db_get_ll(res, 0, 0);
-    t->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->id = db_get_ll(res, 0, 0);
+    ct->doc = strdup(PQgetvalue(res, 0, 1));
     PQclear(res);
-    const char *p2[] = {db_int(id, t->id), cust, NULL};
+    const char *p2[] = {db_int(id, ct->id), cust, NULL};
     char title[TITLE_BYTES];
     snprintf(title, sizeof title, "You keep the seal %s", t->in.name);
-    if (!t->doc || db_run(c, &Q_CUSTODY_OPEN, 3, p2, p) ||
-        notify(c, t->in.custodian_id, "seal_custody", title,
-               "You are its custodian: only you stamp with it (R-SEAL-1).", "seal", t->id, p) ||
-        idem_store(c, t->r, 201, t->doc, p))
-        return -1;
-    return audit_write(c, t->r, "seal", t->id, "create", NULL, t->doc, p);
+    return db_run(c, &Q_CUSTODY_OPEN, 3, p2, p) ||
+           notify(c, t->in.custodian_id, "seal_custody", title,
+                  "You are its custodian: only you stamp with it (R-SEAL-1).", "seal", ct->id, p);
 }
 
 /* R-SEAL-2: only an other seal carries its own approvers, and it needs some. */
-static bool approvers_fit_kind_or_reply(req_t *r, const char *kind, json_t *approvers,
-                                        bool given)
+static int seal_check(create_tx *ct, problem_t *p)
 {
-    problem_t p = {0};
-    bool other = !strcmp(kind, "other");
-    if (other && (!given || json_array_size(approvers) == 0))
-        problem_field(&p, "approver_ids", "an other seal needs at least one approver");
-    else if (!other && given && json_array_size(approvers) > 0)
-        problem_field(&p, "approver_ids",
+    seal_tx *t = ct->ctx;
+    bool other = !strcmp(t->in.kind, "other");
+    bool given = ct->present & (1u << 3);
+    if (other && (!given || json_array_size(t->in.approver_ids) == 0))
+        problem_field(p, "approver_ids", "an other seal needs at least one approver");
+    else if (!other && given && json_array_size(t->in.approver_ids) > 0)
+        problem_field(p, "approver_ids",
                       "only an other seal has its own approvers; this kind's approvers are set by R-SEAL-2");
-    if (p.code == ERR_NONE)
-        return true;
-    p.rule = "R-SEAL-2";
-    reply_problem_t(r, &p);
-    return false;
+    if (p->code != ERR_NONE) {
+        p->rule = "R-SEAL-2";
+        return -1;
+    }
+    if (t->in.approver_ids && json_array_size(t->in.approver_ids) &&
+        !(t->approvers = db_id_array(t->in.approver_ids)))
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return 0;
 }
+
+static const create_t seal_create = {
+    .entity = "seal",
+    .fields = seal_create_fields,
+    .check = seal_check,
+    .store = seal_store,
+};
 
 void h_seals_create(req_t *r)
 {
-    if (!admin_or_reply(r) || idem_replayed(r))
+    if (!admin_or_reply(r))
         return;
     seal_tx t = {.r = r};
-    uint64_t present = 0;
-    json_t *root = body_or_reply(r, seal_create_fields, &t.in, &present);
-    if (!root)
-        return;
-    if (approvers_fit_kind_or_reply(r, t.in.kind, t.in.approver_ids, present & (1u << 3))) {
-        problem_t p = {0};
-        int rc = 0;
-        if (t.in.approver_ids && json_array_size(t.in.approver_ids) &&
-            !(t.approvers = db_id_array(t.in.approver_ids)))
-            rc = problem_set(&p, ERR_INTERNAL, NULL, NULL, "out of memory");
-        if (!rc)
-            rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, seal_create_run, &t, &p);
-        reply_doc(r, rc, &p, t.doc, 201);
-    }
+    create_handle(r, &seal_create, &t.in, &t);
     free(t.approvers);
-    json_decref(root);
 }
 
 static const db_stmt Q_SEAL_LOCK = {

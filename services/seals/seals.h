@@ -7,6 +7,7 @@
 
 #include "csv.h"
 #include "audit.h"
+#include "create.h"
 #include "http.h"
 #include "org.h"
 

@@ -1,0 +1,44 @@
+/* The create runner every service shares (see create.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "create.h"
+#include "idem.h"
+
+static int create_run(db_conn *c, void *arg, problem_t *p)
+{
+    create_tx *t = arg;
+    const create_t *cr = t->cr;
+    /* A retried transaction starts again from here. */
+    free(t->doc);
+    t->doc = NULL;
+    t->id = 0;
+    if (cr->store(c, t, p))
+        return -1;
+    if (!t->doc)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    if (idem_store(c, t->r, 201, t->doc, p))
+        return -1;
+    if (!cr->entity)
+        return 0;
+    return audit_write(c, t->r, cr->entity, t->id, cr->verb ? cr->verb : "create", NULL, t->doc,
+                       p);
+}
+
+bool create_handle(req_t *r, const create_t *cr, void *in, void *ctx)
+{
+    if ((cr->decides && !decider_or_reply(r)) || idem_replayed(r))
+        return false;
+    create_tx t = {.r = r, .cr = cr, .in = in, .ctx = ctx};
+    t.body = body_or_reply(r, cr->fields, in, &t.present);
+    if (!t.body)
+        return false;
+    problem_t p = {0};
+    int rc = cr->check ? cr->check(&t, &p) : 0;
+    if (!rc)
+        rc = db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, create_run, &t, &p);
+    json_decref(t.body);
+    reply_doc(r, rc, &p, t.doc, 201);
+    return rc == 0;
+}
