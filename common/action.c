@@ -48,7 +48,7 @@ static int action_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     if (!t->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    return audit_write(c, t->r, a->kind->entity, t->id, a->verb, t->before, t->doc, p);
+    return audit_write(c, &t->r->actor, a->kind->entity, t->id, a->verb, t->before, t->doc, p);
 }
 
 void action_handle(req_t *r, const action_t *act, void *in, void *row)

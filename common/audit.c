@@ -6,19 +6,19 @@ static const db_stmt Q_AUDIT = {
     " after, request_id, client_request_id)"
     " VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9)"};
 
-int audit_write(db_conn *c, req_t *r, const char *entity_type, long long entity_id,
+int audit_write(db_conn *c, const actor_t *who, const char *entity_type, long long entity_id,
                 const char *action, const char *before, const char *after, problem_t *p)
 {
     char actor[24], eid[24];
-    const char *params[] = {r->svc->name,
-                            r->caller ? db_int(actor, r->caller->id) : NULL,
+    const char *params[] = {who->svc->name,
+                            who->user_id ? db_int(actor, who->user_id) : NULL,
                             entity_type,
                             db_int(eid, entity_id),
                             action,
                             before,
                             after,
-                            r->rid,
-                            r->client_rid};
+                            who->rid,
+                            who->client_rid};
     return db_write(c, &Q_AUDIT, 9, params, p);
 }
 

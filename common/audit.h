@@ -5,9 +5,9 @@
 #include "http.h"
 
 /* Writes one audit event (who, when, what, before, after) inside the caller's
- * transaction on c. before/after are JSON texts or NULL. The audit table is
+ * transaction on c: who acted (as who's service, with who's request ids). before/after are JSON texts or NULL. The audit table is
  * insert-only for every service role. Returns 0, or -1 with p filled. */
-int audit_write(db_conn *c, req_t *r, const char *entity_type, long long entity_id,
+int audit_write(db_conn *c, const actor_t *who, const char *entity_type, long long entity_id,
                 const char *action, const char *before, const char *after, problem_t *p);
 
 /* Adds a notification to user_id's inbox inside the caller's transaction

@@ -22,7 +22,7 @@ static int create_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     if (!cr->entity)
         return 0;
-    return audit_write(c, t->r, cr->entity, t->id, cr->verb ? cr->verb : "create", NULL, t->doc,
+    return audit_write(c, &t->r->actor, cr->entity, t->id, cr->verb ? cr->verb : "create", NULL, t->doc,
                        p);
 }
 

@@ -131,8 +131,18 @@ static int route_cb(const struct _u_request *u, struct _u_response *resp, void *
         finish(b, st, u, resp);
         return U_CALLBACK_COMPLETE;
     }
-    req_t r = {u,       resp,           b->svc, st->has_caller ? &st->caller : NULL,
-               st->rid, b->route->path, st->client_rid[0] ? st->client_rid : NULL};
+    req_t r = {.u = u,
+               .resp = resp,
+               .svc = b->svc,
+               .caller = st->has_caller ? &st->caller : NULL,
+               .rid = st->rid,
+               .route = b->route->path,
+               .client_rid = st->client_rid[0] ? st->client_rid : NULL};
+    r.actor = (actor_t){.svc = b->svc,
+                        .user_id = r.caller ? r.caller->id : 0,
+                        .position = r.caller ? r.caller->position : "",
+                        .rid = r.rid,
+                        .client_rid = r.client_rid};
     const char *cl = u_map_get_case(u->map_header, "Content-Length");
     size_t limit = (b->route->flags & ROUTE_BINARY) &&
                            b->svc->binary_max_body > b->svc->max_body_bytes

@@ -14,6 +14,25 @@
 
 typedef struct service service_t;
 
+/* Who does something, as domain code (audit, absences, discipline) sees
+ * it: the service acting (its name goes into the audit trail, its ctx holds
+ * its configuration), the user (0 for the service's own background jobs,
+ * and before login), the user's position ("" then) and the request id (a
+ * job's own name for a job) with the client's id beside it. */
+typedef struct actor {
+    service_t *svc;
+    long long user_id;
+    const char *position;
+    const char *rid;
+    const char *client_rid;
+} actor_t;
+
+/* The actor of a service's own background job `rid`. */
+static inline actor_t actor_job(service_t *svc, const char *rid)
+{
+    return (actor_t){.svc = svc, .position = "", .rid = rid};
+}
+
 /* One request as a handler sees it. */
 typedef struct req {
     const struct _u_request *u;
@@ -26,6 +45,8 @@ typedef struct req {
      * [A-Za-z0-9._:-]), kept beside rid and never in its place; NULL when
      * none. */
     const char *client_rid;
+    /* The same caller and request as an actor, for domain code. */
+    actor_t actor;
 } req_t;
 
 typedef void (*handler_fn)(req_t *r);

@@ -36,7 +36,7 @@ int absence_lock_person(db_conn *c, long long user_id, problem_t *p)
     return person_lock(c, "attendance.absence", user_id, p);
 }
 
-int absence_add(db_conn *c, req_t *r, const absence_new *a, long long *id, problem_t *p)
+int absence_add(db_conn *c, const actor_t *who, const absence_new *a, long long *id, problem_t *p)
 {
     if (absence_lock_person(c, a->user_id, p))
         return -1;
@@ -48,23 +48,23 @@ int absence_add(db_conn *c, req_t *r, const absence_new *a, long long *id, probl
                             a->source_type,
                             a->source_id ? db_int(s, a->source_id) : NULL,
                             a->note,
-                            r->caller ? db_int(by, r->caller->id) : NULL};
+                            who->user_id ? db_int(by, who->user_id) : NULL};
     PGresult *res;
     if (db_query(c, &Q_ABSENCE_INSERT, 8, params, &res, p))
         return -1;
     *id = db_get_ll(res, 0, 0);
-    attendance_ctx *ctx = attendance_of(r);
+    const attendance_ctx *ctx = who->svc->ctx;
     int year = discipline_period_year((long)db_get_ll(res, 0, 2), ctx->year_start_month,
                                       ctx->year_start_day);
     char body[300];
     snprintf(body, sizeof body, "%s: %.1f working days of absenteeism (%s) (R-ATT-3)",
              PQgetvalue(res, 0, 3), a->half_days / 2.0, a->cause);
-    int rc = audit_write(c, r, "absence", *id, "record", NULL, PQgetvalue(res, 0, 1), p);
+    int rc = audit_write(c, who, "absence", *id, "record", NULL, PQgetvalue(res, 0, 1), p);
     PQclear(res);
     if (rc || notify(c, a->user_id, "absence_recorded", "Absenteeism was recorded", body,
                      "absence", *id, p))
         return -1;
-    return discipline_after_absence(c, r, a->user_id, year, *id, p);
+    return discipline_after_absence(c, who, a->user_id, year, *id, p);
 }
 
 /* ---------- reads ---------- */
@@ -157,7 +157,7 @@ static int absence_store(db_conn *c, create_tx *ct, problem_t *p)
     if (!working)
         return problem_field(p, "date", "is not a working day on the office calendar");
     absence_new a = {in->user_id, day, in->half_days, "unapproved_absence", NULL, 0, in->note};
-    if (absence_add(c, ct->r, &a, &ct->id, p))
+    if (absence_add(c, &ct->r->actor, &a, &ct->id, p))
         return -1;
     if (!(ct->doc = att_doc(c, &Q_ABSENCE_DOC, ct->id, "absence", p)))
         return -1;
@@ -273,7 +273,7 @@ static int absence_void(db_conn *c, action_tx *t, problem_t *p)
     if (notify(c, row->user_id, "absence_voided", "An absence of yours was voided", body,
                "absence", t->id, p))
         return -1;
-    return discipline_after_void(c, t->r, row->user_id, row->year, t->id, p);
+    return discipline_after_void(c, &t->r->actor, row->user_id, row->year, t->id, p);
 }
 
 static const action_t act_void = {

@@ -600,7 +600,7 @@ static int activity_absence(db_conn *c, action_tx *t, long long user, long long 
                      halves > 0 ? halves : 1,
                      "activity_absence", "activity", t->id,
                      "absent from a mandatory activity without the director's approval"};
-    return absence_add(c, t->r, &a, absence_id, p);
+    return absence_add(c, &t->r->actor, &a, absence_id, p);
 }
 
 /* The lock step of recording attendance: the activity and the participant

@@ -86,7 +86,7 @@ typedef struct absence_new {
  * notifies the person, and opens the discipline cases whose level the
  * year's total now reaches (R-ATT-6). Serialised per person. *id gets the
  * absence's id. Returns 0 or -1 with p. */
-int absence_add(db_conn *c, req_t *r, const absence_new *a, long long *id, problem_t *p);
+int absence_add(db_conn *c, const actor_t *who, const absence_new *a, long long *id, problem_t *p);
 
 /* ---- small database conveniences ---- */
 
@@ -169,7 +169,7 @@ void h_report_attendance(req_t *r);
 
 /* R-ATT-5: records absenteeism for each member absent from a closed
  * director's meeting without leave, once (run by the sweep). */
-void meeting_absence_round(service_t *svc, req_t *r);
+void meeting_absence_round(service_t *svc, const actor_t *who);
 
 /* R-ATT-6: 0 when decision is a published, not superseded, personnel
  * decision of a director's meeting on user deciding the measure of `level`

@@ -173,7 +173,7 @@ static int cal_put_run(db_conn *c, void *arg, problem_t *p)
     PQclear(res);
     if (!(t->doc = cal_doc_text(c, y, p)))
         goto cleanup;
-    rc = audit_write(c, t->r, "calendar", t->year, "replace", before, t->doc, p);
+    rc = audit_write(c, &t->r->actor, "calendar", t->year, "replace", before, t->doc, p);
 cleanup:
     free(before);
     return rc;

@@ -38,10 +38,10 @@ static const db_stmt Q_YEAR_TOTAL = {
     " AND date < make_date($2::integer + 1, $3::integer, $4::integer)"};
 
 /* The absenteeism of user_id in the period that began in year (R-ATT-6). */
-static int year_total(db_conn *c, req_t *r, long long user_id, int year, long *halves,
+static int year_total(db_conn *c, const actor_t *who, long long user_id, int year, long *halves,
                       problem_t *p)
 {
-    attendance_ctx *ctx = attendance_of(r);
+    const attendance_ctx *ctx = who->svc->ctx;
     char u[24], y[24], m[24], d[24];
     const char *params[] = {db_int(u, user_id), db_int(y, year), db_int(m, ctx->year_start_month),
                             db_int(d, ctx->year_start_day)};
@@ -136,7 +136,7 @@ static const crossing fell_below = {
     "below_threshold", "A discipline case fell below its level"};
 
 /* Marks, notes, audits and notifies every case x finds. 0, or -1 with p. */
-static int cases_crossed(db_conn *c, req_t *r, long long user_id, int year, long total,
+static int cases_crossed(db_conn *c, const actor_t *who, long long user_id, int year, long total,
                          long long absence_id, const crossing *x, problem_t *p)
 {
     char u[24], y[24], t[24], a[24];
@@ -154,7 +154,7 @@ static int cases_crossed(db_conn *c, req_t *r, long long user_id, int year, long
         const char *pn[] = {db_int(cid, id), note, db_int(a, absence_id), x->below};
         if ((rc = db_query(c, &Q_CASE_THRESHOLD, 4, pn, &res, p)))
             break;
-        rc = audit_write(c, r, "discipline_case", id, x->action, PQgetvalue(cases, i, 1),
+        rc = audit_write(c, who, "discipline_case", id, x->action, PQgetvalue(cases, i, 1),
                          PQgetvalue(res, 0, 0), p);
         PQclear(res);
         if (rc || (rc = case_actor(c, cases, i, &actor, p)))
@@ -165,15 +165,15 @@ static int cases_crossed(db_conn *c, req_t *r, long long user_id, int year, long
     return rc;
 }
 
-int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year,
+int discipline_after_absence(db_conn *c, const actor_t *who, long long user_id, int year,
                              long long absence_id, problem_t *p)
 {
     long total;
-    if (year_total(c, r, user_id, year, &total, p))
+    if (year_total(c, who, user_id, year, &total, p))
         return -1;
     if (total < 2)
         return 0;
-    if (cases_crossed(c, r, user_id, year, total, absence_id, &reached_again, p))
+    if (cases_crossed(c, who, user_id, year, total, absence_id, &reached_again, p))
         return -1;
     person_facts f;
     if (person_facts_get_any(c, user_id, &f, p))
@@ -185,7 +185,7 @@ int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year,
     for (int level = 1; level <= 3 && total >= 2L * level; level++) {
         char u[24], d[24], y[24], l[24], h[24], t[24], a[24], sm[24], sd[24];
         long long actor = level == 1 ? talk_by(&f) : decider;
-        attendance_ctx *ctx = attendance_of(r);
+        const attendance_ctx *ctx = who->svc->ctx;
         const char *params[] = {
             db_int(u, user_id),
             f.department_id ? db_int(d, f.department_id) : NULL,
@@ -193,7 +193,7 @@ int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year,
             db_int(l, level),
             db_int(h, total),
             level == 1 && actor ? db_int(t, actor) : NULL,
-            level == 2 ? db_int(a, attendance_of(r)->allowance_yuan) : NULL,
+            level == 2 ? db_int(a, ctx->allowance_yuan) : NULL,
             level > 1 ? role : NULL,
             db_int(sm, ctx->year_start_month),
             db_int(sd, ctx->year_start_day)};
@@ -205,7 +205,7 @@ int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year,
             continue;
         }
         long long id = db_get_ll(res, 0, 0);
-        int rc = audit_write(c, r, "discipline_case", id, "open", NULL, PQgetvalue(res, 0, 1), p);
+        int rc = audit_write(c, who, "discipline_case", id, "open", NULL, PQgetvalue(res, 0, 1), p);
         PQclear(res);
         if (rc)
             return -1;
@@ -238,13 +238,13 @@ int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year,
     return 0;
 }
 
-int discipline_after_void(db_conn *c, req_t *r, long long user_id, int year,
+int discipline_after_void(db_conn *c, const actor_t *who, long long user_id, int year,
                           long long absence_id, problem_t *p)
 {
     long total;
-    if (year_total(c, r, user_id, year, &total, p))
+    if (year_total(c, who, user_id, year, &total, p))
         return -1;
-    return cases_crossed(c, r, user_id, year, total, absence_id, &fell_below, p);
+    return cases_crossed(c, who, user_id, year, total, absence_id, &fell_below, p);
 }
 
 /* ---------- reads ---------- */

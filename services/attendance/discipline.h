@@ -19,14 +19,14 @@ int absence_lock_person(db_conn *c, long long user_id, problem_t *p);
  * the person; a case that a void had put below its level and that the
  * total reaches again gets the flag cleared and a note. Returns 0 or -1
  * with p. */
-int discipline_after_absence(db_conn *c, req_t *r, long long user_id, int year,
+int discipline_after_absence(db_conn *c, const actor_t *who, long long user_id, int year,
                              long long absence_id, problem_t *p);
 
 /* After an absence of user_id in year was voided (with the person
  * locked): notes on each open case whose level the year's total no longer
  * reaches that it fell below, and tells whoever must act on it. Returns 0
  * or -1 with p. */
-int discipline_after_void(db_conn *c, req_t *r, long long user_id, int year,
+int discipline_after_void(db_conn *c, const actor_t *who, long long user_id, int year,
                           long long absence_id, problem_t *p);
 
 #endif

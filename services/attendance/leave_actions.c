@@ -777,7 +777,7 @@ static int leave_review(db_conn *c, action_tx *t, problem_t *p)
     if (settle && !in->accepted) {
         absence_new a = {row->applicant_id, first, halves, "unexplained_extension",
                          "leave_request", t->id, "the written explanation was not accepted"};
-        if (absence_add(c, t->r, &a, &absence, p))
+        if (absence_add(c, &t->r->actor, &a, &absence, p))
             return -1;
     }
     const char *pu[] = {id, in->accepted ? "accepted" : "refused", db_int(me, t->r->caller->id),
@@ -976,7 +976,7 @@ static int settle_close(db_conn *c, action_tx *t, long ret, const char *returned
     if (lt.late > 0) {
         absence_new a = {row->applicant_id, slot_day(lt.late_first), lt.late, "late_return",
                          "leave_request", t->id, "returned after the approved end of leave"};
-        if (absence_add(c, t->r, &a, &late_id, p))
+        if (absence_add(c, &t->r->actor, &a, &late_id, p))
             return -1;
     }
     long explanation_days = attendance_of(t->r)->explanation_days;
@@ -987,7 +987,7 @@ static int settle_close(db_conn *c, action_tx *t, long ret, const char *returned
             absence_new a = {row->applicant_id, slot_day(lt.covered_first), lt.covered,
                              "unexplained_extension", "leave_request", t->id,
                              "the written explanation was not accepted"};
-            if (absence_add(c, t->r, &a, &ext_id, p))
+            if (absence_add(c, &t->r->actor, &a, &ext_id, p))
                 return -1;
             outcome = "absenteeism";
         } else if (row->explained) {
@@ -996,7 +996,7 @@ static int settle_close(db_conn *c, action_tx *t, long ret, const char *returned
             absence_new a = {row->applicant_id, slot_day(lt.covered_first), lt.covered,
                              "unexplained_extension", "leave_request", t->id,
                              "extension without the written explanation"};
-            if (absence_add(c, t->r, &a, &ext_id, p))
+            if (absence_add(c, &t->r->actor, &a, &ext_id, p))
                 return -1;
             outcome = "absenteeism";
         }

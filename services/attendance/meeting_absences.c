@@ -47,7 +47,7 @@ static const db_stmt Q_MEETING_LOCK = {
     "   AND a.user_id = $2)"};
 
 typedef struct meeting_absent {
-    req_t *r;
+    const actor_t *who;
     long long meeting, user;
     long day;
     const char *title;
@@ -71,10 +71,10 @@ static int record_run(db_conn *c, void *arg, problem_t *p)
              m->title);
     absence_new a = {m->user, m->day, 1, "meeting_absence", "meeting", m->meeting, note};
     long long id = 0;
-    return absence_add(c, m->r, &a, &id, p);
+    return absence_add(c, m->who, &a, &id, p);
 }
 
-void meeting_absence_round(service_t *svc, req_t *r)
+void meeting_absence_round(service_t *svc, const actor_t *who)
 {
     problem_t p = {0};
     db_conn *c = db_acquire(svc->db, 1000);
@@ -86,15 +86,15 @@ void meeting_absence_round(service_t *svc, req_t *r)
         res = NULL;
     db_release(svc->db, c);
     if (p.code != ERR_NONE)
-        log_msg(LOG_WARN, r->rid, "meeting absences: %s", p.detail);
+        log_msg(LOG_WARN, who->rid, "meeting absences: %s", p.detail);
     problem_clear(&p);
     if (!res)
         return;
     for (int i = 0; i < PQntuples(res); i++) {
-        meeting_absent m = {r, db_get_ll(res, i, 0), db_get_ll(res, i, 1),
+        meeting_absent m = {who, db_get_ll(res, i, 0), db_get_ll(res, i, 1),
                             (long)db_get_ll(res, i, 2), PQgetvalue(res, i, 3)};
         if (db_tx(svc->db, 1000, NULL, record_run, &m, &p))
-            log_msg(LOG_WARN, r->rid, "meeting %lld, user %lld: %s", m.meeting, m.user, p.detail);
+            log_msg(LOG_WARN, who->rid, "meeting %lld, user %lld: %s", m.meeting, m.user, p.detail);
         problem_clear(&p);
     }
     PQclear(res);

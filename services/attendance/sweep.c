@@ -42,7 +42,7 @@ static const db_stmt Q_SWEEP_FAILED = {
     " WHERE id = $1 RETURNING sweep_parked_at IS NOT NULL"};
 
 typedef struct unexplained_tx {
-    req_t *r;
+    const actor_t *who;
     long long id; /* the leave claimed, 0 when none was due */
 } unexplained_tx;
 
@@ -69,14 +69,14 @@ static int unexplained_one(db_conn *c, void *arg, problem_t *p)
     char b[24], ab[24];
     const char *params[] = {db_int(b, id), ab};
     PGresult *res;
-    int rc = absence_add(c, t->r, &a, &absence_id, p);
+    int rc = absence_add(c, t->who, &a, &absence_id, p);
     db_int(ab, absence_id);
     if (rc == 0 && (rc = db_query(c, &Q_SWEEP_SETTLE, 2, params, &res, p)) == 0)
         PQclear(res);
     if (rc == 0 && !(after = leave_doc_text(c, id, p)))
         rc = -1;
     if (rc == 0)
-        rc = audit_write(c, t->r, "leave_request", id, "extension_unexplained", before, after, p);
+        rc = audit_write(c, t->who, "leave_request", id, "extension_unexplained", before, after, p);
     free(before);
     free(after);
     return rc;
@@ -104,10 +104,10 @@ static int record_failure(db_conn *c, void *arg, problem_t *p)
 /* Settles up to SWEEP_ROWS leaves, each in its own transaction; a leave
  * that fails is recorded (and parked after three failures), and the round
  * goes on with the next. */
-static void unexplained_round(service_t *svc, req_t *r)
+static void unexplained_round(service_t *svc, const actor_t *who)
 {
     for (int i = 0; i < SWEEP_ROWS && !atomic_load(&svc->stopping); i++) {
-        unexplained_tx t = {.r = r};
+        unexplained_tx t = {.who = who};
         problem_t p = {0};
         int rc = db_tx(svc->db, 1000, NULL, unexplained_one, &t, &p);
         if (rc == 0 && t.id == 0)
@@ -115,21 +115,21 @@ static void unexplained_round(service_t *svc, req_t *r)
         if (rc == 0)
             continue;
         if (t.id == 0) {
-            log_msg(LOG_WARN, r->rid, "unexplained extensions: %s", p.detail);
+            log_msg(LOG_WARN, who->rid, "unexplained extensions: %s", p.detail);
             problem_clear(&p);
             return;
         }
         failed_tx f = {.id = t.id, .error = p.detail[0] ? p.detail : "unknown error"};
         problem_t q = {0};
         if (db_tx(svc->db, 1000, NULL, record_failure, &f, &q))
-            log_msg(LOG_WARN, r->rid, "leave %lld: could not record a sweep failure: %s", t.id,
+            log_msg(LOG_WARN, who->rid, "leave %lld: could not record a sweep failure: %s", t.id,
                     q.detail);
         else if (f.parked)
-            log_msg(LOG_ERROR, r->rid,
+            log_msg(LOG_ERROR, who->rid,
                     "leave %lld parked after " SWEEP_PARK_AFTER " failed settlements: %s", t.id,
                     f.error);
         else
-            log_msg(LOG_WARN, r->rid, "leave %lld: settlement failed, will retry: %s", t.id,
+            log_msg(LOG_WARN, who->rid, "leave %lld: settlement failed, will retry: %s", t.id,
                     f.error);
         problem_clear(&q);
         problem_clear(&p);
@@ -159,7 +159,7 @@ static const db_stmt Q_SWEEP_LATE_MARK = {
     " updated_at = CASE WHEN $4::integer > 0 THEN now() ELSE updated_at END WHERE id = $1"};
 
 typedef struct late_tx {
-    req_t *r;
+    const actor_t *who;
     long long id; /* the leave claimed, 0 when none was due */
 } late_tx;
 
@@ -192,7 +192,7 @@ static int late_one(db_conn *c, void *arg, problem_t *p)
     if (n) {
         absence_new a = {user, slot_day(first), n, "late_return", "leave_request", id,
                          "the leave was not closed (销假) after its end"};
-        rc = absence_add(c, t->r, &a, &absence_id, p);
+        rc = absence_add(c, t->who, &a, &absence_id, p);
     }
     char b[24], f[24], l[24], h[24];
     const char *params[] = {db_int(b, id), db_int(f, from), db_int(l, to), db_int(h, n)};
@@ -202,21 +202,21 @@ static int late_one(db_conn *c, void *arg, problem_t *p)
     if (rc == 0 && n && !(after = leave_doc_text(c, id, p)))
         rc = -1;
     if (rc == 0 && n)
-        rc = audit_write(c, t->r, "leave_request", id, "unclosed_absenteeism", before, after, p);
+        rc = audit_write(c, t->who, "leave_request", id, "unclosed_absenteeism", before, after, p);
     free(before);
     free(after);
     return rc;
 }
 
 /* Up to SWEEP_ROWS unclosed leaves, each in its own transaction. */
-static void late_round(service_t *svc, req_t *r)
+static void late_round(service_t *svc, const actor_t *who)
 {
     for (int i = 0; i < SWEEP_ROWS && !atomic_load(&svc->stopping); i++) {
-        late_tx t = {.r = r};
+        late_tx t = {.who = who};
         problem_t p = {0};
         int rc = db_tx(svc->db, 1000, NULL, late_one, &t, &p);
         if (rc)
-            log_msg(LOG_WARN, r->rid, "unclosed leave %lld: %s", t.id, p.detail);
+            log_msg(LOG_WARN, who->rid, "unclosed leave %lld: %s", t.id, p.detail);
         problem_clear(&p);
         if (rc || t.id == 0)
             return;
@@ -252,13 +252,13 @@ static int unclosed_run(db_conn *c, void *arg, problem_t *p)
 
 static void sweep_once(service_t *svc)
 {
-    req_t r = {.svc = svc, .rid = "attendance-sweep", .route = "sweep"};
+    const actor_t who = actor_job(svc, "attendance-sweep");
     problem_t p = {0};
-    unexplained_round(svc, &r);
-    meeting_absence_round(svc, &r);
-    late_round(svc, &r);
-    if (db_tx(svc->db, 1000, NULL, unclosed_run, &r, &p))
-        log_msg(LOG_WARN, r.rid, "leave close reminders: %s", p.detail);
+    unexplained_round(svc, &who);
+    meeting_absence_round(svc, &who);
+    late_round(svc, &who);
+    if (db_tx(svc->db, 1000, NULL, unclosed_run, NULL, &p))
+        log_msg(LOG_WARN, who.rid, "leave close reminders: %s", p.detail);
     problem_clear(&p);
 }
 

@@ -124,7 +124,7 @@ static int upload_run(db_conn *c, void *arg, problem_t *p)
     PQclear(res);
     if (!t->out)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    return audit_write(c, t->r, "document", t->doc, "attach", NULL, t->out, p);
+    return audit_write(c, &t->r->actor, "document", t->doc, "attach", NULL, t->out, p);
 }
 
 void h_attachments_create(req_t *r)
@@ -227,7 +227,7 @@ static int download_run(db_conn *c, void *arg, problem_t *p)
         return problem_set(p, ERR_DOCUMENT_ATTACHMENT_NOT_FOUND, NULL, NULL, "no such attachment");
     if (!strcmp(PQgetvalue(t->row, 0, 4), "none"))
         return 0;
-    return audit_write(c, t->r, "document", t->doc, "read_attachment", NULL, NULL, p);
+    return audit_write(c, &t->r->actor, "document", t->doc, "read_attachment", NULL, NULL, p);
 }
 
 /* RFC 6266: an ASCII fallback (other characters as '_') and the UTF-8 name

@@ -393,7 +393,7 @@ static int perform_reply(db_conn *c, action_tx *t, problem_t *p)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     char d[24];
     const char *p2[] = {id, db_int(d, doc_id)};
-    int rc = audit_write(c, t->r, "document", doc_id, "create", NULL, doc, p);
+    int rc = audit_write(c, &t->r->actor, "document", doc_id, "create", NULL, doc, p);
     free(doc);
     if (rc || db_run(c, &Q_REPLY_LINK, 2, p2, p))
         return -1;

@@ -80,7 +80,7 @@ static int series_put_run(db_conn *c, void *arg, problem_t *p)
         problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
         goto cleanup;
     }
-    rc = audit_write(c, t->r, "number_series", 0, "update", before, t->doc, p);
+    rc = audit_write(c, &t->r->actor, "number_series", 0, "update", before, t->doc, p);
 cleanup:
     free(before);
     return rc;

@@ -130,7 +130,7 @@ static int doc_get_run(db_conn *c, void *arg, problem_t *p)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     if (!secret)
         return 0;
-    return audit_write(c, t->r, "document", t->id, "read", NULL, NULL, p);
+    return audit_write(c, &t->r->actor, "document", t->id, "read", NULL, NULL, p);
 }
 
 void h_documents_get(req_t *r)

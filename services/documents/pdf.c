@@ -310,7 +310,7 @@ static int pdf_read_run(db_conn *c, void *arg, problem_t *p)
                            "the official PDF exists once the document is numbered");
     if (!strcmp(PQgetvalue(t->row, 0, 6), "none"))
         return 0;
-    return audit_write(c, t->r, "document", t->id, "read_pdf", NULL, NULL, p);
+    return audit_write(c, &t->r->actor, "document", t->id, "read_pdf", NULL, NULL, p);
 }
 
 void h_documents_pdf(req_t *r)
@@ -429,7 +429,7 @@ static int card_read_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     if (!strcmp(PQgetvalue(t->k.head, 0, 9), "none"))
         return 0;
-    return audit_write(c, t->r, "incoming", t->id, "read_card", NULL, NULL, p);
+    return audit_write(c, &t->r->actor, "incoming", t->id, "read_card", NULL, NULL, p);
 }
 
 void h_incoming_card(req_t *r)

@@ -186,7 +186,7 @@ static int dep_update_run(db_conn *c, void *arg, problem_t *p)
     int rc = -1;
     if (db_ok(res, p)) {
         t->doc = strdup(PQgetvalue(res, 0, 0));
-        rc = audit_write(c, t->r, "department", t->id, "update", before, t->doc, p);
+        rc = audit_write(c, &t->r->actor, "department", t->id, "update", before, t->doc, p);
     } else {
         name_constraint(res, p);
         if (p->code == ERR_DUPLICATE)

@@ -133,7 +133,7 @@ static int guard_audit(db_conn *c, req_t *r, const login_guard *g, const char *a
     json_decref(o);
     if (!after)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    int rc = audit_write(c, r, g->user_id ? "user" : "login_name", g->user_id, action, NULL,
+    int rc = audit_write(c, &r->actor, g->user_id ? "user" : "login_name", g->user_id, action, NULL,
                          after, p);
     free(after);
     return rc;

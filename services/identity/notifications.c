@@ -60,7 +60,7 @@ static int note_read_run(db_conn *c, void *arg, problem_t *p)
     }
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
-    return audit_write(c, t->r, "notification", t->id, "read", NULL, t->doc, p);
+    return audit_write(c, &t->r->actor, "notification", t->id, "read", NULL, t->doc, p);
 }
 
 void h_notifications_read(req_t *r)

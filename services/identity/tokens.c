@@ -139,7 +139,7 @@ static int login_record(db_conn *c, void *arg, problem_t *p)
     const char *params[] = {db_int(uid, t->g->user_id), NULL, hash, db_int(a, ctx->refresh_ttl)};
     if (db_write(c, &Q_TOKEN_INSERT, 4, params, p))
         return -1;
-    return audit_write(c, r, "user", t->g->user_id, "login", NULL, NULL, p);
+    return audit_write(c, &r->actor, "user", t->g->user_id, "login", NULL, NULL, p);
 }
 
 static void reply_locked_out(req_t *r, long long seconds)
@@ -272,8 +272,8 @@ static int refresh_run(db_conn *c, void *arg, problem_t *p)
             log_msg(LOG_WARN, t->r->rid, "refresh token reuse: family %lld of user %lld revoked",
                     family, user_id);
         if (t->logout)
-            return audit_write(c, t->r, "user", user_id, "logout", NULL, NULL, p);
-        return spent ? audit_write(c, t->r, "user", user_id, "refresh_reuse_revoked", NULL,
+            return audit_write(c, &t->r->actor, "user", user_id, "logout", NULL, NULL, p);
+        return spent ? audit_write(c, &t->r->actor, "user", user_id, "refresh_reuse_revoked", NULL,
                                    NULL, p)
                      : 0;
     }

@@ -395,7 +395,7 @@ static int user_update_run(db_conn *c, void *arg, problem_t *p)
         if (!ok)
             goto cleanup;
     }
-    rc = audit_write(c, t->r, "user", t->id,
+    rc = audit_write(c, &t->r->actor, "user", t->id,
                      t->phone_only ? "update_contact" : (deactivated ? "deactivate" : "update"),
                      before_s, t->doc, p);
 cleanup:

@@ -221,7 +221,7 @@ static int equipment_patch_run(db_conn *c, void *arg, problem_t *p)
         problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
         goto cleanup;
     }
-    rc = audit_write(c, t->r, "equipment", t->id, "update", before, t->doc, p);
+    rc = audit_write(c, &t->r->actor, "equipment", t->id, "update", before, t->doc, p);
 cleanup:
     free(before);
     return rc;

@@ -267,7 +267,7 @@ static int record_violation(db_conn *c, action_tx *t, long long register_id, lon
     if (notify_all(c, directors, "print_violation_to_follow_up", title, "", "violation",
                          vid, p))
         goto cleanup;
-    rc = audit_write(c, t->r, "violation", vid, "create", NULL, doc, p);
+    rc = audit_write(c, &t->r->actor, "violation", vid, "create", NULL, doc, p);
 cleanup:
     free(doc);
     free(directors);
@@ -305,7 +305,7 @@ static int perform_complete(db_conn *c, action_tx *t, problem_t *p)
         PQclear(res);
         if (!entry)
             return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-        int rc = audit_write(c, t->r, "copy_register", reg, "create", NULL, entry, p);
+        int rc = audit_write(c, &t->r->actor, "copy_register", reg, "create", NULL, entry, p);
         free(entry);
         if (rc || (unapproved && record_violation(c, t, reg, sheets, p)))
             return -1;

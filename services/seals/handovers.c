@@ -309,7 +309,7 @@ static int custody_move(db_conn *c, action_tx *t, const handover_row *h, problem
              waiting, name);
     if (waiting && notify(c, h->to, "seal_work_waiting", title, "", "seal", h->seal_id, p))
         goto cleanup;
-    if (audit_write(c, t->r, "seal", h->seal_id, "custody", seal_before, seal_after, p))
+    if (audit_write(c, &t->r->actor, "seal", h->seal_id, "custody", seal_before, seal_after, p))
         goto cleanup;
     rc = 0;
 cleanup:

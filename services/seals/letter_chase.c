@@ -32,8 +32,8 @@ static const db_stmt Q_CHASE_DUE = {
 
 static int chase_run(db_conn *c, void *arg, problem_t *p)
 {
-    req_t *r = arg;
-    seals_ctx *ctx = r->svc->ctx;
+    const service_t *svc = arg;
+    const seals_ctx *ctx = svc->ctx;
     char hours[24];
     const char *params[] = {db_int(hours, ctx->reminder_hours)};
     PGresult *res;
@@ -63,13 +63,12 @@ static void *chase_main(void *arg)
 {
     service_t *svc = arg;
     seals_ctx *ctx = svc->ctx;
-    req_t r = {.svc = svc, .rid = "seals-letter-chase", .route = "letter-chase"};
     pthread_mutex_lock(&ctx->mu);
     while (!atomic_load(&svc->stopping)) {
         pthread_mutex_unlock(&ctx->mu);
         problem_t p = {0};
-        if (db_tx(svc->db, 1000, NULL, chase_run, &r, &p))
-            log_msg(LOG_WARN, r.rid, "letters past their validity: %s", p.detail);
+        if (db_tx(svc->db, 1000, NULL, chase_run, svc, &p))
+            log_msg(LOG_WARN, "seals-letter-chase", "letters past their validity: %s", p.detail);
         problem_clear(&p);
         pthread_mutex_lock(&ctx->mu);
         struct timespec t;

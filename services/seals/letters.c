@@ -714,7 +714,7 @@ static int letter_delete_run(db_conn *c, void *arg, problem_t *p)
                     "returned or expired), until %s",
                     until);
     } else if (!db_run(c, &Q_LETTER_DELETE, 1, params, p)) {
-        rc = audit_write(c, t->r, "intro_letter", t->id, "delete", before, NULL, p);
+        rc = audit_write(c, &t->r->actor, "intro_letter", t->id, "delete", before, NULL, p);
     }
     free(before);
     return rc;
@@ -763,7 +763,7 @@ static int purge_run(db_conn *c, void *arg, problem_t *p)
         if (!j || json_array_append_new(t->removed, j))
             rc = problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
         else
-            rc = audit_write(c, t->r, "intro_letter", db_get_ll(res, i, 0), "purge", doc, NULL,
+            rc = audit_write(c, &t->r->actor, "intro_letter", db_get_ll(res, i, 0), "purge", doc, NULL,
                              p);
     }
     PQclear(res);

@@ -527,7 +527,7 @@ static int perform_stamp(db_conn *c, action_tx *t, problem_t *p)
              in->count);
     if (notify(c, q->requester, "seal_request_stamped", title, "", "seal_request", t->id, p))
         goto cleanup;
-    rc = audit_write(c, t->r, "seal_usage", usage_id, "create", NULL, usage, p);
+    rc = audit_write(c, &t->r->actor, "seal_usage", usage_id, "create", NULL, usage, p);
 cleanup:
     free(stamped_at);
     free(usage);

@@ -283,7 +283,7 @@ static int handovers_void(db_conn *c, seal_tx *t, const char *seal_name, problem
         long long h = db_get_ll(res, i, 0);
         rc = notify(c, db_get_ll(res, i, 1), "seal_handover_cancelled", title,
                     t->in.comment ? t->in.comment : "", "seal_handover", h, p) ||
-             audit_write(c, t->r, "seal_handover", h, "cancel", PQgetvalue(res, i, 2),
+             audit_write(c, &t->r->actor, "seal_handover", h, "cancel", PQgetvalue(res, i, 2),
                          PQgetvalue(res, i, 3), p);
     }
     PQclear(res);
@@ -348,7 +348,7 @@ static int seal_change(db_conn *c, seal_tx *t, bool retire, problem_t *p)
     if (notify(c, custodian, "seal_changed", title, t->in.comment ? t->in.comment : "", "seal",
                t->id, p))
         goto cleanup;
-    rc = audit_write(c, t->r, "seal", t->id, retire ? "retire" : "update", before, t->doc, p);
+    rc = audit_write(c, &t->r->actor, "seal", t->id, retire ? "retire" : "update", before, t->doc, p);
 cleanup:
     free(before);
     return rc;
