@@ -3,17 +3,26 @@
 #include <stdio.h>
 #include <string.h>
 
+const char *const org_positions[] = {POS_DISTRICT_MAYOR, POS_DEPUTY_MAYOR, POS_OFFICE_DIRECTOR,
+                                     POS_DEPUTY_DIRECTOR, POS_SECTION_CHIEF, POS_STAFF,
+                                     POS_NONE, NULL};
+
+bool org_is(const char *position, const char *pos)
+{
+    return position && !strcmp(position, pos);
+}
+
 long long org_superior_rule(const char *position, long long self_id, long long chief_id,
                             long long supervising_deputy_id, long long director_id,
                             long long mayor_id)
 {
-    if (!strcmp(position, "district_mayor"))
+    if (!strcmp(position, POS_DISTRICT_MAYOR))
         return 0;
-    if (!strcmp(position, "deputy_mayor") || !strcmp(position, "office_director"))
+    if (!strcmp(position, POS_DEPUTY_MAYOR) || !strcmp(position, POS_OFFICE_DIRECTOR))
         return mayor_id;
-    if (!strcmp(position, "deputy_director"))
+    if (!strcmp(position, POS_DEPUTY_DIRECTOR))
         return director_id;
-    if (!strcmp(position, "staff") && chief_id && chief_id != self_id)
+    if (!strcmp(position, POS_STAFF) && chief_id && chief_id != self_id)
         return chief_id;
     if (supervising_deputy_id && supervising_deputy_id != self_id)
         return supervising_deputy_id;
@@ -22,12 +31,12 @@ long long org_superior_rule(const char *position, long long self_id, long long c
 
 bool org_is_district_leader(const char *position)
 {
-    return !strcmp(position, "district_mayor") || !strcmp(position, "deputy_mayor");
+    return !strcmp(position, POS_DISTRICT_MAYOR) || !strcmp(position, POS_DEPUTY_MAYOR);
 }
 
 bool org_is_office_leader(const char *position)
 {
-    return !strcmp(position, "office_director") || !strcmp(position, "deputy_director");
+    return !strcmp(position, POS_OFFICE_DIRECTOR) || !strcmp(position, POS_DEPUTY_DIRECTOR);
 }
 
 /* Runs a one-row, one-column id query; 0 when no row or NULL. */

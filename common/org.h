@@ -9,6 +9,23 @@
  * the views the identity schema publishes (identity.org_people,
  * identity.org_departments). */
 
+/* The positions of the office (R-ORG-1), the values of a person's
+ * `position` (and of the token's claim), highest first. Written once here;
+ * code compares with these names, never with a string of its own. */
+#define POS_DISTRICT_MAYOR "district_mayor"
+#define POS_DEPUTY_MAYOR "deputy_mayor"
+#define POS_OFFICE_DIRECTOR "office_director"
+#define POS_DEPUTY_DIRECTOR "deputy_director"
+#define POS_SECTION_CHIEF "section_chief"
+#define POS_STAFF "staff"
+#define POS_NONE "none" /* an external unit's user, or an account without a post */
+
+/* Every position above, NULL-terminated (a JF_ENUM's values). */
+extern const char *const org_positions[];
+
+/* Whether position is `pos` (one of the POS_ names). */
+bool org_is(const char *position, const char *pos);
+
 typedef struct org_person {
     long long id;
     char username[64];

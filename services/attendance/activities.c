@@ -303,11 +303,11 @@ static int absence_request_store(db_conn *c, create_tx *ct, problem_t *p)
     if (person_facts_get(c, me, &f, p))
         return -1;
     const char *role = decider_role_for(f.position);
-    long long decider = !strcmp(role, "district_mayor") ? f.mayor_id : f.director_id;
+    long long decider = !strcmp(role, POS_DISTRICT_MAYOR) ? f.mayor_id : f.director_id;
     if (!decider || decider == me)
         return problem_set(p, ERR_ACTIVITY_NO_DECIDER, NULL, NULL,
                            "no %s is appointed to decide this request",
-                           !strcmp(role, "district_mayor") ? "district mayor" : "office director");
+                           !strcmp(role, POS_DISTRICT_MAYOR) ? "district mayor" : "office director");
     char aid[24], uid[24];
     const char *pi[] = {db_int(aid, t->id), db_int(uid, me),
                         ((absence_request_in *)t->in)->reason, role};
@@ -326,7 +326,7 @@ static int absence_request_store(db_conn *c, create_tx *ct, problem_t *p)
     text_fmt(body, sizeof body, "%s: %s (R-ATT-5)", row.title,
              ((absence_request_in *)t->in)->reason);
     if (notify(c, decider, "activity_absence_to_approve",
-               !strcmp(role, "district_mayor")
+               !strcmp(role, POS_DISTRICT_MAYOR)
                    ? "The office director asks to be excused from an activity"
                    : "A participant asks to be excused from an activity",
                body, "activity_absence_request", rid, p))
@@ -454,7 +454,7 @@ static int request_authorise(db_conn *c, action_tx *t, problem_t *p)
                            "no one decides their own absence request; the office director's "
                            "is decided by the district mayor");
     if (strcmp(t->r->caller->position, row->decider_role)) {
-        if (!strcmp(row->decider_role, "district_mayor"))
+        if (!strcmp(row->decider_role, POS_DISTRICT_MAYOR))
             return problem_set(p, ERR_ACTIVITY_NOT_DECIDER, NULL, NULL,
                                "the office director's absence from an office activity is "
                                "approved by the district mayor");
@@ -478,7 +478,7 @@ static int request_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
         return -1;
     t->doc = strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
-    const char *who = !strcmp(row->decider_role, "district_mayor") ? "district mayor"
+    const char *who = !strcmp(row->decider_role, POS_DISTRICT_MAYOR) ? "district mayor"
                                                                     : "office director";
     char body[200];
     if (approve)

@@ -20,7 +20,7 @@ bool sees_all(const caller_t *c)
 
 bool caller_is_director(const caller_t *c)
 {
-    return !strcmp(c->position, "office_director");
+    return !strcmp(c->position, POS_OFFICE_DIRECTOR);
 }
 
 static const db_stmt Q_IN_SECRETARIAT = {

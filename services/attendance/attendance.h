@@ -6,6 +6,7 @@
 #include "action.h"
 #include "create.h"
 #include "http.h"
+#include "org.h"
 #include "leave_rules.h"
 #include "workdays.h"
 

@@ -64,9 +64,9 @@ static const db_stmt Q_CASE_OPEN = {
  * without one, the director; for the director, the district mayor. */
 static long long talk_by(const person_facts *f)
 {
-    if (!strcmp(f->position, "office_director"))
+    if (!strcmp(f->position, POS_OFFICE_DIRECTOR))
         return f->mayor_id;
-    if (strcmp(f->position, "deputy_director") && f->deputy_id && f->deputy_id != f->id)
+    if (strcmp(f->position, POS_DEPUTY_DIRECTOR) && f->deputy_id && f->deputy_id != f->id)
         return f->deputy_id;
     return f->director_id;
 }
@@ -103,7 +103,7 @@ static int case_actor(db_conn *c, const PGresult *cases, int i, long long *actor
                                                           : 0;
     if (*actor)
         return 0;
-    if (!strcmp(PQgetvalue(cases, i, 6), "district_mayor"))
+    if (!strcmp(PQgetvalue(cases, i, 6), POS_DISTRICT_MAYOR))
         return org_district_mayor(c, actor, p);
     return org_director(c, actor, p);
 }
@@ -181,7 +181,7 @@ int discipline_after_absence(db_conn *c, const actor_t *who, long long user_id, 
     /* R-ATT-6: the director's meeting decides levels 2 and 3, and the
      * director records it, except on his own case: the district mayor. */
     const char *role = decider_role_for(f.position);
-    long long decider = !strcmp(role, "district_mayor") ? f.mayor_id : f.director_id;
+    long long decider = !strcmp(role, POS_DISTRICT_MAYOR) ? f.mayor_id : f.director_id;
     for (int level = 1; level <= 3 && total >= 2L * level; level++) {
         char u[24], d[24], y[24], l[24], h[24], t[24], a[24], sm[24], sd[24];
         long long actor = level == 1 ? talk_by(&f) : decider;
@@ -216,7 +216,7 @@ int discipline_after_absence(db_conn *c, const actor_t *who, long long user_id, 
             snprintf(body, sizeof body,
                      "Hold a serious talk; record the person's attitude and whether you keep "
                      "them on the job under watch (留岗查看) (R-ATT-6)");
-        else if (!strcmp(role, "district_mayor"))
+        else if (!strcmp(role, POS_DISTRICT_MAYOR))
             snprintf(body, sizeof body,
                      "The office director's own case: record the director's meeting decision "
                      "on %s; it then goes to the district leader in charge for approval "
@@ -538,9 +538,9 @@ static int case_decide(db_conn *c, action_tx *t, problem_t *p)
     decide_in *in = t->in;
     const case_row *row = t->row;
     PGresult *res;
-    const char *role = row->level > 1 ? row->decider_role : "office_director";
+    const char *role = row->level > 1 ? row->decider_role : POS_OFFICE_DIRECTOR;
     if (strcmp(t->r->caller->position, role)) {
-        if (!strcmp(role, "district_mayor"))
+        if (!strcmp(role, POS_DISTRICT_MAYOR))
             return problem_set(p, ERR_CASE_NOT_DECIDER, NULL, NULL,
                                "the decision of the director's meeting on the office director's "
                                "own case is recorded by the district mayor");

@@ -1,3 +1,4 @@
+#include "org.h"
 #include "leave_rules.h"
 
 #include <stdio.h>
@@ -21,8 +22,8 @@ static int push(leave_step *steps, int n, long long id, const char *role, long l
 
 int leave_chain_for(const leave_facts *f, long halves, leave_step steps[2])
 {
-    bool staff = is(f->position, "staff"), chief = is(f->position, "section_chief");
-    bool deputy = is(f->position, "deputy_director"), director = is(f->position, "office_director");
+    bool staff = is(f->position, POS_STAFF), chief = is(f->position, POS_SECTION_CHIEF);
+    bool deputy = is(f->position, POS_DEPUTY_DIRECTOR), director = is(f->position, POS_OFFICE_DIRECTOR);
     if (!(staff || chief || deputy || director) || is(f->department_kind, "external") ||
         is(f->department_kind, "district_leadership") || halves <= 0)
         return LEAVE_CHAIN_NOT_STAFF;
@@ -34,38 +35,38 @@ int leave_chain_for(const leave_facts *f, long halves, leave_step steps[2])
     if (director) {
         if (!f->mayor_id || f->mayor_id == self)
             return LEAVE_CHAIN_NO_APPROVER;
-        return push(steps, 0, f->mayor_id, "district_mayor", self);
+        return push(steps, 0, f->mayor_id, POS_DISTRICT_MAYOR, self);
     }
     if (deputy) {
         if (!dir)
             return LEAVE_CHAIN_NO_APPROVER;
-        return push(steps, 0, dir, "office_director", self);
+        return push(steps, 0, dir, POS_OFFICE_DIRECTOR, self);
     }
 
     /* The supervising deputy's level, or the director's when the section
      * has no deputy. */
     long long dep = f->deputy_id != self ? f->deputy_id : 0;
     long long level2 = dep ? dep : dir;
-    const char *level2_role = dep ? "supervising_deputy" : "office_director";
+    const char *level2_role = dep ? "supervising_deputy" : POS_OFFICE_DIRECTOR;
     if (!level2)
         return LEAVE_CHAIN_NO_APPROVER;
 
     bool alone = f->section_size <= 1;
     long long ch = f->chief_id != self ? f->chief_id : 0;
     if (staff && halves == 1 && !alone && ch)
-        return push(steps, 0, ch, "section_chief", self);
+        return push(steps, 0, ch, POS_SECTION_CHIEF, self);
     n = push(steps, 0, level2, level2_role, self);
     if (halves > 2) {
         if (!dir)
             return LEAVE_CHAIN_NO_APPROVER;
-        n = push(steps, n, dir, "office_director", self);
+        n = push(steps, n, dir, POS_OFFICE_DIRECTOR, self);
     }
     return n;
 }
 
 const char *decider_role_for(const char *position)
 {
-    return is(position, "office_director") ? "district_mayor" : "office_director";
+    return is(position, POS_OFFICE_DIRECTOR) ? POS_DISTRICT_MAYOR : POS_OFFICE_DIRECTOR;
 }
 
 int discipline_period_year(long day, int start_month, int start_day)

@@ -103,7 +103,7 @@ static int authorise_director(db_conn *c, action_tx *t, problem_t *p)
 {
     const in_row *q = t->row;
     (void)c;
-    if (strcmp(q->position, "office_director"))
+    if (strcmp(q->position, POS_OFFICE_DIRECTOR))
         return problem_set(p, ERR_INCOMING_DIRECTOR_ONLY, NULL, rule_of(q),
                            "the office director assigns incoming items (分拨)");
     if (!strcmp(t->state, "registered") && strcmp(q->source_kind, "subordinate"))

@@ -180,7 +180,7 @@ static int authorise_co_signer(db_conn *c, action_tx *t, problem_t *p)
     bool member = !strcmp(PQgetvalue(res, 0, 0), "t");
     bool done = !strcmp(PQgetvalue(res, 0, 1), "t");
     PQclear(res);
-    if (!member || strcmp(me->position, "section_chief"))
+    if (!member || strcmp(me->position, POS_SECTION_CHIEF))
         return problem_set(p, ERR_DOCUMENT_NOT_CO_SIGNER, NULL, NULL,
                            "only the chief of a co-drafting department co-signs");
     if (done)

@@ -39,7 +39,7 @@ static const db_stmt Q_AUDIT_LIST = {
 void h_audit_list(req_t *r)
 {
     const caller_t *c = r->caller;
-    bool full = c->is_admin || !strcmp(c->position, "office_director");
+    bool full = c->is_admin || !strcmp(c->position, POS_OFFICE_DIRECTOR);
     bool allowed = full;
     if (!allowed && c->department_id) {
         char d[24];

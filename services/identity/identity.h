@@ -1,11 +1,15 @@
 #ifndef IDENTITY_H
 #define IDENTITY_H
 
+#include <semaphore.h>
+#include <stdatomic.h>
+
 #include "create.h"
 #include "http.h"
+#include "org.h"
 
-/* The identity service's own state: the signing key and the bound on
- * concurrent password hashes. */
+/* The identity service's own state: the signing key, the bound on
+ * concurrent password hashes and the login guard's attempt counter. */
 typedef struct identity_ctx {
     char *private_pem;
     size_t private_pem_len;
@@ -13,6 +17,8 @@ typedef struct identity_ctx {
     long access_ttl, refresh_ttl;
     long max_failures, lockout_s, delay_after;
     long hash_slots;
+    sem_t hash_sem;               /* hash_slots free slots (password.c) */
+    atomic_long guard_attempts;   /* logins seen, to sweep the guard's rows now and then */
 } identity_ctx;
 
 identity_ctx *identity_of(req_t *r);

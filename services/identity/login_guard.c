@@ -139,8 +139,6 @@ static int guard_audit(db_conn *c, req_t *r, const login_guard *g, const char *a
     return rc;
 }
 
-static atomic_long attempts;
-
 static int admit_run(db_conn *c, void *arg, problem_t *p)
 {
     login_guard *g = arg;
@@ -149,7 +147,7 @@ static int admit_run(db_conn *c, void *arg, problem_t *p)
     const char *params[] = {g->username, g->addr};
     if (db_write(c, &Q_GUARD_ENSURE, 2, params, p))
         return -1;
-    if (atomic_fetch_add(&attempts, 1) % SWEEP_EVERY == 0 &&
+    if (atomic_fetch_add(&ctx->guard_attempts, 1) % SWEEP_EVERY == 0 &&
         db_write(c, &Q_GUARD_SWEEP, 0, NULL, p))
         return -1;
     guard_rows k;

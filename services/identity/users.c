@@ -5,10 +5,6 @@
 #include "audit.h"
 #include "identity.h"
 
-static const char *const positions[] = {"district_mayor", "deputy_mayor", "office_director",
-                                        "deputy_director", "section_chief", "staff", "none",
-                                        NULL};
-
 bool admin_or_reply(req_t *r)
 {
     if (r->caller->is_admin)
@@ -136,7 +132,7 @@ void h_users_list(req_t *r)
     bool has_dep = false, active = true, has_active = false;
     if (page_or_reply(r, &limit, &after) || query_str(r, "username", &username) ||
         query_ll_or_reply(r, "department_id", 1, INT64_MAX / 2, &dep, &has_dep) ||
-        query_enum_or_reply(r, "position", positions, &position) ||
+        query_enum_or_reply(r, "position", org_positions, &position) ||
         query_bool_or_reply(r, "active", &active, &has_active))
         return;
     char a[24], d[24], l[24], v[24];
@@ -174,7 +170,7 @@ static const json_field user_create_fields[] = {
     {"username", JF_STRING, JF_REQUIRED, 2, 64, NULL, offsetof(user_in, username)},
     {"display_name", JF_STRING, JF_REQUIRED, 1, 100, NULL, offsetof(user_in, display_name)},
     {"password", JF_TEXT, JF_REQUIRED, 8, 200, NULL, offsetof(user_in, password)},
-    {"position", JF_ENUM, JF_REQUIRED, 0, 0, positions, offsetof(user_in, position)},
+    {"position", JF_ENUM, JF_REQUIRED, 0, 0, org_positions, offsetof(user_in, position)},
     {"department_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL, offsetof(user_in, department_id)},
     {"is_secretary", JF_BOOL, 0, 0, 0, NULL, offsetof(user_in, is_secretary)},
     {"serves_leader_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL,
@@ -190,7 +186,7 @@ static const json_field user_create_fields[] = {
 static const json_field user_patch_fields[] = {
     {"display_name", JF_STRING, 0, 1, 100, NULL, offsetof(user_in, display_name)},
     {"password", JF_TEXT, 0, 8, 200, NULL, offsetof(user_in, password)},
-    {"position", JF_ENUM, 0, 0, 0, positions, offsetof(user_in, position)},
+    {"position", JF_ENUM, 0, 0, 0, org_positions, offsetof(user_in, position)},
     {"department_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL, offsetof(user_in, department_id)},
     {"is_secretary", JF_BOOL, 0, 0, 0, NULL, offsetof(user_in, is_secretary)},
     {"serves_leader_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL,

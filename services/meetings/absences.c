@@ -239,7 +239,7 @@ static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
                "meeting_absence_request", t->id, p))
         return -1;
     /* R-MTG-4: without this deputy director the meeting cannot be held. */
-    if (!strcmp(to, "approved") && !strcmp(a->position, "deputy_director") &&
+    if (!strcmp(to, "approved") && !strcmp(a->position, POS_DEPUTY_DIRECTOR) &&
         strcmp(a->kind, "thematic")) {
         const char *pm[] = {db_int(mid, a->meeting), title};
         snprintf(title, sizeof title,

@@ -3,24 +3,25 @@
 #include <string.h>
 #include <time.h>
 
+#include "org.h"
 #include "meetings.h"
 
 bool mtg_may_convene(const char *position, bool is_secretary)
 {
-    return !is_secretary && position && !strcmp(position, "office_director");
+    return !is_secretary && position && !strcmp(position, POS_OFFICE_DIRECTOR);
 }
 
 bool mtg_may_present(const char *position)
 {
-    return position && (!strcmp(position, "deputy_director") ||
-                        !strcmp(position, "section_chief") ||
-                        !strcmp(position, "office_director"));
+    return position && (!strcmp(position, POS_DEPUTY_DIRECTOR) ||
+                        !strcmp(position, POS_SECTION_CHIEF) ||
+                        !strcmp(position, POS_OFFICE_DIRECTOR));
 }
 
 bool mtg_may_assign_task(const char *position)
 {
-    static const char *const leaders[] = {"district_mayor", "deputy_mayor", "office_director",
-                                          "deputy_director", NULL};
+    static const char *const leaders[] = {POS_DISTRICT_MAYOR, POS_DEPUTY_MAYOR, POS_OFFICE_DIRECTOR,
+                                          POS_DEPUTY_DIRECTOR, NULL};
     for (const char *const *l = leaders; position && *l; l++)
         if (!strcmp(position, *l))
             return true;
@@ -30,8 +31,8 @@ bool mtg_may_assign_task(const char *position)
 bool mtg_reads_supervision(const char *position, bool in_secretariat, bool is_admin)
 {
     return is_admin || in_secretariat ||
-           (position && (!strcmp(position, "office_director") ||
-                         !strcmp(position, "deputy_director")));
+           (position && (!strcmp(position, POS_OFFICE_DIRECTOR) ||
+                         !strcmp(position, POS_DEPUTY_DIRECTOR)));
 }
 
 void office_date(long long epoch_s, char out[11])

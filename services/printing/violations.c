@@ -122,7 +122,7 @@ static int violation_store(db_conn *c, create_tx *ct, problem_t *p)
         center = PQntuples(res) ? me.department_id : 0;
         PQclear(res);
     }
-    if (strcmp(me.position, "office_director") && !center)
+    if (strcmp(me.position, POS_OFFICE_DIRECTOR) && !center)
         return problem_set(p, ERR_VIOLATION_NOT_RECORDER, NULL, NULL,
                            "the office director or the copy room's staff record a violation");
     if (org_person_get(c, in->person_id, &who, p)) {
@@ -154,7 +154,7 @@ static int violation_store(db_conn *c, create_tx *ct, problem_t *p)
     }
     snprintf(title, sizeof title, "A large job (%lld sheets) was done without approval",
              in->sheets);
-    if ((strcmp(me.position, "office_director") &&
+    if ((strcmp(me.position, POS_OFFICE_DIRECTOR) &&
          notify_all(c, directors, "print_violation_to_follow_up", title, in->description,
                           "violation", id, p)) ||
         notify(c, who.id, "print_violation_recorded", title, in->description, "violation", id,
@@ -233,7 +233,7 @@ static int authorise_director(db_conn *c, action_tx *t, problem_t *p)
     org_person me;
     if (org_person_get(c, t->r->caller->id, &me, p))
         return -1;
-    if (strcmp(me.position, "office_director"))
+    if (strcmp(me.position, POS_OFFICE_DIRECTOR))
         return problem_set(p, ERR_VIOLATION_NOT_DIRECTOR, NULL, NULL,
                            "the office director follows up a violation");
     return 0;

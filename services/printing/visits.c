@@ -16,8 +16,8 @@
 static bool reads_all_visits(const caller_t *c)
 {
     return printing_privileged(c) || (c->department_id && !c->external &&
-                                      strcmp(c->position, "district_mayor") &&
-                                      strcmp(c->position, "deputy_mayor"));
+                                      strcmp(c->position, POS_DISTRICT_MAYOR) &&
+                                      strcmp(c->position, POS_DEPUTY_MAYOR));
 }
 
 static const db_stmt Q_VISIT_GET = {

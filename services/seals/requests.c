@@ -385,10 +385,10 @@ static int authorise_approver(db_conn *c, action_tx *t, problem_t *p)
     if (me.is_secretary || !seal_approver_may(q->role, me.position, me.id, configured, (size_t)n))
         return problem_set(p, ERR_SEAL_APPROVER_MISMATCH, NULL, NULL,
                            "this use of seal %lld needs the approval of: %s", q->seal_id,
-                           !strcmp(q->role, "district_mayor") ? "the district mayor"
+                           !strcmp(q->role, POS_DISTRICT_MAYOR) ? "the district mayor"
                            : !strcmp(q->role, "district_leader")
                                ? "the district mayor or a deputy mayor"
-                           : !strcmp(q->role, "office_director") ? "the office director"
+                           : !strcmp(q->role, POS_OFFICE_DIRECTOR) ? "the office director"
                                                                  : "the seal's own approvers");
     if (me.id == q->custodian)
         return problem_set(p, ERR_SEAL_CUSTODIAN_CANNOT_APPROVE, NULL, NULL,

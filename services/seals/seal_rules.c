@@ -21,10 +21,10 @@ const char *seal_approver_role(const char *kind, const char *matter)
     /* R-SEAL-2: the district government seal needs the mayor or a deputy
      * mayor, and the mayor alone for a major matter. */
     if (!strcmp(kind, "district_government"))
-        return major ? "district_mayor" : "district_leader";
+        return major ? POS_DISTRICT_MAYOR : "district_leader";
     /* R-SEAL-2: the office seal needs the office director, whatever the matter. */
     if (!strcmp(kind, "government_office"))
-        return "office_director";
+        return POS_OFFICE_DIRECTOR;
     if (!strcmp(kind, "other"))
         return "configured";
     return NULL;
@@ -37,11 +37,11 @@ const char *seal_approver_role_above(const char *role)
     /* An other seal's approvers answer to the office director, the office
      * director to the district leaders, a deputy mayor to the mayor. */
     if (!strcmp(role, "configured"))
-        return "office_director";
-    if (!strcmp(role, "office_director"))
+        return POS_OFFICE_DIRECTOR;
+    if (!strcmp(role, POS_OFFICE_DIRECTOR))
         return "district_leader";
     if (!strcmp(role, "district_leader"))
-        return "district_mayor";
+        return POS_DISTRICT_MAYOR;
     return NULL;
 }
 
@@ -50,12 +50,12 @@ bool seal_approver_may(const char *role, const char *position, long long person_
 {
     if (!role || !position)
         return false;
-    if (!strcmp(role, "district_mayor"))
-        return !strcmp(position, "district_mayor");
+    if (!strcmp(role, POS_DISTRICT_MAYOR))
+        return !strcmp(position, POS_DISTRICT_MAYOR);
     if (!strcmp(role, "district_leader"))
         return org_is_district_leader(position);
-    if (!strcmp(role, "office_director"))
-        return !strcmp(position, "office_director");
+    if (!strcmp(role, POS_OFFICE_DIRECTOR))
+        return !strcmp(position, POS_OFFICE_DIRECTOR);
     if (!strcmp(role, "configured"))
         for (size_t i = 0; i < n; i++)
             if (configured[i] == person_id)
