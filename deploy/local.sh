@@ -720,7 +720,7 @@ start_gateway() {
         render_env+=("LOGIN_RATE=1r/s" "LOGIN_BURST=5" "WORKER_PROCESSES=auto" "CONN_PER_ADDRESS=100")
     elif [[ $MODE == bench ]]; then
         render_env+=("LOGIN_RATE=100000r/s" "LOGIN_BURST=100000" "WORKER_PROCESSES=auto"
-            "CONN_PER_ADDRESS=100000")
+            "CONN_PER_ADDRESS=60000")
     else
         # The production limits; the test runner itself (loopback) is exempt
         # and is the trusted proxy, so a test stands for other clients by

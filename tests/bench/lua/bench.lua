@@ -8,10 +8,21 @@
 --   BENCH_STRICT  1: count every answer that is not 2xx (a response()
 --                 callback, which costs wrk some CPU); 0: rely on wrk's own
 --                 count of statuses >= 400 (the API sends no 1xx or 3xx)
+-- and, for the fixed-rate (open-loop) run of a scenario:
+--   BENCH_RATE    requests a second, all threads together: each request has
+--                 a slot on a fixed schedule (1 / rate apart), is sent at its
+--                 slot (wrk's timers have 1 ms steps) or, when every
+--                 connection is busy, as soon as one is free; its latency
+--                 counts from the slot, so waiting for a connection is
+--                 counted (no coordinated omission). The id of each request
+--                 (X-Request-Id, which the service and the gateway echo)
+--                 pairs an answer with its slot.
 local M = {}
 
 M.data = os.getenv("BENCH_DATA") or "."
 M.strict = os.getenv("BENCH_STRICT") == "1"
+M.rate = tonumber(os.getenv("BENCH_RATE") or "0") or 0
+M.paced = M.rate > 0
 
 -- Lines of a file, as a table (empty when the file is missing).
 function M.lines(name)
@@ -55,6 +66,93 @@ end
 local threads = {}
 local next_thread = 1
 
+-- ---------------------------------------------------------------- pacing
+
+local ffi = require("ffi")
+ffi.cdef([[
+typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+int clock_gettime(int clk, bench_timespec *ts);
+]])
+local ts = ffi.new("bench_timespec")
+-- Monotonic clock, in microseconds.
+local function now_us()
+    ffi.C.clock_gettime(1, ts)
+    return tonumber(ts.tv_sec) * 1e6 + tonumber(ts.tv_nsec) / 1e3
+end
+
+-- Per thread: the next slot, the slots handed out by delay() and not yet
+-- sent (in order), the start of each request in flight by its id, and the
+-- latencies (us) of the answered ones (paced_lat, read by done()).
+local next_slot, interval_us = nil, 0
+local slots, s_head, s_tail = {}, 1, 0
+local started, seq = {}, 0
+paced_lat = {}
+
+local function paced_delay()
+    local now = now_us()
+    if not next_slot then
+        interval_us = 1e6 * (tonumber(os.getenv("BENCH_THREADS") or "1") or 1) / M.rate
+        next_slot = now
+    end
+    local slot = next_slot
+    next_slot = next_slot + interval_us
+    s_tail = s_tail + 1
+    slots[s_tail] = slot
+    local wait = (slot - now) / 1000
+    if wait < 1 then
+        return 0
+    end
+    return math.floor(wait)
+end
+
+-- The request the script made, with its id after the request line.
+local function paced_request(make)
+    return function()
+        local r = make()
+        local now = now_us()
+        local slot = now
+        if s_head <= s_tail then
+            slot = slots[s_head]
+            slots[s_head] = nil
+            s_head = s_head + 1
+        end
+        seq = seq + 1
+        -- Sent early (the timer's millisecond step): count from the send.
+        started[seq] = slot < now and slot or now
+        local eol = r:find("\r\n", 1, true)
+        return r:sub(1, eol + 1) .. "X-Request-Id: bench-" .. seq .. "\r\n" .. r:sub(eol + 2)
+    end
+end
+
+local function paced_response(handle)
+    return function(status, headers, body)
+        local id = headers["X-Client-Request-Id"] or headers["X-Request-Id"]
+            or headers["x-client-request-id"] or headers["x-request-id"]
+        local n = id and tonumber(id:match("^bench%-(%d+)$"))
+        local t0 = n and started[n]
+        if t0 then
+            started[n] = nil
+            paced_lat[#paced_lat + 1] = math.floor(now_us() - t0)
+        end
+        if handle then
+            handle(status, headers, body)
+        else
+            M.count_status(status)
+        end
+    end
+end
+
+-- Percentile p (0-100) of a sorted list.
+local function pct(sorted, p)
+    if #sorted == 0 then
+        return 0
+    end
+    local k = math.max(1, math.floor(#sorted * p / 100))
+    return sorted[k]
+end
+
+-- ---------------------------------------------------------------- install
+
 function M.install(env)
     env.setup = function(thread)
         thread:set("thread_no", next_thread)
@@ -63,19 +161,53 @@ function M.install(env)
     end
     env.done = function(summary, latency, requests)
         local non2xx, units, has_units = 0, 0, false
+        local lat = {}
         for _, th in ipairs(threads) do
             non2xx = non2xx + (th:get("non2xx") or 0)
             local u = th:get("units")
             if u then
                 units, has_units = units + u, true
             end
+            if M.paced then
+                for _, v in ipairs(th:get("paced_lat") or {}) do
+                    lat[#lat + 1] = v
+                end
+            end
+        end
+        local paced = ""
+        if M.paced then
+            table.sort(lat)
+            paced = string.format(" paced_n=%d paced_p50_us=%d paced_p99_us=%d", #lat,
+                pct(lat, 50), pct(lat, 99))
         end
         local e = summary.errors
         io.write(string.format(
-            "wrk-result requests=%d duration_us=%d p50_us=%d p99_us=%d connect=%d read=%d write=%d status=%d timeout=%d non2xx=%d%s\n",
+            "wrk-result requests=%d duration_us=%d p50_us=%d p99_us=%d connect=%d read=%d write=%d status=%d timeout=%d non2xx=%d%s%s\n",
             summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
             e.connect, e.read, e.write, e.status, e.timeout, non2xx,
-            has_units and string.format(" units=%d", units) or ""))
+            has_units and string.format(" units=%d", units) or "", paced))
+    end
+    if M.paced then
+        -- request() and response(), however the script defines them, are
+        -- wrapped as they are defined; delay() hands out the slots.
+        env.delay = paced_delay
+        -- The script's own functions are kept aside; wrk reads the
+        -- wrapped ones through __index.
+        local wrapped = { response = paced_response(nil) }
+        setmetatable(env, {
+            __newindex = function(t, k, v)
+                if k == "request" then
+                    wrapped.request = v and paced_request(v)
+                elseif k == "response" then
+                    wrapped.response = paced_response(v)
+                else
+                    rawset(t, k, v)
+                end
+            end,
+            __index = function(_, k)
+                return wrapped[k]
+            end,
+        })
     end
 end
 
@@ -105,7 +237,7 @@ function M.replay(env, count, make, always_check)
             reqs[k] = build()
         end
         n = #reqs
-        if not (always_check or M.strict) then
+        if not (always_check or M.strict or M.paced) then
             env.response = nil
         end
     end

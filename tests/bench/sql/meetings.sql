@@ -1,6 +1,7 @@
 -- Bench data for meetings, in bulk (needs identity.sql and the demo office):
--- 100 000 published decisions (R-MTG-9) of 5 000 closed director's meetings,
--- 20 a meeting, each with a bench staff member responsible and a deadline
+-- 20 x :meetings published decisions (R-MTG-9) of :meetings closed
+-- director's meetings (run.sh loads 50, then 5 000: 1 000 and 100 000
+-- decisions), 20 a meeting, each with a bench staff member responsible and a deadline
 -- spread over 2025-2027: half of them still open, 30% reported on, 20%
 -- completed. What the supervision report scenario reads. Overdue ones are
 -- already flagged and reminded, so that the background job does not churn
@@ -13,7 +14,7 @@ SELECT id AS recorder FROM identity.users WHERE username = 'wenmi_chief' \gset
 
 BEGIN;
 
-SELECT greatest(0, 5000 - (SELECT count(*) FROM meetings WHERE title LIKE '压测会议%')) AS missing \gset
+SELECT greatest(0, :meetings - (SELECT count(*) FROM meetings WHERE title LIKE '压测会议%')) AS missing \gset
 
 INSERT INTO meetings(kind, title, scheduled_at, location, state, chair_id, recorder_id,
                      created_by, minutes, agenda_published_at, started_at, closed_at)
