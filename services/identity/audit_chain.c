@@ -195,11 +195,17 @@ int audit_verify_cli(int argc, char **argv)
     return rc;
 }
 
+/* One head per service: a service's day is one chain per lane (the
+ * writing backend, see bootstrap.sql), so its head is the number of its
+ * links that day (every lane's) and the SHA-256 of its lanes' last link
+ * hashes in lane order. */
 static const db_stmt Q_HEADS = {
     "identity_audit_heads",
     "SELECT coalesce(json_agg(json_build_object('service', service, 'seq', seq,"
     " 'hash', encode(hash, 'hex')) ORDER BY service), '[]')::text"
-    " FROM audit.chain_heads WHERE day = $1::date"};
+    " FROM (SELECT service, sum(seq)::bigint AS seq,"
+    "  sha256(string_agg(hash, ''::bytea ORDER BY lane)) AS hash"
+    "  FROM audit.chain_heads WHERE day = $1::date GROUP BY service) h"};
 
 /* The heads of a day's chains, signed with the token key (RS256, the key
  * of /.well-known/jwks.json), for the archive: a later check of the day
