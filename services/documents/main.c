@@ -1,5 +1,7 @@
 /* The documents service: outgoing and incoming documents, the document
  * number, internal reports. */
+#include <malloc.h>
+
 #include "config.h"
 #include "documents.h"
 
@@ -28,6 +30,12 @@ static void documents_fini(service_t *svc)
 
 int main(void)
 {
+    /* Two malloc arenas, not one per thread (glibc's default, up to eight
+     * per core): the PDF renderer allocates tens of MB on whichever thread
+     * serves a request, and each thread's arena kept its share after it
+     * was freed, so resident memory grew to ~440 MB over a benchmark;
+     * with two it stays near 35 MB. The other routes are I/O bound. */
+    mallopt(M_ARENA_MAX, 2);
     service_t svc = {
         .name = "documents",
         .routes = documents_routes,

@@ -12,6 +12,7 @@
  * Rendering goes through one Pango font map, which is not safe to share
  * between threads, so one document is rendered at a time. */
 #include <cairo-pdf.h>
+#include <malloc.h>
 #include <pango/pangocairo.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -257,6 +258,12 @@ static int pdf_render(void (*draw)(cairo_t *, const void *), const void *arg, co
     cairo_surface_finish(s);
     int rc = cairo_surface_status(s) == CAIRO_STATUS_SUCCESS && !b->failed ? 0 : -1;
     cairo_surface_destroy(s);
+    /* A render allocates and frees a few MB in the arena of whichever
+     * thread serves it; glibc keeps what was freed in every thread's arena,
+     * so the service's resident memory grew by ~1.5 MB a PDF (18 MB to
+     * 440 MB over a benchmark), though nothing leaked. Handing the free
+     * memory back costs far less than the render. */
+    malloc_trim(0);
     pthread_mutex_unlock(&render_mu);
     return rc;
 }

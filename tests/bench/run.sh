@@ -730,7 +730,7 @@ start_copies() {
 
 # ---------------------------------------------------------------- memory, start-up
 
-declare -A RSS=() STARTUP=()
+declare -A RSS=() RSS_ANON=() STARTUP=()
 # CPU ticks a process has used so far.
 ticks_of() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
@@ -748,6 +748,7 @@ measure_rss() {
             t0=$t1
         done
         RSS[$svc]=$(awk '/^VmRSS:/ { print $2 }' "/proc/${PID[$svc]}/status")
+        RSS_ANON[$svc]=$(awk '/^RssAnon:/ { print $2 }' "/proc/${PID[$svc]}/status")
     done
 }
 
@@ -811,10 +812,11 @@ report() {
     for name in "${SKIPPED[@]}"; do
         lines+=("| $name | | | | | | | | | skipped: service not built | | |")
     done
-    local rss_line="" start_line="" r
+    local rss_line="" anon_line="" start_line="" r
     for svc in identity documents attendance printing seals meetings; do
         [[ -n ${RSS[$svc]:-} ]] || continue
         rss_line+=" $svc=${RSS[$svc]}"
+        anon_line+=" $svc=${RSS_ANON[$svc]:-?}"
         r=$(pass_if 'a + 0 < 20 * 1024' "${RSS[$svc]}")
         target "$svc" "resident memory < 20 MiB (KiB)" "${RSS[$svc]}" "$r"
     done
@@ -850,7 +852,7 @@ report() {
         say ""
         printf '%s\n' "${lines[@]}"
         say ""
-        say "Resident memory after the runs (KiB, target < 20 MiB):${rss_line}"
+        say "Resident memory after the runs (KiB, target < 20 MiB):${rss_line}; of which anonymous (heap, stacks; the rest is mapped files such as the PDF fonts):${anon_line}"
         say "Start-up to /readyz 200 (ms, median of 3, target < 200):${start_line}"
         say "p99x is the p99 over pgbench -S's p99 in this run. For the flows, req/s counts whole flows (a leave request approved; a seal request approved and stamped; a job approved and completed; a document drafted to numbered; a director's meeting convened, prepared, held and closed, 18 requests); the fixed-rate req/s and the CPU are per HTTP request."
         say "\"other load\" is CPU used by processes outside this stack during the runs, as a share of all cores; above 5% the run was disturbed."
@@ -877,6 +879,7 @@ report() {
     say "bench: pgbench select_only_tps=${PGB[S]:-0} tpcb_tps=${PGB[B]:-0} select_only_p50_ms=${PGB_P50[S]:-0} select_only_p99_ms=${PGB_P99[S]:-0} tpcb_p50_ms=${PGB_P50[B]:-0} tpcb_p99_ms=${PGB_P99[B]:-0}"
     say "bench: startup_ms${start_line}"
     say "bench: rss_kb${rss_line}"
+    say "bench: rss_anon_kb${anon_line}"
     for t in "${TARGETS[@]}"; do
         IFS='|' read -r name line val r <<<"$t"
         say "bench: target $name: $line: $val $r"
