@@ -120,11 +120,9 @@ int person_lock(db_conn *c, const char *what, long long user_id, problem_t *p)
 {
     char u[24];
     const char *params[] = {what, db_int(u, user_id)};
-    PGresult *res;
-    if (db_query(c, &Q_PERSON_LOCK, 2, params, &res, p))
-        return -1;
-    PQclear(res);
-    return 0;
+    /* Sent ahead with the statement that follows, which the server runs
+     * after taking the lock; a lock timeout fails that one. */
+    return db_write(c, &Q_PERSON_LOCK, 2, params, p);
 }
 
 static const db_stmt Q_CAL_RANGE = {

@@ -199,9 +199,10 @@ static int leave_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
     const char *ps[] = {db_int(id, t->id), db_int(step, row->current_step),
                         approve ? "approved" : "rejected", comment};
     PGresult *res;
-    if (db_query(c, &Q_STEP_DECIDE, 4, ps, &res, p))
+    /* The step and the settling below go out with the next statement that
+     * reads (a failure fails that one): no round trip of their own. */
+    if (db_write(c, &Q_STEP_DECIDE, 4, ps, p))
         return -1;
-    PQclear(res);
 
     char title[200], body[300];
     text_fmt(body, sizeof body, "Leave %s %s to %s %s%s%s", row->start_date, row->start_half,
@@ -222,9 +223,8 @@ static int leave_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
                  row->current_step);
     } else {
         const char *pf[] = {id, approve ? "approved" : "rejected"};
-        if (db_query(c, &Q_LEAVE_SETTLE, 2, pf, &res, p))
+        if (db_write(c, &Q_LEAVE_SETTLE, 2, pf, p))
             return -1;
-        PQclear(res);
         snprintf(title, sizeof title, "Your leave request was %s",
                  approve ? "approved" : "rejected");
     }

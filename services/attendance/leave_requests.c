@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "action.h"
 #include "attendance.h"
@@ -192,11 +193,15 @@ static const db_stmt Q_LEAVE_INSERT = {
     " SELECT id FROM l"};
 
 /* R-ATT-2/R-ATT-3 (请假制度 二 "…请假,否则按旷工处理"): leave is asked for
- * before it starts. */
-static const db_stmt Q_LEAVE_BEGUN = {
-    "att_leave_begun",
-    "SELECT half_start($1::date, $2) <= now(),"
-    " to_char(half_start($1::date, $2) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"};
+ * before it starts. A half-day starts at 00:00 or 12:00 office time, China
+ * Standard Time (UTC+8 all year), as half_start() in SQL: counted here, not
+ * in a round trip of its own. */
+static bool leave_begun(long start_slot)
+{
+    long long starts = (long long)slot_day(start_slot) * 86400 - 8 * 3600 +
+                       (slot_pm(start_slot) ? 12 * 3600 : 0);
+    return starts <= (long long)time(NULL);
+}
 
 static const db_stmt Q_LEAVE_DOC = {
     "att_leave_doc", "SELECT" LEAVE_DOC("l") " FROM leave_requests l WHERE l.id = $1"};
@@ -215,19 +220,12 @@ static int leave_store(db_conn *c, create_tx *ct, problem_t *p)
         return -1;
 
     PGresult *res;
-    const char *pb[] = {in->start_date, in->start_half};
-    if (db_query(c, &Q_LEAVE_BEGUN, 2, pb, &res, p))
-        return -1;
-    bool begun = !strcmp(PQgetvalue(res, 0, 0), "t");
-    char began[32];
-    snprintf(began, sizeof began, "%s", PQgetvalue(res, 0, 1));
-    PQclear(res);
-    if (begun)
+    if (leave_begun(in->start_slot))
         return problem_set(p, ERR_LEAVE_ALREADY_BEGUN, NULL, NULL,
-                           "leave is asked for before it starts; the period began at %s office "
-                           "time, and an absence without approval is recorded by the director "
-                           "as absenteeism",
-                           began);
+                           "leave is asked for before it starts; the period began at %s %s "
+                           "office time, and an absence without approval is recorded by the "
+                           "director as absenteeism",
+                           in->start_date, slot_pm(in->start_slot) ? "12:00" : "00:00");
 
     calendar cal = {0};
     if (cal_load(c, slot_day(in->start_slot), slot_day(in->end_slot), &cal, p)) {
