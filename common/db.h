@@ -118,6 +118,14 @@ char *db_id_array(json_t *ids);
 /* Formats v into buf (at least 24 bytes) and returns buf. */
 const char *db_int(char *buf, long long v);
 
+/* Reading a row by the column's name (the SELECT's name or alias), so that a
+ * reordered SELECT cannot swap fields. A name the result does not have is a
+ * mistake in the code: it is logged and read as NULL. */
+const char *db_col_str(const PGresult *res, int row, const char *col); /* "" when NULL */
+long long db_col_ll(const PGresult *res, int row, const char *col);    /* 0 when NULL */
+bool db_col_bool(const PGresult *res, int row, const char *col);       /* true for 't' */
+bool db_col_null(const PGresult *res, int row, const char *col);
+
 /* Value of column `col` of row 0 as a long long (0 when NULL). */
 long long db_get_ll(const PGresult *res, int row, int col);
 

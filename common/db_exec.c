@@ -192,3 +192,35 @@ char *db_id_array(json_t *ids)
     s[pos] = '\0';
     return s;
 }
+
+static int col_of(const PGresult *res, const char *col)
+{
+    int n = PQfnumber(res, col);
+    if (n < 0)
+        log_msg(LOG_ERROR, NULL, "the result has no column %s", col);
+    return n;
+}
+
+bool db_col_null(const PGresult *res, int row, const char *col)
+{
+    int n = col_of(res, col);
+    return n < 0 || PQgetisnull(res, row, n);
+}
+
+const char *db_col_str(const PGresult *res, int row, const char *col)
+{
+    int n = col_of(res, col);
+    return n < 0 ? "" : PQgetvalue(res, row, n);
+}
+
+long long db_col_ll(const PGresult *res, int row, const char *col)
+{
+    int n = col_of(res, col);
+    return n < 0 || PQgetisnull(res, row, n) ? 0 : strtoll(PQgetvalue(res, row, n), NULL, 10);
+}
+
+bool db_col_bool(const PGresult *res, int row, const char *col)
+{
+    int n = col_of(res, col);
+    return n >= 0 && !PQgetisnull(res, row, n) && !strcmp(PQgetvalue(res, row, n), "t");
+}

@@ -111,10 +111,10 @@ static int handover_store(db_conn *c, create_tx *ct, problem_t *p)
         PQclear(res);
         return problem_set(p, ERR_SEAL_NOT_FOUND, NULL, NULL, "no such seal");
     }
-    long long custodian = db_get_ll(res, 0, 0);
-    bool retired = !strcmp(PQgetvalue(res, 0, 1), "retired");
+    long long custodian = db_col_ll(res, 0, "custodian_id");
+    bool retired = !strcmp(db_col_str(res, 0, "state"), "retired");
     char name[SEAL_NAME_BYTES];
-    snprintf(name, sizeof name, "%s", PQgetvalue(res, 0, 2));
+    snprintf(name, sizeof name, "%s", db_col_str(res, 0, "name"));
     PQclear(res);
     /* A custodian who has left (deactivated) can hand nothing over: then
      * an administrator registers the handover in their place, saying why,
@@ -154,8 +154,8 @@ static int handover_store(db_conn *c, create_tx *ct, problem_t *p)
                         "a handover of this seal is already waiting for confirmation");
         return -1;
     }
-    ct->id = db_get_ll(res, 0, 0);
-    ct->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->id = db_col_ll(res, 0, "id");
+    ct->doc = strdup(db_col_str(res, 0, "handover_doc"));
     PQclear(res);
     char title[TITLE_BYTES];
     snprintf(title, sizeof title, "Confirm that you receive the seal %s", name);
@@ -184,7 +184,7 @@ void h_handovers_create(req_t *r)
 static const db_stmt Q_HANDOVER_LOCK = {
     "seals_handover_lock",
     "SELECT handover_doc(h), h.version, h.state, h.seal_id, h.from_user_id, h.to_user_id,"
-    " ($3 OR $2 IN (h.from_user_id, h.to_user_id))"
+    " ($3 OR $2 IN (h.from_user_id, h.to_user_id)) AS visible"
     " FROM seal_handovers h WHERE h.id = $1 FOR UPDATE"};
 
 static const db_stmt Q_SEAL_LOCK_DOC = {
@@ -220,7 +220,8 @@ static const db_stmt Q_HANDOVER_CANCEL = {
 static const db_stmt Q_WAITING_WORK = {
     "seals_waiting_work",
     "SELECT (SELECT count(*) FROM seal_requests WHERE seal_id = $1 AND state = 'approved')"
-    " + (SELECT count(*) FROM intro_letters WHERE seal_id = $1 AND state = 'approved')"};
+    " + (SELECT count(*) FROM intro_letters WHERE seal_id = $1 AND state = 'approved')"
+    " AS waiting"};
 
 static const action_kind handover_kind = {
     .entity = "seal_handover",
@@ -243,16 +244,16 @@ static int handover_lock(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_HANDOVER_LOCK, 3, params, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 6), "t")) {
+    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "visible")) {
         PQclear(res);
         return problem_set(p, ERR_SEAL_HANDOVER_NOT_FOUND, NULL, NULL, "no such handover");
     }
-    t->before = strdup(PQgetvalue(res, 0, 0));
-    t->version = db_get_ll(res, 0, 1);
-    h->pending = !strcmp(PQgetvalue(res, 0, 2), "pending");
-    h->seal_id = db_get_ll(res, 0, 3);
-    h->from = db_get_ll(res, 0, 4);
-    h->to = db_get_ll(res, 0, 5);
+    t->before = strdup(db_col_str(res, 0, "handover_doc"));
+    t->version = db_col_ll(res, 0, "version");
+    h->pending = !strcmp(db_col_str(res, 0, "state"), "pending");
+    h->seal_id = db_col_ll(res, 0, "seal_id");
+    h->from = db_col_ll(res, 0, "from_user_id");
+    h->to = db_col_ll(res, 0, "to_user_id");
     PQclear(res);
     if (!t->before)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -270,11 +271,11 @@ static int custody_move(db_conn *c, action_tx *t, const handover_row *h, problem
     PGresult *res;
     if (db_query(c, &Q_SEAL_LOCK_DOC, 1, p1, &res, p))
         return -1;
-    char *seal_before = strdup(PQgetvalue(res, 0, 0));
-    long long custodian = db_get_ll(res, 0, 1);
-    bool retired = !strcmp(PQgetvalue(res, 0, 2), "retired");
+    char *seal_before = strdup(db_col_str(res, 0, "seal_doc"));
+    long long custodian = db_col_ll(res, 0, "custodian_id");
+    bool retired = !strcmp(db_col_str(res, 0, "state"), "retired");
     char name[SEAL_NAME_BYTES], title[TITLE_BYTES];
-    snprintf(name, sizeof name, "%s", PQgetvalue(res, 0, 3));
+    snprintf(name, sizeof name, "%s", db_col_str(res, 0, "name"));
     PQclear(res);
     int rc = -1;
     char *seal_after = NULL;
@@ -292,18 +293,18 @@ static int custody_move(db_conn *c, action_tx *t, const handover_row *h, problem
     const char *p4[] = {hid};
     if (db_query(c, &Q_SEAL_SET_CUSTODIAN, 2, p2, &res, p))
         goto cleanup;
-    seal_after = strdup(PQgetvalue(res, 0, 0));
+    seal_after = strdup(db_col_str(res, 0, "seal_doc"));
     PQclear(res);
     if (db_run(c, &Q_CUSTODY_CLOSE, 1, p1, p) || db_run(c, &Q_CUSTODY_OPEN_H, 3, p3, p) ||
         db_query(c, &Q_HANDOVER_CONFIRM, 1, p4, &res, p))
         goto cleanup;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "handover_doc"));
     PQclear(res);
     snprintf(title, sizeof title, "The seal %s was received: the handover is confirmed", name);
     if (notify(c, h->from, "seal_handover_confirmed", title, "", "seal_handover", t->id, p) ||
         db_query(c, &Q_WAITING_WORK, 1, p1, &res, p))
         goto cleanup;
-    long long waiting = db_get_ll(res, 0, 0);
+    long long waiting = db_col_ll(res, 0, "waiting");
     PQclear(res);
     snprintf(title, sizeof title, "%lld approved request(s) for the seal %s wait for you",
              waiting, name);
@@ -360,7 +361,7 @@ static int perform_cancel(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_HANDOVER_CANCEL, 2, params, &res, p))
         return -1;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "handover_doc"));
     PQclear(res);
     /* The other party learns of it; when an administrator cancels, both do:
      * the receiver still holds a request to confirm (R-SEAL-1). */

@@ -41,16 +41,18 @@ static int chase_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     int rc = 0;
     for (int i = 0, n = PQntuples(res); i < n && rc == 0; i++) {
-        long long id = db_get_ll(res, i, 0);
+        long long id = db_col_ll(res, i, "id");
         char title[TITLE_BYTES], body[TITLE_BYTES];
         snprintf(title, sizeof title, "Introduction letter %s is past its validity",
-                 PQgetvalue(res, i, 3));
+                 db_col_str(res, i, "letter_number"));
         snprintf(body, sizeof body,
                  "The letter to %s was valid until %s and is neither used nor returned: record "
                  "its use, or return it to the custodian to be attached to its stub (R-LET-3). "
                  "Reminder %s.",
-                 PQgetvalue(res, i, 4), PQgetvalue(res, i, 5), PQgetvalue(res, i, 6));
-        long long requester = db_get_ll(res, i, 1), custodian = db_get_ll(res, i, 2);
+                 db_col_str(res, i, "recipient_org"), db_col_str(res, i, "valid_until"),
+                 db_col_str(res, i, "chase_count"));
+        long long requester = db_col_ll(res, i, "requester_id");
+        long long custodian = db_col_ll(res, i, "custodian_id");
         rc = notify(c, requester, "intro_letter_overdue", title, body, "intro_letter", id, p);
         if (rc == 0 && custodian != requester)
             rc = notify(c, custodian, "intro_letter_overdue", title, body, "intro_letter", id, p);

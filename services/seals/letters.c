@@ -123,7 +123,8 @@ static const db_stmt Q_LETTER_INSERT = {
  * requester ($2). */
 static const db_stmt Q_LETTER_APPROVERS = {
     "seals_letter_approvers",
-    "SELECT coalesce(array_agg(p.id ORDER BY p.id), '{}')::text FROM identity.org_people p"
+    "SELECT coalesce(array_agg(p.id ORDER BY p.id), '{}')::text AS approvers"
+    " FROM identity.org_people p"
     " WHERE p.active AND NOT p.is_secretary"
     " AND p.position IN ('office_director', 'deputy_director')"
     " AND p.id <> (SELECT s.custodian_id FROM seals s WHERE s.id = $1) AND p.id <> $2"};
@@ -140,8 +141,8 @@ static int letter_store(db_conn *c, create_tx *ct, problem_t *p)
         PQclear(res);
         return problem_field(p, "seal_id", "no such seal");
     }
-    bool active = !strcmp(PQgetvalue(res, 0, 0), "active");
-    snprintf(t->seal_name, sizeof t->seal_name, "%s", PQgetvalue(res, 0, 1));
+    bool active = !strcmp(db_col_str(res, 0, "state"), "active");
+    snprintf(t->seal_name, sizeof t->seal_name, "%s", db_col_str(res, 0, "name"));
     PQclear(res);
     if (!active)
         return problem_set(p, ERR_SEAL_NOT_ACTIVE, NULL, NULL,
@@ -155,19 +156,19 @@ static int letter_store(db_conn *c, create_tx *ct, problem_t *p)
                         t->in.valid_until};
     if (db_query(c, &Q_LETTER_INSERT, 7, p2, &res, p))
         return -1;
-    ct->id = db_get_ll(res, 0, 0);
-    ct->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->id = db_col_ll(res, 0, "id");
+    ct->doc = strdup(db_col_str(res, 0, "letter_doc"));
     PQclear(res);
     const char *p3[] = {sid, me};
     if (!ct->doc || db_query(c, &Q_LETTER_APPROVERS, 2, p3, &res, p))
         return -1;
-    if (!strcmp(PQgetvalue(res, 0, 0), "{}")) {
+    if (!strcmp(db_col_str(res, 0, "approvers"), "{}")) {
         PQclear(res);
         return problem_set(p, ERR_INTRO_LETTER_NO_APPROVER, NULL, NULL,
                            "nobody but the requester could approve this letter");
     }
     snprintf(title, sizeof title, "Approve an introduction letter to %s", t->in.recipient_org);
-    int rc = notify_all(c, PQgetvalue(res, 0, 0), "intro_letter_to_approve", title,
+    int rc = notify_all(c, db_col_str(res, 0, "approvers"), "intro_letter_to_approve", title,
                               t->in.matter, "intro_letter", ct->id, p);
     PQclear(res);
     return rc;
@@ -239,8 +240,9 @@ typedef struct letter_row {
 } letter_row;
 
 #define LETTER_LOCK_COLUMNS                                                                 \
-    "SELECT letter_doc(l, s), l.version, l.state, l.requester_id, s.custodian_id, s.state," \
-    " s.name, l.seal_id, l.valid_until >= current_date, letter_visible(l, s, $2, $3)"       \
+    "SELECT letter_doc(l, s), l.version, l.state, l.requester_id, s.custodian_id,"          \
+    " s.state AS seal_state, s.name AS seal_name, l.seal_id,"                               \
+    " l.valid_until >= current_date AS still_valid, letter_visible(l, s, $2, $3)"          \
     " FROM intro_letters l JOIN seals s ON s.id = l.seal_id WHERE l.id = $1"
 
 static const db_stmt Q_LETTER_LOCK = {"seals_letter_lock",
@@ -261,20 +263,20 @@ static int letter_lock_with(db_conn *c, action_tx *t, const db_stmt *st, problem
     PGresult *res;
     if (db_query(c, st, 3, params, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 9), "t")) {
+    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "letter_visible")) {
         PQclear(res);
         return problem_set(p, ERR_INTRO_LETTER_NOT_FOUND, NULL, NULL,
                            "no such introduction letter");
     }
-    t->before = strdup(PQgetvalue(res, 0, 0));
-    t->version = db_get_ll(res, 0, 1);
-    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
-    l->requester = db_get_ll(res, 0, 3);
-    l->custodian = db_get_ll(res, 0, 4);
-    snprintf(l->seal_state, sizeof l->seal_state, "%s", PQgetvalue(res, 0, 5));
-    snprintf(l->seal_name, sizeof l->seal_name, "%s", PQgetvalue(res, 0, 6));
-    l->seal_id = db_get_ll(res, 0, 7);
-    l->still_valid = !strcmp(PQgetvalue(res, 0, 8), "t");
+    t->before = strdup(db_col_str(res, 0, "letter_doc"));
+    t->version = db_col_ll(res, 0, "version");
+    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
+    l->requester = db_col_ll(res, 0, "requester_id");
+    l->custodian = db_col_ll(res, 0, "custodian_id");
+    snprintf(l->seal_state, sizeof l->seal_state, "%s", db_col_str(res, 0, "seal_state"));
+    snprintf(l->seal_name, sizeof l->seal_name, "%s", db_col_str(res, 0, "seal_name"));
+    l->seal_id = db_col_ll(res, 0, "seal_id");
+    l->still_valid = db_col_bool(res, 0, "still_valid");
     PQclear(res);
     if (!t->before)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -371,7 +373,7 @@ static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_LETTER_DECIDE, 4, params, &res, p))
         return -1;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "letter_doc"));
     PQclear(res);
     snprintf(title, sizeof title, "Your introduction letter was %s", to);
     if (notify(c, l->requester, "intro_letter_decided", title,
@@ -442,15 +444,15 @@ static int perform_issue(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_LETTER_NEXT_NUMBER, 1, p1, &res, p))
         return -1;
-    int y = (int)db_get_ll(res, 0, 0);
-    long long n = db_get_ll(res, 0, 1);
+    int y = (int)db_col_ll(res, 0, "year");
+    long long n = db_col_ll(res, 0, "last_number");
     PQclear(res);
     letter_number_format(y, n, number);
     const char *p2[] = {db_int(id, t->id), db_int(me, t->r->caller->id), db_int(year, y),
                         db_int(seq, n), number};
     if (db_query(c, &Q_LETTER_ISSUED, 5, p2, &res, p))
         return -1;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "letter_doc"));
     PQclear(res);
     const char *p3[] = {id, me};
     if (db_run(c, &Q_LETTER_USAGE_INSERT, 2, p3, p))
@@ -475,7 +477,7 @@ static int perform_use(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_LETTER_USED, 2, params, &res, p))
         return -1;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "letter_doc"));
     PQclear(res);
     return notify(c, l->custodian, "intro_letter_used", "An introduction letter was used",
                   in->comment ? in->comment : "", "intro_letter", t->id, p);
@@ -498,7 +500,7 @@ static int perform_return(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_LETTER_RETURNED, 3, params, &res, p))
         return -1;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "letter_doc"));
     PQclear(res);
     long long other = who == l->custodian ? l->requester : l->custodian;
     return notify(c, other, "intro_letter_returned",
@@ -528,7 +530,7 @@ static int perform_withdraw(db_conn *c, action_tx *t, problem_t *p)
         const char *p1[] = {db_int(sid, l->seal_id), db_int(req, l->requester)};
         if (db_query(c, &Q_LETTER_APPROVERS, 2, p1, &res, p))
             return -1;
-        int rc = notify_all(c, PQgetvalue(res, 0, 0), "intro_letter_withdrawn", title,
+        int rc = notify_all(c, db_col_str(res, 0, "approvers"), "intro_letter_withdrawn", title,
                                   note, "intro_letter", t->id, p);
         PQclear(res);
         if (rc)
@@ -539,7 +541,7 @@ static int perform_withdraw(db_conn *c, action_tx *t, problem_t *p)
     }
     if (db_query(c, &Q_LETTER_WITHDRAWN, 1, params, &res, p))
         return -1;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "letter_doc"));
     PQclear(res);
     return 0;
 }
@@ -666,10 +668,10 @@ void h_letters_withdraw(req_t *r)
 
 static const db_stmt Q_LETTER_LOCK_STUB = {
     "seals_letter_lock_stub",
-    "SELECT letter_doc(l, s), l.version, l.issued_at IS NOT NULL,"
-    " stub_archived_at(l) <= now() - interval '3 years',"
+    "SELECT letter_doc(l, s), l.version, l.issued_at IS NOT NULL AS issued,"
+    " stub_archived_at(l) <= now() - interval '3 years' AS expired,"
     " to_char((stub_archived_at(l) + interval '3 years') AT TIME ZONE 'Asia/Shanghai',"
-    "  'YYYY-MM-DD'),"
+    "  'YYYY-MM-DD') AS until,"
     " letter_visible(l, s, $2, $3)"
     " FROM intro_letters l JOIN seals s ON s.id = l.seal_id WHERE l.id = $1 FOR UPDATE OF l"};
 
@@ -685,18 +687,18 @@ static int letter_delete_run(db_conn *c, void *arg, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_LETTER_LOCK_STUB, 3, params, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 5), "t")) {
+    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "letter_visible")) {
         PQclear(res);
         return problem_set(p, ERR_INTRO_LETTER_NOT_FOUND, NULL, NULL,
                            "no such introduction letter");
     }
     int rc = -1;
-    char *before = strdup(PQgetvalue(res, 0, 0));
-    long long version = db_get_ll(res, 0, 1);
-    bool issued = !strcmp(PQgetvalue(res, 0, 2), "t");
-    bool expired = !strcmp(PQgetvalue(res, 0, 3), "t");
+    char *before = strdup(db_col_str(res, 0, "letter_doc"));
+    long long version = db_col_ll(res, 0, "version");
+    bool issued = db_col_bool(res, 0, "issued");
+    bool expired = db_col_bool(res, 0, "expired");
     char until[16];
-    snprintf(until, sizeof until, "%s", PQgetvalue(res, 0, 4));
+    snprintf(until, sizeof until, "%s", db_col_str(res, 0, "until"));
     PQclear(res);
     if (!before) {
         problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -758,12 +760,12 @@ static int purge_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     int rc = 0;
     for (int i = 0; i < PQntuples(res) && !rc; i++) {
-        const char *doc = PQgetvalue(res, i, 1);
+        const char *doc = db_col_str(res, i, "letter_doc");
         json_t *j = json_loads(doc, 0, NULL);
         if (!j || json_array_append_new(t->removed, j))
             rc = problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
         else
-            rc = audit_write(c, &t->r->actor, "intro_letter", db_get_ll(res, i, 0), "purge", doc, NULL,
+            rc = audit_write(c, &t->r->actor, "intro_letter", db_col_ll(res, i, "id"), "purge", doc, NULL,
                              p);
     }
     PQclear(res);

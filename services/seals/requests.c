@@ -103,7 +103,7 @@ static const db_stmt Q_SEAL_FOR_REQUEST = {
  * the requester is one of them. */
 static const db_stmt Q_ELIGIBLE = {
     "seals_eligible",
-    "SELECT array_remove(e, $3::bigint)::text, $3::bigint = ANY (e)"
+    "SELECT array_remove(e, $3::bigint)::text AS approvers, $3::bigint = ANY (e) AS eligible"
     " FROM seals s, eligible_approvers($2, s) e WHERE s.id = $1"};
 
 /* The document needs the seal, which RETURNING cannot join: the new row
@@ -122,7 +122,7 @@ static const db_stmt Q_REQUEST_INSERT = {
 static const db_stmt Q_SIGNED_DOCUMENT = {
     "seals_signed_document",
     "SELECT sd.doc_number, sd.signed_body_sha256, sd.signed_by,"
-    " sd.signed_by = ANY ($2::bigint[]) AND sd.signed_by <> s.custodian_id"
+    " sd.signed_by = ANY ($2::bigint[]) AND sd.signed_by <> s.custodian_id AS approves"
     " FROM documents.signed_documents sd, seals s WHERE sd.document_id = $1 AND s.id = $3"};
 
 /* The signature is the approval (R-DOC-6, R-SEAL-2). */
@@ -153,13 +153,13 @@ static int signed_document(db_conn *c, request_tx *t, char sha[65], long long *s
         /* Not (yet) a signed, numbered document: an ordinary request. */
         sha[0] = '\0';
         *signer = 0;
-    } else if (strcmp(PQgetvalue(res, 0, 0), t->in.document_number)) {
+    } else if (strcmp(db_col_str(res, 0, "doc_number"), t->in.document_number)) {
         p->rule = "R-DOC-6";
         rc = problem_field(p, "document_number", "must be the document's number, %s",
-                           PQgetvalue(res, 0, 0));
+                           db_col_str(res, 0, "doc_number"));
     } else {
-        snprintf(sha, 65, "%s", PQgetvalue(res, 0, 1));
-        *signer = !strcmp(PQgetvalue(res, 0, 3), "t") ? db_get_ll(res, 0, 2) : 0;
+        snprintf(sha, 65, "%s", db_col_str(res, 0, "signed_body_sha256"));
+        *signer = db_col_bool(res, 0, "approves") ? db_col_ll(res, 0, "signed_by") : 0;
     }
     PQclear(res);
     return rc;
@@ -179,9 +179,9 @@ static int request_store(db_conn *c, create_tx *ct, problem_t *p)
         PQclear(res);
         return problem_field(p, "seal_id", "no such seal");
     }
-    const char *role = seal_approver_role(PQgetvalue(res, 0, 0), t->in.matter);
-    bool active = !strcmp(PQgetvalue(res, 0, 1), "active");
-    snprintf(t->seal_name, sizeof t->seal_name, "%s", PQgetvalue(res, 0, 2));
+    const char *role = seal_approver_role(db_col_str(res, 0, "kind"), t->in.matter);
+    bool active = !strcmp(db_col_str(res, 0, "state"), "active");
+    snprintf(t->seal_name, sizeof t->seal_name, "%s", db_col_str(res, 0, "name"));
     PQclear(res);
     if (!active)
         return problem_set(p, ERR_SEAL_NOT_ACTIVE, NULL, NULL,
@@ -196,8 +196,8 @@ static int request_store(db_conn *c, create_tx *ct, problem_t *p)
         if (db_query(c, &Q_ELIGIBLE, 3, p2, &res, p))
             return -1;
         free(t->approvers);
-        t->approvers = strdup(PQgetvalue(res, 0, 0));
-        bool requester_eligible = !strcmp(PQgetvalue(res, 0, 1), "t");
+        t->approvers = strdup(db_col_str(res, 0, "approvers"));
+        bool requester_eligible = db_col_bool(res, 0, "eligible");
         PQclear(res);
         if (!t->approvers)
             return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -227,8 +227,8 @@ static int request_store(db_conn *c, create_tx *ct, problem_t *p)
                         sha[0] ? sha : NULL};
     if (db_query(c, &Q_REQUEST_INSERT, 11, p3, &res, p))
         return -1;
-    ct->id = db_get_ll(res, 0, 0);
-    ct->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->id = db_col_ll(res, 0, "id");
+    ct->doc = strdup(db_col_str(res, 0, "seal_request_doc"));
     PQclear(res);
     char title[TITLE_BYTES];
     if (!ct->doc)
@@ -242,8 +242,8 @@ static int request_store(db_conn *c, create_tx *ct, problem_t *p)
         if (db_query(c, &Q_REQUEST_SIGNED, 3, p4, &res, p))
             return -1;
         free(ct->doc);
-        ct->doc = strdup(PQgetvalue(res, 0, 0));
-        long long custodian = db_get_ll(res, 0, 1);
+        ct->doc = strdup(db_col_str(res, 0, "seal_request_doc"));
+        long long custodian = db_col_ll(res, 0, "custodian_id");
         PQclear(res);
         snprintf(title, sizeof title, "Review and stamp with the seal %s", t->seal_name);
         if (!ct->doc || notify(c, custodian, "seal_request_to_stamp", title, t->in.content,
@@ -311,7 +311,8 @@ typedef struct request_row {
 static const db_stmt Q_REQUEST_LOCK = {
     "seals_request_lock",
     "SELECT" SEAL_REQUEST_DOC("q", "s") ", q.version, q.state, q.requester_id,"
-    " q.approver_role, q.copies, s.custodian_id, s.state, s.approver_ids::text, s.name,"
+    " q.approver_role, q.copies, s.custodian_id, s.state AS seal_state,"
+    " s.approver_ids::text AS approvers, s.name AS seal_name,"
     " q.approved_by, q.seal_id, q.custodian_notified_id, request_visible(q, s, $2, $3)"
     " FROM seal_requests q JOIN seals s ON s.id = q.seal_id WHERE q.id = $1"
     " FOR NO KEY UPDATE OF q"};
@@ -321,7 +322,8 @@ static const db_stmt Q_REQUEST_LOCK = {
 static const db_stmt Q_REQUEST_LOCK_SEAL = {
     "seals_request_lock_seal",
     "SELECT" SEAL_REQUEST_DOC("q", "s") ", q.version, q.state, q.requester_id,"
-    " q.approver_role, q.copies, s.custodian_id, s.state, s.approver_ids::text, s.name,"
+    " q.approver_role, q.copies, s.custodian_id, s.state AS seal_state,"
+    " s.approver_ids::text AS approvers, s.name AS seal_name,"
     " q.approved_by, q.seal_id, q.custodian_notified_id, request_visible(q, s, $2, $3)"
     " FROM seal_requests q JOIN seals s ON s.id = q.seal_id WHERE q.id = $1"
     " FOR NO KEY UPDATE OF q FOR SHARE OF s"};
@@ -337,23 +339,23 @@ static int request_lock_with(db_conn *c, action_tx *t, const db_stmt *st, proble
     PGresult *res;
     if (db_query(c, st, 3, params, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 13), "t")) {
+    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "request_visible")) {
         PQclear(res);
         return problem_set(p, ERR_SEAL_REQUEST_NOT_FOUND, NULL, NULL, "no such seal request");
     }
-    t->before = strdup(PQgetvalue(res, 0, 0));
-    t->version = db_get_ll(res, 0, 1);
-    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
-    q->requester = db_get_ll(res, 0, 3);
-    snprintf(q->role, sizeof q->role, "%s", PQgetvalue(res, 0, 4));
-    q->copies = db_get_ll(res, 0, 5);
-    q->custodian = db_get_ll(res, 0, 6);
-    snprintf(q->seal_state, sizeof q->seal_state, "%s", PQgetvalue(res, 0, 7));
-    q->approvers = strdup(PQgetvalue(res, 0, 8));
-    snprintf(q->seal_name, sizeof q->seal_name, "%s", PQgetvalue(res, 0, 9));
-    q->approved_by = db_get_ll(res, 0, 10);
-    q->seal_id = db_get_ll(res, 0, 11);
-    q->notified_custodian = db_get_ll(res, 0, 12);
+    t->before = strdup(db_col_str(res, 0, "seal_request_doc"));
+    t->version = db_col_ll(res, 0, "version");
+    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
+    q->requester = db_col_ll(res, 0, "requester_id");
+    snprintf(q->role, sizeof q->role, "%s", db_col_str(res, 0, "approver_role"));
+    q->copies = db_col_ll(res, 0, "copies");
+    q->custodian = db_col_ll(res, 0, "custodian_id");
+    snprintf(q->seal_state, sizeof q->seal_state, "%s", db_col_str(res, 0, "seal_state"));
+    q->approvers = strdup(db_col_str(res, 0, "approvers"));
+    snprintf(q->seal_name, sizeof q->seal_name, "%s", db_col_str(res, 0, "seal_name"));
+    q->approved_by = db_col_ll(res, 0, "approved_by");
+    q->seal_id = db_col_ll(res, 0, "seal_id");
+    q->notified_custodian = db_col_ll(res, 0, "custodian_notified_id");
     PQclear(res);
     if (!t->before || !q->approvers)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -446,7 +448,7 @@ static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_REQUEST_DECIDE, 5, params, &res, p))
         return -1;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "seal_request_doc"));
     PQclear(res);
     bool approved = !strcmp(to, "approved");
     snprintf(title, sizeof title, "Your request to use the seal %s was %s", q->seal_name, to);
@@ -509,9 +511,9 @@ static int perform_stamp(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_USAGE_INSERT, 3, p1, &res, p))
         return -1;
-    long long usage_id = db_get_ll(res, 0, 0);
-    char *stamped_at = strdup(PQgetvalue(res, 0, 1));
-    char *usage = strdup(PQgetvalue(res, 0, 2));
+    long long usage_id = db_col_ll(res, 0, "id");
+    char *stamped_at = strdup(db_col_str(res, 0, "stamped_at"));
+    char *usage = strdup(db_col_str(res, 0, "usage_doc"));
     PQclear(res);
     int rc = -1;
     if (!stamped_at || !usage) {
@@ -521,7 +523,7 @@ static int perform_stamp(db_conn *c, action_tx *t, problem_t *p)
     const char *p2[] = {id, me, stamped_at, count, in->comment};
     if (db_query(c, &Q_REQUEST_STAMPED, 5, p2, &res, p))
         goto cleanup;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "seal_request_doc"));
     PQclear(res);
     snprintf(title, sizeof title, "The seal %s was applied: %lld impression(s)", q->seal_name,
              in->count);
@@ -550,7 +552,7 @@ static int perform_refuse(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_REQUEST_REFUSED, 3, params, &res, p))
         return -1;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "seal_request_doc"));
     PQclear(res);
     snprintf(title, sizeof title, "The custodian of the seal %s refused to stamp", q->seal_name);
     if (notify(c, q->requester, "seal_request_refused", title, in->reason, "seal_request",
@@ -567,7 +569,7 @@ static const db_stmt Q_REQUEST_WITHDRAWN = {
 
 static const db_stmt Q_REQUEST_APPROVERS = {
     "seals_request_approvers",
-    "SELECT eligible_approvers(q.approver_role, s)::text"
+    "SELECT eligible_approvers(q.approver_role, s)::text AS approvers"
     " FROM seal_requests q JOIN seals s ON s.id = q.seal_id WHERE q.id = $1"};
 
 /* Whoever was waiting to act on it no longer needs to: the approvers of a
@@ -586,7 +588,7 @@ static int perform_withdraw(db_conn *c, action_tx *t, problem_t *p)
     if (was_pending) {
         if (db_query(c, &Q_REQUEST_APPROVERS, 1, params, &res, p))
             return -1;
-        int rc = notify_all(c, PQgetvalue(res, 0, 0), "seal_request_withdrawn", title,
+        int rc = notify_all(c, db_col_str(res, 0, "approvers"), "seal_request_withdrawn", title,
                                   note, "seal_request", t->id, p);
         PQclear(res);
         if (rc)
@@ -605,7 +607,7 @@ static int perform_withdraw(db_conn *c, action_tx *t, problem_t *p)
     }
     if (db_query(c, &Q_REQUEST_WITHDRAWN, 1, params, &res, p))
         return -1;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "seal_request_doc"));
     PQclear(res);
     return 0;
 }

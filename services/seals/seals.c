@@ -137,10 +137,10 @@ typedef struct seal_tx {
  * or no department at all, like the system administrator). */
 static const db_stmt Q_APPROVER_COUNTS = {
     "seals_approver_counts",
-    "SELECT count(*) FILTER (WHERE active),"
-    " count(*) FILTER (WHERE active AND is_secretary),"
+    "SELECT count(*) FILTER (WHERE active) AS active,"
+    " count(*) FILTER (WHERE active AND is_secretary) AS secretaries,"
     " count(*) FILTER (WHERE active AND (department_id IS NULL"
-    "  OR department_kind IS NOT DISTINCT FROM 'external'))"
+    "  OR department_kind IS NOT DISTINCT FROM 'external')) AS outsiders"
     " FROM identity.org_people WHERE id = ANY ($1::bigint[])"};
 
 /* R-SEAL-2: an other seal's approvers are active members of the office who
@@ -153,8 +153,9 @@ static int check_approvers(db_conn *c, seal_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_APPROVER_COUNTS, 1, params, &res, p))
         return -1;
-    bool all = db_get_ll(res, 0, 0) == (long long)json_array_size(t->in.approver_ids);
-    long long secretaries = db_get_ll(res, 0, 1), outsiders = db_get_ll(res, 0, 2);
+    bool all = db_col_ll(res, 0, "active") == (long long)json_array_size(t->in.approver_ids);
+    long long secretaries = db_col_ll(res, 0, "secretaries");
+    long long outsiders = db_col_ll(res, 0, "outsiders");
     PQclear(res);
     if (!all)
         return problem_field(p, "approver_ids", "every approver must be an active user");
@@ -193,8 +194,8 @@ static int seal_store(db_conn *c, create_tx *ct, problem_t *p)
             problem_field(p, "name", "another seal has this name");
         return -1;
     }
-    ct->id = db_get_ll(res, 0, 0);
-    ct->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->id = db_col_ll(res, 0, "id");
+    ct->doc = strdup(db_col_str(res, 0, "seal_doc"));
     PQclear(res);
     const char *p2[] = {db_int(id, ct->id), cust, NULL};
     char title[TITLE_BYTES];
@@ -280,11 +281,11 @@ static int handovers_void(db_conn *c, seal_tx *t, const char *seal_name, problem
              seal_name);
     int rc = 0;
     for (int i = 0; i < PQntuples(res) && !rc; i++) {
-        long long h = db_get_ll(res, i, 0);
-        rc = notify(c, db_get_ll(res, i, 1), "seal_handover_cancelled", title,
+        long long h = db_col_ll(res, i, "id");
+        rc = notify(c, db_col_ll(res, i, "to_user_id"), "seal_handover_cancelled", title,
                     t->in.comment ? t->in.comment : "", "seal_handover", h, p) ||
-             audit_write(c, &t->r->actor, "seal_handover", h, "cancel", PQgetvalue(res, i, 2),
-                         PQgetvalue(res, i, 3), p);
+             audit_write(c, &t->r->actor, "seal_handover", h, "cancel", db_col_str(res, i, "doc"),
+                         db_col_str(res, i, "handover_doc"), p);
     }
     PQclear(res);
     return rc ? -1 : 0;
@@ -305,12 +306,13 @@ static int seal_change(db_conn *c, seal_tx *t, bool retire, problem_t *p)
         PQclear(res);
         return problem_set(p, ERR_SEAL_NOT_FOUND, NULL, NULL, "no such seal");
     }
-    char *before = strdup(PQgetvalue(res, 0, 0));
-    long long version = db_get_ll(res, 0, 1), custodian = db_get_ll(res, 0, 4);
-    bool retired = !strcmp(PQgetvalue(res, 0, 2), "retired");
-    bool other = !strcmp(PQgetvalue(res, 0, 3), "other");
+    char *before = strdup(db_col_str(res, 0, "seal_doc"));
+    long long version = db_col_ll(res, 0, "version");
+    long long custodian = db_col_ll(res, 0, "custodian_id");
+    bool retired = !strcmp(db_col_str(res, 0, "state"), "retired");
+    bool other = !strcmp(db_col_str(res, 0, "kind"), "other");
     char name[SEAL_NAME_BYTES];
-    snprintf(name, sizeof name, "%s", PQgetvalue(res, 0, 5));
+    snprintf(name, sizeof name, "%s", db_col_str(res, 0, "name"));
     PQclear(res);
     int rc = -1;
     if (!before || action_check_version(t->r, t->if_match, version, "seal", p))
@@ -340,7 +342,7 @@ static int seal_change(db_conn *c, seal_tx *t, bool retire, problem_t *p)
             goto cleanup;
         }
     }
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "seal_doc"));
     PQclear(res);
     char title[TITLE_BYTES];
     snprintf(title, sizeof title, retire ? "The seal %s was retired" : "The seal %s was changed",
