@@ -6,6 +6,7 @@
 #include "action.h"
 #include "create.h"
 #include "http.h"
+#include "job.h"
 #include "org.h"
 #include "leave_rules.h"
 #include "workdays.h"
@@ -19,10 +20,7 @@ typedef struct attendance_ctx {
     long return_margin_minutes; /* R-ATT-4: an earlier return needs confirmation */
     int year_start_month;   /* R-ATT-6: the period of 累计 starts on this month */
     int year_start_day;     /* ... and day each year (DISCIPLINE_YEAR_START) */
-    pthread_t sweeper;
-    bool sweeper_started;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
+    job_t sweep;
 } attendance_ctx;
 
 attendance_ctx *attendance_of(req_t *r);

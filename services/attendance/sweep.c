@@ -262,43 +262,13 @@ static void sweep_once(service_t *svc)
     problem_clear(&p);
 }
 
-static void *sweep_main(void *arg)
-{
-    service_t *svc = arg;
-    attendance_ctx *ctx = svc->ctx;
-    pthread_mutex_lock(&ctx->mu);
-    while (!atomic_load(&svc->stopping)) {
-        pthread_mutex_unlock(&ctx->mu);
-        sweep_once(svc);
-        pthread_mutex_lock(&ctx->mu);
-        struct timespec t;
-        clock_gettime(CLOCK_REALTIME, &t);
-        t.tv_sec += ctx->sweep_seconds;
-        if (!atomic_load(&svc->stopping))
-            pthread_cond_timedwait(&ctx->cv, &ctx->mu, &t);
-    }
-    pthread_mutex_unlock(&ctx->mu);
-    return NULL;
-}
-
 int sweep_start(service_t *svc)
 {
     attendance_ctx *ctx = svc->ctx;
-    pthread_mutex_init(&ctx->mu, NULL);
-    pthread_cond_init(&ctx->cv, NULL);
-    ctx->sweeper_started = pthread_create(&ctx->sweeper, NULL, sweep_main, svc) == 0;
-    return ctx->sweeper_started ? 0 : -1;
+    return job_start(&ctx->sweep, svc, "attendance-sweep", ctx->sweep_seconds, sweep_once);
 }
 
 void sweep_stop(service_t *svc)
 {
-    attendance_ctx *ctx = svc->ctx;
-    if (!ctx->sweeper_started)
-        return;
-    pthread_mutex_lock(&ctx->mu);
-    atomic_store(&svc->stopping, true);
-    pthread_cond_broadcast(&ctx->cv);
-    pthread_mutex_unlock(&ctx->mu);
-    pthread_join(ctx->sweeper, NULL);
-    ctx->sweeper_started = false;
+    job_stop(&((attendance_ctx *)svc->ctx)->sweep);
 }

@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "create.h"
 #include "http.h"
+#include "job.h"
 #include "org.h"
 
 /* The service's own configuration and background job (main.c, sweep.c). */
@@ -15,10 +16,7 @@ typedef struct documents_ctx {
     long sweep_seconds; /* how often the incoming register is swept (R-DOC-9) */
     long remind_days;   /* reminders this many days before a deadline */
     long attachment_max; /* bytes of one attachment */
-    pthread_t thread;
-    bool started;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
+    job_t sweep;
 } documents_ctx;
 
 /* R-DOC-9: starts and stops the background sweep. 0, or -1. */

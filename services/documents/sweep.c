@@ -84,50 +84,21 @@ static int sweep_run(db_conn *c, void *arg, problem_t *p)
     return 0;
 }
 
-static void *sweep_main(void *arg)
+static void sweep_round(service_t *svc)
 {
-    service_t *svc = arg;
-    documents_ctx *ctx = svc->ctx;
-    pthread_mutex_lock(&ctx->mu);
-    while (!atomic_load(&svc->stopping)) {
-        pthread_mutex_unlock(&ctx->mu);
-        problem_t p = {0};
-        if (db_tx(svc->db, 1000, NULL, sweep_run, ctx, &p))
-            log_msg(LOG_WARN, "documents-sweep", "incoming reminders: %s", p.detail);
-        problem_clear(&p);
-        pthread_mutex_lock(&ctx->mu);
-        struct timespec t;
-        clock_gettime(CLOCK_REALTIME, &t);
-        t.tv_sec += ctx->sweep_seconds;
-        if (!atomic_load(&svc->stopping))
-            pthread_cond_timedwait(&ctx->cv, &ctx->mu, &t);
-    }
-    pthread_mutex_unlock(&ctx->mu);
-    return NULL;
+    problem_t p = {0};
+    if (db_tx(svc->db, 1000, NULL, sweep_run, svc->ctx, &p))
+        log_msg(LOG_WARN, "documents-sweep", "incoming reminders: %s", p.detail);
+    problem_clear(&p);
 }
 
 int sweep_start(service_t *svc)
 {
     documents_ctx *ctx = svc->ctx;
-    pthread_mutex_init(&ctx->mu, NULL);
-    pthread_cond_init(&ctx->cv, NULL);
-    if (pthread_create(&ctx->thread, NULL, sweep_main, svc)) {
-        log_msg(LOG_ERROR, NULL, "cannot start the incoming sweep");
-        return -1;
-    }
-    ctx->started = true;
-    return 0;
+    return job_start(&ctx->sweep, svc, "documents-sweep", ctx->sweep_seconds, sweep_round);
 }
 
 void sweep_stop(service_t *svc)
 {
-    documents_ctx *ctx = svc->ctx;
-    if (!ctx->started)
-        return;
-    pthread_mutex_lock(&ctx->mu);
-    atomic_store(&svc->stopping, true);
-    pthread_cond_broadcast(&ctx->cv);
-    pthread_mutex_unlock(&ctx->mu);
-    pthread_join(ctx->thread, NULL);
-    ctx->started = false;
+    job_stop(&((documents_ctx *)svc->ctx)->sweep);
 }

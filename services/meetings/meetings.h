@@ -9,6 +9,7 @@
 #include "audit.h"
 #include "create.h"
 #include "http.h"
+#include "job.h"
 #include "org.h"
 
 #define TITLE_BYTES 1024
@@ -17,10 +18,7 @@
 typedef struct meetings_ctx {
     long sweep_seconds;
     long due_soon_days;
-    pthread_t sweeper;
-    bool sweeper_started;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
+    job_t sweep;
 } meetings_ctx;
 
 /* ---- the regulations as pure functions (mtg_rules.c) ---- */

@@ -61,26 +61,12 @@ static int chase_run(db_conn *c, void *arg, problem_t *p)
     return rc;
 }
 
-static void *chase_main(void *arg)
+static void chase_round(service_t *svc)
 {
-    service_t *svc = arg;
-    seals_ctx *ctx = svc->ctx;
-    pthread_mutex_lock(&ctx->mu);
-    while (!atomic_load(&svc->stopping)) {
-        pthread_mutex_unlock(&ctx->mu);
-        problem_t p = {0};
-        if (db_tx(svc->db, 1000, NULL, chase_run, svc, &p))
-            log_msg(LOG_WARN, "seals-letter-chase", "letters past their validity: %s", p.detail);
-        problem_clear(&p);
-        pthread_mutex_lock(&ctx->mu);
-        struct timespec t;
-        clock_gettime(CLOCK_REALTIME, &t);
-        t.tv_sec += ctx->chase_seconds;
-        if (!atomic_load(&svc->stopping))
-            pthread_cond_timedwait(&ctx->cv, &ctx->mu, &t);
-    }
-    pthread_mutex_unlock(&ctx->mu);
-    return NULL;
+    problem_t p = {0};
+    if (db_tx(svc->db, 1000, NULL, chase_run, svc, &p))
+        log_msg(LOG_WARN, "seals-letter-chase", "letters past their validity: %s", p.detail);
+    problem_clear(&p);
 }
 
 int letter_chase_start(service_t *svc)
@@ -89,21 +75,10 @@ int letter_chase_start(service_t *svc)
     if (cfg_long("LETTER_CHASE_SECONDS", 5, 1, 86400, &ctx->chase_seconds) |
         cfg_long("LETTER_REMINDER_HOURS", 24, 1, 24 * 365, &ctx->reminder_hours))
         return -1;
-    pthread_mutex_init(&ctx->mu, NULL);
-    pthread_cond_init(&ctx->cv, NULL);
-    ctx->chaser_started = pthread_create(&ctx->chaser, NULL, chase_main, svc) == 0;
-    return ctx->chaser_started ? 0 : -1;
+    return job_start(&ctx->chaser, svc, "seals-letter-chase", ctx->chase_seconds, chase_round);
 }
 
 void letter_chase_stop(service_t *svc)
 {
-    seals_ctx *ctx = svc->ctx;
-    if (!ctx->chaser_started)
-        return;
-    pthread_mutex_lock(&ctx->mu);
-    atomic_store(&svc->stopping, true);
-    pthread_cond_broadcast(&ctx->cv);
-    pthread_mutex_unlock(&ctx->mu);
-    pthread_join(ctx->chaser, NULL);
-    ctx->chaser_started = false;
+    job_stop(&((seals_ctx *)svc->ctx)->chaser);
 }

@@ -9,6 +9,7 @@
 #include "audit.h"
 #include "create.h"
 #include "http.h"
+#include "job.h"
 #include "org.h"
 
 /* The service's own state: the job that chases letters past their validity
@@ -16,10 +17,7 @@
 typedef struct seals_ctx {
     long chase_seconds;  /* how often the job looks for letters to chase */
     long reminder_hours; /* how long between two reminders of one letter */
-    pthread_t chaser;
-    bool chaser_started;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
+    job_t chaser;
 } seals_ctx;
 
 /* Reads LETTER_CHASE_SECONDS and LETTER_REMINDER_HOURS and starts the job.
