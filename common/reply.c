@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "http_internal.h"
 #include "log.h"
 #include "page.h"
@@ -186,4 +187,47 @@ void reply_doc(req_t *r, int rc, problem_t *p, char *doc, int status)
     else
         reply_raw(r, status, doc, strlen(doc));
     free(doc);
+}
+
+static int csv_docs(csv_buf *b, const PGresult *res, int col, const char *const *columns)
+{
+    csv_raw(b, "\xEF\xBB\xBF");
+    for (const char *const *k = columns; *k; k++)
+        csv_cell(b, *k);
+    csv_row_end(b);
+    for (int i = 0; i < PQntuples(res); i++) {
+        json_t *doc = json_loads(PQgetvalue(res, i, col), 0, NULL);
+        if (!doc)
+            return -1;
+        for (const char *const *k = columns; *k; k++) {
+            json_t *v = json_object_get(doc, *k);
+            char num[24];
+            if (json_is_integer(v)) {
+                snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+                csv_cell(b, num);
+            } else if (json_is_boolean(v)) {
+                csv_cell(b, json_is_true(v) ? "true" : "false");
+            } else {
+                csv_cell(b, json_string_value(v));
+            }
+        }
+        csv_row_end(b);
+        json_decref(doc);
+    }
+    return b->failed ? -1 : 0;
+}
+
+void reply_csv_docs(req_t *r, const PGresult *res, int col, const char *const *columns,
+                    const char *filename)
+{
+    csv_buf b = {0};
+    if (csv_docs(&b, res, col, columns)) {
+        csv_free(&b);
+        reply_problem(r, ERR_INTERNAL, NULL, NULL, "the export could not be written");
+        return;
+    }
+    char disposition[200];
+    snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", filename);
+    http_set_body(r->resp, 200, b.s, b.len, "text/csv; charset=utf-8", r->rid);
+    u_map_put(r->resp->map_header, "Content-Disposition", disposition);
 }

@@ -33,6 +33,15 @@ void reply_page(req_t *r, PGresult *res, long limit);
  * 404 when there is no row. Clears res. */
 void reply_row(req_t *r, PGresult *res, int status);
 
+/* Answers 200 text/csv, as the attachment `filename`: a byte order mark
+ * (so that spreadsheets read UTF-8), a header row of `columns`, then a row
+ * per result row whose column `col` is a JSON document: each cell the
+ * document's member of that name (integers as digits, booleans as
+ * true/false, strings as they are, anything else empty). 500 when a
+ * document cannot be read or memory runs out. Does not clear res. */
+void reply_csv_docs(req_t *r, const PGresult *res, int col, const char *const *columns,
+                    const char *filename);
+
 /* Runs one statement on a pooled connection; NULL after answering 503/500. */
 PGresult *db_read_or_reply(req_t *r, const db_stmt *st, int n, const char *const *params);
 

@@ -222,46 +222,9 @@ static const char *const csv_columns[] = {
     "days_overdue", "progress_count", "last_progress_at", "last_progress_note", "completed_at",
     NULL};
 
-static int report_csv(PGresult *res, csv_buf *b)
-{
-    /* A byte order mark, so that spreadsheet programs read UTF-8. */
-    csv_raw(b, "\xEF\xBB\xBF");
-    for (const char *const *k = csv_columns; *k; k++)
-        csv_cell(b, *k);
-    csv_row_end(b);
-    for (int i = 0; i < PQntuples(res); i++) {
-        json_t *doc = json_loads(PQgetvalue(res, i, 1), 0, NULL);
-        if (!doc)
-            return -1;
-        for (const char *const *k = csv_columns; *k; k++) {
-            json_t *v = json_object_get(doc, *k);
-            char num[24];
-            if (json_is_integer(v)) {
-                snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
-                csv_cell(b, num);
-            } else {
-                csv_cell(b, json_string_value(v));
-            }
-        }
-        csv_row_end(b);
-        json_decref(doc);
-    }
-    return b->failed ? -1 : 0;
-}
-
 static void reply_csv(req_t *r, PGresult *res)
 {
-    csv_buf b = {0};
-    if (report_csv(res, &b)) {
-        reply_problem(r, ERR_INTERNAL, NULL, NULL, "the export could not be written");
-    } else {
-        ulfius_set_binary_body_response(r->resp, 200, b.s, b.len);
-        u_map_put(r->resp->map_header, "Content-Type", "text/csv; charset=utf-8");
-        u_map_put(r->resp->map_header, "Content-Disposition",
-                  "attachment; filename=\"supervision-report.csv\"");
-        u_map_put(r->resp->map_header, "X-Request-Id", r->rid);
-    }
-    csv_free(&b);
+    reply_csv_docs(r, res, 1, csv_columns, "supervision-report.csv");
 }
 
 /* totals: red, yellow, green, done (in lights[] order); generated_at: JSON. */

@@ -90,47 +90,9 @@ static const char *const csv_columns[] = {
     "handler_id",  "handler_name", "approver_id",  "approver_name", "stamper_id",
     "stamper_name", "document_id", NULL};
 
-/* Writes the result's JSON documents (column 1) as CSV rows; 0, or -1 when
- * a document could not be read or memory ran out. */
-static int usages_csv(PGresult *res, csv_buf *b)
-{
-    csv_raw(b, "\xEF\xBB\xBF"); /* spreadsheets then read the text as UTF-8 */
-    for (const char *const *k = csv_columns; *k; k++)
-        csv_cell(b, *k);
-    csv_row_end(b);
-    for (int i = 0; i < PQntuples(res); i++) {
-        json_t *doc = json_loads(PQgetvalue(res, i, 1), 0, NULL);
-        if (!doc)
-            return -1;
-        for (const char *const *k = csv_columns; *k; k++) {
-            json_t *v = json_object_get(doc, *k);
-            char num[24];
-            if (json_is_integer(v)) {
-                snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
-                csv_cell(b, num);
-            } else {
-                csv_cell(b, json_string_value(v));
-            }
-        }
-        csv_row_end(b);
-        json_decref(doc);
-    }
-    return b->failed ? -1 : 0;
-}
-
 static void reply_csv(req_t *r, PGresult *res)
 {
-    csv_buf b = {0};
-    if (usages_csv(res, &b)) {
-        reply_problem(r, ERR_INTERNAL, NULL, NULL, "the export could not be written");
-    } else {
-        ulfius_set_binary_body_response(r->resp, 200, b.s, b.len);
-        u_map_put(r->resp->map_header, "Content-Type", "text/csv; charset=utf-8");
-        u_map_put(r->resp->map_header, "Content-Disposition",
-                  "attachment; filename=\"seal-usages.csv\"");
-        u_map_put(r->resp->map_header, "X-Request-Id", r->rid);
-    }
-    csv_free(&b);
+    reply_csv_docs(r, res, 1, csv_columns, "seal-usages.csv");
     PQclear(res);
 }
 
