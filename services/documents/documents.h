@@ -29,6 +29,33 @@ void sweep_stop(service_t *svc);
 /* The SQL expression of document d's JSON (an alias of documents). */
 #define DOCUMENT_DOC(d) " document_doc(" d ")"
 
+/* The JSON of incoming item i (an alias of incoming) in a list: its
+ * register entries are aggregated here so that incoming_doc is inlined and
+ * the statement planned once (migration 006). */
+#define INCOMING_DOC(i)                                                                     \
+    " incoming_doc(" i ", (SELECT coalesce(json_agg(json_build_object('no', e.no,"          \
+    " 'step', e.step, 'actor_id', e.actor_id, 'text', e.text, 'at', e.at) ORDER BY e.no),"  \
+    " '[]') FROM incoming_entries e WHERE e.incoming_id = " i ".id))"
+
+/* document_visible(d, user, dept) and incoming_visible(i, user, dept)
+ * (migrations 001, 002) written into a list's statement: as functions with
+ * an EXISTS they are not inlined and ran row by row, each planned anew;
+ * here the EXISTS, which depends on the reader only, runs once a
+ * statement. user and dept are bigint parameters. */
+#define DOCUMENT_VISIBLE(d, user, dept)                                                     \
+    " (" user "::bigint = " d ".creator_id OR " user "::bigint = ANY (" d ".path_ids)"      \
+    " OR (" d ".secrecy = 'none' AND (" dept "::bigint = " d ".department_id"               \
+    "  OR " dept "::bigint = ANY (" d ".co_department_ids)))"                               \
+    " OR (" d ".state <> 'draft' AND EXISTS (SELECT 1 FROM identity.org_departments s"      \
+    "  WHERE s.id = " dept "::bigint AND s.is_secretariat)))"
+#define INCOMING_VISIBLE(i, user, dept)                                                     \
+    " (" user "::bigint = ANY (" i ".path_ids)"                                             \
+    " OR (" i ".secrecy = 'none' AND " dept "::bigint = ANY (" i ".department_ids))"        \
+    " OR EXISTS (SELECT 1 FROM identity.org_people pp"                                      \
+    "  LEFT JOIN identity.org_departments od ON od.id = pp.department_id"                   \
+    "  WHERE pp.id = " user "::bigint AND pp.active"                                        \
+    "  AND (od.is_secretariat OR pp.position = 'office_director')))"
+
 /* ---- the regulations as pure functions (doc_rules.c) ---- */
 
 /* R-DOC-5: "船营府发〔2027〕7号" from the series prefix, the year and the

@@ -29,7 +29,7 @@ static const char *const states[] = {"draft",        "secretariat_review", "depu
     " WHERE " PAGE_BEFORE("d.id", "$1") " AND ($2::text IS NULL OR d.state = $2)"         \
     " AND ($3::text IS NULL OR d.issuer = $3) AND ($4::int IS NULL OR d.doc_year = $4)"       \
     " AND ($5::bigint IS NULL OR d.department_id = $5)"                                      \
-    " AND (NOT $9 OR d.stamp_mismatch) AND document_visible(d, $7, $8)"
+    " AND (NOT $9 OR d.stamp_mismatch) AND" DOCUMENT_VISIBLE("d", "$7", "$8")
 
 static const db_stmt Q_DOCS_LIST = {
     "documents_list",
