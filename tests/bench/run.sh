@@ -29,6 +29,8 @@
 #   BENCH_OPEN         0: no fixed-rate run (1)
 #   BENCH_TWO_COPIES   0: no two-copy runs (1)
 #   BENCH_WARMUP2      warm-up seconds before a two-copy run (2)
+#   BENCH_EXTRA_SECONDS  seconds of the fixed-rate run and of the two-copy
+#                      run (5, or BENCH_SECONDS when that is shorter)
 #   BENCH_CONNECTIONS  wrk connections and pgbench clients (32)
 #   BENCH_THREADS      wrk and pgbench threads (1: one client thread drives
 #                      32 connections at over 50 000 requests a second here,
@@ -95,6 +97,7 @@ ONLY=${BENCH_ONLY:-}
 OPEN=${BENCH_OPEN:-1}
 TWO=${BENCH_TWO_COPIES:-1}
 WARMUP2=${BENCH_WARMUP2:-$((SMOKE ? 1 : 2))}
+EXTRA_SECONDS=${BENCH_EXTRA_SECONDS:-$((SECONDS_PER_RUN < 5 ? SECONDS_PER_RUN : 5))}
 export BENCH_STRICT=${BENCH_STRICT:-0}
 
 WORK=$STATE_DIR/bench
@@ -461,7 +464,7 @@ run_wrk() {
 field() { sed -nE "s/.*[ ^]$1=([0-9.]+).*/\1/p" <<<" $2" | head -n 1; }
 
 # series <name> <tag> <url> <lua> <runs> <warm-up s> <first BENCH_RUN> <rate>
-#        <service pids> <gateway pids>
+#        <service pids> <gateway pids> <seconds a run>
 # Runs a scenario's warm-up and measured runs; rate > 0 makes them
 # fixed-rate (BENCH_RATE, open loop). Sets S_RPS (units a second, median),
 # S_REQ_RATE (HTTP requests a second, median), S_P50 and S_P99 (ms, median;
@@ -470,6 +473,7 @@ field() { sed -nE "s/.*[ ^]$1=([0-9.]+).*/\1/p" <<<" $2" | head -n 1; }
 # scenario (flows derive their dates and ids from it).
 series() {
     local name=$1 tag=$2 url=$3 lua=$4 runs=$5 warm=$6 run0=$7 rate=$8 pids=$9 gws=${10}
+    local secs=${11}
     local i out res
     local -a rps=() rrate=() p50=() p99=()
     local errors=0 cpu_svc=0 cpu_pg=0 cpu_gw=0 cpu_wrk=0 cpu_other=0 reqs=0 dur=0
@@ -483,11 +487,11 @@ series() {
         if [[ ${BENCH_PERF:-0} == 1 && $i == 1 && $tag == closed && ${SC_SVC[$name]} == identity ]] &&
             command -v perf >/dev/null; then
             perf record -g -o "$STATE_DIR/perf-$name.data" -p "${PID[identity]}" -- \
-                sleep "$SECONDS_PER_RUN" >/dev/null 2>&1 &
+                sleep "$secs" >/dev/null 2>&1 &
             perf_pid=$!
         fi
         read -r s0 p0 g0 b0 su0 pu0 gu0 < <(cpu_snapshot "$pids" "$gws")
-        BENCH_RATE=$rate BENCH_RUN=$((run0 + i)) run_wrk "$url" "$lua" "$SECONDS_PER_RUN" "$out"
+        BENCH_RATE=$rate BENCH_RUN=$((run0 + i)) run_wrk "$url" "$lua" "$secs" "$out"
         read -r s1 p1 g1 b1 su1 pu1 gu1 < <(cpu_snapshot "$pids" "$gws")
         [[ -n $perf_pid ]] && wait "$perf_pid" 2>/dev/null || true
         res=$(grep '^wrk-result' "$out" || true)
@@ -574,20 +578,21 @@ run_scenario() {
     fi
     [[ -f $HERE/lua/$lua ]] || die "missing $HERE/lua/$lua"
     say "scenario $name: $url (${lua}), warm-up ${WARMUP} s, ${RUNS} x ${SECONDS_PER_RUN} s"
-    series "$name" closed "$url" "$lua" "$RUNS" "$WARMUP" 0 0 "${PID[$svc]}" "${PID[gateway]:-0}"
+    series "$name" closed "$url" "$lua" "$RUNS" "$WARMUP" 0 0 "${PID[$svc]}" "${PID[gateway]:-0}" \
+        "$SECONDS_PER_RUN"
     R_RPS[$name]=$S_RPS R_P50[$name]=$S_P50 R_P99[$name]=$S_P99 R_ERR[$name]=$S_ERR R_CPU[$name]=$S_CPU
     if [[ $OPEN == 1 ]]; then
         R_OPEN_RATE[$name]=$(awk -v r="$S_REQ_RATE" 'BEGIN { r = int(r / 2); print (r < 1 ? 1 : r) }')
         say "  fixed rate: ${R_OPEN_RATE[$name]} requests/s (half the closed loop's)"
         series "$name" open "$url" "$lua" 1 0 "$RUNS" "${R_OPEN_RATE[$name]}" "${PID[$svc]}" \
-            "${PID[gateway]:-0}"
+            "${PID[gateway]:-0}" "$EXTRA_SECONDS"
         R_OPEN_RPS[$name]=$S_REQ_RATE R_OPEN_P50[$name]=$S_P50 R_OPEN_P99[$name]=$S_P99
         R_OPEN_ERR[$name]=$S_ERR
     fi
     if [[ $TWO == 1 && $url_var == GATEWAY_URL && -n ${PID2[$svc]:-} ]]; then
         say "  two copies of each service behind $GATEWAY2_URL"
         series "$name" two "$GATEWAY2_URL" "$lua" 1 "$WARMUP2" $((RUNS + 1)) 0 \
-            "${PID[$svc]} ${PID2[$svc]}" "$GW2_PID"
+            "${PID[$svc]} ${PID2[$svc]}" "$GW2_PID" "$EXTRA_SECONDS"
         R_TWO_RPS[$name]=$S_RPS R_TWO_P99[$name]=$S_P99 R_TWO_ERR[$name]=$S_ERR R_TWO_CPU[$name]=$S_CPU
     fi
     judge "$name"
@@ -847,7 +852,7 @@ report() {
         say ""
         say "### $date, commit $commit, $cpu ($NCPU cores)$( ((SMOKE)) && echo ', SMOKE (not a result)')"
         say ""
-        say "$CONNS connections, $THREADS wrk/pgbench threads, ${SECONDS_PER_RUN} s per run, median of $RUNS after ${WARMUP} s warm-up; fixed-rate run: one of ${SECONDS_PER_RUN} s at half the closed loop's request rate; two copies: one run of ${SECONDS_PER_RUN} s after ${WARMUP2} s warm-up; $(wc -l <"$DATA/tokens.tsv") users' tokens; $LOG_ROWS log rows; pgbench scale $PGBENCH_SCALE; run took $((SECONDS / 60)) min."
+        say "$CONNS connections, $THREADS wrk/pgbench threads, ${SECONDS_PER_RUN} s per run, median of $RUNS after ${WARMUP} s warm-up; fixed-rate run: one of ${EXTRA_SECONDS} s at half the closed loop's request rate; two copies: one run of ${EXTRA_SECONDS} s after ${WARMUP2} s warm-up; $(wc -l <"$DATA/tokens.tsv") users' tokens; $LOG_ROWS log rows; pgbench scale $PGBENCH_SCALE; run took $((SECONDS / 60)) min."
         say "pgbench -S -M prepared: ${PGB[S]:-?} tps (p50 ${PGB_P50[S]:-?} ms, p99 ${PGB_P99[S]:-?} ms); TPC-B-like (-M prepared): ${PGB[B]:-?} tps (p50 ${PGB_P50[B]:-?} ms, p99 ${PGB_P99[B]:-?} ms)."
         say ""
         printf '%s\n' "${lines[@]}"
