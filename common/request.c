@@ -278,6 +278,13 @@ bool accepts_csv(req_t *r)
     return !strncasecmp(v, "text/csv", 8) && (v[8] == '\0' || v[8] == ';' || v[8] == ',' || v[8] == ' ');
 }
 
+bool csv_requested(req_t *r, const char *format)
+{
+    if (u_map_get(r->u->map_url, "format"))
+        return !strcmp(format, "csv");
+    return accepts_csv(r);
+}
+
 const char *req_header(req_t *r, const char *name)
 {
     return u_map_get_case(r->u->map_header, name);

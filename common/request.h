@@ -54,6 +54,11 @@ bool if_match_accepts(const req_t *r, long long if_match, long long version);
 /* Whether the Accept header asks for text/csv first (what ?format=csv asks). */
 bool accepts_csv(req_t *r);
 
+/* Whether a list that exports CSV answers CSV: ?format=csv, or no format
+ * and an Accept that asks for text/csv first. format is the value read
+ * (its default when absent). */
+bool csv_requested(req_t *r, const char *format);
+
 /* A header value or NULL (case-insensitive name). */
 const char *req_header(req_t *r, const char *name);
 

@@ -37,7 +37,7 @@ void h_absences_list(req_t *r)
 {
     long limit;
     long long after, id = path_id_or_reply(r, "id");
-    if (!id || page_or_reply(r, &limit, &after))
+    if (!id || page_or_reply(r, &limit, &after) || !meeting_seen_or_reply(r, id))
         return;
     char m[24], u[24], a[24], l[24];
     const char *params[] = {db_int(m, id), db_int(u, r->caller->id),

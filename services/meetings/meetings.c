@@ -30,6 +30,25 @@ void h_meetings_get(req_t *r)
     action_get_visible(r, &Q_MEETING_GET, meetings_privileged(r));
 }
 
+static const db_stmt Q_MEETING_SEEN = {
+    "mtg_meeting_seen",
+    "SELECT 1 FROM meetings m WHERE m.id = $1 AND meeting_visible(m, $2, $3)"};
+
+bool meeting_seen_or_reply(req_t *r, long long id)
+{
+    char m[24], u[24];
+    const char *seen[] = {db_int(m, id), db_int(u, r->caller->id),
+                          meetings_privileged(r) ? "true" : "false"};
+    PGresult *res = db_read_or_reply(r, &Q_MEETING_SEEN, 3, seen);
+    if (!res)
+        return false;
+    int n = PQntuples(res);
+    PQclear(res);
+    if (n == 0)
+        reply_problem(r, ERR_MEETING_NOT_FOUND, NULL, NULL, "no such meeting");
+    return n > 0;
+}
+
 static const db_stmt Q_MEETINGS_LIST = {
     "mtg_meeting_list",
     "SELECT m.id, meeting_doc(m, $5) FROM meetings m"

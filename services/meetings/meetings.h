@@ -57,6 +57,11 @@ bool caller_in_secretariat(req_t *r);
  * meeting record. */
 bool meetings_privileged(req_t *r);
 
+/* Whether the caller sees meeting id (meetings.c); otherwise answers 404
+ * (or the database's problem) and returns false. For the lists under a
+ * meeting, which are not the business of those who cannot see it. */
+bool meeting_seen_or_reply(req_t *r, long long id);
+
 /* ---- the background job (sweep.c) ---- */
 
 int sweep_start(service_t *svc);

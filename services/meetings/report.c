@@ -284,7 +284,7 @@ void h_supervision_report(req_t *r)
         reply_problem_t(r, &p);
         return;
     }
-    bool csv = !strcmp(format, "csv");
+    bool csv = csv_requested(r, format);
     if (csv) {
         after = 0;
         limit = CSV_MAX_ROWS;

@@ -46,31 +46,19 @@ static const db_stmt Q_TOPICS_LIST = {
     "   SELECT 'meetings', $2, 'topic', v.id, 'read', $4 FROM v WHERE v.confidential)"
     " SELECT id, doc FROM v ORDER BY id DESC"};
 
-static const db_stmt Q_MEETING_SEEN = {
-    "mtg_meeting_seen",
-    "SELECT 1 FROM meetings m WHERE m.id = $1 AND meeting_visible(m, $2, $3)"};
-
 void h_topics_list(req_t *r)
 {
     long limit;
     long long after, id = path_id_or_reply(r, "id");
     if (!id || page_or_reply(r, &limit, &after))
         return;
+    if (!meeting_seen_or_reply(r, id))
+        return;
     bool privileged = meetings_privileged(r);
     char m[24], u[24], a[24], l[24];
-    const char *seen[] = {db_int(m, id), db_int(u, r->caller->id), privileged ? "true" : "false"};
-    PGresult *res = db_read_or_reply(r, &Q_MEETING_SEEN, 3, seen);
-    if (!res)
-        return;
-    int n = PQntuples(res);
-    PQclear(res);
-    if (n == 0) {
-        reply_problem(r, ERR_MEETING_NOT_FOUND, NULL, NULL, "no such meeting");
-        return;
-    }
-    const char *params[] = {m, u, privileged ? "true" : "false", r->rid,
-                            after ? db_int(a, after) : NULL, db_int(l, limit + 1)};
-    res = db_read_or_reply(r, &Q_TOPICS_LIST, 6, params);
+    const char *params[] = {db_int(m, id), db_int(u, r->caller->id), privileged ? "true" : "false",
+                            r->rid, after ? db_int(a, after) : NULL, db_int(l, limit + 1)};
+    PGresult *res = db_read_or_reply(r, &Q_TOPICS_LIST, 6, params);
     if (res)
         reply_page(r, res, limit);
 }

@@ -97,7 +97,7 @@ void h_register_list(req_t *r)
         query_date_or_reply(r, "from", &from) || query_date_or_reply(r, "to", &to) ||
         query_enum_or_reply(r, "format", formats, &format) || period_or_reply(r, from, to))
         return;
-    bool csv = !strcmp(format, "csv");
+    bool csv = csv_requested(r, format);
     if (csv) {
         after = 0;
         limit = CSV_MAX_ROWS;

@@ -114,7 +114,7 @@ void h_usages_list(req_t *r)
         reply_problem_t(r, &p);
         return;
     }
-    bool csv = !strcmp(format, "csv") || (!u_map_get(r->u->map_url, "format") && accepts_csv(r));
+    bool csv = csv_requested(r, format);
     if (csv) {
         after = 0;
         limit = CSV_MAX_ROWS;

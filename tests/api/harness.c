@@ -85,10 +85,13 @@ static void record_answer(const char *method, const char *path, const char *body
     if (!file || !*file || strncmp(path, "/api/v1", 7) || !r->status)
         return;
     const char *ct = h_header(r, "Content-Type");
-    json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:s?, s:s, s:b}", "test",
+    /* A file's bytes (a PDF, an image) are not text: its type is checked,
+     * not its body. */
+    bool text = !ct || strstr(ct, "json") || !strncasecmp(ct, "text/", 5);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:s?, s:s?, s:b, s:b}", "test",
                           program_invocation_short_name, "method", method, "path", path,
-                          "status", (json_int_t)r->status, "content_type", ct, "body", r->body,
-                          "sent_body", body != NULL);
+                          "status", (json_int_t)r->status, "content_type", ct, "body",
+                          text ? r->body : NULL, "sent_body", body != NULL, "binary", !text);
     char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     if (!line)

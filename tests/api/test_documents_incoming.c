@@ -155,6 +155,16 @@ START_TEST(test_R_DOC_7_a_superior_document_is_registered_proposed_assigned_inst
     text[n] = '\0';
     pclose(f);
     ck_assert_msg(strncmp(text, "200", 3) == 0, "%s", text);
+    /* The same through the harness (for the contract check), and no card
+     * for someone who may not read the item. */
+    r = h_get(df("/api/v1/incoming/%lld/card.pdf", id), h_token("wenmi1"));
+    ck_status(r, 200);
+    ck_assert_str_eq(h_header(r, "Content-Type"), "application/pdf");
+    ck_assert(!strncmp(r->body, "%PDF-", 5));
+    h_free(r);
+    r = h_get(df("/api/v1/incoming/%lld/card.pdf", id), h_token("edu_clerk"));
+    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
+    h_free(r);
     const char *a = strstr(text, "拟请分管领导阅示"), *b = strstr(text, "请刘、李阅示"),
                *c = strstr(text, "同意，抓紧办理"), *d = strstr(text, "已按要求落实完毕");
     ck_assert_msg(strstr(text, number) && a && b && c && d && a < b && b < c && c < d,

@@ -45,6 +45,42 @@ START_TEST(test_R_DOC_1_secretariat_declines_with_a_reason_and_it_is_final)
 }
 END_TEST
 
+START_TEST(test_R_DOC_2_the_secretariat_returns_a_draft_to_its_department_for_changes)
+{
+    long long id = new_draft("zonghe1", "government_office", "");
+    /* A draft not yet submitted is not the secretariat's to see. */
+    resp_t *r = doc_act(id, "return", "wenmi1", "{\"comment\":\"请补充依据\"}");
+    ck_assert_msg(h_problem(r, 404, NULL, NULL, NULL), "%ld %s", r->status, r->body);
+    h_free(r);
+    doc_step(id, "submit", "zonghe1", NULL, "secretariat_review");
+    /* Only by the secretariat, and with a comment. */
+    r = doc_act(id, "return", "zonghe_chief", "{\"comment\":\"请补充依据\"}");
+    ck_assert(h_problem(r, 403, "document.secretariat_only", NULL, NULL));
+    h_free(r);
+    r = doc_act(id, "return", "wenmi1", "{}");
+    ck_assert(h_problem(r, 400, NULL, NULL, "comment"));
+    h_free(r);
+    r = doc_act(id, "return", "wenmi1", "{\"comment\":\"\"}");
+    ck_assert(h_problem(r, 400, NULL, NULL, "comment"));
+    h_free(r);
+    assert_doc_state(id, "secretariat_review");
+    ck_assert_int_eq(notified("zonghe1", "document_returned", id), 0);
+
+    r = doc_act(id, "return", "wenmi1", "{\"comment\":\"请补充依据\"}");
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "draft");
+    h_free(r);
+    ck_assert_int_eq(notified("zonghe1", "document_returned", id), 1);
+    ck_assert_int_eq(audited(id, "return"), 1);
+    /* The department changes it and submits it again. */
+    r = h_patch(df("/api/v1/documents/%lld", id), h_token("zonghe1"),
+                "{\"body\":\"各单位：\\n依据补充后的正文。\"}");
+    ck_status(r, 200);
+    h_free(r);
+    doc_step(id, "submit", "zonghe1", NULL, "secretariat_review");
+}
+END_TEST
+
 START_TEST(test_R_DOC_2_nothing_reaches_a_leader_before_the_secretariat_reviews_it)
 {
     long long id = new_draft("zonghe1", "government_office", "");
@@ -476,6 +512,7 @@ int main(void)
     tcase_add_checked_fixture(tc, h_setup, h_teardown);
     tcase_add_test(tc, test_R_DOC_1_secretariat_declines_with_a_reason_and_it_is_final);
     tcase_add_test(tc, test_R_DOC_2_nothing_reaches_a_leader_before_the_secretariat_reviews_it);
+    tcase_add_test(tc, test_R_DOC_2_the_secretariat_returns_a_draft_to_its_department_for_changes);
     tcase_add_test(tc,
                    test_R_DOC_3_an_office_document_is_signed_by_the_director_or_the_supervising_deputy);
     tcase_add_test(

@@ -31,6 +31,39 @@ START_TEST(wrong_method_on_a_real_path_is_405_with_allow)
 }
 END_TEST
 
+/* The same on every service, and on the gateway's own pages. */
+START_TEST(wrong_method_is_405_on_every_service_and_the_gateway)
+{
+    const char *admin = h_token("admin");
+    static const struct {
+        const char *method, *path, *allow;
+    } cases[] = {
+        {"DELETE", "/api/v1/users/1", "GET, PATCH"},            /* identity */
+        {"GET", "/api/v1/auth/login", "POST"},                  /* identity, public */
+        {"DELETE", "/api/v1/documents/1", "GET, PATCH"},        /* documents */
+        {"PUT", "/api/v1/meetings", "GET, POST"},               /* meetings */
+        {"DELETE", "/api/v1/print-jobs", "GET, POST"},          /* printing */
+        {"POST", "/api/v1/calendar/2027", "GET, PUT"},          /* attendance */
+        {"PATCH", "/api/v1/seal-usages", "GET"},                /* seals */
+        {"POST", "/", "GET, HEAD"},                             /* the gateway: console */
+        {"DELETE", "/healthz", "GET, HEAD"},                    /* the gateway: health */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *body = strcmp(cases[i].method, "GET") && strcmp(cases[i].method, "DELETE")
+                               ? "{}" : NULL;
+        resp_t *r = h_req(cases[i].method, cases[i].path, admin, body, NULL);
+        ck_assert_msg(h_problem(r, 405, "route.method_not_allowed", NULL, NULL), "%s %s: %ld %s",
+                      cases[i].method, cases[i].path, r->status, r->body);
+        ck_assert_msg(h_header(r, "Allow") && !strcmp(h_header(r, "Allow"), cases[i].allow),
+                      "%s %s: Allow %s", cases[i].method, cases[i].path,
+                      h_header(r, "Allow") ? h_header(r, "Allow") : "(none)");
+        ck_assert_ptr_nonnull(h_str(r, "request_id"));
+        ck_assert_str_eq(h_str(r, "request_id"), h_header(r, "X-Request-Id"));
+        h_free(r);
+    }
+}
+END_TEST
+
 static long long user_version(long long id)
 {
     resp_t *g = h_get(h_fmt("/api/v1/users/%lld", id), h_token("admin"));
@@ -99,6 +132,15 @@ START_TEST(test_R_ATT_2_calendar_year_never_set_takes_if_match_zero)
     /* now that it is set, "0" is stale */
     r = h_req("PUT", "/api/v1/calendar/2079", admin, body, zero);
     ck_assert(h_problem(r, 412, "resource.version_mismatch", NULL, NULL));
+    h_free(r);
+    /* a year never set is created without If-Match too */
+    r = h_req("PUT", "/api/v1/calendar/2078", admin, "{\"holidays\":[\"2078-10-03\"],\"workdays\":[]}",
+              NULL);
+    ck_status(r, 200);
+    h_free(r);
+    r = h_get("/api/v1/calendar/2078", admin);
+    ck_status(r, 200);
+    ck_assert_ptr_nonnull(strstr(r->body, "2078-10-03"));
     h_free(r);
 }
 END_TEST
@@ -212,6 +254,31 @@ START_TEST(accept_text_csv_selects_csv)
     ck_status(r, 200);
     ck_assert(!strncmp(h_header(r, "Content-Type"), "application/json", 16));
     h_free(r);
+    /* every list that exports CSV: the copy register, the supervision report */
+    static const struct {
+        const char *path, *who, *head;
+    } lists[] = {
+        {"/api/v1/copy-register", "director", "\xEF\xBB\xBFid,job_id,"},
+        {"/api/v1/supervision-report", "director", "\xEF\xBB\xBF" "decision_id,meeting_id,"},
+    };
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        r = h_req("GET", lists[i].path, h_token(lists[i].who), NULL, csv);
+        ck_status(r, 200);
+        ck_assert_msg(!strncmp(h_header(r, "Content-Type"), "text/csv", 8), "%s: %s", lists[i].path,
+                      h_header(r, "Content-Type"));
+        ck_assert_msg(!strncmp(r->body, lists[i].head, strlen(lists[i].head)), "%s: %.60s",
+                      lists[i].path, r->body);
+        ck_assert_ptr_null(strstr(r->body, "\"items\""));
+        h_free(r);
+        r = h_req("GET", h_fmt("%s?format=json", lists[i].path), h_token(lists[i].who), NULL, csv);
+        ck_status(r, 200);
+        ck_assert(!strncmp(h_header(r, "Content-Type"), "application/json", 16));
+        h_free(r);
+        r = h_get(lists[i].path, h_token(lists[i].who));
+        ck_status(r, 200);
+        ck_assert(!strncmp(h_header(r, "Content-Type"), "application/json", 16));
+        h_free(r);
+    }
 }
 END_TEST
 
@@ -255,6 +322,7 @@ int main(void)
     TCase *t = tcase_create("http");
     tcase_add_checked_fixture(t, h_setup, h_teardown);
     tcase_add_test(t, wrong_method_on_a_real_path_is_405_with_allow);
+    tcase_add_test(t, wrong_method_is_405_on_every_service_and_the_gateway);
     tcase_add_test(t, if_match_takes_star_weak_tags_and_lists);
     tcase_add_test(t, if_match_unquoted_or_malformed_is_a_header_error);
     tcase_add_test(t, test_R_ATT_2_calendar_year_never_set_takes_if_match_zero);

@@ -322,6 +322,31 @@ START_TEST(test_R_MTG_6_leave_asked_of_the_director_before_the_meeting)
     ok(act("meeting-absence-requests", a, "approve", "director", NULL));
     ck_assert_int_eq(notes("zonghe_chief", "meeting_absence_decided", "meeting_absence_request",
                            a), 1);
+    /* The request is read by its asker and the chair, listed with the
+     * meeting's; another participant sees only their own, a stranger none. */
+    r = h_get(h_fmt("/api/v1/meeting-absence-requests/%lld", a), h_token("zonghe_chief"));
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "approved");
+    ck_assert_int_eq(h_int(r, "meeting_id"), m);
+    h_free(r);
+    r = h_get(h_fmt("/api/v1/meeting-absence-requests/%lld", a), h_token("director"));
+    ck_status(r, 200);
+    h_free(r);
+    expect(h_get(h_fmt("/api/v1/meeting-absence-requests/%lld", a), h_token("zonghe1")), 404, NULL,
+           NULL, NULL);
+    const char *list = h_fmt("/api/v1/meetings/%lld/absence-requests?limit=200", m);
+    ck_assert(h_lists(list, h_token("director"), a));
+    ck_assert(h_lists(list, h_token("zonghe_chief"), a));
+    ck_assert(!h_lists(list, h_token("zonghe2"), a));
+    expect(h_get(list, h_token("zonghe1")), 404, NULL, NULL, NULL);
+    expect(h_get(h_fmt("/api/v1/meetings/%lld/absence-requests?limit=0", m), h_token("director")),
+           400, NULL, NULL, "limit");
+    /* The meeting is in its participants' list, not in a stranger's. */
+    ck_assert(h_lists("/api/v1/meetings?limit=200", h_token("zonghe2"), m));
+    ck_assert(h_lists("/api/v1/meetings?mine=true&limit=200", h_token("zonghe_chief"), m));
+    ck_assert(h_lists("/api/v1/meetings?state=agenda_published&limit=200", h_token("director"), m));
+    ck_assert(!h_lists("/api/v1/meetings?limit=200", h_token("zonghe1"), m));
+    expect(h_get("/api/v1/meetings?state=nonsense", h_token("director")), 400, NULL, NULL, "state");
     /* A section chief's absence does not stop the meeting (R-MTG-4). */
     mark_directors(m);
     mark(m, "wenmi_chief", true);

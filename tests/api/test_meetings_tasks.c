@@ -37,6 +37,14 @@ START_TEST(test_R_ORG_5_district_leader_task_reported_to_superior_and_outcome_af
     ck_status(r, 200);
     h_free(r);
     expect(h_get(h_fmt("/api/v1/tasks/%lld", t), h_token("zonghe2")), 404, NULL, NULL, NULL);
+    /* Listed for who gave it, holds it and was told of it, not for others. */
+    ck_assert(h_lists("/api/v1/tasks?limit=200", h_token("zonghe1"), t));
+    ck_assert(h_lists("/api/v1/tasks?mine=true&state=open&limit=200", h_token("zonghe1"), t));
+    ck_assert(h_lists("/api/v1/tasks?assigned_by_me=true&limit=200", h_token("vmayor1"), t));
+    ck_assert(h_lists("/api/v1/tasks?limit=200", h_token("zonghe_chief"), t));
+    ck_assert(!h_lists("/api/v1/tasks?limit=200", h_token("zonghe2"), t));
+    ck_assert(!h_lists("/api/v1/tasks?state=completed&limit=200", h_token("zonghe1"), t));
+    expect(h_get("/api/v1/tasks?state=nonsense", h_token("zonghe1")), 400, NULL, NULL, "state");
     expect(act("tasks", t, "complete", "zonghe2", "{\"outcome\":\"x\"}"), 404, NULL, NULL, NULL);
     expect(act("tasks", t, "complete", "zonghe_chief", "{\"outcome\":\"x\"}"), 403, NULL, NULL,
            NULL);
