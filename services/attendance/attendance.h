@@ -122,6 +122,7 @@ extern const json_field comment_fields[];
 void h_calendar_get(req_t *r);
 void h_calendar_put(req_t *r);
 
+void h_away_now(req_t *r);
 void h_outings_create(req_t *r);
 void h_outings_list(req_t *r);
 void h_outings_get(req_t *r);

@@ -5,6 +5,8 @@ route_t attendance_routes[] = {
     {"GET", "/calendar/:year", h_calendar_get, 0},
     {"PUT", "/calendar/:year", h_calendar_put, 0},
 
+    {"GET", "/away-now", h_away_now, 0},
+
     {"POST", "/outings", h_outings_create, 0},
     {"GET", "/outings", h_outings_list, 0},
     {"GET", "/outings/:id", h_outings_get, 0},

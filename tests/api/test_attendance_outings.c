@@ -34,6 +34,19 @@ static long long away(const char *kind, long long id)
                     2, p);
 }
 
+/* The line of GET /away-now for (kind, source id), or NULL; r keeps it. */
+static json_t *away_line(resp_t *r, const char *kind, long long id)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(r->json, "items"), i, it) {
+        if (!strcmp(json_string_value(json_object_get(it, "kind")), kind) &&
+            json_integer_value(json_object_get(it, "source_id")) == id)
+            return it;
+    }
+    return NULL;
+}
+
 START_TEST(test_R_ATT_1_outing_registered_and_seen_by_the_section)
 {
     resp_t *r = register_outing("zonghe1", att_time_from_now(-300), att_time_from_now(3600),
@@ -82,6 +95,54 @@ START_TEST(test_R_ATT_1_outing_registered_and_seen_by_the_section)
               h_token("zonghe2"));
     ck_status(r, 200);
     ck_assert(listed(r, id));
+    h_free(r);
+
+    /* 谁不在岗: the section sees who is out, where and how to reach them. */
+    long long dep = h_sql_ll("SELECT department_id FROM identity.users WHERE username = 'zonghe1'",
+                             0, NULL);
+    r = h_get("/api/v1/away-now", h_token("zonghe2"));
+    ck_status(r, 200);
+    ck_assert_int_eq(h_int(r, "department_id"), dep);
+    json_t *line = away_line(r, "outing", id);
+    ck_assert_msg(line != NULL, "%s", r->body);
+    ck_assert_int_eq(json_integer_value(json_object_get(line, "user_id")), h_user_id("zonghe1"));
+    ck_assert_str_eq(json_string_value(json_object_get(line, "destination")), "district archives");
+    ck_assert_str_eq(json_string_value(json_object_get(line, "contact")), "13800000099");
+    ck_assert_ptr_nonnull(json_string_value(json_object_get(line, "display_name")));
+    h_free(r);
+    const char *q = h_fmt("/api/v1/away-now?department_id=%lld", dep);
+    const char *also[] = {"zonghe_chief", "deputy2", "director", "admin"};
+    for (size_t i = 0; i < 4; i++) {
+        r = h_get(q, h_token(also[i]));
+        ck_status(r, 200);
+        ck_assert_msg(away_line(r, "outing", id), "%s does not see zonghe1 away", also[i]);
+        h_free(r);
+    }
+    /* Another section's people, and the deputy of other sections, do not. */
+    const char *others[] = {"wenmi1", "xinxi1", "deputy_gov", "town1_clerk"};
+    for (size_t i = 0; i < 4; i++) {
+        r = h_get(q, h_token(others[i]));
+        ck_assert_msg(h_problem(r, 403, "auth.forbidden", "R-ATT-1", NULL), "%s: %ld %s",
+                      others[i], r->status, r->body);
+        h_free(r);
+    }
+    r = h_get("/api/v1/away-now", h_token("wenmi1"));
+    ck_status(r, 200);
+    ck_assert(!away_line(r, "outing", id));
+    h_free(r);
+    r = h_get("/api/v1/away-now?department_id=99999999", h_token("director"));
+    ck_assert(h_problem(r, 404, NULL, NULL, NULL));
+    h_free(r);
+    r = h_get("/api/v1/away-now?department_id=x", h_token("director"));
+    ck_assert(h_problem(r, 400, "request.invalid_query", NULL, "department_id"));
+    h_free(r);
+    /* Back: no longer away. */
+    r = h_post(h_fmt("/api/v1/outings/%lld/return", id), h_token("zonghe1"), NULL);
+    ck_status(r, 200);
+    h_free(r);
+    r = h_get(q, h_token("zonghe2"));
+    ck_status(r, 200);
+    ck_assert(!away_line(r, "outing", id));
     h_free(r);
 }
 END_TEST
@@ -190,6 +251,18 @@ START_TEST(test_R_ATT_1_away_now_covers_approved_leave_for_other_services)
                               1, p);
     h_sql("RESET ROLE");
     ck_assert_int_eq(seen, 1);
+    /* 谁不在岗 shows the leave without its reason. */
+    long long dep = h_sql_ll("SELECT department_id FROM identity.users WHERE username = 'deputy3'",
+                             0, NULL);
+    resp_t *r = h_get(h_fmt("/api/v1/away-now?department_id=%lld", dep), h_token("director"));
+    ck_status(r, 200);
+    json_t *line = away_line(r, "leave", id);
+    ck_assert_msg(line != NULL, "%s", r->body);
+    ck_assert_int_eq(json_integer_value(json_object_get(line, "user_id")), h_user_id("deputy3"));
+    ck_assert(json_is_null(json_object_get(line, "destination")));
+    ck_assert_ptr_null(json_object_get(line, "reason"));
+    ck_assert_ptr_nonnull(json_string_value(json_object_get(line, "until")));
+    h_free(r);
     /* Back early: no longer away. */
     att_leave_ok("deputy3", id, "close", h_fmt("{\"returned_at\":\"%s\"}", att_time_from_now(0)));
     ck_assert_int_eq(away("leave", id), 0);

@@ -2,7 +2,7 @@
 // route that builds its part of the DOM from the public API.
 import * as api from './api.js';
 import {
-  h, label, fmtTime, messageBox, showProblem, showOk, showFieldErrors, clearFieldErrors, field, today, table,
+  h, LABELS, label, fmtTime, messageBox, showProblem, showOk, showFieldErrors, clearFieldErrors, field, today, table,
 } from './ui.js';
 
 const main = document.getElementById('main');
@@ -105,6 +105,9 @@ function viewLogin(reason) {
 
 async function start() {
   me = await api.get('/me');
+  // The secretariat (文秘科) reviews every draft (R-DOC-2).
+  me.in_secretariat = Boolean(me.department_id) && await api.get(`/departments/${me.department_id}`)
+    .then((d) => d.is_secretariat, () => false);
   nav.hidden = false;
   document.getElementById('who').textContent =
     `${me.display_name}（${label('position', me.position)}）`;
@@ -165,6 +168,14 @@ const SOURCES = [
     actions: (x) => [{ name: '开出', path: `/intro-letters/${x.id}/issue`, version: x.version }],
   },
   {
+    title: '公文审核（文秘科）',
+    path: '/documents?state=secretariat_review&limit=100',
+    mine: () => me.in_secretariat,
+    link: (x) => `#/document/${x.id}`,
+    text: (x) => [`${x.title}（${label('docIssuer', x.issuer)}）`],
+    actions: () => [],
+  },
+  {
     title: '公文审核',
     path: '/documents?state=deputy_review&limit=100',
     mine: (x) => x.reviewer_id === me.id,
@@ -188,6 +199,23 @@ const SOURCES = [
     link: null,
     text: (x) => [`${x.registry_number || ''} ${x.source_org}：${x.title}${x.deadline ? `（限 ${x.deadline}）` : ''}`],
     actions: (x) => [{ name: '批示', path: `/incoming/${x.id}/instruct`, text: { name: 'instruction', label: '批示意见' }, version: x.version }],
+  },
+  {
+    title: '议题审批',
+    // No list of every topic: the topics of meetings still being prepared.
+    load: async () => {
+      const meetings = await api.get('/meetings?state=planned&limit=20');
+      const pages = await Promise.all(meetings.items.map((m) => api.get(`/meetings/${m.id}/topics?limit=100`)
+        .then((t) => t.items.map((x) => ({ ...x, meeting: m })))));
+      return pages.flat();
+    },
+    mine: (x) => x.state === 'proposed' && x.approver_id === me.id,
+    link: null,
+    text: (x) => [`${x.meeting.title}：${x.title}（${label('topicCategory', x.category)}，汇报人 ${x.presenter_name || ''}）`],
+    actions: (x) => [
+      { name: '同意上会', path: `/topics/${x.id}/approve`, comment: true, version: x.version },
+      { name: '不同意', path: `/topics/${x.id}/reject`, comment: true, version: x.version },
+    ],
   },
   {
     title: '会议决定待落实',
@@ -275,8 +303,8 @@ async function viewTodo() {
   page('待办', list);
   const sections = await Promise.all(SOURCES.map(async (src) => {
     try {
-      const pageOf = await api.get(src.path);
-      const items = src.mine ? pageOf.items.filter(src.mine) : pageOf.items;
+      const all = src.load ? await src.load() : (await api.get(src.path)).items;
+      const items = src.mine ? all.filter(src.mine) : all;
       items.forEach((x) => src.text(x)); // a source that cannot read its items shows its error alone
       return { src, items };
     } catch (err) {
@@ -447,26 +475,36 @@ function viewOutingNew() {
 
 // ---------------------------------------------------------------- 谁不在岗
 
-async function viewAway() {
-  const dep = me.department_id ? `&department_id=${me.department_id}` : '';
-  const [outings, leave] = await Promise.all([
-    api.get(`/outings?current=true&limit=100${dep}`),
-    api.get('/leave-requests?state=approved&limit=100'),
-  ]);
-  const day = today(0);
-  const onLeave = leave.items.filter((x) => x.start_date <= day && day <= x.end_date
-    && (!me.department_id || x.department_id === me.department_id));
-  const rows = [
-    ...outings.items.map((o) => h('tr', {}, h('td', {}, nameOf(o.user_id)), h('td', {}, '外出'),
-      h('td', {}, `${o.destination}：${o.matter}`), h('td', {}, fmtTime(o.ends_at)), h('td', {}, o.contact))),
-    ...onLeave.map((x) => h('tr', {}, h('td', {}, nameOf(x.applicant_id)), h('td', {}, `${label('leaveKind', x.kind)}请假`),
-      h('td', {}, x.reason), h('td', {}, `${x.end_date} ${label('half', x.end_half)}`), h('td', {}, '—'))),
-  ];
+async function viewAway(depId) {
+  // The caller's own section, or the one chosen (leaders, supervising deputies).
+  const deps = await api.get('/departments?limit=100').then((d) => d.items, () => []);
+  const chosen = depId || me.department_id || (deps[0] && deps[0].id);
+  const x = await api.get(`/away-now?department_id=${chosen}`);
+  const dep = deps.find((d) => d.id === x.department_id);
+  const until = (t) => fmtTime(t);
+  const rows = x.items.map((a) => h('tr', {},
+    h('td', {}, a.display_name),
+    h('td', {}, a.kind === 'leave' ? '请假' : '外出'),
+    h('td', {}, a.destination || '—'),
+    h('td', {}, until(a.until)),
+    h('td', {}, a.contact || '—')));
+  const leader = ['office_director', 'deputy_director', 'district_mayor', 'deputy_mayor'].includes(me.position)
+    || me.is_admin || !me.department_id;
+  const picker = leader && deps.length > 1 ? h('form', { class: 'card row', 'aria-label': '科室' },
+    field({ name: 'department', label: '科室', type: 'select', options: deps.map((d) => [d.id, d.name]), value: x.department_id }),
+    h('button', { type: 'submit' }, '查看')) : null;
+  if (picker) {
+    picker.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      go(`#/away/${picker.department.value}`);
+    });
+  }
   page(
     '谁不在岗',
-    h('p', { class: 'note' }, '本科室现在外出或请假的人（请假只列出您可查看的）。'),
+    h('p', { class: 'note' }, `${dep ? dep.name : '本科室'}此刻外出或请假的人（外出写明去向和联系方式，请假不显示事由）。`),
+    picker,
     h('section', { class: 'card' }, rows.length
-      ? table(['姓名', '类别', '去向／事由', '预计返回', '联系方式'], rows)
+      ? table(['姓名', '类别', '去向', '预计返回', '联系方式'], rows, 'away')
       : h('p', {}, '全部在岗')),
     h('p', {}, h('a', { href: '#/outing/new' }, '登记我的外出')),
   );
@@ -721,27 +759,80 @@ async function viewSupervision() {
 
 // ---------------------------------------------------------------- documents
 
+const DOC_TYPES = [['notice', '通知'], ['bulletin', '通报'], ['request', '请示'], ['report', '报告'],
+  ['reply', '批复'], ['letter', '函'], ['opinion', '意见'], ['decision', '决定'], ['minutes', '纪要'], ['other', '其他']];
+
+function viewDocumentNew() {
+  const box = messageBox();
+  const form = h(
+    'form',
+    { class: 'card', novalidate: true },
+    h('div', { class: 'row' },
+      field({ name: 'issuer', label: '发文机关', type: 'select', options: Object.entries(LABELS.docIssuer), value: 'government_office', required: true }),
+      field({ name: 'doc_type', label: '文种', type: 'select', options: DOC_TYPES, required: true })),
+    field({ name: 'title', label: '标题', required: true, maxlength: 200 }),
+    field({ name: 'main_recipients', label: '主送机关', required: true, maxlength: 1000 }),
+    field({ name: 'cc_recipients', label: '抄送机关', maxlength: 1000 }),
+    field({ name: 'body', label: '正文', type: 'textarea', required: true, max: 200000 }),
+    h('div', { class: 'row' },
+      field({ name: 'secrecy', label: '密级', type: 'select', options: [['none', '无'], ['secret', '秘密'], ['confidential', '机密']] }),
+      field({ name: 'urgency', label: '紧急程度', type: 'select', options: [['normal', '普通'], ['urgent', '加急'], ['extra_urgent', '特急']] }),
+      field({ name: 'print_count', label: '印制份数', type: 'number', min: 1, max: 100000, value: 10, required: true })),
+    field({ name: 'assigned_by', label: '交办', type: 'select', options: [['', '非交办'], ['government', '政府交办'], ['office', '办公室交办']], hint: '交办事项先经分管副主任审核（R-DOC-3）' }),
+    h('p', { class: 'hint' }, '草稿提交后先经文秘科审核，再送领导签发（R-DOC-2）。'),
+    h('button', { type: 'submit', class: 'primary' }, '保存草稿'),
+  );
+  form.print_count.dataset.kind = 'int';
+  submitter(form, box, (body) => api.post('/documents', body), (x) => go(`#/document/${x.id}`));
+  page('拟稿', box, form);
+}
+
+async function signerOptions(issuer) {
+  const positions = issuer === 'district_government' ? ['district_mayor', 'deputy_mayor'] : ['office_director', 'deputy_director'];
+  const pages = await Promise.all(positions.map((p) => api.get(`/users?position=${p}&limit=50`)));
+  return pages.flatMap((pg) => pg.items).map((u) => [u.id, `${u.display_name}（${label('position', u.position)}）`]);
+}
+
 async function viewDocument(id) {
   const x = await api.get(`/documents/${id}`);
   const box = messageBox();
+  const reload = () => go(`#/document/${id}`);
   const acts = [];
+  if (x.state === 'draft' && x.creator_id === me.id) {
+    acts.push({ name: '提交审核', path: `/documents/${id}/submit`, version: x.version });
+  }
+  if (x.state === 'secretariat_review' && me.in_secretariat) {
+    acts.push({ name: '退回修改', path: `/documents/${id}/return`, text: { name: 'comment', label: '退回意见' }, version: x.version });
+  }
   if (x.state === 'deputy_review' && x.reviewer_id === me.id) {
     acts.push({ name: '审核通过', path: `/documents/${id}/review`, comment: true, version: x.version });
   }
   if (x.state === 'awaiting_signoff' && x.signer_id === me.id) {
     acts.push({ name: '签发', path: `/documents/${id}/sign`, comment: true, version: x.version });
   }
+  let forward = null;
+  if (x.state === 'secretariat_review' && me.in_secretariat) {
+    // R-DOC-2: the secretariat sends the reviewed draft to the leader who signs it.
+    forward = h('form', { class: 'card', novalidate: true, 'aria-label': '送签' },
+      field({ name: 'signer_id', label: '送签发人', type: 'select', options: await signerOptions(x.issuer), required: true }),
+      field({ name: 'comment', label: '审核意见', maxlength: 2000 }),
+      h('button', { type: 'submit', class: 'primary' }, '审核通过，送签发'));
+    forward.signer_id.dataset.kind = 'int';
+    submitter(forward, box, (body) => api.call('POST', `/documents/${id}/forward`, body, { 'If-Match': `"${x.version}"` }), reload);
+  }
   page(
     x.title,
     box,
-    acts.length ? h('section', { class: 'card acts' }, actionForms(x, acts, box, () => go(`#/document/${id}`))) : null,
+    acts.length ? h('section', { class: 'card acts' }, actionForms(x, acts, box, reload)) : null,
+    forward,
     h('section', { class: 'card' }, h('dl', { class: 'facts' },
       h('dt', {}, '发文机关'), h('dd', {}, label('docIssuer', x.issuer)),
       h('dt', {}, '文号'), h('dd', {}, x.doc_number || '—'),
       h('dt', {}, '起草人'), h('dd', {}, nameOf(x.creator_id)),
       h('dt', {}, '审核人'), h('dd', {}, x.reviewer_id ? nameOf(x.reviewer_id) : '—'),
       h('dt', {}, '签发人'), h('dd', {}, x.signer_id ? nameOf(x.signer_id) : '—'),
-      h('dt', {}, '状态'), h('dd', { class: 'state' }, label('docState', x.state)))),
+      h('dt', {}, '状态'), h('dd', { class: 'state' }, label('docState', x.state)),
+      x.last_comment ? [h('dt', {}, '意见'), h('dd', { class: 'comment' }, x.last_comment)] : null)),
     h('section', { class: 'card' }, h('h2', {}, '正文'), h('div', { class: 'doc-body' }, x.body)),
   );
 }
@@ -755,12 +846,14 @@ const ROUTES = [
   [/^#\/leave\/(\d+)$/, viewLeave],
   [/^#\/outing\/new$/, viewOutingNew],
   [/^#\/away$/, viewAway],
+  [/^#\/away\/(\d+)$/, viewAway],
   [/^#\/seal-request\/new$/, viewSealRequestNew],
   [/^#\/seal-request\/(\d+)$/, viewSealRequest],
   [/^#\/seals$/, viewSeals],
   [/^#\/seal\/(\d+)$/, viewSealLog],
   [/^#\/letter\/new$/, viewLetterNew],
   [/^#\/letter\/(\d+)$/, viewLetter],
+  [/^#\/document\/new$/, viewDocumentNew],
   [/^#\/document\/(\d+)$/, viewDocument],
   [/^#\/copy-register$/, viewCopyRegister],
   [/^#\/supervision$/, viewSupervision],

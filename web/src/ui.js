@@ -79,6 +79,7 @@ export const LABELS = {
     issued: '已印发',
     declined: '不予发文',
   },
+  topicCategory: { general: '一般', personnel: '人事', finance: '财政', other: '其他' },
   sealKind: { district_government: '区政府印章', government_office: '政府办公室印章' },
 };
 
