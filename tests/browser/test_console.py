@@ -78,6 +78,10 @@ def login(d, username):
     d.switch_to.active_element.send_keys("demo123", Keys.ENTER)
     heading(d, "待办")
     wait(d, EC.text_to_be_present_in_element((By.ID, "who"), "（"), "the user's name")
+    # Every source of the to-do list answered: no card shows an error.
+    wait(d, EC.visibility_of_element_located((By.CSS_SELECTOR, "main p.summary")), "the to-do list")
+    problems = d.find_elements(By.CSS_SELECTOR, "main .todo .problem")
+    assert not problems, f"{username}'s to-do list: {problems[0].find_element(By.XPATH, './ancestor::section[1]').text[:300]!r}"
 
 
 def logout(d):

@@ -151,6 +151,16 @@ const SOURCES = [
     ],
   },
   {
+    title: '印制审批',
+    path: '/print-jobs?to_approve=true&limit=50',
+    link: null,
+    text: (x) => [`${x.requester_name} ${label('jobKind', x.kind)}「${x.title}」${x.pages} 页 × ${x.copies} 份，共 ${x.sheets} 张`],
+    actions: (x) => [
+      { name: '批准', path: `/print-jobs/${x.id}/approve`, comment: true, version: x.version },
+      { name: '不批准', path: `/print-jobs/${x.id}/reject`, comment: true, version: x.version },
+    ],
+  },
+  {
     title: '介绍信审批',
     path: '/intro-letters?to_approve=true&limit=50',
     link: (x) => `#/letter/${x.id}`,
