@@ -118,8 +118,8 @@ START_TEST(test_R_ATT_1_outing_registered_and_seen_by_the_section)
         ck_assert_msg(away_line(r, "outing", id), "%s does not see zonghe1 away", also[i]);
         h_free(r);
     }
-    /* Another section's people, and the deputy of other sections, do not. */
-    const char *others[] = {"wenmi1", "xinxi1", "deputy_gov", "town1_clerk"};
+    /* Another section's people and an external unit do not. */
+    const char *others[] = {"wenmi1", "xinxi1", "wenmi_chief", "town1_clerk"};
     for (size_t i = 0; i < 4; i++) {
         r = h_get(q, h_token(others[i]));
         ck_assert_msg(h_problem(r, 403, "auth.forbidden", "R-ATT-1", NULL), "%s: %ld %s",
