@@ -9,6 +9,9 @@
 #                     throwaway cluster; last line "N passed, N failed"
 #   make bench        release build, then tests/bench/run.sh
 #   make bench-smoke  the same with BENCH_SECONDS=1
+#   make faults       release build, then tests/faults: the system under load
+#                     while PostgreSQL stops, fails over, services are killed
+#                     or stopped, rows stay locked; last line "N passed, N failed"
 #   make docker-conf  render deploy/nginx/gateway.docker.conf for docker-compose
 #   make web          build the web console (web/src) into build/web
 #   make clean
@@ -188,7 +191,7 @@ $(foreach v,$(VARIANTS),$(foreach t,$(API_NAMES),$(eval $(call API_RULES,$(v),$(
 
 # ---------------------------------------------------------------- targets
 
-.PHONY: deps build build-asan run test bench bench-smoke clean docker-conf web fuzz
+.PHONY: deps build build-asan run test bench bench-smoke clean docker-conf web fuzz faults
 
 deps:
 	@missing=""; \
@@ -253,6 +256,13 @@ bench-smoke: deps
 # corpora are replayed by `make test` (tests/unit/test_*fuzz_replay.c).
 fuzz: deps
 	tests/fuzz/run.sh
+
+# The fault scenarios (tests/faults/faults.py), each on its own cluster and
+# ports through deploy/local.sh faults; FAULTS=<substring> runs only those
+# whose names contain it.
+faults: deps
+	@$(LOCKED) build
+	tests/faults/faults.py
 
 # The web console (工作台) as the gateway serves it; deploy/local.sh builds
 # it the same way into the state directory of each run.

@@ -25,23 +25,26 @@ typedef struct db_pool db_pool;
  * one (acquire waits for them as for busy ones), so that a service's
  * start-up overlaps with backend start-up and waits for one backend, not
  * for `size` of them.
- * Connections that fail are retried on acquire, so a service starts even
- * when the database is briefly down. Returns NULL only on allocation
- * failure. */
+ * A connection that breaks is set aside and opened again by that thread,
+ * with back-off (50 ms doubling to 2 s), so a service starts even when
+ * the database is down and recovers by itself when it is back. Returns
+ * NULL only on allocation failure. */
 db_pool *db_pool_open(const char *conninfo, const char *schema, int size,
                       long statement_timeout_ms, long lock_timeout_ms);
 void db_pool_close(db_pool *pool);
 
-/* Takes a connection, waiting up to timeout_ms. NULL when none is free in
- * time or the database cannot be reached (answer 503). Reconnects a broken
- * connection before handing it out. */
+/* Takes a connection, waiting up to timeout_ms. NULL (answer 503) when none
+ * is free in time, and at once when the database is down (every connection
+ * set aside and the last connect failed). Never connects itself. */
 db_conn *db_acquire(db_pool *pool, long timeout_ms);
 /* Returns c to the pool; a connection left inside a transaction is rolled
- * back; a broken one is reset on its next acquire. c may be NULL. */
+ * back; a broken one goes to the reconnector. c may be NULL. */
 void db_release(db_pool *pool, db_conn *c);
 
 /* Pool gauges for /metrics. */
 void db_pool_stats(db_pool *pool, int *size, int *in_use, long *waits, long *timeouts);
+/* True while the database cannot be reached (the last connect failed). */
+bool db_pool_down(db_pool *pool);
 
 PGconn *db_pg(db_conn *c);
 

@@ -34,8 +34,13 @@ bool db_ok(const PGresult *res, problem_t *p)
     else if (!strcmp(state, "23514") || !strcmp(state, "22P02") || !strcmp(state, "22007") ||
              !strcmp(state, "22008") || !strcmp(state, "22003"))
         problem_set(p, ERR_VALIDATION, NULL, NULL, "a value is out of range");
-    else if (!strcmp(state, "57014") || !strncmp(state, "08", 2) || !strcmp(state, "57P01"))
+    else if (!strcmp(state, "57014"))
         problem_set(p, ERR_DB_UNAVAILABLE, NULL, NULL, "the database did not answer in time");
+    /* The server went away (shutdown, crash, a standby not yet promoted,
+     * a connection that broke: libpq's own errors carry no SQLSTATE). */
+    else if (!*state || !strncmp(state, "08", 2) || !strncmp(state, "57P", 3) ||
+             !strcmp(state, "25006"))
+        problem_set(p, ERR_DB_UNAVAILABLE, NULL, NULL, "the database is not reachable");
     else {
         log_msg(LOG_ERROR, NULL, "database error %s: %s", state, PQresultErrorMessage(res));
         problem_set(p, ERR_INTERNAL, NULL, NULL, "an internal error occurred");

@@ -1,5 +1,7 @@
-/* The connection pool: connections opened in the background, handed out
- * and taken back, replaced when broken. */
+/* The connection pool: connections handed out and taken back; a broken one
+ * is set aside and opened again by one background thread with back-off, so
+ * that no request thread ever waits on a connect, and while the database
+ * is down every request is refused at once (503) instead of queueing. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -11,19 +13,27 @@
 #include "db_internal.h"
 #include "log.h"
 
+/* The reconnector's waits between failed attempts: doubling from the
+ * first to the last. */
+#define RECONNECT_FIRST_MS 50
+#define RECONNECT_MAX_MS 2000
+
 struct db_pool {
     pthread_mutex_t mu;
-    pthread_cond_t cv;
+    pthread_cond_t cv;     /* a connection was freed, or the database went down */
+    pthread_cond_t fix_cv; /* a connection broke, or the pool is closing */
     char *conninfo;
     char options[256];
     int size;
     db_conn *conns;
     int *free_stack;
     int nfree;
-    int navail; /* connections handed to the pool so far */
-    long waits, timeouts;
-    pthread_t opener; /* connects all but the first, after start-up */
-    bool opener_started;
+    int *broken_stack; /* waiting for the reconnector */
+    int nbroken;
+    bool db_down; /* the last connect failed and none has succeeded since */
+    long waits, timeouts, reconnects;
+    pthread_t fixer;
+    bool fixer_started;
     atomic_bool closing;
 };
 
@@ -39,36 +49,89 @@ PGconn *db_connect(const char *conninfo, const char *options)
     const char *vals[] = {conninfo, options, "oa", "3", NULL};
     return PQconnectdbParams(keys, vals, 1);
 }
-/* Hands connection i (connected or marked broken) to the pool. */
-static void pool_add(db_pool *pool, int i)
+
+static void deadline_in(struct timespec *t, long ms)
 {
-    pthread_mutex_lock(&pool->mu);
-    pool->free_stack[pool->nfree++] = i;
-    pool->navail++;
-    pthread_cond_signal(&pool->cv);
-    pthread_mutex_unlock(&pool->mu);
+    clock_gettime(CLOCK_REALTIME, t);
+    t->tv_sec += ms / 1000;
+    t->tv_nsec += (ms % 1000) * 1000000L;
+    if (t->tv_nsec >= 1000000000L) {
+        t->tv_sec++;
+        t->tv_nsec -= 1000000000L;
+    }
 }
 
-static void conn_open(db_pool *pool, db_conn *c)
+/* Sets a broken connection aside for the reconnector; under pool->mu. */
+static void set_aside(db_pool *pool, db_conn *c)
 {
+    c->broken = true;
+    pool->broken_stack[pool->nbroken++] = c->index;
+    pthread_cond_signal(&pool->fix_cv);
+    /* Every connection broken and the database known down: the waiters
+     * answer 503 now rather than at their deadline. */
+    if (pool->db_down && pool->nbroken == pool->size)
+        pthread_cond_broadcast(&pool->cv);
+}
+
+/* Opens c again; false when the database cannot be reached. */
+static bool reopen(db_pool *pool, db_conn *c)
+{
+    db_conn_forget_prepared(c);
+    if (c->pg)
+        PQfinish(c->pg);
+    PQclear(c->failed);
+    c->failed = NULL;
+    c->pipeline = false;
+    c->pending = 0;
     c->pg = db_connect(pool->conninfo, pool->options);
-    c->broken = PQstatus(c->pg) != CONNECTION_OK;
+    return PQstatus(c->pg) == CONNECTION_OK;
 }
 
-/* A backend takes tens of milliseconds to start, so the connections are
- * opened here, while the service applies its migrations and starts; the
- * first one joins the pool as soon as it is up. */
-static void *open_all(void *arg)
+/* The reconnector: opens every connection set aside, one at a time; after
+ * a failure it waits (50 ms, doubling up to 2 s) before the next attempt. */
+static void *reconnector(void *arg)
 {
     db_pool *pool = arg;
-    for (int i = 0; i < pool->size; i++) {
+    long delay = 0;
+    pthread_mutex_lock(&pool->mu);
+    while (!atomic_load(&pool->closing)) {
+        if (pool->nbroken == 0) {
+            pthread_cond_wait(&pool->fix_cv, &pool->mu);
+            continue;
+        }
+        int i = pool->broken_stack[--pool->nbroken];
+        pthread_mutex_unlock(&pool->mu);
         db_conn *c = &pool->conns[i];
-        if (atomic_load(&pool->closing))
-            c->broken = true;
-        else
-            conn_open(pool, c);
-        pool_add(pool, i);
+        bool ok = reopen(pool, c);
+        pthread_mutex_lock(&pool->mu);
+        if (ok) {
+            if (pool->db_down)
+                log_msg(LOG_INFO, NULL, "database connection restored");
+            pool->db_down = false;
+            pool->reconnects++;
+            delay = 0;
+            c->broken = false;
+            pool->free_stack[pool->nfree++] = i;
+            pthread_cond_signal(&pool->cv);
+            continue;
+        }
+        if (!pool->db_down)
+            log_msg(LOG_WARN, NULL, "database connection failed (retrying in the background): %s",
+                    PQerrorMessage(c->pg));
+        pool->db_down = true;
+        pool->broken_stack[pool->nbroken++] = i;
+        if (pool->nbroken == pool->size)
+            pthread_cond_broadcast(&pool->cv);
+        delay = delay ? delay * 2 : RECONNECT_FIRST_MS;
+        if (delay > RECONNECT_MAX_MS)
+            delay = RECONNECT_MAX_MS;
+        struct timespec t;
+        deadline_in(&t, delay);
+        while (!atomic_load(&pool->closing) &&
+               pthread_cond_timedwait(&pool->fix_cv, &pool->mu, &t) != ETIMEDOUT)
+            ;
     }
+    pthread_mutex_unlock(&pool->mu);
     return NULL;
 }
 
@@ -80,8 +143,9 @@ db_pool *db_pool_open(const char *conninfo, const char *schema, int size,
         return NULL;
     pool->conns = calloc((size_t)size, sizeof *pool->conns);
     pool->free_stack = calloc((size_t)size, sizeof *pool->free_stack);
+    pool->broken_stack = calloc((size_t)size, sizeof *pool->broken_stack);
     pool->conninfo = strdup(conninfo);
-    if (!pool->conns || !pool->free_stack || !pool->conninfo) {
+    if (!pool->conns || !pool->free_stack || !pool->broken_stack || !pool->conninfo) {
         db_pool_close(pool);
         return NULL;
     }
@@ -91,12 +155,21 @@ db_pool *db_pool_open(const char *conninfo, const char *schema, int size,
              schema, statement_timeout_ms, lock_timeout_ms);
     pthread_mutex_init(&pool->mu, NULL);
     pthread_cond_init(&pool->cv, NULL);
+    pthread_cond_init(&pool->fix_cv, NULL);
     pool->size = size;
-    for (int i = 0; i < size; i++)
+    /* Every connection starts set aside: the reconnector opens them while
+     * the service applies its migrations, and each joins the pool as soon
+     * as it is up. Taken from the top, so connection 0 is opened first. */
+    for (int i = 0; i < size; i++) {
         pool->conns[i].index = i;
-    pool->opener_started = pthread_create(&pool->opener, NULL, open_all, pool) == 0;
-    if (!pool->opener_started)
-        open_all(pool);
+        pool->conns[i].broken = true;
+        pool->broken_stack[pool->nbroken++] = size - 1 - i;
+    }
+    pool->fixer_started = pthread_create(&pool->fixer, NULL, reconnector, pool) == 0;
+    if (!pool->fixer_started) {
+        db_pool_close(pool);
+        return NULL;
+    }
     return pool;
 }
 
@@ -104,19 +177,27 @@ void db_pool_close(db_pool *pool)
 {
     if (!pool)
         return;
-    atomic_store(&pool->closing, true);
-    if (pool->opener_started)
-        pthread_join(pool->opener, NULL);
+    if (pool->fixer_started) {
+        pthread_mutex_lock(&pool->mu);
+        atomic_store(&pool->closing, true);
+        pthread_cond_broadcast(&pool->fix_cv);
+        pthread_mutex_unlock(&pool->mu);
+        pthread_join(pool->fixer, NULL);
+    }
     if (pool->conns)
-        for (int i = 0; i < pool->size; i++)
+        for (int i = 0; i < pool->size; i++) {
             if (pool->conns[i].pg)
                 PQfinish(pool->conns[i].pg);
+            PQclear(pool->conns[i].failed);
+        }
     free(pool->conns);
     free(pool->free_stack);
+    free(pool->broken_stack);
     free(pool->conninfo);
     if (pool->size) {
         pthread_mutex_destroy(&pool->mu);
         pthread_cond_destroy(&pool->cv);
+        pthread_cond_destroy(&pool->fix_cv);
     }
     free(pool);
 }
@@ -126,51 +207,44 @@ PGconn *db_pg(db_conn *c)
     return c->pg;
 }
 
-static bool conn_ready(db_pool *pool, db_conn *c)
+/* A server restart or a terminated backend shows only when the socket is
+ * read: read what is pending (non-blocking) so that such a connection is
+ * set aside now instead of failing the request. */
+static bool conn_alive(db_conn *c)
 {
-    /* A server restart or a terminated backend shows only when the socket is
-     * read: read what is pending (non-blocking) so that such a connection is
-     * replaced now instead of failing the request. */
-    if (!c->broken && PQconsumeInput(c->pg) && PQstatus(c->pg) == CONNECTION_OK)
-        return true;
-    db_conn_forget_prepared(c);
-    if (c->pg)
-        PQfinish(c->pg);
-    c->pg = db_connect(pool->conninfo, pool->options);
-    c->broken = PQstatus(c->pg) != CONNECTION_OK;
-    if (c->broken)
-        log_msg(LOG_WARN, NULL, "database connection failed: %s", PQerrorMessage(c->pg));
-    return !c->broken;
+    return !c->broken && PQconsumeInput(c->pg) && PQstatus(c->pg) == CONNECTION_OK;
 }
 
 db_conn *db_acquire(db_pool *pool, long timeout_ms)
 {
     struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += timeout_ms / 1000;
-    deadline.tv_nsec += (timeout_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    deadline_in(&deadline, timeout_ms);
+    bool waited = false;
     pthread_mutex_lock(&pool->mu);
-    if (pool->nfree == 0)
-        pool->waits++;
-    while (pool->nfree == 0) {
-        if (pthread_cond_timedwait(&pool->cv, &pool->mu, &deadline) == ETIMEDOUT &&
-            pool->nfree == 0) {
-            pool->timeouts++;
+    for (;;) {
+        while (pool->nfree > 0) {
+            db_conn *c = &pool->conns[pool->free_stack[--pool->nfree]];
             pthread_mutex_unlock(&pool->mu);
-            return NULL;
+            if (conn_alive(c))
+                return c;
+            pthread_mutex_lock(&pool->mu);
+            set_aside(pool, c);
         }
+        /* The database is down and no connection is out that could come
+         * back working: refuse now, never hold the thread. */
+        if (pool->db_down && pool->nbroken == pool->size)
+            break;
+        if (!waited) {
+            pool->waits++;
+            waited = true;
+        }
+        if (pthread_cond_timedwait(&pool->cv, &pool->mu, &deadline) == ETIMEDOUT &&
+            pool->nfree == 0)
+            break;
     }
-    db_conn *c = &pool->conns[pool->free_stack[--pool->nfree]];
+    pool->timeouts++;
     pthread_mutex_unlock(&pool->mu);
-    if (!conn_ready(pool, c)) {
-        db_release(pool, c);
-        return NULL;
-    }
-    return c;
+    return NULL;
 }
 
 void db_release(db_pool *pool, db_conn *c)
@@ -184,8 +258,12 @@ void db_release(db_pool *pool, db_conn *c)
             c->broken = true;
     }
     pthread_mutex_lock(&pool->mu);
-    pool->free_stack[pool->nfree++] = c->index;
-    pthread_cond_signal(&pool->cv);
+    if (c->broken) {
+        set_aside(pool, c);
+    } else {
+        pool->free_stack[pool->nfree++] = c->index;
+        pthread_cond_signal(&pool->cv);
+    }
     pthread_mutex_unlock(&pool->mu);
 }
 
@@ -193,10 +271,18 @@ void db_pool_stats(db_pool *pool, int *size, int *in_use, long *waits, long *tim
 {
     pthread_mutex_lock(&pool->mu);
     *size = pool->size;
-    *in_use = pool->navail - pool->nfree;
+    *in_use = pool->size - pool->nfree - pool->nbroken;
     *waits = pool->waits;
     *timeouts = pool->timeouts;
     pthread_mutex_unlock(&pool->mu);
+}
+
+bool db_pool_down(db_pool *pool)
+{
+    pthread_mutex_lock(&pool->mu);
+    bool down = pool->db_down;
+    pthread_mutex_unlock(&pool->mu);
+    return down;
 }
 
 bool db_conn_broken(const db_conn *c)

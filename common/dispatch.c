@@ -82,6 +82,9 @@ static void finish(binding *b, req_state *st, const struct _u_request *u,
     long long us = (t1.tv_sec - st->t0.tv_sec) * 1000000LL + (t1.tv_nsec - st->t0.tv_nsec) / 1000;
     if (b)
         metrics_record(b, (int)resp->status, us);
+    /* Stopping: the gateway opens its next connection to another copy. */
+    if (b && atomic_load(&b->svc->draining))
+        u_map_put(resp->map_header, "Connection", "close");
     log_request(st->rid, u->http_verb, b ? b->route->path : u->url_path, (int)resp->status,
                 us / 1000.0, st->has_caller ? st->caller.id : 0);
 }
@@ -247,7 +250,13 @@ static int readyz_cb(const struct _u_request *u, struct _u_response *resp, void 
 {
     (void)u;
     service_t *svc = ud;
-    db_conn *c = db_acquire(svc->db, 1000);
+    if (atomic_load(&svc->draining)) {
+        http_answer_problem(resp, NULL, ERR_BUSY, NULL, NULL, "the service is stopping", NULL);
+        return U_CALLBACK_COMPLETE;
+    }
+    /* Never waits on a reconnect: while the database is down the pool
+     * refuses at once. */
+    db_conn *c = db_pool_down(svc->db) ? NULL : db_acquire(svc->db, 1000);
     PGresult *res = c ? db_exec(c, &Q_READY, 0, NULL) : NULL;
     bool ok = res && PQresultStatus(res) == PGRES_TUPLES_OK;
     PQclear(res);

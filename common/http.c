@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "http_internal.h"
@@ -16,6 +17,7 @@
 typedef struct http_config {
     long port, threads, pool_size, max_body, max_conns, conn_timeout;
     long stmt_timeout, lock_timeout, acquire_timeout, refresh_s, clock_skew;
+    long shutdown_delay_ms, shutdown_grace_s;
     const char *bind, *db_url, *migrations, *pubkey_file;
 } http_config;
 
@@ -42,6 +44,8 @@ static int read_config(http_config *c, service_t *svc)
     bad |= cfg_long("DB_ACQUIRE_TIMEOUT_MS", 2000, 1, 60000, &c->acquire_timeout);
     bad |= cfg_long("AUTH_REFRESH_SECONDS", 30, 1, 3600, &c->refresh_s);
     bad |= cfg_long("JWT_CLOCK_SKEW_SECONDS", 30, 0, 300, &c->clock_skew);
+    bad |= cfg_long("SHUTDOWN_DELAY_MS", 500, 0, 60000, &c->shutdown_delay_ms);
+    bad |= cfg_long("SHUTDOWN_GRACE_SECONDS", 25, 0, 3600, &c->shutdown_grace_s);
     bad |= cfg_long("IDEMPOTENCY_TTL_SECONDS", 86400, 60, 30L * 86400, &svc->idem_ttl_s);
     bad |= cfg_long("IDEMPOTENCY_SWEEP_SECONDS", 300, 1, 86400, &svc->idem_sweep_s);
     if (!c->db_url) {
@@ -51,6 +55,42 @@ static int read_config(http_config *c, service_t *svc)
     if (c->pool_size == 0)
         c->pool_size = c->threads;
     return bad ? -1 : 0;
+}
+
+static long long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
+}
+
+static unsigned open_connections(struct MHD_Daemon *d)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+    return info ? info->num_connections : 0;
+}
+
+/* The graceful stop: /readyz fails at once and for SHUTDOWN_DELAY_MS the
+ * service still accepts (so a load balancer that polls it sees it go);
+ * then the listening socket is closed, and the connections already open
+ * are served, each answer closing its connection, until none is left or
+ * SHUTDOWN_GRACE_SECONDS have passed. A keep-alive connection is never
+ * closed under a request the gateway is sending down it. */
+static void drain(service_t *svc, struct _u_instance *inst, const http_config *cfg)
+{
+    atomic_store(&svc->draining, true);
+    long long t0 = now_ms();
+    if (cfg->shutdown_delay_ms > 0)
+        usleep((useconds_t)cfg->shutdown_delay_ms * 1000);
+    MHD_socket fd = MHD_quiesce_daemon(inst->mhd_daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    long long deadline = now_ms() + cfg->shutdown_grace_s * 1000;
+    unsigned left;
+    while ((left = open_connections(inst->mhd_daemon)) > 0 && now_ms() < deadline)
+        usleep(50 * 1000);
+    log_msg(left ? LOG_WARN : LOG_INFO, NULL,
+            "stopped accepting; %u connection(s) left after %lld ms", left, now_ms() - t0);
 }
 
 int http_run(service_t *svc)
@@ -136,8 +176,10 @@ int http_run(service_t *svc)
         {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)ulfius_uri_logger, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
+    /* MHD_USE_ITC: the listening socket can be closed on SIGTERM while the
+     * connections already open are served (MHD_quiesce_daemon). */
     if (ulfius_start_framework_with_mhd_options(
-            &inst, MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, ops) != U_OK) {
+            &inst, MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC, ops) != U_OK) {
         log_msg(LOG_ERROR, NULL, "cannot listen on %s:%ld", cfg.bind, cfg.port);
         goto cleanup;
     }
@@ -146,6 +188,7 @@ int http_run(service_t *svc)
     int sig = 0;
     sigwait(&set, &sig);
     log_msg(LOG_INFO, NULL, "signal %d: shutting down", sig);
+    drain(svc, &inst, &cfg);
     ulfius_stop_framework(&inst);
     exit_code = 0;
 

@@ -88,6 +88,9 @@ struct service {
     long idem_ttl_s;   /* IDEMPOTENCY_TTL_SECONDS: how long a key is remembered */
     long idem_sweep_s; /* IDEMPOTENCY_SWEEP_SECONDS: how often expired keys are removed */
     atomic_bool stopping;
+    /* Set on SIGTERM: /readyz answers 503 and every answer closes its
+     * connection (Connection: close) while the requests in flight finish. */
+    atomic_bool draining;
     struct binding *bindings; /* per-route counters, internal (metrics.c) */
 };
 

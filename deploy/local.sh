@@ -9,6 +9,10 @@
 #                           line printed is "N passed, N failed"
 #   deploy/local.sh bench   release build; throwaway state and random ports;
 #                           runs tests/bench/run.sh
+#   deploy/local.sh faults  release build (FAULTS_VARIANT=asan: the sanitizer
+#                           build); throwaway state and random ports; runs
+#                           FAULTS_CMD (tests/faults/faults.py, which gives
+#                           DATABASE_URL) and passes on its last line
 #
 # Environment read here (all optional):
 #   DATABASE_URL      superuser URL of an existing server; no cluster is made
@@ -44,13 +48,13 @@
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 run|test|bench" >&2
+    echo "usage: $0 run|test|bench|faults" >&2
     exit 2
 }
 
 MODE=${1:-}
 case $MODE in
-    run | test | bench) ;;
+    run | test | bench | faults) ;;
     *) usage ;;
 esac
 
@@ -63,7 +67,11 @@ declare -A PORT=(
     [printing]=8084 [seals]=8085 [meetings]=8086 [postgres]=55432
 )
 
-if [[ $MODE == test ]]; then VARIANT=asan; else VARIANT=release; fi
+if [[ $MODE == test || ($MODE == faults && ${FAULTS_VARIANT:-} == asan) ]]; then
+    VARIANT=asan
+else
+    VARIANT=release
+fi
 BIN_DIR=${BIN_DIR:-$REPO_DIR/build/$VARIANT/bin}
 BOOTSTRAP_SQL=${BOOTSTRAP_SQL:-$REPO_DIR/deploy/sql/bootstrap.sql}
 DEMO_SQL=${DEMO_SQL:-$REPO_DIR/deploy/sql/demo.sql}
@@ -90,6 +98,7 @@ PG_STARTED=0
 OWN_RUN_PIDS=0
 PGBIN=""
 PGDATA=""
+DB_HOSTS=""
 PSQL=psql
 PASSED=0
 FAILED=0
@@ -239,7 +248,7 @@ cleanup() {
         say "stopped"
     fi
     # The test contract: the last line is the count, and failure exits 1.
-    if [[ $MODE == test ]] && ((!FINAL_PRINTED)); then
+    if [[ $MODE == test || $MODE == faults ]] && ((!FINAL_PRINTED)); then
         ((rc == 0)) && rc=1
         say "$PASSED passed, $((FAILED + 1)) failed"
     fi
@@ -552,6 +561,10 @@ use_given_database() {
     DB_PARAMS=""
     [[ $rest == *\?* ]] && DB_PARAMS="?${rest#*\?}"
     hostport=${authority##*@}
+    # Several hosts (host1:port1,host2:port2, with target_session_attrs in
+    # the parameters): the services get the same list.
+    DB_HOSTS=""
+    [[ $hostport == *,* ]] && DB_HOSTS=$hostport
     if [[ $hostport =~ ^\[(.*)\](:([0-9]+))?$ ]]; then
         DB_HOST="[${BASH_REMATCH[1]}]"
         DB_PORT=${BASH_REMATCH[3]:-5432}
@@ -567,8 +580,8 @@ use_given_database() {
 
 service_db_url() {
     local svc=$1
-    printf 'postgresql://%s:%s@%s:%s/%s%s' "$svc" "$(urlencode "${DB_PW[$svc]}")" \
-        "$DB_HOST" "$DB_PORT" "$DB_NAME" "$DB_PARAMS"
+    printf 'postgresql://%s:%s@%s/%s%s' "$svc" "$(urlencode "${DB_PW[$svc]}")" \
+        "${DB_HOSTS:-$DB_HOST:$DB_PORT}" "$DB_NAME" "$DB_PARAMS"
 }
 
 run_sql_file() {
@@ -640,6 +653,9 @@ start_service() {
     env -i "${SVC_ENV[@]}" "$BIN_DIR/$svc" >"$LOGS/$svc.log" 2>&1 &
     SVC_PID[$svc]=$!
     echo "$svc ${SVC_PID[$svc]}" >>"$STATE/run.pids"
+    # The fault scenarios start a service again with the same environment.
+    [[ $MODE == faults ]] && printf '%s\0' "${SVC_ENV[@]}" >"$STATE/secrets/env.$svc"
+    return 0
 }
 
 # Waits for GET /readyz to answer 200.
@@ -1094,8 +1110,34 @@ mode_bench() {
     exit "$rc"
 }
 
+# One fault scenario (tests/faults): FAULTS_CMD drives the running system
+# and may stop, kill and start services again (their environments are in
+# <state>/secrets/env.<svc>); its last line "N passed, N failed" is ours.
+mode_faults() {
+    local log rc p f
+    [[ -n ${FAULTS_CMD:-} ]] || fatal "FAULTS_CMD is not set (run make faults)"
+    start_all
+    export_test_env
+    export BIN_DIR
+    log=$LOGS/faults.log
+    set +e
+    $FAULTS_CMD 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    set -e
+    read -r p f < <(grep -aE '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 |
+        sed -E 's/([0-9]+) passed, ([0-9]+) failed/\1 \2/') || true
+    PASSED=${p:-0}
+    FAILED=${f:-1}
+    ((rc != 0 && FAILED == 0)) && FAILED=1
+    FINAL_PRINTED=1
+    say "$PASSED passed, $FAILED failed"
+    ((FAILED == 0 && PASSED > 0)) || exit 1
+    exit 0
+}
+
 case $MODE in
     run) mode_run ;;
     test) mode_test ;;
     bench) mode_bench ;;
+    faults) mode_faults ;;
 esac
