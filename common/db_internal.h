@@ -20,6 +20,9 @@ struct db_conn {
     const db_stmt *prepared[PREP_SLOTS];
     int nprepared;
     int index;
+    /* The pool's count of broken connections when c was last known good:
+     * behind it, c is checked with a round trip before it is handed out. */
+    unsigned long gen;
     /* Inside db_tx the connection is in libpq's pipeline mode: BEGIN and
      * the writes whose results nobody waits for (db_write) are sent without
      * a round trip of their own; their results are read, in order, before

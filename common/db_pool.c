@@ -31,6 +31,7 @@ struct db_pool {
     int *broken_stack; /* waiting for the reconnector */
     int nbroken;
     bool db_down; /* the last connect failed and none has succeeded since */
+    unsigned long breaks; /* connections found broken so far */
     long waits, timeouts, reconnects;
     pthread_t fixer;
     bool fixer_started;
@@ -65,6 +66,7 @@ static void deadline_in(struct timespec *t, long ms)
 static void set_aside(db_pool *pool, db_conn *c)
 {
     c->broken = true;
+    pool->breaks++;
     pool->broken_stack[pool->nbroken++] = c->index;
     pthread_cond_signal(&pool->fix_cv);
     /* Every connection broken and the database known down: the waiters
@@ -111,6 +113,7 @@ static void *reconnector(void *arg)
             pool->reconnects++;
             delay = 0;
             c->broken = false;
+            c->gen = pool->breaks;
             pool->free_stack[pool->nfree++] = i;
             pthread_cond_signal(&pool->cv);
             continue;
@@ -212,7 +215,19 @@ PGconn *db_pg(db_conn *c)
  * set aside now instead of failing the request. */
 static bool conn_alive(db_conn *c)
 {
-    return !c->broken && PQconsumeInput(c->pg) && PQstatus(c->pg) == CONNECTION_OK;
+    /* Twice: the first read may return only the server's farewell message,
+     * the second then sees the end of the stream. */
+    return !c->broken && PQconsumeInput(c->pg) && PQconsumeInput(c->pg) &&
+           PQstatus(c->pg) == CONNECTION_OK;
+}
+
+/* One round trip (an empty query). */
+static bool conn_ping(db_conn *c)
+{
+    PGresult *r = PQexec(c->pg, "");
+    bool ok = r && PQresultStatus(r) == PGRES_EMPTY_QUERY && PQstatus(c->pg) == CONNECTION_OK;
+    PQclear(r);
+    return ok;
 }
 
 db_conn *db_acquire(db_pool *pool, long timeout_ms)
@@ -224,9 +239,14 @@ db_conn *db_acquire(db_pool *pool, long timeout_ms)
     for (;;) {
         while (pool->nfree > 0) {
             db_conn *c = &pool->conns[pool->free_stack[--pool->nfree]];
+            unsigned long gen = pool->breaks;
             pthread_mutex_unlock(&pool->mu);
-            if (conn_alive(c))
+            /* Since another connection broke (a server restart, backends
+             * terminated), this one is asked once before it is trusted. */
+            if (conn_alive(c) && (c->gen == gen || conn_ping(c))) {
+                c->gen = gen;
                 return c;
+            }
             pthread_mutex_lock(&pool->mu);
             set_aside(pool, c);
         }

@@ -203,7 +203,7 @@ def outer():
         try:
             primary = Cluster(base, "primary", free_port(), sockdir)
             clusters.append(primary)
-            primary.init(sync_standby=(name == "failover"))
+            primary.init()
             primary.start()
             primary.sql("CREATE DATABASE oa", db="postgres")
             env = dict(os.environ)
@@ -214,6 +214,11 @@ def outer():
                 clusters.append(standby)
                 standby.basebackup_from(primary)
                 standby.start()
+                # Only now that the standby streams: every commit then waits
+                # for it (synchronous replication).
+                primary.configure(sync_standby=True)
+                as_pg([primary.bin + "/pg_ctl", "-D", primary.data, "reload"], check=True,
+                      stdout=subprocess.DEVNULL)
                 wait_sync(primary)
                 pg["standby"] = {"data": standby.data, "port": standby.port}
                 url = ("postgresql://postgres@127.0.0.1:%d,127.0.0.1:%d/oa?target_session_attrs=read-write"
