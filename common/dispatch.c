@@ -252,6 +252,7 @@ static int readyz_cb(const struct _u_request *u, struct _u_response *resp, void 
     service_t *svc = ud;
     if (atomic_load(&svc->draining)) {
         http_answer_problem(resp, NULL, ERR_BUSY, NULL, NULL, "the service is stopping", NULL);
+        u_map_put(resp->map_header, "Connection", "close");
         return U_CALLBACK_COMPLETE;
     }
     /* Never waits on a reconnect: while the database is down the pool

@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,10 +65,20 @@ static long long now_ms(void)
     return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
 }
 
-static unsigned open_connections(struct MHD_Daemon *d)
+/* Connections open now, counted as MHD opens and closes them (its own
+ * count does not sum the thread pool's workers). */
+static atomic_int open_conns;
+
+static void conn_notify(void *cls, struct MHD_Connection *c, void **ctx,
+                        enum MHD_ConnectionNotificationCode what)
 {
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-    return info ? info->num_connections : 0;
+    (void)cls;
+    (void)c;
+    (void)ctx;
+    if (what == MHD_CONNECTION_NOTIFY_STARTED)
+        atomic_fetch_add(&open_conns, 1);
+    else if (what == MHD_CONNECTION_NOTIFY_CLOSED)
+        atomic_fetch_sub(&open_conns, 1);
 }
 
 /* The graceful stop: /readyz fails at once and for SHUTDOWN_DELAY_MS the
@@ -87,7 +98,7 @@ static void drain(service_t *svc, struct _u_instance *inst, const http_config *c
         close(fd);
     long long deadline = now_ms() + cfg->shutdown_grace_s * 1000;
     unsigned left;
-    while ((left = open_connections(inst->mhd_daemon)) > 0 && now_ms() < deadline)
+    while ((left = (unsigned)atomic_load(&open_conns)) > 0 && now_ms() < deadline)
         usleep(50 * 1000);
     log_msg(left ? LOG_WARN : LOG_INFO, NULL,
             "stopped accepting; %u connection(s) left after %lld ms", left, now_ms() - t0);
@@ -174,6 +185,7 @@ int http_run(service_t *svc)
         {MHD_OPTION_SOCK_ADDR, 0, &addr},
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)mhd_request_completed, NULL},
         {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)ulfius_uri_logger, NULL},
+        {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)conn_notify, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
     /* MHD_USE_ITC: the listening socket can be closed on SIGTERM while the
