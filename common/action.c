@@ -1,10 +1,16 @@
 /* The state-action runner every service shares (see action.h). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "action.h"
 #include "audit.h"
+
+const json_field comment_fields[] = {
+    {.name = "comment", .type = JF_TEXT, .max = 1000, .offset = offsetof(comment_in, comment)},
+    JF_END,
+};
 
 int action_check_version(const req_t *r, long long if_match, long long version,
                          const char *noun, problem_t *p)

@@ -63,6 +63,15 @@ struct action_tx {
     char *doc;          /* set by perform; freed here */
 };
 
+/* The optional {"comment"} body of every plain action (approve, reject,
+ * cancel...): act->fields = comment_fields, in a comment_in, or in a struct
+ * of the service's whose first member is the comment. */
+typedef struct comment_in {
+    const char *comment;
+} comment_in;
+
+extern const json_field comment_fields[];
+
 /* The whole action: R-SEC-3 when act->decides (403), the path id (404), the
  * If-Match header (400) and the body against act->fields into in (400); then
  * in one transaction (retried as db_tx retries): lock, authorise, If-Match

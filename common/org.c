@@ -55,9 +55,29 @@ static int one_id(db_conn *c, const db_stmt *st, int n, const char *const *param
 
 static const db_stmt Q_PERSON = {
     "org_person",
-    "SELECT id, username, display_name, position, coalesce(department_id, 0),"
-    " coalesce(department_kind, ''), is_secretary, coalesce(serves_leader_id, 0), is_admin,"
-    " gov_affairs, active FROM identity.org_people WHERE id = $1"};
+    "SELECT id, username, display_name, position, coalesce(department_id, 0) AS department_id,"
+    " coalesce(department_kind, '') AS department_kind, is_secretary,"
+    " coalesce(serves_leader_id, 0) AS serves_leader_id, is_admin, gov_affairs, active"
+    " FROM identity.org_people WHERE id = $1"};
+
+/* Row 0 of a result with Q_PERSON's columns. */
+static void person_read(const PGresult *res, org_person *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = db_col_ll(res, 0, "id");
+    snprintf(out->username, sizeof out->username, "%s", db_col_str(res, 0, "username"));
+    snprintf(out->display_name, sizeof out->display_name, "%s",
+             db_col_str(res, 0, "display_name"));
+    snprintf(out->position, sizeof out->position, "%s", db_col_str(res, 0, "position"));
+    out->department_id = db_col_ll(res, 0, "department_id");
+    snprintf(out->department_kind, sizeof out->department_kind, "%s",
+             db_col_str(res, 0, "department_kind"));
+    out->is_secretary = db_col_bool(res, 0, "is_secretary");
+    out->serves_leader_id = db_col_ll(res, 0, "serves_leader_id");
+    out->is_admin = db_col_bool(res, 0, "is_admin");
+    out->gov_affairs = db_col_bool(res, 0, "gov_affairs");
+    out->active = db_col_bool(res, 0, "active");
+}
 
 int org_person_get(db_conn *c, long long id, org_person *out, problem_t *p)
 {
@@ -68,22 +88,53 @@ int org_person_get(db_conn *c, long long id, org_person *out, problem_t *p)
         PQclear(res);
         return -1;
     }
-    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 10), "t")) {
+    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "active")) {
         PQclear(res);
         return problem_set(p, ERR_USER_NOT_FOUND, NULL, NULL, "no active user %lld", id);
     }
-    memset(out, 0, sizeof *out);
-    out->id = db_get_ll(res, 0, 0);
-    snprintf(out->username, sizeof out->username, "%s", PQgetvalue(res, 0, 1));
-    snprintf(out->display_name, sizeof out->display_name, "%s", PQgetvalue(res, 0, 2));
-    snprintf(out->position, sizeof out->position, "%s", PQgetvalue(res, 0, 3));
-    out->department_id = db_get_ll(res, 0, 4);
-    snprintf(out->department_kind, sizeof out->department_kind, "%s", PQgetvalue(res, 0, 5));
-    out->is_secretary = !strcmp(PQgetvalue(res, 0, 6), "t");
-    out->serves_leader_id = db_get_ll(res, 0, 7);
-    out->is_admin = !strcmp(PQgetvalue(res, 0, 8), "t");
-    out->gov_affairs = !strcmp(PQgetvalue(res, 0, 9), "t");
-    out->active = true;
+    person_read(res, out);
+    PQclear(res);
+    return 0;
+}
+
+/* section_size is counted up to 2: the leave rules only ask whether the
+ * person is alone in the section, and a full count read every member of the
+ * section each time. */
+static const db_stmt Q_CHAIN = {
+    "org_chain",
+    "SELECT p.id, p.username, p.display_name, p.position,"
+    " coalesce(p.department_id, 0) AS department_id,"
+    " coalesce(p.department_kind, '') AS department_kind, p.is_secretary,"
+    " coalesce(p.serves_leader_id, 0) AS serves_leader_id, p.is_admin, p.gov_affairs, p.active,"
+    " coalesce(d.chief_id, 0) AS chief_id, coalesce(d.supervising_deputy_id, 0) AS deputy_id,"
+    " coalesce((SELECT id FROM identity.org_people WHERE position = '" POS_OFFICE_DIRECTOR "'"
+    "   AND active ORDER BY id LIMIT 1), 0) AS director_id,"
+    " coalesce((SELECT id FROM identity.org_people WHERE position = '" POS_DISTRICT_MAYOR "'"
+    "   AND active ORDER BY id LIMIT 1), 0) AS mayor_id,"
+    " (SELECT count(*) FROM (SELECT 1 FROM identity.org_people q"
+    "   WHERE q.department_id = p.department_id AND q.active LIMIT 2) q) AS section_size,"
+    " coalesce(d.is_secretariat, false) AS is_secretariat"
+    " FROM identity.org_people p"
+    " LEFT JOIN identity.org_departments d ON d.id = p.department_id WHERE p.id = $1"};
+
+int org_chain_get(db_conn *c, long long id, bool inactive_too, org_person *out, problem_t *p)
+{
+    char b[24];
+    const char *params[] = {db_int(b, id)};
+    PGresult *res;
+    if (db_query(c, &Q_CHAIN, 1, params, &res, p))
+        return -1;
+    if (PQntuples(res) == 0 || (!inactive_too && !db_col_bool(res, 0, "active"))) {
+        PQclear(res);
+        return problem_set(p, ERR_USER_NOT_FOUND, NULL, NULL, "no active user %lld", id);
+    }
+    person_read(res, out);
+    out->chief_id = db_col_ll(res, 0, "chief_id");
+    out->deputy_id = db_col_ll(res, 0, "deputy_id");
+    out->director_id = db_col_ll(res, 0, "director_id");
+    out->mayor_id = db_col_ll(res, 0, "mayor_id");
+    out->section_size = db_col_ll(res, 0, "section_size");
+    out->is_secretariat = db_col_bool(res, 0, "is_secretariat");
     PQclear(res);
     return 0;
 }

@@ -29,7 +29,7 @@ bool org_is(const char *position, const char *pos);
 typedef struct org_person {
     long long id;
     char username[64];
-    char display_name[128];
+    char display_name[512];
     char position[24];
     long long department_id;
     char department_kind[24]; /* section, office_leadership, district_leadership, external */
@@ -38,6 +38,13 @@ typedef struct org_person {
     bool is_admin;
     bool gov_affairs; /* the deputy director in charge of government affairs */
     bool active;
+    /* Filled by org_chain_get only: who is above the person (0 when none):
+     * the section's chief, the supervising deputy, the office director and
+     * the district mayor; how many active members the section has, counted
+     * up to 2 (whether the person is alone in it); whether it is the
+     * secretariat. */
+    long long chief_id, deputy_id, director_id, mayor_id, section_size;
+    bool is_secretariat;
 } org_person;
 
 /* The direct superior by position (pure; R-ORG-1): staff -> their section's
@@ -54,6 +61,10 @@ long long org_superior_rule(const char *position, long long self_id, long long c
  * (database failure; org_person_get and org_superior_of: ERR_USER_NOT_FOUND
  * for an unknown or inactive id). */
 int org_person_get(db_conn *c, long long id, org_person *out, problem_t *p);
+/* The person with the chain above them, in one query (approval chains,
+ * discipline). inactive_too: also a user deactivated since (what they did
+ * while active still counts). */
+int org_chain_get(db_conn *c, long long id, bool inactive_too, org_person *out, problem_t *p);
 int org_superior_of(db_conn *c, long long user_id, long long *out, problem_t *p);
 int org_gov_affairs_deputy(db_conn *c, long long *out, problem_t *p);
 int org_director(db_conn *c, long long *out, problem_t *p);

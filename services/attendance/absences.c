@@ -136,8 +136,8 @@ static int absence_store(db_conn *c, create_tx *ct, problem_t *p)
 {
     att_tx *t = ct->ctx;
     absence_in *in = t->in;
-    person_facts who;
-    if (person_facts_get(c, in->user_id, &who, p)) {
+    org_person who;
+    if (org_chain_get(c, in->user_id, false, &who, p)) {
         if (p->code == ERR_USER_NOT_FOUND) {
             problem_clear(p);
             return problem_field(p, "user_id", "is not an active user");

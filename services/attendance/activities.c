@@ -241,8 +241,8 @@ static int activity_load(db_conn *c, req_t *r, long long id, long long who, acti
     char a[24], me[24], w[24];
     bool sec = false;
     if (!sees_all(r->caller) && r->caller->department_id) {
-        person_facts f;
-        if (person_facts_get(c, r->caller->id, &f, p))
+        org_person f;
+        if (org_chain_get(c, r->caller->id, false, &f, p))
             return -1;
         sec = f.is_secretariat;
     }
@@ -299,8 +299,8 @@ static int absence_request_store(db_conn *c, create_tx *ct, problem_t *p)
                            "an absence is asked for before the activity starts");
     /* R-ATT-5: the director decides, and the director's own request goes
      * one level up to the district mayor. */
-    person_facts f;
-    if (person_facts_get(c, me, &f, p))
+    org_person f;
+    if (org_chain_get(c, me, false, &f, p))
         return -1;
     const char *role = decider_role_for(f.position);
     long long decider = !strcmp(role, POS_DISTRICT_MAYOR) ? f.mayor_id : f.director_id;
@@ -627,8 +627,8 @@ static int attendance_authorise(db_conn *c, action_tx *t, problem_t *p)
                            "or the secretariat records it");
     if (caller_is_director(t->r->caller) || row->created_by == t->r->caller->id)
         return 0;
-    person_facts f;
-    if (person_facts_get(c, t->r->caller->id, &f, p))
+    org_person f;
+    if (org_chain_get(c, t->r->caller->id, false, &f, p))
         return -1;
     if (!f.is_secretariat)
         return problem_set(p, ERR_ACTIVITY_NOT_ORGANISER, NULL, NULL,

@@ -57,61 +57,6 @@ int caller_in_secretariat_or_reply(req_t *r, bool *out)
     return 0;
 }
 
-/* section_size is counted up to 2: the leave rules only ask whether the
- * applicant is alone in the section, and a full count read every member
- * of the section on each leave request. */
-static const db_stmt Q_PERSON_FACTS = {
-    "att_person_facts",
-    "SELECT p.position, coalesce(p.department_kind, ''), coalesce(p.department_id, 0),"
-    " coalesce(d.chief_id, 0), coalesce(d.supervising_deputy_id, 0),"
-    " coalesce((SELECT id FROM identity.org_people WHERE position = 'office_director'"
-    "   AND active ORDER BY id LIMIT 1), 0),"
-    " coalesce((SELECT id FROM identity.org_people WHERE position = 'district_mayor'"
-    "   AND active ORDER BY id LIMIT 1), 0),"
-    " (SELECT count(*) FROM (SELECT 1 FROM identity.org_people q"
-    "   WHERE q.department_id = p.department_id AND q.active LIMIT 2) q),"
-    " coalesce(d.is_secretariat, false), p.active, p.display_name"
-    " FROM identity.org_people p"
-    " LEFT JOIN identity.org_departments d ON d.id = p.department_id WHERE p.id = $1"};
-
-static int person_facts_read(db_conn *c, long long id, bool inactive_too, person_facts *out,
-                             problem_t *p)
-{
-    char b[24];
-    const char *params[] = {db_int(b, id)};
-    PGresult *res;
-    if (db_query(c, &Q_PERSON_FACTS, 1, params, &res, p))
-        return -1;
-    if (PQntuples(res) == 0 || (!inactive_too && strcmp(PQgetvalue(res, 0, 9), "t"))) {
-        PQclear(res);
-        return problem_set(p, ERR_USER_NOT_FOUND, NULL, NULL, "no active user %lld", id);
-    }
-    memset(out, 0, sizeof *out);
-    out->id = id;
-    snprintf(out->position, sizeof out->position, "%s", PQgetvalue(res, 0, 0));
-    snprintf(out->department_kind, sizeof out->department_kind, "%s", PQgetvalue(res, 0, 1));
-    out->department_id = db_get_ll(res, 0, 2);
-    out->chief_id = db_get_ll(res, 0, 3);
-    out->deputy_id = db_get_ll(res, 0, 4);
-    out->director_id = db_get_ll(res, 0, 5);
-    out->mayor_id = db_get_ll(res, 0, 6);
-    out->section_size = db_get_ll(res, 0, 7);
-    out->is_secretariat = !strcmp(PQgetvalue(res, 0, 8), "t");
-    snprintf(out->display_name, sizeof out->display_name, "%s", PQgetvalue(res, 0, 10));
-    PQclear(res);
-    return 0;
-}
-
-int person_facts_get(db_conn *c, long long id, person_facts *out, problem_t *p)
-{
-    return person_facts_read(c, id, false, out, p);
-}
-
-int person_facts_get_any(db_conn *c, long long id, person_facts *out, problem_t *p)
-{
-    return person_facts_read(c, id, true, out, p);
-}
-
 static const db_stmt Q_PERSON_LOCK = {
     "att_person_lock",
     "SELECT pg_advisory_xact_lock(hashtext($1), ($2::bigint % 2147483647)::integer)"};
@@ -178,8 +123,4 @@ long long att_locked_owner(const PGresult *res, action_tx *t, const char *what, 
     return db_get_ll(res, 0, 0);
 }
 
-const json_field comment_fields[] = {
-    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(comment_in, comment)},
-    JF_END,
-};
 

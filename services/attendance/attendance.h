@@ -42,21 +42,6 @@ int dept_is_secretariat(db_conn *c, long long dept, bool *out, problem_t *p);
 
 /* ---- people ---- */
 
-/* A person's place in the office, for approval chains and discipline. */
-typedef struct person_facts {
-    long long id, department_id, chief_id, deputy_id, director_id, mayor_id, section_size;
-    char position[24];
-    char department_kind[24];
-    char display_name[512];
-    bool is_secretariat;
-} person_facts;
-
-/* Reads the facts of an active user in one query. Returns 0, or -1 with p
- * filled (404 user.not_found for an unknown or inactive user). */
-int person_facts_get(db_conn *c, long long id, person_facts *out, problem_t *p);
-/* The same for a user who may have been deactivated since (what he did
- * while active still counts: absenteeism found by the sweep). */
-int person_facts_get_any(db_conn *c, long long id, person_facts *out, problem_t *p);
 
 /* Inside a transaction: serialises one kind of change (`what`, e.g.
  * "attendance.leave") to one person's records until the transaction ends.
@@ -110,12 +95,6 @@ typedef struct att_tx {
 } att_tx;
 
 
-/* The optional {"comment"} body every plain action takes. */
-typedef struct comment_in {
-    const char *comment;
-} comment_in;
-
-extern const json_field comment_fields[];
 
 /* ---- handlers, by resource ---- */
 

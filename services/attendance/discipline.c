@@ -62,7 +62,7 @@ static const db_stmt Q_CASE_OPEN = {
 
 /* Who holds the talk: the supervising deputy; for a deputy or a person
  * without one, the director; for the director, the district mayor. */
-static long long talk_by(const person_facts *f)
+static long long talk_by(const org_person *f)
 {
     if (!strcmp(f->position, POS_OFFICE_DIRECTOR))
         return f->mayor_id;
@@ -175,8 +175,8 @@ int discipline_after_absence(db_conn *c, const actor_t *who, long long user_id, 
         return 0;
     if (cases_crossed(c, who, user_id, year, total, absence_id, &reached_again, p))
         return -1;
-    person_facts f;
-    if (person_facts_get_any(c, user_id, &f, p))
+    org_person f;
+    if (org_chain_get(c, user_id, true, &f, p))
         return -1;
     /* R-ATT-6: the director's meeting decides levels 2 and 3, and the
      * director records it, except on his own case: the district mayor. */

@@ -379,8 +379,8 @@ static int extension_chain(db_conn *c, action_tx *t, long new_end, long *halves,
     cal_free(&cal);
     if (rc)
         return -1;
-    person_facts f;
-    if (person_facts_get(c, row->applicant_id, &f, p))
+    org_person f;
+    if (org_chain_get(c, row->applicant_id, false, &f, p))
         return -1;
     leave_facts lf = {f.position, f.department_kind, f.id, f.chief_id, f.deputy_id,
                       f.director_id, f.mayor_id, f.section_size};

@@ -215,8 +215,8 @@ static int leave_store(db_conn *c, create_tx *ct, problem_t *p)
 {
     att_tx *t = ct->ctx;
     leave_in *in = t->in;
-    person_facts me;
-    if (person_facts_get(c, ct->r->caller->id, &me, p))
+    org_person me;
+    if (org_chain_get(c, ct->r->caller->id, false, &me, p))
         return -1;
 
     PGresult *res;

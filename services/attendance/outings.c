@@ -112,8 +112,8 @@ static int outing_store(db_conn *c, create_tx *ct, problem_t *p)
 {
     att_tx *t = ct->ctx;
     outing_in *in = t->in;
-    person_facts me;
-    if (person_facts_get(c, ct->r->caller->id, &me, p))
+    org_person me;
+    if (org_chain_get(c, ct->r->caller->id, false, &me, p))
         return -1;
     if (strcmp(me.department_kind, "section") && strcmp(me.department_kind, "office_leadership"))
         return problem_set(p, ERR_OUTING_NOT_OFFICE_STAFF, NULL, NULL,

@@ -439,7 +439,8 @@ static const json_field result_fields[] = {
     {"result", JF_STRING, JF_REQUIRED, 1, 4000, NULL, offsetof(in_act_in, result)},
     JF_END,
 };
-static const json_field comment_fields[] = {
+/* A longer comment than common's comment_fields allows. */
+static const json_field doc_comment_fields[] = {
     {"comment", JF_TEXT, 0, 0, 2000, NULL, offsetof(in_act_in, comment)},
     JF_END,
 };
@@ -471,9 +472,9 @@ ACT(act_forward, "forward", "forwarded", forward_fields, false, from_instructed,
     authorise_secretariat, perform_forward);
 ACT(act_complete, "complete", "completed", result_fields, false, from_forwarded,
     authorise_handler, perform_complete);
-ACT(act_reply, "reply", "replied", comment_fields, false, from_instructed, authorise_secretariat,
+ACT(act_reply, "reply", "replied", doc_comment_fields, false, from_instructed, authorise_secretariat,
     perform_reply);
-ACT(act_archive, "archive", "archived", comment_fields, false, from_done, authorise_secretariat,
+ACT(act_archive, "archive", "archived", doc_comment_fields, false, from_done, authorise_secretariat,
     perform_archive);
 
 static void in_action(req_t *r, const action_t *act)

@@ -798,7 +798,8 @@ static int perform_update(db_conn *c, action_tx *t, problem_t *p)
 static const char *const secrecies[] = {"none", "secret", "confidential", NULL};
 static const char *const urgencies[] = {"normal", "urgent", "extra_urgent", NULL};
 
-static const json_field comment_fields[] = {
+/* A longer comment than common's comment_fields allows. */
+static const json_field doc_comment_fields[] = {
     {"comment", JF_TEXT, 0, 0, 2000, NULL, offsetof(doc_act_in, comment)},
     JF_END,
 };
@@ -862,9 +863,9 @@ static const char *const from_printed[] = {"printed", NULL};
                                   .perform = perform_}
 
 ACT(act_update, "update", "changed", patch_fields, false, NULL, authorise_editor, perform_update);
-ACT(act_co_sign, "co-sign", "co-signed", comment_fields, true, from_draft, authorise_co_signer,
+ACT(act_co_sign, "co-sign", "co-signed", doc_comment_fields, true, from_draft, authorise_co_signer,
     perform_co_sign);
-ACT(act_submit, "submit", "submitted", comment_fields, false, from_draft, authorise_drafter,
+ACT(act_submit, "submit", "submitted", doc_comment_fields, false, from_draft, authorise_drafter,
     perform_submit);
 ACT(act_return, "return", "returned", needs_comment_fields, false, from_sec_review,
     authorise_secretariat, perform_return);
@@ -872,24 +873,24 @@ ACT(act_decline, "decline", "declined", reason_fields, false, from_sec_review, a
     perform_decline);
 ACT(act_forward, "forward", "forwarded", forward_fields, false, from_sec_review,
     authorise_forward, perform_forward);
-ACT(act_review, "review", "reviewed", comment_fields, true, from_deputy_review,
+ACT(act_review, "review", "reviewed", doc_comment_fields, true, from_deputy_review,
     authorise_reviewer, perform_review);
-ACT(act_sign, "sign", "signed", comment_fields, true, NULL, authorise_signer, perform_sign);
+ACT(act_sign, "sign", "signed", doc_comment_fields, true, NULL, authorise_signer, perform_sign);
 ACT(act_send_back, "send-back", "sent back", needs_comment_fields, true, NULL, authorise_signer,
     perform_send_back);
 ACT(act_request_changes, "request-changes", "revising", needs_comment_fields, false,
     from_proofreading, authorise_proofreader, perform_request_changes);
-ACT(act_resubmit, "resubmit", "resubmitted", comment_fields, false, from_revising,
+ACT(act_resubmit, "resubmit", "resubmitted", doc_comment_fields, false, from_revising,
     authorise_drafter, perform_resubmit);
-ACT(act_approve_proof, "approve-proof", "proofread", comment_fields, false, from_proofreading,
+ACT(act_approve_proof, "approve-proof", "proofread", doc_comment_fields, false, from_proofreading,
     authorise_proofreader, perform_approve_proof);
-ACT(act_assign_number, "assign-number", "numbered", comment_fields, false, NULL,
+ACT(act_assign_number, "assign-number", "numbered", doc_comment_fields, false, NULL,
     authorise_numberer, perform_assign_number);
 ACT(act_letterheads, "issue-letterheads", "given letterheads", count_fields, false,
     from_numbered, authorise_secretariat, perform_letterheads);
 ACT(act_printed, "report-printed", "printed", copies_fields, false, from_numbered,
     authorise_drafter, perform_printed);
-ACT(act_archive, "archive-original", "archived", comment_fields, false, from_printed,
+ACT(act_archive, "archive-original", "archived", doc_comment_fields, false, from_printed,
     authorise_archivist, perform_archive);
 ACT(act_record_stamp, "record-stamp", "stamped", stamp_fields, false, from_printed,
     authorise_drafter, perform_record_stamp);

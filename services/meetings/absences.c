@@ -206,10 +206,6 @@ static int authorise_chair(db_conn *c, action_tx *t, problem_t *p)
     return 0;
 }
 
-typedef struct absence_act_in {
-    const char *comment;
-} absence_act_in;
-
 static const db_stmt Q_ABSENCE_DECIDE = {
     "mtg_absence_decide",
     "UPDATE meeting_absence_requests a SET state = $2, decided_by = $3, decided_at = now(),"
@@ -229,7 +225,7 @@ static const db_stmt Q_NOTIFY_RESCHEDULE = {
 static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
 {
     const absence_row *a = t->row;
-    const absence_act_in *in = t->in;
+    const comment_in *in = t->in;
     char id[24], u[24], mid[24], title[TITLE_BYTES];
     const char *params[] = {db_int(id, t->id), to, db_int(u, t->r->caller->id), in->comment};
     if (db_text(c, &Q_ABSENCE_DECIDE, 4, params, &t->doc, p))
@@ -261,11 +257,6 @@ static int perform_reject(db_conn *c, action_tx *t, problem_t *p)
     return decide(c, t, "rejected", p);
 }
 
-static const json_field comment_fields[] = {
-    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(absence_act_in, comment)},
-    JF_END,
-};
-
 static const char *const from_pending[] = {"pending", NULL};
 
 static const action_t act_approve = {
@@ -293,14 +284,14 @@ static const action_t act_reject = {
 
 void h_absences_approve(req_t *r)
 {
-    absence_act_in in = {0};
+    comment_in in = {0};
     absence_row row = {0};
     action_handle(r, &act_approve, &in, &row);
 }
 
 void h_absences_reject(req_t *r)
 {
-    absence_act_in in = {0};
+    comment_in in = {0};
     absence_row row = {0};
     action_handle(r, &act_reject, &in, &row);
 }

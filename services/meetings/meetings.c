@@ -103,11 +103,13 @@ static int notify_participants(db_conn *c, long long meeting, const char *kind,
 /* ---------- create ---------- */
 
 typedef struct meeting_in {
-    const char *title, *kind, *scheduled_at, *location, *comment, *text;
+    const char *comment; /* first: the common comment_fields write it */
+    const char *title, *kind, *scheduled_at, *location, *text;
     json_t *participant_ids, *attendee_ids;
     long long user_id;
     bool present;
 } meeting_in;
+_Static_assert(offsetof(meeting_in, comment) == 0, "comment_fields writes the first member");
 
 static const json_field meeting_fields[] = {
     {"title", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(meeting_in, title)},
@@ -729,11 +731,6 @@ static int perform_close(db_conn *c, action_tx *t, problem_t *p)
 }
 
 /* ---------- the action table ---------- */
-
-static const json_field comment_fields[] = {
-    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(meeting_in, comment)},
-    JF_END,
-};
 
 static const json_field reschedule_fields[] = {
     {"scheduled_at", JF_DATETIME, JF_REQUIRED, 0, 0, NULL, offsetof(meeting_in, scheduled_at)},

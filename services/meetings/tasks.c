@@ -64,10 +64,12 @@ void h_tasks_list(req_t *r)
 /* ---------- create ---------- */
 
 typedef struct task_in {
+    const char *comment; /* first: the common comment_fields write it */
     long long assignee_id, other_task_id;
-    const char *title, *details, *deadline, *note, *outcome, *comment;
+    const char *title, *details, *deadline, *note, *outcome;
     bool routine;
 } task_in;
+_Static_assert(offsetof(task_in, comment) == 0, "comment_fields writes the first member");
 
 static const json_field task_fields[] = {
     {"assignee_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(task_in, assignee_id)},
@@ -159,12 +161,12 @@ static int task_store(db_conn *c, create_tx *ct, problem_t *p)
     PQclear(res);
     if (!ct->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    snprintf(title, sizeof title, "Task from %s: %s (by %s)", me.display_name, t->in.title,
+    text_fmt(title, sizeof title, "Task from %s: %s (by %s)", me.display_name, t->in.title,
              t->in.deadline);
     if (notify(c, who.id, "task_assigned", title, t->in.details, "task", id, p))
         return -1;
     if (reported) {
-        snprintf(title, sizeof title, "%s was given a task by %s: %s", who.display_name,
+        text_fmt(title, sizeof title, "%s was given a task by %s: %s", who.display_name,
                  me.display_name, t->in.title);
         if (notify(c, reported, "task_reported", title, t->in.details, "task", id, p))
             return -1;
@@ -514,10 +516,6 @@ static const json_field note_fields[] = {
 };
 static const json_field outcome_fields[] = {
     {"outcome", JF_STRING, JF_REQUIRED, 1, 2000, NULL, offsetof(task_in, outcome)},
-    JF_END,
-};
-static const json_field comment_fields[] = {
-    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(task_in, comment)},
     JF_END,
 };
 static const json_field conflict_fields[] = {

@@ -291,10 +291,6 @@ static int authorise_approver(db_conn *c, action_tx *t, problem_t *p)
     return 0;
 }
 
-typedef struct topic_act_in {
-    const char *comment;
-} topic_act_in;
-
 static const db_stmt Q_TOPIC_DECIDE = {
     "mtg_topic_decide",
     "UPDATE topics t SET state = $2, decided_by = $3, decided_at = now(), comment = $4,"
@@ -303,7 +299,7 @@ static const db_stmt Q_TOPIC_DECIDE = {
 static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
 {
     const topic_row *row = t->row;
-    const topic_act_in *in = t->in;
+    const comment_in *in = t->in;
     char id[24], u[24], title[TITLE_BYTES];
     const char *params[] = {db_int(id, t->id), to, db_int(u, t->r->caller->id), in->comment};
     if (db_text(c, &Q_TOPIC_DECIDE, 4, params, &t->doc, p))
@@ -322,11 +318,6 @@ static int perform_reject(db_conn *c, action_tx *t, problem_t *p)
 {
     return decide(c, t, "rejected", p);
 }
-
-static const json_field comment_fields[] = {
-    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(topic_act_in, comment)},
-    JF_END,
-};
 
 static const char *const from_proposed[] = {"proposed", NULL};
 
@@ -355,14 +346,14 @@ static const action_t act_reject = {
 
 void h_topics_approve(req_t *r)
 {
-    topic_act_in in = {0};
+    comment_in in = {0};
     topic_row row = {0};
     action_handle(r, &act_approve, &in, &row);
 }
 
 void h_topics_reject(req_t *r)
 {
-    topic_act_in in = {0};
+    comment_in in = {0};
     topic_row row = {0};
     action_handle(r, &act_reject, &in, &row);
 }

@@ -22,6 +22,7 @@ typedef struct job_in {
     const char *comment, *note;
     long long actual_pages, actual_copies, cost_fen;
 } job_in;
+_Static_assert(offsetof(job_in, comment) == 0, "comment_fields writes the first member");
 
 /* The locked job, as the actions need it. */
 typedef struct job_row {
@@ -360,11 +361,6 @@ static int perform_cancel(db_conn *c, action_tx *t, problem_t *p)
     PQclear(res);
     return 0;
 }
-
-static const json_field comment_fields[] = {
-    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(job_in, comment)},
-    JF_END,
-};
 
 static const json_field complete_fields[] = {
     {"actual_pages", JF_INT, JF_REQUIRED, 1, 100000, NULL, offsetof(job_in, actual_pages)},

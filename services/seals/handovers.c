@@ -78,7 +78,8 @@ static const json_field handover_fields[] = {
     JF_END,
 };
 
-static const json_field comment_fields[] = {
+/* The comment of a confirm or a cancel is the handover's note. */
+static const json_field note_fields[] = {
     {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(handover_in, note)},
     JF_END,
 };
@@ -381,7 +382,7 @@ static const action_t act_confirm = {
     .kind = &handover_kind,
     .verb = "confirm",
     .done = "confirmed",
-    .fields = comment_fields,
+    .fields = note_fields,
     .lock = handover_lock,
     .authorise = authorise_receiver,
     .perform = perform_confirm,
@@ -390,7 +391,7 @@ static const action_t act_cancel = {
     .kind = &handover_kind,
     .verb = "cancel",
     .done = "cancelled",
-    .fields = comment_fields,
+    .fields = note_fields,
     .lock = handover_lock,
     .authorise = authorise_party,
     .perform = perform_cancel,

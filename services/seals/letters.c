@@ -79,10 +79,12 @@ void h_letters_list(req_t *r)
 /* ---------- create ---------- */
 
 typedef struct letter_in {
+    const char *comment; /* first: the common comment_fields write it */
     long long seal_id, bearer_count;
     json_t *bearer_names;
-    const char *recipient_org, *matter, *valid_until, *comment, *note;
+    const char *recipient_org, *matter, *valid_until, *note;
 } letter_in;
+_Static_assert(offsetof(letter_in, comment) == 0, "comment_fields writes the first member");
 
 /* R-LET-2: no blank letters; every field is required and filled. */
 static const json_field letter_fields[] = {
@@ -545,11 +547,6 @@ static int perform_withdraw(db_conn *c, action_tx *t, problem_t *p)
     PQclear(res);
     return 0;
 }
-
-static const json_field comment_fields[] = {
-    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(letter_in, comment)},
-    JF_END,
-};
 
 static const json_field return_fields[] = {
     {"note", JF_STRING, JF_REQUIRED, 1, 1000, NULL, offsetof(letter_in, note)},

@@ -70,10 +70,11 @@ void h_requests_list(req_t *r)
 /* ---------- create ---------- */
 
 typedef struct request_in {
+    const char *comment; /* first: the common comment_fields write it */
     long long seal_id, copies, document_id, count;
-    const char *matter, *major_matter, *document_number, *content, *using_unit, *comment,
-        *reason;
+    const char *matter, *major_matter, *document_number, *content, *using_unit, *reason;
 } request_in;
+_Static_assert(offsetof(request_in, comment) == 0, "comment_fields writes the first member");
 
 static const json_field request_fields[] = {
     {"seal_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(request_in, seal_id)},
@@ -611,11 +612,6 @@ static int perform_withdraw(db_conn *c, action_tx *t, problem_t *p)
     PQclear(res);
     return 0;
 }
-
-static const json_field comment_fields[] = {
-    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(request_in, comment)},
-    JF_END,
-};
 
 static const json_field stamp_fields[] = {
     {"count", JF_INT, JF_REQUIRED, 1, 10000, NULL, offsetof(request_in, count)},
