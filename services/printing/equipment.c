@@ -108,7 +108,7 @@ static int equipment_store(db_conn *c, create_tx *ct, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_OFFICE_DEPARTMENT, 1, p1, &res, p))
         return -1;
-    bool office = PQntuples(res) == 1 && printing_office_staff(PQgetvalue(res, 0, 0));
+    bool office = PQntuples(res) == 1 && printing_office_staff(db_col_str(res, 0, "kind"));
     PQclear(res);
     if (!office)
         return problem_field(p, "department_id", "must be a section of the office");
@@ -121,8 +121,8 @@ static int equipment_store(db_conn *c, create_tx *ct, problem_t *p)
         }
         return -1;
     }
-    long long id = db_get_ll(res, 0, 0);
-    ct->doc = strdup(PQgetvalue(res, 0, 1));
+    long long id = db_col_ll(res, 0, "id");
+    ct->doc = strdup(db_col_str(res, 0, "equipment_doc"));
     PQclear(res);
     ct->id = id;
     return 0;
@@ -188,9 +188,9 @@ static int equipment_patch_run(db_conn *c, void *arg, problem_t *p)
         PQclear(res);
         return problem_set(p, ERR_EQUIPMENT_NOT_FOUND, NULL, NULL, "no such equipment");
     }
-    char *before = strdup(PQgetvalue(res, 0, 0));
-    long long version = db_get_ll(res, 0, 1);
-    bool retired = !strcmp(PQgetvalue(res, 0, 2), "retired");
+    char *before = strdup(db_col_str(res, 0, "equipment_doc"));
+    long long version = db_col_ll(res, 0, "version");
+    bool retired = !strcmp(db_col_str(res, 0, "state"), "retired");
     PQclear(res);
     int rc = -1;
     long long secretariat;
@@ -215,7 +215,7 @@ static int equipment_patch_run(db_conn *c, void *arg, problem_t *p)
     const char *p2[] = {id, t->in.name, t->in.location, t->in.model, t->in.state};
     if (db_query(c, &Q_EQUIPMENT_UPDATE, 5, p2, &res, p))
         goto cleanup;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "equipment_doc"));
     PQclear(res);
     if (!t->doc) {
         problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -315,7 +315,7 @@ static int maintenance_store(db_conn *c, create_tx *ct, problem_t *p)
         PQclear(res);
         return problem_set(p, ERR_EQUIPMENT_NOT_FOUND, NULL, NULL, "no such equipment");
     }
-    bool retired = !strcmp(PQgetvalue(res, 0, 0), "retired");
+    bool retired = !strcmp(db_col_str(res, 0, "state"), "retired");
     PQclear(res);
     org_person me;
     if (org_person_get(c, ct->r->caller->id, &me, p))
@@ -329,8 +329,8 @@ static int maintenance_store(db_conn *c, create_tx *ct, problem_t *p)
     const char *p2[] = {eq, t->in.kind, t->in.note, db_int(me_id, me.id)};
     if (db_query(c, &Q_MAINTENANCE_INSERT, 4, p2, &res, p))
         return -1;
-    long long id = db_get_ll(res, 0, 0);
-    ct->doc = strdup(PQgetvalue(res, 0, 1));
+    long long id = db_col_ll(res, 0, "id");
+    ct->doc = strdup(db_col_str(res, 0, "maintenance_doc"));
     PQclear(res);
     ct->id = id;
     return 0;

@@ -38,7 +38,7 @@ static const db_stmt Q_JOB_LOCK = {
     "SELECT job_doc(j), j.version, j.state, j.requester_id, j.department_id,"
     " j.operator_department_id, j.pages, j.copies, j.large_threshold, j.duplex, j.is_large,"
     " j.kind, j.title, job_visible(j, $2, $3, $4),"
-    " s.step, s.rule, s.role, s.signers::text, $2 = ANY (s.signers)"
+    " s.step, s.rule, s.role, s.signers::text AS signers, $2 = ANY (s.signers) AS me_eligible"
     " FROM print_jobs j LEFT JOIN LATERAL (SELECT s.step, s.rule, s.role,"
     "  eligible_approvers(s.role, j.department_id) AS signers FROM print_job_steps s"
     "  WHERE s.job_id = j.id AND s.decision IS NULL ORDER BY s.step LIMIT 1) s ON true"
@@ -57,29 +57,29 @@ static int job_lock(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_JOB_LOCK, 4, params, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 13), "t")) {
+    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "job_visible")) {
         PQclear(res);
         return problem_set(p, ERR_PRINT_JOB_NOT_FOUND, NULL, NULL, "no such print job");
     }
-    t->before = strdup(PQgetvalue(res, 0, 0));
-    t->version = db_get_ll(res, 0, 1);
-    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
-    q->requester = db_get_ll(res, 0, 3);
-    q->department = db_get_ll(res, 0, 4);
-    q->operator_dept = db_get_ll(res, 0, 5);
-    q->pages = db_get_ll(res, 0, 6);
-    q->copies = db_get_ll(res, 0, 7);
-    q->threshold = db_get_ll(res, 0, 8);
-    q->duplex = !strcmp(PQgetvalue(res, 0, 9), "t");
-    q->is_large = !strcmp(PQgetvalue(res, 0, 10), "t");
-    snprintf(q->kind, sizeof q->kind, "%s", PQgetvalue(res, 0, 11));
-    snprintf(q->title, sizeof q->title, "%s", PQgetvalue(res, 0, 12));
+    t->before = strdup(db_col_str(res, 0, "job_doc"));
+    t->version = db_col_ll(res, 0, "version");
+    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
+    q->requester = db_col_ll(res, 0, "requester_id");
+    q->department = db_col_ll(res, 0, "department_id");
+    q->operator_dept = db_col_ll(res, 0, "operator_department_id");
+    q->pages = db_col_ll(res, 0, "pages");
+    q->copies = db_col_ll(res, 0, "copies");
+    q->threshold = db_col_ll(res, 0, "large_threshold");
+    q->duplex = db_col_bool(res, 0, "duplex");
+    q->is_large = db_col_bool(res, 0, "is_large");
+    snprintf(q->kind, sizeof q->kind, "%s", db_col_str(res, 0, "kind"));
+    snprintf(q->title, sizeof q->title, "%s", db_col_str(res, 0, "title"));
     utf8_trim(q->title, sizeof q->title);
-    q->step = db_get_ll(res, 0, 14);
-    snprintf(q->rule, sizeof q->rule, "%s", PQgetvalue(res, 0, 15));
-    snprintf(q->role, sizeof q->role, "%s", PQgetvalue(res, 0, 16));
-    q->approvers = strdup(PQgetisnull(res, 0, 17) ? "{}" : PQgetvalue(res, 0, 17));
-    q->me_eligible = !strcmp(PQgetvalue(res, 0, 18), "t");
+    q->step = db_col_ll(res, 0, "step");
+    snprintf(q->rule, sizeof q->rule, "%s", db_col_str(res, 0, "rule"));
+    snprintf(q->role, sizeof q->role, "%s", db_col_str(res, 0, "role"));
+    q->approvers = strdup(db_col_null(res, 0, "signers") ? "{}" : db_col_str(res, 0, "signers"));
+    q->me_eligible = db_col_bool(res, 0, "me_eligible");
     PQclear(res);
     if (!t->before || !q->approvers)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -116,7 +116,7 @@ static const db_stmt Q_JOB_AFTER_SIGN = {
     " WHERE j.id = $1 RETURNING job_doc(j), j.state,"
     " (SELECT eligible_approvers(s.role, j.department_id)::text || ' ' || s.rule"
     "  FROM print_job_steps s WHERE s.job_id = j.id AND s.decision IS NULL"
-    "  ORDER BY s.step LIMIT 1)"};
+    "  ORDER BY s.step LIMIT 1) AS next_step"};
 
 /* The signer signs every open step they may sign (the director signs a
  * large job for another department once). */
@@ -133,10 +133,10 @@ static int perform_approve(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_JOB_AFTER_SIGN, 2, p2, &res, p))
         return -1;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
-    bool ready = !strcmp(PQgetvalue(res, 0, 1), "ready");
+    t->doc = strdup(db_col_str(res, 0, "job_doc"));
+    bool ready = !strcmp(db_col_str(res, 0, "state"), "ready");
     char next[512];
-    snprintf(next, sizeof next, "%s", PQgetvalue(res, 0, 2));
+    snprintf(next, sizeof next, "%s", db_col_str(res, 0, "next_step"));
     PQclear(res);
     if (!ready) {
         char *sp = strrchr(next, ' ');
@@ -182,7 +182,7 @@ static int perform_reject(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_JOB_REJECTED, 2, p2, &res, p))
         return -1;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "job_doc"));
     PQclear(res);
     snprintf(title, sizeof title, "Your %s job was not approved (%s): %s", q->kind, q->rule,
              q->title);
@@ -240,7 +240,8 @@ static const db_stmt Q_VIOLATION_INSERT = {
     " sheets, threshold)"
     " SELECT j.id, $2, j.department_id, j.requester_id, $3, j.actual_sheets, j.large_threshold"
     " FROM print_jobs j WHERE j.id = $1"
-    " RETURNING id, violation_doc(violations), eligible_approvers('director', department_id)::text"};
+    " RETURNING id, violation_doc(violations),"
+    " eligible_approvers('director', department_id)::text AS directors"};
 
 static int record_violation(db_conn *c, action_tx *t, long long register_id, long long sheets,
                             problem_t *p)
@@ -252,9 +253,9 @@ static int record_violation(db_conn *c, action_tx *t, long long register_id, lon
     PGresult *res;
     if (db_query(c, &Q_VIOLATION_INSERT, 3, params, &res, p))
         return -1;
-    long long vid = db_get_ll(res, 0, 0);
-    char *doc = strdup(PQgetvalue(res, 0, 1));
-    char *directors = strdup(PQgetvalue(res, 0, 2));
+    long long vid = db_col_ll(res, 0, "id");
+    char *doc = strdup(db_col_str(res, 0, "violation_doc"));
+    char *directors = strdup(db_col_str(res, 0, "directors"));
     PQclear(res);
     int rc = -1;
     if (!doc || !directors) {
@@ -300,9 +301,9 @@ static int perform_complete(db_conn *c, action_tx *t, problem_t *p)
         PGresult *res;
         if (db_query(c, &Q_REGISTER_INSERT, 2, p2, &res, p))
             return -1;
-        long long reg = db_get_ll(res, 0, 0);
-        bool unapproved = !strcmp(PQgetvalue(res, 0, 1), "t");
-        char *entry = strdup(PQgetvalue(res, 0, 2));
+        long long reg = db_col_ll(res, 0, "id");
+        bool unapproved = db_col_bool(res, 0, "without_approval");
+        char *entry = strdup(db_col_str(res, 0, "register_doc"));
         PQclear(res);
         if (!entry)
             return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -315,7 +316,7 @@ static int perform_complete(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_JOB_DOC_AFTER, 1, p3, &res, p))
         return -1;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "job_doc"));
     PQclear(res);
     snprintf(title, sizeof title, "Your %s job is done: %s", q->kind, q->title);
     utf8_trim(title, sizeof title);
@@ -357,7 +358,7 @@ static int perform_cancel(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_JOB_CANCELLED, 3, params, &res, p))
         return -1;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "job_doc"));
     PQclear(res);
     return 0;
 }

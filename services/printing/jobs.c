@@ -123,14 +123,15 @@ static const db_stmt Q_DEPARTMENT = {
     "printing_department",
     "SELECT d.kind, d.has_printer,"
     " (SELECT c.id FROM identity.org_departments c WHERE c.is_print_center ORDER BY c.id LIMIT 1)"
-    " FROM identity.org_departments d WHERE d.id = $1"};
+    " AS center FROM identity.org_departments d WHERE d.id = $1"};
 
 static const db_stmt Q_DEPARTMENT_EXISTS = {
     "printing_department_exists", "SELECT 1 FROM identity.org_departments d WHERE d.id = $1"};
 
 static const db_stmt Q_ELIGIBLE = {
     "printing_eligible",
-    "SELECT eligible_approvers($1, $2)::text, $3 = ANY (eligible_approvers($1, $2))"};
+    "SELECT eligible_approvers($1, $2)::text AS signers,"
+    " $3 = ANY (eligible_approvers($1, $2)) AS eligible"};
 
 static const db_stmt Q_JOB_INSERT = {
     "printing_job_insert",
@@ -175,9 +176,9 @@ static int job_store(db_conn *c, create_tx *ct, problem_t *p)
                            "your department is not known");
     }
     char dept_kind[24];
-    snprintf(dept_kind, sizeof dept_kind, "%s", PQgetvalue(res, 0, 0));
-    bool has_printer = !strcmp(PQgetvalue(res, 0, 1), "t");
-    long long center = db_get_ll(res, 0, 2);
+    snprintf(dept_kind, sizeof dept_kind, "%s", db_col_str(res, 0, "kind"));
+    bool has_printer = db_col_bool(res, 0, "has_printer");
+    long long center = db_col_ll(res, 0, "center");
     PQclear(res);
     if (in->for_unit_id && in->for_unit_id != me->department_id) {
         const char *p2[] = {db_int(unit, in->for_unit_id)};
@@ -210,11 +211,11 @@ static int job_store(db_conn *c, create_tx *ct, problem_t *p)
         const char *pe[] = {steps[i].role, dep, uid};
         if (db_query(c, &Q_ELIGIBLE, 3, pe, &res, p))
             return -1;
-        bool nobody = !strcmp(PQgetvalue(res, 0, 0), "{}");
-        signed_by_me[i] = !strcmp(PQgetvalue(res, 0, 1), "t");
+        bool nobody = !strcmp(db_col_str(res, 0, "signers"), "{}");
+        signed_by_me[i] = db_col_bool(res, 0, "eligible");
         if (!signed_by_me[i] && first_open < 0) {
             first_open = i;
-            t->signers = strdup(PQgetvalue(res, 0, 0));
+            t->signers = strdup(db_col_str(res, 0, "signers"));
         }
         PQclear(res);
         if (nobody)
@@ -244,7 +245,7 @@ static int job_store(db_conn *c, create_tx *ct, problem_t *p)
                         open ? "pending" : "ready"};
     if (db_query(c, &Q_JOB_INSERT, 15, p3, &res, p))
         return -1;
-    ct->id = db_get_ll(res, 0, 0);
+    ct->id = db_col_ll(res, 0, "id");
     PQclear(res);
     char jid[24], step[24];
     db_int(jid, ct->id);
@@ -257,7 +258,7 @@ static int job_store(db_conn *c, create_tx *ct, problem_t *p)
     const char *pd[] = {jid};
     if (db_query(c, &Q_JOB_DOC, 1, pd, &res, p))
         return -1;
-    ct->doc = strdup(PQgetvalue(res, 0, 0));
+    ct->doc = strdup(db_col_str(res, 0, "job_doc"));
     PQclear(res);
     if (!ct->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");

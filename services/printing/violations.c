@@ -99,7 +99,7 @@ static const db_stmt Q_VIOLATION_REPORT = {
     " threshold, description, reported_by)"
     " VALUES ('reported', $1, $2, $2, $3, $4, $5, $6)"
     " RETURNING id, violation_doc(violations),"
-    " eligible_approvers('director', department_id)::text"};
+    " eligible_approvers('director', department_id)::text AS directors"};
 
 /* R-PRN-3: the director, or the staff of the copy room (the designated
  * section) who found it, record it; the person is of the office; the job
@@ -143,9 +143,9 @@ static int violation_store(db_conn *c, create_tx *ct, problem_t *p)
                             in->description,                db_int(me_id, me.id)};
     if (db_query(c, &Q_VIOLATION_REPORT, 6, params, &res, p))
         return -1;
-    long long id = db_get_ll(res, 0, 0);
-    ct->doc = strdup(PQgetvalue(res, 0, 1));
-    char *directors = strdup(PQgetvalue(res, 0, 2));
+    long long id = db_col_ll(res, 0, "id");
+    ct->doc = strdup(db_col_str(res, 0, "violation_doc"));
+    char *directors = strdup(db_col_str(res, 0, "directors"));
     PQclear(res);
     int rc = -1;
     if (!ct->doc || !directors) {
@@ -198,7 +198,7 @@ typedef struct violation_row {
 static const db_stmt Q_VIOLATION_LOCK = {
     "printing_violation_lock",
     "SELECT violation_doc(v), v.version, v.state, v.requester_id, v.operator_id,"
-    VIOLATION_VISIBLE " FROM violations v WHERE v.id = $1 FOR NO KEY UPDATE"};
+    VIOLATION_VISIBLE " AS visible FROM violations v WHERE v.id = $1 FOR NO KEY UPDATE"};
 
 static int violation_lock(db_conn *c, action_tx *t, problem_t *p)
 {
@@ -211,15 +211,15 @@ static int violation_lock(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_VIOLATION_LOCK, 3, params, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 5), "t")) {
+    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "visible")) {
         PQclear(res);
         return problem_set(p, ERR_VIOLATION_NOT_FOUND, NULL, NULL, "no such violation");
     }
-    t->before = strdup(PQgetvalue(res, 0, 0));
-    t->version = db_get_ll(res, 0, 1);
-    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
-    q->requester = db_get_ll(res, 0, 3);
-    q->operator_id = db_get_ll(res, 0, 4);
+    t->before = strdup(db_col_str(res, 0, "violation_doc"));
+    t->version = db_col_ll(res, 0, "version");
+    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
+    q->requester = db_col_ll(res, 0, "requester_id");
+    q->operator_id = db_col_ll(res, 0, "operator_id");
     PQclear(res);
     if (!t->before)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -255,7 +255,7 @@ static int perform_follow_up(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_VIOLATION_FOLLOW_UP, 4, params, &res, p))
         return -1;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "violation_doc"));
     PQclear(res);
     snprintf(title, sizeof title, "The director followed up the unapproved large job%s",
              in->penalty ? ", with a penalty" : "");

@@ -133,8 +133,8 @@ static int visit_store(db_conn *c, create_tx *ct, problem_t *p)
         PQclear(res);
         return problem_field(p, "visited_at", "must not be in the future");
     }
-    long long id = db_get_ll(res, 0, 0);
-    ct->doc = strdup(PQgetvalue(res, 0, 1));
+    long long id = db_col_ll(res, 0, "id");
+    ct->doc = strdup(db_col_str(res, 0, "visit_doc"));
     PQclear(res);
     ct->id = id;
     return 0;
