@@ -131,8 +131,8 @@ static int dep_store(db_conn *c, create_tx *ct, problem_t *p)
             problem_field(p, "name", "is already used (or another section is the secretariat)");
         return -1;
     }
-    ct->id = db_get_ll(res, 0, 0);
-    ct->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->id = db_col_ll(res, 0, "id");
+    ct->doc = strdup(db_col_str(res, 0, "department_doc"));
     PQclear(res);
     return 0;
 }
@@ -173,19 +173,19 @@ static int dep_update_run(db_conn *c, void *arg, problem_t *p)
         PQclear(res);
         return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such department");
     }
-    long long version = db_get_ll(res, 0, 1);
+    long long version = db_col_ll(res, 0, "version");
     if (!if_match_accepts(t->r, t->if_match, version)) {
         PQclear(res);
         return problem_set(p, ERR_PRECONDITION, NULL, NULL,
                            "the department was changed: it is at version %lld", version);
     }
-    char *before = strdup(PQgetvalue(res, 0, 0));
+    char *before = strdup(db_col_str(res, 0, "department_doc"));
     PQclear(res);
     const char *p2[] = {id, t->body};
     res = db_exec(c, &Q_DEP_UPDATE, 2, p2);
     int rc = -1;
     if (db_ok(res, p)) {
-        t->doc = strdup(PQgetvalue(res, 0, 0));
+        t->doc = strdup(db_col_str(res, 0, "department_doc"));
         rc = audit_write(c, &t->r->actor, "department", t->id, "update", before, t->doc, p);
     } else {
         name_constraint(res, p);

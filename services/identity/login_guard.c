@@ -54,10 +54,10 @@ static const db_stmt Q_GUARD_ENSURE = {
 /* The address's row, then the username's: always in this order. */
 static const db_stmt Q_GUARD_LOCK = {
     "identity_guard_lock",
-    "SELECT addr = '*', failures,"
-    " greatest(0, ceil(extract(epoch FROM locked_until - now())))::bigint,"
-    " locked_until IS NOT NULL AND locked_until <= now(),"
-    " coalesce(succeeded_at > now() - interval '" KNOWN_ADDRESS_DAYS " days', false)"
+    "SELECT addr = '*' AS star, failures,"
+    " greatest(0, ceil(extract(epoch FROM locked_until - now())))::bigint AS wait,"
+    " locked_until IS NOT NULL AND locked_until <= now() AS expired,"
+    " coalesce(succeeded_at > now() - interval '" KNOWN_ADDRESS_DAYS " days', false) AS known"
     " FROM login_guards WHERE username = $1 AND addr IN ($2, '*')"
     " ORDER BY addr = '*' FOR UPDATE"};
 
@@ -95,9 +95,9 @@ static int guard_lock(db_conn *c, const login_guard *g, guard_rows *out, problem
         return -1;
     memset(out, 0, sizeof *out);
     for (int i = 0; i < PQntuples(res); i++) {
-        bool star = !strcmp(PQgetvalue(res, i, 0), "t");
-        long long failures = db_get_ll(res, i, 1), wait = db_get_ll(res, i, 2);
-        bool expired = !strcmp(PQgetvalue(res, i, 3), "t");
+        bool star = db_col_bool(res, i, "star");
+        long long failures = db_col_ll(res, i, "failures"), wait = db_col_ll(res, i, "wait");
+        bool expired = db_col_bool(res, i, "expired");
         if (star) {
             out->star_failures = failures;
             out->star_wait = wait;
@@ -106,7 +106,7 @@ static int guard_lock(db_conn *c, const login_guard *g, guard_rows *out, problem
             out->addr_failures = failures;
             out->addr_wait = wait;
             out->addr_expired = expired;
-            out->known = !strcmp(PQgetvalue(res, i, 4), "t");
+            out->known = db_col_bool(res, i, "known");
         }
     }
     PQclear(res);

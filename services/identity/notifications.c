@@ -58,7 +58,7 @@ static int note_read_run(db_conn *c, void *arg, problem_t *p)
         PQclear(res);
         return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such notification");
     }
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "notification_doc"));
     PQclear(res);
     return audit_write(c, &t->r->actor, "notification", t->id, "read", NULL, t->doc, p);
 }

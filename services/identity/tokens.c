@@ -52,8 +52,8 @@ static const char *dummy_hash_get(identity_ctx *ctx)
 static const db_stmt Q_LOGIN_USER = {
     "identity_login_user",
     "SELECT id, password_hash, active,"
-    " username, position, coalesce(department_id, 0), is_admin, is_secretary,"
-    " coalesce(serves_leader_id, 0)," EXTERNAL("users")
+    " username, position, coalesce(department_id, 0) AS department_id, is_admin, is_secretary,"
+    " coalesce(serves_leader_id, 0) AS serves_leader_id," EXTERNAL("users") " AS external"
     " FROM users WHERE username = $1"};
 
 static const db_stmt Q_TOKEN_INSERT = {
@@ -85,17 +85,18 @@ static void hash_of(const char *token, char hash_hex[80])
     sodium_bin2hex(hash_hex + 2, 78, h, sizeof h);
 }
 
-static void caller_from_row(PGresult *res, int base, caller_t *c)
+/* Row 0 of Q_LOGIN_USER or Q_CALLER. */
+static void caller_from_row(PGresult *res, caller_t *c)
 {
     memset(c, 0, sizeof *c);
-    c->id = db_get_ll(res, 0, 0);
-    snprintf(c->username, sizeof c->username, "%s", PQgetvalue(res, 0, base));
-    snprintf(c->position, sizeof c->position, "%s", PQgetvalue(res, 0, base + 1));
-    c->department_id = db_get_ll(res, 0, base + 2);
-    c->is_admin = !strcmp(PQgetvalue(res, 0, base + 3), "t");
-    c->is_secretary = !strcmp(PQgetvalue(res, 0, base + 4), "t");
-    c->serves_leader_id = db_get_ll(res, 0, base + 5);
-    c->external = !strcmp(PQgetvalue(res, 0, base + 6), "t");
+    c->id = db_col_ll(res, 0, "id");
+    snprintf(c->username, sizeof c->username, "%s", db_col_str(res, 0, "username"));
+    snprintf(c->position, sizeof c->position, "%s", db_col_str(res, 0, "position"));
+    c->department_id = db_col_ll(res, 0, "department_id");
+    c->is_admin = db_col_bool(res, 0, "is_admin");
+    c->is_secretary = db_col_bool(res, 0, "is_secretary");
+    c->serves_leader_id = db_col_ll(res, 0, "serves_leader_id");
+    c->external = db_col_bool(res, 0, "external");
 }
 
 /* Answers {access_token, refresh_token, token_type, expires_in}. */
@@ -164,7 +165,7 @@ void h_login(req_t *r)
         return;
     }
     bool found = PQntuples(res) == 1;
-    login_guard g = {.r = r, .username = in.username, .user_id = found ? db_get_ll(res, 0, 0) : 0};
+    login_guard g = {.r = r, .username = in.username, .user_id = found ? db_col_ll(res, 0, "id") : 0};
     login_client_addr(r, g.addr);
     problem_t p = {0};
     if (login_guard_admit(&g, &p)) {
@@ -176,14 +177,14 @@ void h_login(req_t *r)
         goto cleanup;
     }
     bool ok = false;
-    const char *hash = found ? PQgetvalue(res, 0, 1) : dummy_hash_get(ctx);
+    const char *hash = found ? db_col_str(res, 0, "password_hash") : dummy_hash_get(ctx);
     if (!hash || password_verify(ctx, hash, in.password, &ok)) {
         /* The attempt was counted all the same. */
         u_map_put(r->resp->map_header, "Retry-After", "1");
         reply_problem(r, ERR_BUSY, NULL, NULL, "too many logins at once; try again");
         goto cleanup;
     }
-    ok = ok && found && !strcmp(PQgetvalue(res, 0, 2), "t");
+    ok = ok && found && db_col_bool(res, 0, "active");
     login_tx t = {.g = &g, .ok = ok};
     if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, login_record, &t, &p)) {
         reply_problem_t(r, &p);
@@ -198,7 +199,7 @@ void h_login(req_t *r)
         goto cleanup;
     }
     caller_t c;
-    caller_from_row(res, 3, &c);
+    caller_from_row(res, &c);
     reply_tokens(r, &c, t.refresh);
 cleanup:
     PQclear(res);
@@ -216,9 +217,8 @@ static const json_field refresh_fields[] = {
 
 static const db_stmt Q_TOKEN_GET = {
     "identity_token_get",
-    "SELECT t.id, t.family_id, t.used_at IS NOT NULL OR t.revoked_at IS NOT NULL,"
-    " t.expires_at <= now(), u.active, u.username, u.position, coalesce(u.department_id, 0),"
-    " u.is_admin, u.is_secretary, coalesce(u.serves_leader_id, 0), u.id"
+    "SELECT t.id, t.family_id, t.used_at IS NOT NULL OR t.revoked_at IS NOT NULL AS spent,"
+    " t.expires_at <= now() AS expired, u.active, u.id AS user_id"
     " FROM refresh_tokens t JOIN users u ON u.id = t.user_id"
     " WHERE t.token_hash = $1::bytea FOR UPDATE OF t"};
 
@@ -254,10 +254,10 @@ static int refresh_run(db_conn *c, void *arg, problem_t *p)
         PQclear(res);
         return 0;
     }
-    long long family = db_get_ll(res, 0, 1), user_id = db_get_ll(res, 0, 11);
-    bool spent = !strcmp(PQgetvalue(res, 0, 2), "t");
-    bool expired = !strcmp(PQgetvalue(res, 0, 3), "t");
-    bool active = !strcmp(PQgetvalue(res, 0, 4), "t");
+    long long family = db_col_ll(res, 0, "family_id"), user_id = db_col_ll(res, 0, "user_id");
+    bool spent = db_col_bool(res, 0, "spent");
+    bool expired = db_col_bool(res, 0, "expired");
+    bool active = db_col_bool(res, 0, "active");
     if (t->logout || spent || expired || !active) {
         /* A second use of a spent token means it was copied: end the whole
          * family, so whoever holds the newer one must log in again. */
@@ -277,7 +277,7 @@ static int refresh_run(db_conn *c, void *arg, problem_t *p)
                                    NULL, p)
                      : 0;
     }
-    const char *up[] = {db_int(a, db_get_ll(res, 0, 0))};
+    const char *up[] = {db_int(a, db_col_ll(res, 0, "id"))};
     PGresult *u = db_exec(c, &Q_TOKEN_USE, 1, up);
     bool ok = db_ok(u, p);
     PQclear(u);
@@ -300,8 +300,9 @@ static int refresh_run(db_conn *c, void *arg, problem_t *p)
 
 static const db_stmt Q_CALLER = {
     "identity_caller",
-    "SELECT id, username, position, coalesce(department_id, 0), is_admin, is_secretary,"
-    " coalesce(serves_leader_id, 0)," EXTERNAL("users") " FROM users WHERE id = $1 AND active"};
+    "SELECT id, username, position, coalesce(department_id, 0) AS department_id, is_admin,"
+    " is_secretary, coalesce(serves_leader_id, 0) AS serves_leader_id,"
+    EXTERNAL("users") " AS external FROM users WHERE id = $1 AND active"};
 
 void h_refresh(req_t *r)
 {
@@ -321,7 +322,7 @@ void h_refresh(req_t *r)
         const char *params[] = {db_int(uid, t.caller.id)};
         PGresult *res = db_read_or_reply(r, &Q_CALLER, 1, params);
         if (res && PQntuples(res) == 1) {
-            caller_from_row(res, 1, &t.caller);
+            caller_from_row(res, &t.caller);
             reply_tokens(r, &t.caller, t.refresh);
         } else if (res) {
             reply_problem(r, ERR_BAD_REFRESH, NULL, NULL, "the user is no longer active");

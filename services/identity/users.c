@@ -81,7 +81,7 @@ static void reply_user(req_t *r, long long id)
         return;
     if (PQntuples(res) == 1) {
         char etag[32];
-        snprintf(etag, sizeof etag, "\"%s\"", PQgetvalue(res, 0, 1));
+        snprintf(etag, sizeof etag, "\"%s\"", db_col_str(res, 0, "version"));
         u_map_put(r->resp->map_header, "ETag", etag);
     }
     reply_row(r, res, 200);
@@ -232,8 +232,8 @@ static int user_store(db_conn *c, create_tx *ct, problem_t *p)
             problem_field(p, "username", "is already taken");
         return -1;
     }
-    ct->id = db_get_ll(res, 0, 0);
-    ct->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->id = db_col_ll(res, 0, "id");
+    ct->doc = strdup(db_col_str(res, 0, "user_doc"));
     PQclear(res);
     if (!ct->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -341,14 +341,14 @@ static int user_update_run(db_conn *c, void *arg, problem_t *p)
         PQclear(res);
         return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such user");
     }
-    long long version = db_get_ll(res, 0, 1);
+    long long version = db_col_ll(res, 0, "version");
     if (!if_match_accepts(t->r, t->if_match, version)) {
         PQclear(res);
         return problem_set(p, ERR_PRECONDITION, NULL, NULL,
                            "the user was changed: it is at version %lld", version);
     }
-    json_t *before = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-    char *before_s = strdup(PQgetvalue(res, 0, 0));
+    json_t *before = json_loads(db_col_str(res, 0, "user_doc"), 0, NULL);
+    char *before_s = strdup(db_col_str(res, 0, "user_doc"));
     PQclear(res);
     const char *p2[] = {id, t->patch, t->hash};
     res = db_exec(c, &Q_USER_UPDATE, 3, p2);
@@ -360,7 +360,7 @@ static int user_update_run(db_conn *c, void *arg, problem_t *p)
                           "another active deputy director is in charge of government affairs");
         goto cleanup;
     }
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "user_doc"));
     json_t *after = json_loads(t->doc, 0, NULL);
     bool deactivated = json_is_true(json_object_get(before, "active")) &&
                        json_is_false(json_object_get(after, "active"));
