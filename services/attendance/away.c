@@ -4,8 +4,8 @@
  * supervising deputy the sections in their charge, office leaders and
  * administrators every section. A leave shows only that the person is on
  * leave and until when (its reason stays with the leave request); an
- * outing also where and how to reach the person, which R-ATT-1 has the
- * section told anyway. */
+ * outing also its matter, where and how to reach the person, which R-ATT-1
+ * (请假制度 一) has the section told anyway. */
 #include <stdint.h>
 #include <string.h>
 
@@ -25,7 +25,7 @@ static const db_stmt Q_AWAY_NOW = {
     "  SELECT json_build_object('department_id', $1::bigint, 'items', coalesce(json_agg("
     "   json_build_object('user_id', a.user_id, 'display_name', p.display_name,"
     "    'position', p.position, 'kind', a.kind, 'source_id', a.source_id, 'until', a.until,"
-    "    'destination', o.destination, 'contact', o.contact)"
+    "    'matter', o.matter, 'destination', o.destination, 'contact', o.contact)"
     "   ORDER BY a.until, a.user_id, a.kind), '[]'::json))::text"
     "  FROM away_now a JOIN identity.org_people p ON p.id = a.user_id"
     "  LEFT JOIN outings o ON a.kind = 'outing' AND o.id = a.source_id"

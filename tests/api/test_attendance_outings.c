@@ -106,6 +106,7 @@ START_TEST(test_R_ATT_1_outing_registered_and_seen_by_the_section)
     json_t *line = away_line(r, "outing", id);
     ck_assert_msg(line != NULL, "%s", r->body);
     ck_assert_int_eq(json_integer_value(json_object_get(line, "user_id")), h_user_id("zonghe1"));
+    ck_assert_str_eq(json_string_value(json_object_get(line, "matter")), "deliver the report");
     ck_assert_str_eq(json_string_value(json_object_get(line, "destination")), "district archives");
     ck_assert_str_eq(json_string_value(json_object_get(line, "contact")), "13800000099");
     ck_assert_ptr_nonnull(json_string_value(json_object_get(line, "display_name")));
@@ -260,6 +261,7 @@ START_TEST(test_R_ATT_1_away_now_covers_approved_leave_for_other_services)
     ck_assert_msg(line != NULL, "%s", r->body);
     ck_assert_int_eq(json_integer_value(json_object_get(line, "user_id")), h_user_id("deputy3"));
     ck_assert(json_is_null(json_object_get(line, "destination")));
+    ck_assert(json_is_null(json_object_get(line, "matter")));
     ck_assert_ptr_null(json_object_get(line, "reason"));
     ck_assert_ptr_nonnull(json_string_value(json_object_get(line, "until")));
     h_free(r);

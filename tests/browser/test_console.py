@@ -340,7 +340,9 @@ def test_R_ATT_1_who_is_away_on_a_phone(d):
     fill(d, "contact", "13800000000")
     d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
     heading(d, "谁不在岗")
-    wait(d, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main"), "区财政局"), "the outing")
+    # R-ATT-1: the section is told the matter, destination, time and contact.
+    wait(d, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main"), "区财政局：送文件"), "the outing")
+    assert "13800000000" in d.find_element(By.CSS_SELECTOR, "table.away").text
     assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
     shot(d, "16-phone-away")
     d.set_window_size(1280, 900)

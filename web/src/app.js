@@ -495,7 +495,7 @@ async function viewAway(depId) {
   const rows = x.items.map((a) => h('tr', {},
     h('td', {}, a.display_name),
     h('td', {}, a.kind === 'leave' ? '请假' : '外出'),
-    h('td', {}, a.destination || '—'),
+    h('td', {}, a.kind === 'outing' ? `${a.destination}：${a.matter}` : '—'),
     h('td', {}, until(a.until)),
     h('td', {}, a.contact || '—')));
   const leader = ['office_director', 'deputy_director', 'district_mayor', 'deputy_mayor'].includes(me.position)
@@ -511,10 +511,10 @@ async function viewAway(depId) {
   }
   page(
     '谁不在岗',
-    h('p', { class: 'note' }, `${dep ? dep.name : '本科室'}此刻外出或请假的人（外出写明去向和联系方式，请假不显示事由）。`),
+    h('p', { class: 'note' }, `${dep ? dep.name : '本科室'}此刻外出或请假的人（外出写明事项、去向和联系方式，请假不显示事由）。`),
     picker,
     h('section', { class: 'card' }, rows.length
-      ? table(['姓名', '类别', '去向', '预计返回', '联系方式'], rows, 'away')
+      ? table(['姓名', '类别', '去向／事项', '预计返回', '联系方式'], rows, 'away')
       : h('p', {}, '全部在岗')),
     h('p', {}, h('a', { href: '#/outing/new' }, '登记我的外出')),
   );
