@@ -12,8 +12,10 @@
 #   make faults       release build, then tests/faults: the system under load
 #                     while PostgreSQL stops, fails over, services are killed
 #                     or stopped, rows stay locked; last line "N passed, N failed"
-#   make docker-conf  render deploy/nginx/gateway.docker.conf for docker-compose
 #   make web          build the web console (web/src) into build/web
+#   make test-containers  build every image, start docker-compose.yml with
+#                     podman, run the API tests through its gateway, check
+#                     deploy/k8s; last line "N passed, N failed"
 #   make clean
 #
 # Sources are found by wildcard; adding a file never needs an edit here:
@@ -191,7 +193,7 @@ $(foreach v,$(VARIANTS),$(foreach t,$(API_NAMES),$(eval $(call API_RULES,$(v),$(
 
 # ---------------------------------------------------------------- targets
 
-.PHONY: deps build build-asan run test bench bench-smoke clean docker-conf web fuzz faults
+.PHONY: deps build build-asan run test bench bench-smoke clean web fuzz faults containers-deps test-containers
 
 deps:
 	@missing=""; \
@@ -269,9 +271,25 @@ faults: deps
 web:
 	web/build.sh build/web
 
-# The gateway config that docker-compose uses, rendered from the template.
-docker-conf:
-	deploy/nginx/render.sh docker > deploy/nginx/gateway.docker.conf
+# Containers: Debian's podman (with runc) builds and runs the images of
+# docker-compose.yml; python3-yaml reads the compose file.
+CONTAINER_PACKAGES := podman runc debootstrap podman-compose python3-yaml curl
+
+containers-deps:
+	@missing=""; \
+	for p in $(CONTAINER_PACKAGES); do \
+		dpkg -s "$$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "installing:$$missing"; \
+	if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	$$sudo apt-get update && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y $$missing
+
+# The API test binaries come from the sanitizer build (`make test` made them).
+test-containers: deps containers-deps
+	@$(LOCKED) build-asan
+	tests/containers/run.sh
 
 clean:
 	rm -rf build

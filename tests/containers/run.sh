@@ -1,0 +1,472 @@
+#!/usr/bin/env bash
+# make test-containers: builds every image of docker-compose.yml (and the
+# PostgreSQL image where the official one cannot be pulled), starts the
+# stack from that file with podman-compose under its own project name,
+# waits until every service is ready behind the gateway, checks the images
+# (non-root, health check, labels) and runs the API tests (build/asan/bin/api_*)
+# through the gateway; then removes the containers, network and volumes it
+# made (the images stay, as the layer cache of the next run). The last line
+# printed is "N passed, N failed".
+#
+# Environment (all optional):
+#   CONTAINERS_CONF   podman settings (deploy/podman/containers.conf)
+#   POSTGRES_IMAGE    PostgreSQL image (postgres:15, else oa/postgres:15 built here)
+#   TESTS             run only the API test binaries whose name contains it
+#   KEEP_STACK=1      leave the stack running at the end (the run prints the
+#                     podman-compose command that removes it)
+#   TEST_TIMEOUT      seconds one test binary may run (900)
+set -euo pipefail
+
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$REPO_DIR"
+
+export CONTAINERS_CONF=${CONTAINERS_CONF:-$REPO_DIR/deploy/podman/containers.conf}
+export BUILDAH_FORMAT=docker
+# A project name and image tag of this run and this clone, so that two runs
+# on one machine (two clones, or CI beside a developer) never share a
+# container, volume or tag; the layers are shared all the same.
+PROJECT=${OA_TEST_PROJECT:-oatest$$}
+export OA_VERSION=${OA_VERSION:-test-$(printf '%s' "$REPO_DIR" | md5sum | cut -c1-8)}
+COMPOSE_FILE=$REPO_DIR/docker-compose.yml
+SYSPY=/usr/bin/python3
+TEST_TIMEOUT=${TEST_TIMEOUT:-900}
+BIN_DIR=${BIN_DIR:-$REPO_DIR/build/asan/bin}
+READY_TIMEOUT=${READY_TIMEOUT:-180}
+
+PASSED=0
+FAILED=0
+FINAL_PRINTED=0
+STACK_UP=0
+WORK=""
+
+say() { printf '%s\n' "$*"; }
+pass() { PASSED=$((PASSED + 1)); say "ok   $*"; }
+fail() { FAILED=$((FAILED + 1)); say "FAIL $*"; }
+
+# A step without which nothing else can be tested: one failure, then stop.
+fatal() {
+    say "test-containers: $*" >&2
+    FAILED=$((FAILED + 1))
+    exit 1
+}
+
+compose() {
+    podman-compose --no-ansi -p "$PROJECT" -f "$COMPOSE_FILE" -f "$WORK/compose.test.yml" "$@"
+}
+
+teardown() {
+    if ((STACK_UP)) && [[ ${KEEP_STACK:-0} == 1 ]]; then
+        say "the stack is left running; remove it with: podman-compose -p $PROJECT -f $COMPOSE_FILE -f $WORK/compose.test.yml down -v"
+    elif ((STACK_UP)); then
+        say "removing the stack ($PROJECT)"
+        compose down -v >"$WORK/down.log" 2>&1
+        podman network rm -f "${PROJECT}_default" >/dev/null 2>&1
+        # Volumes podman-compose missed (its down -v needs the containers).
+        podman volume ls -q --filter "label=io.podman.compose.project=$PROJECT" 2>/dev/null |
+            xargs -r podman volume rm -f >/dev/null 2>&1
+    fi
+    STACK_UP=0
+}
+
+cleanup() {
+    local rc=$?
+    set +e
+    trap - EXIT INT TERM
+    teardown
+    [[ -n $WORK && ${KEEP_STACK:-0} != 1 ]] && rm -rf "$WORK"
+    if ((!FINAL_PRINTED)); then
+        ((rc == 0)) && rc=1
+        say "$PASSED passed, $FAILED failed"
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- podman
+
+check_podman() {
+    local t
+    for t in podman podman-compose debootstrap; do
+        command -v "$t" >/dev/null 2>&1 || fatal "$t is not installed (make test-containers installs it with apt-get)"
+    done
+    [[ -x $SYSPY ]] && "$SYSPY" -c 'import yaml' 2>/dev/null || fatal "$SYSPY with yaml is missing (python3-yaml)"
+    if ! podman info >"$WORK/podman-info.log" 2>&1; then
+        tail -n 20 "$WORK/podman-info.log" >&2
+        fatal "podman cannot run on this machine (podman info failed)"
+    fi
+}
+
+# ---------------------------------------------------------------- images
+
+ensure_base() {
+    "$REPO_DIR/deploy/docker/base-image.sh" debian:bookworm-slim || fatal "no debian:bookworm-slim base image"
+    # A container must start at all (runtime, cgroups, limits).
+    if ! podman run --rm --network none debian:bookworm-slim true >"$WORK/run.log" 2>&1; then
+        cat "$WORK/run.log" >&2
+        fatal "podman cannot start a container on this machine (see above; CONTAINERS_CONF=$CONTAINERS_CONF)"
+    fi
+}
+
+ensure_postgres_image() {
+    # podman resolves a short name to any local image of that last
+    # component (oa/postgres:15 too): the official one is named in full.
+    local want=${POSTGRES_IMAGE:-docker.io/library/postgres:15}
+    if podman image exists "$want" || timeout 120 podman pull -q "$want" >/dev/null 2>&1; then
+        POSTGRES_IMAGE=$want
+        say "PostgreSQL image: $POSTGRES_IMAGE"
+    else
+        say "PostgreSQL image: $want cannot be pulled; building oa/postgres:15 (deploy/docker/postgres.Dockerfile)"
+        if ! nice podman build --format docker --pull=never -q -f deploy/docker/postgres.Dockerfile \
+            -t oa/postgres:15 . >"$WORK/build-postgres.log" 2>&1; then
+            tail -n 30 "$WORK/build-postgres.log" >&2
+            fatal "building oa/postgres:15 failed"
+        fi
+        POSTGRES_IMAGE=localhost/oa/postgres:15
+    fi
+    export POSTGRES_IMAGE
+}
+
+build_images() {
+    local image context dockerfile target args a t0 log
+    local -a bargs
+    IMAGES=()
+    VERSION=$(git -C "$REPO_DIR" describe --always --dirty 2>/dev/null || echo dev)
+    while IFS=$'\t' read -r image context dockerfile target args; do
+        bargs=(--format docker --pull=never -f "$dockerfile" -t "$image"
+            --build-arg "VERSION=$VERSION" --label "org.opencontainers.image.version=$VERSION")
+        # (buildah reuses a cached LABEL layer when only a build argument
+        # changed, so the version label is also given as --label.)
+        [[ $target != - ]] && bargs+=(--target "$target")
+        [[ $args == - ]] && args=""
+        IFS=';' read -ra pairs <<<"$args"
+        for a in "${pairs[@]}"; do
+            [[ -n $a ]] && bargs+=(--build-arg "$a")
+        done
+        log=$WORK/build-${image//[\/:]/_}.log
+        t0=$SECONDS
+        if nice podman build "${bargs[@]}" "$context" >"$log" 2>&1; then
+            say "built $image in $((SECONDS - t0)) s"
+            IMAGES+=("$image")
+        else
+            tail -n 40 "$log"
+            fatal "building $image failed"
+        fi
+    done < <("$SYSPY" tests/containers/compose_builds.py "$COMPOSE_FILE")
+}
+
+# Each image: its size, a non-root user, a health check and the labels.
+check_images() {
+    local image user hc ver src size
+    say ""
+    say "image sizes:"
+    for image in "${IMAGES[@]}" "$POSTGRES_IMAGE"; do
+        size=$(podman image inspect -f '{{.Size}}' "$image")
+        printf '  %-32s %6d MB\n' "$image" $((size / 1000000))
+    done
+    for image in "${IMAGES[@]}"; do
+        [[ $image == *keygen* ]] && continue
+        user=$(podman image inspect -f '{{.Config.User}}' "$image")
+        if [[ -n $user && $user != root && $user != 0 && $user != 0:* ]]; then
+            pass "image $image runs as $user"
+        else
+            fail "image $image runs as root"
+        fi
+        hc=$(podman image inspect -f '{{if .Config.Healthcheck}}{{join .Config.Healthcheck.Test " "}}{{end}}' "$image" 2>/dev/null || true)
+        if [[ -n $hc ]]; then pass "image $image has a HEALTHCHECK"; else fail "image $image has no HEALTHCHECK"; fi
+        ver=$(podman image inspect -f '{{index .Config.Labels "org.opencontainers.image.version"}}' "$image")
+        src=$(podman image inspect -f '{{index .Config.Labels "org.opencontainers.image.source"}}' "$image")
+        if [[ $ver == "$VERSION" && -n $src ]]; then
+            pass "image $image is labelled version $ver, source $src"
+        else
+            fail "image $image labels: version '$ver' (want $VERSION), source '$src'"
+        fi
+    done
+}
+
+# ---------------------------------------------------------------- stack
+
+free_port() {
+    local port
+    for _ in $(seq 200); do
+        port=$((20000 + RANDOM % 12000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return 0
+        fi
+    done
+    fatal "no free port"
+}
+
+# The services built from deploy/docker/Dockerfile with a SERVICE argument.
+list_services() {
+    "$SYSPY" tests/containers/compose_builds.py "$COMPOSE_FILE" |
+        awk -F'\t' '{ n = split($5, a, ";"); for (i = 1; i <= n; i++) if (a[i] ~ /^SERVICE=/) print substr(a[i], 9) }'
+}
+
+# What the tests need beyond the stack an admin runs: the database and the
+# identity service published on loopback ports, and the short timings the
+# API tests expect (as deploy/local.sh test sets them).
+write_override() {
+    local svc
+    {
+        echo "# Written by tests/containers/run.sh for one test run."
+        echo "services:"
+        echo "  postgres:"
+        echo "    ports: [\"127.0.0.1:$PG_PORT:5432\"]"
+        # The test runner reaches the gateway through the published port,
+        # from the network's gateway address: as in deploy/local.sh test,
+        # that address is exempt from the login limit and is the trusted
+        # proxy, so a test stands for other clients with X-Forwarded-For.
+        echo "  gateway:"
+        echo "    environment:"
+        echo "      GATEWAY_TRUSTED_PROXIES: \"$NET_GATEWAY\""
+        echo "      GATEWAY_LOGIN_EXEMPT: \"$NET_GATEWAY\""
+        for svc in "${SERVICES[@]}"; do
+            echo "  $svc:"
+            [[ $svc == identity ]] && echo "    ports: [\"127.0.0.1:$ID_PORT:8080\"]"
+            echo "    environment:"
+            echo "      AUTH_REFRESH_SECONDS: \"1\""
+            echo "      LOGIN_LOCKOUT_SECONDS: \"2\""
+            echo "      DB_ACQUIRE_TIMEOUT_MS: \"10000\""
+        done
+    } >"$WORK/compose.test.yml"
+}
+
+cname() { echo "${PROJECT}_$1_1"; }
+
+# Runs the container's own health check until it passes.
+wait_healthy() {
+    local svc=$1 c deadline=$((SECONDS + READY_TIMEOUT)) state
+    c=$(cname "$svc")
+    while ((SECONDS < deadline)); do
+        state=$(podman inspect -f '{{.State.Status}}' "$c" 2>/dev/null || echo missing)
+        if [[ $state == exited || $state == missing ]] &&
+            [[ $(podman inspect -f '{{.HostConfig.RestartPolicy.Name}}' "$c" 2>/dev/null) == no ]]; then
+            break
+        fi
+        if podman healthcheck run "$c" >/dev/null 2>&1; then
+            return 0
+        fi
+        sleep 1
+    done
+    say "---- logs of $c"
+    podman logs --tail 40 "$c" 2>&1 | sed 's/^/  | /'
+    fatal "$svc did not become healthy within ${READY_TIMEOUT}s"
+}
+
+# Runs a one-shot container to its end; it must exit 0.
+run_job() {
+    local svc=$1 c rc
+    c=$(cname "$svc")
+    podman start "$c" >/dev/null || fatal "could not start $c"
+    rc=$(timeout "$READY_TIMEOUT" podman wait "$c" 2>/dev/null || echo timeout)
+    podman logs "$c" 2>&1 | sed 's/^/  | /'
+    [[ $rc == 0 ]] || fatal "$svc ended with $rc"
+}
+
+start() {
+    podman start "$(cname "$1")" >/dev/null || fatal "could not start $(cname "$1")"
+}
+
+# podman-compose 1.0 creates the containers from the compose file; they are
+# started here in the order the file's depends_on conditions ask for
+# (service_healthy, service_completed_successfully), which docker compose
+# follows by itself.
+start_stack() {
+    local svc t0=$SECONDS
+    say ""
+    say "creating the stack from docker-compose.yml (project $PROJECT)"
+    if ! OA_GATEWAY_ADDR=127.0.0.1 OA_GATEWAY_PORT=$GW_PORT OA_DEMO=1 \
+        compose up --no-build --no-start >"$WORK/up.log" 2>&1; then
+        tail -n 40 "$WORK/up.log"
+        fatal "podman-compose up failed"
+    fi
+    for svc in postgres keygen "${SERVICES[@]}" demo gateway; do
+        podman container exists "$(cname "$svc")" || {
+            tail -n 40 "$WORK/up.log"
+            fatal "podman-compose did not create $(cname "$svc")"
+        }
+    done
+    start postgres
+    wait_healthy postgres
+    run_job keygen
+    start identity
+    wait_healthy identity
+    for svc in "${SERVICES[@]}"; do
+        [[ $svc == identity ]] || start "$svc"
+    done
+    for svc in "${SERVICES[@]}"; do
+        [[ $svc == identity ]] || wait_healthy "$svc"
+    done
+    run_job demo
+    start gateway
+    wait_healthy gateway
+    READY_SECONDS=$((SECONDS - t0))
+    say "stack ready in ${READY_SECONDS} s (from creating the containers to a healthy gateway)"
+}
+
+# ---------------------------------------------------------------- checks
+
+http_code() {
+    curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$@" 2>/dev/null || true
+}
+
+check_stack() {
+    local svc c ro user code
+    say ""
+    for svc in "${SERVICES[@]}" gateway; do
+        c=$(cname "$svc")
+        ro=$(podman inspect -f '{{.HostConfig.ReadonlyRootfs}}' "$c")
+        user=$(podman exec "$c" id -u 2>/dev/null || echo "?")
+        if [[ $ro == true && $user != 0 && $user != "?" ]]; then
+            pass "$svc runs as uid $user on a read-only root file system"
+        else
+            fail "$svc: read-only root $ro, uid $user"
+        fi
+    done
+    # The gateway routes to exactly the services of the compose file.
+    local routed want
+    routed=$(podman exec "$(cname gateway)" printenv DOCKER_SERVICES 2>/dev/null | tr ' ' '\n' | sort | xargs)
+    want=$(printf '%s\n' "${SERVICES[@]}" | sort | xargs)
+    if [[ $routed == "$want" ]]; then
+        pass "the gateway's DOCKER_SERVICES are the compose file's services ($want)"
+    else
+        fail "the gateway's DOCKER_SERVICES '$routed' differ from the compose file's services '$want'"
+    fi
+    code=$(http_code "$GATEWAY_URL/")
+    [[ $code == 200 ]] && pass "the gateway serves the web console at /" || fail "GET / answered $code"
+    code=$(http_code "$GATEWAY_URL/healthz")
+    [[ $code == 200 ]] && pass "gateway /healthz answers 200" || fail "gateway /healthz answered $code"
+    # Each service answers through the gateway: a route it owns, without a
+    # token, is its own 401 (a missing service would be the gateway's 502).
+    declare -A probe=([identity]=/api/v1/me [attendance]=/api/v1/outings [seals]=/api/v1/seals
+        [documents]=/api/v1/documents [printing]=/api/v1/print-jobs [meetings]=/api/v1/meetings)
+    for svc in "${SERVICES[@]}"; do
+        [[ -n ${probe[$svc]:-} ]] || continue
+        code=$(http_code "$GATEWAY_URL${probe[$svc]}")
+        if [[ $code == 401 ]]; then
+            pass "$svc answers through the gateway (${probe[$svc]}: 401 without a token)"
+        else
+            fail "$svc through the gateway: ${probe[$svc]} answered $code, want 401"
+        fi
+    done
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$GATEWAY_URL/api/v1/auth/login" \
+        -H 'Content-Type: application/json' -d '{"username":"director","password":"demo123"}' || true)
+    [[ $code == 200 ]] && pass "the demo office is loaded (director logs in)" || fail "demo login answered $code"
+}
+
+# Runs one test binary; adds its counts (Check's summary lines).
+run_test_binary() {
+    local bin=$1 name log rc c f e found=0 sum_f=0
+    name=$(basename "$bin")
+    log=$WORK/test-$name.log
+    say ""
+    say "==== $name"
+    set +e
+    timeout --foreground -k 10 "$TEST_TIMEOUT" "$bin" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    set -e
+    while read -r c f e; do
+        found=1
+        PASSED=$((PASSED + c - f - e))
+        FAILED=$((FAILED + f + e))
+        sum_f=$((sum_f + f + e))
+    done < <(grep -aoE '[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' "$log" |
+        sed -E 's/.*Checks: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+)/\1 \2 \3/')
+    if ((!found)); then
+        fail "$name printed no Check summary (exit status $rc)"
+    elif ((rc != 0 && sum_f == 0)); then
+        fail "$name exited with status $rc"
+    fi
+}
+
+run_api_tests() {
+    local bin vol
+    local -a bins=()
+    # The tests sign tokens and read the database like an operator would.
+    vol=$(podman volume inspect -f '{{.Mountpoint}}' "${PROJECT}_jwt-private") || fatal "no jwt-private volume"
+    cp "$vol/jwt.key" "$WORK/jwt.key"
+    vol=$(podman volume inspect -f '{{.Mountpoint}}' "${PROJECT}_jwt-public") || fatal "no jwt-public volume"
+    cp "$vol/jwt.pub" "$WORK/jwt.pub"
+    export GATEWAY_URL IDENTITY_URL=http://127.0.0.1:$ID_PORT
+    export ADMIN_DATABASE_URL="postgresql://postgres:$POSTGRES_PASSWORD@127.0.0.1:$PG_PORT/oa"
+    export JWT_PRIVATE_KEY_FILE=$WORK/jwt.key JWT_PUBLIC_KEY_FILE=$WORK/jwt.pub
+    export AUTH_REFRESH_SECONDS=1 LOGIN_LOCKOUT_SECONDS=2 CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-30}
+    export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    [[ -f $REPO_DIR/tests/lsan.supp ]] && export LSAN_OPTIONS=suppressions=$REPO_DIR/tests/lsan.supp
+    shopt -s nullglob
+    for bin in "$BIN_DIR"/api_*; do
+        [[ -f $bin && -x $bin ]] || continue
+        [[ -z ${TESTS:-} || $(basename "$bin") == *"$TESTS"* ]] || continue
+        bins+=("$bin")
+    done
+    shopt -u nullglob
+    ((${#bins[@]})) || fatal "no API test binaries in $BIN_DIR (make build-asan)"
+    for bin in "${bins[@]}"; do
+        run_test_binary "$bin"
+    done
+}
+
+# Services that stopped or restarted while the tests ran.
+check_still_up() {
+    local svc c state restarts
+    say ""
+    for svc in "${SERVICES[@]}" gateway postgres; do
+        c=$(cname "$svc")
+        state=$(podman inspect -f '{{.State.Status}}' "$c")
+        restarts=$(podman inspect -f '{{.RestartCount}}' "$c" 2>/dev/null || echo 0)
+        if [[ $state == running && ${restarts:-0} == 0 ]]; then
+            pass "$svc ran through the tests without a restart"
+        else
+            fail "$svc is $state after $restarts restarts"
+            podman logs --tail 40 "$c" 2>&1 | sed 's/^/  | /'
+        fi
+    done
+}
+
+# ---------------------------------------------------------------- main
+
+mkdir -p "$REPO_DIR/var"
+WORK=$(mktemp -d "$REPO_DIR/var/containers.XXXXXX")
+T0=$SECONDS
+check_podman
+ensure_base
+ensure_postgres_image
+build_images
+say "images built in $((SECONDS - T0)) s"
+check_images
+
+mapfile -t SERVICES < <(list_services)
+((${#SERVICES[@]})) || fatal "docker-compose.yml builds no service"
+[[ ${SERVICES[0]} == identity ]] || fatal "identity must be the first service of docker-compose.yml"
+PG_PORT=$(free_port)
+ID_PORT=$(free_port)
+GW_PORT=$(free_port)
+GATEWAY_URL=http://127.0.0.1:$GW_PORT
+# Passwords of this run only, through the variables the compose file reads.
+POSTGRES_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+DB_ROLE_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+export POSTGRES_PASSWORD DB_ROLE_PASSWORD
+# The stack's network, made here to know its gateway address (podman-compose
+# uses an existing <project>_default as it is).
+podman network create --label "io.podman.compose.project=$PROJECT" "${PROJECT}_default" >/dev/null ||
+    fatal "could not create the network ${PROJECT}_default"
+STACK_UP=1
+NET_GATEWAY=$(podman network inspect -f '{{range .Subnets}}{{.Gateway}} {{end}}' "${PROJECT}_default" | awk '{print $1}')
+[[ -n $NET_GATEWAY ]] || fatal "the network ${PROJECT}_default has no gateway address"
+write_override
+start_stack
+check_stack
+run_api_tests
+check_still_up
+
+say ""
+say "images built and stack ready in $((SECONDS - T0)) s; stack ready ${READY_SECONDS} s after creation"
+set +e
+teardown
+set -e
+FINAL_PRINTED=1
+say "$PASSED passed, $FAILED failed"
+((FAILED == 0 && PASSED > 0))
