@@ -77,6 +77,8 @@ rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache
 find "$root/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} + 2>/dev/null || true
 
 tar --numeric-owner -C "$root" -c . |
-    podman import --change 'CMD ["bash"]' - "docker.io/library/$image" >/dev/null
+    podman import --change 'CMD ["bash"]' \
+        --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+        - "docker.io/library/$image" >/dev/null
 podman tag "docker.io/library/$image" "$image" 2>/dev/null || true
 echo "base-image: made $image ($(podman image inspect -f '{{.Size}}' "docker.io/library/$image") bytes)"

@@ -32,7 +32,7 @@ LABEL org.opencontainers.image.title="oa-gateway" \
       org.opencontainers.image.description="district office backend: the nginx gateway and web console" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.source="${SOURCE}"
-ENV DOCKER_SERVICES="identity attendance printing seals"
+ENV DOCKER_SERVICES="identity documents attendance printing seals meetings"
 USER www-data
 EXPOSE 8080
 STOPSIGNAL SIGQUIT

@@ -59,6 +59,10 @@ teardown() {
         say "the stack is left running; remove it with: podman-compose -p $PROJECT -f $COMPOSE_FILE -f $WORK/compose.test.yml down -v"
     elif ((STACK_UP)); then
         say "removing the stack ($PROJECT)"
+        kube_cleanup
+        # With their anonymous volumes (the PostgreSQL image declares one).
+        podman ps -a -q --filter "label=io.podman.compose.project=$PROJECT" |
+            xargs -r podman rm -f -v -t 5 >/dev/null 2>&1
         compose down -v >"$WORK/down.log" 2>&1
         podman network rm -f "${PROJECT}_default" >/dev/null 2>&1
         # Volumes podman-compose missed (its down -v needs the containers).
@@ -205,8 +209,9 @@ list_services() {
         awk -F'\t' '{ n = split($5, a, ";"); for (i = 1; i <= n; i++) if (a[i] ~ /^SERVICE=/) print substr(a[i], 9) }'
 }
 
-# What the tests need beyond the stack an admin runs: the database and the
-# identity service published on loopback ports, and the short timings the
+# What the tests need beyond the stack an admin runs: the database and each
+# service published on loopback ports (the tests ask a service directly for
+# its /metrics, or run a second copy of it on the same database), and the short timings the
 # API tests expect (as deploy/local.sh test sets them).
 write_override() {
     local svc
@@ -225,7 +230,7 @@ write_override() {
         echo "      GATEWAY_LOGIN_EXEMPT: \"$NET_GATEWAY\""
         for svc in "${SERVICES[@]}"; do
             echo "  $svc:"
-            [[ $svc == identity ]] && echo "    ports: [\"127.0.0.1:$ID_PORT:8080\"]"
+            echo "    ports: [\"127.0.0.1:${SVC_PORT[$svc]}:8080\"]"
             echo "    environment:"
             echo "      AUTH_REFRESH_SECONDS: \"1\""
             echo "      LOGIN_LOCKOUT_SECONDS: \"2\""
@@ -260,14 +265,19 @@ wait_healthy() {
 run_job() {
     local svc=$1 c rc
     c=$(cname "$svc")
-    podman start "$c" >/dev/null || fatal "could not start $c"
+    start "$svc"
     rc=$(timeout "$READY_TIMEOUT" podman wait "$c" 2>/dev/null || echo timeout)
     podman logs "$c" 2>&1 | sed 's/^/  | /'
     [[ $rc == 0 ]] || fatal "$svc ended with $rc"
 }
 
+# (podman without systemd says on stderr that it cannot time health checks;
+# run.sh runs them itself.)
 start() {
-    podman start "$(cname "$1")" >/dev/null || fatal "could not start $(cname "$1")"
+    podman start "$(cname "$1")" >/dev/null 2>>"$WORK/podman-start.log" || {
+        tail -n 5 "$WORK/podman-start.log"
+        fatal "could not start $(cname "$1")"
+    }
 }
 
 # podman-compose 1.0 creates the containers from the compose file; they are
@@ -309,6 +319,10 @@ start_stack() {
 
 # ---------------------------------------------------------------- checks
 
+# A route each service owns (GET without a token is its 401).
+declare -A PROBE=([identity]=/api/v1/me [attendance]=/api/v1/outings [seals]=/api/v1/seals
+    [documents]=/api/v1/documents [printing]=/api/v1/print-jobs [meetings]=/api/v1/meetings)
+
 http_code() {
     curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$@" 2>/dev/null || true
 }
@@ -341,15 +355,16 @@ check_stack() {
     [[ $code == 200 ]] && pass "gateway /healthz answers 200" || fail "gateway /healthz answered $code"
     # Each service answers through the gateway: a route it owns, without a
     # token, is its own 401 (a missing service would be the gateway's 502).
-    declare -A probe=([identity]=/api/v1/me [attendance]=/api/v1/outings [seals]=/api/v1/seals
-        [documents]=/api/v1/documents [printing]=/api/v1/print-jobs [meetings]=/api/v1/meetings)
     for svc in "${SERVICES[@]}"; do
-        [[ -n ${probe[$svc]:-} ]] || continue
-        code=$(http_code "$GATEWAY_URL${probe[$svc]}")
+        if [[ -z ${PROBE[$svc]:-} ]]; then
+            fail "$svc: no route of it is known to tests/containers/run.sh (PROBE)"
+            continue
+        fi
+        code=$(http_code "$GATEWAY_URL${PROBE[$svc]}")
         if [[ $code == 401 ]]; then
-            pass "$svc answers through the gateway (${probe[$svc]}: 401 without a token)"
+            pass "$svc answers through the gateway (${PROBE[$svc]}: 401 without a token)"
         else
-            fail "$svc through the gateway: ${probe[$svc]} answered $code, want 401"
+            fail "$svc through the gateway: ${PROBE[$svc]} answered $code, want 401"
         fi
     done
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$GATEWAY_URL/api/v1/auth/login" \
@@ -390,7 +405,14 @@ run_api_tests() {
     cp "$vol/jwt.key" "$WORK/jwt.key"
     vol=$(podman volume inspect -f '{{.Mountpoint}}' "${PROJECT}_jwt-public") || fatal "no jwt-public volume"
     cp "$vol/jwt.pub" "$WORK/jwt.pub"
-    export GATEWAY_URL IDENTITY_URL=http://127.0.0.1:$ID_PORT
+    export GATEWAY_URL
+    for svc in "${SERVICES[@]}"; do
+        export "${svc^^}_URL=http://127.0.0.1:${SVC_PORT[$svc]}"
+    done
+    # A test that runs a second copy of a service runs the sanitizer build's
+    # binary from this clone (on the stack's database) and logs to STATE_DIR.
+    export REPO_DIR STATE_DIR=$WORK
+    mkdir -p "$WORK/logs"
     export ADMIN_DATABASE_URL="postgresql://postgres:$POSTGRES_PASSWORD@127.0.0.1:$PG_PORT/oa"
     export JWT_PRIVATE_KEY_FILE=$WORK/jwt.key JWT_PUBLIC_KEY_FILE=$WORK/jwt.pub
     export AUTH_REFRESH_SECONDS=1 LOGIN_LOCKOUT_SECONDS=2 CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-30}
@@ -426,6 +448,11 @@ check_still_up() {
     done
 }
 
+# ---------------------------------------------------------------- k8s
+
+# shellcheck source=tests/containers/kube.sh
+. "$REPO_DIR/tests/containers/kube.sh"
+
 # ---------------------------------------------------------------- main
 
 mkdir -p "$REPO_DIR/var"
@@ -442,8 +469,11 @@ mapfile -t SERVICES < <(list_services)
 ((${#SERVICES[@]})) || fatal "docker-compose.yml builds no service"
 [[ ${SERVICES[0]} == identity ]] || fatal "identity must be the first service of docker-compose.yml"
 PG_PORT=$(free_port)
-ID_PORT=$(free_port)
 GW_PORT=$(free_port)
+declare -A SVC_PORT=()
+for svc in "${SERVICES[@]}"; do
+    SVC_PORT[$svc]=$(free_port)
+done
 GATEWAY_URL=http://127.0.0.1:$GW_PORT
 # Passwords of this run only, through the variables the compose file reads.
 POSTGRES_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
@@ -461,6 +491,8 @@ start_stack
 check_stack
 run_api_tests
 check_still_up
+kube_validate
+kube_test
 
 say ""
 say "images built and stack ready in $((SECONDS - T0)) s; stack ready ${READY_SECONDS} s after creation"
