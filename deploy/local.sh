@@ -631,10 +631,11 @@ service_env() {
         [[ -n ${!name:-} ]] && SVC_ENV+=("$name=${!name}")
     done
     if [[ $MODE == test ]]; then
-        # A loaded CI machine under the sanitizers can queue 50 concurrent
-        # requests for longer than the production wait for a connection.
-        SVC_ENV+=("AUTH_REFRESH_SECONDS=1" "LOGIN_LOCKOUT_SECONDS=5" "DB_ACQUIRE_TIMEOUT_MS=10000"
-            "IDEMPOTENCY_SWEEP_SECONDS=1")
+        # deploy/test-service.env, which make test-containers reads too.
+        local line
+        while IFS= read -r line; do
+            [[ $line =~ ^[A-Z][A-Z0-9_]*= ]] && SVC_ENV+=("$line")
+        done <"$REPO_DIR/deploy/test-service.env"
     fi
     if [[ $VARIANT == asan ]]; then
         SVC_ENV+=("ASAN_OPTIONS=$ASAN_OPTIONS" "UBSAN_OPTIONS=$UBSAN_OPTIONS")
@@ -842,7 +843,8 @@ export_test_env() {
         # The API tests' answers, for the contract check (tests/contract).
         export CONTRACT_LOG=$STATE/contract.jsonl
         : >"$CONTRACT_LOG"
-        export AUTH_REFRESH_SECONDS=1 LOGIN_LOCKOUT_SECONDS=5
+        export "$(grep '^AUTH_REFRESH_SECONDS=' "$REPO_DIR/deploy/test-service.env")"
+        export "$(grep '^LOGIN_LOCKOUT_SECONDS=' "$REPO_DIR/deploy/test-service.env")"
         export CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-30}
     fi
 }

@@ -211,8 +211,8 @@ list_services() {
 
 # What the tests need beyond the stack an admin runs: the database and each
 # service published on loopback ports (the tests ask a service directly for
-# its /metrics, or run a second copy of it on the same database), and the short timings the
-# API tests expect (as deploy/local.sh test sets them).
+# its /metrics, or run a second copy of it on the same database), and the
+# settings of deploy/test-service.env, as make test runs the services.
 write_override() {
     local svc
     {
@@ -232,9 +232,8 @@ write_override() {
             echo "  $svc:"
             echo "    ports: [\"127.0.0.1:${SVC_PORT[$svc]}:8080\"]"
             echo "    environment:"
-            echo "      AUTH_REFRESH_SECONDS: \"1\""
-            echo "      LOGIN_LOCKOUT_SECONDS: \"2\""
-            echo "      DB_ACQUIRE_TIMEOUT_MS: \"10000\""
+            grep -E '^[A-Z][A-Z0-9_]*=' "$REPO_DIR/deploy/test-service.env" |
+                sed -E 's/^([^=]*)=(.*)$/      \1: "\2"/'
         done
     } >"$WORK/compose.test.yml"
 }
@@ -415,7 +414,9 @@ run_api_tests() {
     mkdir -p "$WORK/logs"
     export ADMIN_DATABASE_URL="postgresql://postgres:$POSTGRES_PASSWORD@127.0.0.1:$PG_PORT/oa"
     export JWT_PRIVATE_KEY_FILE=$WORK/jwt.key JWT_PUBLIC_KEY_FILE=$WORK/jwt.pub
-    export AUTH_REFRESH_SECONDS=1 LOGIN_LOCKOUT_SECONDS=2 CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-30}
+    export "$(grep '^AUTH_REFRESH_SECONDS=' "$REPO_DIR/deploy/test-service.env")"
+    export "$(grep '^LOGIN_LOCKOUT_SECONDS=' "$REPO_DIR/deploy/test-service.env")"
+    export CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-30}
     export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     [[ -f $REPO_DIR/tests/lsan.supp ]] && export LSAN_OPTIONS=suppressions=$REPO_DIR/tests/lsan.supp
     shopt -s nullglob
