@@ -39,8 +39,8 @@
 # Each service gets exactly: SERVICE_NAME, PORT, BIND_ADDR=127.0.0.1,
 # DATABASE_URL (its own role), JWT_PUBLIC_KEY_FILE, JWT_PRIVATE_KEY_FILE
 # (identity only), MIGRATIONS_DIR, LOG_LEVEL, PATH, HOME, LANG/LC_ALL/TZ/TMPDIR
-# when set, each OA_<NAME> as <NAME>, in test mode AUTH_REFRESH_SECONDS=1 and
-# LOGIN_LOCKOUT_SECONDS=5 and DB_ACQUIRE_TIMEOUT_MS=10000, and in the sanitizer build ASAN_OPTIONS and
+# when set, each OA_<NAME> as <NAME>, in test mode the settings of
+# deploy/test-service.env, and in the sanitizer build ASAN_OPTIONS and
 # UBSAN_OPTIONS (LSAN_OPTIONS too when tests/lsan.supp exists).
 # Tests and benchmarks inherit this script's environment plus GATEWAY_URL,
 # <SERVICE>_URL, ADMIN_DATABASE_URL, JWT_PUBLIC_KEY_FILE, JWT_PRIVATE_KEY_FILE,
@@ -634,7 +634,7 @@ service_env() {
         # deploy/test-service.env, which make test-containers reads too.
         local line
         while IFS= read -r line; do
-            [[ $line =~ ^[A-Z][A-Z0-9_]*= ]] && SVC_ENV+=("$line")
+            if [[ $line =~ ^[A-Z][A-Z0-9_]*= ]]; then SVC_ENV+=("$line"); fi
         done <"$REPO_DIR/deploy/test-service.env"
     fi
     if [[ $VARIANT == asan ]]; then
