@@ -25,7 +25,9 @@ COPY deploy/docker/gateway-start.sh /usr/local/bin/oa-gateway
 # not resolvable here, so only the syntax is checked).
 RUN bash /usr/local/share/oa-gateway/render.sh docker \
         | sed -E 's/^( *server )[a-z]+:8080;/\1127.0.0.1:8080;/' >/tmp/nginx.conf \
-    && nginx -t -q -e stderr -c /tmp/nginx.conf && rm -f /tmp/nginx.conf /tmp/nginx.pid
+    && nginx -t -q -e stderr -c /tmp/nginx.conf && rm -rf /tmp/* /tmp/.[!.]*
+# (/tmp must be left empty: podman copies the image's /tmp into the tmpfs
+# mounted there, and directories nginx -t made as root are not www-data's.)
 ARG VERSION=dev
 ARG SOURCE=https://example.invalid/district-office/oa
 LABEL org.opencontainers.image.title="oa-gateway" \
