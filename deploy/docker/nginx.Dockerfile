@@ -12,7 +12,7 @@ ARG BASE_IMAGE=debian:bookworm-slim
 FROM ${BASE_IMAGE} AS gateway
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        nginx curl ca-certificates \
+        nginx curl ca-certificates openssl \
     && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /usr/share/doc/* /usr/share/man/* \
         /etc/nginx/sites-enabled/default /etc/nginx/conf.d/* /var/log/nginx/*
 # The web console (工作台), built from web/ into the WEB_ROOT of the config.
@@ -23,7 +23,10 @@ COPY deploy/nginx/render.sh deploy/nginx/real_ip.sh deploy/nginx/gateway.conf.te
 COPY deploy/docker/gateway-start.sh /usr/local/bin/oa-gateway
 # The configuration with the defaults must be valid (upstream names are
 # not resolvable here, so only the syntax is checked).
-RUN bash /usr/local/share/oa-gateway/render.sh docker \
+RUN openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=check \
+        -keyout /tmp/check.key -out /tmp/check.crt >/dev/null 2>&1 \
+    && GATEWAY_TLS_CERT=/tmp/check.crt GATEWAY_TLS_KEY=/tmp/check.key \
+        bash /usr/local/share/oa-gateway/render.sh docker \
         | sed -E 's/^( *server )[a-z]+:8080;/\1127.0.0.1:8080;/' >/tmp/nginx.conf \
     && nginx -t -q -e stderr -c /tmp/nginx.conf && rm -rf /tmp/* /tmp/.[!.]*
 # (/tmp must be left empty: podman copies the image's /tmp into the tmpfs
@@ -36,7 +39,7 @@ LABEL org.opencontainers.image.title="oa-gateway" \
       org.opencontainers.image.source="${SOURCE}"
 ENV DOCKER_SERVICES="identity documents attendance printing seals meetings"
 USER www-data
-EXPOSE 8080
+EXPOSE 8080 8443
 STOPSIGNAL SIGQUIT
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 \
     CMD curl -fsS -o /dev/null http://127.0.0.1:8080/healthz || exit 1
