@@ -225,6 +225,7 @@ write_override() {
         # that address is exempt from the login limit and is the trusted
         # proxy, so a test stands for other clients with X-Forwarded-For.
         echo "  gateway:"
+        echo "    volumes: [\"$WORK/tls:/etc/oa/tls:ro\"]"
         echo "    environment:"
         echo "      GATEWAY_TRUSTED_PROXIES: \"$NET_GATEWAY\""
         echo "      GATEWAY_LOGIN_EXEMPT: \"$NET_GATEWAY\""
@@ -287,7 +288,7 @@ start_stack() {
     local svc t0=$SECONDS
     say ""
     say "creating the stack from docker-compose.yml (project $PROJECT)"
-    if ! OA_GATEWAY_ADDR=127.0.0.1 OA_GATEWAY_PORT=$GW_PORT OA_DEMO=1 \
+    if ! OA_GATEWAY_ADDR=127.0.0.1 OA_GATEWAY_PORT=$GW_PORT OA_GATEWAY_TLS_PORT=$TLS_PORT OA_DEMO=1 \
         compose up --no-build --no-start >"$WORK/up.log" 2>&1; then
         tail -n 40 "$WORK/up.log"
         fatal "podman-compose up failed"
@@ -404,9 +405,11 @@ run_api_tests() {
     cp "$vol/jwt.key" "$WORK/jwt.key"
     vol=$(podman volume inspect -f '{{.Mountpoint}}' "${PROJECT}_jwt-public") || fatal "no jwt-public volume"
     cp "$vol/jwt.pub" "$WORK/jwt.pub"
-    export GATEWAY_URL
+    export GATEWAY_URL GATEWAY_TLS_URL=https://127.0.0.1:$TLS_PORT GATEWAY_TLS_CERT_FILE=$WORK/tls/tls.crt
+    export BIN_DIR
     for svc in "${SERVICES[@]}"; do
         export "${svc^^}_URL=http://127.0.0.1:${SVC_PORT[$svc]}"
+        export "DB_${svc^^}_PASSWORD=$DB_ROLE_PASSWORD"
     done
     # A test that runs a second copy of a service runs the sanitizer build's
     # binary from this clone (on the stack's database) and logs to STATE_DIR.
@@ -471,6 +474,15 @@ mapfile -t SERVICES < <(list_services)
 [[ ${SERVICES[0]} == identity ]] || fatal "identity must be the first service of docker-compose.yml"
 PG_PORT=$(free_port)
 GW_PORT=$(free_port)
+TLS_PORT=$(free_port)
+# The gateway's certificate for this run, mounted where an admin mounts theirs.
+mkdir -p "$WORK/tls"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+    -keyout "$WORK/tls/tls.key" -out "$WORK/tls/tls.crt" >"$WORK/openssl.log" 2>&1 ||
+    fatal "openssl could not make the test certificate"
+chmod 755 "$WORK/tls"
+chmod 644 "$WORK/tls/tls.key" "$WORK/tls/tls.crt"
 declare -A SVC_PORT=()
 for svc in "${SERVICES[@]}"; do
     SVC_PORT[$svc]=$(free_port)
