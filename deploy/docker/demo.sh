@@ -7,6 +7,12 @@ if [[ ${OA_DEMO:-0} != 1 ]]; then
     echo "demo: OA_DEMO is not 1; the demo office is not loaded"
     exit 0
 fi
+# The superuser's password: the secret file POSTGRES_PASSWORD_FILE names
+# (docker-compose.yml), else PGPASSWORD.
+if [[ -n ${POSTGRES_PASSWORD_FILE:-} ]]; then
+    PGPASSWORD=$(<"$POSTGRES_PASSWORD_FILE")
+    export PGPASSWORD
+fi
 for f in /demo/demo.sql /demo/demo_*.sql; do
     [[ -f $f ]] || continue
     echo "demo: loading $(basename "$f")"

@@ -15,8 +15,8 @@ fi
 if [ ! -s "$pub" ]; then
     openssl pkey -in "$priv" -pubout -out "$pub"
 fi
-# The gateway's TLS certificate: the one given in ./deploy/tls, else a
-# self-signed one made once.
+# The gateway's TLS certificate: the one given in ./deploy/tls (mounted at
+# /keys/tls-given), else a self-signed one made once.
 if [ -s /keys/tls-given/tls.crt ] && [ -s /keys/tls-given/tls.key ]; then
     cp /keys/tls-given/tls.crt /keys/tls-given/tls.key /keys/tls/
 elif [ ! -s /keys/tls/tls.crt ]; then
@@ -24,6 +24,8 @@ elif [ ! -s /keys/tls/tls.crt ]; then
         -keyout /keys/tls/tls.key -out /keys/tls/tls.crt
     echo "keygen: self-signed TLS certificate (put yours in deploy/tls)"
 fi
+# The key is readable by the gateway's user only (www-data, group 33).
+chown 0:33 /keys/tls/tls.crt /keys/tls/tls.key
 chmod 644 /keys/tls/tls.crt
 chmod 640 /keys/tls/tls.key
 chown 10001:10001 "$priv" "$pub"

@@ -164,7 +164,7 @@ kube_test() {
     # test secrets use.
     podman network connect --alias oa-db "$KUBE_NET" "$(cname postgres)" ||
         { fail "kube: could not connect PostgreSQL to $KUBE_NET"; return; }
-    for s in $(DB_HOST=oa-db "$SYSPY" "$REPO_DIR/tests/containers/kube_secrets.py" "$dir" "$K8S_DIR"/*.yaml); do
+    for s in $(DB_HOST=oa-db TLS_CERT_FILE=$WORK/tls/tls.crt TLS_KEY_FILE=$WORK/tls/tls.key "$SYSPY" "$REPO_DIR/tests/containers/kube_secrets.py" "$dir" "$K8S_DIR"/*.yaml); do
         if podman secret create "$s" "$dir/$s.json" >/dev/null; then
             KUBE_SECRETS+=("$s")
         else
@@ -213,6 +213,11 @@ kube_test() {
                     -d '{"username":"director","password":"demo123"}' 2>/dev/null || true)
                 [[ $code == 200 ]] && pass "kube: a login through the gateway pod answers 200" ||
                     fail "kube: a login through the gateway pod answered $code"
+                # HTTPS, the Service's only port, with the oa-tls secret's certificate.
+                code=$(podman exec gateway-pod-0-gateway curl -s -o /dev/null -w '%{http_code}' --max-time 10 \
+                    --cacert /etc/oa/tls/tls.crt https://127.0.0.1:8443/healthz 2>/dev/null || true)
+                [[ $code == 200 ]] && pass "kube: the gateway pod answers HTTPS on 8443 with the oa-tls certificate" ||
+                    fail "kube: HTTPS in the gateway pod answered $code"
                 for dep in "${deployments[@]}"; do
                     code=$(podman exec gateway-pod-0-gateway curl -s -o /dev/null -w '%{http_code}' --max-time 10 \
                         "http://127.0.0.1:8080${PROBE[$dep]:-/api/v1/me}" 2>/dev/null || true)

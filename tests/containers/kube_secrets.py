@@ -3,7 +3,8 @@
 object of base64 values, one file per Secret in OUT_DIR/<name>.json. The
 values are this run's, not the example's:
   oa-jwt       jwt.key and jwt.pub from JWT_PRIVATE_KEY_FILE / JWT_PUBLIC_KEY_FILE
-  oa-database  <service>: postgresql://<service>:DB_ROLE_PASSWORD@DB_HOST:5432/oa
+  oa-database  <service>: postgresql://<service>:DB_<SERVICE>_PASSWORD@DB_HOST:5432/oa
+  oa-tls       tls.crt and tls.key from TLS_CERT_FILE / TLS_KEY_FILE
 usage: kube_secrets.py OUT_DIR MANIFEST..."""
 import base64
 import json
@@ -20,9 +21,13 @@ def value(secret, key):
         with open(path, "rb") as f:
             return f.read()
     if secret == "oa-database":
-        pw = quote(os.environ["DB_ROLE_PASSWORD"], safe="")
+        pw = quote(os.environ["DB_%s_PASSWORD" % key.upper()], safe="")
         host = os.environ.get("DB_HOST", "postgres")
         return f"postgresql://{key}:{pw}@{host}:5432/oa".encode()
+    if secret == "oa-tls":
+        path = {"tls.crt": os.environ["TLS_CERT_FILE"], "tls.key": os.environ["TLS_KEY_FILE"]}[key]
+        with open(path, "rb") as f:
+            return f.read()
     raise SystemExit(f"kube_secrets.py: no test value for secret {secret}")
 
 

@@ -225,7 +225,6 @@ write_override() {
         # that address is exempt from the login limit and is the trusted
         # proxy, so a test stands for other clients with X-Forwarded-For.
         echo "  gateway:"
-        echo "    volumes: [\"$WORK/tls:/etc/oa/tls:ro\"]"
         echo "    environment:"
         echo "      GATEWAY_TRUSTED_PROXIES: \"$NET_GATEWAY\""
         echo "      GATEWAY_LOGIN_EXEMPT: \"$NET_GATEWAY\""
@@ -233,6 +232,9 @@ write_override() {
             echo "  $svc:"
             echo "    ports: [\"127.0.0.1:${SVC_PORT[$svc]}:8080\"]"
             echo "    environment:"
+            # The first administrator from the secret file gets a name of
+            # its own: the demo office's admin (demo123) is the tests'.
+            [[ $svc == identity ]] && echo "      ADMIN_INITIAL_USERNAME: \"$FIRST_ADMIN\""
             grep -E '^[A-Z][A-Z0-9_]*=' "$REPO_DIR/deploy/test-service.env" |
                 sed -E 's/^([^=]*)=(.*)$/      \1: "\2"/'
         done
@@ -288,7 +290,9 @@ start_stack() {
     local svc t0=$SECONDS
     say ""
     say "creating the stack from docker-compose.yml (project $PROJECT)"
-    if ! OA_GATEWAY_ADDR=127.0.0.1 OA_GATEWAY_PORT=$GW_PORT OA_GATEWAY_TLS_PORT=$TLS_PORT OA_DEMO=1 \
+    # HTTPS is published where the compose file says (every address), plain
+    # HTTP on 127.0.0.1 only; the certificate is given as an admin gives it.
+    if ! OA_GATEWAY_PORT=$GW_PORT OA_GATEWAY_TLS_PORT=$TLS_PORT OA_TLS_DIR=$WORK/tls OA_DEMO=1 \
         compose up --no-build --no-start >"$WORK/up.log" 2>&1; then
         tail -n 40 "$WORK/up.log"
         fatal "podman-compose up failed"
@@ -370,6 +374,69 @@ check_stack() {
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$GATEWAY_URL/api/v1/auth/login" \
         -H 'Content-Type: application/json' -d '{"username":"director","password":"demo123"}' || true)
     [[ $code == 200 ]] && pass "the demo office is loaded (director logs in)" || fail "demo login answered $code"
+    check_tls
+    check_no_password_in_env
+    # The first administrator, created by identity from the compose secret
+    # (OA_ADMIN_PASSWORD_FILE -> /run/secrets/admin_password).
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "${TLS_CURL[@]}" "$GATEWAY_TLS_URL/api/v1/auth/login" \
+        -H 'Content-Type: application/json' \
+        -d "{\"username\":\"$FIRST_ADMIN\",\"password\":\"$FIRST_ADMIN_PASSWORD\"}" || true)
+    [[ $code == 200 ]] && pass "the first administrator from the secret file logs in over HTTPS" ||
+        fail "the first administrator's login over HTTPS answered $code"
+}
+
+# Every password reaches the containers as a secret file: none is in any
+# container's environment (what docker inspect shows).
+check_no_password_in_env() {
+    local svc c env v leaked=""
+    for svc in postgres keygen "${SERVICES[@]}" demo gateway; do
+        c=$(cname "$svc")
+        env=$(podman inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$c" 2>/dev/null || true)
+        for v in "${SECRET_VALUES[@]}"; do
+            [[ $env == *"$v"* ]] && leaked+=" $svc"
+        done
+    done
+    [[ -z $leaked ]] && pass "no password is in any container's environment (all are secret files)" ||
+        fail "a password is in the environment of:$leaked"
+}
+
+# The gateway's ports as docker-compose.yml publishes them: HTTPS with the
+# certificate given in OA_TLS_DIR (copied by keygen) on every address,
+# plain HTTP on 127.0.0.1 only.
+check_tls() {
+    local hdrs bind ip subj want
+    hdrs=$(curl -sS -D - -o /dev/null --max-time 10 "${TLS_CURL[@]}" "$GATEWAY_TLS_URL/healthz" 2>&1 || true)
+    if [[ $hdrs == "HTTP/"*" 200"* ]]; then
+        pass "HTTPS on the published port answers /healthz with the given certificate"
+    else
+        fail "HTTPS on the published port: ${hdrs%%$'\n'*}"
+    fi
+    if grep -qi '^strict-transport-security: max-age=' <<<"$hdrs"; then
+        pass "HTTPS answers carry HSTS"
+    else
+        fail "no Strict-Transport-Security on HTTPS"
+    fi
+    subj=$(openssl s_client -connect "127.0.0.1:$TLS_PORT" -servername localhost </dev/null 2>/dev/null |
+        openssl x509 -noout -fingerprint -sha256 2>/dev/null || true)
+    want=$(openssl x509 -in "$WORK/tls/tls.crt" -noout -fingerprint -sha256)
+    [[ -n $subj && $subj == "$want" ]] && pass "the gateway serves the certificate of OA_TLS_DIR" ||
+        fail "the gateway's certificate '$subj' is not the one given ($want)"
+    bind=$(podman port "$(cname gateway)" 8080/tcp 2>/dev/null | head -n 1)
+    [[ $bind == "127.0.0.1:$GW_PORT" ]] && pass "plain HTTP is published on 127.0.0.1 only ($bind)" ||
+        fail "plain HTTP is published on '$bind', want 127.0.0.1:$GW_PORT"
+    bind=$(podman port "$(cname gateway)" 8443/tcp 2>/dev/null | head -n 1)
+    [[ $bind == "0.0.0.0:$TLS_PORT" ]] && pass "HTTPS is published on every address ($bind)" ||
+        fail "HTTPS is published on '$bind', want 0.0.0.0:$TLS_PORT"
+    # From another address of this machine: HTTPS answers, plain HTTP not.
+    ip=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9.]+$' | grep -v '^127\.' | head -n 1 || true)
+    if [[ -z $ip ]]; then
+        say "note: this machine has no address but loopback; HTTP's refusal elsewhere is checked by its binding only"
+        return
+    fi
+    code=$(http_code -k "https://$ip:$TLS_PORT/healthz")
+    [[ $code == 200 ]] && pass "HTTPS answers on $ip" || fail "HTTPS on $ip answered $code"
+    code=$(http_code "http://$ip:$GW_PORT/healthz")
+    [[ $code == 000 ]] && pass "plain HTTP does not answer on $ip" || fail "plain HTTP answered $code on $ip"
 }
 
 # Runs one test binary; adds its counts (Check's summary lines).
@@ -405,16 +472,19 @@ run_api_tests() {
     cp "$vol/jwt.key" "$WORK/jwt.key"
     vol=$(podman volume inspect -f '{{.Mountpoint}}' "${PROJECT}_jwt-public") || fatal "no jwt-public volume"
     cp "$vol/jwt.pub" "$WORK/jwt.pub"
-    export GATEWAY_URL GATEWAY_TLS_URL=https://127.0.0.1:$TLS_PORT GATEWAY_TLS_CERT_FILE=$WORK/tls/tls.crt
+    export GATEWAY_URL GATEWAY_TLS_URL GATEWAY_TLS_CERT_FILE=$WORK/tls/tls.crt
     export BIN_DIR
     for svc in "${SERVICES[@]}"; do
         export "${svc^^}_URL=http://127.0.0.1:${SVC_PORT[$svc]}"
-        export "DB_${svc^^}_PASSWORD=$DB_ROLE_PASSWORD"
     done
     # A test that runs a second copy of a service runs the sanitizer build's
     # binary from this clone (on the stack's database) and logs to STATE_DIR.
     export REPO_DIR STATE_DIR=$WORK
-    mkdir -p "$WORK/logs"
+    mkdir -p "$WORK/logs" "$WORK/nginx"
+    # The gateway's configuration as its container rendered it (a test
+    # reads its upstream keep-alive).
+    podman exec "$(cname gateway)" cat /tmp/nginx.conf >"$WORK/nginx/nginx.conf" ||
+        fail "could not read the gateway container's /tmp/nginx.conf"
     export ADMIN_DATABASE_URL="postgresql://postgres:$POSTGRES_PASSWORD@127.0.0.1:$PG_PORT/oa"
     export JWT_PRIVATE_KEY_FILE=$WORK/jwt.key JWT_PUBLIC_KEY_FILE=$WORK/jwt.pub
     export "$(grep '^AUTH_REFRESH_SECONDS=' "$REPO_DIR/deploy/test-service.env")"
@@ -488,10 +558,35 @@ for svc in "${SERVICES[@]}"; do
     SVC_PORT[$svc]=$(free_port)
 done
 GATEWAY_URL=http://127.0.0.1:$GW_PORT
-# Passwords of this run only, through the variables the compose file reads.
-POSTGRES_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
-DB_ROLE_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
-export POSTGRES_PASSWORD DB_ROLE_PASSWORD
+GATEWAY_TLS_URL=https://127.0.0.1:$TLS_PORT
+TLS_CURL=(--cacert "$WORK/tls/tls.crt")
+# Passwords of this run only, in the files the compose file's secrets name
+# (OA_*_PASSWORD_FILE), as an admin gives them: the superuser's, one per
+# service's role, the first administrator's. The tests get them as make
+# test gives them (DB_<ROLE>_PASSWORD).
+newpw() { head -c 18 /dev/urandom | base64 | tr '+/' '-_'; }
+mkdir -p "$WORK/secrets"
+chmod 755 "$WORK/secrets"
+secret_file() {
+    printf '%s\n' "$2" >"$WORK/secrets/$1"
+    chmod 644 "$WORK/secrets/$1"
+    SECRET_VALUES+=("$2")
+}
+SECRET_VALUES=()
+POSTGRES_PASSWORD=$(newpw)
+export POSTGRES_PASSWORD
+secret_file postgres "$POSTGRES_PASSWORD"
+export OA_POSTGRES_PASSWORD_FILE=$WORK/secrets/postgres
+for svc in "${SERVICES[@]}"; do
+    pw=$(newpw)
+    export "DB_${svc^^}_PASSWORD=$pw"
+    secret_file "db_$svc" "$pw"
+    export "OA_DB_${svc^^}_PASSWORD_FILE=$WORK/secrets/db_$svc"
+done
+FIRST_ADMIN=firstadmin
+FIRST_ADMIN_PASSWORD=$(newpw)
+secret_file admin_password "$FIRST_ADMIN_PASSWORD"
+export OA_ADMIN_PASSWORD_FILE=$WORK/secrets/admin_password
 # The stack's network, made here to know its gateway address (podman-compose
 # uses an existing <project>_default as it is).
 podman network create --label "io.podman.compose.project=$PROJECT" "${PROJECT}_default" >/dev/null ||
