@@ -322,7 +322,7 @@ static int perform_co_sign(db_conn *c, action_tx *t, problem_t *p)
     const doc_row *q = t->row;
     char id[24], d[24];
     const char *params[] = {db_int(id, t->id), db_int(d, t->r->caller->department_id)};
-    if (db_run(c, &Q_CO_SIGN, 2, params, p) || step(c, t, "draft", p))
+    if (db_write(c, &Q_CO_SIGN, 2, params, p) || step(c, t, "draft", p))
         return -1;
     return tell(c, t, q->creator_id, "document_co_signed", "A co-drafting department signed: %s",
                 p);
@@ -369,7 +369,7 @@ static int perform_decline(db_conn *c, action_tx *t, problem_t *p)
     const doc_act_in *in = t->in;
     char id[24];
     const char *params[] = {db_int(id, t->id), in->reason};
-    if (db_run(c, &Q_DECLINE, 2, params, p) || step(c, t, "declined", p))
+    if (db_write(c, &Q_DECLINE, 2, params, p) || step(c, t, "declined", p))
         return -1;
     return tell(c, t, q->creator_id, "document_declined",
                 "The secretariat declined the draft (R-DOC-1): %s", p);
@@ -432,7 +432,7 @@ static int perform_forward(db_conn *c, action_tx *t, problem_t *p)
     }
     const char *p2[] = {db_int(id, t->id), signer, via_deputy ? db_int(rev, deputy) : NULL,
                         secretaries};
-    if (db_run(c, &Q_FORWARD, 4, p2, p) ||
+    if (db_write(c, &Q_FORWARD, 4, p2, p) ||
         step(c, t, via_deputy ? "deputy_review" : "awaiting_signoff", p))
         goto cleanup;
     if (via_deputy)
@@ -458,7 +458,7 @@ static int perform_review(db_conn *c, action_tx *t, problem_t *p)
     const doc_row *q = t->row;
     char id[24];
     const char *params[] = {db_int(id, t->id)};
-    if (db_run(c, &Q_REVIEWED, 1, params, p) || step(c, t, "awaiting_signoff", p))
+    if (db_write(c, &Q_REVIEWED, 1, params, p) || step(c, t, "awaiting_signoff", p))
         return -1;
     return tell(c, t, q->signer_id, "document_to_sign", "Sign off (签发): %s", p);
 }
@@ -473,7 +473,7 @@ static int perform_sign(db_conn *c, action_tx *t, problem_t *p)
     const doc_row *q = t->row;
     char id[24], me[24];
     const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id)};
-    if (db_run(c, &Q_SIGNED, 2, params, p) || step(c, t, "proofreading", p))
+    if (db_write(c, &Q_SIGNED, 2, params, p) || step(c, t, "proofreading", p))
         return -1;
     return tell(c, t, q->creator_id, "document_signed", "Signed off: %s", p) ||
                    tell_secretariat(c, t, "document_to_proofread", "Proofread: %s", p)
@@ -578,7 +578,7 @@ static int perform_letterheads(db_conn *c, action_tx *t, problem_t *p)
                              q->print_count, q->print_count);
     char id[24], n[24];
     const char *params[] = {db_int(id, t->id), db_int(n, in->count)};
-    if (db_run(c, &Q_LETTERHEADS, 2, params, p) || step(c, t, "numbered", p))
+    if (db_write(c, &Q_LETTERHEADS, 2, params, p) || step(c, t, "numbered", p))
         return -1;
     return tell(c, t, q->creator_id, "document_letterheads", "Letterhead sheets issued: %s", p);
 }
@@ -638,7 +638,7 @@ static int perform_printed(db_conn *c, action_tx *t, problem_t *p)
     }
     char id[24], n[24];
     const char *params[] = {db_int(id, t->id), db_int(n, in->copies)};
-    if (db_run(c, &Q_PRINTED, 2, params, p) || step(c, t, "printed", p))
+    if (db_write(c, &Q_PRINTED, 2, params, p) || step(c, t, "printed", p))
         return -1;
     return tell_secretariat(c, t, "document_original_due",
                             "Printed; the signed original is due for the archive: %s", p);
@@ -684,7 +684,7 @@ static int perform_archive(db_conn *c, action_tx *t, problem_t *p)
                            "the original is already archived");
     char id[24];
     const char *params[] = {db_int(id, t->id)};
-    if (db_run(c, &Q_ARCHIVED, 1, params, p) || step(c, t, "printed", p))
+    if (db_write(c, &Q_ARCHIVED, 1, params, p) || step(c, t, "printed", p))
         return -1;
     return maybe_issue(c, t, p);
 }
@@ -719,7 +719,7 @@ static int perform_record_stamp(db_conn *c, action_tx *t, problem_t *p)
         return problem_field(p, "seal_request_id",
                              "no stamp of this document was logged for this seal request");
     const char *p2[] = {id, db_int(n, stamped)};
-    if (db_run(c, &Q_STAMPED, 2, p2, p) || step(c, t, "printed", p))
+    if (db_write(c, &Q_STAMPED, 2, p2, p) || step(c, t, "printed", p))
         return -1;
     if (stamped != q->printed_copies) {
         char title[TITLE_BYTES];

@@ -18,7 +18,8 @@ int store_notify_secretariat(db_conn *c, const char *kind, const char *title, co
 {
     char eid[24];
     const char *params[] = {kind, title, body ? body : "", entity_type, db_int(eid, entity_id)};
-    return db_run(c, &Q_NOTIFY_SECRETARIAT, 5, params, p);
+    /* Sent ahead with the next statement or COMMIT (db_write). */
+    return db_write(c, &Q_NOTIFY_SECRETARIAT, 5, params, p);
 }
 
 static const db_stmt Q_NOTIFY_DIRECTOR = {
@@ -31,7 +32,7 @@ int store_notify_director(db_conn *c, const char *kind, const char *title,
 {
     char eid[24];
     const char *params[] = {kind, title, entity_type, db_int(eid, entity_id)};
-    return db_run(c, &Q_NOTIFY_DIRECTOR, 4, params, p);
+    return db_write(c, &Q_NOTIFY_DIRECTOR, 4, params, p);
 }
 
 static const db_stmt Q_IS_SECRETARIAT = {
