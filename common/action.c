@@ -110,3 +110,15 @@ void action_get_visible_by_position(req_t *r, const db_stmt *st, bool sees_all)
 {
     get_visible(r, st, sees_all, 4);
 }
+
+void action_get(req_t *r, const db_stmt *st)
+{
+    long long id = path_id_or_reply(r, "id");
+    if (!id)
+        return;
+    char b[24];
+    const char *params[] = {db_int(b, id)};
+    PGresult *res = db_read_or_reply(r, st, 1, params);
+    if (res)
+        action_reply_versioned(r, res);
+}

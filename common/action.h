@@ -94,6 +94,10 @@ int action_check_version(const req_t *r, long long if_match, long long version,
  * 404 when there is no row. Clears res. */
 void action_reply_versioned(req_t *r, PGresult *res);
 
+/* GET /<collection>/{id} of a row every caller may see: runs st with $1 the
+ * path id and answers as action_reply_versioned. */
+void action_get(req_t *r, const db_stmt *st);
+
 /* GET /<collection>/{id} of a row not everyone may see: runs st with $1 the
  * path id, $2 the caller's id and $3 sees_all ("true"/"false"), and answers
  * as action_reply_versioned, so 404 also when the caller may not see it. */

@@ -298,3 +298,14 @@ bool decider_or_reply(req_t *r)
                   "a government affairs secretary assists but cannot approve, sign or decide");
     return false;
 }
+
+int period_or_reply(req_t *r, const char *from, const char *to)
+{
+    if (!from || !to || strcmp(from, to) <= 0)
+        return 0;
+    problem_t p = {.code = ERR_BAD_QUERY};
+    problem_field(&p, "to", "must not be before from");
+    snprintf(p.detail, sizeof p.detail, "the period ends before it starts");
+    reply_problem_t(r, &p);
+    return -1;
+}

@@ -36,6 +36,11 @@ int query_enum_or_reply(req_t *r, const char *name, const char *const *values,
                         const char **out);
 int query_date_or_reply(req_t *r, const char *name, const char **out);
 
+/* The period of a list or an export, from the dates `from` and `to` (each
+ * may be NULL): 0 when it is fine, -1 after answering 400 naming `to` when
+ * it ends before it starts. */
+int period_or_reply(req_t *r, const char *from, const char *to);
+
 /* limit (1..200, default 20) and cursor. *after is 0 without a cursor. */
 int page_or_reply(req_t *r, long *limit, long long *after);
 

@@ -277,13 +277,8 @@ void h_supervision_report(req_t *r)
         query_date_or_reply(r, "from", &from) || query_date_or_reply(r, "to", &to) ||
         query_enum_or_reply(r, "format", formats, &format))
         return;
-    if (from && to && strcmp(from, to) > 0) {
-        problem_t p = {.code = ERR_BAD_QUERY};
-        problem_field(&p, "to", "must not be before from");
-        snprintf(p.detail, sizeof p.detail, "the period ends before it starts");
-        reply_problem_t(r, &p);
+    if (period_or_reply(r, from, to))
         return;
-    }
     bool csv = csv_requested(r, format);
     if (csv) {
         after = 0;

@@ -23,14 +23,7 @@ static const db_stmt Q_EQUIPMENT_GET = {
 
 void h_equipment_get(req_t *r)
 {
-    long long id = path_id_or_reply(r, "id");
-    if (!id)
-        return;
-    char b[24];
-    const char *params[] = {db_int(b, id)};
-    PGresult *res = db_read_or_reply(r, &Q_EQUIPMENT_GET, 1, params);
-    if (res)
-        action_reply_versioned(r, res);
+    action_get(r, &Q_EQUIPMENT_GET);
 }
 
 static const db_stmt Q_EQUIPMENT_LIST = {

@@ -71,10 +71,6 @@ bool printing_office_staff(const char *department_kind);
 int notify_operators(db_conn *c, long long operator_dept, long long own_dept, const char *kind,
                      const char *title, long long job, problem_t *p);
 
-/* Answers 400 naming `field` in the period check of a list or export when
- * from is after to; returns -1 then, 0 when the period is fine. */
-int period_or_reply(req_t *r, const char *from, const char *to);
-
 /* ---- handlers, by resource ---- */
 
 void h_jobs_list(req_t *r);

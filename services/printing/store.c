@@ -21,14 +21,3 @@ int notify_operators(db_conn *c, long long operator_dept, long long own_dept, co
                             db_int(j, job)};
     return db_run(c, &Q_NOTIFY_DEPARTMENT, 6, params, p);
 }
-
-int period_or_reply(req_t *r, const char *from, const char *to)
-{
-    if (!from || !to || strcmp(from, to) <= 0)
-        return 0;
-    problem_t p = {.code = ERR_BAD_QUERY};
-    problem_field(&p, "to", "must not be before from");
-    snprintf(p.detail, sizeof p.detail, "the period ends before it starts");
-    reply_problem_t(r, &p);
-    return -1;
-}

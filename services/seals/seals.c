@@ -28,14 +28,7 @@ static const db_stmt Q_SEAL_GET = {
 
 void h_seals_get(req_t *r)
 {
-    long long id = path_id_or_reply(r, "id");
-    if (!id)
-        return;
-    char b[24];
-    const char *params[] = {db_int(b, id)};
-    PGresult *res = db_read_or_reply(r, &Q_SEAL_GET, 1, params);
-    if (res)
-        action_reply_versioned(r, res);
+    action_get(r, &Q_SEAL_GET);
 }
 
 static const db_stmt Q_SEALS_LIST = {
