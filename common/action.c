@@ -48,8 +48,8 @@ static int action_run(db_conn *c, void *arg, problem_t *p)
         action_check_version(t->r, t->if_match, t->version, a->kind->noun, p))
         return -1;
     if (a->from_states && !state_in(a->from_states, t->state))
-        return problem_set(p, a->kind->wrong_state, NULL, NULL, "the %s is %s; it cannot be %s now",
-                           a->kind->noun, t->state, a->done);
+        return problem_set(p, a->kind->wrong_state, NULL, a->rule,
+                           "the %s is %s; it cannot be %s now", a->kind->noun, t->state, a->done);
     if (a->perform(c, t, p))
         return -1;
     if (!t->doc)

@@ -34,6 +34,8 @@ typedef struct action {
     const json_field *fields;       /* the body, parsed into action_tx.in */
     bool decides;                   /* R-SEC-3: refused to secretaries */
     const char *const *from_states; /* NULL-terminated; NULL when perform checks */
+    const char *rule;               /* the regulation the action carries out (R-SEAL-1);
+                                     * the refusal for a wrong state names it */
     /* Locks row t->id and reads it into t->row, and sets t->version and
      * t->before (malloc'd), and t->state when a later step reads it.
      * Answers 404 (in p) when there is no such row or the caller may not

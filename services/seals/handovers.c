@@ -233,7 +233,6 @@ static const action_kind handover_kind = {
 /* The locked handover's facts. */
 typedef struct handover_row {
     long long seal_id, from, to;
-    bool pending;
 } handover_row;
 
 static int handover_lock(db_conn *c, action_tx *t, problem_t *p)
@@ -251,7 +250,7 @@ static int handover_lock(db_conn *c, action_tx *t, problem_t *p)
     }
     t->before = strdup(db_col_str(res, 0, "handover_doc"));
     t->version = db_col_ll(res, 0, "version");
-    h->pending = !strcmp(db_col_str(res, 0, "state"), "pending");
+    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
     h->seal_id = db_col_ll(res, 0, "seal_id");
     h->from = db_col_ll(res, 0, "from_user_id");
     h->to = db_col_ll(res, 0, "to_user_id");
@@ -332,10 +331,7 @@ static int authorise_receiver(db_conn *c, action_tx *t, problem_t *p)
 
 static int perform_confirm(db_conn *c, action_tx *t, problem_t *p)
 {
-    const handover_row *h = t->row;
-    if (!h->pending)
-        return problem_set(p, ERR_WRONG_STATE, NULL, NULL, "the handover is no longer pending");
-    return custody_move(c, t, h, p);
+    return custody_move(c, t, t->row, p);
 }
 
 static int authorise_party(db_conn *c, action_tx *t, problem_t *p)
@@ -355,8 +351,6 @@ static int perform_cancel(db_conn *c, action_tx *t, problem_t *p)
     const handover_row *h = t->row;
     const handover_in *in = t->in;
     long long me = t->r->caller->id;
-    if (!h->pending)
-        return problem_set(p, ERR_WRONG_STATE, NULL, NULL, "the handover is no longer pending");
     char id[24], u[24];
     const char *params[] = {db_int(id, t->id), db_int(u, me)};
     PGresult *res;
@@ -378,20 +372,29 @@ static int perform_cancel(db_conn *c, action_tx *t, problem_t *p)
 }
 
 /* kind, verb, done, body, decides, from, lock, authorise, perform */
+static const char *const from_pending[] = {"pending", NULL};
+
+/* R-SEAL-1: the receiver confirms a pending handover, and the custody moves. */
 static const action_t act_confirm = {
     .kind = &handover_kind,
     .verb = "confirm",
     .done = "confirmed",
     .fields = note_fields,
+    .from_states = from_pending,
+    .rule = "R-SEAL-1",
     .lock = handover_lock,
     .authorise = authorise_receiver,
     .perform = perform_confirm,
 };
+/* R-SEAL-1: the custodian, the receiver or an administrator cancels a
+ * pending handover. */
 static const action_t act_cancel = {
     .kind = &handover_kind,
     .verb = "cancel",
     .done = "cancelled",
     .fields = note_fields,
+    .from_states = from_pending,
+    .rule = "R-SEAL-1",
     .lock = handover_lock,
     .authorise = authorise_party,
     .perform = perform_cancel,
