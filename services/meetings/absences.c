@@ -68,9 +68,9 @@ typedef struct absence_tx {
 
 static const db_stmt Q_MEETING_FOR_ABSENCE = {
     "mtg_meeting_for_absence",
-    "SELECT m.state, m.scheduled_at > now(), m.chair_id, m.title,"
+    "SELECT m.state, m.scheduled_at > now() AS ahead, m.chair_id, m.title,"
     " (SELECT x.role FROM meeting_participants x WHERE x.meeting_id = m.id AND x.user_id = $2)"
-    " FROM meetings m WHERE m.id = $1 FOR SHARE"};
+    " AS role FROM meetings m WHERE m.id = $1 FOR SHARE"};
 
 static const db_stmt Q_ABSENCE_INSERT = {
     "mtg_absence_insert",
@@ -85,16 +85,16 @@ static int absence_store(db_conn *c, create_tx *ct, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_MEETING_FOR_ABSENCE, 2, pm, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || PQgetisnull(res, 0, 4)) {
+    if (PQntuples(res) == 0 || db_col_null(res, 0, "role")) {
         PQclear(res);
         return problem_set(p, ERR_MEETING_NOT_FOUND, NULL, NULL, "no such meeting among yours");
     }
     char state[24], role[16];
-    snprintf(state, sizeof state, "%s", PQgetvalue(res, 0, 0));
-    snprintf(role, sizeof role, "%s", PQgetvalue(res, 0, 4));
-    bool before = !strcmp(PQgetvalue(res, 0, 1), "t");
-    long long chair = db_get_ll(res, 0, 2);
-    snprintf(title, sizeof title, "Leave from the meeting %s asked", PQgetvalue(res, 0, 3));
+    snprintf(state, sizeof state, "%s", db_col_str(res, 0, "state"));
+    snprintf(role, sizeof role, "%s", db_col_str(res, 0, "role"));
+    bool before = db_col_bool(res, 0, "ahead");
+    long long chair = db_col_ll(res, 0, "chair_id");
+    snprintf(title, sizeof title, "Leave from the meeting %s asked", db_col_str(res, 0, "title"));
     PQclear(res);
     if (!strcmp(role, "chair"))
         return problem_set(p, ERR_MEETING_ABSENCE_CHAIR, NULL, NULL,
@@ -114,8 +114,8 @@ static int absence_store(db_conn *c, create_tx *ct, problem_t *p)
         }
         return -1;
     }
-    long long id = db_get_ll(res, 0, 0);
-    ct->doc = strdup(PQgetvalue(res, 0, 1));
+    long long id = db_col_ll(res, 0, "id");
+    ct->doc = strdup(db_col_str(res, 0, "absence_doc"));
     PQclear(res);
     if (!ct->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -154,9 +154,10 @@ typedef struct absence_row {
 
 static const db_stmt Q_ABSENCE_LOCK = {
     "mtg_absence_lock",
-    "SELECT absence_doc(a), a.version, a.state, a.meeting_id, a.user_id, m.chair_id, m.state,"
-    " coalesce((SELECT p.position FROM identity.org_people p WHERE p.id = a.user_id), ''),"
-    " m.kind, m.title, " ABSENCE_VISIBLE
+    "SELECT absence_doc(a), a.version, a.state, a.meeting_id, a.user_id, m.chair_id,"
+    " m.state AS meeting_state,"
+    " coalesce((SELECT p.position FROM identity.org_people p WHERE p.id = a.user_id), '')"
+    " AS position, m.kind, m.title, " ABSENCE_VISIBLE " AS visible"
     " FROM meeting_absence_requests a JOIN meetings m ON m.id = a.meeting_id WHERE a.id = $1"
     " FOR NO KEY UPDATE OF a, m"};
 
@@ -173,21 +174,21 @@ static int absence_lock(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_ABSENCE_LOCK, 3, params, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 10), "t")) {
+    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "visible")) {
         PQclear(res);
         return problem_set(p, ERR_MEETING_ABSENCE_NOT_FOUND, NULL, NULL,
                            "no such meeting absence request");
     }
-    t->before = strdup(PQgetvalue(res, 0, 0));
-    t->version = db_get_ll(res, 0, 1);
-    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
-    a->meeting = db_get_ll(res, 0, 3);
-    a->user = db_get_ll(res, 0, 4);
-    a->chair = db_get_ll(res, 0, 5);
-    snprintf(a->meeting_state, sizeof a->meeting_state, "%s", PQgetvalue(res, 0, 6));
-    snprintf(a->position, sizeof a->position, "%s", PQgetvalue(res, 0, 7));
-    snprintf(a->kind, sizeof a->kind, "%s", PQgetvalue(res, 0, 8));
-    snprintf(a->title, sizeof a->title, "%s", PQgetvalue(res, 0, 9));
+    t->before = strdup(db_col_str(res, 0, "absence_doc"));
+    t->version = db_col_ll(res, 0, "version");
+    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
+    a->meeting = db_col_ll(res, 0, "meeting_id");
+    a->user = db_col_ll(res, 0, "user_id");
+    a->chair = db_col_ll(res, 0, "chair_id");
+    snprintf(a->meeting_state, sizeof a->meeting_state, "%s", db_col_str(res, 0, "meeting_state"));
+    snprintf(a->position, sizeof a->position, "%s", db_col_str(res, 0, "position"));
+    snprintf(a->kind, sizeof a->kind, "%s", db_col_str(res, 0, "kind"));
+    snprintf(a->title, sizeof a->title, "%s", db_col_str(res, 0, "title"));
     PQclear(res);
     return t->before ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
 }

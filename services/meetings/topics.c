@@ -130,15 +130,15 @@ static int topic_store(db_conn *c, create_tx *ct, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_MEETING_FOR_TOPIC, 3, pm, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 4), "t")) {
+    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "meeting_visible")) {
         PQclear(res);
         return problem_set(p, ERR_MEETING_NOT_FOUND, NULL, NULL, "no such meeting");
     }
     char state[24], kind[16], mtitle[800];
-    snprintf(state, sizeof state, "%s", PQgetvalue(res, 0, 0));
-    snprintf(kind, sizeof kind, "%s", PQgetvalue(res, 0, 1));
-    snprintf(mtitle, sizeof mtitle, "%s", PQgetvalue(res, 0, 5));
-    long long chair = db_get_ll(res, 0, 2), recorder = db_get_ll(res, 0, 3);
+    snprintf(state, sizeof state, "%s", db_col_str(res, 0, "state"));
+    snprintf(kind, sizeof kind, "%s", db_col_str(res, 0, "kind"));
+    snprintf(mtitle, sizeof mtitle, "%s", db_col_str(res, 0, "title"));
+    long long chair = db_col_ll(res, 0, "chair_id"), recorder = db_col_ll(res, 0, "recorder_id");
     PQclear(res);
     bool thematic = !strcmp(kind, "thematic");
     if (thematic ? (me->id != recorder && me->id != chair) : !secretariat)
@@ -157,11 +157,12 @@ static int topic_store(db_conn *c, create_tx *ct, problem_t *p)
     if (db_query(c, &Q_DEPARTMENT, 1, pd, &res, p))
         return -1;
     long long approver = 0;
-    if (PQntuples(res) == 0 || !strcmp(PQgetvalue(res, 0, 0), "external") ||
-        !strcmp(PQgetvalue(res, 0, 0), "bureau") || !strcmp(PQgetvalue(res, 0, 0), "township"))
+    const char *dkind = PQntuples(res) ? db_col_str(res, 0, "kind") : "";
+    if (PQntuples(res) == 0 || !strcmp(dkind, "external") || !strcmp(dkind, "bureau") ||
+        !strcmp(dkind, "township"))
         problem_field(p, "department_id", "must be a section of the office");
     else
-        approver = db_get_ll(res, 0, 1);
+        approver = db_col_ll(res, 0, "supervising_deputy_id");
     PQclear(res);
     org_person presenter;
     if (org_person_get(c, t->in.presenter_id, &presenter, p)) {
@@ -196,8 +197,8 @@ static int topic_store(db_conn *c, create_tx *ct, problem_t *p)
                         thematic ? "approved" : "proposed"};
     if (db_query(c, &Q_TOPIC_INSERT, 13, pi, &res, p))
         return -1;
-    long long id = db_get_ll(res, 0, 0);
-    ct->doc = strdup(PQgetvalue(res, 0, 1));
+    long long id = db_col_ll(res, 0, "id");
+    ct->doc = strdup(db_col_str(res, 0, "topic_doc"));
     PQclear(res);
     if (!ct->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -242,7 +243,7 @@ typedef struct topic_row {
 static const db_stmt Q_TOPIC_LOCK = {
     "mtg_topic_lock",
     "SELECT topic_doc(t), t.version, t.state, t.approver_id, t.submitted_by, t.title,"
-    " topic_visible(t, m, $2, $3), m.state"
+    " topic_visible(t, m, $2, $3), m.state AS meeting_state"
     " FROM topics t JOIN meetings m ON m.id = t.meeting_id WHERE t.id = $1"
     " FOR NO KEY UPDATE OF t"};
 
@@ -259,18 +260,18 @@ static int topic_lock(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_TOPIC_LOCK, 3, params, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 6), "t")) {
+    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "topic_visible")) {
         PQclear(res);
         return problem_set(p, ERR_TOPIC_NOT_FOUND, NULL, NULL, "no such topic");
     }
-    t->before = strdup(PQgetvalue(res, 0, 0));
-    t->version = db_get_ll(res, 0, 1);
-    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
-    row->approver = db_get_ll(res, 0, 3);
-    row->submitted_by = db_get_ll(res, 0, 4);
-    snprintf(row->title, sizeof row->title, "%s", PQgetvalue(res, 0, 5));
-    bool closed = !strcmp(PQgetvalue(res, 0, 7), "closed") ||
-                  !strcmp(PQgetvalue(res, 0, 7), "cancelled");
+    t->before = strdup(db_col_str(res, 0, "topic_doc"));
+    t->version = db_col_ll(res, 0, "version");
+    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
+    row->approver = db_col_ll(res, 0, "approver_id");
+    row->submitted_by = db_col_ll(res, 0, "submitted_by");
+    snprintf(row->title, sizeof row->title, "%s", db_col_str(res, 0, "title"));
+    const char *mstate = db_col_str(res, 0, "meeting_state");
+    bool closed = !strcmp(mstate, "closed") || !strcmp(mstate, "cancelled");
     PQclear(res);
     if (!t->before)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
