@@ -573,6 +573,11 @@ def main(name, cluster_cls):
     try:
         setup()
         getattr(scenarios, name)(ck, cluster_cls)
+        # With FAULTS_VARIANT=asan: no service hit a sanitizer error.
+        import glob
+
+        reports = [r for r in glob.glob(os.path.join(STATE, "logs", "[au]*san.*")) if os.path.getsize(r)]
+        ck.check("no sanitizer report", not reports, " ".join(reports))
     except Exception as e:  # the scenario could not finish: a failure, with why
         import traceback
 
