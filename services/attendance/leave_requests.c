@@ -30,16 +30,37 @@ void h_leave_get(req_t *r)
     action_get_visible(r, &Q_LEAVE_GET, sees_all(r->caller));
 }
 
-/* The approver's queue, served by the partial index leave_to_approve. */
+/* The approver's queue: everything of a leave that waits for the caller.
+ * A pending request at the caller's step (leave_to_approve), an extension
+ * (补假) whose higher approver the caller is (leave_ext_to_approve, R-ATT-4:
+ * the chain computed again), a return time that waits for the final
+ * approver's confirmation (leave_return_to_confirm) and a written
+ * explanation that waits for the final approver's review
+ * (leave_explanation_to_review). Each branch walks its partial index newest
+ * first and stops at the page size. */
+#define TO_APPROVE_FILTERS(t)                                                             \
+    " AND ($3::text IS NULL OR " t ".state = $3) AND ($4::text IS NULL OR " t ".kind = $4)" \
+    " AND ($5::bigint IS NULL OR " t ".applicant_id = $5)"                                \
+    " AND ($6::boolean IS NOT TRUE OR " t ".applicant_id = $1)"                           \
+    " AND ($8::bigint IS NULL OR " t ".department_id = $8)"                               \
+    " AND " PAGE_BEFORE(t ".id", "$2") " ORDER BY " t ".id DESC LIMIT $7"
+
 static const db_stmt Q_LEAVE_TO_APPROVE = {
     "att_leave_to_approve",
-    "SELECT l.id," LEAVE_DOC("l") " FROM leave_requests l"
-    " WHERE l.state = 'pending' AND l.current_approver_id = $1"
-    " AND " PAGE_BEFORE("l.id", "$2")
-    " AND ($3::text IS NULL OR $3 = 'pending') AND ($4::text IS NULL OR l.kind = $4)"
-    " AND ($5::bigint IS NULL OR l.applicant_id = $5)"
-    " AND ($6::boolean IS NOT TRUE OR l.applicant_id = $1)"
-    " AND ($8::bigint IS NULL OR l.department_id = $8)"
+    "WITH ids AS MATERIALIZED ("
+    " (SELECT a.id FROM leave_requests a WHERE a.state = 'pending'"
+    "   AND a.current_approver_id = $1" TO_APPROVE_FILTERS("a") ")"
+    " UNION"
+    " (SELECT b.id FROM leave_requests b WHERE b.state = 'approved' AND b.ext_state = 'pending'"
+    "   AND b.ext_approvers[b.ext_step] = $1" TO_APPROVE_FILTERS("b") ")"
+    " UNION"
+    " (SELECT c.id FROM leave_requests c WHERE c.return_confirmation = 'pending'"
+    "   AND c.final_approver_id = $1" TO_APPROVE_FILTERS("c") ")"
+    " UNION"
+    " (SELECT d.id FROM leave_requests d WHERE d.explanation IS NOT NULL"
+    "   AND d.explanation_review IS NULL AND d.final_approver_id = $1"
+    TO_APPROVE_FILTERS("d") "))"
+    " SELECT l.id," LEAVE_DOC("l") " FROM ids JOIN leave_requests l ON l.id = ids.id"
     " ORDER BY l.id DESC LIMIT $7"};
 
 /* The applicant's own requests, served by leave_applicant. */

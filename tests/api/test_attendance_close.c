@@ -478,6 +478,78 @@ START_TEST(test_R_ATT_4_extension_is_timely_and_within_the_approvers_authority)
 }
 END_TEST
 
+/* The approver's queue (GET /leave-requests?to_approve=true) holds
+ * everything of a leave that waits for the caller: the extension the chain
+ * computed again gives to a higher approver, the return time and the
+ * written explanation that wait for the final approver (R-ATT-4). */
+static bool queued(const char *user, const char *filter, long long id)
+{
+    return h_lists(h_fmt("/api/v1/leave-requests?to_approve=true&limit=200%s", filter),
+                   h_token(user), id);
+}
+
+START_TEST(test_R_ATT_4_approvers_queue_holds_extensions_returns_and_explanations)
+{
+    long mon = att_next(2024, 3, 4, 1);
+    /* Half a day, the chief's; extended to the day, the deputy's too. */
+    long long half = att_leave_id("zonghe2", mon + ATT_AHEAD, "am", mon + ATT_AHEAD, "am");
+    ck_assert(queued("zonghe_chief", "", half));
+    att_leave_ok("zonghe_chief", half, "approve", NULL);
+    ck_assert(!queued("zonghe_chief", "", half));
+    ck_assert(!queued("deputy2", "", half));
+    resp_t *r = att_leave_act("zonghe_chief", half, "extend",
+                              h_fmt("{\"new_end_date\":\"%s\",\"new_end_half\":\"pm\","
+                                    "\"reason\":\"phoned from the clinic\"}",
+                                    att_date(mon + ATT_AHEAD)));
+    ck_status(r, 200);
+    ck_assert_str_eq(att_str(json_object_get(r->json, "extension"), "state"), "pending");
+    h_free(r);
+    ck_assert(queued("deputy2", "", half));
+    ck_assert(queued("deputy2", "&state=approved", half));
+    ck_assert(!queued("deputy2", "&state=pending", half));
+    ck_assert(!queued("zonghe_chief", "", half));
+    ck_assert(!queued("zonghe2", "", half));
+    ck_assert(!queued("director", "", half));
+    att_leave_ok("deputy2", half, "approve", NULL);
+    ck_assert(!queued("deputy2", "", half));
+
+    /* A return time earlier than the closing waits for the final approver. */
+    long long day = att_leave_past_id("xinxi1", "private", mon + 7, "am", mon + 7, "pm");
+    att_leave_ok("deputy2", day, "approve", NULL);
+    ck_assert(!queued("deputy2", "", day));
+    r = att_leave_act("xinxi1", day, "close",
+                      h_fmt("{\"returned_at\":\"%sT08:30:00+08:00\"}", att_date(mon + 8)));
+    ck_status(r, 200);
+    h_free(r);
+    ck_assert(queued("deputy2", "", day));
+    ck_assert(!queued("xinxi1", "", day));
+    ck_assert(!queued("director", "", day));
+    r = att_leave_act("deputy2", day, "confirm-return", "{\"confirmed\":true}");
+    ck_status(r, 200);
+    h_free(r);
+    ck_assert(!queued("deputy2", "", day));
+
+    /* A written explanation waits for the final approver's review. */
+    long long ext = approved_day_ahead("zonghe1", "deputy2", mon + 14);
+    extend_ahead("deputy2", ext, mon + 15, "pm", "hospital");
+    att_leave_move_back(ext);
+    r = close_at("zonghe1", ext, mon + 16, "08:30");
+    ck_status(r, 200);
+    h_free(r);
+    ck_assert(!queued("deputy2", "", ext));
+    r = att_leave_act("zonghe1", ext, "explanation", att_explanation("certificate"));
+    ck_status(r, 200);
+    h_free(r);
+    ck_assert(queued("deputy2", "", ext));
+    ck_assert(queued("deputy2", "&state=closed", ext));
+    ck_assert(!queued("zonghe1", "", ext));
+    r = att_leave_act("deputy2", ext, "review-explanation", "{\"accepted\":true}");
+    ck_status(r, 200);
+    h_free(r);
+    ck_assert(!queued("deputy2", "", ext));
+}
+END_TEST
+
 /* 请假制度 三 "事后出具书面说明(如诊断书等)": the written explanation is a
  * document (the scan attached, kept with its SHA-256, size-limited, of the
  * type it claims), and the approver accepts it or not; refused, the
@@ -718,6 +790,7 @@ int main(void)
     tcase_add_test(t, test_R_ATT_4_extension_rearms_the_close_reminder);
     tcase_add_test(t, test_R_ATT_4_extension_is_timely_and_within_the_approvers_authority);
     tcase_add_test(t, test_R_ATT_4_written_explanation_is_a_reviewed_document);
+    tcase_add_test(t, test_R_ATT_4_approvers_queue_holds_extensions_returns_and_explanations);
     tcase_add_test(t, test_R_ATT_4_early_return_time_needs_the_approvers_confirmation);
     tcase_add_test(t, test_R_ATT_4_unclosed_leave_turns_into_absenteeism_half_day_by_half_day);
     suite_add_tcase(s, t);
