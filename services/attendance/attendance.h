@@ -20,6 +20,7 @@ typedef struct attendance_ctx {
     long return_margin_minutes; /* R-ATT-4: an earlier return needs confirmation */
     int year_start_month;   /* R-ATT-6: the period of 累计 starts on this month */
     int year_start_day;     /* ... and day each year (DISCIPLINE_YEAR_START) */
+    office_hours hours;     /* R-ATT-1, R-ATT-2: OFFICE_HOURS, what 半天 is half of */
     job_t sweep;
 } attendance_ctx;
 

@@ -26,6 +26,15 @@ static int attendance_init(service_t *svc)
                 start);
         bad = 1;
     }
+    const char *hours = NULL;
+    bad |= cfg_str("OFFICE_HOURS", "08:30-12:00,13:30-17:00", &hours);
+    if (!bad && !office_hours_parse(hours, &ctx.hours)) {
+        log_msg(LOG_ERROR, NULL,
+                "OFFICE_HOURS must be one to four ascending sessions HH:MM-HH:MM separated by "
+                "commas (e.g. 08:30-12:00,13:30-17:00), not '%s'",
+                hours);
+        bad = 1;
+    }
     if (bad)
         return -1;
     return sweep_start(svc);

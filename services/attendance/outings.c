@@ -10,9 +10,12 @@
 
 /* R-ATT-1/R-ATT-2 (请假制度 一, 二): a temporary outing is shorter than half a
  * working day; going out for half a day or more is leave, asked of the
- * chief or higher. The office's working day is eight hours, so half a day
- * is four (README, "Readings of the regulations"). */
-#define HALF_WORKING_DAY_SECONDS (4 * 3600)
+ * chief or higher. Like a leave's length, an outing's counts working time
+ * on the office's calendar: the parts of it within the office hours
+ * (OFFICE_HOURS) of working days; half a working day is half of a working
+ * day's hours (README, "Readings of the regulations"). Beyond this many
+ * days an outing holds a working half-day whatever the calendar says. */
+#define OUTING_SPAN_MAX_DAYS 31
 
 /* Visible to the person, the section (R-ATT-1), the section's supervising
  * deputy, office leaders and administrators. $2 viewer, $3 sees all, $4 the
@@ -118,6 +121,28 @@ static int outing_store(db_conn *c, create_tx *ct, problem_t *p)
     if (strcmp(me.department_kind, "section") && strcmp(me.department_kind, "office_leadership"))
         return problem_set(p, ERR_OUTING_NOT_OFFICE_STAFF, NULL, NULL,
                            "outings are registered by the office's own staff");
+    long long from, to;
+    (void)time_parse(in->starts_at, &from);
+    (void)time_parse(in->ends_at, &to);
+    const office_hours *hours = &attendance_of(ct->r)->hours;
+    long half = office_day_seconds(hours) / 2;
+    long long worked = (long long)half;
+    if (to - from <= OUTING_SPAN_MAX_DAYS * 86400LL) {
+        calendar cal = {0};
+        int rc = cal_load(c, (long)((from + 8 * 3600) / 86400) - 1,
+                          (long)((to + 8 * 3600) / 86400) + 1, &cal, p);
+        if (!rc)
+            worked = cal_working_seconds(&cal, hours, from, to);
+        cal_free(&cal);
+        if (rc)
+            return -1;
+    }
+    if (worked >= half)
+        return problem_set(p, ERR_OUTING_IS_LEAVE, NULL, NULL,
+                           "this outing takes %lld min of working time; half a working day "
+                           "(%ld min of the office hours) or more is leave: ask for it with "
+                           "POST /api/v1/leave-requests",
+                           worked / 60, half / 60);
     if (person_lock(c, "attendance.outing", me.id, p))
         return -1;
     char u[24], d[24];
@@ -161,11 +186,6 @@ static int outing_check(create_tx *ct, problem_t *p)
         return 0;
     if (to <= from)
         return problem_field(p, "ends_at", "must be after starts_at");
-    if (to - from >= HALF_WORKING_DAY_SECONDS)
-        return problem_set(p, ERR_OUTING_IS_LEAVE, NULL, NULL,
-                           "going out for half a working day (%d hours) or more is leave: ask "
-                           "for it with POST /api/v1/leave-requests",
-                           HALF_WORKING_DAY_SECONDS / 3600);
     return 0;
 }
 

@@ -1,5 +1,6 @@
 #include "workdays.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,4 +151,79 @@ long cal_first_working_slot(const calendar *c, long from, long to)
         if (cal_is_working_day(c, slot_day(s)))
             return s;
     return -1;
+}
+
+/* "HH:MM" at s, 00:00 to 24:00, into minutes; the characters read. */
+static int hhmm(const char *s, int *minutes)
+{
+    if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) || s[2] != ':' ||
+        !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
+        return 0;
+    int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+    if (m > 59 || h > 24 || (h == 24 && m))
+        return 0;
+    *minutes = h * 60 + m;
+    return 5;
+}
+
+bool office_hours_parse(const char *s, office_hours *out)
+{
+    office_hours h = {0};
+    if (!s || !*s)
+        return false;
+    for (;;) {
+        int a, b, k;
+        if (h.n == OFFICE_MAX_SESSIONS || !(k = hhmm(s, &a)) || s[k] != '-')
+            return false;
+        s += k + 1;
+        if (!(k = hhmm(s, &b)) || b <= a || (h.n && a < h.to[h.n - 1]))
+            return false;
+        s += k;
+        h.from[h.n] = a;
+        h.to[h.n++] = b;
+        if (!*s)
+            break;
+        if (*s++ != ',')
+            return false;
+    }
+    *out = h;
+    return true;
+}
+
+long office_day_seconds(const office_hours *h)
+{
+    long n = 0;
+    for (int i = 0; i < h->n; i++)
+        n += (long)(h->to[i] - h->from[i]) * 60;
+    return n;
+}
+
+#define OFFICE_UTC_OFFSET (8 * 3600)
+
+/* floor(a / b) for b > 0. */
+static long long floor_div(long long a, long long b)
+{
+    return a / b - (a % b < 0);
+}
+
+long long cal_working_seconds(const calendar *c, const office_hours *h, long long from,
+                              long long to)
+{
+    if (to <= from)
+        return 0;
+    long long lf = from + OFFICE_UTC_OFFSET, lt = to + OFFICE_UTC_OFFSET, total = 0;
+    for (long long day = floor_div(lf, 86400); day * 86400 < lt; day++) {
+        if (!cal_is_working_day(c, (long)day))
+            continue;
+        for (int i = 0; i < h->n; i++) {
+            long long a = day * 86400 + h->from[i] * 60LL, b = day * 86400 + h->to[i] * 60LL;
+            if (a < lf)
+                a = lf;
+            if (b > lt)
+                b = lt;
+            if (b > a)
+                total += b - a;
+        }
+    }
+    return total;
 }

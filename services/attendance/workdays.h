@@ -60,4 +60,25 @@ long cal_working_halves(const calendar *c, long from, long to);
 /* The first working slot among from..to, or -1 when there is none. */
 long cal_first_working_slot(const calendar *c, long from, long to);
 
+/* The office's working hours (OFFICE_HOURS, e.g. "08:30-12:00,13:30-17:00"):
+ * one to four sessions a day, in minutes after midnight office time,
+ * ascending and not overlapping. Half a working day (请假制度 二 "半天") is
+ * half their total. */
+#define OFFICE_MAX_SESSIONS 4
+typedef struct office_hours {
+    int n;
+    int from[OFFICE_MAX_SESSIONS], to[OFFICE_MAX_SESSIONS];
+} office_hours;
+
+/* Parses "HH:MM-HH:MM[,HH:MM-HH:MM...]". false on anything else. */
+bool office_hours_parse(const char *s, office_hours *out);
+/* Working seconds of one working day. */
+long office_day_seconds(const office_hours *h);
+
+/* The working seconds of [from, to) (seconds since the epoch): the parts
+ * that fall within the office hours (office time, UTC+8) of working days of
+ * the calendar, which must hold the days of that span. Can't fail. */
+long long cal_working_seconds(const calendar *c, const office_hours *h, long long from,
+                              long long to);
+
 #endif

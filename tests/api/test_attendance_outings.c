@@ -272,29 +272,68 @@ START_TEST(test_R_ATT_1_away_now_covers_approved_leave_for_other_services)
 END_TEST
 
 /* 请假制度 一, 二: an outing is shorter than half a working day; half a day
- * or more is leave, asked of the chief or higher. */
+ * or more is leave, asked of the chief or higher. Its length counts working
+ * time, as a leave's does: the office hours (08:30-12:00, 13:30-17:00 by
+ * default; half a day is 3.5 hours) of the calendar's working days. Days of
+ * 2036, a year no other test uses. */
+static const char *at(long day, const char *hhmm)
+{
+    return h_fmt("%sT%s:00+08:00", att_date(day), hhmm);
+}
+
 START_TEST(test_R_ATT_2_outing_of_half_a_day_or_more_is_leave)
 {
     const char *sql = "SELECT count(*) FROM attendance.outings o JOIN identity.users u"
                       " ON u.id = o.user_id WHERE u.username = $1";
+    long mon = att_next(2036, 3, 3, 1);
+    /* A holiday on the Wednesday, an adjusted working Saturday. */
+    att_calendar(2036, h_fmt("[\"%s\"]", att_date(mon + 2)),
+                 h_fmt("[\"%s\"]", att_date(mon + 12)));
     long long before = att_rows(sql, "zonghe_chief");
-    long starts[] = {20 * 86400, 21 * 86400, 30 * 86400};
-    long lengths[] = {4 * 3600, 4 * 3600 + 60, 3 * 86400};
-    for (size_t i = 0; i < 3; i++) {
-        resp_t *r = register_outing("zonghe_chief", att_time_from_now(starts[i]),
-                                    att_time_from_now(starts[i] + lengths[i]), "inspection");
+    struct {
+        long day;
+        const char *from;
+        long to_day;
+        const char *to;
+    } leave[] = {
+        {mon, "08:30", mon, "12:00"},          /* the whole morning session */
+        {mon + 1, "10:00", mon + 1, "15:00"},  /* 2 h + 1.5 h around lunch */
+        {mon + 3, "16:00", mon + 4, "11:00"},  /* 1 h + 2.5 h across the night */
+        {mon + 12, "08:00", mon + 12, "12:30"}, /* an adjusted working Saturday */
+        {mon + 7, "08:00", mon + 21, "18:00"}, /* two weeks */
+        {mon + 28, "00:00", mon + 90, "00:00"}, /* beyond a month */
+    };
+    for (size_t i = 0; i < sizeof leave / sizeof leave[0]; i++) {
+        resp_t *r = register_outing("zonghe_chief", at(leave[i].day, leave[i].from),
+                                    at(leave[i].to_day, leave[i].to), "inspection");
         ck_assert_msg(h_problem(r, 422, "outing.is_leave", "R-ATT-2", NULL), "case %zu: %s", i,
                       r->body);
         ck_assert(strstr(r->body, "leave-requests") != NULL);
         h_free(r);
     }
     ck_assert_int_eq(att_rows(sql, "zonghe_chief"), before);
-    /* A minute under half a day is still an outing. */
-    resp_t *r = register_outing("zonghe_chief", att_time_from_now(22 * 86400),
-                                att_time_from_now(22 * 86400 + 4 * 3600 - 60), "inspection");
-    ck_status(r, 201);
-    h_free(r);
-    ck_assert_int_eq(att_rows(sql, "zonghe_chief"), before + 1);
+    /* Under half a day of working time is still an outing, however long
+     * the clock runs: a minute short, the lunch break, an evening, the
+     * holiday, a weekend. */
+    struct {
+        long day;
+        const char *from;
+        long to_day;
+        const char *to;
+    } outing[] = {
+        {mon + 35, "08:30", mon + 35, "11:59"},
+        {mon + 36, "09:00", mon + 36, "13:30"},  /* 3 h: lunch does not count */
+        {mon + 36, "17:00", mon + 37, "08:30"},  /* evening and night */
+        {mon + 2, "06:00", mon + 2, "22:00"},    /* the holiday */
+        {mon + 39, "16:00", mon + 42, "09:00"},  /* Friday 1 h, Monday 0.5 h */
+    };
+    for (size_t i = 0; i < sizeof outing / sizeof outing[0]; i++) {
+        resp_t *r = register_outing("zonghe_chief", at(outing[i].day, outing[i].from),
+                                    at(outing[i].to_day, outing[i].to), "inspection");
+        ck_assert_msg(r->status == 201, "case %zu: %ld %s", i, r->status, r->body);
+        h_free(r);
+    }
+    ck_assert_int_eq(att_rows(sql, "zonghe_chief"), before + 5);
 }
 END_TEST
 

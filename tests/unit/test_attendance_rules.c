@@ -102,6 +102,55 @@ START_TEST(test_counter_weekends)
 }
 END_TEST
 
+/* 请假制度 一, 二 read against the office's hours: half a working day is
+ * half the working time of a working day, counted only within the office
+ * hours of the calendar's working days (R-ATT-1, R-ATT-2). */
+START_TEST(test_R_ATT_2_working_time_of_an_outing)
+{
+    office_hours h;
+    ck_assert(office_hours_parse("08:30-12:00,13:30-17:00", &h));
+    ck_assert_int_eq(h.n, 2);
+    ck_assert_int_eq(office_day_seconds(&h), 7 * 3600);
+    ck_assert(office_hours_parse("09:00-17:00", &h));
+    ck_assert_int_eq(office_day_seconds(&h), 8 * 3600);
+    const char *bad[] = {"", "8:30-12:00", "08:30-12:00,", "08:30-08:30", "12:00-08:30",
+                         "08:30-12:00,11:00-17:00", "08:60-12:00", "24:30-25:00",
+                         "08:30-12:00;13:30-17:00", "00:00-01:00,02:00-03:00,04:00-05:00,"
+                         "06:00-07:00,08:00-09:00", NULL};
+    for (int i = 0; bad[i]; i++)
+        ck_assert_msg(!office_hours_parse(bad[i], &h), "accepted %s", bad[i]);
+    ck_assert(!office_hours_parse(NULL, &h));
+
+    ck_assert(office_hours_parse("08:30-12:00,13:30-17:00", &h));
+    calendar cal = {0};
+    long mon = next_dow(D("2091-06-01"), 1);
+    /* Office time is UTC+8: 08:30 there is 00:30 UTC. */
+    long long m0 = (long long)mon * 86400 - 8 * 3600;
+#define AT(day, hh, mm) (m0 + (long long)(day) * 86400 + (hh) * 3600 + (mm) * 60)
+    ck_assert_int_eq(cal_working_seconds(&cal, &h, AT(0, 8, 30), AT(0, 12, 0)), 3 * 3600 + 1800);
+    /* The lunch break is not working time. */
+    ck_assert_int_eq(cal_working_seconds(&cal, &h, AT(0, 9, 0), AT(0, 14, 0)), 3 * 3600 + 1800);
+    ck_assert_int_eq(cal_working_seconds(&cal, &h, AT(0, 11, 0), AT(0, 14, 0)), 3600 + 1800);
+    /* Evenings and nights are not; across midnight the next morning is. */
+    ck_assert_int_eq(cal_working_seconds(&cal, &h, AT(0, 16, 0), AT(1, 11, 0)), 3600 + 9000);
+    ck_assert_int_eq(cal_working_seconds(&cal, &h, AT(0, 18, 0), AT(0, 23, 59)), 0);
+    ck_assert_int_eq(cal_working_seconds(&cal, &h, AT(0, 7, 0), AT(0, 8, 31)), 60);
+    /* Friday afternoon to Monday morning: the weekend does not count. */
+    ck_assert_int_eq(cal_working_seconds(&cal, &h, AT(4, 16, 0), AT(7, 9, 0)), 3600 + 1800);
+    ck_assert_int_eq(cal_working_seconds(&cal, &h, AT(5, 0, 0), AT(7, 0, 0)), 0);
+    /* A holiday does not; an adjusted working Saturday does. */
+    ck_assert_int_eq(cal_add(&cal, mon + 2, false), 0);
+    ck_assert_int_eq(cal_add(&cal, mon + 5, true), 0);
+    ck_assert_int_eq(cal_working_seconds(&cal, &h, AT(2, 0, 0), AT(3, 0, 0)), 0);
+    ck_assert_int_eq(cal_working_seconds(&cal, &h, AT(5, 0, 0), AT(6, 0, 0)), 7 * 3600);
+    /* Empty and reversed spans. */
+    ck_assert_int_eq(cal_working_seconds(&cal, &h, AT(0, 9, 0), AT(0, 9, 0)), 0);
+    ck_assert_int_eq(cal_working_seconds(&cal, &h, AT(0, 10, 0), AT(0, 9, 0)), 0);
+#undef AT
+    cal_free(&cal);
+}
+END_TEST
+
 START_TEST(test_counter_holidays_and_adjusted_days)
 {
     long mon = next_dow(D("2091-09-01"), 1);
@@ -310,6 +359,7 @@ int main(void)
     tcase_add_test(t, test_time_parse);
     tcase_add_test(t, test_counter_weekends);
     tcase_add_test(t, test_counter_holidays_and_adjusted_days);
+    tcase_add_test(t, test_R_ATT_2_working_time_of_an_outing);
     tcase_add_test(t, test_R_ATT_2_chain_staff);
     tcase_add_test(t, test_R_ATT_2_chain_only_person_in_section);
     tcase_add_test(t, test_R_ATT_2_chain_chief_one_level_up);
