@@ -117,14 +117,16 @@ static const db_stmt Q_REQUEST_INSERT = {
     " SELECT q.id," SEAL_REQUEST_DOC("q", "s") " FROM q JOIN seals s ON s.id = q.seal_id"};
 
 /* R-DOC-6: the signed, numbered document named, from the view the
- * documents service publishes, and whether its signer is one of those who
- * may approve this use ($2, the requester already left out) and not the
- * seal's custodian. */
+ * documents service publishes, whether it is the requester's department's
+ * ($4: the drafting department prints and stamps its own copies), and
+ * whether its signer is one of those who may approve this use ($2, the
+ * requester already left out) and not the seal's custodian. */
 static const db_stmt Q_SIGNED_DOCUMENT = {
     "seals_signed_document",
     "SELECT sd.doc_number, sd.signed_body_sha256, sd.signed_by,"
     " sd.signed_by = ANY ($2::bigint[]) AND sd.signed_by <> s.custodian_id AS approves"
-    " FROM documents.signed_documents sd, seals s WHERE sd.document_id = $1 AND s.id = $3"};
+    " FROM documents.signed_documents sd, seals s WHERE sd.document_id = $1 AND s.id = $3"
+    " AND sd.department_id IS NOT DISTINCT FROM $4::bigint"};
 
 /* The signature is the approval (R-DOC-6, R-SEAL-2). */
 static const db_stmt Q_REQUEST_SIGNED = {
@@ -135,25 +137,34 @@ static const db_stmt Q_REQUEST_SIGNED = {
     " FROM seals s WHERE q.id = $1 AND s.id = q.seal_id"
     " RETURNING" SEAL_REQUEST_DOC("q", "s") ", s.custodian_id"};
 
-/* Reads what a signed, numbered document named by a request carries: its
- * SHA-256 into sha (65 bytes; "" for a document that is not signed and
- * numbered, whose request is an ordinary one) and, when its signature
- * approves this use, the signer into *signer (0 otherwise). 0, or -1 with
- * p (400 when the request gives another number than the document's). */
+/* Reads what the signed, numbered document named by a request carries: its
+ * SHA-256 into sha (65 bytes) and, when its signature approves this use,
+ * the signer into *signer (0 otherwise). A document is stamped only once it
+ * is signed and numbered, by its own drafting department (R-DOC-6): naming
+ * any other (not signed, not numbered, another department's, or none at
+ * all; one answer, so that nothing of another department's documents is
+ * told) is refused with 422. 0, or -1 with p (400 when the request gives
+ * another number than the document's). */
 static int signed_document(db_conn *c, request_tx *t, char sha[65], long long *signer,
                            problem_t *p)
 {
-    char doc[24], sid[24];
+    char doc[24], sid[24], dep[24];
     const char *params[] = {db_int(doc, t->in.document_id), t->approvers,
-                            db_int(sid, t->in.seal_id)};
+                            db_int(sid, t->in.seal_id),
+                            t->r->caller->department_id
+                                ? db_int(dep, t->r->caller->department_id)
+                                : NULL};
     PGresult *res;
-    if (db_query(c, &Q_SIGNED_DOCUMENT, 3, params, &res, p))
+    if (db_query(c, &Q_SIGNED_DOCUMENT, 4, params, &res, p))
         return -1;
     int rc = 0;
     if (PQntuples(res) == 0) {
-        /* Not (yet) a signed, numbered document: an ordinary request. */
-        sha[0] = '\0';
-        *signer = 0;
+        problem_set(p, ERR_SEAL_REQUEST_DOCUMENT_NOT_SIGNED, NULL, NULL,
+                    "document %lld is not a signed, numbered document of your department: a "
+                    "document's copies are stamped after its sign-off and number, by its "
+                    "drafting department; leave document_id out for other papers",
+                    t->in.document_id);
+        rc = problem_field(p, "document_id", "names no signed, numbered document of yours");
     } else if (strcmp(db_col_str(res, 0, "doc_number"), t->in.document_number)) {
         p->rule = "R-DOC-6";
         rc = problem_field(p, "document_number", "must be the document's number, %s",

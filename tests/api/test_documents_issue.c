@@ -185,10 +185,51 @@ START_TEST(test_R_DOC_6_a_signature_is_no_approval_where_the_signer_may_not_appr
     ck_status(r, 201);
     ck_assert_str_eq(h_str(r, "state"), "pending");
     h_free(r);
-    /* A document signed but not yet numbered carries nothing: its request
-     * is an ordinary one, approved as usual. */
+}
+END_TEST
+
+/* R-DOC-6: a document's copies are stamped after its sign-off and number,
+ * by its drafting department. A seal request naming a document that is not
+ * signed and numbered (yet), another department's, or none at all is
+ * refused (the seals service reads documents.signed_documents), and
+ * nothing is stored. */
+START_TEST(test_R_DOC_6_a_seal_request_names_only_a_signed_numbered_document_of_its_department)
+{
+    long long seal = new_district_seal();
+    long long before = h_sql_ll("SELECT count(*) FROM seals.seal_requests", 0, NULL);
     long long draft = signed_doc("district_government", "vmayor1");
-    r = seal_request(seal, "general", "船营府发〔2026〕999号", 3, draft);
+    resp_t *r = seal_request(seal, "general", "船营府发〔2026〕999号", 3, draft);
+    ck_assert_msg(h_problem(r, 422, "seal_request.document_not_signed", "R-DOC-6", "document_id"),
+                  "%ld %s", r->status, r->body);
+    h_free(r);
+    r = seal_request(seal, "general", "船营府发〔2026〕999号", 3, draft + 1000000);
+    ck_assert(h_problem(r, 422, "seal_request.document_not_signed", "R-DOC-6", "document_id"));
+    h_free(r);
+    /* Numbered, but 综合科's: 文秘科 does not stamp it. */
+    long long id = numbered_doc("district_government", "vmayor1");
+    r = h_get(df("/api/v1/documents/%lld", id), h_token("zonghe1"));
+    char number[128];
+    snprintf(number, sizeof number, "%s", h_str(r, "doc_number"));
+    h_free(r);
+    r = h_post("/api/v1/seal-requests", h_token("wenmi1"),
+               df("{\"seal_id\":%lld,\"matter\":\"general\",\"document_number\":\"%s\","
+                  "\"content\":\"加盖区政府公章\",\"using_unit\":\"文秘科\",\"copies\":3,"
+                  "\"document_id\":%lld}",
+                  seal, number, id));
+    ck_assert(h_problem(r, 422, "seal_request.document_not_signed", "R-DOC-6", "document_id"));
+    h_free(r);
+    ck_assert_int_eq(h_sql_ll("SELECT count(*) FROM seals.seal_requests", 0, NULL), before);
+    /* Its own department's request goes through, signed or not. */
+    r = seal_request(seal, "general", number, 3, id);
+    ck_status(r, 201);
+    ck_assert_str_eq(h_str(r, "state"), "approved");
+    h_free(r);
+    /* Papers that are no outgoing document leave document_id out: an
+     * ordinary request, approved as usual. */
+    r = h_post("/api/v1/seal-requests", h_token("zonghe1"),
+               df("{\"seal_id\":%lld,\"matter\":\"general\",\"document_number\":\"%s\","
+                  "\"content\":\"加盖区政府公章\",\"using_unit\":\"综合科\",\"copies\":1}",
+                  seal, unique("证明")));
     ck_status(r, 201);
     ck_assert_str_eq(h_str(r, "state"), "pending");
     ck_assert(json_is_null(json_object_get(r->json, "document_sha256")));
@@ -205,6 +246,8 @@ int main(void)
     tcase_add_test(tc, test_R_DOC_6_printed_archived_and_stamped_in_full_is_issued);
     tcase_add_test(tc,
                    test_R_DOC_6_a_signature_is_no_approval_where_the_signer_may_not_approve_that_seal);
+    tcase_add_test(
+        tc, test_R_DOC_6_a_seal_request_names_only_a_signed_numbered_document_of_its_department);
     suite_add_tcase(s, tc);
     return h_run(s);
 }

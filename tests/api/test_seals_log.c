@@ -3,14 +3,37 @@
  * newest first, exported as CSV, and published to documents. */
 #include "test_seals_fixtures.h"
 
-/* Makes, approves and stamps a request; answers the log entry's id. */
+/* A signed, numbered document of 综合科 with this number, written straight
+ * into the documents service's table (in a year of its own, so that no
+ * series is touched), as the sign-off and numbering would leave it: a seal
+ * request names only such a document (R-DOC-6). Signed by the director,
+ * who may not approve the district seal, so the request waits for its
+ * approver. */
+static long long signed_document_row(const char *number)
+{
+    static int seq;
+    char s[32];
+    snprintf(s, sizeof s, "%d", (int)getpid() * 100 + ++seq);
+    const char *p[] = {number, s, id_text(h_user_id("zonghe1")), id_text(h_user_id("director"))};
+    return h_sql_ll("INSERT INTO documents.documents(issuer, doc_type, title, body,"
+                    " main_recipients, print_count, department_id, creator_id, state, signed_by,"
+                    " signed_at, signed_body_sha256, doc_year, doc_seq, doc_number, numbered_at)"
+                    " SELECT 'district_government', 'notice', 'seal log test', 'body', '各部门', 3,"
+                    " u.department_id, u.id, 'numbered', $4::bigint, now(), repeat('a', 64), 2998,"
+                    " $2::bigint, $1, now() FROM identity.users u WHERE u.id = $3::bigint"
+                    " RETURNING id",
+                    4, p);
+}
+
+/* Makes, approves and stamps a request; answers the log entry's id. With
+ * a document, number is its number. */
 static long long stamped_entry(long long seal, const char *approver, const char *content,
-                               long long document_id, int count)
+                               long long document_id, const char *number, int count)
 {
     resp_t *r = h_post("/api/v1/seal-requests", h_token("zonghe1"),
                        sf("{\"seal_id\":%lld,\"matter\":\"general\",\"document_number\":\"%s\","
                           "\"content\":\"%s\",\"using_unit\":\"综合科\",\"copies\":%d%s}",
-                          seal, unique("船营府发"), content, count + 1,
+                          seal, number ? number : unique("船营府发"), content, count + 1,
                           document_id ? sf(",\"document_id\":%lld", document_id) : ""));
     ck_status(r, 201);
     long long id = h_int(r, "id");
@@ -59,8 +82,9 @@ static long long item_id(resp_t *r, size_t i)
 START_TEST(test_R_SEAL_4_each_stamp_logs_time_number_content_unit_count_and_people)
 {
     long long seal = new_seal("district_government", "custodian", NULL);
-    long long doc = 700000000 + getpid();
-    long long usage = stamped_entry(seal, "vmayor1", "关于印发年度工作要点的通知", doc, 2);
+    const char *number = h_fmt("%s", unique("船营府发"));
+    long long doc = signed_document_row(number);
+    long long usage = stamped_entry(seal, "vmayor1", "关于印发年度工作要点的通知", doc, number, 2);
     ck_assert_int_gt(usage, 0);
 
     resp_t *r = h_get(sf("/api/v1/seal-usages?seal_id=%lld", seal), h_token("director"));
@@ -137,7 +161,7 @@ static char *try_sql(const char *role, const char *sql)
 START_TEST(test_R_SEAL_4_log_is_append_only_even_for_the_service_role)
 {
     long long seal = new_seal("government_office", "custodian", NULL);
-    long long usage = stamped_entry(seal, "director", "关于预算的函", 0, 2);
+    long long usage = stamped_entry(seal, "director", "关于预算的函", 0, NULL, 2);
     const char *changes[] = {
         sf("UPDATE seals.seal_usages SET count = 99 WHERE id = %lld", usage),
         sf("UPDATE seals.seal_usages SET stamper_name = '别人' WHERE id = %lld", usage),
@@ -189,8 +213,8 @@ END_TEST
 START_TEST(test_R_SEAL_4_log_by_seal_and_period_newest_first)
 {
     long long seal = new_seal("government_office", "custodian", NULL);
-    long long now1 = stamped_entry(seal, "director", "今天一", 0, 1);
-    long long now2 = stamped_entry(seal, "director", "今天二", 0, 1);
+    long long now1 = stamped_entry(seal, "director", "今天一", 0, NULL, 1);
+    long long now2 = stamped_entry(seal, "director", "今天二", 0, NULL, 1);
     /* Older entries come later in id order: the log is ordered by time. */
     long long feb = backdated_entry(seal, "2025-02-28 23:59:00+08");
     long long mar1 = backdated_entry(seal, "2025-03-01 00:00:00+08");
@@ -247,8 +271,8 @@ END_TEST
 START_TEST(test_R_SEAL_4_log_exported_as_csv)
 {
     long long seal = new_seal("government_office", "custodian", NULL);
-    stamped_entry(seal, "director", "关于\\\"年度\\\"预算,请审批", 0, 2);
-    stamped_entry(seal, "director", "关于会议的通知", 0, 1);
+    stamped_entry(seal, "director", "关于\\\"年度\\\"预算,请审批", 0, NULL, 2);
+    stamped_entry(seal, "director", "关于会议的通知", 0, NULL, 1);
     resp_t *r = h_get(sf("/api/v1/seal-usages?seal_id=%lld&format=csv", seal),
                       h_token("custodian"));
     ck_status(r, 200);
@@ -284,7 +308,7 @@ END_TEST
 START_TEST(test_R_SEAL_4_log_visible_to_custodian_leaders_and_participants)
 {
     long long seal = new_seal("government_office", "custodian", NULL);
-    long long usage = stamped_entry(seal, "director", "可见性", 0, 1);
+    long long usage = stamped_entry(seal, "director", "可见性", 0, NULL, 1);
     const char *all[] = {"custodian", "director", "deputy2", "mayor", "admin", "zonghe1"};
     for (int i = 0; i < 6; i++) {
         resp_t *r = h_get(sf("/api/v1/seal-usages?seal_id=%lld", seal), h_token(all[i]));
