@@ -175,6 +175,10 @@ void h_reports_respond(req_t *r);
 void h_reports_feedback(req_t *r);
 void h_reports_outcome(req_t *r);
 
+void h_secretary_auth_list(req_t *r);
+void h_secretary_auth_create(req_t *r);
+void h_secretary_auth_get(req_t *r);
+void h_secretary_auth_revoke(req_t *r);
 void h_number_series_get(req_t *r);
 void h_number_series_put(req_t *r);
 

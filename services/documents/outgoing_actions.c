@@ -234,15 +234,19 @@ static int authorise_signer(db_conn *c, action_tx *t, problem_t *p)
     return 0;
 }
 
+/* Whether the leader ($1) has authorised their secretary ($2) to review
+ * the drafts headed for them (政务秘书工作规范 二.3). */
+static const db_stmt Q_SECRETARY_AUTHORISED = {
+    "documents_secretary_authorised", "SELECT secretary_authorised($1, $2)"};
+
 /* A PATCH: the drafting department while it drafts or revises; the
  * secretariat while it reviews or proofreads; the signing leader's
- * secretary while it awaits the leader (R-SEC-3: assisting, never
- * signing). */
+ * secretary, on the leader's recorded authorisation, while it awaits the
+ * leader (R-SEC-3: assisting, never signing). */
 static int authorise_editor(db_conn *c, action_tx *t, problem_t *p)
 {
     const doc_row *q = t->row;
     const caller_t *me = t->r->caller;
-    (void)c;
     const char *s = t->state;
     if (!strcmp(s, "draft") || !strcmp(s, "revising")) {
         if (in_drafting_dept(t))
@@ -251,10 +255,24 @@ static int authorise_editor(db_conn *c, action_tx *t, problem_t *p)
         if (q->in_secretariat)
             return 0;
     } else if (!strcmp(s, "awaiting_signoff")) {
-        if (me->is_secretary && me->serves_leader_id == q->signer_id && q->signer_id)
-            return 0;
+        if (me->is_secretary && me->serves_leader_id == q->signer_id && q->signer_id) {
+            char lead[24], sec[24];
+            const char *params[] = {db_int(lead, q->signer_id), db_int(sec, me->id)};
+            PGresult *res;
+            if (db_query(c, &Q_SECRETARY_AUTHORISED, 2, params, &res, p))
+                return -1;
+            bool authorised = !strcmp(PQgetvalue(res, 0, 0), "t");
+            PQclear(res);
+            if (authorised)
+                return 0;
+            return problem_set(p, ERR_DOCUMENT_NOT_EDITOR, NULL, "R-SEC-3",
+                               "a secretary reviews and edits the leader's drafts only on the "
+                               "leader's recorded authorisation (POST "
+                               "/api/v1/secretary-authorisations)");
+        }
         return problem_set(p, ERR_DOCUMENT_NOT_EDITOR, NULL, "R-SEC-3",
-                           "while it awaits sign-off only the signing leader's secretary edits it");
+                           "while it awaits sign-off only the signing leader's authorised "
+                           "secretary edits it");
     } else {
         return problem_set(p, ERR_DOCUMENT_NOT_EDITABLE, NULL, NULL,
                            "a %s document cannot be changed", s);
@@ -382,7 +400,8 @@ static const db_stmt Q_FORWARD_CHECK = {
     "   WHERE g.gov_affairs AND g.active AND g.position = 'deputy_director' ORDER BY g.id LIMIT 1))"
     "  FROM identity.org_departments d WHERE d.id = $2),"
     " (SELECT coalesce(array_agg(s.id), '{}')::text FROM identity.org_people s"
-    "  WHERE s.is_secretary AND s.active AND s.serves_leader_id = $3)"};
+    "  WHERE s.is_secretary AND s.active AND s.serves_leader_id = $3"
+    "  AND secretary_authorised($3, s.id))"};
 
 static const db_stmt Q_FORWARD = {
     "documents_forward",
@@ -393,8 +412,8 @@ static const db_stmt Q_FORWARD = {
 
 /* R-DOC-2, R-DOC-3: the secretariat sends the reviewed draft to the
  * responsible leader, through the supervising deputy when the government
- * or the office assigned it. The leader's secretary may read and edit it
- * meanwhile (R-SEC-3). */
+ * or the office assigned it. The leader's secretary, when the leader has
+ * authorised them, may read and edit it meanwhile (R-SEC-3). */
 static int perform_forward(db_conn *c, action_tx *t, problem_t *p)
 {
     const doc_row *q = t->row;

@@ -47,6 +47,11 @@ route_t documents_routes[] = {
     {"POST", "/reports/:id/feedback", h_reports_feedback, 0},
     {"POST", "/reports/:id/outcome", h_reports_outcome, 0},
 
+    {"GET", "/secretary-authorisations", h_secretary_auth_list, 0},
+    {"POST", "/secretary-authorisations", h_secretary_auth_create, 0},
+    {"GET", "/secretary-authorisations/:id", h_secretary_auth_get, 0},
+    {"POST", "/secretary-authorisations/:id/revoke", h_secretary_auth_revoke, 0},
+
     {"GET", "/number-series", h_number_series_get, 0},
     {"PUT", "/number-series", h_number_series_put, 0},
 };

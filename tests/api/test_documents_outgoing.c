@@ -205,14 +205,77 @@ START_TEST(test_R_DOC_3_an_assigned_document_is_first_reviewed_by_the_supervisin
 }
 END_TEST
 
+static long long auth_notified(const char *kind, long long id)
+{
+    const char *p[] = {df("%lld", h_user_id("sec2")), kind, df("%lld", id)};
+    return h_sql_ll("SELECT count(*) FROM identity.notifications WHERE user_id = $1"
+                    " AND kind = $2 AND entity_type = 'secretary_authorisation'"
+                    " AND entity_id = $3",
+                    3, p);
+}
+
+/* 政务秘书工作规范 二.3 "经政府领导授权": the secretary reviews the leader's
+ * drafts only on the leader's recorded authorisation, which the leader
+ * grants and revokes; a secretary authorises nothing. */
 START_TEST(test_R_SEC_3_a_secretary_edits_the_draft_for_their_leader_but_never_signs)
 {
-    /* vmayor1 is in charge of the office; sec2 serves vmayor1. */
+    /* vmayor1 is in charge of the office; sec2 serves vmayor1. Nothing
+     * recorded yet (this test's own start). */
+    h_sql("UPDATE documents.secretary_authorisations SET state = 'revoked', revoked_at = now()"
+          " WHERE state = 'active'");
     long long id = awaiting_signoff("district_government", "vmayor1");
-    ck_assert_int_eq(notified("sec2", "document_for_your_leader", id), 1);
+    ck_assert_int_eq(notified("sec2", "document_for_your_leader", id), 0);
+    /* sec2 is of 综合科, the drafting section: reads it, edits nothing. */
     resp_t *r = h_get(df("/api/v1/documents/%lld", id), h_token("sec2"));
     ck_status(r, 200);
     h_free(r);
+    r = h_patch(df("/api/v1/documents/%lld", id), h_token("sec2"), "{\"title\":\"改\"}");
+    ck_assert(h_problem(r, 403, "document.not_editor", "R-SEC-3", NULL));
+    h_free(r);
+    /* A secretary authorises nothing; a leader only their own secretary. */
+    r = h_post("/api/v1/secretary-authorisations", h_token("sec2"),
+               df("{\"secretary_id\":%lld}", h_user_id("sec2")));
+    ck_assert(h_problem(r, 403, "secretary_authorisation.not_leader", "R-SEC-3", NULL));
+    h_free(r);
+    r = h_post("/api/v1/secretary-authorisations", h_token("vmayor1"),
+               df("{\"secretary_id\":%lld}", h_user_id("sec1")));
+    ck_assert(h_problem(r, 400, NULL, NULL, "secretary_id"));
+    h_free(r);
+    r = h_post("/api/v1/secretary-authorisations", h_token("mayor"),
+               df("{\"secretary_id\":%lld}", h_user_id("sec2")));
+    ck_assert(h_problem(r, 400, NULL, NULL, "secretary_id"));
+    h_free(r);
+    r = h_post("/api/v1/secretary-authorisations", h_token("vmayor1"), "{\"note\":\"x\"}");
+    ck_assert(h_problem(r, 400, NULL, NULL, "secretary_id"));
+    h_free(r);
+    ck_assert_int_eq(h_sql_ll("SELECT count(*) FROM documents.secretary_authorisations"
+                              " WHERE state = 'active'", 0, NULL), 0);
+    r = h_post("/api/v1/secretary-authorisations", h_token("vmayor1"),
+               df("{\"secretary_id\":%lld,\"note\":\"审核分管部门的文稿\"}", h_user_id("sec2")));
+    ck_status(r, 201);
+    ck_assert_str_eq(h_str(r, "state"), "active");
+    ck_assert_int_eq(h_int(r, "leader_id"), h_user_id("vmayor1"));
+    long long auth = h_int(r, "id");
+    h_free(r);
+    ck_assert_int_eq(auth_notified("secretary_authorised", auth), 1);
+    r = h_post("/api/v1/secretary-authorisations", h_token("vmayor1"),
+               df("{\"secretary_id\":%lld}", h_user_id("sec2")));
+    ck_assert(h_problem(r, 409, "secretary_authorisation.active", "R-SEC-3", NULL));
+    h_free(r);
+    /* Seen by the two of them and the director, not by others. */
+    ck_assert(h_lists("/api/v1/secretary-authorisations?limit=200", h_token("sec2"), auth));
+    ck_assert(h_lists("/api/v1/secretary-authorisations?limit=200", h_token("director"), auth));
+    ck_assert(!h_lists("/api/v1/secretary-authorisations?limit=200", h_token("sec1"), auth));
+    r = h_get(df("/api/v1/secretary-authorisations/%lld", auth), h_token("sec1"));
+    ck_status(r, 404);
+    h_free(r);
+    /* The draft already waiting for the leader is now the secretary's to
+     * review; another one forwarded later is too. */
+    r = h_get(df("/api/v1/documents/%lld", id), h_token("sec2"));
+    ck_status(r, 200);
+    h_free(r);
+    long long later = awaiting_signoff("district_government", "vmayor1");
+    ck_assert_int_eq(notified("sec2", "document_for_your_leader", later), 1);
     r = h_patch(df("/api/v1/documents/%lld", id), h_token("sec2"),
                 "{\"body\":\"各单位：\\n秘书审核修改后的正文。\"}");
     ck_status(r, 200);
@@ -243,6 +306,25 @@ START_TEST(test_R_SEC_3_a_secretary_edits_the_draft_for_their_leader_but_never_s
     ck_assert(h_problem(r, 403, "document.not_editor", "R-SEC-3", NULL));
     h_free(r);
     assert_doc_state(id, "awaiting_signoff");
+    /* Only the leader revokes; from then on the secretary edits nothing. */
+    r = h_post(df("/api/v1/secretary-authorisations/%lld/revoke", auth), h_token("sec2"), NULL);
+    ck_assert(h_problem(r, 403, "secretary_authorisation.not_leader", "R-SEC-3", NULL));
+    h_free(r);
+    r = h_post(df("/api/v1/secretary-authorisations/%lld/revoke", auth), h_token("sec1"), NULL);
+    ck_status(r, 404);
+    h_free(r);
+    r = h_post(df("/api/v1/secretary-authorisations/%lld/revoke", auth), h_token("vmayor1"),
+               "{\"reason\":\"岗位调整\"}");
+    ck_status(r, 200);
+    ck_assert_str_eq(h_str(r, "state"), "revoked");
+    h_free(r);
+    ck_assert_int_eq(auth_notified("secretary_authorisation_revoked", auth), 1);
+    r = h_post(df("/api/v1/secretary-authorisations/%lld/revoke", auth), h_token("vmayor1"), NULL);
+    ck_assert(h_problem(r, 409, NULL, NULL, NULL));
+    h_free(r);
+    r = h_patch(df("/api/v1/documents/%lld", later), h_token("sec2"), "{\"title\":\"改\"}");
+    ck_assert(h_problem(r, 403, "document.not_editor", "R-SEC-3", NULL));
+    h_free(r);
     doc_step(id, "sign", "vmayor1", NULL, "proofreading");
 }
 END_TEST
