@@ -93,11 +93,24 @@ typedef struct report_tx {
     char *doc;
 } report_tx;
 
+/* The violation and its copy register entry (打字、复印、印刷管理制度 二: every
+ * large job is registered with its real figures), each naming the other:
+ * their ids are drawn first, as one statement cannot update a row it
+ * inserts. */
 static const db_stmt Q_VIOLATION_REPORT = {
     "printing_violation_report",
-    "INSERT INTO violations(source, department_id, requester_id, operator_id, sheets,"
-    " threshold, description, reported_by)"
-    " VALUES ('reported', $1, $2, $2, $3, $4, $5, $6)"
+    "WITH ids AS (SELECT nextval('violations_id_seq') AS vid,"
+    "  nextval('copy_register_id_seq') AS rid),"
+    " e AS (INSERT INTO copy_register(id, violation_id, department_id, department_name,"
+    "  requester_id, requester_name, operator_id, operator_name, kind, title, pages, copies,"
+    "  sheets, approver_id, approver_name, without_approval)"
+    "  SELECT ids.rid, ids.vid, $1,"
+    "  coalesce((SELECT d.name FROM identity.org_departments d WHERE d.id = $1), ''),"
+    "  $2, coalesce(person_name($2), ''), $2, coalesce(person_name($2), ''), 'copy',"
+    "  left($5, 200), $3, 1, $3, NULL, NULL, true FROM ids RETURNING id)"
+    " INSERT INTO violations(id, source, department_id, requester_id, operator_id, sheets,"
+    " threshold, description, reported_by, register_id)"
+    " SELECT ids.vid, 'reported', $1, $2, $2, $3, $4, $5, $6, e.id FROM ids, e"
     " RETURNING id, violation_doc(violations),"
     " eligible_approvers('director', department_id)::text AS directors"};
 

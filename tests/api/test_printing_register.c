@@ -225,7 +225,7 @@ START_TEST(test_R_PRN_3_the_director_follows_a_violation_up)
 }
 END_TEST
 
-START_TEST(test_R_PRN_3_unauthorised_copying_found_later_is_recorded_for_follow_up)
+START_TEST(test_R_PRN_3_unauthorised_copying_found_later_is_registered_and_followed_up)
 {
     long long t = large_threshold();
     const char *body = pf("{\"person_id\":%lld,\"sheets\":%lld,"
@@ -248,7 +248,27 @@ START_TEST(test_R_PRN_3_unauthorised_copying_found_later_is_recorded_for_follow_
     ck_assert_int_eq(h_int(r, "department_id"), dept_id("综合科"));
     ck_assert_int_eq(h_int(r, "sheets"), t + 50);
     ck_assert(json_is_null(json_object_get(r->json, "job_id")));
+    long long reg = h_int(r, "register_id");
     h_free(r);
+    /* It was copied all the same: the copy register holds it, with the
+     * figures found, no approver, linked to its violation. */
+    r = h_get(pf("/api/v1/copy-register/%lld", reg), h_token("director"));
+    ck_status(r, 200);
+    ck_assert_int_eq(h_int(r, "violation_id"), v);
+    ck_assert(json_is_null(json_object_get(r->json, "job_id")));
+    ck_assert_int_eq(h_int(r, "sheets"), t + 50);
+    ck_assert_int_eq(h_int(r, "requester_id"), h_user_id("zonghe2"));
+    ck_assert(json_is_true(json_object_get(r->json, "without_approval")));
+    ck_assert(json_is_null(json_object_get(r->json, "approver_id")));
+    h_free(r);
+    r = h_get(pf("/api/v1/copy-register/%lld", reg), h_token("zonghe2"));
+    ck_status(r, 200);
+    h_free(r);
+    r = h_get(pf("/api/v1/copy-register/%lld", reg), h_token("xinxi1"));
+    ck_status(r, 404);
+    h_free(r);
+    ck_assert(h_lists(pf("/api/v1/copy-register?department_id=%lld&limit=200",
+                         dept_id("综合科")), h_token("director"), reg));
     ck_assert_int_eq(notes("director", "print_violation_to_follow_up", "violation", v), 1);
     ck_assert_int_eq(notes("zonghe2", "print_violation_recorded", "violation", v), 1);
     ck_assert_int_eq(audits("violation", v, "create"), 1);
@@ -526,7 +546,7 @@ int main(void)
     tcase_add_test(tc, test_R_PRN_3_concurrent_completions_register_a_job_once);
     tcase_add_test(tc, test_R_PRN_3_a_large_job_done_without_approval_is_a_violation);
     tcase_add_test(tc, test_R_PRN_3_the_director_follows_a_violation_up);
-    tcase_add_test(tc, test_R_PRN_3_unauthorised_copying_found_later_is_recorded_for_follow_up);
+    tcase_add_test(tc, test_R_PRN_3_unauthorised_copying_found_later_is_registered_and_followed_up);
     tcase_add_test(tc, test_R_PRN_3_copy_register_exported_as_csv_with_a_byte_order_mark);
     tcase_add_test(tc, test_R_PRN_3_copy_register_is_append_only_even_for_the_service_role);
     tcase_add_test(tc, test_R_DOC_6_completed_copies_of_a_document_are_published_to_documents);
