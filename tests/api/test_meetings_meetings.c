@@ -406,6 +406,12 @@ START_TEST(test_R_MTG_1_secretariat_reminded_once_a_month_without_a_regular_meet
     ck_assert_int_eq(notes("wenmi_chief", "regular_meeting_due", "month", atoll(ym)), 1);
     ck_assert_int_eq(notes("wenmi1", "regular_meeting_due", "month", atoll(ym)), 1);
     ck_assert_int_eq(notes("zonghe_chief", "regular_meeting_due", "month", atoll(ym)), 0);
+    /* This month, until its 20th day has passed, is nobody's reminder yet. */
+    if (tm.tm_mday <= 20) {
+        const char *pt[] = {sf("%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1)};
+        ck_assert_int_eq(h_sql_ll("SELECT count(*) FROM meetings.regular_meeting_reminders"
+                                  " WHERE month = $1", 1, pt), 0);
+    }
 }
 END_TEST
 
