@@ -7,6 +7,12 @@
 #                     gateway on http://localhost:8080 (Ctrl-C stops all)
 #   make test         sanitizer build, then unit and API tests on a
 #                     throwaway cluster; last line "N passed, N failed"
+#   make test-valgrind  release build, then the API tests against every
+#                     service under valgrind memcheck (no definite or
+#                     indirect leak, no memory error)
+#   make soak         release build, then 10 minutes of mixed load; each
+#                     service's resident memory a minute in and at the end
+#   make fuzz         libFuzzer over the parsers and rule engines
 #   make bench        release build, then tests/bench/run.sh
 #   make bench-smoke  the same with BENCH_SECONDS=1
 #   make faults       release build, then tests/faults: the system under load
@@ -43,13 +49,14 @@ DEB_PACKAGES := build-essential pkg-config libulfius-dev libjansson-dev \
 	postgresql-contrib nginx wrk openssl curl libgnutls28-dev \
 	chromium chromium-driver python3-selenium fonts-noto-cjk \
 	libcairo2-dev libpango1.0-dev poppler-utils clang libfuzzer-14-dev \
-	python3-yaml python3-jsonschema
+	python3-yaml python3-jsonschema valgrind
 
 # chromium, chromium-driver, python3-selenium: the web console's browser
 # tests (tests/browser); fonts-noto-cjk: its Chinese text in screenshots and
 # the official PDF's faces; libcairo2-dev, libpango1.0-dev: the documents
 # service renders that PDF; poppler-utils: its tests read the PDF back.
-# clang, libfuzzer-14-dev: `make fuzz` (tests/fuzz).
+# clang, libfuzzer-14-dev: `make fuzz` (tests/fuzz); valgrind: `make
+# test-valgrind`.
 # python3-yaml, python3-jsonschema: the contract test (tests/contract).
 # Node.js and npm (Debian's, unless some npm is already installed) run the
 # OpenAPI linters, installed from package-lock.json into node_modules.
@@ -193,6 +200,7 @@ $(foreach v,$(VARIANTS),$(foreach t,$(API_NAMES),$(eval $(call API_RULES,$(v),$(
 
 # ---------------------------------------------------------------- targets
 
+.PHONY: test-valgrind soak
 .PHONY: deps build build-asan run test bench bench-smoke clean web fuzz faults containers-deps test-containers
 
 deps:
@@ -229,6 +237,20 @@ test: deps node_modules/.package-lock.json
 # pins them; no install scripts run.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
+
+# The API tests against the release build of every service under valgrind
+# memcheck (one copy each; tests/valgrind.supp): a definite or indirect leak
+# or a memory error fails the run. Slow: about an hour on two cores.
+test-valgrind: deps
+	@$(LOCKED) build
+	deploy/local.sh valgrind
+
+# SOAK_SECONDS (600) of mixed load on the release build; prints each
+# service's resident memory a minute in and at the end and fails on 10 % or
+# more growth (SOAK_MAX_GROWTH_PCT). Not part of make test.
+soak: deps
+	@$(LOCKED) build
+	deploy/local.sh soak
 
 # The benchmarks run on a copy of the release binaries that built: a service
 # whose build fails (work in progress) is left out, and its scenarios print

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "db_internal.h"
@@ -107,7 +108,19 @@ int db_migrate(const char *conninfo, const char *schema, const char *dir)
 {
     char options[200];
     snprintf(options, sizeof options, "-c search_path=%s -c TimeZone=Asia/Shanghai", schema);
+    /* A busy or just-starting server (several copies starting at once, a
+     * loaded machine) may miss one connect_timeout: try again for about
+     * half a minute, backing off, before giving up. */
     PGconn *pg = db_connect(conninfo, options);
+    for (int attempt = 1, wait_ms = 250; PQstatus(pg) != CONNECTION_OK && attempt < 8;
+         attempt++, wait_ms = wait_ms < 4000 ? wait_ms * 2 : 4000) {
+        log_msg(LOG_WARN, NULL, "migrations: cannot connect (attempt %d, again in %d ms): %s",
+                attempt, wait_ms, PQerrorMessage(pg));
+        PQfinish(pg);
+        struct timespec ts = {wait_ms / 1000, (long)(wait_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        pg = db_connect(conninfo, options);
+    }
     if (PQstatus(pg) != CONNECTION_OK) {
         log_msg(LOG_ERROR, NULL, "migrations: cannot connect: %s", PQerrorMessage(pg));
         PQfinish(pg);

@@ -13,6 +13,16 @@
 #                           build); throwaway state and random ports; runs
 #                           FAULTS_CMD (tests/faults/faults.py, which gives
 #                           DATABASE_URL) and passes on its last line
+#   deploy/local.sh valgrind  as test, but the release build with every
+#                           service under valgrind memcheck, and only the API
+#                           tests; a service with a definite or indirect leak
+#                           or a memory error counts as 1 failed
+#   deploy/local.sh soak    as test, but the release build, and instead of
+#                           the tests SOAK_SECONDS (600) of mixed load (the
+#                           API tests in a loop, two at once); reports each
+#                           service's resident memory a minute in and at the
+#                           end, and fails on a growth of SOAK_MAX_GROWTH_PCT
+#                           (10) or more
 #
 # Environment read here (all optional):
 #   DATABASE_URL      superuser URL of an existing server; no cluster is made
@@ -29,12 +39,20 @@
 #                     run (var/tmp.*: the services', gateway's and PostgreSQL's
 #                     logs) instead of removing it at the end
 #   GATEWAY_BIND      address the gateway listens on (127.0.0.1)
+#   SERVICE_COPIES    copies of every service behind the gateway, which
+#                     balances between them (test: 2, run and bench: 1).
+#                     Copy 1 of a service has the port the tests reach it on
+#                     directly (<SERVICE>_URL) and logs to <service>.log;
+#                     copy N logs to <service>-N.log (run: its port is
+#                     copy 1's + 100 * (N - 1))
 #   GATEWAY_TLS_CERT, GATEWAY_TLS_KEY  the gateway's certificate and key for
 #                     HTTPS (8443 in run mode); default a self-signed one for
 #                     localhost made in <state>/keys
 #   GATEWAY_TRUSTED_PROXIES  proxies in front of the gateway whose
 #                     X-Forwarded-For is believed (none; tests: 127.0.0.1)
 #   BIN_DIR, BOOTSTRAP_SQL, DEMO_SQL  override where binaries and SQL come from
+#   ASAN_EXTRA_OPTIONS  added to the services' ASAN_OPTIONS (e.g.
+#                     fast_unwind_on_malloc=0: whole stacks in leak reports)
 #
 # Each service gets exactly: SERVICE_NAME, PORT, BIND_ADDR=127.0.0.1,
 # DATABASE_URL (its own role), JWT_PUBLIC_KEY_FILE, JWT_PRIVATE_KEY_FILE
@@ -54,9 +72,15 @@ usage() {
 
 MODE=${1:-}
 case $MODE in
-    run | test | bench | faults) ;;
+    run | test | bench | faults | valgrind | soak) ;;
     *) usage ;;
 esac
+# valgrind and soak are test runs (throwaway state, the tests' gateway and
+# service settings) of the release build with another runner.
+VALGRIND=0
+SOAK=0
+[[ $MODE == valgrind ]] && VALGRIND=1 && MODE=test
+[[ $MODE == soak ]] && SOAK=1 && MODE=test
 
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO_DIR"
@@ -67,7 +91,9 @@ declare -A PORT=(
     [printing]=8084 [seals]=8085 [meetings]=8086 [postgres]=55432
 )
 
-if [[ $MODE == test || ($MODE == faults && ${FAULTS_VARIANT:-} == asan) ]]; then
+if [[ $MODE == test ]] && ((!VALGRIND && !SOAK)); then
+    VARIANT=asan
+elif [[ $MODE == faults && ${FAULTS_VARIANT:-} == asan ]]; then
     VARIANT=asan
 else
     VARIANT=release
@@ -79,7 +105,17 @@ DB_ROLE_PASSWORD=${DB_ROLE_PASSWORD:-}
 declare -A DB_PW=()
 LOG_LEVEL=${LOG_LEVEL:-info}
 TEST_TIMEOUT=${TEST_TIMEOUT:-900}
-READY_TIMEOUT=30
+# Two copies in tests prove that the services keep no state of their own
+# outside PostgreSQL (numbering, idempotency, the deactivated users, the
+# login guard, the background jobs each run once per cluster).
+if [[ $MODE == test ]] && ((!VALGRIND && !SOAK)); then
+    COPIES=${SERVICE_COPIES:-2}
+else
+    COPIES=${SERVICE_COPIES:-1}
+fi
+[[ $COPIES =~ ^[1-9]$ ]] || { echo "local.sh: SERVICE_COPIES must be 1 to 9" >&2; exit 2; }
+READY_TIMEOUT=60
+((VALGRIND)) && READY_TIMEOUT=300
 # psql never waits long for a server that is not there.
 export PGCONNECT_TIMEOUT=${PGCONNECT_TIMEOUT:-10}
 
@@ -105,6 +141,14 @@ FAILED=0
 FINAL_PRINTED=0
 
 say() { printf '%s\n' "$*"; }
+
+# The instances of a service: copy 1 is named after the service, copy N
+# (N > 1) <service>-N; PORT, SVC_PID and the log file go by instance name.
+instances() {
+    local svc=$1 n
+    printf '%s\n' "$svc"
+    for ((n = 2; n <= COPIES; n++)); do printf '%s\n' "$svc-$n"; done
+}
 warn() { printf '%s\n' "$*" >&2; }
 
 # Prints the last lines of a log, indented.
@@ -322,7 +366,7 @@ reap_stale_run() {
     local what
     while read -r name pid; do
         [[ $name == script ]] && continue
-        what=$BIN_DIR/$name
+        what=$BIN_DIR/${name%%-*}
         [[ $name == gateway ]] && what=$STATE/nginx
         if alive "$pid" && grep -qaF "$what" "/proc/$pid/cmdline" 2>/dev/null; then
             say "stopping $name (pid $pid) left running by an earlier run"
@@ -338,18 +382,27 @@ reap_stale_run() {
 
 pick_ports() {
     local name
+    local -a all=() svc n
+    for svc in "${SERVICES[@]}"; do
+        mapfile -t -O "${#all[@]}" all < <(instances "$svc")
+    done
     if [[ $MODE == run ]]; then
+        for svc in "${SERVICES[@]}"; do
+            for ((n = 2; n <= COPIES; n++)); do
+                PORT[$svc-$n]=$((PORT[$svc] + 100 * (n - 1)))
+            done
+        done
         reap_stale_run
         echo "script $$" >"$STATE/run.pids"
         OWN_RUN_PIDS=1
-        for name in gateway gateway_tls "${SERVICES[@]}"; do
+        for name in gateway gateway_tls "${all[@]}"; do
             if port_in_use "${PORT[$name]}"; then
                 fatal "port ${PORT[$name]} ($name) is in use: is another 'make run' going?"
             fi
         done
         return 0
     fi
-    for name in gateway gateway_tls "${SERVICES[@]}" postgres; do
+    for name in gateway gateway_tls "${all[@]}" postgres; do
         reserve_port "$name"
     done
 }
@@ -600,7 +653,7 @@ run_sql_file() {
 
 sanitizer_env() {
     [[ $VARIANT == asan ]] || return 0
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:log_path=$LOGS/asan
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:log_path=$LOGS/asan${ASAN_EXTRA_OPTIONS:+:$ASAN_EXTRA_OPTIONS}
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$LOGS/ubsan
     export ASAN_OPTIONS UBSAN_OPTIONS
     if [[ -f $REPO_DIR/tests/lsan.supp ]]; then
@@ -614,12 +667,12 @@ sanitizer_env() {
 
 # The complete environment of one service: nothing else is inherited.
 service_env() {
-    local svc=$1 name
+    local inst=$1 svc=${1%%-*} name
     SVC_ENV=(
         "PATH=$PATH"
         "HOME=${HOME:-/}"
         "SERVICE_NAME=$svc"
-        "PORT=${PORT[$svc]}"
+        "PORT=${PORT[$inst]}"
         "BIND_ADDR=127.0.0.1"
         "DATABASE_URL=$(service_db_url "$svc")"
         "JWT_PUBLIC_KEY_FILE=$JWT_PUBLIC_KEY_FILE"
@@ -637,6 +690,8 @@ service_env() {
             if [[ $line =~ ^[A-Z][A-Z0-9_]*= ]]; then SVC_ENV+=("$line"); fi
         done <"$REPO_DIR/deploy/test-service.env"
     fi
+    # Under valgrind every request is many times slower.
+    ((VALGRIND)) && SVC_ENV+=("DB_ACQUIRE_TIMEOUT_MS=60000")
     if [[ $VARIANT == asan ]]; then
         SVC_ENV+=("ASAN_OPTIONS=$ASAN_OPTIONS" "UBSAN_OPTIONS=$UBSAN_OPTIONS")
         [[ -n ${LSAN_OPTIONS:-} ]] && SVC_ENV+=("LSAN_OPTIONS=$LSAN_OPTIONS")
@@ -648,14 +703,25 @@ service_env() {
     done < <(compgen -e | grep '^OA_' || true)
 }
 
+# Starts one instance (identity, identity-2, ...) of a service.
 start_service() {
-    local svc=$1
-    service_env "$svc"
-    env -i "${SVC_ENV[@]}" "$BIN_DIR/$svc" >"$LOGS/$svc.log" 2>&1 &
-    SVC_PID[$svc]=$!
-    echo "$svc ${SVC_PID[$svc]}" >>"$STATE/run.pids"
+    local inst=$1 svc=${1%%-*}
+    local -a wrap=()
+    service_env "$inst"
+    if ((VALGRIND)); then
+        # Leaks that count: definite and indirect ("possibly lost" and
+        # "still reachable" are the libraries' caches, alive at exit).
+        wrap=("$(command -v valgrind)" --tool=memcheck --leak-check=full
+            --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
+            --num-callers=40 --gen-suppressions=all
+            "--suppressions=$REPO_DIR/tests/valgrind.supp"
+            "--log-file=$LOGS/valgrind-$inst.%p.log")
+    fi
+    env -i "${SVC_ENV[@]}" "${wrap[@]}" "$BIN_DIR/$svc" >"$LOGS/$inst.log" 2>&1 &
+    SVC_PID[$inst]=$!
+    echo "$inst ${SVC_PID[$inst]}" >>"$STATE/run.pids"
     # The fault scenarios start a service again with the same environment.
-    [[ $MODE == faults ]] && printf '%s\0' "${SVC_ENV[@]}" >"$STATE/secrets/env.$svc"
+    [[ $MODE == faults ]] && printf '%s\0' "${SVC_ENV[@]}" >"$STATE/secrets/env.$inst"
     return 0
 }
 
@@ -689,19 +755,31 @@ start_services() {
     if ((${#STARTED[@]} == 0)); then
         warn "note: no service binaries in $BIN_DIR"
     fi
+    # Every copy at once: they migrate under an advisory lock, one after
+    # the other, as copies of a deployment would.
+    local inst
     if [[ ${STARTED[0]:-} == identity ]]; then
-        say "starting identity on port ${PORT[identity]}"
-        start_service identity
-        wait_ready identity && identity_ready=1
+        identity_ready=1
+        for inst in $(instances identity); do
+            say "starting $inst on port ${PORT[$inst]}"
+            start_service "$inst"
+        done
+        for inst in $(instances identity); do
+            wait_ready "$inst" || identity_ready=0
+        done
     fi
     for svc in "${STARTED[@]}"; do
         [[ $svc == identity ]] && continue
-        say "starting $svc on port ${PORT[$svc]}"
-        start_service "$svc"
+        for inst in $(instances "$svc"); do
+            say "starting $inst on port ${PORT[$inst]}"
+            start_service "$inst"
+        done
     done
     for svc in "${STARTED[@]}"; do
         [[ $svc == identity ]] && continue
-        wait_ready "$svc" || true
+        for inst in $(instances "$svc"); do
+            wait_ready "$inst" || true
+        done
     done
     # The demo office, then each service's demo data, once every schema is
     # migrated.
@@ -767,9 +845,14 @@ start_gateway() {
         "TLS_CERT_FILE=$TLS_CERT_FILE"
         "TLS_KEY_FILE=$TLS_KEY_FILE"
     )
+    local servers inst
     for svc in "${SERVICES[@]}"; do
         up=${svc^^}
-        render_env+=("${up}_HOST=127.0.0.1" "${up}_PORT=${PORT[$svc]}")
+        servers=""
+        for inst in $(instances "$svc"); do
+            servers+="${servers:+ }server 127.0.0.1:${PORT[$inst]};"
+        done
+        render_env+=("${up}_SERVERS=$servers")
     done
     env "${render_env[@]}" "$REPO_DIR/deploy/nginx/render.sh" >"$conf" ||
         fatal "could not render the gateway config"
@@ -835,7 +918,7 @@ export_test_env() {
     for svc in "${SERVICES[@]}"; do
         export "DB_${svc^^}_PASSWORD=${DB_PW[$svc]}"
     done
-    export STATE_DIR=$STATE REPO_DIR
+    export STATE_DIR=$STATE REPO_DIR BIN_DIR
     for svc in "${SERVICES[@]}"; do
         export "${svc^^}_URL=http://127.0.0.1:${PORT[$svc]}"
     done
@@ -846,6 +929,10 @@ export_test_env() {
         export "$(grep '^AUTH_REFRESH_SECONDS=' "$REPO_DIR/deploy/test-service.env")"
         export "$(grep '^LOGIN_LOCKOUT_SECONDS=' "$REPO_DIR/deploy/test-service.env")"
         export CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-30}
+        if ((VALGRIND)); then
+            export CK_DEFAULT_TIMEOUT=600 API_REQUEST_TIMEOUT=300
+            TEST_TIMEOUT=$((TEST_TIMEOUT * 4))
+        fi
     fi
 }
 
@@ -1037,7 +1124,10 @@ mode_test() {
 
     shopt -s nullglob
     # TESTS=<substring> runs only the test binaries whose name contains it.
-    for bin in "$BIN_DIR"/unit_* "$BIN_DIR"/api_*; do
+    local -a pattern=("$BIN_DIR"/unit_* "$BIN_DIR"/api_*)
+    # Under valgrind only the tests that talk to the services.
+    ((VALGRIND)) && pattern=("$BIN_DIR"/api_*)
+    for bin in "${pattern[@]}"; do
         [[ -f $bin && -x $bin ]] || continue
         [[ -z ${TESTS:-} || $(basename "$bin") == *"$TESTS"* ]] || continue
         bins+=("$bin")
@@ -1049,7 +1139,7 @@ mode_test() {
     for bin in "${bins[@]}"; do
         run_test_binary "$bin"
     done
-    run_other_checks
+    ((VALGRIND)) || run_other_checks
 
     # Services that died while the tests ran (a failed start counted already).
     for svc in "${!SVC_PID[@]}"; do
@@ -1062,9 +1152,11 @@ mode_test() {
     for svc in "${!SVC_PID[@]}"; do
         kill -TERM "${SVC_PID[$svc]}" 2>/dev/null || true
     done
+    local grace=20
+    ((VALGRIND)) && grace=300
     for svc in "${!SVC_PID[@]}"; do
-        if ! stop_pid "${SVC_PID[$svc]}" 20; then
-            say "!!!! $svc did not exit within 20s of SIGTERM: counted as 1 failed"
+        if ! stop_pid "${SVC_PID[$svc]}" "$grace"; then
+            say "!!!! $svc did not exit within ${grace}s of SIGTERM: counted as 1 failed"
             FAILED=$((FAILED + 1))
         fi
         unset "SVC_PID[$svc]"
@@ -1085,6 +1177,7 @@ mode_test() {
         FAILED=$((FAILED + 1))
     done
     shopt -u nullglob
+    ((VALGRIND)) && valgrind_reports
 
     say ""
     FINAL_PRINTED=1
@@ -1092,6 +1185,115 @@ mode_test() {
     if ((FAILED > 0 || PASSED == 0)); then
         exit 1
     fi
+    exit 0
+}
+
+# Each service's valgrind log: its leak figures on one line, and a failure
+# for a definite or indirect leak or any memory error (ERROR SUMMARY counts
+# both; suppressed ones aside).
+valgrind_reports() {
+    local report name def ind errs
+    shopt -s nullglob
+    say ""
+    say "==== valgrind memcheck"
+    for report in "$LOGS"/valgrind-*.log; do
+        name=$(basename "$report" .log)
+        def=$(grep -aoE 'definitely lost: [0-9,]+ bytes' "$report" | tail -n 1 | grep -oE '[0-9,]+' || true)
+        ind=$(grep -aoE 'indirectly lost: [0-9,]+ bytes' "$report" | tail -n 1 | grep -oE '[0-9,]+' || true)
+        errs=$(grep -aoE 'ERROR SUMMARY: [0-9,]+' "$report" | tail -n 1 | grep -oE '[0-9,]+' || true)
+        if grep -aq 'All heap blocks were freed' "$report"; then def=0 ind=0; fi
+        say "$name: definitely lost ${def:-?} bytes, indirectly lost ${ind:-?} bytes, errors ${errs:-?}"
+        if [[ -z $errs ]]; then
+            say "!!!! $name: valgrind wrote no summary (the service did not exit): counted as 1 failed"
+            FAILED=$((FAILED + 1))
+        elif [[ ${errs//,/} != 0 ]]; then
+            say "!!!! $name: memory errors or leaks: counted as 1 failed"
+            sed 's/^/  | /' "$report" | head -n 400
+            FAILED=$((FAILED + 1))
+        fi
+    done
+    shopt -u nullglob
+}
+
+# Resident memory (kB) of a process, or 0.
+rss_kb() {
+    local kb
+    kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || true)
+    printf '%s' "${kb:-0}"
+}
+
+# SOAK_SECONDS of mixed load through the gateway: the API tests (creates,
+# approvals, lists, refusals in every service) in a loop, two streams at
+# once, one in reverse order. Resident memory of every service is read a
+# minute in (after warm-up: pools, caches, arenas) and at the end.
+mode_soak() {
+    local secs=${SOAK_SECONDS:-600} max=${SOAK_MAX_GROWTH_PCT:-10} inst first last growth
+    local -a bins=() rev=() loaders=()
+    declare -A at_first=()
+    start_all
+    export_test_env
+    shopt -s nullglob
+    bins=("$BIN_DIR"/api_*)
+    shopt -u nullglob
+    ((${#bins[@]} > 0)) || fatal "no API test binaries in $BIN_DIR (make build)"
+    for ((i = ${#bins[@]} - 1; i >= 0; i--)); do rev+=("${bins[i]}"); done
+    say ""
+    say "soak: ${secs}s of mixed load through $GATEWAY_URL (${#bins[@]} API test binaries, 2 streams)"
+    local stop=$STATE/soak.stop rounds=$STATE/soak.rounds
+    soak_stream() {
+        local n=0 bin
+        while [[ ! -e $stop ]]; do
+            for bin in "$@"; do
+                [[ -e $stop ]] && break
+                timeout -k 5 300 "$bin" >>"$LOGS/soak-load.log" 2>&1 || true
+            done
+            n=$((n + 1))
+            echo "$n" >>"$rounds"
+        done
+    }
+    soak_stream "${bins[@]}" &
+    loaders+=($!)
+    soak_stream "${rev[@]}" &
+    loaders+=($!)
+    local start=$SECONDS
+    sleep 60
+    for inst in "${!SVC_PID[@]}"; do at_first[$inst]=$(rss_kb "${SVC_PID[$inst]}"); done
+    while ((SECONDS - start < secs)); do sleep 5; done
+    local -a ordered=()
+    for svc in "${SERVICES[@]}"; do mapfile -t -O "${#ordered[@]}" ordered < <(instances "$svc"); done
+    declare -A at_end=()
+    for inst in "${ordered[@]}"; do
+        [[ -n ${SVC_PID[$inst]:-} ]] && at_end[$inst]=$(rss_kb "${SVC_PID[$inst]}")
+    done
+    touch "$stop"
+    wait "${loaders[@]}" 2>/dev/null || true
+    local requests
+    requests=$(wc -l <"$LOGS/gateway-access.log" 2>/dev/null || echo 0)
+    say ""
+    say "soak: $((SECONDS - start))s, $requests requests through the gateway, $(wc -l <"$rounds" 2>/dev/null || echo 0) rounds of the API tests"
+    printf '%-14s %12s %12s %8s\n' service rss_1min_kb rss_end_kb growth
+    for inst in "${ordered[@]}"; do
+        [[ -n ${at_end[$inst]:-} ]] || continue
+        first=${at_first[$inst]:-0}
+        last=${at_end[$inst]}
+        if ((first > 0 && last > 0)); then
+            growth=$(awk -v a="$first" -v b="$last" 'BEGIN {printf "%.1f", (b - a) * 100 / a}')
+        else
+            growth=nan
+        fi
+        printf '%-14s %12s %12s %7s%%\n' "$inst" "$first" "$last" "$growth"
+        say "soak: rss_kb $inst 1min=$first end=$last growth=${growth}%" >>"$STATE/soak.txt"
+        if [[ $growth == nan ]] || awk -v g="$growth" -v m="$max" 'BEGIN {exit !(g >= m)}'; then
+            say "!!!! $inst: resident memory grew ${growth}% after the first minute (limit ${max}%) or the service is gone: counted as 1 failed"
+            FAILED=$((FAILED + 1))
+        else
+            PASSED=$((PASSED + 1))
+        fi
+    done
+    say ""
+    FINAL_PRINTED=1
+    say "$PASSED passed, $FAILED failed"
+    ((FAILED == 0)) || exit 1
     exit 0
 }
 
@@ -1139,7 +1341,7 @@ mode_faults() {
 
 case $MODE in
     run) mode_run ;;
-    test) mode_test ;;
+    test) if ((SOAK)); then mode_soak; else mode_test; fi ;;
     bench) mode_bench ;;
     faults) mode_faults ;;
 esac

@@ -12,7 +12,9 @@
 #                       GATEWAY_TLS_CERT and GATEWAY_TLS_KEY, default
 #                       /etc/oa/tls/tls.crt and tls.key), temporary files in /tmp;
 #                       GATEWAY_TRUSTED_PROXIES, GATEWAY_LOGIN_EXEMPT,
-#                       GATEWAY_WORKER_PROCESSES may be set
+#                       GATEWAY_WORKER_PROCESSES may be set (nginx takes every
+#                       address a service's name has when it starts, so
+#                       `docker compose up --scale seals=2` balances both)
 #
 # Placeholders are ${UPPER_CASE} names; nothing else in the template is
 # touched. Only sed is used (no envsubst).
@@ -61,11 +63,9 @@ if [[ ${1:-} == docker ]]; then
     for svc in identity documents attendance printing seals meetings; do
         up=${svc^^}
         if [[ $built == *" $svc "* ]]; then
-            printf -v "${up}_HOST" '%s' "$svc"
-            printf -v "${up}_PORT" '%s' 8080
+            printf -v "${up}_SERVERS" 'server %s:8080;' "$svc"
         else
-            printf -v "${up}_HOST" '%s' 127.0.0.1
-            printf -v "${up}_PORT" '%s' 9
+            printf -v "${up}_SERVERS" '%s' 'server 127.0.0.1:9;'
         fi
     done
     echo "# Rendered from gateway.conf.template by render.sh docker when the gateway container starts."

@@ -51,6 +51,15 @@ static char *slurp(const char *path)
     return b.s;
 }
 
+/* Seconds one request may take: API_REQUEST_TIMEOUT (the services under
+ * valgrind are many times slower), else 30. */
+static long h_request_timeout(void)
+{
+    const char *v = getenv("API_REQUEST_TIMEOUT");
+    long t = v ? strtol(v, NULL, 10) : 0;
+    return t > 0 ? t : 30L;
+}
+
 void h_setup(void)
 {
     gateway = getenv("GATEWAY_URL");
@@ -140,7 +149,7 @@ resp_t *h_req(const char *method, const char *path, const char *token, const cha
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, h_request_timeout());
     if (body) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));

@@ -40,7 +40,10 @@ static pid_t start_second_copy(int port)
     ck_assert_ptr_nonnull(at);
     char url[512], bin[512], port_s[16];
     snprintf(url, sizeof url, "postgresql://documents:%s%s", pw ? pw : "oa-dev-password", at);
-    snprintf(bin, sizeof bin, "%s/build/asan/bin/documents", repo);
+    if (getenv("BIN_DIR"))
+        snprintf(bin, sizeof bin, "%s/documents", getenv("BIN_DIR"));
+    else
+        snprintf(bin, sizeof bin, "%s/build/asan/bin/documents", repo);
     snprintf(port_s, sizeof port_s, "%d", port);
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);

@@ -35,7 +35,8 @@ static pid_t start_identity(int port, const char *user, const char *pwfile)
     const char *at = strchr(admin, '@');
     ck_assert_ptr_nonnull(at);
     const char *url = h_fmt("postgresql://identity:%s%s", pw, at);
-    const char *bin = h_fmt("%s/build/asan/bin/identity", repo);
+    const char *bin = getenv("BIN_DIR") ? h_fmt("%s/identity", getenv("BIN_DIR"))
+                                        : h_fmt("%s/build/asan/bin/identity", repo);
     const char *port_s = h_fmt("%d", port);
     const char *log = h_fmt("%s/logs/identity-first-admin.log",
                             getenv("STATE_DIR") ? getenv("STATE_DIR") : "/tmp");
