@@ -25,6 +25,7 @@ TARGETS=(
     "cursor     tests/fuzz/fuzz_common.c     -"
     "if_match   tests/fuzz/fuzz_common.c     -"
     "csv        tests/fuzz/fuzz_common.c     -"
+    "query      tests/fuzz/fuzz_common.c     -"
     "json_in    tests/fuzz/fuzz_seals.c      seals"
     "seal_approver tests/fuzz/fuzz_seals.c   seals"
     "workdays   tests/fuzz/fuzz_attendance.c attendance/workdays.c,attendance/leave_rules.c"

@@ -13,6 +13,8 @@ START_TEST(if_match_corpus) { ck_assert_int_gt(fuzz_replay("if_match", fuzz_if_m
 END_TEST
 START_TEST(csv_corpus) { ck_assert_int_gt(fuzz_replay("csv", fuzz_csv), 0); }
 END_TEST
+START_TEST(query_corpus) { ck_assert_int_gt(fuzz_replay("query", fuzz_query), 0); }
+END_TEST
 
 int main(void)
 {
@@ -22,6 +24,7 @@ int main(void)
     tcase_add_test(tc, cursor_corpus);
     tcase_add_test(tc, if_match_corpus);
     tcase_add_test(tc, csv_corpus);
+    tcase_add_test(tc, query_corpus);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
