@@ -1223,9 +1223,11 @@ rss_kb() {
 }
 
 # SOAK_SECONDS of mixed load through the gateway: the API tests (creates,
-# approvals, lists, refusals in every service) in a loop, two streams at
-# once, one in reverse order. Resident memory of every service is read a
-# minute in (after warm-up: pools, caches, arenas) and at the end.
+# approvals, lists, refusals, PDFs in every service) in a loop, two streams
+# at once, one in reverse order. First every API test runs once, so that
+# every kind of request has been served (the PDF faces loaded, the pools,
+# caches and malloc arenas grown); then the clock starts, and resident
+# memory of every service is read a minute in and at the end.
 mode_soak() {
     local secs=${SOAK_SECONDS:-600} max=${SOAK_MAX_GROWTH_PCT:-10} inst first last growth
     local -a bins=() rev=() loaders=()
@@ -1238,6 +1240,13 @@ mode_soak() {
     ((${#bins[@]} > 0)) || fatal "no API test binaries in $BIN_DIR (make build)"
     for ((i = ${#bins[@]} - 1; i >= 0; i--)); do rev+=("${bins[i]}"); done
     say ""
+    say "soak: warm-up, every API test once"
+    local bin
+    for bin in "${bins[@]}"; do
+        timeout -k 5 300 "$bin" >>"$LOGS/soak-load.log" 2>&1 || true
+    done
+    local warm_requests
+    warm_requests=$(wc -l <"$LOGS/gateway-access.log" 2>/dev/null || echo 0)
     say "soak: ${secs}s of mixed load through $GATEWAY_URL (${#bins[@]} API test binaries, 2 streams)"
     local stop=$STATE/soak.stop rounds=$STATE/soak.rounds
     soak_stream() {
@@ -1268,7 +1277,7 @@ mode_soak() {
     touch "$stop"
     wait "${loaders[@]}" 2>/dev/null || true
     local requests
-    requests=$(wc -l <"$LOGS/gateway-access.log" 2>/dev/null || echo 0)
+    requests=$(($(wc -l <"$LOGS/gateway-access.log" 2>/dev/null || echo 0) - warm_requests))
     say ""
     say "soak: $((SECONDS - start))s, $requests requests through the gateway, $(wc -l <"$rounds" 2>/dev/null || echo 0) rounds of the API tests"
     printf '%-14s %12s %12s %8s\n' service rss_1min_kb rss_end_kb growth
