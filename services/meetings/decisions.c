@@ -121,7 +121,7 @@ typedef struct decision_tx {
 
 static const db_stmt Q_MEETING_FOR_DECISION = {
     "mtg_meeting_for_decision",
-    "SELECT m.state, m.kind, m.recorder_id, is_participant(m.id, $2) OR $3"
+    "SELECT m.state, m.kind, m.recorder_id, is_participant(m.id, $2) OR $3 AS visible"
     " FROM meetings m WHERE m.id = $1 FOR SHARE"};
 
 static const db_stmt Q_TOPIC_FOR_DECISION = {
@@ -131,12 +131,12 @@ static const db_stmt Q_TOPIC_FOR_DECISION = {
 static const db_stmt Q_SUPERSEDABLE = {
     "mtg_supersedable",
     "SELECT d.state, d.category, EXISTS (SELECT 1 FROM decisions n WHERE n.supersedes_id = d.id"
-    "   AND n.state <> 'superseded') FROM decisions d WHERE d.id = $1"};
+    "   AND n.state <> 'superseded') AS taken FROM decisions d WHERE d.id = $1"};
 
 static const db_stmt Q_DEADLINE_OK = {
     "mtg_deadline_ok",
-    "SELECT $1::date >= (now() AT TIME ZONE 'Asia/Shanghai')::date,"
-    " $2::date IS NULL OR $2::date >= (now() AT TIME ZONE 'Asia/Shanghai')::date"};
+    "SELECT $1::date >= (now() AT TIME ZONE 'Asia/Shanghai')::date AS deadline_ok,"
+    " $2::date IS NULL OR $2::date >= (now() AT TIME ZONE 'Asia/Shanghai')::date AS period_ok"};
 
 static const db_stmt Q_DECISION_INSERT = {
     "mtg_decision_insert",
@@ -156,12 +156,12 @@ static int decision_checks(db_conn *c, decision_tx *t, const char *mid, bool the
     PGresult *res;
     if (db_query(c, &Q_TOPIC_FOR_DECISION, 2, pt, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 0), "approved")) {
+    if (PQntuples(res) == 0 || strcmp(db_col_str(res, 0, "state"), "approved")) {
         PQclear(res);
         return problem_field(p, "topic_id", "must be an approved topic of this meeting's agenda");
     }
-    snprintf(category, 16, "%s", PQgetvalue(res, 0, 1));
-    *confidential = !strcmp(PQgetvalue(res, 0, 2), "t");
+    snprintf(category, 16, "%s", db_col_str(res, 0, "category"));
+    *confidential = db_col_bool(res, 0, "confidential");
     PQclear(res);
     bool personnel = !strcmp(category, "personnel");
     /* R-MTG-5: personnel matters are decided only as director's meeting
@@ -195,7 +195,7 @@ static int decision_checks(db_conn *c, decision_tx *t, const char *mid, bool the
         const char *pp[] = {mid, rid};
         if (db_query(c, &Q_PART, 2, pp, &res, p))
             return -1;
-        bool part = !strcmp(PQgetvalue(res, 0, 0), "t");
+        bool part = db_col_bool(res, 0, "is_participant");
         PQclear(res);
         if (!part) {
             problem_field(p, "responsible_id",
@@ -207,9 +207,9 @@ static int decision_checks(db_conn *c, decision_tx *t, const char *mid, bool the
     const char *pd[] = {in->deadline, in->period_until};
     if (db_query(c, &Q_DEADLINE_OK, 2, pd, &res, p))
         return -1;
-    if (strcmp(PQgetvalue(res, 0, 0), "t"))
+    if (!db_col_bool(res, 0, "deadline_ok"))
         problem_field(p, "deadline", "must not be in the past");
-    if (strcmp(PQgetvalue(res, 0, 1), "t"))
+    if (!db_col_bool(res, 0, "period_ok"))
         problem_field(p, "period_until", "must not be in the past");
     PQclear(res);
     if (p->errors)
@@ -223,9 +223,9 @@ static int decision_checks(db_conn *c, decision_tx *t, const char *mid, bool the
             PQclear(res);
             return problem_field(p, "supersedes_id", "no such decision");
         }
-        bool published = strcmp(PQgetvalue(res, 0, 0), "draft") &&
-                         strcmp(PQgetvalue(res, 0, 0), "superseded");
-        bool taken = !strcmp(PQgetvalue(res, 0, 2), "t");
+        const char *state = db_col_str(res, 0, "state");
+        bool published = strcmp(state, "draft") && strcmp(state, "superseded");
+        bool taken = db_col_bool(res, 0, "taken");
         PQclear(res);
         if (!published || taken)
             return problem_set(p, ERR_DECISION_NOT_SUPERSEDABLE, NULL, NULL,
@@ -246,14 +246,14 @@ static int decision_store(db_conn *c, create_tx *ct, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_MEETING_FOR_DECISION, 3, pm, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 3), "t")) {
+    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "visible")) {
         PQclear(res);
         return problem_set(p, ERR_MEETING_NOT_FOUND, NULL, NULL, "no such meeting");
     }
     char state[24];
-    snprintf(state, sizeof state, "%s", PQgetvalue(res, 0, 0));
-    bool thematic = !strcmp(PQgetvalue(res, 0, 1), "thematic");
-    long long recorder = db_get_ll(res, 0, 2);
+    snprintf(state, sizeof state, "%s", db_col_str(res, 0, "state"));
+    bool thematic = !strcmp(db_col_str(res, 0, "kind"), "thematic");
+    long long recorder = db_col_ll(res, 0, "recorder_id");
     PQclear(res);
     if (me->id != recorder)
         return problem_set(p, ERR_MEETING_NOT_RECORDER, NULL, thematic ? "R-MTG-10" : "R-MTG-2",
@@ -282,8 +282,8 @@ static int decision_store(db_conn *c, create_tx *ct, problem_t *p)
                         u};
     if (db_query(c, &Q_DECISION_INSERT, 13, pi, &res, p))
         return -1;
-    long long id = db_get_ll(res, 0, 0);
-    ct->doc = strdup(PQgetvalue(res, 0, 1));
+    long long id = db_col_ll(res, 0, "id");
+    ct->doc = strdup(db_col_str(res, 0, "decision_doc"));
     PQclear(res);
     ct->id = id;
     return 0;
@@ -318,7 +318,7 @@ typedef struct decision_row {
 static const db_stmt Q_DECISION_LOCK = {
     "mtg_decision_lock",
     "SELECT decision_doc(d), d.version, d.state, d.responsible_id, m.chair_id, m.recorder_id,"
-    " left(d.text, 100), decision_visible(d, $2, $3)"
+    " left(d.text, 100) AS text, decision_visible(d, $2, $3)"
     " FROM decisions d JOIN meetings m ON m.id = d.meeting_id WHERE d.id = $1"
     " FOR NO KEY UPDATE OF d"};
 
@@ -335,17 +335,17 @@ static int decision_lock(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_DECISION_LOCK, 3, params, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 7), "t")) {
+    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "decision_visible")) {
         PQclear(res);
         return problem_set(p, ERR_DECISION_NOT_FOUND, NULL, NULL, "no such decision");
     }
-    t->before = strdup(PQgetvalue(res, 0, 0));
-    t->version = db_get_ll(res, 0, 1);
-    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
-    d->responsible = db_get_ll(res, 0, 3);
-    d->chair = db_get_ll(res, 0, 4);
-    d->recorder = db_get_ll(res, 0, 5);
-    snprintf(d->text, sizeof d->text, "%s", PQgetvalue(res, 0, 6));
+    t->before = strdup(db_col_str(res, 0, "decision_doc"));
+    t->version = db_col_ll(res, 0, "version");
+    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
+    d->responsible = db_col_ll(res, 0, "responsible_id");
+    d->chair = db_col_ll(res, 0, "chair_id");
+    d->recorder = db_col_ll(res, 0, "recorder_id");
+    snprintf(d->text, sizeof d->text, "%s", db_col_str(res, 0, "text"));
     PQclear(res);
     return t->before ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
 }
