@@ -127,7 +127,8 @@ static int perform_approve(db_conn *c, action_tx *t, problem_t *p)
     char id[24], me[24], dep[24], title[TITLE_BYTES];
     const char *p1[] = {db_int(id, t->id), db_int(me, t->r->caller->id), in->comment,
                         db_int(dep, q->department)};
-    if (db_run(c, &Q_STEPS_SIGN, 4, p1, p))
+    /* Sent ahead with the update below, which reads (db_write). */
+    if (db_write(c, &Q_STEPS_SIGN, 4, p1, p))
         return -1;
     const char *p2[] = {id, in->comment};
     PGresult *res;
