@@ -57,7 +57,8 @@ DEB_PACKAGES := build-essential pkg-config libulfius-dev libjansson-dev \
 # service renders that PDF; poppler-utils: its tests read the PDF back.
 # clang, libfuzzer-14-dev: `make fuzz` (tests/fuzz); valgrind: `make
 # test-valgrind`.
-# python3-yaml, python3-jsonschema: the contract test (tests/contract).
+# python3-yaml, python3-jsonschema: the contract test (tests/contract); python3-yaml
+# also the deployment files' check (tests/deploy).
 # Node.js and npm (Debian's, unless some npm is already installed) run the
 # OpenAPI linters, installed from package-lock.json into node_modules.
 

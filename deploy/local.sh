@@ -1081,6 +1081,7 @@ have_python() {
 # - the web console in a real browser (tests/browser: Debian's Chromium
 #   through chromium-driver and python3-selenium; screenshots go to
 #   build/test-artifacts/browser);
+# - the deployment files (tests/deploy/check_manifests.py);
 # - the contract: every answer the API tests received, against
 #   api/openapi.yaml (tests/contract);
 # - api/openapi.yaml through Redocly CLI (recommended) and Spectral
@@ -1095,6 +1096,11 @@ run_other_checks() {
             say "!!!! browser_console: chromium or chromium-driver is missing (make deps installs them): counted as 1 failed"
             FAILED=$((FAILED + 1))
         fi
+    fi
+    # The deployment files against README's promises: the NetworkPolicy,
+    # the gateway's HTTPS-only Service, the secrets (tests/deploy).
+    if have_python deploy_manifests yaml; then
+        run_counted deploy_manifests /usr/bin/python3 "$REPO_DIR/tests/deploy/check_manifests.py" "$REPO_DIR"
     fi
     if [[ -s $CONTRACT_LOG ]] && have_python contract_responses yaml jsonschema; then
         run_counted contract_responses /usr/bin/python3 "$REPO_DIR/tests/contract/check_responses.py" \

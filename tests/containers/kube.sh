@@ -6,7 +6,9 @@
 # env from secretKeyRef, securityContext with a read-only root, liveness
 # probes as health checks), with the images built by this
 # run, on a network of their own where the compose stack's PostgreSQL
-# stands for the external database (as the manifests expect one). The
+# stands for the external database (as the manifests expect one), in a new
+# database bootstrapped as README says: identity's replicas migrate it
+# together and create the first administrator from the oa-admin secret. The
 # Secrets are made with this run's values in the form podman reads them
 # (podman 4.3 cannot read back a Secret it was given as YAML).
 # What podman does not do, and stands in for here: Services (the gateway
@@ -164,7 +166,21 @@ kube_test() {
     # test secrets use.
     podman network connect --alias oa-db "$KUBE_NET" "$(cname postgres)" ||
         { fail "kube: could not connect PostgreSQL to $KUBE_NET"; return; }
-    for s in $(DB_HOST=oa-db TLS_CERT_FILE=$WORK/tls/tls.crt TLS_KEY_FILE=$WORK/tls/tls.key "$SYSPY" "$REPO_DIR/tests/containers/kube_secrets.py" "$dir" "$K8S_DIR"/*.yaml); do
+    # A new database, bootstrapped once as README tells an admin to.
+    if podman exec "$(cname postgres)" psql -X -q -v ON_ERROR_STOP=1 -U postgres -d postgres \
+        -c 'CREATE DATABASE oa_kube' >"$dir/bootstrap.log" 2>&1 &&
+        podman exec -i "$(cname postgres)" psql -X -q -v ON_ERROR_STOP=1 -U postgres -d oa_kube \
+            -v pw_identity="$DB_IDENTITY_PASSWORD" -v pw_documents="$DB_DOCUMENTS_PASSWORD" \
+            -v pw_attendance="$DB_ATTENDANCE_PASSWORD" -v pw_printing="$DB_PRINTING_PASSWORD" \
+            -v pw_seals="$DB_SEALS_PASSWORD" -v pw_meetings="$DB_MEETINGS_PASSWORD" \
+            -f - <"$REPO_DIR/deploy/sql/bootstrap.sql" >>"$dir/bootstrap.log" 2>&1; then
+        pass "kube: a new database oa_kube bootstrapped with deploy/sql/bootstrap.sql"
+    else
+        tail -n 20 "$dir/bootstrap.log"
+        fail "kube: could not bootstrap the database oa_kube"
+        return
+    fi
+    for s in $(DB_HOST=oa-db DB_NAME=oa_kube TLS_CERT_FILE=$WORK/tls/tls.crt TLS_KEY_FILE=$WORK/tls/tls.key "$SYSPY" "$REPO_DIR/tests/containers/kube_secrets.py" "$dir" "$K8S_DIR"/*.yaml); do
         if podman secret create "$s" "$dir/$s.json" >/dev/null; then
             KUBE_SECRETS+=("$s")
         else
@@ -206,13 +222,13 @@ kube_test() {
         if podman kube play --network "$KUBE_NET" "$dir/gateway.yaml" >"$dir/play-gateway.log" 2>&1; then
             pass "kube: podman kube play gateway.yaml"
             if kube_wait_ready gateway /healthz; then
-                # Through the gateway pod to each service pod: a login of the
-                # demo office and an authenticated read.
+                # Through the gateway pod to identity's pods: the first
+                # administrator, made from the oa-admin secret, logs in.
                 code=$(podman exec gateway-pod-0-gateway curl -s -o /dev/null -w '%{http_code}' --max-time 10 \
                     http://127.0.0.1:8080/api/v1/auth/login -H 'Content-Type: application/json' \
-                    -d '{"username":"director","password":"demo123"}' 2>/dev/null || true)
-                [[ $code == 200 ]] && pass "kube: a login through the gateway pod answers 200" ||
-                    fail "kube: a login through the gateway pod answered $code"
+                    -d "{\"username\":\"admin\",\"password\":\"$FIRST_ADMIN_PASSWORD\"}" 2>/dev/null || true)
+                [[ $code == 200 ]] && pass "kube: the first administrator from the oa-admin secret logs in through the gateway pod" ||
+                    fail "kube: the first administrator's login through the gateway pod answered $code"
                 # HTTPS, the Service's only port, with the oa-tls secret's certificate.
                 code=$(podman exec gateway-pod-0-gateway curl -s -o /dev/null -w '%{http_code}' --max-time 10 \
                     --cacert /etc/oa/tls/tls.crt https://127.0.0.1:8443/healthz 2>/dev/null || true)

@@ -3,7 +3,8 @@
 object of base64 values, one file per Secret in OUT_DIR/<name>.json. The
 values are this run's, not the example's:
   oa-jwt       jwt.key and jwt.pub from JWT_PRIVATE_KEY_FILE / JWT_PUBLIC_KEY_FILE
-  oa-database  <service>: postgresql://<service>:DB_<SERVICE>_PASSWORD@DB_HOST:5432/oa
+  oa-database  <service>: postgresql://<service>:DB_<SERVICE>_PASSWORD@DB_HOST:5432/DB_NAME
+  oa-admin     password: FIRST_ADMIN_PASSWORD
   oa-tls       tls.crt and tls.key from TLS_CERT_FILE / TLS_KEY_FILE
 usage: kube_secrets.py OUT_DIR MANIFEST..."""
 import base64
@@ -23,7 +24,10 @@ def value(secret, key):
     if secret == "oa-database":
         pw = quote(os.environ["DB_%s_PASSWORD" % key.upper()], safe="")
         host = os.environ.get("DB_HOST", "postgres")
-        return f"postgresql://{key}:{pw}@{host}:5432/oa".encode()
+        name = os.environ.get("DB_NAME", "oa")
+        return f"postgresql://{key}:{pw}@{host}:5432/{name}".encode()
+    if secret == "oa-admin":
+        return os.environ["FIRST_ADMIN_PASSWORD"].encode()
     if secret == "oa-tls":
         path = {"tls.crt": os.environ["TLS_CERT_FILE"], "tls.key": os.environ["TLS_KEY_FILE"]}[key]
         with open(path, "rb") as f:

@@ -376,6 +376,7 @@ check_stack() {
     [[ $code == 200 ]] && pass "the demo office is loaded (director logs in)" || fail "demo login answered $code"
     check_tls
     check_no_password_in_env
+    check_no_metrics
     # The first administrator, created by identity from the compose secret
     # (OA_ADMIN_PASSWORD_FILE -> /run/secrets/admin_password).
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "${TLS_CURL[@]}" "$GATEWAY_TLS_URL/api/v1/auth/login" \
@@ -383,6 +384,24 @@ check_stack() {
         -d "{\"username\":\"$FIRST_ADMIN\",\"password\":\"$FIRST_ADMIN_PASSWORD\"}" || true)
     [[ $code == 200 ]] && pass "the first administrator from the secret file logs in over HTTPS" ||
         fail "the first administrator's login over HTTPS answered $code"
+}
+
+# A service's /metrics is for monitoring, never through the gateway (README,
+# Security): no path of the gateway answers a service's metrics.
+check_no_metrics() {
+    local path body leaked=""
+    for path in /metrics /api/metrics /api/v1/metrics /api/v1/../../metrics /api/v1/me/../../../metrics; do
+        body=$(curl -s --path-as-is --max-time 10 "$GATEWAY_URL$path" 2>/dev/null || true)
+        grep -q '^# TYPE ' <<<"$body" && leaked+=" $path"
+    done
+    body=$(curl -s --max-time 10 "http://127.0.0.1:${SVC_PORT[identity]}/metrics" 2>/dev/null || true)
+    if ! grep -q '^# TYPE ' <<<"$body"; then
+        fail "identity's own /metrics gives no metrics (the check below would prove nothing)"
+    elif [[ -z $leaked ]]; then
+        pass "no path of the gateway answers a service's /metrics"
+    else
+        fail "the gateway answers a service's metrics at:$leaked"
+    fi
 }
 
 # Every password reaches the containers as a secret file: none is in any
@@ -585,6 +604,7 @@ for svc in "${SERVICES[@]}"; do
 done
 FIRST_ADMIN=firstadmin
 FIRST_ADMIN_PASSWORD=$(newpw)
+export FIRST_ADMIN_PASSWORD
 secret_file admin_password "$FIRST_ADMIN_PASSWORD"
 export OA_ADMIN_PASSWORD_FILE=$WORK/secrets/admin_password
 # The stack's network, made here to know its gateway address (podman-compose
