@@ -1214,7 +1214,7 @@ valgrind_reports() {
             FAILED=$((FAILED + 1))
         elif [[ ${errs//,/} != 0 ]]; then
             say "!!!! $name: memory errors or leaks: counted as 1 failed"
-            sed 's/^/  | /' "$report" | head -n 400
+            head -n 400 "$report" | sed 's/^/  | /'
             FAILED=$((FAILED + 1))
         fi
     done
