@@ -13,6 +13,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
 static const char *gateway;
 static PGconn *db;
 static char *private_pem, *public_pem;
@@ -385,4 +392,70 @@ int h_run(Suite *s)
         PQfinish(db);
     curl_global_cleanup();
     return failed ? 1 : 0;
+}
+
+int h_free_port(void)
+{
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge(s, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    ck_assert_int_eq(bind(s, (struct sockaddr *)&a, sizeof a), 0);
+    socklen_t len = sizeof a;
+    getsockname(s, (struct sockaddr *)&a, &len);
+    close(s);
+    return ntohs(a.sin_port);
+}
+
+pid_t h_start_copy(const char *service, int port, const char *log_name,
+                   const char *const *env)
+{
+    const char *admin = getenv("ADMIN_DATABASE_URL"), *repo = getenv("REPO_DIR");
+    ck_assert_ptr_nonnull(admin);
+    ck_assert_ptr_nonnull(repo);
+    const char *at = strchr(admin, '@');
+    ck_assert_ptr_nonnull(at);
+    char role_var[64];
+    int n = snprintf(role_var, sizeof role_var, "DB_%s_PASSWORD", service);
+    for (int i = 3; i < n && role_var[i] != '_'; i++)
+        role_var[i] = (char)toupper((unsigned char)role_var[i]);
+    const char *pw = getenv(role_var);
+    const char *url = h_fmt("postgresql://%s:%s%s", service, pw ? pw : "oa-dev-password", at);
+    const char *bin = getenv("BIN_DIR") ? h_fmt("%s/%s", getenv("BIN_DIR"), service)
+                                        : h_fmt("%s/build/asan/bin/%s", repo, service);
+    const char *port_s = h_fmt("%d", port);
+    const char *log = h_fmt("%s/logs/%s", getenv("STATE_DIR") ? getenv("STATE_DIR") : "/tmp",
+                            log_name);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        setenv("DATABASE_URL", url, 1);
+        setenv("PORT", port_s, 1);
+        setenv("BIND_ADDR", "127.0.0.1", 1);
+        setenv("LOG_LEVEL", "warn", 1);
+        unsetenv("MIGRATIONS_DIR");
+        for (const char *const *e = env; e && *e; e++)
+            putenv((char *)*e);
+        if (!freopen(log, "a", stdout) || !freopen(log, "a", stderr))
+            _exit(127);
+        execl(bin, bin, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 300; i++) {
+        resp_t *r = h_get(h_fmt("http://127.0.0.1:%d/readyz", port), NULL);
+        long st = r->status;
+        h_free(r);
+        if (st == 200)
+            return pid;
+        usleep(100000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    ck_abort_msg("the second copy of %s did not become ready", service);
+    return -1;
+}
+
+void h_stop_copy(pid_t pid)
+{
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
 }

@@ -70,6 +70,19 @@ bool h_problem(resp_t *r, long status, const char *code, const char *rule, const
 /* Runs the suite; exit code for main(). */
 int h_run(Suite *s);
 
+/* A port nobody listens on now, for one more copy of a service. */
+int h_free_port(void);
+/* Starts one more copy of `service` (BIN_DIR's binary, else the sanitizer
+ * build's) on `port`, on the same database as the running copies and as
+ * the service's own role, with `env` ("NAME=value" strings, NULL-ended)
+ * added; its output goes to STATE_DIR/logs/<log_name>. Returns once its
+ * /readyz answers 200; the test fails if it never does. */
+#include <sys/types.h>
+pid_t h_start_copy(const char *service, int port, const char *log_name,
+                   const char *const *env);
+/* Stops a copy h_start_copy started and waits for it. */
+void h_stop_copy(pid_t pid);
+
 #define ck_status(r, st)                                                                    \
     ck_assert_msg((r)->status == (st), "expected %d, got %ld: %s", (int)(st), (r)->status, \
                   (r)->body ? (r)->body : "")

@@ -2,13 +2,8 @@
  * against two copies of the service, some failing after they took a
  * number, and transactions that take a number and roll back; the series
  * stays 1..N without a gap or a repeat. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 
 #include "test_documents_fixtures.h"
 
@@ -17,63 +12,12 @@
 #define N_WORKERS 32
 #define N_ROLLBACKS 40
 
-static int free_port(void)
-{
-    int s = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    ck_assert_int_eq(bind(s, (struct sockaddr *)&a, sizeof a), 0);
-    socklen_t len = sizeof a;
-    getsockname(s, (struct sockaddr *)&a, &len);
-    close(s);
-    return ntohs(a.sin_port);
-}
-
 /* A second copy of the documents service on its own port, on the same
  * database as the first. */
 static pid_t start_second_copy(int port)
 {
-    const char *admin = getenv("ADMIN_DATABASE_URL"), *repo = getenv("REPO_DIR");
-    const char *pw = getenv("DB_DOCUMENTS_PASSWORD");
-    ck_assert_ptr_nonnull(admin);
-    ck_assert_ptr_nonnull(repo);
-    const char *at = strchr(admin, '@');
-    ck_assert_ptr_nonnull(at);
-    char url[512], bin[512], port_s[16];
-    snprintf(url, sizeof url, "postgresql://documents:%s%s", pw ? pw : "oa-dev-password", at);
-    if (getenv("BIN_DIR"))
-        snprintf(bin, sizeof bin, "%s/documents", getenv("BIN_DIR"));
-    else
-        snprintf(bin, sizeof bin, "%s/build/asan/bin/documents", repo);
-    snprintf(port_s, sizeof port_s, "%d", port);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        setenv("DATABASE_URL", url, 1);
-        setenv("PORT", port_s, 1);
-        setenv("BIND_ADDR", "127.0.0.1", 1);
-        setenv("HTTP_THREADS", "8", 1);
-        setenv("LOG_LEVEL", "warn", 1);
-        setenv("DB_ACQUIRE_TIMEOUT_MS", "10000", 1);
-        unsetenv("MIGRATIONS_DIR");
-        char log[600];
-        snprintf(log, sizeof log, "%s/logs/documents-2.log", getenv("STATE_DIR") ? getenv("STATE_DIR") : "/tmp");
-        if (!freopen(log, "a", stdout) || !freopen(log, "a", stderr))
-            _exit(127);
-        execl(bin, bin, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 300; i++) {
-        resp_t *r = h_get(df("http://127.0.0.1:%d/readyz", port), NULL);
-        long st = r->status;
-        h_free(r);
-        if (st == 200)
-            return pid;
-        usleep(100000);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    ck_abort_msg("the second copy of the documents service did not become ready");
-    return -1;
+    static const char *const env[] = {"HTTP_THREADS=8", "DB_ACQUIRE_TIMEOUT_MS=10000", NULL};
+    return h_start_copy("documents", port, "documents-2.log", env);
 }
 
 typedef struct numbering {
@@ -152,7 +96,7 @@ START_TEST(test_R_DOC_5_numbers_are_gapless_across_two_copies_under_concurrency)
     n.year = (int)h_sql_ll("SELECT extract(year FROM now() AT TIME ZONE 'Asia/Shanghai')::int",
                            0, NULL);
 
-    int port = free_port();
+    int port = h_free_port();
     pid_t second = start_second_copy(port);
     const char *first = getenv("DOCUMENTS_URL");
     ck_assert_ptr_nonnull(first);
@@ -172,8 +116,7 @@ START_TEST(test_R_DOC_5_numbers_are_gapless_across_two_copies_under_concurrency)
         pthread_join(rollers[i], &rv);
         bad_roll = bad_roll ? bad_roll : rv;
     }
-    kill(second, SIGTERM);
-    waitpid(second, NULL, 0);
+    h_stop_copy(second);
     ck_assert_ptr_null(bad_roll);
 
     /* Every good document got a number, every broken one none. */
