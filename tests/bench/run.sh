@@ -894,20 +894,40 @@ report() {
 
 # ---------------------------------------------------------------- main
 
+# A service's data is loaded when it runs and one of its scenarios is
+# selected (BENCH_ONLY), so that a run of one service's scenarios does not
+# wait for every other service's million rows.
+wanted() {
+    has_service "$1" && [[ -f $HERE/sql/$1.sql ]] || return 1
+    [[ -z $ONLY ]] && return 0
+    local name
+    for name in "${SCEN_NAMES[@]}"; do
+        [[ $name == "$1"_* && $name == *"$ONLY"* ]] && return 0
+    done
+    return 1
+}
+
+declare -A LOADED=()
+load_once() {
+    [[ -n ${LOADED[$1]:-} ]] && return 0
+    LOADED[$1]=1
+    "$2"
+}
+
 build_benchtool
 load_identity
-has_service attendance && [[ -f $HERE/sql/attendance.sql ]] && load_attendance_small
-has_service seals && [[ -f $HERE/sql/seals.sql ]] && load_seals
-has_service printing && [[ -f $HERE/sql/printing.sql ]] && load_printing
-has_service meetings && [[ -f $HERE/sql/meetings.sql ]] && load_meetings
-has_service documents && [[ -f $HERE/sql/documents.sql ]] && load_documents_small
+wanted attendance && load_attendance_small
+wanted seals && load_seals
+wanted printing && load_printing
+wanted meetings && load_meetings
+wanted documents && load_documents_small
 mint_tokens
 
 if [[ ${BENCH_HOLD:-0} == 1 ]]; then
     # Profiling by hand is done at scale: the lists' second step too.
-    has_service attendance && [[ -f $HERE/sql/attendance.sql ]] && load_attendance_rest
-    has_service meetings && [[ -f $HERE/sql/meetings.sql ]] && load_meetings_rest
-    has_service documents && [[ -f $HERE/sql/documents.sql ]] && load_documents_rest
+    wanted attendance && load_attendance_rest
+    wanted meetings && load_meetings_rest
+    wanted documents && load_documents_rest
     touch "$STATE_DIR/hold"
     {
         say "BENCH_HOLD: the stack is up; remove $STATE_DIR/hold to stop it"
@@ -923,17 +943,18 @@ pgbench_limits
 trap stop_copies EXIT
 [[ $TWO == 1 ]] && start_copies
 for name in "${SCEN_NAMES[@]}"; do
-    case $name in
-        meetings_supervision_report_100k)
-            has_service meetings && [[ -f $HERE/sql/meetings.sql ]] && load_meetings_rest
-            ;;
-        attendance_leave_to_approve_1m)
-            has_service attendance && [[ -f $HERE/sql/attendance.sql ]] && load_attendance_rest
-            ;;
-        documents_search_1m)
-            has_service documents && [[ -f $HERE/sql/documents.sql ]] && load_documents_rest
-            ;;
-    esac
+    # The second step of a list (10^6 rows) is loaded before the first
+    # selected scenario that needs it.
+    if [[ -z $ONLY || $name == *"$ONLY"* ]]; then
+        case $name in
+            meetings_supervision_report_100k)
+                wanted meetings && load_once meetings load_meetings_rest ;;
+            attendance_leave_to_approve_1m)
+                wanted attendance && load_once attendance load_attendance_rest ;;
+            documents_search_1m|documents_incoming_overdue_1m)
+                wanted documents && load_once documents load_documents_rest ;;
+        esac
+    fi
     run_scenario "$name"
 done
 stop_copies
