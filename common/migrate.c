@@ -1,11 +1,13 @@
 /* The migration runner: numbered files applied once each, in order, under
- * an advisory lock. */
+ * an advisory lock; then the service's read definitions (sql/read.sql beside
+ * the migrations directory), applied again at every start. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "db_internal.h"
@@ -104,6 +106,33 @@ static int apply_file(PGconn *pg, const char *dir, const char *name)
     return rc;
 }
 
+/* The read definitions of a service: the SQL functions and views that
+ * shape its responses, kept in one file (services/<name>/sql/read.sql)
+ * rather than redefined by successive migrations, so that the current shape
+ * of a response is in one place. The file is applied whole, in one
+ * transaction, after the migrations and at every start, so it must be
+ * idempotent (CREATE OR REPLACE; a change of a function's result type or of
+ * a view's columns needs a migration that drops the old one first). A
+ * service without the file has nothing to apply. */
+static int apply_reads(PGconn *pg, const char *dir)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/../sql/read.sql", dir);
+    if (access(path, F_OK))
+        return 0;
+    char *sql = cfg_read_file("MIGRATIONS_DIR", path, NULL);
+    if (!sql)
+        return -1;
+    int rc = exec_or_log(pg, "BEGIN", "sql/read.sql");
+    if (!rc)
+        rc = exec_or_log(pg, sql, "sql/read.sql");
+    rc = (exec_or_log(pg, rc ? "ROLLBACK" : "COMMIT", "sql/read.sql") || rc) ? -1 : 0;
+    if (!rc)
+        log_msg(LOG_INFO, NULL, "applied the read definitions of sql/read.sql");
+    free(sql);
+    return rc;
+}
+
 int db_migrate(const char *conninfo, const char *schema, const char *dir)
 {
     char options[200];
@@ -167,6 +196,8 @@ int db_migrate(const char *conninfo, const char *schema, const char *dir)
     rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++)
         rc = apply_file(pg, dir, names[i]);
+    if (rc == 0)
+        rc = apply_reads(pg, dir);
 cleanup:
     for (size_t i = 0; i < n; i++)
         free(names[i]);

@@ -1,0 +1,140 @@
+/* The migration runner (common/migrate.c) against the test database: the
+ * numbered files are applied once each; the read definitions of
+ * sql/read.sql are applied again at every start, in one transaction, so a
+ * broken file changes nothing. Each test uses a schema of its own. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "harness.h"
+#include "log.h"
+
+static char root[256], schema[64];
+
+static void write_file(const char *rel, const char *text)
+{
+    const char *path = h_fmt("%s/%s", root, rel);
+    FILE *f = fopen(path, "w");
+    ck_assert_msg(f != NULL, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void make_service_dir(void)
+{
+    snprintf(schema, sizeof schema, "migrate_probe_%d_%ld", (int)getpid(), (long)random());
+    const char *tmp = getenv("TMPDIR");
+    snprintf(root, sizeof root, "%s/%s", tmp && *tmp ? tmp : "/tmp", schema);
+    ck_assert_int_eq(mkdir(root, 0700), 0);
+    ck_assert_int_eq(mkdir(h_fmt("%s/migrations", root), 0700), 0);
+    ck_assert_int_eq(mkdir(h_fmt("%s/sql", root), 0700), 0);
+    h_sql(h_fmt("CREATE SCHEMA %s", schema));
+    write_file("migrations/001_things.sql",
+               "CREATE TABLE things (id int PRIMARY KEY, name text NOT NULL);"
+               "INSERT INTO things VALUES (1, 'first');");
+}
+
+static void drop_service_dir(void)
+{
+    h_sql(h_fmt("DROP SCHEMA IF EXISTS %s CASCADE", schema));
+    unlink(h_fmt("%s/migrations/001_things.sql", root));
+    unlink(h_fmt("%s/sql/read.sql", root));
+    rmdir(h_fmt("%s/migrations", root));
+    rmdir(h_fmt("%s/sql", root));
+    rmdir(root);
+}
+
+static int migrate(void)
+{
+    return db_migrate(getenv("ADMIN_DATABASE_URL"), schema, h_fmt("%s/migrations", root));
+}
+
+/* The document of thing 1, read as the service reads it: with its schema
+ * on the search path. */
+static char *shape(void)
+{
+    h_sql(h_fmt("SET search_path = %s", schema));
+    char *v = h_sql_str("SELECT thing_doc(1)::text", 0, NULL);
+    h_sql("RESET search_path");
+    return v;
+}
+
+START_TEST(read_definitions_are_applied_after_the_migrations_at_every_start)
+{
+    make_service_dir();
+    write_file("sql/read.sql",
+               "CREATE OR REPLACE FUNCTION thing_doc(i int) RETURNS jsonb LANGUAGE sql STABLE AS"
+               " $$ SELECT jsonb_build_object('id', id) FROM things WHERE id = i $$;");
+    ck_assert_int_eq(migrate(), 0);
+    char *v1 = shape();
+    ck_assert_str_eq(v1, "{\"id\": 1}");
+    free(v1);
+
+    /* the next start applies the file as it is now; the migration is not
+     * applied twice (its INSERT would fail on the primary key) */
+    write_file("sql/read.sql",
+               "CREATE OR REPLACE FUNCTION thing_doc(i int) RETURNS jsonb LANGUAGE sql STABLE AS"
+               " $$ SELECT jsonb_build_object('id', id, 'name', name) FROM things"
+               " WHERE id = i $$;");
+    ck_assert_int_eq(migrate(), 0);
+    char *v2 = shape();
+    ck_assert_str_eq(v2, "{\"id\": 1, \"name\": \"first\"}");
+    free(v2);
+    ck_assert_int_eq(h_sql_ll(h_fmt("SELECT count(*) FROM %s.schema_migrations"
+                                    " WHERE version = '001_things.sql'",
+                                    schema),
+                              0, NULL),
+                     1);
+    drop_service_dir();
+}
+END_TEST
+
+START_TEST(a_broken_read_file_fails_the_start_and_changes_nothing)
+{
+    make_service_dir();
+    write_file("sql/read.sql",
+               "CREATE OR REPLACE FUNCTION thing_doc(i int) RETURNS jsonb LANGUAGE sql STABLE AS"
+               " $$ SELECT jsonb_build_object('id', id) FROM things WHERE id = i $$;");
+    ck_assert_int_eq(migrate(), 0);
+    /* the first definition changes, then the file fails: neither stays */
+    write_file("sql/read.sql",
+               "CREATE OR REPLACE FUNCTION thing_doc(i int) RETURNS jsonb LANGUAGE sql STABLE AS"
+               " $$ SELECT jsonb_build_object('changed', true) $$;"
+               "CREATE VIEW thing_view AS SELECT missing_column FROM things;");
+    ck_assert_int_ne(migrate(), 0);
+    char *v = shape();
+    ck_assert_str_eq(v, "{\"id\": 1}");
+    free(v);
+    ck_assert_int_eq(h_sql_ll(h_fmt("SELECT count(*) FROM pg_views WHERE schemaname = '%s'",
+                                    schema),
+                              0, NULL),
+                     0);
+    drop_service_dir();
+}
+END_TEST
+
+START_TEST(a_service_without_read_definitions_migrates)
+{
+    make_service_dir();
+    ck_assert_int_eq(migrate(), 0);
+    ck_assert_int_eq(h_sql_ll(h_fmt("SELECT count(*) FROM %s.things", schema), 0, NULL), 1);
+    drop_service_dir();
+}
+END_TEST
+
+int main(void)
+{
+    srandom((unsigned)getpid());
+    log_init("migrate-test");
+    Suite *s = suite_create("common_migrate");
+    TCase *tc = tcase_create("migrate");
+    tcase_set_timeout(tc, 60);
+    tcase_add_checked_fixture(tc, h_setup, h_teardown);
+    tcase_add_test(tc, read_definitions_are_applied_after_the_migrations_at_every_start);
+    tcase_add_test(tc, a_broken_read_file_fails_the_start_and_changes_nothing);
+    tcase_add_test(tc, a_service_without_read_definitions_migrates);
+    suite_add_tcase(s, tc);
+    return h_run(s);
+}
