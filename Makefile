@@ -19,6 +19,10 @@
 #                     while PostgreSQL stops, fails over, services are killed
 #                     or stopped, rows stay locked; last line "N passed, N failed"
 #   make web          build the web console (web/src) into build/web
+#   make generate     write every list of the services (gateway routes and
+#                     upstreams, compose, Kubernetes, roles, local ports)
+#                     from deploy/services.conf; make test checks they are
+#                     not stale
 #   make test-containers  build every image, start docker-compose.yml with
 #                     podman, run the API tests through its gateway, check
 #                     deploy/k8s; last line "N passed, N failed"
@@ -202,7 +206,7 @@ $(foreach v,$(VARIANTS),$(foreach t,$(API_NAMES),$(eval $(call API_RULES,$(v),$(
 # ---------------------------------------------------------------- targets
 
 .PHONY: test-valgrind soak
-.PHONY: deps build build-asan run test bench bench-smoke clean web fuzz faults containers-deps test-containers
+.PHONY: deps build build-asan run test bench bench-smoke clean web fuzz faults containers-deps test-containers generate
 
 deps:
 	@missing=""; \
@@ -313,6 +317,9 @@ containers-deps:
 test-containers: deps containers-deps
 	@$(LOCKED) build-asan
 	tests/containers/run.sh
+
+generate:
+	python3 deploy/services.py
 
 clean:
 	rm -rf build

@@ -85,11 +85,18 @@ SOAK=0
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO_DIR"
 
+# BEGIN services: services (deploy/services.py)
 SERVICES=(identity documents attendance printing seals meetings)
 declare -A PORT=(
-    [gateway]=8080 [gateway_tls]=8443 [identity]=8081 [documents]=8082 [attendance]=8083
-    [printing]=8084 [seals]=8085 [meetings]=8086 [postgres]=55432
+    [gateway]=8080 [gateway_tls]=8443 [postgres]=55432
+    [identity]=8081
+    [documents]=8082
+    [attendance]=8083
+    [printing]=8084
+    [seals]=8085
+    [meetings]=8086
 )
+# END services: services
 
 if [[ $MODE == test ]] && ((!VALGRIND && !SOAK)); then
     VARIANT=asan
@@ -1081,6 +1088,7 @@ have_python() {
 # - the web console in a real browser (tests/browser: Debian's Chromium
 #   through chromium-driver and python3-selenium; screenshots go to
 #   build/test-artifacts/browser);
+# - the generated lists of services, against deploy/services.conf;
 # - the deployment files (tests/deploy/check_manifests.py);
 # - the contract: every answer the API tests received, against
 #   api/openapi.yaml (tests/contract);
@@ -1097,6 +1105,8 @@ run_other_checks() {
             FAILED=$((FAILED + 1))
         fi
     fi
+    # Every list of the services written from deploy/services.conf.
+    run_counted generated_services /usr/bin/python3 "$REPO_DIR/deploy/services.py" --check
     # The deployment files against README's promises: the NetworkPolicy,
     # the gateway's HTTPS-only Service, the secrets (tests/deploy).
     if have_python deploy_manifests yaml; then

@@ -12,8 +12,13 @@ pw() {
         printenv "DB_$1_PASSWORD" || printf '%s' "${DB_ROLE_PASSWORD:?DB_ROLE_PASSWORD or DB_$1_PASSWORD_FILE}"
     fi
 }
+# BEGIN services: roles (deploy/services.py)
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
-    -v pw_identity="$(pw IDENTITY)" -v pw_documents="$(pw DOCUMENTS)" \
-    -v pw_attendance="$(pw ATTENDANCE)" -v pw_printing="$(pw PRINTING)" \
-    -v pw_seals="$(pw SEALS)" -v pw_meetings="$(pw MEETINGS)" \
+    -v pw_identity="$(pw IDENTITY)" \
+    -v pw_documents="$(pw DOCUMENTS)" \
+    -v pw_attendance="$(pw ATTENDANCE)" \
+    -v pw_printing="$(pw PRINTING)" \
+    -v pw_seals="$(pw SEALS)" \
+    -v pw_meetings="$(pw MEETINGS)" \
     -f /bootstrap/bootstrap.sql
+# END services: roles

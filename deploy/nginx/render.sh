@@ -5,9 +5,8 @@
 #                       of the same name; a missing one is an error
 #   render.sh docker    values for the gateway image, which renders it each time
 #                       it starts (deploy/docker/gateway-start.sh): services at
-#                       <name>:8080 (those in DOCKER_SERVICES, default identity
-#                       documents attendance printing seals meetings; the others
-#                       answer 502), logs to stdout/stderr, listening on
+#                       <name>:8080 (those in DOCKER_SERVICES, default every
+#                       service of deploy/services.conf; the others answer 502), logs to stdout/stderr, listening on
 #                       0.0.0.0:8080 and with TLS on 0.0.0.0:8443 (the certificate
 #                       GATEWAY_TLS_CERT and GATEWAY_TLS_KEY, default
 #                       /etc/oa/tls/tls.crt and tls.key), temporary files in /tmp;
@@ -21,6 +20,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# BEGIN services: services (deploy/services.py)
+services="identity documents attendance printing seals meetings"
+# END services: services
 template=${GATEWAY_TEMPLATE:-$here/gateway.conf.template}
 
 # The values below are read back through ${!name}.
@@ -59,8 +61,8 @@ if [[ ${1:-} == docker ]]; then
     LOGIN_EXEMPT=${LOGIN_EXEMPT:-# none}
     # Services not yet in docker-compose.yml point at a closed local port,
     # so their paths answer 502 instead of stopping nginx at start-up.
-    built=" ${DOCKER_SERVICES:-identity documents attendance printing seals meetings} "
-    for svc in identity documents attendance printing seals meetings; do
+    built=" ${DOCKER_SERVICES:-$services} "
+    for svc in $services; do
         up=${svc^^}
         if [[ $built == *" $svc "* ]]; then
             printf -v "${up}_SERVERS" 'server %s:8080;' "$svc"

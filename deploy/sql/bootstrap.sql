@@ -1,22 +1,34 @@
 -- Run once per database by a superuser (the local runner and the container
 -- init script do it). Creates one login role and one schema per service,
 -- each role owning only its own schema, and the insert-only audit schema.
--- psql variables: pw_identity, pw_documents, pw_attendance, pw_printing,
--- pw_seals, pw_meetings (each role's password).
+-- psql variables: pw_<service> for every service of deploy/services.conf
+-- (pw_identity, pw_documents, ...: each role's password).
 \set ON_ERROR_STOP 1
+
+-- The services (deploy/services.conf): an array for the statements below
+-- and a list of role names for GRANT.
+-- BEGIN services: roles (deploy/services.py)
+\set services '{identity,documents,attendance,printing,seals,meetings}'
+\set service_roles 'identity, documents, attendance, printing, seals, meetings'
+-- END services: roles
 
 -- One password per role (psql variables pw_identity, pw_documents, ...):
 -- a service that leaks its password exposes only its own schema.
 SELECT format('CREATE ROLE %I LOGIN', r)
-FROM unnest(ARRAY['identity','documents','attendance','printing','seals','meetings']) AS r
+FROM unnest(:'services'::text[]) AS r
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r)
 \gexec
 
+-- BEGIN services: passwords (deploy/services.py)
 SELECT format('ALTER ROLE %I PASSWORD %L', r, pw)
-FROM (VALUES ('identity', :'pw_identity'), ('documents', :'pw_documents'),
-             ('attendance', :'pw_attendance'), ('printing', :'pw_printing'),
-             ('seals', :'pw_seals'), ('meetings', :'pw_meetings')) AS v(r, pw)
+FROM (VALUES ('identity', :'pw_identity'),
+             ('documents', :'pw_documents'),
+             ('attendance', :'pw_attendance'),
+             ('printing', :'pw_printing'),
+             ('seals', :'pw_seals'),
+             ('meetings', :'pw_meetings')) AS v(r, pw)
 \gexec
+-- END services: passwords
 
 -- No role makes temporary objects: a temporary function or table could
 -- shadow a name another role's function looks up (search_path).
@@ -26,14 +38,13 @@ SELECT format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database())
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 
 SELECT format('CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I', r, r)
-FROM unnest(ARRAY['identity','documents','attendance','printing','seals','meetings']) AS r
+FROM unnest(:'services'::text[]) AS r
 \gexec
 
 -- Every service may read the schemas' published views; the owner grants
 -- SELECT on each view it publishes. USAGE alone exposes nothing.
-SELECT format('GRANT USAGE ON SCHEMA %I TO %s', s,
-              'identity, documents, attendance, printing, seals, meetings')
-FROM unnest(ARRAY['identity','documents','attendance','printing','seals','meetings']) AS s
+SELECT format('GRANT USAGE ON SCHEMA %I TO %s', s, :'service_roles')
+FROM unnest(:'services'::text[]) AS s
 \gexec
 
 -- Trigram indexes (the documents service's search by any substring of a
@@ -76,10 +87,10 @@ DROP TRIGGER IF EXISTS events_no_truncate ON audit.events;
 CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON audit.events
     FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change();
 
-GRANT USAGE ON SCHEMA audit TO identity, documents, attendance, printing, seals, meetings;
+GRANT USAGE ON SCHEMA audit TO :service_roles;
 REVOKE ALL ON audit.events FROM PUBLIC;
-GRANT INSERT ON audit.events TO identity, documents, attendance, printing, seals, meetings;
-GRANT USAGE ON SEQUENCE audit.events_id_seq TO identity, documents, attendance, printing, seals, meetings;
+GRANT INSERT ON audit.events TO :service_roles;
+GRANT USAGE ON SEQUENCE audit.events_id_seq TO :service_roles;
 GRANT SELECT ON audit.events TO identity;
 
 -- The chain that makes the trail tamper-evident: a superuser can rewrite
