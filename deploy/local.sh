@@ -84,6 +84,8 @@ SOAK=0
 
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO_DIR"
+# shellcheck source=tests/lib/tap.sh
+. "$REPO_DIR/tests/lib/tap.sh"
 
 # BEGIN services: services (deploy/services.py)
 SERVICES=(identity documents attendance printing seals meetings)
@@ -1004,26 +1006,25 @@ mode_run() {
 
 # Runs one test binary; adds its counts to PASSED and FAILED.
 run_test_binary() {
-    local bin=$1 name log rc c f e found=0 sum_f=0
+    local bin=$1 name log tap rc
     name=$(basename "$bin")
     log=$LOGS/test-$name.log
+    tap=$LOGS/test-$name.tap
+    rm -f "$tap"
     say ""
     say "==== $name"
     set +e
-    timeout --foreground -k 10 "$TEST_TIMEOUT" "$bin" 2>&1 | tee "$log"
+    CK_TAP_LOG_FILE_NAME=$tap timeout --foreground -k 10 "$TEST_TIMEOUT" "$bin" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     set -e
-    while read -r c f e; do
-        found=1
-        PASSED=$((PASSED + c - f - e))
-        FAILED=$((FAILED + f + e))
-        sum_f=$((sum_f + f + e))
-    done < <(grep -aoE '[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' "$log" |
-        sed -E 's/.*Checks: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+)/\1 \2 \3/')
-    if ((!found)); then
-        say "!!!! $name printed no Check summary (exit status $rc): counted as 1 failed"
+    local ok notok complete
+    read -r ok notok complete < <(tap_counts "$tap")
+    PASSED=$((PASSED + ok))
+    FAILED=$((FAILED + notok))
+    if ((!complete)); then
+        say "!!!! $name did not finish its TAP report (exit status $rc): counted as 1 failed"
         FAILED=$((FAILED + 1))
-    elif ((rc != 0 && sum_f == 0)); then
+    elif ((rc != 0 && notok == 0)); then
         say "!!!! $name exited with status $rc: counted as 1 failed"
         FAILED=$((FAILED + 1))
     fi

@@ -18,6 +18,8 @@
 set -euo pipefail
 
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=tests/lib/tap.sh
+. "$REPO_DIR/tests/lib/tap.sh"
 cd "$REPO_DIR"
 
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$REPO_DIR/deploy/podman/containers.conf}
@@ -458,27 +460,25 @@ check_tls() {
     [[ $code == 000 ]] && pass "plain HTTP does not answer on $ip" || fail "plain HTTP answered $code on $ip"
 }
 
-# Runs one test binary; adds its counts (Check's summary lines).
+# Runs one test binary; adds its counts (Check's TAP report, tests/lib/tap.sh).
 run_test_binary() {
-    local bin=$1 name log rc c f e found=0 sum_f=0
+    local bin=$1 name log tap rc ok notok complete
     name=$(basename "$bin")
     log=$WORK/test-$name.log
+    tap=$WORK/test-$name.tap
+    rm -f "$tap"
     say ""
     say "==== $name"
     set +e
-    timeout --foreground -k 10 "$TEST_TIMEOUT" "$bin" 2>&1 | tee "$log"
+    CK_TAP_LOG_FILE_NAME=$tap timeout --foreground -k 10 "$TEST_TIMEOUT" "$bin" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     set -e
-    while read -r c f e; do
-        found=1
-        PASSED=$((PASSED + c - f - e))
-        FAILED=$((FAILED + f + e))
-        sum_f=$((sum_f + f + e))
-    done < <(grep -aoE '[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' "$log" |
-        sed -E 's/.*Checks: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+)/\1 \2 \3/')
-    if ((!found)); then
-        fail "$name printed no Check summary (exit status $rc)"
-    elif ((rc != 0 && sum_f == 0)); then
+    read -r ok notok complete < <(tap_counts "$tap")
+    PASSED=$((PASSED + ok))
+    FAILED=$((FAILED + notok))
+    if ((!complete)); then
+        fail "$name did not finish its TAP report (exit status $rc)"
+    elif ((rc != 0 && notok == 0)); then
         fail "$name exited with status $rc"
     fi
 }
