@@ -278,8 +278,9 @@ def main():
     stale = [p for p, (now, want) in wanted.items() if now != want]
     if check:
         for p in stale:
-            print(f"{p} is stale: run `make generate` (deploy/services.py) after editing {TABLE}",
-                  file=sys.stderr)
+            print(f"{p} is not what deploy/services.py writes: edit {TABLE}, the generator, or for"
+                  " a Kubernetes manifest deploy/k8s/service.yaml.in and deploy/k8s/parts/<service>.*"
+                  " (never the generated text), then run `make generate`", file=sys.stderr)
         return 1 if stale else 0
     for p in stale:
         with open(os.path.join(ROOT, p), "w", encoding="utf-8") as f:
