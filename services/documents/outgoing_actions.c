@@ -34,14 +34,19 @@ static const action_kind doc_kind = {
     .wrong_state = ERR_DOCUMENT_WRONG_STATE,
 };
 
+/* The visibility test is written into the statement (DOCUMENT_VISIBLE) so
+ * that it is planned with it, not run as a function call of its own. */
 static const db_stmt Q_DOC_LOCK = {
     "documents_lock",
-    "SELECT" DOCUMENT_DOC("d") ", d.version, d.state, d.department_id, d.creator_id,"
-    " d.co_department_ids::text, d.co_signed_ids::text, d.signer_id, d.reviewer_id, d.issuer,"
-    " coalesce(d.assigned_by, ''), d.print_count, d.title, document_visible(d, $2, $3),"
-    " d.signed_at IS NOT NULL, d.archived_at IS NOT NULL, d.body,"
-    " EXISTS (SELECT 1 FROM identity.org_departments s WHERE s.id = $3 AND s.is_secretariat),"
-    " d.secrecy, d.letterhead_count, d.printed_copies, d.stamped_count, NOT d.stamp_mismatch"
+    "SELECT" DOCUMENT_DOC("d") " AS doc, d.version, d.state, d.department_id, d.creator_id,"
+    " d.co_department_ids::text AS co_depts, d.co_signed_ids::text AS co_signed, d.signer_id,"
+    " d.reviewer_id, d.issuer, coalesce(d.assigned_by, '') AS assigned_by, d.print_count,"
+    " d.title," DOCUMENT_VISIBLE("d", "$2", "$3") " AS visible,"
+    " d.signed_at IS NOT NULL AS signed_off, d.archived_at IS NOT NULL AS archived, d.body,"
+    " EXISTS (SELECT 1 FROM identity.org_departments s WHERE s.id = $3 AND s.is_secretariat)"
+    "  AS in_secretariat,"
+    " d.secrecy, d.letterhead_count, d.printed_copies, d.stamped_count,"
+    " NOT d.stamp_mismatch AS stamp_ok"
     " FROM documents d WHERE d.id = $1 FOR NO KEY UPDATE"};
 
 static void row_free(doc_row *q)
@@ -63,32 +68,32 @@ static int doc_lock(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_DOC_LOCK, 3, params, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 13), "t")) {
+    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "visible")) {
         PQclear(res);
         return problem_set(p, ERR_DOCUMENT_NOT_FOUND, NULL, NULL, "no such document");
     }
-    t->before = strdup(PQgetvalue(res, 0, 0));
-    t->version = db_get_ll(res, 0, 1);
-    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
-    q->department_id = db_get_ll(res, 0, 3);
-    q->creator_id = db_get_ll(res, 0, 4);
-    q->co_depts = strdup(PQgetvalue(res, 0, 5));
-    q->co_signed = strdup(PQgetvalue(res, 0, 6));
-    q->signer_id = db_get_ll(res, 0, 7);
-    q->reviewer_id = db_get_ll(res, 0, 8);
-    snprintf(q->issuer, sizeof q->issuer, "%s", PQgetvalue(res, 0, 9));
-    snprintf(q->assigned_by, sizeof q->assigned_by, "%s", PQgetvalue(res, 0, 10));
-    q->print_count = db_get_ll(res, 0, 11);
-    snprintf(q->title, sizeof q->title, "%s", PQgetvalue(res, 0, 12));
-    q->signed_off = !strcmp(PQgetvalue(res, 0, 14), "t");
-    q->archived = !strcmp(PQgetvalue(res, 0, 15), "t");
-    q->body = strdup(PQgetvalue(res, 0, 16));
-    q->in_secretariat = !strcmp(PQgetvalue(res, 0, 17), "t");
-    snprintf(q->secrecy, sizeof q->secrecy, "%s", PQgetvalue(res, 0, 18));
-    q->letterheads = db_get_ll(res, 0, 19);
-    q->printed_copies = db_get_ll(res, 0, 20);
-    q->stamped_count = db_get_ll(res, 0, 21);
-    q->stamp_ok = !strcmp(PQgetvalue(res, 0, 22), "t");
+    t->before = strdup(db_col_str(res, 0, "doc"));
+    t->version = db_col_ll(res, 0, "version");
+    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
+    q->department_id = db_col_ll(res, 0, "department_id");
+    q->creator_id = db_col_ll(res, 0, "creator_id");
+    q->co_depts = strdup(db_col_str(res, 0, "co_depts"));
+    q->co_signed = strdup(db_col_str(res, 0, "co_signed"));
+    q->signer_id = db_col_ll(res, 0, "signer_id");
+    q->reviewer_id = db_col_ll(res, 0, "reviewer_id");
+    snprintf(q->issuer, sizeof q->issuer, "%s", db_col_str(res, 0, "issuer"));
+    snprintf(q->assigned_by, sizeof q->assigned_by, "%s", db_col_str(res, 0, "assigned_by"));
+    q->print_count = db_col_ll(res, 0, "print_count");
+    snprintf(q->title, sizeof q->title, "%s", db_col_str(res, 0, "title"));
+    q->signed_off = db_col_bool(res, 0, "signed_off");
+    q->archived = db_col_bool(res, 0, "archived");
+    q->body = strdup(db_col_str(res, 0, "body"));
+    q->in_secretariat = db_col_bool(res, 0, "in_secretariat");
+    snprintf(q->secrecy, sizeof q->secrecy, "%s", db_col_str(res, 0, "secrecy"));
+    q->letterheads = db_col_ll(res, 0, "letterhead_count");
+    q->printed_copies = db_col_ll(res, 0, "printed_copies");
+    q->stamped_count = db_col_ll(res, 0, "stamped_count");
+    q->stamp_ok = db_col_bool(res, 0, "stamp_ok");
     PQclear(res);
     if (!t->before || !q->co_depts || !q->co_signed || !q->body)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -201,11 +206,30 @@ static int authorise_reviewer(db_conn *c, action_tx *t, problem_t *p)
     return 0;
 }
 
+/* R-DOC-3 for one person: whether `user` is among eligible_signers(issuer,
+ * dept) (migration 001), written into the statement as one probe of that
+ * person, so that it is planned once with the statement instead of the
+ * function's query being planned and run over every leader at each call.
+ * The same conditions as the function. */
+#define ELIGIBLE_SIGNER(issuer, dept, user)                                                 \
+    " EXISTS (SELECT 1 FROM identity.org_people p WHERE p.id = " user "::bigint"           \
+    "  AND p.active AND NOT p.is_secretary AND ("                                           \
+    "   (" issuer "::text = 'district_government' AND p.position = 'district_mayor')"       \
+    "   OR (" issuer "::text = 'government_office' AND p.position = 'office_director')"     \
+    "   OR (" issuer "::text = 'district_government' AND p.position = 'deputy_mayor'"       \
+    "    AND p.id = (SELECT coalesce(d.in_charge_id,"                                       \
+    "     (SELECT ol.in_charge_id FROM identity.org_departments ol"                         \
+    "      WHERE ol.kind = 'office_leadership' AND d.kind = 'section' ORDER BY ol.id LIMIT 1))" \
+    "     FROM identity.org_departments d WHERE d.id = " dept "::bigint))"                  \
+    "   OR (" issuer "::text = 'government_office' AND p.position = 'deputy_director'"      \
+    "    AND p.id = (SELECT d.supervising_deputy_id FROM identity.org_departments d"        \
+    "     WHERE d.id = " dept "::bigint))))"
+
 /* R-DOC-2 before the state check: a leader cannot act on what the
  * secretariat has not reviewed. R-DOC-3: only the responsible leader
  * signs or sends back, and only while still eligible. */
 static const db_stmt Q_MAY_SIGN = {
-    "documents_may_sign", "SELECT $3::bigint = ANY (eligible_signers($1, $2))"};
+    "documents_may_sign", "SELECT" ELIGIBLE_SIGNER("$1", "$2", "$3") " AS may"};
 
 static int authorise_signer(db_conn *c, action_tx *t, problem_t *p)
 {
@@ -223,7 +247,7 @@ static int authorise_signer(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_MAY_SIGN, 3, params, &res, p))
         return -1;
-    bool may = !strcmp(PQgetvalue(res, 0, 0), "t");
+    bool may = db_col_bool(res, 0, "may");
     PQclear(res);
     if (!may)
         return problem_set(p, ERR_DOCUMENT_NOT_SIGNER, NULL, NULL,
@@ -284,28 +308,48 @@ static int authorise_editor(db_conn *c, action_tx *t, problem_t *p)
 /* ---------- the changes ---------- */
 
 /* The one update every step makes: state, a comment, the caller on the
- * path, and the step's own columns through the other parameters. */
+ * path, and the step's own columns through the other parameters. A step
+ * that sets columns of its own sets them in the same UPDATE (STEP_SET with
+ * its own SET list and parameters from $5), so that the row is written
+ * once a request. */
+#define STEP_SET                                                                           \
+    " state = $2, last_comment = coalesce($3, d.last_comment),"                            \
+    " version = d.version + 1, updated_at = now()"
+#define STEP_PATH                                                                          \
+    " path_ids = CASE WHEN $4::bigint = ANY (d.path_ids) THEN d.path_ids"                  \
+    "                 ELSE array_append(d.path_ids, $4::bigint) END"
+
 static const db_stmt Q_DOC_STEP = {
     "documents_step",
-    "UPDATE documents d SET state = $2, last_comment = coalesce($3, d.last_comment),"
-    " path_ids = CASE WHEN $4::bigint = ANY (d.path_ids) THEN d.path_ids"
-    "                 ELSE array_append(d.path_ids, $4::bigint) END,"
-    " version = d.version + 1, updated_at = now()"
-    " WHERE d.id = $1 RETURNING" DOCUMENT_DOC("d")};
+    "UPDATE documents d SET" STEP_SET "," STEP_PATH
+    " WHERE d.id = $1 RETURNING" DOCUMENT_DOC("d") " AS doc"};
 
-static int step(db_conn *c, action_tx *t, const char *to, problem_t *p)
+/* The step's UPDATE st with its own parameters extra ($5 ... $8). */
+static int step_with(db_conn *c, action_tx *t, const db_stmt *st, const char *to, int nextra,
+                     const char *const *extra, problem_t *p)
 {
     const doc_act_in *in = t->in;
     char id[24], me[24];
     const char *comment = in->comment ? in->comment : in->reason;
-    const char *params[] = {db_int(id, t->id), to, comment, db_int(me, t->r->caller->id)};
+    const char *params[8] = {db_int(id, t->id), to, comment, db_int(me, t->r->caller->id)};
+    for (int i = 0; i < nextra && i < 4; i++)
+        params[4 + i] = extra[i];
     PGresult *res;
-    if (db_query(c, &Q_DOC_STEP, 4, params, &res, p))
+    if (db_query(c, st, 4 + nextra, params, &res, p))
         return -1;
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "the document was not updated");
+    }
     free(t->doc);
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     return t->doc ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+}
+
+static int step(db_conn *c, action_tx *t, const char *to, problem_t *p)
+{
+    return step_with(c, t, &Q_DOC_STEP, to, 0, NULL, p);
 }
 
 static int tell(db_conn *c, action_tx *t, long long who, const char *kind, const char *fmt,
@@ -393,22 +437,28 @@ static int perform_decline(db_conn *c, action_tx *t, problem_t *p)
                 "The secretariat declined the draft (R-DOC-1): %s", p);
 }
 
+/* Whether the signer may sign, the supervising deputy, and the signer's
+ * secretaries whom the signer has authorised (read from the authorisations,
+ * one index probe, not from every person). */
 static const db_stmt Q_FORWARD_CHECK = {
     "documents_forward_check",
-    "SELECT $3::bigint = ANY (eligible_signers($1, $2)),"
+    "SELECT" ELIGIBLE_SIGNER("$1", "$2", "$3") " AS eligible,"
     " (SELECT coalesce(d.supervising_deputy_id, (SELECT g.id FROM identity.org_people g"
     "   WHERE g.gov_affairs AND g.active AND g.position = 'deputy_director' ORDER BY g.id LIMIT 1))"
-    "  FROM identity.org_departments d WHERE d.id = $2),"
-    " (SELECT coalesce(array_agg(s.id), '{}')::text FROM identity.org_people s"
-    "  WHERE s.is_secretary AND s.active AND s.serves_leader_id = $3"
-    "  AND secretary_authorised($3, s.id))"};
+    "  FROM identity.org_departments d WHERE d.id = $2) AS deputy,"
+    " (SELECT coalesce(array_agg(s.id ORDER BY s.id), '{}')::text"
+    "  FROM secretary_authorisations a JOIN identity.org_people s ON s.id = a.secretary_id"
+    "  WHERE a.leader_id = $3 AND a.state = 'active'"
+    "  AND s.is_secretary AND s.active AND s.serves_leader_id = $3) AS secretaries"};
 
+/* The step with the signer, the reviewer and everyone they bring on the
+ * path: $5 the signer, $6 the reviewer or NULL, $7 the secretaries. */
 static const db_stmt Q_FORWARD = {
     "documents_forward",
-    "UPDATE documents d SET signer_id = $2, reviewer_id = $3,"
-    " path_ids = (SELECT array_agg(DISTINCT x) FROM unnest(d.path_ids || $2::bigint"
-    "   || $4::bigint[] || coalesce($3::bigint, 0)) x WHERE x > 0)"
-    " WHERE d.id = $1"};
+    "UPDATE documents d SET" STEP_SET ", signer_id = $5, reviewer_id = $6,"
+    " path_ids = (SELECT array_agg(DISTINCT x) FROM unnest(d.path_ids || $5::bigint"
+    "   || $7::bigint[] || coalesce($6::bigint, 0) || $4::bigint) x WHERE x > 0)"
+    " WHERE d.id = $1 RETURNING" DOCUMENT_DOC("d") " AS doc"};
 
 /* R-DOC-2, R-DOC-3: the secretariat sends the reviewed draft to the
  * responsible leader, through the supervising deputy when the government
@@ -418,15 +468,15 @@ static int perform_forward(db_conn *c, action_tx *t, problem_t *p)
 {
     const doc_row *q = t->row;
     const doc_act_in *in = t->in;
-    char dept[24], signer[24], id[24], rev[24];
+    char dept[24], signer[24], rev[24];
     const char *p1[] = {q->issuer, db_int(dept, q->department_id),
                         db_int(signer, in->signer_id)};
     PGresult *res;
     if (db_query(c, &Q_FORWARD_CHECK, 3, p1, &res, p))
         return -1;
-    bool eligible = !strcmp(PQgetvalue(res, 0, 0), "t");
-    long long deputy = db_get_ll(res, 0, 1);
-    char *secretaries = strdup(PQgetvalue(res, 0, 2));
+    bool eligible = db_col_bool(res, 0, "eligible");
+    long long deputy = db_col_ll(res, 0, "deputy");
+    char *secretaries = strdup(db_col_str(res, 0, "secretaries"));
     PQclear(res);
     int rc = -1;
     if (!secretaries) {
@@ -449,10 +499,8 @@ static int perform_forward(db_conn *c, action_tx *t, problem_t *p)
                     "no supervising deputy director to review this assigned document");
         goto cleanup;
     }
-    const char *p2[] = {db_int(id, t->id), signer, via_deputy ? db_int(rev, deputy) : NULL,
-                        secretaries};
-    if (db_write(c, &Q_FORWARD, 4, p2, p) ||
-        step(c, t, via_deputy ? "deputy_review" : "awaiting_signoff", p))
+    const char *p2[] = {signer, via_deputy ? db_int(rev, deputy) : NULL, secretaries};
+    if (step_with(c, t, &Q_FORWARD, via_deputy ? "deputy_review" : "awaiting_signoff", 3, p2, p))
         goto cleanup;
     if (via_deputy)
         rc = tell(c, t, deputy, "document_to_review", "Review the assigned document: %s", p);
@@ -484,15 +532,14 @@ static int perform_review(db_conn *c, action_tx *t, problem_t *p)
 
 static const db_stmt Q_SIGNED = {
     "documents_signed",
-    "UPDATE documents SET signed_by = $2, signed_at = now() WHERE id = $1"};
+    "UPDATE documents d SET" STEP_SET "," STEP_PATH ", signed_by = $4, signed_at = now()"
+    " WHERE d.id = $1 RETURNING" DOCUMENT_DOC("d") " AS doc"};
 
 /* R-DOC-3 signed; R-DOC-4 the secretariat proofreads next. */
 static int perform_sign(db_conn *c, action_tx *t, problem_t *p)
 {
     const doc_row *q = t->row;
-    char id[24], me[24];
-    const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id)};
-    if (db_write(c, &Q_SIGNED, 2, params, p) || step(c, t, "proofreading", p))
+    if (step_with(c, t, &Q_SIGNED, "proofreading", 0, NULL, p))
         return -1;
     return tell(c, t, q->creator_id, "document_signed", "Signed off: %s", p) ||
                    tell_secretariat(c, t, "document_to_proofread", "Proofread: %s", p)
@@ -543,14 +590,27 @@ static int perform_approve_proof(db_conn *c, action_tx *t, problem_t *p)
                                              "document_proofread", "Proofread: %s", p);
 }
 
+/* R-DOC-5: the number, the step and the drafter's notification in one
+ * statement, the transaction's last but the audit event that goes out
+ * with COMMIT: the series' counter row it locks is held from here to the
+ * commit, and every other numbering waits for it meanwhile. The counter is
+ * moved as take_number (migration 001) moves it, written here so that it
+ * is planned with the statement. $5 the issuer,
+ * $6 the year, $7 the SHA-256 of the signed body, $8 the notification's
+ * text. */
 static const db_stmt Q_NUMBER = {
     "documents_number",
-    "WITH n AS (SELECT take_number($2, $3) AS seq),"
-    " s AS (SELECT prefix FROM number_series WHERE issuer = $2)"
-    " UPDATE documents d SET doc_year = $3, doc_seq = n.seq,"
-    " doc_number = s.prefix || '〔' || $3 || '〕' || n.seq || '号',"
-    " numbered_at = now(), signed_body_sha256 = $4"
-    " FROM n, s WHERE d.id = $1 RETURNING d.doc_number"};
+    "WITH n AS (INSERT INTO number_counters AS c (series, year, last) VALUES ($5, $6, 1)"
+    "  ON CONFLICT (series, year) DO UPDATE SET last = c.last + 1 RETURNING c.last AS seq),"
+    " s AS (SELECT prefix FROM number_series WHERE issuer = $5),"
+    " u AS (UPDATE documents d SET" STEP_SET "," STEP_PATH ", doc_year = $6, doc_seq = n.seq,"
+    "  doc_number = s.prefix || '〔' || $6 || '〕' || n.seq || '号',"
+    "  numbered_at = now(), signed_body_sha256 = $7"
+    "  FROM n, s WHERE d.id = $1"
+    "  RETURNING d.id, d.creator_id, d.title, d.doc_number," DOCUMENT_DOC("d") " AS doc)"
+    " SELECT u.doc, u.doc_number, identity.notify(u.creator_id, 'document_numbered',"
+    " 'Numbered ' || u.doc_number || ': ' || u.title, $8, 'document', u.id) AS notified"
+    " FROM u"};
 
 /* R-DOC-5: the number is taken in this transaction, so it exists only if
  * the document commits with it. */
@@ -563,25 +623,14 @@ static int perform_assign_number(db_conn *c, action_tx *t, problem_t *p)
     if (strcmp(t->state, "proofread"))
         return problem_set(p, ERR_DOCUMENT_WRONG_STATE, NULL, "R-DOC-5",
                            "a %s document cannot be numbered", t->state);
-    char id[24], year[24], sha[65];
+    char year[24], sha[65];
     sha256_hex(q->body, strlen(q->body), sha);
-    const char *params[] = {db_int(id, t->id), q->issuer, db_int(year, office_year()), sha};
-    PGresult *res;
-    if (db_query(c, &Q_NUMBER, 4, params, &res, p))
-        return -1;
-    char number[160];
-    snprintf(number, sizeof number, "%s", PQntuples(res) ? PQgetvalue(res, 0, 0) : "");
-    PQclear(res);
-    if (!number[0])
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "no number series for %s", q->issuer);
-    if (step(c, t, "numbered", p))
-        return -1;
-    char title[TITLE_BYTES];
-    snprintf(title, sizeof title, "Numbered %s: %s", number, q->title);
-    utf8_trim(title, sizeof title);
-    return notify(c, q->creator_id, "document_numbered", title,
-                  "Collect the letterhead sheets from the secretariat, print and stamp the copies.",
-                  "document", t->id, p);
+    const char *extra[] = {q->issuer, db_int(year, office_year()), sha,
+                           "Collect the letterhead sheets from the secretariat, print and stamp "
+                           "the copies."};
+    /* Both issuers' series exist from the first migration on (the UPDATE
+     * joins the issuer's; without it no row would be updated, a 500). */
+    return step_with(c, t, &Q_NUMBER, "numbered", 4, extra, p);
 }
 
 static const db_stmt Q_LETTERHEADS = {
