@@ -36,7 +36,9 @@ int notify(db_conn *c, long long user_id, const char *kind, const char *title,
     return db_write(c, &Q_NOTIFY, 6, params, p);
 }
 
-/* One round trip for the whole list, through the same function. */
+/* One statement for the whole list, through the same function; inside a
+ * transaction it goes out with the next statement (db_write), as a single
+ * notify does. */
 static const db_stmt Q_NOTIFY_ALL = {
     "common_notify_all",
     "SELECT count(identity.notify(x, $2, $3, $4, $5, $6))"
@@ -48,5 +50,5 @@ int notify_all(db_conn *c, const char *ids, const char *kind, const char *title,
     char eid[24];
     const char *params[] = {ids, kind, title, body ? body : "", entity_type,
                             db_int(eid, entity_id)};
-    return db_run(c, &Q_NOTIFY_ALL, 6, params, p);
+    return db_write(c, &Q_NOTIFY_ALL, 6, params, p);
 }
