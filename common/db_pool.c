@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "db_internal.h"
@@ -212,13 +213,22 @@ PGconn *db_pg(db_conn *c)
 
 /* A server restart or a terminated backend shows only when the socket is
  * read: read what is pending (non-blocking) so that such a connection is
- * set aside now instead of failing the request. */
+ * set aside now instead of failing the request. An idle connection in good
+ * health has nothing to read, which one peek at the socket tells (one
+ * system call a request instead of libpq's two reads); only when something
+ * arrived (the server's farewell, a notice) or the stream ended does libpq
+ * read it. */
 static bool conn_alive(db_conn *c)
 {
+    if (c->broken)
+        return false;
+    char byte;
+    ssize_t n = recv(PQsocket(c->pg), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return PQstatus(c->pg) == CONNECTION_OK;
     /* Twice: the first read may return only the server's farewell message,
      * the second then sees the end of the stream. */
-    return !c->broken && PQconsumeInput(c->pg) && PQconsumeInput(c->pg) &&
-           PQstatus(c->pg) == CONNECTION_OK;
+    return PQconsumeInput(c->pg) && PQconsumeInput(c->pg) && PQstatus(c->pg) == CONNECTION_OK;
 }
 
 /* One round trip (an empty query). */

@@ -67,9 +67,14 @@ void name_constraint(const PGresult *res, problem_t *p)
  * claim; viewer and external are SQL parameters), only their own. */
 #define PHONE_SHOWN(viewer, external) "(NOT " external "::boolean OR u.id = " viewer "::bigint)"
 
+/* The user document as that reader sees it: the form stored with the row
+ * (identity migration 010), user_doc(u, PHONE_SHOWN(...)) without its cost. */
+#define USER_DOC_SHOWN(viewer, external)                                                       \
+    "CASE WHEN " PHONE_SHOWN(viewer, external) " THEN u.doc ELSE u.doc_no_phone END"
+
 static const db_stmt Q_USER_GET = {
     "identity_user_get",
-    "SELECT user_doc(u, " PHONE_SHOWN("$2", "$3") "), u.version FROM users u WHERE u.id = $1"};
+    "SELECT " USER_DOC_SHOWN("$2", "$3") " AS user_doc, u.version FROM users u WHERE u.id = $1"};
 
 static void reply_user(req_t *r, long long id)
 {
@@ -101,7 +106,7 @@ void h_users_get(req_t *r)
 
 static const db_stmt Q_USERS_LIST = {
     "identity_users_list",
-    "SELECT u.id, user_doc(u, " PHONE_SHOWN("$7", "$8") ") FROM users u"
+    "SELECT u.id, " USER_DOC_SHOWN("$7", "$8") " AS user_doc FROM users u"
     " WHERE " PAGE_BEFORE("u.id", "$1")
     " AND ($2::text IS NULL OR u.username = $2)"
     " AND ($3::bigint IS NULL OR u.department_id = $3)"
@@ -120,7 +125,7 @@ static const db_stmt Q_USERS_LIST = {
  * plan would read the whole table. */
 static const db_stmt Q_USERS_PAGE = {
     "identity_users_page",
-    "SELECT u.id, user_doc(u, " PHONE_SHOWN("$4", "$5") ") FROM users u"
+    "SELECT u.id, " USER_DOC_SHOWN("$4", "$5") " AS user_doc FROM users u"
     " WHERE " PAGE_BEFORE("u.id", "$1") " AND u.id > $3::bigint"
     " ORDER BY u.id DESC LIMIT $2"};
 

@@ -717,7 +717,7 @@ start_copies() {
         -e "s|^pid .*;|pid $WORK/nginx2.pid;|" \
         -e "s|^([[:space:]]*listen [0-9.]+):[0-9]+;|\1:${gw_port};|" \
         -e "s|^([[:space:]]*listen [0-9.]+):[0-9]+ ssl;|\1:${tls_port} ssl;|" \
-        -e "s|access_log [^ ]+ oa_json;|access_log $WORK/gateway2-access.log oa_json;|" \
+        -e "s|access_log [^ ]+ oa_json|access_log $WORK/gateway2-access.log oa_json|" \
         "$conf" >"$conf2"
     nginx -p "$STATE_DIR/nginx/" -e "$WORK/gateway2-error.log" -c "$conf2" -g 'daemon off;' \
         >"$WORK/gateway2.log" 2>&1 &
