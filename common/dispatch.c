@@ -175,15 +175,29 @@ static const char *next_segment(const char *s, size_t *len)
     return s;
 }
 
+/* The rest of url after its segments "api" and "v1"; NULL when it does not
+ * start with them. Runs of '/' count as one, as everywhere in matching. */
+static const char *after_prefix(const char *url)
+{
+    static const char *const prefix[] = {"api", "v1"};
+    size_t len;
+    for (size_t i = 0; i < 2; i++) {
+        url = next_segment(url, &len);
+        if (!url || len != strlen(prefix[i]) || strncmp(url, prefix[i], len))
+            return NULL;
+        url += len;
+    }
+    return url;
+}
+
 /* Whether url (under /api/v1) has the shape of a route pattern, where a
  * ":name" segment stands for any one segment. */
 static bool path_fits(const char *pattern, const char *url)
 {
-    static const char prefix[] = "/api/v1";
-    if (strncmp(url, prefix, sizeof prefix - 1) || (url[7] != '/' && url[7] != '\0'))
-        return false;
-    const char *p = pattern, *q = url + sizeof prefix - 1;
+    const char *p = pattern, *q = url ? after_prefix(url) : NULL;
     size_t pl, ql;
+    if (!q)
+        return false;
     for (;;) {
         p = next_segment(p, &pl);
         q = next_segment(q, &ql);
@@ -191,6 +205,73 @@ static bool path_fits(const char *pattern, const char *url)
             return !p && !q;
         if (*p != ':' && (pl != ql || strncmp(p, q, pl)))
             return false;
+        p += pl;
+        q += ql;
+    }
+}
+
+/* Whether s[0..n) is well-formed UTF-8 (no overlong forms, no surrogates,
+ * nothing above U+10FFFF). */
+static bool utf8_ok(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        size_t more;
+        unsigned cp, min;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            more = 1, cp = c & 0x1F, min = 0x80;
+        } else if ((c & 0xF0) == 0xE0) {
+            more = 2, cp = c & 0x0F, min = 0x800;
+        } else if ((c & 0xF8) == 0xF0) {
+            more = 3, cp = c & 0x07, min = 0x10000;
+        } else {
+            return false;
+        }
+        if (n - i <= more)
+            return false;
+        for (size_t k = 1; k <= more; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += more + 1;
+    }
+    return true;
+}
+
+/* Puts the values of the pattern's ":name" segments into the request's URL
+ * parameters, beside its query parameters, as Ulfius would for a route of
+ * its own: a segment that is not UTF-8 is left out, and a name that is
+ * also a query parameter gets "query,segment". url fits the pattern. */
+static void put_path_params(const char *pattern, const char *url, struct _u_map *params)
+{
+    const char *p = pattern, *q = after_prefix(url);
+    size_t pl, ql;
+    while ((p = next_segment(p, &pl)) && (q = next_segment(q, &ql))) {
+        char name[64];
+        if (*p == ':' && pl - 1 < sizeof name && utf8_ok((const unsigned char *)q, ql)) {
+            memcpy(name, p + 1, pl - 1);
+            name[pl - 1] = '\0';
+            const char *had = u_map_get(params, name);
+            size_t hl = had ? strlen(had) + 1 : 0;
+            char *v = malloc(hl + ql + 1);
+            if (v) {
+                if (had) {
+                    memcpy(v, had, hl - 1);
+                    v[hl - 1] = ',';
+                }
+                memcpy(v + hl, q, ql);
+                v[hl + ql] = '\0';
+                u_map_put(params, name, v);
+                free(v);
+            }
+        }
         p += pl;
         q += ql;
     }
@@ -236,6 +317,26 @@ static int not_found_cb(const struct _u_request *u, struct _u_response *resp, vo
     return U_CALLBACK_COMPLETE;
 }
 
+/* Every request under /api/v1 (and every other path Ulfius has no endpoint
+ * for) comes here: the first route of the table, in order, whose method
+ * and path fit gets it, with its path parameters, as when each route was an
+ * Ulfius endpoint; else 405 or 404. Ulfius compared the URL with every
+ * registered endpoint, splitting both into freshly allocated segments for
+ * each one (~130 allocations a request in identity, more in the services
+ * with more routes); here the table is walked in place. */
+static int dispatch_cb(const struct _u_request *u, struct _u_response *resp, void *ud)
+{
+    service_t *svc = ud;
+    for (size_t i = 0; u->http_verb && i < svc->nroutes; i++) {
+        binding *b = &svc->bindings[i];
+        if (!strcasecmp(b->route->method, u->http_verb) && path_fits(b->route->path, u->url_path)) {
+            put_path_params(b->route->path, u->url_path, (struct _u_map *)u->map_url);
+            return route_cb(u, resp, b);
+        }
+    }
+    return not_found_cb(u, resp, svc);
+}
+
 static int healthz_cb(const struct _u_request *u, struct _u_response *resp, void *ud)
 {
     (void)u;
@@ -274,16 +375,13 @@ int http_register_routes(service_t *svc, struct _u_instance *inst, binding *bind
 {
     int rc = 0;
     for (size_t i = 0; i < svc->nroutes; i++) {
-        route_t *rt = &svc->routes[i];
         bindings[i].svc = svc;
-        bindings[i].route = rt;
-        rc |= ulfius_add_endpoint_by_val(inst, rt->method, "/api/v1", rt->path, 1, route_cb,
-                                         &bindings[i]);
+        bindings[i].route = &svc->routes[i];
     }
     rc |= ulfius_add_endpoint_by_val(inst, "GET", NULL, "/healthz", 0, healthz_cb, svc);
     rc |= ulfius_add_endpoint_by_val(inst, "GET", NULL, "/readyz", 0, readyz_cb, svc);
     rc |= ulfius_add_endpoint_by_val(inst, "GET", NULL, "/metrics", 0, metrics_cb, svc);
-    rc |= ulfius_set_default_endpoint(inst, not_found_cb, svc);
+    rc |= ulfius_set_default_endpoint(inst, dispatch_cb, svc);
     return rc == U_OK ? 0 : -1;
 }
 
