@@ -590,14 +590,15 @@ static int perform_approve_proof(db_conn *c, action_tx *t, problem_t *p)
                                              "document_proofread", "Proofread: %s", p);
 }
 
-/* R-DOC-5: the number, the step and the drafter's notification in one
- * statement, the transaction's last but the audit event that goes out
- * with COMMIT: the series' counter row it locks is held from here to the
- * commit, and every other numbering waits for it meanwhile. The counter is
- * moved as take_number (migration 001) moves it, written here so that it
- * is planned with the statement. $5 the issuer,
- * $6 the year, $7 the SHA-256 of the signed body, $8 the notification's
- * text. */
+/* R-DOC-5: the number, the step, the drafter's notification and the
+ * audit event (as audit_write writes it, with the document before, $9 ...
+ * $14) in one statement, the transaction's last, sent with COMMIT: the
+ * series' counter row it locks is held from here to the commit, and every
+ * other numbering waits for it meanwhile, so no round trip to the service
+ * falls in between. The counter moves as take_number (migration 001) moves
+ * it, written here so that it is planned with the statement. $5 the
+ * issuer, $6 the year, $7 the SHA-256 of the signed body, $8 the
+ * notification's text. */
 static const db_stmt Q_NUMBER = {
     "documents_number",
     "WITH n AS (INSERT INTO number_counters AS c (series, year, last) VALUES ($5, $6, 1)"
@@ -607,13 +608,17 @@ static const db_stmt Q_NUMBER = {
     "  doc_number = s.prefix || '〔' || $6 || '〕' || n.seq || '号',"
     "  numbered_at = now(), signed_body_sha256 = $7"
     "  FROM n, s WHERE d.id = $1"
-    "  RETURNING d.id, d.creator_id, d.title, d.doc_number," DOCUMENT_DOC("d") " AS doc)"
-    " SELECT u.doc, u.doc_number, identity.notify(u.creator_id, 'document_numbered',"
-    " 'Numbered ' || u.doc_number || ': ' || u.title, $8, 'document', u.id) AS notified"
-    " FROM u"};
+    "  RETURNING d.id, d.creator_id, d.title, d.doc_number," DOCUMENT_DOC("d") " AS doc),"
+    " m AS (SELECT identity.notify(u.creator_id, 'document_numbered',"
+    "  'Numbered ' || u.doc_number || ': ' || u.title, $8, 'document', u.id) FROM u),"
+    " a AS (INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action, before,"
+    "  after, request_id, client_request_id)"
+    "  SELECT $9, $10, 'document', u.id, $11, $12::jsonb, u.doc::jsonb, $13, $14 FROM u)"
+    " SELECT count(*) FROM m"};
 
 /* R-DOC-5: the number is taken in this transaction, so it exists only if
- * the document commits with it. */
+ * the document commits with it. Sent without waiting for its result (a
+ * failure fails the COMMIT); the answer is read after (durable_doc). */
 static int perform_assign_number(db_conn *c, action_tx *t, problem_t *p)
 {
     doc_row *q = t->row;
@@ -623,14 +628,26 @@ static int perform_assign_number(db_conn *c, action_tx *t, problem_t *p)
     if (strcmp(t->state, "proofread"))
         return problem_set(p, ERR_DOCUMENT_WRONG_STATE, NULL, "R-DOC-5",
                            "a %s document cannot be numbered", t->state);
-    char year[24], sha[65];
+    const doc_act_in *in = t->in;
+    const actor_t *who = &t->r->actor;
+    char id[24], me[24], year[24], sha[65], actor[24];
     sha256_hex(q->body, strlen(q->body), sha);
-    const char *extra[] = {q->issuer, db_int(year, office_year()), sha,
-                           "Collect the letterhead sheets from the secretariat, print and stamp "
-                           "the copies."};
-    /* Both issuers' series exist from the first migration on (the UPDATE
-     * joins the issuer's; without it no row would be updated, a 500). */
-    return step_with(c, t, &Q_NUMBER, "numbered", 4, extra, p);
+    const char *params[] = {db_int(id, t->id),
+                            "numbered",
+                            in->comment,
+                            db_int(me, t->r->caller->id),
+                            q->issuer,
+                            db_int(year, office_year()),
+                            sha,
+                            "Collect the letterhead sheets from the secretariat, print and "
+                            "stamp the copies.",
+                            who->svc->name,
+                            who->user_id ? db_int(actor, who->user_id) : NULL,
+                            t->act->verb,
+                            t->before,
+                            who->rid,
+                            who->client_rid};
+    return db_write(c, &Q_NUMBER, 14, params, p);
 }
 
 static const db_stmt Q_LETTERHEADS = {
@@ -983,8 +1000,96 @@ void h_documents_send_back(req_t *r) { doc_action(r, &act_send_back); }
 void h_documents_request_changes(req_t *r) { doc_action(r, &act_request_changes); }
 void h_documents_resubmit(req_t *r) { doc_action(r, &act_resubmit); }
 void h_documents_approve_proof(req_t *r) { doc_action(r, &act_approve_proof); }
-void h_documents_assign_number(req_t *r) { doc_action(r, &act_assign_number); }
 void h_documents_issue_letterheads(req_t *r) { doc_action(r, &act_letterheads); }
 void h_documents_report_printed(req_t *r) { doc_action(r, &act_printed); }
 void h_documents_archive_original(req_t *r) { doc_action(r, &act_archive); }
 void h_documents_record_stamp(req_t *r) { doc_action(r, &act_record_stamp); }
+
+/* ---------- the number, durable after the counter is free ---------- */
+
+/* R-DOC-5 with many numberings at once: the series' counter row is locked
+ * from the number to the end of the transaction, so every number waits for
+ * the one before it to end. The transaction commits without waiting for
+ * its WAL to reach the disk (synchronous_commit off for it alone), which
+ * frees the counter at once; the answer waits for that WAL afterwards
+ * (durable_doc), outside the lock, where the waits of concurrent
+ * numberings share one flush. Nothing is answered before it is on disk,
+ * and a crash before the flush loses the numbered document together with
+ * every number taken after it (the WAL is in order), never leaving a gap. */
+static const db_stmt Q_ASYNC_COMMIT = {
+    "documents_async_commit", "SELECT set_config('synchronous_commit', 'off', true)"};
+
+/* The numbering: lock, authorise, If-Match, the number with its audit
+ * event (the action runner's steps, the last two in one statement). */
+static int number_run(db_conn *c, void *arg, problem_t *p)
+{
+    action_tx *t = arg;
+    free(t->before);
+    t->before = NULL;
+    t->version = 0;
+    t->state[0] = '\0';
+    if (db_write(c, &Q_ASYNC_COMMIT, 0, NULL, p) || doc_lock(c, t, p) ||
+        authorise_numberer(c, t, p) ||
+        action_check_version(t->r, t->if_match, t->version, doc_kind.noun, p))
+        return -1;
+    return perform_assign_number(c, t, p);
+}
+
+/* A transaction with an id of its own commits synchronously: its commit
+ * record is flushed, and all the WAL before it, the numbering's included.
+ * It reads the numbered document meanwhile. */
+static const db_stmt Q_DURABLE_DOC = {
+    "documents_durable_doc",
+    "SELECT pg_current_xact_id() AS xid," DOCUMENT_DOC("d") " AS doc,"
+    " d.doc_number IS NOT NULL AS numbered FROM documents d WHERE d.id = $1"};
+
+/* After the commit: waits until it is on disk and sets t->doc to the
+ * numbered document. 0, or -1 with p. */
+static int durable_doc(action_tx *t, problem_t *p)
+{
+    req_t *r = t->r;
+    db_conn *c = db_acquire(r->svc->db, r->svc->db_timeout_ms);
+    if (!c)
+        return problem_set(p, ERR_DB_UNAVAILABLE, NULL, NULL, "the database is not available");
+    char id[24];
+    const char *params[] = {db_int(id, t->id)};
+    PGresult *res = db_exec(c, &Q_DURABLE_DOC, 1, params);
+    int rc = -1;
+    if (!db_ok(res, p))
+        goto done;
+    if (PQntuples(res) != 1 || !db_col_bool(res, 0, "numbered")) {
+        problem_set(p, ERR_INTERNAL, NULL, NULL, "the document was not numbered");
+        goto done;
+    }
+    t->doc = strdup(db_col_str(res, 0, "doc"));
+    rc = t->doc ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+done:
+    PQclear(res);
+    db_release(r->svc->db, c);
+    return rc;
+}
+
+/* POST /documents/{id}/assign-number: the action runner's steps in a
+ * transaction of its own, then the flush. */
+void h_documents_assign_number(req_t *r)
+{
+    doc_act_in in = {0};
+    doc_row row = {0};
+    action_tx t = {.r = r, .act = &act_assign_number, .in = &in, .row = &row,
+                   .id = path_id_or_reply(r, "id")};
+    if (!t.id || if_match_or_reply(r, &t.if_match))
+        return;
+    json_t *root = body_or_reply(r, act_assign_number.fields, &in, NULL);
+    if (!root)
+        return;
+    problem_t p = {0};
+    if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, number_run, &t, &p) ||
+        durable_doc(&t, &p))
+        reply_problem_t(r, &p);
+    else
+        reply_raw(r, 200, t.doc, strlen(t.doc));
+    free(t.before);
+    free(t.doc);
+    row_free(&row);
+    json_decref(root);
+}
