@@ -216,22 +216,20 @@ typedef struct outgoing_tx {
     char *co;
 } outgoing_tx;
 
-/* A drafting department (承办部门): an office section, or a district bureau
- * (an external unit that a deputy mayor is in charge of). */
-static const db_stmt Q_DRAFTING_DEPT = {
-    "documents_drafting_dept",
-    "SELECT d.kind = 'section' OR (d.kind = 'external' AND d.in_charge_id IS NOT NULL)"
-    " FROM identity.org_departments d WHERE d.id = $1"};
-
-/* The co-drafting departments that are not drafting departments, or are
- * the caller's own, and the chiefs of the others. */
-static const db_stmt Q_CO_DEPTS = {
-    "documents_co_depts",
-    "SELECT (SELECT array_agg(x)::text FROM unnest($1::bigint[]) x WHERE x = $2 OR NOT EXISTS"
+/* Whether the caller's department ($2) is a drafting department (承办部门:
+ * an office section, or a district bureau, an external unit that a deputy
+ * mayor is in charge of); the co-drafting departments ($1) that are not
+ * drafting departments or are the caller's own; and the chiefs of the
+ * others. One statement before the insert. */
+static const db_stmt Q_DRAFTING = {
+    "documents_drafting",
+    "SELECT (SELECT d.kind = 'section' OR (d.kind = 'external' AND d.in_charge_id IS NOT NULL)"
+    "   FROM identity.org_departments d WHERE d.id = $2) AS drafting,"
+    " (SELECT array_agg(x)::text FROM unnest($1::bigint[]) x WHERE x = $2 OR NOT EXISTS"
     "   (SELECT 1 FROM identity.org_departments d WHERE d.id = x AND (d.kind = 'section'"
-    "    OR (d.kind = 'external' AND d.in_charge_id IS NOT NULL)))),"
+    "    OR (d.kind = 'external' AND d.in_charge_id IS NOT NULL)))) AS not_drafting,"
     " (SELECT coalesce(array_agg(d.chief_id) FILTER (WHERE d.chief_id IS NOT NULL), '{}')::text"
-    "   FROM identity.org_departments d WHERE d.id = ANY ($1::bigint[]))"};
+    "   FROM identity.org_departments d WHERE d.id = ANY ($1::bigint[])) AS chiefs"};
 
 static const db_stmt Q_DOC_INSERT = {
     "documents_insert",
@@ -243,33 +241,30 @@ static const db_stmt Q_DOC_INSERT = {
     " array_prepend($13::bigint, $15::bigint[])) RETURNING *),"
     " v AS (INSERT INTO document_versions(document_id, no, title, body, author_id)"
     " SELECT d.id, 1, d.title, d.body, d.creator_id FROM d)"
-    " SELECT d.id," DOCUMENT_DOC("d") " FROM d"};
+    " SELECT d.id," DOCUMENT_DOC("d") " AS doc FROM d"};
 
 static int doc_store(db_conn *c, create_tx *ct, problem_t *p)
 {
     outgoing_tx *t = ct->ctx;
     const caller_t *me = ct->r->caller;
     char dept[24], uid[24], pc[24], reply[24];
-    const char *p1[] = {db_int(dept, me->department_id)};
+    const char *p1[] = {t->co, db_int(dept, me->department_id)};
     PGresult *res;
-    if (db_query(c, &Q_DRAFTING_DEPT, 1, p1, &res, p))
+    if (db_query(c, &Q_DRAFTING, 2, p1, &res, p))
         return -1;
-    bool drafting = PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), "t");
-    PQclear(res);
-    if (!drafting)
+    if (!db_col_bool(res, 0, "drafting")) {
+        PQclear(res);
         return problem_set(p, ERR_DOCUMENT_NOT_A_DRAFTING_DEPARTMENT, NULL, NULL,
                            "documents are drafted by an office section or a district bureau");
-    const char *p2[] = {t->co, dept};
-    if (db_query(c, &Q_CO_DEPTS, 2, p2, &res, p))
-        return -1;
-    if (!PQgetisnull(res, 0, 0)) {
+    }
+    if (!db_col_null(res, 0, "not_drafting")) {
         problem_field(p, "co_department_ids",
                       "departments %s are not other drafting departments (an office section or a district bureau)",
-                      PQgetvalue(res, 0, 0));
+                      db_col_str(res, 0, "not_drafting"));
         PQclear(res);
         return -1;
     }
-    char *chiefs = strdup(PQgetvalue(res, 0, 1));
+    char *chiefs = strdup(db_col_str(res, 0, "chiefs"));
     PQclear(res);
     if (!chiefs)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -292,8 +287,8 @@ static int doc_store(db_conn *c, create_tx *ct, problem_t *p)
     int rc = -1;
     if (db_query(c, &Q_DOC_INSERT, 15, p3, &res, p))
         goto cleanup;
-    ct->id = db_get_ll(res, 0, 0);
-    ct->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->id = db_col_ll(res, 0, "id");
+    ct->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     if (!ct->doc) {
         problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");

@@ -22,6 +22,7 @@ typedef struct doc_act_in {
 typedef struct doc_row {
     long long department_id, creator_id, signer_id, reviewer_id, print_count, letterheads,
         printed_copies, stamped_count;
+    long long co_missing; /* co-drafting departments that have not co-signed */
     char issuer[24], assigned_by[16], secrecy[16];
     char title[808]; /* 200 characters */
     char *co_depts, *co_signed, *body;
@@ -46,7 +47,9 @@ static const db_stmt Q_DOC_LOCK = {
     " EXISTS (SELECT 1 FROM identity.org_departments s WHERE s.id = $3 AND s.is_secretariat)"
     "  AS in_secretariat,"
     " d.secrecy, d.letterhead_count, d.printed_copies, d.stamped_count,"
-    " NOT d.stamp_mismatch AS stamp_ok"
+    " NOT d.stamp_mismatch AS stamp_ok,"
+    " (SELECT count(*) FROM unnest(d.co_department_ids) x WHERE NOT x = ANY (d.co_signed_ids))"
+    "  AS co_missing"
     " FROM documents d WHERE d.id = $1 FOR NO KEY UPDATE"};
 
 static void row_free(doc_row *q)
@@ -94,6 +97,7 @@ static int doc_lock(db_conn *c, action_tx *t, problem_t *p)
     q->printed_copies = db_col_ll(res, 0, "printed_copies");
     q->stamped_count = db_col_ll(res, 0, "stamped_count");
     q->stamp_ok = db_col_bool(res, 0, "stamp_ok");
+    q->co_missing = db_col_ll(res, 0, "co_missing");
     PQclear(res);
     if (!t->before || !q->co_depts || !q->co_signed || !q->body)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -390,22 +394,12 @@ static int perform_co_sign(db_conn *c, action_tx *t, problem_t *p)
                 p);
 }
 
-static const db_stmt Q_CO_MISSING = {
-    "documents_co_missing",
-    "SELECT count(*) FROM unnest($1::bigint[]) x WHERE NOT x = ANY ($2::bigint[])"};
-
 static int perform_submit(db_conn *c, action_tx *t, problem_t *p)
 {
     const doc_row *q = t->row;
-    const char *params[] = {q->co_depts, q->co_signed};
-    PGresult *res;
-    if (db_query(c, &Q_CO_MISSING, 2, params, &res, p))
-        return -1;
-    long long missing = db_get_ll(res, 0, 0);
-    PQclear(res);
-    if (missing)
+    if (q->co_missing)
         return problem_set(p, ERR_DOCUMENT_CO_SIGN_MISSING, NULL, NULL,
-                           "%lld co-drafting department(s) have not co-signed yet", missing);
+                           "%lld co-drafting department(s) have not co-signed yet", q->co_missing);
     if (step(c, t, "secretariat_review", p))
         return -1;
     return tell_secretariat(c, t, "document_to_review", "Review the draft: %s", p);
