@@ -313,11 +313,14 @@ static const action_kind request_kind = {
     .wrong_state = ERR_SEAL_REQUEST_WRONG_STATE,
 };
 
-/* The locked request and its seal, as the actions need them. */
+/* The locked request and its seal, as the actions need them; with
+ * Q_REQUEST_LOCK also the caller as identity shows them now. */
 typedef struct request_row {
     char *approvers; /* the seal's own approvers, a bigint[] text */
     long long requester, copies, custodian, approved_by, seal_id, notified_custodian;
     char seal_state[16], role[24], seal_name[SEAL_NAME_BYTES];
+    char my_position[24];
+    bool my_is_secretary, my_active;
 } request_row;
 
 static const db_stmt Q_REQUEST_LOCK = {
@@ -325,8 +328,11 @@ static const db_stmt Q_REQUEST_LOCK = {
     "SELECT" SEAL_REQUEST_DOC("q", "s") ", q.version, q.state, q.requester_id,"
     " q.approver_role, q.copies, s.custodian_id, s.state AS seal_state,"
     " s.approver_ids::text AS approvers, s.name AS seal_name,"
-    " q.approved_by, q.seal_id, q.custodian_notified_id, request_visible(q, s, $2, $3)"
-    " FROM seal_requests q JOIN seals s ON s.id = q.seal_id WHERE q.id = $1"
+    " q.approved_by, q.seal_id, q.custodian_notified_id, request_visible(q, s, $2, $3),"
+    " me.position AS my_position, me.is_secretary AS my_is_secretary,"
+    " coalesce(me.active, false) AS my_active"
+    " FROM seal_requests q JOIN seals s ON s.id = q.seal_id"
+    " LEFT JOIN identity.org_people me ON me.id = $2 WHERE q.id = $1"
     " FOR NO KEY UPDATE OF q"};
 
 /* The same, also holding the seal so that no handover completes between
@@ -368,6 +374,11 @@ static int request_lock_with(db_conn *c, action_tx *t, const db_stmt *st, proble
     q->approved_by = db_col_ll(res, 0, "approved_by");
     q->seal_id = db_col_ll(res, 0, "seal_id");
     q->notified_custodian = db_col_ll(res, 0, "custodian_notified_id");
+    if (st == &Q_REQUEST_LOCK) {
+        snprintf(q->my_position, sizeof q->my_position, "%s", db_col_str(res, 0, "my_position"));
+        q->my_is_secretary = db_col_bool(res, 0, "my_is_secretary");
+        q->my_active = db_col_bool(res, 0, "my_active");
+    }
     PQclear(res);
     if (!t->before || !q->approvers)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -385,18 +396,22 @@ static int request_lock_seal(db_conn *c, action_tx *t, problem_t *p)
 }
 
 /* R-SEAL-2 and R-SEAL-1: the leader the seal and matter require, and never
- * the seal's own custodian. The position is read now, not from the token. */
+ * the seal's own custodian. The position is read now (with the lock, from
+ * identity's view), not from the token. */
 static int authorise_approver(db_conn *c, action_tx *t, problem_t *p)
 {
     const request_row *q = t->row;
-    org_person me;
-    if (org_person_get(c, t->r->caller->id, &me, p))
-        return -1;
+    (void)c;
+    if (!q->my_active)
+        return problem_set(p, ERR_USER_NOT_FOUND, NULL, NULL, "no active user %lld",
+                           t->r->caller->id);
+    long long me = t->r->caller->id;
     long long configured[64];
     int n = parse_id_array(q->approvers, configured, sizeof configured / sizeof configured[0]);
     if (n < 0)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "unreadable approver list");
-    if (me.is_secretary || !seal_approver_may(q->role, me.position, me.id, configured, (size_t)n))
+    if (q->my_is_secretary ||
+        !seal_approver_may(q->role, q->my_position, me, configured, (size_t)n))
         return problem_set(p, ERR_SEAL_APPROVER_MISMATCH, NULL, NULL,
                            "this use of seal %lld needs the approval of: %s", q->seal_id,
                            !strcmp(q->role, POS_DISTRICT_MAYOR) ? "the district mayor"
@@ -404,10 +419,10 @@ static int authorise_approver(db_conn *c, action_tx *t, problem_t *p)
                                ? "the district mayor or a deputy mayor"
                            : !strcmp(q->role, POS_OFFICE_DIRECTOR) ? "the office director"
                                                                  : "the seal's own approvers");
-    if (me.id == q->custodian)
+    if (me == q->custodian)
         return problem_set(p, ERR_SEAL_CUSTODIAN_CANNOT_APPROVE, NULL, NULL,
                            "the custodian of a seal cannot approve its use");
-    if (me.id == q->requester)
+    if (me == q->requester)
         return problem_set(p, ERR_SEAL_OWN_REQUEST, NULL, NULL,
                            "nobody approves or rejects their own request");
     return 0;
@@ -484,24 +499,26 @@ static int perform_reject(db_conn *c, action_tx *t, problem_t *p)
     return decide(c, t, "rejected", p);
 }
 
-static const db_stmt Q_USAGE_INSERT = {
-    "seals_usage_insert",
-    "INSERT INTO seal_usages(seal_id, request_id, matter, document_number, content, using_unit,"
-    " count, handler_id, handler_name, approver_id, approver_name, stamper_id, stamper_name,"
-    " document_id)"
+/* The use log entry and the stamped request in one statement: the entry is
+ * made first (its time is the stamp's), then the request names it. The
+ * request's document takes the entry's id from the insert, which the
+ * statement's own snapshot does not show yet. */
+static const db_stmt Q_REQUEST_STAMP = {
+    "seals_request_stamp",
+    "WITH u AS (INSERT INTO seal_usages(seal_id, request_id, matter, document_number, content,"
+    " using_unit, count, handler_id, handler_name, approver_id, approver_name, stamper_id,"
+    " stamper_name, document_id)"
     " SELECT q.seal_id, q.id, q.matter, q.document_number, q.content, q.using_unit, $2,"
     " q.requester_id, coalesce(" PERSON_NAME("q.requester_id") ", ''),"
     " q.approved_by, coalesce(" PERSON_NAME("q.approved_by") ", ''),"
     " $3, coalesce(" PERSON_NAME("$3::bigint") ", ''), q.document_id"
     " FROM seal_requests q WHERE q.id = $1"
     " RETURNING id, stamped_at, usage_doc(seal_usages,"
-    " (SELECT s.name FROM seals s WHERE s.id = seal_usages.seal_id))"};
-
-static const db_stmt Q_REQUEST_STAMPED = {
-    "seals_request_stamped",
-    "UPDATE seal_requests q SET state = 'stamped', stamped_by = $2, stamped_at = $3,"
-    " stamped_count = $4, stamp_note = $5,"
-    " version = q.version + 1, updated_at = now()" REQUEST_UPDATE_RETURNING};
+    " (SELECT s.name FROM seals s WHERE s.id = seal_usages.seal_id)) AS usage_doc)"
+    " UPDATE seal_requests q SET state = 'stamped', stamped_by = $3, stamped_at = u.stamped_at,"
+    " stamped_count = $2, stamp_note = $4, version = q.version + 1, updated_at = now()"
+    " FROM u, seals s WHERE q.id = $1 AND s.id = q.seal_id"
+    " RETURNING u.id AS usage_id, u.usage_doc, seal_request_doc(q, s, u.id)"};
 
 /* R-SEAL-3, R-SEAL-4: the real number of impressions, never more than
  * approved, written to the log with who handled, approved and stamped. */
@@ -518,32 +535,30 @@ static int perform_stamp(db_conn *c, action_tx *t, problem_t *p)
         return problem_field(p, "count", "must be at most %lld, the approved number", q->copies);
     }
     char id[24], count[24], me[24], title[TITLE_BYTES];
-    const char *p1[] = {db_int(id, t->id), db_int(count, in->count),
-                        db_int(me, t->r->caller->id)};
+    const char *params[] = {db_int(id, t->id), db_int(count, in->count),
+                            db_int(me, t->r->caller->id), in->comment};
     PGresult *res;
-    if (db_query(c, &Q_USAGE_INSERT, 3, p1, &res, p))
+    if (db_query(c, &Q_REQUEST_STAMP, 4, params, &res, p))
         return -1;
-    long long usage_id = db_col_ll(res, 0, "id");
-    char *stamped_at = strdup(db_col_str(res, 0, "stamped_at"));
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "the stamp was not recorded");
+    }
+    long long usage_id = db_col_ll(res, 0, "usage_id");
     char *usage = strdup(db_col_str(res, 0, "usage_doc"));
+    t->doc = strdup(db_col_str(res, 0, "seal_request_doc"));
     PQclear(res);
     int rc = -1;
-    if (!stamped_at || !usage) {
+    if (!usage || !t->doc) {
         problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
         goto cleanup;
     }
-    const char *p2[] = {id, me, stamped_at, count, in->comment};
-    if (db_query(c, &Q_REQUEST_STAMPED, 5, p2, &res, p))
-        goto cleanup;
-    t->doc = strdup(db_col_str(res, 0, "seal_request_doc"));
-    PQclear(res);
     snprintf(title, sizeof title, "The seal %s was applied: %lld impression(s)", q->seal_name,
              in->count);
     if (notify(c, q->requester, "seal_request_stamped", title, "", "seal_request", t->id, p))
         goto cleanup;
     rc = audit_write(c, &t->r->actor, "seal_usage", usage_id, "create", NULL, usage, p);
 cleanup:
-    free(stamped_at);
     free(usage);
     return rc;
 }
