@@ -62,10 +62,14 @@ static const db_stmt Q_USAGES_ALL = {
  * (usage_page): row_to_json over a page of entries was half of the
  * statement's time, most of it writing the one time three times. The
  * time comes once, already as JSON (to_json), so that it reads exactly as
- * usage_doc writes it, and the seal's name once for the page. */
+ * usage_doc writes it (the time itself only orders the page), and the
+ * seal's name once for the page. */
 static const db_stmt Q_USAGES_OF_SEAL_FIRST = {
     "seals_usages_of_seal_first_cols",
-    "SELECT x.* FROM (SELECT u.id, u.seal_id,"
+    "SELECT x.id, x.seal_id, x.seal_name, x.request_id, x.stamped_at_json, x.matter,"
+    " x.document_number, x.content, x.using_unit, x.count, x.handler_id, x.handler_name,"
+    " x.approver_id, x.approver_name, x.stamper_id, x.stamper_name, x.document_id, x.letter_id"
+    " FROM (SELECT u.id, u.seal_id,"
     " (SELECT s.name FROM seals s WHERE s.id = $1) AS seal_name, u.request_id,"
     " to_json(u.stamped_at)::text AS stamped_at_json, u.stamped_at, u.matter,"
     " u.document_number, u.content, u.using_unit, u.count, u.handler_id, u.handler_name,"
