@@ -30,19 +30,89 @@ typedef struct job_row {
     bool duplex, is_large, me_eligible;
     char kind[16], rule[12], role[40];
     char *approvers; /* of the first open step, a bigint[] text */
+    char mine[64];   /* the open steps the caller may sign, an integer[] text */
     char title[832]; /* 200 characters */
 } job_row;
 
+/* The job's document (job_doc) names who may sign each step today
+ * (approver_ids, eligible_approvers), so the steps left to sign are read
+ * from it rather than asked of the database again. */
 static const db_stmt Q_JOB_LOCK = {
     "printing_job_lock",
     "SELECT job_doc(j), j.version, j.state, j.requester_id, j.department_id,"
     " j.operator_department_id, j.pages, j.copies, j.large_threshold, j.duplex, j.is_large,"
-    " j.kind, j.title, job_visible(j, $2, $3, $4),"
-    " s.step, s.rule, s.role, s.signers::text AS signers, $2 = ANY (s.signers) AS me_eligible"
-    " FROM print_jobs j LEFT JOIN LATERAL (SELECT s.step, s.rule, s.role,"
-    "  eligible_approvers(s.role, j.department_id) AS signers FROM print_job_steps s"
-    "  WHERE s.job_id = j.id AND s.decision IS NULL ORDER BY s.step LIMIT 1) s ON true"
-    " WHERE j.id = $1 FOR NO KEY UPDATE OF j"};
+    " j.kind, j.title, job_visible(j, $2, $3, $4)"
+    " FROM print_jobs j WHERE j.id = $1 FOR NO KEY UPDATE OF j"};
+
+static const char *str_of(const json_t *v)
+{
+    const char *s = json_string_value(v);
+    return s ? s : "";
+}
+
+/* From a job's document: the first step still waiting for a signature
+ * (step 0 when none) with its rule, role and who may sign it (a bigint[]
+ * text, malloc'd into *approvers) and whether `me` may; and into mine the
+ * open steps `me` may sign. 0, or -1 when the document cannot be read or
+ * memory runs out. */
+static int open_steps(const char *doc, long long me, job_row *q, char **approvers)
+{
+    json_t *root = json_loads(doc, 0, NULL);
+    json_t *steps = json_object_get(root, "required_approvals");
+    if (!json_is_array(steps)) {
+        json_decref(root);
+        return -1;
+    }
+    q->step = 0;
+    q->me_eligible = false;
+    q->rule[0] = q->role[0] = '\0';
+    *approvers = NULL;
+    q->mine[0] = '{';
+    size_t mine_len = 1;
+    int rc = 0;
+    size_t i;
+    json_t *st;
+    json_array_foreach(steps, i, st) {
+        if (!json_is_null(json_object_get(st, "decision")))
+            continue;
+        json_t *ids = json_object_get(st, "approver_ids");
+        long long n = json_integer_value(json_object_get(st, "step"));
+        bool mine = false;
+        size_t k;
+        json_t *id;
+        json_array_foreach(ids, k, id) {
+            if (json_integer_value(id) == me)
+                mine = true;
+        }
+        if (mine && mine_len + 24 < sizeof q->mine)
+            mine_len += (size_t)snprintf(q->mine + mine_len, sizeof q->mine - mine_len, "%s%lld",
+                                         mine_len > 1 ? "," : "", n);
+        if (q->step)
+            continue;
+        q->step = n;
+        q->me_eligible = mine;
+        snprintf(q->rule, sizeof q->rule, "%s", str_of(json_object_get(st, "rule")));
+        snprintf(q->role, sizeof q->role, "%s", str_of(json_object_get(st, "role")));
+        size_t cap = json_array_size(ids) * 22 + 3, len = 1;
+        char *a = malloc(cap);
+        if (!a) {
+            rc = -1;
+            break;
+        }
+        a[0] = '{';
+        json_array_foreach(ids, k, id) {
+            len += (size_t)snprintf(a + len, cap - len, "%s%lld", k ? "," : "",
+                                    (long long)json_integer_value(id));
+        }
+        snprintf(a + len, cap - len, "}");
+        *approvers = a;
+    }
+    snprintf(q->mine + mine_len, sizeof q->mine - mine_len, "}");
+    json_decref(root);
+    if (!rc && !*approvers)
+        *approvers = strdup("{}");
+    return rc || !*approvers ? -1 : 0;
+}
 
 static int job_lock(db_conn *c, action_tx *t, problem_t *p)
 {
@@ -75,13 +145,8 @@ static int job_lock(db_conn *c, action_tx *t, problem_t *p)
     snprintf(q->kind, sizeof q->kind, "%s", db_col_str(res, 0, "kind"));
     snprintf(q->title, sizeof q->title, "%s", db_col_str(res, 0, "title"));
     utf8_trim(q->title, sizeof q->title);
-    q->step = db_col_ll(res, 0, "step");
-    snprintf(q->rule, sizeof q->rule, "%s", db_col_str(res, 0, "rule"));
-    snprintf(q->role, sizeof q->role, "%s", db_col_str(res, 0, "role"));
-    q->approvers = strdup(db_col_null(res, 0, "signers") ? "{}" : db_col_str(res, 0, "signers"));
-    q->me_eligible = db_col_bool(res, 0, "me_eligible");
     PQclear(res);
-    if (!t->before || !q->approvers)
+    if (!t->before || open_steps(t->before, me->id, q, &q->approvers))
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     return 0;
 }
@@ -100,33 +165,29 @@ static int authorise_signer(db_conn *c, action_tx *t, problem_t *p)
     return 0;
 }
 
+/* The open steps the signer may sign ($4, from the locked job's document). */
 static const db_stmt Q_STEPS_SIGN = {
     "printing_steps_sign",
     "UPDATE print_job_steps s SET decision = 'approved', decided_by = $2, decided_at = now(),"
-    " comment = $3 WHERE s.job_id = $1 AND s.decision IS NULL"
-    " AND $2 = ANY (eligible_approvers(s.role, $4))"};
+    " comment = $3 WHERE s.job_id = $1 AND s.decision IS NULL AND s.step = ANY ($4::integer[])"};
 
-/* After the signatures: ready when no step is open, and who is asked next
- * (the next step's signers, or the section that runs it). */
+/* After the signatures: ready when no step is open. */
 static const db_stmt Q_JOB_AFTER_SIGN = {
     "printing_job_after_sign",
     "UPDATE print_jobs j SET state = CASE WHEN EXISTS (SELECT 1 FROM print_job_steps s"
     "  WHERE s.job_id = j.id AND s.decision IS NULL) THEN 'pending' ELSE 'ready' END,"
     " decision_comment = $2, version = j.version + 1, updated_at = now()"
-    " WHERE j.id = $1 RETURNING job_doc(j), j.state,"
-    " (SELECT eligible_approvers(s.role, j.department_id)::text || ' ' || s.rule"
-    "  FROM print_job_steps s WHERE s.job_id = j.id AND s.decision IS NULL"
-    "  ORDER BY s.step LIMIT 1) AS next_step"};
+    " WHERE j.id = $1 RETURNING job_doc(j), j.state"};
 
 /* The signer signs every open step they may sign (the director signs a
- * large job for another department once). */
+ * large job for another department once); who is asked next is the next
+ * open step's signers, or the section that runs it. */
 static int perform_approve(db_conn *c, action_tx *t, problem_t *p)
 {
     const job_row *q = t->row;
     const job_in *in = t->in;
-    char id[24], me[24], dep[24], title[TITLE_BYTES];
-    const char *p1[] = {db_int(id, t->id), db_int(me, t->r->caller->id), in->comment,
-                        db_int(dep, q->department)};
+    char id[24], me[24], title[TITLE_BYTES];
+    const char *p1[] = {db_int(id, t->id), db_int(me, t->r->caller->id), in->comment, q->mine};
     /* Sent ahead with the update below, which reads (db_write). */
     if (db_write(c, &Q_STEPS_SIGN, 4, p1, p))
         return -1;
@@ -136,18 +197,19 @@ static int perform_approve(db_conn *c, action_tx *t, problem_t *p)
         return -1;
     t->doc = strdup(db_col_str(res, 0, "job_doc"));
     bool ready = !strcmp(db_col_str(res, 0, "state"), "ready");
-    char next[512];
-    snprintf(next, sizeof next, "%s", db_col_str(res, 0, "next_step"));
     PQclear(res);
+    if (!t->doc)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     if (!ready) {
-        char *sp = strrchr(next, ' ');
-        if (sp)
-            *sp = '\0';
-        snprintf(title, sizeof title, "Sign a %s job (%s): %s", q->kind, sp ? sp + 1 : "",
-                 q->title);
+        job_row next = {0};
+        char *signers;
+        if (open_steps(t->doc, t->r->caller->id, &next, &signers))
+            return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        snprintf(title, sizeof title, "Sign a %s job (%s): %s", q->kind, next.rule, q->title);
         utf8_trim(title, sizeof title);
-        return notify_all(c, next, "print_job_to_approve", title, "", "print_job", t->id,
-                                p);
+        int rc = notify_all(c, signers, "print_job_to_approve", title, "", "print_job", t->id, p);
+        free(signers);
+        return rc;
     }
     snprintf(title, sizeof title, "Your %s job was approved: %s", q->kind, q->title);
     utf8_trim(title, sizeof title);
@@ -226,13 +288,16 @@ static const db_stmt Q_REGISTER_INSERT = {
     "INSERT INTO copy_register(job_id, department_id, department_name, requester_id,"
     " requester_name, operator_id, operator_name, kind, title, pages, copies, sheets,"
     " approver_id, approver_name, without_approval)"
-    " SELECT j.id, j.department_id,"
-    " coalesce((SELECT d.name FROM identity.org_departments d WHERE d.id = j.department_id), ''),"
-    " j.requester_id, coalesce(person_name(j.requester_id), ''),"
-    " $2, coalesce(person_name($2), ''), j.kind, j.title, j.actual_pages, j.actual_copies,"
-    " j.actual_sheets, a.decided_by, person_name(a.decided_by), a.decided_by IS NULL"
+    " SELECT j.id, j.department_id, coalesce(d.name, ''), j.requester_id,"
+    " coalesce(rq.display_name, ''), $2, coalesce(op.display_name, ''), j.kind, j.title,"
+    " j.actual_pages, j.actual_copies, j.actual_sheets, a.decided_by, ap.display_name,"
+    " a.decided_by IS NULL"
     " FROM print_jobs j LEFT JOIN print_job_steps a ON a.job_id = j.id AND a.rule = 'R-PRN-3'"
     "  AND a.decision = 'approved'"
+    " LEFT JOIN identity.org_departments d ON d.id = j.department_id"
+    " LEFT JOIN identity.org_people rq ON rq.id = j.requester_id"
+    " LEFT JOIN identity.org_people op ON op.id = $2::bigint"
+    " LEFT JOIN identity.org_people ap ON ap.id = a.decided_by"
     " WHERE j.id = $1 RETURNING id, without_approval, register_doc(copy_register)"};
 
 static const db_stmt Q_VIOLATION_INSERT = {

@@ -130,8 +130,7 @@ static const db_stmt Q_DEPARTMENT_EXISTS = {
 
 static const db_stmt Q_ELIGIBLE = {
     "printing_eligible",
-    "SELECT eligible_approvers($1, $2)::text AS signers,"
-    " $3 = ANY (eligible_approvers($1, $2)) AS eligible"};
+    "SELECT a::text AS signers, $3 = ANY (a) AS eligible FROM eligible_approvers($1, $2) a"};
 
 static const db_stmt Q_JOB_INSERT = {
     "printing_job_insert",
