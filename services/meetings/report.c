@@ -43,52 +43,108 @@ static const char *const formats[] = {"json", "csv", NULL};
     " 'last_progress_note', d.last_progress_note, 'completed_at', d.completed_at,"          \
     " 'overdue_at', d.overdue_at, 'proposed_topic_id', d.proposed_topic_id)"
 
+/* The same item as plain columns, named as the item's members, for pages
+ * answered as JSON: the service writes each item (write_item), which costs
+ * PostgreSQL a fraction of json_build_object's per-value type lookups and
+ * formatting. */
+#define REPORT_COLUMNS                                                                      \
+    " d.id AS decision_id, d.meeting_id, m.title AS meeting_title, m.kind AS meeting_kind,"  \
+    " (m.scheduled_at AT TIME ZONE 'Asia/Shanghai')::date AS meeting_date, d.text,"          \
+    " d.category, d.confidential, d.responsible_id, rp.display_name AS responsible_name,"    \
+    " d.department_id, d.deadline, d.requirements, d.state, decision_light(d) AS light,"     \
+    " greatest(0, (now() AT TIME ZONE 'Asia/Shanghai')::date - d.deadline)"                 \
+    "   * (d.state <> 'completed')::int AS days_overdue,"                                   \
+    " d.progress_count, d.last_progress_at, d.last_progress_note, d.completed_at,"           \
+    " d.overdue_at, d.proposed_topic_id"
+
 /* The responsible person's name through a join, not person_name(): a SQL
  * function with a FROM is called row by row and never inlined. */
 static const db_stmt Q_REPORT_PAGE = {
     "mtg_report_page",
-    "SELECT d.id," REPORT_ITEM " FROM decisions d JOIN meetings m ON m.id = d.meeting_id"
+    "SELECT" REPORT_COLUMNS " FROM decisions d JOIN meetings m ON m.id = d.meeting_id"
     " LEFT JOIN identity.org_people rp ON rp.id = d.responsible_id"
     " WHERE" REPORT_WHERE " AND " PAGE_BEFORE("d.id", "$9")
     " ORDER BY d.id DESC LIMIT $10"};
 
-/* The report read whole, by light and category, and by department: the
- * pages asked for most, with plans made once. The statement above serves
- * every filter, so PostgreSQL plans it again on every call (its planning
- * took longer than its execution). Here the scan's bound is a constant
- * (PAGE_SCAN_LIMIT), so the estimate is a page and the generic plan is
- * kept: newest first by id, or by department through
- * decisions_department. $1 viewer, $2 light, $3 category, $4 cursor,
- * $5 limit, $6 department. */
-#define REPORT_PAGE_KEPT(dept)                                                              \
-    "SELECT x.id, x.doc FROM (SELECT d.id," REPORT_ITEM " AS doc"                           \
+/* The export: each row's item as JSON (reply_csv_docs). */
+static const db_stmt Q_REPORT_CSV = {
+    "mtg_report_csv",
+    "SELECT d.id," REPORT_ITEM " AS doc FROM decisions d JOIN meetings m ON m.id = d.meeting_id"
+    " LEFT JOIN identity.org_people rp ON rp.id = d.responsible_id"
+    " WHERE" REPORT_WHERE " AND " PAGE_BEFORE("d.id", "$9")
+    " ORDER BY d.id DESC LIMIT $10"};
+
+/* decision_light(d) = '<light>' written over the decision's columns, so
+ * that each light's page is read through an index that holds it and the
+ * planner sees how many rows it keeps (the function's result is opaque to
+ * it): done through decisions_done, the others through decisions_open, both
+ * by id. test_R_MTG_9_report_lights reads each light both ways. */
+#define OFFICE_TODAY "(now() AT TIME ZONE 'Asia/Shanghai')::date"
+#define OPEN_STATE " d.state IN ('published', 'in_progress')"
+#define ACTIVITY "coalesce(d.last_progress_at, d.published_at)"
+#define LIGHT_ANY " d.state IN ('published', 'in_progress', 'completed')"
+#define LIGHT_DONE " d.state = 'completed'"
+#define LIGHT_RED OPEN_STATE " AND d.deadline < " OFFICE_TODAY
+#define LIGHT_YELLOW                                                                        \
+    OPEN_STATE " AND d.deadline >= " OFFICE_TODAY " AND (d.deadline <= " OFFICE_TODAY      \
+               " + 3 OR " ACTIVITY " < now() - interval '14 days')"
+#define LIGHT_GREEN                                                                         \
+    OPEN_STATE " AND d.deadline > " OFFICE_TODAY " + 3 AND " ACTIVITY                      \
+               " >= now() - interval '14 days'"
+
+/* The report read whole or by light, category and department, with plans
+ * made once: one statement a light, with or without a department and a
+ * category, each a page of the newest first and, in the same round trip,
+ * the counts by light of the confidential decisions the caller may see
+ * (R-MTG-8), which depend on the caller and are read every time (partial
+ * index decisions_confidential); the others' counts are kept (below).
+ * Written so that the generic plan is kept: the scan's bound is a constant
+ * (PAGE_SCAN_LIMIT), so the estimate is a page; the cursor is read in an
+ * initial subquery and a filter left out is a constant test of its
+ * parameter, so that a custom plan (planned again on every call, longer
+ * than the page takes) never looks cheaper. Always one row at least: the
+ * counts, and decision_id NULL when the page is empty. $1 viewer, $2 category,
+ * $3 cursor, $4 limit, $5 department. */
+#define REPORT_KEPT(light, dept, category)                                                  \
+    "SELECT c.red, c.yellow, c.green, c.done, x.* FROM (SELECT"                             \
+    " count(*) FILTER (WHERE l = 'red') AS red, count(*) FILTER (WHERE l = 'yellow') AS yellow," \
+    " count(*) FILTER (WHERE l = 'green') AS green, count(*) FILTER (WHERE l = 'done') AS done" \
+    " FROM (SELECT decision_light(d) AS l FROM decisions d WHERE" light                     \
+    " AND d.confidential" category dept " AND is_participant(d.meeting_id, $1::bigint)) s) c" \
+    " LEFT JOIN (SELECT p.* FROM (SELECT" REPORT_COLUMNS                                    \
     " FROM decisions d JOIN meetings m ON m.id = d.meeting_id"                              \
     " LEFT JOIN identity.org_people rp ON rp.id = d.responsible_id"                         \
-    " WHERE d.state IN ('published', 'in_progress', 'completed')"                           \
-    " AND ($2::text IS NULL OR decision_light(d) = $2)"                                     \
-    " AND ($3::text IS NULL OR d.category = $3)"                                            \
+    " WHERE" light category dept                                                            \
     " AND (NOT d.confidential OR is_participant(d.meeting_id, $1::bigint))"                 \
-    dept " AND " PAGE_BEFORE("d.id", "$4") " ORDER BY d.id DESC LIMIT " PAGE_SCAN_LIMIT ") x" \
-    " ORDER BY x.id DESC LIMIT $5"
+    " AND d.id < (SELECT coalesce($3::bigint, 9223372036854775807))"                        \
+    " ORDER BY d.id DESC LIMIT " PAGE_SCAN_LIMIT ") p"                                      \
+    " ORDER BY p.decision_id DESC LIMIT $4) x ON true ORDER BY x.decision_id DESC"
 
-static const db_stmt Q_REPORT_PAGE_ALL = {"mtg_report_page_all",
-                                          REPORT_PAGE_KEPT(" AND $6::bigint IS NULL")};
-static const db_stmt Q_REPORT_PAGE_DEPARTMENT = {"mtg_report_page_department",
-                                                 REPORT_PAGE_KEPT(" AND d.department_id = $6")};
+#define ANY_DEPARTMENT " AND $5::bigint IS NULL"
+#define ONE_DEPARTMENT " AND d.department_id = $5"
+#define ANY_CATEGORY " AND $2::text IS NULL"
+#define ONE_CATEGORY " AND d.category = $2"
+#define REPORT_KEPT_STMTS(name, light)                                                      \
+    {{{"mtg_report_" name, REPORT_KEPT(light, ANY_DEPARTMENT, ANY_CATEGORY)},               \
+      {"mtg_report_" name "_c", REPORT_KEPT(light, ANY_DEPARTMENT, ONE_CATEGORY)}},         \
+     {{"mtg_report_" name "_d", REPORT_KEPT(light, ONE_DEPARTMENT, ANY_CATEGORY)},          \
+      {"mtg_report_" name "_dc", REPORT_KEPT(light, ONE_DEPARTMENT, ONE_CATEGORY)}}}
 
-#define REPORT_TOTALS(extra)                                                                \
-    "SELECT count(*) FILTER (WHERE l = 'red'), count(*) FILTER (WHERE l = 'yellow'),"       \
-    " count(*) FILTER (WHERE l = 'green'), count(*) FILTER (WHERE l = 'done'), count(*),"  \
-    " to_json(now())"                                                                       \
-    " FROM (SELECT decision_light(d) AS l FROM decisions d WHERE" REPORT_WHERE extra ") s"
+/* By light (none, then lights[] order), department, category. */
+static const db_stmt Q_REPORT_KEPT[5][2][2] = {
+    REPORT_KEPT_STMTS("any", LIGHT_ANY),       REPORT_KEPT_STMTS("red", LIGHT_RED),
+    REPORT_KEPT_STMTS("yellow", LIGHT_YELLOW), REPORT_KEPT_STMTS("green", LIGHT_GREEN),
+    REPORT_KEPT_STMTS("done", LIGHT_DONE)};
 
-static const db_stmt Q_REPORT_TOTALS = {"mtg_report_totals", REPORT_TOTALS("")};
+/* Every count by light, now, for the filters of REPORT_WHERE. */
+static const db_stmt Q_REPORT_TOTALS = {
+    "mtg_report_totals",
+    "SELECT count(*) FILTER (WHERE l = 'red') AS red, count(*) FILTER (WHERE l = 'yellow') AS yellow,"
+    " count(*) FILTER (WHERE l = 'green') AS green, count(*) FILTER (WHERE l = 'done') AS done,"
+    " to_json(now()) AS generated_at"
+    " FROM (SELECT decision_light(d) AS l FROM decisions d WHERE" REPORT_WHERE ") s"};
 
-/* The confidential decisions' share of the totals, which depends on the
- * viewer (R-MTG-8): read every time, through the partial index
- * decisions_confidential. */
-static const db_stmt Q_REPORT_TOTALS_CONFIDENTIAL = {"mtg_report_totals_confidential",
-                                                     REPORT_TOTALS(" AND d.confidential")};
+static const char *const light_columns[] = {"red", "yellow", "green", "done"};
 
 /* ---------- the totals of the whole report ----------
  *
@@ -96,23 +152,21 @@ static const db_stmt Q_REPORT_TOTALS_CONFIDENTIAL = {"mtg_report_totals_confiden
  * pass over the whole table (100 000 decisions: tens of milliseconds, most
  * of a report's time). The report is mostly read whole or by light,
  * department and category, so the non-confidential decisions' counts by
- * (department, category, light) are kept here for TOTALS_TTL_MS and
- * summed for such a request; the confidential decisions' counts, which
- * depend on the viewer, are read every time. "generated_at" is then when
- * the kept counts were read, at most TOTALS_TTL_MS ago (the lights
- * themselves move with the day; a decision changed meanwhile shows in the
- * items at once and in the totals within that time). A report filtered by
- * person, meeting or deadline reads its totals every time. */
+ * (department, category, light) are counted at most every TOTALS_TTL_MS
+ * across the copies of the service (report_counts() of migration 003),
+ * kept here until they are that old and summed for such a request; the
+ * confidential decisions' counts, which depend on the viewer, are read
+ * every time. "generated_at" is then when the kept counts were counted, at
+ * most about TOTALS_TTL_MS ago (the lights themselves move with the day; a
+ * decision changed meanwhile shows in the items at once and in the totals
+ * within that time). A report filtered by person, meeting or deadline
+ * reads its totals every time. */
 #define TOTALS_TTL_MS 3000
+/* How soon a copy asks again when another copy was counting. */
+#define TOTALS_RETRY_MS 200
 
 static const db_stmt Q_REPORT_GROUPS = {
-    "mtg_report_groups",
-    "SELECT g.department_id, g.category, g.light, g.n, to_json(now())"
-    " FROM (SELECT 1) one LEFT JOIN ("
-    "  SELECT coalesce(d.department_id, 0) AS department_id, d.category,"
-    "   decision_light(d) AS light, count(*) AS n FROM decisions d"
-    "  WHERE d.state IN ('published', 'in_progress', 'completed') AND NOT d.confidential"
-    "  GROUP BY 1, 2, 3) g ON true"};
+    "mtg_report_groups", "SELECT * FROM report_counts(($1::bigint * interval '1 millisecond'))"};
 
 typedef struct totals_group {
     long long department_id; /* 0: none */
@@ -149,7 +203,9 @@ static long long ms_since(const struct timespec *t)
  * (kept stays as it was). */
 static int totals_refresh(req_t *r)
 {
-    PGresult *res = db_read_or_reply(r, &Q_REPORT_GROUPS, 0, NULL);
+    char ttl[24];
+    const char *params[] = {db_int(ttl, TOTALS_TTL_MS)};
+    PGresult *res = db_read_or_reply(r, &Q_REPORT_GROUPS, 1, params);
     if (!res) {
         pthread_mutex_lock(&kept.mu);
         kept.refreshing = false;
@@ -160,21 +216,35 @@ static int totals_refresh(req_t *r)
     totals_group *g = calloc(rows ? (size_t)rows : 1, sizeof *g);
     size_t n = 0;
     for (int i = 0; g && i < rows; i++) {
-        if (PQgetisnull(res, i, 3))
+        if (db_col_null(res, i, "n"))
             continue;
-        int c = index_of(categories, PQgetvalue(res, i, 1));
-        int l = index_of(lights, PQgetvalue(res, i, 2));
+        int c = index_of(categories, db_col_str(res, i, "category"));
+        int l = index_of(lights, db_col_str(res, i, "light"));
         if (c < 0 || l < 0)
             continue;
-        g[n++] = (totals_group){db_get_ll(res, i, 0), c, l, db_get_ll(res, i, 3)};
+        g[n++] = (totals_group){db_col_ll(res, i, "department_id"), c, l, db_col_ll(res, i, "n")};
     }
     pthread_mutex_lock(&kept.mu);
     if (g && rows) {
         free(kept.g);
         kept.g = g;
         kept.n = n;
-        snprintf(kept.generated_at, sizeof kept.generated_at, "%s", PQgetvalue(res, 0, 4));
+        snprintf(kept.generated_at, sizeof kept.generated_at, "%s",
+                 db_col_str(res, 0, "generated_at"));
+        /* Kept until the counts are TOTALS_TTL_MS old; when they already
+         * are (another copy is counting), asked again soon. */
+        long long age = db_col_ll(res, 0, "age_ms");
+        if (age < 0)
+            age = 0;
+        if (age >= TOTALS_TTL_MS)
+            age = TOTALS_TTL_MS - TOTALS_RETRY_MS;
         clock_gettime(CLOCK_MONOTONIC, &kept.at);
+        kept.at.tv_sec -= age / 1000;
+        kept.at.tv_nsec -= (age % 1000) * 1000000;
+        if (kept.at.tv_nsec < 0) {
+            kept.at.tv_nsec += 1000000000;
+            kept.at.tv_sec--;
+        }
         kept.valid = true;
         g = NULL;
     }
@@ -224,42 +294,214 @@ static const char *const csv_columns[] = {
 
 static void reply_csv(req_t *r, PGresult *res)
 {
-    reply_csv_docs(r, res, 1, csv_columns, "supervision-report.csv");
+    reply_csv_docs(r, res, PQfnumber(res, "doc"), csv_columns, "supervision-report.csv");
 }
 
-/* totals: red, yellow, green, done (in lights[] order); generated_at: JSON. */
+/* ---------- the items, written from their columns ---------- */
+
+typedef enum { F_INT, F_TEXT, F_BOOL, F_TIME } field_kind;
+
+/* The members of an item in order: each a column of REPORT_COLUMNS of the
+ * same name. F_TIME: a timestamptz, written as to_json writes it. */
+static const struct {
+    const char *name;
+    field_kind kind;
+} item_fields[] = {
+    {"decision_id", F_INT},      {"meeting_id", F_INT},        {"meeting_title", F_TEXT},
+    {"meeting_kind", F_TEXT},    {"meeting_date", F_TEXT},     {"text", F_TEXT},
+    {"category", F_TEXT},        {"confidential", F_BOOL},     {"responsible_id", F_INT},
+    {"responsible_name", F_TEXT}, {"department_id", F_INT},    {"deadline", F_TEXT},
+    {"requirements", F_TEXT},    {"state", F_TEXT},            {"light", F_TEXT},
+    {"days_overdue", F_INT},     {"progress_count", F_INT},    {"last_progress_at", F_TIME},
+    {"last_progress_note", F_TEXT}, {"completed_at", F_TIME},  {"overdue_at", F_TIME},
+    {"proposed_topic_id", F_INT},
+};
+#define N_ITEM_FIELDS (sizeof item_fields / sizeof item_fields[0])
+
+typedef struct out_buf {
+    char *s;
+    size_t len, cap;
+    bool failed;
+} out_buf;
+
+static void out_reserve(out_buf *o, size_t more)
+{
+    if (o->failed || o->len + more < o->cap)
+        return;
+    size_t cap = o->cap ? o->cap : 4096;
+    while (cap <= o->len + more)
+        cap *= 2;
+    char *s = realloc(o->s, cap);
+    if (!s) {
+        o->failed = true;
+        return;
+    }
+    o->s = s;
+    o->cap = cap;
+}
+
+static void out_put(out_buf *o, const char *s, size_t n)
+{
+    out_reserve(o, n);
+    if (o->failed)
+        return;
+    memcpy(o->s + o->len, s, n);
+    o->len += n;
+}
+
+static void out_str(out_buf *o, const char *s)
+{
+    out_put(o, s, strlen(s));
+}
+
+/* s as a JSON string: quotes, backslashes and control characters escaped,
+ * UTF-8 as it is (as json_build_object writes it). */
+static void out_json_string(out_buf *o, const char *s, size_t n)
+{
+    out_reserve(o, n * 6 + 2);
+    if (o->failed)
+        return;
+    char *p = o->s + o->len;
+    *p++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            *p++ = '\\';
+            *p++ = (char)c;
+        } else if (c < 0x20) {
+            static const char hex[] = "0123456789abcdef";
+            const char *esc = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t"
+                              : c == '\b' ? "\\b" : c == '\f' ? "\\f" : NULL;
+            if (esc) {
+                memcpy(p, esc, 2);
+                p += 2;
+            } else {
+                memcpy(p, "\\u00", 4);
+                p[4] = hex[c >> 4];
+                p[5] = hex[c & 15];
+                p += 6;
+            }
+        } else {
+            *p++ = (char)c;
+        }
+    }
+    *p++ = '"';
+    o->len = (size_t)(p - o->s);
+}
+
+/* A timestamptz's text ("2026-12-03 17:24:59.5835+08", DateStyle ISO) as
+ * to_json writes it ("2026-12-03T17:24:59.5835+08:00"). */
+static void out_json_time(out_buf *o, const char *s, size_t n)
+{
+    char t[64];
+    if (n < 11 || n > 40) {
+        out_json_string(o, s, n);
+        return;
+    }
+    memcpy(t, s, n);
+    t[n] = '\0';
+    if (t[10] == ' ')
+        t[10] = 'T';
+    /* The zone: +HH, +HH:MM or +HH:MM:SS after the time. */
+    char *z = strpbrk(t + 11, "+-");
+    if (z && strlen(z) == 3) {
+        memcpy(z + 3, ":00", 4);
+    }
+    out_json_string(o, t, strlen(t));
+}
+
+/* Item i of res, whose columns are cols[] (item_fields' order). */
+static void write_item(out_buf *o, const PGresult *res, int i, const int *cols)
+{
+    out_put(o, "{", 1);
+    for (size_t f = 0; f < N_ITEM_FIELDS; f++) {
+        if (f)
+            out_put(o, ",", 1);
+        out_put(o, "\"", 1);
+        out_str(o, item_fields[f].name);
+        out_put(o, "\":", 2);
+        int c = cols[f];
+        if (PQgetisnull(res, i, c)) {
+            out_put(o, "null", 4);
+            continue;
+        }
+        const char *v = PQgetvalue(res, i, c);
+        size_t n = (size_t)PQgetlength(res, i, c);
+        switch (item_fields[f].kind) {
+        case F_INT:
+            out_put(o, v, n);
+            break;
+        case F_BOOL:
+            out_str(o, v[0] == 't' ? "true" : "false");
+            break;
+        case F_TIME:
+            out_json_time(o, v, n);
+            break;
+        case F_TEXT:
+            out_json_string(o, v, n);
+            break;
+        }
+    }
+    out_put(o, "}", 1);
+}
+
+/* Answers the report: totals (red, yellow, green, done, in lights[] order),
+ * generated_at (JSON text) and the items of `page`'s rows whose
+ * decision_id is not NULL, fetched with LIMIT limit + 1. */
 static void reply_report(req_t *r, const long long totals[4], const char *generated_at,
                          PGresult *page, long limit)
 {
-    json_t *items = json_array();
-    int n = PQntuples(page);
+    int cols[N_ITEM_FIELDS];
+    for (size_t f = 0; f < N_ITEM_FIELDS; f++)
+        if ((cols[f] = PQfnumber(page, item_fields[f].name)) < 0) {
+            reply_problem(r, ERR_INTERNAL, NULL, NULL, "the report's page has no %s",
+                          item_fields[f].name);
+            return;
+        }
+    int rows = PQntuples(page), id = cols[0], n = 0;
+    for (int i = 0; i < rows; i++)
+        n += !PQgetisnull(page, i, id);
     int shown = n > limit ? (int)limit : n;
-    for (int i = 0; i < shown; i++)
-        json_array_append_new(items, json_loads(PQgetvalue(page, i, 1), 0, NULL));
-    json_t *next = json_null();
-    if (n > limit) {
-        char cur[PAGE_CURSOR_MAX];
-        page_cursor_encode(db_get_ll(page, shown - 1, 0), cur);
-        next = json_string(cur);
+    out_buf o = {0};
+    char head[512];
+    snprintf(head, sizeof head,
+             "{\"generated_at\":%s,\"totals\":{\"red\":%lld,\"yellow\":%lld,\"green\":%lld,"
+             "\"done\":%lld,\"total\":%lld},\"items\":[",
+             generated_at, totals[0], totals[1], totals[2], totals[3],
+             totals[0] + totals[1] + totals[2] + totals[3]);
+    out_str(&o, head);
+    long long last = 0;
+    for (int i = 0, k = 0; i < rows && k < shown; i++) {
+        if (PQgetisnull(page, i, id))
+            continue;
+        if (k++)
+            out_put(&o, ",", 1);
+        write_item(&o, page, i, cols);
+        last = db_col_ll(page, i, "decision_id");
     }
-    json_t *body = json_pack(
-        "{s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:o, s:o}", "generated_at",
-        json_loads(generated_at, JSON_DECODE_ANY, NULL), "totals", "red", (json_int_t)totals[0],
-        "yellow", (json_int_t)totals[1], "green", (json_int_t)totals[2], "done",
-        (json_int_t)totals[3], "total",
-        (json_int_t)(totals[0] + totals[1] + totals[2] + totals[3]), "items", items,
-        "next_cursor", next);
-    if (!body)
+    if (n > limit) {
+        char cur[PAGE_CURSOR_MAX], tail[PAGE_CURSOR_MAX + 32];
+        page_cursor_encode(last, cur);
+        snprintf(tail, sizeof tail, "],\"next_cursor\":\"%s\"}", cur);
+        out_str(&o, tail);
+    } else {
+        out_str(&o, "],\"next_cursor\":null}");
+    }
+    if (o.failed)
         reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
     else
-        reply_json(r, 200, body);
+        reply_raw(r, 200, o.s, o.len);
+    free(o.s);
 }
 
 void h_supervision_report(req_t *r)
 {
     const caller_t *me = r->caller;
+    /* A director reads it by position: the secretariat is asked of the
+     * database only for the others. */
     if (me->is_secretary ||
-        !mtg_reads_supervision(me->position, caller_in_secretariat(r), me->is_admin)) {
+        !(mtg_reads_supervision(me->position, false, me->is_admin) ||
+          mtg_reads_supervision(me->position, caller_in_secretariat(r), me->is_admin))) {
         reply_problem(r, ERR_SUPERVISION_FORBIDDEN, NULL, NULL,
                       "the supervision report is for the office's directors and the "
                       "secretariat that supervises");
@@ -295,15 +537,42 @@ void h_supervision_report(req_t *r)
                             to ? to : "infinity",
                             after ? db_int(a, after) : NULL,
                             db_int(l, limit + 1)};
-    bool kept_shape = !has_resp && !has_meeting && !from && !to;
-    PGresult *page;
-    if (kept_shape && !csv) {
-        const char *kp[] = {params[0], light, category, params[8], params[9], params[3]};
-        page = db_read_or_reply(r, has_dept ? &Q_REPORT_PAGE_DEPARTMENT : &Q_REPORT_PAGE_ALL, 6,
-                                kp);
-    } else {
-        page = db_read_or_reply(r, &Q_REPORT_PAGE, 10, params);
+    long long counts[4] = {0, 0, 0, 0};
+    char generated_at[64] = "";
+    if (!csv && !has_resp && !has_meeting && !from && !to) {
+        /* The kept counts of the others, then the page with the caller's
+         * confidential counts in one statement. */
+        int got = totals_from_kept(r, light, has_dept, dept, category, counts, generated_at,
+                                   sizeof generated_at);
+        if (got < 0)
+            return;
+        const char *kp[] = {params[0], category, params[8], params[9], params[3]};
+        int li = light ? 1 + index_of(lights, light) : 0;
+        PGresult *page =
+            db_read_or_reply(r, &Q_REPORT_KEPT[li][has_dept][category != NULL], 5, kp);
+        if (!page)
+            return;
+        if (got) {
+            for (int i = 0; i < 4; i++)
+                counts[i] += db_col_ll(page, 0, light_columns[i]);
+            reply_report(r, counts, generated_at, page, limit);
+        } else {
+            /* Nothing kept yet (another request is reading the counts):
+             * every count now. */
+            PGresult *totals = db_read_or_reply(r, &Q_REPORT_TOTALS, 8, params);
+            if (totals) {
+                for (int i = 0; i < 4; i++)
+                    counts[i] = db_col_ll(totals, 0, light_columns[i]);
+                snprintf(generated_at, sizeof generated_at, "%s",
+                         db_col_str(totals, 0, "generated_at"));
+                reply_report(r, counts, generated_at, page, limit);
+                PQclear(totals);
+            }
+        }
+        PQclear(page);
+        return;
     }
+    PGresult *page = db_read_or_reply(r, csv ? &Q_REPORT_CSV : &Q_REPORT_PAGE, 10, params);
     if (!page)
         return;
     if (csv) {
@@ -320,24 +589,11 @@ void h_supervision_report(req_t *r)
         PQclear(page);
         return;
     }
-    long long counts[4] = {0, 0, 0, 0};
-    char generated_at[64] = "";
-    int got = 0;
-    if (kept_shape) {
-        got = totals_from_kept(r, light, has_dept, dept, category, counts, generated_at,
-                               sizeof generated_at);
-        if (got < 0) {
-            PQclear(page);
-            return;
-        }
-    }
-    PGresult *totals =
-        db_read_or_reply(r, got ? &Q_REPORT_TOTALS_CONFIDENTIAL : &Q_REPORT_TOTALS, 8, params);
+    PGresult *totals = db_read_or_reply(r, &Q_REPORT_TOTALS, 8, params);
     if (totals) {
         for (int i = 0; i < 4; i++)
-            counts[i] += db_get_ll(totals, 0, i);
-        if (!got)
-            snprintf(generated_at, sizeof generated_at, "%s", PQgetvalue(totals, 0, 5));
+            counts[i] = db_col_ll(totals, 0, light_columns[i]);
+        snprintf(generated_at, sizeof generated_at, "%s", db_col_str(totals, 0, "generated_at"));
         reply_report(r, counts, generated_at, page, limit);
         PQclear(totals);
     }

@@ -261,6 +261,113 @@ START_TEST(test_R_MTG_9_progress_to_the_convener_and_supervision_report)
 }
 END_TEST
 
+/* Reads the report at path_query with director's token and returns whether
+ * decision d is among its items, with `light` when it is; fails the test on
+ * anything but 200 or when d shows another light. */
+static bool report_lists(const char *path_query, long long d, const char *light)
+{
+    resp_t *r = h_get(path_query, h_token("director"));
+    ck_status(r, 200);
+    json_t *items = json_object_get(r->json, "items");
+    bool found = false;
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *it = json_array_get(items, i);
+        ck_assert_str_eq(json_string_value(json_object_get(it, "light")), light);
+        if (json_integer_value(json_object_get(it, "decision_id")) == d)
+            found = true;
+    }
+    h_free(r);
+    return found;
+}
+
+START_TEST(test_R_MTG_9_report_lights_alike_through_every_filter)
+{
+    /* One decision of each light: past its deadline (red), due in two days
+     * and with no progress in fourteen (yellow), on track (green),
+     * completed (done). */
+    long long topic;
+    long long m = started_meeting("finance", false, &topic);
+    long long red = new_decision(m, topic, "zonghe_chief");
+    long long due = new_decision(m, topic, "zonghe_chief");
+    long long stale = new_decision(m, topic, "zonghe_chief");
+    long long green = new_decision(m, topic, "zonghe_chief");
+    long long done = new_decision(m, topic, "zonghe_chief");
+    /* While still drafts the records can be set as if decided long ago. */
+    h_sql(h_fmt("UPDATE meetings.decisions SET deadline = current_date - 5 WHERE id = %lld", red));
+    h_sql(h_fmt("UPDATE meetings.decisions SET deadline = '%s' WHERE id = %lld", in_days(2), due));
+    close_meeting(m);
+    h_sql(h_fmt("UPDATE meetings.decisions SET last_progress_at = now() - interval '20 days'"
+                " WHERE id = %lld", stale));
+    ok(act("decisions", done, "complete", "zonghe_chief", "{\"outcome\":\"全部完成\"}"));
+    struct {
+        long long id;
+        const char *light;
+    } want[] = {{red, "red"}, {due, "yellow"}, {stale, "yellow"}, {green, "green"},
+                {done, "done"}};
+    const char *lts[] = {"red", "yellow", "green", "done"};
+    long long dep = dept("综合科");
+    /* The same lights whichever statement reads them: filtered by meeting
+     * (counted now), or whole, by department and by category (the pages of
+     * the kept totals). */
+    for (int l = 0; l < 4; l++) {
+        const char *paths[] = {
+            h_fmt("/api/v1/supervision-report?meeting_id=%lld&light=%s&limit=200", m, lts[l]),
+            h_fmt("/api/v1/supervision-report?light=%s&category=finance&limit=200", lts[l]),
+            h_fmt("/api/v1/supervision-report?light=%s&department_id=%lld&limit=200", lts[l], dep),
+            h_fmt("/api/v1/supervision-report?light=%s&department_id=%lld&category=finance"
+                  "&limit=200", lts[l], dep),
+        };
+        for (int p = 0; p < 4; p++)
+            for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+                ck_assert_msg(report_lists(paths[p], want[k].id, lts[l]) ==
+                                  !strcmp(want[k].light, lts[l]),
+                              "%s: decision %lld (%s)", paths[p], want[k].id, want[k].light);
+    }
+    /* Unfiltered by light, every one with its light and the totals of the
+     * meeting counted by light. */
+    resp_t *r = h_get(h_fmt("/api/v1/supervision-report?meeting_id=%lld", m), h_token("director"));
+    ck_status(r, 200);
+    json_t *totals = json_object_get(r->json, "totals");
+    ck_assert_int_eq(json_integer_value(json_object_get(totals, "red")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(totals, "yellow")), 2);
+    ck_assert_int_eq(json_integer_value(json_object_get(totals, "green")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(totals, "done")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(totals, "total")), 5);
+    ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 5);
+    h_free(r);
+    /* Page by page through the kept statements: newest first, each once. */
+    const char *next = NULL;
+    int seen[5] = {0}, all = 0;
+    long long last = -1;
+    for (int page = 0; page < 20 && all < 5; page++) {
+        r = h_get(next ? h_fmt("/api/v1/supervision-report?department_id=%lld&category=finance"
+                               "&limit=2&cursor=%s", dep, next)
+                       : h_fmt("/api/v1/supervision-report?department_id=%lld&category=finance"
+                               "&limit=2", dep),
+                  h_token("deputy3"));
+        ck_status(r, 200);
+        json_t *items = json_object_get(r->json, "items");
+        ck_assert_int_le(json_array_size(items), 2);
+        for (size_t i = 0; i < json_array_size(items); i++) {
+            long long id = json_integer_value(json_object_get(json_array_get(items, i),
+                                                              "decision_id"));
+            ck_assert(last < 0 || id < last);
+            last = id;
+            for (int k = 0; k < 5; k++)
+                if (id == want[k].id && !seen[k]++)
+                    all++;
+        }
+        json_t *c = json_object_get(r->json, "next_cursor");
+        next = json_is_string(c) ? sf("%s", json_string_value(c)) : NULL;
+        h_free(r);
+        if (!next)
+            break;
+    }
+    for (int k = 0; k < 5; k++)
+        ck_assert_int_eq(seen[k], 1);
+}
+END_TEST
+
 START_TEST(test_R_MTG_9_overdue_flagged_reminded_and_proposed_to_the_next_regular_meeting)
 {
     long long topic;
@@ -364,6 +471,7 @@ int main(void)
     tcase_add_test(tc, test_R_MTG_7_published_decisions_immutable_changed_by_superseding);
     tcase_add_test(tc, test_R_MTG_8_confidential_only_for_participants_reads_audited);
     tcase_add_test(tc, test_R_MTG_9_progress_to_the_convener_and_supervision_report);
+    tcase_add_test(tc, test_R_MTG_9_report_lights_alike_through_every_filter);
     tcase_add_test(tc, test_R_MTG_9_overdue_flagged_reminded_and_proposed_to_the_next_regular_meeting);
     tcase_add_test(tc, test_R_MTG_10_thematic_meeting_prepared_by_the_secretary_minutes_approved_by_the_leader);
     suite_add_tcase(s, tc);
