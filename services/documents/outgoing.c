@@ -24,7 +24,8 @@ static const char *const states[] = {"draft",        "secretariat_review", "depu
 
 /* ---------- reads ---------- */
 
-/* The filters of a list; $6 is the search text in Q_DOCS_SEARCH only. */
+/* The filters of a list ($6, NULL, was the search text: the search is
+ * Q_DOCS_SEARCH). */
 #define DOCS_FILTERS                                                                        \
     " WHERE " PAGE_BEFORE("d.id", "$1") " AND ($2::text IS NULL OR d.state = $2)"         \
     " AND ($3::text IS NULL OR d.issuer = $3) AND ($4::int IS NULL OR d.doc_year = $4)"       \
@@ -36,13 +37,83 @@ static const db_stmt Q_DOCS_LIST = {
     "SELECT d.id," DOCUMENT_DOC("d") " FROM documents d" DOCS_FILTERS
     " AND $6::text IS NULL ORDER BY d.id DESC LIMIT $10"};
 
-/* A substring of the title or the number, through the trigram index
- * (migration 005) on exactly this expression. */
+/* A substring of the title or the number: the ids of the page from
+ * documents_search_ids (migration 007: the trigram index for a text few
+ * documents hold, a walk newest first for one that many hold), then the
+ * JSON of those rows only. $1 the key (LIKE-escaped, see search_key; NULL
+ * when it has no trigram), $2 the text, then the filters of a list. */
 static const db_stmt Q_DOCS_SEARCH = {
     "documents_search",
-    "SELECT d.id," DOCUMENT_DOC("d") " FROM documents d" DOCS_FILTERS
-    " AND (d.title || ' ' || coalesce(d.doc_number, '')) LIKE '%' || $6::text || '%'"
-    " ORDER BY d.id DESC LIMIT $10"};
+    "SELECT d.id," DOCUMENT_DOC("d") " FROM unnest(documents_search_ids($1, $2, $3::bigint,"
+    " $4, $5, $6::int, $7::bigint, $8::boolean, $9::bigint, $10::bigint, $11::int)) k(id)"
+    " JOIN documents d ON d.id = k.id ORDER BY d.id DESC"};
+
+/* Whether the UTF-8 character at s (of n bytes) is a digit (*digit) or a
+ * separator: ASCII other than letters, CJK punctuation (U+3000..U+303F,
+ * such as the brackets of 〔2027〕) and the fullwidth ASCII punctuation. */
+static bool weak_char(const unsigned char *s, size_t n, bool *digit)
+{
+    *digit = n == 1 && s[0] >= '0' && s[0] <= '9';
+    if (n == 1)
+        return !((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z');
+    if (n != 3)
+        return false;
+    unsigned cp = (unsigned)(s[0] & 0x0f) << 12 | (unsigned)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+    return (cp >= 0x3000 && cp <= 0x303f) || (cp >= 0xff01 && cp <= 0xff0f) ||
+           (cp >= 0xff1a && cp <= 0xff20) || (cp >= 0xff3b && cp <= 0xff40) ||
+           (cp >= 0xff5b && cp <= 0xff65);
+}
+
+/* The piece of search text q that the trigram index is asked for. Digits
+ * make few distinct trigrams: a year such as the 2027 of "〔2027〕12号" is
+ * in every document number, and its trigrams' entries are most of the
+ * index. When q opens with digits and separators only and goes on with a
+ * letter or an ideograph, the key starts at the last separator before
+ * that (for "〔2027〕12号", "〕12号"); otherwise it is q. Every text
+ * holding q holds the key, so the index finds a superset of the matches
+ * and the filter on q keeps exactly them. */
+static const char *search_key(const char *q)
+{
+    const unsigned char *s = (const unsigned char *)q;
+    const char *key = q;
+    bool seen_digit = false;
+    size_t after = 0; /* characters from key on */
+    while (*s) {
+        size_t n = *s < 0x80 ? 1 : *s >= 0xf0 ? 4 : *s >= 0xe0 ? 3 : 2;
+        bool digit;
+        after++;
+        if (!weak_char(s, n, &digit))
+            return seen_digit && key != q && after >= 4 ? key : q;
+        if (digit) {
+            seen_digit = true;
+        } else if (seen_digit) {
+            key = (const char *)s;
+            after = 1;
+        }
+        for (size_t i = 0; i < n && *s; i++)
+            s++;
+    }
+    return q;
+}
+
+/* Whether pg_trgm finds a trigram in key: three characters in a row that
+ * are letters, ideographs or digits. Without one the index would be read
+ * whole, and the walk is cheaper. */
+static bool has_trigram(const char *key)
+{
+    const unsigned char *s = (const unsigned char *)key;
+    int run = 0;
+    while (*s) {
+        size_t n = *s < 0x80 ? 1 : *s >= 0xf0 ? 4 : *s >= 0xe0 ? 3 : 2;
+        bool digit;
+        run = weak_char(s, n, &digit) && !digit ? 0 : run + 1;
+        if (run >= 3)
+            return true;
+        for (size_t i = 0; i < n && *s; i++)
+            s++;
+    }
+    return false;
+}
 
 /* A search text is matched as it is: %, _ and \ are taken literally. */
 static char *like_escape(const char *q)
@@ -76,20 +147,37 @@ void h_documents_list(req_t *r)
         reply_problem(r, ERR_BAD_QUERY, NULL, NULL, "q must hold 1 to 100 characters");
         return;
     }
-    char *qe = q ? like_escape(q) : NULL;
     char a[24], y[24], d[24], u[24], ud[24], l[24];
-    const char *params[] = {after ? db_int(a, after) : NULL,
-                            state,
-                            issuer,
-                            has_year ? db_int(y, year) : NULL,
-                            has_dept ? db_int(d, dept) : NULL,
-                            qe,
-                            db_int(u, r->caller->id),
-                            db_int(ud, r->caller->department_id),
-                            mismatch ? "true" : "false",
-                            db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, qe ? &Q_DOCS_SEARCH : &Q_DOCS_LIST, 10, params);
-    free(qe);
+    PGresult *res;
+    if (q) {
+        const char *key = search_key(q);
+        char *ke = has_trigram(key) ? like_escape(key) : NULL;
+        const char *params[] = {ke,
+                                q,
+                                after ? db_int(a, after) : NULL,
+                                state,
+                                issuer,
+                                has_year ? db_int(y, year) : NULL,
+                                has_dept ? db_int(d, dept) : NULL,
+                                mismatch ? "true" : "false",
+                                db_int(u, r->caller->id),
+                                db_int(ud, r->caller->department_id),
+                                db_int(l, limit + 1)};
+        res = db_read_or_reply(r, &Q_DOCS_SEARCH, 11, params);
+        free(ke);
+    } else {
+        const char *params[] = {after ? db_int(a, after) : NULL,
+                                state,
+                                issuer,
+                                has_year ? db_int(y, year) : NULL,
+                                has_dept ? db_int(d, dept) : NULL,
+                                NULL,
+                                db_int(u, r->caller->id),
+                                db_int(ud, r->caller->department_id),
+                                mismatch ? "true" : "false",
+                                db_int(l, limit + 1)};
+        res = db_read_or_reply(r, &Q_DOCS_LIST, 10, params);
+    }
     if (res)
         reply_page(r, res, limit);
 }

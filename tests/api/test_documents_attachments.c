@@ -160,6 +160,10 @@ START_TEST(search_finds_chinese_substrings_of_titles_and_numbers)
     q = curl_escape_name(title + strlen("关于"));
     ck_assert(h_lists(df("/api/v1/documents?q=%s&limit=200", q), h_token("zonghe1"), a));
     free(q);
+    /* The number as it is cited, from its bracketed year on. */
+    q = curl_escape_name(strstr(number, "〔"));
+    ck_assert(h_lists(df("/api/v1/documents?q=%s&limit=200", q), h_token("zonghe1"), a));
+    free(q);
     q = curl_escape_name("没有这样的标题");
     ck_assert(!h_lists(df("/api/v1/documents?q=%s&limit=200", q), h_token("zonghe1"), a));
     free(q);
@@ -177,6 +181,58 @@ START_TEST(search_finds_chinese_substrings_of_titles_and_numbers)
 }
 END_TEST
 
+/* A text that more documents hold than the index step looks at (2 000)
+ * is found by the walk newest first: the pages are the newest matches, in
+ * order, and the cursor goes on from the last one. */
+START_TEST(search_pages_through_a_text_many_documents_hold)
+{
+    long long a = numbered_doc("government_office", "deputy2");
+    const char *p[] = {df("%lld", a)};
+    h_sql_ll("WITH n AS (INSERT INTO documents.documents(issuer, doc_type, title, body,"
+             " main_recipients, print_count, department_id, creator_id, state, path_ids)"
+             " SELECT d.issuer, d.doc_type, '关于常见检索词' || g || '的通知', d.body,"
+             " d.main_recipients, d.print_count, d.department_id, d.creator_id, 'draft',"
+             " d.path_ids FROM documents.documents d, generate_series(1, 2100) g"
+             " WHERE d.id = $1 RETURNING 1) SELECT count(*) FROM n",
+             1, p);
+    long long newest = h_sql_ll("SELECT max(id) FROM documents.documents"
+                                " WHERE title LIKE '关于常见检索词%'", 0, NULL);
+    char *q = curl_escape_name("常见检索词");
+    resp_t *r = h_get(df("/api/v1/documents?q=%s&limit=50", q), h_token("zonghe1"));
+    ck_assert_int_eq(r->status, 200);
+    json_t *items = json_object_get(r->json, "items");
+    ck_assert_int_eq(json_array_size(items), 50);
+    for (size_t i = 0; i < 50; i++)
+        ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(items, i), "id")),
+                         newest - (long long)i);
+    char cursor[64];
+    snprintf(cursor, sizeof cursor, "%s", json_string_value(json_object_get(r->json, "next_cursor")));
+    h_free(r);
+    r = h_get(df("/api/v1/documents?q=%s&limit=1&cursor=%s", q, cursor), h_token("zonghe1"));
+    ck_assert_int_eq(r->status, 200);
+    items = json_object_get(r->json, "items");
+    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(items, 0), "id")),
+                     newest - 50);
+    h_free(r);
+    /* The same through the index (a text under 2 000 documents hold). */
+    free(q);
+    q = curl_escape_name("常见检索词2100的");
+    r = h_get(df("/api/v1/documents?q=%s", q), h_token("zonghe1"));
+    ck_assert_int_eq(r->status, 200);
+    items = json_object_get(r->json, "items");
+    ck_assert_int_eq(json_array_size(items), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(items, 0), "id")), newest);
+    h_free(r);
+    free(q);
+    /* Not a bureau's drafts for another bureau. */
+    q = curl_escape_name("常见检索词");
+    ck_assert(!h_lists(df("/api/v1/documents?q=%s&limit=200", q), h_token("edu_clerk"), newest));
+    free(q);
+    h_sql_ll("WITH n AS (DELETE FROM documents.documents WHERE title LIKE '关于常见检索词%'"
+             " RETURNING 1) SELECT count(*) FROM n", 0, NULL);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("documents_attachments");
@@ -186,6 +242,7 @@ int main(void)
     tcase_add_test(tc, attachments_are_stored_with_their_sha256_and_downloaded_with_their_chinese_name);
     tcase_add_test(tc, attachments_refuse_wrong_types_names_sizes_and_editors);
     tcase_add_test(tc, search_finds_chinese_substrings_of_titles_and_numbers);
+    tcase_add_test(tc, search_pages_through_a_text_many_documents_hold);
     suite_add_tcase(s, tc);
     return h_run(s);
 }
