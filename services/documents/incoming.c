@@ -12,6 +12,7 @@
 #include "action.h"
 #include "audit.h"
 #include "documents.h"
+#include "page_json.h"
 
 static const char *const source_kinds[] = {"superior", "peer", "subordinate", NULL};
 static const char *const kinds[] = {"document", "request", "report", NULL};
@@ -22,9 +23,10 @@ static const char *const states[] = {"registered", "proposed", "assigned", "inst
 
 /* ---------- reads ---------- */
 
+/* The items are built from plain columns (page_json.h). */
 static const db_stmt Q_INCOMING_LIST = {
     "incoming_list",
-    "SELECT i.id," INCOMING_DOC("i") " FROM incoming i"
+    "SELECT" INCOMING_COLS("i") " FROM incoming i"
     " WHERE " PAGE_BEFORE("i.id", "$1") " AND ($2::text IS NULL OR i.state = $2)"
     " AND (NOT $3 OR (i.overdue AND i.state NOT IN ('completed', 'replied', 'archived')))"
     " AND (NOT $4 OR ($5::bigint = ANY (i.leader_ids) AND NOT $5::bigint = ANY (i.instructed_ids)"
@@ -40,7 +42,7 @@ static const db_stmt Q_INCOMING_LIST = {
  * $1 cursor, $2 reader, $3 reader's department, $4 limit. */
 static const db_stmt Q_INCOMING_OVERDUE = {
     "incoming_overdue",
-    "SELECT x.id, x.doc FROM (SELECT i.id," INCOMING_DOC("i") " AS doc FROM incoming i"
+    "SELECT x.* FROM (SELECT" INCOMING_COLS("i") " FROM incoming i"
     " WHERE i.overdue AND " PAGE_BEFORE("i.id", "$1")
     " AND i.state NOT IN ('completed', 'replied', 'archived')"
     " AND" INCOMING_VISIBLE("i", "$2", "$3")
@@ -72,7 +74,7 @@ void h_incoming_list(req_t *r)
         res = db_read_or_reply(r, &Q_INCOMING_LIST, 7, params);
     }
     if (res)
-        reply_page(r, res, limit);
+        reply_page_cols(r, res, limit, incoming_cols);
 }
 
 static const db_stmt Q_INCOMING_GET = {

@@ -29,13 +29,15 @@ AS $$
 DECLARE
     v_secretariat boolean := EXISTS (SELECT 1 FROM identity.org_departments s
                                      WHERE s.id = p_udept AND s.is_secretariat);
+    -- The key is the whole text: the index's recheck of the LIKE is the match.
+    v_exact boolean := p_key = replace(replace(replace(p_q, '\', '\\'), '%', '\%'), '_', '\_');
     v_ids bigint[];
 BEGIN
     IF p_key IS NOT NULL THEN
         SELECT array_agg(m.id) INTO v_ids FROM (
             SELECT d.id FROM documents d
             WHERE (d.title || ' ' || coalesce(d.doc_number, '')) LIKE '%' || p_key || '%'
-              AND strpos(d.title || ' ' || coalesce(d.doc_number, ''), p_q) > 0
+              AND (v_exact OR strpos(d.title || ' ' || coalesce(d.doc_number, ''), p_q) > 0)
               AND d.id + 0 < coalesce(p_after, 9223372036854775807)
               AND (p_state IS NULL OR d.state = p_state)
               AND (p_issuer IS NULL OR d.issuer = p_issuer)
