@@ -34,29 +34,52 @@ typedef struct leave_row {
     int my_decided_step; /* the step the caller already decided, 0 if none */
 } leave_row;
 
+/* Locks the request and reads what its actions look at, its document and
+ * whether the caller sees it, in one round trip. The document is stored
+ * with the row and rebuilt with every change of it or of its steps
+ * (migration 012), so the locked row's is the latest, with its latest
+ * steps. */
 static const db_stmt Q_LEAVE_LOCK = {
     "att_leave_lock",
-    "SELECT applicant_id, coalesce(current_approver_id, 0), final_approver_id, version,"
-    " coalesce(current_step, 0), steps_total, state, start_date, start_half, end_date,"
-    " end_half, coalesce(ext_end_date::text, ''), coalesce(ext_end_half, ''),"
-    " explanation IS NOT NULL, coalesce(ext_half_days, 0), coalesce(ext_outcome, ''),"
-    " coalesce(explanation_due < now(), false), coalesce(ext_state, ''),"
-    " coalesce(ext_approvers[ext_step], 0), coalesce(ext_step, 0), cardinality(ext_approvers),"
-    " ends_at <= now(), coalesce(explanation_review, ''), coalesce(late_swept_slot, -1),"
-    " coalesce(return_confirmation = 'pending', false), coalesce(late_swept_from, -1)"
-    " FROM leave_requests WHERE id = $1 FOR UPDATE"};
+    "SELECT l.applicant_id, coalesce(l.current_approver_id, 0) AS current_approver_id,"
+    " l.final_approver_id, l.version, coalesce(l.current_step, 0) AS current_step,"
+    " l.steps_total, l.state, l.start_date, l.start_half, l.end_date, l.end_half,"
+    " coalesce(l.ext_end_date::text, '') AS ext_end_date,"
+    " coalesce(l.ext_end_half, '') AS ext_end_half, l.explanation IS NOT NULL AS explained,"
+    " coalesce(l.ext_half_days, 0) AS ext_half_days, coalesce(l.ext_outcome, '') AS ext_outcome,"
+    " coalesce(l.explanation_due < now(), false) AS due_passed,"
+    " coalesce(l.ext_state, '') AS ext_state,"
+    " coalesce(l.ext_approvers[l.ext_step], 0) AS ext_approver_id,"
+    " coalesce(l.ext_step, 0) AS ext_step, coalesce(cardinality(l.ext_approvers), 0) AS ext_steps,"
+    " l.ends_at <= now() AS ended, coalesce(l.explanation_review, '') AS review,"
+    " coalesce(l.late_swept_slot, -1) AS late_swept_slot,"
+    " coalesce(l.return_confirmation = 'pending', false) AS return_pending,"
+    " coalesce(l.late_swept_from, -1) AS late_swept_from,"
+    LEAVE_DOC("l") " AS doc," LEAVE_VISIBLE("l", "$2", "$3") " AS visible"
+    " FROM leave_requests l WHERE l.id = $1 FOR UPDATE"};
 
-/* Read after the lock, so that it sees the latest committed steps. */
-static const db_stmt Q_LEAVE_VIEW = {
-    "att_leave_view",
-    "SELECT" LEAVE_DOC("l") "," LEAVE_VISIBLE("l", "$2", "$3") ","
-    " coalesce((SELECT min(s.step) FROM leave_steps s WHERE s.request_id = l.id"
-    "   AND s.approver_id = $2 AND s.decision IS NOT NULL), 0)"
-    " FROM leave_requests l WHERE l.id = $1"};
-
-static void copy(char *dst, size_t n, const PGresult *res, int col)
+static void copy(char *dst, size_t n, const PGresult *res, const char *col)
 {
-    snprintf(dst, n, "%s", PQgetvalue(res, 0, col));
+    snprintf(dst, n, "%s", db_col_str(res, 0, col));
+}
+
+/* The first step of the request's document that `me` decided, 0 if none. */
+static int decided_step(const char *doc, long long me)
+{
+    json_t *d = json_loads(doc, 0, NULL);
+    json_t *a;
+    size_t i;
+    int step = 0;
+    json_array_foreach(json_object_get(d, "approvals"), i, a) {
+        json_t *decision = json_object_get(a, "decision");
+        if (json_integer_value(json_object_get(a, "approver_id")) == me && decision &&
+            !json_is_null(decision)) {
+            step = (int)json_integer_value(json_object_get(a, "step"));
+            break;
+        }
+    }
+    json_decref(d);
+    return step;
 }
 
 /* The lock step of every leave action: locks and reads request t->id into
@@ -70,53 +93,46 @@ static int leave_lock(db_conn *c, action_tx *t, problem_t *p)
     const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id),
                             sees_all(t->r->caller) ? "true" : "false"};
     PGresult *res;
-    if (db_query(c, &Q_LEAVE_LOCK, 1, params, &res, p))
+    if (db_query(c, &Q_LEAVE_LOCK, 3, params, &res, p))
         return -1;
-    if (PQntuples(res) == 0) {
+    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "visible")) {
         PQclear(res);
         return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such leave request");
     }
-    row->applicant_id = db_get_ll(res, 0, 0);
-    row->current_approver_id = db_get_ll(res, 0, 1);
-    row->final_approver_id = db_get_ll(res, 0, 2);
-    t->version = db_get_ll(res, 0, 3);
-    row->current_step = (int)db_get_ll(res, 0, 4);
-    row->steps_total = (int)db_get_ll(res, 0, 5);
-    copy(t->state, sizeof t->state, res, 6);
-    copy(row->start_date, sizeof row->start_date, res, 7);
-    copy(row->start_half, sizeof row->start_half, res, 8);
-    copy(row->end_date, sizeof row->end_date, res, 9);
-    copy(row->end_half, sizeof row->end_half, res, 10);
-    copy(row->ext_end_date, sizeof row->ext_end_date, res, 11);
-    copy(row->ext_end_half, sizeof row->ext_end_half, res, 12);
-    row->explained = !strcmp(PQgetvalue(res, 0, 13), "t");
-    row->ext_half_days = (long)db_get_ll(res, 0, 14);
-    copy(row->ext_outcome, sizeof row->ext_outcome, res, 15);
-    row->due_passed = !strcmp(PQgetvalue(res, 0, 16), "t");
-    copy(row->ext_state, sizeof row->ext_state, res, 17);
-    row->ext_approver_id = db_get_ll(res, 0, 18);
-    row->ext_step = (int)db_get_ll(res, 0, 19);
-    row->ext_steps = (int)db_get_ll(res, 0, 20);
-    row->ended = !strcmp(PQgetvalue(res, 0, 21), "t");
-    copy(row->review, sizeof row->review, res, 22);
-    row->late_swept_slot = (long)db_get_ll(res, 0, 23);
-    row->return_pending = !strcmp(PQgetvalue(res, 0, 24), "t");
-    row->late_swept_from = (long)db_get_ll(res, 0, 25);
+    row->applicant_id = db_col_ll(res, 0, "applicant_id");
+    row->current_approver_id = db_col_ll(res, 0, "current_approver_id");
+    row->final_approver_id = db_col_ll(res, 0, "final_approver_id");
+    t->version = db_col_ll(res, 0, "version");
+    row->current_step = (int)db_col_ll(res, 0, "current_step");
+    row->steps_total = (int)db_col_ll(res, 0, "steps_total");
+    copy(t->state, sizeof t->state, res, "state");
+    copy(row->start_date, sizeof row->start_date, res, "start_date");
+    copy(row->start_half, sizeof row->start_half, res, "start_half");
+    copy(row->end_date, sizeof row->end_date, res, "end_date");
+    copy(row->end_half, sizeof row->end_half, res, "end_half");
+    copy(row->ext_end_date, sizeof row->ext_end_date, res, "ext_end_date");
+    copy(row->ext_end_half, sizeof row->ext_end_half, res, "ext_end_half");
+    row->explained = db_col_bool(res, 0, "explained");
+    row->ext_half_days = (long)db_col_ll(res, 0, "ext_half_days");
+    copy(row->ext_outcome, sizeof row->ext_outcome, res, "ext_outcome");
+    row->due_passed = db_col_bool(res, 0, "due_passed");
+    copy(row->ext_state, sizeof row->ext_state, res, "ext_state");
+    row->ext_approver_id = db_col_ll(res, 0, "ext_approver_id");
+    row->ext_step = (int)db_col_ll(res, 0, "ext_step");
+    row->ext_steps = (int)db_col_ll(res, 0, "ext_steps");
+    row->ended = db_col_bool(res, 0, "ended");
+    copy(row->review, sizeof row->review, res, "review");
+    row->late_swept_slot = (long)db_col_ll(res, 0, "late_swept_slot");
+    row->return_pending = db_col_bool(res, 0, "return_pending");
+    row->late_swept_from = (long)db_col_ll(res, 0, "late_swept_from");
     /* An extension that is pending or refused is not in force. */
     if (strcmp(row->ext_state, "granted"))
         row->ext_end_date[0] = row->ext_end_half[0] = '\0';
+    t->before = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
-
-    if (db_query(c, &Q_LEAVE_VIEW, 3, params, &res, p))
-        return -1;
-    bool visible = !strcmp(PQgetvalue(res, 0, 1), "t");
-    row->my_decided_step = (int)db_get_ll(res, 0, 2);
-    t->before = visible ? strdup(PQgetvalue(res, 0, 0)) : NULL;
-    PQclear(res);
-    if (!visible)
-        return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such leave request");
     if (!t->before)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    row->my_decided_step = decided_step(t->before, t->r->caller->id);
     return 0;
 }
 
@@ -167,14 +183,28 @@ static const db_stmt Q_LEAVE_ADVANCE = {
     "UPDATE leave_requests l SET current_step = s.step, current_approver_id = s.approver_id,"
     " version = l.version + 1, updated_at = now()"
     " FROM leave_steps s WHERE l.id = $1 AND s.request_id = l.id AND s.step = l.current_step + 1"
-    " RETURNING s.approver_id"};
+    " RETURNING s.approver_id," LEAVE_DOC("l") " AS doc"};
 
 static const db_stmt Q_LEAVE_SETTLE = {
     "att_leave_settle",
-    "UPDATE leave_requests SET state = $2, current_step = NULL, current_approver_id = NULL,"
+    "UPDATE leave_requests l SET state = $2, current_step = NULL, current_approver_id = NULL,"
     " late_swept_slot = CASE WHEN $2 = 'approved' THEN office_slot(now()) - 1"
     "   ELSE late_swept_slot END,"
-    " version = version + 1, updated_at = now() WHERE id = $1"};
+    " version = version + 1, updated_at = now() WHERE id = $1"
+    " RETURNING" LEAVE_DOC("l") " AS doc"};
+
+/* The document after the change, as the statement that made it returned it
+ * (column doc of res: the triggers of migration 012 rebuilt it before the
+ * row was written), into t->doc, saving a read. Clears res. */
+static int leave_returned(action_tx *t, PGresult *res, problem_t *p)
+{
+    if (PQntuples(res) == 1 && !(t->doc = strdup(db_col_str(res, 0, "doc")))) {
+        PQclear(res);
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    }
+    PQclear(res);
+    return t->doc ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "the leave request is gone");
+}
 
 static int extension_decide(db_conn *c, action_tx *t, bool approve, problem_t *p);
 
@@ -199,8 +229,8 @@ static int leave_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
     const char *ps[] = {db_int(id, t->id), db_int(step, row->current_step),
                         approve ? "approved" : "rejected", comment};
     PGresult *res;
-    /* The step and the settling below go out with the next statement that
-     * reads (a failure fails that one): no round trip of their own. */
+    /* The step goes out with the advance or the settling below (a failure
+     * fails that one), which returns the document after both. */
     if (db_write(c, &Q_STEP_DECIDE, 4, ps, p))
         return -1;
 
@@ -211,10 +241,13 @@ static int leave_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
     if (approve && row->current_step < row->steps_total) {
         if (db_query(c, &Q_LEAVE_ADVANCE, 1, ps, &res, p))
             return -1;
-        long long next = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
-        PQclear(res);
-        if (!next)
+        long long next = PQntuples(res) ? db_col_ll(res, 0, "approver_id") : 0;
+        if (!next) {
+            PQclear(res);
             return problem_set(p, ERR_INTERNAL, NULL, NULL, "the next approval step is missing");
+        }
+        if (leave_returned(t, res, p))
+            return -1;
         snprintf(title, sizeof title, "Leave request awaits your approval (step %d of %d)",
                  row->current_step + 1, row->steps_total);
         if (notify(c, next, "leave_to_approve", title, body, "leave_request", t->id, p))
@@ -223,15 +256,13 @@ static int leave_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
                  row->current_step);
     } else {
         const char *pf[] = {id, approve ? "approved" : "rejected"};
-        if (db_write(c, &Q_LEAVE_SETTLE, 2, pf, p))
+        if (db_query(c, &Q_LEAVE_SETTLE, 2, pf, &res, p) || leave_returned(t, res, p))
             return -1;
         snprintf(title, sizeof title, "Your leave request was %s",
                  approve ? "approved" : "rejected");
     }
-    if (notify(c, row->applicant_id, approve ? "leave_approved" : "leave_rejected", title, body,
-               "leave_request", t->id, p))
-        return -1;
-    return leave_after(c, t, p);
+    return notify(c, row->applicant_id, approve ? "leave_approved" : "leave_rejected", title,
+                  body, "leave_request", t->id, p);
 }
 
 static int leave_approve(db_conn *c, action_tx *t, problem_t *p)
@@ -290,16 +321,13 @@ static int leave_withdraw(db_conn *c, action_tx *t, problem_t *p)
     char id[24];
     const char *pf[] = {db_int(id, t->id), "withdrawn"};
     PGresult *res;
-    if (db_query(c, &Q_LEAVE_SETTLE, 2, pf, &res, p))
+    if (db_query(c, &Q_LEAVE_SETTLE, 2, pf, &res, p) || leave_returned(t, res, p))
         return -1;
-    PQclear(res);
     char body[200];
     snprintf(body, sizeof body, "Leave %s %s to %s %s no longer waits for you", row->start_date,
              row->start_half, row->end_date, row->end_half);
-    if (notify(c, row->current_approver_id, "leave_withdrawn", "A leave request was withdrawn",
-               body, "leave_request", t->id, p))
-        return -1;
-    return leave_after(c, t, p);
+    return notify(c, row->current_approver_id, "leave_withdrawn", "A leave request was withdrawn",
+                  body, "leave_request", t->id, p);
 }
 
 static const action_t act_withdraw = {
