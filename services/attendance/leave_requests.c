@@ -201,13 +201,21 @@ int leave_overlap_check(db_conn *c, long long applicant, long long self_id,
     return 0;
 }
 
+/* Inserts the request and its steps unless another live request of the
+ * applicant overlaps it (the overlap test of Q_LEAVE_OVERLAP, in the same
+ * statement under the applicant's lock): no row then. */
 static const db_stmt Q_LEAVE_INSERT = {
     "att_leave_insert",
     "WITH l AS (INSERT INTO leave_requests(applicant_id, department_id, kind, reason,"
     "   start_date, start_half, end_date, end_half, half_days, starts_at, ends_at,"
     "   steps_total, current_step, current_approver_id, final_approver_id)"
-    "  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, half_start($5, $6), half_end($7, $8),"
-    "   $10::integer, 1, ($11::bigint[])[1], ($11::bigint[])[$10::integer]) RETURNING id),"
+    "  SELECT $1::bigint, $2::bigint, $3::text, $4::text, $5::date, $6::text, $7::date,"
+    "   $8::text, $9::integer, half_start($5::date, $6), half_end($7::date, $8),"
+    "   $10::integer, 1, ($11::bigint[])[1], ($11::bigint[])[$10::integer]"
+    "  WHERE NOT EXISTS (SELECT 1 FROM leave_requests o WHERE o.applicant_id = $1::bigint"
+    "   AND o.state IN ('pending', 'approved', 'closed')"
+    "   AND o.starts_at < half_end($7::date, $8) AND o.ends_at > half_start($5::date, $6))"
+    "  RETURNING id),"
     " s AS (INSERT INTO leave_steps(request_id, step, approver_id, role)"
     "  SELECT l.id, x.ord, x.a, x.r FROM l,"
     "   unnest($11::bigint[], $12::text[]) WITH ORDINALITY AS x(a, r, ord))"
@@ -270,8 +278,7 @@ static int leave_store(db_conn *c, create_tx *ct, problem_t *p)
         return problem_set(p, ERR_LEAVE_NO_APPROVER, NULL, NULL,
                            "the approver this leave needs is not appointed");
 
-    if (leave_overlap_check(c, me.id, 0, in->start_date, in->start_half, in->end_date,
-                            in->end_half, p))
+    if (person_lock(c, "attendance.leave", me.id, p))
         return -1;
 
     char uid[24], dep[24], hv[24], ns[24], ids[64], roles[96];
@@ -288,8 +295,17 @@ static int leave_store(db_conn *c, create_tx *ct, problem_t *p)
                             in->end_half, db_int(hv, halves), db_int(ns, n), ids, roles};
     if (db_query(c, &Q_LEAVE_INSERT, 12, params, &res, p))
         return -1;
-    ct->id = db_get_ll(res, 0, 0);
+    ct->id = PQntuples(res) ? db_col_ll(res, 0, "id") : 0;
     PQclear(res);
+    /* Not inserted: another live request of the applicant overlaps, which
+     * the check names (409). */
+    if (!ct->id) {
+        if (leave_overlap_check(c, me.id, 0, in->start_date, in->start_half, in->end_date,
+                                in->end_half, p))
+            return -1;
+        return problem_set(p, ERR_LEAVE_OVERLAP, NULL, NULL,
+                           "another leave request of the same person covers part of this time");
+    }
     if (!(ct->doc = leave_doc_text(c, ct->id, p)))
         return -1;
 
