@@ -73,8 +73,13 @@ TEST_PKGS := check libcurl
 # Libraries only one service links: documents renders the official PDF with
 # Cairo and Pango (fonts-noto-cjk gives the CJK faces; poppler-utils lets the
 # tests read the PDF back).
-SVC_PKGS_documents := pangocairo cairo-pdf
-SVC_PKGS := $(SVC_PKGS_documents)
+# The documents service's PDF renderer (services/documents/render/, the
+# program documents-pdf, which the service starts for a burst of renders)
+# links Cairo and Pango; the services themselves do not (documents checks
+# UTF-8 with GLib).
+RENDER_PKGS := pangocairo cairo-pdf
+SVC_PKGS_documents := glib-2.0
+SVC_PKGS := $(RENDER_PKGS) $(SVC_PKGS_documents)
 
 # pkg-config runs once, on first use inside a recipe, so `make deps` and
 # `make clean` work on a machine where the libraries are not installed yet.
@@ -98,7 +103,8 @@ FLAGS_asan    := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 COMMON_SRCS := $(sort $(wildcard common/*.c))
 SERVICES    := $(sort $(patsubst services/%/,%,$(dir $(wildcard services/*/*.c))))
-svc_srcs     = $(sort $(shell find services/$(1) -name '*.c' -type f 2>/dev/null))
+svc_srcs     = $(sort $(shell find services/$(1) -name '*.c' -type f -not -path '*/render/*' 2>/dev/null))
+RENDER_SRCS := $(sort $(wildcard services/documents/render/*.c))
 UNIT_SRCS   := $(sort $(wildcard tests/unit/test_*.c))
 API_SRCS    := $(sort $(wildcard tests/api/test_*.c))
 API_HARNESS := $(wildcard tests/api/harness.c)
@@ -135,7 +141,14 @@ LDFLAGS_$(1) = $$(FLAGS_$(1)) $$(LDFLAGS)
 COMMON_OBJS_$(1) := $$(patsubst %.c,build/$(1)/obj/%.o,$$(COMMON_SRCS))
 LIBCOMMON_$(1)   := build/$(1)/libcommon.a
 
-SERVICE_BINS_$(1) := $$(addprefix build/$(1)/bin/,$$(SELECTED_SERVICES))
+SERVICE_BINS_$(1) := $$(addprefix build/$(1)/bin/,$$(SELECTED_SERVICES)) \
+	$$(if $$(filter documents,$$(SELECTED_SERVICES)),build/$(1)/bin/documents-pdf)
+RENDER_OBJS_$(1) := $$(patsubst %.c,build/$(1)/obj/%.o,$$(RENDER_SRCS))
+ALL_OBJS += $$(RENDER_OBJS_$(1))
+
+build/$(1)/bin/documents-pdf: $$(RENDER_OBJS_$(1))
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$^ $$(shell pkg-config --libs $$(RENDER_PKGS)) $$(SYS_LIBS)
 UNIT_BINS_$(1)    := $$(addprefix build/$(1)/bin/unit_,$$(SELECTED_UNITS))
 API_BINS_$(1)     := $$(addprefix build/$(1)/bin/api_,$$(SELECTED_APIS))
 
@@ -271,6 +284,9 @@ define BENCH_PREPARE
 			echo "note: $$s did not build; its scenarios are skipped"; \
 		fi; \
 	done
+	@if $(MAKE) --no-print-directory -q build/release/bin/documents-pdf 2>/dev/null; then \
+		cp build/release/bin/documents-pdf $(BENCH_BIN)/documents-pdf; \
+	fi
 endef
 
 bench: deps

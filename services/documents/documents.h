@@ -133,6 +133,10 @@ void h_documents_create(req_t *r);
 void h_documents_get(req_t *r);
 void h_documents_patch(req_t *r);
 void h_documents_versions(req_t *r);
+/* The PDF renderer (pdf.c): its configuration, read at start-up (PDF_RENDERER,
+ * PDF_RENDERER_IDLE_MS, PDF_RENDER_TIMEOUT_MS; -1 when bad), and its stop. */
+int pdf_init(void);
+void pdf_fini(void);
 void h_documents_pdf(req_t *r);
 
 void h_attachments_create(req_t *r);

@@ -1,7 +1,5 @@
 /* The documents service: outgoing and incoming documents, the document
  * number, internal reports. */
-#include <malloc.h>
-
 #include "config.h"
 #include "documents.h"
 
@@ -16,7 +14,7 @@ static int documents_init(service_t *svc)
     bad |= cfg_long("INCOMING_REMIND_DAYS", 1, 0, 365, &ctx.remind_days);
     bad |= cfg_long("ATTACHMENT_MAX_BYTES", 20L * 1024 * 1024, 1024, 64L * 1024 * 1024,
                     &ctx.attachment_max);
-    if (bad)
+    if (bad || pdf_init())
         return -1;
     /* The upload route alone takes a body that large. */
     svc->binary_max_body = (size_t)ctx.attachment_max + 1;
@@ -26,16 +24,11 @@ static int documents_init(service_t *svc)
 static void documents_fini(service_t *svc)
 {
     sweep_stop(svc);
+    pdf_fini();
 }
 
 int main(void)
 {
-    /* Two malloc arenas, not one per thread (glibc's default, up to eight
-     * per core): the PDF renderer allocates tens of MB on whichever thread
-     * serves a request, and each thread's arena kept its share after it
-     * was freed, so resident memory grew to ~440 MB over a benchmark;
-     * with two it stays near 35 MB. The other routes are I/O bound. */
-    mallopt(M_ARENA_MAX, 2);
     service_t svc = {
         .name = "documents",
         .routes = documents_routes,

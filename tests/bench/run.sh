@@ -139,7 +139,7 @@ has_service() { [[ -n ${PID[$1]:-} ]] && kill -0 "${PID[$1]}" 2>/dev/null; }
 
 # cpu_snapshot <service pids> <gateway pids> (each a space-separated list)
 # prints "svc pg nginx busy svc_user pg_user nginx_user" in clock ticks: the
-# services' processes (all their threads), this cluster's postmaster and
+# services' processes (all their threads, and their children), this cluster's postmaster and
 # backends (exited ones included through the postmaster's reaped-children
 # times), the gateways' masters and workers, and the whole machine's
 # non-idle time; then the user-mode part of the first three.
@@ -167,7 +167,11 @@ cpu_snapshot() {
             split(line, f, " ")
             # f[1] state, f[2] ppid, f[12] utime, f[13] stime, f[14] cutime, f[15] cstime
             t = f[12] + f[13]
-            if (pid in svc) { s += t; su += f[12] }
+            # The children of a service (the documents PDF renderer)
+            # count as the service: live ones directly, exited ones
+            # through the reaped-children times of the service.
+            if (pid in svc) { s += t + f[14] + f[15]; su += f[12] + f[14] }
+            else if (f[2] in svc) { s += t; su += f[12] }
             if (pid == pg) { p += t + f[14] + f[15]; pu += f[12] + f[14] }
             else if (f[2] == pg) { p += t; pu += f[12] }
             if ((pid in gw) || (f[2] in gw)) { g += t; gu += f[12] }
@@ -770,6 +774,11 @@ measure_startup() {
             STARTUP[$svc]=failed
             continue
         }
+        # and the programs it starts beside its binary (documents-pdf).
+        local aux
+        for aux in "$(dirname "$(readlink "/proc/${PID[$svc]}/exe")")/$svc"-*; do
+            [[ -f $aux && -x $aux ]] && cp "$aux" "$WORK/"
+        done
         mapfile -d '' envs <"/proc/${PID[$svc]}/environ"
         times=()
         for i in 1 2 3; do
