@@ -14,11 +14,12 @@
 #include "config.h"
 #include "http_internal.h"
 #include "log.h"
+#include "memory.h"
 
 typedef struct http_config {
     long port, threads, pool_size, max_body, max_conns, conn_timeout;
     long stmt_timeout, lock_timeout, acquire_timeout, refresh_s, clock_skew;
-    long shutdown_delay_ms, shutdown_grace_s;
+    long shutdown_delay_ms, shutdown_grace_s, trim_s;
     const char *bind, *db_url, *migrations, *pubkey_file;
 } http_config;
 
@@ -47,6 +48,7 @@ static int read_config(http_config *c, service_t *svc)
     bad |= cfg_long("JWT_CLOCK_SKEW_SECONDS", 30, 0, 300, &c->clock_skew);
     bad |= cfg_long("SHUTDOWN_DELAY_MS", 500, 0, 60000, &c->shutdown_delay_ms);
     bad |= cfg_long("SHUTDOWN_GRACE_SECONDS", 25, 0, 3600, &c->shutdown_grace_s);
+    bad |= cfg_long("MALLOC_TRIM_SECONDS", 10, 0, 3600, &c->trim_s);
     bad |= cfg_long("IDEMPOTENCY_TTL_SECONDS", 86400, 60, 30L * 86400, &svc->idem_ttl_s);
     bad |= cfg_long("IDEMPOTENCY_SWEEP_SECONDS", 300, 1, 86400, &svc->idem_sweep_s);
     if (!c->db_url) {
@@ -107,6 +109,7 @@ static void drain(service_t *svc, struct _u_instance *inst, const http_config *c
 int http_run(service_t *svc)
 {
     http_config cfg = {0};
+    mem_setup(); /* before any thread */
     if (log_init(svc->name) || read_config(&cfg, svc))
         return 2;
     if (sodium_init() < 0)
@@ -139,6 +142,7 @@ int http_run(service_t *svc)
     struct _u_instance inst;
     binding *bindings = NULL;
     auth_refresher *rf = NULL;
+    mem_trimmer *trim = NULL;
     bool inst_ready = false;
 
     /* The pool connects in the background while the migrations run; its
@@ -169,6 +173,7 @@ int http_run(service_t *svc)
         goto cleanup;
 
     rf = auth_refresher_start(svc, cfg.refresh_s);
+    trim = mem_trimmer_start(cfg.trim_s);
 
     sigset_t set;
     sigemptyset(&set);
@@ -207,6 +212,7 @@ int http_run(service_t *svc)
 cleanup:
     atomic_store(&svc->stopping, true);
     auth_refresher_stop(rf);
+    mem_trimmer_stop(trim);
     if (svc->fini)
         svc->fini(svc);
     if (inst_ready)
