@@ -1086,6 +1086,7 @@ have_python() {
 }
 
 # The checks after the API tests:
+# - the corpora of the generated fuzz targets (tests/fuzz/run.sh --replay);
 # - the web console in a real browser (tests/browser: Debian's Chromium
 #   through chromium-driver and python3-selenium; screenshots go to
 #   build/test-artifacts/browser);
@@ -1112,6 +1113,12 @@ run_other_checks() {
     # the gateway's HTTPS-only Service, the secrets (tests/deploy).
     if have_python deploy_manifests yaml; then
         run_counted deploy_manifests /usr/bin/python3 "$REPO_DIR/tests/deploy/check_manifests.py" "$REPO_DIR"
+    fi
+    # The corpora of the generated fuzz targets (json_in_<service>), replayed
+    # with the sanitizer build's objects like the other corpora are in the
+    # unit tests (tests/fuzz/run.sh --replay).
+    if [[ $VARIANT == asan ]]; then
+        run_counted fuzz_replay_json_specs "$REPO_DIR/tests/fuzz/run.sh" --replay
     fi
     if [[ -s $CONTRACT_LOG ]] && have_python contract_responses yaml jsonschema; then
         run_counted contract_responses /usr/bin/python3 "$REPO_DIR/tests/contract/check_responses.py" \
