@@ -65,7 +65,41 @@ static bool ensure_prepared(db_conn *c, const db_stmt *st, int nparams)
     return true;
 }
 
+/* Marks c bulky when the parameters it sends are large. */
+static void note_params(db_conn *c, int nparams, const char *const *params)
+{
+    size_t sum = 0;
+    for (int i = 0; i < nparams && !c->bulky; i++)
+        if (params && params[i]) {
+            sum += strnlen(params[i], DB_BULKY_BYTES + 1 - sum);
+            c->bulky = sum > DB_BULKY_BYTES;
+        }
+}
+
+/* Marks c bulky when a result is large (its first row times its rows: a
+ * few calls, not one per cell). Returns r. */
+static PGresult *note_result(db_conn *c, PGresult *r)
+{
+    int rows = r ? PQntuples(r) : 0;
+    if (rows > 0) {
+        size_t row = 0;
+        for (int j = 0, n = PQnfields(r); j < n; j++)
+            row += (size_t)PQgetlength(r, 0, j);
+        if (row * (size_t)rows > DB_BULKY_BYTES)
+            c->bulky = true;
+    }
+    return r;
+}
+
+static PGresult *exec_once(db_conn *c, const db_stmt *st, int nparams, const char *const *params);
+
 PGresult *db_exec(db_conn *c, const db_stmt *st, int nparams, const char *const *params)
+{
+    note_params(c, nparams, params);
+    return note_result(c, exec_once(c, st, nparams, params));
+}
+
+static PGresult *exec_once(db_conn *c, const db_stmt *st, int nparams, const char *const *params)
 {
     if (c->broken)
         return NULL;
@@ -129,6 +163,7 @@ int db_write(db_conn *c, const db_stmt *st, int nparams, const char *const *para
             return db_ok(NULL, p) ? 0 : -1;
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "an internal error occurred");
     }
+    note_params(c, nparams, params);
     if (!PQsendQueryPrepared(c->pg, st->name, nparams, params, NULL, NULL, 0)) {
         c->broken = true;
         return db_ok(NULL, p) ? 0 : -1;

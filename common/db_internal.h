@@ -31,7 +31,17 @@ struct db_conn {
     bool pipeline;
     int pending;
     PGresult *failed;
+    /* libpq keeps a connection's input and output buffers at the size of
+     * the largest message they ever held (an attachment's bytes, twice
+     * that as hex), for the connection's life: one such statement or
+     * result marks it, and the pool opens it afresh when it comes back
+     * (db_release), so the service's memory does not keep them. */
+    bool bulky;
 };
+
+/* What makes a connection bulky: a statement's parameters or a result of
+ * more than this many bytes. */
+#define DB_BULKY_BYTES (256 * 1024)
 
 /* Connects to conninfo with the given server options ("-c name=value ..."). */
 PGconn *db_connect(const char *conninfo, const char *options);

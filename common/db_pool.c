@@ -86,6 +86,7 @@ static bool reopen(db_pool *pool, db_conn *c)
     c->failed = NULL;
     c->pipeline = false;
     c->pending = 0;
+    c->bulky = false;
     c->pg = db_connect(pool->conninfo, pool->options);
     return PQstatus(c->pg) == CONNECTION_OK;
 }
@@ -290,6 +291,12 @@ void db_release(db_pool *pool, db_conn *c)
     pthread_mutex_lock(&pool->mu);
     if (c->broken) {
         set_aside(pool, c);
+    } else if (c->bulky) {
+        /* Not broken: opened afresh for its buffers' sake (db_internal.h),
+         * without the checks that follow a break. */
+        c->broken = true;
+        pool->broken_stack[pool->nbroken++] = c->index;
+        pthread_cond_signal(&pool->fix_cv);
     } else {
         pool->free_stack[pool->nfree++] = c->index;
         pthread_cond_signal(&pool->cv);
