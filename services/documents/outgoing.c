@@ -39,15 +39,19 @@ static const db_stmt Q_DOCS_LIST = {
     " AND $6::text IS NULL ORDER BY d.id DESC LIMIT $10"};
 
 /* A substring of the title or the number: the ids of the page from
- * documents_search_ids (migration 007: the trigram index for a text few
+ * documents_search_ids (migration 008: the trigram index for a text few
  * documents hold, a walk newest first for one that many hold), then the
  * columns of those rows only (their JSON is built in page_json.c). $1
  * the key (a piece of the text, LIKE-escaped: search_key, middle_key;
- * NULL when it has no trigram), $2 the text, then the filters of a list. */
+ * NULL when it has no trigram), $2 the text, then the filters of a list;
+ * $12 how many of the newest documents to look at first (SEARCH_PROBE for
+ * a text with no letter or ideograph, else 0). */
+#define SEARCH_PROBE "5000"
 static const db_stmt Q_DOCS_SEARCH = {
     "documents_search",
     "SELECT" DOCUMENT_COLS("d") " FROM unnest(documents_search_ids($1, $2, $3::bigint,"
-    " $4, $5, $6::int, $7::bigint, $8::boolean, $9::bigint, $10::bigint, $11::int)) k(id)"
+    " $4, $5, $6::int, $7::bigint, $8::boolean, $9::bigint, $10::bigint, $11::int, $12::int))"
+    " k(id)"
     " JOIN documents d ON d.id = k.id ORDER BY d.id DESC"};
 
 /* Whether the UTF-8 character at s (of n bytes) is a digit (*digit) or a
@@ -68,34 +72,44 @@ static bool weak_char(const unsigned char *s, size_t n, bool *digit)
 
 /* The piece of search text q that the trigram index is asked for. Digits
  * make few distinct trigrams: a year such as the 2027 of "〔2027〕12号" is
- * in every document number, and its trigrams' entries are most of the
- * index. When q opens with digits and separators only and goes on with a
- * letter or an ideograph, the key starts at the last separator before
- * that (for "〔2027〕12号", "〕12号"); otherwise it is q. Every text
- * holding q holds the key, so the index finds a superset of the matches
- * and the filter on q keeps exactly them. */
-static const char *search_key(const char *q)
+ * in every document number, as the issuer's prefix is in every number of
+ * its series, and their trigrams' entries are most of the index. When q
+ * holds a separator followed by digits and then a letter or an ideograph
+ * (a cited number's "〕12号"), the key starts at the last such separator;
+ * otherwise it is q. Every text holding q holds the key, so the index
+ * finds a superset of the matches and the filter on q keeps exactly them.
+ * *plain: q is letters and ideographs only; *strong: q has one. */
+static const char *search_key(const char *q, bool *plain, bool *strong)
 {
     const unsigned char *s = (const unsigned char *)q;
-    const char *key = q;
-    bool seen_digit = false;
-    size_t after = 0; /* characters from key on */
+    const char *key = q, *sep = NULL;
+    bool digits = false;
+    *plain = true;
+    *strong = false;
     while (*s) {
         size_t n = *s < 0x80 ? 1 : *s >= 0xf0 ? 4 : *s >= 0xe0 ? 3 : 2;
         bool digit;
-        after++;
-        if (!weak_char(s, n, &digit))
-            return seen_digit && key != q && after >= 4 ? key : q;
-        if (digit) {
-            seen_digit = true;
-        } else if (seen_digit) {
-            key = (const char *)s;
-            after = 1;
+        if (!weak_char(s, n, &digit)) {
+            *strong = true;
+            if (sep && digits)
+                key = sep;
+            sep = NULL;
+            digits = false;
+        } else if (digit) {
+            *plain = false;
+            digits = sep != NULL;
+        } else {
+            *plain = false;
+            sep = (const char *)s;
+            digits = false;
         }
         for (size_t i = 0; i < n && *s; i++)
             s++;
     }
-    return q;
+    size_t chars = 0;
+    for (const char *c = key; *c; c++)
+        chars += ((unsigned char)*c & 0xc0) != 0x80;
+    return chars >= 4 ? key : q;
 }
 
 /* A search text is matched as it is: %, _ and \ are taken literally. */
@@ -114,8 +128,8 @@ static char *like_escape(const char *q)
     return out;
 }
 
-/* The index is asked for at most KEY_CHARS characters from the middle of
- * the key: its trigrams that every match holds are read in full, and a
+/* For a text of letters and ideographs only, the index is asked for
+ * KEY_CHARS characters from its middle: its trigrams that every match holds are read in full, and a
  * long text's every further trigram costs more than the matches it rules
  * out ("生产和防汛" finds the same 977 of 10^6 documents as "安全生产和防
  * 汛抗旱" for a third less time). malloc'd. */
@@ -182,7 +196,9 @@ void h_documents_list(req_t *r)
     char a[24], y[24], d[24], u[24], ud[24], l[24];
     PGresult *res;
     if (q) {
-        char *piece = middle_key(search_key(q));
+        bool plain, strong;
+        const char *key = search_key(q, &plain, &strong);
+        char *piece = plain ? middle_key(key) : strdup(key);
         char *ke = piece && has_trigram(piece) ? like_escape(piece) : NULL;
         free(piece);
         const char *params[] = {ke,
@@ -195,8 +211,9 @@ void h_documents_list(req_t *r)
                                 mismatch ? "true" : "false",
                                 db_int(u, r->caller->id),
                                 db_int(ud, r->caller->department_id),
-                                db_int(l, limit + 1)};
-        res = db_read_or_reply(r, &Q_DOCS_SEARCH, 11, params);
+                                db_int(l, limit + 1),
+                                strong ? "0" : SEARCH_PROBE};
+        res = db_read_or_reply(r, &Q_DOCS_SEARCH, 12, params);
         free(ke);
     } else {
         const char *params[] = {after ? db_int(a, after) : NULL,

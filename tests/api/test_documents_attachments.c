@@ -224,6 +224,9 @@ START_TEST(search_pages_through_a_text_many_documents_hold)
     ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(items, 0), "id")), newest);
     h_free(r);
     free(q);
+    /* Digits alone: the newest documents first, then the index. */
+    ck_assert(h_lists("/api/v1/documents?q=2100&limit=200", h_token("zonghe1"), newest));
+    ck_assert(h_lists("/api/v1/documents?q=2100&limit=1", h_token("zonghe1"), newest));
     /* Not a bureau's drafts for another bureau. */
     q = curl_escape_name("常见检索词");
     ck_assert(!h_lists(df("/api/v1/documents?q=%s&limit=200", q), h_token("edu_clerk"), newest));
