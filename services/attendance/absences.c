@@ -130,7 +130,7 @@ static const json_field absence_fields[] = {
 };
 
 static const db_stmt Q_ABSENCE_DOC = {"att_absence_doc",
-                                      "SELECT absence_doc(a) FROM absences a WHERE a.id = $1"};
+                                      "SELECT absence_doc(a) AS doc FROM absences a WHERE a.id = $1"};
 
 static int absence_store(db_conn *c, create_tx *ct, problem_t *p)
 {
@@ -199,7 +199,8 @@ static const json_field void_fields[] = {
 
 static const db_stmt Q_ABSENCE_LOCK = {
     "att_absence_lock",
-    "SELECT a.user_id, a.state, a.version, absence_doc(a), a.date - DATE '1970-01-01'"
+    "SELECT a.user_id AS owner_id, a.state, a.version, absence_doc(a) AS doc,"
+    " a.date - DATE '1970-01-01' AS day_no"
     " FROM absences a WHERE a.id = $1 AND" ABSENCE_VISIBLE " FOR UPDATE"};
 
 static const db_stmt Q_ABSENCE_VOID = {
@@ -231,7 +232,7 @@ static int absence_lock(db_conn *c, action_tx *t, problem_t *p)
     row->user_id = att_locked_owner(res, t, "absence", p);
     attendance_ctx *ctx = attendance_of(t->r);
     if (row->user_id)
-        row->year = discipline_period_year((long)db_get_ll(res, 0, 4), ctx->year_start_month,
+        row->year = discipline_period_year((long)db_col_ll(res, 0, "day_no"), ctx->year_start_month,
                                            ctx->year_start_day);
     PQclear(res);
     return row->user_id ? 0 : -1;

@@ -128,7 +128,7 @@ static const db_stmt Q_ACTIVITY_INSERT = {
     " SELECT id FROM a"};
 
 static const db_stmt Q_ACTIVITY_DOC = {
-    "att_activity_doc", "SELECT" ACTIVITY_DOC " FROM activities a WHERE a.id = $1"};
+    "att_activity_doc", "SELECT" ACTIVITY_DOC " AS doc FROM activities a WHERE a.id = $1"};
 
 static const db_stmt Q_ACTIVITY_NOTIFY = {
     "att_activity_notify",
@@ -403,7 +403,8 @@ void h_activity_absence_list(req_t *r)
 
 static const db_stmt Q_REQUEST_LOCK = {
     "att_activity_absence_lock",
-    "SELECT q.user_id, q.state, q.version, activity_absence_doc(q), q.decider_role"
+    "SELECT q.user_id AS owner_id, q.state, q.version, activity_absence_doc(q) AS doc,"
+    " q.decider_role"
     " FROM activity_absence_requests q WHERE q.id = $1 AND" REQUEST_VISIBLE " FOR UPDATE"};
 
 static const db_stmt Q_REQUEST_DECIDE = {
@@ -437,7 +438,7 @@ static int request_lock(db_conn *c, action_tx *t, problem_t *p)
         return -1;
     row->requester = att_locked_owner(res, t, "absence request", p);
     if (row->requester)
-        snprintf(row->decider_role, sizeof row->decider_role, "%s", PQgetvalue(res, 0, 4));
+        snprintf(row->decider_role, sizeof row->decider_role, "%s", db_col_str(res, 0, "decider_role"));
     PQclear(res);
     return row->requester ? 0 : -1;
 }

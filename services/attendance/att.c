@@ -72,7 +72,7 @@ int person_lock(db_conn *c, const char *what, long long user_id, problem_t *p)
 
 static const db_stmt Q_CAL_RANGE = {
     "att_cal_range",
-    "SELECT day - DATE '1970-01-01', kind = 'workday' FROM calendar_days"
+    "SELECT day - DATE '1970-01-01' AS day_no, kind = 'workday' AS workday FROM calendar_days"
     " WHERE day BETWEEN DATE '1970-01-01' + $1::integer AND DATE '1970-01-01' + $2::integer"
     " ORDER BY day"};
 
@@ -85,7 +85,7 @@ int cal_load(db_conn *c, long from_day, long to_day, calendar *out, problem_t *p
         return -1;
     int rc = 0;
     for (int i = 0, n = PQntuples(res); i < n && rc == 0; i++)
-        rc = cal_add(out, (long)db_get_ll(res, i, 0), !strcmp(PQgetvalue(res, i, 1), "t"));
+        rc = cal_add(out, (long)db_col_ll(res, i, "day_no"), db_col_bool(res, i, "workday"));
     PQclear(res);
     if (rc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -100,9 +100,9 @@ char *att_doc(db_conn *c, const db_stmt *st, long long id, const char *what, pro
     if (db_query(c, st, 1, params, &res, p))
         return NULL;
     char *doc = NULL;
-    if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0))
+    if (PQntuples(res) == 0 || db_col_null(res, 0, "doc"))
         problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such %s", what);
-    else if (!(doc = strdup(PQgetvalue(res, 0, 0))))
+    else if (!(doc = strdup(db_col_str(res, 0, "doc"))))
         problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     PQclear(res);
     return doc;
@@ -114,13 +114,13 @@ long long att_locked_owner(const PGresult *res, action_tx *t, const char *what, 
         problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such %s", what);
         return 0;
     }
-    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 1));
-    t->version = db_get_ll(res, 0, 2);
-    if (!(t->before = strdup(PQgetvalue(res, 0, 3)))) {
+    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
+    t->version = db_col_ll(res, 0, "version");
+    if (!(t->before = strdup(db_col_str(res, 0, "doc")))) {
         problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
         return 0;
     }
-    return db_get_ll(res, 0, 0);
+    return db_col_ll(res, 0, "owner_id");
 }
 
 

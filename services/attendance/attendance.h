@@ -76,13 +76,13 @@ int absence_add(db_conn *c, const actor_t *who, const absence_new *a, long long 
 /* ---- small database conveniences ---- */
 
 
-/* Runs st (one parameter, the id) and returns a malloc'd copy of column 0 of
- * its first row, or NULL with p filled (404 `what` when there is no row). */
+/* Runs st (one parameter, the id) and returns a malloc'd copy of column doc
+ * of its first row, or NULL with p filled (404 `what` when there is no row). */
 char *att_doc(db_conn *c, const db_stmt *st, long long id, const char *what, problem_t *p);
 
 /* The lock step of an action on a row that has an owner: res is the locked
- * row, which starts with the owner's id, the state, the version and the
- * document. Sets t->state, t->version and t->before and returns the owner's
+ * row, with the owner's id (owner_id), the state, the version and the
+ * document (doc). Sets t->state, t->version and t->before and returns the owner's
  * id; 0 with p filled when there is no row (404 "no such <what>", also for
  * a row the caller may not see) or memory ran out. Does not clear res. */
 long long att_locked_owner(const PGresult *res, action_tx *t, const char *what, problem_t *p);

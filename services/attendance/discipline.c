@@ -375,7 +375,7 @@ static int case_not_own(db_conn *c, action_tx *t, problem_t *p)
 }
 
 static const db_stmt Q_CASE_DOC = {
-    "att_case_doc", "SELECT case_doc(c) FROM discipline_cases c WHERE c.id = $1"};
+    "att_case_doc", "SELECT case_doc(c) AS doc FROM discipline_cases c WHERE c.id = $1"};
 
 /* The last step of every case action: the document after the change, into
  * t->doc (the runner audits it). */

@@ -428,7 +428,7 @@ static int extension_chain(db_conn *c, action_tx *t, long new_end, long *halves,
     for (int i = 0; i < n; i++) {
         bool approved = steps[i].approver_id == t->r->caller->id;
         for (int k = 0; k < PQntuples(res) && !approved; k++)
-            approved = db_get_ll(res, k, 0) == steps[i].approver_id;
+            approved = db_col_ll(res, k, "approver_id") == steps[i].approver_id;
         if (approved)
             continue;
         size_t li = strlen(ids), lr = strlen(roles);
@@ -534,7 +534,8 @@ static const db_stmt Q_EXTENSION_DECIDE = {
     " close_reminded_at = CASE WHEN $3 = 'approved' AND $2::integer = cardinality(ext_approvers)"
     "   THEN NULL ELSE close_reminded_at END,"
     " version = version + 1, updated_at = now() WHERE id = $1"
-    " RETURNING ext_state, coalesce(ext_approvers[ext_step], 0), ext_end_date::text, ext_end_half"};
+    " RETURNING ext_state, coalesce(ext_approvers[ext_step], 0) AS next_approver_id,"
+    " ext_end_date::text AS ext_end_date, ext_end_half"};
 
 /* R-ATT-2, R-ATT-4: an approver the longer leave needs decides on the
  * extension, in order. */
@@ -554,10 +555,10 @@ static int extension_decide(db_conn *c, action_tx *t, bool approve, problem_t *p
     if (db_query(c, &Q_EXTENSION_DECIDE, 5, params, &res, p))
         return -1;
     char state[10], end[16], half[4];
-    snprintf(state, sizeof state, "%s", PQgetvalue(res, 0, 0));
-    long long next = db_get_ll(res, 0, 1);
-    snprintf(end, sizeof end, "%s", PQgetvalue(res, 0, 2));
-    snprintf(half, sizeof half, "%s", PQgetvalue(res, 0, 3));
+    snprintf(state, sizeof state, "%s", db_col_str(res, 0, "ext_state"));
+    long long next = db_col_ll(res, 0, "next_approver_id");
+    snprintf(end, sizeof end, "%s", db_col_str(res, 0, "ext_end_date"));
+    snprintf(half, sizeof half, "%s", db_col_str(res, 0, "ext_end_half"));
     PQclear(res);
     char body[300];
     text_fmt(body, sizeof body, "Extension to %s %s%s%s", end, half,
@@ -685,7 +686,7 @@ static const db_stmt Q_EXPLANATION_FILE = {
     "att_leave_explanation_file",
     "INSERT INTO leave_explanation_files(request_id, data, uploaded_by)"
     " VALUES ($1, decode($2, 'base64'), $3)"
-    " RETURNING encode(sha256(data), 'hex'), octet_length(data)"};
+    " RETURNING encode(sha256(data), 'hex') AS sha256, octet_length(data) AS size"};
 
 static const db_stmt Q_LEAVE_EXPLAIN = {
     "att_leave_explain",
@@ -720,7 +721,7 @@ static int leave_explain(db_conn *c, action_tx *t, problem_t *p)
     if (db_query(c, &Q_EXPLANATION_FILE, 3, pf, &res, p))
         return -1;
     char sha[65];
-    snprintf(sha, sizeof sha, "%s", PQgetvalue(res, 0, 0));
+    snprintf(sha, sizeof sha, "%s", db_col_str(res, 0, "sha256"));
     PQclear(res);
     const char *pu[] = {id, in->text, a.content_type, a.file_name, db_int(sz, (long long)size),
                         sha};
@@ -776,8 +777,9 @@ static const db_stmt Q_LEAVE_REVIEW = {
 
 static const db_stmt Q_LEAVE_EXT_COVERED = {
     "att_leave_ext_covered",
-    "SELECT state = 'closed' AND coalesce(ext_half_days, 0) > 0 AND ext_outcome IS NULL,"
-    " coalesce(ext_first_date - DATE '1970-01-01', 0), coalesce(ext_half_days, 0)"
+    "SELECT state = 'closed' AND coalesce(ext_half_days, 0) > 0 AND ext_outcome IS NULL"
+    " AS settle, coalesce(ext_first_date - DATE '1970-01-01', 0) AS first_day,"
+    " coalesce(ext_half_days, 0) AS half_days"
     " FROM leave_requests WHERE id = $1"};
 
 static int leave_review(db_conn *c, action_tx *t, problem_t *p)
@@ -798,8 +800,9 @@ static int leave_review(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_LEAVE_EXT_COVERED, 1, pc, &res, p))
         return -1;
-    bool settle = !strcmp(PQgetvalue(res, 0, 0), "t");
-    long first = (long)db_get_ll(res, 0, 1), halves = (long)db_get_ll(res, 0, 2);
+    bool settle = db_col_bool(res, 0, "settle");
+    long first = (long)db_col_ll(res, 0, "first_day"),
+         halves = (long)db_col_ll(res, 0, "half_days");
     PQclear(res);
     long long absence = 0;
     if (settle && !in->accepted) {
@@ -866,23 +869,23 @@ void h_leave_explanation_attachment(req_t *r)
         return;
     }
     size_t n = 0;
-    unsigned char *bin = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 3), &n);
+    unsigned char *bin = PQunescapeBytea((const unsigned char *)db_col_str(res, 0, "data"), &n);
     if (!bin) {
         PQclear(res);
         reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
         return;
     }
     char etag[72], disposition[300];
-    snprintf(etag, sizeof etag, "\"%s\"", PQgetvalue(res, 0, 2));
+    snprintf(etag, sizeof etag, "\"%s\"", db_col_str(res, 0, "explanation_file_sha256"));
     /* The name is the applicant's: only its safe characters reach the header. */
     char name[201];
     size_t k = 0;
-    for (const char *s = PQgetvalue(res, 0, 1); *s && k < sizeof name - 1; s++)
+    for (const char *s = db_col_str(res, 0, "explanation_file_name"); *s && k < sizeof name - 1; s++)
         name[k++] = ((unsigned char)*s < 0x80 && *s != '"' && *s != '\\' && *s >= 0x20) ? *s : '_';
     name[k] = '\0';
     snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", name);
     ulfius_set_binary_body_response(r->resp, 200, (const char *)bin, n);
-    u_map_put(r->resp->map_header, "Content-Type", PQgetvalue(res, 0, 0));
+    u_map_put(r->resp->map_header, "Content-Type", db_col_str(res, 0, "explanation_file_type"));
     u_map_put(r->resp->map_header, "Content-Disposition", disposition);
     u_map_put(r->resp->map_header, "ETag", etag);
     u_map_put(r->resp->map_header, "X-Content-Type-Options", "nosniff");
@@ -908,10 +911,10 @@ static const json_field close_fields[] = {
  * more than $3 minutes (R-ATT-4: the approver confirms such a return). */
 static const db_stmt Q_RETURN_FACTS = {
     "att_leave_return_facts",
-    "SELECT to_char(q.t AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'),"
-    " extract(hour FROM q.t AT TIME ZONE 'Asia/Shanghai') >= 12,"
-    " q.t < l.starts_at, q.t > now() + interval '5 minutes',"
-    " q.t < now() - make_interval(mins => $3::integer)"
+    "SELECT to_char(q.t AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day,"
+    " extract(hour FROM q.t AT TIME ZONE 'Asia/Shanghai') >= 12 AS pm,"
+    " q.t < l.starts_at AS before_start, q.t > now() + interval '5 minutes' AS future,"
+    " q.t < now() - make_interval(mins => $3::integer) AS early"
     " FROM (SELECT $2::timestamptz AS t) q, leave_requests l WHERE l.id = $1"};
 
 static const db_stmt Q_LEAVE_CLOSE = {
@@ -973,11 +976,11 @@ static int return_facts(db_conn *c, action_tx *t, const char *returned_at, bool 
     if (db_query(c, &Q_RETURN_FACTS, 3, pr, &res, p))
         return -1;
     long ret_day = 0;
-    day_parse(PQgetvalue(res, 0, 0), &ret_day);
-    *ret = slot_of(ret_day, !strcmp(PQgetvalue(res, 0, 1), "t"));
-    bool before_start = !strcmp(PQgetvalue(res, 0, 2), "t");
-    bool future = !strcmp(PQgetvalue(res, 0, 3), "t");
-    *early = !strcmp(PQgetvalue(res, 0, 4), "t");
+    day_parse(db_col_str(res, 0, "day"), &ret_day);
+    *ret = slot_of(ret_day, db_col_bool(res, 0, "pm"));
+    bool before_start = db_col_bool(res, 0, "before_start");
+    bool future = db_col_bool(res, 0, "future");
+    *early = db_col_bool(res, 0, "early");
     PQclear(res);
     if (check && (before_start || future || slot_day(*ret) - slot_day(effective_end(row)) > 366))
         return problem_field(p, "returned_at",
@@ -1137,8 +1140,8 @@ static const db_stmt Q_RETURN_DECIDE = {
     "att_leave_return_decide",
     "UPDATE leave_requests SET return_confirmation = $2, return_confirmed_by = $3,"
     " return_confirmed_at = now() WHERE id = $1"
-    " RETURNING CASE WHEN $2 = 'confirmed' THEN return_claimed_at ELSE close_requested_at END,"
-    " coalesce(close_comment, '')"};
+    " RETURNING CASE WHEN $2 = 'confirmed' THEN return_claimed_at ELSE close_requested_at END"
+    " AS returned_at, coalesce(close_comment, '') AS comment"};
 
 static int leave_confirm_return(db_conn *c, action_tx *t, problem_t *p)
 {
@@ -1157,8 +1160,8 @@ static int leave_confirm_return(db_conn *c, action_tx *t, problem_t *p)
     if (db_query(c, &Q_RETURN_DECIDE, 3, pu, &res, p))
         return -1;
     char returned_at[64], comment[1100];
-    snprintf(returned_at, sizeof returned_at, "%s", PQgetvalue(res, 0, 0));
-    snprintf(comment, sizeof comment, "%s", PQgetvalue(res, 0, 1));
+    snprintf(returned_at, sizeof returned_at, "%s", db_col_str(res, 0, "returned_at"));
+    snprintf(comment, sizeof comment, "%s", db_col_str(res, 0, "comment"));
     PQclear(res);
     long ret;
     bool early;

@@ -193,7 +193,7 @@ int leave_overlap_check(db_conn *c, long long applicant, long long self_id,
         return -1;
     if (db_query(c, &Q_LEAVE_OVERLAP, 6, params, &res, p))
         return -1;
-    long long other = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
+    long long other = PQntuples(res) ? db_col_ll(res, 0, "id") : 0;
     PQclear(res);
     if (other)
         return problem_set(p, ERR_LEAVE_OVERLAP, NULL, NULL,
@@ -233,7 +233,7 @@ static bool leave_begun(long start_slot)
 }
 
 static const db_stmt Q_LEAVE_DOC = {
-    "att_leave_doc", "SELECT" LEAVE_DOC("l") " FROM leave_requests l WHERE l.id = $1"};
+    "att_leave_doc", "SELECT" LEAVE_DOC("l") " AS doc FROM leave_requests l WHERE l.id = $1"};
 
 char *leave_doc_text(db_conn *c, long long id, problem_t *p)
 {

@@ -206,7 +206,7 @@ void h_outings_create(req_t *r)
 
 static const db_stmt Q_OUTING_LOCK = {
     "att_outing_lock",
-    "SELECT o.user_id, o.state, o.version, outing_doc(o) FROM outings o"
+    "SELECT o.user_id AS owner_id, o.state, o.version, outing_doc(o) AS doc FROM outings o"
     " WHERE o.id = $1 AND" OUTING_VISIBLE " FOR UPDATE"};
 
 static const db_stmt Q_OUTING_RETURN = {
