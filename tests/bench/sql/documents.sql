@@ -8,7 +8,8 @@
 --     deadline (flagged overdue): the overdue list reads them;
 --   * 200 000 signed, proofread documents of this year waiting for their
 --     numbers (once): the numbering scenario numbers them.
--- The trigram index is dropped during the bulk insert and built again.
+-- The trigram index is dropped during the bulk insert and built again
+-- from its definition.
 \set ON_ERROR_STOP 1
 SET search_path = documents;
 
@@ -29,6 +30,13 @@ SELECT count(*) AS nvocab FROM vocab \gset
 
 SELECT greatest(0, :rows - (SELECT count(*) FROM documents WHERE title LIKE '关于%（压测）')) AS missing \gset
 
+-- The index is built again as the migrations define it (its storage
+-- parameters included).
+SELECT coalesce((SELECT indexdef FROM pg_indexes
+                 WHERE schemaname = 'documents' AND indexname = 'documents_search'),
+                'CREATE INDEX documents_search ON documents USING gin'
+                ' ((title || '' '' || coalesce(doc_number, '''')) public.gin_trgm_ops)'
+                ' WITH (gin_pending_list_limit = 64)') AS search_indexdef \gset
 DROP INDEX IF EXISTS documents_search;
 
 BEGIN;
@@ -68,8 +76,7 @@ WHERE issuer = 'government_office' AND doc_year BETWEEN 2021 AND 2025 GROUP BY d
 ON CONFLICT (series, year) DO UPDATE SET last = excluded.last;
 COMMIT;
 
-CREATE INDEX documents_search ON documents
-    USING gin ((title || ' ' || coalesce(doc_number, '')) public.gin_trgm_ops);
+:search_indexdef;
 
 -- Incoming items, one in a hundred open past its deadline.
 SELECT greatest(0, :rows - (SELECT count(*) FROM incoming WHERE source_org = '压测来文单位')) AS imissing \gset
