@@ -23,6 +23,7 @@ typedef struct doc_row {
     long long department_id, creator_id, signer_id, reviewer_id, print_count, letterheads,
         printed_copies, stamped_count;
     long long co_missing; /* co-drafting departments that have not co-signed */
+    bool may_sign;        /* the caller is the signer and still eligible (R-DOC-3) */
     char issuer[24], assigned_by[16], secrecy[16];
     char title[808]; /* 200 characters */
     char *co_depts, *co_signed, *body;
@@ -35,8 +36,30 @@ static const action_kind doc_kind = {
     .wrong_state = ERR_DOCUMENT_WRONG_STATE,
 };
 
+/* R-DOC-3 for one person: whether `user` is among eligible_signers(issuer,
+ * dept) (migration 001), written into the statement as one probe of that
+ * person, so that it is planned once with the statement instead of the
+ * function's query being planned and run over every leader at each call.
+ * The same conditions as the function. */
+#define ELIGIBLE_SIGNER(issuer, dept, user)                                                 \
+    " EXISTS (SELECT 1 FROM identity.org_people p WHERE p.id = " user "::bigint"            \
+    "  AND p.active AND NOT p.is_secretary AND ("                                           \
+    "   (" issuer "::text = 'district_government' AND p.position = 'district_mayor')"       \
+    "   OR (" issuer "::text = 'government_office' AND p.position = 'office_director')"     \
+    "   OR (" issuer "::text = 'district_government' AND p.position = 'deputy_mayor'"       \
+    "    AND p.id = (SELECT coalesce(sd.in_charge_id,"                                      \
+    "     (SELECT ol.in_charge_id FROM identity.org_departments ol"                         \
+    "      WHERE ol.kind = 'office_leadership' AND sd.kind = 'section'"                     \
+    "      ORDER BY ol.id LIMIT 1))"                                                        \
+    "     FROM identity.org_departments sd WHERE sd.id = " dept "::bigint))"                \
+    "   OR (" issuer "::text = 'government_office' AND p.position = 'deputy_director'"      \
+    "    AND p.id = (SELECT sd.supervising_deputy_id FROM identity.org_departments sd"      \
+    "     WHERE sd.id = " dept "::bigint))))"
+
 /* The visibility test is written into the statement (DOCUMENT_VISIBLE) so
- * that it is planned with it, not run as a function call of its own. */
+ * that it is planned with it, not run as a function call of its own; so is
+ * R-DOC-3's test of the caller, only when the caller is the document's
+ * signer (sign and send back need it). */
 static const db_stmt Q_DOC_LOCK = {
     "documents_lock",
     "SELECT" DOCUMENT_DOC("d") " AS doc, d.version, d.state, d.department_id, d.creator_id,"
@@ -49,7 +72,9 @@ static const db_stmt Q_DOC_LOCK = {
     " d.secrecy, d.letterhead_count, d.printed_copies, d.stamped_count,"
     " NOT d.stamp_mismatch AS stamp_ok,"
     " (SELECT count(*) FROM unnest(d.co_department_ids) x WHERE NOT x = ANY (d.co_signed_ids))"
-    "  AS co_missing"
+    "  AS co_missing,"
+    " CASE WHEN d.signer_id = $2::bigint THEN" ELIGIBLE_SIGNER("d.issuer", "d.department_id", "$2")
+    " END AS may_sign"
     " FROM documents d WHERE d.id = $1 FOR NO KEY UPDATE"};
 
 static void row_free(doc_row *q)
@@ -98,6 +123,7 @@ static int doc_lock(db_conn *c, action_tx *t, problem_t *p)
     q->stamped_count = db_col_ll(res, 0, "stamped_count");
     q->stamp_ok = db_col_bool(res, 0, "stamp_ok");
     q->co_missing = db_col_ll(res, 0, "co_missing");
+    q->may_sign = db_col_bool(res, 0, "may_sign");
     PQclear(res);
     if (!t->before || !q->co_depts || !q->co_signed || !q->body)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -210,34 +236,14 @@ static int authorise_reviewer(db_conn *c, action_tx *t, problem_t *p)
     return 0;
 }
 
-/* R-DOC-3 for one person: whether `user` is among eligible_signers(issuer,
- * dept) (migration 001), written into the statement as one probe of that
- * person, so that it is planned once with the statement instead of the
- * function's query being planned and run over every leader at each call.
- * The same conditions as the function. */
-#define ELIGIBLE_SIGNER(issuer, dept, user)                                                 \
-    " EXISTS (SELECT 1 FROM identity.org_people p WHERE p.id = " user "::bigint"           \
-    "  AND p.active AND NOT p.is_secretary AND ("                                           \
-    "   (" issuer "::text = 'district_government' AND p.position = 'district_mayor')"       \
-    "   OR (" issuer "::text = 'government_office' AND p.position = 'office_director')"     \
-    "   OR (" issuer "::text = 'district_government' AND p.position = 'deputy_mayor'"       \
-    "    AND p.id = (SELECT coalesce(d.in_charge_id,"                                       \
-    "     (SELECT ol.in_charge_id FROM identity.org_departments ol"                         \
-    "      WHERE ol.kind = 'office_leadership' AND d.kind = 'section' ORDER BY ol.id LIMIT 1))" \
-    "     FROM identity.org_departments d WHERE d.id = " dept "::bigint))"                  \
-    "   OR (" issuer "::text = 'government_office' AND p.position = 'deputy_director'"      \
-    "    AND p.id = (SELECT d.supervising_deputy_id FROM identity.org_departments d"        \
-    "     WHERE d.id = " dept "::bigint))))"
-
 /* R-DOC-2 before the state check: a leader cannot act on what the
  * secretariat has not reviewed. R-DOC-3: only the responsible leader
- * signs or sends back, and only while still eligible. */
-static const db_stmt Q_MAY_SIGN = {
-    "documents_may_sign", "SELECT" ELIGIBLE_SIGNER("$1", "$2", "$3") " AS may"};
-
+ * signs or sends back, and only while still eligible (may_sign, read with
+ * the lock). */
 static int authorise_signer(db_conn *c, action_tx *t, problem_t *p)
 {
     const doc_row *q = t->row;
+    (void)c;
     if (!strcmp(t->state, "draft") || !strcmp(t->state, "secretariat_review"))
         return problem_set(p, ERR_DOCUMENT_NOT_REVIEWED, NULL, NULL,
                            "the secretariat has not reviewed this draft; it cannot reach a "
@@ -245,15 +251,7 @@ static int authorise_signer(db_conn *c, action_tx *t, problem_t *p)
     if (t->r->caller->id != q->signer_id)
         return problem_set(p, ERR_DOCUMENT_NOT_SIGNER, NULL, NULL,
                            "this document is signed by the leader the secretariat sent it to");
-    char dept[24], me[24];
-    const char *params[] = {q->issuer, db_int(dept, q->department_id),
-                            db_int(me, t->r->caller->id)};
-    PGresult *res;
-    if (db_query(c, &Q_MAY_SIGN, 3, params, &res, p))
-        return -1;
-    bool may = db_col_bool(res, 0, "may");
-    PQclear(res);
-    if (!may)
+    if (!q->may_sign)
         return problem_set(p, ERR_DOCUMENT_NOT_SIGNER, NULL, NULL,
                            "you are no longer a leader who signs this document");
     if (strcmp(t->state, "awaiting_signoff"))
