@@ -410,7 +410,9 @@ pgbench_limits() {
 # p99 in the same run ("-": none). extra, optional, is
 # within:<scenario>:<factor>: the same list at the smaller table, which this
 # one may not be worse than by more than factor (p99 at most factor times
-# its p99, throughput at least its own / factor). Every scenario on the
+# its p99, throughput at least its own / factor); or gapless: after the
+# runs, every series of document numbers (R-DOC-5) must hold 1..N, each
+# number once, N its counter's last. Every scenario on the
 # gateway is run again with two copies of each service behind a second
 # gateway, and judged against TWO_COPY_MIN x its one-copy throughput.
 TWO_COPY_MIN=0.9
@@ -440,7 +442,7 @@ scenario meetings_supervision_report_100k meetings GATEWAY_URL meetings_supervis
     "within:meetings_supervision_report_1k:1.2"
 scenario meetings_flow meetings GATEWAY_URL meetings_flow.lua B - -
 scenario documents_outgoing_flow documents GATEWAY_URL documents_outgoing_flow.lua B 0.1 -
-scenario documents_numbering documents GATEWAY_URL documents_numbering.lua B 0.3 -
+scenario documents_numbering documents GATEWAY_URL documents_numbering.lua B 0.3 - gapless
 scenario documents_search_10k documents GATEWAY_URL documents_search.lua S 0.2 4
 scenario documents_incoming_overdue_10k documents GATEWAY_URL documents_incoming_overdue.lua S 0.2 4
 scenario documents_search_1m documents GATEWAY_URL documents_search.lua S 0.2 4 \
@@ -654,6 +656,22 @@ judge() {
         two=$(awk -v a="${R_TWO_RPS[$name]}" -v b="${R_RPS[$name]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
         r=$(pass_if 'a + 0 >= b + 0' "$two" "$TWO_COPY_MIN")
         target "$name" "two copies: req/s >= ${TWO_COPY_MIN} x one copy's" "$two" "$r"
+        [[ $r == PASS ]] || met=0
+    fi
+    if [[ $extra == gapless ]]; then
+        # The series of every issuer and year with a numbered document:
+        # how many are not exactly 1..N, each once, N the counter's last.
+        local broken
+        broken=$(sql "SELECT count(*) FROM (SELECT issuer, doc_year, count(*) AS n,
+                          count(DISTINCT doc_seq) AS nd, min(doc_seq) AS lo, max(doc_seq) AS hi
+                      FROM documents.documents WHERE doc_seq IS NOT NULL
+                      GROUP BY issuer, doc_year) s
+                      LEFT JOIN documents.number_counters c
+                          ON c.series = s.issuer AND c.year = s.doc_year
+                      WHERE NOT (s.n = s.nd AND s.lo = 1 AND s.hi = s.n
+                                 AND c.last IS NOT DISTINCT FROM s.hi)")
+        r=$(pass_if 'a == 0' "$broken")
+        target "$name" "number series not gapless" "$broken" "$r"
         [[ $r == PASS ]] || met=0
     fi
     local errs=$((R_ERR[$name] + ${R_OPEN_ERR[$name]:-0} + ${R_TWO_ERR[$name]:-0}))
