@@ -161,29 +161,79 @@ def busy_in_transaction(svc, timeout=5):
     return False
 
 
+def login_churn(stop):
+    """Logins in a loop (identity's writes: the refresh token, the login
+    record, the audit event), so that identity too is killed with a
+    transaction open."""
+    while not stop.is_set():
+        send("POST", "/api/v1/auth/login", None, {"username": "xinxi1", "password": "demo123"},
+             patience=30)
+
+
+def audit_chain_intact(ck, what):
+    """The audit chain of every service, yesterday to tomorrow (the office's
+    day and UTC's), recomputed by identity: no event half-written."""
+    admin = send("POST", "/api/v1/auth/login", None, {"username": "admin", "password": "demo123"})
+    if admin.status != 200:
+        ck.check("the administrator logs in to check the audit chain", False,
+                 "%d %s" % (admin.status, admin.body[:160]))
+        return
+    day = 86400
+    frm = time.strftime("%Y-%m-%d", time.gmtime(time.time() - day))
+    to = time.strftime("%Y-%m-%d", time.gmtime(time.time() + day))
+    v = send("GET", "/api/v1/audit-events/verify?from=%s&to=%s" % (frm, to),
+             admin.json()["access_token"])
+    j = v.json() or {}
+    ck.check("the audit chain is intact %s (%s events checked)" % (what, j.get("events_checked")),
+             v.status == 200 and j.get("intact") is True and j.get("events_checked", 0) > 0,
+             "%d %s" % (v.status, v.body[:300]))
+
+
 def kill_mid_transaction(ck, cls):
-    """Each service SIGKILLed under load while one of its connections is
-    inside a transaction, then started again: the gateway answers 502 for
-    it meanwhile, the client repeats with the same Idempotency-Key; nothing
-    half-done is visible, and a create that had committed answers its
-    original answer when repeated."""
+    """Each service, identity included, SIGKILLed under load while one of
+    its connections is inside a transaction, then started again: the
+    gateway answers 502 for it meanwhile, the client repeats with the same
+    Idempotency-Key; nothing half-done is visible (the read-back, the
+    numbered series, the audit chain), and a create that had committed
+    answers its original answer when repeated. While identity is down the
+    other services go on serving (tokens are checked with the public key);
+    once it is back, logins work again."""
     load = start_load()
+    churn_stop = threading.Event()
+    churn = threading.Thread(target=login_churn, args=(churn_stop,), daemon=True)
+    churn.start()
     steady(4)
-    caught = 0
+    caught = []
     for svc in SERVICES:
-        if svc == "identity":
-            continue
         REC.allow = {0, 502, 503}
         REC.phase = "%s killed" % svc
         pid = inner.service_pids()[svc]
-        caught += busy_in_transaction(svc)
+        if busy_in_transaction(svc):
+            caught.append(svc)
+        mark = len(REC.acks)
         os.kill(pid, signal.SIGKILL)
-        time.sleep(0.5)
+        if svc == "identity":
+            # The others keep acknowledging writes while identity is down.
+            deadline = time.monotonic() + 8
+            while time.monotonic() < deadline and len(REC.acks) <= mark:
+                time.sleep(0.1)
+            ck.check("writes are acknowledged while identity is down", len(REC.acks) > mark,
+                     "%d then %d" % (mark, len(REC.acks)))
+        else:
+            time.sleep(0.5)
         inner.start_service(svc)
         REC.phase = "%s started again" % svc
+        if svc == "identity":
+            a = send("POST", "/api/v1/auth/login", None, {"username": "zonghe2", "password": "demo123"})
+            ck.check("identity killed and started again: a login works", a.status == 200,
+                     "%d %s" % (a.status, a.body[:160]))
         steady(3)
-    say("note: %d of 5 services were killed with a transaction open" % caught)
-    ck.check("services were killed inside a transaction", caught >= 3)
+    churn_stop.set()
+    churn.join(timeout=40)
+    say("note: %d of %d services were killed with a transaction open: %s" %
+        (len(caught), len(SERVICES), " ".join(caught)))
+    ck.check("services were killed inside a transaction (%d of %d)" % (len(caught), len(SERVICES)),
+             len(caught) >= 4)
     REC.allow = {503}
     REC.phase = "after the kills"
     mark = len(REC.acks)
@@ -207,6 +257,7 @@ def kill_mid_transaction(ck, cls):
     ck.check("and made one object", n == "1", n)
     answers_ok(ck, "(502 only while a service was down)")
     all_ready(ck)
+    audit_chain_intact(ck, "after every service was killed mid-transaction")
     checked = inner.read_back(ck)
     figures("kill_mid_transaction", checked)
 
@@ -236,7 +287,24 @@ def lock_timeout(ck, cls):
             time.sleep(0.1)
         pool = int(inner.service_env("printing").get("DB_POOL_SIZE", "0") or 0) or 8
         answers = []
-        for i in range(pool + 4):
+        # The first request is watched from the database: it must really
+        # wait for the row's lock (not be refused before it asks).
+        first = {}
+        t = threading.Thread(target=lambda: first.update(a=call(
+            "POST", "/api/v1/print-jobs/%d/approve" % job["id"], inner.P.token["director"],
+            {"comment": "同意"})))
+        t.start()
+        waited = False
+        while t.is_alive():
+            waited = waited or psql(
+                "SELECT count(*) FROM pg_stat_activity WHERE usename = 'printing' "
+                "AND wait_event_type = 'Lock'") != "0"
+            time.sleep(0.05)
+        t.join()
+        answers.append(first["a"])
+        ck.check("the first request waited for the row's lock in PostgreSQL (%.2f s)" % first["a"].elapsed,
+                 waited and first["a"].elapsed >= 0.8 * lock_ms / 1000.0)
+        for i in range(pool + 3):
             a = call("POST", "/api/v1/print-jobs/%d/approve" % job["id"], inner.P.token["director"],
                      {"comment": "同意"})
             answers.append(a)
@@ -263,6 +331,7 @@ def lock_timeout(ck, cls):
         time.sleep(0.2)
     ck.check("the row unlocked, the approval goes through", a is not None and a.status == 200,
              "%s %s" % (a and a.status, a and a.body[:200]))
+    statement_timeout(ck)
     stop_load(load)
     metrics = call("GET", "/metrics", base=("127.0.0.1", inner.service_port("printing"))).body
     in_use = [l for l in metrics.splitlines() if 'state="in_use"' in l]
@@ -271,6 +340,64 @@ def lock_timeout(ck, cls):
     answers_ok(ck, "")
     checked = inner.read_back(ck)
     figures("lock_timeout", checked)
+
+
+def statement_timeout(ck):
+    """A statement that runs too long: a trigger added by hand sleeps in
+    the UPDATE of one print job, so its approvals run past
+    DB_STATEMENT_TIMEOUT_MS. PostgreSQL cancels each statement; each
+    request answers 503 (problem+json, Retry-After) within the timeout and
+    a second, no backend is left sleeping, other requests are served
+    meanwhile, and once the trigger is gone the approval goes through."""
+    stmt_ms = int(inner.service_env("printing").get("DB_STATEMENT_TIMEOUT_MS", "5000"))
+    job = send("POST", "/api/v1/print-jobs", inner.P.token["zonghe1"],
+               {"kind": "print", "title": "故障演练：慢", "pages": 10, "copies": 30}, "faults-slow-1").json()
+    psql("CREATE FUNCTION printing.faults_slow() RETURNS trigger LANGUAGE plpgsql AS "
+         "$$BEGIN PERFORM pg_sleep(120); RETURN NEW; END$$; "
+         "CREATE TRIGGER faults_slow BEFORE UPDATE ON printing.print_jobs FOR EACH ROW "
+         "WHEN (OLD.id = %d) EXECUTE FUNCTION printing.faults_slow()" % job["id"])
+    try:
+        # One after the other: at once, the second would wait for the
+        # first's row lock and meet the lock timeout instead.
+        answers = []
+        threads = [threading.Thread(target=lambda: answers.extend(call(
+            "POST", "/api/v1/print-jobs/%d/approve" % job["id"], inner.P.token["director"],
+            {"comment": "同意"}, timeout=stmt_ms / 1000.0 + 10) for _ in range(2)))]
+        for t in threads:
+            t.start()
+        sleeping = False
+        deadline = time.monotonic() + stmt_ms / 1000.0
+        while time.monotonic() < deadline and not sleeping:
+            sleeping = psql("SELECT count(*) FROM pg_stat_activity WHERE usename = 'printing' "
+                            "AND wait_event = 'PgSleep'") != "0"
+            time.sleep(0.05)
+        other = call("GET", "/api/v1/print-jobs?limit=5", inner.P.token["director"])
+        for t in threads:
+            t.join()
+        ck.check("the approvals' statement ran long in PostgreSQL (a backend in pg_sleep)", sleeping)
+        ck.check("other requests are served while statements run long", other.status == 200,
+                 "%d %.2fs" % (other.status, other.elapsed))
+        statuses = [a.status for a in answers]
+        ck.check("every request whose statement ran too long answered 503 problem+json with "
+                 "Retry-After (%s)" % statuses,
+                 all(a.status == 503 and a.headers.get("content-type", "").startswith(
+                     "application/problem+json") and "retry-after" in a.headers for a in answers),
+                 "; ".join("%d %s" % (a.status, a.body[:120]) for a in answers))
+        slowest = max(a.elapsed for a in answers)
+        fastest = min(a.elapsed for a in answers)
+        ck.check("each after DB_STATEMENT_TIMEOUT_MS (%d ms) and within a second more "
+                 "(%.2f to %.2f s)" % (stmt_ms, fastest, slowest),
+                 fastest >= 0.8 * stmt_ms / 1000.0 and slowest < stmt_ms / 1000.0 + 1.0)
+        left = psql("SELECT count(*) FROM pg_stat_activity WHERE usename = 'printing' "
+                    "AND wait_event = 'PgSleep'")
+        ck.check("no statement is left running after its timeout", left == "0", left)
+    finally:
+        psql("DROP TRIGGER IF EXISTS faults_slow ON printing.print_jobs; "
+             "DROP FUNCTION IF EXISTS printing.faults_slow()")
+    a = call("POST", "/api/v1/print-jobs/%d/approve" % job["id"], inner.P.token["director"],
+             {"comment": "同意"})
+    ck.check("the trigger gone, the approval goes through", a.status == 200,
+             "%d %s" % (a.status, a.body[:200]))
 
 
 # ---------------------------------------------------------------- 4
