@@ -48,7 +48,7 @@ static int read_config(http_config *c, service_t *svc)
     bad |= cfg_long("JWT_CLOCK_SKEW_SECONDS", 30, 0, 300, &c->clock_skew);
     bad |= cfg_long("SHUTDOWN_DELAY_MS", 500, 0, 60000, &c->shutdown_delay_ms);
     bad |= cfg_long("SHUTDOWN_GRACE_SECONDS", 25, 0, 3600, &c->shutdown_grace_s);
-    bad |= cfg_long("MALLOC_TRIM_SECONDS", 10, 0, 3600, &c->trim_s);
+    bad |= cfg_long("MALLOC_TRIM_SECONDS", 2, 0, 3600, &c->trim_s);
     bad |= cfg_long("IDEMPOTENCY_TTL_SECONDS", 86400, 60, 30L * 86400, &svc->idem_ttl_s);
     bad |= cfg_long("IDEMPOTENCY_SWEEP_SECONDS", 300, 1, 86400, &svc->idem_sweep_s);
     if (!c->db_url) {

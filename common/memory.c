@@ -13,8 +13,10 @@
  * So: two arenas (the services are I/O-bound; tcache serves most small
  * blocks without the arena's lock), blocks of 128 KiB and more mmapped and
  * unmapped on free (fixed thresholds, which also stops them moving), and
- * every few seconds malloc_trim hands the free pages inside the arenas
- * back (a fraction of a millisecond on heaps this size). */
+ * every two seconds malloc_trim hands the free pages inside the arenas
+ * back (a fraction of a millisecond on heaps this size): a large list or
+ * export frees thousands of small blocks at once, megabytes that would
+ * otherwise stay resident until the next such request reused them. */
 #include "memory.h"
 
 #include <malloc.h>

@@ -8,7 +8,7 @@
 void mem_setup(void);
 
 /* A thread that hands free memory back to the system every
- * MALLOC_TRIM_SECONDS (10; 0: never); mem_trimmer_stop ends it. */
+ * MALLOC_TRIM_SECONDS (2; 0: never); mem_trimmer_stop ends it. */
 typedef struct mem_trimmer mem_trimmer;
 mem_trimmer *mem_trimmer_start(long seconds);
 void mem_trimmer_stop(mem_trimmer *t);

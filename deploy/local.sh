@@ -1246,12 +1246,30 @@ rss_kb() {
     printf '%s' "${kb:-0}"
 }
 
+# Fills the associative array named $1 with each service's resident memory:
+# the median of five readings two seconds apart, so that one reading taken
+# while a request holds a few MB for a moment (a password hash, a large
+# export before the next malloc_trim) is not taken for the level.
+rss_sample() {
+    local -n into=$1
+    local inst i
+    local -A seen=()
+    for ((i = 0; i < 5; i++)); do
+        for inst in "${!SVC_PID[@]}"; do seen[$inst]+="$(rss_kb "${SVC_PID[$inst]}") "; done
+        ((i < 4)) && sleep 2
+    done
+    for inst in "${!seen[@]}"; do
+        into[$inst]=$(tr ' ' '\n' <<<"${seen[$inst]}" | grep . | sort -n | sed -n 3p)
+    done
+}
+
 # SOAK_SECONDS of mixed load through the gateway: the API tests (creates,
 # approvals, lists, refusals, PDFs in every service) in a loop, two streams
 # at once, one in reverse order. First every API test runs once, so that
 # every kind of request has been served (the PDF faces loaded, the pools,
 # caches and malloc arenas grown); then the clock starts, and resident
-# memory of every service is read a minute in and at the end.
+# memory of every service is read a minute in and at the end (each time
+# the median of five readings over eight seconds, rss_sample).
 mode_soak() {
     local secs=${SOAK_SECONDS:-600} max=${SOAK_MAX_GROWTH_PCT:-10} inst first last growth
     local -a bins=() rev=() loaders=()
@@ -1290,14 +1308,12 @@ mode_soak() {
     loaders+=($!)
     local start=$SECONDS
     sleep 60
-    for inst in "${!SVC_PID[@]}"; do at_first[$inst]=$(rss_kb "${SVC_PID[$inst]}"); done
-    while ((SECONDS - start < secs)); do sleep 5; done
+    rss_sample at_first
+    while ((SECONDS - start < secs - 8)); do sleep 5; done
     local -a ordered=()
     for svc in "${SERVICES[@]}"; do mapfile -t -O "${#ordered[@]}" ordered < <(instances "$svc"); done
     declare -A at_end=()
-    for inst in "${ordered[@]}"; do
-        [[ -n ${SVC_PID[$inst]:-} ]] && at_end[$inst]=$(rss_kb "${SVC_PID[$inst]}")
-    done
+    rss_sample at_end
     touch "$stop"
     wait "${loaders[@]}" 2>/dev/null || true
     local requests
