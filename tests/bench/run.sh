@@ -704,13 +704,20 @@ stop_copies() {
     done
 }
 start_copies() {
-    local svc exe port kv code i port1 url_var
+    local svc exe src aux port kv code i port1 url_var
     local -a envs e2
     local upstream_sed=""
     for svc in identity documents attendance printing seals meetings; do
         has_service "$svc" || continue
-        exe=$WORK/$svc.copy2
+        # The running binary (a rebuild may have replaced the file since),
+        # with the programs of its own beside it (documents-pdf).
+        mkdir -p "$WORK/copy2"
+        exe=$WORK/copy2/$svc
         cp "/proc/${PID[$svc]}/exe" "$exe" || die "could not copy the $svc binary"
+        src=$(readlink "/proc/${PID[$svc]}/exe")
+        for aux in "$(dirname "$src")/$svc"-*; do
+            [[ -f $aux && -x $aux ]] && cp "$aux" "$WORK/copy2/"
+        done
         mapfile -d '' envs <"/proc/${PID[$svc]}/environ"
         port=$(free_port)
         e2=()
