@@ -610,7 +610,7 @@ static const db_stmt Q_NUMBER = {
 
 /* R-DOC-5: the number is taken in this transaction, so it exists only if
  * the document commits with it. Sent without waiting for its result (a
- * failure fails the COMMIT); the answer is read after (durable_doc). */
+ * failure fails the COMMIT); the answer is read after (numbered_doc). */
 static int perform_assign_number(db_conn *c, action_tx *t, problem_t *p)
 {
     doc_row *q = t->row;
@@ -997,19 +997,16 @@ void h_documents_report_printed(req_t *r) { doc_action(r, &act_printed); }
 void h_documents_archive_original(req_t *r) { doc_action(r, &act_archive); }
 void h_documents_record_stamp(req_t *r) { doc_action(r, &act_record_stamp); }
 
-/* ---------- the number, durable after the counter is free ---------- */
+/* ---------- the number ---------- */
 
 /* R-DOC-5 with many numberings at once: the series' counter row is locked
  * from the number to the end of the transaction, so every number waits for
- * the one before it to end. The transaction commits without waiting for
- * its WAL to reach the disk (synchronous_commit off for it alone), which
- * frees the counter at once; the answer waits for that WAL afterwards
- * (durable_doc), outside the lock, where the waits of concurrent
- * numberings share one flush. Nothing is answered before it is on disk,
- * and a crash before the flush loses the numbered document together with
- * every number taken after it (the WAL is in order), never leaving a gap. */
-static const db_stmt Q_ASYNC_COMMIT = {
-    "documents_async_commit", "SELECT set_config('synchronous_commit', 'off', true)"};
+ * the one before it to end; the number is the transaction's last statement,
+ * sent with COMMIT, so the lock lasts one round trip and the commit. The
+ * commit waits for its WAL (and a synchronous standby) like every other: an
+ * asynchronous commit here, followed by a second transaction meant to wait
+ * for it, lost acknowledged numbers at a failover, since a transaction that
+ * writes no WAL of its own neither flushes nor waits for the standby. */
 
 /* The numbering: lock, authorise, If-Match, the number with its audit
  * event (the action runner's steps, the last two in one statement). */
@@ -1020,24 +1017,21 @@ static int number_run(db_conn *c, void *arg, problem_t *p)
     t->before = NULL;
     t->version = 0;
     t->state[0] = '\0';
-    if (db_write(c, &Q_ASYNC_COMMIT, 0, NULL, p) || doc_lock(c, t, p) ||
+    if (doc_lock(c, t, p) ||
         authorise_numberer(c, t, p) ||
         action_check_version(t->r, t->if_match, t->version, doc_kind.noun, p))
         return -1;
     return perform_assign_number(c, t, p);
 }
 
-/* A transaction with an id of its own commits synchronously: its commit
- * record is flushed, and all the WAL before it, the numbering's included.
- * It reads the numbered document meanwhile. */
-static const db_stmt Q_DURABLE_DOC = {
-    "documents_durable_doc",
-    "SELECT pg_current_xact_id() AS xid," DOCUMENT_DOC("d") " AS doc,"
+/* The numbered document, read after the commit. */
+static const db_stmt Q_NUMBERED_DOC = {
+    "documents_numbered_doc",
+    "SELECT " DOCUMENT_DOC("d") " AS doc,"
     " d.doc_number IS NOT NULL AS numbered FROM documents d WHERE d.id = $1"};
 
-/* After the commit: waits until it is on disk and sets t->doc to the
- * numbered document. 0, or -1 with p. */
-static int durable_doc(action_tx *t, problem_t *p)
+/* After the commit: sets t->doc to the numbered document. 0, or -1 with p. */
+static int numbered_doc(action_tx *t, problem_t *p)
 {
     req_t *r = t->r;
     db_conn *c = db_acquire(r->svc->db, r->svc->db_timeout_ms);
@@ -1045,7 +1039,7 @@ static int durable_doc(action_tx *t, problem_t *p)
         return problem_set(p, ERR_DB_UNAVAILABLE, NULL, NULL, "the database is not available");
     char id[24];
     const char *params[] = {db_int(id, t->id)};
-    PGresult *res = db_exec(c, &Q_DURABLE_DOC, 1, params);
+    PGresult *res = db_exec(c, &Q_NUMBERED_DOC, 1, params);
     int rc = -1;
     if (!db_ok(res, p))
         goto done;
@@ -1062,7 +1056,7 @@ done:
 }
 
 /* POST /documents/{id}/assign-number: the action runner's steps in a
- * transaction of its own, then the flush. */
+ * transaction of its own, then the numbered document. */
 void h_documents_assign_number(req_t *r)
 {
     doc_act_in in = {0};
@@ -1076,7 +1070,7 @@ void h_documents_assign_number(req_t *r)
         return;
     problem_t p = {0};
     if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, number_run, &t, &p) ||
-        durable_doc(&t, &p))
+        numbered_doc(&t, &p))
         reply_problem_t(r, &p);
     else
         reply_raw(r, 200, t.doc, strlen(t.doc));
