@@ -7,6 +7,7 @@
 #include "page.h"
 #include "page_json.h"
 #include "reply.h"
+#include "textbuf.h"
 
 const page_col document_cols[] = {
     {"id", PK_NUM},
@@ -83,81 +84,20 @@ const page_col incoming_cols[] = {
     PAGE_COLS_END,
 };
 
-typedef struct buf {
-    char *p;
-    size_t len, cap;
-    bool failed;
-} buf;
-
-static void put(buf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (b->len + n + 1 > cap)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->failed = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-}
-
-static void puts_(buf *b, const char *s)
-{
-    put(b, s, strlen(s));
-}
-
-/* A JSON string: quotes, backslashes and control characters escaped, as
- * PostgreSQL's escape_json does; the rest (UTF-8) as it is. */
-static void put_str(buf *b, const char *s, size_t n)
-{
-    put(b, "\"", 1);
-    size_t from = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        put(b, s + from, i - from);
-        from = i + 1;
-        char esc[8];
-        switch (c) {
-        case '"': puts_(b, "\\\""); break;
-        case '\\': puts_(b, "\\\\"); break;
-        case '\b': puts_(b, "\\b"); break;
-        case '\f': puts_(b, "\\f"); break;
-        case '\n': puts_(b, "\\n"); break;
-        case '\r': puts_(b, "\\r"); break;
-        case '\t': puts_(b, "\\t"); break;
-        default:
-            snprintf(esc, sizeof esc, "\\u%04x", c);
-            puts_(b, esc);
-        }
-    }
-    put(b, s + from, n - from);
-    put(b, "\"", 1);
-}
-
 /* {1,2,3} as [1,2,3]: a bigint[] prints digits, minus signs, commas and
  * NULL for a null element. */
-static void put_ids(buf *b, const char *s, size_t n)
+static void put_ids(text_buf *b, const char *s, size_t n)
 {
-    put(b, "[", 1);
+    tb_put(b, "[", 1);
     for (size_t i = 1; i + 1 < n; i++) {
         if (s[i] == 'N') {
-            put(b, "null", 4);
+            tb_put(b, "null", 4);
             i += 3;
         } else {
-            put(b, s + i, 1);
+            tb_put(b, s + i, 1);
         }
     }
-    put(b, "]", 1);
+    tb_put(b, "]", 1);
 }
 
 void reply_page_cols(req_t *r, PGresult *res, long limit, const page_col *cols)
@@ -178,45 +118,45 @@ void reply_page_cols(req_t *r, PGresult *res, long limit, const page_col *cols)
     }
     int n = PQntuples(res);
     int shown = n > limit ? (int)limit : n;
-    buf b = {0};
-    puts_(&b, "{\"items\":[");
+    text_buf b = {0};
+    tb_puts(&b, "{\"items\":[");
     for (int i = 0; i < shown; i++) {
-        put(&b, i ? ",{" : "{", i ? 2 : 1);
+        tb_put(&b, i ? ",{" : "{", i ? 2 : 1);
         for (int k = 0; k < ncols; k++) {
             if (k)
-                put(&b, ",", 1);
-            put(&b, "\"", 1);
-            puts_(&b, cols[k].name);
-            put(&b, "\":", 2);
+                tb_put(&b, ",", 1);
+            tb_put(&b, "\"", 1);
+            tb_puts(&b, cols[k].name);
+            tb_put(&b, "\":", 2);
             if (PQgetisnull(res, i, num[k])) {
-                put(&b, "null", 4);
+                tb_put(&b, "null", 4);
                 continue;
             }
             const char *v = PQgetvalue(res, i, num[k]);
             size_t len = (size_t)PQgetlength(res, i, num[k]);
             switch (cols[k].kind) {
-            case PK_STR: put_str(&b, v, len); break;
-            case PK_BOOL: puts_(&b, v[0] == 't' ? "true" : "false"); break;
+            case PK_STR: tb_json_string(&b, v, len); break;
+            case PK_BOOL: tb_puts(&b, v[0] == 't' ? "true" : "false"); break;
             case PK_IDS: put_ids(&b, v, len); break;
             case PK_NUM:
-            case PK_JSON: put(&b, v, len); break;
+            case PK_JSON: tb_put(&b, v, len); break;
             }
         }
-        put(&b, "}", 1);
+        tb_put(&b, "}", 1);
     }
     if (n > limit) {
         char cur[PAGE_CURSOR_MAX], tail[PAGE_CURSOR_MAX + 32];
         page_cursor_encode(db_get_ll(res, shown - 1, idcol), cur);
         snprintf(tail, sizeof tail, "],\"next_cursor\":\"%s\"}", cur);
-        puts_(&b, tail);
+        tb_puts(&b, tail);
     } else {
-        puts_(&b, "],\"next_cursor\":null}");
+        tb_puts(&b, "],\"next_cursor\":null}");
     }
     free(num);
     PQclear(res);
     if (b.failed)
         reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
     else
-        reply_raw(r, 200, b.p, b.len);
-    free(b.p);
+        reply_raw(r, 200, b.s, b.len);
+    free(b.s);
 }

@@ -8,6 +8,7 @@
 
 #include "org.h"
 #include "meetings.h"
+#include "textbuf.h"
 
 #define CSV_MAX_ROWS 100000
 
@@ -318,84 +319,13 @@ static const struct {
 };
 #define N_ITEM_FIELDS (sizeof item_fields / sizeof item_fields[0])
 
-typedef struct out_buf {
-    char *s;
-    size_t len, cap;
-    bool failed;
-} out_buf;
-
-static void out_reserve(out_buf *o, size_t more)
-{
-    if (o->failed || o->len + more < o->cap)
-        return;
-    size_t cap = o->cap ? o->cap : 4096;
-    while (cap <= o->len + more)
-        cap *= 2;
-    char *s = realloc(o->s, cap);
-    if (!s) {
-        o->failed = true;
-        return;
-    }
-    o->s = s;
-    o->cap = cap;
-}
-
-static void out_put(out_buf *o, const char *s, size_t n)
-{
-    out_reserve(o, n);
-    if (o->failed)
-        return;
-    memcpy(o->s + o->len, s, n);
-    o->len += n;
-}
-
-static void out_str(out_buf *o, const char *s)
-{
-    out_put(o, s, strlen(s));
-}
-
-/* s as a JSON string: quotes, backslashes and control characters escaped,
- * UTF-8 as it is (as json_build_object writes it). */
-static void out_json_string(out_buf *o, const char *s, size_t n)
-{
-    out_reserve(o, n * 6 + 2);
-    if (o->failed)
-        return;
-    char *p = o->s + o->len;
-    *p++ = '"';
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            *p++ = '\\';
-            *p++ = (char)c;
-        } else if (c < 0x20) {
-            static const char hex[] = "0123456789abcdef";
-            const char *esc = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t"
-                              : c == '\b' ? "\\b" : c == '\f' ? "\\f" : NULL;
-            if (esc) {
-                memcpy(p, esc, 2);
-                p += 2;
-            } else {
-                memcpy(p, "\\u00", 4);
-                p[4] = hex[c >> 4];
-                p[5] = hex[c & 15];
-                p += 6;
-            }
-        } else {
-            *p++ = (char)c;
-        }
-    }
-    *p++ = '"';
-    o->len = (size_t)(p - o->s);
-}
-
 /* A timestamptz's text ("2026-12-03 17:24:59.5835+08", DateStyle ISO) as
  * to_json writes it ("2026-12-03T17:24:59.5835+08:00"). */
-static void out_json_time(out_buf *o, const char *s, size_t n)
+static void out_json_time(text_buf *o, const char *s, size_t n)
 {
     char t[64];
     if (n < 11 || n > 40) {
-        out_json_string(o, s, n);
+        tb_json_string(o, s, n);
         return;
     }
     memcpy(t, s, n);
@@ -407,42 +337,42 @@ static void out_json_time(out_buf *o, const char *s, size_t n)
     if (z && strlen(z) == 3) {
         memcpy(z + 3, ":00", 4);
     }
-    out_json_string(o, t, strlen(t));
+    tb_json_string(o, t, strlen(t));
 }
 
 /* Item i of res, whose columns are cols[] (item_fields' order). */
-static void write_item(out_buf *o, const PGresult *res, int i, const int *cols)
+static void write_item(text_buf *o, const PGresult *res, int i, const int *cols)
 {
-    out_put(o, "{", 1);
+    tb_put(o, "{", 1);
     for (size_t f = 0; f < N_ITEM_FIELDS; f++) {
         if (f)
-            out_put(o, ",", 1);
-        out_put(o, "\"", 1);
-        out_str(o, item_fields[f].name);
-        out_put(o, "\":", 2);
+            tb_put(o, ",", 1);
+        tb_put(o, "\"", 1);
+        tb_puts(o, item_fields[f].name);
+        tb_put(o, "\":", 2);
         int c = cols[f];
         if (PQgetisnull(res, i, c)) {
-            out_put(o, "null", 4);
+            tb_put(o, "null", 4);
             continue;
         }
         const char *v = PQgetvalue(res, i, c);
         size_t n = (size_t)PQgetlength(res, i, c);
         switch (item_fields[f].kind) {
         case F_INT:
-            out_put(o, v, n);
+            tb_put(o, v, n);
             break;
         case F_BOOL:
-            out_str(o, v[0] == 't' ? "true" : "false");
+            tb_puts(o, v[0] == 't' ? "true" : "false");
             break;
         case F_TIME:
             out_json_time(o, v, n);
             break;
         case F_TEXT:
-            out_json_string(o, v, n);
+            tb_json_string(o, v, n);
             break;
         }
     }
-    out_put(o, "}", 1);
+    tb_put(o, "}", 1);
 }
 
 /* Answers the report: totals (red, yellow, green, done, in lights[] order),
@@ -462,20 +392,20 @@ static void reply_report(req_t *r, const long long totals[4], const char *genera
     for (int i = 0; i < rows; i++)
         n += !PQgetisnull(page, i, id);
     int shown = n > limit ? (int)limit : n;
-    out_buf o = {0};
+    text_buf o = {0};
     char head[512];
     snprintf(head, sizeof head,
              "{\"generated_at\":%s,\"totals\":{\"red\":%lld,\"yellow\":%lld,\"green\":%lld,"
              "\"done\":%lld,\"total\":%lld},\"items\":[",
              generated_at, totals[0], totals[1], totals[2], totals[3],
              totals[0] + totals[1] + totals[2] + totals[3]);
-    out_str(&o, head);
+    tb_puts(&o, head);
     long long last = 0;
     for (int i = 0, k = 0; i < rows && k < shown; i++) {
         if (PQgetisnull(page, i, id))
             continue;
         if (k++)
-            out_put(&o, ",", 1);
+            tb_put(&o, ",", 1);
         write_item(&o, page, i, cols);
         last = db_col_ll(page, i, "decision_id");
     }
@@ -483,9 +413,9 @@ static void reply_report(req_t *r, const long long totals[4], const char *genera
         char cur[PAGE_CURSOR_MAX], tail[PAGE_CURSOR_MAX + 32];
         page_cursor_encode(last, cur);
         snprintf(tail, sizeof tail, "],\"next_cursor\":\"%s\"}", cur);
-        out_str(&o, tail);
+        tb_puts(&o, tail);
     } else {
-        out_str(&o, "],\"next_cursor\":null}");
+        tb_puts(&o, "],\"next_cursor\":null}");
     }
     if (o.failed)
         reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");

@@ -9,6 +9,7 @@
 
 #include "csv.h"
 #include "printing.h"
+#include "textbuf.h"
 
 /* A CSV export holds at most this many entries; a longer period is split. */
 #define CSV_MAX_ROWS 50000
@@ -111,80 +112,6 @@ static const out_member entry_members[] = {
 };
 #define N_MEMBERS (sizeof entry_members / sizeof entry_members[0])
 
-typedef struct out_buf {
-    char *s;
-    size_t len, cap;
-    bool failed;
-} out_buf;
-
-static void out_raw(out_buf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (b->len + n + 1 > cap)
-            cap *= 2;
-        char *s2 = realloc(b->s, cap);
-        if (!s2) {
-            b->failed = true;
-            return;
-        }
-        b->s = s2;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-/* The two-character escape of a byte, as PostgreSQL's json writes it, or
- * NULL for a control character without one (written as six characters). */
-static const char *short_escape(unsigned char u)
-{
-    switch (u) {
-    case '"':
-        return "\\\"";
-    case '\\':
-        return "\\\\";
-    case '\b':
-        return "\\b";
-    case '\f':
-        return "\\f";
-    case '\n':
-        return "\\n";
-    case '\r':
-        return "\\r";
-    case '\t':
-        return "\\t";
-    default:
-        return NULL;
-    }
-}
-
-/* A JSON string of UTF-8 text (the database's encoding). */
-static void out_string(out_buf *b, const char *s)
-{
-    out_raw(b, "\"", 1);
-    const char *run = s;
-    for (const char *c = s; *c; c++) {
-        unsigned char u = (unsigned char)*c;
-        if (u >= 0x20 && u != '"' && u != '\\')
-            continue;
-        out_raw(b, run, (size_t)(c - run));
-        const char *e = short_escape(u);
-        char esc[8];
-        if (!e) {
-            snprintf(esc, sizeof esc, "\\u%04x", u);
-            e = esc;
-        }
-        out_raw(b, e, strlen(e));
-        run = c + 1;
-    }
-    out_raw(b, run, strlen(run));
-    out_raw(b, "\"", 1);
-}
-
 /* Answers a page of entries, as reply_page does from documents: {"items":
  * [...], "next_cursor": ...}, the cursor the id of the last entry shown.
  * Clears res. */
@@ -201,41 +128,41 @@ static void entries_reply(req_t *r, PGresult *res, long limit)
     }
     int n = PQntuples(res);
     int shown = n > limit ? (int)limit : n;
-    out_buf b = {0};
-    out_raw(&b, "{\"items\":[", 10);
+    text_buf b = {0};
+    tb_put(&b, "{\"items\":[", 10);
     for (int i = 0; i < shown; i++) {
-        out_raw(&b, i ? ",{" : "{", i ? 2 : 1);
+        tb_put(&b, i ? ",{" : "{", i ? 2 : 1);
         for (size_t m = 0; m < N_MEMBERS; m++) {
             const out_member *om = &entry_members[m];
             if (m)
-                out_raw(&b, ",", 1);
-            out_string(&b, om->key);
-            out_raw(&b, ":", 1);
+                tb_put(&b, ",", 1);
+            tb_json_string(&b, om->key, strlen(om->key));
+            tb_put(&b, ":", 1);
             if (om->kind == OUT_ONE) {
-                out_raw(&b, "1", 1);
+                tb_put(&b, "1", 1);
                 continue;
             }
             if (PQgetisnull(res, i, cols[m])) {
-                out_raw(&b, "null", 4);
+                tb_put(&b, "null", 4);
                 continue;
             }
             const char *v = PQgetvalue(res, i, cols[m]);
             if (om->kind == OUT_STRING)
-                out_string(&b, v);
+                tb_json_string(&b, v, strlen(v));
             else if (om->kind == OUT_BOOL)
-                out_raw(&b, *v == 't' ? "true" : "false", *v == 't' ? 4 : 5);
+                tb_put(&b, *v == 't' ? "true" : "false", *v == 't' ? 4 : 5);
             else
-                out_raw(&b, v, (size_t)PQgetlength(res, i, cols[m]));
+                tb_put(&b, v, (size_t)PQgetlength(res, i, cols[m]));
         }
-        out_raw(&b, "}", 1);
+        tb_put(&b, "}", 1);
     }
     if (n > limit) {
         char cur[PAGE_CURSOR_MAX], tail[PAGE_CURSOR_MAX + 32];
         page_cursor_encode(db_col_ll(res, shown - 1, "id"), cur);
         int k = snprintf(tail, sizeof tail, "],\"next_cursor\":\"%s\"}", cur);
-        out_raw(&b, tail, (size_t)k);
+        tb_put(&b, tail, (size_t)k);
     } else {
-        out_raw(&b, "],\"next_cursor\":null}", 21);
+        tb_put(&b, "],\"next_cursor\":null}", 21);
     }
     PQclear(res);
     if (b.failed)

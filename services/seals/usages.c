@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "seals.h"
+#include "textbuf.h"
 
 /* A CSV export holds at most this many entries; a longer period is split. */
 #define CSV_MAX_ROWS 50000
@@ -99,70 +100,6 @@ void h_usages_get(req_t *r)
 
 /* ---------- a page of entries written from plain columns ---------- */
 
-typedef struct text_buf {
-    char *s;
-    size_t len, cap;
-    bool failed;
-} text_buf;
-
-static void tb_grow(text_buf *b, size_t more)
-{
-    if (b->failed || b->len + more <= b->cap)
-        return;
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + more)
-        cap *= 2;
-    char *s = realloc(b->s, cap);
-    if (!s) {
-        b->failed = true;
-        return;
-    }
-    b->s = s;
-    b->cap = cap;
-}
-
-static void tb_put(text_buf *b, const char *s, size_t n)
-{
-    tb_grow(b, n);
-    if (b->failed)
-        return;
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-}
-
-static void tb_puts(text_buf *b, const char *s)
-{
-    tb_put(b, s, strlen(s));
-}
-
-/* s as a JSON string, escaped as PostgreSQL's JSON functions escape it. */
-static void tb_json_string(text_buf *b, const char *s)
-{
-    tb_grow(b, strlen(s) * 6 + 3);
-    if (b->failed)
-        return;
-    char *o = b->s + b->len;
-    *o++ = '"';
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        switch (*c) {
-        case '"': *o++ = '\\'; *o++ = '"'; break;
-        case '\\': *o++ = '\\'; *o++ = '\\'; break;
-        case '\b': *o++ = '\\'; *o++ = 'b'; break;
-        case '\f': *o++ = '\\'; *o++ = 'f'; break;
-        case '\n': *o++ = '\\'; *o++ = 'n'; break;
-        case '\r': *o++ = '\\'; *o++ = 'r'; break;
-        case '\t': *o++ = '\\'; *o++ = 't'; break;
-        default:
-            if (*c < 0x20)
-                o += sprintf(o, "\\u%04x", *c);
-            else
-                *o++ = (char)*c;
-        }
-    }
-    *o++ = '"';
-    b->len = (size_t)(o - b->s);
-}
-
 /* How a field of the document is written: a number (or null), a string
  * (or null), or a column that already holds JSON text. */
 typedef enum { UF_NUMBER, UF_STRING, UF_JSON, UF_ONE } usage_field_kind;
@@ -226,7 +163,7 @@ static void usage_page(req_t *r, PGresult *res, long limit)
             else if (PQgetisnull(res, i, col[f]))
                 tb_puts(&b, "null");
             else if (usage_fields[f].kind == UF_STRING)
-                tb_json_string(&b, PQgetvalue(res, i, col[f]));
+                tb_json_string(&b, PQgetvalue(res, i, col[f]), (size_t)PQgetlength(res, i, col[f]));
             else
                 tb_put(&b, PQgetvalue(res, i, col[f]), (size_t)PQgetlength(res, i, col[f]));
         }
