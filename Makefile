@@ -7,6 +7,8 @@
 #                     gateway on http://localhost:8080 (Ctrl-C stops all)
 #   make test         sanitizer build, then unit and API tests on a
 #                     throwaway cluster; last line "N passed, N failed"
+#   make test-repeat N=20  the whole make test N times in a row from a clean
+#                     clone of HEAD, stopping at the first failure
 #   make test-valgrind  release build, then the API tests against every
 #                     service under valgrind memcheck (no definite or
 #                     indirect leak, no memory error)
@@ -112,19 +114,19 @@ API_HARNESS := $(wildcard tests/api/harness.c)
 UNIT_NAMES := $(patsubst tests/unit/test_%.c,%,$(UNIT_SRCS))
 API_NAMES  := $(patsubst tests/api/test_%.c,%,$(API_SRCS))
 
-# TESTS=<substring> narrows a build (and `make test`) to identity, the
-# services named in it and the test binaries whose names contain it, so that
-# work in progress elsewhere in the tree does not stop it.
+# TESTS=<substring> narrows a build (and `make test`) to the services
+# deploy/services.py --select gives for it (identity, those named in it and
+# what they need, by the needs column of deploy/services.conf; the runner
+# starts the same ones) and to the test binaries whose names contain it, so
+# that work in progress elsewhere in the tree does not stop it.
 ifeq ($(strip $(TESTS)),)
 SELECTED_SERVICES := $(SERVICES)
 SELECTED_UNITS    := $(UNIT_NAMES)
 SELECTED_APIS     := $(API_NAMES)
 else
-SELECTED_SERVICES := $(foreach s,$(SERVICES),$(if $(or $(filter identity,$(s)),$(findstring $(s),$(TESTS))),$(s)))
+SELECTED_SERVICES := $(filter $(SERVICES),$(shell python3 deploy/services.py --select '$(TESTS)'))
 SELECTED_UNITS    := $(foreach n,$(UNIT_NAMES),$(if $(findstring $(TESTS),unit_$(n)),$(n)))
 SELECTED_APIS     := $(foreach n,$(API_NAMES),$(if $(findstring $(TESTS),api_$(n)),$(n)))
-# Attendance reads the meetings service's published views (R-ATT-5, R-ATT-6).
-SELECTED_SERVICES := $(sort $(SELECTED_SERVICES) $(if $(filter attendance,$(SELECTED_SERVICES)),$(filter meetings,$(SERVICES))))
 endif
 
 # The service whose objects a unit test links, or nothing.
@@ -218,7 +220,7 @@ $(foreach v,$(VARIANTS),$(foreach t,$(API_NAMES),$(eval $(call API_RULES,$(v),$(
 
 # ---------------------------------------------------------------- targets
 
-.PHONY: test-valgrind soak
+.PHONY: test-valgrind soak test-repeat
 .PHONY: deps build build-asan run test bench bench-smoke clean web fuzz faults containers-deps test-containers generate
 
 deps:
@@ -250,6 +252,11 @@ run: deps
 test: deps node_modules/.package-lock.json
 	@$(LOCKED) build-asan
 	deploy/local.sh test
+
+# make test N times in a row from a clean clone of HEAD (var/repeat/clone);
+# the first failure stops it and names its output and logs (tests/repeat.sh).
+test-repeat:
+	tests/repeat.sh $(or $(N),20)
 
 # The OpenAPI linters (Redocly CLI, Spectral), exactly as package-lock.json
 # pins them; no install scripts run.

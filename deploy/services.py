@@ -4,6 +4,9 @@
     python3 deploy/services.py          write the generated files and regions
     python3 deploy/services.py --check  change nothing; exit 1 naming each
                                         file that is not what the table gives
+    python3 deploy/services.py --select SUBSTRING
+                                        print the services a TESTS=SUBSTRING
+                                        run builds and starts, one a line
 
 A generated region of a file lies between two comment lines,
     <comment> BEGIN services: <region> (deploy/services.py)
@@ -31,9 +34,9 @@ def read_table():
             if not line:
                 continue
             fields = line.split()
-            if len(fields) < 4:
-                sys.exit(f"{TABLE}:{n}: want name, port, memory and at least one prefix")
-            name, port, memory, prefixes = fields[0], fields[1], fields[2], fields[3:]
+            if len(fields) < 5:
+                sys.exit(f"{TABLE}:{n}: want name, port, memory, needs and at least one prefix")
+            name, port, memory, needs, prefixes = fields[:4] + [fields[4:]]
             if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
                 sys.exit(f"{TABLE}:{n}: {name!r} is not a service name ([a-z][a-z0-9_]*)")
             if not port.isdigit() or not re.fullmatch(r"[0-9]+[MG]i", memory):
@@ -42,8 +45,13 @@ def read_table():
                 if not re.fullmatch(r"[a-z0-9.][a-z0-9.-]*(/[a-z0-9.-]+)*", p):
                     sys.exit(f"{TABLE}:{n}: {p!r} is not a path prefix")
             services.append({"name": name, "port": int(port), "memory": memory,
+                             "needs": [] if needs == "-" else needs.split(","),
                              "prefixes": prefixes})
     names = [s["name"] for s in services]
+    for s in services:
+        for other in s["needs"]:
+            if other not in names or other == s["name"]:
+                sys.exit(f"{TABLE}: {s['name']} needs {other!r}, which is not another service")
     if len(set(names)) != len(names) or len({s["port"] for s in services}) != len(names):
         sys.exit(f"{TABLE}: a name or a port appears twice")
     if not names or names[0] != "identity":
@@ -190,7 +198,7 @@ REGIONS = {
     "deploy/nginx/gateway.conf.template": {"routes": gateway_routes,
                                            "upstreams": gateway_upstreams},
     "deploy/nginx/render.sh": {"services": names_line("services")},
-    "deploy/local.sh": {"services": local_ports},
+    "deploy/lib/services.sh": {"services": local_ports},
     "deploy/sql/bootstrap.sql": {"roles": sql_roles, "passwords": sql_passwords},
     "deploy/docker/initdb.sh": {"roles": initdb_args},
     "docker-compose.yml": {"postgres-passwords": compose_postgres_env,
@@ -260,7 +268,27 @@ def k8s_manifest(s):
     return text
 
 
+def select(svcs, tests):
+    """The services a TESTS=<tests> run builds and starts: identity, every
+    service whose name occurs in <tests> (seals_log: seals), and what those
+    need, transitively; every service when <tests> is empty."""
+    if not tests:
+        return [s["name"] for s in svcs]
+    needs = {s["name"]: s["needs"] for s in svcs}
+    chosen = {"identity"} | {s["name"] for s in svcs if s["name"] in tests}
+    todo = list(chosen)
+    while todo:
+        for other in needs[todo.pop()]:
+            if other not in chosen:
+                chosen.add(other)
+                todo.append(other)
+    return [s["name"] for s in svcs if s["name"] in chosen]
+
+
 def main():
+    if sys.argv[1:2] == ["--select"] and len(sys.argv) == 3:
+        print("\n".join(select(read_table(), sys.argv[2])))
+        return 0
     check = sys.argv[1:] == ["--check"]
     if sys.argv[1:] and not check:
         sys.exit(__doc__)
