@@ -1,0 +1,157 @@
+# Sourced by tests/bench/run.sh: running a scenario with wrk and measuring
+# its throughput, latency and CPU per request.
+
+declare -A R_RPS=() R_P50=() R_P99=() R_ERR=() R_RATIO=() R_P99X=() R_MET=() R_CPU=()
+declare -A R_OPEN_RATE=() R_OPEN_RPS=() R_OPEN_P50=() R_OPEN_P99=() R_OPEN_ERR=()
+declare -A R_TWO_RPS=() R_TWO_P99=() R_TWO_ERR=()
+SKIPPED=()
+# One line per target judged: "scenario|target|value|PASS or MISS".
+TARGETS=()
+
+# run_wrk <base-url> <lua> <seconds> <outfile>: one wrk run; appends the
+# client's CPU seconds ("wrk-cpu <user> <sys>") to the output.
+run_wrk() {
+    local url=$1 lua=$2 secs=$3 out=$4
+    local TIMEFORMAT='wrk-cpu %U %S'
+    { time wrk -t "$THREADS" -c "$CONNS" -d "${secs}s" --timeout 10s -s "$HERE/lua/$lua" "$url" \
+        >"$out" 2>&1; } 2>>"$out" || true
+}
+
+field() { sed -nE "s/.*[ ^]$1=([0-9.]+).*/\1/p" <<<" $2" | head -n 1; }
+
+# series <name> <tag> <url> <lua> <runs> <warm-up s> <first BENCH_RUN> <rate>
+#        <service pids> <gateway pids> <seconds a run>
+# Runs a scenario's warm-up and measured runs; rate > 0 makes them
+# fixed-rate (BENCH_RATE, open loop). Sets S_RPS (units a second, median),
+# S_REQ_RATE (HTTP requests a second, median), S_P50 and S_P99 (ms, median;
+# from the slots in a fixed-rate run), S_ERR and S_CPU (the CPU split per
+# request, see report). The BENCH_RUN of each wrk run is distinct within a
+# scenario (flows derive their dates and ids from it).
+series() {
+    local name=$1 tag=$2 url=$3 lua=$4 runs=$5 warm=$6 run0=$7 rate=$8 pids=$9 gws=${10}
+    local secs=${11}
+    local i out res
+    local -a rps=() rrate=() p50=() p99=()
+    local errors=0 cpu_svc=0 cpu_pg=0 cpu_gw=0 cpu_wrk=0 cpu_other=0 reqs=0 dur=0
+    local user_svc=0 user_pg=0 user_gw=0 user_wrk=0
+    if ((warm > 0)); then
+        BENCH_RATE=$rate BENCH_RUN=$run0 run_wrk "$url" "$lua" "$warm" "$WORK/$name.$tag.warmup.out"
+    fi
+    for ((i = 1; i <= runs; i++)); do
+        out=$WORK/$name.$tag.$i.out
+        local perf_pid=""
+        if [[ ${BENCH_PERF:-0} == 1 && $i == 1 && $tag == closed && ${SC_SVC[$name]} == identity ]] &&
+            command -v perf >/dev/null; then
+            perf record -g -o "$STATE_DIR/perf-$name.data" -p "${PID[identity]}" -- \
+                sleep "$secs" >/dev/null 2>&1 &
+            perf_pid=$!
+        fi
+        read -r s0 p0 g0 b0 su0 pu0 gu0 < <(cpu_snapshot "$pids" "$gws")
+        BENCH_RATE=$rate BENCH_RUN=$((run0 + i)) run_wrk "$url" "$lua" "$secs" "$out"
+        read -r s1 p1 g1 b1 su1 pu1 gu1 < <(cpu_snapshot "$pids" "$gws")
+        [[ -n $perf_pid ]] && wait "$perf_pid" 2>/dev/null || true
+        res=$(grep '^wrk-result' "$out" || true)
+        if [[ -z $res ]]; then
+            sed 's/^/  | /' "$out"
+            say "  $tag run $i: wrk printed no result: counted as a failure"
+            errors=$((errors + 1))
+            continue
+        fi
+        local n d units e w_u w_s l50 l99
+        n=$(field requests "$res")
+        d=$(field duration_us "$res")
+        units=$(field units "$res")
+        units=${units:-$n}
+        e=$(($(field connect "$res") + $(field read "$res") + $(field write "$res") +
+            $(field timeout "$res") + $(field status "$res") + $(field non2xx "$res")))
+        # In strict mode (and in a fixed-rate run, which reads every answer)
+        # non2xx already holds the >= 400 answers.
+        [[ $BENCH_STRICT == 1 || $rate -gt 0 ]] && e=$((e - $(field status "$res")))
+        errors=$((errors + e))
+        rps+=("$(awk -v u="$units" -v d="$d" 'BEGIN { printf "%.0f", u / (d / 1e6) }')")
+        rrate+=("$(awk -v u="$n" -v d="$d" 'BEGIN { printf "%.0f", u / (d / 1e6) }')")
+        if ((rate > 0)); then
+            l50=$(field paced_p50_us "$res")
+            l99=$(field paced_p99_us "$res")
+        else
+            l50=$(field p50_us "$res")
+            l99=$(field p99_us "$res")
+        fi
+        p50+=("${l50:-0}")
+        p99+=("${l99:-0}")
+        read -r w_u w_s < <(sed -nE 's/^wrk-cpu ([0-9.]+) ([0-9.]+)$/\1 \2/p' "$out")
+        cpu_svc=$((cpu_svc + s1 - s0))
+        cpu_pg=$((cpu_pg + p1 - p0))
+        cpu_gw=$((cpu_gw + g1 - g0))
+        user_svc=$((user_svc + su1 - su0))
+        user_pg=$((user_pg + pu1 - pu0))
+        user_gw=$((user_gw + gu1 - gu0))
+        local wrk_ticks
+        wrk_ticks=$(awk -v u="$w_u" -v s="$w_s" -v hz="$CLK_TCK" 'BEGIN { printf "%.0f", (u + s) * hz }')
+        cpu_wrk=$((cpu_wrk + wrk_ticks))
+        user_wrk=$((user_wrk + $(awk -v u="$w_u" -v hz="$CLK_TCK" 'BEGIN { printf "%.0f", u * hz }')))
+        cpu_other=$((cpu_other + (b1 - b0) - (s1 - s0) - (p1 - p0) - (g1 - g0) - wrk_ticks))
+        reqs=$((reqs + n))
+        dur=$((dur + d))
+        say "  $tag run $i: $(awk -v r="${rps[-1]}" -v q="${rrate[-1]}" -v a="${p50[-1]}" -v b="${p99[-1]}" -v e="$e" \
+            'BEGIN { printf "%s/s (%s requests/s) p50 %.2f ms p99 %.2f ms errors %d", r, q, a / 1000, b / 1000, e }')"
+    done
+    if ((${#rps[@]} == 0)); then
+        S_RPS=0 S_REQ_RATE=0 S_P50=0 S_P99=0
+    else
+        S_RPS=$(median "${rps[@]}")
+        S_REQ_RATE=$(median "${rrate[@]}")
+        S_P50=$(awk -v v="$(median "${p50[@]}")" 'BEGIN { printf "%.2f", v / 1000 }')
+        S_P99=$(awk -v v="$(median "${p99[@]}")" 'BEGIN { printf "%.2f", v / 1000 }')
+    fi
+    S_ERR=$errors
+    # CPU per request (µs) by component, all and user mode, and how busy
+    # the rest of the machine was (a share of all cores) meanwhile.
+    S_CPU=$(awk -v n="$reqs" -v hz="$CLK_TCK" -v d="$dur" -v ncpu="$NCPU" \
+        -v s="$cpu_svc" -v p="$cpu_pg" -v g="$cpu_gw" -v w="$cpu_wrk" -v o="$cpu_other" \
+        -v su="$user_svc" -v pu="$user_pg" -v gu="$user_gw" -v wu="$user_wrk" '
+        BEGIN {
+            if (n == 0 || d == 0) { print "- - - - - - - - -"; exit }
+            k = 1e6 / hz / n
+            printf "%.1f %.1f %.1f %.1f %.0f %.1f %.1f %.1f %.1f", s * k, p * k, g * k, w * k,
+                100 * o / hz / (d / 1e6 * ncpu), su * k, pu * k, gu * k, wu * k
+        }')
+}
+
+# Runs one scenario: closed loop (warm-up, RUNS runs, medians, the CPU
+# split), then one fixed-rate run at half its closed-loop request rate,
+# then, on the gateway, one run with two copies of each service.
+run_scenario() {
+    local name=$1 svc=${SC_SVC[$1]} url_var=${SC_URL[$1]} lua=${SC_LUA[$1]}
+    local url=${!url_var}
+    if [[ -n $ONLY && $name != *"$ONLY"* ]]; then
+        return 0
+    fi
+    if ! has_service "$svc"; then
+        say "skipped: service not built ($name needs $svc)"
+        SKIPPED+=("$name")
+        return 0
+    fi
+    [[ -f $HERE/lua/$lua ]] || die "missing $HERE/lua/$lua"
+    say "scenario $name: $url (${lua}), warm-up ${WARMUP} s, ${RUNS} x ${SECONDS_PER_RUN} s"
+    series "$name" closed "$url" "$lua" "$RUNS" "$WARMUP" 0 0 "${PID[$svc]}" "${PID[gateway]:-0}" \
+        "$SECONDS_PER_RUN"
+    R_RPS[$name]=$S_RPS R_P50[$name]=$S_P50 R_P99[$name]=$S_P99 R_ERR[$name]=$S_ERR R_CPU[$name]=$S_CPU
+    if [[ $OPEN == 1 ]]; then
+        R_OPEN_RATE[$name]=$(awk -v r="$S_REQ_RATE" 'BEGIN { r = int(r / 2); print (r < 1 ? 1 : r) }')
+        say "  fixed rate: ${R_OPEN_RATE[$name]} requests/s (half the closed loop's)"
+        series "$name" open "$url" "$lua" 1 0 "$RUNS" "${R_OPEN_RATE[$name]}" "${PID[$svc]}" \
+            "${PID[gateway]:-0}" "$EXTRA_SECONDS"
+        R_OPEN_RPS[$name]=$S_REQ_RATE R_OPEN_P50[$name]=$S_P50 R_OPEN_P99[$name]=$S_P99
+        R_OPEN_ERR[$name]=$S_ERR
+    fi
+    if [[ $TWO == 1 && $url_var == GATEWAY_URL && -n ${PID2[$svc]:-} ]]; then
+        say "  two copies of each service behind $GATEWAY2_URL"
+        series "$name" two "$GATEWAY2_URL" "$lua" 1 "$WARMUP2" $((RUNS + 1)) 0 \
+            "${PID[$svc]} ${PID2[$svc]}" "$GW2_PID" "$EXTRA_SECONDS"
+        R_TWO_RPS[$name]=$S_RPS R_TWO_P99[$name]=$S_P99 R_TWO_ERR[$name]=$S_ERR
+    fi
+    judge "$name"
+}
+
+# target <scenario> <what> <value> <PASS|MISS>: records one judged target.

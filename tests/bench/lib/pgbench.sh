@@ -1,0 +1,66 @@
+# Sourced by tests/bench/run.sh: PostgreSQL's own limits on this machine
+# (pgbench), which every target is a ratio to.
+
+declare -A PGB=()
+pgbench_init() {
+    local t0=$SECONDS
+    say "pgbench: initialising scale $PGBENCH_SCALE in database pgbench"
+    "${PSQL[@]}" "$PG_BASE/postgres" -c "DROP DATABASE IF EXISTS pgbench" -c "CREATE DATABASE pgbench" \
+        >/dev/null
+    pgbench -i -I dtGvp -s "$PGBENCH_SCALE" -q "$PGB_URL" >"$WORK/pgbench-init.log" 2>&1 || {
+        tail -n 20 "$WORK/pgbench-init.log" >&2
+        die "pgbench -i failed"
+    }
+    say "  initialised in $((SECONDS - t0)) s"
+}
+
+# Median of the arguments (numbers).
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# The 50th and 99th percentile, in ms, of the latencies (us, the third
+# field) in pgbench's per-transaction logs with the given prefix.
+pgbench_percentiles() {
+    cat "$1".* 2>/dev/null | awk '{ print $3 }' | sort -n |
+        awk '{ v[NR] = $1 } END { if (NR == 0) { print "0 0"; exit }
+             i50 = int(NR * 0.50); if (i50 < 1) i50 = 1
+             i99 = int(NR * 0.99); if (i99 < 1) i99 = 1
+             printf "%.2f %.2f\n", v[i50] / 1000, v[i99] / 1000 }'
+}
+
+# pgbench_run <key> <pgbench options...>: median tps of RUNS runs; then one
+# more run with pgbench's per-transaction log (kept apart, so that logging
+# cannot lower the tps the ratios divide by) for the p50 and p99 latencies
+# (PGB_P50, PGB_P99): the database's own tail at the same connection count,
+# the floor under the p99 of any scenario that makes a round trip to it.
+declare -A PGB_P50=() PGB_P99=()
+pgbench_run() {
+    local key=$1 i out tps
+    local -a all=()
+    shift
+    pgbench "$@" -c "$CONNS" -j "$THREADS" -T "$WARMUP" "$PGB_URL" >/dev/null 2>&1 || true
+    for ((i = 0; i < RUNS; i++)); do
+        out=$(pgbench "$@" -c "$CONNS" -j "$THREADS" -T "$SECONDS_PER_RUN" "$PGB_URL" 2>&1) || {
+            say "$out" >&2
+            die "pgbench $* failed"
+        }
+        tps=$(sed -nE 's/^tps = ([0-9.]+) .*without initial connection time.*/\1/p' <<<"$out")
+        [[ -n $tps ]] || tps=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' <<<"$out" | tail -n 1)
+        all+=("$tps")
+    done
+    PGB[$key]=$(median "${all[@]}")
+    rm -f "$WORK/pgbench-$key-log".*
+    pgbench "$@" -c "$CONNS" -j "$THREADS" -T "$SECONDS_PER_RUN" -l \
+        --log-prefix="$WORK/pgbench-$key-log" "$PGB_URL" >/dev/null 2>&1 ||
+        die "pgbench $* -l failed"
+    read -r "PGB_P50[$key]" "PGB_P99[$key]" < <(pgbench_percentiles "$WORK/pgbench-$key-log")
+    rm -f "$WORK/pgbench-$key-log".*
+    say "  pgbench $key: ${all[*]} tps -> median ${PGB[$key]}; p50 ${PGB_P50[$key]} ms, p99 ${PGB_P99[$key]} ms"
+}
+
+pgbench_limits() {
+    say "pgbench: -S -M prepared (select-only) and the TPC-B-like default, -c $CONNS -j $THREADS, ${SECONDS_PER_RUN} s"
+    pgbench_run S -S -M prepared
+    pgbench_run B -M prepared
+}

@@ -1,0 +1,99 @@
+# Sourced by tests/bench/run.sh: the report, printed and appended to
+# RESULTS.md.
+
+report() {
+    local name svc line
+    local -a lines=()
+    lines+=("| scenario | req/s | p50 ms | p99 ms | p99x | fixed rate: req/s, p50 / p99 ms (p99x) | two copies: req/s (x one), p99 ms | errors | ratio | result | CPU µs/req, all (user): service / PostgreSQL / nginx / wrk | other load |")
+    lines+=("|---|---:|---:|---:|---:|---|---|---:|---:|---|---|---:|")
+    for name in "${SCEN_NAMES[@]}"; do
+        [[ -n ${R_MET[$name]:-} ]] || continue
+        local c=(${R_CPU[$name]}) open="-" two="-"
+        if [[ -n ${R_OPEN_RATE[$name]:-} ]]; then
+            open="${R_OPEN_RPS[$name]}, ${R_OPEN_P50[$name]} / ${R_OPEN_P99[$name]} ($(awk -v p="${R_OPEN_P99[$name]}" \
+                -v o="${PGB_P99[S]:-0}" 'BEGIN { if (o > 0) printf "%.2f", p / o; else print "-" }'))"
+        fi
+        if [[ -n ${R_TWO_RPS[$name]:-} ]]; then
+            two="${R_TWO_RPS[$name]} ($(awk -v a="${R_TWO_RPS[$name]}" -v b="${R_RPS[$name]}" \
+                'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')), ${R_TWO_P99[$name]}"
+        fi
+        local errs=$((R_ERR[$name] + ${R_OPEN_ERR[$name]:-0} + ${R_TWO_ERR[$name]:-0}))
+        lines+=("| $name | ${R_RPS[$name]} | ${R_P50[$name]} | ${R_P99[$name]} | ${R_P99X[$name]} | $open | $two | $errs | ${R_RATIO[$name]} | ${R_MET[$name]} | ${c[0]} (${c[5]}) / ${c[1]} (${c[6]}) / ${c[2]} (${c[7]}) / ${c[3]} (${c[8]}) | ${c[4]}% |")
+    done
+    for name in "${SKIPPED[@]}"; do
+        lines+=("| $name | | | | | | | | | skipped: service not built | | |")
+    done
+    local rss_line="" anon_line="" start_line="" r
+    for svc in "${SERVICES[@]}"; do
+        [[ -n ${RSS[$svc]:-} ]] || continue
+        rss_line+=" $svc=${RSS[$svc]}"
+        anon_line+=" $svc=${RSS_ANON[$svc]:-?}"
+        r=$(pass_if 'a + 0 < 20 * 1024' "${RSS[$svc]}")
+        target "$svc" "resident memory < 20 MiB (KiB)" "${RSS[$svc]}" "$r"
+    done
+    for svc in "${SERVICES[@]}"; do
+        [[ -n ${STARTUP[$svc]:-} ]] || continue
+        start_line+=" $svc=${STARTUP[$svc]}"
+        r=MISS
+        [[ ${STARTUP[$svc]} != failed ]] && r=$(pass_if 'a + 0 < 200' "${STARTUP[$svc]}")
+        target "$svc" "start-up < 200 ms" "${STARTUP[$svc]}" "$r"
+    done
+
+    local cpu commit date
+    cpu=$(sed -nE 's/^model name[[:space:]]*: (.*)/\1/p' /proc/cpuinfo | head -n 1)
+    commit=$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
+    git -C "$REPO_DIR" diff --quiet HEAD -- common services 2>/dev/null || commit+="+changes"
+    date=$(date -u +%Y-%m-%dT%H:%MZ)
+    local npass=0 nmiss=0 t
+    local -a summary=()
+    summary+=("| scenario | target | value | result |")
+    summary+=("|---|---|---:|---|")
+    for t in "${TARGETS[@]}"; do
+        IFS='|' read -r name line val r <<<"$t"
+        summary+=("| $name | $line | $val | $r |")
+        if [[ $r == PASS ]]; then npass=$((npass + 1)); else nmiss=$((nmiss + 1)); fi
+    done
+
+    {
+        say ""
+        say "### $date, commit $commit, $cpu ($NCPU cores)$( ((SMOKE)) && echo ', SMOKE (not a result)')"
+        say ""
+        say "$CONNS connections, $THREADS wrk/pgbench threads, ${SECONDS_PER_RUN} s per run, median of $RUNS after ${WARMUP} s warm-up; fixed-rate run: one of ${EXTRA_SECONDS} s at half the closed loop's request rate; two copies: one run of ${EXTRA_SECONDS} s after ${WARMUP2} s warm-up; $(wc -l <"$DATA/tokens.tsv") users' tokens; $LOG_ROWS log rows; pgbench scale $PGBENCH_SCALE; run took $((SECONDS / 60)) min."
+        say "pgbench -S -M prepared: ${PGB[S]:-?} tps (p50 ${PGB_P50[S]:-?} ms, p99 ${PGB_P99[S]:-?} ms); TPC-B-like (-M prepared): ${PGB[B]:-?} tps (p50 ${PGB_P50[B]:-?} ms, p99 ${PGB_P99[B]:-?} ms)."
+        say ""
+        printf '%s\n' "${lines[@]}"
+        say ""
+        say "Resident memory after the runs (KiB, target < 20 MiB):${rss_line}; of which anonymous (heap, stacks; the rest is mapped files such as the PDF fonts):${anon_line}"
+        say "Start-up to /readyz 200 (ms, median of 3, target < 200):${start_line}"
+        say "p99x is the p99 over pgbench -S's p99 in this run. For the flows, req/s counts whole flows (a leave request approved; a seal request approved and stamped; a job approved and completed; a document drafted to numbered; a director's meeting convened, prepared, held and closed, 18 requests); the fixed-rate req/s and the CPU are per HTTP request."
+        say "\"other load\" is CPU used by processes outside this stack during the runs, as a share of all cores; above 5% the run was disturbed."
+        say ""
+        say "Targets: $npass PASS, $nmiss MISS."
+        say ""
+        printf '%s\n' "${summary[@]}"
+    } >"$WORK/report.md"
+    cat "$WORK/report.md"
+    if [[ ${BENCH_NO_RECORD:-0} != 1 ]]; then
+        [[ -f $HERE/RESULTS.md ]] || printf '# Benchmark results\n' >"$HERE/RESULTS.md"
+        cat "$WORK/report.md" >>"$HERE/RESULTS.md"
+        say ""
+        say "appended to tests/bench/RESULTS.md"
+    fi
+    say ""
+    for name in "${SCEN_NAMES[@]}"; do
+        [[ -n ${R_MET[$name]:-} ]] || continue
+        say "bench: $name rps=${R_RPS[$name]} p50_ms=${R_P50[$name]} p99_ms=${R_P99[$name]} p99x=${R_P99X[$name]} open_rate=${R_OPEN_RATE[$name]:--} open_p99_ms=${R_OPEN_P99[$name]:--} two_rps=${R_TWO_RPS[$name]:--} two_p99_ms=${R_TWO_P99[$name]:--} errors=$((R_ERR[$name] + ${R_OPEN_ERR[$name]:-0} + ${R_TWO_ERR[$name]:-0})) ratio=${R_RATIO[$name]} ${R_MET[$name]}"
+    done
+    for name in "${SKIPPED[@]}"; do
+        say "bench: $name skipped: service not built"
+    done
+    say "bench: pgbench select_only_tps=${PGB[S]:-0} tpcb_tps=${PGB[B]:-0} select_only_p50_ms=${PGB_P50[S]:-0} select_only_p99_ms=${PGB_P99[S]:-0} tpcb_p50_ms=${PGB_P50[B]:-0} tpcb_p99_ms=${PGB_P99[B]:-0}"
+    say "bench: startup_ms${start_line}"
+    say "bench: rss_kb${rss_line}"
+    say "bench: rss_anon_kb${anon_line}"
+    for t in "${TARGETS[@]}"; do
+        IFS='|' read -r name line val r <<<"$t"
+        say "bench: target $name: $line: $val $r"
+    done
+    say "bench: summary $npass PASS, $nmiss MISS"
+}
