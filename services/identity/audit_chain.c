@@ -18,11 +18,12 @@
 
 static const db_stmt Q_CHAIN = {
     "identity_audit_chain",
-    "SELECT c.service, c.day::text, c.seq, e.id IS NOT NULL, c.event_id,"
-    " encode(c.content_hash, 'hex'), encode(c.prev_hash, 'hex'), encode(c.hash, 'hex'),"
+    "SELECT c.service, c.day::text AS day, c.seq, e.id IS NOT NULL AS event_present, c.event_id,"
+    " encode(c.content_hash, 'hex') AS content_hash, encode(c.prev_hash, 'hex') AS prev_hash,"
+    " encode(c.hash, 'hex') AS hash,"
     " jsonb_build_array(e.id, (extract(epoch FROM e.at) * 1000000)::bigint, e.service,"
     " e.actor_id, e.entity_type, e.entity_id, e.action, e.before, e.after, e.request_id,"
-    " e.client_request_id)::text, c.lane"
+    " e.client_request_id)::text AS content, c.lane"
     " FROM audit.chain c LEFT JOIN audit.events e ON e.id = c.event_id"
     " WHERE c.day BETWEEN $1::date AND $2::date"
     " UNION ALL"
@@ -31,7 +32,7 @@ static const db_stmt Q_CHAIN = {
     " FROM audit.events e"
     " WHERE (e.at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN $1::date AND $2::date"
     " AND NOT EXISTS (SELECT 1 FROM audit.chain c WHERE c.event_id = e.id)"
-    " ORDER BY 2, 1, 10 NULLS LAST, 3 NULLS LAST, 5"};
+    " ORDER BY day, service, lane NULLS LAST, seq NULLS LAST, event_id"};
 
 static void sha256_hex(const unsigned char *in, size_t len, char out[65])
 {
@@ -42,12 +43,12 @@ static void sha256_hex(const unsigned char *in, size_t len, char out[65])
 
 static json_t *mismatch(PGresult *res, int i, const char *problem, const char *detail)
 {
-    json_t *m = json_pack("{s:s, s:s, s:s, s:s}", "service", PQgetvalue(res, i, 0), "day",
-                          PQgetvalue(res, i, 1), "problem", problem, "detail", detail);
-    json_object_set_new(m, "event_id", json_integer(atoll(PQgetvalue(res, i, 4))));
-    json_object_set_new(m, "seq", PQgetisnull(res, i, 2)
+    json_t *m = json_pack("{s:s, s:s, s:s, s:s}", "service", db_col_str(res, i, "service"),
+                          "day", db_col_str(res, i, "day"), "problem", problem, "detail", detail);
+    json_object_set_new(m, "event_id", json_integer(db_col_ll(res, i, "event_id")));
+    json_object_set_new(m, "seq", db_col_null(res, i, "seq")
                                       ? json_null()
-                                      : json_integer(atoll(PQgetvalue(res, i, 2))));
+                                      : json_integer(db_col_ll(res, i, "seq")));
     return m;
 }
 
@@ -64,8 +65,8 @@ static json_t *chain_check(PGresult *res, const char *from, const char *to)
     char prev[65] = "", prev_chain[96] = "";
     for (int i = 0, n = PQntuples(res); i < n && !first; i++) {
         char chain[96];
-        snprintf(chain, sizeof chain, "%s/%s/%s", PQgetvalue(res, i, 1), PQgetvalue(res, i, 0),
-                 PQgetvalue(res, i, 9));
+        snprintf(chain, sizeof chain, "%s/%s/%s", db_col_str(res, i, "day"),
+                 db_col_str(res, i, "service"), db_col_str(res, i, "lane"));
         if (strcmp(chain, prev_chain)) {
             snprintf(prev_chain, sizeof prev_chain, "%s", chain);
             memcpy(prev, zero, sizeof prev);
@@ -73,27 +74,27 @@ static json_t *chain_check(PGresult *res, const char *from, const char *to)
             chains++;
         }
         events++;
-        if (PQgetisnull(res, i, 2)) {
+        if (db_col_null(res, i, "seq")) {
             first = mismatch(res, i, "unchained", "the event has no link in the chain");
             break;
         }
-        if (!strcmp(PQgetvalue(res, i, 3), "f")) {
+        if (!db_col_bool(res, i, "event_present")) {
             first = mismatch(res, i, "event_missing", "the chain links an event that is gone");
             break;
         }
-        if (atoll(PQgetvalue(res, i, 2)) != expect_seq) {
+        if (db_col_ll(res, i, "seq") != expect_seq) {
             first = mismatch(res, i, "link_missing", "a link before this one is gone");
             break;
         }
-        const char *content = PQgetvalue(res, i, 8);
+        const char *content = db_col_str(res, i, "content");
         char content_hash[65], link[65];
         sha256_hex((const unsigned char *)content, strlen(content), content_hash);
-        if (strcmp(content_hash, PQgetvalue(res, i, 5))) {
+        if (strcmp(content_hash, db_col_str(res, i, "content_hash"))) {
             first = mismatch(res, i, "content_changed",
                              "the event is not what it was when it was written");
             break;
         }
-        if (strcmp(prev, PQgetvalue(res, i, 6))) {
+        if (strcmp(prev, db_col_str(res, i, "prev_hash"))) {
             first = mismatch(res, i, "link_broken",
                              "the link does not follow the link before it");
             break;
@@ -103,7 +104,7 @@ static json_t *chain_check(PGresult *res, const char *from, const char *to)
         sodium_hex2bin(both, 32, prev, 64, NULL, &got, NULL);
         sodium_hex2bin(both + 32, 32, content_hash, 64, NULL, &got, NULL);
         sha256_hex(both, sizeof both, link);
-        if (strcmp(link, PQgetvalue(res, i, 7))) {
+        if (strcmp(link, db_col_str(res, i, "hash"))) {
             first = mismatch(res, i, "link_broken", "the link's own hash does not match");
             break;
         }
@@ -202,7 +203,7 @@ int audit_verify_cli(int argc, char **argv)
 static const db_stmt Q_HEADS = {
     "identity_audit_heads",
     "SELECT coalesce(json_agg(json_build_object('service', service, 'seq', seq,"
-    " 'hash', encode(hash, 'hex')) ORDER BY service), '[]')::text"
+    " 'hash', encode(hash, 'hex')) ORDER BY service), '[]')::text AS heads"
     " FROM (SELECT service, sum(seq)::bigint AS seq,"
     "  sha256(string_agg(hash, ''::bytea ORDER BY lane)) AS hash"
     "  FROM audit.chain_heads WHERE day = $1::date GROUP BY service) h"};
@@ -228,7 +229,7 @@ void h_audit_heads(req_t *r)
     PGresult *res = db_read_or_reply(r, &Q_HEADS, 1, params);
     if (!res)
         return;
-    json_t *heads = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+    json_t *heads = json_loads(db_col_str(res, 0, "heads"), 0, NULL);
     PQclear(res);
     long long now = (long long)time(NULL);
     json_t *claims = json_pack("{s:s, s:s, s:s, s:O, s:I}", "iss", "oa-identity", "typ",

@@ -128,7 +128,7 @@ typedef struct meeting_tx {
     char *members, *attendees, *doc;
 } meeting_tx;
 
-static const db_stmt Q_FUTURE = {"mtg_future", "SELECT $1::timestamptz > now()"};
+static const db_stmt Q_FUTURE = {"mtg_future", "SELECT $1::timestamptz > now() AS future"};
 
 static const db_stmt Q_SECRETARIAT_CHIEF = {
     "mtg_secretariat_chief",
@@ -138,7 +138,7 @@ static const db_stmt Q_SECRETARIAT_CHIEF = {
 /* The first id of $1 that is not an active person (of the office, unless $2). */
 static const db_stmt Q_FIRST_STRANGER = {
     "mtg_first_stranger",
-    "SELECT x FROM unnest($1::bigint[]) AS x WHERE NOT EXISTS (SELECT 1 FROM"
+    "SELECT x AS user_id FROM unnest($1::bigint[]) AS x WHERE NOT EXISTS (SELECT 1 FROM"
     " identity.org_people p WHERE p.id = x AND p.active AND ($2 OR (p.department_id IS NOT NULL"
     " AND p.department_kind NOT IN ('external', 'bureau', 'township', 'other')))) LIMIT 1"};
 
@@ -176,7 +176,7 @@ static int check_people(db_conn *c, const char *ids, bool anyone, const char *fi
     if (PQntuples(res) > 0)
         rc = problem_field(p, field, anyone ? "user %s is not an active user"
                                             : "user %s is not an active member of the office",
-                           PQgetvalue(res, 0, 0));
+                           db_col_str(res, 0, "user_id"));
     PQclear(res);
     return rc;
 }
@@ -207,7 +207,7 @@ static int meeting_store(db_conn *c, create_tx *ct, problem_t *p)
         PGresult *res;
         if (db_query(c, &Q_SECRETARIAT_CHIEF, 0, NULL, &res, p))
             return -1;
-        recorder = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
+        recorder = PQntuples(res) ? db_col_ll(res, 0, "chief_id") : 0;
         PQclear(res);
         if (!recorder)
             return problem_set(p, ERR_MEETING_NO_RECORDER, NULL, NULL,
@@ -217,7 +217,7 @@ static int meeting_store(db_conn *c, create_tx *ct, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_FUTURE, 1, pf, &res, p))
         return -1;
-    bool future = !strcmp(PQgetvalue(res, 0, 0), "t");
+    bool future = db_col_bool(res, 0, "future");
     PQclear(res);
     if (!future)
         problem_field(p, "scheduled_at", "must be in the future");
@@ -229,7 +229,7 @@ static int meeting_store(db_conn *c, create_tx *ct, problem_t *p)
                         db_int(ch, chair), db_int(rec, recorder), db_int(cr, me->id)};
     if (db_query(c, &Q_MEETING_INSERT, 7, pi, &res, p))
         return -1;
-    long long mid = db_get_ll(res, 0, 0);
+    long long mid = db_col_ll(res, 0, "id");
     PQclear(res);
     db_int(id, mid);
     const char *pp[] = {id, ch, rec, t->members, t->attendees, thematic ? "false" : "true"};
@@ -303,9 +303,10 @@ typedef struct meeting_row {
 
 static const db_stmt Q_MEETING_LOCK = {
     "mtg_meeting_lock",
-    "SELECT meeting_doc(m, $2), m.version, m.state, m.kind, m.chair_id, m.recorder_id,"
-    " m.title, m.reschedule_needed, coalesce(length(btrim(m.minutes)), 0) > 0,"
-    " m.minutes_approved_at IS NOT NULL, meeting_visible(m, $2, $3)"
+    "SELECT meeting_doc(m, $2) AS doc, m.version, m.state, m.kind, m.chair_id, m.recorder_id,"
+    " m.title, m.reschedule_needed, coalesce(length(btrim(m.minutes)), 0) > 0 AS has_minutes,"
+    " m.minutes_approved_at IS NOT NULL AS minutes_approved,"
+    " meeting_visible(m, $2, $3) AS visible"
     " FROM meetings m WHERE m.id = $1 FOR NO KEY UPDATE"};
 
 static int meeting_lock(db_conn *c, action_tx *t, problem_t *p)
@@ -321,20 +322,20 @@ static int meeting_lock(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_MEETING_LOCK, 3, params, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 10), "t")) {
+    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "visible")) {
         PQclear(res);
         return problem_set(p, ERR_MEETING_NOT_FOUND, NULL, NULL, "no such meeting");
     }
-    t->before = strdup(PQgetvalue(res, 0, 0));
-    t->version = db_get_ll(res, 0, 1);
-    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
-    snprintf(m->kind, sizeof m->kind, "%s", PQgetvalue(res, 0, 3));
-    m->chair = db_get_ll(res, 0, 4);
-    m->recorder = db_get_ll(res, 0, 5);
-    snprintf(m->title, sizeof m->title, "%s", PQgetvalue(res, 0, 6));
-    m->reschedule_needed = !strcmp(PQgetvalue(res, 0, 7), "t");
-    m->has_minutes = !strcmp(PQgetvalue(res, 0, 8), "t");
-    m->minutes_approved = !strcmp(PQgetvalue(res, 0, 9), "t");
+    t->before = strdup(db_col_str(res, 0, "doc"));
+    t->version = db_col_ll(res, 0, "version");
+    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
+    snprintf(m->kind, sizeof m->kind, "%s", db_col_str(res, 0, "kind"));
+    m->chair = db_col_ll(res, 0, "chair_id");
+    m->recorder = db_col_ll(res, 0, "recorder_id");
+    snprintf(m->title, sizeof m->title, "%s", db_col_str(res, 0, "title"));
+    m->reschedule_needed = db_col_bool(res, 0, "reschedule_needed");
+    m->has_minutes = db_col_bool(res, 0, "has_minutes");
+    m->minutes_approved = db_col_bool(res, 0, "minutes_approved");
     m->thematic = !strcmp(m->kind, "thematic");
     PQclear(res);
     if (!t->before)
@@ -428,7 +429,7 @@ static int perform_reschedule(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_FUTURE, 1, pf, &res, p))
         return -1;
-    bool future = !strcmp(PQgetvalue(res, 0, 0), "t");
+    bool future = db_col_bool(res, 0, "future");
     PQclear(res);
     if (!future)
         return problem_field(p, "scheduled_at", "must be in the future");
@@ -471,7 +472,8 @@ static int perform_cancel(db_conn *c, action_tx *t, problem_t *p)
 
 static const db_stmt Q_APPROVED_TOPICS = {
     "mtg_approved_topics",
-    "SELECT count(*) FILTER (WHERE state = 'approved'), count(*) FILTER (WHERE state = 'proposed')"
+    "SELECT count(*) FILTER (WHERE state = 'approved') AS approved,"
+    " count(*) FILTER (WHERE state = 'proposed') AS waiting"
     " FROM topics WHERE meeting_id = $1"};
 
 static const db_stmt Q_MEETING_PUBLISH = {
@@ -487,7 +489,7 @@ static int perform_publish(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_APPROVED_TOPICS, 1, params, &res, p))
         return -1;
-    long long approved = db_get_ll(res, 0, 0), waiting = atoll(PQgetvalue(res, 0, 1));
+    long long approved = db_col_ll(res, 0, "approved"), waiting = db_col_ll(res, 0, "waiting");
     PQclear(res);
     if (approved == 0)
         return problem_set(p, ERR_MEETING_NO_APPROVED_TOPIC, NULL, NULL,
@@ -540,7 +542,7 @@ static int perform_attendance(db_conn *c, action_tx *t, problem_t *p)
  * marked present. */
 static const db_stmt Q_QUORUM_MISSING = {
     "mtg_quorum_missing",
-    "SELECT string_agg(p.display_name || ' (' || p.username || ')', ', ' ORDER BY p.id)"
+    "SELECT string_agg(p.display_name || ' (' || p.username || ')', ', ' ORDER BY p.id) AS missing"
     " FROM (SELECT q.id, q.display_name, q.username FROM identity.org_people q"
     "   WHERE q.active AND q.position IN ('office_director', 'deputy_director')"
     "   UNION SELECT q.id, q.display_name, q.username FROM identity.org_people q"
@@ -570,11 +572,11 @@ static int perform_start(db_conn *c, action_tx *t, problem_t *p)
         PGresult *res;
         if (db_query(c, &Q_QUORUM_MISSING, 2, params, &res, p))
             return -1;
-        if (!PQgetisnull(res, 0, 0)) {
+        if (!db_col_null(res, 0, "missing")) {
             problem_set(p, ERR_MEETING_NO_QUORUM, NULL, NULL,
                         "the meeting starts only when the director and every deputy director "
                         "are present; not present: %s",
-                        PQgetvalue(res, 0, 0));
+                        db_col_str(res, 0, "missing"));
             PQclear(res);
             return -1;
         }
@@ -655,7 +657,7 @@ static int perform_approve_minutes(db_conn *c, action_tx *t, problem_t *p)
  * approved leave. */
 static const db_stmt Q_UNMARKED = {
     "mtg_unmarked",
-    "SELECT string_agg(person_name(x.user_id), ', ' ORDER BY x.user_id)"
+    "SELECT string_agg(person_name(x.user_id), ', ' ORDER BY x.user_id) AS unmarked"
     " FROM meeting_participants x WHERE x.meeting_id = $1 AND x.role <> 'attendee'"
     " AND x.present IS NULL AND NOT EXISTS (SELECT 1 FROM meeting_absence_requests a"
     "   WHERE a.meeting_id = x.meeting_id AND a.user_id = x.user_id AND a.state = 'approved')"};
@@ -709,10 +711,10 @@ static int perform_close(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_UNMARKED, 1, params, &res, p))
         return -1;
-    if (!PQgetisnull(res, 0, 0)) {
+    if (!db_col_null(res, 0, "unmarked")) {
         problem_set(p, ERR_MEETING_ATTENDANCE_INCOMPLETE, NULL, NULL,
                     "record the attendance of every participant before closing; not recorded: %s",
-                    PQgetvalue(res, 0, 0));
+                    db_col_str(res, 0, "unmarked"));
         PQclear(res);
         return -1;
     }

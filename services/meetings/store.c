@@ -11,7 +11,7 @@ static const db_stmt Q_IN_SECRETARIAT = {
     "mtg_in_secretariat",
     "SELECT EXISTS (SELECT 1 FROM identity.org_people p JOIN identity.org_departments d"
     " ON d.id = p.department_id WHERE p.id = $1 AND p.active AND d.is_secretariat"
-    " AND NOT p.is_secretary)"};
+    " AND NOT p.is_secretary) AS in_secretariat"};
 
 int store_in_secretariat(db_conn *c, long long id, bool *out, problem_t *p)
 {
@@ -20,7 +20,7 @@ int store_in_secretariat(db_conn *c, long long id, bool *out, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_IN_SECRETARIAT, 1, params, &res, p))
         return -1;
-    *out = !strcmp(PQgetvalue(res, 0, 0), "t");
+    *out = db_col_bool(res, 0, "in_secretariat");
     PQclear(res);
     return 0;
 }

@@ -87,12 +87,12 @@ typedef struct task_tx {
 } task_tx;
 
 static const db_stmt Q_NOT_PAST = {
-    "mtg_not_past", "SELECT $1::date >= (now() AT TIME ZONE 'Asia/Shanghai')::date"};
+    "mtg_not_past", "SELECT $1::date >= (now() AT TIME ZONE 'Asia/Shanghai')::date AS not_past"};
 
 static const db_stmt Q_TASK_INSERT = {
     "mtg_task_insert",
     "INSERT INTO tasks(assigner_id, assignee_id, title, details, deadline, routine,"
-    " reported_to_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, task_doc(tasks)"};
+    " reported_to_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, task_doc(tasks) AS doc"};
 
 static int deadline_ok(db_conn *c, const char *deadline, problem_t *p)
 {
@@ -100,7 +100,7 @@ static int deadline_ok(db_conn *c, const char *deadline, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_NOT_PAST, 1, params, &res, p))
         return -1;
-    bool ok = !strcmp(PQgetvalue(res, 0, 0), "t");
+    bool ok = db_col_bool(res, 0, "not_past");
     PQclear(res);
     return ok ? 0 : problem_field(p, "deadline", "must not be in the past");
 }
@@ -156,8 +156,8 @@ static int task_store(db_conn *c, create_tx *ct, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_TASK_INSERT, 7, params, &res, p))
         return -1;
-    long long id = db_get_ll(res, 0, 0);
-    ct->doc = strdup(PQgetvalue(res, 0, 1));
+    long long id = db_col_ll(res, 0, "id");
+    ct->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     if (!ct->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -204,10 +204,11 @@ typedef struct task_row {
 
 static const db_stmt Q_TASK_LOCK = {
     "mtg_task_lock",
-    "SELECT task_doc(t), t.version, t.state, t.assigner_id, t.assignee_id,"
-    " coalesce(t.reported_to_id, 0), coalesce(t.conflict_with_id, 0), t.consult_ids::text,"
-    " t.agreed_ids::text, t.title, t.routine, t.consult_ids <@ t.agreed_ids,"
-    " task_visible(t, $2," TASK_PRIVILEGED ")"
+    "SELECT task_doc(t) AS doc, t.version, t.state, t.assigner_id, t.assignee_id,"
+    " t.reported_to_id, t.conflict_with_id, t.consult_ids::text AS consult_ids,"
+    " t.agreed_ids::text AS agreed_ids, t.title, t.routine,"
+    " t.consult_ids <@ t.agreed_ids AS all_agreed,"
+    " task_visible(t, $2," TASK_PRIVILEGED ") AS visible"
     " FROM tasks t WHERE t.id = $1 FOR NO KEY UPDATE"};
 
 static int task_lock(db_conn *c, action_tx *t, problem_t *p)
@@ -219,22 +220,22 @@ static int task_lock(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_TASK_LOCK, 2, params, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 12), "t")) {
+    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "visible")) {
         PQclear(res);
         return problem_set(p, ERR_TASK_NOT_FOUND, NULL, NULL, "no such task");
     }
-    t->before = strdup(PQgetvalue(res, 0, 0));
-    t->version = db_get_ll(res, 0, 1);
-    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
-    k->assigner = db_get_ll(res, 0, 3);
-    k->assignee = db_get_ll(res, 0, 4);
-    k->reported_to = db_get_ll(res, 0, 5);
-    k->conflict_with = db_get_ll(res, 0, 6);
-    snprintf(k->consult, sizeof k->consult, "%s", PQgetvalue(res, 0, 7));
-    snprintf(k->agreed, sizeof k->agreed, "%s", PQgetvalue(res, 0, 8));
-    snprintf(k->title, sizeof k->title, "%s", PQgetvalue(res, 0, 9));
-    k->routine = !strcmp(PQgetvalue(res, 0, 10), "t");
-    k->all_agreed = !strcmp(PQgetvalue(res, 0, 11), "t");
+    t->before = strdup(db_col_str(res, 0, "doc"));
+    t->version = db_col_ll(res, 0, "version");
+    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
+    k->assigner = db_col_ll(res, 0, "assigner_id");
+    k->assignee = db_col_ll(res, 0, "assignee_id");
+    k->reported_to = db_col_ll(res, 0, "reported_to_id"); /* 0: nobody */
+    k->conflict_with = db_col_ll(res, 0, "conflict_with_id");
+    snprintf(k->consult, sizeof k->consult, "%s", db_col_str(res, 0, "consult_ids"));
+    snprintf(k->agreed, sizeof k->agreed, "%s", db_col_str(res, 0, "agreed_ids"));
+    snprintf(k->title, sizeof k->title, "%s", db_col_str(res, 0, "title"));
+    k->routine = db_col_bool(res, 0, "routine");
+    k->all_agreed = db_col_bool(res, 0, "all_agreed");
     PQclear(res);
     return t->before ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
 }
@@ -394,9 +395,9 @@ static int perform_flag(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_OTHER_TASK, 1, po, &res, p))
         return -1;
-    bool ok = PQntuples(res) == 1 && db_get_ll(res, 0, 0) == k->assignee &&
-              !strcmp(PQgetvalue(res, 0, 1), "open");
-    long long other_assigner = ok ? db_get_ll(res, 0, 2) : 0;
+    bool ok = PQntuples(res) == 1 && db_col_ll(res, 0, "assignee_id") == k->assignee &&
+              !strcmp(db_col_str(res, 0, "state"), "open");
+    long long other_assigner = ok ? db_col_ll(res, 0, "assigner_id") : 0;
     PQclear(res);
     if (!ok)
         return problem_field(p, "other_task_id", "must be another open task of yours");
