@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "action.h"
 #include "csv.h"
 #include "audit.h"
 #include "create.h"
@@ -49,6 +50,9 @@ bool mtg_month_reminder_due(const char *date);
 /* Whether user `id` belongs to the secretariat section. */
 int store_in_secretariat(db_conn *c, long long id, bool *out, problem_t *p);
 
+/* Whether time `when` (an ISO 8601 date and time) is still to come. */
+int store_in_future(db_conn *c, const char *when, bool *out, problem_t *p);
+
 /* Reads for handlers outside a transaction: whether the caller is in the
  * secretariat (false on failure). */
 bool caller_in_secretariat(req_t *r);
@@ -56,6 +60,47 @@ bool caller_in_secretariat(req_t *r);
 /* Office leaders, the secretariat and administrators see every ordinary
  * meeting record. */
 bool meetings_privileged(req_t *r);
+
+/* ---- a meeting: reads and convening (meetings.c), the locked row, who
+ * may act and the action table (meeting_actions.c), the meeting held
+ * (meeting_record.c) ---- */
+
+/* The body of a meeting's create and of its actions. */
+typedef struct meeting_in {
+    const char *comment; /* first: the common comment_fields write it */
+    const char *title, *kind, *scheduled_at, *location, *text;
+    json_t *participant_ids, *attendee_ids;
+    long long user_id;
+    bool present;
+} meeting_in;
+_Static_assert(offsetof(meeting_in, comment) == 0, "comment_fields writes the first member");
+
+/* The meeting as an action locked it (meeting_lock). */
+typedef struct meeting_row {
+    char kind[16], title[800];
+    long long chair, recorder;
+    bool reschedule_needed, has_minutes, minutes_approved, thematic;
+} meeting_row;
+
+extern const action_kind meeting_kind;
+
+/* action_t.lock of every action on a meeting: 404 unless the caller sees it. */
+int meeting_lock(db_conn *c, action_tx *t, problem_t *p);
+
+/* Sets t->doc to the meeting's document after the action. */
+int meeting_doc_after(db_conn *c, action_tx *t, problem_t *p);
+
+/* Tells every participant but `except` (0: none); must_attend_only leaves
+ * out the non-voting attendees. */
+int notify_participants(db_conn *c, long long meeting, const char *kind, const char *title,
+                        const char *body, long long except, bool must_attend_only,
+                        problem_t *p);
+
+/* The steps of the meeting held, the perform of their action rows. */
+int meeting_perform_attendance(db_conn *c, action_tx *t, problem_t *p);
+int meeting_perform_minutes(db_conn *c, action_tx *t, problem_t *p);
+int meeting_perform_approve_minutes(db_conn *c, action_tx *t, problem_t *p);
+int meeting_perform_close(db_conn *c, action_tx *t, problem_t *p);
 
 /* Whether the caller sees meeting id (meetings.c); otherwise answers 404
  * (or the database's problem) and returns false. For the lists under a

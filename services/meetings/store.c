@@ -25,6 +25,19 @@ int store_in_secretariat(db_conn *c, long long id, bool *out, problem_t *p)
     return 0;
 }
 
+static const db_stmt Q_FUTURE = {"mtg_future", "SELECT $1::timestamptz > now() AS future"};
+
+int store_in_future(db_conn *c, const char *when, bool *out, problem_t *p)
+{
+    const char *params[] = {when};
+    PGresult *res;
+    if (db_query(c, &Q_FUTURE, 1, params, &res, p))
+        return -1;
+    *out = db_col_bool(res, 0, "future");
+    PQclear(res);
+    return 0;
+}
+
 bool caller_in_secretariat(req_t *r)
 {
     if (!r->caller || r->caller->external || r->caller->is_secretary)
