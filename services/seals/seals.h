@@ -101,8 +101,15 @@ void office_date(long long epoch_s, char out[11]);
  * the count, or -1 when the text is not such an array. */
 int parse_id_array(const char *text, long long *out, size_t max);
 
-/* ---- database steps shared by the handlers (store.c) ---- */
+/* ---- database steps shared by the handlers ---- */
 
+/* R-LET-2: notifies the people who approve letters of seal seal_id (the
+ * director and the deputy directors, neither the seal's custodian nor the
+ * requester) with a notification of kind about letter_id; *nobody tells
+ * that there is none, and then nobody is told. 0, or -1 with p. */
+int letter_notify_approvers(db_conn *c, long long seal_id, long long requester,
+                            const char *kind, const char *title, const char *body,
+                            long long letter_id, bool *nobody, problem_t *p);
 
 /* ---- handlers, by resource ---- */
 

@@ -3,6 +3,7 @@
  * request handlers are compiled in here so that the specs are the ones it
  * serves with, not copies. */
 #include "../../services/seals/requests.c"
+#include "../../services/seals/request_actions.c"
 
 #include "fuzz.h"
 #include "json_in.h"
@@ -23,7 +24,10 @@ int fuzz_json_in(const uint8_t *data, size_t size)
         problem_clear(&p);
         return 0;
     }
-    request_in out;
+    union {
+        request_in create;
+        request_action_in action;
+    } out;
     uint64_t present = 0;
     if (json_in_validate(in, f, &out, &present, &p) == 0) {
         /* what was accepted holds to the spec */

@@ -83,7 +83,8 @@ if ((REPLAY == 0)); then
     done
 fi
 # The sources of a service the targets need: every file but main.c and
-# routes.c (the route table) and requests.c (fuzz_seals.c includes it).
+# routes.c (the route table), and requests.c and request_actions.c
+# (fuzz_seals.c includes them).
 service_objs() {
     local svc=$1 src
     local -a srcs=(services/"$svc"/*.c)
@@ -92,7 +93,7 @@ service_objs() {
         srcs=("${srcs[@]/#/services/}")
     fi
     for src in "${srcs[@]}"; do
-        case $(basename "$src") in main.c | routes.c | requests.c) continue ;; esac
+        case $(basename "$src") in main.c | routes.c | requests.c | request_actions.c) continue ;; esac
         compile "$src" "$OUT/obj/$src.o" || return 1
         echo "$OUT/obj/$src.o"
     done
