@@ -79,9 +79,9 @@ void action_handle(req_t *r, const action_t *act, void *in, void *row)
 
 void action_reply_versioned(req_t *r, PGresult *res)
 {
-    if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 1)) {
+    if (PQntuples(res) == 1 && !db_col_null(res, 0, "version")) {
         char etag[32];
-        snprintf(etag, sizeof etag, "\"%s\"", PQgetvalue(res, 0, 1));
+        snprintf(etag, sizeof etag, "\"%s\"", db_col_str(res, 0, "version"));
         u_map_put(r->resp->map_header, "ETag", etag);
     }
     reply_row(r, res, 200);

@@ -91,9 +91,9 @@ int action_check_version(const req_t *r, long long if_match, long long version,
 
 /* ---- reads that pair with actions ---- */
 
-/* Answers a single row whose column 0 is a JSON document and column 1 its
- * version, sent as the ETag (the version an action's If-Match sends back);
- * 404 when there is no row. Clears res. */
+/* Answers a single row whose column 0 is a JSON document and whose column
+ * `version` is its version, sent as the ETag (the version an action's
+ * If-Match sends back); 404 when there is no row. Clears res. */
 void action_reply_versioned(req_t *r, PGresult *res);
 
 /* GET /<collection>/{id} of a row every caller may see: runs st with $1 the

@@ -25,7 +25,7 @@ static void refresh_inactive(service_t *svc)
         long long *ids = malloc(((size_t)n + 1) * sizeof *ids);
         if (ids) {
             for (int i = 0; i < n; i++)
-                ids[i] = db_get_ll(res, i, 0);
+                ids[i] = db_col_ll(res, i, "id");
             auth_set_inactive(svc->auth, ids, (size_t)n);
             free(ids);
         }

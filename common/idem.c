@@ -19,7 +19,7 @@
 #include "request.h"
 
 static const db_stmt Q_IDEM_GET = {
-    "common_idem_get", "SELECT status, body, body_hash = $4 FROM idempotency_keys"
+    "common_idem_get", "SELECT status, body, body_hash = $4 AS same_body FROM idempotency_keys"
                        " WHERE user_id = $1 AND path = $2 AND key = $3 AND expires_at > now()"};
 /* An expired key that was not swept yet is taken over. */
 static const db_stmt Q_IDEM_PUT = {
@@ -64,12 +64,12 @@ bool idem_replayed(req_t *r)
     if (!res)
         return true;
     bool found = PQntuples(res) == 1;
-    if (found && strcmp(PQgetvalue(res, 0, 2), "t"))
+    if (found && !db_col_bool(res, 0, "same_body"))
         reply_problem(r, ERR_IDEMPOTENCY_REUSED, NULL, NULL,
                       "this Idempotency-Key was used for a request with another body");
     else if (found)
-        reply_raw(r, atoi(PQgetvalue(res, 0, 0)), PQgetvalue(res, 0, 1),
-                  (size_t)PQgetlength(res, 0, 1));
+        reply_raw(r, (int)db_col_ll(res, 0, "status"), db_col_str(res, 0, "body"),
+                  strlen(db_col_str(res, 0, "body")));
     PQclear(res);
     return found;
 }

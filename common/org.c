@@ -39,7 +39,8 @@ bool org_is_office_leader(const char *position)
     return !strcmp(position, POS_OFFICE_DIRECTOR) || !strcmp(position, POS_DEPUTY_DIRECTOR);
 }
 
-/* Runs a one-row, one-column id query; 0 when no row or NULL. */
+/* Runs a query of one row whose column `id` is the answer; 0 when no row or
+ * NULL. */
 static int one_id(db_conn *c, const db_stmt *st, int n, const char *const *params,
                   long long *out, problem_t *p)
 {
@@ -48,7 +49,7 @@ static int one_id(db_conn *c, const db_stmt *st, int n, const char *const *param
         PQclear(res);
         return -1;
     }
-    *out = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
+    *out = PQntuples(res) ? db_col_ll(res, 0, "id") : 0;
     PQclear(res);
     return 0;
 }
@@ -141,11 +142,12 @@ int org_chain_get(db_conn *c, long long id, bool inactive_too, org_person *out, 
 
 static const db_stmt Q_SUPERIOR_FACTS = {
     "org_superior_facts",
-    "SELECT p.position, coalesce(d.chief_id, 0), coalesce(d.supervising_deputy_id, 0),"
+    "SELECT p.position, coalesce(d.chief_id, 0) AS chief_id,"
+    " coalesce(d.supervising_deputy_id, 0) AS deputy_id,"
     " coalesce((SELECT id FROM identity.org_people WHERE position = 'office_director'"
-    "  AND active ORDER BY id LIMIT 1), 0),"
+    "  AND active ORDER BY id LIMIT 1), 0) AS director_id,"
     " coalesce((SELECT id FROM identity.org_people WHERE position = 'district_mayor'"
-    "  AND active ORDER BY id LIMIT 1), 0)"
+    "  AND active ORDER BY id LIMIT 1), 0) AS mayor_id"
     " FROM identity.org_people p LEFT JOIN identity.org_departments d ON d.id = p.department_id"
     " WHERE p.id = $1"};
 
@@ -162,8 +164,9 @@ int org_superior_of(db_conn *c, long long user_id, long long *out, problem_t *p)
         PQclear(res);
         return problem_set(p, ERR_USER_NOT_FOUND, NULL, NULL, "no user %lld", user_id);
     }
-    *out = org_superior_rule(PQgetvalue(res, 0, 0), user_id, db_get_ll(res, 0, 1),
-                             db_get_ll(res, 0, 2), db_get_ll(res, 0, 3), db_get_ll(res, 0, 4));
+    *out = org_superior_rule(db_col_str(res, 0, "position"), user_id,
+                             db_col_ll(res, 0, "chief_id"), db_col_ll(res, 0, "deputy_id"),
+                             db_col_ll(res, 0, "director_id"), db_col_ll(res, 0, "mayor_id"));
     PQclear(res);
     return 0;
 }

@@ -36,7 +36,7 @@ static const db_stmt Q_CAL_DOC = {
     "   WHERE d.kind = 'workday' AND d.day >= make_date(q.year, 1, 1)"
     "   AND d.day < make_date(q.year + 1, 1, 1)), '[]'::json),"
     " 'version', coalesce(y.version, 0), 'created_at', y.created_at,"
-    " 'updated_at', y.updated_at), coalesce(y.version, 0)"
+    " 'updated_at', y.updated_at), coalesce(y.version, 0) AS version"
     " FROM (SELECT $1::integer AS year) q LEFT JOIN calendar_years y ON y.year = q.year"};
 
 void h_calendar_get(req_t *r)
