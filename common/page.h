@@ -20,7 +20,11 @@
  * cursor's id in parameter `param`, or every row when the parameter is
  * NULL (the first page). Written as a range on the id so that the index
  * serves it in generic plans too. Use: " WHERE " PAGE_BEFORE("q.id", "$1"). */
-#define PAGE_BEFORE(col, param) col " < coalesce(" param "::bigint, 9223372036854775807)"
+#define PAGE_BEFORE(col, param) col " < coalesce(" param "::bigint, " PAGE_NO_CURSOR ")"
+
+/* The cursor of the first page, SQL text: above every id (bigint's
+ * largest), so that a list with no cursor is still a range on the id. */
+#define PAGE_NO_CURSOR "9223372036854775807"
 
 /* Writes the cursor for `last_id` into out (PAGE_CURSOR_MAX bytes). */
 void page_cursor_encode(long long last_id, char *out);

@@ -20,7 +20,7 @@ static const char *const states[] = {"active", "revoked", NULL};
 
 static bool sees_all(const caller_t *me)
 {
-    return me->is_admin || !strcmp(me->position, "office_director");
+    return me->is_admin || !strcmp(me->position, POS_OFFICE_DIRECTOR);
 }
 
 /* ---------- reads ---------- */

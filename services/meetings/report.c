@@ -117,7 +117,7 @@ static const db_stmt Q_REPORT_CSV = {
     " LEFT JOIN identity.org_people rp ON rp.id = d.responsible_id"                         \
     " WHERE" light category dept                                                            \
     " AND (NOT d.confidential OR is_participant(d.meeting_id, $1::bigint))"                 \
-    " AND d.id < (SELECT coalesce($3::bigint, 9223372036854775807))"                        \
+    " AND d.id < (SELECT coalesce($3::bigint, " PAGE_NO_CURSOR "))"                         \
     " ORDER BY d.id DESC LIMIT " PAGE_SCAN_LIMIT ") p"                                      \
     " ORDER BY p.decision_id DESC LIMIT $4) x ON true ORDER BY x.decision_id DESC"
 

@@ -4,10 +4,11 @@
 extern route_t seals_routes[];
 extern const size_t seals_nroutes;
 
-static seals_ctx ctx;
-
 int main(void)
 {
+    /* The service's own state lives as long as http_run, which returns only
+     * at shutdown. */
+    seals_ctx ctx = {0};
     service_t svc = {
         .name = "seals",
         .routes = seals_routes,
