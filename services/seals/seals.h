@@ -32,7 +32,7 @@ void letter_chase_stop(service_t *svc);
 #define SEAL_NAME_BYTES 512
 #define TITLE_BYTES 1536
 
-/* ---- documents in statements (seals migration 005) ----
+/* ---- documents in statements (sql/read.sql) ----
  *
  * The document functions are single expressions that the planner inlines
  * into the calling statement, which is prepared once; what they would have

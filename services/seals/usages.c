@@ -35,8 +35,8 @@ static const char *const formats[] = {"json", "csv", NULL};
     "  OR $6 IN (u.handler_id, u.approver_id, u.stamper_id))"                              \
     " ORDER BY u.stamped_at DESC, u.id DESC LIMIT $7"
 
-/* The seal's name comes from the join, so that usage_doc is inlined (seals
- * migration 005). */
+/* The seal's name comes from the join, so that usage_doc is inlined
+ * (sql/read.sql). */
 #define USAGE_FROM " FROM seal_usages u JOIN seals s ON s.id = u.seal_id"
 
 /* One seal's log: served by the index (seal_id, stamped_at, id). */
