@@ -29,7 +29,8 @@ static const db_stmt Q_ABSENCE_INSERT = {
     " source_id, note, recorded_by)"
     " VALUES ($1, (SELECT department_id FROM identity.org_people WHERE id = $1),"
     "  DATE '1970-01-01' + $2::integer, $3, $4, $5, $6, $7, $8)"
-    " RETURNING id, absence_doc(absences), date - DATE '1970-01-01', date::text"};
+    " RETURNING id, absence_doc(absences) AS doc, date - DATE '1970-01-01' AS day,"
+    " date::text AS date_text"};
 
 int absence_lock_person(db_conn *c, long long user_id, problem_t *p)
 {
@@ -52,14 +53,14 @@ int absence_add(db_conn *c, const actor_t *who, const absence_new *a, long long 
     PGresult *res;
     if (db_query(c, &Q_ABSENCE_INSERT, 8, params, &res, p))
         return -1;
-    *id = db_get_ll(res, 0, 0);
+    *id = db_col_ll(res, 0, "id");
     const attendance_ctx *ctx = who->svc->ctx;
-    int year = discipline_period_year((long)db_get_ll(res, 0, 2), ctx->year_start_month,
+    int year = discipline_period_year((long)db_col_ll(res, 0, "day"), ctx->year_start_month,
                                       ctx->year_start_day);
     char body[300];
     snprintf(body, sizeof body, "%s: %.1f working days of absenteeism (%s) (R-ATT-3)",
-             PQgetvalue(res, 0, 3), a->half_days / 2.0, a->cause);
-    int rc = audit_write(c, who, "absence", *id, "record", NULL, PQgetvalue(res, 0, 1), p);
+             db_col_str(res, 0, "date_text"), a->half_days / 2.0, a->cause);
+    int rc = audit_write(c, who, "absence", *id, "record", NULL, db_col_str(res, 0, "doc"), p);
     PQclear(res);
     if (rc || notify(c, a->user_id, "absence_recorded", "Absenteeism was recorded", body,
                      "absence", *id, p))
@@ -206,7 +207,7 @@ static const db_stmt Q_ABSENCE_LOCK = {
 static const db_stmt Q_ABSENCE_VOID = {
     "att_absence_void",
     "UPDATE absences a SET state = 'voided', void_reason = $2, voided_by = $3, voided_at = now(),"
-    " version = version + 1, updated_at = now() WHERE a.id = $1 RETURNING absence_doc(a)"};
+    " version = version + 1, updated_at = now() WHERE a.id = $1 RETURNING absence_doc(a) AS doc"};
 
 static const action_kind absence_kind = {
     .entity = "absence",
@@ -267,7 +268,7 @@ static int absence_void(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_ABSENCE_VOID, 3, pu, &res, p))
         return -1;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     char body[1100];
     text_fmt(body, sizeof body, "Absence %lld no longer counts: %s (R-ATT-3)", t->id, in->reason);

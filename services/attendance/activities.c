@@ -114,7 +114,7 @@ static const json_field activity_fields[] = {
 
 static const db_stmt Q_NOT_OFFICE = {
     "att_activity_not_office",
-    "SELECT x.ord - 1, x.id FROM unnest($1::bigint[]) WITH ORDINALITY AS x(id, ord)"
+    "SELECT x.ord - 1 AS item, x.id FROM unnest($1::bigint[]) WITH ORDINALITY AS x(id, ord)"
     " LEFT JOIN identity.org_people p ON p.id = x.id AND p.active"
     "  AND p.department_kind IN ('section', 'office_leadership')"
     " WHERE p.id IS NULL ORDER BY x.ord LIMIT 1"};
@@ -158,7 +158,7 @@ static int activity_store(db_conn *c, create_tx *ct, problem_t *p)
         goto cleanup;
     if (PQntuples(res) == 1) {
         problem_field(p, "participant_ids", "item %s (%s) is not an active member of the office",
-                      PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
+                      db_col_str(res, 0, "item"), db_col_str(res, 0, "id"));
         PQclear(res);
         goto cleanup;
     }
@@ -168,7 +168,7 @@ static int activity_store(db_conn *c, create_tx *ct, problem_t *p)
                         db_int(me, ct->r->caller->id), ids};
     if (db_query(c, &Q_ACTIVITY_INSERT, 7, pi, &res, p))
         goto cleanup;
-    ct->id = db_get_ll(res, 0, 0);
+    ct->id = db_col_ll(res, 0, "id");
     PQclear(res);
     if (!(ct->doc = att_doc(c, &Q_ACTIVITY_DOC, ct->id, "activity", p)))
         goto cleanup;
@@ -229,10 +229,10 @@ typedef struct activity_row {
  * frees it). 404 when the caller may not see it. */
 static const db_stmt Q_ACTIVITY_LOCK = {
     "att_activity_lock",
-    "SELECT a.created_by, a.version, a.starts_at <= now(), a.title," ACTIVITY_DOC ","
-    " (SELECT coalesce(p.attendance, '') FROM activity_participants p"
-    "   WHERE p.activity_id = a.id AND p.user_id = $4),"
-    " " ACTIVITY_VISIBLE " FROM activities a WHERE a.id = $1 FOR UPDATE"};
+    "SELECT a.created_by, a.version, a.starts_at <= now() AS started, a.title," ACTIVITY_DOC
+    " AS doc, (SELECT coalesce(p.attendance, '') FROM activity_participants p"
+    "   WHERE p.activity_id = a.id AND p.user_id = $4) AS attendance,"
+    " " ACTIVITY_VISIBLE " AS visible FROM activities a WHERE a.id = $1 FOR UPDATE"};
 
 static int activity_load(db_conn *c, req_t *r, long long id, long long who, activity_row *row,
                          char **before, problem_t *p)
@@ -251,18 +251,18 @@ static int activity_load(db_conn *c, req_t *r, long long id, long long who, acti
     PGresult *res;
     if (db_query(c, &Q_ACTIVITY_LOCK, 4, params, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 6), "t")) {
+    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "visible")) {
         PQclear(res);
         return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such activity");
     }
-    row->created_by = db_get_ll(res, 0, 0);
-    row->version = db_get_ll(res, 0, 1);
-    row->started = !strcmp(PQgetvalue(res, 0, 2), "t");
-    snprintf(row->title, sizeof row->title, "%s", PQgetvalue(res, 0, 3));
-    row->participant = !PQgetisnull(res, 0, 5);
-    snprintf(row->attendance, sizeof row->attendance, "%s", PQgetvalue(res, 0, 5));
+    row->created_by = db_col_ll(res, 0, "created_by");
+    row->version = db_col_ll(res, 0, "version");
+    row->started = db_col_bool(res, 0, "started");
+    snprintf(row->title, sizeof row->title, "%s", db_col_str(res, 0, "title"));
+    row->participant = !db_col_null(res, 0, "attendance");
+    snprintf(row->attendance, sizeof row->attendance, "%s", db_col_str(res, 0, "attendance"));
     if (before)
-        *before = strdup(PQgetvalue(res, 0, 4));
+        *before = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     if (before && !*before)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -281,7 +281,7 @@ static const json_field absence_request_fields[] = {
 static const db_stmt Q_REQUEST_INSERT = {
     "att_activity_absence_insert",
     "INSERT INTO activity_absence_requests(activity_id, user_id, reason, decider_role)"
-    " VALUES ($1, $2, $3, $4) RETURNING id, activity_absence_doc(activity_absence_requests)"};
+    " VALUES ($1, $2, $3, $4) RETURNING id, activity_absence_doc(activity_absence_requests) AS doc"};
 
 static int absence_request_store(db_conn *c, create_tx *ct, problem_t *p)
 {
@@ -317,8 +317,8 @@ static int absence_request_store(db_conn *c, create_tx *ct, problem_t *p)
                         "you already asked to be excused from this activity");
         return -1;
     }
-    long long rid = db_get_ll(res, 0, 0);
-    ct->doc = strdup(PQgetvalue(res, 0, 1));
+    long long rid = db_col_ll(res, 0, "id");
+    ct->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     if (!ct->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -411,7 +411,7 @@ static const db_stmt Q_REQUEST_DECIDE = {
     "att_activity_absence_decide",
     "UPDATE activity_absence_requests q SET state = $2, decided_by = $3, decided_at = now(),"
     " comment = $4, version = version + 1, updated_at = now() WHERE q.id = $1"
-    " RETURNING activity_absence_doc(q)"};
+    " RETURNING activity_absence_doc(q) AS doc"};
 
 static const action_kind request_kind = {
     .entity = "activity_absence_request",
@@ -477,7 +477,7 @@ static int request_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_REQUEST_DECIDE, 4, pu, &res, p))
         return -1;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     const char *who = !strcmp(row->decider_role, POS_DISTRICT_MAYOR) ? "district mayor"
                                                                     : "office director";
@@ -562,11 +562,12 @@ static const db_stmt Q_REQUEST_STATE = {
 /* The activity's span as office-time half-day slots. */
 static const db_stmt Q_ACTIVITY_SPAN = {
     "att_activity_span",
-    "SELECT (starts_at AT TIME ZONE 'Asia/Shanghai')::date - DATE '1970-01-01',"
-    " extract(hour FROM starts_at AT TIME ZONE 'Asia/Shanghai') >= 12,"
+    "SELECT (starts_at AT TIME ZONE 'Asia/Shanghai')::date - DATE '1970-01-01' AS from_day,"
+    " extract(hour FROM starts_at AT TIME ZONE 'Asia/Shanghai') >= 12 AS from_pm,"
     " ((ends_at - interval '1 microsecond') AT TIME ZONE 'Asia/Shanghai')::date"
-    "   - DATE '1970-01-01',"
+    "   - DATE '1970-01-01' AS to_day,"
     " extract(hour FROM (ends_at - interval '1 microsecond') AT TIME ZONE 'Asia/Shanghai') >= 12"
+    " AS to_pm"
     " FROM activities WHERE id = $1"};
 
 static const db_stmt Q_ATTENDANCE_SET = {
@@ -587,8 +588,8 @@ static int activity_absence(db_conn *c, action_tx *t, long long user, long long 
     PGresult *res;
     if (db_query(c, &Q_ACTIVITY_SPAN, 1, params, &res, p))
         return -1;
-    long from = slot_of((long)db_get_ll(res, 0, 0), !strcmp(PQgetvalue(res, 0, 1), "t"));
-    long to = slot_of((long)db_get_ll(res, 0, 2), !strcmp(PQgetvalue(res, 0, 3), "t"));
+    long from = slot_of((long)db_col_ll(res, 0, "from_day"), db_col_bool(res, 0, "from_pm"));
+    long to = slot_of((long)db_col_ll(res, 0, "to_day"), db_col_bool(res, 0, "to_pm"));
     PQclear(res);
     calendar cal = {0};
     int rc = cal_load(c, slot_day(from), slot_day(to), &cal, p);
@@ -656,7 +657,7 @@ static int attendance_record(db_conn *c, action_tx *t, problem_t *p)
     const char *pq[] = {db_int(id, t->id), db_int(uid, in->user_id)};
     if (db_query(c, &Q_REQUEST_STATE, 2, pq, &res, p))
         return -1;
-    const char *req_state = PQntuples(res) ? PQgetvalue(res, 0, 0) : "";
+    const char *req_state = PQntuples(res) ? db_col_str(res, 0, "state") : "";
     bool excused = !strcmp(req_state, "approved"), pending = !strcmp(req_state, "pending");
     PQclear(res);
     const char *mark = in->present ? "present" : excused ? "excused" : "absent";

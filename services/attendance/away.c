@@ -12,8 +12,8 @@
 #include "attendance.h"
 
 /* $1 the department, $2 sees all, $3 the caller's department, $4 the
- * caller. Column 0: the department exists; 1: the caller may see it;
- * 2: the answer. */
+ * caller. known: the department exists; allowed: the caller may see it;
+ * doc: the answer. */
 static const db_stmt Q_AWAY_NOW = {
     "att_away_now",
     "WITH dep AS (SELECT d.id, d.supervising_deputy_id FROM identity.org_departments d"
@@ -29,7 +29,7 @@ static const db_stmt Q_AWAY_NOW = {
     "   ORDER BY a.until, a.user_id, a.kind), '[]'::json))::text"
     "  FROM away_now a JOIN identity.org_people p ON p.id = a.user_id"
     "  LEFT JOIN outings o ON a.kind = 'outing' AND o.id = a.source_id"
-    "  WHERE p.department_id = $1) END"
+    "  WHERE p.department_id = $1) END AS doc"
     " FROM ok"};
 
 void h_away_now(req_t *r)
@@ -50,8 +50,8 @@ void h_away_now(req_t *r)
     PGresult *res = db_read_or_reply(r, &Q_AWAY_NOW, 4, params);
     if (!res)
         return;
-    bool known = !strcmp(PQgetvalue(res, 0, 0), "t");
-    bool allowed = !strcmp(PQgetvalue(res, 0, 1), "t");
+    bool known = db_col_bool(res, 0, "known");
+    bool allowed = db_col_bool(res, 0, "allowed");
     if (!known) {
         reply_problem(r, ERR_NOT_FOUND, NULL, NULL, "no such department");
     } else if (!allowed) {
@@ -59,7 +59,7 @@ void h_away_now(req_t *r)
                       "who is away is shown to the section, its supervising deputy and the "
                       "office's leaders");
     } else {
-        const char *doc = PQgetvalue(res, 0, 2);
+        const char *doc = db_col_str(res, 0, "doc");
         reply_raw(r, 200, doc, strlen(doc));
     }
     PQclear(res);

@@ -36,7 +36,7 @@ static const db_stmt Q_CAL_DOC = {
     "   WHERE d.kind = 'workday' AND d.day >= make_date(q.year, 1, 1)"
     "   AND d.day < make_date(q.year + 1, 1, 1)), '[]'::json),"
     " 'version', coalesce(y.version, 0), 'created_at', y.created_at,"
-    " 'updated_at', y.updated_at), coalesce(y.version, 0) AS version"
+    " 'updated_at', y.updated_at) AS doc, coalesce(y.version, 0) AS version"
     " FROM (SELECT $1::integer AS year) q LEFT JOIN calendar_years y ON y.year = q.year"};
 
 void h_calendar_get(req_t *r)
@@ -110,7 +110,7 @@ typedef struct cal_tx {
 static const db_stmt Q_CAL_LOCK = {
     "att_cal_lock",
     "SELECT pg_advisory_xact_lock(hashtext('attendance.calendar'), $1::integer),"
-    " coalesce((SELECT version FROM calendar_years WHERE year = $1), 0)"};
+    " coalesce((SELECT version FROM calendar_years WHERE year = $1), 0) AS version"};
 
 static const db_stmt Q_CAL_CLEAR = {
     "att_cal_clear",
@@ -134,7 +134,7 @@ static char *cal_doc_text(db_conn *c, const char *year, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_CAL_DOC, 1, params, &res, p))
         return NULL;
-    char *doc = strdup(PQgetvalue(res, 0, 0));
+    char *doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     if (!doc)
         problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -152,7 +152,7 @@ static int cal_put_run(db_conn *c, void *arg, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_CAL_LOCK, 1, p1, &res, p))
         return -1;
-    long long version = db_get_ll(res, 0, 1);
+    long long version = db_col_ll(res, 0, "version");
     PQclear(res);
     if (!if_match_accepts(t->r, t->if_match, version))
         return problem_set(p, ERR_PRECONDITION, NULL, NULL,

@@ -33,7 +33,7 @@ static const char *const measures[] = {"", "a serious talk (and, as the deputy d
 
 static const db_stmt Q_YEAR_TOTAL = {
     "att_discipline_year_total",
-    "SELECT coalesce(sum(half_days), 0) FROM absences WHERE user_id = $1 AND state = 'active'"
+    "SELECT coalesce(sum(half_days), 0) AS half_days FROM absences WHERE user_id = $1 AND state = 'active'"
     " AND date >= make_date($2::integer, $3::integer, $4::integer)"
     " AND date < make_date($2::integer + 1, $3::integer, $4::integer)"};
 
@@ -48,7 +48,7 @@ static int year_total(db_conn *c, const actor_t *who, long long user_id, int yea
     PGresult *res;
     if (db_query(c, &Q_YEAR_TOTAL, 4, params, &res, p))
         return -1;
-    *halves = (long)db_get_ll(res, 0, 0);
+    *halves = (long)db_col_ll(res, 0, "half_days");
     PQclear(res);
     return 0;
 }
@@ -58,7 +58,8 @@ static const db_stmt Q_CASE_OPEN = {
     "INSERT INTO discipline_cases(user_id, department_id, year, level, half_days_at_open,"
     " talk_by_id, allowance_yuan_per_month, decider_role, period_start)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, make_date($3::integer, $9::integer, $10::integer))"
-    " ON CONFLICT (user_id, year, level) DO NOTHING RETURNING id, case_doc(discipline_cases)"};
+    " ON CONFLICT (user_id, year, level) DO NOTHING"
+    " RETURNING id, case_doc(discipline_cases) AS doc"};
 
 /* Who holds the talk: the supervising deputy; for a deputy or a person
  * without one, the director; for the director, the district mayor. */
@@ -73,14 +74,16 @@ static long long talk_by(const org_person *f)
 
 static const db_stmt Q_CASES_REACHED = {
     "att_cases_reached",
-    "SELECT id, case_doc(c), level, state, coalesce(talk_by_id, 0), coalesce(leader_id, 0),"
-    " coalesce(decider_role, '') FROM discipline_cases c WHERE user_id = $1 AND year = $2 AND below_threshold"
+    "SELECT id, case_doc(c) AS doc, level, state, coalesce(talk_by_id, 0) AS talk_by_id,"
+    " coalesce(leader_id, 0) AS leader_id, coalesce(decider_role, '') AS decider_role"
+    " FROM discipline_cases c WHERE user_id = $1 AND year = $2 AND below_threshold"
     " AND state IN ('open', 'decided') AND level * 2 <= $3 ORDER BY level FOR UPDATE"};
 
 static const db_stmt Q_CASES_ABOVE = {
     "att_cases_above",
-    "SELECT id, case_doc(c), level, state, coalesce(talk_by_id, 0), coalesce(leader_id, 0),"
-    " coalesce(decider_role, '') FROM discipline_cases c WHERE user_id = $1 AND year = $2"
+    "SELECT id, case_doc(c) AS doc, level, state, coalesce(talk_by_id, 0) AS talk_by_id,"
+    " coalesce(leader_id, 0) AS leader_id, coalesce(decider_role, '') AS decider_role"
+    " FROM discipline_cases c WHERE user_id = $1 AND year = $2"
     " AND state IN ('open', 'decided') AND level * 2 > $3 ORDER BY level FOR UPDATE"};
 
 /* Marks case $1 below its level or not ($4) and notes why ($2, $3). */
@@ -89,7 +92,7 @@ static const db_stmt Q_CASE_THRESHOLD = {
     "UPDATE discipline_cases c SET below_threshold = $4::boolean,"
     " notes = c.notes || jsonb_build_array(jsonb_build_object('at', now(), 'text', $2::text,"
     "  'absence_id', $3::bigint)),"
-    " version = c.version + 1, updated_at = now() WHERE c.id = $1 RETURNING case_doc(c)"};
+    " version = c.version + 1, updated_at = now() WHERE c.id = $1 RETURNING case_doc(c) AS doc"};
 
 /* Who must act on a case now: the leader it went to once decided, the talk
  * holder at level 1, else whoever holds the decider role (the director, or
@@ -97,13 +100,13 @@ static const db_stmt Q_CASE_THRESHOLD = {
  * with p. */
 static int case_actor(db_conn *c, const PGresult *cases, int i, long long *actor, problem_t *p)
 {
-    int level = (int)db_get_ll(cases, i, 2);
-    *actor = !strcmp(PQgetvalue(cases, i, 3), "decided") ? db_get_ll(cases, i, 5)
-             : level == 1                                 ? db_get_ll(cases, i, 4)
-                                                          : 0;
+    int level = (int)db_col_ll(cases, i, "level");
+    *actor = !strcmp(db_col_str(cases, i, "state"), "decided") ? db_col_ll(cases, i, "leader_id")
+             : level == 1 ? db_col_ll(cases, i, "talk_by_id")
+                          : 0;
     if (*actor)
         return 0;
-    if (!strcmp(PQgetvalue(cases, i, 6), POS_DISTRICT_MAYOR))
+    if (!strcmp(db_col_str(cases, i, "decider_role"), POS_DISTRICT_MAYOR))
         return org_district_mayor(c, actor, p);
     return org_director(c, actor, p);
 }
@@ -146,16 +149,16 @@ static int cases_crossed(db_conn *c, const actor_t *who, long long user_id, int 
         return -1;
     int rc = 0;
     for (int i = 0, n = PQntuples(cases); i < n && rc == 0; i++) {
-        long long id = db_get_ll(cases, i, 0), actor;
-        int level = (int)db_get_ll(cases, i, 2);
+        long long id = db_col_ll(cases, i, "id"), actor;
+        int level = (int)db_col_ll(cases, i, "level");
         char note[300], cid[24];
         snprintf(note, sizeof note, x->note, absence_id, year, total / 2.0, level,
                  level > 1 ? "s" : "");
         const char *pn[] = {db_int(cid, id), note, db_int(a, absence_id), x->below};
         if ((rc = db_query(c, &Q_CASE_THRESHOLD, 4, pn, &res, p)))
             break;
-        rc = audit_write(c, who, "discipline_case", id, x->action, PQgetvalue(cases, i, 1),
-                         PQgetvalue(res, 0, 0), p);
+        rc = audit_write(c, who, "discipline_case", id, x->action,
+                         db_col_str(cases, i, "doc"), db_col_str(res, 0, "doc"), p);
         PQclear(res);
         if (rc || (rc = case_actor(c, cases, i, &actor, p)))
             break;
@@ -204,8 +207,9 @@ int discipline_after_absence(db_conn *c, const actor_t *who, long long user_id, 
             PQclear(res);
             continue;
         }
-        long long id = db_get_ll(res, 0, 0);
-        int rc = audit_write(c, who, "discipline_case", id, "open", NULL, PQgetvalue(res, 0, 1), p);
+        long long id = db_col_ll(res, 0, "id");
+        int rc = audit_write(c, who, "discipline_case", id, "open", NULL, db_col_str(res, 0, "doc"),
+                             p);
         PQclear(res);
         if (rc)
             return -1;
@@ -327,8 +331,9 @@ typedef struct case_row {
 
 static const db_stmt Q_CASE_LOCK = {
     "att_case_lock",
-    "SELECT c.user_id, coalesce(c.talk_by_id, 0), coalesce(c.leader_id, 0), c.version, c.level,"
-    " c.state, case_doc(c), coalesce(c.decider_role, ''), coalesce(c.decided_by, 0)"
+    "SELECT c.user_id, coalesce(c.talk_by_id, 0) AS talk_by_id,"
+    " coalesce(c.leader_id, 0) AS leader_id, c.version, c.level, c.state, case_doc(c) AS doc,"
+    " coalesce(c.decider_role, '') AS decider_role, coalesce(c.decided_by, 0) AS decided_by"
     " FROM discipline_cases c WHERE c.id = $1 AND" CASE_VISIBLE " FOR UPDATE"};
 
 /* The lock step of every case action: locks and reads case t->id into
@@ -346,15 +351,15 @@ static int case_lock(db_conn *c, action_tx *t, problem_t *p)
         PQclear(res);
         return problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such discipline case");
     }
-    row->user_id = db_get_ll(res, 0, 0);
-    row->talk_by_id = db_get_ll(res, 0, 1);
-    row->leader_id = db_get_ll(res, 0, 2);
-    t->version = db_get_ll(res, 0, 3);
-    row->level = (int)db_get_ll(res, 0, 4);
-    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 5));
-    t->before = strdup(PQgetvalue(res, 0, 6));
-    snprintf(row->decider_role, sizeof row->decider_role, "%s", PQgetvalue(res, 0, 7));
-    row->decided_by = db_get_ll(res, 0, 8);
+    row->user_id = db_col_ll(res, 0, "user_id");
+    row->talk_by_id = db_col_ll(res, 0, "talk_by_id");
+    row->leader_id = db_col_ll(res, 0, "leader_id");
+    t->version = db_col_ll(res, 0, "version");
+    row->level = (int)db_col_ll(res, 0, "level");
+    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
+    t->before = strdup(db_col_str(res, 0, "doc"));
+    snprintf(row->decider_role, sizeof row->decider_role, "%s", db_col_str(res, 0, "decider_role"));
+    row->decided_by = db_col_ll(res, 0, "decided_by");
     PQclear(res);
     if (!t->before)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -484,8 +489,8 @@ static const json_field decide_fields[] = {
 /* Whether a transfer deadline lies ahead, within a year (office dates). */
 static const db_stmt Q_TRANSFER_BY_FITS = {
     "att_case_transfer_by_fits",
-    "SELECT $1::date > (now() AT TIME ZONE 'Asia/Shanghai')::date,"
-    " $1::date <= (now() AT TIME ZONE 'Asia/Shanghai')::date + 366"};
+    "SELECT $1::date > (now() AT TIME ZONE 'Asia/Shanghai')::date AS ahead,"
+    " $1::date <= (now() AT TIME ZONE 'Asia/Shanghai')::date + 366 AS near"};
 
 /* The measure's own terms, by level: 0, or -1 with a 400 naming the field. */
 static int decide_terms_check(db_conn *c, const decide_in *in, int level, problem_t *p)
@@ -509,7 +514,7 @@ static int decide_terms_check(db_conn *c, const decide_in *in, int level, proble
     PGresult *res;
     if (db_query(c, &Q_TRANSFER_BY_FITS, 1, params, &res, p))
         return -1;
-    bool ahead = !strcmp(PQgetvalue(res, 0, 0), "t"), near = !strcmp(PQgetvalue(res, 0, 1), "t");
+    bool ahead = db_col_bool(res, 0, "ahead"), near = db_col_bool(res, 0, "near");
     PQclear(res);
     if (!ahead)
         return problem_field(p, "transfer_by", "must be after today");
@@ -559,7 +564,7 @@ static int case_decide(db_conn *c, action_tx *t, problem_t *p)
                         db_int(u, row->user_id)};
     if (db_query(c, &Q_LEADER, 2, pl, &res, p))
         return -1;
-    long long leader = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
+    long long leader = PQntuples(res) ? db_col_ll(res, 0, "id") : 0;
     PQclear(res);
     if (!leader && in->leader_id)
         return problem_field(p, "leader_id", "must be an active district mayor or deputy mayor");

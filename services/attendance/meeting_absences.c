@@ -18,21 +18,22 @@
 static const db_stmt Q_VIEWS_THERE = {
     "att_meeting_views_there",
     "SELECT to_regclass('meetings.meeting_attendance') IS NOT NULL"
-    " AND to_regclass('meetings.published_decisions') IS NOT NULL"};
+    " AND to_regclass('meetings.published_decisions') IS NOT NULL AS there"};
 
 static bool views_there(db_conn *c, problem_t *p)
 {
     PGresult *res;
     if (db_query(c, &Q_VIEWS_THERE, 0, NULL, &res, p))
         return false;
-    bool there = !strcmp(PQgetvalue(res, 0, 0), "t");
+    bool there = db_col_bool(res, 0, "there");
     PQclear(res);
     return there;
 }
 
 static const db_stmt Q_MEETING_ABSENT = {
     "att_meeting_absent",
-    "SELECT v.meeting_id, v.user_id, v.meeting_date - DATE '1970-01-01', left(v.title, 200)"
+    "SELECT v.meeting_id, v.user_id, v.meeting_date - DATE '1970-01-01' AS day,"
+    " left(v.title, 200) AS title"
     " FROM meetings.meeting_attendance v"
     " WHERE v.absent_without_leave AND v.meeting_kind IN ('regular', 'urgent')"
     " AND NOT EXISTS (SELECT 1 FROM absences a WHERE a.source_type = 'meeting'"
@@ -44,7 +45,7 @@ static const db_stmt Q_MEETING_LOCK = {
     "SELECT pg_advisory_xact_lock(hashtext('attendance.meeting_absence'),"
     " ($1::bigint % 2147483647)::integer),"
     " EXISTS (SELECT 1 FROM absences a WHERE a.source_type = 'meeting' AND a.source_id = $1"
-    "   AND a.user_id = $2)"};
+    "   AND a.user_id = $2) AS done"};
 
 typedef struct meeting_absent {
     const actor_t *who;
@@ -61,7 +62,7 @@ static int record_run(db_conn *c, void *arg, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_MEETING_LOCK, 2, params, &res, p))
         return -1;
-    bool done = !strcmp(PQgetvalue(res, 0, 1), "t");
+    bool done = db_col_bool(res, 0, "done");
     PQclear(res);
     if (done)
         return 0;
@@ -91,8 +92,8 @@ void meeting_absence_round(service_t *svc, const actor_t *who)
     if (!res)
         return;
     for (int i = 0; i < PQntuples(res); i++) {
-        meeting_absent m = {who, db_get_ll(res, i, 0), db_get_ll(res, i, 1),
-                            (long)db_get_ll(res, i, 2), PQgetvalue(res, i, 3)};
+        meeting_absent m = {who, db_col_ll(res, i, "meeting_id"), db_col_ll(res, i, "user_id"),
+                            (long)db_col_ll(res, i, "day"), db_col_str(res, i, "title")};
         if (db_tx(svc->db, 1000, NULL, record_run, &m, &p))
             log_msg(LOG_WARN, who->rid, "meeting %lld, user %lld: %s", m.meeting, m.user, p.detail);
         problem_clear(&p);
@@ -103,8 +104,9 @@ void meeting_absence_round(service_t *svc, const actor_t *who)
 /* R-ATT-6, R-MTG-5, R-MTG-9: the decision a case cites. */
 static const db_stmt Q_DECISION = {
     "att_meeting_decision",
-    "SELECT d.state, d.category, coalesce(d.subject_id, 0), coalesce(d.personnel_action, ''),"
-    " coalesce(d.period_until::text, '') FROM meetings.published_decisions d WHERE d.id = $1"};
+    "SELECT d.state, d.category, coalesce(d.subject_id, 0) AS subject_id,"
+    " coalesce(d.personnel_action, '') AS personnel_action,"
+    " coalesce(d.period_until::text, '') AS period_until FROM meetings.published_decisions d WHERE d.id = $1"};
 
 int meeting_decision_check(db_conn *c, long long decision, long long user, int level,
                            const char *transfer_by, problem_t *p)
@@ -128,14 +130,14 @@ int meeting_decision_check(db_conn *c, long long decision, long long user, int l
     if (PQntuples(res) == 0) {
         why = "is not a published decision of a director's meeting";
     } else {
-        snprintf(period, sizeof period, "%s", PQgetvalue(res, 0, 4));
-        if (!strcmp(PQgetvalue(res, 0, 0), "superseded"))
+        snprintf(period, sizeof period, "%s", db_col_str(res, 0, "period_until"));
+        if (!strcmp(db_col_str(res, 0, "state"), "superseded"))
             why = "was superseded by a later decision";
-        else if (strcmp(PQgetvalue(res, 0, 1), "personnel"))
+        else if (strcmp(db_col_str(res, 0, "category"), "personnel"))
             why = "is not a personnel decision (R-MTG-5)";
-        else if (db_get_ll(res, 0, 2) != user)
+        else if (db_col_ll(res, 0, "subject_id") != user)
             why = "concerns another person";
-        else if (level >= 2 && level <= 3 && strcmp(PQgetvalue(res, 0, 3), actions[level]))
+        else if (level >= 2 && level <= 3 && strcmp(db_col_str(res, 0, "personnel_action"), actions[level]))
             why = level == 2 ? "does not decide a suspension" : "does not decide a transfer";
     }
     PQclear(res);

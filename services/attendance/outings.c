@@ -102,7 +102,7 @@ static const db_stmt Q_OUTING_OVERLAP = {
 static const db_stmt Q_OUTING_INSERT = {
     "att_outing_insert",
     "INSERT INTO outings(user_id, department_id, matter, destination, contact, starts_at, ends_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, outing_doc(outings)"};
+    " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, outing_doc(outings) AS doc"};
 
 /* R-ATT-1 (告知本科室同事): the section's colleagues are told who is out,
  * where, until when and how to reach them. */
@@ -151,7 +151,7 @@ static int outing_store(db_conn *c, create_tx *ct, problem_t *p)
     const char *po[] = {u, in->starts_at, in->ends_at};
     if (db_query(c, &Q_OUTING_OVERLAP, 3, po, &res, p))
         return -1;
-    long long other = PQntuples(res) ? db_get_ll(res, 0, 0) : 0;
+    long long other = PQntuples(res) ? db_col_ll(res, 0, "id") : 0;
     PQclear(res);
     if (other)
         return problem_set(p, ERR_OUTING_OVERLAP, NULL, NULL,
@@ -160,8 +160,8 @@ static int outing_store(db_conn *c, create_tx *ct, problem_t *p)
                         in->destination, in->contact, in->starts_at, in->ends_at};
     if (db_query(c, &Q_OUTING_INSERT, 7, pi, &res, p))
         return -1;
-    ct->id = db_get_ll(res, 0, 0);
-    ct->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->id = db_col_ll(res, 0, "id");
+    ct->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     if (!ct->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -212,7 +212,8 @@ static const db_stmt Q_OUTING_LOCK = {
 static const db_stmt Q_OUTING_RETURN = {
     "att_outing_return",
     "UPDATE outings o SET state = 'returned', returned_at = now(), return_comment = $2,"
-    " version = version + 1, updated_at = now() WHERE o.id = $1 RETURNING outing_doc(o)"};
+    " version = version + 1, updated_at = now() WHERE o.id = $1"
+    " RETURNING outing_doc(o) AS doc"};
 
 static const action_kind outing_kind = {
     .entity = "outing",
@@ -258,7 +259,7 @@ static int outing_return(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_OUTING_RETURN, 2, pu, &res, p))
         return -1;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     return 0;
 }

@@ -11,14 +11,15 @@
 /* The people of the departments reported on, with what SQL can count. */
 static const db_stmt Q_REPORT_PEOPLE = {
     "att_report_people",
-    "SELECT p.id, p.display_name, d.id, d.name,"
+    "SELECT p.id, p.display_name, d.id AS department_id, d.name,"
     " (SELECT count(*) FROM outings o WHERE o.user_id = p.id"
     "   AND o.starts_at >= ($1::date)::timestamp AT TIME ZONE 'Asia/Shanghai'"
-    "   AND o.starts_at < ($1::date + interval '1 month') AT TIME ZONE 'Asia/Shanghai'),"
+    "   AND o.starts_at < ($1::date + interval '1 month') AT TIME ZONE 'Asia/Shanghai') AS outings,"
     " (SELECT coalesce(sum(a.half_days), 0) FROM absences a WHERE a.user_id = p.id"
-    "   AND a.state = 'active' AND a.date >= $1::date AND a.date < $1::date + interval '1 month'),"
+    "   AND a.state = 'active' AND a.date >= $1::date AND a.date < $1::date + interval '1 month')"
+    " AS absent_half_days,"
     " (SELECT count(*) FROM discipline_cases c WHERE c.user_id = p.id"
-    "   AND c.state IN ('open', 'decided'))"
+    "   AND c.state IN ('open', 'decided')) AS open_cases"
     " FROM identity.org_people p JOIN identity.org_departments d ON d.id = p.department_id"
     " WHERE p.active AND d.kind IN ('section', 'office_leadership')"
     " AND ($2::bigint IS NULL OR d.id = $2) ORDER BY d.id, p.id"};
@@ -27,9 +28,10 @@ static const db_stmt Q_REPORT_PEOPLE = {
  * extended end. */
 static const db_stmt Q_REPORT_LEAVE = {
     "att_report_leave",
-    "SELECT l.applicant_id, l.kind, l.start_date - DATE '1970-01-01', l.start_half = 'pm',"
-    " coalesce(l.ext_end_date, l.end_date) - DATE '1970-01-01',"
-    " coalesce(l.ext_end_half, l.end_half) = 'pm'"
+    "SELECT l.applicant_id, l.kind, l.start_date - DATE '1970-01-01' AS start_day,"
+    " l.start_half = 'pm' AS start_pm,"
+    " coalesce(l.ext_end_date, l.end_date) - DATE '1970-01-01' AS end_day,"
+    " coalesce(l.ext_end_half, l.end_half) = 'pm' AS end_pm"
     " FROM leave_requests l JOIN identity.org_people p ON p.id = l.applicant_id"
     " JOIN identity.org_departments d ON d.id = p.department_id"
     " WHERE l.state IN ('approved', 'closed') AND p.active"
@@ -93,33 +95,33 @@ static json_t *report_build(const char *month, PGresult *people, PGresult *leave
     json_t *dep = NULL, *list = NULL, *total = NULL;
     long long dep_id = -1;
     for (int i = 0, n = PQntuples(people); i < n; i++) {
-        if (db_get_ll(people, i, 2) != dep_id) {
-            dep_id = db_get_ll(people, i, 2);
+        if (db_col_ll(people, i, "department_id") != dep_id) {
+            dep_id = db_col_ll(people, i, "department_id");
             list = json_array();
             total = counts_new();
             dep = json_pack("{s:I, s:s, s:o, s:o}", "department_id", (json_int_t)dep_id, "name",
-                            PQgetvalue(people, i, 3), "people", list, "totals", total);
+                            db_col_str(people, i, "name"), "people", list, "totals", total);
             json_array_append_new(deps, dep);
         }
         json_t *person = counts_new();
-        json_object_set_new(person, "user_id", json_integer(db_get_ll(people, i, 0)));
-        json_object_set_new(person, "display_name", json_string(PQgetvalue(people, i, 1)));
-        json_object_set_new(person, "outings", json_integer(db_get_ll(people, i, 4)));
-        json_object_set_new(person, "absenteeism_days", json_real(db_get_ll(people, i, 5) / 2.0));
-        json_object_set_new(person, "open_cases", json_integer(db_get_ll(people, i, 6)));
+        json_object_set_new(person, "user_id", json_integer(db_col_ll(people, i, "id")));
+        json_object_set_new(person, "display_name", json_string(db_col_str(people, i, "display_name")));
+        json_object_set_new(person, "outings", json_integer(db_col_ll(people, i, "outings")));
+        json_object_set_new(person, "absenteeism_days", json_real(db_col_ll(people, i, "absent_half_days") / 2.0));
+        json_object_set_new(person, "open_cases", json_integer(db_col_ll(people, i, "open_cases")));
         json_array_append_new(list, person);
-        json_object_set(by_user, PQgetvalue(people, i, 0), person);
+        json_object_set(by_user, db_col_str(people, i, "id"), person);
     }
     long month_from = slot_of(first, false), month_to = slot_of(next, false) - 1;
     for (int i = 0, n = PQntuples(leave); i < n; i++) {
-        json_t *person = json_object_get(by_user, PQgetvalue(leave, i, 0));
+        json_t *person = json_object_get(by_user, db_col_str(leave, i, "applicant_id"));
         if (!person)
             continue;
-        long from = slot_of((long)db_get_ll(leave, i, 2), !strcmp(PQgetvalue(leave, i, 3), "t"));
-        long to = slot_of((long)db_get_ll(leave, i, 4), !strcmp(PQgetvalue(leave, i, 5), "t"));
+        long from = slot_of((long)db_col_ll(leave, i, "start_day"), db_col_bool(leave, i, "start_pm"));
+        long to = slot_of((long)db_col_ll(leave, i, "end_day"), db_col_bool(leave, i, "end_pm"));
         long halves = cal_working_halves(cal, from > month_from ? from : month_from,
                                          to < month_to ? to : month_to);
-        add_real(json_object_get(person, "leave_days"), PQgetvalue(leave, i, 1), halves / 2.0);
+        add_real(json_object_get(person, "leave_days"), db_col_str(leave, i, "kind"), halves / 2.0);
     }
     size_t k;
     json_array_foreach(deps, k, dep) {

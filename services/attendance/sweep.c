@@ -25,7 +25,7 @@
 /* One due leave; those that failed before come after the others. */
 static const db_stmt Q_SWEEP_UNEXPLAINED = {
     "att_sweep_unexplained",
-    "SELECT id, applicant_id, ext_first_date - DATE '1970-01-01', ext_half_days"
+    "SELECT id, applicant_id, ext_first_date - DATE '1970-01-01' AS first_day, ext_half_days"
     " FROM leave_requests WHERE state = 'closed' AND ext_half_days > 0 AND ext_outcome IS NULL"
     " AND explanation IS NULL AND explanation_due < now() AND sweep_parked_at IS NULL"
     " ORDER BY sweep_failures, explanation_due LIMIT 1 FOR UPDATE SKIP LOCKED"};
@@ -39,7 +39,7 @@ static const db_stmt Q_SWEEP_FAILED = {
     "att_sweep_failed",
     "UPDATE leave_requests SET sweep_failures = sweep_failures + 1, sweep_error = $2,"
     " sweep_parked_at = CASE WHEN sweep_failures + 1 >= " SWEEP_PARK_AFTER " THEN now() END"
-    " WHERE id = $1 RETURNING sweep_parked_at IS NOT NULL"};
+    " WHERE id = $1 RETURNING sweep_parked_at IS NOT NULL AS parked"};
 
 typedef struct unexplained_tx {
     const actor_t *who;
@@ -58,8 +58,9 @@ static int unexplained_one(db_conn *c, void *arg, problem_t *p)
         PQclear(due);
         return 0;
     }
-    long long id = t->id = db_get_ll(due, 0, 0), absence_id = 0;
-    absence_new a = {db_get_ll(due, 0, 1), (long)db_get_ll(due, 0, 2), (long)db_get_ll(due, 0, 3),
+    long long id = t->id = db_col_ll(due, 0, "id"), absence_id = 0;
+    absence_new a = {db_col_ll(due, 0, "applicant_id"), (long)db_col_ll(due, 0, "first_day"),
+                     (long)db_col_ll(due, 0, "ext_half_days"),
                      "unexplained_extension", "leave_request", id,
                      "no written explanation of the extension by the deadline"};
     PQclear(due);
@@ -96,7 +97,7 @@ static int record_failure(db_conn *c, void *arg, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_SWEEP_FAILED, 2, params, &res, p))
         return -1;
-    t->parked = PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), "t");
+    t->parked = PQntuples(res) == 1 && db_col_bool(res, 0, "parked");
     PQclear(res);
     return 0;
 }
@@ -142,8 +143,8 @@ static void unexplained_round(service_t *svc, const actor_t *who)
  * last half-day already looked at and the last one elapsed. */
 static const db_stmt Q_SWEEP_LATE = {
     "att_sweep_late",
-    "SELECT id, applicant_id, greatest(late_swept_slot, office_slot(ends_at) - 1),"
-    " office_slot(now()) - 1 FROM leave_requests"
+    "SELECT id, applicant_id, greatest(late_swept_slot, office_slot(ends_at) - 1) AS seen,"
+    " office_slot(now()) - 1 AS elapsed FROM leave_requests"
     " WHERE state = 'approved' AND late_swept_slot IS NOT NULL AND return_confirmation IS NULL"
     " AND ends_at < now()"
     " AND office_slot(now()) - 1 > greatest(late_swept_slot, office_slot(ends_at) - 1)"
@@ -176,8 +177,9 @@ static int late_one(db_conn *c, void *arg, problem_t *p)
         PQclear(due);
         return 0;
     }
-    long long id = t->id = db_get_ll(due, 0, 0), user = db_get_ll(due, 0, 1), absence_id = 0;
-    long from = (long)db_get_ll(due, 0, 2), to = (long)db_get_ll(due, 0, 3);
+    long long id = t->id = db_col_ll(due, 0, "id"), user = db_col_ll(due, 0, "applicant_id"),
+              absence_id = 0;
+    long from = (long)db_col_ll(due, 0, "seen"), to = (long)db_col_ll(due, 0, "elapsed");
     PQclear(due);
     calendar cal = {0};
     int rc = cal_load(c, slot_day(from + 1), slot_day(to), &cal, p);
@@ -242,9 +244,9 @@ static int unclosed_run(db_conn *c, void *arg, problem_t *p)
         snprintf(body, sizeof body,
                  "Your leave ended at %s; close it (销假) with the time you returned. Every "
                  "working half-day late counts as absenteeism (R-ATT-4).",
-                 PQgetvalue(res, i, 2));
-        rc = notify(c, db_get_ll(res, i, 1), "leave_close_due", "Close your leave", body,
-                    "leave_request", db_get_ll(res, i, 0), p);
+                 db_col_str(res, i, "ends_at"));
+        rc = notify(c, db_col_ll(res, i, "applicant_id"), "leave_close_due", "Close your leave",
+                    body, "leave_request", db_col_ll(res, i, "id"), p);
     }
     PQclear(res);
     return rc;
