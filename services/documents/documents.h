@@ -31,14 +31,14 @@ void sweep_stop(service_t *svc);
 
 /* The JSON of incoming item i (an alias of incoming) in a list: its
  * register entries are aggregated here so that incoming_doc is inlined and
- * the statement planned once (migration 006). */
+ * the statement planned once (sql/read.sql). */
 #define INCOMING_DOC(i)                                                                     \
     " incoming_doc(" i ", (SELECT coalesce(json_agg(json_build_object('no', e.no,"          \
     " 'step', e.step, 'actor_id', e.actor_id, 'text', e.text, 'at', e.at) ORDER BY e.no),"  \
     " '[]') FROM incoming_entries e WHERE e.incoming_id = " i ".id))"
 
 /* document_visible(d, user, dept) and incoming_visible(i, user, dept)
- * (migrations 001, 002) written into a list's statement: as functions with
+ * (sql/read.sql) written into a list's statement: as functions with
  * an EXISTS they are not inlined and ran row by row, each planned anew;
  * here the EXISTS, which depends on the reader only, runs once a
  * statement. user and dept are bigint parameters. */

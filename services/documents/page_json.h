@@ -32,7 +32,7 @@ typedef struct page_col {
 void reply_page_cols(req_t *r, PGresult *res, long limit, const page_col *cols);
 
 /* The item columns of document d (an alias of documents), the same
- * members as document_doc(d) (migration 001) in the same order. */
+ * members as document_doc(d) (sql/read.sql) in the same order. */
 #define DOCUMENT_COLS(d)                                                                    \
     " " d ".id, " d ".issuer, " d ".doc_type, " d ".title, " d ".body, " d ".main_recipients," \
     " " d ".cc_recipients, " d ".secrecy, " d ".urgency, " d ".print_count, " d ".assigned_by," \
@@ -50,7 +50,7 @@ void reply_page_cols(req_t *r, PGresult *res, long limit, const page_col *cols);
 extern const page_col document_cols[];
 
 /* The item columns of incoming item i (an alias of incoming), the same
- * members as incoming_doc(i) (migrations 002, 006) in the same order, the
+ * members as incoming_doc(i) (sql/read.sql) in the same order, the
  * register entries aggregated as INCOMING_DOC does. */
 #define INCOMING_COLS(i)                                                                    \
     " " i ".id, " i ".registry_number, " i ".source_kind, " i ".source_org,"                 \

@@ -1,0 +1,274 @@
+-- The documents service's read definitions: the functions that shape its
+-- responses (one document per resource), the rules of who reads and who
+-- signs, the search of the list, and the view it publishes to the seals
+-- service. Applied whole, in one transaction, after the migrations at
+-- every start (common/migrate.c), so each is CREATE OR REPLACE and exactly
+-- as the migrations left it (001, 002, 003, 004, 006, 008): the audit log
+-- keeps documents these functions built, and a stored document must read
+-- the same as a new one. A change of a result type, of an argument list or
+-- of the view's columns needs a migration that drops the old one first.
+--
+-- Left in the migrations: take_number (001) and incoming_add_entry (002),
+-- which write (a number, a register entry) rather than read. No index of
+-- this schema calls a function of ours (documents_search, migration 005,
+-- indexes an expression of built-in operators), so none has to stay in a
+-- migration for that reason: replacing a function an index expression
+-- calls would leave the index built from the old one.
+
+-- They read identity's published views, whose bodies are checked when first
+-- used, so the service may start before identity has migrated.
+SET LOCAL check_function_bodies = off;
+
+-- ---------------------------------------------------------------- rules
+
+-- The people who may sign a document of issuer p_issuer drafted by
+-- department p_dept (R-DOC-3): a district government document by the
+-- district mayor or the deputy mayor in charge of the drafting bureau (for
+-- an office section, the one in charge of the office); an office document
+-- by the director or the deputy director supervising the drafting section.
+CREATE OR REPLACE FUNCTION eligible_signers(p_issuer text, p_dept bigint) RETURNS bigint[]
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(array_agg(DISTINCT p.id ORDER BY p.id), '{}')
+    FROM identity.org_people p
+    WHERE p.active AND NOT p.is_secretary AND (
+        (p_issuer = 'district_government' AND p.position = 'district_mayor')
+     OR (p_issuer = 'government_office' AND p.position = 'office_director')
+     OR (p_issuer = 'district_government' AND p.position = 'deputy_mayor' AND p.id = (
+            SELECT coalesce(d.in_charge_id,
+                            (SELECT ol.in_charge_id FROM identity.org_departments ol
+                             WHERE ol.kind = 'office_leadership' AND d.kind = 'section'
+                             ORDER BY ol.id LIMIT 1))
+            FROM identity.org_departments d WHERE d.id = p_dept))
+     OR (p_issuer = 'government_office' AND p.position = 'deputy_director' AND p.id = (
+            SELECT d.supervising_deputy_id FROM identity.org_departments d WHERE d.id = p_dept)))
+$$;
+
+-- Whether user p_user of department p_dept reads document d: the people
+-- on its path always; for an ordinary document also its drafting and
+-- co-drafting departments, and the secretariat once submitted; secret and
+-- confidential ones only by the path.
+CREATE OR REPLACE FUNCTION document_visible(d documents, p_user bigint, p_dept bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT p_user = d.creator_id OR p_user = ANY (d.path_ids)
+        OR (d.secrecy = 'none' AND (p_dept = d.department_id OR p_dept = ANY (d.co_department_ids)))
+        OR (d.state <> 'draft' AND EXISTS (SELECT 1 FROM identity.org_departments s
+                                           WHERE s.id = p_dept AND s.is_secretariat))
+$$;
+
+-- Who reads an incoming item: the secretariat, the office director, and
+-- everyone it was assigned or forwarded to (and the members of the
+-- departments it was forwarded to, unless it is secret).
+CREATE OR REPLACE FUNCTION incoming_visible(i incoming, p_user bigint, p_dept bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT p_user = ANY (i.path_ids)
+        OR (i.secrecy = 'none' AND p_dept = ANY (i.department_ids))
+        OR EXISTS (SELECT 1 FROM identity.org_people pp
+                   LEFT JOIN identity.org_departments od ON od.id = pp.department_id
+                   WHERE pp.id = p_user AND pp.active
+                     AND (od.is_secretariat OR pp.position = 'office_director'))
+$$;
+
+-- Whether secretary p_sec may review drafts for leader p_leader now.
+CREATE OR REPLACE FUNCTION secretary_authorised(p_leader bigint, p_sec bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1 FROM secretary_authorisations a
+                   WHERE a.leader_id = p_leader AND a.secretary_id = p_sec
+                     AND a.state = 'active')
+$$;
+
+-- ---------------------------------------------------------------- documents
+
+-- An outgoing document (GET /documents/{id} and every action's answer).
+CREATE OR REPLACE FUNCTION document_doc(d documents) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'id', d.id, 'issuer', d.issuer, 'doc_type', d.doc_type, 'title', d.title,
+        'body', d.body, 'main_recipients', d.main_recipients, 'cc_recipients', d.cc_recipients,
+        'secrecy', d.secrecy, 'urgency', d.urgency, 'print_count', d.print_count,
+        'assigned_by', d.assigned_by, 'reply_to_incoming_id', d.reply_to_incoming_id,
+        'department_id', d.department_id, 'creator_id', d.creator_id,
+        'co_department_ids', d.co_department_ids, 'co_signed_department_ids', d.co_signed_ids,
+        'state', d.state, 'reviewer_id', d.reviewer_id, 'reviewed_at', d.reviewed_at,
+        'signer_id', d.signer_id, 'signed_by', d.signed_by, 'signed_at', d.signed_at,
+        'signed_body_sha256', d.signed_body_sha256,
+        'doc_number', d.doc_number, 'doc_year', d.doc_year, 'doc_seq', d.doc_seq,
+        'numbered_at', d.numbered_at, 'letterhead_count', d.letterhead_count,
+        'printed_copies', d.printed_copies, 'printed_at', d.printed_at,
+        'archived_at', d.archived_at, 'stamped_count', d.stamped_count,
+        'stamp_mismatch', d.stamp_mismatch, 'issued_at', d.issued_at,
+        'decline_reason', d.decline_reason, 'last_comment', d.last_comment,
+        'body_version', d.body_version, 'version', d.version,
+        'created_at', d.created_at, 'updated_at', d.updated_at)
+$$;
+
+-- An incoming item with its processing card (办文单).
+CREATE OR REPLACE FUNCTION incoming_doc(i incoming) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'id', i.id, 'registry_number', i.registry_number, 'source_kind', i.source_kind,
+        'source_org', i.source_org, 'original_number', i.original_number, 'kind', i.kind,
+        'title', i.title, 'received_at', i.received_at, 'urgency', i.urgency,
+        'secrecy', i.secrecy, 'deadline', i.deadline, 'summary', i.summary, 'state', i.state,
+        'creator_id', i.creator_id, 'leader_ids', i.leader_ids,
+        'instructed_leader_ids', i.instructed_ids, 'department_ids', i.department_ids,
+        'completed_department_ids', i.completed_ids, 'reply_document_id', i.reply_document_id,
+        'reminded_at', i.reminded_at, 'overdue', i.overdue, 'overdue_at', i.overdue_at,
+        'archived_at', i.archived_at,
+        'entries', (SELECT coalesce(json_agg(json_build_object('no', e.no, 'step', e.step,
+                        'actor_id', e.actor_id, 'text', e.text, 'at', e.at) ORDER BY e.no), '[]')
+                    FROM incoming_entries e WHERE e.incoming_id = i.id),
+        'version', i.version, 'created_at', i.created_at, 'updated_at', i.updated_at)
+$$;
+
+-- The incoming item's document the planner can inline. incoming_doc(i)
+-- has a sub-select (the register entries), so it is not inlined: it was
+-- planned again for every row of every list, most of a page's database
+-- time. incoming_doc(i, entries) is a single expression; the lists
+-- aggregate the entries in the calling statement (INCOMING_DOC in
+-- documents.h), which is prepared once. Same keys, same order, same values
+-- as incoming_doc(i), which the other statements keep using.
+CREATE OR REPLACE FUNCTION incoming_doc(i incoming, entries json) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'id', i.id, 'registry_number', i.registry_number, 'source_kind', i.source_kind,
+        'source_org', i.source_org, 'original_number', i.original_number, 'kind', i.kind,
+        'title', i.title, 'received_at', i.received_at, 'urgency', i.urgency,
+        'secrecy', i.secrecy, 'deadline', i.deadline, 'summary', i.summary, 'state', i.state,
+        'creator_id', i.creator_id, 'leader_ids', i.leader_ids,
+        'instructed_leader_ids', i.instructed_ids, 'department_ids', i.department_ids,
+        'completed_department_ids', i.completed_ids, 'reply_document_id', i.reply_document_id,
+        'reminded_at', i.reminded_at, 'overdue', i.overdue, 'overdue_at', i.overdue_at,
+        'archived_at', i.archived_at, 'entries', entries,
+        'version', i.version, 'created_at', i.created_at, 'updated_at', i.updated_at)
+$$;
+
+-- An internal report or request (请示报告).
+CREATE OR REPLACE FUNCTION report_doc(r reports) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'id', r.id, 'sender_id', r.sender_id, 'to_user_id', r.to_user_id, 'subject', r.subject,
+        'body', r.body, 'urgent', r.urgent, 'urgent_reason', r.urgent_reason,
+        'authorized_by', r.authorized_by, 'deputy_opinion', r.deputy_opinion,
+        'deputy_id', r.deputy_id, 'assigned_by_leader_id', r.assigned_by_leader_id,
+        'route', r.route, 'bypassed_ids', r.bypassed_ids, 'feedback_owed', r.feedback_owed,
+        'state', r.state, 'decision', r.decision, 'responded_at', r.responded_at,
+        'feedback', r.feedback, 'feedback_at', r.feedback_at, 'outcome', r.outcome,
+        'outcome_at', r.outcome_at, 'version', r.version, 'created_at', r.created_at,
+        'updated_at', r.updated_at)
+$$;
+
+-- A secretary's authorisation by their leader (R-SEC-3).
+CREATE OR REPLACE FUNCTION secretary_authorisation_doc(a secretary_authorisations) RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('id', a.id, 'leader_id', a.leader_id,
+        'secretary_id', a.secretary_id, 'scope', a.scope, 'note', a.note, 'state', a.state,
+        'granted_at', a.granted_at, 'revoked_at', a.revoked_at,
+        'revoke_reason', a.revoke_reason, 'version', a.version,
+        'created_at', a.created_at, 'updated_at', a.updated_at)
+$$;
+
+-- ---------------------------------------------------------------- search
+
+-- GET /documents?q=: the ids of one page of a search, newest first.
+--
+-- First among the newest p_probe documents (for a text of digits and
+-- separators, whose trigrams the index holds for most documents: a page of
+-- "2023〕1" is in the newest thousands, through the index it is a visit of
+-- tens of thousands). Then a search text that few documents hold is found
+-- through the trigram index (documents_search, migration 005): a bitmap of
+-- its matches, of which the page is the newest. A text that many documents
+-- hold is found by walking the documents newest first until the page is
+-- full: a bitmap would read every match for a page of 20. Which one it is
+-- shows after at most 2 000 matches: the first step stops there and the
+-- walk takes over. The plans are chosen here, once a connection (seqscan
+-- off, generic plans), rather than by estimates of a pattern that no
+-- statistic describes well: a frequent estimate made the planner walk
+-- 20 000 rows for a text a thousand documents hold, a rare one made it sort
+-- every match's JSON. VOLATILE although it only reads: the planner
+-- evaluates a stable function of constants while it plans a custom plan,
+-- which ran the search twice.
+--
+-- p_key: a piece of p_q (LIKE-escaped) that the index is asked for, or
+-- NULL when p_q has no trigram to look up (the walk alone); p_q: the
+-- search text, matched as it is (strpos). The filters and the visibility
+-- are those of the plain list (DOCS_FILTERS and DOCUMENT_VISIBLE in
+-- documents.h, document_visible above), written out here.
+CREATE OR REPLACE FUNCTION documents_search_ids(p_key text, p_q text, p_after bigint, p_state text,
+                                     p_issuer text, p_year integer, p_dept bigint,
+                                     p_mismatch boolean, p_user bigint, p_udept bigint,
+                                     p_limit integer, p_probe integer) RETURNS bigint[]
+LANGUAGE plpgsql VOLATILE
+SET enable_seqscan = off SET plan_cache_mode = force_generic_plan
+AS $$
+DECLARE
+    v_secretariat boolean := EXISTS (SELECT 1 FROM identity.org_departments s
+                                     WHERE s.id = p_udept AND s.is_secretariat);
+    -- The key is the whole text: the index's recheck of the LIKE is the match.
+    v_exact boolean := p_key = replace(replace(replace(p_q, '\', '\\'), '%', '\%'), '_', '\_');
+    v_ids bigint[];
+BEGIN
+    IF p_probe > 0 THEN
+        v_ids := ARRAY(
+            SELECT w.id FROM (SELECT d.* FROM documents d
+                              WHERE d.id < coalesce(p_after, 9223372036854775807)
+                              ORDER BY d.id DESC LIMIT p_probe) w
+            WHERE strpos(w.title || ' ' || coalesce(w.doc_number, ''), p_q) > 0
+              AND (p_state IS NULL OR w.state = p_state)
+              AND (p_issuer IS NULL OR w.issuer = p_issuer)
+              AND (p_year IS NULL OR w.doc_year = p_year)
+              AND (p_dept IS NULL OR w.department_id = p_dept)
+              AND (NOT p_mismatch OR w.stamp_mismatch)
+              AND (p_user = w.creator_id OR p_user = ANY (w.path_ids)
+                   OR (w.secrecy = 'none' AND (p_udept = w.department_id
+                                               OR p_udept = ANY (w.co_department_ids)))
+                   OR (w.state <> 'draft' AND v_secretariat))
+            ORDER BY w.id DESC LIMIT p_limit);
+        IF cardinality(v_ids) >= p_limit THEN
+            RETURN v_ids;
+        END IF;
+    END IF;
+    IF p_key IS NOT NULL THEN
+        SELECT array_agg(m.id) INTO v_ids FROM (
+            SELECT d.id FROM documents d
+            WHERE (d.title || ' ' || coalesce(d.doc_number, '')) LIKE '%' || p_key || '%'
+              AND (v_exact OR strpos(d.title || ' ' || coalesce(d.doc_number, ''), p_q) > 0)
+              AND d.id + 0 < coalesce(p_after, 9223372036854775807)
+              AND (p_state IS NULL OR d.state = p_state)
+              AND (p_issuer IS NULL OR d.issuer = p_issuer)
+              AND (p_year IS NULL OR d.doc_year = p_year)
+              AND (p_dept IS NULL OR d.department_id = p_dept)
+              AND (NOT p_mismatch OR d.stamp_mismatch)
+              AND (p_user = d.creator_id OR p_user = ANY (d.path_ids)
+                   OR (d.secrecy = 'none' AND (p_udept = d.department_id
+                                               OR p_udept = ANY (d.co_department_ids)))
+                   OR (d.state <> 'draft' AND v_secretariat))
+            LIMIT 2000) m;
+        IF coalesce(cardinality(v_ids), 0) < 2000 THEN
+            RETURN ARRAY(SELECT x FROM unnest(v_ids) x ORDER BY x DESC LIMIT p_limit);
+        END IF;
+    END IF;
+    RETURN ARRAY(
+        SELECT d.id FROM documents d
+        WHERE d.id < coalesce(p_after, 9223372036854775807)
+          AND strpos(d.title || ' ' || coalesce(d.doc_number, ''), p_q) > 0
+          AND (p_state IS NULL OR d.state = p_state)
+          AND (p_issuer IS NULL OR d.issuer = p_issuer)
+          AND (p_year IS NULL OR d.doc_year = p_year)
+          AND (p_dept IS NULL OR d.department_id = p_dept)
+          AND (NOT p_mismatch OR d.stamp_mismatch)
+          AND (p_user = d.creator_id OR p_user = ANY (d.path_ids)
+               OR (d.secrecy = 'none' AND (p_udept = d.department_id
+                                           OR p_udept = ANY (d.co_department_ids)))
+               OR (d.state <> 'draft' AND v_secretariat))
+        ORDER BY d.id DESC LIMIT p_limit);
+END
+$$;
+
+-- ---------------------------------------------------------------- published
+
+-- The signed, numbered outgoing documents, published to the seals service
+-- (R-DOC-6): a seal request naming one carries its number and the SHA-256
+-- of its signed body, and its signer's signature may be the approval.
+CREATE OR REPLACE VIEW signed_documents AS
+SELECT d.id AS document_id, d.doc_number, d.signed_body_sha256, d.signed_by, d.issuer,
+       d.state, d.department_id, d.printed_copies
+FROM documents d
+WHERE d.doc_number IS NOT NULL AND d.signed_by IS NOT NULL;
+COMMENT ON VIEW signed_documents IS 'Signed, numbered outgoing documents: number, SHA-256 of the signed body, signer (R-DOC-6). Read by the seals service.';
+GRANT SELECT ON signed_documents TO seals;
