@@ -78,9 +78,10 @@ typedef struct upload_tx {
  * the secretariat while it reviews or proofreads. */
 static const db_stmt Q_ATTACH_TARGET = {
     "attachments_target",
-    "SELECT d.state, d.department_id = $3 AND d.state IN ('draft', 'revising')"
+    "SELECT d.state, (d.department_id = $3 AND d.state IN ('draft', 'revising')"
     " OR (d.state IN ('secretariat_review', 'proofreading') AND EXISTS"
-    "   (SELECT 1 FROM identity.org_departments s WHERE s.id = $3 AND s.is_secretariat))"
+    "   (SELECT 1 FROM identity.org_departments s WHERE s.id = $3 AND s.is_secretariat)))"
+    "  AS may_attach"
     " FROM documents d WHERE d.id = $1 AND document_visible(d, $2, $3) FOR SHARE"};
 
 static const db_stmt Q_ATTACH_INSERT = {
@@ -89,7 +90,7 @@ static const db_stmt Q_ATTACH_INSERT = {
     " uploader_id) VALUES ($1, $2, $3, $4, $5, $6::bytea, $7)"
     " RETURNING id, json_build_object('id', id, 'document_id', document_id, 'filename', filename,"
     " 'content_type', content_type, 'size', size, 'sha256', sha256, 'uploader_id', uploader_id,"
-    " 'created_at', created_at)"};
+    " 'created_at', created_at) AS doc"};
 
 static int upload_run(db_conn *c, void *arg, problem_t *p)
 {
@@ -106,9 +107,9 @@ static int upload_run(db_conn *c, void *arg, problem_t *p)
         PQclear(res);
         return problem_set(p, ERR_DOCUMENT_NOT_FOUND, NULL, NULL, "no such document");
     }
-    bool may = !strcmp(PQgetvalue(res, 0, 1), "t");
+    bool may = db_col_bool(res, 0, "may_attach");
     char state[24];
-    snprintf(state, sizeof state, "%s", PQgetvalue(res, 0, 0));
+    snprintf(state, sizeof state, "%s", db_col_str(res, 0, "state"));
     PQclear(res);
     if (!may)
         return problem_set(p, ERR_DOCUMENT_ATTACHMENT_NOT_EDITOR, NULL, NULL,
@@ -119,8 +120,8 @@ static int upload_run(db_conn *c, void *arg, problem_t *p)
                         t->hex, u};
     if (db_query(c, &Q_ATTACH_INSERT, 7, p2, &res, p))
         return -1;
-    t->id = db_get_ll(res, 0, 0);
-    t->out = strdup(PQgetvalue(res, 0, 1));
+    t->id = db_col_ll(res, 0, "id");
+    t->out = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     if (!t->out)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -225,7 +226,7 @@ static int download_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     if (PQntuples(t->row) == 0)
         return problem_set(p, ERR_DOCUMENT_ATTACHMENT_NOT_FOUND, NULL, NULL, "no such attachment");
-    if (!strcmp(PQgetvalue(t->row, 0, 4), "none"))
+    if (!strcmp(db_col_str(t->row, 0, "secrecy"), "none"))
         return 0;
     return audit_write(c, &t->r->actor, "document", t->doc, "read_attachment", NULL, NULL, p);
 }
@@ -264,20 +265,20 @@ void h_attachments_get(req_t *r)
         return;
     }
     size_t len = 0;
-    unsigned char *data = PQunescapeBytea((const unsigned char *)PQgetvalue(t.row, 0, 3), &len);
+    unsigned char *data = PQunescapeBytea((const unsigned char *)db_col_str(t.row, 0, "data"), &len);
     if (!data) {
         PQclear(t.row);
         reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
         return;
     }
     char disp[1400], etag[80];
-    content_disposition(PQgetvalue(t.row, 0, 0), disp, sizeof disp);
-    snprintf(etag, sizeof etag, "\"%s\"", PQgetvalue(t.row, 0, 2));
+    content_disposition(db_col_str(t.row, 0, "filename"), disp, sizeof disp);
+    snprintf(etag, sizeof etag, "\"%s\"", db_col_str(t.row, 0, "sha256"));
     ulfius_set_binary_body_response(r->resp, 200, (const char *)data, len);
-    u_map_put(r->resp->map_header, "Content-Type", PQgetvalue(t.row, 0, 1));
+    u_map_put(r->resp->map_header, "Content-Type", db_col_str(t.row, 0, "content_type"));
     u_map_put(r->resp->map_header, "Content-Disposition", disp);
     u_map_put(r->resp->map_header, "ETag", etag);
-    u_map_put(r->resp->map_header, "X-Content-SHA256", PQgetvalue(t.row, 0, 2));
+    u_map_put(r->resp->map_header, "X-Content-SHA256", db_col_str(t.row, 0, "sha256"));
     u_map_put(r->resp->map_header, "X-Request-Id", r->rid);
     PQfreemem(data);
     PQclear(t.row);

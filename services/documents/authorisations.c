@@ -74,21 +74,23 @@ typedef struct auth_in {
 } auth_in;
 
 static const json_field auth_fields[] = {
-    {"secretary_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(auth_in, secretary_id)},
-    {"note", JF_TEXT, JF_NULLABLE, 0, 1000, NULL, offsetof(auth_in, note)},
+    {.name = "secretary_id", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = INT64_MAX / 2,
+     .offset = offsetof(auth_in, secretary_id)},
+    {.name = "note", .type = JF_TEXT, .flags = JF_NULLABLE, .max = 1000,
+     .offset = offsetof(auth_in, note)},
     JF_END,
 };
 
 /* The secretary named serves the caller, and is an active secretary. */
 static const db_stmt Q_SERVES = {
     "documents_secretary_serves",
-    "SELECT count(*) FROM identity.org_people s WHERE s.id = $1 AND s.active"
+    "SELECT count(*) AS serves FROM identity.org_people s WHERE s.id = $1 AND s.active"
     " AND s.is_secretary AND s.serves_leader_id = $2"};
 
 static const db_stmt Q_AUTH_INSERT = {
     "documents_secretary_auth_insert",
     "INSERT INTO secretary_authorisations(leader_id, secretary_id, note) VALUES ($1, $2, $3)"
-    " RETURNING id, secretary_authorisation_doc(secretary_authorisations)"};
+    " RETURNING id, secretary_authorisation_doc(secretary_authorisations) AS doc"};
 
 /* The drafts already headed for the leader: the secretary may now read
  * them (the path), as those forwarded later. */
@@ -111,7 +113,7 @@ static int auth_store(db_conn *c, create_tx *ct, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_SERVES, 2, p1, &res, p))
         return -1;
-    bool serves = db_get_ll(res, 0, 0) > 0;
+    bool serves = db_col_ll(res, 0, "serves") > 0;
     PQclear(res);
     if (!serves)
         return problem_field(p, "secretary_id", "is not an active secretary serving you");
@@ -124,8 +126,8 @@ static int auth_store(db_conn *c, create_tx *ct, problem_t *p)
                         "this secretary is already authorised by you");
         return -1;
     }
-    ct->id = db_get_ll(res, 0, 0);
-    ct->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->id = db_col_ll(res, 0, "id");
+    ct->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     if (!ct->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -161,7 +163,8 @@ typedef struct revoke_in {
 } revoke_in;
 
 static const json_field revoke_fields[] = {
-    {"reason", JF_TEXT, JF_NULLABLE, 0, 1000, NULL, offsetof(revoke_in, reason)},
+    {.name = "reason", .type = JF_TEXT, .flags = JF_NULLABLE, .max = 1000,
+     .offset = offsetof(revoke_in, reason)},
     JF_END,
 };
 
@@ -173,7 +176,7 @@ static const action_kind auth_kind = {
 
 static const db_stmt Q_AUTH_LOCK = {
     "documents_secretary_auth_lock",
-    "SELECT secretary_authorisation_doc(a), a.version, a.state, a.leader_id, a.secretary_id"
+    "SELECT secretary_authorisation_doc(a) AS doc, a.version, a.state, a.leader_id, a.secretary_id"
     " FROM secretary_authorisations a WHERE a.id = $1 AND" AUTH_VISIBLE("a") " FOR UPDATE"};
 
 static int auth_lock(db_conn *c, action_tx *t, problem_t *p)
@@ -191,11 +194,11 @@ static int auth_lock(db_conn *c, action_tx *t, problem_t *p)
         return problem_set(p, ERR_SECRETARY_AUTH_NOT_FOUND, NULL, NULL,
                            "no such secretary authorisation");
     }
-    t->before = strdup(PQgetvalue(res, 0, 0));
-    t->version = db_get_ll(res, 0, 1);
-    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
-    q->leader_id = db_get_ll(res, 0, 3);
-    q->secretary_id = db_get_ll(res, 0, 4);
+    t->before = strdup(db_col_str(res, 0, "doc"));
+    t->version = db_col_ll(res, 0, "version");
+    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
+    q->leader_id = db_col_ll(res, 0, "leader_id");
+    q->secretary_id = db_col_ll(res, 0, "secretary_id");
     PQclear(res);
     return t->before ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
 }
@@ -214,7 +217,7 @@ static const db_stmt Q_AUTH_REVOKE = {
     "documents_secretary_auth_revoke",
     "UPDATE secretary_authorisations a SET state = 'revoked', revoked_at = now(),"
     " revoke_reason = $2, version = a.version + 1, updated_at = now()"
-    " WHERE a.id = $1 RETURNING secretary_authorisation_doc(a)"};
+    " WHERE a.id = $1 RETURNING secretary_authorisation_doc(a) AS doc"};
 
 static int perform_revoke(db_conn *c, action_tx *t, problem_t *p)
 {
@@ -225,7 +228,7 @@ static int perform_revoke(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_AUTH_REVOKE, 2, params, &res, p))
         return -1;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     if (!t->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");

@@ -103,16 +103,25 @@ typedef struct incoming_in {
 } incoming_in;
 
 static const json_field incoming_fields[] = {
-    {"source_kind", JF_ENUM, JF_REQUIRED, 0, 0, source_kinds, offsetof(incoming_in, source_kind)},
-    {"source_org", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(incoming_in, source_org)},
-    {"original_number", JF_TEXT, 0, 0, 100, NULL, offsetof(incoming_in, original_number)},
-    {"kind", JF_ENUM, JF_REQUIRED, 0, 0, kinds, offsetof(incoming_in, kind)},
-    {"title", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(incoming_in, title)},
-    {"received_at", JF_DATETIME, JF_REQUIRED, 0, 0, NULL, offsetof(incoming_in, received_at)},
-    {"urgency", JF_ENUM, 0, 0, 0, urgencies, offsetof(incoming_in, urgency)},
-    {"secrecy", JF_ENUM, 0, 0, 0, secrecies, offsetof(incoming_in, secrecy)},
-    {"deadline", JF_DATE, JF_NULLABLE, 0, 0, NULL, offsetof(incoming_in, deadline)},
-    {"summary", JF_TEXT, 0, 0, 4000, NULL, offsetof(incoming_in, summary)},
+    {.name = "source_kind", .type = JF_ENUM, .flags = JF_REQUIRED, .values = source_kinds,
+     .offset = offsetof(incoming_in, source_kind)},
+    {.name = "source_org", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 200,
+     .offset = offsetof(incoming_in, source_org)},
+    {.name = "original_number", .type = JF_TEXT, .max = 100,
+     .offset = offsetof(incoming_in, original_number)},
+    {.name = "kind", .type = JF_ENUM, .flags = JF_REQUIRED, .values = kinds,
+     .offset = offsetof(incoming_in, kind)},
+    {.name = "title", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 200,
+     .offset = offsetof(incoming_in, title)},
+    {.name = "received_at", .type = JF_DATETIME, .flags = JF_REQUIRED,
+     .offset = offsetof(incoming_in, received_at)},
+    {.name = "urgency", .type = JF_ENUM, .values = urgencies,
+     .offset = offsetof(incoming_in, urgency)},
+    {.name = "secrecy", .type = JF_ENUM, .values = secrecies,
+     .offset = offsetof(incoming_in, secrecy)},
+    {.name = "deadline", .type = JF_DATE, .flags = JF_NULLABLE,
+     .offset = offsetof(incoming_in, deadline)},
+    {.name = "summary", .type = JF_TEXT, .max = 4000, .offset = offsetof(incoming_in, summary)},
     JF_END,
 };
 
@@ -135,7 +144,7 @@ static const db_stmt Q_ENTRY = {
     "incoming_entry", "SELECT incoming_add_entry($1, $2, $3, $4)"};
 
 static const db_stmt Q_INCOMING_DOC = {
-    "incoming_doc", "SELECT incoming_doc(i) FROM incoming i WHERE i.id = $1"};
+    "incoming_doc", "SELECT incoming_doc(i) AS doc FROM incoming i WHERE i.id = $1"};
 
 int incoming_entry(db_conn *c, long long id, const char *step, long long actor, const char *text,
                    problem_t *p)
@@ -152,7 +161,7 @@ char *incoming_doc_text(db_conn *c, long long id, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_INCOMING_DOC, 1, params, &res, p))
         return NULL;
-    char *doc = PQntuples(res) ? strdup(PQgetvalue(res, 0, 0)) : NULL;
+    char *doc = PQntuples(res) ? strdup(db_col_str(res, 0, "doc")) : NULL;
     PQclear(res);
     if (!doc)
         problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -179,7 +188,7 @@ static int incoming_store(db_conn *c, create_tx *ct, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_INCOMING_INSERT, 12, params, &res, p))
         return -1;
-    ct->id = db_get_ll(res, 0, 0);
+    ct->id = db_col_ll(res, 0, "id");
     PQclear(res);
     if (incoming_entry(c, ct->id, "register", me->id, in->summary, p) ||
         !(ct->doc = incoming_doc_text(c, ct->id, p)))

@@ -31,11 +31,14 @@ static const action_kind incoming_kind = {
 
 static const db_stmt Q_IN_LOCK = {
     "incoming_lock",
-    "SELECT incoming_doc(i), i.version, i.state, incoming_visible(i, $2, $3), i.source_kind,"
-    " i.kind, i.title, i.leader_ids::text, i.instructed_ids::text, i.department_ids::text,"
-    " i.completed_ids::text,"
-    " EXISTS (SELECT 1 FROM identity.org_departments s WHERE s.id = $3 AND s.is_secretariat),"
-    " coalesce((SELECT pp.position FROM identity.org_people pp WHERE pp.id = $2 AND pp.active), ''),"
+    "SELECT incoming_doc(i) AS doc, i.version, i.state, incoming_visible(i, $2, $3) AS visible,"
+    " i.source_kind, i.kind, i.title, i.leader_ids::text AS leaders,"
+    " i.instructed_ids::text AS instructed, i.department_ids::text AS depts,"
+    " i.completed_ids::text AS completed,"
+    " EXISTS (SELECT 1 FROM identity.org_departments s WHERE s.id = $3 AND s.is_secretariat)"
+    "  AS in_secretariat,"
+    " coalesce((SELECT pp.position FROM identity.org_people pp WHERE pp.id = $2 AND pp.active), '')"
+    "  AS position,"
     " i.source_org, i.original_number"
     " FROM incoming i WHERE i.id = $1 FOR NO KEY UPDATE"};
 
@@ -58,24 +61,25 @@ static int in_lock(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_IN_LOCK, 3, params, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 3), "t")) {
+    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "visible")) {
         PQclear(res);
         return problem_set(p, ERR_INCOMING_NOT_FOUND, NULL, NULL, "no such incoming item");
     }
-    t->before = strdup(PQgetvalue(res, 0, 0));
-    t->version = db_get_ll(res, 0, 1);
-    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
-    snprintf(q->source_kind, sizeof q->source_kind, "%s", PQgetvalue(res, 0, 4));
-    snprintf(q->kind, sizeof q->kind, "%s", PQgetvalue(res, 0, 5));
-    snprintf(q->title, sizeof q->title, "%s", PQgetvalue(res, 0, 6));
-    q->leaders = strdup(PQgetvalue(res, 0, 7));
-    q->instructed = strdup(PQgetvalue(res, 0, 8));
-    q->depts = strdup(PQgetvalue(res, 0, 9));
-    q->completed = strdup(PQgetvalue(res, 0, 10));
-    q->in_secretariat = !strcmp(PQgetvalue(res, 0, 11), "t");
-    snprintf(q->position, sizeof q->position, "%s", PQgetvalue(res, 0, 12));
-    snprintf(q->source_org, sizeof q->source_org, "%s", PQgetvalue(res, 0, 13));
-    snprintf(q->original_number, sizeof q->original_number, "%s", PQgetvalue(res, 0, 14));
+    t->before = strdup(db_col_str(res, 0, "doc"));
+    t->version = db_col_ll(res, 0, "version");
+    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
+    snprintf(q->source_kind, sizeof q->source_kind, "%s", db_col_str(res, 0, "source_kind"));
+    snprintf(q->kind, sizeof q->kind, "%s", db_col_str(res, 0, "kind"));
+    snprintf(q->title, sizeof q->title, "%s", db_col_str(res, 0, "title"));
+    q->leaders = strdup(db_col_str(res, 0, "leaders"));
+    q->instructed = strdup(db_col_str(res, 0, "instructed"));
+    q->depts = strdup(db_col_str(res, 0, "depts"));
+    q->completed = strdup(db_col_str(res, 0, "completed"));
+    q->in_secretariat = db_col_bool(res, 0, "in_secretariat");
+    snprintf(q->position, sizeof q->position, "%s", db_col_str(res, 0, "position"));
+    snprintf(q->source_org, sizeof q->source_org, "%s", db_col_str(res, 0, "source_org"));
+    snprintf(q->original_number, sizeof q->original_number, "%s",
+             db_col_str(res, 0, "original_number"));
     PQclear(res);
     if (!t->before || !q->leaders || !q->instructed || !q->depts || !q->completed)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -118,7 +122,7 @@ static int authorise_director(db_conn *c, action_tx *t, problem_t *p)
 
 static const db_stmt Q_IN_MEMBER = {
     "incoming_member",
-    "SELECT $1::bigint = ANY ($2::bigint[]), $1::bigint = ANY ($3::bigint[])"};
+    "SELECT $1::bigint = ANY ($2::bigint[]) AS member, $1::bigint = ANY ($3::bigint[]) AS done"};
 
 static int member_of(db_conn *c, long long who, const char *set, const char *done, bool *in,
                      bool *already, problem_t *p)
@@ -128,8 +132,8 @@ static int member_of(db_conn *c, long long who, const char *set, const char *don
     PGresult *res;
     if (db_query(c, &Q_IN_MEMBER, 3, params, &res, p))
         return -1;
-    *in = !strcmp(PQgetvalue(res, 0, 0), "t");
-    *already = !strcmp(PQgetvalue(res, 0, 1), "t");
+    *in = db_col_bool(res, 0, "member");
+    *already = db_col_bool(res, 0, "done");
     PQclear(res);
     return 0;
 }
@@ -169,7 +173,7 @@ static int authorise_handler(db_conn *c, action_tx *t, problem_t *p)
 static const db_stmt Q_IN_STEP = {
     "incoming_step",
     "UPDATE incoming i SET state = $2, version = i.version + 1, updated_at = now()"
-    " WHERE i.id = $1 RETURNING incoming_doc(i)"};
+    " WHERE i.id = $1 RETURNING incoming_doc(i) AS doc"};
 
 static int in_step(db_conn *c, action_tx *t, const char *to, const char *entry,
                    const char *text, problem_t *p)
@@ -182,7 +186,7 @@ static int in_step(db_conn *c, action_tx *t, const char *to, const char *entry,
     if (db_query(c, &Q_IN_STEP, 2, params, &res, p))
         return -1;
     free(t->doc);
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     return t->doc ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
 }
@@ -214,7 +218,7 @@ static int perform_propose(db_conn *c, action_tx *t, problem_t *p)
 /* The leaders named who are not district or office leaders. */
 static const db_stmt Q_NOT_LEADERS = {
     "incoming_not_leaders",
-    "SELECT array_agg(x)::text FROM unnest($1::bigint[]) x WHERE NOT EXISTS"
+    "SELECT array_agg(x)::text AS not_leaders FROM unnest($1::bigint[]) x WHERE NOT EXISTS"
     " (SELECT 1 FROM identity.org_people pp WHERE pp.id = x AND pp.active"
     "  AND NOT pp.is_secretary AND pp.position IN ('district_mayor', 'deputy_mayor',"
     "  'office_director', 'deputy_director'))"};
@@ -236,9 +240,9 @@ static int perform_assign(db_conn *c, action_tx *t, problem_t *p)
     int rc = -1;
     if (db_query(c, &Q_NOT_LEADERS, 1, p1, &res, p))
         goto cleanup;
-    if (!PQgetisnull(res, 0, 0)) {
+    if (!db_col_null(res, 0, "not_leaders")) {
         problem_field(p, "leader_ids", "%s are not district or office leaders",
-                      PQgetvalue(res, 0, 0));
+                      db_col_str(res, 0, "not_leaders"));
         PQclear(res);
         goto cleanup;
     }
@@ -256,7 +260,8 @@ cleanup:
 static const db_stmt Q_INSTRUCTED = {
     "incoming_instructed",
     "UPDATE incoming SET instructed_ids = array_append(instructed_ids, $2::bigint) WHERE id = $1"
-    " RETURNING cardinality(ARRAY(SELECT unnest(leader_ids) EXCEPT SELECT unnest(instructed_ids)))"};
+    " RETURNING cardinality(ARRAY(SELECT unnest(leader_ids) EXCEPT SELECT unnest(instructed_ids)))"
+    "  AS left_to_instruct"};
 
 static int perform_instruct(db_conn *c, action_tx *t, problem_t *p)
 {
@@ -266,7 +271,7 @@ static int perform_instruct(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_INSTRUCTED, 2, params, &res, p))
         return -1;
-    long long left = db_get_ll(res, 0, 0);
+    long long left = db_col_ll(res, 0, "left_to_instruct");
     PQclear(res);
     if (in_step(c, t, left ? "assigned" : "instructed", "instruct", in->instruction, p))
         return -1;
@@ -281,11 +286,12 @@ static int perform_instruct(db_conn *c, action_tx *t, problem_t *p)
 static const db_stmt Q_HANDLERS = {
     "incoming_handlers",
     "SELECT (SELECT array_agg(x)::text FROM unnest($1::bigint[]) x WHERE NOT EXISTS"
-    "   (SELECT 1 FROM identity.org_departments d WHERE d.id = x AND d.kind IN ('section', 'external'))),"
+    "   (SELECT 1 FROM identity.org_departments d WHERE d.id = x AND d.kind IN ('section', 'external')))"
+    "  AS not_handlers,"
     " (SELECT coalesce(array_agg(pp.id), '{}')::text FROM identity.org_people pp"
     "   JOIN identity.org_departments d ON d.id = pp.department_id"
     "   WHERE d.id = ANY ($1::bigint[]) AND pp.active"
-    "   AND (pp.id = d.chief_id OR d.chief_id IS NULL))"};
+    "   AND (pp.id = d.chief_id OR d.chief_id IS NULL)) AS people"};
 
 static const db_stmt Q_FORWARD = {
     "incoming_forward",
@@ -304,13 +310,13 @@ static int perform_forward(db_conn *c, action_tx *t, problem_t *p)
     int rc = -1;
     if (db_query(c, &Q_HANDLERS, 1, p1, &res, p))
         goto cleanup;
-    if (!PQgetisnull(res, 0, 0)) {
+    if (!db_col_null(res, 0, "not_handlers")) {
         problem_field(p, "department_ids", "%s are not sections or units",
-                      PQgetvalue(res, 0, 0));
+                      db_col_str(res, 0, "not_handlers"));
         PQclear(res);
         goto cleanup;
     }
-    people = strdup(PQgetvalue(res, 0, 1));
+    people = strdup(db_col_str(res, 0, "people"));
     PQclear(res);
     if (!people) {
         problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -331,7 +337,8 @@ cleanup:
 static const db_stmt Q_COMPLETED = {
     "incoming_completed",
     "UPDATE incoming SET completed_ids = array_append(completed_ids, $2::bigint) WHERE id = $1"
-    " RETURNING cardinality(ARRAY(SELECT unnest(department_ids) EXCEPT SELECT unnest(completed_ids)))"};
+    " RETURNING cardinality(ARRAY(SELECT unnest(department_ids) EXCEPT SELECT unnest(completed_ids)))"
+    "  AS left_to_complete"};
 
 static int perform_complete(db_conn *c, action_tx *t, problem_t *p)
 {
@@ -341,7 +348,7 @@ static int perform_complete(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_COMPLETED, 2, params, &res, p))
         return -1;
-    long long left = db_get_ll(res, 0, 0);
+    long long left = db_col_ll(res, 0, "left_to_complete");
     PQclear(res);
     if (in_step(c, t, left ? "forwarded" : "completed", "complete", in->result, p))
         return -1;
@@ -368,7 +375,7 @@ static const db_stmt Q_REPLY_DRAFT = {
     " FROM src RETURNING *),"
     " v AS (INSERT INTO document_versions(document_id, no, title, body, author_id)"
     " SELECT d.id, 1, d.title, d.body, d.creator_id FROM d)"
-    " SELECT d.id," DOCUMENT_DOC("d") " FROM d"};
+    " SELECT d.id," DOCUMENT_DOC("d") " AS doc FROM d"};
 
 static const db_stmt Q_REPLY_LINK = {
     "incoming_reply_link", "UPDATE incoming SET reply_document_id = $2 WHERE id = $1"};
@@ -386,8 +393,8 @@ static int perform_reply(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_REPLY_DRAFT, 3, p1, &res, p))
         return -1;
-    long long doc_id = db_get_ll(res, 0, 0);
-    char *doc = strdup(PQgetvalue(res, 0, 1));
+    long long doc_id = db_col_ll(res, 0, "id");
+    char *doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     if (!doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -418,30 +425,36 @@ static int perform_archive(db_conn *c, action_tx *t, problem_t *p)
 /* ---------- the table ---------- */
 
 static const json_field opinion_fields[] = {
-    {"opinion", JF_STRING, JF_REQUIRED, 1, 2000, NULL, offsetof(in_act_in, opinion)},
+    {.name = "opinion", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 2000,
+     .offset = offsetof(in_act_in, opinion)},
     JF_END,
 };
 static const json_field assign_fields[] = {
-    {"leader_ids", JF_ID_LIST, JF_REQUIRED, 1, 20, NULL, offsetof(in_act_in, leader_ids)},
-    {"opinion", JF_STRING, JF_REQUIRED, 1, 2000, NULL, offsetof(in_act_in, opinion)},
+    {.name = "leader_ids", .type = JF_ID_LIST, .flags = JF_REQUIRED, .min = 1, .max = 20,
+     .offset = offsetof(in_act_in, leader_ids)},
+    {.name = "opinion", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 2000,
+     .offset = offsetof(in_act_in, opinion)},
     JF_END,
 };
 static const json_field instruct_fields[] = {
-    {"instruction", JF_STRING, JF_REQUIRED, 1, 4000, NULL, offsetof(in_act_in, instruction)},
+    {.name = "instruction", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 4000,
+     .offset = offsetof(in_act_in, instruction)},
     JF_END,
 };
 static const json_field forward_fields[] = {
-    {"department_ids", JF_ID_LIST, JF_REQUIRED, 1, 50, NULL, offsetof(in_act_in, department_ids)},
-    {"comment", JF_TEXT, 0, 0, 2000, NULL, offsetof(in_act_in, comment)},
+    {.name = "department_ids", .type = JF_ID_LIST, .flags = JF_REQUIRED, .min = 1, .max = 50,
+     .offset = offsetof(in_act_in, department_ids)},
+    {.name = "comment", .type = JF_TEXT, .max = 2000, .offset = offsetof(in_act_in, comment)},
     JF_END,
 };
 static const json_field result_fields[] = {
-    {"result", JF_STRING, JF_REQUIRED, 1, 4000, NULL, offsetof(in_act_in, result)},
+    {.name = "result", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 4000,
+     .offset = offsetof(in_act_in, result)},
     JF_END,
 };
 /* A longer comment than common's comment_fields allows. */
 static const json_field doc_comment_fields[] = {
-    {"comment", JF_TEXT, 0, 0, 2000, NULL, offsetof(in_act_in, comment)},
+    {.name = "comment", .type = JF_TEXT, .max = 2000, .offset = offsetof(in_act_in, comment)},
     JF_END,
 };
 
@@ -451,31 +464,92 @@ static const char *const from_instructed[] = {"instructed", NULL};
 static const char *const from_forwarded[] = {"forwarded", NULL};
 static const char *const from_done[] = {"instructed", "completed", "replied", NULL};
 
-#define ACT(name, verb_, done_, fields_, decides_, from_, authorise_, perform_)                    \
-    static const action_t name = {.kind = &incoming_kind,                                          \
-                                  .verb = verb_,                                                   \
-                                  .done = done_,                                                   \
-                                  .fields = fields_,                                               \
-                                  .decides = decides_,                                             \
-                                  .from_states = from_,                                            \
-                                  .lock = in_lock,                                                 \
-                                  .authorise = authorise_,                                         \
-                                  .perform = perform_}
+/* Where authorise refuses a state itself (the director's assignment), it
+ * does so before the If-Match is looked at, as it always has, and the
+ * row's from-states say the same. The rule of an item depends on where it
+ * came from (R-DOC-7 from above or a peer, R-DOC-8 from below: rule_of),
+ * so the refusals of who may act name it rather than the row. */
+static const char *const from_assignable[] = {"registered", "proposed", NULL};
 
-ACT(act_propose, "propose", "proposed", opinion_fields, false, from_registered,
-    authorise_secretariat, perform_propose);
-ACT(act_assign, "assign", "assigned", assign_fields, true, NULL, authorise_director,
-    perform_assign);
-ACT(act_instruct, "instruct", "instructed", instruct_fields, true, from_assigned,
-    authorise_leader, perform_instruct);
-ACT(act_forward, "forward", "forwarded", forward_fields, false, from_instructed,
-    authorise_secretariat, perform_forward);
-ACT(act_complete, "complete", "completed", result_fields, false, from_forwarded,
-    authorise_handler, perform_complete);
-ACT(act_reply, "reply", "replied", doc_comment_fields, false, from_instructed, authorise_secretariat,
-    perform_reply);
-ACT(act_archive, "archive", "archived", doc_comment_fields, false, from_done, authorise_secretariat,
-    perform_archive);
+/* R-DOC-7: the secretariat proposes how to handle it (拟办). */
+static const action_t act_propose = {
+    .kind = &incoming_kind,
+    .verb = "propose",
+    .done = "proposed",
+    .fields = opinion_fields,
+    .from_states = from_registered,
+    .lock = in_lock,
+    .authorise = authorise_secretariat,
+    .perform = perform_propose,
+};
+/* R-DOC-7, R-DOC-8: the director assigns it to leaders (分拨). */
+static const action_t act_assign = {
+    .kind = &incoming_kind,
+    .verb = "assign",
+    .done = "assigned",
+    .fields = assign_fields,
+    .decides = true,
+    .from_states = from_assignable,
+    .lock = in_lock,
+    .authorise = authorise_director,
+    .perform = perform_assign,
+};
+/* R-DOC-7, R-DOC-8: each leader assigned instructs (批示). */
+static const action_t act_instruct = {
+    .kind = &incoming_kind,
+    .verb = "instruct",
+    .done = "instructed",
+    .fields = instruct_fields,
+    .decides = true,
+    .from_states = from_assigned,
+    .lock = in_lock,
+    .authorise = authorise_leader,
+    .perform = perform_instruct,
+};
+/* R-DOC-7, R-DOC-8: the secretariat forwards it to the departments that handle it. */
+static const action_t act_forward = {
+    .kind = &incoming_kind,
+    .verb = "forward",
+    .done = "forwarded",
+    .fields = forward_fields,
+    .from_states = from_instructed,
+    .lock = in_lock,
+    .authorise = authorise_secretariat,
+    .perform = perform_forward,
+};
+/* R-DOC-7: each department reports it done. */
+static const action_t act_complete = {
+    .kind = &incoming_kind,
+    .verb = "complete",
+    .done = "completed",
+    .fields = result_fields,
+    .from_states = from_forwarded,
+    .lock = in_lock,
+    .authorise = authorise_handler,
+    .perform = perform_complete,
+};
+/* R-DOC-8: the secretariat drafts the 批复 to a subordinate's request. */
+static const action_t act_reply = {
+    .kind = &incoming_kind,
+    .verb = "reply",
+    .done = "replied",
+    .fields = doc_comment_fields,
+    .from_states = from_instructed,
+    .lock = in_lock,
+    .authorise = authorise_secretariat,
+    .perform = perform_reply,
+};
+/* R-DOC-7, R-DOC-8: the secretariat archives a finished item. */
+static const action_t act_archive = {
+    .kind = &incoming_kind,
+    .verb = "archive",
+    .done = "archived",
+    .fields = doc_comment_fields,
+    .from_states = from_done,
+    .lock = in_lock,
+    .authorise = authorise_secretariat,
+    .perform = perform_archive,
+};
 
 static void in_action(req_t *r, const action_t *act)
 {

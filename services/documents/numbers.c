@@ -14,7 +14,7 @@ static const db_stmt Q_SERIES = {
     " 'issuer', s.issuer, 'prefix', s.prefix, 'year', $1::int,"
     " 'last_number', coalesce(c.last, 0), 'next_number', coalesce(c.last, 0) + 1,"
     " 'example', s.prefix || '〔' || $1 || '〕' || (coalesce(c.last, 0) + 1) || '号',"
-    " 'version', s.version, 'updated_at', s.updated_at) ORDER BY s.issuer), '[]'))"
+    " 'version', s.version, 'updated_at', s.updated_at) ORDER BY s.issuer), '[]')) AS doc"
     " FROM number_series s LEFT JOIN number_counters c ON c.series = s.issuer AND c.year = $1"};
 
 void h_number_series_get(req_t *r)
@@ -34,8 +34,10 @@ typedef struct series_in {
 } series_in;
 
 static const json_field series_fields[] = {
-    {"district_government", JF_STRING, 0, 1, 20, NULL, offsetof(series_in, district_government)},
-    {"government_office", JF_STRING, 0, 1, 20, NULL, offsetof(series_in, government_office)},
+    {.name = "district_government", .type = JF_STRING, .min = 1, .max = 20,
+     .offset = offsetof(series_in, district_government)},
+    {.name = "government_office", .type = JF_STRING, .min = 1, .max = 20,
+     .offset = offsetof(series_in, government_office)},
     JF_END,
 };
 
@@ -52,7 +54,7 @@ static const db_stmt Q_SERIES_SET = {
 
 static const db_stmt Q_SERIES_BEFORE = {
     "documents_series_before",
-    "SELECT json_object_agg(issuer, prefix)::text FROM number_series"};
+    "SELECT json_object_agg(issuer, prefix)::text AS prefixes FROM number_series"};
 
 static int series_put_run(db_conn *c, void *arg, problem_t *p)
 {
@@ -62,7 +64,7 @@ static int series_put_run(db_conn *c, void *arg, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_SERIES_BEFORE, 0, NULL, &res, p))
         return -1;
-    char *before = strdup(PQgetvalue(res, 0, 0));
+    char *before = strdup(db_col_str(res, 0, "prefixes"));
     PQclear(res);
     int rc = -1;
     const char *p1[] = {"district_government", t->in.district_government};
@@ -74,7 +76,7 @@ static int series_put_run(db_conn *c, void *arg, problem_t *p)
     const char *p3[] = {db_int(y, office_year())};
     if (db_query(c, &Q_SERIES, 1, p3, &res, p))
         goto cleanup;
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     if (!t->doc) {
         problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");

@@ -39,7 +39,7 @@ static const db_stmt Q_DOCS_LIST = {
     " AND $6::text IS NULL ORDER BY d.id DESC LIMIT $10"};
 
 /* A substring of the title or the number: the ids of the page from
- * documents_search_ids (migration 008: the trigram index for a text few
+ * documents_search_ids (sql/read.sql: the trigram index for a text few
  * documents hold, a walk newest first for one that many hold), then the
  * columns of those rows only (their JSON is built in page_json.c). $1
  * the key (a piece of the text, LIKE-escaped: search_key, middle_key;
@@ -241,7 +241,7 @@ typedef struct get_tx {
 
 static const db_stmt Q_DOC_GET = {
     "documents_get",
-    "SELECT" DOCUMENT_DOC("d") ", d.version, d.secrecy FROM documents d"
+    "SELECT" DOCUMENT_DOC("d") " AS doc, d.version, d.secrecy FROM documents d"
     " WHERE d.id = $1 AND document_visible(d, $2, $3)"};
 
 /* Every read of a secret or confidential document is audited. */
@@ -260,9 +260,9 @@ static int doc_get_run(db_conn *c, void *arg, problem_t *p)
         PQclear(res);
         return problem_set(p, ERR_DOCUMENT_NOT_FOUND, NULL, NULL, "no such document");
     }
-    t->doc = strdup(PQgetvalue(res, 0, 0));
-    t->version = db_get_ll(res, 0, 1);
-    bool secret = strcmp(PQgetvalue(res, 0, 2), "none") != 0;
+    t->doc = strdup(db_col_str(res, 0, "doc"));
+    t->version = db_col_ll(res, 0, "version");
+    bool secret = strcmp(db_col_str(res, 0, "secrecy"), "none") != 0;
     PQclear(res);
     if (!t->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -333,19 +333,28 @@ typedef struct doc_in {
 } doc_in;
 
 static const json_field doc_fields[] = {
-    {"issuer", JF_ENUM, JF_REQUIRED, 0, 0, issuers, offsetof(doc_in, issuer)},
-    {"doc_type", JF_ENUM, JF_REQUIRED, 0, 0, doc_types, offsetof(doc_in, doc_type)},
-    {"title", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(doc_in, title)},
-    {"body", JF_TEXT, JF_REQUIRED, 0, 200000, NULL, offsetof(doc_in, body)},
-    {"main_recipients", JF_STRING, JF_REQUIRED, 1, 1000, NULL, offsetof(doc_in, main_recipients)},
-    {"cc_recipients", JF_TEXT, 0, 0, 1000, NULL, offsetof(doc_in, cc_recipients)},
-    {"secrecy", JF_ENUM, 0, 0, 0, secrecies, offsetof(doc_in, secrecy)},
-    {"urgency", JF_ENUM, 0, 0, 0, urgencies, offsetof(doc_in, urgency)},
-    {"print_count", JF_INT, JF_REQUIRED, 1, 100000, NULL, offsetof(doc_in, print_count)},
-    {"assigned_by", JF_ENUM, JF_NULLABLE, 0, 0, assigners, offsetof(doc_in, assigned_by)},
-    {"reply_to_incoming_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL,
-     offsetof(doc_in, reply_to_incoming_id)},
-    {"co_department_ids", JF_ID_LIST, 0, 0, 10, NULL, offsetof(doc_in, co_department_ids)},
+    {.name = "issuer", .type = JF_ENUM, .flags = JF_REQUIRED, .values = issuers,
+     .offset = offsetof(doc_in, issuer)},
+    {.name = "doc_type", .type = JF_ENUM, .flags = JF_REQUIRED, .values = doc_types,
+     .offset = offsetof(doc_in, doc_type)},
+    {.name = "title", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 200,
+     .offset = offsetof(doc_in, title)},
+    {.name = "body", .type = JF_TEXT, .flags = JF_REQUIRED, .max = 200000,
+     .offset = offsetof(doc_in, body)},
+    {.name = "main_recipients", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 1000,
+     .offset = offsetof(doc_in, main_recipients)},
+    {.name = "cc_recipients", .type = JF_TEXT, .max = 1000,
+     .offset = offsetof(doc_in, cc_recipients)},
+    {.name = "secrecy", .type = JF_ENUM, .values = secrecies, .offset = offsetof(doc_in, secrecy)},
+    {.name = "urgency", .type = JF_ENUM, .values = urgencies, .offset = offsetof(doc_in, urgency)},
+    {.name = "print_count", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = 100000,
+     .offset = offsetof(doc_in, print_count)},
+    {.name = "assigned_by", .type = JF_ENUM, .flags = JF_NULLABLE, .values = assigners,
+     .offset = offsetof(doc_in, assigned_by)},
+    {.name = "reply_to_incoming_id", .type = JF_INT, .flags = JF_NULLABLE, .min = 1,
+     .max = INT64_MAX / 2, .offset = offsetof(doc_in, reply_to_incoming_id)},
+    {.name = "co_department_ids", .type = JF_ID_LIST, .max = 10,
+     .offset = offsetof(doc_in, co_department_ids)},
     JF_END,
 };
 

@@ -64,16 +64,21 @@ typedef struct report_in {
 } report_in;
 
 static const json_field report_fields[] = {
-    {"to_user_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(report_in, to_user_id)},
-    {"subject", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(report_in, subject)},
-    {"body", JF_TEXT, JF_REQUIRED, 0, 20000, NULL, offsetof(report_in, body)},
-    {"urgent", JF_BOOL, 0, 0, 0, NULL, offsetof(report_in, urgent)},
-    {"urgent_reason", JF_STRING, JF_NULLABLE, 1, 2000, NULL, offsetof(report_in, urgent_reason)},
-    {"authorized_by", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL,
-     offsetof(report_in, authorized_by)},
-    {"deputy_opinion", JF_STRING, JF_NULLABLE, 1, 4000, NULL, offsetof(report_in, deputy_opinion)},
-    {"assigned_by_leader_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL,
-     offsetof(report_in, assigned_by_leader_id)},
+    {.name = "to_user_id", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = INT64_MAX / 2,
+     .offset = offsetof(report_in, to_user_id)},
+    {.name = "subject", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 200,
+     .offset = offsetof(report_in, subject)},
+    {.name = "body", .type = JF_TEXT, .flags = JF_REQUIRED, .max = 20000,
+     .offset = offsetof(report_in, body)},
+    {.name = "urgent", .type = JF_BOOL, .offset = offsetof(report_in, urgent)},
+    {.name = "urgent_reason", .type = JF_STRING, .flags = JF_NULLABLE, .min = 1, .max = 2000,
+     .offset = offsetof(report_in, urgent_reason)},
+    {.name = "authorized_by", .type = JF_INT, .flags = JF_NULLABLE, .min = 1, .max = INT64_MAX / 2,
+     .offset = offsetof(report_in, authorized_by)},
+    {.name = "deputy_opinion", .type = JF_STRING, .flags = JF_NULLABLE, .min = 1, .max = 4000,
+     .offset = offsetof(report_in, deputy_opinion)},
+    {.name = "assigned_by_leader_id", .type = JF_INT, .flags = JF_NULLABLE, .min = 1,
+     .max = INT64_MAX / 2, .offset = offsetof(report_in, assigned_by_leader_id)},
     JF_END,
 };
 
@@ -83,7 +88,7 @@ typedef struct report_tx {
 
 static const db_stmt Q_DEPUTY_AWAY = {
     "reports_deputy_away",
-    "SELECT EXISTS (SELECT 1 FROM attendance.away_now WHERE user_id = $1)"};
+    "SELECT EXISTS (SELECT 1 FROM attendance.away_now WHERE user_id = $1) AS away"};
 
 static const db_stmt Q_REPORT_INSERT = {
     "reports_insert",
@@ -93,7 +98,7 @@ static const db_stmt Q_REPORT_INSERT = {
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::bigint[], $13, $14,"
     " ARRAY(SELECT DISTINCT x FROM unnest(ARRAY[$1::bigint, $2::bigint,"
     "   coalesce($7::bigint, 0), coalesce($9::bigint, 0)] || $12::bigint[]) x WHERE x > 0))"
-    " RETURNING id, report_doc(reports)"};
+    " RETURNING id, report_doc(reports) AS doc"};
 
 /* The sender's superiors, nearest first (R-ORG-1). */
 static int chain_of(db_conn *c, long long who, long long *chain, size_t *n, problem_t *p)
@@ -175,7 +180,7 @@ static int report_store(db_conn *c, create_tx *ct, problem_t *p)
             PGresult *res;
             if (db_query(c, &Q_DEPUTY_AWAY, 1, params, &res, p))
                 return -1;
-            ri.deputy_away = !strcmp(PQgetvalue(res, 0, 0), "t");
+            ri.deputy_away = db_col_bool(res, 0, "away");
             PQclear(res);
         }
         report_route_kind kind;
@@ -217,8 +222,8 @@ static int report_store(db_conn *c, create_tx *ct, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_REPORT_INSERT, 14, params, &res, p))
         return -1;
-    ct->id = db_get_ll(res, 0, 0);
-    ct->doc = strdup(PQgetvalue(res, 0, 1));
+    ct->id = db_col_ll(res, 0, "id");
+    ct->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     if (!ct->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -274,8 +279,9 @@ static const action_kind report_kind = {
 
 static const db_stmt Q_REPORT_LOCK = {
     "reports_lock",
-    "SELECT report_doc(r), r.version, r.state, r.sender_id, r.to_user_id,"
-    " coalesce(r.deputy_id, 0), r.feedback_owed, r.route, r.subject, r.bypassed_ids::text"
+    "SELECT report_doc(r) AS doc, r.version, r.state, r.sender_id, r.to_user_id,"
+    " coalesce(r.deputy_id, 0) AS deputy_id, r.feedback_owed, r.route, r.subject,"
+    " r.bypassed_ids::text AS bypassed"
     " FROM reports r WHERE r.id = $1 AND $2 = ANY (r.path_ids) FOR NO KEY UPDATE"};
 
 static int report_lock(db_conn *c, action_tx *t, problem_t *p)
@@ -292,16 +298,16 @@ static int report_lock(db_conn *c, action_tx *t, problem_t *p)
         PQclear(res);
         return problem_set(p, ERR_REPORT_NOT_FOUND, NULL, NULL, "no such report");
     }
-    t->before = strdup(PQgetvalue(res, 0, 0));
-    t->version = db_get_ll(res, 0, 1);
-    snprintf(t->state, sizeof t->state, "%s", PQgetvalue(res, 0, 2));
-    q->sender = db_get_ll(res, 0, 3);
-    q->to = db_get_ll(res, 0, 4);
-    q->deputy = db_get_ll(res, 0, 5);
-    q->owed = !strcmp(PQgetvalue(res, 0, 6), "t");
-    snprintf(q->route, sizeof q->route, "%s", PQgetvalue(res, 0, 7));
-    snprintf(q->subject, sizeof q->subject, "%s", PQgetvalue(res, 0, 8));
-    q->bypassed = strdup(PQgetvalue(res, 0, 9));
+    t->before = strdup(db_col_str(res, 0, "doc"));
+    t->version = db_col_ll(res, 0, "version");
+    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
+    q->sender = db_col_ll(res, 0, "sender_id");
+    q->to = db_col_ll(res, 0, "to_user_id");
+    q->deputy = db_col_ll(res, 0, "deputy_id");
+    q->owed = db_col_bool(res, 0, "feedback_owed");
+    snprintf(q->route, sizeof q->route, "%s", db_col_str(res, 0, "route"));
+    snprintf(q->subject, sizeof q->subject, "%s", db_col_str(res, 0, "subject"));
+    q->bypassed = strdup(db_col_str(res, 0, "bypassed"));
     PQclear(res);
     if (!t->before || !q->bypassed)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -337,7 +343,7 @@ static const db_stmt Q_REPORT_SET = {
     " feedback_at = CASE WHEN $4::text IS NOT NULL THEN now() ELSE r.feedback_at END,"
     " outcome = CASE WHEN $5::text IS NOT NULL THEN $5 ELSE r.outcome END,"
     " outcome_at = CASE WHEN $5::text IS NOT NULL THEN now() ELSE r.outcome_at END,"
-    " version = r.version + 1, updated_at = now() WHERE r.id = $1 RETURNING report_doc(r)"};
+    " version = r.version + 1, updated_at = now() WHERE r.id = $1 RETURNING report_doc(r) AS doc"};
 
 static int report_set(db_conn *c, action_tx *t, const char *state, problem_t *p)
 {
@@ -348,7 +354,7 @@ static int report_set(db_conn *c, action_tx *t, const char *state, problem_t *p)
     if (db_query(c, &Q_REPORT_SET, 5, params, &res, p))
         return -1;
     free(t->doc);
-    t->doc = strdup(PQgetvalue(res, 0, 0));
+    t->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     return t->doc ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
 }
@@ -408,15 +414,18 @@ static int perform_outcome(db_conn *c, action_tx *t, problem_t *p)
 }
 
 static const json_field respond_fields[] = {
-    {"decision", JF_STRING, JF_REQUIRED, 1, 4000, NULL, offsetof(report_act_in, decision)},
+    {.name = "decision", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 4000,
+     .offset = offsetof(report_act_in, decision)},
     JF_END,
 };
 static const json_field feedback_fields[] = {
-    {"note", JF_STRING, JF_REQUIRED, 1, 4000, NULL, offsetof(report_act_in, note)},
+    {.name = "note", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 4000,
+     .offset = offsetof(report_act_in, note)},
     JF_END,
 };
 static const json_field outcome_fields[] = {
-    {"outcome", JF_STRING, JF_REQUIRED, 1, 4000, NULL, offsetof(report_act_in, outcome)},
+    {.name = "outcome", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 4000,
+     .offset = offsetof(report_act_in, outcome)},
     JF_END,
 };
 

@@ -37,7 +37,8 @@ int store_notify_director(db_conn *c, const char *kind, const char *title,
 
 static const db_stmt Q_IS_SECRETARIAT = {
     "documents_is_secretariat",
-    "SELECT EXISTS (SELECT 1 FROM identity.org_departments WHERE id = $1 AND is_secretariat)"};
+    "SELECT EXISTS (SELECT 1 FROM identity.org_departments WHERE id = $1 AND is_secretariat)"
+    " AS secretariat"};
 
 int store_is_secretariat(db_conn *c, long long dept, bool *out, problem_t *p)
 {
@@ -46,7 +47,7 @@ int store_is_secretariat(db_conn *c, long long dept, bool *out, problem_t *p)
     PGresult *res;
     if (db_query(c, &Q_IS_SECRETARIAT, 1, params, &res, p))
         return -1;
-    *out = !strcmp(PQgetvalue(res, 0, 0), "t");
+    *out = db_col_bool(res, 0, "secretariat");
     PQclear(res);
     return 0;
 }

@@ -23,7 +23,7 @@ static const db_stmt Q_SWEEP_REMIND = {
     "   AND deadline >= current_date AND deadline <= current_date + $1::int"
     "   ORDER BY deadline LIMIT " SWEEP_BATCH " FOR UPDATE SKIP LOCKED) due"
     " WHERE i.id = due.id"
-    " RETURNING i.id, i.title, i.deadline, (i.path_ids || i.leader_ids)::text"};
+    " RETURNING i.id, i.title, i.deadline, (i.path_ids || i.leader_ids)::text AS concerned"};
 
 static const db_stmt Q_SWEEP_OVERDUE = {
     "incoming_sweep_overdue",
@@ -34,7 +34,7 @@ static const db_stmt Q_SWEEP_OVERDUE = {
     "   AND deadline < current_date"
     "   ORDER BY deadline LIMIT " SWEEP_BATCH " FOR UPDATE SKIP LOCKED) due"
     " WHERE i.id = due.id"
-    " RETURNING i.id, i.title, i.deadline, (i.path_ids || i.leader_ids)::text"};
+    " RETURNING i.id, i.title, i.deadline, (i.path_ids || i.leader_ids)::text AS concerned"};
 
 /* Everyone concerned, once each: the people on the item, the secretariat
  * that follows up, and for an overdue item the director. */
@@ -61,16 +61,16 @@ static int sweep_run(db_conn *c, void *arg, problem_t *p)
             return -1;
         int rc = 0;
         for (int i = 0, n = PQntuples(res); i < n && rc == 0; i++) {
-            long long id = db_get_ll(res, i, 0);
+            long long id = db_col_ll(res, i, "id");
             char title[TITLE_BYTES], text[128];
             snprintf(title, sizeof title, overdue ? "Overdue (逾期), due %s: %s"
                                                   : "Reminder (催办), due %s: %s",
-                     PQgetvalue(res, i, 2), PQgetvalue(res, i, 1));
+                     db_col_str(res, i, "deadline"), db_col_str(res, i, "title"));
             utf8_trim(title, sizeof title);
-            snprintf(text, sizeof text, "due %s", PQgetvalue(res, i, 2));
+            snprintf(text, sizeof text, "due %s", db_col_str(res, i, "deadline"));
             const char *kind = overdue ? "incoming_overdue" : "incoming_reminder";
             char eid[24];
-            const char *np[] = {PQgetvalue(res, i, 3), kind, title, db_int(eid, id),
+            const char *np[] = {db_col_str(res, i, "concerned"), kind, title, db_int(eid, id),
                                 overdue ? "true" : "false"};
             rc = incoming_entry(c, id, overdue ? "overdue" : "remind", 0, text, p) ||
                          db_run(c, &Q_SWEEP_NOTIFY, 5, np, p)
