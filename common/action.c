@@ -34,6 +34,15 @@ static bool state_in(const char *const *states, const char *state)
     return false;
 }
 
+static int refuse_state(const action_t *a, const char *state, problem_t *p)
+{
+    for (const action_refusal *f = a->refusals; f; f++)
+        if (!f->state || !strcmp(f->state, state))
+            return problem_set(p, f->code, NULL, f->rule, f->detail, state);
+    return problem_set(p, a->kind->wrong_state, NULL, a->rule,
+                       "the %s is %s; it cannot be %s now", a->kind->noun, state, a->done);
+}
+
 static int action_run(db_conn *c, void *arg, problem_t *p)
 {
     action_tx *t = arg;
@@ -44,12 +53,15 @@ static int action_run(db_conn *c, void *arg, problem_t *p)
     t->before = t->doc = NULL;
     t->version = 0;
     t->state[0] = '\0';
-    if (a->lock(c, t, p) || (a->authorise && a->authorise(c, t, p)) ||
-        action_check_version(t->r, t->if_match, t->version, a->kind->noun, p))
+    if (a->lock(c, t, p) || (a->authorise && a->authorise(c, t, p)))
         return -1;
-    if (a->from_states && !state_in(a->from_states, t->state))
-        return problem_set(p, a->kind->wrong_state, NULL, a->rule,
-                           "the %s is %s; it cannot be %s now", a->kind->noun, t->state, a->done);
+    bool wrong_state = a->from_states && !state_in(a->from_states, t->state);
+    if (a->state_first && wrong_state)
+        return refuse_state(a, t->state, p);
+    if (action_check_version(t->r, t->if_match, t->version, a->kind->noun, p))
+        return -1;
+    if (wrong_state)
+        return refuse_state(a, t->state, p);
     if (a->perform(c, t, p))
         return -1;
     if (!t->doc)

@@ -26,6 +26,16 @@ typedef struct action_kind {
 
 typedef int (*action_fn)(db_conn *c, action_tx *t, problem_t *p);
 
+/* The refusal of a state outside from_states when that state has a code of
+ * its own (a leave already approved is refused as such, not as "not
+ * pending"). Static storage. */
+typedef struct action_refusal {
+    const char *state;  /* NULL: every state not named before it */
+    err_code code;
+    const char *rule;   /* NULL: the code's own (errors.def) */
+    const char *detail; /* may hold one %s, the state */
+} action_refusal;
+
 /* One action. Static storage. */
 typedef struct action {
     const action_kind *kind;
@@ -36,6 +46,14 @@ typedef struct action {
     const char *const *from_states; /* NULL-terminated; NULL when perform checks */
     const char *rule;               /* the regulation the action carries out (R-SEAL-1);
                                      * the refusal for a wrong state names it */
+    /* May be NULL (kind->wrong_state and rule). Ended by a row whose state
+     * is NULL: the refusals of the states outside from_states, the first
+     * that names the row's state, else that last row. */
+    const action_refusal *refusals;
+    /* from_states is checked before the If-Match instead of after it: the
+     * retry of an action already taken (a return reported twice, an
+     * absence voided twice) learns that it was, not that the row changed. */
+    bool state_first;
     /* Locks row t->id and reads it into t->row, and sets t->version and
      * t->before (malloc'd), and t->state when a later step reads it.
      * Answers 404 (in p) when there is no such row or the caller may not
@@ -77,7 +95,8 @@ extern const json_field comment_fields[];
 /* The whole action: R-SEC-3 when act->decides (403), the path id (404), the
  * If-Match header (400) and the body against act->fields into in (400); then
  * in one transaction (retried as db_tx retries): lock, authorise, If-Match
- * (412), from_states (409 act->kind->wrong_state), perform, and the audit
+ * (412), from_states (409 act->kind->wrong_state, or act->refusals; before the If-Match
+ * when act->state_first), perform, and the audit
  * event (kind->entity, verb, before, doc). Answers 200 with the document
  * after, or the problem. `in` and `row` are the caller's (zeroed by it);
  * whatever perform or lock allocated inside *row the caller frees after. */
