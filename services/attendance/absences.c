@@ -123,10 +123,13 @@ typedef struct absence_in {
 } absence_in;
 
 static const json_field absence_fields[] = {
-    {"user_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(absence_in, user_id)},
-    {"date", JF_DATE, JF_REQUIRED, 0, 0, NULL, offsetof(absence_in, date)},
-    {"half_days", JF_INT, JF_REQUIRED, 1, 60, NULL, offsetof(absence_in, half_days)},
-    {"note", JF_STRING, JF_REQUIRED, 1, 1000, NULL, offsetof(absence_in, note)},
+    {.name = "user_id", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = INT64_MAX / 2,
+     .offset = offsetof(absence_in, user_id)},
+    {.name = "date", .type = JF_DATE, .flags = JF_REQUIRED, .offset = offsetof(absence_in, date)},
+    {.name = "half_days", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = 60,
+     .offset = offsetof(absence_in, half_days)},
+    {.name = "note", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 1000,
+     .offset = offsetof(absence_in, note)},
     JF_END,
 };
 
@@ -194,7 +197,8 @@ typedef struct void_in {
 } void_in;
 
 static const json_field void_fields[] = {
-    {"reason", JF_STRING, JF_REQUIRED, 1, 1000, NULL, offsetof(void_in, reason)},
+    {.name = "reason", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 1000,
+     .offset = offsetof(void_in, reason)},
     JF_END,
 };
 
@@ -239,9 +243,8 @@ static int absence_lock(db_conn *c, action_tx *t, problem_t *p)
     return row->user_id ? 0 : -1;
 }
 
-/* R-ATT-3: the director, never on their own record; a voided absence is
- * refused before the If-Match is looked at. */
-static int absence_void_authorise(db_conn *c, action_tx *t, problem_t *p)
+/* R-ATT-3: the director, never on their own record. */
+static int authorise_director_not_own(db_conn *c, action_tx *t, problem_t *p)
 {
     const absence_row *row = t->row;
     (void)c;
@@ -251,9 +254,6 @@ static int absence_void_authorise(db_conn *c, action_tx *t, problem_t *p)
     if (row->user_id == t->r->caller->id)
         return problem_set(p, ERR_ABSENCE_OWN_RECORD, NULL, NULL,
                            "no one voids their own absenteeism");
-    if (strcmp(t->state, "active"))
-        return problem_set(p, ERR_ABSENCE_ALREADY_VOIDED, NULL, NULL,
-                           "the absence was already voided");
     return 0;
 }
 
@@ -278,13 +278,24 @@ static int absence_void(db_conn *c, action_tx *t, problem_t *p)
     return discipline_after_void(c, &t->r->actor, row->user_id, row->year, t->id, p);
 }
 
+static const char *const from_active[] = {"active", NULL};
+
+static const action_refusal already_voided[] = {
+    {.code = ERR_ABSENCE_ALREADY_VOIDED, .detail = "the absence was already voided"},
+};
+
+/* R-ATT-3: the director voids an active absence of someone else's. */
 static const action_t act_void = {
     .kind = &absence_kind,
     .verb = "void",
     .done = "voided",
     .fields = void_fields,
+    .rule = "R-ATT-3",
+    .from_states = from_active,
+    .refusals = already_voided,
+    .state_first = true,
     .lock = absence_lock,
-    .authorise = absence_void_authorise,
+    .authorise = authorise_director_not_own,
     .perform = absence_void,
 };
 

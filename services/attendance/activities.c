@@ -1,21 +1,21 @@
 /* Mandatory office activities (R-ATT-5): labour, meetings and collective
  * events. A participant who cannot attend asks the director beforehand
  * (the director himself asks the district mayor: no one decides their own
- * request); a participant recorded absent without an approved request gets
- * absenteeism for the activity's working half-days (at least one). */
+ * request, activity_absences.c); a participant recorded absent without an
+ * approved request gets absenteeism for the activity's working half-days
+ * (at least one). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "action.h"
-#include "attendance.h"
+#include "activity.h"
 #include "audit.h"
 
 /* An activity lasts at most a month. */
 #define ACTIVITY_MAX_SECONDS (31LL * 86400)
 
 static const char *const activity_kinds[] = {"labour", "meeting", "collective", NULL};
-static const char *const request_states[] = {"pending", "approved", "rejected", NULL};
 
 /* Visible to participants, the organiser, the secretariat, office leaders
  * and administrators, and to the district mayor when he decides an absence
@@ -102,13 +102,18 @@ typedef struct activity_in {
 } activity_in;
 
 static const json_field activity_fields[] = {
-    {"title", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(activity_in, title)},
-    {"kind", JF_ENUM, JF_REQUIRED, 0, 0, activity_kinds, offsetof(activity_in, kind)},
-    {"location", JF_STRING, JF_NULLABLE, 1, 200, NULL, offsetof(activity_in, location)},
-    {"starts_at", JF_DATETIME, JF_REQUIRED, 0, 0, NULL, offsetof(activity_in, starts_at)},
-    {"ends_at", JF_DATETIME, JF_REQUIRED, 0, 0, NULL, offsetof(activity_in, ends_at)},
-    {"participant_ids", JF_ID_LIST, JF_REQUIRED, 1, 500, NULL,
-     offsetof(activity_in, participant_ids)},
+    {.name = "title", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 200,
+     .offset = offsetof(activity_in, title)},
+    {.name = "kind", .type = JF_ENUM, .flags = JF_REQUIRED, .values = activity_kinds,
+     .offset = offsetof(activity_in, kind)},
+    {.name = "location", .type = JF_STRING, .flags = JF_NULLABLE, .min = 1, .max = 200,
+     .offset = offsetof(activity_in, location)},
+    {.name = "starts_at", .type = JF_DATETIME, .flags = JF_REQUIRED,
+     .offset = offsetof(activity_in, starts_at)},
+    {.name = "ends_at", .type = JF_DATETIME, .flags = JF_REQUIRED,
+     .offset = offsetof(activity_in, ends_at)},
+    {.name = "participant_ids", .type = JF_ID_LIST, .flags = JF_REQUIRED, .min = 1, .max = 500,
+     .offset = offsetof(activity_in, participant_ids)},
     JF_END,
 };
 
@@ -215,18 +220,10 @@ void h_activities_create(req_t *r)
     create_handle(r, &activity_create, &in, &t);
 }
 
-/* ---------- absence requests (R-ATT-5) ---------- */
+/* ---------- the activity as its actions see it ---------- */
 
-typedef struct activity_row {
-    long long created_by, version;
-    bool participant, started;
-    char attendance[16]; /* "" when not recorded */
-    char title[1024];
-} activity_row;
-
-/* Locks activity `id` and reads what the actions need about it and the
- * participant `who`; with `before`, also its document (malloc'd, the caller
- * frees it). 404 when the caller may not see it. */
+/* The activity locked, with its document, what the participant $4 has
+ * recorded and whether the caller sees it. */
 static const db_stmt Q_ACTIVITY_LOCK = {
     "att_activity_lock",
     "SELECT a.created_by, a.version, a.starts_at <= now() AS started, a.title," ACTIVITY_DOC
@@ -234,8 +231,8 @@ static const db_stmt Q_ACTIVITY_LOCK = {
     "   WHERE p.activity_id = a.id AND p.user_id = $4) AS attendance,"
     " " ACTIVITY_VISIBLE " AS visible FROM activities a WHERE a.id = $1 FOR UPDATE"};
 
-static int activity_load(db_conn *c, req_t *r, long long id, long long who, activity_row *row,
-                         char **before, problem_t *p)
+int activity_load(db_conn *c, req_t *r, long long id, long long who, activity_row *row,
+                  char **before, problem_t *p)
 {
     memset(row, 0, sizeof *row);
     char a[24], me[24], w[24];
@@ -269,277 +266,6 @@ static int activity_load(db_conn *c, req_t *r, long long id, long long who, acti
     return 0;
 }
 
-typedef struct absence_request_in {
-    const char *reason;
-} absence_request_in;
-
-static const json_field absence_request_fields[] = {
-    {"reason", JF_STRING, JF_REQUIRED, 1, 1000, NULL, offsetof(absence_request_in, reason)},
-    JF_END,
-};
-
-static const db_stmt Q_REQUEST_INSERT = {
-    "att_activity_absence_insert",
-    "INSERT INTO activity_absence_requests(activity_id, user_id, reason, decider_role)"
-    " VALUES ($1, $2, $3, $4) RETURNING id, activity_absence_doc(activity_absence_requests) AS doc"};
-
-static int absence_request_store(db_conn *c, create_tx *ct, problem_t *p)
-{
-    att_tx *t = ct->ctx;
-    long long me = ct->r->caller->id;
-    activity_row row;
-    if (activity_load(c, ct->r, t->id, me, &row, NULL, p))
-        return -1;
-    PGresult *res;
-    if (!row.participant)
-        return problem_set(p, ERR_ACTIVITY_NOT_PARTICIPANT, NULL, NULL,
-                           "only a participant asks to be excused");
-    if (row.started || row.attendance[0])
-        return problem_set(p, ERR_ACTIVITY_STARTED, NULL, NULL,
-                           "an absence is asked for before the activity starts");
-    /* R-ATT-5: the director decides, and the director's own request goes
-     * one level up to the district mayor. */
-    org_person f;
-    if (org_chain_get(c, me, false, &f, p))
-        return -1;
-    const char *role = decider_role_for(f.position);
-    long long decider = !strcmp(role, POS_DISTRICT_MAYOR) ? f.mayor_id : f.director_id;
-    if (!decider || decider == me)
-        return problem_set(p, ERR_ACTIVITY_NO_DECIDER, NULL, NULL,
-                           "no %s is appointed to decide this request",
-                           !strcmp(role, POS_DISTRICT_MAYOR) ? "district mayor" : "office director");
-    char aid[24], uid[24];
-    const char *pi[] = {db_int(aid, t->id), db_int(uid, me),
-                        ((absence_request_in *)t->in)->reason, role};
-    if (db_query(c, &Q_REQUEST_INSERT, 4, pi, &res, p)) {
-        if (p->code == ERR_DUPLICATE)
-            problem_set(p, ERR_ACTIVITY_ABSENCE_REQUESTED, NULL, NULL,
-                        "you already asked to be excused from this activity");
-        return -1;
-    }
-    long long rid = db_col_ll(res, 0, "id");
-    ct->doc = strdup(db_col_str(res, 0, "doc"));
-    PQclear(res);
-    if (!ct->doc)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    char body[1400];
-    text_fmt(body, sizeof body, "%s: %s (R-ATT-5)", row.title,
-             ((absence_request_in *)t->in)->reason);
-    if (notify(c, decider, "activity_absence_to_approve",
-               !strcmp(role, POS_DISTRICT_MAYOR)
-                   ? "The office director asks to be excused from an activity"
-                   : "A participant asks to be excused from an activity",
-               body, "activity_absence_request", rid, p))
-        return -1;
-    ct->id = rid;
-    return 0;
-}
-
-static const create_t absence_request_create = {
-    .entity = "activity_absence_request",
-    .fields = absence_request_fields,
-    .store = absence_request_store,
-};
-
-void h_activity_absence_create(req_t *r)
-{
-    absence_request_in in = {0};
-    att_tx t = {.r = r, .in = &in, .id = path_id_or_reply(r, "id")};
-    if (t.id)
-        create_handle(r, &absence_request_create, &in, &t);
-}
-
-/* Visible to the requester, whoever holds the position that decides it
- * (the district mayor for the director's own request), office leaders and
- * administrators. $2 viewer, $3 sees all, $4 the viewer's position. */
-#define REQUEST_VISIBLE " ($3::boolean OR q.user_id = $2 OR q.decider_role = $4)"
-
-static const db_stmt Q_REQUEST_GET = {
-    "att_activity_absence_get",
-    "SELECT activity_absence_doc(q), q.version FROM activity_absence_requests q"
-    " WHERE q.id = $1 AND" REQUEST_VISIBLE};
-
-void h_activity_absence_get(req_t *r)
-{
-    action_get_visible_by_position(r, &Q_REQUEST_GET, sees_all(r->caller));
-}
-
-static const db_stmt Q_REQUESTS_LIST = {
-    "att_activity_absence_list",
-    "SELECT q.id, activity_absence_doc(q) FROM activity_absence_requests q"
-    " WHERE " PAGE_BEFORE("q.id", "$1") " AND" REQUEST_VISIBLE
-    " AND ($5::text IS NULL OR q.state = $5) AND ($6::bigint IS NULL OR q.activity_id = $6)"
-    " AND ($7::boolean IS NOT TRUE OR (q.state = 'pending' AND q.decider_role = $4"
-    "  AND q.user_id <> $2))"
-    " AND ($8::boolean IS NOT TRUE OR q.user_id = $2)"
-    " ORDER BY q.id DESC LIMIT $9"};
-
-void h_activity_absence_list(req_t *r)
-{
-    long limit;
-    long long after, activity = 0;
-    bool has_activity = false, to_approve = false, mine = false;
-    const char *state = NULL;
-    if (page_or_reply(r, &limit, &after) ||
-        query_enum_or_reply(r, "state", request_states, &state) ||
-        query_ll_or_reply(r, "activity_id", 1, INT64_MAX / 2, &activity, &has_activity) ||
-        query_bool_or_reply(r, "to_approve", &to_approve, NULL) ||
-        query_bool_or_reply(r, "mine", &mine, NULL))
-        return;
-    char a[24], me[24], ac[24], l[24];
-    const char *params[] = {after ? db_int(a, after) : NULL,
-                            db_int(me, r->caller->id),
-                            sees_all(r->caller) ? "true" : "false",
-                            r->caller->position,
-                            state,
-                            has_activity ? db_int(ac, activity) : NULL,
-                            to_approve ? "true" : "false",
-                            mine ? "true" : "false",
-                            db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_REQUESTS_LIST, 9, params);
-    if (res)
-        reply_page(r, res, limit);
-}
-
-static const db_stmt Q_REQUEST_LOCK = {
-    "att_activity_absence_lock",
-    "SELECT q.user_id AS owner_id, q.state, q.version, activity_absence_doc(q) AS doc,"
-    " q.decider_role"
-    " FROM activity_absence_requests q WHERE q.id = $1 AND" REQUEST_VISIBLE " FOR UPDATE"};
-
-static const db_stmt Q_REQUEST_DECIDE = {
-    "att_activity_absence_decide",
-    "UPDATE activity_absence_requests q SET state = $2, decided_by = $3, decided_at = now(),"
-    " comment = $4, version = version + 1, updated_at = now() WHERE q.id = $1"
-    " RETURNING activity_absence_doc(q) AS doc"};
-
-static const action_kind request_kind = {
-    .entity = "activity_absence_request",
-    .noun = "absence request",
-    .wrong_state = ERR_WRONG_STATE,
-};
-
-/* The locked absence request, as its decision needs it. */
-typedef struct request_row {
-    long long requester;
-    char decider_role[24];
-} request_row;
-
-/* The lock step of an absence request's decision, into t->row (a
- * request_row). 404 when the caller may not see the request. */
-static int request_lock(db_conn *c, action_tx *t, problem_t *p)
-{
-    request_row *row = t->row;
-    char id[24], me[24];
-    const char *params[] = {db_int(id, t->id), db_int(me, t->r->caller->id),
-                            sees_all(t->r->caller) ? "true" : "false", t->r->caller->position};
-    PGresult *res;
-    if (db_query(c, &Q_REQUEST_LOCK, 4, params, &res, p))
-        return -1;
-    row->requester = att_locked_owner(res, t, "absence request", p);
-    if (row->requester)
-        snprintf(row->decider_role, sizeof row->decider_role, "%s", db_col_str(res, 0, "decider_role"));
-    PQclear(res);
-    return row->requester ? 0 : -1;
-}
-
-/* R-ATT-5: the position the request names decides it, once (a decided
- * request is refused before the If-Match is looked at); no one decides
- * their own request. */
-static int request_authorise(db_conn *c, action_tx *t, problem_t *p)
-{
-    const request_row *row = t->row;
-    (void)c;
-    if (row->requester == t->r->caller->id)
-        return problem_set(p, ERR_ACTIVITY_OWN_REQUEST, NULL, NULL,
-                           "no one decides their own absence request; the office director's "
-                           "is decided by the district mayor");
-    if (strcmp(t->r->caller->position, row->decider_role)) {
-        if (!strcmp(row->decider_role, POS_DISTRICT_MAYOR))
-            return problem_set(p, ERR_ACTIVITY_NOT_DECIDER, NULL, NULL,
-                               "the office director's absence from an office activity is "
-                               "approved by the district mayor");
-        return problem_set(p, ERR_ACTIVITY_NOT_DIRECTOR, NULL, NULL,
-                           "an absence from an office activity is approved by the office director");
-    }
-    if (strcmp(t->state, "pending"))
-        return problem_set(p, ERR_ACTIVITY_ABSENCE_DECIDED, NULL, NULL,
-                           "the request was already decided");
-    return 0;
-}
-
-static int request_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
-{
-    const request_row *row = t->row;
-    char id[24], me[24];
-    const char *pu[] = {db_int(id, t->id), approve ? "approved" : "rejected",
-                        db_int(me, t->r->caller->id), ((comment_in *)t->in)->comment};
-    PGresult *res;
-    if (db_query(c, &Q_REQUEST_DECIDE, 4, pu, &res, p))
-        return -1;
-    t->doc = strdup(db_col_str(res, 0, "doc"));
-    PQclear(res);
-    const char *who = !strcmp(row->decider_role, POS_DISTRICT_MAYOR) ? "district mayor"
-                                                                    : "office director";
-    char body[200];
-    if (approve)
-        snprintf(body, sizeof body, "The %s approved your absence (R-ATT-5)", who);
-    else
-        snprintf(body, sizeof body,
-                 "The %s did not approve your absence; take part, or the absence is "
-                 "absenteeism (R-ATT-5)",
-                 who);
-    return notify(c, row->requester,
-                  approve ? "activity_absence_approved" : "activity_absence_rejected",
-                  approve ? "You are excused from the activity"
-                          : "Your absence from the activity was not approved",
-                  body, "activity_absence_request", t->id, p);
-}
-
-static int request_approve(db_conn *c, action_tx *t, problem_t *p)
-{
-    return request_decide(c, t, true, p);
-}
-
-static int request_reject(db_conn *c, action_tx *t, problem_t *p)
-{
-    return request_decide(c, t, false, p);
-}
-
-static const action_t act_approve = {
-    .kind = &request_kind,
-    .verb = "approve",
-    .done = "approved",
-    .fields = comment_fields,
-    .decides = true,
-    .lock = request_lock,
-    .authorise = request_authorise,
-    .perform = request_approve,
-};
-static const action_t act_reject = {
-    .kind = &request_kind,
-    .verb = "reject",
-    .done = "rejected",
-    .fields = comment_fields,
-    .decides = true,
-    .lock = request_lock,
-    .authorise = request_authorise,
-    .perform = request_reject,
-};
-
-void h_activity_absence_approve(req_t *r)
-{
-    comment_in in = {0};
-    request_row row = {0};
-    action_handle(r, &act_approve, &in, &row);
-}
-
-void h_activity_absence_reject(req_t *r)
-{
-    comment_in in = {0};
-    request_row row = {0};
-    action_handle(r, &act_reject, &in, &row);
-}
 
 /* ---------- attendance (R-ATT-5) ---------- */
 
@@ -549,8 +275,10 @@ typedef struct attendance_in {
 } attendance_in;
 
 static const json_field attendance_fields[] = {
-    {"user_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(attendance_in, user_id)},
-    {"present", JF_BOOL, JF_REQUIRED, 0, 0, NULL, offsetof(attendance_in, present)},
+    {.name = "user_id", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = INT64_MAX / 2,
+     .offset = offsetof(attendance_in, user_id)},
+    {.name = "present", .type = JF_BOOL, .flags = JF_REQUIRED,
+     .offset = offsetof(attendance_in, present)},
     JF_END,
 };
 
@@ -685,11 +413,17 @@ static const action_kind activity_kind = {
     .wrong_state = ERR_WRONG_STATE,
 };
 
+/* R-ATT-5: the organiser, the director or the secretariat records a
+ * participant's attendance once the activity has started, once. An
+ * activity has no state of its own: what bars the recording (the person
+ * not a participant, the activity not started, attendance recorded) is the
+ * participant's, which the body names, checked in attendance_record. */
 static const action_t act_attendance = {
     .kind = &activity_kind,
     .verb = "attendance",
     .done = "recorded",
     .fields = attendance_fields,
+    .rule = "R-ATT-5",
     .lock = attendance_lock,
     .authorise = attendance_authorise,
     .perform = attendance_record,

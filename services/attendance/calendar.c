@@ -56,8 +56,10 @@ typedef struct cal_in {
 } cal_in;
 
 static const json_field cal_fields[] = {
-    {"holidays", JF_STRING_LIST, JF_REQUIRED, 0, 366, NULL, offsetof(cal_in, holidays)},
-    {"workdays", JF_STRING_LIST, JF_REQUIRED, 0, 366, NULL, offsetof(cal_in, workdays)},
+    {.name = "holidays", .type = JF_STRING_LIST, .flags = JF_REQUIRED, .max = 366,
+     .offset = offsetof(cal_in, holidays)},
+    {.name = "workdays", .type = JF_STRING_LIST, .flags = JF_REQUIRED, .max = 366,
+     .offset = offsetof(cal_in, workdays)},
     JF_END,
 };
 

@@ -29,4 +29,18 @@ int discipline_after_absence(db_conn *c, const actor_t *who, long long user_id, 
 int discipline_after_void(db_conn *c, const actor_t *who, long long user_id, int year,
                           long long absence_id, problem_t *p);
 
+/* ---- what the case files share (discipline.c, discipline_actions.c) ---- */
+
+/* Visible to the person, whoever holds the talk (the district mayor for
+ * the director's case), whoever holds the position that records the
+ * meeting's decision (the district mayor for the director's case), the
+ * district leader who approves it, office leaders and administrators.
+ * $2 viewer, $3 sees all, $4 the viewer's position. */
+#define CASE_VISIBLE                                                                    \
+    " ($3::boolean OR c.user_id = $2 OR c.talk_by_id = $2 OR c.leader_id = $2"           \
+    "  OR c.decider_role = $4)"
+
+/* The measure of each level (1 to 3), as the notifications name it. */
+extern const char *const case_measures[];
+
 #endif

@@ -150,12 +150,18 @@ typedef struct leave_in {
 } leave_in;
 
 static const json_field leave_fields[] = {
-    {"kind", JF_ENUM, JF_REQUIRED, 0, 0, leave_kinds, offsetof(leave_in, kind)},
-    {"reason", JF_STRING, JF_REQUIRED, 1, 500, NULL, offsetof(leave_in, reason)},
-    {"start_date", JF_DATE, JF_REQUIRED, 0, 0, NULL, offsetof(leave_in, start_date)},
-    {"start_half", JF_ENUM, JF_REQUIRED, 0, 0, leave_halves, offsetof(leave_in, start_half)},
-    {"end_date", JF_DATE, JF_REQUIRED, 0, 0, NULL, offsetof(leave_in, end_date)},
-    {"end_half", JF_ENUM, JF_REQUIRED, 0, 0, leave_halves, offsetof(leave_in, end_half)},
+    {.name = "kind", .type = JF_ENUM, .flags = JF_REQUIRED, .values = leave_kinds,
+     .offset = offsetof(leave_in, kind)},
+    {.name = "reason", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 500,
+     .offset = offsetof(leave_in, reason)},
+    {.name = "start_date", .type = JF_DATE, .flags = JF_REQUIRED,
+     .offset = offsetof(leave_in, start_date)},
+    {.name = "start_half", .type = JF_ENUM, .flags = JF_REQUIRED, .values = leave_halves,
+     .offset = offsetof(leave_in, start_half)},
+    {.name = "end_date", .type = JF_DATE, .flags = JF_REQUIRED,
+     .offset = offsetof(leave_in, end_date)},
+    {.name = "end_half", .type = JF_ENUM, .flags = JF_REQUIRED, .values = leave_halves,
+     .offset = offsetof(leave_in, end_half)},
     JF_END,
 };
 

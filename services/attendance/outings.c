@@ -86,11 +86,16 @@ typedef struct outing_in {
 } outing_in;
 
 static const json_field outing_fields[] = {
-    {"matter", JF_STRING, JF_REQUIRED, 1, 500, NULL, offsetof(outing_in, matter)},
-    {"destination", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(outing_in, destination)},
-    {"starts_at", JF_DATETIME, JF_REQUIRED, 0, 0, NULL, offsetof(outing_in, starts_at)},
-    {"ends_at", JF_DATETIME, JF_REQUIRED, 0, 0, NULL, offsetof(outing_in, ends_at)},
-    {"contact", JF_STRING, JF_REQUIRED, 1, 100, NULL, offsetof(outing_in, contact)},
+    {.name = "matter", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 500,
+     .offset = offsetof(outing_in, matter)},
+    {.name = "destination", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 200,
+     .offset = offsetof(outing_in, destination)},
+    {.name = "starts_at", .type = JF_DATETIME, .flags = JF_REQUIRED,
+     .offset = offsetof(outing_in, starts_at)},
+    {.name = "ends_at", .type = JF_DATETIME, .flags = JF_REQUIRED,
+     .offset = offsetof(outing_in, ends_at)},
+    {.name = "contact", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 100,
+     .offset = offsetof(outing_in, contact)},
     JF_END,
 };
 
@@ -237,18 +242,14 @@ static int outing_lock(db_conn *c, action_tx *t, problem_t *p)
     return *user ? 0 : -1;
 }
 
-/* R-ATT-1: the person who went out reports the return, once (checked before
- * the If-Match). */
-static int outing_return_authorise(db_conn *c, action_tx *t, problem_t *p)
+/* R-ATT-1: the person who went out. */
+static int authorise_the_person_out(db_conn *c, action_tx *t, problem_t *p)
 {
     const long long *user = t->row;
     (void)c;
     if (*user != t->r->caller->id)
         return problem_set(p, ERR_OUTING_NOT_YOURS, NULL, NULL,
                            "only the person who went out reports the return");
-    if (strcmp(t->state, "out"))
-        return problem_set(p, ERR_OUTING_ALREADY_RETURNED, NULL, NULL,
-                           "the return was already reported");
     return 0;
 }
 
@@ -264,13 +265,24 @@ static int outing_return(db_conn *c, action_tx *t, problem_t *p)
     return 0;
 }
 
+static const char *const from_out[] = {"out", NULL};
+
+static const action_refusal already_returned[] = {
+    {.code = ERR_OUTING_ALREADY_RETURNED, .detail = "the return was already reported"},
+};
+
+/* R-ATT-1: the person who went out reports the return, once. */
 static const action_t act_return = {
     .kind = &outing_kind,
     .verb = "return",
     .done = "returned",
     .fields = comment_fields,
+    .rule = "R-ATT-1",
+    .from_states = from_out,
+    .refusals = already_returned,
+    .state_first = true,
     .lock = outing_lock,
-    .authorise = outing_return_authorise,
+    .authorise = authorise_the_person_out,
     .perform = outing_return,
 };
 
