@@ -73,14 +73,16 @@ typedef struct handover_in {
 } handover_in;
 
 static const json_field handover_fields[] = {
-    {"to_user_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(handover_in, to_user_id)},
-    {"note", JF_TEXT, JF_REQUIRED, 0, 1000, NULL, offsetof(handover_in, note)},
+    {.name = "to_user_id", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = INT64_MAX / 2,
+     .offset = offsetof(handover_in, to_user_id)},
+    {.name = "note", .type = JF_TEXT, .flags = JF_REQUIRED, .max = 1000,
+     .offset = offsetof(handover_in, note)},
     JF_END,
 };
 
 /* The comment of a confirm or a cancel is the handover's note. */
 static const json_field note_fields[] = {
-    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(handover_in, note)},
+    {.name = "comment", .type = JF_TEXT, .max = 1000, .offset = offsetof(handover_in, note)},
     JF_END,
 };
 

@@ -183,6 +183,36 @@ static int signed_document(db_conn *c, request_tx *t, char sha[65], long long *s
     return rc;
 }
 
+/* R-SEAL-2: who approves this use under *role, into t->approvers (a
+ * bigint[] text, the requester left out). Nobody approves their own
+ * request: when the requester is the only one who could, it goes one level
+ * up, and *role is the role that approves; NULL when nobody could. 0, or -1
+ * with p. */
+static int approvers_find(db_conn *c, request_tx *t, const char **role, problem_t *p)
+{
+    char sid[24], me[24];
+    db_int(sid, t->in.seal_id);
+    db_int(me, t->r->caller->id);
+    for (; *role; *role = seal_approver_role_above(*role)) {
+        const char *params[] = {sid, *role, me};
+        PGresult *res;
+        if (db_query(c, &Q_ELIGIBLE, 3, params, &res, p))
+            return -1;
+        free(t->approvers);
+        t->approvers = strdup(db_col_str(res, 0, "approvers"));
+        bool requester_eligible = db_col_bool(res, 0, "eligible");
+        PQclear(res);
+        if (!t->approvers)
+            return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        bool nobody = !strcmp(t->approvers, "{}");
+        if (nobody && !requester_eligible)
+            *role = NULL;
+        if (!nobody || !requester_eligible)
+            return 0;
+    }
+    return 0;
+}
+
 static int request_store(db_conn *c, create_tx *ct, problem_t *p)
 {
     request_tx *t = ct->ctx;
@@ -206,25 +236,9 @@ static int request_store(db_conn *c, create_tx *ct, problem_t *p)
                            "seal %lld is not in use (suspended, retired or lost)", t->in.seal_id);
     if (!role)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "no approval rule for this seal");
-    /* R-SEAL-2: nobody approves their own request; when the requester is
-     * the only one who could, it goes one level up. */
     const char *asked = role;
-    for (; role; role = seal_approver_role_above(role)) {
-        const char *p2[] = {sid, role, db_int(me, ct->r->caller->id)};
-        if (db_query(c, &Q_ELIGIBLE, 3, p2, &res, p))
-            return -1;
-        free(t->approvers);
-        t->approvers = strdup(db_col_str(res, 0, "approvers"));
-        bool requester_eligible = db_col_bool(res, 0, "eligible");
-        PQclear(res);
-        if (!t->approvers)
-            return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-        if (strcmp(t->approvers, "{}") || !requester_eligible) {
-            if (!strcmp(t->approvers, "{}"))
-                role = NULL;
-            break;
-        }
-    }
+    if (approvers_find(c, t, &role, p))
+        return -1;
     if (!role)
         return problem_set(p, ERR_SEAL_NO_APPROVER, NULL, NULL,
                            "nobody who may approve this use (%s) is available", asked);

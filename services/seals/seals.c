@@ -98,22 +98,27 @@ typedef struct seal_in {
 } seal_in;
 
 static const json_field seal_create_fields[] = {
-    {"name", JF_STRING, JF_REQUIRED, 1, 100, NULL, offsetof(seal_in, name)},
-    {"kind", JF_ENUM, JF_REQUIRED, 0, 0, kinds, offsetof(seal_in, kind)},
-    {"custodian_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(seal_in, custodian_id)},
-    {"approver_ids", JF_ID_LIST, 0, 0, 20, NULL, offsetof(seal_in, approver_ids)},
+    {.name = "name", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 100,
+     .offset = offsetof(seal_in, name)},
+    {.name = "kind", .type = JF_ENUM, .flags = JF_REQUIRED, .values = kinds,
+     .offset = offsetof(seal_in, kind)},
+    {.name = "custodian_id", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = INT64_MAX / 2,
+     .offset = offsetof(seal_in, custodian_id)},
+    {.name = "approver_ids", .type = JF_ID_LIST, .max = 20,
+     .offset = offsetof(seal_in, approver_ids)},
     JF_END,
 };
 
 static const json_field seal_patch_fields[] = {
-    {"name", JF_STRING, 0, 1, 100, NULL, offsetof(seal_in, name)},
-    {"state", JF_ENUM, 0, 0, 0, patch_states, offsetof(seal_in, state)},
-    {"approver_ids", JF_ID_LIST, 0, 0, 20, NULL, offsetof(seal_in, approver_ids)},
+    {.name = "name", .type = JF_STRING, .min = 1, .max = 100, .offset = offsetof(seal_in, name)},
+    {.name = "state", .type = JF_ENUM, .values = patch_states, .offset = offsetof(seal_in, state)},
+    {.name = "approver_ids", .type = JF_ID_LIST, .max = 20,
+     .offset = offsetof(seal_in, approver_ids)},
     JF_END,
 };
 
 static const json_field retire_fields[] = {
-    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(seal_in, comment)},
+    {.name = "comment", .type = JF_TEXT, .max = 1000, .offset = offsetof(seal_in, comment)},
     JF_END,
 };
 
