@@ -53,24 +53,26 @@ typedef struct dep_in {
 } dep_in;
 
 static const json_field dep_create_fields[] = {
-    {"name", JF_STRING, JF_REQUIRED, 1, 100, NULL, offsetof(dep_in, name)},
-    {"kind", JF_ENUM, JF_REQUIRED, 0, 0, kinds, offsetof(dep_in, kind)},
-    {"is_secretariat", JF_BOOL, 0, 0, 0, NULL, offsetof(dep_in, is_secretariat)},
-    {"has_printer", JF_BOOL, 0, 0, 0, NULL, offsetof(dep_in, has_printer)},
-    {"is_print_center", JF_BOOL, 0, 0, 0, NULL, offsetof(dep_in, is_print_center)},
-    {"supervising_deputy_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL,
-     offsetof(dep_in, supervising_deputy_id)},
+    {.name = "name", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 100,
+     .offset = offsetof(dep_in, name)},
+    {.name = "kind", .type = JF_ENUM, .flags = JF_REQUIRED, .values = kinds,
+     .offset = offsetof(dep_in, kind)},
+    {.name = "is_secretariat", .type = JF_BOOL, .offset = offsetof(dep_in, is_secretariat)},
+    {.name = "has_printer", .type = JF_BOOL, .offset = offsetof(dep_in, has_printer)},
+    {.name = "is_print_center", .type = JF_BOOL, .offset = offsetof(dep_in, is_print_center)},
+    {.name = "supervising_deputy_id", .type = JF_INT, .flags = JF_NULLABLE, .min = 1,
+     .max = INT64_MAX / 2, .offset = offsetof(dep_in, supervising_deputy_id)},
     JF_END,
 };
 
 static const json_field dep_patch_fields[] = {
-    {"name", JF_STRING, 0, 1, 100, NULL, offsetof(dep_in, name)},
-    {"kind", JF_ENUM, 0, 0, 0, kinds, offsetof(dep_in, kind)},
-    {"is_secretariat", JF_BOOL, 0, 0, 0, NULL, offsetof(dep_in, is_secretariat)},
-    {"has_printer", JF_BOOL, 0, 0, 0, NULL, offsetof(dep_in, has_printer)},
-    {"is_print_center", JF_BOOL, 0, 0, 0, NULL, offsetof(dep_in, is_print_center)},
-    {"supervising_deputy_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL,
-     offsetof(dep_in, supervising_deputy_id)},
+    {.name = "name", .type = JF_STRING, .min = 1, .max = 100, .offset = offsetof(dep_in, name)},
+    {.name = "kind", .type = JF_ENUM, .values = kinds, .offset = offsetof(dep_in, kind)},
+    {.name = "is_secretariat", .type = JF_BOOL, .offset = offsetof(dep_in, is_secretariat)},
+    {.name = "has_printer", .type = JF_BOOL, .offset = offsetof(dep_in, has_printer)},
+    {.name = "is_print_center", .type = JF_BOOL, .offset = offsetof(dep_in, is_print_center)},
+    {.name = "supervising_deputy_id", .type = JF_INT, .flags = JF_NULLABLE, .min = 1,
+     .max = INT64_MAX / 2, .offset = offsetof(dep_in, supervising_deputy_id)},
     JF_END,
 };
 

@@ -16,8 +16,10 @@ typedef struct login_in {
 } login_in;
 
 static const json_field login_fields[] = {
-    {"username", JF_STRING, JF_REQUIRED, 1, 64, NULL, offsetof(login_in, username)},
-    {"password", JF_TEXT, JF_REQUIRED, 1, 200, NULL, offsetof(login_in, password)},
+    {.name = "username", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 64,
+     .offset = offsetof(login_in, username)},
+    {.name = "password", .type = JF_TEXT, .flags = JF_REQUIRED, .min = 1, .max = 200,
+     .offset = offsetof(login_in, password)},
     JF_END,
 };
 
@@ -211,7 +213,8 @@ typedef struct refresh_in {
 } refresh_in;
 
 static const json_field refresh_fields[] = {
-    {"refresh_token", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(refresh_in, refresh_token)},
+    {.name = "refresh_token", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 200,
+     .offset = offsetof(refresh_in, refresh_token)},
     JF_END,
 };
 

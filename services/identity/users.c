@@ -172,34 +172,45 @@ typedef struct user_in {
 } user_in;
 
 static const json_field user_create_fields[] = {
-    {"username", JF_STRING, JF_REQUIRED, 2, 64, NULL, offsetof(user_in, username)},
-    {"display_name", JF_STRING, JF_REQUIRED, 1, 100, NULL, offsetof(user_in, display_name)},
-    {"password", JF_TEXT, JF_REQUIRED, 8, 200, NULL, offsetof(user_in, password)},
-    {"position", JF_ENUM, JF_REQUIRED, 0, 0, org_positions, offsetof(user_in, position)},
-    {"department_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL, offsetof(user_in, department_id)},
-    {"is_secretary", JF_BOOL, 0, 0, 0, NULL, offsetof(user_in, is_secretary)},
-    {"serves_leader_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL,
-     offsetof(user_in, serves_leader_id)},
-    {"is_admin", JF_BOOL, 0, 0, 0, NULL, offsetof(user_in, is_admin)},
-    {"gov_affairs", JF_BOOL, 0, 0, 0, NULL, offsetof(user_in, gov_affairs)},
-    {"phone", JF_STRING, JF_NULLABLE, 3, 32, NULL, offsetof(user_in, phone)},
-    {"active", JF_BOOL, 0, 0, 0, NULL, offsetof(user_in, active)},
+    {.name = "username", .type = JF_STRING, .flags = JF_REQUIRED, .min = 2, .max = 64,
+     .offset = offsetof(user_in, username)},
+    {.name = "display_name", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 100,
+     .offset = offsetof(user_in, display_name)},
+    {.name = "password", .type = JF_TEXT, .flags = JF_REQUIRED, .min = 8, .max = 200,
+     .offset = offsetof(user_in, password)},
+    {.name = "position", .type = JF_ENUM, .flags = JF_REQUIRED, .values = org_positions,
+     .offset = offsetof(user_in, position)},
+    {.name = "department_id", .type = JF_INT, .flags = JF_NULLABLE, .min = 1, .max = INT64_MAX / 2,
+     .offset = offsetof(user_in, department_id)},
+    {.name = "is_secretary", .type = JF_BOOL, .offset = offsetof(user_in, is_secretary)},
+    {.name = "serves_leader_id", .type = JF_INT, .flags = JF_NULLABLE, .min = 1,
+     .max = INT64_MAX / 2, .offset = offsetof(user_in, serves_leader_id)},
+    {.name = "is_admin", .type = JF_BOOL, .offset = offsetof(user_in, is_admin)},
+    {.name = "gov_affairs", .type = JF_BOOL, .offset = offsetof(user_in, gov_affairs)},
+    {.name = "phone", .type = JF_STRING, .flags = JF_NULLABLE, .min = 3, .max = 32,
+     .offset = offsetof(user_in, phone)},
+    {.name = "active", .type = JF_BOOL, .offset = offsetof(user_in, active)},
     JF_END,
 };
 
 /* The same fields, all optional, for PATCH (username cannot change). */
 static const json_field user_patch_fields[] = {
-    {"display_name", JF_STRING, 0, 1, 100, NULL, offsetof(user_in, display_name)},
-    {"password", JF_TEXT, 0, 8, 200, NULL, offsetof(user_in, password)},
-    {"position", JF_ENUM, 0, 0, 0, org_positions, offsetof(user_in, position)},
-    {"department_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL, offsetof(user_in, department_id)},
-    {"is_secretary", JF_BOOL, 0, 0, 0, NULL, offsetof(user_in, is_secretary)},
-    {"serves_leader_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL,
-     offsetof(user_in, serves_leader_id)},
-    {"is_admin", JF_BOOL, 0, 0, 0, NULL, offsetof(user_in, is_admin)},
-    {"gov_affairs", JF_BOOL, 0, 0, 0, NULL, offsetof(user_in, gov_affairs)},
-    {"phone", JF_STRING, JF_NULLABLE, 3, 32, NULL, offsetof(user_in, phone)},
-    {"active", JF_BOOL, 0, 0, 0, NULL, offsetof(user_in, active)},
+    {.name = "display_name", .type = JF_STRING, .min = 1, .max = 100,
+     .offset = offsetof(user_in, display_name)},
+    {.name = "password", .type = JF_TEXT, .min = 8, .max = 200,
+     .offset = offsetof(user_in, password)},
+    {.name = "position", .type = JF_ENUM, .values = org_positions,
+     .offset = offsetof(user_in, position)},
+    {.name = "department_id", .type = JF_INT, .flags = JF_NULLABLE, .min = 1, .max = INT64_MAX / 2,
+     .offset = offsetof(user_in, department_id)},
+    {.name = "is_secretary", .type = JF_BOOL, .offset = offsetof(user_in, is_secretary)},
+    {.name = "serves_leader_id", .type = JF_INT, .flags = JF_NULLABLE, .min = 1,
+     .max = INT64_MAX / 2, .offset = offsetof(user_in, serves_leader_id)},
+    {.name = "is_admin", .type = JF_BOOL, .offset = offsetof(user_in, is_admin)},
+    {.name = "gov_affairs", .type = JF_BOOL, .offset = offsetof(user_in, gov_affairs)},
+    {.name = "phone", .type = JF_STRING, .flags = JF_NULLABLE, .min = 3, .max = 32,
+     .offset = offsetof(user_in, phone)},
+    {.name = "active", .type = JF_BOOL, .offset = offsetof(user_in, active)},
     JF_END,
 };
 
@@ -446,7 +457,8 @@ void h_users_patch(req_t *r)
 }
 
 static const json_field me_patch_fields[] = {
-    {"phone", JF_STRING, JF_NULLABLE, 3, 32, NULL, offsetof(user_in, phone)},
+    {.name = "phone", .type = JF_STRING, .flags = JF_NULLABLE, .min = 3, .max = 32,
+     .offset = offsetof(user_in, phone)},
     JF_END,
 };
 

@@ -55,7 +55,8 @@ typedef struct absence_in {
 } absence_in;
 
 static const json_field absence_fields[] = {
-    {"reason", JF_STRING, JF_REQUIRED, 1, 1000, NULL, offsetof(absence_in, reason)},
+    {.name = "reason", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 1000,
+     .offset = offsetof(absence_in, reason)},
     JF_END,
 };
 

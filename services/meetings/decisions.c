@@ -97,18 +97,24 @@ typedef struct decision_in {
 } decision_in;
 
 static const json_field decision_fields[] = {
-    {"topic_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(decision_in, topic_id)},
-    {"text", JF_STRING, JF_REQUIRED, 1, 5000, NULL, offsetof(decision_in, text)},
-    {"responsible_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL,
-     offsetof(decision_in, responsible_id)},
-    {"deadline", JF_DATE, JF_REQUIRED, 0, 0, NULL, offsetof(decision_in, deadline)},
-    {"requirements", JF_STRING, JF_REQUIRED, 1, 5000, NULL, offsetof(decision_in, requirements)},
-    {"supersedes_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL,
-     offsetof(decision_in, supersedes_id)},
-    {"subject_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL, offsetof(decision_in, subject_id)},
-    {"personnel_action", JF_ENUM, JF_NULLABLE, 0, 0, personnel_actions,
-     offsetof(decision_in, personnel_action)},
-    {"period_until", JF_DATE, JF_NULLABLE, 0, 0, NULL, offsetof(decision_in, period_until)},
+    {.name = "topic_id", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = INT64_MAX / 2,
+     .offset = offsetof(decision_in, topic_id)},
+    {.name = "text", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 5000,
+     .offset = offsetof(decision_in, text)},
+    {.name = "responsible_id", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = INT64_MAX / 2,
+     .offset = offsetof(decision_in, responsible_id)},
+    {.name = "deadline", .type = JF_DATE, .flags = JF_REQUIRED,
+     .offset = offsetof(decision_in, deadline)},
+    {.name = "requirements", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 5000,
+     .offset = offsetof(decision_in, requirements)},
+    {.name = "supersedes_id", .type = JF_INT, .flags = JF_NULLABLE, .min = 1, .max = INT64_MAX / 2,
+     .offset = offsetof(decision_in, supersedes_id)},
+    {.name = "subject_id", .type = JF_INT, .flags = JF_NULLABLE, .min = 1, .max = INT64_MAX / 2,
+     .offset = offsetof(decision_in, subject_id)},
+    {.name = "personnel_action", .type = JF_ENUM, .flags = JF_NULLABLE, .values = personnel_actions,
+     .offset = offsetof(decision_in, personnel_action)},
+    {.name = "period_until", .type = JF_DATE, .flags = JF_NULLABLE,
+     .offset = offsetof(decision_in, period_until)},
     JF_END,
 };
 
@@ -406,12 +412,14 @@ static int perform_complete(db_conn *c, action_tx *t, problem_t *p)
 }
 
 static const json_field progress_fields[] = {
-    {"note", JF_STRING, JF_REQUIRED, 1, 2000, NULL, offsetof(decision_in, note)},
+    {.name = "note", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 2000,
+     .offset = offsetof(decision_in, note)},
     JF_END,
 };
 
 static const json_field complete_fields[] = {
-    {"outcome", JF_STRING, JF_REQUIRED, 1, 2000, NULL, offsetof(decision_in, outcome)},
+    {.name = "outcome", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 2000,
+     .offset = offsetof(decision_in, outcome)},
     JF_END,
 };
 

@@ -288,19 +288,23 @@ static int perform_start(db_conn *c, action_tx *t, problem_t *p)
 /* ---------- the action table ---------- */
 
 static const json_field reschedule_fields[] = {
-    {"scheduled_at", JF_DATETIME, JF_REQUIRED, 0, 0, NULL, offsetof(meeting_in, scheduled_at)},
-    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(meeting_in, comment)},
+    {.name = "scheduled_at", .type = JF_DATETIME, .flags = JF_REQUIRED,
+     .offset = offsetof(meeting_in, scheduled_at)},
+    {.name = "comment", .type = JF_TEXT, .max = 1000, .offset = offsetof(meeting_in, comment)},
     JF_END,
 };
 
 static const json_field attendance_fields[] = {
-    {"user_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(meeting_in, user_id)},
-    {"present", JF_BOOL, JF_REQUIRED, 0, 0, NULL, offsetof(meeting_in, present)},
+    {.name = "user_id", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = INT64_MAX / 2,
+     .offset = offsetof(meeting_in, user_id)},
+    {.name = "present", .type = JF_BOOL, .flags = JF_REQUIRED,
+     .offset = offsetof(meeting_in, present)},
     JF_END,
 };
 
 static const json_field minutes_fields[] = {
-    {"text", JF_STRING, JF_REQUIRED, 1, 50000, NULL, offsetof(meeting_in, text)},
+    {.name = "text", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 50000,
+     .offset = offsetof(meeting_in, text)},
     JF_END,
 };
 

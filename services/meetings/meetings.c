@@ -118,13 +118,18 @@ int notify_participants(db_conn *c, long long meeting, const char *kind,
 /* ---------- create ---------- */
 
 static const json_field meeting_fields[] = {
-    {"title", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(meeting_in, title)},
-    {"kind", JF_ENUM, JF_REQUIRED, 0, 0, kinds, offsetof(meeting_in, kind)},
-    {"scheduled_at", JF_DATETIME, JF_REQUIRED, 0, 0, NULL, offsetof(meeting_in, scheduled_at)},
-    {"location", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(meeting_in, location)},
-    {"participant_ids", JF_ID_LIST, JF_REQUIRED, 0, 100, NULL,
-     offsetof(meeting_in, participant_ids)},
-    {"attendee_ids", JF_ID_LIST, 0, 0, 100, NULL, offsetof(meeting_in, attendee_ids)},
+    {.name = "title", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 200,
+     .offset = offsetof(meeting_in, title)},
+    {.name = "kind", .type = JF_ENUM, .flags = JF_REQUIRED, .values = kinds,
+     .offset = offsetof(meeting_in, kind)},
+    {.name = "scheduled_at", .type = JF_DATETIME, .flags = JF_REQUIRED,
+     .offset = offsetof(meeting_in, scheduled_at)},
+    {.name = "location", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 200,
+     .offset = offsetof(meeting_in, location)},
+    {.name = "participant_ids", .type = JF_ID_LIST, .flags = JF_REQUIRED, .max = 100,
+     .offset = offsetof(meeting_in, participant_ids)},
+    {.name = "attendee_ids", .type = JF_ID_LIST, .max = 100,
+     .offset = offsetof(meeting_in, attendee_ids)},
     JF_END,
 };
 

@@ -72,11 +72,16 @@ typedef struct task_in {
 _Static_assert(offsetof(task_in, comment) == 0, "comment_fields writes the first member");
 
 static const json_field task_fields[] = {
-    {"assignee_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(task_in, assignee_id)},
-    {"title", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(task_in, title)},
-    {"details", JF_TEXT, JF_REQUIRED, 0, 5000, NULL, offsetof(task_in, details)},
-    {"deadline", JF_DATE, JF_REQUIRED, 0, 0, NULL, offsetof(task_in, deadline)},
-    {"routine", JF_BOOL, JF_REQUIRED, 0, 0, NULL, offsetof(task_in, routine)},
+    {.name = "assignee_id", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = INT64_MAX / 2,
+     .offset = offsetof(task_in, assignee_id)},
+    {.name = "title", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 200,
+     .offset = offsetof(task_in, title)},
+    {.name = "details", .type = JF_TEXT, .flags = JF_REQUIRED, .max = 5000,
+     .offset = offsetof(task_in, details)},
+    {.name = "deadline", .type = JF_DATE, .flags = JF_REQUIRED,
+     .offset = offsetof(task_in, deadline)},
+    {.name = "routine", .type = JF_BOOL, .flags = JF_REQUIRED,
+     .offset = offsetof(task_in, routine)},
     JF_END,
 };
 
@@ -512,26 +517,32 @@ static int perform_reassign(db_conn *c, action_tx *t, problem_t *p)
 /* ---------- the action table ---------- */
 
 static const json_field note_fields[] = {
-    {"note", JF_STRING, JF_REQUIRED, 1, 2000, NULL, offsetof(task_in, note)},
+    {.name = "note", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 2000,
+     .offset = offsetof(task_in, note)},
     JF_END,
 };
 static const json_field outcome_fields[] = {
-    {"outcome", JF_STRING, JF_REQUIRED, 1, 2000, NULL, offsetof(task_in, outcome)},
+    {.name = "outcome", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 2000,
+     .offset = offsetof(task_in, outcome)},
     JF_END,
 };
 static const json_field conflict_fields[] = {
-    {"other_task_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(task_in, other_task_id)},
-    {"note", JF_STRING, JF_REQUIRED, 1, 2000, NULL, offsetof(task_in, note)},
+    {.name = "other_task_id", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = INT64_MAX / 2,
+     .offset = offsetof(task_in, other_task_id)},
+    {.name = "note", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 2000,
+     .offset = offsetof(task_in, note)},
     JF_END,
 };
 static const json_field deadline_fields[] = {
-    {"deadline", JF_DATE, JF_REQUIRED, 0, 0, NULL, offsetof(task_in, deadline)},
-    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(task_in, comment)},
+    {.name = "deadline", .type = JF_DATE, .flags = JF_REQUIRED,
+     .offset = offsetof(task_in, deadline)},
+    {.name = "comment", .type = JF_TEXT, .max = 1000, .offset = offsetof(task_in, comment)},
     JF_END,
 };
 static const json_field reassign_fields[] = {
-    {"assignee_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(task_in, assignee_id)},
-    {"comment", JF_TEXT, 0, 0, 1000, NULL, offsetof(task_in, comment)},
+    {.name = "assignee_id", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = INT64_MAX / 2,
+     .offset = offsetof(task_in, assignee_id)},
+    {.name = "comment", .type = JF_TEXT, .max = 1000, .offset = offsetof(task_in, comment)},
     JF_END,
 };
 

@@ -72,16 +72,22 @@ typedef struct topic_in {
 } topic_in;
 
 static const json_field topic_fields[] = {
-    {"title", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(topic_in, title)},
-    {"category", JF_ENUM, JF_REQUIRED, 0, 0, categories, offsetof(topic_in, category)},
-    {"department_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL,
-     offsetof(topic_in, department_id)},
-    {"presenter_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(topic_in, presenter_id)},
-    {"summary", JF_STRING, JF_REQUIRED, 1, 2000, NULL, offsetof(topic_in, summary)},
-    {"explanation", JF_STRING, JF_REQUIRED, 1, 5000, NULL, offsetof(topic_in, explanation)},
-    {"recommendation", JF_STRING, JF_REQUIRED, 1, 5000, NULL, offsetof(topic_in, recommendation)},
-    {"materials", JF_TEXT, 0, 0, 20000, NULL, offsetof(topic_in, materials)},
-    {"confidential", JF_BOOL, 0, 0, 0, NULL, offsetof(topic_in, confidential)},
+    {.name = "title", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 200,
+     .offset = offsetof(topic_in, title)},
+    {.name = "category", .type = JF_ENUM, .flags = JF_REQUIRED, .values = categories,
+     .offset = offsetof(topic_in, category)},
+    {.name = "department_id", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = INT64_MAX / 2,
+     .offset = offsetof(topic_in, department_id)},
+    {.name = "presenter_id", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = INT64_MAX / 2,
+     .offset = offsetof(topic_in, presenter_id)},
+    {.name = "summary", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 2000,
+     .offset = offsetof(topic_in, summary)},
+    {.name = "explanation", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 5000,
+     .offset = offsetof(topic_in, explanation)},
+    {.name = "recommendation", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 5000,
+     .offset = offsetof(topic_in, recommendation)},
+    {.name = "materials", .type = JF_TEXT, .max = 20000, .offset = offsetof(topic_in, materials)},
+    {.name = "confidential", .type = JF_BOOL, .offset = offsetof(topic_in, confidential)},
     JF_END,
 };
 
