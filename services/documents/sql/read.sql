@@ -3,15 +3,16 @@
 -- signs, the search of the list, and the view it publishes to the seals
 -- service. Applied whole, in one transaction, after the migrations at
 -- every start (common/migrate.c), so each is CREATE OR REPLACE and exactly
--- as the migrations left it (001, 002, 003, 004, 006, 008): the audit log
--- keeps documents these functions built, and a stored document must read
--- the same as a new one. A change of a result type, of an argument list or
+-- as the migrations left it (001, 002, 003, 004, 006, 008; the search since
+-- then as migration 009's index needs it): the audit log keeps documents
+-- these functions built, and a stored document must read the same as a
+-- new one. A change of a result type, of an argument list or
 -- of the view's columns needs a migration that drops the old one first.
 --
 -- Left in the migrations: take_number (001) and incoming_add_entry (002),
 -- which write (a number, a register entry) rather than read. No index of
--- this schema calls a function of ours (documents_search, migration 005,
--- indexes an expression of built-in operators), so none has to stay in a
+-- this schema calls a function of ours (documents_search, migration 009,
+-- indexes expressions of built-in operators), so none has to stay in a
 -- migration for that reason: replacing a function an index expression
 -- calls would leave the index built from the old one.
 
@@ -170,11 +171,15 @@ $$;
 -- First among the newest p_probe documents (for a text of digits and
 -- separators, whose trigrams the index holds for most documents: a page of
 -- "2023〕1" is in the newest thousands, through the index it is a visit of
--- tens of thousands). Then a search text that few documents hold is found
--- through the trigram index (documents_search, migration 005): a bitmap of
--- its matches, of which the page is the newest. A text that many documents
--- hold is found by walking the documents newest first until the page is
--- full: a bitmap would read every match for a page of 20. Which one it is
+-- tens of thousands). Then a text without digits among the newest 8
+-- blocks of 4 096 ids (documents_search, migration 009, holds each
+-- document's block), when those are at most an eighth of the ids before
+-- the cursor: a text many documents hold has a page among them, and no
+-- older document is read. Then a search text that few documents hold is
+-- found through the trigram index: a bitmap of its matches, of which the
+-- page is the newest. A text that many documents hold is found by walking
+-- the documents newest first until the page is full: a bitmap would read
+-- every match for a page of 20. Which one it is
 -- shows after at most 2 000 matches: the first step stops there and the
 -- walk takes over. The plans are chosen here, once a connection (seqscan
 -- off, generic plans), rather than by estimates of a pattern that no
@@ -184,7 +189,8 @@ $$;
 -- evaluates a stable function of constants while it plans a custom plan,
 -- which ran the search twice.
 --
--- p_key: a piece of p_q (LIKE-escaped) that the index is asked for, or
+-- p_key: a piece of p_q (LIKE-escaped) that the index is asked for (with
+-- the closing bracket 〕 read as Q, as the index reads it), or
 -- NULL when p_q has no trigram to look up (the walk alone); p_q: the
 -- search text, matched as it is (strpos). The filters and the visibility
 -- are those of the plain list (DOCS_FILTERS and DOCUMENT_VISIBLE in
@@ -199,9 +205,13 @@ AS $$
 DECLARE
     v_secretariat boolean := EXISTS (SELECT 1 FROM identity.org_departments s
                                      WHERE s.id = p_udept AND s.is_secretariat);
-    -- The key is the whole text: the index's recheck of the LIKE is the match.
-    v_exact boolean := p_key = replace(replace(replace(p_q, '\', '\\'), '%', '\%'), '_', '\_');
+    -- The key is the whole text, and no bracket read as Q: the index's
+    -- recheck of the LIKE is the match.
+    v_exact boolean := p_key = replace(replace(replace(p_q, '\', '\\'), '%', '\%'), '_', '\_')
+                       AND p_q !~ '[〕Q]';
     v_ids bigint[];
+    v_top bigint;
+    v_blocks bigint[];
 BEGIN
     IF p_probe > 0 THEN
         v_ids := ARRAY(
@@ -223,10 +233,41 @@ BEGIN
             RETURN v_ids;
         END IF;
     END IF;
-    IF p_key IS NOT NULL THEN
+    -- The block of the newest document before the cursor.
+    IF p_key IS NOT NULL AND p_q !~ '[0-9]' THEN
+        v_top := (coalesce(p_after, (SELECT max(m.id) + 1 FROM documents m)) - 1) >> 12;
+    END IF;
+    -- It and the 7 before it, when they are at most an eighth of the ids
+    -- before the cursor: a larger share saves little of a search of all of
+    -- them, and the second look costs a second index scan.
+    IF v_top >= 64 THEN
+        v_blocks := ARRAY(SELECT generate_series(v_top - 7, v_top));
         SELECT array_agg(m.id) INTO v_ids FROM (
             SELECT d.id FROM documents d
-            WHERE (d.title || ' ' || coalesce(d.doc_number, '')) LIKE '%' || p_key || '%'
+            WHERE ARRAY[d.id >> 12] && v_blocks
+              AND translate(d.title || ' ' || coalesce(d.doc_number, ''), '〕', 'Q')
+                  LIKE '%' || translate(p_key, '〕', 'Q') || '%'
+              AND (v_exact OR strpos(d.title || ' ' || coalesce(d.doc_number, ''), p_q) > 0)
+              AND d.id + 0 < coalesce(p_after, 9223372036854775807)
+              AND (p_state IS NULL OR d.state = p_state)
+              AND (p_issuer IS NULL OR d.issuer = p_issuer)
+              AND (p_year IS NULL OR d.doc_year = p_year)
+              AND (p_dept IS NULL OR d.department_id = p_dept)
+              AND (NOT p_mismatch OR d.stamp_mismatch)
+              AND (p_user = d.creator_id OR p_user = ANY (d.path_ids)
+                   OR (d.secrecy = 'none' AND (p_udept = d.department_id
+                                               OR p_udept = ANY (d.co_department_ids)))
+                   OR (d.state <> 'draft' AND v_secretariat))
+            LIMIT 2000) m;
+        IF coalesce(cardinality(v_ids), 0) < 2000 AND coalesce(cardinality(v_ids), 0) >= p_limit THEN
+            RETURN ARRAY(SELECT x FROM unnest(v_ids) x ORDER BY x DESC LIMIT p_limit);
+        END IF;
+    END IF;
+    IF p_key IS NOT NULL AND coalesce(cardinality(v_ids), 0) < 2000 THEN
+        SELECT array_agg(m.id) INTO v_ids FROM (
+            SELECT d.id FROM documents d
+            WHERE translate(d.title || ' ' || coalesce(d.doc_number, ''), '〕', 'Q')
+                  LIKE '%' || translate(p_key, '〕', 'Q') || '%'
               AND (v_exact OR strpos(d.title || ' ' || coalesce(d.doc_number, ''), p_q) > 0)
               AND d.id + 0 < coalesce(p_after, 9223372036854775807)
               AND (p_state IS NULL OR d.state = p_state)
