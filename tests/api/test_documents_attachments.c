@@ -236,6 +236,91 @@ START_TEST(search_pages_through_a_text_many_documents_hold)
 }
 END_TEST
 
+/* Ids of the n newest documents titled title, newest first, into ids. */
+static void newest_titled(const char *title, long long *ids, int n)
+{
+    for (int i = 0; i < n; i++) {
+        const char *p[] = {title, df("%d", i)};
+        ids[i] = h_sql_ll("SELECT id FROM documents.documents WHERE title = $1"
+                          " ORDER BY id DESC OFFSET $2::int LIMIT 1",
+                          2, p);
+    }
+}
+
+static void copies_titled(long long of, const char *title, int n)
+{
+    const char *p[] = {df("%lld", of), title, df("%d", n)};
+    h_sql_ll("WITH n AS (INSERT INTO documents.documents(issuer, doc_type, title, body,"
+             " main_recipients, print_count, department_id, creator_id, state, path_ids)"
+             " SELECT d.issuer, d.doc_type, $2, d.body, d.main_recipients, d.print_count,"
+             " d.department_id, d.creator_id, 'draft', d.path_ids"
+             " FROM documents.documents d, generate_series(1, $3::int) g"
+             " WHERE d.id = $1 RETURNING 1) SELECT count(*) FROM n",
+             3, p);
+}
+
+/* The ids of a search's page, newest first; the cursor to the next. */
+static int search_page(const char *q, int limit, const char *cursor, long long *ids,
+                       char *next)
+{
+    char *e = curl_escape_name(q);
+    resp_t *r = h_get(cursor ? df("/api/v1/documents?q=%s&limit=%d&cursor=%s", e, limit, cursor)
+                             : df("/api/v1/documents?q=%s&limit=%d", e, limit),
+                      h_token("zonghe1"));
+    free(e);
+    ck_assert_int_eq(r->status, 200);
+    json_t *items = json_object_get(r->json, "items");
+    int n = (int)json_array_size(items);
+    for (int i = 0; i < n; i++)
+        ids[i] = json_integer_value(json_object_get(json_array_get(items, (size_t)i), "id"));
+    json_t *c = json_object_get(r->json, "next_cursor");
+    snprintf(next, 64, "%s", json_is_string(c) ? json_string_value(c) : "");
+    h_free(r);
+    return n;
+}
+
+/* A text without digits is looked up among the newest 8 blocks of 4 096
+ * ids first once there are 64 blocks (migration 009, sql/read.sql): a page
+ * they fill is the newest matches, and one they do not goes on to older
+ * documents, in order, with a cursor that goes on from there. A closing
+ * bracket in the text is matched as itself, though the index reads it as
+ * the letter Q. */
+START_TEST(search_goes_past_the_newest_documents_in_order)
+{
+    long long a = numbered_doc("government_office", "deputy2");
+    copies_titled(a, "关于跨块检索词的通知", 3);
+    copies_titled(a, "关于〔2020〕跨块检索词的通知", 1);
+    /* The next documents 300 000 ids on: past 64 blocks, and the older
+     * ones outside the newest 8. */
+    h_sql_ll("SELECT setval(pg_get_serial_sequence('documents.documents', 'id'),"
+             " (SELECT max(id) FROM documents.documents) + 300000)",
+             0, NULL);
+    copies_titled(a, "关于跨块检索词的通知", 2);
+    copies_titled(a, "关于Q跨块检索词的通知", 1);
+    long long all[5], got[8];
+    newest_titled("关于跨块检索词的通知", all, 5);
+    long long bracket;
+    newest_titled("关于〔2020〕跨块检索词的通知", &bracket, 1);
+    char cursor[64];
+    /* The newest blocks fill a page of one (and know there is more). */
+    ck_assert_int_eq(search_page("关于跨块检索词", 1, NULL, got, cursor), 1);
+    ck_assert_int_eq(got[0], all[0]);
+    ck_assert_str_ne(cursor, "");
+    /* A page of four goes on among the older documents. */
+    ck_assert_int_eq(search_page("关于跨块检索词", 4, NULL, got, cursor), 4);
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(got[i], all[i]);
+    ck_assert_int_eq(search_page("关于跨块检索词", 4, cursor, got, cursor), 1);
+    ck_assert_int_eq(got[0], all[4]);
+    ck_assert_str_eq(cursor, "");
+    /* "〕跨块检索词" is the bracketed title's, not the one with a Q. */
+    ck_assert_int_eq(search_page("〕跨块检索词", 50, NULL, got, cursor), 1);
+    ck_assert_int_eq(got[0], bracket);
+    h_sql_ll("WITH n AS (DELETE FROM documents.documents WHERE title LIKE '关于%跨块检索词的通知'"
+             " RETURNING 1) SELECT count(*) FROM n", 0, NULL);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("documents_attachments");
@@ -246,6 +331,7 @@ int main(void)
     tcase_add_test(tc, attachments_refuse_wrong_types_names_sizes_and_editors);
     tcase_add_test(tc, search_finds_chinese_substrings_of_titles_and_numbers);
     tcase_add_test(tc, search_pages_through_a_text_many_documents_hold);
+    tcase_add_test(tc, search_goes_past_the_newest_documents_in_order);
     suite_add_tcase(s, tc);
     return h_run(s);
 }
