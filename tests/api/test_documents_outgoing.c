@@ -586,6 +586,50 @@ START_TEST(drafts_refuse_bad_input_and_keep_every_version)
 }
 END_TEST
 
+/* The action table's rows against a stale If-Match: the sign-off refuses
+ * a document past its stage before the version is looked at (the check of
+ * who may act does it, and the row's from-states say the same); the number
+ * looks at the version first, then refuses what is not proofread, naming
+ * R-DOC-5; a refused action changes nothing. */
+START_TEST(test_R_DOC_5_a_document_is_numbered_once_and_the_sign_off_only_while_it_waits)
+{
+    long long id = signed_doc("government_office", "deputy2");
+    const char *stale[] = {"If-Match: \"99\"", NULL};
+    resp_t *r = h_req("POST", df("/api/v1/documents/%lld/sign", id), h_token("deputy2"), NULL,
+                      stale);
+    ck_assert(h_problem(r, 409, "document.wrong_state", NULL, NULL));
+    h_free(r);
+    r = h_req("POST", df("/api/v1/documents/%lld/send-back", id), h_token("deputy2"),
+              "{\"comment\":\"再改\"}", stale);
+    ck_assert(h_problem(r, 409, "document.wrong_state", NULL, NULL));
+    h_free(r);
+    assert_doc_state(id, "proofreading");
+
+    doc_step(id, "approve-proof", "wenmi1", NULL, "proofread");
+    r = h_req("POST", df("/api/v1/documents/%lld/assign-number", id), h_token("wenmi1"), NULL,
+              stale);
+    ck_status(r, 412);
+    h_free(r);
+    assert_doc_state(id, "proofread");
+    doc_step(id, "assign-number", "wenmi1", NULL, "numbered");
+    const char *p[] = {df("%lld", id)};
+    char *number = h_sql_str("SELECT doc_number FROM documents.documents WHERE id = $1", 1, p);
+    ck_assert_ptr_nonnull(number);
+    r = doc_act(id, "assign-number", "wenmi1", NULL);
+    ck_assert(h_problem(r, 409, "document.wrong_state", "R-DOC-5", NULL));
+    h_free(r);
+    r = h_req("POST", df("/api/v1/documents/%lld/assign-number", id), h_token("wenmi1"), NULL,
+              stale);
+    ck_status(r, 412);
+    h_free(r);
+    char *after = h_sql_str("SELECT doc_number FROM documents.documents WHERE id = $1", 1, p);
+    ck_assert_str_eq(after, number);
+    ck_assert_int_eq(audited(id, "assign-number"), 1);
+    free(number);
+    free(after);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("documents_outgoing");
@@ -593,6 +637,8 @@ int main(void)
     tcase_set_timeout(tc, 180);
     tcase_add_checked_fixture(tc, h_setup, h_teardown);
     tcase_add_test(tc, test_R_DOC_1_secretariat_declines_with_a_reason_and_it_is_final);
+    tcase_add_test(tc,
+                   test_R_DOC_5_a_document_is_numbered_once_and_the_sign_off_only_while_it_waits);
     tcase_add_test(tc, test_R_DOC_2_nothing_reaches_a_leader_before_the_secretariat_reviews_it);
     tcase_add_test(tc, test_R_DOC_2_the_secretariat_returns_a_draft_to_its_department_for_changes);
     tcase_add_test(tc,
