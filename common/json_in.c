@@ -278,10 +278,51 @@ int json_in_validate(json_t *in, const json_field *fields, void *out, uint64_t *
     return p->errors ? -1 : 0;
 }
 
+/* How deep a body may nest arrays and objects. Ours nest a few levels;
+ * jansson's parser recurses once a level (to 2048, ~80 bytes of stack
+ * each), so a body nested thousands deep took ~160 KiB of the stack of the
+ * HTTP thread that parsed it, resident for the thread's life: a soak read
+ * identity's threads growing so, one by one, as the API tests' 3000-deep
+ * body came to each. Such a body is refused before the parser sees it. */
+#define JSON_IN_MAX_DEPTH 32
+
+/* Where the body first nests deeper than JSON_IN_MAX_DEPTH, or -1. The
+ * brackets inside strings are text; anything malformed is the parser's to
+ * name. */
+static long too_deep_at(const char *s, size_t len)
+{
+    int depth = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > JSON_IN_MAX_DEPTH)
+                return (long)i;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return -1;
+}
+
 json_t *json_in_parse(const void *body, size_t len, problem_t *p)
 {
     if (len == 0 || !body)
         return json_object();
+    long deep = too_deep_at(body, len);
+    if (deep >= 0) {
+        problem_set(p, ERR_BAD_JSON, NULL, NULL,
+                    "the body nests arrays and objects more than %d deep (at position %ld)",
+                    JSON_IN_MAX_DEPTH, deep);
+        return NULL;
+    }
     json_error_t err;
     json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
     if (!root) {

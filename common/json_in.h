@@ -51,8 +51,9 @@ int json_in_validate(json_t *in, const json_field *fields, void *out, uint64_t *
                      problem_t *p);
 
 /* Parses a request body: empty counts as {}; otherwise it must be one JSON
- * object without duplicate keys. Returns a new reference, or NULL with p
- * filled (malformed JSON names the position; other types say so). */
+ * object without duplicate keys, nesting arrays and objects at most 32
+ * deep. Returns a new reference, or NULL with p filled (malformed JSON
+ * names the position; other types say so). */
 json_t *json_in_parse(const void *body, size_t len, problem_t *p);
 
 /* Syntax checks, exposed for query parameters. */

@@ -169,6 +169,44 @@ START_TEST(malformed_and_duplicates_refused)
 }
 END_TEST
 
+/* A body nested deeper than 32 is refused before jansson recurses into it
+ * (thousands of levels took ~160 KiB of an HTTP thread's stack for good);
+ * 32 levels, and brackets inside strings, are parsed as before. */
+START_TEST(deep_nesting_refused_before_parsing)
+{
+    problem_t p = {0};
+    char body[256];
+    int o = sprintf(body, "{\"a\":");
+    for (int i = 0; i < 31; i++)
+        body[o++] = '[';
+    for (int i = 0; i < 31; i++)
+        body[o++] = ']';
+    strcpy(body + o, "}");
+    json_t *ok = json_in_parse(body, strlen(body), &p);
+    ck_assert_ptr_nonnull(ok);
+    json_decref(ok);
+    o = sprintf(body, "{\"a\":");
+    for (int i = 0; i < 32; i++)
+        body[o++] = '[';
+    for (int i = 0; i < 32; i++)
+        body[o++] = ']';
+    strcpy(body + o, "}");
+    ck_assert_ptr_null(json_in_parse(body, strlen(body), &p));
+    ck_assert_int_eq(p.code, ERR_BAD_JSON);
+    ck_assert_ptr_nonnull(strstr(p.detail, "more than 32 deep (at position 36)"));
+    problem_clear(&p);
+    char text[128];
+    o = sprintf(text, "{\"a\":\"");
+    for (int i = 0; i < 40; i++)
+        text[o++] = '[';
+    strcpy(text + o, "\\\"\"}");
+    ok = json_in_parse(text, strlen(text), &p);
+    ck_assert_ptr_nonnull(ok);
+    ck_assert_int_eq(strlen(json_string_value(json_object_get(ok, "a"))), 41);
+    json_decref(ok);
+}
+END_TEST
+
 START_TEST(dates_and_times)
 {
     ck_assert(json_in_is_date("2024-02-29"));
@@ -194,6 +232,7 @@ int main(void)
     tcase_add_test(tc, required_and_null);
     tcase_add_test(tc, string_length_counts_characters);
     tcase_add_test(tc, malformed_and_duplicates_refused);
+    tcase_add_test(tc, deep_nesting_refused_before_parsing);
     tcase_add_test(tc, dates_and_times);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
