@@ -10,27 +10,16 @@ port_in_use() {
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
 }
 
-# A port nothing listens on at the moment, not reserved (the benchmarks'
-# extra copies, started at once).
-free_port() {
-    local port attempt
-    for ((attempt = 0; attempt < 200; attempt++)); do
-        port=$((33000 + RANDOM % 20000))
-        port_in_use "$port" || {
-            echo "$port"
-            return 0
-        }
-    done
-    fatal "no free port"
-}
-
-# Picks a free port for $1 and holds it until exit. A reservation is a
-# directory under $PORT_LOCK_DIR made with mkdir (atomic), so two runs
-# starting together never pick the same port. The range is below Linux's
-# ephemeral ports, so outgoing connections do not take it meanwhile.
+# A reservation is a directory under $PORT_LOCK_DIR made with mkdir
+# (atomic) holding the reserving shell's pid, so two runs starting together
+# never pick the same port. The range is below Linux's ephemeral ports, so
+# outgoing connections do not take it meanwhile (a port of that range can
+# be held by a connection in TIME-WAIT, and a server then cannot bind it).
 PORT_LOCK_DIR=${TMPDIR:-/tmp}/oa-local-ports
-reserve_port() {
-    local name=$1 port lock owner attempt
+
+# Reserves a free port: sets CLAIMED_PORT and CLAIMED_LOCK.
+claim_port() {
+    local port lock owner attempt
     mkdir -p "$PORT_LOCK_DIR"
     chmod 1777 "$PORT_LOCK_DIR" 2>/dev/null || true
     for ((attempt = 0; attempt < 500; attempt++)); do
@@ -50,11 +39,31 @@ reserve_port() {
             rm -rf "$lock"
             continue
         fi
-        PORT_LOCKS+=("$lock")
-        PORT[$name]=$port
+        CLAIMED_PORT=$port CLAIMED_LOCK=$lock
         return 0
     done
-    fatal "no free port found for $name"
+    fatal "no free port found"
+}
+
+# Picks a free port for $1 (PORT[$1]) and holds it until exit (cleanup).
+reserve_port() {
+    claim_port
+    PORT_LOCKS+=("$CLAIMED_LOCK")
+    PORT[$1]=$CLAIMED_PORT
+}
+
+# Prints a free port reserved for this shell (the benchmarks' extra
+# copies); release_ports gives back every port it holds.
+free_port() {
+    claim_port
+    echo "$CLAIMED_PORT"
+}
+release_ports() {
+    local pidfile
+    for pidfile in "$PORT_LOCK_DIR"/*/pid; do
+        [[ -f $pidfile && $(<"$pidfile") == "$$" ]] && rm -rf "$(dirname "$pidfile")"
+    done
+    return 0
 }
 
 # In ./var, what an earlier run left behind when it was killed outright

@@ -157,7 +157,7 @@ fi
 
 pgbench_init
 pgbench_limits
-trap stop_copies EXIT
+trap 'stop_copies; release_ports' EXIT
 [[ $TWO == 1 ]] && start_copies
 for name in "${SCEN_NAMES[@]}"; do
     # The second step of a list (10^6 rows) is loaded before the first
