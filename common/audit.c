@@ -36,13 +36,13 @@ int notify(db_conn *c, long long user_id, const char *kind, const char *title,
     return db_write(c, &Q_NOTIFY, 6, params, p);
 }
 
-/* One statement for the whole list, through the same function; inside a
- * transaction it goes out with the next statement (db_write), as a single
- * notify does. */
+/* One statement and one insert for the whole list (identity.notify_many),
+ * each person once; inside a transaction it goes out with the next
+ * statement (db_write), as a single notify does. */
 static const db_stmt Q_NOTIFY_ALL = {
     "common_notify_all",
-    "SELECT count(identity.notify(x, $2, $3, $4, $5, $6))"
-    " FROM (SELECT DISTINCT x FROM unnest($1::bigint[]) AS x WHERE x > 0) u"};
+    "SELECT identity.notify_many(ARRAY(SELECT DISTINCT x FROM unnest($1::bigint[]) AS x"
+    "  WHERE x > 0), $2, $3, $4, $5, $6)"};
 
 int notify_all(db_conn *c, const char *ids, const char *kind, const char *title,
                const char *body, const char *entity_type, long long entity_id, problem_t *p)

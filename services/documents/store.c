@@ -9,9 +9,9 @@
 
 static const db_stmt Q_NOTIFY_SECRETARIAT = {
     "documents_notify_secretariat",
-    "SELECT count(identity.notify(pp.id, $1, $2, $3, $4, $5))"
-    " FROM identity.org_people pp JOIN identity.org_departments od ON od.id = pp.department_id"
-    " WHERE od.is_secretariat AND pp.active"};
+    "SELECT identity.notify_many(ARRAY(SELECT pp.id FROM identity.org_people pp"
+    "  JOIN identity.org_departments od ON od.id = pp.department_id"
+    "  WHERE od.is_secretariat AND pp.active), $1, $2, $3, $4, $5)"};
 
 int store_notify_secretariat(db_conn *c, const char *kind, const char *title, const char *body,
                              const char *entity_type, long long entity_id, problem_t *p)
@@ -24,8 +24,8 @@ int store_notify_secretariat(db_conn *c, const char *kind, const char *title, co
 
 static const db_stmt Q_NOTIFY_DIRECTOR = {
     "documents_notify_director",
-    "SELECT count(identity.notify(pp.id, $1, $2, '', $3, $4))"
-    " FROM identity.org_people pp WHERE pp.position = 'office_director' AND pp.active"};
+    "SELECT identity.notify_many(ARRAY(SELECT pp.id FROM identity.org_people pp"
+    "  WHERE pp.position = 'office_director' AND pp.active), $1, $2, '', $3, $4)"};
 
 int store_notify_director(db_conn *c, const char *kind, const char *title,
                           const char *entity_type, long long entity_id, problem_t *p)

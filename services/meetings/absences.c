@@ -221,8 +221,8 @@ static const db_stmt Q_NEEDS_RESCHEDULE = {
 
 static const db_stmt Q_NOTIFY_RESCHEDULE = {
     "mtg_notify_reschedule",
-    "SELECT count(identity.notify(x.user_id, 'meeting_reschedule_needed', $2, '', 'meeting', $1))"
-    " FROM meeting_participants x WHERE x.meeting_id = $1"};
+    "SELECT identity.notify_many(ARRAY(SELECT x.user_id FROM meeting_participants x"
+    "  WHERE x.meeting_id = $1), 'meeting_reschedule_needed', $2, '', 'meeting', $1)"};
 
 static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
 {

@@ -123,12 +123,12 @@ static const db_stmt Q_DECISIONS_PUBLISH = {
  * decisions. */
 static const db_stmt Q_NOTIFY_ABSENT = {
     "mtg_notify_absent",
-    "SELECT count(identity.notify(x.user_id, 'meeting_decisions_for_absent', $2,"
-    "  (SELECT coalesce(string_agg(d.id || ': ' || d.text, E'\\n' ORDER BY d.id), '')"
-    "   FROM decisions d WHERE d.meeting_id = $1 AND d.state <> 'draft'),"
-    "  'meeting', $1))"
-    " FROM meeting_participants x WHERE x.meeting_id = $1 AND x.role <> 'attendee'"
-    " AND NOT x.present"};
+    "SELECT identity.notify_many(ARRAY(SELECT x.user_id FROM meeting_participants x"
+    "  WHERE x.meeting_id = $1 AND x.role <> 'attendee' AND NOT x.present),"
+    " 'meeting_decisions_for_absent', $2,"
+    " (SELECT coalesce(string_agg(d.id || ': ' || d.text, E'\\n' ORDER BY d.id), '')"
+    "  FROM decisions d WHERE d.meeting_id = $1 AND d.state <> 'draft'),"
+    " 'meeting', $1)"};
 
 static const db_stmt Q_MEETING_CLOSE = {
     "mtg_meeting_close",
@@ -159,10 +159,13 @@ int meeting_perform_close(db_conn *c, action_tx *t, problem_t *p)
     }
     PQclear(res);
     snprintf(title, sizeof title, "Decisions of the meeting you missed: %s", m->title);
-    if (db_run(c, &Q_MARK_EXCUSED, 1, params, p) ||
-        db_run(c, &Q_DECISIONS_PUBLISH, 1, params, p) ||
-        db_run(c, &Q_MEETING_CLOSE, 1, params, p) ||
-        db_run(c, &Q_NOTIFY_ABSENT, 2, params, p))
+    /* Nothing here reads their results: they go out together with the
+     * document's read below (db_write), in order, and a failure among them
+     * is that read's answer. */
+    if (db_write(c, &Q_MARK_EXCUSED, 1, params, p) ||
+        db_write(c, &Q_DECISIONS_PUBLISH, 1, params, p) ||
+        db_write(c, &Q_MEETING_CLOSE, 1, params, p) ||
+        db_write(c, &Q_NOTIFY_ABSENT, 2, params, p))
         return -1;
     snprintf(title, sizeof title, "Minutes published: %s", m->title);
     if (notify_participants(c, t->id, "meeting_minutes_published", title, "", t->r->caller->id,

@@ -101,9 +101,9 @@ int meeting_doc_after(db_conn *c, action_tx *t, problem_t *p)
 
 static const db_stmt Q_NOTIFY_PARTICIPANTS = {
     "mtg_notify_participants",
-    "SELECT count(identity.notify(x.user_id, $2, $3, $4, 'meeting', $1))"
-    " FROM meeting_participants x WHERE x.meeting_id = $1 AND x.user_id <> $5"
-    " AND (NOT $6 OR x.role <> 'attendee')"};
+    "SELECT identity.notify_many(ARRAY(SELECT x.user_id FROM meeting_participants x"
+    "  WHERE x.meeting_id = $1 AND x.user_id <> $5 AND (NOT $6 OR x.role <> 'attendee')),"
+    " $2, $3, $4, 'meeting', $1)"};
 
 int notify_participants(db_conn *c, long long meeting, const char *kind,
                                const char *title, const char *body, long long except,
@@ -112,7 +112,7 @@ int notify_participants(db_conn *c, long long meeting, const char *kind,
     char m[24], e[24];
     const char *params[] = {db_int(m, meeting), kind, title, body ? body : "",
                             db_int(e, except), must_attend_only ? "true" : "false"};
-    return db_run(c, &Q_NOTIFY_PARTICIPANTS, 6, params, p);
+    return db_write(c, &Q_NOTIFY_PARTICIPANTS, 6, params, p);
 }
 
 /* ---------- create ---------- */

@@ -8,8 +8,8 @@
 
 static const db_stmt Q_NOTIFY_DEPARTMENT = {
     "printing_notify_department",
-    "SELECT count(identity.notify(p.id, $2, $3, $4, $5, $6)) FROM identity.org_people p"
-    " WHERE p.active AND p.department_id = $1"};
+    "SELECT identity.notify_many(ARRAY(SELECT p.id FROM identity.org_people p"
+    "  WHERE p.active AND p.department_id = $1), $2, $3, $4, $5, $6)"};
 
 int notify_operators(db_conn *c, long long operator_dept, long long own_dept, const char *kind,
                      const char *title, long long job, problem_t *p)
@@ -19,5 +19,5 @@ int notify_operators(db_conn *c, long long operator_dept, long long own_dept, co
     char d[24], j[24];
     const char *params[] = {db_int(d, operator_dept), kind, title, "", "print_job",
                             db_int(j, job)};
-    return db_run(c, &Q_NOTIFY_DEPARTMENT, 6, params, p);
+    return db_write(c, &Q_NOTIFY_DEPARTMENT, 6, params, p);
 }
