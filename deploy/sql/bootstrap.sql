@@ -59,6 +59,15 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
 -- row. 1.1 is the usual value for data in memory or on SSD.
 ALTER ROLE seals SET random_page_cost = 1.1;
 
+-- Values over about 2 kB (a leave request's or a document's JSON kept with
+-- its row, an audit event's before and after) are compressed with LZ4
+-- instead of pglz: every write of such a row compresses them again, and an
+-- audit event with two such documents took about a fifth less of the
+-- database's CPU to insert with LZ4 (42 against 52 us); LZ4 also reads
+-- back faster. Values stored before stay as they are; both are read alike.
+SELECT format('ALTER DATABASE %I SET default_toast_compression = lz4', current_database())
+\gexec
+
 CREATE SCHEMA IF NOT EXISTS audit;
 COMMENT ON SCHEMA audit IS 'Audit trail of every state change; insert-only for every service role.';
 
