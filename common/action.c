@@ -43,6 +43,22 @@ static int refuse_state(const action_t *a, const char *state, problem_t *p)
                        "the %s is %s; it cannot be %s now", a->kind->noun, state, a->done);
 }
 
+static void keep_doc(void *arg, const PGresult *res)
+{
+    action_tx *t = arg;
+    if (PQntuples(res) == 1) {
+        free(t->doc);
+        t->doc = strdup(db_col_str(res, 0, "doc"));
+    }
+}
+
+int action_last(db_conn *c, action_tx *t, const db_stmt *st, int nparams,
+                const char *const *params, problem_t *p)
+{
+    t->doc_later = true;
+    return db_write_keep(c, st, nparams, params, keep_doc, t, p);
+}
+
 static int action_run(db_conn *c, void *arg, problem_t *p)
 {
     action_tx *t = arg;
@@ -51,6 +67,7 @@ static int action_run(db_conn *c, void *arg, problem_t *p)
     free(t->before);
     free(t->doc);
     t->before = t->doc = NULL;
+    t->doc_later = false;
     t->version = 0;
     t->state[0] = '\0';
     if (a->lock(c, t, p) || (a->authorise && a->authorise(c, t, p)))
@@ -64,6 +81,9 @@ static int action_run(db_conn *c, void *arg, problem_t *p)
         return refuse_state(a, t->state, p);
     if (a->perform(c, t, p))
         return -1;
+    if (t->doc_later)
+        return audit_write_set_doc(c, &t->r->actor, a->kind->entity, t->id, a->verb, t->before,
+                                   p);
     if (!t->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     return audit_write(c, &t->r->actor, a->kind->entity, t->id, a->verb, t->before, t->doc, p);
@@ -82,6 +102,8 @@ void action_handle(req_t *r, const action_t *act, void *in, void *row)
     problem_t p = {0};
     if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, action_run, &t, &p))
         reply_problem_t(r, &p);
+    else if (!t.doc) /* action_last's result: committed, but out of memory */
+        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
     else
         reply_raw(r, 200, t.doc, strlen(t.doc));
     free(t.before);

@@ -80,7 +80,8 @@ struct action_tx {
     long long version;  /* set by lock */
     char state[24];     /* set by lock */
     char *before;       /* set by lock; freed here */
-    char *doc;          /* set by perform; freed here */
+    char *doc;          /* set by perform (or by action_last); freed here */
+    bool doc_later;     /* set by action_last */
 };
 
 /* The optional {"comment"} body of every plain action (approve, reject,
@@ -91,6 +92,22 @@ typedef struct comment_in {
 } comment_in;
 
 extern const json_field comment_fields[];
+
+/* The document after the change, as an action's last statement returns
+ * it: `RETURNING" ACTION_DOC(expr) " AS doc`. The statement also keeps it
+ * on the server for the audit event (a setting local to the transaction),
+ * so that neither waits for the other. */
+#define ACTION_DOC(expr) " set_config('oa.action_doc', (" expr ")::text, true)"
+
+/* Sends perform's last statement, which returns one row with the document
+ * after the change as column doc (ACTION_DOC), without waiting for it: its
+ * result is read with COMMIT and becomes t->doc, and the audit event takes
+ * the document on the server. A transaction of an action then costs one
+ * round trip for its lock and one for the change and COMMIT, instead of
+ * one more for the change's result. Only statements (notifications) whose
+ * results nobody reads may follow in perform. 0, or -1 with p. */
+int action_last(db_conn *c, action_tx *t, const db_stmt *st, int nparams,
+                const char *const *params, problem_t *p);
 
 /* The whole action: R-SEC-3 when act->decides (403), the path id (404), the
  * If-Match header (400) and the body against act->fields into in (400); then

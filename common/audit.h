@@ -10,6 +10,14 @@
 int audit_write(db_conn *c, const actor_t *who, const char *entity_type, long long entity_id,
                 const char *action, const char *before, const char *after, problem_t *p);
 
+/* audit_write whose after is the document the transaction's last statement
+ * set with ACTION_DOC (action.h), still on the server: the event goes out
+ * with COMMIT instead of waiting for that statement's result. It fails
+ * (and the transaction with it) when no statement set one. */
+int audit_write_set_doc(db_conn *c, const actor_t *who, const char *entity_type,
+                        long long entity_id, const char *action, const char *before,
+                        problem_t *p);
+
 /* Adds a notification to user_id's inbox inside the caller's transaction
  * (through the function the identity schema grants to every service).
  * entity_type/entity_id say what it is about. Returns 0, or -1 with p. */

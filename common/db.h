@@ -72,6 +72,20 @@ int db_query(db_conn *c, const db_stmt *st, int nparams, const char *const *para
 int db_write(db_conn *c, const db_stmt *st, int nparams, const char *const *params,
              problem_t *p);
 
+/* Called with the result of a statement sent by db_write_keep, once it has
+ * succeeded; res is cleared after the call. */
+typedef void (*db_keep_fn)(void *arg, const PGresult *res);
+
+/* db_write for a statement whose result is still wanted, but not before
+ * the transaction goes on: inside db_tx it goes out without a round trip
+ * of its own, and keep(arg, res) is called when its result is read (with
+ * the next statement's or at COMMIT, before COMMIT's own), only if it
+ * succeeded. One such statement at a time on a connection. Outside a
+ * transaction it runs at once. Returns 0, or -1 with p filled when the
+ * failure is known now. */
+int db_write_keep(db_conn *c, const db_stmt *st, int nparams, const char *const *params,
+                  db_keep_fn keep, void *arg, problem_t *p);
+
 /* True when res is a success (tuples or command ok). When false, fills p from
  * the SQLSTATE: serialization failure / deadlock -> ERR_DB_RETRY (the
  * transaction runner retries those), unique violation ->

@@ -144,11 +144,15 @@ int db_query(db_conn *c, const db_stmt *st, int nparams, const char *const *para
     return 0;
 }
 
-int db_write(db_conn *c, const db_stmt *st, int nparams, const char *const *params, problem_t *p)
+/* db_write and db_write_keep: keep may be NULL. */
+static int write_ahead(db_conn *c, const db_stmt *st, int nparams, const char *const *params,
+                       db_keep_fn keep, void *arg, problem_t *p)
 {
     if (!c->pipeline) {
         PGresult *res = db_exec(c, st, nparams, params);
         bool ok = db_ok(res, p);
+        if (ok && keep)
+            keep(arg, res);
         PQclear(res);
         return ok ? 0 : -1;
     }
@@ -168,8 +172,24 @@ int db_write(db_conn *c, const db_stmt *st, int nparams, const char *const *para
         c->broken = true;
         return db_ok(NULL, p) ? 0 : -1;
     }
+    if (keep) {
+        c->keep = keep;
+        c->keep_arg = arg;
+        c->keep_at = c->pending;
+    }
     c->pending++;
     return 0;
+}
+
+int db_write(db_conn *c, const db_stmt *st, int nparams, const char *const *params, problem_t *p)
+{
+    return write_ahead(c, st, nparams, params, NULL, NULL, p);
+}
+
+int db_write_keep(db_conn *c, const db_stmt *st, int nparams, const char *const *params,
+                  db_keep_fn keep, void *arg, problem_t *p)
+{
+    return write_ahead(c, st, nparams, params, keep, arg, p);
 }
 
 const char *db_int(char *buf, long long v)

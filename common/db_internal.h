@@ -31,6 +31,11 @@ struct db_conn {
     bool pipeline;
     int pending;
     PGresult *failed;
+    /* The one pending statement whose result is wanted (db_write_keep):
+     * keep_at results are read before it. */
+    db_keep_fn keep;
+    void *keep_arg;
+    int keep_at;
     /* libpq keeps a connection's input and output buffers at the size of
      * the largest message they ever held (an attachment's bytes, twice
      * that as hex), for the connection's life: one such statement or

@@ -50,7 +50,14 @@ bool db_pipe_read_pending(db_conn *c)
         if (!r)
             return false;
         ExecStatusType st = PQresultStatus(r);
-        if (!c->failed && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+        if (c->keep && c->keep_at-- == 0) {
+            db_keep_fn keep = c->keep;
+            c->keep = NULL;
+            if (ok)
+                keep(c->keep_arg, r);
+        }
+        if (!c->failed && !ok)
             c->failed = r;
         else
             PQclear(r);
@@ -158,6 +165,7 @@ bool db_pipe_end(db_conn *c, bool commit, problem_t *p)
     PQclear(c->failed);
     c->failed = NULL;
     c->pending = 0;
+    c->keep = NULL;
     if (!c->broken && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
         if (db_pipe_send_plain(c, "ROLLBACK") && PQpipelineSync(c->pg)) {
             PQclear(db_pipe_read(c));

@@ -84,6 +84,7 @@ static bool reopen(db_pool *pool, db_conn *c)
         PQfinish(c->pg);
     PQclear(c->failed);
     c->failed = NULL;
+    c->keep = NULL;
     c->pipeline = false;
     c->pending = 0;
     c->bulky = false;

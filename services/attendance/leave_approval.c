@@ -30,7 +30,7 @@ static const db_stmt Q_LEAVE_SETTLE = {
     " late_swept_slot = CASE WHEN $2 = 'approved' THEN office_slot(now()) - 1"
     "   ELSE late_swept_slot END,"
     " version = version + 1, updated_at = now() WHERE id = $1"
-    " RETURNING" LEAVE_DOC("l") " AS doc"};
+    " RETURNING" ACTION_DOC(LEAVE_DOC("l")) " AS doc"};
 
 /* The caller is the approver of the current step (the table's who). */
 static int leave_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
@@ -70,7 +70,8 @@ static int leave_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
                  row->current_step);
     } else {
         const char *pf[] = {id, approve ? "approved" : "rejected"};
-        if (db_query(c, &Q_LEAVE_SETTLE, 2, pf, &res, p) || leave_returned(t, res, p))
+        /* The settled document comes back with COMMIT (action_last). */
+        if (action_last(c, t, &Q_LEAVE_SETTLE, 2, pf, p))
             return -1;
         snprintf(title, sizeof title, "Your leave request was %s",
                  approve ? "approved" : "rejected");
@@ -95,8 +96,7 @@ int leave_withdraw(db_conn *c, action_tx *t, problem_t *p)
     const leave_row *row = t->row;
     char id[24];
     const char *pf[] = {db_int(id, t->id), "withdrawn"};
-    PGresult *res;
-    if (db_query(c, &Q_LEAVE_SETTLE, 2, pf, &res, p) || leave_returned(t, res, p))
+    if (action_last(c, t, &Q_LEAVE_SETTLE, 2, pf, p))
         return -1;
     char body[200];
     snprintf(body, sizeof body, "Leave %s %s to %s %s no longer waits for you", row->start_date,

@@ -15,9 +15,13 @@
 static const db_stmt Q_DOC_STEP = {
     "documents_step",
     "UPDATE documents d SET" STEP_SET "," STEP_PATH
-    " WHERE d.id = $1 RETURNING" DOCUMENT_DOC("d") " AS doc"};
+    " WHERE d.id = $1 RETURNING" ACTION_DOC(DOCUMENT_DOC("d")) " AS doc"};
 
-/* The step's UPDATE st with its own parameters extra ($5 ... $8). */
+/* The step's UPDATE st with its own parameters extra ($5 ... $8). The
+ * document after it comes back with COMMIT (action_last): only
+ * notifications follow a step, and the issue (maybe_issue), whose
+ * document, when it is issued, replaces the step's in the answer and in
+ * the audit event alike. */
 int doc_step_with(db_conn *c, action_tx *t, const db_stmt *st, const char *to, int nextra,
                   const char *const *extra, problem_t *p)
 {
@@ -27,17 +31,7 @@ int doc_step_with(db_conn *c, action_tx *t, const db_stmt *st, const char *to, i
     const char *params[8] = {db_int(id, t->id), to, comment, db_int(me, t->r->caller->id)};
     for (int i = 0; i < nextra && i < 4; i++)
         params[4 + i] = extra[i];
-    PGresult *res;
-    if (db_query(c, st, 4 + nextra, params, &res, p))
-        return -1;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "the document was not updated");
-    }
-    free(t->doc);
-    t->doc = strdup(db_col_str(res, 0, "doc"));
-    PQclear(res);
-    return t->doc ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return action_last(c, t, st, 4 + nextra, params, p);
 }
 
 int doc_step(db_conn *c, action_tx *t, const char *to, problem_t *p)
@@ -141,7 +135,7 @@ static const db_stmt Q_FORWARD = {
     "UPDATE documents d SET" STEP_SET ", signer_id = $5, reviewer_id = $6,"
     " path_ids = (SELECT array_agg(DISTINCT x) FROM unnest(d.path_ids || $5::bigint"
     "   || $7::bigint[] || coalesce($6::bigint, 0) || $4::bigint) x WHERE x > 0)"
-    " WHERE d.id = $1 RETURNING" DOCUMENT_DOC("d") " AS doc"};
+    " WHERE d.id = $1 RETURNING" ACTION_DOC(DOCUMENT_DOC("d")) " AS doc"};
 
 /* R-DOC-2, R-DOC-3: the secretariat sends the reviewed draft to the
  * responsible leader, through the supervising deputy when the government
@@ -217,7 +211,7 @@ int doc_perform_review(db_conn *c, action_tx *t, problem_t *p)
 static const db_stmt Q_SIGNED = {
     "documents_signed",
     "UPDATE documents d SET" STEP_SET "," STEP_PATH ", signed_by = $4, signed_at = now()"
-    " WHERE d.id = $1 RETURNING" DOCUMENT_DOC("d") " AS doc"};
+    " WHERE d.id = $1 RETURNING" ACTION_DOC(DOCUMENT_DOC("d")) " AS doc"};
 
 /* R-DOC-3 signed; R-DOC-4 the secretariat proofreads next. */
 int doc_perform_sign(db_conn *c, action_tx *t, problem_t *p)

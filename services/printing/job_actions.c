@@ -273,7 +273,8 @@ static int authorise_operator(db_conn *c, action_tx *t, problem_t *p)
 }
 
 static const db_stmt Q_JOB_DOC_AFTER = {
-    "printing_job_doc_after", "SELECT job_doc(j) FROM print_jobs j WHERE j.id = $1"};
+    "printing_job_doc_after",
+    "SELECT" ACTION_DOC("job_doc(j)") " AS doc FROM print_jobs j WHERE j.id = $1"};
 
 static const db_stmt Q_JOB_COMPLETE = {
     "printing_job_complete",
@@ -378,12 +379,10 @@ static int perform_complete(db_conn *c, action_tx *t, problem_t *p)
         if (rc || (unapproved && record_violation(c, t, reg, sheets, p)))
             return -1;
     }
+    /* The finished document comes back with COMMIT (action_last). */
     const char *p3[] = {id};
-    PGresult *res;
-    if (db_query(c, &Q_JOB_DOC_AFTER, 1, p3, &res, p))
+    if (action_last(c, t, &Q_JOB_DOC_AFTER, 1, p3, p))
         return -1;
-    t->doc = strdup(db_col_str(res, 0, "job_doc"));
-    PQclear(res);
     snprintf(title, sizeof title, "Your %s job is done: %s", q->kind, q->title);
     utf8_trim(title, sizeof title);
     return notify(c, q->requester, "print_job_completed", title, "", "print_job", t->id, p);

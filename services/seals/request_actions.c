@@ -179,7 +179,9 @@ static const db_stmt Q_REQUEST_DECIDE = {
     " rejected_at = CASE WHEN $2 = 'rejected' THEN now() END,"
     " decision_comment = $4,"
     " custodian_notified_id = CASE WHEN $2 = 'approved' THEN $5::bigint END,"
-    " version = q.version + 1, updated_at = now()" REQUEST_UPDATE_RETURNING};
+    " version = q.version + 1, updated_at = now()"
+    " FROM seals s WHERE q.id = $1 AND s.id = q.seal_id"
+    " RETURNING" ACTION_DOC(SEAL_REQUEST_DOC("q", "s")) " AS doc"};
 
 static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
 {
@@ -188,11 +190,9 @@ static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
     char id[24], me[24], cust[24], title[TITLE_BYTES];
     const char *params[] = {db_int(id, t->id), to, db_int(me, t->r->caller->id), in->comment,
                             db_int(cust, q->custodian)};
-    PGresult *res;
-    if (db_query(c, &Q_REQUEST_DECIDE, 5, params, &res, p))
+    /* The decided document comes back with COMMIT (action_last). */
+    if (action_last(c, t, &Q_REQUEST_DECIDE, 5, params, p))
         return -1;
-    t->doc = strdup(db_col_str(res, 0, "seal_request_doc"));
-    PQclear(res);
     bool approved = !strcmp(to, "approved");
     snprintf(title, sizeof title, "Your request to use the seal %s was %s", q->seal_name, to);
     if (notify(c, q->requester, approved ? "seal_request_approved" : "seal_request_rejected",
