@@ -93,14 +93,8 @@ typedef struct comment_in {
 
 extern const json_field comment_fields[];
 
-/* The document after the change, as an action's last statement returns
- * it: `RETURNING" ACTION_DOC(expr) " AS doc`. The statement also keeps it
- * on the server for the audit event (a setting local to the transaction),
- * so that neither waits for the other. */
-#define ACTION_DOC(expr) " set_config('oa.action_doc', (" expr ")::text, true)"
-
 /* Sends perform's last statement, which returns one row with the document
- * after the change as column doc (ACTION_DOC), without waiting for it: its
+ * after the change as column doc (AUDIT_DOC, audit.h), without waiting for it: its
  * result is read with COMMIT and becomes t->doc, and the audit event takes
  * the document on the server. A transaction of an action then costs one
  * round trip for its lock and one for the change and COMMIT, instead of

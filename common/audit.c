@@ -22,12 +22,12 @@ int audit_write(db_conn *c, const actor_t *who, const char *entity_type, long lo
     return db_write(c, &Q_AUDIT, 9, params, p);
 }
 
-/* The setting ACTION_DOC (action.h) makes, local to the transaction. */
+/* The setting AUDIT_DOC (audit.h) makes, local to the transaction. */
 static const db_stmt Q_AUDIT_SET_DOC = {
     "common_audit_write_set_doc",
     "INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action, before,"
     " after, request_id, client_request_id)"
-    " VALUES ($1, $2, $3, $4, $5, $6::jsonb, current_setting('oa.action_doc')::jsonb, $7, $8)"};
+    " VALUES ($1, $2, $3, $4, $5, $6::jsonb, current_setting('oa.audit_doc')::jsonb, $7, $8)"};
 
 int audit_write_set_doc(db_conn *c, const actor_t *who, const char *entity_type,
                         long long entity_id, const char *action, const char *before,

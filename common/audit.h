@@ -10,10 +10,17 @@
 int audit_write(db_conn *c, const actor_t *who, const char *entity_type, long long entity_id,
                 const char *action, const char *before, const char *after, problem_t *p);
 
+/* The document after a change, as the statement that makes or reads it
+ * returns it: `RETURNING" AUDIT_DOC(expr) " AS doc`. The statement also
+ * keeps it on the server, in a setting local to the transaction, for the
+ * audit event and the Idempotency-Key's answer, so that these go out with
+ * COMMIT instead of waiting for the statement's result (action_last,
+ * create_last). */
+#define AUDIT_DOC(expr) " set_config('oa.audit_doc', (" expr ")::text, true)"
+
 /* audit_write whose after is the document the transaction's last statement
- * set with ACTION_DOC (action.h), still on the server: the event goes out
- * with COMMIT instead of waiting for that statement's result. It fails
- * (and the transaction with it) when no statement set one. */
+ * kept with AUDIT_DOC, still on the server. It fails (and the transaction
+ * with it) when no statement kept one. */
 int audit_write_set_doc(db_conn *c, const actor_t *who, const char *entity_type,
                         long long entity_id, const char *action, const char *before,
                         problem_t *p);

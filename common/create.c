@@ -6,6 +6,22 @@
 #include "create.h"
 #include "idem.h"
 
+static void keep_doc(void *arg, const PGresult *res)
+{
+    create_tx *t = arg;
+    if (PQntuples(res) == 1) {
+        free(t->doc);
+        t->doc = strdup(db_col_str(res, 0, "doc"));
+    }
+}
+
+int create_last(db_conn *c, create_tx *t, const db_stmt *st, int nparams,
+                const char *const *params, problem_t *p)
+{
+    t->doc_later = true;
+    return db_write_keep(c, st, nparams, params, keep_doc, t, p);
+}
+
 static int create_run(db_conn *c, void *arg, problem_t *p)
 {
     create_tx *t = arg;
@@ -14,16 +30,21 @@ static int create_run(db_conn *c, void *arg, problem_t *p)
     free(t->doc);
     t->doc = NULL;
     t->id = 0;
+    t->doc_later = false;
     if (cr->store(c, t, p))
         return -1;
-    if (!t->doc)
+    if (!t->doc_later && !t->doc)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    if (idem_store(c, t->r, 201, t->doc, p))
+    /* With create_last the document is still on its way: the key's answer
+     * and the audit event take it on the server. */
+    if (idem_store(c, t->r, 201, t->doc_later ? NULL : t->doc, p))
         return -1;
     if (!cr->entity)
         return 0;
-    return audit_write(c, &t->r->actor, cr->entity, t->id, cr->verb ? cr->verb : "create", NULL, t->doc,
-                       p);
+    const char *verb = cr->verb ? cr->verb : "create";
+    if (t->doc_later)
+        return audit_write_set_doc(c, &t->r->actor, cr->entity, t->id, verb, NULL, p);
+    return audit_write(c, &t->r->actor, cr->entity, t->id, verb, NULL, t->doc, p);
 }
 
 bool create_handle(req_t *r, const create_t *cr, void *in, void *ctx)

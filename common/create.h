@@ -45,8 +45,19 @@ struct create_tx {
     uint64_t present; /* which fields the body gave (json_in_validate) */
     void *ctx;    /* the caller's own state (may be NULL) */
     long long id; /* set by store */
-    char *doc;    /* set by store; freed here */
+    char *doc;    /* set by store (or by create_last); freed here */
+    bool doc_later; /* set by create_last */
 };
+
+/* Sends store's last statement, which returns one row with the new row's
+ * document as column doc (AUDIT_DOC, audit.h), without waiting for it: its
+ * result is read with COMMIT (or with the Idempotency-Key's answer) and
+ * becomes t->doc, and the audit event and the key's answer take the
+ * document on the server. t->id must be set already. Only statements
+ * (notifications) whose results nobody reads may follow in store. 0, or -1
+ * with p. */
+int create_last(db_conn *c, create_tx *t, const db_stmt *st, int nparams,
+                const char *const *params, problem_t *p);
 
 /* The whole create: R-SEC-3 when cr->decides (403), the Idempotency-Key
  * replay, the body against cr->fields into in (400), cr->check; then in one

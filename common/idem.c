@@ -30,6 +30,16 @@ static const db_stmt Q_IDEM_PUT = {
     " body_hash = EXCLUDED.body_hash, status = EXCLUDED.status, body = EXCLUDED.body,"
     " created_at = now(), expires_at = EXCLUDED.expires_at"
     " WHERE idempotency_keys.expires_at <= now()"};
+/* The same with the answer a statement kept on the server (AUDIT_DOC). */
+static const db_stmt Q_IDEM_PUT_KEPT = {
+    "common_idem_put_kept",
+    "INSERT INTO idempotency_keys(user_id, key, route, path, body_hash, status, body, expires_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, current_setting('oa.audit_doc'),"
+    " now() + make_interval(secs => $7::bigint))"
+    " ON CONFLICT (user_id, path, key) DO UPDATE SET route = EXCLUDED.route,"
+    " body_hash = EXCLUDED.body_hash, status = EXCLUDED.status, body = EXCLUDED.body,"
+    " created_at = now(), expires_at = EXCLUDED.expires_at"
+    " WHERE idempotency_keys.expires_at <= now()"};
 static const db_stmt Q_IDEM_SWEEP = {
     "common_idem_sweep", "DELETE FROM idempotency_keys WHERE expires_at <= now()"};
 
@@ -83,9 +93,10 @@ int idem_store(db_conn *c, req_t *r, int status, const char *body, problem_t *p)
     request_path(r, path);
     body_hash(r, hash);
     snprintf(st, sizeof st, "%d", status);
-    const char *params[] = {db_int(uid, r->caller->id), key,  r->route, path, hash, st, body,
-                            db_int(ttl, r->svc->idem_ttl_s)};
-    PGresult *res = db_exec(c, &Q_IDEM_PUT, 8, params);
+    db_int(ttl, r->svc->idem_ttl_s);
+    const char *params[] = {db_int(uid, r->caller->id), key, r->route, path, hash, st,
+                            body ? body : ttl, ttl};
+    PGresult *res = body ? db_exec(c, &Q_IDEM_PUT, 8, params) : db_exec(c, &Q_IDEM_PUT_KEPT, 7, params);
     bool ok = db_ok(res, p);
     bool inserted = ok && atoi(PQcmdTuples(res)) == 1;
     PQclear(res);

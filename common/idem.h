@@ -15,8 +15,9 @@
  * body is the same, 422 when it differs, and returns true. */
 bool idem_replayed(req_t *r);
 /* Inside the creating transaction: remembers the answer for the key (no-op
- * without the header). Returns 0, or -1 with p set when the key was used for
- * another request at the same time. */
+ * without the header); body NULL: the document a statement kept on the
+ * server (AUDIT_DOC, audit.h). Returns 0, or -1 with p set when the key was
+ * used for another request at the same time. */
 int idem_store(db_conn *c, req_t *r, int status, const char *body, problem_t *p);
 
 /* Removes the expired keys (called by the background thread every

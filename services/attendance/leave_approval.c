@@ -30,7 +30,7 @@ static const db_stmt Q_LEAVE_SETTLE = {
     " late_swept_slot = CASE WHEN $2 = 'approved' THEN office_slot(now()) - 1"
     "   ELSE late_swept_slot END,"
     " version = version + 1, updated_at = now() WHERE id = $1"
-    " RETURNING" ACTION_DOC(LEAVE_DOC("l")) " AS doc"};
+    " RETURNING" AUDIT_DOC(LEAVE_DOC("l")) " AS doc"};
 
 /* The caller is the approver of the current step (the table's who). */
 static int leave_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)

@@ -246,6 +246,12 @@ char *leave_doc_text(db_conn *c, long long id, problem_t *p)
     return att_doc(c, &Q_LEAVE_DOC, id, "leave request", p);
 }
 
+/* The new request's document, kept for its audit event (create_last): the
+ * steps are inserted with the request, so the document is read after. */
+static const db_stmt Q_LEAVE_DOC_KEPT = {
+    "att_leave_doc_kept",
+    "SELECT" AUDIT_DOC(LEAVE_DOC("l")) " AS doc FROM leave_requests l WHERE l.id = $1"};
+
 static int leave_store(db_conn *c, create_tx *ct, problem_t *p)
 {
     att_tx *t = ct->ctx;
@@ -312,7 +318,10 @@ static int leave_store(db_conn *c, create_tx *ct, problem_t *p)
         return problem_set(p, ERR_LEAVE_OVERLAP, NULL, NULL,
                            "another leave request of the same person covers part of this time");
     }
-    if (!(ct->doc = leave_doc_text(c, ct->id, p)))
+    /* The document comes back with COMMIT (create_last). */
+    char rid[24];
+    const char *pd[] = {db_int(rid, ct->id)};
+    if (create_last(c, ct, &Q_LEAVE_DOC_KEPT, 1, pd, p))
         return -1;
 
     char title[200], body[400];

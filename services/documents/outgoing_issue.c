@@ -98,7 +98,7 @@ static const db_stmt Q_ISSUE = {
     "UPDATE documents d SET state = 'issued', issued_at = now(),"
     " version = d.version + 1, updated_at = now()"
     " WHERE d.id = $1 AND d.archived_at IS NOT NULL AND d.stamped_count = d.printed_copies"
-    " RETURNING" ACTION_DOC(DOCUMENT_DOC("d")) " AS doc"};
+    " RETURNING" AUDIT_DOC(DOCUMENT_DOC("d")) " AS doc"};
 
 static int maybe_issue(db_conn *c, action_tx *t, problem_t *p)
 {

@@ -15,7 +15,7 @@
 static const db_stmt Q_DOC_STEP = {
     "documents_step",
     "UPDATE documents d SET" STEP_SET "," STEP_PATH
-    " WHERE d.id = $1 RETURNING" ACTION_DOC(DOCUMENT_DOC("d")) " AS doc"};
+    " WHERE d.id = $1 RETURNING" AUDIT_DOC(DOCUMENT_DOC("d")) " AS doc"};
 
 /* The step's UPDATE st with its own parameters extra ($5 ... $8). The
  * document after it comes back with COMMIT (action_last): only
@@ -135,7 +135,7 @@ static const db_stmt Q_FORWARD = {
     "UPDATE documents d SET" STEP_SET ", signer_id = $5, reviewer_id = $6,"
     " path_ids = (SELECT array_agg(DISTINCT x) FROM unnest(d.path_ids || $5::bigint"
     "   || $7::bigint[] || coalesce($6::bigint, 0) || $4::bigint) x WHERE x > 0)"
-    " WHERE d.id = $1 RETURNING" ACTION_DOC(DOCUMENT_DOC("d")) " AS doc"};
+    " WHERE d.id = $1 RETURNING" AUDIT_DOC(DOCUMENT_DOC("d")) " AS doc"};
 
 /* R-DOC-2, R-DOC-3: the secretariat sends the reviewed draft to the
  * responsible leader, through the supervising deputy when the government
@@ -211,7 +211,7 @@ int doc_perform_review(db_conn *c, action_tx *t, problem_t *p)
 static const db_stmt Q_SIGNED = {
     "documents_signed",
     "UPDATE documents d SET" STEP_SET "," STEP_PATH ", signed_by = $4, signed_at = now()"
-    " WHERE d.id = $1 RETURNING" ACTION_DOC(DOCUMENT_DOC("d")) " AS doc"};
+    " WHERE d.id = $1 RETURNING" AUDIT_DOC(DOCUMENT_DOC("d")) " AS doc"};
 
 /* R-DOC-3 signed; R-DOC-4 the secretariat proofreads next. */
 int doc_perform_sign(db_conn *c, action_tx *t, problem_t *p)

@@ -274,7 +274,7 @@ static int authorise_operator(db_conn *c, action_tx *t, problem_t *p)
 
 static const db_stmt Q_JOB_DOC_AFTER = {
     "printing_job_doc_after",
-    "SELECT" ACTION_DOC("job_doc(j)") " AS doc FROM print_jobs j WHERE j.id = $1"};
+    "SELECT" AUDIT_DOC("job_doc(j)") " AS doc FROM print_jobs j WHERE j.id = $1"};
 
 static const db_stmt Q_JOB_COMPLETE = {
     "printing_job_complete",

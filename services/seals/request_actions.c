@@ -181,7 +181,7 @@ static const db_stmt Q_REQUEST_DECIDE = {
     " custodian_notified_id = CASE WHEN $2 = 'approved' THEN $5::bigint END,"
     " version = q.version + 1, updated_at = now()"
     " FROM seals s WHERE q.id = $1 AND s.id = q.seal_id"
-    " RETURNING" ACTION_DOC(SEAL_REQUEST_DOC("q", "s")) " AS doc"};
+    " RETURNING" AUDIT_DOC(SEAL_REQUEST_DOC("q", "s")) " AS doc"};
 
 static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
 {
