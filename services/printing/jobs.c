@@ -149,8 +149,11 @@ static const db_stmt Q_STEP_INSERT = {
     " CASE WHEN $5 THEN $6::bigint END, CASE WHEN $5 THEN now() END,"
     " CASE WHEN $5 THEN 'signed by the requester' END)"};
 
-static const db_stmt Q_JOB_DOC = {"printing_job_doc",
-                                  "SELECT job_doc(j) FROM print_jobs j WHERE j.id = $1"};
+/* The new job's document, after its steps; kept for its audit event
+ * (create_last). */
+static const db_stmt Q_JOB_DOC = {
+    "printing_job_doc",
+    "SELECT" AUDIT_DOC("job_doc(j)") " AS doc FROM print_jobs j WHERE j.id = $1"};
 
 static int job_store(db_conn *c, create_tx *ct, problem_t *p)
 {
@@ -254,13 +257,10 @@ static int job_store(db_conn *c, create_tx *ct, problem_t *p)
         if (db_write(c, &Q_STEP_INSERT, 6, ps, p))
             return -1;
     }
+    /* The document comes back with COMMIT (create_last). */
     const char *pd[] = {jid};
-    if (db_query(c, &Q_JOB_DOC, 1, pd, &res, p))
+    if (create_last(c, ct, &Q_JOB_DOC, 1, pd, p))
         return -1;
-    ct->doc = strdup(db_col_str(res, 0, "job_doc"));
-    PQclear(res);
-    if (!ct->doc)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
 
     char title[TITLE_BYTES];
     if (open) {
