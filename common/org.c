@@ -7,11 +7,6 @@ const char *const org_positions[] = {POS_DISTRICT_MAYOR, POS_DEPUTY_MAYOR, POS_O
                                      POS_DEPUTY_DIRECTOR, POS_SECTION_CHIEF, POS_STAFF,
                                      POS_NONE, NULL};
 
-bool org_is(const char *position, const char *pos)
-{
-    return position && !strcmp(position, pos);
-}
-
 long long org_superior_rule(const char *position, long long self_id, long long chief_id,
                             long long supervising_deputy_id, long long director_id,
                             long long mayor_id)

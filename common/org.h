@@ -23,9 +23,6 @@
 /* Every position above, NULL-terminated (a JF_ENUM's values). */
 extern const char *const org_positions[];
 
-/* Whether position is `pos` (one of the POS_ names). */
-bool org_is(const char *position, const char *pos);
-
 typedef struct org_person {
     long long id;
     char username[64];

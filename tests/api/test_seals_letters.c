@@ -195,6 +195,8 @@ START_TEST(test_R_LET_2_director_or_deputy_director_approves)
     ck_assert_int_eq(notes("zonghe1", "intro_letter_decided", "intro_letter", id), 1);
     r = letter_act(id, "issue", "custodian", NULL);
     ck_assert(h_problem(r, 409, "intro_letter.wrong_state", NULL, NULL));
+    /* the refusal names the rule of the issue's action */
+    ck_assert(h_problem(r, 409, "intro_letter.wrong_state", "R-LET-1", NULL));
     h_free(r);
 }
 END_TEST

@@ -269,9 +269,10 @@ START_TEST(test_R_SEAL_3_custodian_stamps_the_real_number_of_impressions)
     ck_assert_int_eq(audits("seal_request", id, "stamp"), 1);
     ck_assert_int_eq(audits("seal_usage", usage, "create"), 1);
 
-    /* Stamped once only. */
+    /* Stamped once only; the refusal names the rule of the stamp's action. */
     r = request_act(id, "stamp", "custodian", "{\"count\":1}");
     ck_assert(h_problem(r, 409, "seal_request.wrong_state", NULL, NULL));
+    ck_assert(h_problem(r, 409, "seal_request.wrong_state", "R-SEAL-3", NULL));
     h_free(r);
     r = request_act(id, "refuse", "custodian", "{\"reason\":\"x\"}");
     ck_assert(h_problem(r, 409, "seal_request.wrong_state", NULL, NULL));
