@@ -8,19 +8,21 @@ rss_kb() {
 }
 
 # Fills the associative array named $1 with each service's resident memory:
-# the median of five readings two seconds apart, so that one reading taken
-# while a request holds a few MB for a moment (a password hash, a large
-# export before the next malloc_trim) is not taken for the level.
+# the lowest of ten readings one second apart. Memory a request holds for a
+# moment is not the level: a password hash maps 19 MiB while it runs, and
+# under the soak's continuous logins one is in flight in most readings, so
+# even their median is mostly hashes; a large export holds a few MB until
+# the next malloc_trim. A leak raises the lowest reading as much as any.
 rss_sample() {
     local -n into=$1
     local inst i
     local -A seen=()
-    for ((i = 0; i < 5; i++)); do
+    for ((i = 0; i < 10; i++)); do
         for inst in "${!SVC_PID[@]}"; do seen[$inst]+="$(rss_kb "${SVC_PID[$inst]}") "; done
-        ((i < 4)) && sleep 2
+        ((i < 9)) && sleep 1
     done
     for inst in "${!seen[@]}"; do
-        into[$inst]=$(tr ' ' '\n' <<<"${seen[$inst]}" | grep . | sort -n | sed -n 3p)
+        into[$inst]=$(tr ' ' '\n' <<<"${seen[$inst]}" | grep . | sort -n | head -n 1)
     done
 }
 
@@ -30,7 +32,7 @@ rss_sample() {
 # every kind of request has been served (the PDF faces loaded, the pools,
 # caches and malloc arenas grown); then the clock starts, and resident
 # memory of every service is read a minute in and at the end (each time
-# the median of five readings over eight seconds, rss_sample).
+# the lowest of ten readings over nine seconds, rss_sample).
 mode_soak() {
     local secs=${SOAK_SECONDS:-600} max=${SOAK_MAX_GROWTH_PCT:-10} inst first last growth
     local -a bins=() rev=() loaders=()
