@@ -1,35 +1,10 @@
 #ifndef DOCUMENTS_PAGE_JSON_H
 #define DOCUMENTS_PAGE_JSON_H
 
-#include <libpq-fe.h>
+#include "page_cols.h"
 
-#include "http.h"
-
-/* A page whose items are built here from plain columns, instead of by
- * json_build_object in PostgreSQL (which looks up the type of every
- * argument of every row: over half of a list's database time). */
-
-typedef enum page_kind {
-    PK_NUM,  /* an integer, as PostgreSQL prints it */
-    PK_STR,  /* text, escaped */
-    PK_BOOL, /* 't' or 'f' */
-    PK_IDS,  /* a bigint[] such as {1,2}, as [1,2] */
-    PK_JSON, /* JSON text (to_json of a timestamp, an aggregate) */
-} page_kind;
-
-/* One member of an item: the column of that name holds its value; NULL
- * is null. */
-typedef struct page_col {
-    const char *name;
-    page_kind kind;
-} page_col;
-
-#define PAGE_COLS_END {NULL, PK_NUM}
-
-/* Answers {"items": [...], "next_cursor": ...} from a result fetched with
- * LIMIT limit+1 whose column "id" is the item's id, each item an object
- * of cols in their order. Clears res. */
-void reply_page_cols(req_t *r, PGresult *res, long limit, const page_col *cols);
+/* The members of documents' and incoming items, for reply_page_cols
+ * (common/page_cols.h). */
 
 /* The item columns of document d (an alias of documents), the same
  * members as document_doc(d) (sql/read.sql) in the same order. */

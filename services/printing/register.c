@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "csv.h"
+#include "page_cols.h"
 #include "printing.h"
-#include "textbuf.h"
 
 /* A CSV export holds at most this many entries; a longer period is split. */
 #define CSV_MAX_ROWS 50000
@@ -44,7 +44,7 @@ static const db_stmt Q_REGISTER_ALL = {
     REGISTER_WINDOW};
 
 /* The entries of a page as plain columns, in the order of register_doc's
- * keys: the answer's JSON is written here (entries_reply), which costs the
+ * keys: the answer's JSON is written here (reply_page_cols), which costs the
  * database a fraction of building each document there. The time is JSON
  * text already (to_json), as register_doc gives it. */
 #define REGISTER_COLUMNS(e)                                                                 \
@@ -78,99 +78,33 @@ static const db_stmt Q_REGISTER_OF_DEPT_FIRST = {
 
 /* ---------- a page's JSON, written from the columns ---------- */
 
-typedef enum { OUT_NUMBER, OUT_STRING, OUT_BOOL, OUT_JSON, OUT_ONE } out_kind;
-
-/* One member of an entry: its key, the column it comes from, how it is
- * written. The keys and their order are register_doc's. */
-typedef struct out_member {
-    const char *key, *col;
-    out_kind kind;
-} out_member;
-
-static const out_member entry_members[] = {
-    {"id", "id", OUT_NUMBER},
-    {"job_id", "job_id", OUT_NUMBER},
-    {"violation_id", "violation_id", OUT_NUMBER},
-    {"completed_at", "completed_at", OUT_JSON},
-    {"department_id", "department_id", OUT_NUMBER},
-    {"department_name", "department_name", OUT_STRING},
-    {"kind", "kind", OUT_STRING},
-    {"title", "title", OUT_STRING},
-    {"pages", "pages", OUT_NUMBER},
-    {"copies", "copies", OUT_NUMBER},
-    {"sheets", "sheets", OUT_NUMBER},
-    {"requester_id", "requester_id", OUT_NUMBER},
-    {"requester_name", "requester_name", OUT_STRING},
-    {"operator_id", "operator_id", OUT_NUMBER},
-    {"operator_name", "operator_name", OUT_STRING},
-    {"approver_id", "approver_id", OUT_NUMBER},
-    {"approver_name", "approver_name", OUT_STRING},
-    {"without_approval", "without_approval", OUT_BOOL},
-    {"version", NULL, OUT_ONE},
-    {"created_at", "completed_at", OUT_JSON},
-    {"updated_at", "completed_at", OUT_JSON},
+/* The members of an entry (reply_page_cols), register_doc's keys in its
+ * order. An entry is never changed: its version is 1 and its times are
+ * when the job was completed. */
+static const page_col entry_cols[] = {
+    {.name = "id", .kind = PK_NUM},
+    {.name = "job_id", .kind = PK_NUM},
+    {.name = "violation_id", .kind = PK_NUM},
+    {.name = "completed_at", .kind = PK_JSON},
+    {.name = "department_id", .kind = PK_NUM},
+    {.name = "department_name", .kind = PK_STR},
+    {.name = "kind", .kind = PK_STR},
+    {.name = "title", .kind = PK_STR},
+    {.name = "pages", .kind = PK_NUM},
+    {.name = "copies", .kind = PK_NUM},
+    {.name = "sheets", .kind = PK_NUM},
+    {.name = "requester_id", .kind = PK_NUM},
+    {.name = "requester_name", .kind = PK_STR},
+    {.name = "operator_id", .kind = PK_NUM},
+    {.name = "operator_name", .kind = PK_STR},
+    {.name = "approver_id", .kind = PK_NUM},
+    {.name = "approver_name", .kind = PK_STR},
+    {.name = "without_approval", .kind = PK_BOOL},
+    {.name = "version", .kind = PK_ONE},
+    {.name = "created_at", .kind = PK_JSON, .col = "completed_at"},
+    {.name = "updated_at", .kind = PK_JSON, .col = "completed_at"},
+    PAGE_COLS_END,
 };
-#define N_MEMBERS (sizeof entry_members / sizeof entry_members[0])
-
-/* Answers a page of entries, as reply_page does from documents: {"items":
- * [...], "next_cursor": ...}, the cursor the id of the last entry shown.
- * Clears res. */
-static void entries_reply(req_t *r, PGresult *res, long limit)
-{
-    int cols[N_MEMBERS];
-    for (size_t m = 0; m < N_MEMBERS; m++) {
-        cols[m] = entry_members[m].col ? PQfnumber(res, entry_members[m].col) : -1;
-        if (entry_members[m].col && cols[m] < 0) {
-            PQclear(res);
-            reply_problem(r, ERR_INTERNAL, NULL, NULL, "the register's columns are not known");
-            return;
-        }
-    }
-    int n = PQntuples(res);
-    int shown = n > limit ? (int)limit : n;
-    text_buf b = {0};
-    tb_put(&b, "{\"items\":[", 10);
-    for (int i = 0; i < shown; i++) {
-        tb_put(&b, i ? ",{" : "{", i ? 2 : 1);
-        for (size_t m = 0; m < N_MEMBERS; m++) {
-            const out_member *om = &entry_members[m];
-            if (m)
-                tb_put(&b, ",", 1);
-            tb_json_string(&b, om->key, strlen(om->key));
-            tb_put(&b, ":", 1);
-            if (om->kind == OUT_ONE) {
-                tb_put(&b, "1", 1);
-                continue;
-            }
-            if (PQgetisnull(res, i, cols[m])) {
-                tb_put(&b, "null", 4);
-                continue;
-            }
-            const char *v = PQgetvalue(res, i, cols[m]);
-            if (om->kind == OUT_STRING)
-                tb_json_string(&b, v, strlen(v));
-            else if (om->kind == OUT_BOOL)
-                tb_put(&b, *v == 't' ? "true" : "false", *v == 't' ? 4 : 5);
-            else
-                tb_put(&b, v, (size_t)PQgetlength(res, i, cols[m]));
-        }
-        tb_put(&b, "}", 1);
-    }
-    if (n > limit) {
-        char cur[PAGE_CURSOR_MAX], tail[PAGE_CURSOR_MAX + 32];
-        page_cursor_encode(db_col_ll(res, shown - 1, "id"), cur);
-        int k = snprintf(tail, sizeof tail, "],\"next_cursor\":\"%s\"}", cur);
-        tb_put(&b, tail, (size_t)k);
-    } else {
-        tb_put(&b, "],\"next_cursor\":null}", 21);
-    }
-    PQclear(res);
-    if (b.failed)
-        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
-    else
-        reply_raw(r, 200, b.s, b.len);
-    free(b.s);
-}
 
 static const db_stmt Q_REGISTER_GET = {
     "printing_register_get",
@@ -228,7 +162,7 @@ void h_register_list(req_t *r)
                                db_int(l, limit + 1)};
         PGresult *res = db_read_or_reply(r, &Q_REGISTER_OF_DEPT_FIRST, 4, first);
         if (res)
-            entries_reply(r, res, limit);
+            reply_page_cols(r, res, limit, entry_cols);
         return;
     }
     const char *params[] = {has_dept ? db_int(d, dept) : NULL,
@@ -246,7 +180,7 @@ void h_register_list(req_t *r)
     if (!res)
         return;
     if (!csv) {
-        entries_reply(r, res, limit);
+        reply_page_cols(r, res, limit, entry_cols);
     } else if (PQntuples(res) > CSV_MAX_ROWS) {
         PQclear(res);
         problem_t p = {.code = ERR_BAD_QUERY};

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "page_cols.h"
 #include "seals.h"
-#include "textbuf.h"
 
 /* A CSV export holds at most this many entries; a longer period is split. */
 #define CSV_MAX_ROWS 50000
@@ -60,7 +60,7 @@ static const db_stmt Q_USAGES_ALL = {
  * the scan at the page asked for.
  *
  * Its entries come as plain columns and their documents are written here
- * (usage_page): row_to_json over a page of entries was half of the
+ * (reply_page_cols): row_to_json over a page of entries was half of the
  * statement's time, most of it writing the one time three times. The
  * time comes once, already as JSON (to_json), so that it reads exactly as
  * usage_doc writes it (the time itself only orders the page), and the
@@ -100,91 +100,34 @@ void h_usages_get(req_t *r)
 
 /* ---------- a page of entries written from plain columns ---------- */
 
-/* How a field of the document is written: a number (or null), a string
- * (or null), or a column that already holds JSON text. */
-typedef enum { UF_NUMBER, UF_STRING, UF_JSON, UF_ONE } usage_field_kind;
-
-/* The keys of usage_doc in its order (seals migrations 005 and 006), and
- * the column each is read from. */
-static const struct {
-    const char *key, *col;
-    usage_field_kind kind;
-} usage_fields[] = {
-    {"id", "id", UF_NUMBER},
-    {"seal_id", "seal_id", UF_NUMBER},
-    {"seal_name", "seal_name", UF_STRING},
-    {"request_id", "request_id", UF_NUMBER},
-    {"stamped_at", "stamped_at_json", UF_JSON},
-    {"matter", "matter", UF_STRING},
-    {"document_number", "document_number", UF_STRING},
-    {"content", "content", UF_STRING},
-    {"using_unit", "using_unit", UF_STRING},
-    {"count", "count", UF_NUMBER},
-    {"handler_id", "handler_id", UF_NUMBER},
-    {"handler_name", "handler_name", UF_STRING},
-    {"approver_id", "approver_id", UF_NUMBER},
-    {"approver_name", "approver_name", UF_STRING},
-    {"stamper_id", "stamper_id", UF_NUMBER},
-    {"stamper_name", "stamper_name", UF_STRING},
-    {"document_id", "document_id", UF_NUMBER},
-    {"version", NULL, UF_ONE}, /* an entry is never changed (R-SEAL-4) */
-    {"created_at", "stamped_at_json", UF_JSON},
-    {"updated_at", "stamped_at_json", UF_JSON},
-    {"letter_id", "letter_id", UF_NUMBER},
+/* The members of an entry (reply_page_cols), usage_doc's keys in its order
+ * (sql/read.sql), and the column each is read from where it is not the
+ * key's. An entry is never changed (R-SEAL-4): its version is 1 and its
+ * times are when it was stamped. */
+static const page_col usage_cols[] = {
+    {.name = "id", .kind = PK_NUM},
+    {.name = "seal_id", .kind = PK_NUM},
+    {.name = "seal_name", .kind = PK_STR},
+    {.name = "request_id", .kind = PK_NUM},
+    {.name = "stamped_at", .kind = PK_JSON, .col = "stamped_at_json"},
+    {.name = "matter", .kind = PK_STR},
+    {.name = "document_number", .kind = PK_STR},
+    {.name = "content", .kind = PK_STR},
+    {.name = "using_unit", .kind = PK_STR},
+    {.name = "count", .kind = PK_NUM},
+    {.name = "handler_id", .kind = PK_NUM},
+    {.name = "handler_name", .kind = PK_STR},
+    {.name = "approver_id", .kind = PK_NUM},
+    {.name = "approver_name", .kind = PK_STR},
+    {.name = "stamper_id", .kind = PK_NUM},
+    {.name = "stamper_name", .kind = PK_STR},
+    {.name = "document_id", .kind = PK_NUM},
+    {.name = "version", .kind = PK_ONE},
+    {.name = "created_at", .kind = PK_JSON, .col = "stamped_at_json"},
+    {.name = "updated_at", .kind = PK_JSON, .col = "stamped_at_json"},
+    {.name = "letter_id", .kind = PK_NUM},
+    PAGE_COLS_END,
 };
-#define USAGE_FIELDS (sizeof usage_fields / sizeof usage_fields[0])
-
-/* Answers a page of entries read by Q_USAGES_OF_SEAL_FIRST (one more row
- * than the page when there is a next one) as reply_page answers a page of
- * usage_doc documents. Takes res. */
-static void usage_page(req_t *r, PGresult *res, long limit)
-{
-    int col[USAGE_FIELDS];
-    for (size_t f = 0; f < USAGE_FIELDS; f++) {
-        col[f] = usage_fields[f].col ? PQfnumber(res, usage_fields[f].col) : -1;
-        if (usage_fields[f].col && col[f] < 0) {
-            PQclear(res);
-            reply_problem(r, ERR_INTERNAL, NULL, NULL, "an internal error occurred");
-            return;
-        }
-    }
-    int n = PQntuples(res);
-    int shown = n > limit ? (int)limit : n;
-    text_buf b = {0};
-    tb_puts(&b, "{\"items\":[");
-    for (int i = 0; i < shown; i++) {
-        tb_puts(&b, i ? ",{" : "{");
-        for (size_t f = 0; f < USAGE_FIELDS; f++) {
-            tb_puts(&b, f ? ",\"" : "\"");
-            tb_puts(&b, usage_fields[f].key);
-            tb_puts(&b, "\":");
-            if (usage_fields[f].kind == UF_ONE)
-                tb_puts(&b, "1");
-            else if (PQgetisnull(res, i, col[f]))
-                tb_puts(&b, "null");
-            else if (usage_fields[f].kind == UF_STRING)
-                tb_json_string(&b, PQgetvalue(res, i, col[f]), (size_t)PQgetlength(res, i, col[f]));
-            else
-                tb_put(&b, PQgetvalue(res, i, col[f]), (size_t)PQgetlength(res, i, col[f]));
-        }
-        tb_puts(&b, "}");
-    }
-    if (n > limit) {
-        char cur[PAGE_CURSOR_MAX];
-        page_cursor_encode(db_col_ll(res, shown - 1, "id"), cur);
-        tb_puts(&b, "],\"next_cursor\":\"");
-        tb_puts(&b, cur);
-        tb_puts(&b, "\"}");
-    } else {
-        tb_puts(&b, "],\"next_cursor\":null}");
-    }
-    PQclear(res);
-    if (b.failed)
-        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
-    else
-        reply_raw(r, 200, b.s, b.len);
-    free(b.s);
-}
 
 /* The columns of the export, in order: the keys of usage_doc. */
 static const char *const csv_columns[] = {
@@ -224,7 +167,7 @@ void h_usages_list(req_t *r)
                                db_int(l, limit + 1)};
         PGresult *res = db_read_or_reply(r, &Q_USAGES_OF_SEAL_FIRST, 4, first);
         if (res)
-            usage_page(r, res, limit);
+            reply_page_cols(r, res, limit, usage_cols);
         return;
     }
     const char *params[] = {has_seal ? db_int(s, seal) : NULL,
