@@ -283,7 +283,9 @@ def lock_timeout(ck, cls):
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and psql(
                 "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                "WHERE c.relname = 'print_jobs' AND l.mode = 'RowShareLock' AND l.granted") == "0":
+                "JOIN pg_stat_activity s ON s.pid = l.pid WHERE c.relname = 'print_jobs' "
+                "AND l.mode = 'RowShareLock' AND l.granted "
+                "AND s.application_name = 'faults-lock'") == "0":
             time.sleep(0.1)
         pool = int(inner.service_env("printing").get("DB_POOL_SIZE", "0") or 0) or 8
         answers = []
