@@ -246,6 +246,7 @@ static const action_t act_revoke = {
     .fields = revoke_fields,
     .decides = false,
     .from_states = from_active,
+    .rule = "R-SEC-3",
     .lock = auth_lock,
     .authorise = authorise_leader,
     .perform = perform_revoke,

@@ -345,20 +345,20 @@ static const char *const from_printed[] = {"printed", NULL};
 static const char *const from_editable[] = {"draft", "revising", "secretariat_review",
                                             "proofreading", "awaiting_signoff", NULL};
 
-/* The rows name their rule in .rule only where the refusal of a wrong
- * state already names it; for the others the rule is the comment above
- * the row, and the refusals of who may act name theirs. Where authorise
- * refuses a state itself (a PATCH, the sign-off), it does so before the
- * If-Match is looked at, as it always has, and the row's from-states say
- * the same. */
+/* Each row names the rule it carries out in .rule, which a refusal of a
+ * wrong state cites. Where authorise refuses a state itself (a PATCH, the
+ * sign-off), it does so before the If-Match is looked at, as it always
+ * has, and the row's from-states say the same. */
 
-/* R-SEC-3: a PATCH, by whoever holds the draft at its stage. */
+/* R-DOC-4: the text changes only before it is proofread and numbered;
+ * R-SEC-3: a PATCH, by whoever holds the draft at its stage. */
 static const action_t act_update = {
     .kind = &doc_kind,
     .verb = "update",
     .done = "changed",
     .fields = patch_fields,
     .from_states = from_editable,
+    .rule = "R-DOC-4",
     .lock = doc_lock,
     .authorise = authorise_editor,
     .perform = doc_perform_update,
@@ -371,6 +371,7 @@ static const action_t act_co_sign = {
     .fields = doc_comment_fields,
     .decides = true,
     .from_states = from_draft,
+    .rule = "R-DOC-2",
     .lock = doc_lock,
     .authorise = authorise_co_signer,
     .perform = doc_perform_co_sign,
@@ -382,6 +383,7 @@ static const action_t act_submit = {
     .done = "submitted",
     .fields = doc_comment_fields,
     .from_states = from_draft,
+    .rule = "R-DOC-2",
     .lock = doc_lock,
     .authorise = authorise_drafter,
     .perform = doc_perform_submit,
@@ -393,6 +395,7 @@ static const action_t act_return = {
     .done = "returned",
     .fields = needs_comment_fields,
     .from_states = from_sec_review,
+    .rule = "R-DOC-2",
     .lock = doc_lock,
     .authorise = authorise_secretariat,
     .perform = doc_perform_return,
@@ -404,6 +407,7 @@ static const action_t act_decline = {
     .done = "declined",
     .fields = reason_fields,
     .from_states = from_sec_review,
+    .rule = "R-DOC-1",
     .lock = doc_lock,
     .authorise = authorise_decline,
     .perform = doc_perform_decline,
@@ -415,6 +419,7 @@ static const action_t act_forward = {
     .done = "forwarded",
     .fields = forward_fields,
     .from_states = from_sec_review,
+    .rule = "R-DOC-2",
     .lock = doc_lock,
     .authorise = authorise_forward,
     .perform = doc_perform_forward,
@@ -427,6 +432,7 @@ static const action_t act_review = {
     .fields = doc_comment_fields,
     .decides = true,
     .from_states = from_deputy_review,
+    .rule = "R-DOC-3",
     .lock = doc_lock,
     .authorise = authorise_reviewer,
     .perform = doc_perform_review,
@@ -439,6 +445,7 @@ static const action_t act_sign = {
     .fields = doc_comment_fields,
     .decides = true,
     .from_states = from_awaiting_signoff,
+    .rule = "R-DOC-3",
     .lock = doc_lock,
     .authorise = authorise_signer,
     .perform = doc_perform_sign,
@@ -451,6 +458,7 @@ static const action_t act_send_back = {
     .fields = needs_comment_fields,
     .decides = true,
     .from_states = from_awaiting_signoff,
+    .rule = "R-DOC-3",
     .lock = doc_lock,
     .authorise = authorise_signer,
     .perform = doc_perform_send_back,
@@ -462,6 +470,7 @@ static const action_t act_request_changes = {
     .done = "revising",
     .fields = needs_comment_fields,
     .from_states = from_proofreading,
+    .rule = "R-DOC-4",
     .lock = doc_lock,
     .authorise = authorise_proofreader,
     .perform = doc_perform_request_changes,
@@ -473,6 +482,7 @@ static const action_t act_resubmit = {
     .done = "resubmitted",
     .fields = doc_comment_fields,
     .from_states = from_revising,
+    .rule = "R-DOC-4",
     .lock = doc_lock,
     .authorise = authorise_drafter,
     .perform = doc_perform_resubmit,
@@ -484,6 +494,7 @@ static const action_t act_approve_proof = {
     .done = "proofread",
     .fields = doc_comment_fields,
     .from_states = from_proofreading,
+    .rule = "R-DOC-4",
     .lock = doc_lock,
     .authorise = authorise_proofreader,
     .perform = doc_perform_approve_proof,
@@ -508,6 +519,7 @@ static const action_t act_letterheads = {
     .done = "given letterheads",
     .fields = count_fields,
     .from_states = from_numbered,
+    .rule = "R-DOC-6",
     .lock = doc_lock,
     .authorise = authorise_secretariat,
     .perform = doc_perform_letterheads,
@@ -519,6 +531,7 @@ static const action_t act_printed = {
     .done = "printed",
     .fields = copies_fields,
     .from_states = from_numbered,
+    .rule = "R-DOC-6",
     .lock = doc_lock,
     .authorise = authorise_drafter,
     .perform = doc_perform_printed,
@@ -530,6 +543,7 @@ static const action_t act_archive = {
     .done = "archived",
     .fields = doc_comment_fields,
     .from_states = from_printed,
+    .rule = "R-DOC-6",
     .lock = doc_lock,
     .authorise = authorise_archivist,
     .perform = doc_perform_archive,
@@ -541,6 +555,7 @@ static const action_t act_record_stamp = {
     .done = "stamped",
     .fields = stamp_fields,
     .from_states = from_printed,
+    .rule = "R-DOC-6",
     .lock = doc_lock,
     .authorise = authorise_drafter,
     .perform = doc_perform_record_stamp,

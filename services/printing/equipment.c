@@ -59,13 +59,18 @@ typedef struct equipment_in {
 } equipment_in;
 
 static const json_field equipment_fields[] = {
-    {"name", JF_STRING, JF_REQUIRED, 1, 100, NULL, offsetof(equipment_in, name)},
-    {"kind", JF_ENUM, JF_REQUIRED, 0, 0, kinds, offsetof(equipment_in, kind)},
-    {"department_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL,
-     offsetof(equipment_in, department_id)},
-    {"location", JF_ENUM, JF_REQUIRED, 0, 0, locations, offsetof(equipment_in, location)},
-    {"model", JF_STRING, JF_NULLABLE, 1, 100, NULL, offsetof(equipment_in, model)},
-    {"serial_number", JF_STRING, JF_NULLABLE, 1, 100, NULL, offsetof(equipment_in, serial_number)},
+    {.name = "name", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 100,
+         .offset = offsetof(equipment_in, name)},
+    {.name = "kind", .type = JF_ENUM, .flags = JF_REQUIRED, .values = kinds,
+         .offset = offsetof(equipment_in, kind)},
+    {.name = "department_id", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = INT64_MAX / 2,
+         .offset = offsetof(equipment_in, department_id)},
+    {.name = "location", .type = JF_ENUM, .flags = JF_REQUIRED, .values = locations,
+         .offset = offsetof(equipment_in, location)},
+    {.name = "model", .type = JF_STRING, .flags = JF_NULLABLE, .min = 1, .max = 100,
+         .offset = offsetof(equipment_in, model)},
+    {.name = "serial_number", .type = JF_STRING, .flags = JF_NULLABLE, .min = 1, .max = 100,
+         .offset = offsetof(equipment_in, serial_number)},
     JF_END,
 };
 
@@ -140,10 +145,14 @@ typedef struct equipment_patch_in {
 } equipment_patch_in;
 
 static const json_field equipment_patch_fields[] = {
-    {"name", JF_STRING, 0, 1, 100, NULL, offsetof(equipment_patch_in, name)},
-    {"location", JF_ENUM, 0, 0, 0, locations, offsetof(equipment_patch_in, location)},
-    {"model", JF_STRING, 0, 1, 100, NULL, offsetof(equipment_patch_in, model)},
-    {"state", JF_ENUM, 0, 0, 0, states, offsetof(equipment_patch_in, state)},
+    {.name = "name", .type = JF_STRING, .min = 1, .max = 100,
+         .offset = offsetof(equipment_patch_in, name)},
+    {.name = "location", .type = JF_ENUM, .values = locations,
+         .offset = offsetof(equipment_patch_in, location)},
+    {.name = "model", .type = JF_STRING, .min = 1, .max = 100,
+         .offset = offsetof(equipment_patch_in, model)},
+    {.name = "state", .type = JF_ENUM, .values = states,
+         .offset = offsetof(equipment_patch_in, state)},
     JF_END,
 };
 
@@ -274,8 +283,10 @@ typedef struct maintenance_in {
 } maintenance_in;
 
 static const json_field maintenance_fields[] = {
-    {"kind", JF_ENUM, JF_REQUIRED, 0, 0, maintenance_kinds, offsetof(maintenance_in, kind)},
-    {"note", JF_STRING, JF_REQUIRED, 1, 2000, NULL, offsetof(maintenance_in, note)},
+    {.name = "kind", .type = JF_ENUM, .flags = JF_REQUIRED, .values = maintenance_kinds,
+         .offset = offsetof(maintenance_in, kind)},
+    {.name = "note", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 2000,
+         .offset = offsetof(maintenance_in, note)},
     JF_END,
 };
 

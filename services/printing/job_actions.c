@@ -429,10 +429,13 @@ static int perform_cancel(db_conn *c, action_tx *t, problem_t *p)
 }
 
 static const json_field complete_fields[] = {
-    {"actual_pages", JF_INT, JF_REQUIRED, 1, 100000, NULL, offsetof(job_in, actual_pages)},
-    {"actual_copies", JF_INT, JF_REQUIRED, 1, 100000, NULL, offsetof(job_in, actual_copies)},
-    {"cost_fen", JF_INT, JF_NULLABLE, 1, 100000000000LL, NULL, offsetof(job_in, cost_fen)},
-    {"note", JF_TEXT, 0, 0, 1000, NULL, offsetof(job_in, note)},
+    {.name = "actual_pages", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = 100000,
+         .offset = offsetof(job_in, actual_pages)},
+    {.name = "actual_copies", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = 100000,
+         .offset = offsetof(job_in, actual_copies)},
+    {.name = "cost_fen", .type = JF_INT, .flags = JF_NULLABLE, .min = 1, .max = 100000000000LL,
+         .offset = offsetof(job_in, cost_fen)},
+    {.name = "note", .type = JF_TEXT, .max = 1000, .offset = offsetof(job_in, note)},
     JF_END,
 };
 
@@ -440,7 +443,10 @@ static const char *const from_pending[] = {"pending", NULL};
 static const char *const from_ready[] = {"ready", NULL};
 static const char *const from_open[] = {"pending", "ready", NULL};
 
-/* kind, verb, done, body, decides, from, lock, authorise, perform */
+/* The signers' rule is the open step's (R-PRN-2 the print shop, R-PRN-3
+ * the sheet count, R-PRN-4 another department's work), so the refusals of
+ * who may sign name it rather than the row. Cancelling is the
+ * requester's, with no regulation. */
 static const action_t act_approve = {
     .kind = &job_kind,
     .verb = "approve",
@@ -469,6 +475,7 @@ static const action_t act_complete = {
     .done = "completed",
     .fields = complete_fields,
     .from_states = from_ready,
+    .rule = "R-PRN-6",
     .lock = job_lock,
     .authorise = authorise_operator,
     .perform = perform_complete,

@@ -98,14 +98,20 @@ typedef struct job_in {
 } job_in;
 
 static const json_field job_fields[] = {
-    {"kind", JF_ENUM, JF_REQUIRED, 0, 0, kinds, offsetof(job_in, kind)},
-    {"title", JF_STRING, JF_REQUIRED, 1, 200, NULL, offsetof(job_in, title)},
-    {"pages", JF_INT, JF_REQUIRED, 1, 100000, NULL, offsetof(job_in, pages)},
-    {"copies", JF_INT, JF_REQUIRED, 1, 100000, NULL, offsetof(job_in, copies)},
-    {"duplex", JF_BOOL, 0, 0, 0, NULL, offsetof(job_in, duplex)},
-    {"for_unit_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL, offsetof(job_in, for_unit_id)},
-    {"document_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL, offsetof(job_in, document_id)},
-    {"self_funded", JF_BOOL, 0, 0, 0, NULL, offsetof(job_in, self_funded)},
+    {.name = "kind", .type = JF_ENUM, .flags = JF_REQUIRED, .values = kinds,
+         .offset = offsetof(job_in, kind)},
+    {.name = "title", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 200,
+         .offset = offsetof(job_in, title)},
+    {.name = "pages", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = 100000,
+         .offset = offsetof(job_in, pages)},
+    {.name = "copies", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = 100000,
+         .offset = offsetof(job_in, copies)},
+    {.name = "duplex", .type = JF_BOOL, .offset = offsetof(job_in, duplex)},
+    {.name = "for_unit_id", .type = JF_INT, .flags = JF_NULLABLE, .min = 1, .max = INT64_MAX / 2,
+         .offset = offsetof(job_in, for_unit_id)},
+    {.name = "document_id", .type = JF_INT, .flags = JF_NULLABLE, .min = 1, .max = INT64_MAX / 2,
+         .offset = offsetof(job_in, document_id)},
+    {.name = "self_funded", .type = JF_BOOL, .offset = offsetof(job_in, self_funded)},
     JF_END,
 };
 

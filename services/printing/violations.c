@@ -81,9 +81,12 @@ typedef struct report_in {
 } report_in;
 
 static const json_field report_fields[] = {
-    {"person_id", JF_INT, JF_REQUIRED, 1, INT64_MAX / 2, NULL, offsetof(report_in, person_id)},
-    {"sheets", JF_INT, JF_REQUIRED, 1, PRINT_MAX_SHEETS, NULL, offsetof(report_in, sheets)},
-    {"description", JF_STRING, JF_REQUIRED, 1, 2000, NULL, offsetof(report_in, description)},
+    {.name = "person_id", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = INT64_MAX / 2,
+         .offset = offsetof(report_in, person_id)},
+    {.name = "sheets", .type = JF_INT, .flags = JF_REQUIRED, .min = 1, .max = PRINT_MAX_SHEETS,
+         .offset = offsetof(report_in, sheets)},
+    {.name = "description", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 2000,
+         .offset = offsetof(report_in, description)},
     JF_END,
 };
 
@@ -280,9 +283,10 @@ static int perform_follow_up(db_conn *c, action_tx *t, problem_t *p)
 }
 
 static const json_field follow_up_fields[] = {
-    {"education_note", JF_STRING, JF_REQUIRED, 1, 2000, NULL,
-     offsetof(follow_up_in, education_note)},
-    {"penalty", JF_STRING, JF_NULLABLE, 1, 1000, NULL, offsetof(follow_up_in, penalty)},
+    {.name = "education_note", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 2000,
+         .offset = offsetof(follow_up_in, education_note)},
+    {.name = "penalty", .type = JF_STRING, .flags = JF_NULLABLE, .min = 1, .max = 1000,
+         .offset = offsetof(follow_up_in, penalty)},
     JF_END,
 };
 
@@ -295,6 +299,7 @@ static const action_t act_follow_up = {
     .fields = follow_up_fields,
     .decides = true,
     .from_states = from_open,
+    .rule = "R-PRN-3",
     .lock = violation_lock,
     .authorise = authorise_director,
     .perform = perform_follow_up,

@@ -75,9 +75,12 @@ typedef struct visit_in {
 } visit_in;
 
 static const json_field visit_fields[] = {
-    {"visitor_id", JF_INT, JF_NULLABLE, 1, INT64_MAX / 2, NULL, offsetof(visit_in, visitor_id)},
-    {"reason", JF_STRING, JF_REQUIRED, 1, 1000, NULL, offsetof(visit_in, reason)},
-    {"visited_at", JF_DATETIME, JF_NULLABLE, 0, 0, NULL, offsetof(visit_in, visited_at)},
+    {.name = "visitor_id", .type = JF_INT, .flags = JF_NULLABLE, .min = 1, .max = INT64_MAX / 2,
+         .offset = offsetof(visit_in, visitor_id)},
+    {.name = "reason", .type = JF_STRING, .flags = JF_REQUIRED, .min = 1, .max = 1000,
+         .offset = offsetof(visit_in, reason)},
+    {.name = "visited_at", .type = JF_DATETIME, .flags = JF_NULLABLE,
+         .offset = offsetof(visit_in, visited_at)},
     JF_END,
 };
 
