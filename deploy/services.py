@@ -97,9 +97,11 @@ def names_line(var):
 
 
 def local_ports(svcs):
+    # make run's PostgreSQL listens on 45432: below Linux's ephemeral range
+    # (32768-60999), so no outgoing connection's local port can hold it.
     return ["SERVICES=(" + " ".join(s["name"] for s in svcs) + ")",
             "declare -A PORT=(",
-            "    [gateway]=8080 [gateway_tls]=8443 [postgres]=55432"] \
+            "    [gateway]=8080 [gateway_tls]=8443 [postgres]=45432"] \
         + [f"    [{s['name']}]={s['port']}" for s in svcs] + [")"]
 
 

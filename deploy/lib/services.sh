@@ -4,7 +4,7 @@
 # BEGIN services: services (deploy/services.py)
 SERVICES=(identity documents attendance printing seals meetings)
 declare -A PORT=(
-    [gateway]=8080 [gateway_tls]=8443 [postgres]=55432
+    [gateway]=8080 [gateway_tls]=8443 [postgres]=45432
     [identity]=8081
     [documents]=8082
     [attendance]=8083
