@@ -22,6 +22,19 @@ int create_last(db_conn *c, create_tx *t, const db_stmt *st, int nparams,
     return db_write_keep(c, st, nparams, params, keep_doc, t, p);
 }
 
+int create_insert(db_conn *c, create_tx *t, const db_stmt *st, int nparams,
+                  const char *const *params, problem_t *p)
+{
+    PGresult *res;
+    if (db_query(c, st, nparams, params, &res, p))
+        return -1;
+    free(t->doc);
+    t->id = db_col_ll(res, 0, "id");
+    t->doc = strdup(db_col_str(res, 0, "doc"));
+    PQclear(res);
+    return t->doc ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+}
+
 static int create_run(db_conn *c, void *arg, problem_t *p)
 {
     create_tx *t = arg;

@@ -59,6 +59,13 @@ struct create_tx {
 int create_last(db_conn *c, create_tx *t, const db_stmt *st, int nparams,
                 const char *const *params, problem_t *p);
 
+/* Runs store's INSERT, st, which returns one row with the new row's id
+ * (column id) and document (column doc), and sets t->id and t->doc from it
+ * for what store does next (its notifications). 0, or -1 with p (the
+ * database's problem, which the caller may refine, or out of memory). */
+int create_insert(db_conn *c, create_tx *t, const db_stmt *st, int nparams,
+                  const char *const *params, problem_t *p);
+
 /* The whole create: R-SEC-3 when cr->decides (403), the Idempotency-Key
  * replay, the body against cr->fields into in (400), cr->check; then in one
  * transaction (retried as db_tx retries) cr->store, the key's answer and the

@@ -11,6 +11,7 @@
 #include "http_internal.h"
 #include "log.h"
 #include "page.h"
+#include "request.h"
 
 void http_set_body(struct _u_response *resp, int status, char *buf, size_t len,
                    const char *ctype, const char *rid)
@@ -230,4 +231,29 @@ void reply_csv_docs(req_t *r, const PGresult *res, int col, const char *const *c
     snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", filename);
     http_set_body(r->resp, 200, b.s, b.len, "text/csv; charset=utf-8", r->rid);
     u_map_put(r->resp->map_header, "Content-Disposition", disposition);
+}
+
+void reply_page_of(req_t *r, const db_stmt *parent, err_code missing, const char *detail,
+                   const db_stmt *list)
+{
+    long long id = path_id_or_reply(r, "id");
+    long limit;
+    long long after;
+    if (!id || page_or_reply(r, &limit, &after))
+        return;
+    char b[24], a[24], l[24];
+    const char *p1[] = {db_int(b, id)};
+    PGresult *res = db_read_or_reply(r, parent, 1, p1);
+    if (!res)
+        return;
+    bool exists = PQntuples(res) > 0;
+    PQclear(res);
+    if (!exists) {
+        reply_problem(r, missing, NULL, NULL, "%s", detail);
+        return;
+    }
+    const char *params[] = {b, after ? db_int(a, after) : NULL, db_int(l, limit + 1)};
+    res = db_read_or_reply(r, list, 3, params);
+    if (res)
+        reply_page(r, res, limit);
 }

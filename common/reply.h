@@ -29,6 +29,15 @@ void reply_doc(req_t *r, int rc, problem_t *p, char *doc, int status);
  * "next_cursor": ...}. Clears res. */
 void reply_page(req_t *r, PGresult *res, long limit);
 
+/* GET /<collection>/{id}/<children>, a page of what belongs to a row that
+ * every caller may see (a seal's custodians, a machine's maintenance log):
+ * the path id and the page (400); `parent` with $1 the id, a row when it
+ * exists, else 404 `missing` with detail; then `list` with $1 the id, $2
+ * the cursor's id (NULL on the first page) and $3 limit + 1, answered as
+ * reply_page. */
+void reply_page_of(req_t *r, const db_stmt *parent, err_code missing, const char *detail,
+                   const db_stmt *list);
+
 /* Answers the single-row, single-column JSON result (200 or `status`), or
  * 404 when there is no row. Clears res. */
 void reply_row(req_t *r, PGresult *res, int status);

@@ -163,13 +163,8 @@ static int outing_store(db_conn *c, create_tx *ct, problem_t *p)
                            "outing %lld of the same person covers part of this time", other);
     const char *pi[] = {u, me.department_id ? db_int(d, me.department_id) : NULL, in->matter,
                         in->destination, in->contact, in->starts_at, in->ends_at};
-    if (db_query(c, &Q_OUTING_INSERT, 7, pi, &res, p))
+    if (create_insert(c, ct, &Q_OUTING_INSERT, 7, pi, p))
         return -1;
-    ct->id = db_col_ll(res, 0, "id");
-    ct->doc = strdup(db_col_str(res, 0, "doc"));
-    PQclear(res);
-    if (!ct->doc)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     if (me.department_id) {
         char id[24], title[200], body[1200];
         text_fmt(title, sizeof title, "%s is out: %s", me.display_name, in->matter);

@@ -118,19 +118,12 @@ static int auth_store(db_conn *c, create_tx *ct, problem_t *p)
     if (!serves)
         return problem_field(p, "secretary_id", "is not an active secretary serving you");
     const char *p2[] = {lead, sec, in->note};
-    res = db_exec(c, &Q_AUTH_INSERT, 3, p2);
-    if (!db_ok(res, p)) {
-        PQclear(res);
+    if (create_insert(c, ct, &Q_AUTH_INSERT, 3, p2, p)) {
         if (p->code == ERR_DUPLICATE)
             problem_set(p, ERR_SECRETARY_AUTH_ACTIVE, NULL, NULL,
                         "this secretary is already authorised by you");
         return -1;
     }
-    ct->id = db_col_ll(res, 0, "id");
-    ct->doc = strdup(db_col_str(res, 0, "doc"));
-    PQclear(res);
-    if (!ct->doc)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     const char *p3[] = {lead, sec};
     if (db_run(c, &Q_AUTH_PATH, 2, p3, p))
         return -1;

@@ -219,14 +219,8 @@ static int report_store(db_conn *c, create_tx *ct, problem_t *p)
                             skipped,
                             owed ? "true" : "false",
                             state};
-    PGresult *res;
-    if (db_query(c, &Q_REPORT_INSERT, 14, params, &res, p))
+    if (create_insert(c, ct, &Q_REPORT_INSERT, 14, params, p))
         return -1;
-    ct->id = db_col_ll(res, 0, "id");
-    ct->doc = strdup(db_col_str(res, 0, "doc"));
-    PQclear(res);
-    if (!ct->doc)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     char title[TITLE_BYTES];
     snprintf(title, sizeof title, "%s reports to you: %s", me.display_name, in->subject);
     utf8_trim(title, sizeof title);

@@ -6,15 +6,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "export.h"
 #include "org.h"
 #include "meetings.h"
 #include "textbuf.h"
 
-#define CSV_MAX_ROWS 100000
-
 static const char *const lights[] = {"red", "yellow", "green", "done", NULL};
 static const char *const categories[] = {"general", "personnel", "finance", "other", NULL};
-static const char *const formats[] = {"json", "csv", NULL};
 
 /* The filters every statement of the report shares: $1 viewer, $2 light,
  * $3 responsible, $4 department, $5 category, $6 meeting, $7 deadline from,
@@ -293,10 +291,15 @@ static const char *const csv_columns[] = {
     "days_overdue", "progress_count", "last_progress_at", "last_progress_note", "completed_at",
     NULL};
 
-static void reply_csv(req_t *r, PGresult *res)
-{
-    reply_csv_docs(r, res, PQfnumber(res, "doc"), csv_columns, "supervision-report.csv");
-}
+/* The export: at most 100000 decisions, each row's item (column doc) as
+ * csv_columns. */
+static const csv_export report_export = {
+    .max_rows = 100000,
+    .columns = csv_columns,
+    .filename = "supervision-report.csv",
+    .too_many = "more than %ld decisions match; narrow the filters",
+    .too_many_detail = "the export is limited to %ld decisions",
+};
 
 /* ---------- the items, written from their columns ---------- */
 
@@ -440,22 +443,17 @@ void h_supervision_report(req_t *r)
     long limit;
     long long after, resp = 0, dept = 0, meeting = 0;
     bool has_resp = false, has_dept = false, has_meeting = false;
-    const char *light = NULL, *category = NULL, *from = NULL, *to = NULL, *format = "json";
+    const char *light = NULL, *category = NULL;
+    export_query q;
     if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "light", lights, &light) ||
         query_ll_or_reply(r, "responsible_id", 1, INT64_MAX / 2, &resp, &has_resp) ||
         query_ll_or_reply(r, "department_id", 1, INT64_MAX / 2, &dept, &has_dept) ||
         query_enum_or_reply(r, "category", categories, &category) ||
         query_ll_or_reply(r, "meeting_id", 1, INT64_MAX / 2, &meeting, &has_meeting) ||
-        query_date_or_reply(r, "from", &from) || query_date_or_reply(r, "to", &to) ||
-        query_enum_or_reply(r, "format", formats, &format))
+        export_query_or_reply(r, &report_export, &limit, &after, &q))
         return;
-    if (period_or_reply(r, from, to))
-        return;
-    bool csv = csv_requested(r, format);
-    if (csv) {
-        after = 0;
-        limit = CSV_MAX_ROWS;
-    }
+    const char *from = q.from, *to = q.to;
+    bool csv = q.csv;
     char u[24], rs[24], d[24], m[24], a[24], l[24];
     const char *params[] = {db_int(u, me->id),
                             light,
@@ -506,16 +504,7 @@ void h_supervision_report(req_t *r)
     if (!page)
         return;
     if (csv) {
-        if (PQntuples(page) > CSV_MAX_ROWS) {
-            problem_t p = {.code = ERR_BAD_QUERY};
-            problem_field(&p, "from", "more than %d decisions match; narrow the filters",
-                          CSV_MAX_ROWS);
-            snprintf(p.detail, sizeof p.detail, "the export is limited to %d decisions",
-                     CSV_MAX_ROWS);
-            reply_problem_t(r, &p);
-        } else {
-            reply_csv(r, page);
-        }
+        reply_export(r, page, PQfnumber(page, "doc"), &report_export);
         PQclear(page);
         return;
     }

@@ -10,6 +10,7 @@
 #include "audit.h"
 #include "org.h"
 #include "printing.h"
+#include "row_lock.h"
 
 static const char *const kinds[] = {"printer", "copier", "duplicator", "typewriter",
                                     "scanner", "other", NULL};
@@ -181,25 +182,16 @@ static int equipment_patch_run(db_conn *c, void *arg, problem_t *p)
     const caller_t *me = t->r->caller;
     free(t->doc);
     t->doc = NULL;
-    char id[24];
-    const char *p1[] = {db_int(id, t->id)};
-    PGresult *res;
-    if (db_query(c, &Q_EQUIPMENT_FOR_UPDATE, 1, p1, &res, p))
+    row_locked row;
+    if (row_lock(c, &Q_EQUIPMENT_FOR_UPDATE, t->id, "equipment_doc", ERR_EQUIPMENT_NOT_FOUND,
+                 "no such equipment", &row, p))
         return -1;
-    if (PQntuples(res) == 0) {
-        PQclear(res);
-        return problem_set(p, ERR_EQUIPMENT_NOT_FOUND, NULL, NULL, "no such equipment");
-    }
-    char *before = strdup(db_col_str(res, 0, "equipment_doc"));
-    long long version = db_col_ll(res, 0, "version");
-    bool retired = !strcmp(db_col_str(res, 0, "state"), "retired");
-    PQclear(res);
+    char *before = row.before;
+    long long version = row.version;
+    bool retired = !strcmp(row.state, "retired");
+    PQclear(row.res);
     int rc = -1;
     long long secretariat;
-    if (!before) {
-        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-        goto cleanup;
-    }
     if (org_secretariat(c, &secretariat, p))
         goto cleanup;
     if (!me->is_admin && (!secretariat || me->department_id != secretariat)) {
@@ -214,7 +206,9 @@ static int equipment_patch_run(db_conn *c, void *arg, problem_t *p)
                     "equipment %lld is retired; its entry is kept as it was", t->id);
         goto cleanup;
     }
-    const char *p2[] = {id, t->in.name, t->in.location, t->in.model, t->in.state};
+    char id[24];
+    PGresult *res;
+    const char *p2[] = {db_int(id, t->id), t->in.name, t->in.location, t->in.model, t->in.state};
     if (db_query(c, &Q_EQUIPMENT_UPDATE, 5, p2, &res, p))
         goto cleanup;
     t->doc = strdup(db_col_str(res, 0, "equipment_doc"));
@@ -256,26 +250,8 @@ static const db_stmt Q_EQUIPMENT_EXISTS = {
 
 void h_maintenance_list(req_t *r)
 {
-    long long id = path_id_or_reply(r, "id");
-    long limit;
-    long long after;
-    if (!id || page_or_reply(r, &limit, &after))
-        return;
-    char b[24], a[24], l[24];
-    const char *p1[] = {db_int(b, id)};
-    PGresult *res = db_read_or_reply(r, &Q_EQUIPMENT_EXISTS, 1, p1);
-    if (!res)
-        return;
-    int n = PQntuples(res);
-    PQclear(res);
-    if (n == 0) {
-        reply_problem(r, ERR_EQUIPMENT_NOT_FOUND, NULL, NULL, "no such equipment");
-        return;
-    }
-    const char *params[] = {b, after ? db_int(a, after) : NULL, db_int(l, limit + 1)};
-    res = db_read_or_reply(r, &Q_MAINTENANCE_LIST, 3, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_page_of(r, &Q_EQUIPMENT_EXISTS, ERR_EQUIPMENT_NOT_FOUND, "no such equipment",
+                  &Q_MAINTENANCE_LIST);
 }
 
 typedef struct maintenance_in {

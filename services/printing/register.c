@@ -7,14 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
+#include "export.h"
 #include "page_cols.h"
 #include "printing.h"
-
-/* A CSV export holds at most this many entries; a longer period is split. */
-#define CSV_MAX_ROWS 50000
-
-static const char *const formats[] = {"json", "csv", NULL};
 
 /* Keyset on (completed_at, id), as the seal use log: the cursor is the id
  * of the last entry shown, whose time the statement looks up; plain bounds
@@ -126,35 +121,34 @@ void h_register_get(req_t *r)
         reply_row(r, res, 200);
 }
 
-/* The columns of the export, in order: the keys of register_doc. */
+/* The export: at most 50000 entries (a longer period is split), the
+ * columns of register_doc's keys, in order. */
 static const char *const csv_columns[] = {
     "id",           "job_id",        "completed_at", "department_id", "department_name",
     "kind",         "title",         "pages",        "copies",        "sheets",
     "requester_id", "requester_name", "operator_id", "operator_name", "approver_id",
     "approver_name", "without_approval", NULL};
 
-static void reply_csv(req_t *r, PGresult *res)
-{
-    reply_csv_docs(r, res, 1, csv_columns, "copy-register.csv");
-    PQclear(res);
-}
+static const csv_export register_export = {
+    .max_rows = 50000,
+    .columns = csv_columns,
+    .filename = "copy-register.csv",
+    .too_many = "the period holds more than %ld entries; export a shorter one",
+    .too_many_detail = "the export is limited to %ld entries",
+};
 
 void h_register_list(req_t *r)
 {
     long limit;
     long long after, dept = 0;
     bool has_dept = false;
-    const char *from = NULL, *to = NULL, *format = "json";
+    export_query q;
     if (page_or_reply(r, &limit, &after) ||
         query_ll_or_reply(r, "department_id", 1, INT64_MAX / 2, &dept, &has_dept) ||
-        query_date_or_reply(r, "from", &from) || query_date_or_reply(r, "to", &to) ||
-        query_enum_or_reply(r, "format", formats, &format) || period_or_reply(r, from, to))
+        export_query_or_reply(r, &register_export, &limit, &after, &q))
         return;
-    bool csv = csv_requested(r, format);
-    if (csv) {
-        after = 0;
-        limit = CSV_MAX_ROWS;
-    }
+    const char *from = q.from, *to = q.to;
+    bool csv = q.csv;
     char d[24], a[24], u[24], vd[24], l[24];
     bool privileged = printing_privileged(r->caller);
     if (has_dept && !after && privileged && !csv) {
@@ -181,14 +175,8 @@ void h_register_list(req_t *r)
         return;
     if (!csv) {
         reply_page_cols(r, res, limit, entry_cols);
-    } else if (PQntuples(res) > CSV_MAX_ROWS) {
-        PQclear(res);
-        problem_t p = {.code = ERR_BAD_QUERY};
-        problem_field(&p, "from", "the period holds more than %d entries; export a shorter one",
-                      CSV_MAX_ROWS);
-        snprintf(p.detail, sizeof p.detail, "the export is limited to %d entries", CSV_MAX_ROWS);
-        reply_problem_t(r, &p);
-    } else {
-        reply_csv(r, res);
+        return;
     }
+    reply_export(r, res, 1, &register_export);
+    PQclear(res);
 }

@@ -6,6 +6,7 @@
 
 #include "action.h"
 #include "audit.h"
+#include "row_lock.h"
 #include "seals.h"
 
 static const char *const kinds[] = {"district_government", "government_office", "other", NULL};
@@ -67,26 +68,7 @@ static const db_stmt Q_SEAL_EXISTS = {"seals_seal_exists", "SELECT 1 FROM seals 
 /* R-SEAL-1: the custodians of a seal with their dates, newest first. */
 void h_seals_custodians(req_t *r)
 {
-    long long id = path_id_or_reply(r, "id");
-    long limit;
-    long long after;
-    if (!id || page_or_reply(r, &limit, &after))
-        return;
-    char b[24], a[24], l[24];
-    const char *p1[] = {db_int(b, id)};
-    PGresult *res = db_read_or_reply(r, &Q_SEAL_EXISTS, 1, p1);
-    if (!res)
-        return;
-    bool exists = PQntuples(res) == 1;
-    PQclear(res);
-    if (!exists) {
-        reply_problem(r, ERR_SEAL_NOT_FOUND, NULL, NULL, "no such seal");
-        return;
-    }
-    const char *params[] = {b, after ? db_int(a, after) : NULL, db_int(l, limit + 1)};
-    res = db_read_or_reply(r, &Q_CUSTODY_LIST, 3, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_page_of(r, &Q_SEAL_EXISTS, ERR_SEAL_NOT_FOUND, "no such seal", &Q_CUSTODY_LIST);
 }
 
 /* ---------- writes ---------- */
@@ -295,25 +277,22 @@ static int seal_change(db_conn *c, seal_tx *t, bool retire, problem_t *p)
 {
     free(t->doc); /* a retried transaction starts again */
     t->doc = NULL;
+    row_locked row;
+    if (row_lock(c, &Q_SEAL_LOCK, t->id, "seal_doc", ERR_SEAL_NOT_FOUND, "no such seal", &row, p))
+        return -1;
+    char *before = row.before;
+    long long version = row.version;
+    long long custodian = db_col_ll(row.res, 0, "custodian_id");
+    bool retired = !strcmp(row.state, "retired");
+    bool other = !strcmp(db_col_str(row.res, 0, "kind"), "other");
+    char name[SEAL_NAME_BYTES];
+    snprintf(name, sizeof name, "%s", db_col_str(row.res, 0, "name"));
+    PQclear(row.res);
     char id[24];
     const char *p1[] = {db_int(id, t->id)};
     PGresult *res;
-    if (db_query(c, &Q_SEAL_LOCK, 1, p1, &res, p))
-        return -1;
-    if (PQntuples(res) == 0) {
-        PQclear(res);
-        return problem_set(p, ERR_SEAL_NOT_FOUND, NULL, NULL, "no such seal");
-    }
-    char *before = strdup(db_col_str(res, 0, "seal_doc"));
-    long long version = db_col_ll(res, 0, "version");
-    long long custodian = db_col_ll(res, 0, "custodian_id");
-    bool retired = !strcmp(db_col_str(res, 0, "state"), "retired");
-    bool other = !strcmp(db_col_str(res, 0, "kind"), "other");
-    char name[SEAL_NAME_BYTES];
-    snprintf(name, sizeof name, "%s", db_col_str(res, 0, "name"));
-    PQclear(res);
     int rc = -1;
-    if (!before || action_check_version(t->r, t->if_match, version, "seal", p))
+    if (action_check_version(t->r, t->if_match, version, "seal", p))
         goto cleanup;
     if (retired) {
         problem_set(p, ERR_SEAL_RETIRED, NULL, NULL, "a retired seal cannot change");

@@ -6,13 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export.h"
 #include "page_cols.h"
 #include "seals.h"
-
-/* A CSV export holds at most this many entries; a longer period is split. */
-#define CSV_MAX_ROWS 50000
-
-static const char *const formats[] = {"json", "csv", NULL};
 
 /* Keyset on (stamped_at, id): the cursor is the id of the last entry shown,
  * whose time the statement looks up. The visibility test is $5 (sees
@@ -129,37 +125,34 @@ static const page_col usage_cols[] = {
     PAGE_COLS_END,
 };
 
-/* The columns of the export, in order: the keys of usage_doc. */
+/* The export: at most 50000 entries (a longer period is split), the
+ * columns of usage_doc's keys, in order. */
 static const char *const csv_columns[] = {
     "id",          "seal_id",     "seal_name",     "request_id",    "stamped_at",
     "matter",      "document_number", "content",   "using_unit",    "count",
     "handler_id",  "handler_name", "approver_id",  "approver_name", "stamper_id",
     "stamper_name", "document_id", NULL};
 
-static void reply_csv(req_t *r, PGresult *res)
-{
-    reply_csv_docs(r, res, 1, csv_columns, "seal-usages.csv");
-    PQclear(res);
-}
+static const csv_export usages_export = {
+    .max_rows = 50000,
+    .columns = csv_columns,
+    .filename = "seal-usages.csv",
+    .too_many = "the period holds more than %ld entries; export a shorter one",
+    .too_many_detail = "the export is limited to %ld entries",
+};
 
 void h_usages_list(req_t *r)
 {
     long limit;
     long long after, seal = 0;
     bool has_seal = false;
-    const char *from = NULL, *to = NULL, *format = "json";
+    export_query q;
     if (page_or_reply(r, &limit, &after) ||
         query_ll_or_reply(r, "seal_id", 1, INT64_MAX / 2, &seal, &has_seal) ||
-        query_date_or_reply(r, "from", &from) || query_date_or_reply(r, "to", &to) ||
-        query_enum_or_reply(r, "format", formats, &format))
+        export_query_or_reply(r, &usages_export, &limit, &after, &q))
         return;
-    if (period_or_reply(r, from, to))
-        return;
-    bool csv = csv_requested(r, format);
-    if (csv) {
-        after = 0;
-        limit = CSV_MAX_ROWS;
-    }
+    const char *from = q.from, *to = q.to;
+    bool csv = q.csv;
     char s[24], a[24], u[24], l[24];
     bool privileged = seals_privileged(r->caller);
     if (has_seal && !after && privileged && !csv) {
@@ -183,14 +176,8 @@ void h_usages_list(req_t *r)
         return;
     if (!csv) {
         reply_page(r, res, limit);
-    } else if (PQntuples(res) > CSV_MAX_ROWS) {
-        PQclear(res);
-        problem_t p = {.code = ERR_BAD_QUERY};
-        problem_field(&p, "from", "the period holds more than %d entries; export a shorter one",
-                      CSV_MAX_ROWS);
-        snprintf(p.detail, sizeof p.detail, "the export is limited to %d entries", CSV_MAX_ROWS);
-        reply_problem_t(r, &p);
-    } else {
-        reply_csv(r, res);
+        return;
     }
+    reply_export(r, res, 1, &usages_export);
+    PQclear(res);
 }
