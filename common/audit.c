@@ -1,5 +1,10 @@
 #include "audit.h"
 
+#include <string.h>
+
+#include "reply.h"
+#include "textbuf.h"
+
 static const db_stmt Q_AUDIT = {
     "common_audit_write",
     "INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action, before,"
@@ -43,6 +48,74 @@ int audit_write_set_doc(db_conn *c, const actor_t *who, const char *entity_type,
                             who->rid,
                             who->client_rid};
     return db_write(c, &Q_AUDIT_SET_DOC, 8, params, p);
+}
+
+/* The events of a page's reads, one per id of $4, as audit_write writes
+ * them. */
+static const db_stmt Q_AUDIT_PAGE = {
+    "common_audit_page",
+    "INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action,"
+    " request_id, client_request_id)"
+    " SELECT $1, $2, $3, x, $5, $6, $7 FROM unnest($4::bigint[]) AS x"};
+
+/* A flag column: a boolean (confidential) or a secrecy level. */
+static bool flagged(const PGresult *res, int row, int col)
+{
+    if (PQgetisnull(res, row, col))
+        return false;
+    const char *v = PQgetvalue(res, row, col);
+    return strcmp(v, "f") && strcmp(v, "none") && *v;
+}
+
+int audit_page_or_reply(req_t *r, const PGresult *res, long shown, const char *id_col,
+                        const char *flag_col, const char *entity_type, const char *action)
+{
+    int id = PQfnumber(res, id_col), flag = PQfnumber(res, flag_col);
+    if (id < 0 || flag < 0) {
+        reply_problem(r, ERR_INTERNAL, NULL, NULL, "the page has no %s to audit by",
+                      id < 0 ? id_col : flag_col);
+        return -1;
+    }
+    int rows = PQntuples(res);
+    text_buf ids = {0};
+    for (int i = 0, items = 0; i < rows && items < shown; i++) {
+        if (PQgetisnull(res, i, id))
+            continue;
+        items++;
+        if (!flagged(res, i, flag))
+            continue;
+        tb_puts(&ids, ids.len ? "," : "{");
+        tb_put(&ids, PQgetvalue(res, i, id), (size_t)PQgetlength(res, i, id));
+    }
+    if (!ids.len)
+        return 0;
+    tb_puts(&ids, "}");
+    problem_t p = {0};
+    int rc = -1;
+    if (ids.failed) {
+        problem_set(&p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    } else {
+        db_conn *c = db_acquire(r->svc->db, r->svc->db_timeout_ms);
+        if (!c) {
+            problem_set(&p, ERR_DB_UNAVAILABLE, NULL, NULL, "the database is not available");
+        } else {
+            char actor[24];
+            const char *params[] = {r->svc->name,
+                                    r->caller && r->caller->id ? db_int(actor, r->caller->id)
+                                                               : NULL,
+                                    entity_type,
+                                    ids.s,
+                                    action,
+                                    r->rid,
+                                    r->client_rid};
+            rc = db_run(c, &Q_AUDIT_PAGE, 7, params, &p);
+            db_release(r->svc->db, c);
+        }
+    }
+    tb_free(&ids);
+    if (rc)
+        reply_problem_t(r, &p);
+    return rc;
 }
 
 static const db_stmt Q_NOTIFY = {"common_notify",

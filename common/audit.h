@@ -3,6 +3,7 @@
 
 #include "db.h"
 #include "http.h"
+#include "service.h"
 
 /* Writes one audit event (who, when, what, before, after) inside the caller's
  * transaction on c: who acted (as who's service, with who's request ids). before/after are JSON texts or NULL. The audit table is
@@ -24,6 +25,19 @@ int audit_write(db_conn *c, const actor_t *who, const char *entity_type, long lo
 int audit_write_set_doc(db_conn *c, const actor_t *who, const char *entity_type,
                         long long entity_id, const char *action, const char *before,
                         problem_t *p);
+
+/* Audits what a page showed (secret and confidential documents, R-MTG-8's
+ * confidential topics and decisions): one event `action` on entity_type
+ * for each of the first `shown` rows of res (a page fetched with one row
+ * more than it shows) whose column flag_col is true or names a secrecy
+ * other than "none", entity_id read from id_col (a row whose id is NULL is
+ * no item). All of them in one statement, right after the read; a page
+ * without such a row sends nothing, so an ordinary list costs what it did.
+ * Returns 0; or -1 after answering the problem when the events could not
+ * be written: a read that is not audited is not shown. res stays the
+ * caller's. */
+int audit_page_or_reply(req_t *r, const PGresult *res, long shown, const char *id_col,
+                        const char *flag_col, const char *entity_type, const char *action);
 
 /* Adds a notification to user_id's inbox inside the caller's transaction
  * (through the function the identity schema grants to every service).

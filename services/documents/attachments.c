@@ -181,7 +181,7 @@ static const db_stmt Q_ATTACH_LIST = {
     "attachments_list",
     "SELECT a.id, json_build_object('id', a.id, 'document_id', a.document_id, 'filename',"
     " a.filename, 'content_type', a.content_type, 'size', a.size, 'sha256', a.sha256,"
-    " 'uploader_id', a.uploader_id, 'created_at', a.created_at)"
+    " 'uploader_id', a.uploader_id, 'created_at', a.created_at), a.document_id, d.secrecy"
     " FROM document_attachments a JOIN documents d ON d.id = a.document_id"
     " WHERE a.document_id = $1 AND document_visible(d, $2, $3)"
     " AND " PAGE_BEFORE("a.id", "$4") " ORDER BY a.id DESC LIMIT $5"};
@@ -198,8 +198,15 @@ void h_attachments_list(req_t *r)
                             db_int(d, r->caller->department_id), after ? db_int(a, after) : NULL,
                             db_int(l, limit + 1)};
     PGresult *res = db_read_or_reply(r, &Q_ATTACH_LIST, 5, params);
-    if (res)
-        reply_page(r, res, limit);
+    if (!res)
+        return;
+    /* A secret document's attachments listed: one audited read of the
+     * document (its first row speaks for the page). */
+    if (audit_page_or_reply(r, res, 1, "document_id", "secrecy", "document", "list_attachments")) {
+        PQclear(res);
+        return;
+    }
+    reply_page(r, res, limit);
 }
 
 static const db_stmt Q_ATTACH_GET = {

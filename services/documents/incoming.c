@@ -73,13 +73,19 @@ void h_incoming_list(req_t *r)
     } else {
         res = db_read_or_reply(r, &Q_INCOMING_LIST, 7, params);
     }
-    if (res)
-        reply_page_cols(r, res, limit, incoming_cols);
+    if (!res)
+        return;
+    /* Every read of a secret item is audited, in a list as alone. */
+    if (audit_page_or_reply(r, res, limit, "id", "secrecy", "incoming", "read_list")) {
+        PQclear(res);
+        return;
+    }
+    reply_page_cols(r, res, limit, incoming_cols);
 }
 
 static const db_stmt Q_INCOMING_GET = {
     "incoming_get",
-    "SELECT incoming_doc(i), i.version FROM incoming i"
+    "SELECT incoming_doc(i), i.version, i.id, i.secrecy FROM incoming i"
     " WHERE i.id = $1 AND incoming_visible(i, $2, $3)"};
 
 void h_incoming_get(req_t *r)
@@ -91,8 +97,14 @@ void h_incoming_get(req_t *r)
     const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
                             db_int(d, r->caller->department_id)};
     PGresult *res = db_read_or_reply(r, &Q_INCOMING_GET, 3, params);
-    if (res)
-        action_reply_versioned(r, res);
+    if (!res)
+        return;
+    /* A secret item's every read is audited, as a document's. */
+    if (audit_page_or_reply(r, res, 1, "id", "secrecy", "incoming", "read")) {
+        PQclear(res);
+        return;
+    }
+    action_reply_versioned(r, res);
 }
 
 /* ---------- create ---------- */

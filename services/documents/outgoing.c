@@ -228,8 +228,14 @@ void h_documents_list(req_t *r)
                                 db_int(l, limit + 1)};
         res = db_read_or_reply(r, &Q_DOCS_LIST, 10, params);
     }
-    if (res)
-        reply_page_cols(r, res, limit, document_cols);
+    if (!res)
+        return;
+    /* A secret document read in a list or a search is read all the same. */
+    if (audit_page_or_reply(r, res, limit, "id", "secrecy", "document", "read_list")) {
+        PQclear(res);
+        return;
+    }
+    reply_page_cols(r, res, limit, document_cols);
 }
 
 typedef struct get_tx {
@@ -289,7 +295,7 @@ void h_documents_get(req_t *r)
 static const db_stmt Q_VERSIONS = {
     "documents_versions",
     "SELECT v.no, json_build_object('no', v.no, 'title', v.title, 'body', v.body,"
-    " 'author_id', v.author_id, 'created_at', v.created_at)"
+    " 'author_id', v.author_id, 'created_at', v.created_at), d.id AS document_id, d.secrecy"
     " FROM document_versions v JOIN documents d ON d.id = v.document_id"
     " WHERE v.document_id = $1 AND document_visible(d, $2, $3)"
     " AND ($4::int IS NULL OR v.no < $4) ORDER BY v.no DESC LIMIT $5"};
@@ -319,8 +325,15 @@ void h_documents_versions(req_t *r)
         return;
     }
     PGresult *res = db_read_or_reply(r, &Q_VERSIONS, 5, params);
-    if (res)
-        reply_page(r, res, limit);
+    if (!res)
+        return;
+    /* The bodies of a secret document: one audited read of it (its first
+     * row speaks for the page). */
+    if (audit_page_or_reply(r, res, 1, "document_id", "secrecy", "document", "read_versions")) {
+        PQclear(res);
+        return;
+    }
+    reply_page(r, res, limit);
 }
 
 /* ---------- create ---------- */

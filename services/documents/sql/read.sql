@@ -47,7 +47,13 @@ $$;
 -- Whether user p_user of department p_dept reads document d: the people
 -- on its path always; for an ordinary document also its drafting and
 -- co-drafting departments, and the secretariat once submitted; secret and
--- confidential ones only by the path.
+-- confidential ones only by the path. The secretariat is on the path of
+-- every submitted document, secret ones too: it reviews every draft before
+-- a leader sees it (R-DOC-2), proofreads (R-DOC-4), numbers (R-DOC-5),
+-- hands out the letterheads and archives the original (R-DOC-6), as a
+-- section whose clerks share the queue, so it reads them as a section
+-- rather than by name; every such read, alone or in a list, is audited
+-- (outgoing.c). A draft stays with its drafters until submitted.
 CREATE OR REPLACE FUNCTION document_visible(d documents, p_user bigint, p_dept bigint) RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT p_user = d.creator_id OR p_user = ANY (d.path_ids)
