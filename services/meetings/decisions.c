@@ -25,8 +25,9 @@ static const db_stmt Q_DECISION_GET = {
     "mtg_decision_get",
     "WITH v AS (SELECT d.id, decision_doc(d) AS doc, d.version, d.confidential FROM decisions d"
     "   WHERE d.id = $1 AND decision_visible(d, $2, $3)),"
-    " a AS (INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action, request_id)"
-    "   SELECT 'meetings', $2, 'decision', v.id, 'read', $4 FROM v WHERE v.confidential)"
+    " a AS (INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action,"
+    "   request_id, client_request_id)"
+    "   SELECT 'meetings', $2, 'decision', v.id, 'read', $4, $5 FROM v WHERE v.confidential)"
     " SELECT doc, version FROM v"};
 
 void h_decisions_get(req_t *r)
@@ -36,12 +37,15 @@ void h_decisions_get(req_t *r)
         return;
     char b[24], u[24];
     const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
-                            meetings_privileged(r) ? "true" : "false", r->rid};
-    PGresult *res = db_read_or_reply(r, &Q_DECISION_GET, 4, params);
+                            meetings_privileged(r) ? "true" : "false", r->rid, r->client_rid};
+    PGresult *res = db_read_or_reply(r, &Q_DECISION_GET, 5, params);
     if (res)
         action_reply_versioned(r, res);
 }
 
+/* A confidential decision listed is read (R-MTG-8): its event is written
+ * by the same statement, for the rows the page shows (the last of the
+ * LIMIT is only there to tell whether a next page exists). */
 static const db_stmt Q_DECISIONS_LIST = {
     "mtg_decision_list",
     "WITH v AS (SELECT d.id, decision_doc(d) AS doc, d.confidential FROM decisions d"
@@ -50,9 +54,12 @@ static const db_stmt Q_DECISIONS_LIST = {
     "        AND d.deadline < (now() AT TIME ZONE 'Asia/Shanghai')::date))"
     "   AND ($7::bigint IS NULL OR d.responsible_id = $7) AND ($8::text IS NULL OR d.category = $8)"
     "   AND ($9::bigint IS NULL OR d.meeting_id = $9)"
-    "   AND decision_visible(d, $1, $2) ORDER BY d.id DESC LIMIT $10),"
-    " a AS (INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action, request_id)"
-    "   SELECT 'meetings', $1, 'decision', v.id, 'read', $3 FROM v WHERE v.confidential)"
+    "   AND decision_visible(d, $1, $2) ORDER BY d.id DESC LIMIT $10::bigint),"
+    " a AS (INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action,"
+    "   request_id, client_request_id)"
+    "   SELECT 'meetings', $1, 'decision', s.id, 'read_list', $3, $11"
+    "   FROM (SELECT v.id, v.confidential FROM v ORDER BY v.id DESC LIMIT $10::bigint - 1) s"
+    "   WHERE s.confidential)"
     " SELECT id, doc FROM v ORDER BY id DESC"};
 
 void h_decisions_list(req_t *r)
@@ -82,8 +89,9 @@ void h_decisions_list(req_t *r)
                             has_resp ? db_int(rs, resp) : NULL,
                             category,
                             has_meeting ? db_int(m, meeting) : NULL,
-                            db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_DECISIONS_LIST, 10, params);
+                            db_int(l, limit + 1),
+                            r->client_rid};
+    PGresult *res = db_read_or_reply(r, &Q_DECISIONS_LIST, 11, params);
     if (res)
         reply_page(r, res, limit);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
 #include "export.h"
 #include "org.h"
 #include "meetings.h"
@@ -68,7 +69,8 @@ static const db_stmt Q_REPORT_PAGE = {
 /* The export: each row's item as JSON (reply_csv_docs). */
 static const db_stmt Q_REPORT_CSV = {
     "mtg_report_csv",
-    "SELECT d.id," REPORT_ITEM " AS doc FROM decisions d JOIN meetings m ON m.id = d.meeting_id"
+    "SELECT d.id AS decision_id," REPORT_ITEM " AS doc, d.confidential FROM decisions d"
+    " JOIN meetings m ON m.id = d.meeting_id"
     " LEFT JOIN identity.org_people rp ON rp.id = d.responsible_id"
     " WHERE" REPORT_WHERE " AND " PAGE_BEFORE("d.id", "$9")
     " ORDER BY d.id DESC LIMIT $10"};
@@ -427,6 +429,16 @@ static void reply_report(req_t *r, const long long totals[4], const char *genera
     free(o.s);
 }
 
+/* The confidential decisions among the `shown` first items of page, read
+ * by the caller (a participant: REPORT_WHERE): audited as any read of
+ * them (R-MTG-8), in one statement and only when there is one. 0, or -1
+ * with the problem answered. */
+static int audited_or_reply(req_t *r, const PGresult *page, long shown)
+{
+    return audit_page_or_reply(r, page, shown, "decision_id", "confidential", "decision",
+                               "read_list");
+}
+
 void h_supervision_report(req_t *r)
 {
     const caller_t *me = r->caller;
@@ -480,6 +492,10 @@ void h_supervision_report(req_t *r)
             db_read_or_reply(r, &Q_REPORT_KEPT[li][has_dept][category != NULL], 5, kp);
         if (!page)
             return;
+        if (audited_or_reply(r, page, limit)) {
+            PQclear(page);
+            return;
+        }
         if (got) {
             for (int i = 0; i < 4; i++)
                 counts[i] += db_col_ll(page, 0, light_columns[i]);
@@ -504,7 +520,15 @@ void h_supervision_report(req_t *r)
     if (!page)
         return;
     if (csv) {
-        reply_export(r, page, PQfnumber(page, "doc"), &report_export);
+        /* An export too long is refused (reply_export) before it is read;
+         * one that is read is audited first. */
+        if (PQntuples(page) > report_export.max_rows ||
+            !audited_or_reply(r, page, report_export.max_rows))
+            reply_export(r, page, PQfnumber(page, "doc"), &report_export);
+        PQclear(page);
+        return;
+    }
+    if (audited_or_reply(r, page, limit)) {
         PQclear(page);
         return;
     }

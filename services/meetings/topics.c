@@ -19,8 +19,9 @@ static const db_stmt Q_TOPIC_GET = {
     "mtg_topic_get",
     "WITH v AS (SELECT t.id, topic_doc(t) AS doc, t.version, t.confidential FROM topics t"
     "   JOIN meetings m ON m.id = t.meeting_id WHERE t.id = $1 AND topic_visible(t, m, $2, $3)),"
-    " a AS (INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action, request_id)"
-    "   SELECT 'meetings', $2, 'topic', v.id, 'read', $4 FROM v WHERE v.confidential)"
+    " a AS (INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action,"
+    "   request_id, client_request_id)"
+    "   SELECT 'meetings', $2, 'topic', v.id, 'read', $4, $5 FROM v WHERE v.confidential)"
     " SELECT doc, version FROM v"};
 
 void h_topics_get(req_t *r)
@@ -30,20 +31,26 @@ void h_topics_get(req_t *r)
         return;
     char b[24], u[24];
     const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
-                            meetings_privileged(r) ? "true" : "false", r->rid};
-    PGresult *res = db_read_or_reply(r, &Q_TOPIC_GET, 4, params);
+                            meetings_privileged(r) ? "true" : "false", r->rid, r->client_rid};
+    PGresult *res = db_read_or_reply(r, &Q_TOPIC_GET, 5, params);
     if (res)
         action_reply_versioned(r, res);
 }
 
+/* A confidential topic listed is read (R-MTG-8), audited by the same
+ * statement for the rows the page shows (not the one more that tells
+ * whether a next page exists). */
 static const db_stmt Q_TOPICS_LIST = {
     "mtg_topic_list",
     "WITH v AS (SELECT t.id, topic_doc(t) AS doc, t.confidential FROM topics t"
     "   JOIN meetings m ON m.id = t.meeting_id WHERE t.meeting_id = $1"
     "   AND " PAGE_BEFORE("t.id", "$5") " AND topic_visible(t, m, $2, $3)"
-    "   ORDER BY t.id DESC LIMIT $6),"
-    " a AS (INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action, request_id)"
-    "   SELECT 'meetings', $2, 'topic', v.id, 'read', $4 FROM v WHERE v.confidential)"
+    "   ORDER BY t.id DESC LIMIT $6::bigint),"
+    " a AS (INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action,"
+    "   request_id, client_request_id)"
+    "   SELECT 'meetings', $2, 'topic', s.id, 'read_list', $4, $7"
+    "   FROM (SELECT v.id, v.confidential FROM v ORDER BY v.id DESC LIMIT $6::bigint - 1) s"
+    "   WHERE s.confidential)"
     " SELECT id, doc FROM v ORDER BY id DESC"};
 
 void h_topics_list(req_t *r)
@@ -57,8 +64,9 @@ void h_topics_list(req_t *r)
     bool privileged = meetings_privileged(r);
     char m[24], u[24], a[24], l[24];
     const char *params[] = {db_int(m, id), db_int(u, r->caller->id), privileged ? "true" : "false",
-                            r->rid, after ? db_int(a, after) : NULL, db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_TOPICS_LIST, 6, params);
+                            r->rid, after ? db_int(a, after) : NULL, db_int(l, limit + 1),
+                            r->client_rid};
+    PGresult *res = db_read_or_reply(r, &Q_TOPICS_LIST, 7, params);
     if (res)
         reply_page(r, res, limit);
 }

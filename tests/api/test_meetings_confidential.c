@@ -1,0 +1,200 @@
+/* R-MTG-8 in lists: a confidential topic or decision listed, found in the
+ * supervision report or exported as CSV is read as much as when opened
+ * alone, so each one a page shows writes its audit event, for the
+ * participants who alone see it; a page without one writes nothing. Each
+ * read is marked with a request id of its own, and its events are read
+ * back through the audit endpoint. */
+#include "test_meetings_fixtures.h"
+
+/* GET path as who, marked with a fresh request id (*tag, kept by the audit
+ * trail as client_request_id). */
+static resp_t *tagged_get(const char *path, const char *who, const char **tag)
+{
+    *tag = unique("mtg-read");
+    const char *hdr[] = {sf("X-Request-Id: %s", *tag), NULL};
+    return h_req("GET", path, h_token(who), NULL, hdr);
+}
+
+/* Events the request tagged `tag` wrote, of any entity. */
+static long long events_of(const char *tag)
+{
+    const char *p[] = {tag};
+    return h_sql_ll("SELECT count(*) FROM audit.events WHERE client_request_id = $1", 1, p);
+}
+
+/* Events `action` on entity_type/id by who in the request tagged `tag`, as
+ * the administrators' audit endpoint lists them. */
+static int audit_api_count(const char *entity_type, long long id, const char *action,
+                           const char *who, const char *tag)
+{
+    resp_t *r = h_get(sf("/api/v1/audit-events?entity_type=%s&entity_id=%lld&limit=200",
+                         entity_type, id),
+                      h_token("admin"));
+    ck_status(r, 200);
+    int n = 0;
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(r->json, "items"), i, it) {
+        const char *a = json_string_value(json_object_get(it, "action"));
+        const char *m = json_string_value(json_object_get(it, "client_request_id"));
+        n += a && m && !strcmp(a, action) && !strcmp(m, tag) &&
+             json_integer_value(json_object_get(it, "actor_id")) == uid(who) &&
+             !strcmp(json_string_value(json_object_get(it, "service")), "meetings");
+    }
+    h_free(r);
+    return n;
+}
+
+/* Whether the page answered holds `key` == id among its items. */
+static bool holds(resp_t *r, const char *key, long long id)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(r->json, "items"), i, it) {
+        if (json_integer_value(json_object_get(it, key)) == id)
+            return true;
+    }
+    return false;
+}
+
+/* GET path as who, 200: whether key == id is listed; *tag as tagged_get. */
+static bool lists(const char *path, const char *who, const char *key, long long id,
+                  const char **tag)
+{
+    resp_t *r = tagged_get(path, who, tag);
+    ck_assert_msg(r->status == 200, "GET %s as %s: %ld", path, who, r->status);
+    bool found = holds(r, key, id);
+    h_free(r);
+    return found;
+}
+
+START_TEST(test_R_MTG_8_confidential_decisions_listed_are_read_by_participants_only_and_audited)
+{
+    long long topic;
+    long long m = started_meeting("general", true, &topic);
+    long long d1 = new_decision(m, topic, "zonghe2");
+    long long d2 = new_decision(m, topic, "zonghe_chief");
+    close_meeting(m);
+    long long open_topic;
+    long long m2 = started_meeting("general", false, &open_topic);
+    long long open = new_decision(m2, open_topic, "zonghe_chief");
+    close_meeting(m2);
+    const char *tag;
+
+    /* A participant's list: each confidential decision the page shows is
+     * read once, the one held back for the next page is not. */
+    ck_assert(lists(sf("/api/v1/decisions?meeting_id=%lld&limit=200", m), "zonghe2", "id", d1,
+                    &tag));
+    ck_assert_int_eq(events_of(tag), 2);
+    ck_assert_int_eq(audit_api_count("decision", d1, "read_list", "zonghe2", tag), 1);
+    ck_assert_int_eq(audit_api_count("decision", d2, "read_list", "zonghe2", tag), 1);
+    ck_assert(lists(sf("/api/v1/decisions?meeting_id=%lld&limit=1", m), "zonghe2", "id", d2,
+                    &tag));
+    ck_assert_int_eq(events_of(tag), 1);
+    ck_assert_int_eq(audit_api_count("decision", d2, "read_list", "zonghe2", tag), 1);
+    /* The ordinary meeting's list writes nothing. */
+    ck_assert(lists(sf("/api/v1/decisions?meeting_id=%lld&limit=200", m2), "director", "id", open,
+                    &tag));
+    ck_assert_int_eq(events_of(tag), 0);
+    /* Off the meeting: neither seen nor written, even for the secretariat
+     * and the administrators. */
+    const char *off[] = {"zonghe1", "wenmi1", "admin", "mayor"};
+    for (int i = 0; i < 4; i++) {
+        ck_assert(!lists(sf("/api/v1/decisions?meeting_id=%lld&limit=200", m), off[i], "id", d1,
+                         &tag));
+        ck_assert_int_eq(events_of(tag), 0);
+    }
+
+    /* The topics of the meeting, listed by a participant and by others. */
+    ck_assert(lists(sf("/api/v1/meetings/%lld/topics?limit=200", m), "zonghe2", "id", topic,
+                    &tag));
+    ck_assert_int_eq(events_of(tag), 1);
+    ck_assert_int_eq(audit_api_count("topic", topic, "read_list", "zonghe2", tag), 1);
+    ck_assert(lists(sf("/api/v1/meetings/%lld/topics?limit=200", m2), "zonghe2", "id", open_topic,
+                    &tag));
+    ck_assert_int_eq(events_of(tag), 0);
+    /* The secretariat's custodian sees the meeting but not the topic; a
+     * clerk off the meeting not even the meeting. */
+    ck_assert(!lists(sf("/api/v1/meetings/%lld/topics?limit=200", m), "custodian", "id", topic,
+                     &tag));
+    ck_assert_int_eq(events_of(tag), 0);
+    resp_t *r = tagged_get(sf("/api/v1/meetings/%lld/topics?limit=200", m), "zonghe1", &tag);
+    ck_status(r, 404);
+    h_free(r);
+    ck_assert_int_eq(events_of(tag), 0);
+}
+END_TEST
+
+START_TEST(test_R_MTG_8_the_supervision_report_audits_the_confidential_decisions_it_shows)
+{
+    long long topic;
+    long long m = started_meeting("finance", true, &topic);
+    long long d1 = new_decision(m, topic, "zonghe2");
+    long long d2 = new_decision(m, topic, "zonghe_chief");
+    close_meeting(m);
+    long long open_topic;
+    long long m2 = started_meeting("finance", false, &open_topic);
+    long long open = new_decision(m2, open_topic, "zonghe_chief");
+    close_meeting(m2);
+    const char *tag;
+    const char *of_m = sf("/api/v1/supervision-report?meeting_id=%lld", m);
+
+    /* The director took part: the report shows both, and both are read. */
+    ck_assert(lists(sf("%s&limit=200", of_m), "director", "decision_id", d1, &tag));
+    ck_assert_int_eq(events_of(tag), 2);
+    ck_assert_int_eq(audit_api_count("decision", d1, "read_list", "director", tag), 1);
+    ck_assert_int_eq(audit_api_count("decision", d2, "read_list", "director", tag), 1);
+    ck_assert(lists(sf("%s&limit=1", of_m), "director", "decision_id", d2, &tag));
+    ck_assert_int_eq(events_of(tag), 1);
+    /* The whole report, as the directors mostly read it (its counts kept
+     * between requests), and by category. */
+    ck_assert(lists("/api/v1/supervision-report?limit=200", "director", "decision_id", d2, &tag));
+    ck_assert_int_ge(events_of(tag), 2);
+    ck_assert_int_eq(audit_api_count("decision", d2, "read_list", "director", tag), 1);
+    ck_assert(lists("/api/v1/supervision-report?category=finance&limit=200", "deputy3",
+                    "decision_id", d1, &tag));
+    ck_assert_int_eq(audit_api_count("decision", d1, "read_list", "deputy3", tag), 1);
+    /* The export reads them as much. */
+    resp_t *r = tagged_get(sf("%s&format=csv", of_m), "director", &tag);
+    ck_status(r, 200);
+    h_free(r);
+    ck_assert_int_eq(events_of(tag), 2);
+    ck_assert_int_eq(audit_api_count("decision", d1, "read_list", "director", tag), 1);
+    ck_assert_int_eq(audit_api_count("decision", d2, "read_list", "director", tag), 1);
+
+    /* An ordinary meeting's report, and its export, write nothing. */
+    const char *of_m2 = sf("/api/v1/supervision-report?meeting_id=%lld", m2);
+    ck_assert(lists(of_m2, "director", "decision_id", open, &tag));
+    ck_assert_int_eq(events_of(tag), 0);
+    r = tagged_get(sf("%s&format=csv", of_m2), "director", &tag);
+    ck_status(r, 200);
+    h_free(r);
+    ck_assert_int_eq(events_of(tag), 0);
+
+    /* The secretariat supervises but did not take part in the meeting: it
+     * sees neither, in the report or the export, and nothing is written. */
+    ck_assert(!lists(of_m, "wenmi1", "decision_id", d1, &tag));
+    ck_assert_int_eq(events_of(tag), 0);
+    ck_assert(!lists("/api/v1/supervision-report?limit=200", "wenmi1", "decision_id", d1, &tag));
+    ck_assert_int_eq(audit_api_count("decision", d1, "read_list", "wenmi1", tag), 0);
+    r = tagged_get(sf("%s&format=csv", of_m), "wenmi1", &tag);
+    ck_status(r, 200);
+    ck_assert_ptr_nonnull(r->body);
+    ck_assert_ptr_null(strstr(r->body, sf("\n%lld,", d1)));
+    h_free(r);
+    ck_assert_int_eq(events_of(tag), 0);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("meetings_confidential");
+    TCase *tc = tcase_create("confidential");
+    tcase_set_timeout(tc, 180);
+    tcase_add_checked_fixture(tc, h_setup, h_teardown);
+    tcase_add_test(tc,
+                   test_R_MTG_8_confidential_decisions_listed_are_read_by_participants_only_and_audited);
+    tcase_add_test(tc, test_R_MTG_8_the_supervision_report_audits_the_confidential_decisions_it_shows);
+    suite_add_tcase(s, tc);
+    return h_run(s);
+}
