@@ -59,6 +59,37 @@ int action_last(db_conn *c, action_tx *t, const db_stmt *st, int nparams,
     return db_write_keep(c, st, nparams, params, keep_doc, t, p);
 }
 
+int action_audit_also(action_tx *t, const char *entity_type, long long entity_id,
+                      const char *action, const char *after, problem_t *p)
+{
+    char *copy = after ? strdup(after) : NULL;
+    if (after && !copy)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    free(t->also_doc);
+    t->also_doc = copy;
+    t->also = (audit_event){.entity_type = entity_type, .entity_id = entity_id,
+                            .action = action, .after = copy};
+    return 0;
+}
+
+/* The action's event, with the one perform added (action_audit_also) in
+ * the same statement. */
+static int action_audit(db_conn *c, action_tx *t, problem_t *p)
+{
+    const action_t *a = t->act;
+    if (!t->doc_later && !t->doc)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    if (t->also.entity_type) {
+        audit_event own = {.entity_type = a->kind->entity, .entity_id = t->id,
+                           .action = a->verb, .before = t->before, .after = t->doc};
+        return audit_write_two(c, &t->r->actor, &t->also, &own, t->doc_later, p);
+    }
+    if (t->doc_later)
+        return audit_write_set_doc(c, &t->r->actor, a->kind->entity, t->id, a->verb, t->before,
+                                   p);
+    return audit_write(c, &t->r->actor, a->kind->entity, t->id, a->verb, t->before, t->doc, p);
+}
+
 static int action_run(db_conn *c, void *arg, problem_t *p)
 {
     action_tx *t = arg;
@@ -66,8 +97,10 @@ static int action_run(db_conn *c, void *arg, problem_t *p)
     /* A retried transaction starts again from here. */
     free(t->before);
     free(t->doc);
-    t->before = t->doc = NULL;
+    free(t->also_doc);
+    t->before = t->doc = t->also_doc = NULL;
     t->doc_later = false;
+    t->also = (audit_event){0};
     t->version = 0;
     t->state[0] = '\0';
     if (a->lock(c, t, p) || (a->authorise && a->authorise(c, t, p)))
@@ -81,12 +114,7 @@ static int action_run(db_conn *c, void *arg, problem_t *p)
         return refuse_state(a, t->state, p);
     if (a->perform(c, t, p))
         return -1;
-    if (t->doc_later)
-        return audit_write_set_doc(c, &t->r->actor, a->kind->entity, t->id, a->verb, t->before,
-                                   p);
-    if (!t->doc)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    return audit_write(c, &t->r->actor, a->kind->entity, t->id, a->verb, t->before, t->doc, p);
+    return action_audit(c, t, p);
 }
 
 void action_handle(req_t *r, const action_t *act, void *in, void *row)
@@ -108,6 +136,7 @@ void action_handle(req_t *r, const action_t *act, void *in, void *row)
         reply_raw(r, 200, t.doc, strlen(t.doc));
     free(t.before);
     free(t.doc);
+    free(t.also_doc);
     json_decref(root);
 }
 

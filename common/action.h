@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 
+#include "audit.h"
 #include "db.h"
 #include "http.h"
 #include "json_in.h"
@@ -82,6 +83,8 @@ struct action_tx {
     char *before;       /* set by lock; freed here */
     char *doc;          /* set by perform (or by action_last); freed here */
     bool doc_later;     /* set by action_last */
+    audit_event also;   /* set by action_audit_also */
+    char *also_doc;     /* also.after, copied by action_audit_also; freed here */
 };
 
 /* The optional {"comment"} body of every plain action (approve, reject,
@@ -102,6 +105,12 @@ extern const json_field comment_fields[];
  * results nobody reads may follow in perform. 0, or -1 with p. */
 int action_last(db_conn *c, action_tx *t, const db_stmt *st, int nparams,
                 const char *const *params, problem_t *p);
+
+/* An audit event of another entity the change made (a stamp's use-log
+ * entry): the runner writes it with the action's own in one statement,
+ * before it. One per transaction; after is copied. 0, or -1 with p. */
+int action_audit_also(action_tx *t, const char *entity_type, long long entity_id,
+                      const char *action, const char *after, problem_t *p);
 
 /* The whole action: R-SEC-3 when act->decides (403), the path id (404), the
  * If-Match header (400) and the body against act->fields into in (400); then

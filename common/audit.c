@@ -118,6 +118,39 @@ int audit_page_or_reply(req_t *r, const PGresult *res, long shown, const char *i
     return rc;
 }
 
+/* The second row's after is $14's text, or with $15 the kept document:
+ * CASE evaluates current_setting only then, as it fails when nothing was
+ * kept. */
+static const db_stmt Q_AUDIT_TWO = {
+    "common_audit_write_two",
+    "INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action, before,"
+    " after, request_id, client_request_id)"
+    " VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9),"
+    " ($1, $2, $10, $11, $12, $13::jsonb,"
+    "  CASE WHEN $15::boolean THEN current_setting('oa.audit_doc') ELSE $14 END::jsonb, $8, $9)"};
+
+int audit_write_two(db_conn *c, const actor_t *who, const audit_event *first,
+                    const audit_event *second, bool second_kept, problem_t *p)
+{
+    char actor[24], eid1[24], eid2[24];
+    const char *params[] = {who->svc->name,
+                            who->user_id ? db_int(actor, who->user_id) : NULL,
+                            first->entity_type,
+                            db_int(eid1, first->entity_id),
+                            first->action,
+                            first->before,
+                            first->after,
+                            who->rid,
+                            who->client_rid,
+                            second->entity_type,
+                            db_int(eid2, second->entity_id),
+                            second->action,
+                            second->before,
+                            second_kept ? NULL : second->after,
+                            second_kept ? "true" : "false"};
+    return db_write(c, &Q_AUDIT_TWO, 15, params, p);
+}
+
 static const db_stmt Q_NOTIFY = {"common_notify",
                                  "SELECT identity.notify($1, $2, $3, $4, $5, $6)"};
 
@@ -147,4 +180,22 @@ int notify_all(db_conn *c, const char *ids, const char *kind, const char *title,
     const char *params[] = {ids, kind, title, body ? body : "", entity_type,
                             db_int(eid, entity_id)};
     return db_write(c, &Q_NOTIFY_ALL, 6, params, p);
+}
+
+/* The target list is evaluated in order: the first notification is added
+ * first. */
+static const db_stmt Q_NOTIFY_TWO = {
+    "common_notify_two",
+    "SELECT CASE WHEN $1::bigint > 0 THEN identity.notify($1, $2, $3, $4, $9, $10) END AS first,"
+    " CASE WHEN $5::bigint > 0 THEN identity.notify($5, $6, $7, $8, $9, $10) END AS second"};
+
+int notify_two(db_conn *c, long long user1, const char *kind1, const char *title1,
+               const char *body1, long long user2, const char *kind2, const char *title2,
+               const char *body2, const char *entity_type, long long entity_id, problem_t *p)
+{
+    char u1[24], u2[24], eid[24];
+    const char *params[] = {db_int(u1, user1), kind1,       title1,     body1,
+                            db_int(u2, user2), kind2,       title2,     body2,
+                            entity_type,       db_int(eid, entity_id)};
+    return db_write(c, &Q_NOTIFY_TWO, 10, params, p);
 }

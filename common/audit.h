@@ -39,6 +39,24 @@ int audit_write_set_doc(db_conn *c, const actor_t *who, const char *entity_type,
 int audit_page_or_reply(req_t *r, const PGresult *res, long shown, const char *id_col,
                         const char *flag_col, const char *entity_type, const char *action);
 
+/* An audit event whose statement goes out with another's (audit_write_two). */
+typedef struct audit_event {
+    const char *entity_type;
+    long long entity_id;
+    const char *action;
+    const char *before; /* JSON text or NULL */
+    const char *after;  /* JSON text or NULL */
+} audit_event;
+
+/* Two audit events in one INSERT, first's row before second's (the ids in
+ * that order), as two audit_write calls would write them; when second_kept,
+ * second's after is the document kept with AUDIT_DOC instead of its after.
+ * A transaction that makes two entities (a stamp and its use-log entry, a
+ * print job and its register entry) sends one statement for both events.
+ * Returns 0, or -1 with p filled. */
+int audit_write_two(db_conn *c, const actor_t *who, const audit_event *first,
+                    const audit_event *second, bool second_kept, problem_t *p);
+
 /* Adds a notification to user_id's inbox inside the caller's transaction
  * (through the function the identity schema grants to every service).
  * entity_type/entity_id say what it is about. Returns 0, or -1 with p. */
@@ -49,5 +67,12 @@ int notify(db_conn *c, long long user_id, const char *kind, const char *title,
  * of 0 or less are skipped), in one statement. body may be NULL. */
 int notify_all(db_conn *c, const char *ids, const char *kind, const char *title,
                const char *body, const char *entity_type, long long entity_id, problem_t *p);
+
+/* Two notifications about one entity (entity_type/entity_id) in one
+ * statement, first then second, as two notify() calls would add them (each
+ * skipped when its user id is 0 or less). Returns 0, or -1 with p. */
+int notify_two(db_conn *c, long long user1, const char *kind1, const char *title1,
+               const char *body1, long long user2, const char *kind2, const char *title2,
+               const char *body2, const char *entity_type, long long entity_id, problem_t *p);
 
 #endif

@@ -374,7 +374,11 @@ static int perform_complete(db_conn *c, action_tx *t, problem_t *p)
         PQclear(res);
         if (!entry)
             return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-        int rc = audit_write(c, &t->r->actor, "copy_register", reg, "create", NULL, entry, p);
+        /* The entry's event goes out with the job's, in one statement;
+         * with a violation, whose event comes between, on its own. */
+        int rc = unapproved
+                     ? audit_write(c, &t->r->actor, "copy_register", reg, "create", NULL, entry, p)
+                     : action_audit_also(t, "copy_register", reg, "create", entry, p);
         free(entry);
         if (rc || (unapproved && record_violation(c, t, reg, sheets, p)))
             return -1;

@@ -195,14 +195,16 @@ static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
         return -1;
     bool approved = !strcmp(to, "approved");
     snprintf(title, sizeof title, "Your request to use the seal %s was %s", q->seal_name, to);
-    if (notify(c, q->requester, approved ? "seal_request_approved" : "seal_request_rejected",
-               title, in->comment ? in->comment : "", "seal_request", t->id, p))
-        return -1;
+    const char *comment = in->comment ? in->comment : "";
     if (!approved)
-        return 0;
-    /* The approver is notified first (at creation), then the custodian. */
-    snprintf(title, sizeof title, "Review and stamp with the seal %s", q->seal_name);
-    return notify(c, q->custodian, "seal_request_to_stamp", title, "", "seal_request", t->id, p);
+        return notify(c, q->requester, "seal_request_rejected", title, comment, "seal_request",
+                      t->id, p);
+    /* The approver is notified first (at creation), then the custodian:
+     * the requester's and the custodian's notices in one statement. */
+    char stamp[TITLE_BYTES];
+    snprintf(stamp, sizeof stamp, "Review and stamp with the seal %s", q->seal_name);
+    return notify_two(c, q->requester, "seal_request_approved", title, comment, q->custodian,
+                      "seal_request_to_stamp", stamp, "", "seal_request", t->id, p);
 }
 
 static int perform_approve(db_conn *c, action_tx *t, problem_t *p)
@@ -273,7 +275,8 @@ static int perform_stamp(db_conn *c, action_tx *t, problem_t *p)
              in->count);
     if (notify(c, q->requester, "seal_request_stamped", title, "", "seal_request", t->id, p))
         goto cleanup;
-    rc = audit_write(c, &t->r->actor, "seal_usage", usage_id, "create", NULL, usage, p);
+    /* The entry's event goes out with the request's, in one statement. */
+    rc = action_audit_also(t, "seal_usage", usage_id, "create", usage, p);
 cleanup:
     free(usage);
     return rc;
