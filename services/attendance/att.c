@@ -92,6 +92,22 @@ int cal_load(db_conn *c, long from_day, long to_day, calendar *out, problem_t *p
     return 0;
 }
 
+static void cal_keep(void *arg, const PGresult *res)
+{
+    cal_ahead *out = arg;
+    out->read = true;
+    for (int i = 0, n = PQntuples(res); i < n && !out->oom; i++)
+        out->oom = cal_add(&out->cal, (long)db_col_ll(res, i, "day_no"),
+                           db_col_bool(res, i, "workday")) != 0;
+}
+
+int cal_load_ahead(db_conn *c, long from_day, long to_day, cal_ahead *out, problem_t *p)
+{
+    char a[24], b[24];
+    const char *params[] = {db_int(a, from_day), db_int(b, to_day)};
+    return db_write_keep(c, &Q_CAL_RANGE, 2, params, cal_keep, out, p);
+}
+
 char *att_doc(db_conn *c, const db_stmt *st, long long id, const char *what, problem_t *p)
 {
     char b[24];

@@ -55,6 +55,18 @@ int person_lock(db_conn *c, const char *what, long long user_id, problem_t *p);
  * the caller frees with cal_free, also on failure). Returns 0 or -1 with p. */
 int cal_load(db_conn *c, long from_day, long to_day, calendar *out, problem_t *p);
 
+/* The calendar of cal_load read ahead: inside a transaction its statement
+ * goes out with the next one, and out->cal is filled when that one's result
+ * is read, so that the calendar costs no round trip of its own. out must
+ * live until then; nothing else on c may be read ahead (db_write_keep)
+ * meanwhile. The caller frees out->cal with cal_free. 0, or -1 with p. */
+typedef struct cal_ahead {
+    calendar cal;
+    bool read; /* the result came */
+    bool oom;  /* memory ran out while filling cal */
+} cal_ahead;
+int cal_load_ahead(db_conn *c, long from_day, long to_day, cal_ahead *out, problem_t *p);
+
 /* ---- absenteeism and discipline (R-ATT-3, R-ATT-6) ---- */
 
 typedef struct absence_new {

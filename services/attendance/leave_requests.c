@@ -257,9 +257,6 @@ static int leave_store(db_conn *c, create_tx *ct, problem_t *p)
     att_tx *t = ct->ctx;
     leave_in *in = t->in;
     org_person me;
-    if (org_chain_get(c, ct->r->caller->id, false, &me, p))
-        return -1;
-
     PGresult *res;
     if (leave_begun(in->start_slot))
         return problem_set(p, ERR_LEAVE_ALREADY_BEGUN, NULL, NULL,
@@ -268,13 +265,20 @@ static int leave_store(db_conn *c, create_tx *ct, problem_t *p)
                            "director as absenteeism",
                            in->start_date, slot_pm(in->start_slot) ? "12:00" : "00:00");
 
-    calendar cal = {0};
-    if (cal_load(c, slot_day(in->start_slot), slot_day(in->end_slot), &cal, p)) {
-        cal_free(&cal);
+    /* The calendar comes with the applicant's chain: one round trip. */
+    cal_ahead cal = {0};
+    if (cal_load_ahead(c, slot_day(in->start_slot), slot_day(in->end_slot), &cal, p) ||
+        org_chain_get(c, ct->r->caller->id, false, &me, p)) {
+        cal_free(&cal.cal);
         return -1;
     }
-    long halves = cal_working_halves(&cal, in->start_slot, in->end_slot);
-    cal_free(&cal);
+    if (!cal.read || cal.oom) {
+        cal_free(&cal.cal);
+        return problem_set(p, ERR_INTERNAL, NULL, NULL,
+                           cal.oom ? "out of memory" : "the calendar was not read");
+    }
+    long halves = cal_working_halves(&cal.cal, in->start_slot, in->end_slot);
+    cal_free(&cal.cal);
     if (halves == 0)
         return problem_field(p, "start_date",
                              "the leave covers no working half-day on the office calendar");
