@@ -102,7 +102,11 @@ start_service() {
     if ((VALGRIND)); then
         # Leaks that count: definite and indirect ("possibly lost" and
         # "still reachable" are the libraries' caches, alive at exit).
+        # --child-silent-after-fork: documents spawns its PDF renderer, and
+        # the child between fork and exec would otherwise open a log of
+        # its own that never gets a summary.
         wrap=("$(command -v valgrind)" --tool=memcheck --leak-check=full
+            --child-silent-after-fork=yes
             --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
             --num-callers=40 --gen-suppressions=all
             "--suppressions=$REPO_DIR/tests/valgrind.supp"
