@@ -90,6 +90,41 @@ static int action_audit(db_conn *c, action_tx *t, problem_t *p)
     return audit_write(c, &t->r->actor, a->kind->entity, t->id, a->verb, t->before, t->doc, p);
 }
 
+int action_lock_row(db_conn *c, action_tx *t, const db_stmt *st, int nparams,
+                    const char *const *params, const action_row_spec *spec, PGresult **res,
+                    problem_t *p)
+{
+    PGresult *row;
+    if (db_query(c, st, nparams, params, &row, p))
+        return -1;
+    if (PQntuples(row) == 0 || (spec->visible && !db_col_bool(row, 0, spec->visible))) {
+        PQclear(row);
+        return problem_set(p, spec->missing, NULL, NULL, "%s", spec->detail);
+    }
+    free(t->before);
+    t->before = strdup(db_col_str(row, 0, spec->doc));
+    if (!t->before) {
+        PQclear(row);
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    }
+    t->version = db_col_ll(row, 0, "version");
+    snprintf(t->state, sizeof t->state, "%s", db_col_str(row, 0, "state"));
+    *res = row;
+    return 0;
+}
+
+int action_change(db_conn *c, action_tx *t, const db_stmt *st, int nparams,
+                  const char *const *params, problem_t *p)
+{
+    PGresult *res;
+    if (db_query(c, st, nparams, params, &res, p))
+        return -1;
+    free(t->doc);
+    t->doc = strdup(db_col_str(res, 0, "doc"));
+    PQclear(res);
+    return t->doc ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+}
+
 static int action_run(db_conn *c, void *arg, problem_t *p)
 {
     action_tx *t = arg;
@@ -150,28 +185,55 @@ void action_reply_versioned(req_t *r, PGresult *res)
     reply_row(r, res, 200);
 }
 
-/* nparams 3, or 4 with the caller's position. */
-static void get_visible(req_t *r, const db_stmt *st, bool sees_all, int nparams)
+enum { READ_ARGS_MAX = 4 };
+
+void action_get_as(req_t *r, const db_stmt *st, bool sees_all, const read_arg *args)
 {
     long long id = path_id_or_reply(r, "id");
     if (!id)
         return;
-    char b[24], u[24];
-    const char *params[] = {db_int(b, id), db_int(u, r->caller->id), sees_all ? "true" : "false",
-                            r->caller->position};
-    PGresult *res = db_read_or_reply(r, st, nparams, params);
+    char b[24], u[24], d[24];
+    const char *params[1 + READ_ARGS_MAX] = {db_int(b, id)};
+    int n = 1;
+    for (const read_arg *a = args; *a != READ_END && n <= READ_ARGS_MAX; a++) {
+        switch (*a) {
+        case READ_USER:
+            params[n++] = db_int(u, r->caller->id);
+            break;
+        case READ_DEPARTMENT:
+            params[n++] = r->caller->department_id ? db_int(d, r->caller->department_id) : NULL;
+            break;
+        case READ_SEES_ALL:
+            params[n++] = sees_all ? "true" : "false";
+            break;
+        case READ_POSITION:
+            params[n++] = r->caller->position;
+            break;
+        case READ_REQUEST_ID:
+            params[n++] = r->rid;
+            break;
+        case READ_CLIENT_REQUEST_ID:
+            params[n++] = r->client_rid;
+            break;
+        case READ_END:
+            break;
+        }
+    }
+    PGresult *res = db_read_or_reply(r, st, n, params);
     if (res)
         action_reply_versioned(r, res);
 }
 
 void action_get_visible(req_t *r, const db_stmt *st, bool sees_all)
 {
-    get_visible(r, st, sees_all, 3);
+    static const read_arg args[] = {READ_USER, READ_SEES_ALL, READ_END};
+    action_get_as(r, st, sees_all, args);
 }
 
 void action_get_visible_by_position(req_t *r, const db_stmt *st, bool sees_all)
 {
-    get_visible(r, st, sees_all, 4);
+    static const read_arg args[] = {READ_USER, READ_SEES_ALL, READ_POSITION, READ_END};
+    action_get_as(r, st, sees_all, args);
 }
 
 void action_get(req_t *r, const db_stmt *st)

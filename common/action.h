@@ -112,6 +112,33 @@ int action_last(db_conn *c, action_tx *t, const db_stmt *st, int nparams,
 int action_audit_also(action_tx *t, const char *entity_type, long long entity_id,
                       const char *action, const char *after, problem_t *p);
 
+/* What the lock step of most actions reads, and answers when there is
+ * nothing to lock. Static storage. */
+typedef struct action_row_spec {
+    const char *doc;     /* the column of the row's document */
+    const char *visible; /* NULL, or a boolean column, false when the caller may
+                          * not see the row (the row is locked all the same) */
+    err_code missing;    /* the 404 */
+    const char *detail;  /* its detail */
+} action_row_spec;
+
+/* The lock step: runs st, which locks the row and returns its document,
+ * "version" and "state" (and spec->visible), and sets t->before,
+ * t->version and t->state from it. 0 with *res holding the row for the
+ * service's own columns (the caller clears it); -1 with p and nothing to
+ * clear: spec->missing when there is no row the caller may see, a 500 when
+ * memory ran out, or the database's problem. */
+int action_lock_row(db_conn *c, action_tx *t, const db_stmt *st, int nparams,
+                    const char *const *params, const action_row_spec *spec, PGresult **res,
+                    problem_t *p);
+
+/* perform's change when the step after it needs the document now (a
+ * notification that names it, say): runs st, which returns one row with
+ * the document after the change as column doc, into t->doc. 0, or -1 with
+ * p (the database's problem, or out of memory). */
+int action_change(db_conn *c, action_tx *t, const db_stmt *st, int nparams,
+                  const char *const *params, problem_t *p);
+
 /* The whole action: R-SEC-3 when act->decides (403), the path id (404), the
  * If-Match header (400) and the body against act->fields into in (400); then
  * in one transaction (retried as db_tx retries): lock, authorise, If-Match
@@ -134,6 +161,23 @@ int action_check_version(const req_t *r, long long if_match, long long version,
  * `version` is its version, sent as the ETag (the version an action's
  * If-Match sends back); 404 when there is no row. Clears res. */
 void action_reply_versioned(req_t *r, PGresult *res);
+
+/* What a read of one row passes after the path id ($1), in the order of
+ * the statement's parameters $2, $3...: facts of the caller. */
+typedef enum read_arg {
+    READ_END,        /* ends the list */
+    READ_USER,       /* the caller's id */
+    READ_DEPARTMENT, /* the caller's department, NULL without one */
+    READ_SEES_ALL,   /* "true" or "false", the sees_all given */
+    READ_POSITION,   /* the caller's position */
+    READ_REQUEST_ID, /* the request id (a read that is audited) */
+    READ_CLIENT_REQUEST_ID, /* the client's own request id, NULL without one */
+} read_arg;
+
+/* GET /<collection>/{id} of a row not everyone may see: runs st with $1
+ * the path id and then what args names (at most four), and answers as
+ * action_reply_versioned, so 404 also when the caller may not see it. */
+void action_get_as(req_t *r, const db_stmt *st, bool sees_all, const read_arg *args);
 
 /* GET /<collection>/{id} of a row every caller may see: runs st with $1 the
  * path id and answers as action_reply_versioned. */

@@ -172,6 +172,12 @@ static const db_stmt Q_AUTH_LOCK = {
     "SELECT secretary_authorisation_doc(a) AS doc, a.version, a.state, a.leader_id, a.secretary_id"
     " FROM secretary_authorisations a WHERE a.id = $1 AND" AUTH_VISIBLE("a") " FOR UPDATE"};
 
+static const action_row_spec auth_spec = {
+    .doc = "doc",
+    .missing = ERR_SECRETARY_AUTH_NOT_FOUND,
+    .detail = "no such secretary authorisation",
+};
+
 static int auth_lock(db_conn *c, action_tx *t, problem_t *p)
 {
     auth_row *q = t->row;
@@ -180,20 +186,12 @@ static int auth_lock(db_conn *c, action_tx *t, problem_t *p)
     const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
                             sees_all(t->r->caller) ? "true" : "false"};
     PGresult *res;
-    if (db_query(c, &Q_AUTH_LOCK, 3, params, &res, p))
+    if (action_lock_row(c, t, &Q_AUTH_LOCK, 3, params, &auth_spec, &res, p))
         return -1;
-    if (PQntuples(res) == 0) {
-        PQclear(res);
-        return problem_set(p, ERR_SECRETARY_AUTH_NOT_FOUND, NULL, NULL,
-                           "no such secretary authorisation");
-    }
-    t->before = strdup(db_col_str(res, 0, "doc"));
-    t->version = db_col_ll(res, 0, "version");
-    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
     q->leader_id = db_col_ll(res, 0, "leader_id");
     q->secretary_id = db_col_ll(res, 0, "secretary_id");
     PQclear(res);
-    return t->before ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return 0;
 }
 
 static int authorise_leader(db_conn *c, action_tx *t, problem_t *p)
@@ -218,13 +216,8 @@ static int perform_revoke(db_conn *c, action_tx *t, problem_t *p)
     const revoke_in *in = t->in;
     char id[24];
     const char *params[] = {db_int(id, t->id), in->reason};
-    PGresult *res;
-    if (db_query(c, &Q_AUTH_REVOKE, 2, params, &res, p))
+    if (action_change(c, t, &Q_AUTH_REVOKE, 2, params, p))
         return -1;
-    t->doc = strdup(db_col_str(res, 0, "doc"));
-    PQclear(res);
-    if (!t->doc)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     return notify(c, q->secretary_id, "secretary_authorisation_revoked",
                   "Your leader revoked your authorisation to review their drafts",
                   in->reason ? in->reason : "", "secretary_authorisation", t->id, p);

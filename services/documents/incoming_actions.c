@@ -50,6 +50,13 @@ static void in_row_free(in_row *q)
     free(q->completed);
 }
 
+static const action_row_spec in_spec = {
+    .doc = "doc",
+    .visible = "visible",
+    .missing = ERR_INCOMING_NOT_FOUND,
+    .detail = "no such incoming item",
+};
+
 static int in_lock(db_conn *c, action_tx *t, problem_t *p)
 {
     in_row *q = t->row;
@@ -59,15 +66,8 @@ static int in_lock(db_conn *c, action_tx *t, problem_t *p)
     const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
                             db_int(d, t->r->caller->department_id)};
     PGresult *res;
-    if (db_query(c, &Q_IN_LOCK, 3, params, &res, p))
+    if (action_lock_row(c, t, &Q_IN_LOCK, 3, params, &in_spec, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "visible")) {
-        PQclear(res);
-        return problem_set(p, ERR_INCOMING_NOT_FOUND, NULL, NULL, "no such incoming item");
-    }
-    t->before = strdup(db_col_str(res, 0, "doc"));
-    t->version = db_col_ll(res, 0, "version");
-    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
     snprintf(q->source_kind, sizeof q->source_kind, "%s", db_col_str(res, 0, "source_kind"));
     snprintf(q->kind, sizeof q->kind, "%s", db_col_str(res, 0, "kind"));
     snprintf(q->title, sizeof q->title, "%s", db_col_str(res, 0, "title"));
@@ -81,7 +81,7 @@ static int in_lock(db_conn *c, action_tx *t, problem_t *p)
     snprintf(q->original_number, sizeof q->original_number, "%s",
              db_col_str(res, 0, "original_number"));
     PQclear(res);
-    if (!t->before || !q->leaders || !q->instructed || !q->depts || !q->completed)
+    if (!q->leaders || !q->instructed || !q->depts || !q->completed)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     return 0;
 }

@@ -47,6 +47,13 @@ void doc_row_free(doc_row *q)
     free(q->body);
 }
 
+static const action_row_spec doc_spec = {
+    .doc = "doc",
+    .visible = "visible",
+    .missing = ERR_DOCUMENT_NOT_FOUND,
+    .detail = "no such document",
+};
+
 int doc_lock(db_conn *c, action_tx *t, problem_t *p)
 {
     doc_row *q = t->row;
@@ -57,15 +64,8 @@ int doc_lock(db_conn *c, action_tx *t, problem_t *p)
     const char *params[] = {db_int(id, t->id), db_int(u, me->id),
                             db_int(ud, me->department_id)};
     PGresult *res;
-    if (db_query(c, &Q_DOC_LOCK, 3, params, &res, p))
+    if (action_lock_row(c, t, &Q_DOC_LOCK, 3, params, &doc_spec, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "visible")) {
-        PQclear(res);
-        return problem_set(p, ERR_DOCUMENT_NOT_FOUND, NULL, NULL, "no such document");
-    }
-    t->before = strdup(db_col_str(res, 0, "doc"));
-    t->version = db_col_ll(res, 0, "version");
-    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
     q->department_id = db_col_ll(res, 0, "department_id");
     q->creator_id = db_col_ll(res, 0, "creator_id");
     q->co_depts = strdup(db_col_str(res, 0, "co_depts"));
@@ -88,7 +88,7 @@ int doc_lock(db_conn *c, action_tx *t, problem_t *p)
     q->co_missing = db_col_ll(res, 0, "co_missing");
     q->may_sign = db_col_bool(res, 0, "may_sign");
     PQclear(res);
-    if (!t->before || !q->co_depts || !q->co_signed || !q->body)
+    if (!q->co_depts || !q->co_signed || !q->body)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     return 0;
 }

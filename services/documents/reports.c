@@ -278,6 +278,12 @@ static const db_stmt Q_REPORT_LOCK = {
     " r.bypassed_ids::text AS bypassed"
     " FROM reports r WHERE r.id = $1 AND $2 = ANY (r.path_ids) FOR NO KEY UPDATE"};
 
+static const action_row_spec report_spec = {
+    .doc = "doc",
+    .missing = ERR_REPORT_NOT_FOUND,
+    .detail = "no such report",
+};
+
 static int report_lock(db_conn *c, action_tx *t, problem_t *p)
 {
     report_row *q = t->row;
@@ -286,15 +292,8 @@ static int report_lock(db_conn *c, action_tx *t, problem_t *p)
     char id[24], u[24];
     const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id)};
     PGresult *res;
-    if (db_query(c, &Q_REPORT_LOCK, 2, params, &res, p))
+    if (action_lock_row(c, t, &Q_REPORT_LOCK, 2, params, &report_spec, &res, p))
         return -1;
-    if (PQntuples(res) == 0) {
-        PQclear(res);
-        return problem_set(p, ERR_REPORT_NOT_FOUND, NULL, NULL, "no such report");
-    }
-    t->before = strdup(db_col_str(res, 0, "doc"));
-    t->version = db_col_ll(res, 0, "version");
-    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
     q->sender = db_col_ll(res, 0, "sender_id");
     q->to = db_col_ll(res, 0, "to_user_id");
     q->deputy = db_col_ll(res, 0, "deputy_id");
@@ -303,7 +302,7 @@ static int report_lock(db_conn *c, action_tx *t, problem_t *p)
     snprintf(q->subject, sizeof q->subject, "%s", db_col_str(res, 0, "subject"));
     q->bypassed = strdup(db_col_str(res, 0, "bypassed"));
     PQclear(res);
-    if (!t->before || !q->bypassed)
+    if (!q->bypassed)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     return 0;
 }

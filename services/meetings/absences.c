@@ -162,6 +162,13 @@ static const db_stmt Q_ABSENCE_LOCK = {
     " FROM meeting_absence_requests a JOIN meetings m ON m.id = a.meeting_id WHERE a.id = $1"
     " FOR NO KEY UPDATE OF a, m"};
 
+static const action_row_spec absence_spec = {
+    .doc = "absence_doc",
+    .visible = "visible",
+    .missing = ERR_MEETING_ABSENCE_NOT_FOUND,
+    .detail = "no such meeting absence request",
+};
+
 static int absence_lock(db_conn *c, action_tx *t, problem_t *p)
 {
     absence_row *a = t->row;
@@ -173,16 +180,8 @@ static int absence_lock(db_conn *c, action_tx *t, problem_t *p)
     char id[24], u[24];
     const char *params[] = {db_int(id, t->id), db_int(u, me->id), privileged ? "true" : "false"};
     PGresult *res;
-    if (db_query(c, &Q_ABSENCE_LOCK, 3, params, &res, p))
+    if (action_lock_row(c, t, &Q_ABSENCE_LOCK, 3, params, &absence_spec, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "visible")) {
-        PQclear(res);
-        return problem_set(p, ERR_MEETING_ABSENCE_NOT_FOUND, NULL, NULL,
-                           "no such meeting absence request");
-    }
-    t->before = strdup(db_col_str(res, 0, "absence_doc"));
-    t->version = db_col_ll(res, 0, "version");
-    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
     a->meeting = db_col_ll(res, 0, "meeting_id");
     a->user = db_col_ll(res, 0, "user_id");
     a->chair = db_col_ll(res, 0, "chair_id");
@@ -191,7 +190,7 @@ static int absence_lock(db_conn *c, action_tx *t, problem_t *p)
     snprintf(a->kind, sizeof a->kind, "%s", db_col_str(res, 0, "kind"));
     snprintf(a->title, sizeof a->title, "%s", db_col_str(res, 0, "title"));
     PQclear(res);
-    return t->before ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return 0;
 }
 
 /* R-MTG-6: the director (the meeting's chair) grants leave. */

@@ -32,15 +32,9 @@ static const db_stmt Q_DECISION_GET = {
 
 void h_decisions_get(req_t *r)
 {
-    long long id = path_id_or_reply(r, "id");
-    if (!id)
-        return;
-    char b[24], u[24];
-    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
-                            meetings_privileged(r) ? "true" : "false", r->rid, r->client_rid};
-    PGresult *res = db_read_or_reply(r, &Q_DECISION_GET, 5, params);
-    if (res)
-        action_reply_versioned(r, res);
+    static const read_arg args[] = {READ_USER, READ_SEES_ALL, READ_REQUEST_ID,
+                                    READ_CLIENT_REQUEST_ID, READ_END};
+    action_get_as(r, &Q_DECISION_GET, meetings_privileged(r), args);
 }
 
 /* A confidential decision listed is read (R-MTG-8): its event is written
@@ -336,6 +330,13 @@ static const db_stmt Q_DECISION_LOCK = {
     " FROM decisions d JOIN meetings m ON m.id = d.meeting_id WHERE d.id = $1"
     " FOR NO KEY UPDATE OF d"};
 
+static const action_row_spec decision_spec = {
+    .doc = "decision_doc",
+    .visible = "decision_visible",
+    .missing = ERR_DECISION_NOT_FOUND,
+    .detail = "no such decision",
+};
+
 static int decision_lock(db_conn *c, action_tx *t, problem_t *p)
 {
     decision_row *d = t->row;
@@ -347,21 +348,14 @@ static int decision_lock(db_conn *c, action_tx *t, problem_t *p)
     char id[24], u[24];
     const char *params[] = {db_int(id, t->id), db_int(u, me->id), privileged ? "true" : "false"};
     PGresult *res;
-    if (db_query(c, &Q_DECISION_LOCK, 3, params, &res, p))
+    if (action_lock_row(c, t, &Q_DECISION_LOCK, 3, params, &decision_spec, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "decision_visible")) {
-        PQclear(res);
-        return problem_set(p, ERR_DECISION_NOT_FOUND, NULL, NULL, "no such decision");
-    }
-    t->before = strdup(db_col_str(res, 0, "decision_doc"));
-    t->version = db_col_ll(res, 0, "version");
-    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
     d->responsible = db_col_ll(res, 0, "responsible_id");
     d->chair = db_col_ll(res, 0, "chair_id");
     d->recorder = db_col_ll(res, 0, "recorder_id");
     snprintf(d->text, sizeof d->text, "%s", db_col_str(res, 0, "text"));
     PQclear(res);
-    return t->before ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return 0;
 }
 
 /* R-MTG-9: the responsible person reports. */

@@ -30,6 +30,13 @@ static const db_stmt Q_MEETING_LOCK = {
     " meeting_visible(m, $2, $3) AS visible"
     " FROM meetings m WHERE m.id = $1 FOR NO KEY UPDATE"};
 
+static const action_row_spec meeting_spec = {
+    .doc = "doc",
+    .visible = "visible",
+    .missing = ERR_MEETING_NOT_FOUND,
+    .detail = "no such meeting",
+};
+
 int meeting_lock(db_conn *c, action_tx *t, problem_t *p)
 {
     meeting_row *m = t->row;
@@ -41,15 +48,8 @@ int meeting_lock(db_conn *c, action_tx *t, problem_t *p)
     char id[24], u[24];
     const char *params[] = {db_int(id, t->id), db_int(u, me->id), privileged ? "true" : "false"};
     PGresult *res;
-    if (db_query(c, &Q_MEETING_LOCK, 3, params, &res, p))
+    if (action_lock_row(c, t, &Q_MEETING_LOCK, 3, params, &meeting_spec, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "visible")) {
-        PQclear(res);
-        return problem_set(p, ERR_MEETING_NOT_FOUND, NULL, NULL, "no such meeting");
-    }
-    t->before = strdup(db_col_str(res, 0, "doc"));
-    t->version = db_col_ll(res, 0, "version");
-    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
     snprintf(m->kind, sizeof m->kind, "%s", db_col_str(res, 0, "kind"));
     m->chair = db_col_ll(res, 0, "chair_id");
     m->recorder = db_col_ll(res, 0, "recorder_id");
@@ -59,8 +59,6 @@ int meeting_lock(db_conn *c, action_tx *t, problem_t *p)
     m->minutes_approved = db_col_bool(res, 0, "minutes_approved");
     m->thematic = !strcmp(m->kind, "thematic");
     PQclear(res);
-    if (!t->before)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     return 0;
 }
 

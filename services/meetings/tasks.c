@@ -216,6 +216,13 @@ static const db_stmt Q_TASK_LOCK = {
     " task_visible(t, $2," TASK_PRIVILEGED ") AS visible"
     " FROM tasks t WHERE t.id = $1 FOR NO KEY UPDATE"};
 
+static const action_row_spec task_spec = {
+    .doc = "doc",
+    .visible = "visible",
+    .missing = ERR_TASK_NOT_FOUND,
+    .detail = "no such task",
+};
+
 static int task_lock(db_conn *c, action_tx *t, problem_t *p)
 {
     task_row *k = t->row;
@@ -223,15 +230,8 @@ static int task_lock(db_conn *c, action_tx *t, problem_t *p)
     char id[24], u[24];
     const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id)};
     PGresult *res;
-    if (db_query(c, &Q_TASK_LOCK, 2, params, &res, p))
+    if (action_lock_row(c, t, &Q_TASK_LOCK, 2, params, &task_spec, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "visible")) {
-        PQclear(res);
-        return problem_set(p, ERR_TASK_NOT_FOUND, NULL, NULL, "no such task");
-    }
-    t->before = strdup(db_col_str(res, 0, "doc"));
-    t->version = db_col_ll(res, 0, "version");
-    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
     k->assigner = db_col_ll(res, 0, "assigner_id");
     k->assignee = db_col_ll(res, 0, "assignee_id");
     k->reported_to = db_col_ll(res, 0, "reported_to_id"); /* 0: nobody */
@@ -242,7 +242,7 @@ static int task_lock(db_conn *c, action_tx *t, problem_t *p)
     k->routine = db_col_bool(res, 0, "routine");
     k->all_agreed = db_col_bool(res, 0, "all_agreed");
     PQclear(res);
-    return t->before ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return 0;
 }
 
 static int authorise_assignee(db_conn *c, action_tx *t, problem_t *p)

@@ -26,15 +26,9 @@ static const db_stmt Q_TOPIC_GET = {
 
 void h_topics_get(req_t *r)
 {
-    long long id = path_id_or_reply(r, "id");
-    if (!id)
-        return;
-    char b[24], u[24];
-    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
-                            meetings_privileged(r) ? "true" : "false", r->rid, r->client_rid};
-    PGresult *res = db_read_or_reply(r, &Q_TOPIC_GET, 5, params);
-    if (res)
-        action_reply_versioned(r, res);
+    static const read_arg args[] = {READ_USER, READ_SEES_ALL, READ_REQUEST_ID,
+                                    READ_CLIENT_REQUEST_ID, READ_END};
+    action_get_as(r, &Q_TOPIC_GET, meetings_privileged(r), args);
 }
 
 /* A confidential topic listed is read (R-MTG-8), audited by the same
@@ -261,6 +255,13 @@ static const db_stmt Q_TOPIC_LOCK = {
     " FROM topics t JOIN meetings m ON m.id = t.meeting_id WHERE t.id = $1"
     " FOR NO KEY UPDATE OF t"};
 
+static const action_row_spec topic_spec = {
+    .doc = "topic_doc",
+    .visible = "topic_visible",
+    .missing = ERR_TOPIC_NOT_FOUND,
+    .detail = "no such topic",
+};
+
 static int topic_lock(db_conn *c, action_tx *t, problem_t *p)
 {
     topic_row *row = t->row;
@@ -272,23 +273,14 @@ static int topic_lock(db_conn *c, action_tx *t, problem_t *p)
     char id[24], u[24];
     const char *params[] = {db_int(id, t->id), db_int(u, me->id), privileged ? "true" : "false"};
     PGresult *res;
-    if (db_query(c, &Q_TOPIC_LOCK, 3, params, &res, p))
+    if (action_lock_row(c, t, &Q_TOPIC_LOCK, 3, params, &topic_spec, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "topic_visible")) {
-        PQclear(res);
-        return problem_set(p, ERR_TOPIC_NOT_FOUND, NULL, NULL, "no such topic");
-    }
-    t->before = strdup(db_col_str(res, 0, "topic_doc"));
-    t->version = db_col_ll(res, 0, "version");
-    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
     row->approver = db_col_ll(res, 0, "approver_id");
     row->submitted_by = db_col_ll(res, 0, "submitted_by");
     snprintf(row->title, sizeof row->title, "%s", db_col_str(res, 0, "title"));
     const char *mstate = db_col_str(res, 0, "meeting_state");
     bool closed = !strcmp(mstate, "closed") || !strcmp(mstate, "cancelled");
     PQclear(res);
-    if (!t->before)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     if (closed)
         return problem_set(p, ERR_TOPIC_MEETING_OVER, NULL, NULL, "the topic's meeting is over");
     return 0;

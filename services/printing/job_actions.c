@@ -114,6 +114,13 @@ static int open_steps(const char *doc, long long me, job_row *q, char **approver
     return rc || !*approvers ? -1 : 0;
 }
 
+static const action_row_spec job_spec = {
+    .doc = "job_doc",
+    .visible = "job_visible",
+    .missing = ERR_PRINT_JOB_NOT_FOUND,
+    .detail = "no such print job",
+};
+
 static int job_lock(db_conn *c, action_tx *t, problem_t *p)
 {
     job_row *q = t->row;
@@ -125,15 +132,8 @@ static int job_lock(db_conn *c, action_tx *t, problem_t *p)
                             me->department_id ? db_int(d, me->department_id) : NULL,
                             printing_privileged(me) ? "true" : "false"};
     PGresult *res;
-    if (db_query(c, &Q_JOB_LOCK, 4, params, &res, p))
+    if (action_lock_row(c, t, &Q_JOB_LOCK, 4, params, &job_spec, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "job_visible")) {
-        PQclear(res);
-        return problem_set(p, ERR_PRINT_JOB_NOT_FOUND, NULL, NULL, "no such print job");
-    }
-    t->before = strdup(db_col_str(res, 0, "job_doc"));
-    t->version = db_col_ll(res, 0, "version");
-    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
     q->requester = db_col_ll(res, 0, "requester_id");
     q->department = db_col_ll(res, 0, "department_id");
     q->operator_dept = db_col_ll(res, 0, "operator_department_id");
@@ -146,7 +146,7 @@ static int job_lock(db_conn *c, action_tx *t, problem_t *p)
     snprintf(q->title, sizeof q->title, "%s", db_col_str(res, 0, "title"));
     utf8_trim(q->title, sizeof q->title);
     PQclear(res);
-    if (!t->before || open_steps(t->before, me->id, q, &q->approvers))
+    if (open_steps(t->before, me->id, q, &q->approvers))
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     return 0;
 }

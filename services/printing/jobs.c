@@ -25,17 +25,8 @@ static const db_stmt Q_JOB_GET = {
 
 void h_jobs_get(req_t *r)
 {
-    long long id = path_id_or_reply(r, "id");
-    if (!id)
-        return;
-    char b[24], u[24], d[24];
-    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
-                            r->caller->department_id ? db_int(d, r->caller->department_id)
-                                                     : NULL,
-                            printing_privileged(r->caller) ? "true" : "false"};
-    PGresult *res = db_read_or_reply(r, &Q_JOB_GET, 4, params);
-    if (res)
-        action_reply_versioned(r, res);
+    static const read_arg args[] = {READ_USER, READ_DEPARTMENT, READ_SEES_ALL, READ_END};
+    action_get_as(r, &Q_JOB_GET, printing_privileged(r->caller), args);
 }
 
 /* The role of the first step still waiting for a signature. */

@@ -28,15 +28,8 @@ static const db_stmt Q_VIOLATION_GET = {
 
 void h_violations_get(req_t *r)
 {
-    long long id = path_id_or_reply(r, "id");
-    if (!id)
-        return;
-    char b[24], u[24];
-    const char *params[] = {db_int(b, id), printing_privileged(r->caller) ? "true" : "false",
-                            db_int(u, r->caller->id)};
-    PGresult *res = db_read_or_reply(r, &Q_VIOLATION_GET, 3, params);
-    if (res)
-        action_reply_versioned(r, res);
+    static const read_arg args[] = {READ_SEES_ALL, READ_USER, READ_END};
+    action_get_as(r, &Q_VIOLATION_GET, printing_privileged(r->caller), args);
 }
 
 static const db_stmt Q_VIOLATIONS_LIST = {
@@ -216,6 +209,13 @@ static const db_stmt Q_VIOLATION_LOCK = {
     "SELECT violation_doc(v), v.version, v.state, v.requester_id, v.operator_id,"
     VIOLATION_VISIBLE " AS visible FROM violations v WHERE v.id = $1 FOR NO KEY UPDATE"};
 
+static const action_row_spec violation_spec = {
+    .doc = "violation_doc",
+    .visible = "visible",
+    .missing = ERR_VIOLATION_NOT_FOUND,
+    .detail = "no such violation",
+};
+
 static int violation_lock(db_conn *c, action_tx *t, problem_t *p)
 {
     violation_row *q = t->row;
@@ -225,20 +225,11 @@ static int violation_lock(db_conn *c, action_tx *t, problem_t *p)
                             printing_privileged(t->r->caller) ? "true" : "false",
                             db_int(u, t->r->caller->id)};
     PGresult *res;
-    if (db_query(c, &Q_VIOLATION_LOCK, 3, params, &res, p))
+    if (action_lock_row(c, t, &Q_VIOLATION_LOCK, 3, params, &violation_spec, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "visible")) {
-        PQclear(res);
-        return problem_set(p, ERR_VIOLATION_NOT_FOUND, NULL, NULL, "no such violation");
-    }
-    t->before = strdup(db_col_str(res, 0, "violation_doc"));
-    t->version = db_col_ll(res, 0, "version");
-    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
     q->requester = db_col_ll(res, 0, "requester_id");
     q->operator_id = db_col_ll(res, 0, "operator_id");
     PQclear(res);
-    if (!t->before)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     return 0;
 }
 
@@ -259,7 +250,7 @@ static const db_stmt Q_VIOLATION_FOLLOW_UP = {
     "printing_violation_follow_up",
     "UPDATE violations v SET state = 'followed_up', education_note = $2, penalty = $3,"
     " followed_up_by = $4, followed_up_at = now(), version = v.version + 1, updated_at = now()"
-    " WHERE v.id = $1 RETURNING violation_doc(v)"};
+    " WHERE v.id = $1 RETURNING violation_doc(v) AS doc"};
 
 static int perform_follow_up(db_conn *c, action_tx *t, problem_t *p)
 {
@@ -268,11 +259,8 @@ static int perform_follow_up(db_conn *c, action_tx *t, problem_t *p)
     char id[24], me[24], title[TITLE_BYTES];
     const char *params[] = {db_int(id, t->id), in->education_note, in->penalty,
                             db_int(me, t->r->caller->id)};
-    PGresult *res;
-    if (db_query(c, &Q_VIOLATION_FOLLOW_UP, 4, params, &res, p))
+    if (action_change(c, t, &Q_VIOLATION_FOLLOW_UP, 4, params, p))
         return -1;
-    t->doc = strdup(db_col_str(res, 0, "violation_doc"));
-    PQclear(res);
     snprintf(title, sizeof title, "The director followed up the unapproved large job%s",
              in->penalty ? ", with a penalty" : "");
     char ids[64];

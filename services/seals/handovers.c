@@ -237,6 +237,13 @@ typedef struct handover_row {
     long long seal_id, from, to;
 } handover_row;
 
+static const action_row_spec handover_spec = {
+    .doc = "handover_doc",
+    .visible = "visible",
+    .missing = ERR_SEAL_HANDOVER_NOT_FOUND,
+    .detail = "no such handover",
+};
+
 static int handover_lock(db_conn *c, action_tx *t, problem_t *p)
 {
     handover_row *h = t->row;
@@ -244,21 +251,12 @@ static int handover_lock(db_conn *c, action_tx *t, problem_t *p)
     const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
                             seals_privileged(t->r->caller) ? "true" : "false"};
     PGresult *res;
-    if (db_query(c, &Q_HANDOVER_LOCK, 3, params, &res, p))
+    if (action_lock_row(c, t, &Q_HANDOVER_LOCK, 3, params, &handover_spec, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "visible")) {
-        PQclear(res);
-        return problem_set(p, ERR_SEAL_HANDOVER_NOT_FOUND, NULL, NULL, "no such handover");
-    }
-    t->before = strdup(db_col_str(res, 0, "handover_doc"));
-    t->version = db_col_ll(res, 0, "version");
-    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
     h->seal_id = db_col_ll(res, 0, "seal_id");
     h->from = db_col_ll(res, 0, "from_user_id");
     h->to = db_col_ll(res, 0, "to_user_id");
     PQclear(res);
-    if (!t->before)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     return 0;
 }
 

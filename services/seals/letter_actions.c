@@ -49,6 +49,13 @@ static const db_stmt Q_LETTER_LOCK = {"seals_letter_lock",
 static const db_stmt Q_LETTER_LOCK_SEAL = {
     "seals_letter_lock_seal", LETTER_LOCK_COLUMNS " FOR NO KEY UPDATE OF l FOR SHARE OF s"};
 
+static const action_row_spec letter_spec = {
+    .doc = "letter_doc",
+    .visible = "letter_visible",
+    .missing = ERR_INTRO_LETTER_NOT_FOUND,
+    .detail = "no such introduction letter",
+};
+
 static int letter_lock_with(db_conn *c, action_tx *t, const db_stmt *st, problem_t *p)
 {
     letter_row *l = t->row;
@@ -57,16 +64,8 @@ static int letter_lock_with(db_conn *c, action_tx *t, const db_stmt *st, problem
     const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
                             seals_privileged(t->r->caller) ? "true" : "false"};
     PGresult *res;
-    if (db_query(c, st, 3, params, &res, p))
+    if (action_lock_row(c, t, st, 3, params, &letter_spec, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "letter_visible")) {
-        PQclear(res);
-        return problem_set(p, ERR_INTRO_LETTER_NOT_FOUND, NULL, NULL,
-                           "no such introduction letter");
-    }
-    t->before = strdup(db_col_str(res, 0, "letter_doc"));
-    t->version = db_col_ll(res, 0, "version");
-    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
     l->requester = db_col_ll(res, 0, "requester_id");
     l->custodian = db_col_ll(res, 0, "custodian_id");
     snprintf(l->seal_state, sizeof l->seal_state, "%s", db_col_str(res, 0, "seal_state"));
@@ -74,8 +73,6 @@ static int letter_lock_with(db_conn *c, action_tx *t, const db_stmt *st, problem
     l->seal_id = db_col_ll(res, 0, "seal_id");
     l->still_valid = db_col_bool(res, 0, "still_valid");
     PQclear(res);
-    if (!t->before)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     return 0;
 }
 

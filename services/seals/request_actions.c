@@ -62,6 +62,13 @@ static const db_stmt Q_REQUEST_LOCK_SEAL = {
     " FROM seal_requests q JOIN seals s ON s.id = q.seal_id WHERE q.id = $1"
     " FOR NO KEY UPDATE OF q FOR SHARE OF s"};
 
+static const action_row_spec request_spec = {
+    .doc = "seal_request_doc",
+    .visible = "request_visible",
+    .missing = ERR_SEAL_REQUEST_NOT_FOUND,
+    .detail = "no such seal request",
+};
+
 static int request_lock_with(db_conn *c, action_tx *t, const db_stmt *st, problem_t *p)
 {
     request_row *q = t->row;
@@ -71,15 +78,8 @@ static int request_lock_with(db_conn *c, action_tx *t, const db_stmt *st, proble
     const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
                             seals_privileged(t->r->caller) ? "true" : "false"};
     PGresult *res;
-    if (db_query(c, st, 3, params, &res, p))
+    if (action_lock_row(c, t, st, 3, params, &request_spec, &res, p))
         return -1;
-    if (PQntuples(res) == 0 || !db_col_bool(res, 0, "request_visible")) {
-        PQclear(res);
-        return problem_set(p, ERR_SEAL_REQUEST_NOT_FOUND, NULL, NULL, "no such seal request");
-    }
-    t->before = strdup(db_col_str(res, 0, "seal_request_doc"));
-    t->version = db_col_ll(res, 0, "version");
-    snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
     q->requester = db_col_ll(res, 0, "requester_id");
     snprintf(q->role, sizeof q->role, "%s", db_col_str(res, 0, "approver_role"));
     q->copies = db_col_ll(res, 0, "copies");
@@ -96,7 +96,7 @@ static int request_lock_with(db_conn *c, action_tx *t, const db_stmt *st, proble
         q->my_active = db_col_bool(res, 0, "my_active");
     }
     PQclear(res);
-    if (!t->before || !q->approvers)
+    if (!q->approvers)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     return 0;
 }
