@@ -233,6 +233,13 @@ void reply_csv_docs(req_t *r, const PGresult *res, int col, const char *const *c
     u_map_put(r->resp->map_header, "Content-Disposition", disposition);
 }
 
+void reply_list(req_t *r, const db_stmt *st, int n, const char *const *params, long limit)
+{
+    PGresult *res = db_read_or_reply(r, st, n, params);
+    if (res)
+        reply_page(r, res, limit);
+}
+
 void reply_page_of(req_t *r, const db_stmt *parent, err_code missing, const char *detail,
                    const db_stmt *list)
 {
@@ -253,7 +260,5 @@ void reply_page_of(req_t *r, const db_stmt *parent, err_code missing, const char
         return;
     }
     const char *params[] = {b, after ? db_int(a, after) : NULL, db_int(l, limit + 1)};
-    res = db_read_or_reply(r, list, 3, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, list, 3, params, limit);
 }

@@ -29,6 +29,11 @@ void reply_doc(req_t *r, int rc, problem_t *p, char *doc, int status);
  * "next_cursor": ...}. Clears res. */
 void reply_page(req_t *r, PGresult *res, long limit);
 
+/* A list: runs st, whose result is as reply_page reads it (fetched with
+ * LIMIT limit + 1), and answers its page; 503/500 when the database
+ * fails. */
+void reply_list(req_t *r, const db_stmt *st, int n, const char *const *params, long limit);
+
 /* GET /<collection>/{id}/<children>, a page of what belongs to a row that
  * every caller may see (a seal's custodians, a machine's maintenance log):
  * the path id and the page (400); `parent` with $1 the id, a row when it

@@ -110,9 +110,7 @@ void h_absences_list(req_t *r)
                             state,
                             cause,
                             db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_ABSENCES_LIST, 8, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_ABSENCES_LIST, 8, params, limit);
 }
 
 /* ---------- the director records an absence (R-ATT-3) ---------- */

@@ -89,9 +89,7 @@ void h_activities_list(req_t *r)
         return;
     const char *params[] = {after ? db_int(a, after) : NULL, me, all, kind,
                             mine ? "true" : "false", db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_ACTIVITIES_LIST, 6, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_ACTIVITIES_LIST, 6, params, limit);
 }
 
 /* ---------- create (director, secretariat) ---------- */

@@ -141,9 +141,7 @@ void h_activity_absence_list(req_t *r)
                             to_approve ? "true" : "false",
                             mine ? "true" : "false",
                             db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_REQUESTS_LIST, 9, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_REQUESTS_LIST, 9, params, limit);
 }
 
 static const db_stmt Q_REQUEST_LOCK = {

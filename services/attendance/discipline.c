@@ -300,7 +300,5 @@ void h_cases_list(req_t *r)
                             has_year ? db_int(y, year) : NULL,
                             to_act ? "true" : "false",
                             db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_CASES_LIST, 10, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_CASES_LIST, 10, params, limit);
 }

@@ -76,9 +76,7 @@ void h_outings_list(req_t *r)
     params[5] = has_dep ? db_int(fd, dep) : NULL;
     params[6] = has_user ? db_int(fu, user) : NULL;
     params[7] = db_int(l, limit + 1);
-    PGresult *res = db_read_or_reply(r, &Q_OUTINGS_LIST, 8, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_OUTINGS_LIST, 8, params, limit);
 }
 
 typedef struct outing_in {

@@ -61,9 +61,7 @@ void h_secretary_auth_list(req_t *r)
                             has_sec ? db_int(sc, sec) : NULL,
                             state,
                             db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_AUTH_LIST, 7, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_AUTH_LIST, 7, params, limit);
 }
 
 /* ---------- grant ---------- */

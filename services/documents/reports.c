@@ -40,9 +40,7 @@ void h_reports_list(req_t *r)
     const char *params[] = {after ? db_int(a, after) : NULL, state, mine ? "true" : "false",
                             to_me ? "true" : "false", db_int(u, r->caller->id),
                             db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_REPORTS_LIST, 6, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_REPORTS_LIST, 6, params, limit);
 }
 
 static const db_stmt Q_REPORT_GET = {

@@ -71,7 +71,5 @@ void h_audit_list(req_t *r)
                             db_int(l, limit + 1),
                             full ? "true" : "false",
                             db_int(me, c->id)};
-    PGresult *res = db_read_or_reply(r, &Q_AUDIT_LIST, 7, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_AUDIT_LIST, 7, params, limit);
 }

@@ -41,9 +41,7 @@ void h_departments_list(req_t *r)
         return;
     char a[24], l[24];
     const char *params[] = {after ? db_int(a, after) : NULL, kind, db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_DEP_LIST, 3, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_DEP_LIST, 3, params, limit);
 }
 
 typedef struct dep_in {

@@ -27,9 +27,7 @@ void h_notifications_list(req_t *r)
     const char *params[] = {db_int(u, r->caller->id), after ? db_int(a, after) : NULL,
                             has_unread ? (unread ? "true" : "false") : NULL, entity_type,
                             db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_NOTES_LIST, 5, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_NOTES_LIST, 5, params, limit);
 }
 
 static const db_stmt Q_NOTE_READ = {

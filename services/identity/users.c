@@ -145,9 +145,7 @@ void h_users_list(req_t *r)
     db_int(v, r->caller->id);
     if (!username && !has_dep && !position && !has_active) {
         const char *page[] = {after ? db_int(a, after) : NULL, db_int(l, limit + 1), "0", v, ext};
-        PGresult *res = db_read_or_reply(r, &Q_USERS_PAGE, 5, page);
-        if (res)
-            reply_page(r, res, limit);
+        reply_list(r, &Q_USERS_PAGE, 5, page, limit);
         return;
     }
     const char *params[] = {after ? db_int(a, after) : NULL,
@@ -158,9 +156,7 @@ void h_users_list(req_t *r)
                             db_int(l, limit + 1),
                             v,
                             ext};
-    PGresult *res = db_read_or_reply(r, &Q_USERS_LIST, 8, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_USERS_LIST, 8, params, limit);
 }
 
 /* ---------- writes ---------- */

@@ -43,9 +43,7 @@ void h_absences_list(req_t *r)
     const char *params[] = {db_int(m, id), db_int(u, r->caller->id),
                             meetings_privileged(r) ? "true" : "false",
                             after ? db_int(a, after) : NULL, db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_ABSENCES_LIST, 5, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_ABSENCES_LIST, 5, params, limit);
 }
 
 /* ---------- create ---------- */

@@ -85,9 +85,7 @@ void h_decisions_list(req_t *r)
                             has_meeting ? db_int(m, meeting) : NULL,
                             db_int(l, limit + 1),
                             r->client_rid};
-    PGresult *res = db_read_or_reply(r, &Q_DECISIONS_LIST, 11, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_DECISIONS_LIST, 11, params, limit);
 }
 
 /* ---------- create ---------- */

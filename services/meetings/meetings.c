@@ -74,9 +74,7 @@ void h_meetings_list(req_t *r)
                             db_int(u, r->caller->id),
                             meetings_privileged(r) ? "true" : "false",
                             db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_MEETINGS_LIST, 7, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_MEETINGS_LIST, 7, params, limit);
 }
 
 static const db_stmt Q_MEETING_DOC = {

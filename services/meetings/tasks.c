@@ -56,9 +56,7 @@ void h_tasks_list(req_t *r)
     const char *params[] = {after ? db_int(a, after) : NULL, db_int(u, r->caller->id), state,
                             mine ? "true" : "false", by_me ? "true" : "false",
                             db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_TASKS_LIST, 6, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_TASKS_LIST, 6, params, limit);
 }
 
 /* ---------- create ---------- */

@@ -60,9 +60,7 @@ void h_topics_list(req_t *r)
     const char *params[] = {db_int(m, id), db_int(u, r->caller->id), privileged ? "true" : "false",
                             r->rid, after ? db_int(a, after) : NULL, db_int(l, limit + 1),
                             r->client_rid};
-    PGresult *res = db_read_or_reply(r, &Q_TOPICS_LIST, 7, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_TOPICS_LIST, 7, params, limit);
 }
 
 /* ---------- create ---------- */

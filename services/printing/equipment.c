@@ -49,9 +49,7 @@ void h_equipment_list(req_t *r)
     char a[24], d[24], l[24];
     const char *params[] = {after ? db_int(a, after) : NULL, has_dept ? db_int(d, dept) : NULL,
                             location, kind, state, db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_EQUIPMENT_LIST, 6, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_EQUIPMENT_LIST, 6, params, limit);
 }
 
 typedef struct equipment_in {

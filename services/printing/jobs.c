@@ -75,9 +75,7 @@ void h_jobs_list(req_t *r)
                             has_doc ? db_int(dc, doc) : NULL,
                             printing_privileged(r->caller) ? "true" : "false",
                             db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_JOBS_LIST, 12, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_JOBS_LIST, 12, params, limit);
 }
 
 /* ---------- create ---------- */

@@ -61,9 +61,7 @@ void h_violations_list(req_t *r)
                             has_year ? db_int(y, year) : NULL,
                             state,
                             db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_VIOLATIONS_LIST, 7, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_VIOLATIONS_LIST, 7, params, limit);
 }
 
 /* ---------- a violation discovered outside a recorded job ---------- */

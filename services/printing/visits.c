@@ -64,9 +64,7 @@ void h_visits_list(req_t *r)
                             to ? to : "infinity",
                             has_visitor ? db_int(v, visitor) : NULL,
                             db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_VISITS_LIST, 7, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_VISITS_LIST, 7, params, limit);
 }
 
 typedef struct visit_in {

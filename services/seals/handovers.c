@@ -60,9 +60,7 @@ void h_handovers_list(req_t *r)
                             db_int(u, r->caller->id),
                             seals_privileged(r->caller) ? "true" : "false",
                             db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_HANDOVERS_LIST, 7, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_HANDOVERS_LIST, 7, params, limit);
 }
 
 /* ---------- start ---------- */

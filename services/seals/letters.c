@@ -68,9 +68,7 @@ void h_letters_list(req_t *r)
                             approver ? "true" : "false",
                             past ? "true" : "false",
                             db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_LETTERS_LIST, 11, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_LETTERS_LIST, 11, params, limit);
 }
 
 /* ---------- create ---------- */

@@ -63,9 +63,7 @@ void h_requests_list(req_t *r)
                             to_stamp ? "true" : "false",
                             seals_privileged(r->caller) ? "true" : "false",
                             db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_REQUESTS_LIST, 9, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_REQUESTS_LIST, 9, params, limit);
 }
 
 /* ---------- create ---------- */

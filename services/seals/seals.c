@@ -52,9 +52,7 @@ void h_seals_list(req_t *r)
     char a[24], k[24], l[24];
     const char *params[] = {after ? db_int(a, after) : NULL, state, kind,
                             has_custodian ? db_int(k, custodian) : NULL, db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_SEALS_LIST, 5, params);
-    if (res)
-        reply_page(r, res, limit);
+    reply_list(r, &Q_SEALS_LIST, 5, params, limit);
 }
 
 static const db_stmt Q_CUSTODY_LIST = {
