@@ -51,15 +51,27 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int exec_or_log(PGconn *pg, const char *sql, const char *what)
+/* Runs sql; on failure logs it and, when state is not NULL, copies the
+ * SQLSTATE there ("" when there is none, as when the connection broke). */
+static int exec_state(PGconn *pg, const char *sql, const char *what, char state[6])
 {
     PGresult *r = PQexec(pg, sql);
     int ok = r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
-    if (!ok)
+    if (!ok) {
         log_msg(LOG_ERROR, NULL, "migration %s failed: %s", what,
                 r ? PQresultErrorMessage(r) : PQerrorMessage(pg));
+        if (state) {
+            const char *s = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+            snprintf(state, 6, "%s", s ? s : "");
+        }
+    }
     PQclear(r);
     return ok ? 0 : -1;
+}
+
+static int exec_or_log(PGconn *pg, const char *sql, const char *what)
+{
+    return exec_state(pg, sql, what, NULL);
 }
 
 /* Applies one migration named name (its text sql) unless
@@ -113,7 +125,32 @@ static int apply_file(PGconn *pg, const char *dir, const char *name)
  * transaction, after the migrations and at every start, so it must be
  * idempotent (CREATE OR REPLACE; a change of a function's result type or of
  * a view's columns needs a migration that drops the old one first). A
- * service without the file has nothing to apply. */
+ * service without the file has nothing to apply.
+ *
+ * Services often start together (a rolling restart, make test) while the
+ * other copies serve. Creating an SQL function locks the views it reads,
+ * some of them another service's (identity's organisation), and replacing
+ * a view waits for every transaction reading it: two starts could deadlock
+ * on each other's definitions, or one wait without end behind a long
+ * transaction. So one advisory lock orders the services' read definitions,
+ * a lock not granted within READS_LOCK_TIMEOUT gives up, and a deadlock or
+ * a lock timeout rolls back and tries again, a few times with a pause. */
+#define READS_LOCK_TIMEOUT "SET LOCAL lock_timeout = '2s'"
+enum { READS_ATTEMPTS = 6 };
+
+static int apply_reads_once(PGconn *pg, const char *sql, char state[6])
+{
+    int rc = exec_state(pg, "BEGIN", "sql/read.sql", state);
+    if (!rc)
+        rc = exec_state(pg, READS_LOCK_TIMEOUT, "sql/read.sql", state);
+    if (!rc)
+        rc = exec_state(pg, "SELECT pg_advisory_xact_lock(hashtext('oa.read_definitions'))",
+                        "sql/read.sql", state);
+    if (!rc)
+        rc = exec_state(pg, sql, "sql/read.sql", state);
+    return (exec_or_log(pg, rc ? "ROLLBACK" : "COMMIT", "sql/read.sql") || rc) ? -1 : 0;
+}
+
 static int apply_reads(PGconn *pg, const char *dir)
 {
     char path[1024];
@@ -123,10 +160,19 @@ static int apply_reads(PGconn *pg, const char *dir)
     char *sql = cfg_read_file("MIGRATIONS_DIR", path, NULL);
     if (!sql)
         return -1;
-    int rc = exec_or_log(pg, "BEGIN", "sql/read.sql");
-    if (!rc)
-        rc = exec_or_log(pg, sql, "sql/read.sql");
-    rc = (exec_or_log(pg, rc ? "ROLLBACK" : "COMMIT", "sql/read.sql") || rc) ? -1 : 0;
+    int rc = -1;
+    for (int attempt = 1, wait_ms = 250; attempt <= READS_ATTEMPTS; attempt++, wait_ms *= 2) {
+        char state[6] = "";
+        rc = apply_reads_once(pg, sql, state);
+        /* 40P01 deadlock_detected, 55P03 lock_not_available: try again. */
+        if (!rc || (strcmp(state, "40P01") && strcmp(state, "55P03")) ||
+            attempt == READS_ATTEMPTS)
+            break;
+        log_msg(LOG_WARN, NULL, "sql/read.sql: %s (attempt %d), again in %d ms", state, attempt,
+                wait_ms);
+        struct timespec ts = {wait_ms / 1000, (long)(wait_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
     if (!rc)
         log_msg(LOG_INFO, NULL, "applied the read definitions of sql/read.sql");
     free(sql);
@@ -192,7 +238,8 @@ int db_migrate(const char *conninfo, const char *schema, const char *dir)
         names[n++] = strdup(e->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_names);
+    if (n) /* qsort wants an array, even of none */
+        qsort(names, n, sizeof *names, cmp_names);
     rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++)
         rc = apply_file(pg, dir, names[i]);

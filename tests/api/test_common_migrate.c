@@ -2,8 +2,10 @@
  * numbered files are applied once each; the read definitions of
  * sql/read.sql are applied again at every start, in one transaction, so a
  * broken file changes nothing. Each test uses a schema of its own. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -124,6 +126,85 @@ START_TEST(a_service_without_read_definitions_migrates)
 }
 END_TEST
 
+/* Two services starting at once whose read definitions read each other's
+ * views (as every service's read identity's): each replaces its view, then
+ * creates a function that reads the other's, which waits for the other's
+ * transaction. Unordered, PostgreSQL found a deadlock and one start failed;
+ * the read definitions are applied one service at a time, and a deadlock or
+ * a lock timeout is tried again. */
+typedef struct {
+    char schema[64], dir[256];
+    int rc;
+} peer_t;
+
+static void *peer_migrate(void *arg)
+{
+    peer_t *p = arg;
+    p->rc = db_migrate(getenv("ADMIN_DATABASE_URL"), p->schema, p->dir);
+    return NULL;
+}
+
+/* Names the peer's schema and directories, makes them and writes its read
+ * definitions, which read the other's view. */
+static void peer_make(peer_t *p, const char *other_schema)
+{
+    const char *tmp = getenv("TMPDIR");
+    char root_dir[200];
+    snprintf(root_dir, sizeof root_dir, "%s/%s", tmp && *tmp ? tmp : "/tmp", p->schema);
+    snprintf(p->dir, sizeof p->dir, "%s/migrations", root_dir);
+    ck_assert_int_eq(mkdir(root_dir, 0700), 0);
+    ck_assert_int_eq(mkdir(p->dir, 0700), 0);
+    ck_assert_int_eq(mkdir(h_fmt("%s/sql", root_dir), 0700), 0);
+    FILE *f = fopen(h_fmt("%s/sql/read.sql", root_dir), "w");
+    ck_assert(f != NULL);
+    fprintf(f,
+            "CREATE OR REPLACE VIEW %s.names AS SELECT id, name FROM %s.things;\n"
+            "SELECT pg_sleep(0.5);\n"
+            "CREATE OR REPLACE FUNCTION %s.peer_count() RETURNS bigint LANGUAGE sql"
+            " AS 'SELECT count(*) FROM %s.names';\n",
+            p->schema, p->schema, p->schema, other_schema);
+    fclose(f);
+    h_sql(h_fmt("CREATE SCHEMA %s", p->schema));
+    h_sql(h_fmt("CREATE TABLE %s.things (id int PRIMARY KEY, name text NOT NULL)", p->schema));
+    h_sql(h_fmt("CREATE VIEW %s.names AS SELECT id, name FROM %s.things", p->schema, p->schema));
+}
+
+static void peer_drop(peer_t *p)
+{
+    h_sql(h_fmt("DROP SCHEMA IF EXISTS %s CASCADE", p->schema));
+    char *root_dir = strdup(p->dir);
+    *strrchr(root_dir, '/') = '\0';
+    unlink(h_fmt("%s/sql/read.sql", root_dir));
+    rmdir(h_fmt("%s/sql", root_dir));
+    rmdir(p->dir);
+    rmdir(root_dir);
+    free(root_dir);
+}
+
+START_TEST(services_starting_at_once_apply_read_definitions_that_read_each_other)
+{
+    peer_t a = {0}, b = {0};
+    long tag = random();
+    snprintf(a.schema, sizeof a.schema, "migrate_peer_a_%d_%ld", (int)getpid(), tag);
+    snprintf(b.schema, sizeof b.schema, "migrate_peer_b_%d_%ld", (int)getpid(), tag);
+    peer_make(&a, b.schema);
+    peer_make(&b, a.schema);
+    pthread_t ta, tb;
+    ck_assert_int_eq(pthread_create(&ta, NULL, peer_migrate, &a), 0);
+    ck_assert_int_eq(pthread_create(&tb, NULL, peer_migrate, &b), 0);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    ck_assert_int_eq(a.rc, 0);
+    ck_assert_int_eq(b.rc, 0);
+    ck_assert_int_eq(h_sql_ll(h_fmt("SELECT %s.peer_count() + %s.peer_count()", a.schema,
+                                    b.schema),
+                              0, NULL),
+                     0);
+    peer_drop(&a);
+    peer_drop(&b);
+}
+END_TEST
+
 int main(void)
 {
     srandom((unsigned)getpid());
@@ -135,6 +216,7 @@ int main(void)
     tcase_add_test(tc, read_definitions_are_applied_after_the_migrations_at_every_start);
     tcase_add_test(tc, a_broken_read_file_fails_the_start_and_changes_nothing);
     tcase_add_test(tc, a_service_without_read_definitions_migrates);
+    tcase_add_test(tc, services_starting_at_once_apply_read_definitions_that_read_each_other);
     suite_add_tcase(s, tc);
     return h_run(s);
 }
