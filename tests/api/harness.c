@@ -284,6 +284,28 @@ long long h_user_id(const char *username)
     return id;
 }
 
+int h_audit_count(const char *service, const char *entity_type, long long id, const char *action,
+                  const char *who, const char *request_id)
+{
+    resp_t *r = h_get(h_fmt("/api/v1/audit-events?entity_type=%s&entity_id=%lld&limit=200",
+                            entity_type, id),
+                      h_token("admin"));
+    ck_status(r, 200);
+    long long actor = h_user_id(who);
+    int n = 0;
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(r->json, "items"), i, it) {
+        const char *a = json_string_value(json_object_get(it, "action"));
+        const char *m = json_string_value(json_object_get(it, "client_request_id"));
+        const char *s = json_string_value(json_object_get(it, "service"));
+        n += a && m && s && !strcmp(a, action) && !strcmp(m, request_id) &&
+             json_integer_value(json_object_get(it, "actor_id")) == actor && !strcmp(s, service);
+    }
+    h_free(r);
+    return n;
+}
+
 static PGresult *run(const char *sql, int n, const char *const *params)
 {
     PGresult *res = PQexecParams(db, sql, n, NULL, params, NULL, NULL, 0);

@@ -39,6 +39,11 @@ const char *h_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *h_token(const char *username);
 /* Id of a user by username (from the database). */
 long long h_user_id(const char *username);
+/* The audit events `action` of `service` on entity_type/id by user `who`,
+ * in the request whose X-Request-Id was `request_id`, as the
+ * administrators' audit endpoint lists them. */
+int h_audit_count(const char *service, const char *entity_type, long long id, const char *action,
+                  const char *who, const char *request_id);
 
 /* The value of a response header (case-insensitive) in a static buffer, or NULL. */
 const char *h_header(resp_t *r, const char *name);

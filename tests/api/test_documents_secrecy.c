@@ -55,29 +55,6 @@ static long long events_on(const char *mark, const char *entity_type, long long 
                     3, p);
 }
 
-/* Events `action` on entity_type/id by who in the request marked `mark`,
- * as the administrators' audit endpoint lists them. */
-static int audit_api_count(const char *entity_type, long long id, const char *action,
-                           const char *who, const char *mark)
-{
-    resp_t *r = h_get(df("/api/v1/audit-events?entity_type=%s&entity_id=%lld&limit=200",
-                         entity_type, id),
-                      h_token("admin"));
-    ck_status(r, 200);
-    int n = 0;
-    size_t i;
-    json_t *it;
-    json_array_foreach(json_object_get(r->json, "items"), i, it) {
-        const char *a = json_string_value(json_object_get(it, "action"));
-        const char *m = json_string_value(json_object_get(it, "client_request_id"));
-        n += a && m && !strcmp(a, action) && !strcmp(m, mark) &&
-             json_integer_value(json_object_get(it, "actor_id")) == h_user_id(who) &&
-             !strcmp(json_string_value(json_object_get(it, "service")), "documents");
-    }
-    h_free(r);
-    return n;
-}
-
 /* A draft of 综合科 by zonghe1 titled title, of the given secrecy. */
 static long long titled_draft(const char *title, const char *secrecy)
 {
@@ -131,11 +108,11 @@ START_TEST(secret_documents_listed_or_found_are_audited_and_shown_to_their_path_
     /* Its drafter: the list, and the search, each write one read of it. */
     ck_assert(listed("/api/v1/documents?limit=200", "zonghe1", secret, &events, &mark));
     ck_assert_int_ge(events, 1);
-    ck_assert_int_eq(audit_api_count("document", secret, "read_list", "zonghe1", mark), 1);
+    ck_assert_int_eq(h_audit_count("documents", "document", secret, "read_list", "zonghe1", mark), 1);
     ck_assert(listed(search, "zonghe1", secret, &events, &mark));
     ck_assert_int_eq(events, 1);
-    ck_assert_int_eq(audit_api_count("document", secret, "read_list", "zonghe1", mark), 1);
-    ck_assert_int_eq(audit_api_count("document", open, "read_list", "zonghe1", mark), 0);
+    ck_assert_int_eq(h_audit_count("documents", "document", secret, "read_list", "zonghe1", mark), 1);
+    ck_assert_int_eq(h_audit_count("documents", "document", open, "read_list", "zonghe1", mark), 0);
     /* A list of ordinary documents only writes nothing. */
     ck_assert(listed(df("/api/v1/documents?q=%s&limit=50", esc(open_title)), "zonghe1", open,
                      &events, &mark));
@@ -149,10 +126,10 @@ START_TEST(secret_documents_listed_or_found_are_audited_and_shown_to_their_path_
     const char *on[] = {"wenmi1", "deputy2"};
     for (int i = 0; i < 2; i++) {
         ck_assert(listed(search, on[i], secret, &events, &mark));
-        ck_assert_int_eq(audit_api_count("document", secret, "read_list", on[i], mark), 1);
+        ck_assert_int_eq(h_audit_count("documents", "document", secret, "read_list", on[i], mark), 1);
         ck_assert(listed("/api/v1/documents?state=awaiting_signoff&limit=200", on[i], secret,
                          &events, &mark));
-        ck_assert_int_eq(audit_api_count("document", secret, "read_list", on[i], mark), 1);
+        ck_assert_int_eq(h_audit_count("documents", "document", secret, "read_list", on[i], mark), 1);
     }
     ck_assert(!listed(search, "deputy3", secret, &events, &mark));
     ck_assert_int_eq(events, 0);
@@ -176,21 +153,21 @@ START_TEST(secret_documents_audited_are_the_ones_a_page_shows)
     char *next = strdup(h_str(r, "next_cursor"));
     h_free(r);
     ck_assert_int_eq(events_of(mark), 1);
-    ck_assert_int_eq(audit_api_count("document", newer, "read_list", "zonghe1", mark), 1);
+    ck_assert_int_eq(h_audit_count("documents", "document", newer, "read_list", "zonghe1", mark), 1);
     r = marked_get(df("/api/v1/documents?q=%s&limit=1&cursor=%s", esc(topic), next), "zonghe1", &mark);
     free(next);
     ck_status(r, 200);
     ck_assert(page_has(r, older));
     h_free(r);
     ck_assert_int_eq(events_of(mark), 1);
-    ck_assert_int_eq(audit_api_count("document", older, "read_list", "zonghe1", mark), 1);
+    ck_assert_int_eq(h_audit_count("documents", "document", older, "read_list", "zonghe1", mark), 1);
 
     /* Its versions are its bodies: read once per page, by its path only. */
     r = marked_get(df("/api/v1/documents/%lld/versions", newer), "zonghe1", &mark);
     ck_status(r, 200);
     h_free(r);
     ck_assert_int_eq(events_of(mark), 1);
-    ck_assert_int_eq(audit_api_count("document", newer, "read_versions", "zonghe1", mark), 1);
+    ck_assert_int_eq(h_audit_count("documents", "document", newer, "read_versions", "zonghe1", mark), 1);
     r = marked_get(df("/api/v1/documents/%lld/versions", newer), "zonghe2", &mark);
     ck_status(r, 404);
     h_free(r);
@@ -231,14 +208,14 @@ START_TEST(test_R_DOC_7_a_secret_incoming_item_is_read_by_the_secretariat_and_it
     const char *on[] = {"wenmi1", "director"};
     for (int i = 0; i < 2; i++) {
         ck_assert(listed("/api/v1/incoming?limit=200", on[i], id, &events, &mark));
-        ck_assert_int_eq(audit_api_count("incoming", id, "read_list", on[i], mark), 1);
+        ck_assert_int_eq(h_audit_count("documents", "incoming", id, "read_list", on[i], mark), 1);
         ck_assert(listed("/api/v1/incoming?overdue=true&limit=200", on[i], id, &events, &mark));
-        ck_assert_int_eq(audit_api_count("incoming", id, "read_list", on[i], mark), 1);
+        ck_assert_int_eq(h_audit_count("documents", "incoming", id, "read_list", on[i], mark), 1);
         resp_t *r = marked_get(df("/api/v1/incoming/%lld", id), on[i], &mark);
         ck_status(r, 200);
         h_free(r);
         ck_assert_int_eq(events_of(mark), 1);
-        ck_assert_int_eq(audit_api_count("incoming", id, "read", on[i], mark), 1);
+        ck_assert_int_eq(h_audit_count("documents", "incoming", id, "read", on[i], mark), 1);
     }
     /* Off its path: nothing seen, nothing written. */
     const char *off[] = {"zonghe1", "deputy2"};

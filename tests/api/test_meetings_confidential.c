@@ -22,29 +22,6 @@ static long long events_of(const char *tag)
     return h_sql_ll("SELECT count(*) FROM audit.events WHERE client_request_id = $1", 1, p);
 }
 
-/* Events `action` on entity_type/id by who in the request tagged `tag`, as
- * the administrators' audit endpoint lists them. */
-static int audit_api_count(const char *entity_type, long long id, const char *action,
-                           const char *who, const char *tag)
-{
-    resp_t *r = h_get(sf("/api/v1/audit-events?entity_type=%s&entity_id=%lld&limit=200",
-                         entity_type, id),
-                      h_token("admin"));
-    ck_status(r, 200);
-    int n = 0;
-    size_t i;
-    json_t *it;
-    json_array_foreach(json_object_get(r->json, "items"), i, it) {
-        const char *a = json_string_value(json_object_get(it, "action"));
-        const char *m = json_string_value(json_object_get(it, "client_request_id"));
-        n += a && m && !strcmp(a, action) && !strcmp(m, tag) &&
-             json_integer_value(json_object_get(it, "actor_id")) == uid(who) &&
-             !strcmp(json_string_value(json_object_get(it, "service")), "meetings");
-    }
-    h_free(r);
-    return n;
-}
-
 /* Whether the page answered holds `key` == id among its items. */
 static bool holds(resp_t *r, const char *key, long long id)
 {
@@ -86,12 +63,12 @@ START_TEST(test_R_MTG_8_confidential_decisions_listed_are_read_by_participants_o
     ck_assert(lists(sf("/api/v1/decisions?meeting_id=%lld&limit=200", m), "zonghe2", "id", d1,
                     &tag));
     ck_assert_int_eq(events_of(tag), 2);
-    ck_assert_int_eq(audit_api_count("decision", d1, "read_list", "zonghe2", tag), 1);
-    ck_assert_int_eq(audit_api_count("decision", d2, "read_list", "zonghe2", tag), 1);
+    ck_assert_int_eq(h_audit_count("meetings", "decision", d1, "read_list", "zonghe2", tag), 1);
+    ck_assert_int_eq(h_audit_count("meetings", "decision", d2, "read_list", "zonghe2", tag), 1);
     ck_assert(lists(sf("/api/v1/decisions?meeting_id=%lld&limit=1", m), "zonghe2", "id", d2,
                     &tag));
     ck_assert_int_eq(events_of(tag), 1);
-    ck_assert_int_eq(audit_api_count("decision", d2, "read_list", "zonghe2", tag), 1);
+    ck_assert_int_eq(h_audit_count("meetings", "decision", d2, "read_list", "zonghe2", tag), 1);
     /* The ordinary meeting's list writes nothing. */
     ck_assert(lists(sf("/api/v1/decisions?meeting_id=%lld&limit=200", m2), "director", "id", open,
                     &tag));
@@ -109,7 +86,7 @@ START_TEST(test_R_MTG_8_confidential_decisions_listed_are_read_by_participants_o
     ck_assert(lists(sf("/api/v1/meetings/%lld/topics?limit=200", m), "zonghe2", "id", topic,
                     &tag));
     ck_assert_int_eq(events_of(tag), 1);
-    ck_assert_int_eq(audit_api_count("topic", topic, "read_list", "zonghe2", tag), 1);
+    ck_assert_int_eq(h_audit_count("meetings", "topic", topic, "read_list", "zonghe2", tag), 1);
     ck_assert(lists(sf("/api/v1/meetings/%lld/topics?limit=200", m2), "zonghe2", "id", open_topic,
                     &tag));
     ck_assert_int_eq(events_of(tag), 0);
@@ -142,25 +119,25 @@ START_TEST(test_R_MTG_8_the_supervision_report_audits_the_confidential_decisions
     /* The director took part: the report shows both, and both are read. */
     ck_assert(lists(sf("%s&limit=200", of_m), "director", "decision_id", d1, &tag));
     ck_assert_int_eq(events_of(tag), 2);
-    ck_assert_int_eq(audit_api_count("decision", d1, "read_list", "director", tag), 1);
-    ck_assert_int_eq(audit_api_count("decision", d2, "read_list", "director", tag), 1);
+    ck_assert_int_eq(h_audit_count("meetings", "decision", d1, "read_list", "director", tag), 1);
+    ck_assert_int_eq(h_audit_count("meetings", "decision", d2, "read_list", "director", tag), 1);
     ck_assert(lists(sf("%s&limit=1", of_m), "director", "decision_id", d2, &tag));
     ck_assert_int_eq(events_of(tag), 1);
     /* The whole report, as the directors mostly read it (its counts kept
      * between requests), and by category. */
     ck_assert(lists("/api/v1/supervision-report?limit=200", "director", "decision_id", d2, &tag));
     ck_assert_int_ge(events_of(tag), 2);
-    ck_assert_int_eq(audit_api_count("decision", d2, "read_list", "director", tag), 1);
+    ck_assert_int_eq(h_audit_count("meetings", "decision", d2, "read_list", "director", tag), 1);
     ck_assert(lists("/api/v1/supervision-report?category=finance&limit=200", "deputy3",
                     "decision_id", d1, &tag));
-    ck_assert_int_eq(audit_api_count("decision", d1, "read_list", "deputy3", tag), 1);
+    ck_assert_int_eq(h_audit_count("meetings", "decision", d1, "read_list", "deputy3", tag), 1);
     /* The export reads them as much. */
     resp_t *r = tagged_get(sf("%s&format=csv", of_m), "director", &tag);
     ck_status(r, 200);
     h_free(r);
     ck_assert_int_eq(events_of(tag), 2);
-    ck_assert_int_eq(audit_api_count("decision", d1, "read_list", "director", tag), 1);
-    ck_assert_int_eq(audit_api_count("decision", d2, "read_list", "director", tag), 1);
+    ck_assert_int_eq(h_audit_count("meetings", "decision", d1, "read_list", "director", tag), 1);
+    ck_assert_int_eq(h_audit_count("meetings", "decision", d2, "read_list", "director", tag), 1);
 
     /* An ordinary meeting's report, and its export, write nothing. */
     const char *of_m2 = sf("/api/v1/supervision-report?meeting_id=%lld", m2);
@@ -176,7 +153,7 @@ START_TEST(test_R_MTG_8_the_supervision_report_audits_the_confidential_decisions
     ck_assert(!lists(of_m, "wenmi1", "decision_id", d1, &tag));
     ck_assert_int_eq(events_of(tag), 0);
     ck_assert(!lists("/api/v1/supervision-report?limit=200", "wenmi1", "decision_id", d1, &tag));
-    ck_assert_int_eq(audit_api_count("decision", d1, "read_list", "wenmi1", tag), 0);
+    ck_assert_int_eq(h_audit_count("meetings", "decision", d1, "read_list", "wenmi1", tag), 0);
     r = tagged_get(sf("%s&format=csv", of_m), "wenmi1", &tag);
     ck_status(r, 200);
     ck_assert_ptr_nonnull(r->body);
