@@ -362,16 +362,22 @@ const char *h_str(resp_t *r, const char *key)
     return json_string_value(json_object_get(r->json, key));
 }
 
+bool h_page_has(resp_t *r, long long id)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(r->json, "items"), i, it) {
+        if (json_integer_value(json_object_get(it, "id")) == id)
+            return true;
+    }
+    return false;
+}
+
 bool h_lists(const char *path, const char *token, long long id)
 {
     resp_t *r = h_get(path, token);
     ck_assert_msg(r->status == 200, "GET %s: %ld", path, r->status);
-    bool found = false;
-    size_t i;
-    json_t *it;
-    json_array_foreach(json_object_get(r->json, "items"), i, it) {
-        found = found || json_integer_value(json_object_get(it, "id")) == id;
-    }
+    bool found = h_page_has(r, id);
     h_free(r);
     return found;
 }

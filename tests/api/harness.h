@@ -68,6 +68,8 @@ const char *h_str(resp_t *r, const char *key);
 /* True when the list page at path, read with token, answers 200 (asserted)
  * and holds an item with that id. Give the path a limit large enough. */
 bool h_lists(const char *path, const char *token, long long id);
+/* Whether the page answered holds an item of that id. */
+bool h_page_has(resp_t *r, long long id);
 /* True when r is problem+json with that status and, when given, code,
  * rule and field named in errors. */
 bool h_problem(resp_t *r, long status, const char *code, const char *rule, const char *field);

@@ -13,17 +13,6 @@ static resp_t *register_outing(const char *user, const char *starts, const char 
                         matter, starts, ends));
 }
 
-static bool listed(resp_t *r, long long id)
-{
-    size_t i;
-    json_t *it;
-    json_array_foreach(json_object_get(r->json, "items"), i, it) {
-        if (json_integer_value(json_object_get(it, "id")) == id)
-            return true;
-    }
-    return false;
-}
-
 static long long away(const char *kind, long long id)
 {
     char b[24];
@@ -72,7 +61,7 @@ START_TEST(test_R_ATT_1_outing_registered_and_seen_by_the_section)
     for (size_t i = 0; i < 6; i++) {
         r = h_get("/api/v1/outings?current=true&limit=200", h_token(see[i]));
         ck_status(r, 200);
-        ck_assert_msg(listed(r, id), "%s does not see the outing", see[i]);
+        ck_assert_msg(h_page_has(r, id), "%s does not see the outing", see[i]);
         h_free(r);
         r = h_get(h_fmt("/api/v1/outings/%lld", id), h_token(see[i]));
         ck_status(r, 200);
@@ -82,7 +71,7 @@ START_TEST(test_R_ATT_1_outing_registered_and_seen_by_the_section)
     for (size_t i = 0; i < 4; i++) {
         r = h_get("/api/v1/outings?current=true&limit=200", h_token(blind[i]));
         ck_status(r, 200);
-        ck_assert_msg(!listed(r, id), "%s sees the outing", blind[i]);
+        ck_assert_msg(!h_page_has(r, id), "%s sees the outing", blind[i]);
         h_free(r);
     }
     r = h_get(h_fmt("/api/v1/outings/%lld", id), h_token("wenmi1"));
@@ -94,7 +83,7 @@ START_TEST(test_R_ATT_1_outing_registered_and_seen_by_the_section)
                              0, NULL)),
               h_token("zonghe2"));
     ck_status(r, 200);
-    ck_assert(listed(r, id));
+    ck_assert(h_page_has(r, id));
     h_free(r);
 
     /* 谁不在岗: the section sees who is out, where and how to reach them. */
@@ -182,7 +171,7 @@ START_TEST(test_R_ATT_1_outing_return_by_the_person_only)
     ck_assert(h_problem(r, 409, "outing.already_returned", NULL, NULL));
     h_free(r);
     r = h_get("/api/v1/outings?current=true&limit=200", h_token("xinxi1"));
-    ck_assert(!listed(r, id));
+    ck_assert(!h_page_has(r, id));
     h_free(r);
 }
 END_TEST

@@ -26,18 +26,6 @@ static resp_t *marked_get(const char *path, const char *who, const char **mark)
     return h_req("GET", path, h_token(who), NULL, hdr);
 }
 
-/* The ids of a page's items that the response holds. */
-static bool page_has(resp_t *r, long long id)
-{
-    size_t i;
-    json_t *it;
-    json_array_foreach(json_object_get(r->json, "items"), i, it) {
-        if (json_integer_value(json_object_get(it, "id")) == id)
-            return true;
-    }
-    return false;
-}
-
 /* Events the request marked `mark` wrote, of any entity. */
 static long long events_of(const char *mark)
 {
@@ -76,7 +64,7 @@ static bool listed(const char *path, const char *who, long long id, long long *e
 {
     resp_t *r = marked_get(path, who, mark);
     ck_assert_msg(r->status == 200, "GET %s as %s: %ld", path, who, r->status);
-    bool found = page_has(r, id);
+    bool found = h_page_has(r, id);
     h_free(r);
     *events = events_of(*mark);
     return found;
@@ -148,8 +136,8 @@ START_TEST(secret_documents_audited_are_the_ones_a_page_shows)
     const char *mark;
     resp_t *r = marked_get(df("/api/v1/documents?q=%s&limit=1", esc(topic)), "zonghe1", &mark);
     ck_status(r, 200);
-    ck_assert(page_has(r, newer));
-    ck_assert(!page_has(r, older));
+    ck_assert(h_page_has(r, newer));
+    ck_assert(!h_page_has(r, older));
     char *next = strdup(h_str(r, "next_cursor"));
     h_free(r);
     ck_assert_int_eq(events_of(mark), 1);
@@ -157,7 +145,7 @@ START_TEST(secret_documents_audited_are_the_ones_a_page_shows)
     r = marked_get(df("/api/v1/documents?q=%s&limit=1&cursor=%s", esc(topic), next), "zonghe1", &mark);
     free(next);
     ck_status(r, 200);
-    ck_assert(page_has(r, older));
+    ck_assert(h_page_has(r, older));
     h_free(r);
     ck_assert_int_eq(events_of(mark), 1);
     ck_assert_int_eq(h_audit_count("documents", "document", older, "read_list", "zonghe1", mark), 1);
