@@ -3,6 +3,10 @@
 \set ON_ERROR_STOP 1
 BEGIN;
 SET search_path = identity;
+-- Office time, as the services' sessions have it: today's date, the times
+-- written below and the documents stored with their rows are the office's,
+-- not the server's.
+SET TimeZone = 'Asia/Shanghai';
 
 INSERT INTO departments(name, kind, is_secretariat, has_printer, is_print_center) VALUES
     ('区领导', 'district_leadership', false, false, false),

@@ -9,6 +9,10 @@
 \set ON_ERROR_STOP 1
 BEGIN;
 SET search_path = attendance;
+-- Office time, as the services' sessions have it: today's date, the times
+-- written below and the documents stored with their rows are the office's,
+-- not the server's.
+SET TimeZone = 'Asia/Shanghai';
 
 INSERT INTO calendar_days(day, kind)
 SELECT d::date, 'holiday' FROM (VALUES

@@ -5,6 +5,10 @@
 \set ON_ERROR_STOP 1
 BEGIN;
 SET search_path = documents;
+-- Office time, as the services' sessions have it: today's date, the times
+-- written below and the documents stored with their rows are the office's,
+-- not the server's.
+SET TimeZone = 'Asia/Shanghai';
 
 CREATE TEMP TABLE demo_people ON COMMIT DROP AS
 SELECT username, id, department_id FROM identity.org_people;

@@ -4,6 +4,10 @@
 \set ON_ERROR_STOP 1
 BEGIN;
 SET search_path = meetings;
+-- Office time, as the services' sessions have it: today's date, the times
+-- written below and the documents stored with their rows are the office's,
+-- not the server's.
+SET TimeZone = 'Asia/Shanghai';
 
 INSERT INTO meetings(kind, title, scheduled_at, location, chair_id, recorder_id, created_by)
 SELECT 'regular', '办公室主任会议(示例)', date_trunc('day', now()) + interval '7 days 9 hours',

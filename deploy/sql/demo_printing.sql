@@ -7,6 +7,10 @@
 \set ON_ERROR_STOP 1
 BEGIN;
 SET search_path = printing;
+-- Office time, as the services' sessions have it: today's date, the times
+-- written below and the documents stored with their rows are the office's,
+-- not the server's.
+SET TimeZone = 'Asia/Shanghai';
 
 INSERT INTO equipment(name, kind, department_id, location, model, serial_number, registered_by)
 SELECT v.name, v.kind, d.id, v.location, v.model, v.serial, a.id

@@ -3,6 +3,10 @@
 \set ON_ERROR_STOP 1
 BEGIN;
 SET search_path = seals;
+-- Office time, as the services' sessions have it: today's date, the times
+-- written below and the documents stored with their rows are the office's,
+-- not the server's.
+SET TimeZone = 'Asia/Shanghai';
 
 INSERT INTO seals(name, kind, custodian_id)
 SELECT v.name, v.kind, p.id

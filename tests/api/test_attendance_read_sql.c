@@ -78,12 +78,39 @@ START_TEST(test_R_ATT_4_read_definitions_apply_again_and_keep_stored_leave_docum
 }
 END_TEST
 
+/* The demo office's leave requests are written by the demo loader, not by
+ * the service: their stored documents must still be what the service
+ * builds, times in office time (+08:00) like every other request's. */
+START_TEST(test_R_ATT_4_demo_leave_documents_are_stored_in_office_time)
+{
+    long long demo = h_sql_ll("SELECT count(*) FROM attendance.leave_requests"
+                              " WHERE reason LIKE '（演示）%'", 0, NULL);
+    ck_assert_int_ge(demo, 2);
+    h_sql("SET search_path = attendance");
+    h_sql("SET TimeZone = 'Asia/Shanghai'");
+    long long stale = h_sql_ll(
+        "SELECT count(*) FROM leave_requests l WHERE l.reason LIKE '（演示）%' AND l.doc IS DISTINCT FROM"
+        " replace(leave_doc(l, (SELECT coalesce(json_agg(leave_step_doc(s) ORDER BY s.step),"
+        "  '[]'::json) FROM leave_steps s WHERE s.request_id = l.id))::text,"
+        " '\"overdue\":true', '\"overdue\":false')",
+        0, NULL);
+    long long utc = h_sql_ll("SELECT count(*) FROM leave_requests"
+                             " WHERE reason LIKE '（演示）%' AND doc LIKE '%+00:00%'", 0, NULL);
+    h_sql("RESET search_path");
+    h_sql("RESET TimeZone");
+    ck_assert_int_eq(stale, 0);
+    ck_assert_int_eq(utc, 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("attendance_read_sql");
     TCase *t = tcase_create("read_sql");
     tcase_set_timeout(t, 120);
     tcase_add_checked_fixture(t, h_setup, h_teardown);
+    /* first: the other test rebuilds every stored document */
+    tcase_add_test(t, test_R_ATT_4_demo_leave_documents_are_stored_in_office_time);
     tcase_add_test(t, test_R_ATT_4_read_definitions_apply_again_and_keep_stored_leave_documents);
     suite_add_tcase(s, t);
     return h_run(s);
