@@ -8,6 +8,7 @@
 #include "attendance.h"
 #include "audit.h"
 #include "discipline.h"
+#include "list.h"
 
 static const char *const absence_states[] = {"active", "voided", NULL};
 static const char *const absence_causes[] = {"late_return", "unexplained_extension",
@@ -89,28 +90,24 @@ static const db_stmt Q_ABSENCES_LIST = {
     " AND ($6::text IS NULL OR a.state = $6) AND ($7::text IS NULL OR a.cause = $7)"
     " ORDER BY a.id DESC LIMIT $8"};
 
+static const list_filter absence_filters[] = {
+    {.name = "user_id", .kind = LIST_ID},
+    {.name = "year", .kind = LIST_INT, .min = 1900, .max = 2999},
+    {.name = "state", .kind = LIST_ENUM, .values = absence_states},
+    {.name = "cause", .kind = LIST_ENUM, .values = absence_causes},
+    LIST_FILTERS_END,
+};
+
+static const list_t absences_list = {
+    .stmt = &Q_ABSENCES_LIST,
+    .filters = absence_filters,
+    .params = {"@cursor", "@caller", "@sees_all", "user_id", "year", "state", "cause", "@limit"},
+    .sees_all = sees_all,
+};
+
 void h_absences_list(req_t *r)
 {
-    long limit;
-    long long after, user = 0, year = 0;
-    bool has_user = false, has_year = false;
-    const char *state = NULL, *cause = NULL;
-    if (page_or_reply(r, &limit, &after) ||
-        query_ll_or_reply(r, "user_id", 1, INT64_MAX / 2, &user, &has_user) ||
-        query_ll_or_reply(r, "year", 1900, 2999, &year, &has_year) ||
-        query_enum_or_reply(r, "state", absence_states, &state) ||
-        query_enum_or_reply(r, "cause", absence_causes, &cause))
-        return;
-    char a[24], me[24], u[24], y[24], l[24];
-    const char *params[] = {after ? db_int(a, after) : NULL,
-                            db_int(me, r->caller->id),
-                            sees_all(r->caller) ? "true" : "false",
-                            has_user ? db_int(u, user) : NULL,
-                            has_year ? db_int(y, year) : NULL,
-                            state,
-                            cause,
-                            db_int(l, limit + 1)};
-    reply_list(r, &Q_ABSENCES_LIST, 8, params, limit);
+    list_handle(r, &absences_list);
 }
 
 /* ---------- the director records an absence (R-ATT-3) ---------- */

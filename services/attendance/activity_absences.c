@@ -10,6 +10,7 @@
 #include "action.h"
 #include "activity.h"
 #include "audit.h"
+#include "list.h"
 
 static const char *const request_states[] = {"pending", "approved", "rejected", NULL};
 
@@ -119,29 +120,25 @@ static const db_stmt Q_REQUESTS_LIST = {
     " AND ($8::boolean IS NOT TRUE OR q.user_id = $2)"
     " ORDER BY q.id DESC LIMIT $9"};
 
+static const list_filter request_filters[] = {
+    {.name = "state", .kind = LIST_ENUM, .values = request_states},
+    {.name = "activity_id", .kind = LIST_ID},
+    {.name = "to_approve", .kind = LIST_BOOL},
+    {.name = "mine", .kind = LIST_BOOL},
+    LIST_FILTERS_END,
+};
+
+static const list_t requests_list = {
+    .stmt = &Q_REQUESTS_LIST,
+    .filters = request_filters,
+    .params = {"@cursor", "@caller", "@sees_all", "@position", "state", "activity_id",
+               "to_approve", "mine", "@limit"},
+    .sees_all = sees_all,
+};
+
 void h_activity_absence_list(req_t *r)
 {
-    long limit;
-    long long after, activity = 0;
-    bool has_activity = false, to_approve = false, mine = false;
-    const char *state = NULL;
-    if (page_or_reply(r, &limit, &after) ||
-        query_enum_or_reply(r, "state", request_states, &state) ||
-        query_ll_or_reply(r, "activity_id", 1, INT64_MAX / 2, &activity, &has_activity) ||
-        query_bool_or_reply(r, "to_approve", &to_approve, NULL) ||
-        query_bool_or_reply(r, "mine", &mine, NULL))
-        return;
-    char a[24], me[24], ac[24], l[24];
-    const char *params[] = {after ? db_int(a, after) : NULL,
-                            db_int(me, r->caller->id),
-                            sees_all(r->caller) ? "true" : "false",
-                            r->caller->position,
-                            state,
-                            has_activity ? db_int(ac, activity) : NULL,
-                            to_approve ? "true" : "false",
-                            mine ? "true" : "false",
-                            db_int(l, limit + 1)};
-    reply_list(r, &Q_REQUESTS_LIST, 9, params, limit);
+    list_handle(r, &requests_list);
 }
 
 static const db_stmt Q_REQUEST_LOCK = {

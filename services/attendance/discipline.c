@@ -21,6 +21,7 @@
 #include "attendance.h"
 #include "audit.h"
 #include "discipline.h"
+#include "list.h"
 #include "org.h"
 
 static const char *const case_states[] = {"open", "decided", "completed", "rejected", NULL};
@@ -276,29 +277,24 @@ static const db_stmt Q_CASES_LIST = {
     "  OR (c.state = 'decided' AND c.leader_id = $2))))"
     " ORDER BY c.id DESC LIMIT $10"};
 
+static const list_filter case_filters[] = {
+    {.name = "user_id", .kind = LIST_ID},
+    {.name = "state", .kind = LIST_ENUM, .values = case_states},
+    {.name = "level", .kind = LIST_INT, .min = 1, .max = 3},
+    {.name = "year", .kind = LIST_INT, .min = 1900, .max = 2999},
+    {.name = "to_act", .kind = LIST_BOOL},
+    LIST_FILTERS_END,
+};
+
+static const list_t cases_list = {
+    .stmt = &Q_CASES_LIST,
+    .filters = case_filters,
+    .params = {"@cursor", "@caller", "@sees_all", "@position", "user_id", "state", "level",
+               "year", "to_act", "@limit"},
+    .sees_all = sees_all,
+};
+
 void h_cases_list(req_t *r)
 {
-    long limit;
-    long long after, user = 0, level = 0, year = 0;
-    bool has_user = false, has_level = false, has_year = false, to_act = false;
-    const char *state = NULL;
-    if (page_or_reply(r, &limit, &after) ||
-        query_ll_or_reply(r, "user_id", 1, INT64_MAX / 2, &user, &has_user) ||
-        query_enum_or_reply(r, "state", case_states, &state) ||
-        query_ll_or_reply(r, "level", 1, 3, &level, &has_level) ||
-        query_ll_or_reply(r, "year", 1900, 2999, &year, &has_year) ||
-        query_bool_or_reply(r, "to_act", &to_act, NULL))
-        return;
-    char a[24], me[24], u[24], lv[24], y[24], l[24];
-    const char *params[] = {after ? db_int(a, after) : NULL,
-                            db_int(me, r->caller->id),
-                            sees_all(r->caller) ? "true" : "false",
-                            r->caller->position,
-                            has_user ? db_int(u, user) : NULL,
-                            state,
-                            has_level ? db_int(lv, level) : NULL,
-                            has_year ? db_int(y, year) : NULL,
-                            to_act ? "true" : "false",
-                            db_int(l, limit + 1)};
-    reply_list(r, &Q_CASES_LIST, 10, params, limit);
+    list_handle(r, &cases_list);
 }

@@ -7,6 +7,7 @@
 #include "action.h"
 #include "attendance.h"
 #include "audit.h"
+#include "list.h"
 
 /* R-ATT-1/R-ATT-2 (请假制度 一, 二): a temporary outing is shorter than half a
  * working day; going out for half a day or more is leave, asked of the
@@ -59,24 +60,25 @@ static const db_stmt Q_OUTINGS_LIST = {
     " AND ($7::bigint IS NULL OR o.user_id = $7)"
     " ORDER BY o.id DESC LIMIT $8"};
 
+static const list_filter outing_filters[] = {
+    {.name = "current", .kind = LIST_BOOL},
+    {.name = "department_id", .kind = LIST_ID},
+    {.name = "user_id", .kind = LIST_ID},
+    LIST_FILTERS_END,
+};
+
+/* $2..$4 as viewer_params gives them. */
+static const list_t outings_list = {
+    .stmt = &Q_OUTINGS_LIST,
+    .filters = outing_filters,
+    .params = {"@cursor", "@caller", "@sees_all", "@department", "current", "department_id",
+               "user_id", "@limit"},
+    .sees_all = sees_all,
+};
+
 void h_outings_list(req_t *r)
 {
-    long limit;
-    long long after, dep = 0, user = 0;
-    bool current = false, has_current = false, has_dep = false, has_user = false;
-    if (page_or_reply(r, &limit, &after) ||
-        query_bool_or_reply(r, "current", &current, &has_current) ||
-        query_ll_or_reply(r, "department_id", 1, INT64_MAX / 2, &dep, &has_dep) ||
-        query_ll_or_reply(r, "user_id", 1, INT64_MAX / 2, &user, &has_user))
-        return;
-    char a[24], u[24], d[24], fd[24], fu[24], l[24];
-    const char *params[8] = {after ? db_int(a, after) : NULL};
-    viewer_params(r, u, d, params + 1);
-    params[4] = current ? "true" : "false";
-    params[5] = has_dep ? db_int(fd, dep) : NULL;
-    params[6] = has_user ? db_int(fu, user) : NULL;
-    params[7] = db_int(l, limit + 1);
-    reply_list(r, &Q_OUTINGS_LIST, 8, params, limit);
+    list_handle(r, &outings_list);
 }
 
 typedef struct outing_in {

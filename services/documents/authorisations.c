@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "create.h"
 #include "documents.h"
+#include "list.h"
 
 static const char *const states[] = {"active", "revoked", NULL};
 
@@ -42,26 +43,23 @@ static const db_stmt Q_AUTH_LIST = {
     " AND ($4::bigint IS NULL OR a.leader_id = $4) AND ($5::bigint IS NULL OR a.secretary_id = $5)"
     " AND ($6::text IS NULL OR a.state = $6) ORDER BY a.id DESC LIMIT $7"};
 
+static const list_filter auth_filters[] = {
+    {.name = "leader_id", .kind = LIST_ID},
+    {.name = "secretary_id", .kind = LIST_ID},
+    {.name = "state", .kind = LIST_ENUM, .values = states},
+    LIST_FILTERS_END,
+};
+
+static const list_t auth_list = {
+    .stmt = &Q_AUTH_LIST,
+    .filters = auth_filters,
+    .params = {"@cursor", "@caller", "@sees_all", "leader_id", "secretary_id", "state", "@limit"},
+    .sees_all = sees_all,
+};
+
 void h_secretary_auth_list(req_t *r)
 {
-    long limit;
-    long long after, leader = 0, sec = 0;
-    bool has_leader = false, has_sec = false;
-    const char *state = NULL;
-    if (page_or_reply(r, &limit, &after) ||
-        query_ll_or_reply(r, "leader_id", 1, INT64_MAX / 2, &leader, &has_leader) ||
-        query_ll_or_reply(r, "secretary_id", 1, INT64_MAX / 2, &sec, &has_sec) ||
-        query_enum_or_reply(r, "state", states, &state))
-        return;
-    char a[24], u[24], ld[24], sc[24], l[24];
-    const char *params[] = {after ? db_int(a, after) : NULL,
-                            db_int(u, r->caller->id),
-                            sees_all(r->caller) ? "true" : "false",
-                            has_leader ? db_int(ld, leader) : NULL,
-                            has_sec ? db_int(sc, sec) : NULL,
-                            state,
-                            db_int(l, limit + 1)};
-    reply_list(r, &Q_AUTH_LIST, 7, params, limit);
+    list_handle(r, &auth_list);
 }
 
 /* ---------- grant ---------- */

@@ -12,6 +12,7 @@
 #include "action.h"
 #include "audit.h"
 #include "documents.h"
+#include "list.h"
 #include "page_json.h"
 
 static const char *const source_kinds[] = {"superior", "peer", "subordinate", NULL};
@@ -48,39 +49,39 @@ static const db_stmt Q_INCOMING_OVERDUE = {
     " AND" INCOMING_VISIBLE("i", "$2", "$3")
     " ORDER BY i.id DESC LIMIT " PAGE_SCAN_LIMIT ") x ORDER BY x.id DESC LIMIT $4"};
 
+static const list_filter incoming_filters[] = {
+    {.name = "state", .kind = LIST_ENUM, .values = states},
+    {.name = "overdue", .kind = LIST_BOOL},
+    {.name = "assigned_to_me", .kind = LIST_BOOL},
+    LIST_FILTERS_END,
+};
+
+static const list_t incoming_list = {
+    .stmt = &Q_INCOMING_LIST,
+    .filters = incoming_filters,
+    .params = {"@cursor", "state", "overdue", "assigned_to_me", "@caller", "@department",
+               "@limit"},
+};
+
+static const char *const overdue_params[] = {"@cursor", "@caller", "@department", "@limit", NULL};
+
 void h_incoming_list(req_t *r)
 {
-    long limit;
-    long long after;
-    bool overdue = false, mine = false;
-    const char *state = NULL;
-    if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "state", states, &state) ||
-        query_bool_or_reply(r, "overdue", &overdue, NULL) ||
-        query_bool_or_reply(r, "assigned_to_me", &mine, NULL))
+    list_query q;
+    if (list_query_or_reply(r, &incoming_list, &q))
         return;
-    char a[24], u[24], d[24], l[24];
-    const char *params[] = {after ? db_int(a, after) : NULL,
-                            state,
-                            overdue ? "true" : "false",
-                            mine ? "true" : "false",
-                            db_int(u, r->caller->id),
-                            db_int(d, r->caller->department_id),
-                            db_int(l, limit + 1)};
-    PGresult *res;
-    if (overdue && !mine && !state) {
-        const char *op[] = {params[0], params[4], params[5], params[6]};
-        res = db_read_or_reply(r, &Q_INCOMING_OVERDUE, 4, op);
-    } else {
-        res = db_read_or_reply(r, &Q_INCOMING_LIST, 7, params);
-    }
+    bool overdue_only = list_true(&q, "overdue") && !list_true(&q, "assigned_to_me") &&
+                        !list_given(&q, "state");
+    PGresult *res = overdue_only ? list_read_or_reply(&q, &Q_INCOMING_OVERDUE, overdue_params)
+                                 : list_read_or_reply(&q, incoming_list.stmt, incoming_list.params);
     if (!res)
         return;
     /* Every read of a secret item is audited, in a list as alone. */
-    if (audit_page_or_reply(r, res, limit, "id", "secrecy", "incoming", "read_list")) {
+    if (audit_page_or_reply(r, res, q.limit, "id", "secrecy", "incoming", "read_list")) {
         PQclear(res);
         return;
     }
-    reply_page_cols(r, res, limit, incoming_cols);
+    reply_page_cols(r, res, q.limit, incoming_cols);
 }
 
 static const db_stmt Q_INCOMING_GET = {

@@ -13,6 +13,7 @@
 #include "action.h"
 #include "audit.h"
 #include "documents.h"
+#include "list.h"
 #include "org.h"
 
 static const char *const states[] = {"open", "answered", "awaiting_outcome", "closed", NULL};
@@ -26,21 +27,22 @@ static const db_stmt Q_REPORTS_LIST = {
     " AND (NOT $3 OR r.sender_id = $5) AND (NOT $4 OR r.to_user_id = $5)"
     " AND $5 = ANY (r.path_ids) ORDER BY r.id DESC LIMIT $6"};
 
+static const list_filter report_filters[] = {
+    {.name = "state", .kind = LIST_ENUM, .values = states},
+    {.name = "mine", .kind = LIST_BOOL},
+    {.name = "to_me", .kind = LIST_BOOL},
+    LIST_FILTERS_END,
+};
+
+static const list_t reports_list = {
+    .stmt = &Q_REPORTS_LIST,
+    .filters = report_filters,
+    .params = {"@cursor", "state", "mine", "to_me", "@caller", "@limit"},
+};
+
 void h_reports_list(req_t *r)
 {
-    long limit;
-    long long after;
-    bool mine = false, to_me = false;
-    const char *state = NULL;
-    if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "state", states, &state) ||
-        query_bool_or_reply(r, "mine", &mine, NULL) ||
-        query_bool_or_reply(r, "to_me", &to_me, NULL))
-        return;
-    char a[24], u[24], l[24];
-    const char *params[] = {after ? db_int(a, after) : NULL, state, mine ? "true" : "false",
-                            to_me ? "true" : "false", db_int(u, r->caller->id),
-                            db_int(l, limit + 1)};
-    reply_list(r, &Q_REPORTS_LIST, 6, params, limit);
+    list_handle(r, &reports_list);
 }
 
 static const db_stmt Q_REPORT_GET = {

@@ -4,6 +4,7 @@
 
 #include "audit.h"
 #include "identity.h"
+#include "list.h"
 
 bool admin_or_reply(req_t *r);
 void name_constraint(const PGresult *res, problem_t *p);
@@ -32,16 +33,20 @@ static const db_stmt Q_DEP_LIST = {
     " WHERE " PAGE_BEFORE("d.id", "$1") " AND ($2::text IS NULL OR d.kind = $2)"
     " ORDER BY d.id DESC LIMIT $3"};
 
+static const list_filter department_filters[] = {
+    {.name = "kind", .kind = LIST_ENUM, .values = kinds},
+    LIST_FILTERS_END,
+};
+
+static const list_t departments_list = {
+    .stmt = &Q_DEP_LIST,
+    .filters = department_filters,
+    .params = {"@cursor", "kind", "@limit"},
+};
+
 void h_departments_list(req_t *r)
 {
-    long limit;
-    long long after;
-    const char *kind = NULL;
-    if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "kind", kinds, &kind))
-        return;
-    char a[24], l[24];
-    const char *params[] = {after ? db_int(a, after) : NULL, kind, db_int(l, limit + 1)};
-    reply_list(r, &Q_DEP_LIST, 3, params, limit);
+    list_handle(r, &departments_list);
 }
 
 typedef struct dep_in {

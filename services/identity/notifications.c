@@ -4,6 +4,7 @@
 
 #include "audit.h"
 #include "identity.h"
+#include "list.h"
 
 static const db_stmt Q_NOTES_LIST = {
     "identity_notes_list",
@@ -13,21 +14,21 @@ static const db_stmt Q_NOTES_LIST = {
     " AND ($4::text IS NULL OR n.entity_type = $4)"
     " ORDER BY n.id DESC LIMIT $5"};
 
+static const list_filter note_filters[] = {
+    {.name = "unread", .kind = LIST_BOOL, .null_absent = true},
+    {.name = "entity_type", .kind = LIST_TEXT},
+    LIST_FILTERS_END,
+};
+
+static const list_t notes_list = {
+    .stmt = &Q_NOTES_LIST,
+    .filters = note_filters,
+    .params = {"@caller", "@cursor", "unread", "entity_type", "@limit"},
+};
+
 void h_notifications_list(req_t *r)
 {
-    long limit;
-    long long after;
-    bool unread = false, has_unread = false;
-    const char *entity_type = NULL;
-    if (page_or_reply(r, &limit, &after) ||
-        query_bool_or_reply(r, "unread", &unread, &has_unread) ||
-        query_str(r, "entity_type", &entity_type))
-        return;
-    char u[24], a[24], l[24];
-    const char *params[] = {db_int(u, r->caller->id), after ? db_int(a, after) : NULL,
-                            has_unread ? (unread ? "true" : "false") : NULL, entity_type,
-                            db_int(l, limit + 1)};
-    reply_list(r, &Q_NOTES_LIST, 5, params, limit);
+    list_handle(r, &notes_list);
 }
 
 static const db_stmt Q_NOTE_READ = {

@@ -10,6 +10,7 @@
 
 #include "action.h"
 #include "audit.h"
+#include "list.h"
 #include "org.h"
 #include "meetings.h"
 
@@ -56,36 +57,39 @@ static const db_stmt Q_DECISIONS_LIST = {
     "   WHERE s.confidential)"
     " SELECT id, doc FROM v ORDER BY id DESC"};
 
+static const list_filter decision_filters[] = {
+    {.name = "state", .kind = LIST_ENUM, .values = states},
+    {.name = "overdue", .kind = LIST_BOOL},
+    {.name = "mine", .kind = LIST_BOOL},
+    {.name = "responsible_id", .kind = LIST_ID},
+    {.name = "meeting_id", .kind = LIST_ID},
+    {.name = "category", .kind = LIST_ENUM, .values = categories},
+    LIST_FILTERS_END,
+};
+
+static const list_t decisions_list = {
+    .stmt = &Q_DECISIONS_LIST,
+    .filters = decision_filters,
+    .params = {"@caller", "@sees_all", "@rid", "@cursor", "state", "overdue", "responsible_id",
+               "category", "meeting_id", "@limit", "@client_rid"},
+    .sees_all_of = meetings_privileged,
+};
+
+/* ?mine=true: the decisions the caller is responsible for, whatever
+ * responsible_id says. */
+static const char *const mine_params[] = {"@caller",  "@sees_all",  "@rid",       "@cursor",
+                                          "state",    "overdue",    "@caller",    "category",
+                                          "meeting_id", "@limit",   "@client_rid", NULL};
+
 void h_decisions_list(req_t *r)
 {
-    long limit;
-    long long after, resp = 0, meeting = 0;
-    bool overdue = false, mine = false, has_resp = false, has_meeting = false;
-    const char *state = NULL, *category = NULL;
-    if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "state", states, &state) ||
-        query_bool_or_reply(r, "overdue", &overdue, NULL) ||
-        query_bool_or_reply(r, "mine", &mine, NULL) ||
-        query_ll_or_reply(r, "responsible_id", 1, INT64_MAX / 2, &resp, &has_resp) ||
-        query_ll_or_reply(r, "meeting_id", 1, INT64_MAX / 2, &meeting, &has_meeting) ||
-        query_enum_or_reply(r, "category", categories, &category))
+    list_query q;
+    if (list_query_or_reply(r, &decisions_list, &q))
         return;
-    if (mine) {
-        resp = r->caller->id;
-        has_resp = true;
-    }
-    char u[24], a[24], rs[24], m[24], l[24];
-    const char *params[] = {db_int(u, r->caller->id),
-                            meetings_privileged(r) ? "true" : "false",
-                            r->rid,
-                            after ? db_int(a, after) : NULL,
-                            state,
-                            overdue ? "true" : "false",
-                            has_resp ? db_int(rs, resp) : NULL,
-                            category,
-                            has_meeting ? db_int(m, meeting) : NULL,
-                            db_int(l, limit + 1),
-                            r->client_rid};
-    reply_list(r, &Q_DECISIONS_LIST, 11, params, limit);
+    PGresult *res = list_read_or_reply(&q, &Q_DECISIONS_LIST,
+                                       list_true(&q, "mine") ? mine_params : decisions_list.params);
+    if (res)
+        reply_page(r, res, q.limit);
 }
 
 /* ---------- create ---------- */

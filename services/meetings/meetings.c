@@ -10,6 +10,7 @@
 
 #include "action.h"
 #include "audit.h"
+#include "list.h"
 #include "org.h"
 #include "meetings.h"
 
@@ -56,25 +57,23 @@ static const db_stmt Q_MEETINGS_LIST = {
     " AND meeting_visible(m, $5, $6)"
     " ORDER BY m.id DESC LIMIT $7"};
 
+static const list_filter meeting_filters[] = {
+    {.name = "kind", .kind = LIST_ENUM, .values = kinds},
+    {.name = "state", .kind = LIST_ENUM, .values = states},
+    {.name = "mine", .kind = LIST_BOOL},
+    LIST_FILTERS_END,
+};
+
+static const list_t meetings_list = {
+    .stmt = &Q_MEETINGS_LIST,
+    .filters = meeting_filters,
+    .params = {"@cursor", "kind", "state", "mine", "@caller", "@sees_all", "@limit"},
+    .sees_all_of = meetings_privileged,
+};
+
 void h_meetings_list(req_t *r)
 {
-    long limit;
-    long long after;
-    bool mine = false;
-    const char *kind = NULL, *state = NULL;
-    if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "kind", kinds, &kind) ||
-        query_enum_or_reply(r, "state", states, &state) ||
-        query_bool_or_reply(r, "mine", &mine, NULL))
-        return;
-    char a[24], u[24], l[24];
-    const char *params[] = {after ? db_int(a, after) : NULL,
-                            kind,
-                            state,
-                            mine ? "true" : "false",
-                            db_int(u, r->caller->id),
-                            meetings_privileged(r) ? "true" : "false",
-                            db_int(l, limit + 1)};
-    reply_list(r, &Q_MEETINGS_LIST, 7, params, limit);
+    list_handle(r, &meetings_list);
 }
 
 static const db_stmt Q_MEETING_DOC = {

@@ -10,6 +10,7 @@
 
 #include "action.h"
 #include "audit.h"
+#include "list.h"
 #include "org.h"
 #include "meetings.h"
 
@@ -42,21 +43,22 @@ static const db_stmt Q_TASKS_LIST = {
     " AND task_visible(t, $2," TASK_PRIVILEGED ")"
     " ORDER BY t.id DESC LIMIT $6"};
 
+static const list_filter task_filters[] = {
+    {.name = "state", .kind = LIST_ENUM, .values = states},
+    {.name = "mine", .kind = LIST_BOOL},
+    {.name = "assigned_by_me", .kind = LIST_BOOL},
+    LIST_FILTERS_END,
+};
+
+static const list_t tasks_list = {
+    .stmt = &Q_TASKS_LIST,
+    .filters = task_filters,
+    .params = {"@cursor", "@caller", "state", "mine", "assigned_by_me", "@limit"},
+};
+
 void h_tasks_list(req_t *r)
 {
-    long limit;
-    long long after;
-    bool mine = false, by_me = false;
-    const char *state = NULL;
-    if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "state", states, &state) ||
-        query_bool_or_reply(r, "mine", &mine, NULL) ||
-        query_bool_or_reply(r, "assigned_by_me", &by_me, NULL))
-        return;
-    char a[24], u[24], l[24];
-    const char *params[] = {after ? db_int(a, after) : NULL, db_int(u, r->caller->id), state,
-                            mine ? "true" : "false", by_me ? "true" : "false",
-                            db_int(l, limit + 1)};
-    reply_list(r, &Q_TASKS_LIST, 6, params, limit);
+    list_handle(r, &tasks_list);
 }
 
 /* ---------- create ---------- */

@@ -8,6 +8,7 @@
 
 #include "action.h"
 #include "audit.h"
+#include "list.h"
 #include "org.h"
 #include "printing.h"
 #include "row_lock.h"
@@ -34,22 +35,23 @@ static const db_stmt Q_EQUIPMENT_LIST = {
     " AND ($3::text IS NULL OR e.location = $3) AND ($4::text IS NULL OR e.kind = $4)"
     " AND ($5::text IS NULL OR e.state = $5) ORDER BY e.id DESC LIMIT $6"};
 
+static const list_filter equipment_filters[] = {
+    {.name = "department_id", .kind = LIST_ID},
+    {.name = "location", .kind = LIST_ENUM, .values = locations},
+    {.name = "kind", .kind = LIST_ENUM, .values = kinds},
+    {.name = "state", .kind = LIST_ENUM, .values = states},
+    LIST_FILTERS_END,
+};
+
+static const list_t equipment_list = {
+    .stmt = &Q_EQUIPMENT_LIST,
+    .filters = equipment_filters,
+    .params = {"@cursor", "department_id", "location", "kind", "state", "@limit"},
+};
+
 void h_equipment_list(req_t *r)
 {
-    long limit;
-    long long after, dept = 0;
-    bool has_dept = false;
-    const char *location = NULL, *kind = NULL, *state = NULL;
-    if (page_or_reply(r, &limit, &after) ||
-        query_ll_or_reply(r, "department_id", 1, INT64_MAX / 2, &dept, &has_dept) ||
-        query_enum_or_reply(r, "location", locations, &location) ||
-        query_enum_or_reply(r, "kind", kinds, &kind) ||
-        query_enum_or_reply(r, "state", states, &state))
-        return;
-    char a[24], d[24], l[24];
-    const char *params[] = {after ? db_int(a, after) : NULL, has_dept ? db_int(d, dept) : NULL,
-                            location, kind, state, db_int(l, limit + 1)};
-    reply_list(r, &Q_EQUIPMENT_LIST, 6, params, limit);
+    list_handle(r, &equipment_list);
 }
 
 typedef struct equipment_in {

@@ -9,6 +9,7 @@
 
 #include "action.h"
 #include "audit.h"
+#include "list.h"
 #include "org.h"
 #include "printing.h"
 
@@ -47,35 +48,28 @@ static const db_stmt Q_JOBS_LIST = {
     " AND job_visible(j, $5, $8, $11)"
     " ORDER BY j.id DESC LIMIT $12"};
 
+static const list_filter job_filters[] = {
+    {.name = "state", .kind = LIST_ENUM, .values = states},
+    {.name = "kind", .kind = LIST_ENUM, .values = kinds},
+    {.name = "mine", .kind = LIST_BOOL},
+    {.name = "to_approve", .kind = LIST_BOOL},
+    {.name = "to_run", .kind = LIST_BOOL},
+    {.name = "department_id", .kind = LIST_ID},
+    {.name = "document_id", .kind = LIST_ID},
+    LIST_FILTERS_END,
+};
+
+static const list_t jobs_list = {
+    .stmt = &Q_JOBS_LIST,
+    .filters = job_filters,
+    .params = {"@cursor", "state", "kind", "mine", "@caller", "to_approve", "to_run",
+               "@department", "department_id", "document_id", "@sees_all", "@limit"},
+    .sees_all = printing_privileged,
+};
+
 void h_jobs_list(req_t *r)
 {
-    long limit;
-    long long after, dept = 0, doc = 0;
-    bool has_dept = false, has_doc = false, mine = false, to_approve = false, to_run = false;
-    const char *state = NULL, *kind = NULL;
-    if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "state", states, &state) ||
-        query_enum_or_reply(r, "kind", kinds, &kind) ||
-        query_bool_or_reply(r, "mine", &mine, NULL) ||
-        query_bool_or_reply(r, "to_approve", &to_approve, NULL) ||
-        query_bool_or_reply(r, "to_run", &to_run, NULL) ||
-        query_ll_or_reply(r, "department_id", 1, INT64_MAX / 2, &dept, &has_dept) ||
-        query_ll_or_reply(r, "document_id", 1, INT64_MAX / 2, &doc, &has_doc))
-        return;
-    char a[24], u[24], vd[24], d[24], dc[24], l[24];
-    const char *params[] = {after ? db_int(a, after) : NULL,
-                            state,
-                            kind,
-                            mine ? "true" : "false",
-                            db_int(u, r->caller->id),
-                            to_approve ? "true" : "false",
-                            to_run ? "true" : "false",
-                            r->caller->department_id ? db_int(vd, r->caller->department_id)
-                                                     : NULL,
-                            has_dept ? db_int(d, dept) : NULL,
-                            has_doc ? db_int(dc, doc) : NULL,
-                            printing_privileged(r->caller) ? "true" : "false",
-                            db_int(l, limit + 1)};
-    reply_list(r, &Q_JOBS_LIST, 12, params, limit);
+    list_handle(r, &jobs_list);
 }
 
 /* ---------- create ---------- */

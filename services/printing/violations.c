@@ -10,6 +10,7 @@
 
 #include "action.h"
 #include "audit.h"
+#include "list.h"
 #include "org.h"
 #include "printing.h"
 
@@ -42,26 +43,23 @@ static const db_stmt Q_VIOLATIONS_LIST = {
     " AND ($6::text IS NULL OR v.state = $6)"
     " ORDER BY v.id DESC LIMIT $7"};
 
+static const list_filter violation_filters[] = {
+    {.name = "department_id", .kind = LIST_ID},
+    {.name = "year", .kind = LIST_INT, .min = 2000, .max = 2999},
+    {.name = "state", .kind = LIST_ENUM, .values = states},
+    LIST_FILTERS_END,
+};
+
+static const list_t violations_list = {
+    .stmt = &Q_VIOLATIONS_LIST,
+    .filters = violation_filters,
+    .params = {"@cursor", "@sees_all", "@caller", "department_id", "year", "state", "@limit"},
+    .sees_all = printing_privileged,
+};
+
 void h_violations_list(req_t *r)
 {
-    long limit;
-    long long after, dept = 0, year = 0;
-    bool has_dept = false, has_year = false;
-    const char *state = NULL;
-    if (page_or_reply(r, &limit, &after) ||
-        query_ll_or_reply(r, "department_id", 1, INT64_MAX / 2, &dept, &has_dept) ||
-        query_ll_or_reply(r, "year", 2000, 2999, &year, &has_year) ||
-        query_enum_or_reply(r, "state", states, &state))
-        return;
-    char a[24], u[24], d[24], y[24], l[24];
-    const char *params[] = {after ? db_int(a, after) : NULL,
-                            printing_privileged(r->caller) ? "true" : "false",
-                            db_int(u, r->caller->id),
-                            has_dept ? db_int(d, dept) : NULL,
-                            has_year ? db_int(y, year) : NULL,
-                            state,
-                            db_int(l, limit + 1)};
-    reply_list(r, &Q_VIOLATIONS_LIST, 7, params, limit);
+    list_handle(r, &violations_list);
 }
 
 /* ---------- a violation discovered outside a recorded job ---------- */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "list.h"
 #include "org.h"
 #include "printing.h"
 
@@ -45,26 +46,24 @@ static const db_stmt Q_VISITS_LIST = {
     " AND ($6::bigint IS NULL OR v.visitor_id = $6)"
     " ORDER BY v.id DESC LIMIT $7"};
 
+static const list_filter visit_filters[] = {
+    {.name = "from", .kind = LIST_DATE, .absent = "-infinity"},
+    {.name = "to", .kind = LIST_DATE, .absent = "infinity"},
+    {.name = "visitor_id", .kind = LIST_ID},
+    LIST_FILTERS_END,
+};
+
+static const list_t visits_list = {
+    .stmt = &Q_VISITS_LIST,
+    .filters = visit_filters,
+    .params = {"@cursor", "@sees_all", "@caller", "from", "to", "visitor_id", "@limit"},
+    .sees_all = reads_all_visits,
+    .period = true,
+};
+
 void h_visits_list(req_t *r)
 {
-    long limit;
-    long long after, visitor = 0;
-    bool has_visitor = false;
-    const char *from = NULL, *to = NULL;
-    if (page_or_reply(r, &limit, &after) || query_date_or_reply(r, "from", &from) ||
-        query_date_or_reply(r, "to", &to) ||
-        query_ll_or_reply(r, "visitor_id", 1, INT64_MAX / 2, &visitor, &has_visitor) ||
-        period_or_reply(r, from, to))
-        return;
-    char a[24], u[24], v[24], l[24];
-    const char *params[] = {after ? db_int(a, after) : NULL,
-                            reads_all_visits(r->caller) ? "true" : "false",
-                            db_int(u, r->caller->id),
-                            from ? from : "-infinity",
-                            to ? to : "infinity",
-                            has_visitor ? db_int(v, visitor) : NULL,
-                            db_int(l, limit + 1)};
-    reply_list(r, &Q_VISITS_LIST, 7, params, limit);
+    list_handle(r, &visits_list);
 }
 
 typedef struct visit_in {

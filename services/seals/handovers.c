@@ -7,6 +7,7 @@
 
 #include "action.h"
 #include "audit.h"
+#include "list.h"
 #include "org.h"
 #include "seals.h"
 
@@ -41,26 +42,23 @@ static const db_stmt Q_HANDOVERS_LIST = {
     " AND ($6 OR $5 IN (h.from_user_id, h.to_user_id))"
     " ORDER BY h.id DESC LIMIT $7"};
 
+static const list_filter handover_filters[] = {
+    {.name = "seal_id", .kind = LIST_ID},
+    {.name = "state", .kind = LIST_ENUM, .values = states},
+    {.name = "to_confirm", .kind = LIST_BOOL},
+    LIST_FILTERS_END,
+};
+
+static const list_t handovers_list = {
+    .stmt = &Q_HANDOVERS_LIST,
+    .filters = handover_filters,
+    .params = {"@cursor", "seal_id", "state", "to_confirm", "@caller", "@sees_all", "@limit"},
+    .sees_all = seals_privileged,
+};
+
 void h_handovers_list(req_t *r)
 {
-    long limit;
-    long long after, seal = 0;
-    bool has_seal = false, to_confirm = false;
-    const char *state = NULL;
-    if (page_or_reply(r, &limit, &after) ||
-        query_ll_or_reply(r, "seal_id", 1, INT64_MAX / 2, &seal, &has_seal) ||
-        query_enum_or_reply(r, "state", states, &state) ||
-        query_bool_or_reply(r, "to_confirm", &to_confirm, NULL))
-        return;
-    char a[24], s[24], u[24], l[24];
-    const char *params[] = {after ? db_int(a, after) : NULL,
-                            has_seal ? db_int(s, seal) : NULL,
-                            state,
-                            to_confirm ? "true" : "false",
-                            db_int(u, r->caller->id),
-                            seals_privileged(r->caller) ? "true" : "false",
-                            db_int(l, limit + 1)};
-    reply_list(r, &Q_HANDOVERS_LIST, 7, params, limit);
+    list_handle(r, &handovers_list);
 }
 
 /* ---------- start ---------- */

@@ -13,6 +13,7 @@
 
 #include "action.h"
 #include "audit.h"
+#include "list.h"
 #include "seals.h"
 
 static const char *const states[] = {"pending", "approved", "rejected", "withdrawn",
@@ -42,33 +43,34 @@ static const db_stmt Q_LETTERS_LIST = {
     " AND letter_visible(l, s, $5, $8)"
     " ORDER BY l.id DESC LIMIT $11"};
 
+static const list_filter letter_filters[] = {
+    {.name = "state", .kind = LIST_ENUM, .values = states},
+    {.name = "seal_id", .kind = LIST_ID},
+    {.name = "mine", .kind = LIST_BOOL},
+    {.name = "to_approve", .kind = LIST_BOOL},
+    {.name = "to_issue", .kind = LIST_BOOL},
+    {.name = "past_retention", .kind = LIST_BOOL},
+    LIST_FILTERS_END,
+};
+
+/* R-LET-2: who approves letters, a secretary never (the list's $9). */
+static bool letter_approver(const caller_t *c)
+{
+    return letter_approver_may(c->position) && !c->is_secretary;
+}
+
+static const list_t letters_list = {
+    .stmt = &Q_LETTERS_LIST,
+    .filters = letter_filters,
+    .params = {"@cursor", "state", "seal_id", "mine", "@caller", "to_approve", "to_issue",
+               "@sees_all", "@may", "past_retention", "@limit"},
+    .sees_all = seals_privileged,
+    .may = letter_approver,
+};
+
 void h_letters_list(req_t *r)
 {
-    long limit;
-    long long after, seal = 0;
-    bool has_seal = false, mine = false, to_approve = false, to_issue = false, past = false;
-    const char *state = NULL;
-    if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "state", states, &state) ||
-        query_ll_or_reply(r, "seal_id", 1, INT64_MAX / 2, &seal, &has_seal) ||
-        query_bool_or_reply(r, "mine", &mine, NULL) ||
-        query_bool_or_reply(r, "to_approve", &to_approve, NULL) ||
-        query_bool_or_reply(r, "to_issue", &to_issue, NULL) ||
-        query_bool_or_reply(r, "past_retention", &past, NULL))
-        return;
-    bool approver = letter_approver_may(r->caller->position) && !r->caller->is_secretary;
-    char a[24], s[24], u[24], l[24];
-    const char *params[] = {after ? db_int(a, after) : NULL,
-                            state,
-                            has_seal ? db_int(s, seal) : NULL,
-                            mine ? "true" : "false",
-                            db_int(u, r->caller->id),
-                            to_approve ? "true" : "false",
-                            to_issue ? "true" : "false",
-                            seals_privileged(r->caller) ? "true" : "false",
-                            approver ? "true" : "false",
-                            past ? "true" : "false",
-                            db_int(l, limit + 1)};
-    reply_list(r, &Q_LETTERS_LIST, 11, params, limit);
+    list_handle(r, &letters_list);
 }
 
 /* ---------- create ---------- */

@@ -9,6 +9,7 @@
 
 #include "action.h"
 #include "audit.h"
+#include "list.h"
 #include "seals.h"
 
 static const char *const matters[] = {"general",      "finance",     "personnel",
@@ -41,29 +42,26 @@ static const db_stmt Q_REQUESTS_LIST = {
     " AND request_visible(q, s, $5, $8)"
     " ORDER BY q.id DESC LIMIT $9"};
 
+static const list_filter request_filters[] = {
+    {.name = "state", .kind = LIST_ENUM, .values = states},
+    {.name = "seal_id", .kind = LIST_ID},
+    {.name = "mine", .kind = LIST_BOOL},
+    {.name = "to_approve", .kind = LIST_BOOL},
+    {.name = "to_stamp", .kind = LIST_BOOL},
+    LIST_FILTERS_END,
+};
+
+static const list_t requests_list = {
+    .stmt = &Q_REQUESTS_LIST,
+    .filters = request_filters,
+    .params = {"@cursor", "state", "seal_id", "mine", "@caller", "to_approve", "to_stamp",
+               "@sees_all", "@limit"},
+    .sees_all = seals_privileged,
+};
+
 void h_requests_list(req_t *r)
 {
-    long limit;
-    long long after, seal = 0;
-    bool has_seal = false, mine = false, to_approve = false, to_stamp = false;
-    const char *state = NULL;
-    if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "state", states, &state) ||
-        query_ll_or_reply(r, "seal_id", 1, INT64_MAX / 2, &seal, &has_seal) ||
-        query_bool_or_reply(r, "mine", &mine, NULL) ||
-        query_bool_or_reply(r, "to_approve", &to_approve, NULL) ||
-        query_bool_or_reply(r, "to_stamp", &to_stamp, NULL))
-        return;
-    char a[24], s[24], u[24], l[24];
-    const char *params[] = {after ? db_int(a, after) : NULL,
-                            state,
-                            has_seal ? db_int(s, seal) : NULL,
-                            mine ? "true" : "false",
-                            db_int(u, r->caller->id),
-                            to_approve ? "true" : "false",
-                            to_stamp ? "true" : "false",
-                            seals_privileged(r->caller) ? "true" : "false",
-                            db_int(l, limit + 1)};
-    reply_list(r, &Q_REQUESTS_LIST, 9, params, limit);
+    list_handle(r, &requests_list);
 }
 
 /* ---------- create ---------- */

@@ -6,6 +6,7 @@
 
 #include "action.h"
 #include "audit.h"
+#include "list.h"
 #include "row_lock.h"
 #include "seals.h"
 
@@ -39,20 +40,22 @@ static const db_stmt Q_SEALS_LIST = {
     " AND ($3::text IS NULL OR s.kind = $3) AND ($4::bigint IS NULL OR s.custodian_id = $4)"
     " ORDER BY s.id DESC LIMIT $5"};
 
+static const list_filter seal_filters[] = {
+    {.name = "state", .kind = LIST_ENUM, .values = states},
+    {.name = "kind", .kind = LIST_ENUM, .values = kinds},
+    {.name = "custodian_id", .kind = LIST_ID},
+    LIST_FILTERS_END,
+};
+
+static const list_t seals_list = {
+    .stmt = &Q_SEALS_LIST,
+    .filters = seal_filters,
+    .params = {"@cursor", "state", "kind", "custodian_id", "@limit"},
+};
+
 void h_seals_list(req_t *r)
 {
-    long limit;
-    long long after, custodian = 0;
-    bool has_custodian = false;
-    const char *state = NULL, *kind = NULL;
-    if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "state", states, &state) ||
-        query_enum_or_reply(r, "kind", kinds, &kind) ||
-        query_ll_or_reply(r, "custodian_id", 1, INT64_MAX / 2, &custodian, &has_custodian))
-        return;
-    char a[24], k[24], l[24];
-    const char *params[] = {after ? db_int(a, after) : NULL, state, kind,
-                            has_custodian ? db_int(k, custodian) : NULL, db_int(l, limit + 1)};
-    reply_list(r, &Q_SEALS_LIST, 5, params, limit);
+    list_handle(r, &seals_list);
 }
 
 static const db_stmt Q_CUSTODY_LIST = {
