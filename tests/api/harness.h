@@ -56,6 +56,17 @@ char *h_sql_str(const char *sql, int n, const char *const *params);
 void h_sql(const char *sql);
 PGconn *h_db(void);
 
+/* Every function and view of schema s as PostgreSQL holds it (definition,
+ * settings, comment, privileges, owner), one malloc'd text: what a
+ * service's sql/read.sql defines, to compare before and after it applies
+ * again. */
+char *h_schema_definitions(const char *s);
+
+/* The next start of service svc as far as its database goes: its
+ * migrations (none left to apply) and sql/read.sql, as it applies them.
+ * 0 on success. */
+int h_migrate_again(const char *svc);
+
 /* A token signed with the real private key for arbitrary claims (JSON text
  * of the payload) and alg ("RS256"), for negative tests. Malloc'd. */
 char *h_sign(const char *payload_json, const char *alg);

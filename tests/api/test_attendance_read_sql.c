@@ -28,13 +28,6 @@ static long long stale_doc(const char *id)
     return n;
 }
 
-/* The next start of the service: the migrations (none left to apply) and
- * read.sql, as attendance applies them. */
-static int start_again(void)
-{
-    return db_migrate(getenv("ADMIN_DATABASE_URL"), "attendance", "services/attendance/migrations");
-}
-
 START_TEST(test_R_ATT_4_read_definitions_apply_again_and_keep_stored_leave_documents)
 {
     long mon = att_next(2061, 3, 1, 1); /* a year no other test uses */
@@ -49,7 +42,7 @@ START_TEST(test_R_ATT_4_read_definitions_apply_again_and_keep_stored_leave_docum
     ck_assert_ptr_nonnull(doc);
 
     /* unchanged definitions: nothing is rebuilt, nothing changes */
-    ck_assert_int_eq(start_again(), 0);
+    ck_assert_int_eq(h_migrate_again("attendance"), 0);
     char *digest2 = h_sql_str("SELECT digest FROM attendance.leave_doc_built", 0, NULL);
     ck_assert_str_eq(digest2, digest);
     char *doc2 = h_sql_str("SELECT doc FROM attendance.leave_requests WHERE id = $1::bigint", 1, p);
@@ -63,7 +56,7 @@ START_TEST(test_R_ATT_4_read_definitions_apply_again_and_keep_stored_leave_docum
     h_sql_ll("UPDATE attendance.leave_requests SET doc = '{}' WHERE id = $1::bigint"
              " RETURNING id", 1, p);
     ck_assert_int_ge(stale_doc(b_id), 1);
-    ck_assert_int_eq(start_again(), 0);
+    ck_assert_int_eq(h_migrate_again("attendance"), 0);
     ck_assert_int_eq(stale_doc(b_id), 0);
     char *doc3 = h_sql_str("SELECT doc FROM attendance.leave_requests WHERE id = $1::bigint", 1, p);
     ck_assert_str_eq(doc3, doc);

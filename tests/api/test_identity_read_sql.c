@@ -25,27 +25,6 @@ static long long stale_docs(const char *name)
     return n;
 }
 
-/* Every function and view of schema s, as PostgreSQL prints them. */
-static char *definitions(const char *s)
-{
-    const char *p[] = {s};
-    return h_sql_str(
-        "SELECT string_agg(d, E'\\n' ORDER BY d) FROM ("
-        " SELECT pg_get_functiondef(f.oid) AS d FROM pg_proc f"
-        "  WHERE f.pronamespace = $1::regnamespace AND f.prokind = 'f'"
-        " UNION ALL SELECT c.relname || ': ' || pg_get_viewdef(c.oid) || coalesce(c.relacl::text, '')"
-        "  FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind = 'v') x",
-        1, p);
-}
-
-/* The next start of a service: the migrations (none left to apply) and
- * read.sql, as the service applies them. */
-static int start_again(const char *svc)
-{
-    return db_migrate(getenv("ADMIN_DATABASE_URL"), svc,
-                      h_fmt("services/%s/migrations", svc));
-}
-
 START_TEST(read_definitions_apply_again_and_keep_stored_user_documents)
 {
     const char *p[] = {"zonghe1"};
@@ -53,16 +32,16 @@ START_TEST(read_definitions_apply_again_and_keep_stored_user_documents)
     char *doc = h_sql_str("SELECT doc::text || doc_no_phone::text FROM identity.users"
                           " WHERE username = $1", 1, p);
     ck_assert_ptr_nonnull(doc);
-    char *defs = definitions("identity");
+    char *defs = h_schema_definitions("identity");
     ck_assert_ptr_nonnull(defs);
 
-    ck_assert_int_eq(start_again("identity"), 0);
-    ck_assert_int_eq(start_again("identity"), 0);
+    ck_assert_int_eq(h_migrate_again("identity"), 0);
+    ck_assert_int_eq(h_migrate_again("identity"), 0);
     char *doc2 = h_sql_str("SELECT doc::text || doc_no_phone::text FROM identity.users"
                            " WHERE username = $1", 1, p);
     ck_assert_str_eq(doc2, doc);
     ck_assert_int_eq(stale_docs("zonghe1"), 0);
-    char *defs2 = definitions("identity");
+    char *defs2 = h_schema_definitions("identity");
     ck_assert_str_eq(defs2, defs);
     free(doc);
     free(doc2);

@@ -10,40 +10,14 @@
 #include "db.h"
 #include "harness.h"
 
-/* Every function and view of the seals schema as PostgreSQL holds it, one
- * text (malloc'd). */
-static char *definitions(void)
-{
-    return h_sql_str(
-        "SELECT string_agg(d, E'\\n' ORDER BY d) FROM ("
-        " SELECT p.oid::regprocedure::text || E'\\n' || pg_get_functiondef(p.oid)"
-        "  || ' config ' || coalesce(array_to_string(p.proconfig, ','), '')"
-        "  || ' comment ' || coalesce(obj_description(p.oid, 'pg_proc'), '')"
-        "  || ' acl ' || coalesce(p.proacl::text, '') || ' owner ' || p.proowner::regrole::text AS d"
-        " FROM pg_proc p WHERE p.pronamespace = 'seals'::regnamespace"
-        " UNION ALL"
-        " SELECT c.relname || E'\\n' || pg_get_viewdef(c.oid)"
-        "  || ' comment ' || coalesce(obj_description(c.oid, 'pg_class'), '')"
-        "  || ' acl ' || coalesce(c.relacl::text, '') || ' owner ' || c.relowner::regrole::text"
-        " FROM pg_class c WHERE c.relnamespace = 'seals'::regnamespace AND c.relkind = 'v') x",
-        0, NULL);
-}
-
-/* The next start of the service: the migrations (none left to apply) and
- * read.sql, as seals applies them. */
-static int start_again(void)
-{
-    return db_migrate(getenv("ADMIN_DATABASE_URL"), "seals", "services/seals/migrations");
-}
-
 START_TEST(read_definitions_apply_again_and_change_nothing)
 {
-    char *before = definitions();
+    char *before = h_schema_definitions("seals");
     ck_assert_ptr_nonnull(before);
     ck_assert_ptr_nonnull(strstr(before, "seal_request_doc"));
     ck_assert_ptr_nonnull(strstr(before, "plan_cache_mode=force_generic_plan"));
-    ck_assert_int_eq(start_again(), 0);
-    char *again = definitions();
+    ck_assert_int_eq(h_migrate_again("seals"), 0);
+    char *again = h_schema_definitions("seals");
     ck_assert_str_eq(again, before);
 
     /* a definition changed since (here by hand) is put back as read.sql
@@ -52,10 +26,10 @@ START_TEST(read_definitions_apply_again_and_change_nothing)
           " viewer bigint, privileged boolean) RETURNS boolean LANGUAGE sql STABLE AS"
           " 'SELECT false'");
     h_sql("ALTER FUNCTION seals.eligible_approvers(text, seals.seals) RESET plan_cache_mode");
-    char *changed = definitions();
+    char *changed = h_schema_definitions("seals");
     ck_assert_str_ne(changed, before);
-    ck_assert_int_eq(start_again(), 0);
-    char *restored = definitions();
+    ck_assert_int_eq(h_migrate_again("seals"), 0);
+    char *restored = h_schema_definitions("seals");
     ck_assert_str_eq(restored, before);
     free(before);
     free(again);

@@ -115,4 +115,28 @@ static void spec_check(const char *service, const route_t *routes, size_t nroute
     }
 }
 
+/* The whole test program of a service's route table: its routes and the
+ * spec agree (one program a service, so that each links only its own
+ * service). */
+#define SPEC_CHECK_MAIN(svc)                                                                      \
+    extern route_t svc##_routes[];                                                                \
+    extern const size_t svc##_nroutes;                                                            \
+    START_TEST(routes_match_the_spec)                                                             \
+    {                                                                                             \
+        spec_check(#svc, svc##_routes, svc##_nroutes);                                            \
+    }                                                                                             \
+    END_TEST                                                                                      \
+    int main(void)                                                                                \
+    {                                                                                             \
+        Suite *s = suite_create(#svc "_routes");                                                  \
+        TCase *tc = tcase_create("spec");                                                         \
+        tcase_add_test(tc, routes_match_the_spec);                                                \
+        suite_add_tcase(s, tc);                                                                   \
+        SRunner *sr = srunner_create(s);                                                          \
+        srunner_run_all(sr, CK_NORMAL);                                                           \
+        int failed = srunner_ntests_failed(sr);                                                   \
+        srunner_free(sr);                                                                         \
+        return failed ? 1 : 0;                                                                    \
+    }
+
 #endif

@@ -1,24 +1,4 @@
 /* The seals service's route table and api/openapi.yaml agree. */
 #include "spec_check.h"
 
-extern route_t seals_routes[];
-extern const size_t seals_nroutes;
-
-START_TEST(routes_match_the_spec)
-{
-    spec_check("seals", seals_routes, seals_nroutes);
-}
-END_TEST
-
-int main(void)
-{
-    Suite *s = suite_create("seals_routes");
-    TCase *tc = tcase_create("spec");
-    tcase_add_test(tc, routes_match_the_spec);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
+SPEC_CHECK_MAIN(seals)
