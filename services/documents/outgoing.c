@@ -379,11 +379,15 @@ typedef struct outgoing_tx {
 /* Whether the caller's department ($2) is a drafting department (承办部门:
  * an office section, or a district bureau, an external unit that a deputy
  * mayor is in charge of); the co-drafting departments ($1) that are not
- * drafting departments or are the caller's own; and the chiefs of the
- * others. One statement before the insert. */
+ * drafting departments or are the caller's own; the chiefs of the others;
+ * and the new document's id, so that the insert, which needs no answer
+ * before COMMIT, goes out with it (create_last). One statement before the
+ * insert. An id taken by a refused draft is not used again: ids may have
+ * gaps, document numbers (R-DOC-5) may not. */
 static const db_stmt Q_DRAFTING = {
     "documents_drafting",
-    "SELECT (SELECT d.kind = 'section' OR (d.kind = 'external' AND d.in_charge_id IS NOT NULL)"
+    "SELECT nextval('documents_id_seq') AS new_id,"
+    " (SELECT d.kind = 'section' OR (d.kind = 'external' AND d.in_charge_id IS NOT NULL)"
     "   FROM identity.org_departments d WHERE d.id = $2) AS drafting,"
     " (SELECT array_agg(x)::text FROM unnest($1::bigint[]) x WHERE x = $2 OR NOT EXISTS"
     "   (SELECT 1 FROM identity.org_departments d WHERE d.id = x AND (d.kind = 'section'"
@@ -391,23 +395,26 @@ static const db_stmt Q_DRAFTING = {
     " (SELECT coalesce(array_agg(d.chief_id) FILTER (WHERE d.chief_id IS NOT NULL), '{}')::text"
     "   FROM identity.org_departments d WHERE d.id = ANY ($1::bigint[])) AS chiefs"};
 
+/* The draft ($16 its id, from Q_DRAFTING) and its first version; its
+ * document is kept for the audit event and the Idempotency-Key's answer
+ * and comes back with COMMIT (AUDIT_DOC, create_last). */
 static const db_stmt Q_DOC_INSERT = {
     "documents_insert",
-    "WITH d AS (INSERT INTO documents(issuer, doc_type, title, body, main_recipients,"
+    "WITH d AS (INSERT INTO documents(id, issuer, doc_type, title, body, main_recipients,"
     " cc_recipients, secrecy, urgency, print_count, assigned_by, reply_to_incoming_id,"
     " department_id, creator_id, co_department_ids, path_ids)"
-    " VALUES ($1, $2, $3, $4, $5, coalesce($6, ''), coalesce($7, 'none'),"
+    " VALUES ($16, $1, $2, $3, $4, $5, coalesce($6, ''), coalesce($7, 'none'),"
     " coalesce($8, 'normal'), $9, $10, $11, $12, $13, $14::bigint[],"
     " array_prepend($13::bigint, $15::bigint[])) RETURNING *),"
     " v AS (INSERT INTO document_versions(document_id, no, title, body, author_id)"
     " SELECT d.id, 1, d.title, d.body, d.creator_id FROM d)"
-    " SELECT d.id," DOCUMENT_DOC("d") " AS doc FROM d"};
+    " SELECT" AUDIT_DOC(DOCUMENT_DOC("d")) " AS doc FROM d"};
 
 static int doc_store(db_conn *c, create_tx *ct, problem_t *p)
 {
     outgoing_tx *t = ct->ctx;
     const caller_t *me = ct->r->caller;
-    char dept[24], uid[24], pc[24], reply[24];
+    char dept[24], uid[24], pc[24], reply[24], nid[24];
     const char *p1[] = {t->co, db_int(dept, me->department_id)};
     PGresult *res;
     if (db_query(c, &Q_DRAFTING, 2, p1, &res, p))
@@ -425,6 +432,7 @@ static int doc_store(db_conn *c, create_tx *ct, problem_t *p)
         return -1;
     }
     char *chiefs = strdup(db_col_str(res, 0, "chiefs"));
+    ct->id = db_col_ll(res, 0, "new_id");
     PQclear(res);
     if (!chiefs)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
@@ -443,17 +451,11 @@ static int doc_store(db_conn *c, create_tx *ct, problem_t *p)
                         dept,
                         db_int(uid, me->id),
                         t->co,
-                        chiefs};
+                        chiefs,
+                        db_int(nid, ct->id)};
     int rc = -1;
-    if (db_query(c, &Q_DOC_INSERT, 15, p3, &res, p))
+    if (create_last(c, ct, &Q_DOC_INSERT, 16, p3, p))
         goto cleanup;
-    ct->id = db_col_ll(res, 0, "id");
-    ct->doc = strdup(db_col_str(res, 0, "doc"));
-    PQclear(res);
-    if (!ct->doc) {
-        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-        goto cleanup;
-    }
     char title[TITLE_BYTES];
     snprintf(title, sizeof title, "Co-sign the joint draft: %s", in->title);
     utf8_trim(title, sizeof title);

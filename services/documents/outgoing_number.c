@@ -14,10 +14,12 @@
  * $14) in one statement, the transaction's last, sent with COMMIT: the
  * series' counter row it locks is held from here to the commit, and every
  * other numbering waits for it meanwhile, so no round trip to the service
- * falls in between. The counter moves as take_number (migration 001) moves
- * it, written here so that it is planned with the statement. $5 the
- * issuer, $6 the year, $7 the SHA-256 of the signed body, $8 the
- * notification's text. */
+ * falls in between. The numbered document it returns is the answer, read
+ * with COMMIT's result: it is the row as committed (document_doc reads the
+ * row alone), so no statement reads it again after the commit. The counter
+ * moves as take_number (migration 001) moves it, written here so that it
+ * is planned with the statement. $5 the issuer, $6 the year, $7 the
+ * SHA-256 of the signed body, $8 the notification's text. */
 static const db_stmt Q_NUMBER = {
     "documents_number",
     "WITH n AS (INSERT INTO number_counters AS c (series, year, last) VALUES ($5, $6, 1)"
@@ -33,11 +35,21 @@ static const db_stmt Q_NUMBER = {
     " a AS (INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action, before,"
     "  after, request_id, client_request_id)"
     "  SELECT $9, $10, 'document', u.id, $11, $12::jsonb, u.doc::jsonb, $13, $14 FROM u)"
-    " SELECT count(*) FROM m"};
+    " SELECT u.doc, (SELECT count(*) FROM m) AS told FROM u"};
+
+static void keep_numbered(void *arg, const PGresult *res)
+{
+    action_tx *t = arg;
+    if (PQntuples(res) == 1) {
+        free(t->doc);
+        t->doc = strdup(db_col_str(res, 0, "doc"));
+    }
+}
 
 /* R-DOC-5: the number is taken in this transaction, so it exists only if
  * the document commits with it. Sent without waiting for its result (a
- * failure fails the COMMIT); the answer is read after (numbered_doc). */
+ * failure fails the COMMIT); t->doc is the numbered document once the
+ * transaction has committed, NULL if it could not be kept. */
 int doc_perform_assign_number(db_conn *c, action_tx *t, problem_t *p)
 {
     doc_row *q = t->row;
@@ -60,7 +72,7 @@ int doc_perform_assign_number(db_conn *c, action_tx *t, problem_t *p)
                             t->before,
                             who->rid,
                             who->client_rid};
-    return db_write(c, &Q_NUMBER, 14, params, p);
+    return db_write_keep(c, &Q_NUMBER, 14, params, keep_numbered, t, p);
 }
 
 /* R-DOC-5 with many numberings at once: the series' counter row is locked
@@ -89,7 +101,9 @@ static int number_run(db_conn *c, void *arg, problem_t *p)
     action_tx *t = arg;
     const action_t *a = t->act;
     free(t->before);
+    free(t->doc);
     t->before = NULL;
+    t->doc = NULL;
     t->version = 0;
     t->state[0] = '\0';
     if (a->lock(c, t, p) || a->authorise(c, t, p) ||
@@ -104,39 +118,9 @@ static int number_run(db_conn *c, void *arg, problem_t *p)
     return a->perform(c, t, p);
 }
 
-/* The numbered document, read after the commit. */
-static const db_stmt Q_NUMBERED_DOC = {
-    "documents_numbered_doc",
-    "SELECT " DOCUMENT_DOC("d") " AS doc,"
-    " d.doc_number IS NOT NULL AS numbered FROM documents d WHERE d.id = $1"};
-
-/* After the commit: sets t->doc to the numbered document. 0, or -1 with p. */
-static int numbered_doc(action_tx *t, problem_t *p)
-{
-    req_t *r = t->r;
-    db_conn *c = db_acquire(r->svc->db, r->svc->db_timeout_ms);
-    if (!c)
-        return problem_set(p, ERR_DB_UNAVAILABLE, NULL, NULL, "the database is not available");
-    char id[24];
-    const char *params[] = {db_int(id, t->id)};
-    PGresult *res = db_exec(c, &Q_NUMBERED_DOC, 1, params);
-    int rc = -1;
-    if (!db_ok(res, p))
-        goto done;
-    if (PQntuples(res) != 1 || !db_col_bool(res, 0, "numbered")) {
-        problem_set(p, ERR_INTERNAL, NULL, NULL, "the document was not numbered");
-        goto done;
-    }
-    t->doc = strdup(db_col_str(res, 0, "doc"));
-    rc = t->doc ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-done:
-    PQclear(res);
-    db_release(r->svc->db, c);
-    return rc;
-}
-
 /* POST /documents/{id}/assign-number: the action runner's steps in a
- * transaction of its own, then the numbered document. */
+ * transaction of its own, answered with the numbered document its last
+ * statement returned. */
 void doc_number_handle(req_t *r, const action_t *act)
 {
     doc_act_in in = {0};
@@ -148,9 +132,10 @@ void doc_number_handle(req_t *r, const action_t *act)
     if (!root)
         return;
     problem_t p = {0};
-    if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, number_run, &t, &p) ||
-        numbered_doc(&t, &p))
+    if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, number_run, &t, &p))
         reply_problem_t(r, &p);
+    else if (!t.doc) /* committed, but its answer could not be kept */
+        reply_problem(r, ERR_INTERNAL, NULL, NULL, "the numbered document could not be read");
     else
         reply_raw(r, 200, t.doc, strlen(t.doc));
     free(t.before);
