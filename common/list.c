@@ -54,6 +54,12 @@ static int filter_or_reply(req_t *r, const list_filter *f, list_query *q, int i)
     return 0;
 }
 
+/* The list's name in a log line: its statement's. */
+static const char *list_name(const list_t *l)
+{
+    return l->stmt ? l->stmt->name : "an export list";
+}
+
 static int filter_index(const list_t *l, const char *name)
 {
     for (int i = 0; l->filters && l->filters[i].name; i++)
@@ -73,6 +79,8 @@ int list_query_or_reply(req_t *r, const list_t *l, list_query *q)
     for (int i = 0; l->filters && l->filters[i].name; i++)
         if (filter_or_reply(r, &l->filters[i], q, i))
             return -1;
+    if (l->export && export_query_or_reply(r, l->export, &q->limit, &q->after, &q->period))
+        return -1;
     if (l->period) {
         int from = filter_index(l, "from"), to = filter_index(l, "to");
         if (period_or_reply(r, from < 0 || !q->given[from] ? NULL : q->value[from],
@@ -101,7 +109,7 @@ const char *list_value(list_query *q, const char *name)
         int i = filter_index(q->list, name);
         if (i < 0) {
             log_msg(LOG_ERROR, q->r->rid, "list: no filter %s for %s", name,
-                    q->list->stmt->name);
+                    list_name(q->list));
             abort();
         }
         return q->value[i];
@@ -116,6 +124,10 @@ const char *list_value(list_query *q, const char *name)
         return c->department_id ? db_int(q->department, c->department_id) : NULL;
     if (!strcmp(name, "@position"))
         return c->position;
+    if (!strcmp(name, "@from"))
+        return q->period.from ? q->period.from : "-infinity";
+    if (!strcmp(name, "@to"))
+        return q->period.to ? q->period.to : "infinity";
     if (!strcmp(name, "@rid"))
         return q->r->rid;
     if (!strcmp(name, "@client_rid"))
@@ -129,7 +141,7 @@ const char *list_value(list_query *q, const char *name)
                                                : q->list->sees_all && q->list->sees_all(c);
         return q->sees_all ? "true" : "false";
     }
-    log_msg(LOG_ERROR, q->r->rid, "list: no parameter %s for %s", name, q->list->stmt->name);
+    log_msg(LOG_ERROR, q->r->rid, "list: no parameter %s for %s", name, list_name(q->list));
     abort();
 }
 

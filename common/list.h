@@ -27,6 +27,7 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 
+#include "export.h"
 #include "service.h"
 
 #define LIST_MAX_FILTERS 12
@@ -64,6 +65,7 @@ typedef struct list_filter {
  *                 reads every row, else "false"
  *   "@may"        "true" when may says the caller may act on the rows the
  *                 list can show (approve letters), else "false"
+ *   "@from", "@to" the period of an export list (list_t.export)
  *   "@rid", "@client_rid"  the request's id and the client's (for reads
  *                 that audit in SQL) */
 typedef struct list_t {
@@ -74,6 +76,10 @@ typedef struct list_t {
     bool (*sees_all_of)(req_t *r); /* where it asks the database (a department's role) */
     bool (*may)(const caller_t *c);
     bool period;                   /* the filters "from" and "to" are a period: to >= from */
+    /* A list that is also an export (export.h): ?from, ?to and ?format
+     * are read after the filters, and "@from" and "@to" name the period's
+     * dates ("-infinity" and "infinity" where it is open). */
+    const csv_export *export;
 } list_t;
 
 /* A list's query as read: the page and each filter's text (NULL when
@@ -88,7 +94,8 @@ typedef struct list_query {
     bool given[LIST_MAX_FILTERS];
     char num[LIST_MAX_FILTERS][24];
     char cursor[24], limit1[24], caller[24], department[24];
-    int sees_all; /* -1 until asked */
+    int sees_all;         /* -1 until asked */
+    export_query period;  /* with list_t.export: the period and whether CSV is asked */
 } list_query;
 
 /* Reads the page and the list's filters, in order, into q. 0, or -1 after

@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "export.h"
+#include "list.h"
+#include "list_export.h"
 #include "page_cols.h"
 #include "printing.h"
 
@@ -108,17 +111,8 @@ static const db_stmt Q_REGISTER_GET = {
 
 void h_register_get(req_t *r)
 {
-    long long id = path_id_or_reply(r, "id");
-    if (!id)
-        return;
-    char b[24], u[24], d[24];
-    const char *params[] = {db_int(b, id), printing_privileged(r->caller) ? "true" : "false",
-                            db_int(u, r->caller->id),
-                            r->caller->department_id ? db_int(d, r->caller->department_id)
-                                                     : NULL};
-    PGresult *res = db_read_or_reply(r, &Q_REGISTER_GET, 4, params);
-    if (res)
-        reply_row(r, res, 200);
+    static const read_arg args[] = {READ_SEES_ALL, READ_USER, READ_DEPARTMENT, READ_END};
+    action_get_doc_as(r, &Q_REGISTER_GET, printing_privileged(r->caller), args);
 }
 
 /* The export: at most 50000 entries (a longer period is split), the
@@ -137,46 +131,29 @@ static const csv_export register_export = {
     .too_many_detail = "the export is limited to %ld entries",
 };
 
+static const list_filter register_filters[] = {
+    {.name = "department_id", .kind = LIST_ID},
+    LIST_FILTERS_END,
+};
+
+static const list_export_t register_list = {
+    .list = {.filters = register_filters,
+             .export = &register_export,
+             .params = {"department_id", "@from", "@to", "@cursor", "@sees_all", "@caller",
+                        "@department", "@limit"},
+             .sees_all = printing_privileged},
+    .by = "department_id",
+    .page_by = &Q_REGISTER_ROWS_OF_DEPT,
+    .page_all = &Q_REGISTER_ROWS_ALL,
+    .cols = entry_cols,
+    .export_by = &Q_REGISTER_OF_DEPT,
+    .export_all = &Q_REGISTER_ALL,
+    .first = &Q_REGISTER_OF_DEPT_FIRST,
+    .first_params = {"department_id", "@from", "@to", "@limit"},
+    .first_cols = entry_cols,
+};
+
 void h_register_list(req_t *r)
 {
-    long limit;
-    long long after, dept = 0;
-    bool has_dept = false;
-    export_query q;
-    if (page_or_reply(r, &limit, &after) ||
-        query_ll_or_reply(r, "department_id", 1, INT64_MAX / 2, &dept, &has_dept) ||
-        export_query_or_reply(r, &register_export, &limit, &after, &q))
-        return;
-    const char *from = q.from, *to = q.to;
-    bool csv = q.csv;
-    char d[24], a[24], u[24], vd[24], l[24];
-    bool privileged = printing_privileged(r->caller);
-    if (has_dept && !after && privileged && !csv) {
-        const char *first[] = {db_int(d, dept), from ? from : "-infinity", to ? to : "infinity",
-                               db_int(l, limit + 1)};
-        PGresult *res = db_read_or_reply(r, &Q_REGISTER_OF_DEPT_FIRST, 4, first);
-        if (res)
-            reply_page_cols(r, res, limit, entry_cols);
-        return;
-    }
-    const char *params[] = {has_dept ? db_int(d, dept) : NULL,
-                            from ? from : "-infinity",
-                            to ? to : "infinity",
-                            after ? db_int(a, after) : NULL,
-                            privileged ? "true" : "false",
-                            db_int(u, r->caller->id),
-                            r->caller->department_id ? db_int(vd, r->caller->department_id)
-                                                     : NULL,
-                            db_int(l, limit + 1)};
-    const db_stmt *st = csv ? (has_dept ? &Q_REGISTER_OF_DEPT : &Q_REGISTER_ALL)
-                            : (has_dept ? &Q_REGISTER_ROWS_OF_DEPT : &Q_REGISTER_ROWS_ALL);
-    PGresult *res = db_read_or_reply(r, st, 8, params);
-    if (!res)
-        return;
-    if (!csv) {
-        reply_page_cols(r, res, limit, entry_cols);
-        return;
-    }
-    reply_export(r, res, 1, &register_export);
-    PQclear(res);
+    list_export_handle(r, &register_list);
 }

@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "export.h"
+#include "list.h"
+#include "list_export.h"
 #include "page_cols.h"
 #include "seals.h"
 
@@ -83,15 +86,8 @@ static const db_stmt Q_USAGE_GET = {
 
 void h_usages_get(req_t *r)
 {
-    long long id = path_id_or_reply(r, "id");
-    if (!id)
-        return;
-    char b[24], u[24];
-    const char *params[] = {db_int(b, id), seals_privileged(r->caller) ? "true" : "false",
-                            db_int(u, r->caller->id)};
-    PGresult *res = db_read_or_reply(r, &Q_USAGE_GET, 3, params);
-    if (res)
-        reply_row(r, res, 200);
+    static const read_arg args[] = {READ_SEES_ALL, READ_USER, READ_END};
+    action_get_doc_as(r, &Q_USAGE_GET, seals_privileged(r->caller), args);
 }
 
 /* ---------- a page of entries written from plain columns ---------- */
@@ -141,43 +137,29 @@ static const csv_export usages_export = {
     .too_many_detail = "the export is limited to %ld entries",
 };
 
+static const list_filter usage_filters[] = {
+    {.name = "seal_id", .kind = LIST_ID},
+    LIST_FILTERS_END,
+};
+
+/* One seal's log or every seal's: a page and the export are the same
+ * statement. */
+static const list_export_t usages_list = {
+    .list = {.filters = usage_filters,
+             .export = &usages_export,
+             .params = {"seal_id", "@from", "@to", "@cursor", "@sees_all", "@caller", "@limit"},
+             .sees_all = seals_privileged},
+    .by = "seal_id",
+    .page_by = &Q_USAGES_OF_SEAL,
+    .page_all = &Q_USAGES_ALL,
+    .export_by = &Q_USAGES_OF_SEAL,
+    .export_all = &Q_USAGES_ALL,
+    .first = &Q_USAGES_OF_SEAL_FIRST,
+    .first_params = {"seal_id", "@from", "@to", "@limit"},
+    .first_cols = usage_cols,
+};
+
 void h_usages_list(req_t *r)
 {
-    long limit;
-    long long after, seal = 0;
-    bool has_seal = false;
-    export_query q;
-    if (page_or_reply(r, &limit, &after) ||
-        query_ll_or_reply(r, "seal_id", 1, INT64_MAX / 2, &seal, &has_seal) ||
-        export_query_or_reply(r, &usages_export, &limit, &after, &q))
-        return;
-    const char *from = q.from, *to = q.to;
-    bool csv = q.csv;
-    char s[24], a[24], u[24], l[24];
-    bool privileged = seals_privileged(r->caller);
-    if (has_seal && !after && privileged && !csv) {
-        const char *first[] = {db_int(s, seal), from ? from : "-infinity", to ? to : "infinity",
-                               db_int(l, limit + 1)};
-        PGresult *res = db_read_or_reply(r, &Q_USAGES_OF_SEAL_FIRST, 4, first);
-        if (res)
-            reply_page_cols(r, res, limit, usage_cols);
-        return;
-    }
-    const char *params[] = {has_seal ? db_int(s, seal) : NULL,
-                            from ? from : "-infinity",
-                            to ? to : "infinity",
-                            after ? db_int(a, after) : NULL,
-                            privileged ? "true" : "false",
-                            db_int(u, r->caller->id),
-                            db_int(l, limit + 1)};
-    PGresult *res =
-        db_read_or_reply(r, has_seal ? &Q_USAGES_OF_SEAL : &Q_USAGES_ALL, 7, params);
-    if (!res)
-        return;
-    if (!csv) {
-        reply_page(r, res, limit);
-        return;
-    }
-    reply_export(r, res, 1, &usages_export);
-    PQclear(res);
+    list_export_handle(r, &usages_list);
 }
