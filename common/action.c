@@ -187,11 +187,13 @@ void action_reply_versioned(req_t *r, PGresult *res)
 
 enum { READ_ARGS_MAX = 4 };
 
-void action_get_as(req_t *r, const db_stmt *st, bool sees_all, const read_arg *args)
+/* The row of GET /<collection>/{id}, read as action_get_as says; NULL
+ * after answering 404 (a bad path id), 503 or 500. */
+static PGresult *row_or_reply(req_t *r, const db_stmt *st, bool sees_all, const read_arg *args)
 {
     long long id = path_id_or_reply(r, "id");
     if (!id)
-        return;
+        return NULL;
     char b[24], u[24], d[24];
     const char *params[1 + READ_ARGS_MAX] = {db_int(b, id)};
     int n = 1;
@@ -219,9 +221,21 @@ void action_get_as(req_t *r, const db_stmt *st, bool sees_all, const read_arg *a
             break;
         }
     }
-    PGresult *res = db_read_or_reply(r, st, n, params);
+    return db_read_or_reply(r, st, n, params);
+}
+
+void action_get_as(req_t *r, const db_stmt *st, bool sees_all, const read_arg *args)
+{
+    PGresult *res = row_or_reply(r, st, sees_all, args);
     if (res)
         action_reply_versioned(r, res);
+}
+
+void action_get_doc_as(req_t *r, const db_stmt *st, bool sees_all, const read_arg *args)
+{
+    PGresult *res = row_or_reply(r, st, sees_all, args);
+    if (res)
+        reply_row(r, res, 200);
 }
 
 void action_get_visible(req_t *r, const db_stmt *st, bool sees_all)

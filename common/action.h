@@ -179,6 +179,11 @@ typedef enum read_arg {
  * action_reply_versioned, so 404 also when the caller may not see it. */
 void action_get_as(req_t *r, const db_stmt *st, bool sees_all, const read_arg *args);
 
+/* The same for a row that has no version (an entry of a log, a visit): st
+ * gives the document alone, answered by reply_row (200, 404 without a
+ * row). */
+void action_get_doc_as(req_t *r, const db_stmt *st, bool sees_all, const read_arg *args);
+
 /* GET /<collection>/{id} of a row every caller may see: runs st with $1 the
  * path id and answers as action_reply_versioned. */
 void action_get(req_t *r, const db_stmt *st);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "action.h"
 #include "audit.h"
 #include "identity.h"
 #include "list.h"
@@ -17,14 +18,8 @@ static const db_stmt Q_DEP_GET = {"identity_dep_get",
 
 void h_departments_get(req_t *r)
 {
-    long long id = path_id_or_reply(r, "id");
-    if (!id)
-        return;
-    char b[24];
-    const char *params[] = {db_int(b, id)};
-    PGresult *res = db_read_or_reply(r, &Q_DEP_GET, 1, params);
-    if (res)
-        reply_row(r, res, 200);
+    static const read_arg args[] = {READ_END};
+    action_get_doc_as(r, &Q_DEP_GET, false, args);
 }
 
 static const db_stmt Q_DEP_LIST = {

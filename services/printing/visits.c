@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "audit.h"
 #include "list.h"
 #include "org.h"
@@ -27,15 +28,8 @@ static const db_stmt Q_VISIT_GET = {
 
 void h_visits_get(req_t *r)
 {
-    long long id = path_id_or_reply(r, "id");
-    if (!id)
-        return;
-    char b[24], u[24];
-    const char *params[] = {db_int(b, id), reads_all_visits(r->caller) ? "true" : "false",
-                            db_int(u, r->caller->id)};
-    PGresult *res = db_read_or_reply(r, &Q_VISIT_GET, 3, params);
-    if (res)
-        reply_row(r, res, 200);
+    static const read_arg args[] = {READ_SEES_ALL, READ_USER, READ_END};
+    action_get_doc_as(r, &Q_VISIT_GET, reads_all_visits(r->caller), args);
 }
 
 static const db_stmt Q_VISITS_LIST = {

@@ -22,15 +22,8 @@ static const db_stmt Q_HANDOVER_GET = {
 
 void h_handovers_get(req_t *r)
 {
-    long long id = path_id_or_reply(r, "id");
-    if (!id)
-        return;
-    char b[24], u[24];
-    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
-                            seals_privileged(r->caller) ? "true" : "false"};
-    PGresult *res = db_read_or_reply(r, &Q_HANDOVER_GET, 3, params);
-    if (res)
-        reply_row(r, res, 200);
+    static const read_arg args[] = {READ_USER, READ_SEES_ALL, READ_END};
+    action_get_doc_as(r, &Q_HANDOVER_GET, seals_privileged(r->caller), args);
 }
 
 static const db_stmt Q_HANDOVERS_LIST = {
