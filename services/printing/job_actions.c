@@ -34,14 +34,20 @@ typedef struct job_row {
     char title[832]; /* 200 characters */
 } job_row;
 
-/* The job's document (job_doc) names who may sign each step today
- * (approver_ids, eligible_approvers), so the steps left to sign are read
- * from it rather than asked of the database again. */
+/* The job as its last change left it (the before of the action's audit
+ * event, kept with the row: migration 007; built here when it has none),
+ * and its open steps with who may sign each today (eligible_approvers):
+ * the signer's authority is asked of identity now, not read from the kept
+ * document. */
 static const db_stmt Q_JOB_LOCK = {
     "printing_job_lock",
-    "SELECT job_doc(j), j.version, j.state, j.requester_id, j.department_id,"
-    " j.operator_department_id, j.pages, j.copies, j.large_threshold, j.duplex, j.is_large,"
-    " j.kind, j.title, job_visible(j, $2, $3, $4)"
+    "SELECT coalesce(j.doc, job_doc(j)::text) AS job_doc, j.version, j.state, j.requester_id,"
+    " j.department_id, j.operator_department_id, j.pages, j.copies, j.large_threshold,"
+    " j.duplex, j.is_large, j.kind, j.title, job_visible(j, $2, $3, $4),"
+    " (SELECT coalesce(json_agg(json_build_object('step', s.step, 'rule', s.rule,"
+    "   'role', s.role, 'approver_ids', eligible_approvers(s.role, j.department_id))"
+    "   ORDER BY s.step), '[]')"
+    "  FROM print_job_steps s WHERE s.job_id = j.id AND s.decision IS NULL) AS open_steps"
     " FROM print_jobs j WHERE j.id = $1 FOR NO KEY UPDATE OF j"};
 
 static const char *str_of(const json_t *v)
@@ -50,15 +56,15 @@ static const char *str_of(const json_t *v)
     return s ? s : "";
 }
 
-/* From a job's document: the first step still waiting for a signature
- * (step 0 when none) with its rule, role and who may sign it (a bigint[]
+/* From a job's document, or from the array of its open steps: the first
+ * step still waiting for a signature (step 0 when none) with its rule, role and who may sign it (a bigint[]
  * text, malloc'd into *approvers) and whether `me` may; and into mine the
  * open steps `me` may sign. 0, or -1 when the document cannot be read or
  * memory runs out. */
 static int open_steps(const char *doc, long long me, job_row *q, char **approvers)
 {
     json_t *root = json_loads(doc, 0, NULL);
-    json_t *steps = json_object_get(root, "required_approvals");
+    json_t *steps = json_is_array(root) ? root : json_object_get(root, "required_approvals");
     if (!json_is_array(steps)) {
         json_decref(root);
         return -1;
@@ -73,7 +79,8 @@ static int open_steps(const char *doc, long long me, job_row *q, char **approver
     size_t i;
     json_t *st;
     json_array_foreach(steps, i, st) {
-        if (!json_is_null(json_object_get(st, "decision")))
+        json_t *decision = json_object_get(st, "decision");
+        if (decision && !json_is_null(decision))
             continue;
         json_t *ids = json_object_get(st, "approver_ids");
         long long n = json_integer_value(json_object_get(st, "step"));
@@ -145,10 +152,9 @@ static int job_lock(db_conn *c, action_tx *t, problem_t *p)
     snprintf(q->kind, sizeof q->kind, "%s", db_col_str(res, 0, "kind"));
     snprintf(q->title, sizeof q->title, "%s", db_col_str(res, 0, "title"));
     utf8_trim(q->title, sizeof q->title);
+    int rc = open_steps(db_col_str(res, 0, "open_steps"), me->id, q, &q->approvers);
     PQclear(res);
-    if (open_steps(t->before, me->id, q, &q->approvers))
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    return 0;
+    return rc ? problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory") : 0;
 }
 
 /* R-PRN-2, R-PRN-3, R-PRN-4: only who may sign the first open step. A job
@@ -171,13 +177,14 @@ static const db_stmt Q_STEPS_SIGN = {
     "UPDATE print_job_steps s SET decision = 'approved', decided_by = $2, decided_at = now(),"
     " comment = $3 WHERE s.job_id = $1 AND s.decision IS NULL AND s.step = ANY ($4::integer[])"};
 
-/* After the signatures: ready when no step is open. */
+/* After the signatures: ready when no step is open. The document is the
+ * one the trigger kept (migration 007), built once. */
 static const db_stmt Q_JOB_AFTER_SIGN = {
     "printing_job_after_sign",
     "UPDATE print_jobs j SET state = CASE WHEN EXISTS (SELECT 1 FROM print_job_steps s"
     "  WHERE s.job_id = j.id AND s.decision IS NULL) THEN 'pending' ELSE 'ready' END,"
     " decision_comment = $2, version = j.version + 1, updated_at = now()"
-    " WHERE j.id = $1 RETURNING job_doc(j), j.state"};
+    " WHERE j.id = $1 RETURNING j.doc AS job_doc, j.state"};
 
 /* The signer signs every open step they may sign (the director signs a
  * large job for another department once); who is asked next is the next
@@ -230,7 +237,7 @@ static const db_stmt Q_STEP_REJECT = {
 static const db_stmt Q_JOB_REJECTED = {
     "printing_job_rejected",
     "UPDATE print_jobs j SET state = 'rejected', decision_comment = $2,"
-    " version = j.version + 1, updated_at = now() WHERE j.id = $1 RETURNING job_doc(j)"};
+    " version = j.version + 1, updated_at = now() WHERE j.id = $1 RETURNING j.doc AS job_doc"};
 
 static int perform_reject(db_conn *c, action_tx *t, problem_t *p)
 {
@@ -272,18 +279,19 @@ static int authorise_operator(db_conn *c, action_tx *t, problem_t *p)
     return 0;
 }
 
-static const db_stmt Q_JOB_DOC_AFTER = {
-    "printing_job_doc_after",
-    "SELECT" AUDIT_DOC("job_doc(j)") " AS doc FROM print_jobs j WHERE j.id = $1"};
-
+/* The last statement of a completion: the document the trigger builds
+ * (migration 007) names the register entry and the violation written
+ * before it, and comes back with COMMIT (action_last). */
 static const db_stmt Q_JOB_COMPLETE = {
     "printing_job_complete",
     "UPDATE print_jobs j SET state = 'completed', actual_pages = $2, actual_copies = $3,"
     " actual_sheets = $4, cost_fen = $5, completed_by = $6, completed_at = now(),"
-    " completion_note = $7, version = j.version + 1, updated_at = now() WHERE j.id = $1"};
+    " completion_note = $7, version = j.version + 1, updated_at = now() WHERE j.id = $1"
+    " RETURNING" AUDIT_DOC("j.doc") " AS doc"};
 
-/* R-PRN-3: the real figures of a large job, with who signed it for its size
- * (none: done without approval). */
+/* R-PRN-3: the real figures of a large job ($3 pages, $4 copies, $5
+ * sheets: the job is updated after its entry), with who signed it for its
+ * size (none: done without approval). */
 static const db_stmt Q_REGISTER_INSERT = {
     "printing_register_insert",
     "INSERT INTO copy_register(job_id, department_id, department_name, requester_id,"
@@ -291,7 +299,7 @@ static const db_stmt Q_REGISTER_INSERT = {
     " approver_id, approver_name, without_approval)"
     " SELECT j.id, j.department_id, coalesce(d.name, ''), j.requester_id,"
     " coalesce(rq.display_name, ''), $2, coalesce(op.display_name, ''), j.kind, j.title,"
-    " j.actual_pages, j.actual_copies, j.actual_sheets, a.decided_by, ap.display_name,"
+    " $3::integer, $4::integer, $5::integer, a.decided_by, ap.display_name,"
     " a.decided_by IS NULL"
     " FROM print_jobs j LEFT JOIN print_job_steps a ON a.job_id = j.id AND a.rule = 'R-PRN-3'"
     "  AND a.decision = 'approved'"
@@ -305,7 +313,7 @@ static const db_stmt Q_VIOLATION_INSERT = {
     "printing_violation_insert",
     "INSERT INTO violations(job_id, register_id, department_id, requester_id, operator_id,"
     " sheets, threshold)"
-    " SELECT j.id, $2, j.department_id, j.requester_id, $3, j.actual_sheets, j.large_threshold"
+    " SELECT j.id, $2, j.department_id, j.requester_id, $3, $4::integer, j.large_threshold"
     " FROM print_jobs j WHERE j.id = $1"
     " RETURNING id, violation_doc(violations),"
     " eligible_approvers('director', department_id)::text AS directors"};
@@ -314,11 +322,11 @@ static int record_violation(db_conn *c, action_tx *t, long long register_id, lon
                             problem_t *p)
 {
     const job_row *q = t->row;
-    char id[24], reg[24], me[24], title[TITLE_BYTES];
+    char id[24], reg[24], me[24], sh[24], title[TITLE_BYTES];
     const char *params[] = {db_int(id, t->id), db_int(reg, register_id),
-                            db_int(me, t->r->caller->id)};
+                            db_int(me, t->r->caller->id), db_int(sh, sheets)};
     PGresult *res;
-    if (db_query(c, &Q_VIOLATION_INSERT, 3, params, &res, p))
+    if (db_query(c, &Q_VIOLATION_INSERT, 4, params, &res, p))
         return -1;
     long long vid = db_col_ll(res, 0, "id");
     char *doc = strdup(db_col_str(res, 0, "violation_doc"));
@@ -361,12 +369,12 @@ static int perform_complete(db_conn *c, action_tx *t, problem_t *p)
                         in->cost_fen > 0 ? db_int(cost, in->cost_fen) : NULL,
                         db_int(me, t->r->caller->id),
                         in->note};
-    if (db_write(c, &Q_JOB_COMPLETE, 7, p1, p))
-        return -1;
+    /* The register entry and the violation first, so that the job's
+     * update, last, builds its document once with both. */
     if (q->is_large || sheets > q->threshold) {
-        const char *p2[] = {id, me};
+        const char *p2[] = {id, me, pg, cp, sh};
         PGresult *res;
-        if (db_query(c, &Q_REGISTER_INSERT, 2, p2, &res, p))
+        if (db_query(c, &Q_REGISTER_INSERT, 5, p2, &res, p))
             return -1;
         long long reg = db_col_ll(res, 0, "id");
         bool unapproved = db_col_bool(res, 0, "without_approval");
@@ -384,8 +392,7 @@ static int perform_complete(db_conn *c, action_tx *t, problem_t *p)
             return -1;
     }
     /* The finished document comes back with COMMIT (action_last). */
-    const char *p3[] = {id};
-    if (action_last(c, t, &Q_JOB_DOC_AFTER, 1, p3, p))
+    if (action_last(c, t, &Q_JOB_COMPLETE, 7, p1, p))
         return -1;
     snprintf(title, sizeof title, "Your %s job is done: %s", q->kind, q->title);
     utf8_trim(title, sizeof title);
@@ -396,7 +403,7 @@ static const db_stmt Q_JOB_CANCELLED = {
     "printing_job_cancelled",
     "UPDATE print_jobs j SET state = 'cancelled', cancelled_by = $2, cancelled_at = now(),"
     " decision_comment = coalesce($3, j.decision_comment),"
-    " version = j.version + 1, updated_at = now() WHERE j.id = $1 RETURNING job_doc(j)"};
+    " version = j.version + 1, updated_at = now() WHERE j.id = $1 RETURNING j.doc AS job_doc"};
 
 static int authorise_requester(db_conn *c, action_tx *t, problem_t *p)
 {

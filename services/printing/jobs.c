@@ -138,11 +138,13 @@ static const db_stmt Q_STEP_INSERT = {
     " CASE WHEN $5 THEN $6::bigint END, CASE WHEN $5 THEN now() END,"
     " CASE WHEN $5 THEN 'signed by the requester' END)"};
 
-/* The new job's document, after its steps; kept for its audit event
+/* The new job's document, after its steps: kept with the row as the
+ * before of its first action (migration 007) and for its audit event
  * (create_last). */
 static const db_stmt Q_JOB_DOC = {
     "printing_job_doc",
-    "SELECT" AUDIT_DOC("job_doc(j)") " AS doc FROM print_jobs j WHERE j.id = $1"};
+    "UPDATE print_jobs j SET doc = job_doc(j)::text WHERE j.id = $1"
+    " RETURNING" AUDIT_DOC("j.doc") " AS doc"};
 
 static int job_store(db_conn *c, create_tx *ct, problem_t *p)
 {

@@ -46,6 +46,42 @@ START_TEST(test_R_PRN_6_only_office_staff_of_the_running_section_complete_a_job)
 }
 END_TEST
 
+/* Each action's event starts from the document the one before left (kept
+ * with the job, migration 007) and ends at the document the job has now. */
+START_TEST(each_event_of_a_job_starts_where_the_one_before_ended)
+{
+    long long id = ready_large_copy();
+    resp_t *r = job_act(id, "complete", "wenmi1",
+                        pf("{\"actual_pages\":10,\"actual_copies\":%lld}",
+                           large_threshold() / 10 + 1));
+    ck_status(r, 200);
+    resp_t *now = h_get(pf("/api/v1/print-jobs/%lld", id), h_token("director"));
+    ck_status(now, 200);
+    char b[24];
+    snprintf(b, sizeof b, "%lld", id);
+    const char *p[] = {b, r->body, now->body};
+    ck_assert_int_eq(h_sql_ll("SELECT count(*) FROM audit.events a JOIN audit.events n"
+                              " ON n.entity_id = a.entity_id AND n.before = a.after"
+                              " WHERE a.service = 'printing' AND n.service = 'printing'"
+                              " AND a.entity_type = 'print_job' AND n.entity_type = 'print_job'"
+                              " AND a.entity_id = $1::bigint AND (a.action, n.action) IN"
+                              " (('create', 'approve'), ('approve', 'complete'))",
+                              1, p),
+                     2);
+    /* The answer, the event's after, the kept document and the one built
+     * now for a reader are the same. */
+    ck_assert_int_eq(h_sql_ll("SELECT count(*) FROM audit.events e JOIN printing.print_jobs j"
+                              " ON j.id = e.entity_id WHERE e.service = 'printing'"
+                              " AND e.entity_type = 'print_job' AND e.action = 'complete'"
+                              " AND j.id = $1::bigint AND e.after = $2::jsonb"
+                              " AND j.doc::jsonb = $2::jsonb AND $3::jsonb = $2::jsonb",
+                              3, p),
+                     1);
+    h_free(now);
+    h_free(r);
+}
+END_TEST
+
 START_TEST(test_R_PRN_3_a_large_job_enters_the_copy_register_with_its_real_figures)
 {
     long long id = ready_large_copy();
@@ -553,6 +589,7 @@ int main(void)
     tcase_add_test(tc, test_R_PRN_2_R_PRN_3_monthly_report_by_department);
     tcase_add_test(tc, test_R_PRN_3_a_departments_register_by_period_newest_first_in_pages);
     tcase_add_test(tc, register_and_report_bad_queries_are_400);
+    tcase_add_test(tc, each_event_of_a_job_starts_where_the_one_before_ended);
     suite_add_tcase(s, tc);
     return h_run(s);
 }

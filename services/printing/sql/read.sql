@@ -169,3 +169,22 @@ WHERE j.document_id IS NOT NULL AND j.state = 'completed'
 GROUP BY j.document_id;
 COMMENT ON VIEW document_copies IS 'Completed copies per outgoing document, published to the documents service (R-DOC-6).';
 GRANT SELECT ON document_copies TO documents;
+
+-- ------------------------------------------------------------ stored documents
+
+-- The jobs' stored documents (migration 007) were built by the job_doc
+-- whose digest job_doc_built holds; when job_doc above differs from it,
+-- they are forgotten now, in this transaction (an update that sets doc
+-- itself is not rebuilt by the trigger), and each is built again at its
+-- job's next change. Unchanged definitions cost one digest at start.
+DO $$
+DECLARE
+    now_built text := (SELECT md5(p.prosrc) FROM pg_proc p
+                        WHERE p.oid = 'job_doc(print_jobs)'::regprocedure);
+BEGIN
+    IF now_built IS DISTINCT FROM (SELECT digest FROM job_doc_built) THEN
+        UPDATE print_jobs SET doc = NULL WHERE doc IS NOT NULL;
+        UPDATE job_doc_built SET digest = now_built;
+    END IF;
+END
+$$;
