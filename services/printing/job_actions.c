@@ -27,8 +27,9 @@ _Static_assert(offsetof(job_in, comment) == 0, "comment_fields writes the first 
 /* The locked job, as the actions need it. */
 typedef struct job_row {
     long long requester, department, operator_dept, pages, copies, threshold, step;
-    bool duplex, is_large, me_eligible;
-    char kind[16], rule[12], role[40];
+    long long me_department; /* the caller's, now (completion only) */
+    bool duplex, is_large, me_eligible, me_active;
+    char kind[16], rule[12], role[40], me_department_kind[24];
     char *approvers; /* of the first open step, a bigint[] text */
     char mine[64];   /* the open steps the caller may sign, an integer[] text */
     char title[832]; /* 200 characters */
@@ -39,16 +40,29 @@ typedef struct job_row {
  * and its open steps with who may sign each today (eligible_approvers):
  * the signer's authority is asked of identity now, not read from the kept
  * document. */
+#define JOB_LOCK_COLUMNS                                                                     \
+    "SELECT coalesce(j.doc, job_doc(j)::text) AS job_doc, j.version, j.state, j.requester_id," \
+    " j.department_id, j.operator_department_id, j.pages, j.copies, j.large_threshold,"      \
+    " j.duplex, j.is_large, j.kind, j.title, job_visible(j, $2, $3, $4),"                    \
+    " (SELECT coalesce(json_agg(json_build_object('step', s.step, 'rule', s.rule,"           \
+    "   'role', s.role, 'approver_ids', eligible_approvers(s.role, j.department_id))"        \
+    "   ORDER BY s.step), '[]')"                                                             \
+    "  FROM print_job_steps s WHERE s.job_id = j.id AND s.decision IS NULL) AS open_steps"
+
 static const db_stmt Q_JOB_LOCK = {
     "printing_job_lock",
-    "SELECT coalesce(j.doc, job_doc(j)::text) AS job_doc, j.version, j.state, j.requester_id,"
-    " j.department_id, j.operator_department_id, j.pages, j.copies, j.large_threshold,"
-    " j.duplex, j.is_large, j.kind, j.title, job_visible(j, $2, $3, $4),"
-    " (SELECT coalesce(json_agg(json_build_object('step', s.step, 'rule', s.rule,"
-    "   'role', s.role, 'approver_ids', eligible_approvers(s.role, j.department_id))"
-    "   ORDER BY s.step), '[]')"
-    "  FROM print_job_steps s WHERE s.job_id = j.id AND s.decision IS NULL) AS open_steps"
-    " FROM print_jobs j WHERE j.id = $1 FOR NO KEY UPDATE OF j"};
+    JOB_LOCK_COLUMNS " FROM print_jobs j WHERE j.id = $1 FOR NO KEY UPDATE OF j"};
+
+/* A completion's lock also reads the caller's department now, not from the
+ * token (R-PRN-6, R-PRN-1): one statement where a look-up of the person
+ * after the lock was another. */
+static const db_stmt Q_JOB_LOCK_OPERATOR = {
+    "printing_job_lock_operator",
+    JOB_LOCK_COLUMNS ", coalesce(me.active, false) AS me_active,"
+    " coalesce(me.department_id, 0) AS me_department,"
+    " coalesce(me.department_kind, '') AS me_department_kind"
+    " FROM print_jobs j LEFT JOIN identity.org_people me ON me.id = $2::bigint"
+    " WHERE j.id = $1 FOR NO KEY UPDATE OF j"};
 
 static const char *str_of(const json_t *v)
 {
@@ -128,6 +142,8 @@ static const action_row_spec job_spec = {
     .detail = "no such print job",
 };
 
+static int perform_complete(db_conn *c, action_tx *t, problem_t *p);
+
 static int job_lock(db_conn *c, action_tx *t, problem_t *p)
 {
     job_row *q = t->row;
@@ -138,9 +154,17 @@ static int job_lock(db_conn *c, action_tx *t, problem_t *p)
     const char *params[] = {db_int(id, t->id), db_int(u, me->id),
                             me->department_id ? db_int(d, me->department_id) : NULL,
                             printing_privileged(me) ? "true" : "false"};
+    bool operating = t->act->perform == perform_complete;
     PGresult *res;
-    if (action_lock_row(c, t, &Q_JOB_LOCK, 4, params, &job_spec, &res, p))
+    if (action_lock_row(c, t, operating ? &Q_JOB_LOCK_OPERATOR : &Q_JOB_LOCK, 4, params,
+                        &job_spec, &res, p))
         return -1;
+    if (operating) {
+        q->me_active = db_col_bool(res, 0, "me_active");
+        q->me_department = db_col_ll(res, 0, "me_department");
+        snprintf(q->me_department_kind, sizeof q->me_department_kind, "%s",
+                 db_col_str(res, 0, "me_department_kind"));
+    }
     q->requester = db_col_ll(res, 0, "requester_id");
     q->department = db_col_ll(res, 0, "department_id");
     q->operator_dept = db_col_ll(res, 0, "operator_department_id");
@@ -262,17 +286,19 @@ static int perform_reject(db_conn *c, action_tx *t, problem_t *p)
 }
 
 /* R-PRN-6: office staff operate the equipment; R-PRN-1: of the section
- * that runs the job. The department is read now, not from the token. */
+ * that runs the job. The department is the one the lock read now
+ * (Q_JOB_LOCK_OPERATOR), not the token's. */
 static int authorise_operator(db_conn *c, action_tx *t, problem_t *p)
 {
     const job_row *q = t->row;
-    org_person me;
-    if (org_person_get(c, t->r->caller->id, &me, p))
-        return -1;
-    if (!me.department_id || strcmp(me.department_kind, "section"))
+    (void)c;
+    if (!q->me_active)
+        return problem_set(p, ERR_USER_NOT_FOUND, NULL, NULL, "no active user %lld",
+                           t->r->caller->id);
+    if (!q->me_department || strcmp(q->me_department_kind, "section"))
         return problem_set(p, ERR_PRINT_JOB_NOT_OFFICE_STAFF, NULL, NULL,
                            "only the office's staff operate the printing and copying equipment");
-    if (me.department_id != q->operator_dept)
+    if (q->me_department != q->operator_dept)
         return problem_set(p, ERR_PRINT_JOB_NOT_OPERATOR, NULL, NULL,
                            "this job runs in department %lld; its staff complete it",
                            q->operator_dept);
