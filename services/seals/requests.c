@@ -96,11 +96,23 @@ typedef struct request_tx {
     req_t *r;
     request_in in;
     char *approvers; /* who may approve, the requester left out: a bigint[] text */
+    bool requester_eligible; /* the requester is one of those who may */
     char seal_name[SEAL_NAME_BYTES];
 } request_tx;
 
+/* The seal and, under the role its kind needs (R-SEAL-2: $3, $4 and $5 are
+ * seal_approver_role's answers for each kind and this matter, so the rule
+ * stays in seal_rules.c), who may approve, the requester ($2) excepted,
+ * and whether the requester is one of them: the seal's look-up and the
+ * first Q_ELIGIBLE in one round trip. */
 static const db_stmt Q_SEAL_FOR_REQUEST = {
-    "seals_seal_for_request", "SELECT s.kind, s.state, s.name FROM seals s WHERE s.id = $1"};
+    "seals_seal_for_request_eligible",
+    "SELECT s.kind, s.state, s.name, r.role,"
+    " array_remove(e, $2::bigint)::text AS approvers, $2::bigint = ANY (e) AS eligible"
+    " FROM seals s"
+    " CROSS JOIN LATERAL (SELECT CASE s.kind WHEN 'district_government' THEN $3"
+    "  WHEN 'government_office' THEN $4 WHEN 'other' THEN $5 END AS role) r,"
+    " eligible_approvers(r.role, s) e WHERE s.id = $1"};
 
 /* R-SEAL-2: who may approve, the requester ($3) excepted, and whether
  * the requester is one of them. */
@@ -189,21 +201,25 @@ static int approvers_find(db_conn *c, request_tx *t, const char **role, problem_
     char sid[24], me[24];
     db_int(sid, t->in.seal_id);
     db_int(me, t->r->caller->id);
-    for (; *role; *role = seal_approver_role_above(*role)) {
-        const char *params[] = {sid, *role, me};
-        PGresult *res;
-        if (db_query(c, &Q_ELIGIBLE, 3, params, &res, p))
-            return -1;
-        free(t->approvers);
-        t->approvers = strdup(db_col_str(res, 0, "approvers"));
-        bool requester_eligible = db_col_bool(res, 0, "eligible");
-        PQclear(res);
+    /* The asked role's answer came with the seal (Q_SEAL_FOR_REQUEST). */
+    bool first = true;
+    for (; *role; *role = seal_approver_role_above(*role), first = false) {
+        if (!first || !t->approvers) {
+            const char *params[] = {sid, *role, me};
+            PGresult *res;
+            if (db_query(c, &Q_ELIGIBLE, 3, params, &res, p))
+                return -1;
+            free(t->approvers);
+            t->approvers = strdup(db_col_str(res, 0, "approvers"));
+            t->requester_eligible = db_col_bool(res, 0, "eligible");
+            PQclear(res);
+        }
         if (!t->approvers)
             return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
         bool nobody = !strcmp(t->approvers, "{}");
-        if (nobody && !requester_eligible)
+        if (nobody && !t->requester_eligible)
             *role = NULL;
-        if (!nobody || !requester_eligible)
+        if (!nobody || !t->requester_eligible)
             return 0;
     }
     return 0;
@@ -215,9 +231,12 @@ static int request_store(db_conn *c, create_tx *ct, problem_t *p)
     free(t->approvers);
     t->approvers = NULL;
     char sid[24], me[24], copies[24], doc_id[24];
-    const char *p1[] = {db_int(sid, t->in.seal_id)};
+    const char *p1[] = {db_int(sid, t->in.seal_id), db_int(me, ct->r->caller->id),
+                        seal_approver_role("district_government", t->in.matter),
+                        seal_approver_role("government_office", t->in.matter),
+                        seal_approver_role("other", t->in.matter)};
     PGresult *res;
-    if (db_query(c, &Q_SEAL_FOR_REQUEST, 1, p1, &res, p))
+    if (db_query(c, &Q_SEAL_FOR_REQUEST, 5, p1, &res, p))
         return -1;
     if (PQntuples(res) == 0) {
         PQclear(res);
@@ -226,6 +245,11 @@ static int request_store(db_conn *c, create_tx *ct, problem_t *p)
     const char *role = seal_approver_role(db_col_str(res, 0, "kind"), t->in.matter);
     bool active = !strcmp(db_col_str(res, 0, "state"), "active");
     snprintf(t->seal_name, sizeof t->seal_name, "%s", db_col_str(res, 0, "name"));
+    /* The statement's role is the one just chosen, from the same answers. */
+    if (role && !db_col_null(res, 0, "role") && !strcmp(role, db_col_str(res, 0, "role"))) {
+        t->approvers = strdup(db_col_str(res, 0, "approvers"));
+        t->requester_eligible = db_col_bool(res, 0, "eligible");
+    }
     PQclear(res);
     if (!active)
         return problem_set(p, ERR_SEAL_NOT_ACTIVE, NULL, NULL,
