@@ -20,14 +20,25 @@ static const char *const states[] = {"planned", "agenda_published", "in_progress
 
 /* ---------- reads ---------- */
 
+/* R-MTG-8: a meeting whose document shows a participant the minutes of a
+ * confidential topic is read as much as the topic: the same statement
+ * writes one event naming what was shown (meeting_confidential_shown). */
 static const db_stmt Q_MEETING_GET = {
     "mtg_meeting_get",
-    "SELECT meeting_doc(m, $2), m.version FROM meetings m"
-    " WHERE m.id = $1 AND meeting_visible(m, $2, $3)"};
+    "WITH v AS (SELECT m.id, meeting_doc(m, $2) AS doc, m.version,"
+    "   meeting_confidential_shown(m, $2) AS shown FROM meetings m"
+    "   WHERE m.id = $1 AND meeting_visible(m, $2, $3)),"
+    " a AS (INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action, after,"
+    "   request_id, client_request_id)"
+    "   SELECT 'meetings', $2, 'meeting', v.id, 'read', v.shown::jsonb, $4, $5 FROM v"
+    "   WHERE v.shown IS NOT NULL)"
+    " SELECT doc, version FROM v"};
 
 void h_meetings_get(req_t *r)
 {
-    action_get_visible(r, &Q_MEETING_GET, meetings_privileged(r));
+    static const read_arg args[] = {READ_USER, READ_SEES_ALL, READ_REQUEST_ID,
+                                    READ_CLIENT_REQUEST_ID, READ_END};
+    action_get_as(r, &Q_MEETING_GET, meetings_privileged(r), args);
 }
 
 static const db_stmt Q_MEETING_SEEN = {
@@ -49,13 +60,24 @@ bool meeting_seen_or_reply(req_t *r, long long id)
     return n > 0;
 }
 
+/* A meeting listed with the minutes of a confidential topic is read
+ * (R-MTG-8): its event is written by the same statement, for the rows the
+ * page shows (the last of the LIMIT only tells whether a next page
+ * exists). */
 static const db_stmt Q_MEETINGS_LIST = {
     "mtg_meeting_list",
-    "SELECT m.id, meeting_doc(m, $5) FROM meetings m"
-    " WHERE " PAGE_BEFORE("m.id", "$1") " AND ($2::text IS NULL OR m.kind = $2)"
-    " AND ($3::text IS NULL OR m.state = $3) AND (NOT $4 OR is_participant(m.id, $5))"
-    " AND meeting_visible(m, $5, $6)"
-    " ORDER BY m.id DESC LIMIT $7"};
+    "WITH v AS (SELECT m.id, meeting_doc(m, $5) AS doc,"
+    "   meeting_confidential_shown(m, $5) AS shown FROM meetings m"
+    "   WHERE " PAGE_BEFORE("m.id", "$1") " AND ($2::text IS NULL OR m.kind = $2)"
+    "   AND ($3::text IS NULL OR m.state = $3) AND (NOT $4 OR is_participant(m.id, $5))"
+    "   AND meeting_visible(m, $5, $6)"
+    "   ORDER BY m.id DESC LIMIT $7::bigint),"
+    " a AS (INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action, after,"
+    "   request_id, client_request_id)"
+    "   SELECT 'meetings', $5, 'meeting', s.id, 'read_list', s.shown::jsonb, $8, $9"
+    "   FROM (SELECT v.id, v.shown FROM v ORDER BY v.id DESC LIMIT $7::bigint - 1) s"
+    "   WHERE s.shown IS NOT NULL)"
+    " SELECT id, doc FROM v ORDER BY id DESC"};
 
 static const list_filter meeting_filters[] = {
     {.name = "kind", .kind = LIST_ENUM, .values = kinds},
@@ -67,7 +89,8 @@ static const list_filter meeting_filters[] = {
 static const list_t meetings_list = {
     .stmt = &Q_MEETINGS_LIST,
     .filters = meeting_filters,
-    .params = {"@cursor", "kind", "state", "mine", "@caller", "@sees_all", "@limit"},
+    .params = {"@cursor", "kind", "state", "mine", "@caller", "@sees_all", "@limit", "@rid",
+               "@client_rid"},
     .sees_all_of = meetings_privileged,
 };
 

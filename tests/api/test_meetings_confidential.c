@@ -163,6 +163,138 @@ START_TEST(test_R_MTG_8_the_supervision_report_audits_the_confidential_decisions
 }
 END_TEST
 
+/* Events of the request tagged `tag` on meeting m whose `after` names the
+ * minutes, topic and decision read. */
+static long long naming(const char *tag, long long m, long long topic, long long decision)
+{
+    const char *p[] = {tag, id_text(m), id_text(topic), id_text(decision)};
+    return h_sql_ll("SELECT count(*) FROM audit.events WHERE client_request_id = $1"
+                    " AND entity_type = 'meeting' AND entity_id = $2"
+                    " AND after->>'shown' = 'minutes'"
+                    " AND after->'topic_ids' @> to_jsonb($3::bigint)"
+                    " AND after->'decision_ids' @> to_jsonb($4::bigint)",
+                    4, p);
+}
+
+/* GET /meetings/{id} as who: its status, and whether the answer carries
+ * the minutes; *tag as tagged_get. */
+static long meeting_read(long long m, const char *who, bool *minutes, const char **tag)
+{
+    resp_t *r = tagged_get(sf("/api/v1/meetings/%lld", m), who, tag);
+    long status = r->status;
+    *minutes = r->json && json_is_string(json_object_get(r->json, "minutes"));
+    h_free(r);
+    return status;
+}
+
+START_TEST(test_R_MTG_8_meeting_read_with_confidential_minutes_is_audited)
+{
+    long long topic;
+    long long m = started_meeting("general", true, &topic);
+    long long d = new_decision(m, topic, "zonghe2");
+    const char *tag;
+    bool minutes;
+
+    /* No minutes yet: nothing confidential is shown, nothing written. */
+    ck_assert_int_eq(meeting_read(m, "zonghe2", &minutes, &tag), 200);
+    ck_assert(!minutes);
+    ck_assert_int_eq(events_of(tag), 0);
+    close_meeting(m);
+
+    /* A participant reads the minutes: one event per read, naming them
+     * and the confidential topic and decision they record. */
+    const char *in[] = {"zonghe2", "director", "xinxi1"};
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(meeting_read(m, in[i], &minutes, &tag), 200);
+        ck_assert(minutes);
+        ck_assert_int_eq(events_of(tag), 1);
+        ck_assert_int_eq(h_audit_count("meetings", "meeting", m, "read", in[i], tag), 1);
+        ck_assert_int_eq(naming(tag, m, topic, d), 1);
+    }
+    ck_assert_int_eq(meeting_read(m, "zonghe2", &minutes, &tag), 200);
+    ck_assert_int_eq(h_audit_count("meetings", "meeting", m, "read", "zonghe2", tag), 1);
+
+    /* Those who see the meeting without taking part (the secretariat, the
+     * administrators) get it without the minutes, and nothing is written;
+     * a clerk off the meeting does not see it at all. */
+    const char *off[] = {"wenmi1", "custodian", "admin"};
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(meeting_read(m, off[i], &minutes, &tag), 200);
+        ck_assert(!minutes);
+        ck_assert_int_eq(events_of(tag), 0);
+    }
+    ck_assert_int_eq(meeting_read(m, "zonghe1", &minutes, &tag), 404);
+    ck_assert_int_eq(events_of(tag), 0);
+
+    /* The minutes of an ordinary meeting are read without an event. */
+    long long open_topic;
+    long long m2 = started_meeting("general", false, &open_topic);
+    new_decision(m2, open_topic, "zonghe_chief");
+    close_meeting(m2);
+    ck_assert_int_eq(meeting_read(m2, "zonghe2", &minutes, &tag), 200);
+    ck_assert(minutes);
+    ck_assert_int_eq(events_of(tag), 0);
+
+    /* Listed, the confidential meeting's minutes are read as much: one
+     * event for it, none for the ordinary one; none for the secretariat,
+     * which lists it without the minutes. */
+    ck_assert(lists("/api/v1/meetings?mine=true&limit=200", "zonghe2", "id", m, &tag));
+    ck_assert_int_eq(h_audit_count("meetings", "meeting", m, "read_list", "zonghe2", tag), 1);
+    ck_assert_int_eq(h_audit_count("meetings", "meeting", m2, "read_list", "zonghe2", tag), 0);
+    ck_assert_int_eq(naming(tag, m, topic, d), 1);
+    ck_assert(lists("/api/v1/meetings?limit=200", "wenmi1", "id", m, &tag));
+    ck_assert_int_eq(events_of(tag), 0);
+    ck_assert(!lists("/api/v1/meetings?limit=200", "zonghe1", "id", m, &tag));
+    ck_assert_int_eq(events_of(tag), 0);
+}
+END_TEST
+
+/* Attendance's role reads the published decisions to check a discipline
+ * case (R-ATT-6); it answers people who were not at the meeting, so the
+ * view carries no decision's text, requirements or meeting, only what a
+ * case checks. */
+START_TEST(test_R_MTG_8_published_decisions_view_hides_confidential_text)
+{
+    long long topic;
+    long long m = started_meeting("personnel", true, &topic);
+    resp_t *r = post_decision(m, topic, "zonghe2",
+                              h_fmt("\"subject_id\":%lld,\"personnel_action\":\"adjustment\"",
+                                    uid("zonghe2")));
+    ck_status(r, 201);
+    long long d = h_int(r, "id");
+    h_free(r);
+    close_meeting(m);
+    const char *pd[] = {id_text(d)};
+    char *text = h_sql_str("SELECT text FROM meetings.decisions WHERE id = $1", 1, pd);
+    ck_assert_ptr_nonnull(text);
+
+    char *columns = h_sql_str("SELECT string_agg(column_name, ',' ORDER BY column_name)"
+                              " FROM information_schema.columns WHERE table_schema = 'meetings'"
+                              " AND table_name = 'published_decisions'",
+                              0, NULL);
+    ck_assert_ptr_nonnull(columns);
+    ck_assert_str_eq(columns, "category,id,period_until,personnel_action,state,subject_id");
+    free(columns);
+
+    /* As attendance's role: the decision is there to be cited, its text is
+     * not, and the decisions themselves are not attendance's to read. */
+    h_sql("SET ROLE attendance");
+    char *row = h_sql_str("SELECT row_to_json(d)::text FROM meetings.published_decisions d"
+                          " WHERE d.id = $1",
+                          1, pd);
+    long long table = h_sql_ll("SELECT has_table_privilege('meetings.decisions', 'SELECT')::int",
+                               0, NULL);
+    h_sql("RESET ROLE");
+    ck_assert_ptr_nonnull(row);
+    ck_assert_ptr_null(strstr(row, text));
+    ck_assert_ptr_nonnull(strstr(row, "\"personnel_action\":\"adjustment\""));
+    ck_assert_ptr_nonnull(strstr(row, "\"category\":\"personnel\""));
+    ck_assert_int_eq(table, 0);
+    free(row);
+    free(text);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("meetings_confidential");
@@ -172,6 +304,8 @@ int main(void)
     tcase_add_test(tc,
                    test_R_MTG_8_confidential_decisions_listed_are_read_by_participants_only_and_audited);
     tcase_add_test(tc, test_R_MTG_8_the_supervision_report_audits_the_confidential_decisions_it_shows);
+    tcase_add_test(tc, test_R_MTG_8_meeting_read_with_confidential_minutes_is_audited);
+    tcase_add_test(tc, test_R_MTG_8_published_decisions_view_hides_confidential_text);
     suite_add_tcase(s, tc);
     return h_run(s);
 }

@@ -62,6 +62,27 @@ BEGIN
 END
 $$;
 
+-- R-MTG-8: what meeting_doc shows viewer of confidential topics and
+-- decisions: the minutes (shown to the participants alone) of a meeting
+-- with a confidential topic. NULL when it shows none; otherwise what was
+-- read, for the read's audit event: the minutes and the confidential
+-- topics and decisions they record.
+CREATE OR REPLACE FUNCTION meeting_confidential_shown(m meetings, viewer bigint)
+RETURNS json LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF m.minutes IS NULL OR NOT is_participant(m.id, viewer)
+       OR NOT EXISTS (SELECT 1 FROM topics t WHERE t.meeting_id = m.id AND t.confidential) THEN
+        RETURN NULL;
+    END IF;
+    RETURN json_build_object(
+        'shown', 'minutes',
+        'topic_ids', ARRAY(SELECT t.id FROM topics t
+                           WHERE t.meeting_id = m.id AND t.confidential ORDER BY t.id),
+        'decision_ids', ARRAY(SELECT d.id FROM decisions d
+                              WHERE d.meeting_id = m.id AND d.confidential ORDER BY d.id));
+END
+$$;
+
 -- Who sees a meeting: its participants, whoever created it, and the
 -- privileged (office leaders, the secretariat, administrators).
 CREATE OR REPLACE FUNCTION meeting_visible(m meetings, viewer bigint, privileged boolean)
@@ -181,14 +202,14 @@ $$;
 
 -- R-MTG-9, R-ATT-6: the published decisions of director's meetings that a
 -- discipline case may cite (personnel ones carry the subject, the action
--- and the period: a suspension's end or a transfer's deadline).
+-- and the period: a suspension's end or a transfer's deadline). Only what
+-- a case checks: never the text, the requirements or the meeting (R-MTG-8:
+-- attendance answers people who were not at a confidential meeting).
 CREATE OR REPLACE VIEW published_decisions AS
-SELECT d.id, d.meeting_id, m.kind AS meeting_kind, d.category, d.subject_id,
-       d.personnel_action, d.period_until, d.deadline, d.state, d.published_at,
-       d.supersedes_id, d.text
+SELECT d.id, d.category, d.subject_id, d.personnel_action, d.period_until, d.state
 FROM decisions d JOIN meetings m ON m.id = d.meeting_id
 WHERE d.state <> 'draft' AND m.kind IN ('regular', 'urgent');
-COMMENT ON VIEW published_decisions IS 'Published decisions of director''s meetings, for attendance''s discipline cases (R-ATT-6).';
+COMMENT ON VIEW published_decisions IS 'Published decisions of director''s meetings as attendance''s discipline cases check them (R-ATT-6): no text, requirements or meeting (R-MTG-8).';
 GRANT SELECT ON published_decisions TO attendance;
 
 -- R-MTG-6, R-ATT-5: who had to attend each closed meeting and whether they
