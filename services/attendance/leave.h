@@ -8,16 +8,13 @@
 extern const char *const leave_halves[]; /* am, pm */
 
 /* The document of leave request t (an alias of leave_requests) in a
- * statement, as text: the stored one (attendance migration 012, kept by
- * triggers on every change of the request and of its steps), with overdue
- * (approved and past its end, the only field that depends on the clock)
- * set as of now; built here for a request whose steps are not inserted
- * yet. */
+ * statement, as text: the stored one (attendance migrations 012 and 014,
+ * built as the request is inserted and with every change of it), with
+ * overdue (approved and past its end, the only field that depends on the
+ * clock) set as of now. */
 #define LEAVE_DOC(t)                                                                     \
-    " coalesce(CASE WHEN " t ".state = 'approved' AND " t ".ends_at < now()"              \
-    " THEN replace(" t ".doc, '\"overdue\":false', '\"overdue\":true') ELSE " t ".doc END,"  \
-    " leave_doc(" t ", (SELECT coalesce(json_agg(leave_step_doc(s) ORDER BY s.step),"   \
-    " '[]'::json) FROM leave_steps s WHERE s.request_id = " t ".id))::text)"
+    " CASE WHEN " t ".state = 'approved' AND " t ".ends_at < now()"                        \
+    " THEN replace(" t ".doc, '\"overdue\":false', '\"overdue\":true') ELSE " t ".doc END"
 
 /* Whether the viewer (a bigint parameter) sees leave request t: the
  * applicant, every approver in its chain and of its extension, and (see_all, a boolean

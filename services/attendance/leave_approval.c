@@ -44,7 +44,8 @@ static int leave_decide(db_conn *c, action_tx *t, bool approve, problem_t *p)
                         approve ? "approved" : "rejected", comment};
     PGresult *res;
     /* The step goes out with the advance or the settling below (a failure
-     * fails that one), which returns the document after both. */
+     * fails that one), whose update of the request builds its document
+     * with the decided step (migration 014) and returns it. */
     if (db_write(c, &Q_STEP_DECIDE, 4, ps, p))
         return -1;
 

@@ -37,7 +37,10 @@ void h_leave_get(req_t *r)
  * approver's confirmation (leave_return_to_confirm) and a written
  * explanation that waits for the final approver's review
  * (leave_explanation_to_review). Each branch walks its partial index newest
- * first and stops at the page size. */
+ * first, stops at the page size and takes the stored document from the row
+ * it visits; the branches are merged in id order and a request waiting in
+ * two of them is shown once, so no row is visited twice and nothing is
+ * sorted. */
 #define TO_APPROVE_FILTERS(t)                                                             \
     " AND ($3::text IS NULL OR " t ".state = $3) AND ($4::text IS NULL OR " t ".kind = $4)" \
     " AND ($5::bigint IS NULL OR " t ".applicant_id = $5)"                                \
@@ -47,21 +50,22 @@ void h_leave_get(req_t *r)
 
 static const db_stmt Q_LEAVE_TO_APPROVE = {
     "att_leave_to_approve",
-    "WITH ids AS MATERIALIZED ("
-    " (SELECT a.id FROM leave_requests a WHERE a.state = 'pending'"
+    "SELECT DISTINCT ON (q.id) q.id, q.doc FROM ("
+    " (SELECT a.id," LEAVE_DOC("a") " AS doc FROM leave_requests a WHERE a.state = 'pending'"
     "   AND a.current_approver_id = $1" TO_APPROVE_FILTERS("a") ")"
-    " UNION"
-    " (SELECT b.id FROM leave_requests b WHERE b.state = 'approved' AND b.ext_state = 'pending'"
-    "   AND b.ext_approvers[b.ext_step] = $1" TO_APPROVE_FILTERS("b") ")"
-    " UNION"
-    " (SELECT c.id FROM leave_requests c WHERE c.return_confirmation = 'pending'"
-    "   AND c.final_approver_id = $1" TO_APPROVE_FILTERS("c") ")"
-    " UNION"
-    " (SELECT d.id FROM leave_requests d WHERE d.explanation IS NOT NULL"
+    " UNION ALL"
+    " (SELECT b.id," LEAVE_DOC("b") " AS doc FROM leave_requests b WHERE b.state = 'approved'"
+    "   AND b.ext_state = 'pending' AND b.ext_approvers[b.ext_step] = $1"
+    TO_APPROVE_FILTERS("b") ")"
+    " UNION ALL"
+    " (SELECT c.id," LEAVE_DOC("c") " AS doc FROM leave_requests c"
+    "   WHERE c.return_confirmation = 'pending' AND c.final_approver_id = $1"
+    TO_APPROVE_FILTERS("c") ")"
+    " UNION ALL"
+    " (SELECT d.id," LEAVE_DOC("d") " AS doc FROM leave_requests d WHERE d.explanation IS NOT NULL"
     "   AND d.explanation_review IS NULL AND d.final_approver_id = $1"
-    TO_APPROVE_FILTERS("d") "))"
-    " SELECT l.id," LEAVE_DOC("l") " FROM ids JOIN leave_requests l ON l.id = ids.id"
-    " ORDER BY l.id DESC LIMIT $7"};
+    TO_APPROVE_FILTERS("d") ")) q"
+    " ORDER BY q.id DESC LIMIT $7"};
 
 /* The applicant's own requests, served by leave_applicant. */
 static const db_stmt Q_LEAVE_MINE = {
@@ -209,23 +213,28 @@ int leave_overlap_check(db_conn *c, long long applicant, long long self_id,
 
 /* Inserts the request and its steps unless another live request of the
  * applicant overlaps it (the overlap test of Q_LEAVE_OVERLAP, in the same
- * statement under the applicant's lock): no row then. */
+ * statement under the applicant's lock): no row then. The request is given
+ * its steps' JSON as leave_step_doc gives undecided steps, which the
+ * insert's trigger (leave_doc_keep, migration 014) turns into its
+ * document: returned, built once. */
 static const db_stmt Q_LEAVE_INSERT = {
     "att_leave_insert",
     "WITH l AS (INSERT INTO leave_requests(applicant_id, department_id, kind, reason,"
     "   start_date, start_half, end_date, end_half, half_days, starts_at, ends_at,"
-    "   steps_total, current_step, current_approver_id, final_approver_id)"
+    "   steps_total, current_step, current_approver_id, final_approver_id, doc)"
     "  SELECT $1::bigint, $2::bigint, $3::text, $4::text, $5::date, $6::text, $7::date,"
     "   $8::text, $9::integer, half_start($5::date, $6), half_end($7::date, $8),"
-    "   $10::integer, 1, ($11::bigint[])[1], ($11::bigint[])[$10::integer]"
+    "   $10::integer, 1, ($11::bigint[])[1], ($11::bigint[])[$10::integer],"
+    "   (SELECT json_agg(row_to_json(ROW(x.ord, x.a, x.r, NULL, NULL, NULL)::leave_step_json)"
+    "     ORDER BY x.ord) FROM unnest($11::bigint[], $12::text[]) WITH ORDINALITY AS x(a, r, ord))::text"
     "  WHERE NOT EXISTS (SELECT 1 FROM leave_requests o WHERE o.applicant_id = $1::bigint"
     "   AND o.state IN ('pending', 'approved', 'closed')"
     "   AND o.starts_at < half_end($7::date, $8) AND o.ends_at > half_start($5::date, $6))"
-    "  RETURNING id),"
+    "  RETURNING id, doc),"
     " s AS (INSERT INTO leave_steps(request_id, step, approver_id, role)"
     "  SELECT l.id, x.ord, x.a, x.r FROM l,"
     "   unnest($11::bigint[], $12::text[]) WITH ORDINALITY AS x(a, r, ord))"
-    " SELECT id FROM l"};
+    " SELECT id, doc FROM l"};
 
 /* R-ATT-2/R-ATT-3 (请假制度 二 "…请假,否则按旷工处理"): leave is asked for
  * before it starts. A half-day starts at 00:00 or 12:00 office time, China
@@ -245,12 +254,6 @@ char *leave_doc_text(db_conn *c, long long id, problem_t *p)
 {
     return att_doc(c, &Q_LEAVE_DOC, id, "leave request", p);
 }
-
-/* The new request's document, kept for its audit event (create_last): the
- * steps are inserted with the request, so the document is read after. */
-static const db_stmt Q_LEAVE_DOC_KEPT = {
-    "att_leave_doc_kept",
-    "SELECT" AUDIT_DOC(LEAVE_DOC("l")) " AS doc FROM leave_requests l WHERE l.id = $1"};
 
 static int leave_store(db_conn *c, create_tx *ct, problem_t *p)
 {
@@ -312,6 +315,10 @@ static int leave_store(db_conn *c, create_tx *ct, problem_t *p)
     if (db_query(c, &Q_LEAVE_INSERT, 12, params, &res, p))
         return -1;
     ct->id = PQntuples(res) ? db_col_ll(res, 0, "id") : 0;
+    if (ct->id && !(ct->doc = strdup(db_col_str(res, 0, "doc")))) {
+        PQclear(res);
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    }
     PQclear(res);
     /* Not inserted: another live request of the applicant overlaps, which
      * the check names (409). */
@@ -322,12 +329,6 @@ static int leave_store(db_conn *c, create_tx *ct, problem_t *p)
         return problem_set(p, ERR_LEAVE_OVERLAP, NULL, NULL,
                            "another leave request of the same person covers part of this time");
     }
-    /* The document comes back with COMMIT (create_last). */
-    char rid[24];
-    const char *pd[] = {db_int(rid, ct->id)};
-    if (create_last(c, ct, &Q_LEAVE_DOC_KEPT, 1, pd, p))
-        return -1;
-
     char title[200], body[400];
     text_fmt(title, sizeof title, "Leave request from %s awaits your approval", me.display_name);
     text_fmt(body, sizeof body, "%s %s to %s %s, %.1f working days, %s leave: %s (R-ATT-2)",

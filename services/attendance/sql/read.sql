@@ -66,25 +66,31 @@ LANGUAGE sql STABLE AS $$
         l.late_swept_half_days)::leave_json)
 $$;
 
--- The stored document (leave_requests.doc) of the row being updated, with
--- overdue false: the reading statement sets it from the clock. A new
--- request has no steps yet (leave_steps refers to it): its document is
--- built when its steps are inserted; until then it is NULL and a reader
--- builds it (LEAVE_DOC in the service).
+-- The stored document (leave_requests.doc) of the row being inserted or
+-- updated, with overdue false: the reading statement sets it from the
+-- clock. The statement that makes a request gives it its approval steps'
+-- JSON in doc (its steps are inserted with it, after it: leave_steps
+-- refers to it); an update reads the steps, whose decision is written
+-- before the update of the request that goes with it (migration 014).
 CREATE OR REPLACE FUNCTION leave_doc_keep() RETURNS trigger LANGUAGE plpgsql
 SET search_path FROM CURRENT AS $$
 BEGIN
-    NEW.doc := replace(leave_doc(NEW, (SELECT coalesce(json_agg(leave_step_doc(s) ORDER BY s.step),
-                                                       '[]'::json)
-                                       FROM leave_steps s WHERE s.request_id = NEW.id))::text,
-                       '"overdue":true', '"overdue":false');
+    IF TG_OP = 'INSERT' THEN
+        NEW.doc := replace(leave_doc(NEW, NEW.doc::json)::text, '"overdue":true', '"overdue":false');
+    ELSE
+        NEW.doc := replace(leave_doc(NEW, (SELECT coalesce(json_agg(leave_step_doc(s) ORDER BY s.step),
+                                                           '[]'::json)
+                                           FROM leave_steps s WHERE s.request_id = NEW.id))::text,
+                           '"overdue":true', '"overdue":false');
+    END IF;
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION leave_doc_keep() IS 'Rebuilds leave_requests.doc of the row being updated.';
+COMMENT ON FUNCTION leave_doc_keep() IS 'Builds leave_requests.doc of the row being inserted (doc holds its steps'' JSON) or updated (its steps read).';
 
--- The requests whose steps a statement inserted or changed, rebuilt in one
--- statement (a bulk load of steps is one update, not one per row).
+-- The requests without a document whose steps a statement inserted (a
+-- bulk load of requests and then of their steps), built in one statement.
+-- A request the service makes has its document from its insert.
 CREATE OR REPLACE FUNCTION leave_steps_changed() RETURNS trigger LANGUAGE plpgsql
 SET search_path FROM CURRENT AS $$
 BEGIN
@@ -92,13 +98,15 @@ BEGIN
        SET doc = replace(leave_doc(l, a.approvals)::text, '"overdue":true', '"overdue":false')
       FROM (SELECT s.request_id, json_agg(leave_step_doc(s) ORDER BY s.step) AS approvals
               FROM leave_steps s
-             WHERE s.request_id IN (SELECT request_id FROM changed)
+             WHERE s.request_id IN (SELECT c.request_id FROM changed c
+                                      JOIN leave_requests r ON r.id = c.request_id
+                                     WHERE r.doc IS NULL)
              GROUP BY s.request_id) a
      WHERE l.id = a.request_id;
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION leave_steps_changed() IS 'Rebuilds leave_requests.doc of the requests whose steps the statement wrote.';
+COMMENT ON FUNCTION leave_steps_changed() IS 'Builds leave_requests.doc of the requests without one whose steps the statement inserted.';
 
 -- ------------------------------------------------------------ outings
 
