@@ -23,21 +23,31 @@ static const action_kind doc_kind = {
  * that it is planned with it, not run as a function call of its own; so is
  * R-DOC-3's test of the caller, only when the caller is the document's
  * signer (sign and send back need it). */
+#define DOC_LOCK_COLS                                                                       \
+    DOCUMENT_DOC("d") " AS doc, d.version, d.state, d.department_id, d.creator_id,"         \
+    " d.co_department_ids::text AS co_depts, d.co_signed_ids::text AS co_signed, d.signer_id," \
+    " d.reviewer_id, d.issuer, coalesce(d.assigned_by, '') AS assigned_by, d.print_count,"  \
+    " d.title," DOCUMENT_VISIBLE("d", "$2", "$3") " AS visible,"                           \
+    " d.signed_at IS NOT NULL AS signed_off, d.archived_at IS NOT NULL AS archived, d.body,"  \
+    " EXISTS (SELECT 1 FROM identity.org_departments s WHERE s.id = $3 AND s.is_secretariat)" \
+    "  AS in_secretariat,"                                                                  \
+    " d.secrecy, d.letterhead_count, d.printed_copies, d.stamped_count,"                    \
+    " NOT d.stamp_mismatch AS stamp_ok,"                                                    \
+    " (SELECT count(*) FROM unnest(d.co_department_ids) x WHERE NOT x = ANY (d.co_signed_ids))" \
+    "  AS co_missing,"                                                                      \
+    " CASE WHEN d.signer_id = $2::bigint THEN" ELIGIBLE_SIGNER("d.issuer", "d.department_id", "$2") \
+    " END AS may_sign"
+
 static const db_stmt Q_DOC_LOCK = {
     "documents_lock",
-    "SELECT" DOCUMENT_DOC("d") " AS doc, d.version, d.state, d.department_id, d.creator_id,"
-    " d.co_department_ids::text AS co_depts, d.co_signed_ids::text AS co_signed, d.signer_id,"
-    " d.reviewer_id, d.issuer, coalesce(d.assigned_by, '') AS assigned_by, d.print_count,"
-    " d.title," DOCUMENT_VISIBLE("d", "$2", "$3") " AS visible,"
-    " d.signed_at IS NOT NULL AS signed_off, d.archived_at IS NOT NULL AS archived, d.body,"
-    " EXISTS (SELECT 1 FROM identity.org_departments s WHERE s.id = $3 AND s.is_secretariat)"
-    "  AS in_secretariat,"
-    " d.secrecy, d.letterhead_count, d.printed_copies, d.stamped_count,"
-    " NOT d.stamp_mismatch AS stamp_ok,"
-    " (SELECT count(*) FROM unnest(d.co_department_ids) x WHERE NOT x = ANY (d.co_signed_ids))"
-    "  AS co_missing,"
-    " CASE WHEN d.signer_id = $2::bigint THEN" ELIGIBLE_SIGNER("d.issuer", "d.department_id", "$2")
-    " END AS may_sign"
+    "SELECT" DOC_LOCK_COLS " FROM documents d WHERE d.id = $1 FOR NO KEY UPDATE"};
+
+/* The forwarding's lock also reads what the forwarding checks of the
+ * leader it names ($4, FORWARD_CHECK_COLS), so that it costs no round
+ * trip of its own between the lock and the step. */
+static const db_stmt Q_DOC_LOCK_FORWARD = {
+    "documents_lock_forward",
+    "SELECT" DOC_LOCK_COLS "," FORWARD_CHECK_COLS("d.issuer", "d.department_id", "$4")
     " FROM documents d WHERE d.id = $1 FOR NO KEY UPDATE"};
 
 void doc_row_free(doc_row *q)
@@ -45,6 +55,7 @@ void doc_row_free(doc_row *q)
     free(q->co_depts);
     free(q->co_signed);
     free(q->body);
+    free(q->secretaries);
 }
 
 static const action_row_spec doc_spec = {
@@ -54,7 +65,11 @@ static const action_row_spec doc_spec = {
     .detail = "no such document",
 };
 
-int doc_lock(db_conn *c, action_tx *t, problem_t *p)
+/* The lock through st, whose parameters after the first three are extra
+ * ($4 ...). Leaves the row's result in *res for the caller's own columns
+ * (the caller PQclear()s it). 0, or -1 with p. */
+static int doc_lock_with(db_conn *c, action_tx *t, const db_stmt *st, const char *extra,
+                         PGresult **out, problem_t *p)
 {
     doc_row *q = t->row;
     doc_row_free(q);
@@ -62,9 +77,9 @@ int doc_lock(db_conn *c, action_tx *t, problem_t *p)
     char id[24], u[24], ud[24];
     const caller_t *me = t->r->caller;
     const char *params[] = {db_int(id, t->id), db_int(u, me->id),
-                            db_int(ud, me->department_id)};
+                            db_int(ud, me->department_id), extra};
     PGresult *res;
-    if (action_lock_row(c, t, &Q_DOC_LOCK, 3, params, &doc_spec, &res, p))
+    if (action_lock_row(c, t, st, extra ? 4 : 3, params, &doc_spec, &res, p))
         return -1;
     q->department_id = db_col_ll(res, 0, "department_id");
     q->creator_id = db_col_ll(res, 0, "creator_id");
@@ -87,10 +102,38 @@ int doc_lock(db_conn *c, action_tx *t, problem_t *p)
     q->stamp_ok = db_col_bool(res, 0, "stamp_ok");
     q->co_missing = db_col_ll(res, 0, "co_missing");
     q->may_sign = db_col_bool(res, 0, "may_sign");
-    PQclear(res);
-    if (!q->co_depts || !q->co_signed || !q->body)
+    if (!q->co_depts || !q->co_signed || !q->body) {
+        PQclear(res);
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    }
+    *out = res;
     return 0;
+}
+
+int doc_lock(db_conn *c, action_tx *t, problem_t *p)
+{
+    PGresult *res;
+    if (doc_lock_with(c, t, &Q_DOC_LOCK, NULL, &res, p))
+        return -1;
+    PQclear(res);
+    return 0;
+}
+
+/* The forwarding's lock: the row, and the checks of the leader the body
+ * names (doc_perform_forward reads them). */
+static int doc_lock_forward(db_conn *c, action_tx *t, problem_t *p)
+{
+    const doc_act_in *in = t->in;
+    doc_row *q = t->row;
+    char signer[24];
+    PGresult *res;
+    if (doc_lock_with(c, t, &Q_DOC_LOCK_FORWARD, db_int(signer, in->signer_id), &res, p))
+        return -1;
+    q->signer_eligible = db_col_bool(res, 0, "eligible");
+    q->deputy_id = db_col_ll(res, 0, "deputy");
+    q->secretaries = strdup(db_col_str(res, 0, "secretaries"));
+    PQclear(res);
+    return q->secretaries ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
 }
 
 /* ---------- who may act ---------- */
@@ -420,7 +463,7 @@ static const action_t act_forward = {
     .fields = forward_fields,
     .from_states = from_sec_review,
     .rule = "R-DOC-2",
-    .lock = doc_lock,
+    .lock = doc_lock_forward,
     .authorise = authorise_forward,
     .perform = doc_perform_forward,
 };

@@ -26,6 +26,10 @@ typedef struct doc_row {
     char title[808]; /* 200 characters */
     char *co_depts, *co_signed, *body;
     bool signed_off, archived, in_secretariat, stamp_ok;
+    /* Read by the forwarding's lock only (FORWARD_CHECK_COLS): */
+    bool signer_eligible; /* the leader named may sign it (R-DOC-3) */
+    long long deputy_id;  /* the supervising deputy, or 0 */
+    char *secretaries;    /* the leader's authorised secretaries, "{...}" */
 } doc_row;
 
 /* R-DOC-3 for one person: whether `user` is among eligible_signers(issuer,
@@ -48,6 +52,24 @@ typedef struct doc_row {
     "    AND p.id = (SELECT sd.supervising_deputy_id FROM identity.org_departments sd"      \
     "     WHERE sd.id = " dept "::bigint))))"
 
+/* What the forwarding checks of the leader it names (R-DOC-2, R-DOC-3,
+ * R-SEC-3): whether `signer` may sign a document of `issuer` drafted by
+ * `dept` (eligible), the supervising deputy who reviews an assigned one
+ * (deputy), and the leader's secretaries whom the leader has authorised
+ * (secretaries: read from the authorisations, one index probe, not from
+ * every person). */
+#define FORWARD_CHECK_COLS(issuer, dept, signer)                                            \
+    ELIGIBLE_SIGNER(issuer, dept, signer) " AS eligible,"                                   \
+    " (SELECT coalesce(sd.supervising_deputy_id, (SELECT g.id FROM identity.org_people g"   \
+    "   WHERE g.gov_affairs AND g.active AND g.position = 'deputy_director'"                \
+    "   ORDER BY g.id LIMIT 1))"                                                            \
+    "  FROM identity.org_departments sd WHERE sd.id = " dept ") AS deputy,"                 \
+    " (SELECT coalesce(array_agg(s.id ORDER BY s.id), '{}')::text"                          \
+    "  FROM secretary_authorisations a JOIN identity.org_people s ON s.id = a.secretary_id" \
+    "  WHERE a.leader_id = " signer "::bigint AND a.state = 'active'"                       \
+    "  AND s.is_secretary AND s.active AND s.serves_leader_id = " signer "::bigint)"        \
+    " AS secretaries"
+
 /* The one update every step makes: state, a comment, the caller on the
  * path, and the step's own columns through the other parameters. A step
  * that sets columns of its own sets them in the same UPDATE (STEP_SET with
@@ -60,8 +82,9 @@ typedef struct doc_row {
     " path_ids = CASE WHEN $4::bigint = ANY (d.path_ids) THEN d.path_ids"                  \
     "                 ELSE array_append(d.path_ids, $4::bigint) END"
 
-/* The lock of every action (outgoing_actions.c): 404 in p unless the
- * caller sees the document; resets t->row first. 0, or -1 with p. */
+/* The lock of every action but the forwarding, which has its own
+ * (outgoing_actions.c): 404 in p unless the caller sees the document;
+ * resets t->row first. 0, or -1 with p. */
 int doc_lock(db_conn *c, action_tx *t, problem_t *p);
 /* Frees what doc_lock left in q. */
 void doc_row_free(doc_row *q);

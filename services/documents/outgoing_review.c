@@ -114,20 +114,6 @@ int doc_perform_decline(db_conn *c, action_tx *t, problem_t *p)
                     "The secretariat declined the draft (R-DOC-1): %s", p);
 }
 
-/* Whether the signer may sign, the supervising deputy, and the signer's
- * secretaries whom the signer has authorised (read from the authorisations,
- * one index probe, not from every person). */
-static const db_stmt Q_FORWARD_CHECK = {
-    "documents_forward_check",
-    "SELECT" ELIGIBLE_SIGNER("$1", "$2", "$3") " AS eligible,"
-    " (SELECT coalesce(d.supervising_deputy_id, (SELECT g.id FROM identity.org_people g"
-    "   WHERE g.gov_affairs AND g.active AND g.position = 'deputy_director' ORDER BY g.id LIMIT 1))"
-    "  FROM identity.org_departments d WHERE d.id = $2) AS deputy,"
-    " (SELECT coalesce(array_agg(s.id ORDER BY s.id), '{}')::text"
-    "  FROM secretary_authorisations a JOIN identity.org_people s ON s.id = a.secretary_id"
-    "  WHERE a.leader_id = $3 AND a.state = 'active'"
-    "  AND s.is_secretary AND s.active AND s.serves_leader_id = $3) AS secretaries"};
-
 /* The step with the signer, the reviewer and everyone they bring on the
  * path: $5 the signer, $6 the reviewer or NULL, $7 the secretaries. */
 static const db_stmt Q_FORWARD = {
@@ -145,54 +131,37 @@ int doc_perform_forward(db_conn *c, action_tx *t, problem_t *p)
 {
     const doc_row *q = t->row;
     const doc_act_in *in = t->in;
-    char dept[24], signer[24], rev[24];
-    const char *p1[] = {q->issuer, db_int(dept, q->department_id),
-                        db_int(signer, in->signer_id)};
-    PGresult *res;
-    if (db_query(c, &Q_FORWARD_CHECK, 3, p1, &res, p))
-        return -1;
-    bool eligible = db_col_bool(res, 0, "eligible");
-    long long deputy = db_col_ll(res, 0, "deputy");
-    char *secretaries = strdup(db_col_str(res, 0, "secretaries"));
-    PQclear(res);
-    int rc = -1;
-    if (!secretaries) {
-        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-        goto cleanup;
-    }
-    if (!eligible) {
+    char signer[24], rev[24];
+    /* What the forwarding's lock read of the leader named
+     * (FORWARD_CHECK_COLS). */
+    if (!q->signer_eligible) {
         problem_set(p, ERR_DOCUMENT_SIGNER_NOT_RESPONSIBLE, NULL, NULL,
                     !strcmp(q->issuer, "district_government")
                         ? "a district government document is signed by the district mayor or "
                           "the deputy mayor in charge of the drafting department"
                         : "an office document is signed by the director or the deputy director "
                           "supervising the drafting section");
-        problem_field(p, "signer_id", "is not a leader who signs this document");
-        goto cleanup;
+        return problem_field(p, "signer_id", "is not a leader who signs this document");
     }
     bool via_deputy = q->assigned_by[0] != '\0';
-    if (via_deputy && !deputy) {
-        problem_set(p, ERR_DOCUMENT_NO_REVIEWER, NULL, NULL,
-                    "no supervising deputy director to review this assigned document");
-        goto cleanup;
-    }
-    const char *p2[] = {signer, via_deputy ? db_int(rev, deputy) : NULL, secretaries};
+    if (via_deputy && !q->deputy_id)
+        return problem_set(p, ERR_DOCUMENT_NO_REVIEWER, NULL, NULL,
+                           "no supervising deputy director to review this assigned document");
+    const char *p2[] = {db_int(signer, in->signer_id),
+                        via_deputy ? db_int(rev, q->deputy_id) : NULL, q->secretaries};
     const char *to = via_deputy ? "deputy_review" : "awaiting_signoff";
     if (doc_step_with(c, t, &Q_FORWARD, to, 3, p2, p))
-        goto cleanup;
+        return -1;
     if (via_deputy)
-        rc = doc_tell(c, t, deputy, "document_to_review", "Review the assigned document: %s", p);
-    else
-        rc = doc_tell(c, t, in->signer_id, "document_to_sign", "Sign off (签发): %s", p) ||
-                     (strcmp(secretaries, "{}") &&
-                      notify_all(c, secretaries, "document_for_your_leader",
-                                       "A draft awaits your leader's sign-off", q->title,
-                                       "document", t->id, p))
-                 ? -1
-                 : 0;
-cleanup:
-    free(secretaries);
-    return rc;
+        return doc_tell(c, t, q->deputy_id, "document_to_review",
+                        "Review the assigned document: %s", p);
+    return doc_tell(c, t, in->signer_id, "document_to_sign", "Sign off (签发): %s", p) ||
+                   (strcmp(q->secretaries, "{}") &&
+                    notify_all(c, q->secretaries, "document_for_your_leader",
+                               "A draft awaits your leader's sign-off", q->title, "document",
+                               t->id, p))
+               ? -1
+               : 0;
 }
 
 static const db_stmt Q_REVIEWED = {
