@@ -31,6 +31,8 @@ typedef struct job_row {
     bool duplex, is_large, me_eligible, me_active;
     char kind[16], rule[12], role[40], me_department_kind[24];
     char *approvers; /* of the first open step, a bigint[] text */
+    char *next;      /* of the first open step the caller may not sign, NULL when none */
+    char next_rule[12];
     char mine[64];   /* the open steps the caller may sign, an integer[] text */
     char title[832]; /* 200 characters */
 } job_row;
@@ -70,21 +72,41 @@ static const char *str_of(const json_t *v)
     return s ? s : "";
 }
 
-/* From a job's document, or from the array of its open steps: the first
- * step still waiting for a signature (step 0 when none) with its rule, role and who may sign it (a bigint[]
- * text, malloc'd into *approvers) and whether `me` may; and into mine the
- * open steps `me` may sign. 0, or -1 when the document cannot be read or
- * memory runs out. */
-static int open_steps(const char *doc, long long me, job_row *q, char **approvers)
+/* The ids of a JSON array as a bigint[] text, malloc'd; NULL when memory
+ * runs out. */
+static char *id_array(const json_t *ids)
 {
-    json_t *root = json_loads(doc, 0, NULL);
-    json_t *steps = json_is_array(root) ? root : json_object_get(root, "required_approvals");
+    size_t cap = json_array_size(ids) * 22 + 3, len = 1, k;
+    char *a = malloc(cap);
+    if (!a)
+        return NULL;
+    a[0] = '{';
+    const json_t *id;
+    json_array_foreach(ids, k, id) {
+        len += (size_t)snprintf(a + len, cap - len, "%s%lld", k ? "," : "",
+                                (long long)json_integer_value(id));
+    }
+    snprintf(a + len, cap - len, "}");
+    return a;
+}
+
+/* From the array of a job's open steps (the lock's open_steps): the first
+ * step still waiting for a signature (step 0 when none) with its rule,
+ * role and who may sign it (a bigint[] text, malloc'd into *approvers) and
+ * whether `me` may; into mine the open steps `me` may sign; and the first
+ * open step `me` may not sign, who is asked next once `me` has signed
+ * (its signers malloc'd into q->next, NULL when none: the job is then
+ * ready). 0, or -1 when the steps cannot be read or memory runs out. */
+static int open_steps(const char *text, long long me, job_row *q, char **approvers)
+{
+    json_t *steps = json_loads(text, 0, NULL);
     if (!json_is_array(steps)) {
-        json_decref(root);
+        json_decref(steps);
         return -1;
     }
     q->step = 0;
     q->me_eligible = false;
+    q->next = NULL;
     q->rule[0] = q->role[0] = '\0';
     *approvers = NULL;
     q->mine[0] = '{';
@@ -93,9 +115,6 @@ static int open_steps(const char *doc, long long me, job_row *q, char **approver
     size_t i;
     json_t *st;
     json_array_foreach(steps, i, st) {
-        json_t *decision = json_object_get(st, "decision");
-        if (decision && !json_is_null(decision))
-            continue;
         json_t *ids = json_object_get(st, "approver_ids");
         long long n = json_integer_value(json_object_get(st, "step"));
         bool mine = false;
@@ -108,28 +127,26 @@ static int open_steps(const char *doc, long long me, job_row *q, char **approver
         if (mine && mine_len + 24 < sizeof q->mine)
             mine_len += (size_t)snprintf(q->mine + mine_len, sizeof q->mine - mine_len, "%s%lld",
                                          mine_len > 1 ? "," : "", n);
+        if (!mine && !q->next) {
+            snprintf(q->next_rule, sizeof q->next_rule, "%s", str_of(json_object_get(st, "rule")));
+            if (!(q->next = id_array(ids))) {
+                rc = -1;
+                break;
+            }
+        }
         if (q->step)
             continue;
         q->step = n;
         q->me_eligible = mine;
         snprintf(q->rule, sizeof q->rule, "%s", str_of(json_object_get(st, "rule")));
         snprintf(q->role, sizeof q->role, "%s", str_of(json_object_get(st, "role")));
-        size_t cap = json_array_size(ids) * 22 + 3, len = 1;
-        char *a = malloc(cap);
-        if (!a) {
+        if (!(*approvers = id_array(ids))) {
             rc = -1;
             break;
         }
-        a[0] = '{';
-        json_array_foreach(ids, k, id) {
-            len += (size_t)snprintf(a + len, cap - len, "%s%lld", k ? "," : "",
-                                    (long long)json_integer_value(id));
-        }
-        snprintf(a + len, cap - len, "}");
-        *approvers = a;
     }
     snprintf(q->mine + mine_len, sizeof q->mine - mine_len, "}");
-    json_decref(root);
+    json_decref(steps);
     if (!rc && !*approvers)
         *approvers = strdup("{}");
     return rc || !*approvers ? -1 : 0;
@@ -148,6 +165,7 @@ static int job_lock(db_conn *c, action_tx *t, problem_t *p)
 {
     job_row *q = t->row;
     free(q->approvers);
+    free(q->next);
     memset(q, 0, sizeof *q);
     const caller_t *me = t->r->caller;
     char id[24], u[24], d[24];
@@ -202,45 +220,36 @@ static const db_stmt Q_STEPS_SIGN = {
     " comment = $3 WHERE s.job_id = $1 AND s.decision IS NULL AND s.step = ANY ($4::integer[])"};
 
 /* After the signatures: ready when no step is open. The document is the
- * one the trigger kept (migration 007), built once. */
+ * one the trigger kept (migration 007), built once, and comes back with
+ * COMMIT (action_last). */
 static const db_stmt Q_JOB_AFTER_SIGN = {
     "printing_job_after_sign",
     "UPDATE print_jobs j SET state = CASE WHEN EXISTS (SELECT 1 FROM print_job_steps s"
     "  WHERE s.job_id = j.id AND s.decision IS NULL) THEN 'pending' ELSE 'ready' END,"
     " decision_comment = $2, version = j.version + 1, updated_at = now()"
-    " WHERE j.id = $1 RETURNING j.doc AS job_doc, j.state"};
+    " WHERE j.id = $1 RETURNING" AUDIT_DOC("j.doc") " AS doc"};
 
 /* The signer signs every open step they may sign (the director signs a
- * large job for another department once); who is asked next is the next
- * open step's signers, or the section that runs it. */
+ * large job for another department once); who is asked next is the first
+ * open step's signers the lock found the signer could not sign for, or
+ * when none is left (the job is ready) the requester and the section that
+ * runs it. Nothing here waits for an answer: the whole approval goes to
+ * the database with COMMIT. */
 static int perform_approve(db_conn *c, action_tx *t, problem_t *p)
 {
     const job_row *q = t->row;
     const job_in *in = t->in;
     char id[24], me[24], title[TITLE_BYTES];
     const char *p1[] = {db_int(id, t->id), db_int(me, t->r->caller->id), in->comment, q->mine};
-    /* Sent ahead with the update below, which reads (db_write). */
     if (db_write(c, &Q_STEPS_SIGN, 4, p1, p))
         return -1;
     const char *p2[] = {id, in->comment};
-    PGresult *res;
-    if (db_query(c, &Q_JOB_AFTER_SIGN, 2, p2, &res, p))
+    if (action_last(c, t, &Q_JOB_AFTER_SIGN, 2, p2, p))
         return -1;
-    t->doc = strdup(db_col_str(res, 0, "job_doc"));
-    bool ready = !strcmp(db_col_str(res, 0, "state"), "ready");
-    PQclear(res);
-    if (!t->doc)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-    if (!ready) {
-        job_row next = {0};
-        char *signers;
-        if (open_steps(t->doc, t->r->caller->id, &next, &signers))
-            return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
-        snprintf(title, sizeof title, "Sign a %s job (%s): %s", q->kind, next.rule, q->title);
+    if (q->next) {
+        snprintf(title, sizeof title, "Sign a %s job (%s): %s", q->kind, q->next_rule, q->title);
         utf8_trim(title, sizeof title);
-        int rc = notify_all(c, signers, "print_job_to_approve", title, "", "print_job", t->id, p);
-        free(signers);
-        return rc;
+        return notify_all(c, q->next, "print_job_to_approve", title, "", "print_job", t->id, p);
     }
     snprintf(title, sizeof title, "Your %s job was approved: %s", q->kind, q->title);
     utf8_trim(title, sizeof title);
@@ -534,6 +543,7 @@ static void job_action_handle(req_t *r, const action_t *act)
     job_row row = {0};
     action_handle(r, act, &in, &row);
     free(row.approvers);
+    free(row.next);
 }
 
 void h_jobs_approve(req_t *r)
