@@ -220,7 +220,9 @@ static int perform_reject(db_conn *c, action_tx *t, problem_t *p)
 /* The use log entry and the stamped request in one statement: the entry is
  * made first (its time is the stamp's), then the request names it. The
  * request's document takes the entry's id from the insert, which the
- * statement's own snapshot does not show yet. */
+ * statement's own snapshot does not show yet. The requester's notice ($5,
+ * its title) is written by the same statement, as its one row is returned,
+ * instead of a statement of its own. */
 static const db_stmt Q_REQUEST_STAMP = {
     "seals_request_stamp",
     "WITH u AS (INSERT INTO seal_usages(seal_id, request_id, matter, document_number, content,"
@@ -236,7 +238,9 @@ static const db_stmt Q_REQUEST_STAMP = {
     " UPDATE seal_requests q SET state = 'stamped', stamped_by = $3, stamped_at = u.stamped_at,"
     " stamped_count = $2, stamp_note = $4, version = q.version + 1, updated_at = now()"
     " FROM u, seals s WHERE q.id = $1 AND s.id = q.seal_id"
-    " RETURNING u.id AS usage_id, u.usage_doc, seal_request_doc(q, s, u.id)"};
+    " RETURNING u.id AS usage_id, u.usage_doc, seal_request_doc(q, s, u.id),"
+    " identity.notify(q.requester_id, 'seal_request_stamped', $5, '', 'seal_request', q.id)"
+    " AS notice_id"};
 
 /* R-SEAL-3, R-SEAL-4: the real number of impressions, never more than
  * approved, written to the log with who handled, approved and stamped. */
@@ -253,10 +257,12 @@ static int perform_stamp(db_conn *c, action_tx *t, problem_t *p)
         return problem_field(p, "count", "must be at most %lld, the approved number", q->copies);
     }
     char id[24], count[24], me[24], title[TITLE_BYTES];
+    snprintf(title, sizeof title, "The seal %s was applied: %lld impression(s)", q->seal_name,
+             in->count);
     const char *params[] = {db_int(id, t->id), db_int(count, in->count),
-                            db_int(me, t->r->caller->id), in->comment};
+                            db_int(me, t->r->caller->id), in->comment, title};
     PGresult *res;
-    if (db_query(c, &Q_REQUEST_STAMP, 4, params, &res, p))
+    if (db_query(c, &Q_REQUEST_STAMP, 5, params, &res, p))
         return -1;
     if (PQntuples(res) != 1) {
         PQclear(res);
@@ -271,10 +277,6 @@ static int perform_stamp(db_conn *c, action_tx *t, problem_t *p)
         problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
         goto cleanup;
     }
-    snprintf(title, sizeof title, "The seal %s was applied: %lld impression(s)", q->seal_name,
-             in->count);
-    if (notify(c, q->requester, "seal_request_stamped", title, "", "seal_request", t->id, p))
-        goto cleanup;
     /* The entry's event goes out with the request's, in one statement. */
     rc = action_audit_also(t, "seal_usage", usage_id, "create", usage, p);
 cleanup:
