@@ -181,30 +181,27 @@ static const db_stmt Q_REQUEST_DECIDE = {
     " custodian_notified_id = CASE WHEN $2 = 'approved' THEN $5::bigint END,"
     " version = q.version + 1, updated_at = now()"
     " FROM seals s WHERE q.id = $1 AND s.id = q.seal_id"
-    " RETURNING" AUDIT_DOC(SEAL_REQUEST_DOC("q", "s")) " AS doc"};
+    " RETURNING" AUDIT_DOC(SEAL_REQUEST_DOC("q", "s")) " AS doc,"
+    " identity.notify(q.requester_id, CASE WHEN $2 = 'approved' THEN 'seal_request_approved'"
+    "  ELSE 'seal_request_rejected' END, $6, $7, 'seal_request', q.id) AS requester_notice,"
+    " CASE WHEN $2 = 'approved' AND $5::bigint > 0 THEN identity.notify($5::bigint,"
+    "  'seal_request_to_stamp', $8, '', 'seal_request', q.id) END AS custodian_notice"};
 
 static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
 {
     const request_row *q = t->row;
     const request_action_in *in = t->in;
-    char id[24], me[24], cust[24], title[TITLE_BYTES];
-    const char *params[] = {db_int(id, t->id), to, db_int(me, t->r->caller->id), in->comment,
-                            db_int(cust, q->custodian)};
-    /* The decided document comes back with COMMIT (action_last). */
-    if (action_last(c, t, &Q_REQUEST_DECIDE, 5, params, p))
-        return -1;
-    bool approved = !strcmp(to, "approved");
+    char id[24], me[24], cust[24], title[TITLE_BYTES], stamp[TITLE_BYTES];
     snprintf(title, sizeof title, "Your request to use the seal %s was %s", q->seal_name, to);
-    const char *comment = in->comment ? in->comment : "";
-    if (!approved)
-        return notify(c, q->requester, "seal_request_rejected", title, comment, "seal_request",
-                      t->id, p);
-    /* The approver is notified first (at creation), then the custodian:
-     * the requester's and the custodian's notices in one statement. */
-    char stamp[TITLE_BYTES];
     snprintf(stamp, sizeof stamp, "Review and stamp with the seal %s", q->seal_name);
-    return notify_two(c, q->requester, "seal_request_approved", title, comment, q->custodian,
-                      "seal_request_to_stamp", stamp, "", "seal_request", t->id, p);
+    /* The requester's notice, then on approval the custodian's (the
+     * approver was notified at creation), are written by the decision's own
+     * statement, in that order. */
+    const char *params[] = {db_int(id, t->id), to, db_int(me, t->r->caller->id), in->comment,
+                            db_int(cust, q->custodian), title,
+                            in->comment ? in->comment : "", stamp};
+    /* The decided document comes back with COMMIT (action_last). */
+    return action_last(c, t, &Q_REQUEST_DECIDE, 8, params, p);
 }
 
 static int perform_approve(db_conn *c, action_tx *t, problem_t *p)
