@@ -322,13 +322,14 @@ static const action_kind decision_kind = {
 
 typedef struct decision_row {
     long long responsible, chair, recorder;
+    bool confidential;
     char text[600];
 } decision_row;
 
 static const db_stmt Q_DECISION_LOCK = {
     "mtg_decision_lock",
     "SELECT decision_doc(d), d.version, d.state, d.responsible_id, m.chair_id, m.recorder_id,"
-    " left(d.text, 100) AS text, decision_visible(d, $2, $3)"
+    " left(d.text, 100) AS text, d.confidential, decision_visible(d, $2, $3)"
     " FROM decisions d JOIN meetings m ON m.id = d.meeting_id WHERE d.id = $1"
     " FOR NO KEY UPDATE OF d"};
 
@@ -355,6 +356,7 @@ static int decision_lock(db_conn *c, action_tx *t, problem_t *p)
     d->responsible = db_col_ll(res, 0, "responsible_id");
     d->chair = db_col_ll(res, 0, "chair_id");
     d->recorder = db_col_ll(res, 0, "recorder_id");
+    d->confidential = db_col_bool(res, 0, "confidential");
     snprintf(d->text, sizeof d->text, "%s", db_col_str(res, 0, "text"));
     PQclear(res);
     return 0;
@@ -394,13 +396,18 @@ static int report(db_conn *c, action_tx *t, const char *kind, const char *to, co
     const char *pu[] = {id, note, to};
     if (db_text(c, &Q_DECISION_PROGRESS, 3, pu, &t->doc, p))
         return -1;
-    /* To the convener, and to the secretariat chief who supervises (督办). */
-    snprintf(title, sizeof title, "Decision %lld %s: %s", t->id,
-             !strcmp(to, "completed") ? "completed" : "progress", d->text);
+    /* To the convener, and to the secretariat chief who supervises (督办);
+     * of a confidential decision neither its text nor the note, which are
+     * read in the decision, where the read is audited (R-MTG-8). */
+    const char *what = !strcmp(to, "completed") ? "completed" : "progress";
+    if (d->confidential)
+        snprintf(title, sizeof title, "Confidential decision %lld: %s reported", t->id, what);
+    else
+        snprintf(title, sizeof title, "Decision %lld %s: %s", t->id, what, d->text);
     snprintf(ids, sizeof ids, "{%lld,%lld}", d->chair, d->recorder);
     return notify_all(c, ids, !strcmp(to, "completed") ? "decision_completed"
                                                              : "decision_progress",
-                            title, note, "decision", t->id, p);
+                            title, d->confidential ? "" : note, "decision", t->id, p);
 }
 
 static int perform_progress(db_conn *c, action_tx *t, problem_t *p)

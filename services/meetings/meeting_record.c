@@ -120,13 +120,15 @@ static const db_stmt Q_DECISIONS_PUBLISH = {
     " (SELECT count(*) FROM old) FROM pub"};
 
 /* R-MTG-6: the recorder tells each absent must-attend participant the
- * decisions. */
+ * decisions; a confidential one by its number only, as its text is read in
+ * the decision, where the read is audited (R-MTG-8). */
 static const db_stmt Q_NOTIFY_ABSENT = {
     "mtg_notify_absent",
     "SELECT identity.notify_many(ARRAY(SELECT x.user_id FROM meeting_participants x"
     "  WHERE x.meeting_id = $1 AND x.role <> 'attendee' AND NOT x.present),"
     " 'meeting_decisions_for_absent', $2,"
-    " (SELECT coalesce(string_agg(d.id || ': ' || d.text, E'\\n' ORDER BY d.id), '')"
+    " (SELECT coalesce(string_agg(d.id || ': ' || CASE WHEN d.confidential"
+    "   THEN '(confidential: read it in the decision)' ELSE d.text END, E'\\n' ORDER BY d.id), '')"
     "  FROM decisions d WHERE d.meeting_id = $1 AND d.state <> 'draft'),"
     " 'meeting', $1)"};
 

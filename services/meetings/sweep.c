@@ -38,6 +38,13 @@ static const db_stmt Q_MONTH_REMINDER = {
     " FROM ins, identity.org_people p JOIN identity.org_departments d ON d.id = p.department_id"
     " WHERE d.is_secretariat AND p.active AND NOT p.is_secretary"};
 
+/* What a reminder says of decision d: the start of its text, but not a
+ * confidential one's (R-MTG-8), which is read in the decision itself,
+ * where the read is audited; a notification's read is not. */
+#define NOTE_TEXT                                                                                  \
+    "CASE WHEN d.confidential THEN 'A confidential decision: read it in the decision (R-MTG-8).'" \
+    " ELSE left(d.text, 200) END"
+
 static const db_stmt Q_FLAG_OVERDUE = {
     "mtg_sweep_overdue",
     "WITH due AS (SELECT d.id FROM decisions d WHERE d.state IN ('published', 'in_progress')"
@@ -45,7 +52,7 @@ static const db_stmt Q_FLAG_OVERDUE = {
     "   ORDER BY d.deadline, d.id LIMIT " SWEEP_BATCH " FOR UPDATE SKIP LOCKED),"
     " upd AS (UPDATE decisions d SET overdue_at = now(), updated_at = now() FROM due"
     "   WHERE d.id = due.id RETURNING d.id, d.responsible_id, d.meeting_id, d.deadline,"
-    "   left(d.text, 200) AS text)"
+    "   " NOTE_TEXT " AS text)"
     " SELECT count(identity.notify(u.who, 'decision_overdue',"
     "   'Decision ' || upd.id || ' is overdue (deadline ' || upd.deadline || ')', upd.text,"
     "   'decision', upd.id))"
@@ -61,7 +68,7 @@ static const db_stmt Q_DUE_SOON = {
     "   AND (now() AT TIME ZONE 'Asia/Shanghai')::date + $1::integer"
     "   ORDER BY d.deadline, d.id LIMIT " SWEEP_BATCH " FOR UPDATE SKIP LOCKED),"
     " upd AS (UPDATE decisions d SET due_reminded_at = now(), updated_at = now() FROM due"
-    "   WHERE d.id = due.id RETURNING d.id, d.responsible_id, d.deadline, left(d.text, 200) AS text)"
+    "   WHERE d.id = due.id RETURNING d.id, d.responsible_id, d.deadline, " NOTE_TEXT " AS text)"
     " SELECT count(identity.notify(upd.responsible_id, 'decision_due_soon',"
     "   'Decision ' || upd.id || ' is due on ' || upd.deadline, upd.text, 'decision', upd.id))"
     " FROM upd"};

@@ -211,9 +211,15 @@ static int topic_store(db_conn *c, create_tx *ct, problem_t *p)
     if (!thematic) {
         const char *pj[] = {mid, pres};
         char title[TITLE_BYTES];
-        snprintf(title, sizeof title, "Approve a topic for %s: %s", mtitle, t->in.title);
+        /* A confidential topic is read in the topic, where the read is
+         * audited (R-MTG-8), not in the notification. */
+        if (t->in.confidential)
+            snprintf(title, sizeof title, "Approve a confidential topic for %s", mtitle);
+        else
+            snprintf(title, sizeof title, "Approve a topic for %s: %s", mtitle, t->in.title);
         if (db_run(c, &Q_PRESENTER_JOINS, 2, pj, p) ||
-            notify(c, approver, "topic_to_approve", title, t->in.summary, "topic", id, p))
+            notify(c, approver, "topic_to_approve", title,
+                   t->in.confidential ? "" : t->in.summary, "topic", id, p))
             return -1;
     }
     ct->id = id;
@@ -243,12 +249,14 @@ static const action_kind topic_kind = {
 
 typedef struct topic_row {
     long long approver, submitted_by;
+    bool confidential;
     char title[800];
 } topic_row;
 
 static const db_stmt Q_TOPIC_LOCK = {
     "mtg_topic_lock",
     "SELECT topic_doc(t), t.version, t.state, t.approver_id, t.submitted_by, t.title,"
+    " t.confidential,"
     " topic_visible(t, m, $2, $3), m.state AS meeting_state"
     " FROM topics t JOIN meetings m ON m.id = t.meeting_id WHERE t.id = $1"
     " FOR NO KEY UPDATE OF t"};
@@ -275,6 +283,7 @@ static int topic_lock(db_conn *c, action_tx *t, problem_t *p)
         return -1;
     row->approver = db_col_ll(res, 0, "approver_id");
     row->submitted_by = db_col_ll(res, 0, "submitted_by");
+    row->confidential = db_col_bool(res, 0, "confidential");
     snprintf(row->title, sizeof row->title, "%s", db_col_str(res, 0, "title"));
     const char *mstate = db_col_str(res, 0, "meeting_state");
     bool closed = !strcmp(mstate, "closed") || !strcmp(mstate, "cancelled");
@@ -309,9 +318,14 @@ static int decide(db_conn *c, action_tx *t, const char *to, problem_t *p)
     const char *params[] = {db_int(id, t->id), to, db_int(u, t->r->caller->id), in->comment};
     if (db_text(c, &Q_TOPIC_DECIDE, 4, params, &t->doc, p))
         return -1;
-    snprintf(title, sizeof title, "Topic %s: %s", to, row->title);
-    return notify(c, row->submitted_by, "topic_decided", title, in->comment ? in->comment : "",
-                  "topic", t->id, p);
+    /* A confidential topic and the comment on it are read in the topic,
+     * where the read is audited (R-MTG-8), not in the notification. */
+    if (row->confidential)
+        snprintf(title, sizeof title, "Confidential topic %lld %s", t->id, to);
+    else
+        snprintf(title, sizeof title, "Topic %s: %s", to, row->title);
+    return notify(c, row->submitted_by, "topic_decided", title,
+                  in->comment && !row->confidential ? in->comment : "", "topic", t->id, p);
 }
 
 static int perform_approve(db_conn *c, action_tx *t, problem_t *p)

@@ -295,6 +295,98 @@ START_TEST(test_R_MTG_8_published_decisions_view_hides_confidential_text)
 }
 END_TEST
 
+/* Notifications about entity_type/entity_id, and those of them whose
+ * title or body holds `needle`. */
+static long long notified(const char *entity_type, long long id, const char *kind)
+{
+    const char *p[] = {entity_type, id_text(id), kind};
+    return h_sql_ll("SELECT count(*) FROM identity.notifications WHERE entity_type = $1"
+                    " AND entity_id = $2 AND kind = $3",
+                    3, p);
+}
+
+static long long leaked(const char *entity_type, long long id, const char *needle)
+{
+    const char *p[] = {entity_type, id_text(id), needle};
+    return h_sql_ll("SELECT count(*) FROM identity.notifications WHERE entity_type = $1"
+                    " AND entity_id = $2 AND strpos(title || ' ' || coalesce(body, ''), $3) > 0",
+                    3, p);
+}
+
+/* A notification's read is not audited, so what the meetings service
+ * tells people of a confidential topic or decision names it without its
+ * content, which they read where the read is audited: the topic to
+ * approve and its approval, the decisions told to the absent, progress reported, the
+ * overdue reminder, and the overdue decision proposed to the next regular
+ * meeting, whose participants are not the decision's. */
+START_TEST(test_R_MTG_8_notifications_and_overdue_topics_carry_no_confidential_text)
+{
+    long long topic;
+    long long m = new_meeting();
+    topic = approved_topic(m, "general", true);
+    const char *pt[] = {id_text(topic)};
+    char *topic_title = h_sql_str("SELECT title FROM meetings.topics WHERE id = $1", 1, pt);
+    ck_assert_ptr_nonnull(topic_title);
+    ck_assert_int_eq(notified("topic", topic, "topic_to_approve"), 1);
+    ck_assert_int_eq(notified("topic", topic, "topic_decided"), 1);
+    ck_assert_int_eq(leaked("topic", topic, topic_title), 0);
+    ck_assert_int_eq(leaked("topic", topic, "议题摘要"), 0);
+    ck_assert_int_eq(leaked("topic", topic, "同意上会"), 0);
+    ok(act("meetings", m, "publish-agenda", "wenmi1", NULL));
+    mark_directors(m);
+    mark(m, "zonghe2", true);
+    mark(m, "wenmi_chief", true);
+    mark(m, "zonghe_chief", false);
+    ok(act("meetings", m, "start", "director", NULL));
+    long long d = new_decision(m, topic, "zonghe2");
+    /* While still a draft the record can be set as if decided long ago. */
+    h_sql(h_fmt("UPDATE meetings.decisions SET deadline = current_date - 10 WHERE id = %lld", d));
+    const char *pd[] = {id_text(d)};
+    char *text = h_sql_str("SELECT text FROM meetings.decisions WHERE id = $1", 1, pd);
+    ck_assert_ptr_nonnull(text);
+    close_meeting(m);
+
+    /* The absent member is told of the decision by its number. */
+    ck_assert_int_eq(notes("zonghe_chief", "meeting_decisions_for_absent", "meeting", m), 1);
+    ck_assert_int_eq(leaked("meeting", m, text), 0);
+    ck_assert_int_eq(leaked("meeting", m, sf("%lld: (confidential", d)), 1);
+
+    /* Progress reaches the convener and the secretariat chief without the
+     * text or the note. */
+    const char *note = unique("进展情况");
+    ok(act("decisions", d, "progress", "zonghe2", h_fmt("{\"note\":\"%s\"}", note)));
+    ck_assert_int_eq(notes("director", "decision_progress", "decision", d), 1);
+    ck_assert_int_eq(notes("wenmi_chief", "decision_progress", "decision", d), 1);
+    ck_assert_int_eq(leaked("decision", d, note), 0);
+
+    /* The overdue reminder. */
+    ck_assert_int_eq(wait_count("SELECT count(*) FROM meetings.decisions WHERE id = $1"
+                                " AND overdue_at IS NOT NULL", 1, pd, 1, 20), 1);
+    ck_assert_int_eq(notes("zonghe2", "decision_overdue", "decision", d), 1);
+    ck_assert_int_eq(leaked("decision", d, text), 0);
+
+    /* Proposed to the next regular meeting: a confidential topic naming the
+     * decision, without its text or requirements, and so is its approver's
+     * notification. */
+    new_meeting();
+    ck_assert_int_eq(wait_count("SELECT count(*) FROM meetings.topics WHERE source_decision_id = $1",
+                                1, pd, 1, 20), 1);
+    long long proposed = h_sql_ll("SELECT id FROM meetings.topics WHERE source_decision_id = $1"
+                                  " AND confidential", 1, pd);
+    ck_assert(proposed > 0);
+    const char *pp[] = {id_text(proposed), text};
+    ck_assert_int_eq(h_sql_ll("SELECT count(*) FROM meetings.topics WHERE id = $1"
+                              " AND strpos(title || summary || explanation || recommendation, $2) = 0"
+                              " AND strpos(explanation, '按期完成并报告') = 0"
+                              " AND strpos(title, source_decision_id::text) > 0",
+                              2, pp), 1);
+    ck_assert_int_eq(notified("topic", proposed, "topic_to_approve"), 1);
+    ck_assert_int_eq(leaked("topic", proposed, text), 0);
+    free(text);
+    free(topic_title);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("meetings_confidential");
@@ -306,6 +398,7 @@ int main(void)
     tcase_add_test(tc, test_R_MTG_8_the_supervision_report_audits_the_confidential_decisions_it_shows);
     tcase_add_test(tc, test_R_MTG_8_meeting_read_with_confidential_minutes_is_audited);
     tcase_add_test(tc, test_R_MTG_8_published_decisions_view_hides_confidential_text);
+    tcase_add_test(tc, test_R_MTG_8_notifications_and_overdue_topics_carry_no_confidential_text);
     suite_add_tcase(s, tc);
     return h_run(s);
 }
