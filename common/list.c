@@ -74,6 +74,8 @@ int list_query_or_reply(req_t *r, const list_t *l, list_query *q)
     q->r = r;
     q->list = l;
     q->sees_all = -1;
+    if (l->path_id && !(q->id = path_id_or_reply(r, "id")))
+        return -1;
     if (page_or_reply(r, &q->limit, &q->after))
         return -1;
     for (int i = 0; l->filters && l->filters[i].name; i++)
@@ -114,6 +116,8 @@ const char *list_value(list_query *q, const char *name)
         }
         return q->value[i];
     }
+    if (!strcmp(name, "@id"))
+        return db_int(q->path, q->id);
     if (!strcmp(name, "@cursor"))
         return q->after ? db_int(q->cursor, q->after) : NULL;
     if (!strcmp(name, "@limit"))
@@ -124,6 +128,8 @@ const char *list_value(list_query *q, const char *name)
         return c->department_id ? db_int(q->department, c->department_id) : NULL;
     if (!strcmp(name, "@position"))
         return c->position;
+    if (!strcmp(name, "@external"))
+        return c->external ? "true" : "false";
     if (!strcmp(name, "@from"))
         return q->period.from ? q->period.from : "-infinity";
     if (!strcmp(name, "@to"))
@@ -154,12 +160,16 @@ PGresult *list_read_or_reply(list_query *q, const db_stmt *st, const char *const
     return db_read_or_reply(q->r, st, n, values);
 }
 
+void list_reply(list_query *q)
+{
+    PGresult *res = list_read_or_reply(q, q->list->stmt, q->list->params);
+    if (res)
+        reply_page(q->r, res, q->limit);
+}
+
 void list_handle(req_t *r, const list_t *l)
 {
     list_query q;
-    if (list_query_or_reply(r, l, &q))
-        return;
-    PGresult *res = list_read_or_reply(&q, l->stmt, l->params);
-    if (res)
-        reply_page(r, res, q.limit);
+    if (list_query_or_reply(r, l, &q) == 0)
+        list_reply(&q);
 }

@@ -56,11 +56,13 @@ typedef struct list_filter {
 #define LIST_FILTERS_END {.name = NULL}
 
 /* The statement's parameters, $1 first, each a filter's name or one of:
+ *   "@id"         the path's id (list_t.path_id)
  *   "@cursor"     the id of the cursor, NULL on the first page
  *   "@limit"      the page's size plus one (one more row tells a next page)
  *   "@caller"     the caller's user id
  *   "@department" the caller's department id, NULL without one
  *   "@position"   the caller's position
+ *   "@external"   "true" when the caller is of an external unit, else "false"
  *   "@sees_all"   "true" when sees_all (or sees_all_of) says the caller
  *                 reads every row, else "false"
  *   "@may"        "true" when may says the caller may act on the rows the
@@ -80,6 +82,9 @@ typedef struct list_t {
      * are read after the filters, and "@from" and "@to" name the period's
      * dates ("-infinity" and "infinity" where it is open). */
     const csv_export *export;
+    /* A list of what belongs to the row of the path's id (a meeting's
+     * topics): the id is read first (404 when it is not one), "@id". */
+    bool path_id;
 } list_t;
 
 /* A list's query as read: the page and each filter's text (NULL when
@@ -88,12 +93,13 @@ typedef struct list_t {
 typedef struct list_query {
     req_t *r;
     const list_t *list;
+    long long id; /* the path's id, with list_t.path_id */
     long limit;
     long long after;
     const char *value[LIST_MAX_FILTERS];
     bool given[LIST_MAX_FILTERS];
     char num[LIST_MAX_FILTERS][24];
-    char cursor[24], limit1[24], caller[24], department[24];
+    char path[24], cursor[24], limit1[24], caller[24], department[24];
     int sees_all;         /* -1 until asked */
     export_query period;  /* with list_t.export: the period and whether CSV is asked */
 } list_query;
@@ -118,8 +124,13 @@ bool list_true(list_query *q, const char *name);
  * answering 503/500. */
 PGresult *list_read_or_reply(list_query *q, const db_stmt *st, const char *const *params);
 
-/* The whole list: reads the query, runs l->stmt with l->params and answers
- * its page (reply_page: column 0 the id, column 1 the item's JSON). */
+/* Runs the list's statement with its parameters and answers its page
+ * (reply_page: column 0 the id, column 1 the item's JSON), for a handler
+ * that checks more between reading the query and the list (that the
+ * caller may see the row the list belongs to). */
+void list_reply(list_query *q);
+
+/* The whole list: list_query_or_reply, then list_reply. */
 void list_handle(req_t *r, const list_t *l);
 
 #endif
