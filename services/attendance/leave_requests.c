@@ -9,6 +9,7 @@
 #include "attendance.h"
 #include "audit.h"
 #include "leave.h"
+#include "list.h"
 
 /* A leave is at most a year long; longer needs another request. */
 #define LEAVE_MAX_DAYS 366
@@ -109,41 +110,44 @@ static const db_stmt Q_LEAVE_LIST_MINE = {
     " SELECT l.id," LEAVE_DOC("l") " FROM ids JOIN leave_requests l ON l.id = ids.id"
     " ORDER BY l.id DESC LIMIT $6"};
 
+static const list_filter leave_filters[] = {
+    {.name = "mine", .kind = LIST_BOOL},
+    {.name = "to_approve", .kind = LIST_BOOL},
+    {.name = "state", .kind = LIST_ENUM, .values = leave_states},
+    {.name = "kind", .kind = LIST_ENUM, .values = leave_kinds},
+    {.name = "user_id", .kind = LIST_ID},
+    {.name = "department_id", .kind = LIST_ID},
+    LIST_FILTERS_END,
+};
+
+/* Four statements, each served by its own indexes (above): what waits for
+ * the caller's approval, the caller's own, every request (leaders and
+ * administrators), and what anyone else may see. */
+static const list_t leave_list = {.filters = leave_filters};
+
+static const char *const to_approve_params[] = {
+    "@caller", "@cursor", "state", "kind", "user_id", "mine", "@limit", "department_id", NULL};
+static const char *const mine_params[] = {
+    "@caller", "@cursor", "state", "kind", "user_id", "@limit", "department_id", NULL};
+static const char *const all_params[] = {
+    "@cursor", "state", "kind", "user_id", "@limit", "department_id", NULL};
+
 void h_leave_list(req_t *r)
 {
-    long limit;
-    long long after, user = 0, dep = 0;
-    bool mine = false, to_approve = false, has_user = false, has_dep = false;
-    const char *state = NULL, *kind = NULL;
-    if (page_or_reply(r, &limit, &after) || query_bool_or_reply(r, "mine", &mine, NULL) ||
-        query_bool_or_reply(r, "to_approve", &to_approve, NULL) ||
-        query_enum_or_reply(r, "state", leave_states, &state) ||
-        query_enum_or_reply(r, "kind", leave_kinds, &kind) ||
-        query_ll_or_reply(r, "user_id", 1, INT64_MAX / 2, &user, &has_user) ||
-        query_ll_or_reply(r, "department_id", 1, INT64_MAX / 2, &dep, &has_dep))
+    list_query q;
+    if (list_query_or_reply(r, &leave_list, &q))
         return;
-    char me[24], a[24], u[24], d[24], l[24];
-    const char *cursor = after ? db_int(a, after) : NULL;
-    const char *fuser = has_user ? db_int(u, user) : NULL;
-    db_int(me, r->caller->id);
-    db_int(l, limit + 1);
-    const char *fdep = has_dep ? db_int(d, dep) : NULL;
     PGresult *res;
-    if (to_approve) {
-        const char *params[] = {me, cursor, state, kind, fuser, mine ? "true" : "false", l, fdep};
-        res = db_read_or_reply(r, &Q_LEAVE_TO_APPROVE, 8, params);
-    } else if (mine) {
-        const char *params[] = {me, cursor, state, kind, fuser, l, fdep};
-        res = db_read_or_reply(r, &Q_LEAVE_MINE, 7, params);
-    } else if (sees_all(r->caller)) {
-        const char *params[] = {cursor, state, kind, fuser, l, fdep};
-        res = db_read_or_reply(r, &Q_LEAVE_LIST_ALL, 6, params);
-    } else {
-        const char *params[] = {me, cursor, state, kind, fuser, l, fdep};
-        res = db_read_or_reply(r, &Q_LEAVE_LIST_MINE, 7, params);
-    }
+    if (list_true(&q, "to_approve"))
+        res = list_read_or_reply(&q, &Q_LEAVE_TO_APPROVE, to_approve_params);
+    else if (list_true(&q, "mine"))
+        res = list_read_or_reply(&q, &Q_LEAVE_MINE, mine_params);
+    else if (sees_all(r->caller))
+        res = list_read_or_reply(&q, &Q_LEAVE_LIST_ALL, all_params);
+    else
+        res = list_read_or_reply(&q, &Q_LEAVE_LIST_MINE, mine_params);
     if (res)
-        reply_page(r, res, limit);
+        reply_page(r, res, q.limit);
 }
 
 /* ---------- create ---------- */

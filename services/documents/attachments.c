@@ -11,6 +11,7 @@
 
 #include "audit.h"
 #include "documents.h"
+#include "list.h"
 
 /* The content types accepted, each with the bytes its files start with
  * (NULL: any, for plain text). */
@@ -186,18 +187,18 @@ static const db_stmt Q_ATTACH_LIST = {
     " WHERE a.document_id = $1 AND document_visible(d, $2, $3)"
     " AND " PAGE_BEFORE("a.id", "$4") " ORDER BY a.id DESC LIMIT $5"};
 
+static const list_t attachments_list = {
+    .stmt = &Q_ATTACH_LIST,
+    .path_id = true,
+    .params = {"@id", "@caller", "@department", "@cursor", "@limit"},
+};
+
 void h_attachments_list(req_t *r)
 {
-    long long id = path_id_or_reply(r, "id");
-    long limit;
-    long long after;
-    if (!id || page_or_reply(r, &limit, &after))
+    list_query q;
+    if (list_query_or_reply(r, &attachments_list, &q))
         return;
-    char b[24], u[24], d[24], a[24], l[24];
-    const char *params[] = {db_int(b, id), db_int(u, r->caller->id),
-                            db_int(d, r->caller->department_id), after ? db_int(a, after) : NULL,
-                            db_int(l, limit + 1)};
-    PGresult *res = db_read_or_reply(r, &Q_ATTACH_LIST, 5, params);
+    PGresult *res = list_read_or_reply(&q, attachments_list.stmt, attachments_list.params);
     if (!res)
         return;
     /* A secret document's attachments listed: one audited read of the
@@ -206,7 +207,7 @@ void h_attachments_list(req_t *r)
         PQclear(res);
         return;
     }
-    reply_page(r, res, limit);
+    reply_page(r, res, q.limit);
 }
 
 static const db_stmt Q_ATTACH_GET = {

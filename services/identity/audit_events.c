@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "identity.h"
+#include "list.h"
 
 static const db_stmt Q_IS_SECRETARIAT = {
     "identity_is_secretariat",
@@ -36,11 +37,31 @@ static const db_stmt Q_AUDIT_LIST = {
     " AND ($3::bigint IS NULL OR e.entity_id = $3) AND ($4::bigint IS NULL OR e.actor_id = $4)"
     " ORDER BY e.id DESC LIMIT $5"};
 
+/* Administrators and the director read every event whole ($6). */
+static bool reads_whole(const caller_t *c)
+{
+    return c->is_admin || !strcmp(c->position, POS_OFFICE_DIRECTOR);
+}
+
+static const list_filter audit_filters[] = {
+    {.name = "entity_type", .kind = LIST_TEXT},
+    {.name = "entity_id", .kind = LIST_ID},
+    {.name = "actor_id", .kind = LIST_ID},
+    LIST_FILTERS_END,
+};
+
+static const list_t audit_list = {
+    .stmt = &Q_AUDIT_LIST,
+    .filters = audit_filters,
+    .params = {"@cursor", "entity_type", "entity_id", "actor_id", "@limit", "@sees_all",
+               "@caller"},
+    .sees_all = reads_whole,
+};
+
 void h_audit_list(req_t *r)
 {
     const caller_t *c = r->caller;
-    bool full = c->is_admin || !strcmp(c->position, POS_OFFICE_DIRECTOR);
-    bool allowed = full;
+    bool allowed = reads_whole(c);
     if (!allowed && c->department_id) {
         char d[24];
         const char *params[] = {db_int(d, c->department_id)};
@@ -55,21 +76,5 @@ void h_audit_list(req_t *r)
                       "the audit trail is open to administrators, the director and the secretariat");
         return;
     }
-    long limit;
-    long long after, entity_id = 0, actor_id = 0;
-    bool has_entity = false, has_actor = false;
-    const char *entity_type = NULL;
-    if (page_or_reply(r, &limit, &after) || query_str(r, "entity_type", &entity_type) ||
-        query_ll_or_reply(r, "entity_id", 1, INT64_MAX / 2, &entity_id, &has_entity) ||
-        query_ll_or_reply(r, "actor_id", 1, INT64_MAX / 2, &actor_id, &has_actor))
-        return;
-    char a[24], e[24], u[24], l[24], me[24];
-    const char *params[] = {after ? db_int(a, after) : NULL,
-                            entity_type,
-                            has_entity ? db_int(e, entity_id) : NULL,
-                            has_actor ? db_int(u, actor_id) : NULL,
-                            db_int(l, limit + 1),
-                            full ? "true" : "false",
-                            db_int(me, c->id)};
-    reply_list(r, &Q_AUDIT_LIST, 7, params, limit);
+    list_handle(r, &audit_list);
 }

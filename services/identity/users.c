@@ -4,6 +4,7 @@
 
 #include "audit.h"
 #include "identity.h"
+#include "list.h"
 
 bool admin_or_reply(req_t *r)
 {
@@ -129,34 +130,37 @@ static const db_stmt Q_USERS_PAGE = {
     " WHERE " PAGE_BEFORE("u.id", "$1") " AND u.id > $3::bigint"
     " ORDER BY u.id DESC LIMIT $2"};
 
+static const list_filter user_filters[] = {
+    {.name = "username", .kind = LIST_TEXT},
+    {.name = "department_id", .kind = LIST_ID},
+    {.name = "position", .kind = LIST_ENUM, .values = org_positions},
+    {.name = "active", .kind = LIST_BOOL, .null_absent = true},
+    LIST_FILTERS_END,
+};
+
+static const list_t users_list = {
+    .stmt = &Q_USERS_LIST,
+    .filters = user_filters,
+    .params = {"@cursor", "username", "department_id", "position", "active", "@limit", "@caller",
+               "@external"},
+};
+
 void h_users_list(req_t *r)
 {
-    long limit;
-    long long after, dep = 0;
-    const char *username = NULL, *position = NULL;
-    bool has_dep = false, active = true, has_active = false;
-    if (page_or_reply(r, &limit, &after) || query_str(r, "username", &username) ||
-        query_ll_or_reply(r, "department_id", 1, INT64_MAX / 2, &dep, &has_dep) ||
-        query_enum_or_reply(r, "position", org_positions, &position) ||
-        query_bool_or_reply(r, "active", &active, &has_active))
+    list_query q;
+    if (list_query_or_reply(r, &users_list, &q))
         return;
-    char a[24], d[24], l[24], v[24];
-    const char *ext = r->caller->external ? "true" : "false";
-    db_int(v, r->caller->id);
-    if (!username && !has_dep && !position && !has_active) {
-        const char *page[] = {after ? db_int(a, after) : NULL, db_int(l, limit + 1), "0", v, ext};
-        reply_list(r, &Q_USERS_PAGE, 5, page, limit);
+    if (list_given(&q, "username") || list_given(&q, "department_id") ||
+        list_given(&q, "position") || list_given(&q, "active")) {
+        list_reply(&q);
         return;
     }
-    const char *params[] = {after ? db_int(a, after) : NULL,
-                            username,
-                            has_dep ? db_int(d, dep) : NULL,
-                            position,
-                            has_active ? (active ? "true" : "false") : NULL,
-                            db_int(l, limit + 1),
-                            v,
-                            ext};
-    reply_list(r, &Q_USERS_LIST, 8, params, limit);
+    /* $3 always 0, as Q_USERS_PAGE says. */
+    const char *page[] = {list_value(&q, "@cursor"), list_value(&q, "@limit"), "0",
+                          list_value(&q, "@caller"), list_value(&q, "@external")};
+    PGresult *res = db_read_or_reply(r, &Q_USERS_PAGE, 5, page);
+    if (res)
+        reply_page(r, res, q.limit);
 }
 
 /* ---------- writes ---------- */

@@ -7,6 +7,7 @@
 
 #include "action.h"
 #include "audit.h"
+#include "list.h"
 #include "org.h"
 #include "meetings.h"
 
@@ -33,17 +34,19 @@ static const db_stmt Q_ABSENCES_LIST = {
     " AND " PAGE_BEFORE("a.id", "$4") " AND" ABSENCE_VISIBLE
     " ORDER BY a.id DESC LIMIT $5"};
 
+static const list_t absences_list = {
+    .stmt = &Q_ABSENCES_LIST,
+    .path_id = true,
+    .params = {"@id", "@caller", "@sees_all", "@cursor", "@limit"},
+    .sees_all_of = meetings_privileged,
+};
+
 void h_absences_list(req_t *r)
 {
-    long limit;
-    long long after, id = path_id_or_reply(r, "id");
-    if (!id || page_or_reply(r, &limit, &after) || !meeting_seen_or_reply(r, id))
+    list_query q;
+    if (list_query_or_reply(r, &absences_list, &q) || !meeting_seen_or_reply(r, q.id))
         return;
-    char m[24], u[24], a[24], l[24];
-    const char *params[] = {db_int(m, id), db_int(u, r->caller->id),
-                            meetings_privileged(r) ? "true" : "false",
-                            after ? db_int(a, after) : NULL, db_int(l, limit + 1)};
-    reply_list(r, &Q_ABSENCES_LIST, 5, params, limit);
+    list_reply(&q);
 }
 
 /* ---------- create ---------- */

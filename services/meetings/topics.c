@@ -8,6 +8,7 @@
 
 #include "action.h"
 #include "audit.h"
+#include "list.h"
 #include "org.h"
 #include "meetings.h"
 
@@ -47,20 +48,19 @@ static const db_stmt Q_TOPICS_LIST = {
     "   WHERE s.confidential)"
     " SELECT id, doc FROM v ORDER BY id DESC"};
 
+static const list_t topics_list = {
+    .stmt = &Q_TOPICS_LIST,
+    .path_id = true,
+    .params = {"@id", "@caller", "@sees_all", "@rid", "@cursor", "@limit", "@client_rid"},
+    .sees_all_of = meetings_privileged,
+};
+
 void h_topics_list(req_t *r)
 {
-    long limit;
-    long long after, id = path_id_or_reply(r, "id");
-    if (!id || page_or_reply(r, &limit, &after))
+    list_query q;
+    if (list_query_or_reply(r, &topics_list, &q) || !meeting_seen_or_reply(r, q.id))
         return;
-    if (!meeting_seen_or_reply(r, id))
-        return;
-    bool privileged = meetings_privileged(r);
-    char m[24], u[24], a[24], l[24];
-    const char *params[] = {db_int(m, id), db_int(u, r->caller->id), privileged ? "true" : "false",
-                            r->rid, after ? db_int(a, after) : NULL, db_int(l, limit + 1),
-                            r->client_rid};
-    reply_list(r, &Q_TOPICS_LIST, 7, params, limit);
+    list_reply(&q);
 }
 
 /* ---------- create ---------- */
