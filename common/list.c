@@ -83,6 +83,12 @@ int list_query_or_reply(req_t *r, const list_t *l, list_query *q)
             return -1;
     if (l->export && export_query_or_reply(r, l->export, &q->limit, &q->after, &q->period))
         return -1;
+    if (l->sees_all_or_reply) {
+        bool all = false;
+        if (l->sees_all_or_reply(r, &all))
+            return -1;
+        q->sees_all = all;
+    }
     if (l->period) {
         int from = filter_index(l, "from"), to = filter_index(l, "to");
         if (period_or_reply(r, from < 0 || !q->given[from] ? NULL : q->value[from],

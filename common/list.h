@@ -63,8 +63,8 @@ typedef struct list_filter {
  *   "@department" the caller's department id, NULL without one
  *   "@position"   the caller's position
  *   "@external"   "true" when the caller is of an external unit, else "false"
- *   "@sees_all"   "true" when sees_all (or sees_all_of) says the caller
- *                 reads every row, else "false"
+ *   "@sees_all"   "true" when sees_all (sees_all_of, sees_all_or_reply)
+ *                 says the caller reads every row, else "false"
  *   "@may"        "true" when may says the caller may act on the rows the
  *                 list can show (approve letters), else "false"
  *   "@from", "@to" the period of an export list (list_t.export)
@@ -76,6 +76,9 @@ typedef struct list_t {
     const char *params[LIST_MAX_PARAMS];
     bool (*sees_all)(const caller_t *c);
     bool (*sees_all_of)(req_t *r); /* where it asks the database (a department's role) */
+    /* The same where a failed look-up is answered (503): asked after the
+     * filters, 0 or -1 after answering. */
+    int (*sees_all_or_reply)(req_t *r, bool *sees_all);
     bool (*may)(const caller_t *c);
     bool period;                   /* the filters "from" and "to" are a period: to >= from */
     /* A list that is also an export (export.h): ?from, ?to and ?format

@@ -11,6 +11,7 @@
 #include "action.h"
 #include "activity.h"
 #include "audit.h"
+#include "list.h"
 
 /* An activity lasts at most a month. */
 #define ACTIVITY_MAX_SECONDS (31LL * 86400)
@@ -38,14 +39,25 @@ static const char *const activity_kinds[] = {"labour", "meeting", "collective", 
     " ORDER BY d.user_id), '[]'::json) FROM activity_participants d"                     \
     " WHERE d.activity_id = a.id))"
 
-/* The viewer parameters: the caller and whether they see every activity. */
-static int activity_viewer_or_reply(req_t *r, char me[24], const char **see_all)
+/* Whether the caller sees every activity: leaders, administrators and the
+ * secretariat. */
+static int activity_sees_all_or_reply(req_t *r, bool *all)
 {
     bool sec = false;
     if (!sees_all(r->caller) && caller_in_secretariat_or_reply(r, &sec))
         return -1;
+    *all = sees_all(r->caller) || sec;
+    return 0;
+}
+
+/* The viewer parameters: the caller and whether they see every activity. */
+static int activity_viewer_or_reply(req_t *r, char me[24], const char **see_all)
+{
+    bool all;
+    if (activity_sees_all_or_reply(r, &all))
+        return -1;
     db_int(me, r->caller->id);
-    *see_all = sees_all(r->caller) || sec ? "true" : "false";
+    *see_all = all ? "true" : "false";
     return 0;
 }
 
@@ -77,19 +89,22 @@ static const db_stmt Q_ACTIVITIES_LIST = {
     "   WHERE p.activity_id = a.id AND p.user_id = $2))"
     " ORDER BY a.id DESC LIMIT $6"};
 
+static const list_filter activity_filters[] = {
+    {.name = "kind", .kind = LIST_ENUM, .values = activity_kinds},
+    {.name = "mine", .kind = LIST_BOOL},
+    LIST_FILTERS_END,
+};
+
+static const list_t activities_list = {
+    .stmt = &Q_ACTIVITIES_LIST,
+    .filters = activity_filters,
+    .params = {"@cursor", "@caller", "@sees_all", "kind", "mine", "@limit"},
+    .sees_all_or_reply = activity_sees_all_or_reply,
+};
+
 void h_activities_list(req_t *r)
 {
-    long limit;
-    long long after;
-    bool mine = false;
-    const char *kind = NULL, *all;
-    char a[24], me[24], l[24];
-    if (page_or_reply(r, &limit, &after) || query_enum_or_reply(r, "kind", activity_kinds, &kind) ||
-        query_bool_or_reply(r, "mine", &mine, NULL) || activity_viewer_or_reply(r, me, &all))
-        return;
-    const char *params[] = {after ? db_int(a, after) : NULL, me, all, kind,
-                            mine ? "true" : "false", db_int(l, limit + 1)};
-    reply_list(r, &Q_ACTIVITIES_LIST, 6, params, limit);
+    list_handle(r, &activities_list);
 }
 
 /* ---------- create (director, secretariat) ---------- */

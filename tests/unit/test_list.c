@@ -151,6 +151,42 @@ START_TEST(bad_parameters)
 }
 END_TEST
 
+static int looked_up;
+
+/* A look-up that fails the first time (answered 503, as the database's
+ * would be) and finds the caller in the secretariat the second. */
+static int secretariat_or_reply(req_t *r, bool *all)
+{
+    if (looked_up++ == 0) {
+        r->resp->status = 503;
+        return -1;
+    }
+    *all = true;
+    return 0;
+}
+
+START_TEST(sees_all_looked_up_or_answered)
+{
+    static const list_t looked = {
+        .stmt = &st,
+        .params = {"@sees_all"},
+        .sees_all_or_reply = secretariat_or_reply,
+    };
+    fixture f;
+    request(&f, NULL);
+    list_query q;
+    looked_up = 0;
+    ck_assert_int_eq(list_query_or_reply(&f.r, &looked, &q), -1);
+    ck_assert_int_eq(f.resp.status, 503);
+    done(&f);
+    request(&f, NULL);
+    ck_assert_int_eq(list_query_or_reply(&f.r, &looked, &q), 0);
+    ck_assert_str_eq(list_value(&q, "@sees_all"), "true");
+    ck_assert_int_eq(looked_up, 2);
+    done(&f);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("list");
@@ -158,6 +194,7 @@ int main(void)
     tcase_add_test(tc, absent_filters);
     tcase_add_test(tc, given_filters_in_the_statements_order);
     tcase_add_test(tc, bad_parameters);
+    tcase_add_test(tc, sees_all_looked_up_or_answered);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
