@@ -181,21 +181,3 @@ int notify_all(db_conn *c, const char *ids, const char *kind, const char *title,
                             db_int(eid, entity_id)};
     return db_write(c, &Q_NOTIFY_ALL, 6, params, p);
 }
-
-/* The target list is evaluated in order: the first notification is added
- * first. */
-static const db_stmt Q_NOTIFY_TWO = {
-    "common_notify_two",
-    "SELECT CASE WHEN $1::bigint > 0 THEN identity.notify($1, $2, $3, $4, $9, $10) END AS first,"
-    " CASE WHEN $5::bigint > 0 THEN identity.notify($5, $6, $7, $8, $9, $10) END AS second"};
-
-int notify_two(db_conn *c, long long user1, const char *kind1, const char *title1,
-               const char *body1, long long user2, const char *kind2, const char *title2,
-               const char *body2, const char *entity_type, long long entity_id, problem_t *p)
-{
-    char u1[24], u2[24], eid[24];
-    const char *params[] = {db_int(u1, user1), kind1,       title1,     body1,
-                            db_int(u2, user2), kind2,       title2,     body2,
-                            entity_type,       db_int(eid, entity_id)};
-    return db_write(c, &Q_NOTIFY_TWO, 10, params, p);
-}

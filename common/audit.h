@@ -68,11 +68,4 @@ int notify(db_conn *c, long long user_id, const char *kind, const char *title,
 int notify_all(db_conn *c, const char *ids, const char *kind, const char *title,
                const char *body, const char *entity_type, long long entity_id, problem_t *p);
 
-/* Two notifications about one entity (entity_type/entity_id) in one
- * statement, first then second, as two notify() calls would add them (each
- * skipped when its user id is 0 or less). Returns 0, or -1 with p. */
-int notify_two(db_conn *c, long long user1, const char *kind1, const char *title1,
-               const char *body1, long long user2, const char *kind2, const char *title2,
-               const char *body2, const char *entity_type, long long entity_id, problem_t *p);
-
 #endif
