@@ -527,6 +527,29 @@ START_TEST(test_R_ATT_2_lists_paginate_and_filter)
     }
     ck_assert_int_eq(found, 2);
     h_free(r);
+    /* The queue one at a time, newest first, by its cursor, as the
+     * filtered queue pages: ids[2], then ids[0]. */
+    const char *queues[] = {"", "&state=pending"};
+    for (size_t k = 0; k < 2; k++) {
+        r = h_get(h_fmt("/api/v1/leave-requests?to_approve=true&limit=1%s", queues[k]),
+                  h_token("wenmi_chief"));
+        ck_status(r, 200);
+        ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 1);
+        ck_assert_int_eq(json_integer_value(json_object_get(
+                             json_array_get(json_object_get(r->json, "items"), 0), "id")),
+                         ids[2]);
+        cursor = strdup(att_str(r->json, "next_cursor"));
+        h_free(r);
+        r = h_get(h_fmt("/api/v1/leave-requests?to_approve=true&limit=1&cursor=%s%s", cursor,
+                        queues[k]),
+                  h_token("wenmi_chief"));
+        ck_status(r, 200);
+        ck_assert_int_eq(json_integer_value(json_object_get(
+                             json_array_get(json_object_get(r->json, "items"), 0), "id")),
+                         ids[0]);
+        h_free(r);
+        free(cursor);
+    }
     r = h_get(h_fmt("/api/v1/leave-requests?state=approved&user_id=%lld&limit=200",
                     h_user_id("wenmi1")),
               h_token("director"));
