@@ -321,6 +321,59 @@ START_TEST(search_goes_past_the_newest_documents_in_order)
 }
 END_TEST
 
+/* A cited number ("〔2027〕7号", or with the end of its prefix) is looked up
+ * as the number it is, by its year and sequence, and in the titles that
+ * cite it (sql/read.sql, migration 010): both, newest first, page by page,
+ * and not a longer sequence nor what the caller may not see. */
+START_TEST(search_finds_a_cited_number_in_numbers_and_titles)
+{
+    long long a = numbered_doc("government_office", "deputy2");
+    resp_t *r = h_get(df("/api/v1/documents/%lld", a), h_token("zonghe1"));
+    char number[128];
+    snprintf(number, sizeof number, "%s", h_str(r, "doc_number"));
+    h_free(r);
+    const char *cited = strstr(number, "〔");
+    ck_assert_ptr_nonnull(cited);
+    ck_assert_int_ge((int)(cited - number), 6);
+    char *title = strdup(df("关于转发%s文件的通知", number));
+    copies_titled(a, title, 2);
+    /* The same with a sequence one digit longer: not a match. */
+    char *longer = strdup(df("关于转发%.*s0号的通知", (int)(strlen(number) - strlen("号")), number));
+    copies_titled(a, longer, 1);
+    long long citing[2], got[8];
+    newest_titled(title, citing, 2);
+    char cursor[64];
+    ck_assert_int_eq(search_page(cited, 50, NULL, got, cursor), 3);
+    ck_assert_int_eq(got[0], citing[0]);
+    ck_assert_int_eq(got[1], citing[1]);
+    ck_assert_int_eq(got[2], a);
+    ck_assert_str_eq(cursor, "");
+    /* Page by page. */
+    ck_assert_int_eq(search_page(cited, 1, NULL, got, cursor), 1);
+    ck_assert_int_eq(got[0], citing[0]);
+    ck_assert_int_eq(search_page(cited, 1, cursor, got, cursor), 1);
+    ck_assert_int_eq(got[0], citing[1]);
+    ck_assert_int_eq(search_page(cited, 1, cursor, got, cursor), 1);
+    ck_assert_int_eq(got[0], a);
+    ck_assert_str_eq(cursor, "");
+    /* With the last two characters of the prefix, and whole. */
+    ck_assert_int_eq(search_page(cited - 6, 50, NULL, got, cursor), 3);
+    ck_assert_int_eq(got[2], a);
+    ck_assert_int_eq(search_page(number, 50, NULL, got, cursor), 3);
+    /* Not what the caller may not see. */
+    char *q = curl_escape_name(cited);
+    ck_assert(!h_lists(df("/api/v1/documents?q=%s&limit=200", q), h_token("edu_clerk"), a));
+    ck_assert(!h_lists(df("/api/v1/documents?q=%s&limit=200", q), h_token("edu_clerk"),
+                       citing[0]));
+    free(q);
+    const char *p[] = {title, longer};
+    h_sql_ll("WITH n AS (DELETE FROM documents.documents WHERE title IN ($1, $2)"
+             " RETURNING 1) SELECT count(*) FROM n", 2, p);
+    free(title);
+    free(longer);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("documents_attachments");
@@ -332,6 +385,7 @@ int main(void)
     tcase_add_test(tc, search_finds_chinese_substrings_of_titles_and_numbers);
     tcase_add_test(tc, search_pages_through_a_text_many_documents_hold);
     tcase_add_test(tc, search_goes_past_the_newest_documents_in_order);
+    tcase_add_test(tc, search_finds_a_cited_number_in_numbers_and_titles);
     suite_add_tcase(s, tc);
     return h_run(s);
 }

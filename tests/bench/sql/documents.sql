@@ -8,8 +8,8 @@
 --     deadline (flagged overdue): the overdue list reads them;
 --   * 200 000 signed, proofread documents of this year waiting for their
 --     numbers (once): the numbering scenario numbers them.
--- The trigram index is dropped during the bulk insert and built again
--- from its definition.
+-- The trigram indexes are dropped during the bulk insert and built again
+-- from their definitions.
 \set ON_ERROR_STOP 1
 SET search_path = documents;
 
@@ -38,6 +38,10 @@ SELECT coalesce((SELECT indexdef FROM pg_indexes
                 ' ((title || '' '' || coalesce(doc_number, '''')) public.gin_trgm_ops)'
                 ' WITH (gin_pending_list_limit = 64)') AS search_indexdef \gset
 DROP INDEX IF EXISTS documents_search;
+SELECT coalesce((SELECT indexdef FROM pg_indexes
+                 WHERE schemaname = 'documents' AND indexname = 'documents_title_search'),
+                'SELECT 1') AS title_indexdef \gset
+DROP INDEX IF EXISTS documents_title_search;
 
 BEGIN;
 WITH g AS (
@@ -77,6 +81,7 @@ ON CONFLICT (series, year) DO UPDATE SET last = excluded.last;
 COMMIT;
 
 :search_indexdef;
+:title_indexdef;
 
 -- Incoming items, one in a hundred open past its deadline.
 SELECT greatest(0, :rows - (SELECT count(*) FROM incoming WHERE source_org = '压测来文单位')) AS imissing \gset
