@@ -113,6 +113,15 @@ int action_lock_row(db_conn *c, action_tx *t, const db_stmt *st, int nparams,
     return 0;
 }
 
+int action_lock_visible(db_conn *c, action_tx *t, const db_stmt *st, bool sees_all,
+                        const action_row_spec *spec, PGresult **res, problem_t *p)
+{
+    char id[24], u[24];
+    const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
+                            sees_all ? "true" : "false"};
+    return action_lock_row(c, t, st, 3, params, spec, res, p);
+}
+
 int action_change(db_conn *c, action_tx *t, const db_stmt *st, int nparams,
                   const char *const *params, problem_t *p)
 {

@@ -96,6 +96,18 @@ typedef struct comment_in {
 
 extern const json_field comment_fields[];
 
+/* The part of an action_t that every decision with an optional comment
+ * shares (approve, reject): its verb and the state it leads to, the
+ * {"comment"} body, and R-SEC-3 (refused to secretaries). The row names the
+ * rest, the regulation's part: from which states, who may, the rule.
+ *     static const action_t act_approve = {
+ *         ACTION_DECISION("approve", "approved"),
+ *         .kind = &letter_kind, .from_states = from_pending, .rule = "R-LET-2",
+ *         .lock = letter_lock, .authorise = authorise_approver, .perform = perform_approve,
+ *     }; */
+#define ACTION_DECISION(verb_, done_)                                                             \
+    .verb = (verb_), .done = (done_), .fields = comment_fields, .decides = true
+
 /* Sends perform's last statement, which returns one row with the document
  * after the change as column doc (AUDIT_DOC, audit.h), without waiting for it: its
  * result is read with COMMIT and becomes t->doc, and the audit event takes
@@ -131,6 +143,13 @@ typedef struct action_row_spec {
 int action_lock_row(db_conn *c, action_tx *t, const db_stmt *st, int nparams,
                     const char *const *params, const action_row_spec *spec, PGresult **res,
                     problem_t *p);
+
+/* action_lock_row for the lock statement of a row not every caller may
+ * see: st gets $1 the row (t->id), $2 the caller's id and $3 sees_all
+ * ("true"/"false"), as action_get_visible's read does. 0 with *res, or -1
+ * with p, as action_lock_row. */
+int action_lock_visible(db_conn *c, action_tx *t, const db_stmt *st, bool sees_all,
+                        const action_row_spec *spec, PGresult **res, problem_t *p);
 
 /* perform's change when the step after it needs the document now (a
  * notification that names it, say): runs st, which returns one row with

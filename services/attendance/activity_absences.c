@@ -251,32 +251,16 @@ static const action_refusal already_decided[] = {
 /* R-ATT-5: the director (the district mayor on the director's own request)
  * decides a pending absence request, once. */
 static const action_t act_approve = {
-    .kind = &request_kind,
-    .verb = "approve",
-    .done = "approved",
-    .fields = comment_fields,
-    .decides = true,
-    .rule = "R-ATT-5",
-    .from_states = from_pending,
-    .refusals = already_decided,
-    .state_first = true,
-    .lock = request_lock,
-    .authorise = authorise_decider,
-    .perform = request_approve,
+    ACTION_DECISION("approve", "approved"),
+    .kind = &request_kind, .rule = "R-ATT-5", .from_states = from_pending,
+    .refusals = already_decided, .state_first = true,
+    .lock = request_lock, .authorise = authorise_decider, .perform = request_approve,
 };
 static const action_t act_reject = {
-    .kind = &request_kind,
-    .verb = "reject",
-    .done = "rejected",
-    .fields = comment_fields,
-    .decides = true,
-    .rule = "R-ATT-5",
-    .from_states = from_pending,
-    .refusals = already_decided,
-    .state_first = true,
-    .lock = request_lock,
-    .authorise = authorise_decider,
-    .perform = request_reject,
+    ACTION_DECISION("reject", "rejected"),
+    .kind = &request_kind, .rule = "R-ATT-5", .from_states = from_pending,
+    .refusals = already_decided, .state_first = true,
+    .lock = request_lock, .authorise = authorise_decider, .perform = request_reject,
 };
 
 void h_activity_absence_approve(req_t *r)

@@ -416,30 +416,14 @@ static int case_reject(db_conn *c, action_tx *t, problem_t *p)
 /* R-ATT-6: the district leader in charge approves the recorded decision,
  * or not. */
 static const action_t act_approve = {
-    .kind = &case_kind,
-    .verb = "approve",
-    .done = "completed",
-    .fields = comment_fields,
-    .decides = true,
-    .rule = "R-ATT-6",
-    .from_states = from_decided,
-    .refusals = not_decided,
-    .lock = case_lock,
-    .authorise = authorise_leader,
-    .perform = case_approve,
+    ACTION_DECISION("approve", "completed"),
+    .kind = &case_kind, .rule = "R-ATT-6", .from_states = from_decided, .refusals = not_decided,
+    .lock = case_lock, .authorise = authorise_leader, .perform = case_approve,
 };
 static const action_t act_reject = {
-    .kind = &case_kind,
-    .verb = "reject",
-    .done = "rejected",
-    .fields = comment_fields,
-    .decides = true,
-    .rule = "R-ATT-6",
-    .from_states = from_decided,
-    .refusals = not_decided,
-    .lock = case_lock,
-    .authorise = authorise_leader,
-    .perform = case_reject,
+    ACTION_DECISION("reject", "rejected"),
+    .kind = &case_kind, .rule = "R-ATT-6", .from_states = from_decided, .refusals = not_decided,
+    .lock = case_lock, .authorise = authorise_leader, .perform = case_reject,
 };
 
 void h_cases_approve(req_t *r)

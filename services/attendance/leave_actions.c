@@ -375,15 +375,13 @@ static const leave_bar confirm_bars[] = {
 /* R-ATT-2: the approver whose turn it is approves or rejects the step, or
  * the step of the extension that waits; never a secretary (R-SEC-3). */
 static const leave_act act_approve = {
-    .act = {.kind = &leave_kind, .verb = "approve", .done = "approved",
-            .fields = comment_fields, .decides = true, .rule = "R-ATT-2",
+    .act = {ACTION_DECISION("approve", "approved"), .kind = &leave_kind, .rule = "R-ATT-2",
             .from_states = from_deciding, .refusals = nothing_to_decide, LEAVE_STEPS},
     .who = STEP_APPROVER,
     .run = leave_approve,
 };
 static const leave_act act_reject = {
-    .act = {.kind = &leave_kind, .verb = "reject", .done = "rejected",
-            .fields = comment_fields, .decides = true, .rule = "R-ATT-2",
+    .act = {ACTION_DECISION("reject", "rejected"), .kind = &leave_kind, .rule = "R-ATT-2",
             .from_states = from_deciding, .refusals = nothing_to_decide, LEAVE_STEPS},
     .who = STEP_APPROVER,
     .run = leave_reject,

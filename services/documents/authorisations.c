@@ -178,11 +178,8 @@ static int auth_lock(db_conn *c, action_tx *t, problem_t *p)
 {
     auth_row *q = t->row;
     memset(q, 0, sizeof *q);
-    char id[24], u[24];
-    const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
-                            sees_all(t->r->caller) ? "true" : "false"};
     PGresult *res;
-    if (action_lock_row(c, t, &Q_AUTH_LOCK, 3, params, &auth_spec, &res, p))
+    if (action_lock_visible(c, t, &Q_AUTH_LOCK, sees_all(t->r->caller), &auth_spec, &res, p))
         return -1;
     q->leader_id = db_col_ll(res, 0, "leader_id");
     q->secretary_id = db_col_ll(res, 0, "secretary_id");

@@ -178,10 +178,8 @@ static int absence_lock(db_conn *c, action_tx *t, problem_t *p)
     bool privileged = me->is_admin || (!me->is_secretary && org_is_office_leader(me->position));
     if (!privileged && store_in_secretariat(c, me->id, &privileged, p))
         return -1;
-    char id[24], u[24];
-    const char *params[] = {db_int(id, t->id), db_int(u, me->id), privileged ? "true" : "false"};
     PGresult *res;
-    if (action_lock_row(c, t, &Q_ABSENCE_LOCK, 3, params, &absence_spec, &res, p))
+    if (action_lock_visible(c, t, &Q_ABSENCE_LOCK, privileged, &absence_spec, &res, p))
         return -1;
     a->meeting = db_col_ll(res, 0, "meeting_id");
     a->user = db_col_ll(res, 0, "user_id");
@@ -262,28 +260,14 @@ static int perform_reject(db_conn *c, action_tx *t, problem_t *p)
 static const char *const from_pending[] = {"pending", NULL};
 
 static const action_t act_approve = {
-    .kind = &absence_kind,
-    .verb = "approve",
-    .done = "approved",
-    .fields = comment_fields,
-    .decides = true,
-    .from_states = from_pending,
-    .rule = "R-MTG-6",
-    .lock = absence_lock,
-    .authorise = authorise_chair,
-    .perform = perform_approve,
+    ACTION_DECISION("approve", "approved"),
+    .kind = &absence_kind, .from_states = from_pending, .rule = "R-MTG-6",
+    .lock = absence_lock, .authorise = authorise_chair, .perform = perform_approve,
 };
 static const action_t act_reject = {
-    .kind = &absence_kind,
-    .verb = "reject",
-    .done = "rejected",
-    .fields = comment_fields,
-    .decides = true,
-    .from_states = from_pending,
-    .rule = "R-MTG-6",
-    .lock = absence_lock,
-    .authorise = authorise_chair,
-    .perform = perform_reject,
+    ACTION_DECISION("reject", "rejected"),
+    .kind = &absence_kind, .from_states = from_pending, .rule = "R-MTG-6",
+    .lock = absence_lock, .authorise = authorise_chair, .perform = perform_reject,
 };
 
 void h_absences_approve(req_t *r)

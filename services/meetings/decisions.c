@@ -348,10 +348,8 @@ static int decision_lock(db_conn *c, action_tx *t, problem_t *p)
     bool privileged = me->is_admin || (!me->is_secretary && org_is_office_leader(me->position));
     if (!privileged && store_in_secretariat(c, me->id, &privileged, p))
         return -1;
-    char id[24], u[24];
-    const char *params[] = {db_int(id, t->id), db_int(u, me->id), privileged ? "true" : "false"};
     PGresult *res;
-    if (action_lock_row(c, t, &Q_DECISION_LOCK, 3, params, &decision_spec, &res, p))
+    if (action_lock_visible(c, t, &Q_DECISION_LOCK, privileged, &decision_spec, &res, p))
         return -1;
     d->responsible = db_col_ll(res, 0, "responsible_id");
     d->chair = db_col_ll(res, 0, "chair_id");

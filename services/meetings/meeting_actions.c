@@ -45,10 +45,8 @@ int meeting_lock(db_conn *c, action_tx *t, problem_t *p)
     bool privileged = me->is_admin || (!me->is_secretary && org_is_office_leader(me->position));
     if (!privileged && store_in_secretariat(c, me->id, &privileged, p))
         return -1;
-    char id[24], u[24];
-    const char *params[] = {db_int(id, t->id), db_int(u, me->id), privileged ? "true" : "false"};
     PGresult *res;
-    if (action_lock_row(c, t, &Q_MEETING_LOCK, 3, params, &meeting_spec, &res, p))
+    if (action_lock_visible(c, t, &Q_MEETING_LOCK, privileged, &meeting_spec, &res, p))
         return -1;
     snprintf(m->kind, sizeof m->kind, "%s", db_col_str(res, 0, "kind"));
     m->chair = db_col_ll(res, 0, "chair_id");
@@ -378,11 +376,8 @@ static const action_t act_minutes = {
     .perform = meeting_perform_minutes,
 };
 static const action_t act_approve_minutes = {
+    ACTION_DECISION("approve_minutes", "approved"),
     .kind = &meeting_kind,
-    .verb = "approve_minutes",
-    .done = "approved",
-    .fields = comment_fields,
-    .decides = true,
     .from_states = from_running,
     .rule = "R-MTG-10",
     .lock = meeting_lock,

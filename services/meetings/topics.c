@@ -276,10 +276,8 @@ static int topic_lock(db_conn *c, action_tx *t, problem_t *p)
     bool privileged = me->is_admin || (!me->is_secretary && org_is_office_leader(me->position));
     if (!privileged && store_in_secretariat(c, me->id, &privileged, p))
         return -1;
-    char id[24], u[24];
-    const char *params[] = {db_int(id, t->id), db_int(u, me->id), privileged ? "true" : "false"};
     PGresult *res;
-    if (action_lock_row(c, t, &Q_TOPIC_LOCK, 3, params, &topic_spec, &res, p))
+    if (action_lock_visible(c, t, &Q_TOPIC_LOCK, privileged, &topic_spec, &res, p))
         return -1;
     row->approver = db_col_ll(res, 0, "approver_id");
     row->submitted_by = db_col_ll(res, 0, "submitted_by");
@@ -341,28 +339,14 @@ static int perform_reject(db_conn *c, action_tx *t, problem_t *p)
 static const char *const from_proposed[] = {"proposed", NULL};
 
 static const action_t act_approve = {
-    .kind = &topic_kind,
-    .verb = "approve",
-    .done = "approved",
-    .fields = comment_fields,
-    .decides = true,
-    .from_states = from_proposed,
-    .rule = "R-MTG-3",
-    .lock = topic_lock,
-    .authorise = authorise_approver,
-    .perform = perform_approve,
+    ACTION_DECISION("approve", "approved"),
+    .kind = &topic_kind, .from_states = from_proposed, .rule = "R-MTG-3",
+    .lock = topic_lock, .authorise = authorise_approver, .perform = perform_approve,
 };
 static const action_t act_reject = {
-    .kind = &topic_kind,
-    .verb = "reject",
-    .done = "rejected",
-    .fields = comment_fields,
-    .decides = true,
-    .from_states = from_proposed,
-    .rule = "R-MTG-3",
-    .lock = topic_lock,
-    .authorise = authorise_approver,
-    .perform = perform_reject,
+    ACTION_DECISION("reject", "rejected"),
+    .kind = &topic_kind, .from_states = from_proposed, .rule = "R-MTG-3",
+    .lock = topic_lock, .authorise = authorise_approver, .perform = perform_reject,
 };
 
 void h_topics_approve(req_t *r)

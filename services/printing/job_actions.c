@@ -494,26 +494,14 @@ static const char *const from_open[] = {"pending", "ready", NULL};
  * who may sign name it rather than the row. Cancelling is the
  * requester's, with no regulation. */
 static const action_t act_approve = {
-    .kind = &job_kind,
-    .verb = "approve",
-    .done = "approved",
-    .fields = comment_fields,
-    .decides = true,
-    .from_states = from_pending,
-    .lock = job_lock,
-    .authorise = authorise_signer,
-    .perform = perform_approve,
+    ACTION_DECISION("approve", "approved"),
+    .kind = &job_kind, .from_states = from_pending,
+    .lock = job_lock, .authorise = authorise_signer, .perform = perform_approve,
 };
 static const action_t act_reject = {
-    .kind = &job_kind,
-    .verb = "reject",
-    .done = "rejected",
-    .fields = comment_fields,
-    .decides = true,
-    .from_states = from_pending,
-    .lock = job_lock,
-    .authorise = authorise_signer,
-    .perform = perform_reject,
+    ACTION_DECISION("reject", "rejected"),
+    .kind = &job_kind, .from_states = from_pending,
+    .lock = job_lock, .authorise = authorise_signer, .perform = perform_reject,
 };
 static const action_t act_complete = {
     .kind = &job_kind,

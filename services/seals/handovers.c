@@ -236,11 +236,9 @@ static const action_row_spec handover_spec = {
 static int handover_lock(db_conn *c, action_tx *t, problem_t *p)
 {
     handover_row *h = t->row;
-    char id[24], u[24];
-    const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
-                            seals_privileged(t->r->caller) ? "true" : "false"};
     PGresult *res;
-    if (action_lock_row(c, t, &Q_HANDOVER_LOCK, 3, params, &handover_spec, &res, p))
+    if (action_lock_visible(c, t, &Q_HANDOVER_LOCK, seals_privileged(t->r->caller), &handover_spec,
+                            &res, p))
         return -1;
     h->seal_id = db_col_ll(res, 0, "seal_id");
     h->from = db_col_ll(res, 0, "from_user_id");

@@ -60,11 +60,8 @@ static int letter_lock_with(db_conn *c, action_tx *t, const db_stmt *st, problem
 {
     letter_row *l = t->row;
     memset(l, 0, sizeof *l);
-    char id[24], u[24];
-    const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
-                            seals_privileged(t->r->caller) ? "true" : "false"};
     PGresult *res;
-    if (action_lock_row(c, t, st, 3, params, &letter_spec, &res, p))
+    if (action_lock_visible(c, t, st, seals_privileged(t->r->caller), &letter_spec, &res, p))
         return -1;
     l->requester = db_col_ll(res, 0, "requester_id");
     l->custodian = db_col_ll(res, 0, "custodian_id");
@@ -348,28 +345,14 @@ static const char *const from_open[] = {"pending", "approved", NULL};
 /* The actions, as the regulations give them: from which states, who may,
  * and what is done. */
 static const action_t act_approve = {
-    .kind = &letter_kind,
-    .verb = "approve",
-    .done = "approved",
-    .fields = comment_fields,
-    .decides = true,
-    .from_states = from_pending,
-    .rule = "R-LET-2",
-    .lock = letter_lock,
-    .authorise = authorise_approver,
-    .perform = perform_approve,
+    ACTION_DECISION("approve", "approved"),
+    .kind = &letter_kind, .from_states = from_pending, .rule = "R-LET-2",
+    .lock = letter_lock, .authorise = authorise_approver, .perform = perform_approve,
 };
 static const action_t act_reject = {
-    .kind = &letter_kind,
-    .verb = "reject",
-    .done = "rejected",
-    .fields = comment_fields,
-    .decides = true,
-    .from_states = from_pending,
-    .rule = "R-LET-2",
-    .lock = letter_lock,
-    .authorise = authorise_approver,
-    .perform = perform_reject,
+    ACTION_DECISION("reject", "rejected"),
+    .kind = &letter_kind, .from_states = from_pending, .rule = "R-LET-2",
+    .lock = letter_lock, .authorise = authorise_approver, .perform = perform_reject,
 };
 static const action_t act_issue = {
     .kind = &letter_kind,

@@ -74,11 +74,8 @@ static int request_lock_with(db_conn *c, action_tx *t, const db_stmt *st, proble
     request_row *q = t->row;
     free(q->approvers);
     memset(q, 0, sizeof *q);
-    char id[24], u[24];
-    const char *params[] = {db_int(id, t->id), db_int(u, t->r->caller->id),
-                            seals_privileged(t->r->caller) ? "true" : "false"};
     PGresult *res;
-    if (action_lock_row(c, t, st, 3, params, &request_spec, &res, p))
+    if (action_lock_visible(c, t, st, seals_privileged(t->r->caller), &request_spec, &res, p))
         return -1;
     q->requester = db_col_ll(res, 0, "requester_id");
     snprintf(q->role, sizeof q->role, "%s", db_col_str(res, 0, "approver_role"));
@@ -378,28 +375,14 @@ static const char *const from_open[] = {"pending", "approved", NULL};
 /* The actions, as the regulations give them: from which states, who may,
  * and what is done. */
 static const action_t act_approve = {
-    .kind = &request_kind,
-    .verb = "approve",
-    .done = "approved",
-    .fields = comment_fields,
-    .decides = true,
-    .from_states = from_pending,
-    .rule = "R-SEAL-2",
-    .lock = request_lock,
-    .authorise = authorise_approver,
-    .perform = perform_approve,
+    ACTION_DECISION("approve", "approved"),
+    .kind = &request_kind, .from_states = from_pending, .rule = "R-SEAL-2",
+    .lock = request_lock, .authorise = authorise_approver, .perform = perform_approve,
 };
 static const action_t act_reject = {
-    .kind = &request_kind,
-    .verb = "reject",
-    .done = "rejected",
-    .fields = comment_fields,
-    .decides = true,
-    .from_states = from_pending,
-    .rule = "R-SEAL-2",
-    .lock = request_lock,
-    .authorise = authorise_approver,
-    .perform = perform_reject,
+    ACTION_DECISION("reject", "rejected"),
+    .kind = &request_kind, .from_states = from_pending, .rule = "R-SEAL-2",
+    .lock = request_lock, .authorise = authorise_approver, .perform = perform_reject,
 };
 static const action_t act_stamp = {
     .kind = &request_kind,
