@@ -152,6 +152,97 @@ START_TEST(test_R_DOC_5_numbers_are_gapless_across_two_copies_under_concurrency)
                   "series (count distinct max min last): %s", shape);
     ck_assert_int_ge(count, N_DOCS - N_BROKEN);
     free(shape);
+    /* Numbered together or alone, each good document has one audit event
+     * whose document after carries its number, and its drafter one notice
+     * naming it; a broken one has neither. */
+    char *ids = calloc(N_DOCS, 24);
+    ck_assert_ptr_nonnull(ids);
+    strcpy(ids, "{");
+    for (int i = 0; i < N_DOCS; i++)
+        sprintf(ids + strlen(ids), "%s%lld", i ? "," : "", n.ids[i]);
+    strcat(ids, "}");
+    const char *pids[] = {ids};
+    char *events = h_sql_str(
+        "SELECT count(*) || ' ' || count(*) FILTER (WHERE e.after->>'doc_number' = d.doc_number"
+        "  AND e.before->>'state' = 'proofread' AND e.after->>'state' = 'numbered')"
+        " || ' ' || (SELECT count(*) FROM identity.notifications n JOIN documents.documents x"
+        "  ON x.id = n.entity_id AND n.entity_type = 'document' AND n.kind = 'document_numbered'"
+        "  WHERE x.id = ANY ($1::bigint[]) AND n.title LIKE '%' || x.doc_number || '%')"
+        " FROM documents.documents d JOIN audit.events e ON e.entity_type = 'document'"
+        "  AND e.entity_id = d.id AND e.action = 'assign-number'"
+        " WHERE d.id = ANY ($1::bigint[])",
+        1, pids);
+    ck_assert_str_eq(events, df("%d %d %d", N_DOCS - N_BROKEN, N_DOCS - N_BROKEN,
+                                N_DOCS - N_BROKEN));
+    free(events);
+    free(ids);
+}
+END_TEST
+
+typedef struct same_doc {
+    const char *base;
+    long long id;
+    atomic_int ok, wrong_state, other;
+} same_doc;
+
+static void *same_doc_worker(void *arg)
+{
+    same_doc *s = arg;
+    resp_t *r = h_post(df("%s/api/v1/documents/%lld/assign-number", s->base, s->id),
+                       h_token("wenmi1"), NULL);
+    if (r->status == 200)
+        atomic_fetch_add(&s->ok, 1);
+    else if (h_problem(r, 409, "document.wrong_state", "R-DOC-5", NULL))
+        atomic_fetch_add(&s->wrong_state, 1);
+    else
+        atomic_fetch_add(&s->other, 1);
+    h_free(r);
+    return NULL;
+}
+
+/* Numberings that arrive together are numbered together; one document
+ * asked for many times at once still takes one number: the first
+ * numbering takes it, every other is refused as already numbered. */
+START_TEST(test_R_DOC_5_one_document_numbered_by_many_at_once_takes_one_number)
+{
+    const char *names[] = {"综合科"};
+    long long dept = h_sql_ll("SELECT id FROM identity.departments WHERE name = $1", 1, names);
+    const char *ps[] = {df("%lld", dept), df("%lld", h_user_id("zonghe1")),
+                        df("%lld", h_user_id("vmayor1"))};
+    static same_doc s;
+    memset(&s, 0, sizeof s);
+    s.id = h_sql_ll(
+        "INSERT INTO documents.documents(issuer, doc_type, title, body, main_recipients,"
+        " print_count, department_id, creator_id, state, signer_id, signed_by, signed_at)"
+        " VALUES ('district_government', 'notice', '同一文件并发编号', '正文', '各单位', 1,"
+        " $1, $2, 'proofread', $3, $3, now()) RETURNING id",
+        3, ps);
+    ck_assert_int_gt(s.id, 0);
+    s.base = getenv("DOCUMENTS_URL");
+    ck_assert_ptr_nonnull(s.base);
+    h_token("wenmi1");
+    const char *py[] = {df("%d", (int)h_sql_ll("SELECT extract(year FROM now() AT TIME ZONE"
+                                               " 'Asia/Shanghai')::int", 0, NULL))};
+    const char *last_q = "SELECT coalesce((SELECT last FROM documents.number_counters"
+                         " WHERE series = 'district_government' AND year = $1::int), 0)";
+    long long before = h_sql_ll(last_q, 1, py);
+    enum { N = 16 };
+    pthread_t w[N];
+    for (int i = 0; i < N; i++)
+        pthread_create(&w[i], NULL, same_doc_worker, &s);
+    for (int i = 0; i < N; i++)
+        pthread_join(w[i], NULL);
+    ck_assert_int_eq(atomic_load(&s.ok), 1);
+    ck_assert_int_eq(atomic_load(&s.wrong_state), N - 1);
+    ck_assert_int_eq(atomic_load(&s.other), 0);
+    ck_assert_int_eq(h_sql_ll(last_q, 1, py), before + 1);
+    const char *pid[] = {df("%lld", s.id)};
+    ck_assert_int_eq(h_sql_ll("SELECT doc_seq FROM documents.documents WHERE id = $1", 1, pid),
+                     before + 1);
+    ck_assert_int_eq(h_sql_ll("SELECT count(*) FROM audit.events WHERE entity_type = 'document'"
+                              " AND entity_id = $1 AND action = 'assign-number'",
+                              1, pid),
+                     1);
 }
 END_TEST
 
@@ -162,6 +253,7 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_checked_fixture(tc, h_setup, h_teardown);
     tcase_add_test(tc, test_R_DOC_5_numbers_are_gapless_across_two_copies_under_concurrency);
+    tcase_add_test(tc, test_R_DOC_5_one_document_numbered_by_many_at_once_takes_one_number);
     suite_add_tcase(s, tc);
     return h_run(s);
 }
