@@ -23,20 +23,21 @@ static const action_kind doc_kind = {
  * that it is planned with it, not run as a function call of its own; so is
  * R-DOC-3's test of the caller, only when the caller is the document's
  * signer (sign and send back need it). */
-#define DOC_LOCK_COLS                                                                       \
+#define DOC_LOCK_COLS_OF(user, dept)                                                        \
     DOCUMENT_DOC("d") " AS doc, d.version, d.state, d.department_id, d.creator_id,"         \
     " d.co_department_ids::text AS co_depts, d.co_signed_ids::text AS co_signed, d.signer_id," \
     " d.reviewer_id, d.issuer, coalesce(d.assigned_by, '') AS assigned_by, d.print_count,"  \
-    " d.title," DOCUMENT_VISIBLE("d", "$2", "$3") " AS visible,"                           \
+    " d.title," DOCUMENT_VISIBLE("d", user, dept) " AS visible,"                           \
     " d.signed_at IS NOT NULL AS signed_off, d.archived_at IS NOT NULL AS archived, d.body,"  \
-    " EXISTS (SELECT 1 FROM identity.org_departments s WHERE s.id = $3 AND s.is_secretariat)" \
+    " EXISTS (SELECT 1 FROM identity.org_departments s WHERE s.id = " dept " AND s.is_secretariat)" \
     "  AS in_secretariat,"                                                                  \
     " d.secrecy, d.letterhead_count, d.printed_copies, d.stamped_count,"                    \
     " NOT d.stamp_mismatch AS stamp_ok,"                                                    \
     " (SELECT count(*) FROM unnest(d.co_department_ids) x WHERE NOT x = ANY (d.co_signed_ids))" \
     "  AS co_missing,"                                                                      \
-    " CASE WHEN d.signer_id = $2::bigint THEN" ELIGIBLE_SIGNER("d.issuer", "d.department_id", "$2") \
+    " CASE WHEN d.signer_id = " user "::bigint THEN" ELIGIBLE_SIGNER("d.issuer", "d.department_id", user) \
     " END AS may_sign"
+#define DOC_LOCK_COLS DOC_LOCK_COLS_OF("$2", "$3")
 
 static const db_stmt Q_DOC_LOCK = {
     "documents_lock",
@@ -65,6 +66,34 @@ static const action_row_spec doc_spec = {
     .detail = "no such document",
 };
 
+/* The locked row's columns (DOC_LOCK_COLS) of row i of res into q. -1
+ * when memory ran out. */
+static int doc_row_read(const PGresult *res, int i, doc_row *q)
+{
+    q->department_id = db_col_ll(res, i, "department_id");
+    q->creator_id = db_col_ll(res, i, "creator_id");
+    q->co_depts = strdup(db_col_str(res, i, "co_depts"));
+    q->co_signed = strdup(db_col_str(res, i, "co_signed"));
+    q->signer_id = db_col_ll(res, i, "signer_id");
+    q->reviewer_id = db_col_ll(res, i, "reviewer_id");
+    snprintf(q->issuer, sizeof q->issuer, "%s", db_col_str(res, i, "issuer"));
+    snprintf(q->assigned_by, sizeof q->assigned_by, "%s", db_col_str(res, i, "assigned_by"));
+    q->print_count = db_col_ll(res, i, "print_count");
+    snprintf(q->title, sizeof q->title, "%s", db_col_str(res, i, "title"));
+    q->signed_off = db_col_bool(res, i, "signed_off");
+    q->archived = db_col_bool(res, i, "archived");
+    q->body = strdup(db_col_str(res, i, "body"));
+    q->in_secretariat = db_col_bool(res, i, "in_secretariat");
+    snprintf(q->secrecy, sizeof q->secrecy, "%s", db_col_str(res, i, "secrecy"));
+    q->letterheads = db_col_ll(res, i, "letterhead_count");
+    q->printed_copies = db_col_ll(res, i, "printed_copies");
+    q->stamped_count = db_col_ll(res, i, "stamped_count");
+    q->stamp_ok = db_col_bool(res, i, "stamp_ok");
+    q->co_missing = db_col_ll(res, i, "co_missing");
+    q->may_sign = db_col_bool(res, i, "may_sign");
+    return q->co_depts && q->co_signed && q->body ? 0 : -1;
+}
+
 /* The lock through st, whose parameters after the first three are extra
  * ($4 ...). Leaves the row's result in *res for the caller's own columns
  * (the caller PQclear()s it). 0, or -1 with p. */
@@ -81,28 +110,7 @@ static int doc_lock_with(db_conn *c, action_tx *t, const db_stmt *st, const char
     PGresult *res;
     if (action_lock_row(c, t, st, extra ? 4 : 3, params, &doc_spec, &res, p))
         return -1;
-    q->department_id = db_col_ll(res, 0, "department_id");
-    q->creator_id = db_col_ll(res, 0, "creator_id");
-    q->co_depts = strdup(db_col_str(res, 0, "co_depts"));
-    q->co_signed = strdup(db_col_str(res, 0, "co_signed"));
-    q->signer_id = db_col_ll(res, 0, "signer_id");
-    q->reviewer_id = db_col_ll(res, 0, "reviewer_id");
-    snprintf(q->issuer, sizeof q->issuer, "%s", db_col_str(res, 0, "issuer"));
-    snprintf(q->assigned_by, sizeof q->assigned_by, "%s", db_col_str(res, 0, "assigned_by"));
-    q->print_count = db_col_ll(res, 0, "print_count");
-    snprintf(q->title, sizeof q->title, "%s", db_col_str(res, 0, "title"));
-    q->signed_off = db_col_bool(res, 0, "signed_off");
-    q->archived = db_col_bool(res, 0, "archived");
-    q->body = strdup(db_col_str(res, 0, "body"));
-    q->in_secretariat = db_col_bool(res, 0, "in_secretariat");
-    snprintf(q->secrecy, sizeof q->secrecy, "%s", db_col_str(res, 0, "secrecy"));
-    q->letterheads = db_col_ll(res, 0, "letterhead_count");
-    q->printed_copies = db_col_ll(res, 0, "printed_copies");
-    q->stamped_count = db_col_ll(res, 0, "stamped_count");
-    q->stamp_ok = db_col_bool(res, 0, "stamp_ok");
-    q->co_missing = db_col_ll(res, 0, "co_missing");
-    q->may_sign = db_col_bool(res, 0, "may_sign");
-    if (!q->co_depts || !q->co_signed || !q->body) {
+    if (doc_row_read(res, 0, q)) {
         PQclear(res);
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     }
@@ -115,6 +123,64 @@ int doc_lock(db_conn *c, action_tx *t, problem_t *p)
     PGresult *res;
     if (doc_lock_with(c, t, &Q_DOC_LOCK, NULL, &res, p))
         return -1;
+    PQclear(res);
+    return 0;
+}
+
+/* doc_lock's statement for many documents, each with its own caller: $1
+ * a JSON array of (ord, id, me, dept); the rows locked in id order, so
+ * that two such locks wait for each other instead of deadlocking. */
+static const db_stmt Q_DOC_LOCK_EACH = {
+    "documents_lock_each",
+    "SELECT j.ord," DOC_LOCK_COLS_OF("j.me", "j.dept")
+    " FROM json_to_recordset($1::json) AS j(ord int, id bigint, me bigint, dept bigint)"
+    " JOIN documents d ON d.id = j.id ORDER BY d.id FOR NO KEY UPDATE OF d"};
+
+int doc_lock_each(db_conn *c, action_tx *const *ts, bool *found, int n, problem_t *p)
+{
+    json_t *all = json_array();
+    for (int i = 0; all && i < n; i++) {
+        action_tx *t = ts[i];
+        doc_row *q = t->row;
+        doc_row_free(q);
+        memset(q, 0, sizeof *q);
+        free(t->before);
+        t->before = NULL;
+        t->version = 0;
+        t->state[0] = '\0';
+        found[i] = false;
+        const caller_t *me = t->r->caller;
+        if (json_array_append_new(all, json_pack("{s:i, s:I, s:I, s:I}", "ord", i, "id",
+                                                 (json_int_t)t->id, "me", (json_int_t)me->id,
+                                                 "dept", (json_int_t)me->department_id))) {
+            json_decref(all);
+            all = NULL;
+        }
+    }
+    char *text = all ? json_dumps(all, JSON_COMPACT) : NULL;
+    json_decref(all);
+    if (!text)
+        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    const char *params[] = {text};
+    PGresult *res;
+    int rc = db_query(c, &Q_DOC_LOCK_EACH, 1, params, &res, p);
+    free(text);
+    if (rc)
+        return -1;
+    for (int r = 0; r < PQntuples(res); r++) {
+        long long i = db_col_ll(res, r, "ord");
+        if (i < 0 || i >= n || !db_col_bool(res, r, "visible"))
+            continue;
+        action_tx *t = ts[i];
+        t->before = strdup(db_col_str(res, r, "doc"));
+        t->version = db_col_ll(res, r, "version");
+        snprintf(t->state, sizeof t->state, "%s", db_col_str(res, r, "state"));
+        if (!t->before || doc_row_read(res, r, t->row)) {
+            PQclear(res);
+            return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        }
+        found[i] = true;
+    }
     PQclear(res);
     return 0;
 }

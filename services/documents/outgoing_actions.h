@@ -86,6 +86,11 @@ typedef struct doc_row {
  * (outgoing_actions.c): 404 in p unless the caller sees the document;
  * resets t->row first. 0, or -1 with p. */
 int doc_lock(db_conn *c, action_tx *t, problem_t *p);
+/* doc_lock for n actions at once (the numberings taken together), in one
+ * statement: each ts[i] as doc_lock leaves it, with found[i] false when
+ * there is no such document or its caller may not see it (doc_lock's
+ * 404). 0, or -1 with p (the database's problem, or out of memory). */
+int doc_lock_each(db_conn *c, action_tx *const *ts, bool *found, int n, problem_t *p);
 /* Frees what doc_lock left in q. */
 void doc_row_free(doc_row *q);
 

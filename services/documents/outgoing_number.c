@@ -212,21 +212,16 @@ static void keep_many(void *arg, const PGresult *res)
     }
 }
 
-/* The checks of number_run for one numbering of the batch; a refusal is
- * that numbering's answer, and the batch goes on without it. */
-static int batch_check(db_conn *c, number_job *j)
+/* The checks of number_run for one numbering of the batch, its document
+ * locked with the others' (doc_lock_each); a refusal is that numbering's
+ * answer, and the batch goes on without it. */
+static int batch_check(db_conn *c, number_job *j, bool found)
 {
     action_tx *t = &j->t;
     const action_t *a = t->act;
-    free(t->before);
-    free(t->doc);
-    t->before = NULL;
-    t->doc = NULL;
-    t->version = 0;
-    t->state[0] = '\0';
-    problem_clear(&j->p);
-    j->passed = false;
-    if (a->lock(c, t, &j->p) || a->authorise(c, t, &j->p) ||
+    if (!found)
+        return problem_set(&j->p, ERR_DOCUMENT_NOT_FOUND, NULL, NULL, "no such document");
+    if (a->authorise(c, t, &j->p) ||
         action_check_version(t->r, t->if_match, t->version, a->kind->noun, &j->p))
         return -1;
     if (!strcmp(t->state, "proofreading") || !strcmp(t->state, "revising"))
@@ -239,16 +234,31 @@ static int batch_check(db_conn *c, number_job *j)
     return 0;
 }
 
+/* The batch's transaction: its documents locked in one statement, each
+ * numbering checked, and those that passed numbered in one statement sent
+ * with COMMIT. Two round trips, however many numberings. */
 static int batch_run(db_conn *c, void *arg, problem_t *p)
 {
     number_batch *b = arg;
+    action_tx *ts[BATCH_MAX];
+    bool found[BATCH_MAX];
+    for (int k = 0; k < b->n; k++) {
+        number_job *j = b->jobs[k];
+        free(j->t.doc);
+        j->t.doc = NULL;
+        problem_clear(&j->p);
+        j->passed = false;
+        ts[k] = &j->t;
+    }
+    if (doc_lock_each(c, ts, found, b->n, p))
+        return -1;
     json_t *all = json_array();
     if (!all)
         return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
     int n = 0;
     for (int k = 0; k < b->n; k++) {
         number_job *j = b->jobs[k];
-        if (batch_check(c, j))
+        if (batch_check(c, j, found[k]))
             continue;
         const actor_t *who = &j->r->actor;
         char sha[65];
