@@ -36,7 +36,13 @@ static int read_config(http_config *c, service_t *svc)
     bad |= cfg_str("DATABASE_URL", NULL, &c->db_url);
     bad |= cfg_str("MIGRATIONS_DIR", NULL, &c->migrations);
     bad |= cfg_str("JWT_PUBLIC_KEY_FILE", NULL, &c->pubkey_file);
-    bad |= cfg_long("HTTP_THREADS", 8, 1, 256, &c->threads);
+    /* 16 threads, and as many connections: a write waits at COMMIT for the
+     * WAL to reach the disk (fsync and synchronous_commit on), and
+     * PostgreSQL flushes the commits that wait together with one fsync, so
+     * a write flow's rate is about the connections that can commit at once
+     * over the flush time. With 8, three of every four samples of a busy
+     * backend in the leave flow were that wait (tests/bench/RESULTS.md). */
+    bad |= cfg_long("HTTP_THREADS", 16, 1, 256, &c->threads);
     bad |= cfg_long("DB_POOL_SIZE", 0, 0, 256, &c->pool_size);
     bad |= cfg_long("HTTP_MAX_BODY_BYTES", 1024 * 1024, 1024, 64L * 1024 * 1024, &c->max_body);
     bad |= cfg_long("HTTP_MAX_CONNECTIONS", 4096, 16, 65536, &c->max_conns);

@@ -1,7 +1,7 @@
 /* How every service uses glibc's malloc.
  *
  * glibc's defaults suit a short program, not a threaded server that runs
- * for months. By default each of the HTTP threads (8) soon gets an arena of
+ * for months. By default each of the HTTP threads (16) soon gets an arena of
  * its own (up to 8 per core); memory freed in one stays resident in it,
  * and which thread serves which request is chance, so a service's resident
  * memory crept up for as long as it ran (7 to 17 % over a ten-minute soak)

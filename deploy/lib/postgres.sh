@@ -66,7 +66,9 @@ start_postgres() {
         echo "listen_addresses = '127.0.0.1'"
         echo "port = $port"
         echo "unix_socket_directories = '$sockdir'"
-        echo "max_connections = 200"
+        # Six services of 16 connections each, twice over while the
+        # benchmark's second copies or a rolling restart run.
+        echo "max_connections = 400"
         echo "shared_buffers = 256MB"
         if [[ $MODE == test ]]; then
             echo "fsync = off"

@@ -107,7 +107,7 @@ class Cluster:
         with open(conf, "w") as f:
             f.write("listen_addresses = '127.0.0.1'\nport = %d\n" % self.port)
             f.write("unix_socket_directories = '%s'\n" % self.sockdir)
-            f.write("max_connections = 200\nshared_buffers = 128MB\nfsync = off\n")
+            f.write("max_connections = 400\nshared_buffers = 128MB\nfsync = off\n")
             f.write("wal_level = replica\nmax_wal_senders = 5\nhot_standby = on\n")
             if sync_standby:
                 f.write("synchronous_standby_names = '*'\nsynchronous_commit = on\n")

@@ -287,7 +287,8 @@ def lock_timeout(ck, cls):
                 "AND l.mode = 'RowShareLock' AND l.granted "
                 "AND s.application_name = 'faults-lock'") == "0":
             time.sleep(0.1)
-        pool = int(inner.service_env("printing").get("DB_POOL_SIZE", "0") or 0) or 8
+        env = inner.service_env("printing")
+        pool = int(env.get("DB_POOL_SIZE", "0") or 0) or int(env.get("HTTP_THREADS", "0") or 0) or 16
         answers = []
         # The first request is watched from the database: it must really
         # wait for the row's lock (not be refused before it asks).
