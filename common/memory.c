@@ -16,10 +16,20 @@
  * every two seconds malloc_trim hands the free pages inside the arenas
  * back (a fraction of a millisecond on heaps this size): a large list or
  * export frees thousands of small blocks at once, megabytes that would
- * otherwise stay resident until the next such request reused them. */
+ * otherwise stay resident until the next such request reused them.
+ *
+ * Ulfius grows a request body with one realloc for each piece the socket
+ * delivers (a few KiB): a 20 MiB upload is thousands of reallocs, each of
+ * which may copy everything received so far (AddressSanitizer's realloc
+ * always does; so does glibc's when the block cannot grow in place). Its
+ * allocations go through orcania, so orcania's realloc is given
+ * mem_realloc: a block of 64 KiB or more that must grow at least doubles,
+ * and a later growth that fits in what it already has costs nothing. */
 #include "memory.h"
 
 #include <malloc.h>
+#include <orcania.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -28,8 +38,28 @@
 #include "config.h"
 #include "log.h"
 
+enum { GROW_FROM = 64 * 1024 };
+
+size_t mem_grow_size(size_t usable, size_t wanted)
+{
+    if (wanted <= usable)
+        return 0;
+    if (wanted < GROW_FROM || usable > SIZE_MAX / 2)
+        return wanted;
+    return wanted > 2 * usable ? wanted : 2 * usable;
+}
+
+void *mem_realloc(void *p, size_t n)
+{
+    if (!p || n == 0)
+        return realloc(p, n);
+    size_t size = mem_grow_size(malloc_usable_size(p), n);
+    return size ? realloc(p, size) : p;
+}
+
 void mem_setup(void)
 {
+    o_set_alloc_funcs(malloc, mem_realloc, free);
     long arenas = 2;
     if (cfg_long("MALLOC_ARENAS", 2, 1, 64, &arenas))
         arenas = 2;
