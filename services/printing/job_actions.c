@@ -41,19 +41,34 @@ typedef struct job_row {
  * event, kept with the row: migration 007; built here when it has none),
  * and its open steps with who may sign each today (eligible_approvers):
  * the signer's authority is asked of identity now, not read from the kept
- * document. */
+ * document. Whether the caller sees the job is job_visible's test (read.sql)
+ * written out over the open steps' signers found here, so that a signer
+ * outside the job's departments costs one eligible_approvers an open step,
+ * not two ($2 the caller, $3 the caller's department, $4 privileged). */
 #define JOB_LOCK_COLUMNS                                                                     \
     "SELECT coalesce(j.doc, job_doc(j)::text) AS job_doc, j.version, j.state, j.requester_id," \
     " j.department_id, j.operator_department_id, j.pages, j.copies, j.large_threshold,"      \
-    " j.duplex, j.is_large, j.kind, j.title, job_visible(j, $2, $3, $4),"                    \
-    " (SELECT coalesce(json_agg(json_build_object('step', s.step, 'rule', s.rule,"           \
-    "   'role', s.role, 'approver_ids', eligible_approvers(s.role, j.department_id))"        \
-    "   ORDER BY s.step), '[]')"                                                             \
-    "  FROM print_job_steps s WHERE s.job_id = j.id AND s.decision IS NULL) AS open_steps"
+    " j.duplex, j.is_large, j.kind, j.title,"                                                \
+    " ($4::boolean OR $2::bigint = j.requester_id"                                           \
+    "  OR $3::bigint IN (j.department_id, j.operator_department_id)"                         \
+    "  OR $3::bigint IS NOT DISTINCT FROM j.for_unit_id OR coalesce(o.signer, false)"        \
+    "  OR EXISTS (SELECT 1 FROM print_job_steps d WHERE d.job_id = j.id"                     \
+    "             AND d.decided_by = $2::bigint)) AS job_visible,"                           \
+    " o.open_steps"
+
+/* The open steps of job j, each with who may sign it today, and whether
+ * the caller ($2) is one of them. */
+#define JOB_LOCK_OPEN_STEPS                                                                  \
+    " CROSS JOIN LATERAL (SELECT coalesce(json_agg(json_build_object('step', s.step,"        \
+    "   'rule', s.rule, 'role', s.role, 'approver_ids', s.ids) ORDER BY s.step), '[]')"      \
+    "   AS open_steps, bool_or($2::bigint = ANY (s.ids)) AS signer"                          \
+    "  FROM (SELECT s.step, s.rule, s.role, eligible_approvers(s.role, j.department_id) AS ids" \
+    "        FROM print_job_steps s WHERE s.job_id = j.id AND s.decision IS NULL) s) o"
 
 static const db_stmt Q_JOB_LOCK = {
     "printing_job_lock",
-    JOB_LOCK_COLUMNS " FROM print_jobs j WHERE j.id = $1 FOR NO KEY UPDATE OF j"};
+    JOB_LOCK_COLUMNS " FROM print_jobs j" JOB_LOCK_OPEN_STEPS
+    " WHERE j.id = $1 FOR NO KEY UPDATE OF j"};
 
 /* A completion's lock also reads the caller's department now, not from the
  * token (R-PRN-6, R-PRN-1): one statement where a look-up of the person
@@ -63,7 +78,8 @@ static const db_stmt Q_JOB_LOCK_OPERATOR = {
     JOB_LOCK_COLUMNS ", coalesce(me.active, false) AS me_active,"
     " coalesce(me.department_id, 0) AS me_department,"
     " coalesce(me.department_kind, '') AS me_department_kind"
-    " FROM print_jobs j LEFT JOIN identity.org_people me ON me.id = $2::bigint"
+    " FROM print_jobs j" JOB_LOCK_OPEN_STEPS
+    " LEFT JOIN identity.org_people me ON me.id = $2::bigint"
     " WHERE j.id = $1 FOR NO KEY UPDATE OF j"};
 
 static const char *str_of(const json_t *v)

@@ -85,13 +85,16 @@ BEGIN
         'operator_department_id', j.operator_department_id,
         'large_threshold', j.large_threshold, 'is_large', j.is_large,
         'cost_charged_to', j.cost_charged_to,
+        -- The steps in order as the primary key's index reads them, so the
+        -- aggregate sorts nothing (an ORDER BY inside it sorted each call).
         'required_approvals', coalesce((
             SELECT json_agg(json_build_object(
                 'step', s.step, 'rule', s.rule, 'role', s.role,
                 'approver_ids', eligible_approvers(s.role, j.department_id),
                 'decision', s.decision, 'decided_by', s.decided_by,
-                'decided_at', s.decided_at, 'comment', s.comment) ORDER BY s.step)
-            FROM print_job_steps s WHERE s.job_id = j.id), '[]'::json),
+                'decided_at', s.decided_at, 'comment', s.comment))
+            FROM (SELECT * FROM print_job_steps s WHERE s.job_id = j.id ORDER BY s.step) s),
+            '[]'::json),
         'actual_pages', j.actual_pages, 'actual_copies', j.actual_copies,
         'actual_sheets', j.actual_sheets, 'cost_fen', j.cost_fen,
         'completed_by', j.completed_by, 'completed_at', j.completed_at,
