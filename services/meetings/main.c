@@ -12,7 +12,7 @@ static int meetings_init(service_t *svc)
 {
     int bad = cfg_long("MEETINGS_SWEEP_SECONDS", 5, 1, 86400, &ctx.sweep_seconds);
     bad |= cfg_long("DECISION_DUE_SOON_DAYS", 3, 0, 60, &ctx.due_soon_days);
-    if (bad)
+    if (bad || report_totals_start(svc))
         return -1;
     return sweep_start(svc);
 }
@@ -20,6 +20,7 @@ static int meetings_init(service_t *svc)
 static void meetings_fini(service_t *svc)
 {
     sweep_stop(svc);
+    report_totals_stop();
 }
 
 int main(void)

@@ -112,6 +112,11 @@ bool meeting_seen_or_reply(req_t *r, long long id);
 int sweep_start(service_t *svc);
 void sweep_stop(service_t *svc);
 
+/* The thread that counts the supervision report's kept totals again when a
+ * request finds them old (report.c). */
+int report_totals_start(service_t *svc);
+void report_totals_stop(void);
+
 /* ---- handlers, by resource ---- */
 
 void h_meetings_list(req_t *r);
