@@ -99,8 +99,13 @@ BEGIN
         'actual_sheets', j.actual_sheets, 'cost_fen', j.cost_fen,
         'completed_by', j.completed_by, 'completed_at', j.completed_at,
         'completion_note', j.completion_note,
-        'register_id', (SELECT r.id FROM copy_register r WHERE r.job_id = j.id),
-        'violation_id', (SELECT v.id FROM violations v WHERE v.job_id = j.id),
+        -- A job enters the register, and becomes a violation, only as it is
+        -- completed (perform_complete): an open job's builds (the create's,
+        -- the approval's) look neither up.
+        'register_id', CASE WHEN j.state = 'completed'
+                            THEN (SELECT r.id FROM copy_register r WHERE r.job_id = j.id) END,
+        'violation_id', CASE WHEN j.state = 'completed'
+                             THEN (SELECT v.id FROM violations v WHERE v.job_id = j.id) END,
         'cancelled_by', j.cancelled_by, 'cancelled_at', j.cancelled_at,
         'decision_comment', j.decision_comment,
         'version', j.version, 'created_at', j.created_at, 'updated_at', j.updated_at);
