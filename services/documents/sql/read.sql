@@ -172,9 +172,34 @@ $$;
 
 -- ---------------------------------------------------------------- search
 
+-- The documents a search may answer, whatever its text and cursor: the
+-- filters of the plain list and the caller's visibility (DOCS_FILTERS and
+-- DOCUMENT_VISIBLE in documents.h, document_visible above; p_secretariat:
+-- the caller's department is the secretariat). Every step of
+-- documents_search_ids reads the documents through it. A single SELECT of
+-- scalar arguments, STABLE, with no settings of its own: the planner
+-- inlines it into each statement that reads it, where it is the table with
+-- these conditions, so each step keeps its own access path.
+CREATE OR REPLACE FUNCTION documents_searchable(p_state text, p_issuer text, p_year integer,
+                                                p_dept bigint, p_mismatch boolean,
+                                                p_user bigint, p_udept bigint,
+                                                p_secretariat boolean) RETURNS SETOF documents
+LANGUAGE sql STABLE AS $$
+    SELECT d.* FROM documents d
+    WHERE (p_state IS NULL OR d.state = p_state)
+      AND (p_issuer IS NULL OR d.issuer = p_issuer)
+      AND (p_year IS NULL OR d.doc_year = p_year)
+      AND (p_dept IS NULL OR d.department_id = p_dept)
+      AND (NOT p_mismatch OR d.stamp_mismatch)
+      AND (p_user = d.creator_id OR p_user = ANY (d.path_ids)
+           OR (d.secrecy = 'none' AND (p_udept = d.department_id
+                                       OR p_udept = ANY (d.co_department_ids)))
+           OR (d.state <> 'draft' AND p_secretariat))
+$$;
+
 -- GET /documents?q=: the ids of one page of a search, newest first.
 --
--- First among the newest p_probe documents (for a text of digits and
+-- First among the newest p_probe ids (for a text of digits and
 -- separators, whose trigrams the index holds for most documents: a page of
 -- "2023〕1" is in the newest thousands, through the index it is a visit of
 -- tens of thousands). Then a text without digits among the newest 8
@@ -199,8 +224,8 @@ $$;
 -- the closing bracket 〕 read as Q, as the index reads it), or
 -- NULL when p_q has no trigram to look up (the walk alone); p_q: the
 -- search text, matched as it is (strpos). The filters and the visibility
--- are those of the plain list (DOCS_FILTERS and DOCUMENT_VISIBLE in
--- documents.h, document_visible above), written out here.
+-- are documents_searchable's; each step adds its cursor (id + 0 where the
+-- primary key must not be the path).
 CREATE OR REPLACE FUNCTION documents_search_ids(p_key text, p_q text, p_after bigint, p_state text,
                                      p_issuer text, p_year integer, p_dept bigint,
                                      p_mismatch boolean, p_user bigint, p_udept bigint,
@@ -215,6 +240,8 @@ DECLARE
     -- recheck of the LIKE is the match.
     v_exact boolean := p_key = replace(replace(replace(p_q, '\', '\\'), '%', '\%'), '_', '\_')
                        AND p_q !~ '[〕Q]';
+    v_before bigint := coalesce(p_after, 9223372036854775807);
+    v_end bigint;
     v_ids bigint[];
     v_top bigint;
     v_blocks bigint[];
@@ -236,61 +263,44 @@ BEGIN
                          AND s.prefix ~ '[〔〕]') THEN
         RETURN ARRAY(
             SELECT m.id FROM (
-                SELECT n.id FROM documents n
+                SELECT n.id
+                FROM documents_searchable(p_state, p_issuer, p_year, p_dept, p_mismatch,
+                                          p_user, p_udept, v_secretariat) n
                 WHERE n.issuer IN ('district_government', 'government_office')
                   AND n.doc_year = substring(p_q FROM '〔([0-9]+)〕')::integer
                   AND n.doc_seq = substring(p_q FROM '〕([0-9]+)号$')::bigint
                   AND strpos(n.doc_number, p_q) > 0
-                  AND n.id + 0 < coalesce(p_after, 9223372036854775807)
-                  AND (p_state IS NULL OR n.state = p_state)
-                  AND (p_issuer IS NULL OR n.issuer = p_issuer)
-                  AND (p_year IS NULL OR n.doc_year = p_year)
-                  AND (p_dept IS NULL OR n.department_id = p_dept)
-                  AND (NOT p_mismatch OR n.stamp_mismatch)
-                  AND (p_user = n.creator_id OR p_user = ANY (n.path_ids)
-                       OR (n.secrecy = 'none' AND (p_udept = n.department_id
-                                                   OR p_udept = ANY (n.co_department_ids)))
-                       OR (n.state <> 'draft' AND v_secretariat))
+                  AND n.id + 0 < v_before
                 UNION
-                SELECT t.id FROM documents t
+                SELECT t.id
+                FROM documents_searchable(p_state, p_issuer, p_year, p_dept, p_mismatch,
+                                          p_user, p_udept, v_secretariat) t
                 WHERE t.title LIKE '%' || replace(replace(replace(p_q, '\', '\\'), '%', '\%'),
                                                   '_', '\_') || '%'
-                  AND t.id + 0 < coalesce(p_after, 9223372036854775807)
-                  AND (p_state IS NULL OR t.state = p_state)
-                  AND (p_issuer IS NULL OR t.issuer = p_issuer)
-                  AND (p_year IS NULL OR t.doc_year = p_year)
-                  AND (p_dept IS NULL OR t.department_id = p_dept)
-                  AND (NOT p_mismatch OR t.stamp_mismatch)
-                  AND (p_user = t.creator_id OR p_user = ANY (t.path_ids)
-                       OR (t.secrecy = 'none' AND (p_udept = t.department_id
-                                                   OR p_udept = ANY (t.co_department_ids)))
-                       OR (t.state <> 'draft' AND v_secretariat))
+                  AND t.id + 0 < v_before
             ) m
             ORDER BY m.id DESC LIMIT p_limit);
     END IF;
+    -- The id after the newest document before the cursor.
+    IF p_probe > 0 OR (p_key IS NOT NULL AND p_q !~ '[0-9]') THEN
+        v_end := coalesce(p_after, (SELECT max(m.id) + 1 FROM documents m));
+    END IF;
     IF p_probe > 0 THEN
         v_ids := ARRAY(
-            SELECT w.id FROM (SELECT d.* FROM documents d
-                              WHERE d.id < coalesce(p_after, 9223372036854775807)
-                              ORDER BY d.id DESC LIMIT p_probe) w
-            WHERE strpos(w.title || ' ' || coalesce(w.doc_number, ''), p_q) > 0
-              AND (p_state IS NULL OR w.state = p_state)
-              AND (p_issuer IS NULL OR w.issuer = p_issuer)
-              AND (p_year IS NULL OR w.doc_year = p_year)
-              AND (p_dept IS NULL OR w.department_id = p_dept)
-              AND (NOT p_mismatch OR w.stamp_mismatch)
-              AND (p_user = w.creator_id OR p_user = ANY (w.path_ids)
-                   OR (w.secrecy = 'none' AND (p_udept = w.department_id
-                                               OR p_udept = ANY (w.co_department_ids)))
-                   OR (w.state <> 'draft' AND v_secretariat))
-            ORDER BY w.id DESC LIMIT p_limit);
+            SELECT d.id
+            FROM documents_searchable(p_state, p_issuer, p_year, p_dept, p_mismatch,
+                                      p_user, p_udept, v_secretariat) d
+            WHERE d.id < v_before
+              AND d.id >= v_end - p_probe
+              AND strpos(d.title || ' ' || coalesce(d.doc_number, ''), p_q) > 0
+            ORDER BY d.id DESC LIMIT p_limit);
         IF cardinality(v_ids) >= p_limit THEN
             RETURN v_ids;
         END IF;
     END IF;
     -- The block of the newest document before the cursor.
     IF p_key IS NOT NULL AND p_q !~ '[0-9]' THEN
-        v_top := (coalesce(p_after, (SELECT max(m.id) + 1 FROM documents m)) - 1) >> 12;
+        v_top := (v_end - 1) >> 12;
     END IF;
     -- It and the 7 before it, when they are at most an eighth of the ids
     -- before the cursor: a larger share saves little of a search of all of
@@ -298,21 +308,14 @@ BEGIN
     IF v_top >= 64 THEN
         v_blocks := ARRAY(SELECT generate_series(v_top - 7, v_top));
         SELECT array_agg(m.id) INTO v_ids FROM (
-            SELECT d.id FROM documents d
+            SELECT d.id
+            FROM documents_searchable(p_state, p_issuer, p_year, p_dept, p_mismatch,
+                                      p_user, p_udept, v_secretariat) d
             WHERE ARRAY[d.id >> 12] && v_blocks
               AND translate(d.title || ' ' || coalesce(d.doc_number, ''), '〕', 'Q')
                   LIKE '%' || translate(p_key, '〕', 'Q') || '%'
               AND (v_exact OR strpos(d.title || ' ' || coalesce(d.doc_number, ''), p_q) > 0)
-              AND d.id + 0 < coalesce(p_after, 9223372036854775807)
-              AND (p_state IS NULL OR d.state = p_state)
-              AND (p_issuer IS NULL OR d.issuer = p_issuer)
-              AND (p_year IS NULL OR d.doc_year = p_year)
-              AND (p_dept IS NULL OR d.department_id = p_dept)
-              AND (NOT p_mismatch OR d.stamp_mismatch)
-              AND (p_user = d.creator_id OR p_user = ANY (d.path_ids)
-                   OR (d.secrecy = 'none' AND (p_udept = d.department_id
-                                               OR p_udept = ANY (d.co_department_ids)))
-                   OR (d.state <> 'draft' AND v_secretariat))
+              AND d.id + 0 < v_before
             LIMIT 2000) m;
         IF coalesce(cardinality(v_ids), 0) < 2000 AND coalesce(cardinality(v_ids), 0) >= p_limit THEN
             RETURN ARRAY(SELECT x FROM unnest(v_ids) x ORDER BY x DESC LIMIT p_limit);
@@ -320,38 +323,24 @@ BEGIN
     END IF;
     IF p_key IS NOT NULL AND coalesce(cardinality(v_ids), 0) < 2000 THEN
         SELECT array_agg(m.id) INTO v_ids FROM (
-            SELECT d.id FROM documents d
+            SELECT d.id
+            FROM documents_searchable(p_state, p_issuer, p_year, p_dept, p_mismatch,
+                                      p_user, p_udept, v_secretariat) d
             WHERE translate(d.title || ' ' || coalesce(d.doc_number, ''), '〕', 'Q')
                   LIKE '%' || translate(p_key, '〕', 'Q') || '%'
               AND (v_exact OR strpos(d.title || ' ' || coalesce(d.doc_number, ''), p_q) > 0)
-              AND d.id + 0 < coalesce(p_after, 9223372036854775807)
-              AND (p_state IS NULL OR d.state = p_state)
-              AND (p_issuer IS NULL OR d.issuer = p_issuer)
-              AND (p_year IS NULL OR d.doc_year = p_year)
-              AND (p_dept IS NULL OR d.department_id = p_dept)
-              AND (NOT p_mismatch OR d.stamp_mismatch)
-              AND (p_user = d.creator_id OR p_user = ANY (d.path_ids)
-                   OR (d.secrecy = 'none' AND (p_udept = d.department_id
-                                               OR p_udept = ANY (d.co_department_ids)))
-                   OR (d.state <> 'draft' AND v_secretariat))
+              AND d.id + 0 < v_before
             LIMIT 2000) m;
         IF coalesce(cardinality(v_ids), 0) < 2000 THEN
             RETURN ARRAY(SELECT x FROM unnest(v_ids) x ORDER BY x DESC LIMIT p_limit);
         END IF;
     END IF;
     RETURN ARRAY(
-        SELECT d.id FROM documents d
-        WHERE d.id < coalesce(p_after, 9223372036854775807)
+        SELECT d.id
+        FROM documents_searchable(p_state, p_issuer, p_year, p_dept, p_mismatch,
+                                  p_user, p_udept, v_secretariat) d
+        WHERE d.id < v_before
           AND strpos(d.title || ' ' || coalesce(d.doc_number, ''), p_q) > 0
-          AND (p_state IS NULL OR d.state = p_state)
-          AND (p_issuer IS NULL OR d.issuer = p_issuer)
-          AND (p_year IS NULL OR d.doc_year = p_year)
-          AND (p_dept IS NULL OR d.department_id = p_dept)
-          AND (NOT p_mismatch OR d.stamp_mismatch)
-          AND (p_user = d.creator_id OR p_user = ANY (d.path_ids)
-               OR (d.secrecy = 'none' AND (p_udept = d.department_id
-                                           OR p_udept = ANY (d.co_department_ids)))
-               OR (d.state <> 'draft' AND v_secretariat))
         ORDER BY d.id DESC LIMIT p_limit);
 END
 $$;
