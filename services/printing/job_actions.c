@@ -57,13 +57,15 @@ typedef struct job_row {
     " o.open_steps"
 
 /* The open steps of job j, each with who may sign it today, and whether
- * the caller ($2) is one of them. */
+ * the caller ($2) is one of them. The signers are a function scan, called
+ * once a step: as a column of a subquery the planner copied the call into
+ * both of its uses. */
 #define JOB_LOCK_OPEN_STEPS                                                                  \
     " CROSS JOIN LATERAL (SELECT coalesce(json_agg(json_build_object('step', s.step,"        \
-    "   'rule', s.rule, 'role', s.role, 'approver_ids', s.ids) ORDER BY s.step), '[]')"      \
-    "   AS open_steps, bool_or($2::bigint = ANY (s.ids)) AS signer"                          \
-    "  FROM (SELECT s.step, s.rule, s.role, eligible_approvers(s.role, j.department_id) AS ids" \
-    "        FROM print_job_steps s WHERE s.job_id = j.id AND s.decision IS NULL) s) o"
+    "   'rule', s.rule, 'role', s.role, 'approver_ids', e.ids) ORDER BY s.step), '[]')"      \
+    "   AS open_steps, bool_or($2::bigint = ANY (e.ids)) AS signer"                          \
+    "  FROM print_job_steps s CROSS JOIN LATERAL eligible_approvers(s.role, j.department_id)"  \
+    "   AS e(ids) WHERE s.job_id = j.id AND s.decision IS NULL) o"
 
 static const db_stmt Q_JOB_LOCK = {
     "printing_job_lock",
