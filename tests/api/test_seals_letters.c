@@ -305,10 +305,22 @@ typedef struct issue_try {
     char number[24];
 } issue_try;
 
+/* One issue, as a client does it: a 503 (the service could not get a
+ * database connection or an answer in time, which changes nothing) is
+ * tried again after a pause; anything else is the answer. */
 static void *issue_once(void *arg)
 {
     issue_try *t = arg;
-    resp_t *r = h_post(sf("/api/v1/intro-letters/%lld/issue", t->id), h_token("custodian"), NULL);
+    resp_t *r = NULL;
+    for (int attempt = 0; attempt < 5; attempt++) {
+        if (r) {
+            h_free(r);
+            usleep(200 * 1000);
+        }
+        r = h_post(sf("/api/v1/intro-letters/%lld/issue", t->id), h_token("custodian"), NULL);
+        if (r->status != 503)
+            break;
+    }
     t->status = r->status;
     const char *n = r->status == 200 ? h_str(r, "letter_number") : NULL;
     snprintf(t->number, sizeof t->number, "%s", n ? n : "");
