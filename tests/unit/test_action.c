@@ -12,41 +12,23 @@
 
 #include "action.h"
 #include "log.h"
+#include "scratch_db.h"
 
-static char schema[64];
-static const char *url;
 static db_pool *pool;
-
-static void admin(const char *q)
-{
-    PGconn *c = PQconnectdb(url);
-    PGresult *r = PQexec(c, q);
-    ck_assert_msg(PQresultStatus(r) == PGRES_COMMAND_OK, "%s: %s", q, PQerrorMessage(c));
-    PQclear(r);
-    PQfinish(c);
-}
 
 static void setup(void)
 {
-    url = getenv("ADMIN_DATABASE_URL");
-    ck_assert_msg(url != NULL, "ADMIN_DATABASE_URL is not set (run through make test)");
-    snprintf(schema, sizeof schema, "action_%d", (int)getpid());
-    char q[400];
-    snprintf(q, sizeof q,
-             "CREATE SCHEMA %s; CREATE TABLE %s.t (id bigint PRIMARY KEY, owner_id bigint,"
-             " state text, version bigint); INSERT INTO %s.t VALUES (1, 7, 'pending', 3)",
-             schema, schema, schema);
-    admin(q);
-    pool = db_pool_open(url, schema, 1, 5000, 2000);
+    scratch_open("action");
+    scratch_exec("CREATE TABLE t (id bigint PRIMARY KEY, owner_id bigint, state text,"
+                 " version bigint); INSERT INTO t VALUES (1, 7, 'pending', 3)");
+    pool = db_pool_open(scratch_url, scratch_schema, 1, 5000, 2000);
     ck_assert_ptr_nonnull(pool);
 }
 
 static void teardown(void)
 {
     db_pool_close(pool);
-    char q[120];
-    snprintf(q, sizeof q, "SET client_min_messages = warning; DROP SCHEMA %s CASCADE", schema);
-    admin(q);
+    scratch_close();
 }
 
 static const db_stmt Q_LOCK = {

@@ -13,52 +13,28 @@
 
 #include "db.h"
 #include "log.h"
+#include "scratch_db.h"
 
-static char schema[64];
-static const char *url;
 static db_pool *pool;
-
-static PGresult *admin(const char *q)
-{
-    PGconn *c = PQconnectdb(url);
-    PGresult *r = PQexec(c, q);
-    ck_assert_msg(PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK,
-                  "%s: %s", q, PQerrorMessage(c));
-    PQfinish(c);
-    return r;
-}
 
 static long long count_rows(void)
 {
-    char q[160];
-    snprintf(q, sizeof q, "SELECT count(*) FROM %s.t", schema);
-    PGresult *r = admin(q);
-    long long n = atoll(PQgetvalue(r, 0, 0));
-    PQclear(r);
-    return n;
+    return scratch_ll("SELECT count(*) FROM t");
 }
 
 static void setup(void)
 {
-    url = getenv("ADMIN_DATABASE_URL");
-    ck_assert_msg(url != NULL, "ADMIN_DATABASE_URL is not set (run through make test)");
-    snprintf(schema, sizeof schema, "dbtx_%d", (int)getpid());
-    char q[300];
-    snprintf(q, sizeof q,
-             "CREATE SCHEMA %s; CREATE TABLE %s.t (id int PRIMARY KEY, v int NOT NULL CHECK (v > 0))",
-             schema, schema);
-    PQclear(admin(q));
+    scratch_open("dbtx");
+    scratch_exec("CREATE TABLE t (id int PRIMARY KEY, v int NOT NULL CHECK (v > 0))");
     /* One connection, so that every transaction meets the same one. */
-    pool = db_pool_open(url, schema, 1, 5000, 2000);
+    pool = db_pool_open(scratch_url, scratch_schema, 1, 5000, 2000);
     ck_assert_ptr_nonnull(pool);
 }
 
 static void teardown(void)
 {
     db_pool_close(pool);
-    char q[120];
-    snprintf(q, sizeof q, "SET client_min_messages = warning; DROP SCHEMA %s CASCADE", schema);
-    PQclear(admin(q));
+    scratch_close();
 }
 
 static const db_stmt Q_PUT = {"test_dbtx_put", "INSERT INTO t(id, v) VALUES ($1, $2)"};
@@ -160,7 +136,7 @@ START_TEST(a_terminated_backend_is_replaced_and_the_transaction_run_again)
     ck_assert_int_eq(db_tx(pool, 1000, NULL, body, &first, &p), 0);
     char q[120];
     snprintf(q, sizeof q, "SELECT pg_terminate_backend(%d)", first.pid);
-    PQclear(admin(q));
+    scratch_exec(q);
     usleep(200 * 1000); /* the backend's farewell reaches the socket */
 
     plan second = {.nrows = 1, .ids = {2}, .vs = {6}, .read_after = true};

@@ -11,30 +11,9 @@
 
 #include "db.h"
 #include "log.h"
+#include "scratch_db.h"
 
-static char schema[64], dir[256];
-static const char *url;
-
-static void sql(const char *q)
-{
-    PGconn *c = PQconnectdb(url);
-    PGresult *r = PQexec(c, q);
-    ck_assert_msg(PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK,
-                  "%s: %s", q, PQerrorMessage(c));
-    PQclear(r);
-    PQfinish(c);
-}
-
-static long long one(const char *q)
-{
-    PGconn *c = PQconnectdb(url);
-    PGresult *r = PQexec(c, q);
-    ck_assert_int_eq(PQresultStatus(r), PGRES_TUPLES_OK);
-    long long v = atoll(PQgetvalue(r, 0, 0));
-    PQclear(r);
-    PQfinish(c);
-    return v;
-}
+static char dir[256];
 
 static void write_file(const char *name, const char *text)
 {
@@ -48,21 +27,14 @@ static void write_file(const char *name, const char *text)
 
 static void setup(void)
 {
-    url = getenv("ADMIN_DATABASE_URL");
-    ck_assert_msg(url != NULL, "ADMIN_DATABASE_URL is not set (run through make test)");
-    snprintf(schema, sizeof schema, "migtest_%d", (int)getpid());
+    scratch_open("migtest");
     snprintf(dir, sizeof dir, "/tmp/oa-migrations-%d", (int)getpid());
     mkdir(dir, 0700);
-    char q[200];
-    snprintf(q, sizeof q, "CREATE SCHEMA %s", schema);
-    sql(q);
 }
 
 static void teardown(void)
 {
-    char q[200];
-    snprintf(q, sizeof q, "DROP SCHEMA IF EXISTS %s CASCADE", schema);
-    sql(q);
+    scratch_close();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     ck_assert_int_eq(system(cmd), 0);
@@ -71,7 +43,7 @@ static void teardown(void)
 static void *migrate(void *arg)
 {
     (void)arg;
-    return (void *)(intptr_t)db_migrate(url, schema, dir);
+    return (void *)(intptr_t)db_migrate(scratch_url, scratch_schema, dir);
 }
 
 START_TEST(copies_starting_together_apply_each_file_once)
@@ -90,12 +62,12 @@ START_TEST(copies_starting_together_apply_each_file_once)
         ck_assert_int_eq((int)(intptr_t)rc, 0);
     }
     char q[200];
-    snprintf(q, sizeof q, "SELECT count(*) FROM %s.t", schema);
-    ck_assert_int_eq(one(q), 1);
+    snprintf(q, sizeof q, "SELECT count(*) FROM %s.t", scratch_schema);
+    ck_assert_int_eq(scratch_ll(q), 1);
     snprintf(q, sizeof q,
              "SELECT count(*) FROM %s.schema_migrations WHERE version NOT LIKE 'common/%%'",
-             schema);
-    ck_assert_int_eq(one(q), 2);
+             scratch_schema);
+    ck_assert_int_eq(scratch_ll(q), 2);
 }
 END_TEST
 
@@ -104,34 +76,34 @@ START_TEST(a_failing_migration_changes_nothing_and_stops)
     write_file("001_table.sql", "CREATE TABLE t (id int PRIMARY KEY);");
     write_file("002_bad.sql", "CREATE TABLE u (id int); SELECT no_such_function();");
     write_file("003_later.sql", "CREATE TABLE v (id int);");
-    ck_assert_int_eq(db_migrate(url, schema, dir), -1);
+    ck_assert_int_eq(db_migrate(scratch_url, scratch_schema, dir), -1);
     char q[300];
     snprintf(q, sizeof q,
              "SELECT count(*) FROM information_schema.tables WHERE table_schema = '%s'"
              " AND table_name IN ('t', 'u', 'v')",
-             schema);
-    ck_assert_int_eq(one(q), 1); /* t only: 002 rolled back, 003 never ran */
+             scratch_schema);
+    ck_assert_int_eq(scratch_ll(q), 1); /* t only: 002 rolled back, 003 never ran */
     snprintf(q, sizeof q,
              "SELECT count(*) FROM %s.schema_migrations WHERE version NOT LIKE 'common/%%'",
-             schema);
-    ck_assert_int_eq(one(q), 1);
+             scratch_schema);
+    ck_assert_int_eq(scratch_ll(q), 1);
 }
 END_TEST
 
 START_TEST(common_migrations_make_the_idempotency_table_once)
 {
     write_file("001_table.sql", "CREATE TABLE t (id int PRIMARY KEY);");
-    ck_assert_int_eq(db_migrate(url, schema, dir), 0);
-    ck_assert_int_eq(db_migrate(url, schema, dir), 0);
+    ck_assert_int_eq(db_migrate(scratch_url, scratch_schema, dir), 0);
+    ck_assert_int_eq(db_migrate(scratch_url, scratch_schema, dir), 0);
     char q[300];
     snprintf(q, sizeof q,
-             "SELECT count(*) FROM %s.schema_migrations WHERE version LIKE 'common/%%'", schema);
-    ck_assert_int_eq(one(q), 2); /* 001 (the table) and 002 (its scope), each once */
+             "SELECT count(*) FROM %s.schema_migrations WHERE version LIKE 'common/%%'", scratch_schema);
+    ck_assert_int_eq(scratch_ll(q), 2); /* 001 (the table) and 002 (its scope), each once */
     snprintf(q, sizeof q,
              "SELECT count(*) FROM information_schema.tables WHERE table_schema = '%s'"
              " AND table_name = 'idempotency_keys'",
-             schema);
-    ck_assert_int_eq(one(q), 1);
+             scratch_schema);
+    ck_assert_int_eq(scratch_ll(q), 1);
 }
 END_TEST
 
