@@ -28,7 +28,13 @@
 #   BENCH_WARMUP       warm-up seconds before a scenario's runs (3)
 #   BENCH_OPEN         0: no fixed-rate run (1)
 #   BENCH_TWO_COPIES   0: no two-copy runs (1)
-#   BENCH_WARMUP2      warm-up seconds before a two-copy run (2)
+#   BENCH_WARMUP2      warm-up seconds before a two-copy run (8: the second
+#                      copies meet each scenario's statements cold, on 16
+#                      fresh connections each, while the first copies have
+#                      served the scenario's three runs: a leave request's
+#                      document functions alone took 0.04-0.17 s to plan a
+#                      statement on a fresh connection, about 6 s of CPU
+#                      over 16 connections)
 #   BENCH_EXTRA_SECONDS  seconds of the fixed-rate run and of the two-copy
 #                      run (5, or BENCH_SECONDS when that is shorter)
 #   BENCH_CONNECTIONS  wrk connections and pgbench clients (32)
@@ -96,7 +102,7 @@ PGBENCH_SCALE=${PGBENCH_SCALE:-$((SMOKE ? 4 : CONNS))}
 ONLY=${BENCH_ONLY:-}
 OPEN=${BENCH_OPEN:-1}
 TWO=${BENCH_TWO_COPIES:-1}
-WARMUP2=${BENCH_WARMUP2:-$((SMOKE ? 1 : 2))}
+WARMUP2=${BENCH_WARMUP2:-$((SMOKE ? 1 : 8))}
 EXTRA_SECONDS=${BENCH_EXTRA_SECONDS:-$((SECONDS_PER_RUN < 5 ? SECONDS_PER_RUN : 5))}
 export BENCH_STRICT=${BENCH_STRICT:-0}
 
