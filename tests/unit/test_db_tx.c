@@ -129,6 +129,26 @@ START_TEST(a_refusal_rolls_back_the_unread_writes)
 }
 END_TEST
 
+static const db_stmt Q_SETTINGS = {
+    "test_dbtx_settings",
+    "SELECT current_setting('jit') AS jit, current_setting('TimeZone') AS tz,"
+    " current_setting('search_path') AS path"};
+
+START_TEST(pooled_connections_have_the_services_settings)
+{
+    db_conn *c = db_acquire(pool, 1000);
+    ck_assert_ptr_nonnull(c);
+    PGresult *res;
+    problem_t p = {0};
+    ck_assert_int_eq(db_query(c, &Q_SETTINGS, 0, NULL, &res, &p), 0);
+    ck_assert_str_eq(PQgetvalue(res, 0, 0), "off"); /* no LLVM compile of a large estimate */
+    ck_assert_str_eq(PQgetvalue(res, 0, 1), "Asia/Shanghai");
+    ck_assert_str_eq(PQgetvalue(res, 0, 2), scratch_schema);
+    PQclear(res);
+    db_release(pool, c);
+}
+END_TEST
+
 START_TEST(a_terminated_backend_is_replaced_and_the_transaction_run_again)
 {
     plan first = {.nrows = 1, .ids = {1}, .vs = {5}};
@@ -159,6 +179,7 @@ int main(void)
     tcase_add_test(tc, a_failing_write_fails_the_next_read);
     tcase_add_test(tc, a_refusal_rolls_back_the_unread_writes);
     tcase_add_test(tc, a_terminated_backend_is_replaced_and_the_transaction_run_again);
+    tcase_add_test(tc, pooled_connections_have_the_services_settings);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
