@@ -13,6 +13,7 @@
 #include "action.h"
 #include "log.h"
 #include "scratch_db.h"
+#include "unit_run.h"
 
 static db_pool *pool;
 
@@ -141,9 +142,5 @@ int main(void)
     tcase_add_test(tc, another_caller_sees_no_row_unless_seeing_all);
     tcase_add_test(tc, a_missing_row_is_the_specs_404);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return unit_run(s);
 }

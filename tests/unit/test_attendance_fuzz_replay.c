@@ -5,6 +5,7 @@
 
 #include "../fuzz/fuzz_attendance.c"
 #include "../fuzz/replay.h"
+#include "unit_run.h"
 
 START_TEST(workdays_corpus) { ck_assert_int_gt(fuzz_replay("workdays", fuzz_workdays), 0); }
 END_TEST
@@ -18,9 +19,5 @@ int main(void)
     tcase_add_test(tc, workdays_corpus);
     tcase_add_test(tc, leave_chain_corpus);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

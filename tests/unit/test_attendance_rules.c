@@ -8,6 +8,7 @@
 #include "../../services/attendance/attendance.h"
 #include "../../services/attendance/leave_rules.h"
 #include "../../services/attendance/workdays.h"
+#include "unit_run.h"
 
 /* The weekday of y-m-d from the C library, as an independent oracle. */
 static int libc_isodow(int y, int m, int d)
@@ -370,9 +371,5 @@ int main(void)
     tcase_add_test(t, test_text_fmt_never_cuts_a_character);
     tcase_add_test(t, test_R_ATT_6_discipline_year_is_configurable);
     suite_add_tcase(s, t);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

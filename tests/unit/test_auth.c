@@ -11,6 +11,7 @@
 
 #include "auth.h"
 #include "test_keys.h"
+#include "unit_run.h"
 
 #define ISS "oa-identity"
 #define AUD "oa-api"
@@ -251,9 +252,5 @@ int main(void)
     tcase_add_test(tc, cache_keeps_many_callers_apart);
     tcase_add_test(tc, header_type_and_shape_checked);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

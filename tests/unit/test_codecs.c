@@ -6,6 +6,7 @@
 #include "errors.h"
 #include "page.h"
 #include "problem.h"
+#include "unit_run.h"
 
 START_TEST(registry_statuses)
 {
@@ -119,9 +120,5 @@ int main(void)
     tcase_add_test(tc, problem_detail_never_cuts_a_character);
     tcase_add_test(tc, text_fmt_never_cuts_a_character);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

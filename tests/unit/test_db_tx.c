@@ -14,6 +14,7 @@
 #include "db.h"
 #include "log.h"
 #include "scratch_db.h"
+#include "unit_run.h"
 
 static db_pool *pool;
 
@@ -181,9 +182,5 @@ int main(void)
     tcase_add_test(tc, a_terminated_backend_is_replaced_and_the_transaction_run_again);
     tcase_add_test(tc, pooled_connections_have_the_services_settings);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return unit_run(s);
 }

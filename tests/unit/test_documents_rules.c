@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../../services/documents/documents.h"
+#include "unit_run.h"
 
 /* zonghe1's chain: chief 11, deputy 6, director 4, mayor 1. */
 static const long long chain[] = {11, 6, 4, 1};
@@ -131,9 +132,5 @@ int main(void)
     tcase_add_test(tc, test_R_ORG_3_chief_to_director_needs_the_deputys_opinion);
     tcase_add_test(tc, test_R_ORG_4_deputy_away_urgent_goes_to_the_director);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "unit_run.h"
 
 static const char *repo(void)
 {
@@ -216,9 +217,5 @@ int main(void)
     tcase_add_test(tc, every_answer_of_the_gateway_is_registered);
     tcase_add_test(tc, no_handler_writes_a_code_as_a_string);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

@@ -4,6 +4,7 @@
 
 #include "../fuzz/fuzz_common.c"
 #include "../fuzz/replay.h"
+#include "unit_run.h"
 
 START_TEST(token_corpus) { ck_assert_int_gt(fuzz_replay("token", fuzz_token), 0); }
 END_TEST
@@ -26,9 +27,5 @@ int main(void)
     tcase_add_test(tc, csv_corpus);
     tcase_add_test(tc, query_corpus);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "unit_run.h"
+
 #define MAX_PREFIXES 256
 #define MAX_PATHS 512
 
@@ -160,9 +162,5 @@ int main(void)
     TCase *tc = tcase_create("gateway_routes");
     tcase_add_test(tc, every_path_of_the_api_reaches_its_service);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

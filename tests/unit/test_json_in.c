@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "json_in.h"
+#include "unit_run.h"
 
 typedef struct in {
     const char *name, *kind, *day, *at, *note;
@@ -235,9 +236,5 @@ int main(void)
     tcase_add_test(tc, deep_nesting_refused_before_parsing);
     tcase_add_test(tc, dates_and_times);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

@@ -8,6 +8,7 @@
 
 #include "list.h"
 #include "page.h"
+#include "unit_run.h"
 
 static const char *const states[] = {"open", "closed", NULL};
 
@@ -196,9 +197,5 @@ int main(void)
     tcase_add_test(tc, bad_parameters);
     tcase_add_test(tc, sees_all_looked_up_or_answered);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../../services/meetings/meetings.h"
+#include "unit_run.h"
 
 START_TEST(test_R_MTG_1_only_the_director_convenes)
 {
@@ -86,9 +87,5 @@ int main(void)
     tcase_add_test(tc, test_R_MTG_9_supervision_readers);
     tcase_add_test(tc, office_date_is_utc_plus_eight);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "memory.h"
+#include "unit_run.h"
 
 /* The allocations a buffer grown by `piece` bytes at a time up to `total`
  * needs under mem_grow_size. */
@@ -76,9 +77,5 @@ int main(void)
     tcase_add_test(tc, small_blocks_get_exactly_what_they_ask);
     tcase_add_test(tc, mem_realloc_keeps_the_contents);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

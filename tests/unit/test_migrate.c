@@ -12,6 +12,7 @@
 #include "db.h"
 #include "log.h"
 #include "scratch_db.h"
+#include "unit_run.h"
 
 static char dir[256];
 
@@ -117,9 +118,5 @@ int main(void)
     tcase_add_test(tc, a_failing_migration_changes_nothing_and_stops);
     tcase_add_test(tc, common_migrations_make_the_idempotency_table_once);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

@@ -2,6 +2,7 @@
 #include <check.h>
 
 #include "org.h"
+#include "unit_run.h"
 
 enum { SELF = 10, CHIEF = 20, DEPUTY = 30, DIRECTOR = 40, MAYOR = 50 };
 
@@ -64,9 +65,5 @@ int main(void)
     tcase_add_test(tc, test_R_ORG_1_director_and_district_leaders);
     tcase_add_test(tc, position_classes);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

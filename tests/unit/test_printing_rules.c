@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../../services/printing/printing.h"
+#include "unit_run.h"
 
 static const char *rules_of(const char *kind, long long sheets, long long threshold,
                             bool for_other, bool self_funded)
@@ -99,9 +100,5 @@ int main(void)
     tcase_add_test(tc, test_R_PRN_4_another_departments_work_needs_the_director);
     tcase_add_test(tc, office_staff_are_the_sections_and_the_leadership);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

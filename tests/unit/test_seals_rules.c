@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../../services/seals/seals.h"
+#include "unit_run.h"
 
 START_TEST(test_R_SEAL_2_district_seal_general_needs_a_district_leader)
 {
@@ -180,9 +181,5 @@ int main(void)
     tcase_add_test(tc, id_arrays);
     tcase_add_test(tc, test_R_SEAL_4_csv_quotes_and_defuses_formulas);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return unit_run(s);
 }
