@@ -1,5 +1,5 @@
 /* Start-up and shutdown of a service: configuration, keys, migrations, the
- * pool, the routes, the epoll thread pool, the signals. */
+ * pool, the routes, the thread pool (poll), the signals. */
 #include "http.h"
 
 #include <arpa/inet.h>
@@ -200,9 +200,18 @@ int http_run(service_t *svc)
         {MHD_OPTION_END, 0, NULL},
     };
     /* MHD_USE_ITC: the listening socket can be closed on SIGTERM while the
-     * connections already open are served (MHD_quiesce_daemon). */
+     * connections already open are served (MHD_quiesce_daemon).
+     * MHD_USE_POLL, not MHD_USE_EPOLL: a connection stays with the worker
+     * that accepted it, which serves its connections one request at a
+     * time, and with epoll a worker that wakes accepts up to ten waiting
+     * connections in a row, so the gateway's keep-alive connections, opened
+     * in a burst, gathered on a few workers (32 on 5-7 of 16 in the
+     * supervision report's bench: a request waited behind the others' on
+     * its worker while the rest idled). With poll a worker accepts one
+     * connection a wake-up and they spread over every worker
+     * (tests/bench/RESULTS.md, round two). */
     if (ulfius_start_framework_with_mhd_options(
-            &inst, MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC, ops) != U_OK) {
+            &inst, MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC, ops) != U_OK) {
         log_msg(LOG_ERROR, NULL, "cannot listen on %s:%ld", cfg.bind, cfg.port);
         goto cleanup;
     }

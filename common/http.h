@@ -26,7 +26,7 @@
  * DB_STATEMENT_TIMEOUT_MS, DB_LOCK_TIMEOUT_MS, DB_ACQUIRE_TIMEOUT_MS,
  * AUTH_REFRESH_SECONDS, LOG_LEVEL), applies the migrations, opens the pool,
  * registers the routes plus /healthz, /readyz and /metrics, serves on an
- * epoll thread pool until SIGTERM or SIGINT, then shuts down cleanly.
+ * thread pool (poll) until SIGTERM or SIGINT, then shuts down cleanly.
  * Returns the process exit code (2 for a configuration error). */
 int http_run(service_t *svc);
 
