@@ -64,7 +64,7 @@ int action_audit_also(action_tx *t, const char *entity_type, long long entity_id
 {
     char *copy = after ? strdup(after) : NULL;
     if (after && !copy)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     free(t->also_doc);
     t->also_doc = copy;
     t->also = (audit_event){.entity_type = entity_type, .entity_id = entity_id,
@@ -78,7 +78,7 @@ static int action_audit(db_conn *c, action_tx *t, problem_t *p)
 {
     const action_t *a = t->act;
     if (!t->doc_later && !t->doc)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     if (t->also.entity_type) {
         audit_event own = {.entity_type = a->kind->entity, .entity_id = t->id,
                            .action = a->verb, .before = t->before, .after = t->doc};
@@ -105,7 +105,7 @@ int action_lock_row(db_conn *c, action_tx *t, const db_stmt *st, int nparams,
     t->before = strdup(db_col_str(row, 0, spec->doc));
     if (!t->before) {
         PQclear(row);
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     }
     t->version = db_col_ll(row, 0, "version");
     snprintf(t->state, sizeof t->state, "%s", db_col_str(row, 0, "state"));
@@ -131,7 +131,7 @@ int action_change(db_conn *c, action_tx *t, const db_stmt *st, int nparams,
     free(t->doc);
     t->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
-    return t->doc ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return t->doc ? 0 : problem_oom(p);
 }
 
 static int action_run(db_conn *c, void *arg, problem_t *p)
@@ -175,7 +175,7 @@ void action_handle(req_t *r, const action_t *act, void *in, void *row)
     if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, action_run, &t, &p))
         reply_problem_t(r, &p);
     else if (!t.doc) /* action_last's result: committed, but out of memory */
-        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
+        reply_oom(r);
     else
         reply_raw(r, 200, t.doc, strlen(t.doc));
     free(t.before);

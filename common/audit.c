@@ -93,7 +93,7 @@ int audit_page_or_reply(req_t *r, const PGresult *res, long shown, const char *i
     problem_t p = {0};
     int rc = -1;
     if (ids.failed) {
-        problem_set(&p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        problem_oom(&p);
     } else {
         db_conn *c = db_acquire(r->svc->db, r->svc->db_timeout_ms);
         if (!c) {

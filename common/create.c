@@ -32,7 +32,7 @@ int create_insert(db_conn *c, create_tx *t, const db_stmt *st, int nparams,
     t->id = db_col_ll(res, 0, "id");
     t->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
-    return t->doc ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return t->doc ? 0 : problem_oom(p);
 }
 
 static int create_run(db_conn *c, void *arg, problem_t *p)
@@ -47,7 +47,7 @@ static int create_run(db_conn *c, void *arg, problem_t *p)
     if (cr->store(c, t, p))
         return -1;
     if (!t->doc_later && !t->doc)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     /* With create_last the document is still on its way: the key's answer
      * and the audit event take it on the server. */
     if (idem_store(c, t->r, 201, t->doc_later ? NULL : t->doc, p))

@@ -225,7 +225,7 @@ int db_text(db_conn *c, const db_stmt *st, int n, const char *const *params, cha
         *out = strdup(PQgetvalue(res, 0, 0));
         if (!*out) {
             PQclear(res);
-            return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+            return problem_oom(p);
         }
     }
     PQclear(res);

@@ -99,7 +99,7 @@ void reply_page_cols(req_t *r, PGresult *res, long limit, const page_col *cols)
     free(num);
     PQclear(res);
     if (b.failed)
-        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
+        reply_oom(r);
     else
         reply_raw(r, 200, b.s, b.len);
     free(b.s);

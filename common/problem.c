@@ -48,6 +48,11 @@ int problem_set(problem_t *p, err_code code, const char *name, const char *rule,
     return -1;
 }
 
+int problem_oom(problem_t *p)
+{
+    return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+}
+
 int problem_field(problem_t *p, const char *field, const char *fmt, ...)
 {
     char msg[300];

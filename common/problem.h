@@ -26,6 +26,10 @@ typedef struct problem {
 int problem_set(problem_t *p, err_code code, const char *name, const char *rule,
                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* problem_set(p, ERR_INTERNAL, ..., "out of memory"): an allocation failed.
+ * Returns -1. */
+int problem_oom(problem_t *p);
+
 /* Adds {field, message} to p->errors (created on first use) and sets code to
  * ERR_VALIDATION if it is still ERR_NONE. Returns -1. */
 int problem_field(problem_t *p, const char *field, const char *fmt, ...)

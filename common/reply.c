@@ -97,6 +97,11 @@ void reply_problem(req_t *r, err_code code, const char *name, const char *rule,
     http_answer_problem(r->resp, r->rid, code, name, rule, detail, NULL);
 }
 
+void reply_oom(req_t *r)
+{
+    reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
+}
+
 void reply_problem_t(req_t *r, problem_t *p)
 {
     if (p->code == ERR_NONE)

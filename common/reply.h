@@ -16,6 +16,9 @@ void reply_json(req_t *r, int status, json_t *body);
 void reply_raw(req_t *r, int status, const char *json_text, size_t len);
 void reply_problem(req_t *r, err_code code, const char *name, const char *rule,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* reply_problem(r, ERR_INTERNAL, ..., "out of memory"): 500 after an
+ * allocation failed. */
+void reply_oom(req_t *r);
 /* Answers p and clears it. */
 void reply_problem_t(req_t *r, problem_t *p);
 void reply_no_content(req_t *r);

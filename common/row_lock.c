@@ -19,7 +19,7 @@ int row_lock(db_conn *c, const db_stmt *st, long long id, const char *doc_col, e
     char *before = strdup(db_col_str(res, 0, doc_col));
     if (!before) {
         PQclear(res);
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     }
     *out = (row_locked){.res = res,
                         .before = before,

@@ -168,7 +168,7 @@ static int activity_store(db_conn *c, create_tx *ct, problem_t *p)
                            "office activities are organised by the director or the secretariat");
     char *ids = db_id_array(in->participant_ids);
     if (!ids)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     int rc = -1;
     PGresult *res;
     const char *pc[] = {ids};
@@ -275,7 +275,7 @@ int activity_load(db_conn *c, req_t *r, long long id, long long who, activity_ro
         *before = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     if (before && !*before)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     return 0;
 }
 

@@ -67,7 +67,7 @@ static int absence_request_store(db_conn *c, create_tx *ct, problem_t *p)
     ct->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     if (!ct->doc)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     char body[1400];
     text_fmt(body, sizeof body, "%s: %s (R-ATT-5)", row.title,
              ((absence_request_in *)t->in)->reason);

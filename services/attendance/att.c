@@ -88,7 +88,7 @@ int cal_load(db_conn *c, long from_day, long to_day, calendar *out, problem_t *p
         rc = cal_add(out, (long)db_col_ll(res, i, "day_no"), db_col_bool(res, i, "workday"));
     PQclear(res);
     if (rc)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     return 0;
 }
 
@@ -119,7 +119,7 @@ char *att_doc(db_conn *c, const db_stmt *st, long long id, const char *what, pro
     if (PQntuples(res) == 0 || db_col_null(res, 0, "doc"))
         problem_set(p, ERR_NOT_FOUND, NULL, NULL, "no such %s", what);
     else if (!(doc = strdup(db_col_str(res, 0, "doc"))))
-        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        problem_oom(p);
     PQclear(res);
     return doc;
 }
@@ -133,7 +133,7 @@ long long att_locked_owner(const PGresult *res, action_tx *t, const char *what, 
     snprintf(t->state, sizeof t->state, "%s", db_col_str(res, 0, "state"));
     t->version = db_col_ll(res, 0, "version");
     if (!(t->before = strdup(db_col_str(res, 0, "doc")))) {
-        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        problem_oom(p);
         return 0;
     }
     return db_col_ll(res, 0, "owner_id");

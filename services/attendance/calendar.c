@@ -139,7 +139,7 @@ static char *cal_doc_text(db_conn *c, const char *year, problem_t *p)
     char *doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     if (!doc)
-        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        problem_oom(p);
     return doc;
 }
 
@@ -208,7 +208,7 @@ void h_calendar_put(req_t *r)
     t.holidays = json_dumps(in.holidays, JSON_COMPACT);
     t.workdays = json_dumps(in.workdays, JSON_COMPACT);
     if (!t.holidays || !t.workdays)
-        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
+        reply_oom(r);
     else if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, cal_put_run, &t, &p))
         reply_problem_t(r, &p);
     else

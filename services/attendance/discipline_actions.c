@@ -60,7 +60,7 @@ static int case_lock(db_conn *c, action_tx *t, problem_t *p)
     row->decided_by = db_col_ll(res, 0, "decided_by");
     PQclear(res);
     if (!t->before)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     return 0;
 }
 

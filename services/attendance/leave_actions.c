@@ -112,7 +112,7 @@ static int leave_lock(db_conn *c, action_tx *t, problem_t *p)
     t->before = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     if (!t->before)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     row->my_decided_step = decided_step(t->before, t->r->caller->id);
     return 0;
 }
@@ -142,7 +142,7 @@ int leave_returned(action_tx *t, PGresult *res, problem_t *p)
 {
     if (PQntuples(res) == 1 && !(t->doc = strdup(db_col_str(res, 0, "doc")))) {
         PQclear(res);
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     }
     PQclear(res);
     return t->doc ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "the leave request is gone");

@@ -72,7 +72,7 @@ static int attachment_check(json_t *obj, long max_bytes, attachment_in *a, size_
                            "the attachment may be at most %ld bytes", max_bytes);
     unsigned char *bin = malloc(cap);
     if (!bin)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     size_t n = 0;
     int bad = sodium_base642bin(bin, cap, a->data, len, NULL, &n, NULL,
                                 sodium_base64_VARIANT_ORIGINAL);
@@ -224,7 +224,7 @@ void h_leave_explanation_attachment(req_t *r)
     unsigned char *bin = PQunescapeBytea((const unsigned char *)db_col_str(res, 0, "data"), &n);
     if (!bin) {
         PQclear(res);
-        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
+        reply_oom(r);
         return;
     }
     char etag[72], disposition[300];

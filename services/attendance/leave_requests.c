@@ -359,7 +359,7 @@ static int leave_store(db_conn *c, create_tx *ct, problem_t *p)
     ct->id = PQntuples(res) ? db_col_ll(res, 0, "id") : 0;
     if (ct->id && !(ct->doc = strdup(db_col_str(res, 0, "doc")))) {
         PQclear(res);
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     }
     PQclear(res);
     /* Not inserted: another live request of the applicant overlaps, which

@@ -194,7 +194,7 @@ void h_report_attendance(req_t *r)
     else if (p.code != ERR_NONE)
         reply_problem_t(r, &p);
     else
-        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
+        reply_oom(r);
     PQclear(people);
     PQclear(leave);
     cal_free(&cal);

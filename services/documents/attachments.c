@@ -125,7 +125,7 @@ static int upload_run(db_conn *c, void *arg, problem_t *p)
     t->out = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     if (!t->out)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     return audit_write(c, &t->r->actor, "document", t->doc, "attach", NULL, t->out, p);
 }
 
@@ -165,7 +165,7 @@ void h_attachments_create(req_t *r)
     sha256_hex(t.data, t.len, t.sha);
     t.hex = malloc(2 * t.len + 3);
     if (!t.hex) {
-        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
+        reply_oom(r);
         return;
     }
     t.hex[0] = '\\';
@@ -276,7 +276,7 @@ void h_attachments_get(req_t *r)
     unsigned char *data = PQunescapeBytea((const unsigned char *)db_col_str(t.row, 0, "data"), &len);
     if (!data) {
         PQclear(t.row);
-        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
+        reply_oom(r);
         return;
     }
     char disp[1400], etag[80];

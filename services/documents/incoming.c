@@ -177,7 +177,7 @@ char *incoming_doc_text(db_conn *c, long long id, problem_t *p)
     char *doc = PQntuples(res) ? strdup(db_col_str(res, 0, "doc")) : NULL;
     PQclear(res);
     if (!doc)
-        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        problem_oom(p);
     return doc;
 }
 

@@ -82,7 +82,7 @@ static int in_lock(db_conn *c, action_tx *t, problem_t *p)
              db_col_str(res, 0, "original_number"));
     PQclear(res);
     if (!q->leaders || !q->instructed || !q->depts || !q->completed)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     return 0;
 }
 
@@ -188,7 +188,7 @@ static int in_step(db_conn *c, action_tx *t, const char *to, const char *entry,
     free(t->doc);
     t->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
-    return t->doc ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return t->doc ? 0 : problem_oom(p);
 }
 
 static int in_tell(db_conn *c, action_tx *t, const char *ids, const char *kind, const char *fmt,
@@ -234,7 +234,7 @@ static int perform_assign(db_conn *c, action_tx *t, problem_t *p)
     const in_act_in *in = t->in;
     char *ids = db_id_array(in->leader_ids);
     if (!ids)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     const char *p1[] = {ids};
     PGresult *res;
     int rc = -1;
@@ -304,7 +304,7 @@ static int perform_forward(db_conn *c, action_tx *t, problem_t *p)
     const in_act_in *in = t->in;
     char *ids = db_id_array(in->department_ids), *people = NULL;
     if (!ids)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     const char *p1[] = {ids};
     PGresult *res;
     int rc = -1;
@@ -319,7 +319,7 @@ static int perform_forward(db_conn *c, action_tx *t, problem_t *p)
     people = strdup(db_col_str(res, 0, "people"));
     PQclear(res);
     if (!people) {
-        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        problem_oom(p);
         goto cleanup;
     }
     char id[24];
@@ -397,7 +397,7 @@ static int perform_reply(db_conn *c, action_tx *t, problem_t *p)
     char *doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     if (!doc)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     char d[24];
     const char *p2[] = {id, db_int(d, doc_id)};
     int rc = audit_write(c, &t->r->actor, "document", doc_id, "create", NULL, doc, p);

@@ -79,7 +79,7 @@ static int series_put_run(db_conn *c, void *arg, problem_t *p)
     t->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     if (!t->doc) {
-        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        problem_oom(p);
         goto cleanup;
     }
     rc = audit_write(c, &t->r->actor, "number_series", 0, "update", before, t->doc, p);

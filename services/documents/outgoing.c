@@ -284,7 +284,7 @@ static int doc_get_run(db_conn *c, void *arg, problem_t *p)
     bool secret = strcmp(db_col_str(res, 0, "secrecy"), "none") != 0;
     PQclear(res);
     if (!t->doc)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     if (!secret)
         return 0;
     return audit_write(c, &t->r->actor, "document", t->id, "read", NULL, NULL, p);
@@ -462,7 +462,7 @@ static int doc_store(db_conn *c, create_tx *ct, problem_t *p)
     ct->id = db_col_ll(res, 0, "new_id");
     PQclear(res);
     if (!chiefs)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     const doc_in *in = &t->in;
     const char *p3[] = {in->issuer,
                         in->doc_type,
@@ -499,7 +499,7 @@ static int doc_check(create_tx *ct, problem_t *p)
 {
     outgoing_tx *t = ct->ctx;
     t->co = t->in.co_department_ids ? db_id_array(t->in.co_department_ids) : strdup("{}");
-    return t->co ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return t->co ? 0 : problem_oom(p);
 }
 
 static const create_t doc_create = {

@@ -112,7 +112,7 @@ static int doc_lock_with(db_conn *c, action_tx *t, const db_stmt *st, const char
         return -1;
     if (doc_row_read(res, 0, q)) {
         PQclear(res);
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     }
     *out = res;
     return 0;
@@ -160,7 +160,7 @@ int doc_lock_each(db_conn *c, action_tx *const *ts, bool *found, int n, problem_
     char *text = all ? json_dumps(all, JSON_COMPACT) : NULL;
     json_decref(all);
     if (!text)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     const char *params[] = {text};
     PGresult *res;
     int rc = db_query(c, &Q_DOC_LOCK_EACH, 1, params, &res, p);
@@ -177,7 +177,7 @@ int doc_lock_each(db_conn *c, action_tx *const *ts, bool *found, int n, problem_
         snprintf(t->state, sizeof t->state, "%s", db_col_str(res, r, "state"));
         if (!t->before || doc_row_read(res, r, t->row)) {
             PQclear(res);
-            return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+            return problem_oom(p);
         }
         found[i] = true;
     }
@@ -199,7 +199,7 @@ static int doc_lock_forward(db_conn *c, action_tx *t, problem_t *p)
     q->deputy_id = db_col_ll(res, 0, "deputy");
     q->secretaries = strdup(db_col_str(res, 0, "secretaries"));
     PQclear(res);
-    return q->secretaries ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return q->secretaries ? 0 : problem_oom(p);
 }
 
 /* ---------- who may act ---------- */

@@ -113,7 +113,7 @@ static int maybe_issue(db_conn *c, action_tx *t, problem_t *p)
         t->doc = strdup(db_col_str(res, 0, "doc"));
         PQclear(res);
         if (!t->doc)
-            return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+            return problem_oom(p);
         return doc_tell(c, t, q->creator_id, "document_issued", "Issued: %s", p);
     }
     PQclear(res);

@@ -254,7 +254,7 @@ static int batch_run(db_conn *c, void *arg, problem_t *p)
         return -1;
     json_t *all = json_array();
     if (!all)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     int n = 0;
     for (int k = 0; k < b->n; k++) {
         number_job *j = b->jobs[k];
@@ -271,7 +271,7 @@ static int batch_run(db_conn *c, void *arg, problem_t *p)
                               "before", j->t.before, "rid", who->rid, "crid", who->client_rid);
         if (!o || json_array_append_new(all, o)) {
             json_decref(all);
-            return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+            return problem_oom(p);
         }
         n++;
     }
@@ -282,7 +282,7 @@ static int batch_run(db_conn *c, void *arg, problem_t *p)
     char *text = json_dumps(all, JSON_COMPACT);
     json_decref(all);
     if (!text)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     char year[24];
     const action_t *a = b->jobs[0]->t.act;
     const char *params[] = {text, db_int(year, office_year()),

@@ -291,5 +291,5 @@ int doc_perform_update(db_conn *c, action_tx *t, problem_t *p)
     PQclear(res);
     if (rc)
         return -1;
-    return t->doc ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return t->doc ? 0 : problem_oom(p);
 }

@@ -303,7 +303,7 @@ static int report_lock(db_conn *c, action_tx *t, problem_t *p)
     q->bypassed = strdup(db_col_str(res, 0, "bypassed"));
     PQclear(res);
     if (!q->bypassed)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     return 0;
 }
 
@@ -349,7 +349,7 @@ static int report_set(db_conn *c, action_tx *t, const char *state, problem_t *p)
     free(t->doc);
     t->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
-    return t->doc ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return t->doc ? 0 : problem_oom(p);
 }
 
 static int report_tell(db_conn *c, action_tx *t, long long who, const char *ids,

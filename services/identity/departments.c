@@ -222,7 +222,7 @@ static int dep_check(create_tx *ct, problem_t *p)
     t->deputy = ((const dep_in *)ct->in)->supervising_deputy_id;
     t->owned = json_dumps(ct->body, JSON_COMPACT);
     t->body = t->owned;
-    return t->owned ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return t->owned ? 0 : problem_oom(p);
 }
 
 static const create_t dep_create = {

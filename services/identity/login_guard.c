@@ -132,7 +132,7 @@ static int guard_audit(db_conn *c, req_t *r, const login_guard *g, const char *a
     char *after = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     if (!after)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     int rc = audit_write(c, &r->actor, g->user_id ? "user" : "login_name", g->user_id, action, NULL,
                          after, p);
     free(after);

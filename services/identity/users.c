@@ -258,7 +258,7 @@ static int user_store(db_conn *c, create_tx *ct, problem_t *p)
     ct->doc = strdup(db_col_str(res, 0, "user_doc"));
     PQclear(res);
     if (!ct->doc)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     return 0;
 }
 
@@ -281,7 +281,7 @@ static int user_check(create_tx *ct, problem_t *p)
     char *patch = patch_text(ct->body);
     t->patch = patch;
     if (!patch)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     if (password_hash(identity_of(ct->r), in->password, t->hash_buf))
         return problem_set(p, ERR_BUSY, NULL, NULL, "too many password operations at once");
     t->hash = t->hash_buf;
@@ -443,7 +443,7 @@ static void user_update(req_t *r, long long id, const json_field *fields, bool p
                  .hash = in.password ? hash : NULL, .phone_only = phone_only};
     problem_t p = {0};
     if (!patch)
-        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
+        reply_oom(r);
     else if (in.password && password_hash(identity_of(r), in.password, hash))
         reply_problem(r, ERR_BUSY, NULL, NULL, "too many password operations at once");
     else if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, user_update_run, &t, &p))

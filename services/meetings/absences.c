@@ -120,7 +120,7 @@ static int absence_store(db_conn *c, create_tx *ct, problem_t *p)
     ct->doc = strdup(db_col_str(res, 0, "absence_doc"));
     PQclear(res);
     if (!ct->doc)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     if (notify(c, chair, "meeting_absence_to_approve", title, t->in.reason,
                "meeting_absence_request", id, p))
         return -1;

@@ -109,7 +109,7 @@ static int meeting_doc_read(db_conn *c, long long id, long long caller, char **o
     const char *params[] = {db_int(m, id), db_int(u, caller)};
     if (db_text(c, &Q_MEETING_DOC, 2, params, out, p))
         return -1;
-    return *out ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return *out ? 0 : problem_oom(p);
 }
 
 int meeting_doc_after(db_conn *c, action_tx *t, problem_t *p)
@@ -291,7 +291,7 @@ static int meeting_check(create_tx *ct, problem_t *p)
     t->members = db_id_array(t->in.participant_ids);
     t->attendees = db_id_array(t->in.attendee_ids);
     if (!t->members || !t->attendees)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     return 0;
 }
 

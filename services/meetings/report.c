@@ -514,7 +514,7 @@ static void reply_report(req_t *r, const long long totals[4], const char *genera
         tb_puts(&o, "],\"next_cursor\":null}");
     }
     if (o.failed)
-        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
+        reply_oom(r);
     else
         reply_raw(r, 200, o.s, o.len);
     free(o.s);

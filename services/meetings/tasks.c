@@ -165,7 +165,7 @@ static int task_store(db_conn *c, create_tx *ct, problem_t *p)
     ct->doc = strdup(db_col_str(res, 0, "doc"));
     PQclear(res);
     if (!ct->doc)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     text_fmt(title, sizeof title, "Task from %s: %s (by %s)", me.display_name, t->in.title,
              t->in.deadline);
     if (notify(c, who.id, "task_assigned", title, t->in.details, "task", id, p))
@@ -292,7 +292,7 @@ static int task_doc_after(db_conn *c, action_tx *t, problem_t *p)
     const char *params[] = {db_int(id, t->id)};
     if (db_text(c, &Q_TASK_DOC, 1, params, &t->doc, p))
         return -1;
-    return t->doc ? 0 : problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+    return t->doc ? 0 : problem_oom(p);
 }
 
 /* progress, complete */

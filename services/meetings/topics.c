@@ -207,7 +207,7 @@ static int topic_store(db_conn *c, create_tx *ct, problem_t *p)
     ct->doc = strdup(db_col_str(res, 0, "topic_doc"));
     PQclear(res);
     if (!ct->doc)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     if (!thematic) {
         const char *pj[] = {mid, pres};
         char title[TITLE_BYTES];

@@ -214,7 +214,7 @@ static int equipment_patch_run(db_conn *c, void *arg, problem_t *p)
     t->doc = strdup(db_col_str(res, 0, "equipment_doc"));
     PQclear(res);
     if (!t->doc) {
-        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        problem_oom(p);
         goto cleanup;
     }
     rc = audit_write(c, &t->r->actor, "equipment", t->id, "update", before, t->doc, p);

@@ -214,7 +214,7 @@ static int job_lock(db_conn *c, action_tx *t, problem_t *p)
     utf8_trim(q->title, sizeof q->title);
     int rc = open_steps(db_col_str(res, 0, "open_steps"), me->id, q, &q->approvers);
     PQclear(res);
-    return rc ? problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory") : 0;
+    return rc ? problem_oom(p) : 0;
 }
 
 /* R-PRN-2, R-PRN-3, R-PRN-4: only who may sign the first open step. A job
@@ -387,7 +387,7 @@ static int record_violation(db_conn *c, action_tx *t, long long register_id, lon
     PQclear(res);
     int rc = -1;
     if (!doc || !directors) {
-        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        problem_oom(p);
         goto cleanup;
     }
     snprintf(title, sizeof title,
@@ -434,7 +434,7 @@ static int perform_complete(db_conn *c, action_tx *t, problem_t *p)
         char *entry = strdup(db_col_str(res, 0, "register_doc"));
         PQclear(res);
         if (!entry)
-            return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+            return problem_oom(p);
         /* The entry's event goes out with the job's, in one statement;
          * with a violation, whose event comes between, on its own. */
         int rc = unapproved

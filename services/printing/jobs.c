@@ -221,7 +221,7 @@ static int job_store(db_conn *c, create_tx *ct, problem_t *p)
                                "nobody who may sign this job (%s) is available",
                                role_words(steps[i].role));
         if (first_open == i && !t->signers)
-            return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+            return problem_oom(p);
     }
     bool open = first_open >= 0;
 

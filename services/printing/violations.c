@@ -154,7 +154,7 @@ static int violation_store(db_conn *c, create_tx *ct, problem_t *p)
     PQclear(res);
     int rc = -1;
     if (!ct->doc || !directors) {
-        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        problem_oom(p);
         goto cleanup;
     }
     snprintf(title, sizeof title, "A large job (%lld sheets) was done without approval",

@@ -267,7 +267,7 @@ static int custody_move(db_conn *c, action_tx *t, const handover_row *h, problem
     int rc = -1;
     char *seal_after = NULL;
     if (!seal_before) {
-        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        problem_oom(p);
         goto cleanup;
     }
     if (retired || custodian != h->from) {

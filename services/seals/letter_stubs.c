@@ -55,7 +55,7 @@ static int letter_delete_run(db_conn *c, void *arg, problem_t *p)
     snprintf(until, sizeof until, "%s", db_col_str(res, 0, "until"));
     PQclear(res);
     if (!before) {
-        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        problem_oom(p);
     } else if (!t->r->caller->is_admin) {
         problem_set(p, ERR_FORBIDDEN, NULL, "R-LET-4",
                     "only an administrator removes archived stubs");
@@ -121,7 +121,7 @@ static int purge_run(db_conn *c, void *arg, problem_t *p)
         const char *doc = db_col_str(res, i, "letter_doc");
         json_t *j = json_loads(doc, 0, NULL);
         if (!j || json_array_append_new(t->removed, j))
-            rc = problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+            rc = problem_oom(p);
         else
             rc = audit_write(c, &t->r->actor, "intro_letter", db_col_ll(res, i, "id"), "purge",
                              doc, NULL, p);
@@ -144,7 +144,7 @@ void h_letters_purge(req_t *r)
     purge_tx t = {.r = r, .removed = json_array()};
     problem_t p = {0};
     if (!t.removed) {
-        reply_problem(r, ERR_INTERNAL, NULL, NULL, "out of memory");
+        reply_oom(r);
     } else if (db_tx(r->svc->db, r->svc->db_timeout_ms, NULL, purge_run, &t, &p)) {
         reply_problem_t(r, &p);
     } else {

@@ -177,7 +177,7 @@ static int letter_store(db_conn *c, create_tx *ct, problem_t *p)
     ct->doc = strdup(db_col_str(res, 0, "letter_doc"));
     PQclear(res);
     if (!ct->doc)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     snprintf(title, sizeof title, "Approve an introduction letter to %s", t->in.recipient_org);
     bool nobody;
     if (letter_notify_approvers(c, t->in.seal_id, ct->r->caller->id, "intro_letter_to_approve",
@@ -216,7 +216,7 @@ static int letter_check(create_tx *ct, problem_t *p)
         return -1;
     }
     if (!(t->names = json_dumps(in->bearer_names, JSON_COMPACT)))
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     return 0;
 }
 

@@ -94,7 +94,7 @@ static int request_lock_with(db_conn *c, action_tx *t, const db_stmt *st, proble
     }
     PQclear(res);
     if (!q->approvers)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     return 0;
 }
 
@@ -268,7 +268,7 @@ static int perform_stamp(db_conn *c, action_tx *t, problem_t *p)
     PQclear(res);
     int rc = -1;
     if (!usage || !t->doc) {
-        problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        problem_oom(p);
         goto cleanup;
     }
     /* The entry's event goes out with the request's, in one statement. */

@@ -215,7 +215,7 @@ static int approvers_find(db_conn *c, request_tx *t, const char **role, problem_
             PQclear(res);
         }
         if (!t->approvers)
-            return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+            return problem_oom(p);
         bool nobody = !strcmp(t->approvers, "{}");
         if (nobody && !t->requester_eligible)
             *role = NULL;
@@ -284,7 +284,7 @@ static int request_store(db_conn *c, create_tx *ct, problem_t *p)
     PQclear(res);
     char title[TITLE_BYTES];
     if (!ct->doc)
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     if (signer) {
         /* R-DOC-6: the leader who signed the document may approve this use:
          * the signature is the approval, and the custodian is asked to stamp. */

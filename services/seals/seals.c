@@ -203,7 +203,7 @@ static int seal_check(create_tx *ct, problem_t *p)
     }
     if (t->in.approver_ids && json_array_size(t->in.approver_ids) &&
         !(t->approvers = db_id_array(t->in.approver_ids)))
-        return problem_set(p, ERR_INTERNAL, NULL, NULL, "out of memory");
+        return problem_oom(p);
     return 0;
 }
 
@@ -362,7 +362,7 @@ static void seal_write(req_t *r, bool retire)
             p.rule = "R-SEAL-2";
             rc = -1;
         } else if (!(t.approvers = db_id_array(t.in.approver_ids))) {
-            rc = problem_set(&p, ERR_INTERNAL, NULL, NULL, "out of memory");
+            rc = problem_oom(&p);
         }
     }
     if (!rc)
