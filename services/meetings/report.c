@@ -164,16 +164,23 @@ static const char *const light_columns[] = {"red", "yellow", "green", "done"};
  * within that time). A report filtered by person, meeting or deadline
  * reads its totals every time.
  *
- * Only the first count (nothing kept yet) is made by a request. Later ones
- * are made by a thread of their own (report_totals_start), woken by the
- * first request that finds the counts TOTALS_TTL_MS old, which answers with
- * the counts kept meanwhile: the count is a pass over every decision (27 ms
+ * The counts are made by a thread of their own (report_totals_start): the
+ * first at the start, the next ones when woken by the first request that
+ * finds the counts TOTALS_TTL_MS old, which answers with the counts kept
+ * meanwhile (or waits for the count when they are TOTALS_STALE_MS old or
+ * there are none yet, so that what it answers is never much older than
+ * the time to live); a request counts only when the thread could not be
+ * started, or when a count fails or outlasts the wait. The count is a pass over every decision (27 ms
  * of backend CPU at 10^5, 150-950 ms on a loaded machine), and a request
  * that made it held its HTTP thread, and every keep-alive connection that
  * thread serves, that long (tests/bench/RESULTS.md, round two). */
 #define TOTALS_TTL_MS 3000
 /* How soon a copy asks again when another copy was counting. */
 #define TOTALS_RETRY_MS 200
+/* Kept counts this old are not answered while a count runs: the request
+ * waits for it, at most TOTALS_WAIT_S, then counts itself. */
+#define TOTALS_STALE_MS (2 * TOTALS_TTL_MS)
+#define TOTALS_WAIT_S 5
 
 static const db_stmt Q_REPORT_GROUPS = {
     "mtg_report_groups", "SELECT * FROM report_counts(($1::bigint * interval '1 millisecond'))"};
@@ -186,7 +193,8 @@ typedef struct totals_group {
 
 static struct {
     pthread_mutex_t mu;
-    pthread_cond_t wake; /* the counting thread: wanted or stopping */
+    pthread_cond_t wake;    /* the counting thread: wanted or stopping */
+    pthread_cond_t counted; /* a count is over (kept.refreshing went false) */
     totals_group *g;
     size_t n;
     char generated_at[64];
@@ -196,7 +204,9 @@ static struct {
     bool counter, wanted, stop;
     pthread_t thread;
     db_pool *db;
-} kept = {.mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+} kept = {.mu = PTHREAD_MUTEX_INITIALIZER,
+           .wake = PTHREAD_COND_INITIALIZER,
+           .counted = PTHREAD_COND_INITIALIZER};
 
 static int index_of(const char *const *list, const char *v)
 {
@@ -221,6 +231,7 @@ static void totals_keep(PGresult *res)
     if (!res) {
         pthread_mutex_lock(&kept.mu);
         kept.refreshing = false;
+        pthread_cond_broadcast(&kept.counted);
         pthread_mutex_unlock(&kept.mu);
         return;
     }
@@ -261,6 +272,7 @@ static void totals_keep(PGresult *res)
         g = NULL;
     }
     kept.refreshing = false;
+    pthread_cond_broadcast(&kept.counted);
     pthread_mutex_unlock(&kept.mu);
     free(g);
     PQclear(res);
@@ -316,8 +328,14 @@ int report_totals_start(service_t *svc)
 {
     pthread_mutex_lock(&kept.mu);
     kept.db = svc->db;
-    kept.stop = kept.wanted = false;
+    kept.stop = false;
+    /* The first count is the thread's too, made at once, so that the
+     * requests that come before it is over wait for it (totals_from_kept)
+     * instead of each counting every decision. */
+    kept.wanted = kept.refreshing = true;
     kept.counter = pthread_create(&kept.thread, NULL, totals_counter, NULL) == 0;
+    if (!kept.counter)
+        kept.wanted = kept.refreshing = false;
     bool ok = kept.counter;
     pthread_mutex_unlock(&kept.mu);
     if (!ok)
@@ -349,14 +367,25 @@ static int totals_from_kept(req_t *r, const char *light, bool has_dept, long lon
     pthread_mutex_lock(&kept.mu);
     if ((!kept.valid || ms_since(&kept.at) >= TOTALS_TTL_MS) && !kept.refreshing) {
         kept.refreshing = true;
-        if (kept.valid && kept.counter) {
-            /* Counted again by the thread; this request reads what is kept. */
+        if (kept.counter) {
+            /* Counted again by the thread. */
             kept.wanted = true;
             pthread_cond_signal(&kept.wake);
         } else {
             refresh = true;
         }
     }
+    /* Counts a little old are answered while the thread counts again;
+     * none yet (the first count, at the start) or counts from before a
+     * quiet spell are waited for, a while, rather than every request that
+     * comes meanwhile counting every decision itself. */
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += TOTALS_WAIT_S;
+    while (!refresh && kept.refreshing &&
+           (!kept.valid || ms_since(&kept.at) >= TOTALS_STALE_MS) &&
+           pthread_cond_timedwait(&kept.counted, &kept.mu, &until) == 0)
+        ;
     pthread_mutex_unlock(&kept.mu);
     if (refresh && totals_refresh(r))
         return -1;
@@ -592,7 +621,7 @@ void h_supervision_report(req_t *r)
                 counts[i] += db_col_ll(page, 0, light_columns[i]);
             reply_report(r, counts, generated_at, page, limit);
         } else {
-            /* Nothing kept yet (another request is reading the counts):
+            /* Nothing kept (the count failed or outlasted the wait):
              * every count now. */
             PGresult *totals = db_read_or_reply(r, &Q_REPORT_TOTALS, 8, params);
             if (totals) {
