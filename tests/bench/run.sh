@@ -4,9 +4,10 @@
 #   make bench         release build, throwaway cluster and ports, data at
 #                      scale, pgbench's limits, every scenario (10 s, 32
 #                      connections, after a warm-up, median of 3 runs; then
-#                      one fixed-rate run at half that request rate; then,
-#                      through a second gateway, one run with two copies of
-#                      each service); prints the table and the PASS/MISS of
+#                      one fixed-rate run at half that request rate; then
+#                      three pairs of runs, one through the gateway and one
+#                      through a second gateway with two copies of each
+#                      service); prints the table and the PASS/MISS of
 #                      every target and appends both to tests/bench/RESULTS.md
 #   make bench-smoke   the same harness quickly (1 s per run, one run,
 #                      smaller log tables, pgbench scale 4): checks that the
@@ -35,8 +36,15 @@
 #                      document functions alone took 0.04-0.17 s to plan a
 #                      statement on a fresh connection, about 6 s of CPU
 #                      over 16 connections)
-#   BENCH_EXTRA_SECONDS  seconds of the fixed-rate run and of the two-copy
-#                      run (5, or BENCH_SECONDS when that is shorter)
+#   BENCH_EXTRA_SECONDS  seconds of the fixed-rate run and of each run of the
+#                      two-copy pairs (5, or BENCH_SECONDS when that is
+#                      shorter)
+#   BENCH_TWO_PAIRS    pairs of runs (one copy, then two copies) the two-copy
+#                      figure and its one-copy reference are the medians of
+#                      (3; bench-smoke 1): one run each was 0.66-1.22 x the
+#                      closed loop's median from run to run for the same
+#                      code, the machine's drift between the two, not the
+#                      copies
 #   BENCH_CONNECTIONS  wrk connections and pgbench clients (32)
 #   BENCH_THREADS      wrk and pgbench threads (1: one client thread drives
 #                      32 connections at over 50 000 requests a second here,
@@ -77,7 +85,8 @@
 # Output: the table, the targets with PASS or MISS; then one line per
 # scenario
 #   bench: <scenario> rps=<n> p50_ms=<x> p99_ms=<x> p99x=<r> open_rate=<n>
-#          open_p99_ms=<x> two_rps=<n> two_p99_ms=<x> errors=<n> ratio=<r> PASS|MISS
+#          open_p99_ms=<x> two_rps=<n> two_one_rps=<n> two_p99_ms=<x> errors=<n>
+#          ratio=<r> PASS|MISS
 # then "bench: pgbench select_only_tps=<n> tpcb_tps=<n> select_only_p50_ms=<x>
 # select_only_p99_ms=<x> tpcb_p50_ms=<x> tpcb_p99_ms=<x>", "bench: startup_ms
 # <service>=<n> ...", "bench: rss_kb <service>=<n> ...", one "bench: target
@@ -104,6 +113,7 @@ OPEN=${BENCH_OPEN:-1}
 TWO=${BENCH_TWO_COPIES:-1}
 WARMUP2=${BENCH_WARMUP2:-$((SMOKE ? 1 : 8))}
 EXTRA_SECONDS=${BENCH_EXTRA_SECONDS:-$((SECONDS_PER_RUN < 5 ? SECONDS_PER_RUN : 5))}
+TWO_PAIRS=${BENCH_TWO_PAIRS:-$((SMOKE ? 1 : 3))}
 export BENCH_STRICT=${BENCH_STRICT:-0}
 
 WORK=$STATE_DIR/bench

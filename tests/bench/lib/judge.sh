@@ -48,7 +48,7 @@ judge() {
     fi
     if [[ -n ${R_TWO_RPS[$name]:-} ]]; then
         local two
-        two=$(awk -v a="${R_TWO_RPS[$name]}" -v b="${R_RPS[$name]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+        two=$(awk -v a="${R_TWO_RPS[$name]}" -v b="${R_TWO_ONE_RPS[$name]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
         r=$(pass_if 'a + 0 >= b + 0' "$two" "$TWO_COPY_MIN")
         target "$name" "two copies: req/s >= ${TWO_COPY_MIN} x one copy's" "$two" "$r"
         [[ $r == PASS ]] || met=0

@@ -3,7 +3,7 @@
 
 declare -A R_RPS=() R_P50=() R_P99=() R_ERR=() R_RATIO=() R_P99X=() R_MET=() R_CPU=()
 declare -A R_OPEN_RATE=() R_OPEN_RPS=() R_OPEN_P50=() R_OPEN_P99=() R_OPEN_ERR=()
-declare -A R_TWO_RPS=() R_TWO_P99=() R_TWO_ERR=()
+declare -A R_TWO_RPS=() R_TWO_ONE_RPS=() R_TWO_P99=() R_TWO_ERR=()
 SKIPPED=()
 # One line per target judged: "scenario|target|value|PASS or MISS".
 TARGETS=()
@@ -120,7 +120,7 @@ series() {
 
 # Runs one scenario: closed loop (warm-up, RUNS runs, medians, the CPU
 # split), then one fixed-rate run at half its closed-loop request rate,
-# then, on the gateway, one run with two copies of each service.
+# then, on the gateway, the two-copy comparison (two_copies).
 run_scenario() {
     local name=$1 svc=${SC_SVC[$1]} url_var=${SC_URL[$1]} lua=${SC_LUA[$1]}
     local url=${!url_var}
@@ -146,12 +146,36 @@ run_scenario() {
         R_OPEN_ERR[$name]=$S_ERR
     fi
     if [[ $TWO == 1 && $url_var == GATEWAY_URL && -n ${PID2[$svc]:-} ]]; then
-        say "  two copies of each service behind $GATEWAY2_URL"
-        series "$name" two "$GATEWAY2_URL" "$lua" 1 "$WARMUP2" $((RUNS + 1)) 0 \
-            "${PID[$svc]} ${PID2[$svc]}" "$GW2_PID" "$EXTRA_SECONDS"
-        R_TWO_RPS[$name]=$S_RPS R_TWO_P99[$name]=$S_P99 R_TWO_ERR[$name]=$S_ERR
+        two_copies "$name" "$svc" "$url" "$lua"
     fi
     judge "$name"
+}
+
+# two_copies <name> <service> <one-copy url> <lua>: after a warm-up of the
+# second copies (WARMUP2 s), TWO_PAIRS pairs of runs of EXTRA_SECONDS s,
+# each a run through the one-copy gateway followed by one through the
+# two-copy gateway, so that both figures of a pair meet the machine in the
+# same state; the two-copy figure is judged against the one-copy runs of
+# the pairs (medians), not against the closed loop's runs minutes before.
+# BENCH_RUN numbers go on from the open run's (RUNS + 1), each distinct.
+two_copies() {
+    local name=$1 svc=$2 url=$3 lua=$4 k run=$((RUNS + 2)) err=0
+    local -a one=() two=() p99=()
+    say "  two copies of each service behind $GATEWAY2_URL: ${TWO_PAIRS} pairs of runs, one copy then two"
+    if ((WARMUP2 > 0)); then
+        BENCH_RATE=0 BENCH_RUN=$run run_wrk "$GATEWAY2_URL" "$lua" "$WARMUP2" "$WORK/$name.two.warmup.out"
+    fi
+    for ((k = 1; k <= TWO_PAIRS; k++)); do
+        series "$name" "pair$k" "$url" "$lua" 1 0 "$run" 0 "${PID[$svc]}" \
+            "${PID[gateway]:-0}" "$EXTRA_SECONDS"
+        one+=("$S_RPS") err=$((err + S_ERR))
+        series "$name" "two$k" "$GATEWAY2_URL" "$lua" 1 0 $((run + 1)) 0 \
+            "${PID[$svc]} ${PID2[$svc]}" "$GW2_PID" "$EXTRA_SECONDS"
+        two+=("$S_RPS") p99+=("$S_P99") err=$((err + S_ERR))
+        run=$((run + 2))
+    done
+    R_TWO_RPS[$name]=$(median "${two[@]}") R_TWO_ONE_RPS[$name]=$(median "${one[@]}")
+    R_TWO_P99[$name]=$(median "${p99[@]}") R_TWO_ERR[$name]=$err
 }
 
 # target <scenario> <what> <value> <PASS|MISS>: records one judged target.

@@ -16,7 +16,8 @@ pgbench_init() {
 
 # Median of the arguments (numbers).
 median() {
-    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
+        END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # The 50th and 99th percentile, in ms, of the latencies (us, the third

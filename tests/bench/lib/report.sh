@@ -4,7 +4,7 @@
 report() {
     local name svc line
     local -a lines=()
-    lines+=("| scenario | req/s | p50 ms | p99 ms | p99x | fixed rate: req/s, p50 / p99 ms (p99x) | two copies: req/s (x one), p99 ms | errors | ratio | result | CPU µs/req, all (user): service / PostgreSQL / nginx / wrk | other load |")
+    lines+=("| scenario | req/s | p50 ms | p99 ms | p99x | fixed rate: req/s, p50 / p99 ms (p99x) | two copies: req/s vs one copy's in the same pairs (ratio), p99 ms | errors | ratio | result | CPU µs/req, all (user): service / PostgreSQL / nginx / wrk | other load |")
     lines+=("|---|---:|---:|---:|---:|---|---|---:|---:|---|---|---:|")
     for name in "${SCEN_NAMES[@]}"; do
         [[ -n ${R_MET[$name]:-} ]] || continue
@@ -14,7 +14,7 @@ report() {
                 -v o="${PGB_P99[S]:-0}" 'BEGIN { if (o > 0) printf "%.2f", p / o; else print "-" }'))"
         fi
         if [[ -n ${R_TWO_RPS[$name]:-} ]]; then
-            two="${R_TWO_RPS[$name]} ($(awk -v a="${R_TWO_RPS[$name]}" -v b="${R_RPS[$name]}" \
+            two="${R_TWO_RPS[$name]} vs ${R_TWO_ONE_RPS[$name]} ($(awk -v a="${R_TWO_RPS[$name]}" -v b="${R_TWO_ONE_RPS[$name]}" \
                 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')), ${R_TWO_P99[$name]}"
         fi
         local errs=$((R_ERR[$name] + ${R_OPEN_ERR[$name]:-0} + ${R_TWO_ERR[$name]:-0}))
@@ -58,7 +58,7 @@ report() {
         say ""
         say "### $date, commit $commit, $cpu ($NCPU cores)$( ((SMOKE)) && echo ', SMOKE (not a result)')"
         say ""
-        say "$CONNS connections, $THREADS wrk/pgbench threads, ${SECONDS_PER_RUN} s per run, median of $RUNS after ${WARMUP} s warm-up; fixed-rate run: one of ${EXTRA_SECONDS} s at half the closed loop's request rate; two copies: one run of ${EXTRA_SECONDS} s after ${WARMUP2} s warm-up; $(wc -l <"$DATA/tokens.tsv") users' tokens; $LOG_ROWS log rows; pgbench scale $PGBENCH_SCALE; run took $((SECONDS / 60)) min."
+        say "$CONNS connections, $THREADS wrk/pgbench threads, ${SECONDS_PER_RUN} s per run, median of $RUNS after ${WARMUP} s warm-up; fixed-rate run: one of ${EXTRA_SECONDS} s at half the closed loop's request rate; two copies: after ${WARMUP2} s warm-up, ${TWO_PAIRS} pairs of ${EXTRA_SECONDS} s runs, one copy then two, medians; $(wc -l <"$DATA/tokens.tsv") users' tokens; $LOG_ROWS log rows; pgbench scale $PGBENCH_SCALE; run took $((SECONDS / 60)) min."
         say "pgbench -S -M prepared: ${PGB[S]:-?} tps (p50 ${PGB_P50[S]:-?} ms, p99 ${PGB_P99[S]:-?} ms); TPC-B-like (-M prepared): ${PGB[B]:-?} tps (p50 ${PGB_P50[B]:-?} ms, p99 ${PGB_P99[B]:-?} ms)."
         say ""
         printf '%s\n' "${lines[@]}"
@@ -82,7 +82,7 @@ report() {
     say ""
     for name in "${SCEN_NAMES[@]}"; do
         [[ -n ${R_MET[$name]:-} ]] || continue
-        say "bench: $name rps=${R_RPS[$name]} p50_ms=${R_P50[$name]} p99_ms=${R_P99[$name]} p99x=${R_P99X[$name]} open_rate=${R_OPEN_RATE[$name]:--} open_p99_ms=${R_OPEN_P99[$name]:--} two_rps=${R_TWO_RPS[$name]:--} two_p99_ms=${R_TWO_P99[$name]:--} errors=$((R_ERR[$name] + ${R_OPEN_ERR[$name]:-0} + ${R_TWO_ERR[$name]:-0})) ratio=${R_RATIO[$name]} ${R_MET[$name]}"
+        say "bench: $name rps=${R_RPS[$name]} p50_ms=${R_P50[$name]} p99_ms=${R_P99[$name]} p99x=${R_P99X[$name]} open_rate=${R_OPEN_RATE[$name]:--} open_p99_ms=${R_OPEN_P99[$name]:--} two_rps=${R_TWO_RPS[$name]:--} two_one_rps=${R_TWO_ONE_RPS[$name]:--} two_p99_ms=${R_TWO_P99[$name]:--} errors=$((R_ERR[$name] + ${R_OPEN_ERR[$name]:-0} + ${R_TWO_ERR[$name]:-0})) ratio=${R_RATIO[$name]} ${R_MET[$name]}"
     done
     for name in "${SKIPPED[@]}"; do
         say "bench: $name skipped: service not built"
