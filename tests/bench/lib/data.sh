@@ -124,7 +124,7 @@ load_meetings_rest() {
 
 # Documents: outgoing documents and incoming items in two steps (10 000
 # rows, then BENCH_LOG_ROWS), so that the search and the overdue list are
-# measured at both sizes; 200 000 proofread documents wait for numbers.
+# measured at both sizes; 400 000 proofread documents wait for numbers.
 documents_files() {
     sql "SELECT id FROM documents.documents WHERE title LIKE '待编号文件%（压测编号）'
          AND state = 'proofread' ORDER BY id" >"$DATA/numbering_ids.txt"

@@ -13,10 +13,13 @@ function init(args)
     units = 0
     ids = bench.lines("numbering_ids.txt")
     auth = bench.tokens("doc_secretariat.tsv")[1].auth
-    -- Thread k takes ids k, k + T, k + 2T, ... of its run's share.
+    -- Thread k takes ids k, k + T, k + 2T, ... of its run's share: a
+    -- sixteenth of the ids (25 000), for the runs 0..15 of a scenario
+    -- (run.sh uses 0..RUNS + 2 + 2 x BENCH_TWO_PAIRS + 1, 12 by default);
+    -- a run that numbered past its share would meet numbered documents.
     step = tonumber(os.getenv("BENCH_THREADS") or "1")
     local run = tonumber(os.getenv("BENCH_RUN") or "0")
-    i = run * math.floor(#ids / 8) + (thread_no or 1) - step
+    i = run * math.floor(#ids / 16) + (thread_no or 1) - step
 end
 
 function request()

@@ -6,7 +6,7 @@
 --     drawn from a vocabulary: the search scenario reads them by substring;
 --   * :rows incoming items of 2021-2025, one in a hundred open and past its
 --     deadline (flagged overdue): the overdue list reads them;
---   * 200 000 signed, proofread documents of this year waiting for their
+--   * 400 000 signed, proofread documents of this year waiting for their
 --     numbers (once): the numbering scenario numbers them.
 -- The trigram indexes are dropped during the bulk insert and built again
 -- from their definitions.
@@ -112,7 +112,7 @@ SELECT 'government_office', 'notice', '待编号文件' || g || '（压测编号
        a.department_id, a.id, 'proofread', ARRAY[a.id],
        (SELECT id FROM identity.users WHERE username = 'director'),
        (SELECT id FROM identity.users WHERE username = 'director'), now()
-FROM generate_series(1, 200000) g JOIN bench_authors a ON a.n = g % :nauthors
+FROM generate_series(1, 400000) g JOIN bench_authors a ON a.n = g % :nauthors
 WHERE NOT EXISTS (SELECT 1 FROM documents WHERE title LIKE '待编号文件%（压测编号）');
 COMMIT;
 
