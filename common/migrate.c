@@ -1,6 +1,7 @@
 /* The migration runner: numbered files applied once each, in order, under
  * an advisory lock; then the service's read definitions (sql/read.sql beside
- * the migrations directory), applied again at every start. */
+ * the migrations directory), applied again whenever they or the migrations
+ * changed. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -8,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "config.h"
 #include "db_internal.h"
@@ -44,6 +47,15 @@ static const struct {
      " 'The answer to each create sent with an Idempotency-Key, per caller, method and"
      " concrete path, with a hash of the body: the same body again replays the answer,"
      " another body is refused (422); removed after expires_at (common/idem.c).';"},
+    {"common/003_read_definitions.sql",
+     "CREATE TABLE IF NOT EXISTS read_definitions ("
+     " one boolean PRIMARY KEY DEFAULT true CHECK (one),"
+     " sha256 text NOT NULL, definitions text NOT NULL,"
+     " applied_at timestamptz NOT NULL DEFAULT now());"
+     "COMMENT ON TABLE read_definitions IS"
+     " 'The SHA-256 of the sql/read.sql last applied and a digest of the schema''s"
+     " functions and views it left (common/migrate.c): a start that finds the same file,"
+     " the same definitions and no new migration does not apply it again.';"},
 };
 
 static int cmp_names(const void *a, const void *b)
@@ -76,8 +88,8 @@ static int exec_or_log(PGconn *pg, const char *sql, const char *what)
 
 /* Applies one migration named name (its text sql) unless
  * schema_migrations records it: the text and the record in one
- * transaction. */
-static int apply_one(PGconn *pg, const char *name, const char *sql)
+ * transaction. *applied is set when it was applied now. */
+static int apply_one(PGconn *pg, const char *name, const char *sql, bool *applied)
 {
     const char *params[] = {name};
     PGresult *r = PQexecParams(pg, "SELECT 1 FROM schema_migrations WHERE version = $1", 1,
@@ -101,19 +113,21 @@ static int apply_one(PGconn *pg, const char *name, const char *sql)
         PQclear(r);
     }
     rc = (exec_or_log(pg, rc ? "ROLLBACK" : "COMMIT", name) || rc) ? -1 : 0;
-    if (!rc)
+    if (!rc) {
         log_msg(LOG_INFO, NULL, "applied migration %s", name);
+        *applied = true;
+    }
     return rc;
 }
 
-static int apply_file(PGconn *pg, const char *dir, const char *name)
+static int apply_file(PGconn *pg, const char *dir, const char *name, bool *applied)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     char *sql = cfg_read_file("MIGRATIONS_DIR", path, NULL);
     if (!sql)
         return -1;
-    int rc = apply_one(pg, name, sql);
+    int rc = apply_one(pg, name, sql, applied);
     free(sql);
     return rc;
 }
@@ -122,8 +136,8 @@ static int apply_file(PGconn *pg, const char *dir, const char *name)
  * shape its responses, kept in one file (services/<name>/sql/read.sql)
  * rather than redefined by successive migrations, so that the current shape
  * of a response is in one place. The file is applied whole, in one
- * transaction, after the migrations and at every start, so it must be
- * idempotent (CREATE OR REPLACE; a change of a function's result type or of
+ * transaction, after the migrations, at every start that finds it or the
+ * migrations changed (apply_reads), so it must be idempotent (CREATE OR REPLACE; a change of a function's result type or of
  * a view's columns needs a migration that drops the old one first). A
  * service without the file has nothing to apply.
  *
@@ -136,9 +150,30 @@ static int apply_file(PGconn *pg, const char *dir, const char *name)
  * a lock not granted within READS_LOCK_TIMEOUT gives up, and a deadlock or
  * a lock timeout rolls back and tries again, a few times with a pause. */
 #define READS_LOCK_TIMEOUT "SET LOCAL lock_timeout = '2s'"
+
+/* A digest of what a read file defines in the service's schema (the first
+ * of its search_path): every function's definition, settings, comment,
+ * grants and owner, every view's definition, comment, grants and owner. A
+ * definition changed since the file was applied (by hand, by a restore)
+ * changes it, and the next start applies the file again. */
+#define DEFINITIONS_DIGEST                                                                   \
+    "SELECT md5(coalesce(string_agg(d, E'\\n' ORDER BY d), '')) FROM ("                      \
+    " SELECT p.oid::regprocedure::text || E'\\n' || pg_get_functiondef(p.oid)"               \
+    "  || ' config ' || coalesce(array_to_string(p.proconfig, ','), '')"                     \
+    "  || ' comment ' || coalesce(obj_description(p.oid, 'pg_proc'), '')"                    \
+    "  || ' acl ' || coalesce(p.proacl::text, '') || ' owner ' || p.proowner::regrole::text" \
+    "  AS d FROM pg_proc p WHERE p.prokind = 'f' AND p.pronamespace ="                       \
+    "  (SELECT oid FROM pg_namespace WHERE nspname = current_schema())"                      \
+    " UNION ALL"                                                                             \
+    " SELECT c.relname || E'\\n' || pg_get_viewdef(c.oid)"                                   \
+    "  || ' comment ' || coalesce(obj_description(c.oid, 'pg_class'), '')"                   \
+    "  || ' acl ' || coalesce(c.relacl::text, '') || ' owner ' || c.relowner::regrole::text" \
+    "  FROM pg_class c WHERE c.relkind = 'v' AND c.relnamespace ="                           \
+    "  (SELECT oid FROM pg_namespace WHERE nspname = current_schema())) x"
+
 enum { READS_ATTEMPTS = 6 };
 
-static int apply_reads_once(PGconn *pg, const char *sql, char state[6])
+static int apply_reads_once(PGconn *pg, const char *sql, const char *sha, char state[6])
 {
     int rc = exec_state(pg, "BEGIN", "sql/read.sql", state);
     if (!rc)
@@ -148,22 +183,71 @@ static int apply_reads_once(PGconn *pg, const char *sql, char state[6])
                         "sql/read.sql", state);
     if (!rc)
         rc = exec_state(pg, sql, "sql/read.sql", state);
+    if (!rc) {
+        const char *params[] = {sha};
+        PGresult *r = PQexecParams(pg,
+                                   "INSERT INTO read_definitions(sha256, definitions)"
+                                   " VALUES ($1, (" DEFINITIONS_DIGEST "))"
+                                   " ON CONFLICT (one) DO UPDATE SET sha256 = EXCLUDED.sha256,"
+                                   " definitions = EXCLUDED.definitions, applied_at = now()",
+                                   1, NULL, params, NULL, NULL, 0);
+        rc = r && PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+        if (rc)
+            log_msg(LOG_ERROR, NULL, "sql/read.sql: cannot record its SHA-256: %s",
+                    r ? PQresultErrorMessage(r) : PQerrorMessage(pg));
+        PQclear(r);
+    }
     return (exec_or_log(pg, rc ? "ROLLBACK" : "COMMIT", "sql/read.sql") || rc) ? -1 : 0;
 }
 
-static int apply_reads(PGconn *pg, const char *dir)
+/* True when read_definitions records sha as the file last applied and the
+ * schema's definitions are still those it left. */
+static bool reads_recorded(PGconn *pg, const char *sha)
+{
+    const char *params[] = {sha};
+    PGresult *r = PQexecParams(pg,
+                               "SELECT 1 FROM read_definitions WHERE sha256 = $1"
+                               " AND definitions = (" DEFINITIONS_DIGEST ")",
+                               1, NULL, params, NULL, NULL, 0);
+    bool same = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+    PQclear(r);
+    return same;
+}
+
+/* Applies sql/read.sql unless no migration was applied now (migrated),
+ * read_definitions records the same file (its SHA-256) and the schema's
+ * definitions are those it left (DEFINITIONS_DIGEST): a start of an
+ * unchanged service does not redefine its functions and views (half of a
+ * start-up on a slow machine) nor take the lock that orders the services'
+ * definitions, and a definition changed since is still put back. A
+ * migration applied now may have dropped a definition the file makes (a
+ * result type changed), so the file is applied then. */
+static int apply_reads(PGconn *pg, const char *dir, bool migrated)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/../sql/read.sql", dir);
     if (access(path, F_OK))
         return 0;
-    char *sql = cfg_read_file("MIGRATIONS_DIR", path, NULL);
+    size_t len = 0;
+    char *sql = cfg_read_file("MIGRATIONS_DIR", path, &len);
     if (!sql)
         return -1;
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    char sha[crypto_hash_sha256_BYTES * 2 + 1];
+    crypto_hash_sha256(digest, (const unsigned char *)sql, len);
+    sodium_bin2hex(sha, sizeof sha, digest, sizeof digest);
+    if (!migrated && reads_recorded(pg, sha)) {
+        log_msg(LOG_INFO, NULL,
+                "sql/read.sql and the definitions it made unchanged since it was applied"
+                " (sha256 %.12s)",
+                sha);
+        free(sql);
+        return 0;
+    }
     int rc = -1;
     for (int attempt = 1, wait_ms = 250; attempt <= READS_ATTEMPTS; attempt++, wait_ms *= 2) {
         char state[6] = "";
-        rc = apply_reads_once(pg, sql, state);
+        rc = apply_reads_once(pg, sql, sha, state);
         /* 40P01 deadlock_detected, 55P03 lock_not_available: try again. */
         if (!rc || (strcmp(state, "40P01") && strcmp(state, "55P03")) ||
             attempt == READS_ATTEMPTS)
@@ -218,8 +302,9 @@ int db_migrate(const char *conninfo, const char *schema, const char *dir)
                     " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());",
                     "bookkeeping"))
         goto cleanup;
+    bool migrated = false;
     for (size_t i = 0; i < sizeof common_migrations / sizeof *common_migrations; i++)
-        if (apply_one(pg, common_migrations[i].version, common_migrations[i].sql))
+        if (apply_one(pg, common_migrations[i].version, common_migrations[i].sql, &migrated))
             goto cleanup;
     DIR *d = opendir(dir);
     if (!d) {
@@ -242,9 +327,9 @@ int db_migrate(const char *conninfo, const char *schema, const char *dir)
         qsort(names, n, sizeof *names, cmp_names);
     rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++)
-        rc = apply_file(pg, dir, names[i]);
+        rc = apply_file(pg, dir, names[i], &migrated);
     if (rc == 0)
-        rc = apply_reads(pg, dir);
+        rc = apply_reads(pg, dir, migrated);
 cleanup:
     for (size_t i = 0; i < n; i++)
         free(names[i]);

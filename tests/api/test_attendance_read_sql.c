@@ -50,8 +50,11 @@ START_TEST(test_R_ATT_4_read_definitions_apply_again_and_keep_stored_leave_docum
     ck_assert_int_eq(stale_doc(b_id), 0);
 
     /* documents built by other definitions than those in force (a digest
-     * that differs, a document that is not what leave_doc builds): the
-     * next start rebuilds every document */
+     * that differs, a document that is not what leave_doc builds), and the
+     * definitions changed since the last start (here a comment, by hand,
+     * so that the start applies the read definitions again): the next
+     * start rebuilds every document */
+    h_sql("COMMENT ON FUNCTION attendance.leave_doc_keep() IS 'changed by hand'");
     h_sql("UPDATE attendance.leave_doc_built SET digest = 'built by an older leave_doc'");
     h_sql_ll("UPDATE attendance.leave_requests SET doc = '{}' WHERE id = $1::bigint"
              " RETURNING id", 1, p);

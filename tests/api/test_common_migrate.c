@@ -1,7 +1,8 @@
 /* The migration runner (common/migrate.c) against the test database: the
  * numbered files are applied once each; the read definitions of
- * sql/read.sql are applied again at every start, in one transaction, so a
- * broken file changes nothing. Each test uses a schema of its own. */
+ * sql/read.sql are applied again, in one transaction (so a broken file
+ * changes nothing), at every start that finds the file or the definitions
+ * it made changed or applies a migration, and not otherwise. Each test uses a schema of its own. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,7 @@ static void drop_service_dir(void)
 {
     h_sql(h_fmt("DROP SCHEMA IF EXISTS %s CASCADE", schema));
     unlink(h_fmt("%s/migrations/001_things.sql", root));
+    unlink(h_fmt("%s/migrations/002_drop_thing_doc.sql", root));
     unlink(h_fmt("%s/sql/read.sql", root));
     rmdir(h_fmt("%s/migrations", root));
     rmdir(h_fmt("%s/sql", root));
@@ -63,7 +65,7 @@ static char *shape(void)
     return v;
 }
 
-START_TEST(read_definitions_are_applied_after_the_migrations_at_every_start)
+START_TEST(a_changed_read_file_is_applied_after_the_migrations_at_the_next_start)
 {
     make_service_dir();
     write_file("sql/read.sql",
@@ -86,6 +88,78 @@ START_TEST(read_definitions_are_applied_after_the_migrations_at_every_start)
     free(v2);
     ck_assert_int_eq(h_sql_ll(h_fmt("SELECT count(*) FROM %s.schema_migrations"
                                     " WHERE version = '001_things.sql'",
+                                    schema),
+                              0, NULL),
+                     1);
+    drop_service_dir();
+}
+END_TEST
+
+#define THING_DOC_ID                                                                      \
+    "CREATE OR REPLACE FUNCTION thing_doc(i int) RETURNS jsonb LANGUAGE sql STABLE AS"    \
+    " $$ SELECT jsonb_build_object('id', id) FROM things WHERE id = i $$;"
+
+/* When the file was last applied (read_definitions.applied_at), as text. */
+static char *applied_at(void)
+{
+    return h_sql_str(h_fmt("SELECT applied_at::text FROM %s.read_definitions", schema), 0, NULL);
+}
+
+/* A start that finds the file it applied last (read_definitions holds its
+ * SHA-256) and the definitions it left does not apply it again; a
+ * definition changed since (here by hand) is put back, and a changed file
+ * is applied. */
+START_TEST(an_unchanged_read_file_is_applied_again_only_when_its_definitions_changed)
+{
+    make_service_dir();
+    write_file("sql/read.sql", THING_DOC_ID);
+    ck_assert_int_eq(migrate(), 0);
+    char *first = applied_at();
+    ck_assert_ptr_nonnull(first);
+    ck_assert_int_eq(migrate(), 0);
+    char *second = applied_at();
+    ck_assert_str_eq(second, first);
+
+    h_sql(h_fmt("CREATE OR REPLACE FUNCTION %s.thing_doc(i int) RETURNS jsonb LANGUAGE sql"
+                " STABLE AS $$ SELECT jsonb_build_object('by_hand', true) $$",
+                schema));
+    ck_assert_int_eq(migrate(), 0);
+    char *third = applied_at();
+    ck_assert_str_ne(third, first);
+    char *v1 = shape();
+    ck_assert_str_eq(v1, "{\"id\": 1}");
+
+    /* one byte more (a comment) is another file: applied */
+    write_file("sql/read.sql", THING_DOC_ID "\n-- the same definitions\n");
+    ck_assert_int_eq(migrate(), 0);
+    char *fourth = applied_at();
+    ck_assert_str_ne(fourth, third);
+    ck_assert_int_eq(h_sql_ll(h_fmt("SELECT count(*) FROM %s.read_definitions", schema), 0,
+                              NULL),
+                     1);
+    free(first);
+    free(second);
+    free(third);
+    free(fourth);
+    free(v1);
+    drop_service_dir();
+}
+END_TEST
+
+/* A migration that drops a definition the file makes (as one must before a
+ * function's result type changes) is followed by the file, unchanged. */
+START_TEST(a_migration_applied_at_a_start_applies_the_read_file_again)
+{
+    make_service_dir();
+    write_file("sql/read.sql", THING_DOC_ID);
+    ck_assert_int_eq(migrate(), 0);
+    write_file("migrations/002_drop_thing_doc.sql", "DROP FUNCTION thing_doc(int);");
+    ck_assert_int_eq(migrate(), 0);
+    char *v = shape();
+    ck_assert_str_eq(v, "{\"id\": 1}");
+    free(v);
+    ck_assert_int_eq(h_sql_ll(h_fmt("SELECT count(*) FROM %s.schema_migrations"
+                                    " WHERE version = '002_drop_thing_doc.sql'",
                                     schema),
                               0, NULL),
                      1);
@@ -213,7 +287,9 @@ int main(void)
     TCase *tc = tcase_create("migrate");
     tcase_set_timeout(tc, 60);
     tcase_add_checked_fixture(tc, h_setup, h_teardown);
-    tcase_add_test(tc, read_definitions_are_applied_after_the_migrations_at_every_start);
+    tcase_add_test(tc, a_changed_read_file_is_applied_after_the_migrations_at_the_next_start);
+    tcase_add_test(tc, an_unchanged_read_file_is_applied_again_only_when_its_definitions_changed);
+    tcase_add_test(tc, a_migration_applied_at_a_start_applies_the_read_file_again);
     tcase_add_test(tc, a_broken_read_file_fails_the_start_and_changes_nothing);
     tcase_add_test(tc, a_service_without_read_definitions_migrates);
     tcase_add_test(tc, services_starting_at_once_apply_read_definitions_that_read_each_other);

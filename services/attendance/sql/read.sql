@@ -1,10 +1,10 @@
 -- The attendance service's read definitions: the functions that shape its
--- responses (one document per resource), the triggers' functions that keep
--- a leave request's document stored with its row, and the view it
--- publishes. Applied whole, in one transaction, after the migrations at
--- every start (common/migrate.c), so each is CREATE OR REPLACE; a change of
--- a result type or of the view's columns needs a migration that drops the
--- old one first.
+-- responses (one document per resource), the triggers' functions that keep a
+-- leave request's document stored with its row, and the view it publishes.
+-- Applied whole, in one transaction, after the migrations at every start that
+-- finds it or its definitions changed, or applies a migration
+-- (common/migrate.c), so each is CREATE OR REPLACE; a change of a result type
+-- or of the view's columns needs a migration that drops the old one first.
 --
 -- The documents are a single expression over the row (row_to_json of a
 -- named row type, see migration 004), so that the planner inlines them

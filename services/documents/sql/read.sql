@@ -1,13 +1,14 @@
 -- The documents service's read definitions: the functions that shape its
 -- responses (one document per resource), the rules of who reads and who
 -- signs, the search of the list, and the view it publishes to the seals
--- service. Applied whole, in one transaction, after the migrations at
--- every start (common/migrate.c), so each is CREATE OR REPLACE and exactly
--- as the migrations left it (001, 002, 003, 004, 006, 008; the search
--- since then as the indexes of migrations 009 and 010 need it): the audit
--- log keeps documents these functions built, and a stored document must
--- read the same as a new one. A change of a result type, of an argument list or
--- of the view's columns needs a migration that drops the old one first.
+-- service. Applied whole, in one transaction, after the migrations at every
+-- start that finds it or its definitions changed, or applies a migration
+-- (common/migrate.c), so each is CREATE OR REPLACE and exactly as the
+-- migrations left it (001, 002, 003, 004, 006, 008; the search since then as
+-- the indexes of migrations 009 and 010 need it): the audit log keeps
+-- documents these functions built, and a stored document must read the same
+-- as a new one. A change of a result type, of an argument list or of the
+-- view's columns needs a migration that drops the old one first.
 --
 -- Left in the migrations: take_number (001) and incoming_add_entry (002),
 -- which write (a number, a register entry) rather than read. No index of

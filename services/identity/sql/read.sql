@@ -1,10 +1,11 @@
 -- The identity service's read definitions: the documents of a user, a
 -- department and a notification, and the directory views it publishes to
--- every service (org_departments, org_people, inactive_users). Applied
--- whole, in one transaction, after the migrations at every start
--- (common/migrate.c), so each is CREATE OR REPLACE; a change of a result
--- type or of a view's columns needs a migration that drops the old one
--- first (a view may only gain columns at its end).
+-- every service (org_departments, org_people, inactive_users). Applied whole,
+-- in one transaction, after the migrations at every start that finds it or
+-- its definitions changed, or applies a migration (common/migrate.c), so each
+-- is CREATE OR REPLACE; a change of a result type or of a view's columns
+-- needs a migration that drops the old one first (a view may only gain
+-- columns at its end).
 --
 -- The user document is stored with its row (users.doc and doc_no_phone,
 -- kept by the trigger users_zz_store_docs, migration 010): a change of

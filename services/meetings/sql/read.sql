@@ -1,13 +1,14 @@
 -- The meetings service's read definitions: the functions that shape its
--- responses (one document per resource), decide who sees a meeting, a
--- topic, a decision and a task, and give a decision's supervision light,
--- and the views it publishes to attendance. Applied whole, in one
--- transaction, after the migrations at every start (common/migrate.c), so
--- each is CREATE OR REPLACE; a change of a result type or of a view's
--- columns needs a migration that drops the old one first. The functions
--- that read a table are PL/pgSQL where a statement that calls them would
--- otherwise plan them again (see migration 004); those that only shape a
--- row are SQL and are inlined where they are called.
+-- responses (one document per resource), decide who sees a meeting, a topic,
+-- a decision and a task, and give a decision's supervision light, and the
+-- views it publishes to attendance. Applied whole, in one transaction, after
+-- the migrations at every start that finds it or its definitions changed, or
+-- applies a migration (common/migrate.c), so each is CREATE OR REPLACE; a
+-- change of a result type or of a view's columns needs a migration that drops
+-- the old one first. The functions that read a table are PL/pgSQL where a
+-- statement that calls them would otherwise plan them again (see migration
+-- 004); those that only shape a row are SQL and are inlined where they are
+-- called.
 --
 -- Left in the migrations: the functions that write (propose_overdue_topics,
 -- report_counts) and the triggers that keep published decisions immutable.

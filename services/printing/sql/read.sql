@@ -1,13 +1,14 @@
 -- The printing service's read definitions: the functions that shape its
--- responses (one document per resource) and decide who sees and signs a
--- job, and the view it publishes. Applied whole, in one transaction, after
--- the migrations at every start (common/migrate.c), so each is CREATE OR
--- REPLACE; a change of a result type or of the view's columns needs a
--- migration that drops the old one first. The functions that read a table
--- are PL/pgSQL, so that their statements keep their plans for the session
--- (a LANGUAGE sql function that reads a table is planned again by every
--- statement that calls it); those that only shape a row are SQL and are
--- inlined where they are called.
+-- responses (one document per resource) and decide who sees and signs a job,
+-- and the view it publishes. Applied whole, in one transaction, after the
+-- migrations at every start that finds it or its definitions changed, or
+-- applies a migration (common/migrate.c), so each is CREATE OR REPLACE; a
+-- change of a result type or of the view's columns needs a migration that
+-- drops the old one first. The functions that read a table are PL/pgSQL, so
+-- that their statements keep their plans for the session (a LANGUAGE sql
+-- function that reads a table is planned again by every statement that calls
+-- it); those that only shape a row are SQL and are inlined where they are
+-- called.
 
 -- They read identity's published views, whose bodies are checked when first
 -- used, so the service may start before identity has migrated.

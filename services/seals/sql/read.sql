@@ -1,13 +1,13 @@
 -- The seals service's read definitions: the functions that shape its
 -- responses (one document per resource), decide who may approve a use of a
--- seal and who sees a request or a letter, and the view it publishes.
--- Applied whole, in one transaction, after the migrations at every start
--- (common/migrate.c), so each is CREATE OR REPLACE; a change of a result
--- type or of the view's columns needs a migration that drops the old one
--- first, and a column added to a document is added to its row type
--- (seal_json, seal_request_json... made by migrations) by a migration too.
--- The migrations keep the earlier definitions as history; these are the
--- shapes they left.
+-- seal and who sees a request or a letter, and the view it publishes. Applied
+-- whole, in one transaction, after the migrations at every start that finds
+-- it or its definitions changed, or applies a migration (common/migrate.c),
+-- so each is CREATE OR REPLACE; a change of a result type or of the view's
+-- columns needs a migration that drops the old one first, and a column added
+-- to a document is added to its row type (seal_json, seal_request_json...
+-- made by migrations) by a migration too. The migrations keep the earlier
+-- definitions as history; these are the shapes they left.
 --
 -- Not here: the trigger functions that guard the use log and the stubs
 -- (refuse_log_change, refuse_young_stub_delete, refuse_stub_truncate),
