@@ -55,6 +55,14 @@ static int migrate(void)
     return db_migrate(getenv("ADMIN_DATABASE_URL"), schema, h_fmt("%s/migrations", root));
 }
 
+/* How many times schema_migrations records the migration named version. */
+static long long times_recorded(const char *version)
+{
+    return h_sql_ll(h_fmt("SELECT count(*) FROM %s.schema_migrations WHERE version = '%s'",
+                          schema, version),
+                    0, NULL);
+}
+
 /* The document of thing 1, read as the service reads it: with its schema
  * on the search path. */
 static char *shape(void)
@@ -86,11 +94,7 @@ START_TEST(a_changed_read_file_is_applied_after_the_migrations_at_the_next_start
     char *v2 = shape();
     ck_assert_str_eq(v2, "{\"id\": 1, \"name\": \"first\"}");
     free(v2);
-    ck_assert_int_eq(h_sql_ll(h_fmt("SELECT count(*) FROM %s.schema_migrations"
-                                    " WHERE version = '001_things.sql'",
-                                    schema),
-                              0, NULL),
-                     1);
+    ck_assert_int_eq(times_recorded("001_things.sql"), 1);
     drop_service_dir();
 }
 END_TEST
@@ -158,11 +162,7 @@ START_TEST(a_migration_applied_at_a_start_applies_the_read_file_again)
     char *v = shape();
     ck_assert_str_eq(v, "{\"id\": 1}");
     free(v);
-    ck_assert_int_eq(h_sql_ll(h_fmt("SELECT count(*) FROM %s.schema_migrations"
-                                    " WHERE version = '002_drop_thing_doc.sql'",
-                                    schema),
-                              0, NULL),
-                     1);
+    ck_assert_int_eq(times_recorded("002_drop_thing_doc.sql"), 1);
     drop_service_dir();
 }
 END_TEST
