@@ -120,6 +120,23 @@ int db_tx(db_pool *pool, long timeout_ms, const char *isolation, db_tx_fn fn, vo
  * -1 after logging what failed. */
 int db_migrate(const char *conninfo, const char *schema, const char *dir);
 
+/* Everything a service's sql/read.sql defines in schema $1, as one text:
+ * every function's definition, settings, comment, grants and owner, every
+ * view's definition, comment, grants and owner. db_migrate keeps its
+ * digest; the read_sql tests compare it before and after a start. */
+#define DB_SCHEMA_DEFINITIONS                                                                \
+    "SELECT string_agg(d, E'\\n' ORDER BY d) FROM ("                                         \
+    " SELECT p.oid::regprocedure::text || E'\\n' || pg_get_functiondef(p.oid)"               \
+    "  || ' config ' || coalesce(array_to_string(p.proconfig, ','), '')"                     \
+    "  || ' comment ' || coalesce(obj_description(p.oid, 'pg_proc'), '')"                    \
+    "  || ' acl ' || coalesce(p.proacl::text, '') || ' owner ' || p.proowner::regrole::text" \
+    "  AS d FROM pg_proc p WHERE p.pronamespace = $1::regnamespace AND p.prokind = 'f'"     \
+    " UNION ALL"                                                                             \
+    " SELECT c.relname || E'\\n' || pg_get_viewdef(c.oid)"                                   \
+    "  || ' comment ' || coalesce(obj_description(c.oid, 'pg_class'), '')"                   \
+    "  || ' acl ' || coalesce(c.relacl::text, '') || ' owner ' || c.relowner::regrole::text" \
+    " FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind = 'v') x"
+
 /* db_query for a statement whose result is not read: 0, or -1 with p. */
 int db_run(db_conn *c, const db_stmt *st, int n, const char *const *params, problem_t *p);
 

@@ -1,7 +1,7 @@
 /* The migration runner: numbered files applied once each, in order, under
  * an advisory lock; then the service's read definitions (sql/read.sql beside
- * the migrations directory), applied again whenever they or the migrations
- * changed. */
+ * the migrations directory), applied again whenever the file, the
+ * definitions it made or the migrations changed. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -136,9 +136,10 @@ static int apply_file(PGconn *pg, const char *dir, const char *name, bool *appli
  * shape its responses, kept in one file (services/<name>/sql/read.sql)
  * rather than redefined by successive migrations, so that the current shape
  * of a response is in one place. The file is applied whole, in one
- * transaction, after the migrations, at every start that finds it or the
- * migrations changed (apply_reads), so it must be idempotent (CREATE OR REPLACE; a change of a function's result type or of
- * a view's columns needs a migration that drops the old one first). A
+ * transaction, after the migrations, at every start that finds it or its
+ * definitions changed or applies a migration (apply_reads), so it must be
+ * idempotent (CREATE OR REPLACE; a change of a function's result type or
+ * of a view's columns needs a migration that drops the old one first). A
  * service without the file has nothing to apply.
  *
  * Services often start together (a rolling restart, make test) while the
@@ -151,29 +152,16 @@ static int apply_file(PGconn *pg, const char *dir, const char *name, bool *appli
  * a lock timeout rolls back and tries again, a few times with a pause. */
 #define READS_LOCK_TIMEOUT "SET LOCAL lock_timeout = '2s'"
 
-/* A digest of what a read file defines in the service's schema (the first
- * of its search_path): every function's definition, settings, comment,
- * grants and owner, every view's definition, comment, grants and owner. A
- * definition changed since the file was applied (by hand, by a restore)
- * changes it, and the next start applies the file again. */
-#define DEFINITIONS_DIGEST                                                                   \
-    "SELECT md5(coalesce(string_agg(d, E'\\n' ORDER BY d), '')) FROM ("                      \
-    " SELECT p.oid::regprocedure::text || E'\\n' || pg_get_functiondef(p.oid)"               \
-    "  || ' config ' || coalesce(array_to_string(p.proconfig, ','), '')"                     \
-    "  || ' comment ' || coalesce(obj_description(p.oid, 'pg_proc'), '')"                    \
-    "  || ' acl ' || coalesce(p.proacl::text, '') || ' owner ' || p.proowner::regrole::text" \
-    "  AS d FROM pg_proc p WHERE p.prokind = 'f' AND p.pronamespace ="                       \
-    "  (SELECT oid FROM pg_namespace WHERE nspname = current_schema())"                      \
-    " UNION ALL"                                                                             \
-    " SELECT c.relname || E'\\n' || pg_get_viewdef(c.oid)"                                   \
-    "  || ' comment ' || coalesce(obj_description(c.oid, 'pg_class'), '')"                   \
-    "  || ' acl ' || coalesce(c.relacl::text, '') || ' owner ' || c.relowner::regrole::text" \
-    "  FROM pg_class c WHERE c.relkind = 'v' AND c.relnamespace ="                           \
-    "  (SELECT oid FROM pg_namespace WHERE nspname = current_schema())) x"
+/* A digest of what a read file defines in the service's schema
+ * (DB_SCHEMA_DEFINITIONS, $1 the schema): a definition changed since the
+ * file was applied (by hand, by a restore) changes it, and the next start
+ * applies the file again. */
+#define DEFINITIONS_DIGEST "SELECT md5(coalesce((" DB_SCHEMA_DEFINITIONS "), ''))"
 
 enum { READS_ATTEMPTS = 6 };
 
-static int apply_reads_once(PGconn *pg, const char *sql, const char *sha, char state[6])
+static int apply_reads_once(PGconn *pg, const char *schema, const char *sql, const char *sha,
+                            char state[6])
 {
     int rc = exec_state(pg, "BEGIN", "sql/read.sql", state);
     if (!rc)
@@ -184,13 +172,13 @@ static int apply_reads_once(PGconn *pg, const char *sql, const char *sha, char s
     if (!rc)
         rc = exec_state(pg, sql, "sql/read.sql", state);
     if (!rc) {
-        const char *params[] = {sha};
+        const char *params[] = {schema, sha};
         PGresult *r = PQexecParams(pg,
                                    "INSERT INTO read_definitions(sha256, definitions)"
-                                   " VALUES ($1, (" DEFINITIONS_DIGEST "))"
+                                   " VALUES ($2, (" DEFINITIONS_DIGEST "))"
                                    " ON CONFLICT (one) DO UPDATE SET sha256 = EXCLUDED.sha256,"
                                    " definitions = EXCLUDED.definitions, applied_at = now()",
-                                   1, NULL, params, NULL, NULL, 0);
+                                   2, NULL, params, NULL, NULL, 0);
         rc = r && PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
         if (rc)
             log_msg(LOG_ERROR, NULL, "sql/read.sql: cannot record its SHA-256: %s",
@@ -202,13 +190,13 @@ static int apply_reads_once(PGconn *pg, const char *sql, const char *sha, char s
 
 /* True when read_definitions records sha as the file last applied and the
  * schema's definitions are still those it left. */
-static bool reads_recorded(PGconn *pg, const char *sha)
+static bool reads_recorded(PGconn *pg, const char *schema, const char *sha)
 {
-    const char *params[] = {sha};
+    const char *params[] = {schema, sha};
     PGresult *r = PQexecParams(pg,
-                               "SELECT 1 FROM read_definitions WHERE sha256 = $1"
+                               "SELECT 1 FROM read_definitions WHERE sha256 = $2"
                                " AND definitions = (" DEFINITIONS_DIGEST ")",
-                               1, NULL, params, NULL, NULL, 0);
+                               2, NULL, params, NULL, NULL, 0);
     bool same = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
     PQclear(r);
     return same;
@@ -222,7 +210,7 @@ static bool reads_recorded(PGconn *pg, const char *sha)
  * definitions, and a definition changed since is still put back. A
  * migration applied now may have dropped a definition the file makes (a
  * result type changed), so the file is applied then. */
-static int apply_reads(PGconn *pg, const char *dir, bool migrated)
+static int apply_reads(PGconn *pg, const char *schema, const char *dir, bool migrated)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/../sql/read.sql", dir);
@@ -236,7 +224,7 @@ static int apply_reads(PGconn *pg, const char *dir, bool migrated)
     char sha[crypto_hash_sha256_BYTES * 2 + 1];
     crypto_hash_sha256(digest, (const unsigned char *)sql, len);
     sodium_bin2hex(sha, sizeof sha, digest, sizeof digest);
-    if (!migrated && reads_recorded(pg, sha)) {
+    if (!migrated && reads_recorded(pg, schema, sha)) {
         log_msg(LOG_INFO, NULL,
                 "sql/read.sql and the definitions it made unchanged since it was applied"
                 " (sha256 %.12s)",
@@ -247,7 +235,7 @@ static int apply_reads(PGconn *pg, const char *dir, bool migrated)
     int rc = -1;
     for (int attempt = 1, wait_ms = 250; attempt <= READS_ATTEMPTS; attempt++, wait_ms *= 2) {
         char state[6] = "";
-        rc = apply_reads_once(pg, sql, sha, state);
+        rc = apply_reads_once(pg, schema, sql, sha, state);
         /* 40P01 deadlock_detected, 55P03 lock_not_available: try again. */
         if (!rc || (strcmp(state, "40P01") && strcmp(state, "55P03")) ||
             attempt == READS_ATTEMPTS)
@@ -329,7 +317,7 @@ int db_migrate(const char *conninfo, const char *schema, const char *dir)
     for (size_t i = 0; i < n && rc == 0; i++)
         rc = apply_file(pg, dir, names[i], &migrated);
     if (rc == 0)
-        rc = apply_reads(pg, dir, migrated);
+        rc = apply_reads(pg, schema, dir, migrated);
 cleanup:
     for (size_t i = 0; i < n; i++)
         free(names[i]);

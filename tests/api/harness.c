@@ -335,19 +335,7 @@ char *h_sql_str(const char *sql, int n, const char *const *params)
 char *h_schema_definitions(const char *s)
 {
     const char *p[] = {s};
-    return h_sql_str(
-        "SELECT string_agg(d, E'\\n' ORDER BY d) FROM ("
-        " SELECT p.oid::regprocedure::text || E'\\n' || pg_get_functiondef(p.oid)"
-        "  || ' config ' || coalesce(array_to_string(p.proconfig, ','), '')"
-        "  || ' comment ' || coalesce(obj_description(p.oid, 'pg_proc'), '')"
-        "  || ' acl ' || coalesce(p.proacl::text, '') || ' owner ' || p.proowner::regrole::text AS d"
-        " FROM pg_proc p WHERE p.pronamespace = $1::regnamespace AND p.prokind = 'f'"
-        " UNION ALL"
-        " SELECT c.relname || E'\\n' || pg_get_viewdef(c.oid)"
-        "  || ' comment ' || coalesce(obj_description(c.oid, 'pg_class'), '')"
-        "  || ' acl ' || coalesce(c.relacl::text, '') || ' owner ' || c.relowner::regrole::text"
-        " FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind = 'v') x",
-        1, p);
+    return h_sql_str(DB_SCHEMA_DEFINITIONS, 1, p);
 }
 
 int h_migrate_again(const char *svc)
