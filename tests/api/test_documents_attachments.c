@@ -280,11 +280,11 @@ static int search_page(const char *q, int limit, const char *cursor, long long *
 }
 
 /* A text without digits is looked up among the newest 8 blocks of 4 096
- * ids first once there are 64 blocks (migration 009, sql/read.sql): a page
+ * ids first (documents_search_blocks, migration 011, sql/read.sql): a page
  * they fill is the newest matches, and one they do not goes on to older
  * documents, in order, with a cursor that goes on from there. A closing
- * bracket in the text is matched as itself, though the index reads it as
- * the letter Q. */
+ * bracket in the text is matched as itself, though the trigram index reads
+ * it as the letter Q. */
 START_TEST(search_goes_past_the_newest_documents_in_order)
 {
     long long a = numbered_doc("government_office", "deputy2");
@@ -317,6 +317,44 @@ START_TEST(search_goes_past_the_newest_documents_in_order)
     ck_assert_int_eq(search_page("〕跨块检索词", 50, NULL, got, cursor), 1);
     ck_assert_int_eq(got[0], bracket);
     h_sql_ll("WITH n AS (DELETE FROM documents.documents WHERE title LIKE '关于%跨块检索词的通知'"
+             " RETURNING 1) SELECT count(*) FROM n", 0, NULL);
+}
+END_TEST
+
+/* Quotes, backslashes and wildcards in a text are text: the pieces of
+ * three characters the newest blocks are asked for are quoted as a tsquery
+ * wants them, and the match is the text as it is, in the newest blocks as
+ * in the older ones. */
+START_TEST(search_takes_quotes_and_backslashes_as_text)
+{
+    long long a = numbered_doc("government_office", "deputy2");
+    copies_titled(a, "关于'引号'和\\反斜杠%的通知", 1);
+    copies_titled(a, "关于'引号和\\反斜杠_的通知", 1);
+    long long both, other;
+    newest_titled("关于'引号'和\\反斜杠%的通知", &both, 1);
+    newest_titled("关于'引号和\\反斜杠_的通知", &other, 1);
+    long long got[8];
+    char cursor[64];
+    ck_assert_int_eq(search_page("引号'和\\反斜杠", 50, NULL, got, cursor), 1);
+    ck_assert_int_eq(got[0], both);
+    ck_assert_int_eq(search_page("号和\\反斜杠_", 50, NULL, got, cursor), 1);
+    ck_assert_int_eq(got[0], other);
+    ck_assert_int_eq(search_page("\\反斜杠", 50, NULL, got, cursor), 2);
+    ck_assert_int_eq(got[0], other);
+    ck_assert_int_eq(got[1], both);
+    ck_assert_int_eq(search_page("引号''和\\反斜杠", 50, NULL, got, cursor), 0);
+    ck_assert_int_eq(search_page("反斜杠x的", 50, NULL, got, cursor), 0);
+    /* The same when the newest blocks hold neither: the older ones. */
+    h_sql_ll("SELECT setval(pg_get_serial_sequence('documents.documents', 'id'),"
+             " (SELECT max(id) FROM documents.documents) + 300000)",
+             0, NULL);
+    numbered_doc("government_office", "deputy2");
+    ck_assert_int_eq(search_page("引号'和\\反斜杠", 50, NULL, got, cursor), 1);
+    ck_assert_int_eq(got[0], both);
+    ck_assert_int_eq(search_page("号和\\反斜杠_", 50, NULL, got, cursor), 1);
+    ck_assert_int_eq(got[0], other);
+    ck_assert_int_eq(search_page("\\反斜杠", 50, NULL, got, cursor), 2);
+    h_sql_ll("WITH n AS (DELETE FROM documents.documents WHERE title LIKE '关于%引号%反斜杠%'"
              " RETURNING 1) SELECT count(*) FROM n", 0, NULL);
 }
 END_TEST
@@ -385,6 +423,7 @@ int main(void)
     tcase_add_test(tc, search_finds_chinese_substrings_of_titles_and_numbers);
     tcase_add_test(tc, search_pages_through_a_text_many_documents_hold);
     tcase_add_test(tc, search_goes_past_the_newest_documents_in_order);
+    tcase_add_test(tc, search_takes_quotes_and_backslashes_as_text);
     tcase_add_test(tc, search_finds_a_cited_number_in_numbers_and_titles);
     suite_add_tcase(s, tc);
     return h_run(s);

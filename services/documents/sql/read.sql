@@ -204,10 +204,9 @@ $$;
 -- separators, whose trigrams the index holds for most documents: a page of
 -- "2023〕1" is in the newest thousands, through the index it is a visit of
 -- tens of thousands). Then a text without digits among the newest 8
--- blocks of 4 096 ids (documents_search, migration 009, holds each
--- document's block), when those are at most an eighth of the ids before
--- the cursor: a text many documents hold has a page among them, and no
--- older document is read. Then a search text that few documents hold is
+-- blocks of 4 096 ids (documents_search_blocks, migration 011, whose
+-- entries are pieces of text in a block): a text many documents hold has
+-- a page among them, and no older document is read. Then a search text that few documents hold is
 -- found through the trigram index: a bitmap of its matches, of which the
 -- page is the newest. A text that many documents hold is found by walking
 -- the documents newest first until the page is full: a bitmap would read
@@ -245,7 +244,8 @@ DECLARE
     v_end bigint;
     v_ids bigint[];
     v_top bigint;
-    v_blocks bigint[];
+    v_piece text;
+    v_window tsquery;
 BEGIN
     -- A cited number ("〔2023〕123号", or with the end of its prefix before
     -- the bracket): a number holds it only if its year and sequence are
@@ -299,26 +299,33 @@ BEGIN
             RETURN v_ids;
         END IF;
     END IF;
-    -- The block of the newest document before the cursor.
-    IF p_key IS NOT NULL AND p_q !~ '[0-9]' THEN
+    -- A text without digits among the newest 8 blocks of 4 096 ids, through
+    -- documents_search_blocks (migration 011): each block's entries for
+    -- the key's pieces of three characters (p_key without its LIKE
+    -- escapes; three at least), quoted as a tsquery wants them, in the
+    -- block before the cursor's and the 7 before it. A text many
+    -- documents hold has a page there, and no older document is read;
+    -- when the blocks reach the first id, what they hold is every match.
+    v_piece := regexp_replace(p_key, '\\(.)', '\1', 'g');
+    IF length(v_piece) >= 3 AND p_q !~ '[0-9]' AND v_end IS NOT NULL THEN
         v_top := (v_end - 1) >> 12;
-    END IF;
-    -- It and the 7 before it, when they are at most an eighth of the ids
-    -- before the cursor: a larger share saves little of a search of all of
-    -- them, and the second look costs a second index scan.
-    IF v_top >= 64 THEN
-        v_blocks := ARRAY(SELECT generate_series(v_top - 7, v_top));
+        v_window := (SELECT string_agg('(' || g.pieces || ')', ' | ')
+                     FROM generate_series(v_top, greatest(v_top - 7, 0), -1) b,
+                          LATERAL (SELECT string_agg(chr(39) || replace(replace(
+                                                         to_hex(b) || 'x' || substr(v_piece, i, 3),
+                                                         '\', '\\'), chr(39), chr(39) || chr(39))
+                                                     || chr(39), ' & ') AS pieces
+                                   FROM generate_series(1, length(v_piece) - 2) i) g)::tsquery;
         SELECT array_agg(m.id) INTO v_ids FROM (
             SELECT d.id
             FROM documents_searchable(p_state, p_issuer, p_year, p_dept, p_mismatch,
                                       p_user, p_udept, v_secretariat) d
-            WHERE ARRAY[d.id >> 12] && v_blocks
-              AND translate(d.title || ' ' || coalesce(d.doc_number, ''), '〕', 'Q')
-                  LIKE '%' || translate(p_key, '〕', 'Q') || '%'
-              AND (v_exact OR strpos(d.title || ' ' || coalesce(d.doc_number, ''), p_q) > 0)
+            WHERE search_lexemes(d.id, d.title || ' ' || coalesce(d.doc_number, '')) @@ v_window
+              AND strpos(d.title || ' ' || coalesce(d.doc_number, ''), p_q) > 0
               AND d.id + 0 < v_before
             LIMIT 2000) m;
-        IF coalesce(cardinality(v_ids), 0) < 2000 AND coalesce(cardinality(v_ids), 0) >= p_limit THEN
+        IF coalesce(cardinality(v_ids), 0) < 2000
+           AND (coalesce(cardinality(v_ids), 0) >= p_limit OR v_top <= 7) THEN
             RETURN ARRAY(SELECT x FROM unnest(v_ids) x ORDER BY x DESC LIMIT p_limit);
         END IF;
     END IF;

@@ -8,7 +8,7 @@
 --     deadline (flagged overdue): the overdue list reads them;
 --   * 400 000 signed, proofread documents of this year waiting for their
 --     numbers (once): the numbering scenario numbers them.
--- The trigram indexes are dropped during the bulk insert and built again
+-- The search indexes are dropped during the bulk insert and built again
 -- from their definitions.
 \set ON_ERROR_STOP 1
 SET search_path = documents;
@@ -35,13 +35,17 @@ SELECT greatest(0, :rows - (SELECT count(*) FROM documents WHERE title LIKE '关
 SELECT coalesce((SELECT indexdef FROM pg_indexes
                  WHERE schemaname = 'documents' AND indexname = 'documents_search'),
                 'CREATE INDEX documents_search ON documents USING gin'
-                ' ((title || '' '' || coalesce(doc_number, '''')) public.gin_trgm_ops)'
+                ' (translate(title || '' '' || coalesce(doc_number, ''''), ''〕'', ''Q'') public.gin_trgm_ops)'
                 ' WITH (gin_pending_list_limit = 64)') AS search_indexdef \gset
 DROP INDEX IF EXISTS documents_search;
 SELECT coalesce((SELECT indexdef FROM pg_indexes
                  WHERE schemaname = 'documents' AND indexname = 'documents_title_search'),
                 'SELECT 1') AS title_indexdef \gset
 DROP INDEX IF EXISTS documents_title_search;
+SELECT coalesce((SELECT indexdef FROM pg_indexes
+                 WHERE schemaname = 'documents' AND indexname = 'documents_search_blocks'),
+                'SELECT 1') AS blocks_indexdef \gset
+DROP INDEX IF EXISTS documents_search_blocks;
 
 BEGIN;
 WITH g AS (
@@ -80,8 +84,6 @@ WHERE issuer = 'government_office' AND doc_year BETWEEN 2021 AND 2025 GROUP BY d
 ON CONFLICT (series, year) DO UPDATE SET last = excluded.last;
 COMMIT;
 
-:search_indexdef;
-:title_indexdef;
 
 -- Incoming items, one in a hundred open past its deadline.
 SELECT greatest(0, :rows - (SELECT count(*) FROM incoming WHERE source_org = '压测来文单位')) AS imissing \gset
@@ -115,6 +117,11 @@ SELECT 'government_office', 'notice', '待编号文件' || g || '（压测编号
 FROM generate_series(1, 400000) g JOIN bench_authors a ON a.n = g % :nauthors
 WHERE NOT EXISTS (SELECT 1 FROM documents WHERE title LIKE '待编号文件%（压测编号）');
 COMMIT;
+
+SET maintenance_work_mem = '256MB';
+:search_indexdef;
+:title_indexdef;
+:blocks_indexdef;
 
 ANALYZE documents;
 ANALYZE incoming;
