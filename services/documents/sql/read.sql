@@ -5,17 +5,17 @@
 -- start that finds it or its definitions changed, or applies a migration
 -- (common/migrate.c), so each is CREATE OR REPLACE and exactly as the
 -- migrations left it (001, 002, 003, 004, 006, 008; the search since then as
--- the indexes of migrations 009 and 010 need it): the audit log keeps
+-- the indexes of migrations 009, 010 and 011 need it): the audit log keeps
 -- documents these functions built, and a stored document must read the same
 -- as a new one. A change of a result type, of an argument list or of the
 -- view's columns needs a migration that drops the old one first.
 --
 -- Left in the migrations: take_number (001) and incoming_add_entry (002),
--- which write (a number, a register entry) rather than read. No index of
--- this schema calls a function of ours (documents_search, migration 009,
--- indexes expressions of built-in operators), so none has to stay in a
--- migration for that reason: replacing a function an index expression
--- calls would leave the index built from the old one.
+-- which write (a number, a register entry) rather than read, and
+-- search_lexemes (011), which documents_search_blocks indexes: replacing a
+-- function an index expression calls would leave the index built from the
+-- old one. The other search indexes (009, 010) index expressions of
+-- built-in operators.
 
 -- They read identity's published views, whose bodies are checked when first
 -- used, so the service may start before identity has migrated.
