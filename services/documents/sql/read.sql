@@ -257,30 +257,32 @@ BEGIN
     -- 010): not the shared index, where the number's trigrams are those of
     -- tens of thousands of numbers. (The series by their key: with seqscan
     -- off, a scan of the table is costed high enough to be compiled by
-    -- JIT, 0.8 s a call.)
-    IF p_q ~ '^[^〔〕[:space:]]*〔[1-9][0-9]{0,8}〕[1-9][0-9]{0,17}号$'
-       AND NOT EXISTS (SELECT 1 FROM number_series s
+    -- JIT, 0.8 s a call.) The shape is tested in an IF of its own: a test
+    -- without a query is evaluated without the executor.
+    IF p_q ~ '^[^〔〕[:space:]]*〔[1-9][0-9]{0,8}〕[1-9][0-9]{0,17}号$' THEN
+        IF NOT EXISTS (SELECT 1 FROM number_series s
                        WHERE s.issuer IN ('district_government', 'government_office')
                          AND s.prefix ~ '[〔〕]') THEN
-        RETURN ARRAY(
-            SELECT m.id FROM (
-                SELECT n.id
-                FROM documents_searchable(p_state, p_issuer, p_year, p_dept, p_mismatch,
-                                          p_user, p_udept, v_secretariat) n
-                WHERE n.issuer IN ('district_government', 'government_office')
-                  AND n.doc_year = substring(p_q FROM '〔([0-9]+)〕')::integer
-                  AND n.doc_seq = substring(p_q FROM '〕([0-9]+)号$')::bigint
-                  AND strpos(n.doc_number, p_q) > 0
-                  AND n.id + 0 < v_before
-                UNION
-                SELECT t.id
-                FROM documents_searchable(p_state, p_issuer, p_year, p_dept, p_mismatch,
-                                          p_user, p_udept, v_secretariat) t
-                WHERE t.title LIKE '%' || replace(replace(replace(p_q, '\', '\\'), '%', '\%'),
-                                                  '_', '\_') || '%'
-                  AND t.id + 0 < v_before
-            ) m
-            ORDER BY m.id DESC LIMIT p_limit);
+            RETURN ARRAY(
+                SELECT m.id FROM (
+                    SELECT n.id
+                    FROM documents_searchable(p_state, p_issuer, p_year, p_dept, p_mismatch,
+                                              p_user, p_udept, v_secretariat) n
+                    WHERE n.issuer IN ('district_government', 'government_office')
+                      AND n.doc_year = substring(p_q FROM '〔([0-9]+)〕')::integer
+                      AND n.doc_seq = substring(p_q FROM '〕([0-9]+)号$')::bigint
+                      AND strpos(n.doc_number, p_q) > 0
+                      AND n.id + 0 < v_before
+                    UNION
+                    SELECT t.id
+                    FROM documents_searchable(p_state, p_issuer, p_year, p_dept, p_mismatch,
+                                              p_user, p_udept, v_secretariat) t
+                    WHERE t.title LIKE '%' || replace(replace(replace(p_q, '\', '\\'), '%', '\%'),
+                                                      '_', '\_') || '%'
+                      AND t.id + 0 < v_before
+                ) m
+                ORDER BY m.id DESC LIMIT p_limit);
+        END IF;
     END IF;
     -- The id after the newest document before the cursor.
     IF p_probe > 0 OR (p_key IS NOT NULL AND p_q !~ '[0-9]') THEN
@@ -316,7 +318,7 @@ BEGIN
                                                          '\', '\\'), chr(39), chr(39) || chr(39))
                                                      || chr(39), ' & ') AS pieces
                                    FROM generate_series(1, length(v_piece) - 2) i) g)::tsquery;
-        SELECT array_agg(m.id) INTO v_ids FROM (
+        SELECT array_agg(m.id ORDER BY m.id DESC) INTO v_ids FROM (
             SELECT d.id
             FROM documents_searchable(p_state, p_issuer, p_year, p_dept, p_mismatch,
                                       p_user, p_udept, v_secretariat) d
@@ -326,11 +328,11 @@ BEGIN
             LIMIT 2000) m;
         IF coalesce(cardinality(v_ids), 0) < 2000
            AND (coalesce(cardinality(v_ids), 0) >= p_limit OR v_top <= 7) THEN
-            RETURN ARRAY(SELECT x FROM unnest(v_ids) x ORDER BY x DESC LIMIT p_limit);
+            RETURN coalesce(v_ids[1:p_limit], '{}');
         END IF;
     END IF;
     IF p_key IS NOT NULL AND coalesce(cardinality(v_ids), 0) < 2000 THEN
-        SELECT array_agg(m.id) INTO v_ids FROM (
+        SELECT array_agg(m.id ORDER BY m.id DESC) INTO v_ids FROM (
             SELECT d.id
             FROM documents_searchable(p_state, p_issuer, p_year, p_dept, p_mismatch,
                                       p_user, p_udept, v_secretariat) d
@@ -340,7 +342,7 @@ BEGIN
               AND d.id + 0 < v_before
             LIMIT 2000) m;
         IF coalesce(cardinality(v_ids), 0) < 2000 THEN
-            RETURN ARRAY(SELECT x FROM unnest(v_ids) x ORDER BY x DESC LIMIT p_limit);
+            RETURN coalesce(v_ids[1:p_limit], '{}');
         END IF;
     END IF;
     RETURN ARRAY(
