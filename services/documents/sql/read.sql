@@ -206,13 +206,13 @@ $$;
 -- tens of thousands). Then a text without digits among the newest 8
 -- blocks of 4 096 ids (documents_search_blocks, migration 011, whose
 -- entries are pieces of text in a block): a text many documents hold has
--- a page among them, and no older document is read. Then a search text that few documents hold is
--- found through the trigram index: a bitmap of its matches, of which the
--- page is the newest. A text that many documents hold is found by walking
--- the documents newest first until the page is full: a bitmap would read
--- every match for a page of 20. Which one it is
--- shows after at most 2 000 matches: the first step stops there and the
--- walk takes over. The plans are chosen here, once a connection (seqscan
+-- a page among them, and no older document is read. Then a search text
+-- that few documents hold is found through the trigram index: a bitmap of
+-- its matches, of which the page is the newest. A text that many
+-- documents hold is found by walking the documents newest first until the
+-- page is full: a bitmap would read every match for a page of 20. Which
+-- one it is shows after at most 2 000 matches: the first step stops there
+-- and the walk takes over. The plans are chosen here, once a connection (seqscan
 -- off, generic plans), rather than by estimates of a pattern that no
 -- statistic describes well: a frequent estimate made the planner walk
 -- 20 000 rows for a text a thousand documents hold, a rare one made it sort
@@ -261,8 +261,8 @@ BEGIN
     -- without a query is evaluated without the executor.
     IF p_q ~ '^[^〔〕[:space:]]*〔[1-9][0-9]{0,8}〕[1-9][0-9]{0,17}号$' THEN
         IF NOT EXISTS (SELECT 1 FROM number_series s
-                       WHERE s.issuer IN ('district_government', 'government_office')
-                         AND s.prefix ~ '[〔〕]') THEN
+                           WHERE s.issuer IN ('district_government', 'government_office')
+                             AND s.prefix ~ '[〔〕]') THEN
             RETURN ARRAY(
                 SELECT m.id FROM (
                     SELECT n.id
