@@ -259,6 +259,15 @@ static void copies_titled(long long of, const char *title, int n)
              3, p);
 }
 
+/* The next documents 300 000 ids on: past the newest 8 blocks of 4 096
+ * ids of every document before. */
+static void skip_document_ids(void)
+{
+    h_sql_ll("SELECT setval(pg_get_serial_sequence('documents.documents', 'id'),"
+             " (SELECT max(id) FROM documents.documents) + 300000)",
+             0, NULL);
+}
+
 /* The ids of a search's page, newest first; the cursor to the next. */
 static int search_page(const char *q, int limit, const char *cursor, long long *ids,
                        char *next)
@@ -290,11 +299,8 @@ START_TEST(search_goes_past_the_newest_documents_in_order)
     long long a = numbered_doc("government_office", "deputy2");
     copies_titled(a, "关于跨块检索词的通知", 3);
     copies_titled(a, "关于〔2020〕跨块检索词的通知", 1);
-    /* The next documents 300 000 ids on: past 64 blocks, and the older
-     * ones outside the newest 8. */
-    h_sql_ll("SELECT setval(pg_get_serial_sequence('documents.documents', 'id'),"
-             " (SELECT max(id) FROM documents.documents) + 300000)",
-             0, NULL);
+    /* The older ones outside the newest 8 blocks. */
+    skip_document_ids();
     copies_titled(a, "关于跨块检索词的通知", 2);
     copies_titled(a, "关于Q跨块检索词的通知", 1);
     long long all[5], got[8];
@@ -345,9 +351,7 @@ START_TEST(search_takes_quotes_and_backslashes_as_text)
     ck_assert_int_eq(search_page("引号''和\\反斜杠", 50, NULL, got, cursor), 0);
     ck_assert_int_eq(search_page("反斜杠x的", 50, NULL, got, cursor), 0);
     /* The same when the newest blocks hold neither: the older ones. */
-    h_sql_ll("SELECT setval(pg_get_serial_sequence('documents.documents', 'id'),"
-             " (SELECT max(id) FROM documents.documents) + 300000)",
-             0, NULL);
+    skip_document_ids();
     numbered_doc("government_office", "deputy2");
     ck_assert_int_eq(search_page("引号'和\\反斜杠", 50, NULL, got, cursor), 1);
     ck_assert_int_eq(got[0], both);

@@ -244,6 +244,7 @@ DECLARE
     v_end bigint;
     v_ids bigint[];
     v_top bigint;
+    v_first bigint;
     v_piece text;
     v_window tsquery;
 BEGIN
@@ -311,8 +312,9 @@ BEGIN
     v_piece := regexp_replace(p_key, '\\(.)', '\1', 'g');
     IF length(v_piece) >= 3 AND p_q !~ '[0-9]' AND v_end IS NOT NULL THEN
         v_top := (v_end - 1) >> 12;
+        v_first := greatest(v_top - 7, 0);
         v_window := (SELECT string_agg('(' || g.pieces || ')', ' | ')
-                     FROM generate_series(v_top, greatest(v_top - 7, 0), -1) b,
+                     FROM generate_series(v_top, v_first, -1) b,
                           LATERAL (SELECT string_agg(chr(39) || replace(replace(
                                                          to_hex(b) || 'x' || substr(v_piece, i, 3),
                                                          '\', '\\'), chr(39), chr(39) || chr(39))
@@ -327,7 +329,7 @@ BEGIN
               AND d.id + 0 < v_before
             LIMIT 2000) m;
         IF coalesce(cardinality(v_ids), 0) < 2000
-           AND (coalesce(cardinality(v_ids), 0) >= p_limit OR v_top <= 7) THEN
+           AND (coalesce(cardinality(v_ids), 0) >= p_limit OR v_first = 0) THEN
             RETURN coalesce(v_ids[1:p_limit], '{}');
         END IF;
     END IF;

@@ -30,22 +30,18 @@ SELECT count(*) AS nvocab FROM vocab \gset
 
 SELECT greatest(0, :rows - (SELECT count(*) FROM documents WHERE title LIKE '关于%（压测）')) AS missing \gset
 
--- The index is built again as the migrations define it (its storage
--- parameters included).
-SELECT coalesce((SELECT indexdef FROM pg_indexes
-                 WHERE schemaname = 'documents' AND indexname = 'documents_search'),
-                'CREATE INDEX documents_search ON documents USING gin'
-                ' (translate(title || '' '' || coalesce(doc_number, ''''), ''〕'', ''Q'') public.gin_trgm_ops)'
-                ' WITH (gin_pending_list_limit = 64)') AS search_indexdef \gset
-DROP INDEX IF EXISTS documents_search;
-SELECT coalesce((SELECT indexdef FROM pg_indexes
-                 WHERE schemaname = 'documents' AND indexname = 'documents_title_search'),
-                'SELECT 1') AS title_indexdef \gset
-DROP INDEX IF EXISTS documents_title_search;
-SELECT coalesce((SELECT indexdef FROM pg_indexes
-                 WHERE schemaname = 'documents' AND indexname = 'documents_search_blocks'),
-                'SELECT 1') AS blocks_indexdef \gset
-DROP INDEX IF EXISTS documents_search_blocks;
+-- The search indexes are built again as the migrations define them (their
+-- storage parameters included); documents_search from its definition here
+-- when a load stopped before it was built again.
+SELECT string_agg(coalesce(i.indexdef, d.def), '; ') AS search_indexdefs
+FROM (VALUES ('documents_search',
+              'CREATE INDEX documents_search ON documents USING gin'
+              ' (translate(title || '' '' || coalesce(doc_number, ''''), ''〕'', ''Q'') public.gin_trgm_ops)'
+              ' WITH (gin_pending_list_limit = 64)'),
+             ('documents_title_search', 'SELECT 1'),
+             ('documents_search_blocks', 'SELECT 1')) d(name, def)
+LEFT JOIN pg_indexes i ON i.schemaname = 'documents' AND i.indexname = d.name \gset
+DROP INDEX IF EXISTS documents_search, documents_title_search, documents_search_blocks;
 
 BEGIN;
 WITH g AS (
@@ -119,9 +115,7 @@ WHERE NOT EXISTS (SELECT 1 FROM documents WHERE title LIKE '待编号文件%（�
 COMMIT;
 
 SET maintenance_work_mem = '256MB';
-:search_indexdef;
-:title_indexdef;
-:blocks_indexdef;
+:search_indexdefs;
 
 ANALYZE documents;
 ANALYZE incoming;
