@@ -69,6 +69,9 @@
 #                      wait until $STATE_DIR/hold is removed (for profiling
 #                      by hand); no scenario runs
 #   BENCH_NO_RECORD    1: do not append to RESULTS.md
+#   BENCH_SETTLE       0: do not vacuum, analyse and checkpoint both
+#                      databases before pgbench's runs and each scenario
+#                      (lib/measure.sh: settle; 1 by default)
 #
 # The fixed-rate run (open loop) is wrk with tests/bench/lua/bench.lua's
 # pacing (BENCH_RATE): each request has a slot on a fixed schedule and its

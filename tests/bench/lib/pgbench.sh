@@ -62,6 +62,7 @@ pgbench_run() {
 
 pgbench_limits() {
     say "pgbench: -S -M prepared (select-only) and the TPC-B-like default, -c $CONNS -j $THREADS, ${SECONDS_PER_RUN} s"
+    settle
     pgbench_run S -S -M prepared
     pgbench_run B -M prepared
 }

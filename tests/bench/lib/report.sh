@@ -58,7 +58,7 @@ report() {
         say ""
         say "### $date, commit $commit, $cpu ($NCPU cores)$( ((SMOKE)) && echo ', SMOKE (not a result)')"
         say ""
-        say "$CONNS connections, $THREADS wrk/pgbench threads, ${SECONDS_PER_RUN} s per run, median of $RUNS after ${WARMUP} s warm-up; fixed-rate run: one of ${EXTRA_SECONDS} s at half the closed loop's request rate; two copies: after ${WARMUP2} s warm-up, ${TWO_PAIRS} pairs of ${EXTRA_SECONDS} s runs, one copy then two, medians; $(wc -l <"$DATA/tokens.tsv") users' tokens; $LOG_ROWS log rows; pgbench scale $PGBENCH_SCALE; run took $((SECONDS / 60)) min."
+        say "$CONNS connections, $THREADS wrk/pgbench threads, ${SECONDS_PER_RUN} s per run, median of $RUNS after ${WARMUP} s warm-up; fixed-rate run: one of ${EXTRA_SECONDS} s at half the closed loop's request rate; two copies: after ${WARMUP2} s warm-up, ${TWO_PAIRS} pairs of ${EXTRA_SECONDS} s runs, one copy then two, medians; $(wc -l <"$DATA/tokens.tsv") users' tokens; $LOG_ROWS log rows; pgbench scale $PGBENCH_SCALE; $([[ ${BENCH_SETTLE:-1} == 1 ]] && echo "databases vacuumed, analysed and checkpointed before pgbench and each scenario" || echo "databases not settled between scenarios"); run took $((SECONDS / 60)) min."
         say "pgbench -S -M prepared: ${PGB[S]:-?} tps (p50 ${PGB_P50[S]:-?} ms, p99 ${PGB_P99[S]:-?} ms); TPC-B-like (-M prepared): ${PGB[B]:-?} tps (p50 ${PGB_P50[B]:-?} ms, p99 ${PGB_P99[B]:-?} ms)."
         say ""
         printf '%s\n' "${lines[@]}"
