@@ -118,13 +118,13 @@ series() {
         }')
 }
 
-# settle: before pgbench's runs and each scenario, both databases as autovacuum would leave them
-# (every table vacuumed and analysed) and a checkpoint. Without it the
-# vacuum and analysis that the previous scenario's writes or a bulk load
-# call for ran during this scenario's runs, as autovacuum picked the tables
-# up, and their CPU was counted as this scenario's PostgreSQL CPU a
-# request: the supervision report at 10^5 took 444 us of PostgreSQL a
-# request after the write flows and 325 run alone, with the same data.
+# settle: before pgbench's runs and each scenario, both databases as
+# autovacuum would leave them (every table vacuumed and analysed) and a
+# checkpoint. Without it the vacuum and analysis that the previous
+# scenario's writes or a bulk load call for run during this scenario's
+# runs, whenever autovacuum picks the tables up, and count as this
+# scenario's PostgreSQL CPU (one reason the lists at scale did worse in a
+# whole run than alone; tests/bench/RESULTS.md, twelfth session).
 # BENCH_SETTLE=0 leaves it out.
 settle() {
     [[ ${BENCH_SETTLE:-1} == 1 ]] || return 0
