@@ -212,8 +212,8 @@ $$;
 -- documents hold is found by walking the documents newest first until the
 -- page is full: a bitmap would read every match for a page of 20. Which
 -- one it is shows after at most 2 000 matches: the first step stops there
--- and the walk takes over. The plans are chosen here, once a connection (seqscan
--- off, generic plans), rather than by estimates of a pattern that no
+-- and the walk takes over. The plans are chosen here, once a connection
+-- (seqscan off, generic plans), rather than by estimates of a pattern that no
 -- statistic describes well: a frequent estimate made the planner walk
 -- 20 000 rows for a text a thousand documents hold, a rare one made it sort
 -- every match's JSON. VOLATILE although it only reads: the planner
