@@ -37,6 +37,12 @@ void db_pool_close(db_pool *pool);
  * is free in time, and at once when the database is down (every connection
  * set aside and the last connect failed). Never connects itself. */
 db_conn *db_acquire(db_pool *pool, long timeout_ms);
+/* As db_acquire, but when no connection is free, some are out serving
+ * requests and none is set aside broken, returns NULL at once with *busy
+ * true: the database answered each of them when it was taken (a readiness
+ * probe under load, or while the background jobs hold the first
+ * connections at start-up). */
+db_conn *db_acquire_unless_busy(db_pool *pool, long timeout_ms, bool *busy);
 /* Returns c to the pool; a connection left inside a transaction is rolled
  * back; a broken one goes to the reconnector. c may be NULL. */
 void db_release(db_pool *pool, db_conn *c);

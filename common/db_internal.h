@@ -17,6 +17,7 @@
 struct db_conn {
     PGconn *pg;
     bool broken;
+    bool sick; /* set aside because it broke, until it is opened again */
     const db_stmt *prepared[PREP_SLOTS];
     int nprepared;
     int index;

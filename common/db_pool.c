@@ -31,6 +31,8 @@ struct db_pool {
     int nfree;
     int *broken_stack; /* waiting for the reconnector */
     int nbroken;
+    int nout;  /* handed out by db_acquire, not yet released */
+    int nsick; /* set aside because they broke, not yet open again */
     bool db_down; /* the last connect failed and none has succeeded since */
     unsigned long breaks; /* connections found broken so far */
     long waits, timeouts, reconnects;
@@ -67,6 +69,10 @@ static void deadline_in(struct timespec *t, long ms)
 static void set_aside(db_pool *pool, db_conn *c)
 {
     c->broken = true;
+    if (!c->sick) {
+        c->sick = true;
+        pool->nsick++;
+    }
     pool->breaks++;
     pool->broken_stack[pool->nbroken++] = c->index;
     pthread_cond_signal(&pool->fix_cv);
@@ -116,6 +122,10 @@ static void *reconnector(void *arg)
             pool->reconnects++;
             delay = 0;
             c->broken = false;
+            if (c->sick) {
+                c->sick = false;
+                pool->nsick--;
+            }
             c->gen = pool->breaks;
             pool->free_stack[pool->nfree++] = i;
             pthread_cond_signal(&pool->cv);
@@ -248,7 +258,10 @@ static bool conn_ping(db_conn *c)
     return ok;
 }
 
-db_conn *db_acquire(db_pool *pool, long timeout_ms)
+/* db_acquire, and with busy set: NULL at once, *busy true, when no
+ * connection is free, some are out serving requests and none has broken
+ * since it was last opened (a break may be the database going away). */
+static db_conn *acquire(db_pool *pool, long timeout_ms, bool *busy)
 {
     struct timespec deadline;
     deadline_in(&deadline, timeout_ms);
@@ -258,6 +271,7 @@ db_conn *db_acquire(db_pool *pool, long timeout_ms)
         while (pool->nfree > 0) {
             db_conn *c = &pool->conns[pool->free_stack[--pool->nfree]];
             unsigned long gen = pool->breaks;
+            pool->nout++;
             pthread_mutex_unlock(&pool->mu);
             /* Since another connection broke (a server restart, backends
              * terminated), this one is asked once before it is trusted. */
@@ -266,12 +280,18 @@ db_conn *db_acquire(db_pool *pool, long timeout_ms)
                 return c;
             }
             pthread_mutex_lock(&pool->mu);
+            pool->nout--;
             set_aside(pool, c);
         }
         /* The database is down and no connection is out that could come
          * back working: refuse now, never hold the thread. */
         if (pool->db_down && pool->nbroken == pool->size)
             break;
+        if (busy && pool->nout > 0 && pool->nsick == 0) {
+            *busy = true;
+            pthread_mutex_unlock(&pool->mu);
+            return NULL;
+        }
         if (!waited) {
             pool->waits++;
             waited = true;
@@ -285,6 +305,17 @@ db_conn *db_acquire(db_pool *pool, long timeout_ms)
     return NULL;
 }
 
+db_conn *db_acquire(db_pool *pool, long timeout_ms)
+{
+    return acquire(pool, timeout_ms, NULL);
+}
+
+db_conn *db_acquire_unless_busy(db_pool *pool, long timeout_ms, bool *busy)
+{
+    *busy = false;
+    return acquire(pool, timeout_ms, busy);
+}
+
 void db_release(db_pool *pool, db_conn *c)
 {
     if (!c)
@@ -296,6 +327,7 @@ void db_release(db_pool *pool, db_conn *c)
             c->broken = true;
     }
     pthread_mutex_lock(&pool->mu);
+    pool->nout--;
     if (c->broken) {
         set_aside(pool, c);
     } else if (c->bulky) {

@@ -357,10 +357,15 @@ static int readyz_cb(const struct _u_request *u, struct _u_response *resp, void 
         return U_CALLBACK_COMPLETE;
     }
     /* Never waits on a reconnect: while the database is down the pool
-     * refuses at once. */
-    db_conn *c = db_pool_down(svc->db) ? NULL : db_acquire(svc->db, 1000);
+     * refuses at once. Nor on a busy pool: when every open connection is
+     * out serving a request (a burst, or the background jobs' first rounds
+     * at start-up) the database answered each when it was taken, and a
+     * probe that waited its turn would take a busy service out of the
+     * gateway's rotation. */
+    bool busy = false;
+    db_conn *c = db_pool_down(svc->db) ? NULL : db_acquire_unless_busy(svc->db, 1000, &busy);
     PGresult *res = c ? db_exec(c, &Q_READY, 0, NULL) : NULL;
-    bool ok = res && PQresultStatus(res) == PGRES_TUPLES_OK;
+    bool ok = busy || (res && PQresultStatus(res) == PGRES_TUPLES_OK);
     PQclear(res);
     db_release(svc->db, c);
     if (ok)

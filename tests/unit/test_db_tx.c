@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -169,6 +170,45 @@ START_TEST(a_terminated_backend_is_replaced_and_the_transaction_run_again)
 }
 END_TEST
 
+/* A readiness probe on a busy pool: free, the connection is handed out;
+ * out serving a request, the pool is "busy" at once, not after a wait;
+ * broken and set aside, the probe is not told "busy" but waits for the
+ * reconnect. */
+START_TEST(a_pool_whose_connections_are_all_out_is_busy_until_one_breaks)
+{
+    bool busy = true;
+    db_conn *probe = db_acquire_unless_busy(pool, 1000, &busy);
+    ck_assert_ptr_nonnull(probe);
+    ck_assert(!busy);
+    db_release(pool, probe);
+
+    db_conn *out = db_acquire(pool, 1000);
+    ck_assert_ptr_nonnull(out);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ck_assert_ptr_null(db_acquire_unless_busy(pool, 1000, &busy));
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ck_assert(busy);
+    /* at once: far below the 1 s the probe may wait */
+    ck_assert_int_lt((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000, 500);
+
+    PGresult *res = db_exec(out, &Q_PID, 0, NULL);
+    ck_assert_ptr_nonnull(res);
+    char q[120];
+    snprintf(q, sizeof q, "SELECT pg_terminate_backend(%s)", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    scratch_exec(q);
+    usleep(200 * 1000); /* the backend's farewell reaches the socket */
+    PQclear(db_exec(out, &Q_PID, 0, NULL)); /* fails: the connection is broken */
+    ck_assert(db_conn_broken(out));
+    db_release(pool, out);
+    probe = db_acquire_unless_busy(pool, 2000, &busy);
+    ck_assert(!busy);
+    ck_assert_ptr_nonnull(probe);
+    db_release(pool, probe);
+}
+END_TEST
+
 int main(void)
 {
     log_init("test");
@@ -181,6 +221,7 @@ int main(void)
     tcase_add_test(tc, a_refusal_rolls_back_the_unread_writes);
     tcase_add_test(tc, a_terminated_backend_is_replaced_and_the_transaction_run_again);
     tcase_add_test(tc, pooled_connections_have_the_services_settings);
+    tcase_add_test(tc, a_pool_whose_connections_are_all_out_is_busy_until_one_breaks);
     suite_add_tcase(s, tc);
     return unit_run(s);
 }
