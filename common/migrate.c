@@ -86,29 +86,32 @@ static int exec_or_log(PGconn *pg, const char *sql, const char *what)
     return exec_state(pg, sql, what, NULL);
 }
 
-/* Applies one migration named name (its text sql) unless
- * schema_migrations records it: the text and the record in one
- * transaction. *applied is set when it was applied now. */
-static int apply_one(PGconn *pg, const char *name, const char *sql, bool *applied)
+/* True when the versions read from schema_migrations (one column) hold
+ * name. */
+static bool recorded(const PGresult *versions, const char *name)
 {
-    const char *params[] = {name};
-    PGresult *r = PQexecParams(pg, "SELECT 1 FROM schema_migrations WHERE version = $1", 1,
-                               NULL, params, NULL, NULL, 0);
-    int done = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
-    int failed = !r || PQresultStatus(r) != PGRES_TUPLES_OK;
-    PQclear(r);
-    if (failed) {
-        log_msg(LOG_ERROR, NULL, "cannot read schema_migrations: %s", PQerrorMessage(pg));
-        return -1;
-    }
-    if (done)
+    for (int i = 0; i < PQntuples(versions); i++)
+        if (!strcmp(PQgetvalue(versions, i, 0), name))
+            return true;
+    return false;
+}
+
+/* Applies one migration named name (its text sql) unless versions (what
+ * schema_migrations recorded when the advisory lock was taken) holds it:
+ * the text and the record in one transaction. *applied is set when it was
+ * applied now. */
+static int apply_one(PGconn *pg, const PGresult *versions, const char *name, const char *sql,
+                     bool *applied)
+{
+    if (recorded(versions, name))
         return 0;
     int rc = exec_or_log(pg, "BEGIN", name);
     if (!rc)
         rc = exec_or_log(pg, sql, name);
     if (!rc) {
-        r = PQexecParams(pg, "INSERT INTO schema_migrations(version) VALUES ($1)", 1, NULL,
-                         params, NULL, NULL, 0);
+        const char *params[] = {name};
+        PGresult *r = PQexecParams(pg, "INSERT INTO schema_migrations(version) VALUES ($1)", 1,
+                                   NULL, params, NULL, NULL, 0);
         rc = (r && PQresultStatus(r) == PGRES_COMMAND_OK) ? 0 : -1;
         PQclear(r);
     }
@@ -120,14 +123,15 @@ static int apply_one(PGconn *pg, const char *name, const char *sql, bool *applie
     return rc;
 }
 
-static int apply_file(PGconn *pg, const char *dir, const char *name, bool *applied)
+static int apply_file(PGconn *pg, const PGresult *versions, const char *dir, const char *name,
+                      bool *applied)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     char *sql = cfg_read_file("MIGRATIONS_DIR", path, NULL);
     if (!sql)
         return -1;
-    int rc = apply_one(pg, name, sql, applied);
+    int rc = apply_one(pg, versions, name, sql, applied);
     free(sql);
     return rc;
 }
@@ -254,7 +258,11 @@ static int apply_reads(PGconn *pg, const char *schema, const char *dir, bool mig
 int db_migrate(const char *conninfo, const char *schema, const char *dir)
 {
     char options[200];
-    snprintf(options, sizeof options, "-c search_path=%s -c TimeZone=Asia/Shanghai", schema);
+    /* Warnings and errors only: the NOTICE that the bookkeeping table is
+     * already there (every start) or that an IF EXISTS had nothing to drop
+     * is no news to the log. */
+    snprintf(options, sizeof options,
+             "-c search_path=%s -c TimeZone=Asia/Shanghai -c client_min_messages=warning", schema);
     /* A busy or just-starting server (several copies starting at once, a
      * loaded machine) may miss one connect_timeout: try again for about
      * half a minute, backing off, before giving up. */
@@ -276,6 +284,7 @@ int db_migrate(const char *conninfo, const char *schema, const char *dir)
     int rc = -1;
     char **names = NULL;
     size_t n = 0;
+    PGresult *versions = NULL;
     const char *params[] = {schema};
     PGresult *r = PQexecParams(pg, "SELECT pg_advisory_lock(hashtext('oa.migrate.' || $1))", 1,
                                NULL, params, NULL, NULL, 0);
@@ -290,9 +299,16 @@ int db_migrate(const char *conninfo, const char *schema, const char *dir)
                     " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());",
                     "bookkeeping"))
         goto cleanup;
+    /* Read once: under the lock no other copy of the service migrates. */
+    versions = PQexec(pg, "SELECT version FROM schema_migrations");
+    if (!versions || PQresultStatus(versions) != PGRES_TUPLES_OK) {
+        log_msg(LOG_ERROR, NULL, "cannot read schema_migrations: %s", PQerrorMessage(pg));
+        goto cleanup;
+    }
     bool migrated = false;
     for (size_t i = 0; i < sizeof common_migrations / sizeof *common_migrations; i++)
-        if (apply_one(pg, common_migrations[i].version, common_migrations[i].sql, &migrated))
+        if (apply_one(pg, versions, common_migrations[i].version, common_migrations[i].sql,
+                      &migrated))
             goto cleanup;
     DIR *d = opendir(dir);
     if (!d) {
@@ -315,13 +331,14 @@ int db_migrate(const char *conninfo, const char *schema, const char *dir)
         qsort(names, n, sizeof *names, cmp_names);
     rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++)
-        rc = apply_file(pg, dir, names[i], &migrated);
+        rc = apply_file(pg, versions, dir, names[i], &migrated);
     if (rc == 0)
         rc = apply_reads(pg, schema, dir, migrated);
 cleanup:
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);
+    PQclear(versions);
     PQfinish(pg); /* also releases the advisory lock */
     return rc;
 }
