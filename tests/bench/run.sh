@@ -54,6 +54,8 @@
 #                      entries, outgoing documents and incoming items (1000000)
 #   PGBENCH_SCALE      pgbench scale factor (= connections, as pgbench's
 #                      documentation advises for TPC-B)
+#   BENCH_SHARED_BUFFERS  PostgreSQL's shared_buffers (a quarter of the
+#                      memory, at least 2GB; deploy/lib/postgres.sh)
 #   BENCH_ONLY         run only the scenarios whose names contain this
 #   BENCH_STRICT       1: count every non-2xx answer through a Lua
 #                      response() callback (costs wrk CPU); 0 (default): wrk's

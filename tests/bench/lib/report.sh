@@ -1,6 +1,15 @@
 # Sourced by tests/bench/run.sh: the report, printed and appended to
 # RESULTS.md.
 
+# The buffers and the databases' sizes, for the run's header: whether the
+# data at scale fit in the buffers.
+db_sizes() {
+    "${PSQL[@]}" -At "$ADMIN_DATABASE_URL" -c "SELECT 'shared_buffers ' || current_setting('shared_buffers')
+        || ', the office''s database ' || pg_size_pretty(pg_database_size(current_database()))
+        || ', pgbench''s ' || coalesce((SELECT pg_size_pretty(pg_database_size(oid))
+                                        FROM pg_database WHERE datname = 'pgbench'), 'none')" 2>/dev/null || echo "sizes not read"
+}
+
 report() {
     local name svc line
     local -a lines=()
@@ -60,6 +69,7 @@ report() {
         say ""
         say "$CONNS connections, $THREADS wrk/pgbench threads, ${SECONDS_PER_RUN} s per run, median of $RUNS after ${WARMUP} s warm-up; fixed-rate run: one of ${EXTRA_SECONDS} s at half the closed loop's request rate; two copies: after ${WARMUP2} s warm-up, ${TWO_PAIRS} pairs of ${EXTRA_SECONDS} s runs, one copy then two, medians; $(wc -l <"$DATA/tokens.tsv") users' tokens; $LOG_ROWS log rows; pgbench scale $PGBENCH_SCALE; $([[ ${BENCH_SETTLE:-1} == 1 ]] && echo "databases vacuumed, analysed and checkpointed before pgbench and each scenario" || echo "databases not settled between scenarios"); run took $((SECONDS / 60)) min."
         say "pgbench -S -M prepared: ${PGB[S]:-?} tps (p50 ${PGB_P50[S]:-?} ms, p99 ${PGB_P99[S]:-?} ms); TPC-B-like (-M prepared): ${PGB[B]:-?} tps (p50 ${PGB_P50[B]:-?} ms, p99 ${PGB_P99[B]:-?} ms)."
+        say "PostgreSQL after the runs: $(db_sizes)."
         say ""
         printf '%s\n' "${lines[@]}"
         say ""
