@@ -79,11 +79,12 @@ start_postgres() {
             # Durable as in production (fsync and synchronous commit stay
             # on); no checkpoint forced by WAL volume mid-run; and the
             # customary quarter of the memory for the buffers (at least
-            # 2 GB): every service's data at scale and pgbench's tables
-            # together (about 6 GB) stay in them, so that a list at scale
-            # is not measured reading back what the loads and the
-            # scenarios before it pushed out. BENCH_SHARED_BUFFERS (a
-            # PostgreSQL size, 2GB) sets it instead.
+            # 2 GB): the data of every service at scale and pgbench's
+            # tables (about 7 GB after a whole run) stay in them but for
+            # the oldest documents, so that a list at scale is not
+            # measured reading back what the loads and the scenarios
+            # before it pushed out. BENCH_SHARED_BUFFERS (a PostgreSQL
+            # size, 2GB) sets it instead.
             local mem_kb
             mem_kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
             echo "shared_buffers = ${BENCH_SHARED_BUFFERS:-$((mem_kb / 4096 > 2048 ? mem_kb / 4096 : 2048))MB}"
