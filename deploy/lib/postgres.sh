@@ -81,10 +81,10 @@ start_postgres() {
             # customary quarter of the memory for the buffers (at least
             # 2 GB): the data of every service at scale and pgbench's
             # tables (about 7 GB after a whole run) stay in them but for
-            # the oldest documents, so that a list at scale is not
-            # measured reading back what the loads and the scenarios
-            # before it pushed out. BENCH_SHARED_BUFFERS (a PostgreSQL
-            # size, 2GB) sets it instead.
+            # the oldest documents (a run with 2 GB, where the loads and
+            # earlier scenarios push a list's pages out, did no worse at
+            # scale: tests/bench/RESULTS.md). BENCH_SHARED_BUFFERS (a
+            # PostgreSQL size, 2GB) sets it instead.
             local mem_kb
             mem_kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
             echo "shared_buffers = ${BENCH_SHARED_BUFFERS:-$((mem_kb / 4096 > 2048 ? mem_kb / 4096 : 2048))MB}"
