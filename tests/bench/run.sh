@@ -20,7 +20,10 @@
 # Every latency target is a ratio to PostgreSQL's own in the same run: p99x
 # is a scenario's p99 over the p99 of pgbench -S -M prepared at the same
 # connection count (issue #16), as every throughput target is a ratio to
-# pgbench -S or to its TPC-B-like script.
+# pgbench -S or to its TPC-B-like script: the median of three runs at the
+# start of the whole run (pgbench's limits, in the header), and one run of
+# the same script right before each scenario's own runs, which the target
+# is judged against (BENCH_NEAR_REF).
 #
 # Knobs (environment, all optional):
 #   BENCH_SECONDS      seconds per measured run (10; bench-smoke sets 1)
@@ -71,6 +74,12 @@
 #                      wait until $STATE_DIR/hold is removed (for profiling
 #                      by hand); no scenario runs
 #   BENCH_NO_RECORD    1: do not append to RESULTS.md
+#   BENCH_NEAR_REF     0: judge the throughput targets against pgbench's
+#                      runs at the start of the whole run only (1 by
+#                      default: against one run of the same pgbench script
+#                      seconds before the scenario's own, after its
+#                      settling and with a checkpoint after it; both ratios
+#                      are reported)
 #   BENCH_SETTLE       0: do not vacuum, analyse and checkpoint both
 #                      databases before pgbench's runs and each scenario
 #                      (lib/measure.sh: settle; 1 by default)
@@ -91,7 +100,8 @@
 # scenario
 #   bench: <scenario> rps=<n> p50_ms=<x> p99_ms=<x> p99x=<r> open_rate=<n>
 #          open_p99_ms=<x> two_rps=<n> two_one_rps=<n> two_p99_ms=<x> errors=<n>
-#          ratio=<r> PASS|MISS
+#          ratio=<r> [near_ref_tps=<n> ratio_run=<r>] PASS|MISS (ratio is to
+#          the reference beside the scenario, ratio_run to the run's)
 # then "bench: pgbench select_only_tps=<n> tpcb_tps=<n> select_only_p50_ms=<x>
 # select_only_p99_ms=<x> tpcb_p50_ms=<x> tpcb_p99_ms=<x>", "bench: startup_ms
 # <service>=<n> ...", "bench: rss_kb <service>=<n> ...", one "bench: target
@@ -119,6 +129,7 @@ TWO=${BENCH_TWO_COPIES:-1}
 WARMUP2=${BENCH_WARMUP2:-$((SMOKE ? 1 : 8))}
 EXTRA_SECONDS=${BENCH_EXTRA_SECONDS:-$((SECONDS_PER_RUN < 5 ? SECONDS_PER_RUN : 5))}
 TWO_PAIRS=${BENCH_TWO_PAIRS:-$((SMOKE ? 1 : 3))}
+NEAR=${BENCH_NEAR_REF:-1}
 export BENCH_STRICT=${BENCH_STRICT:-0}
 
 WORK=$STATE_DIR/bench

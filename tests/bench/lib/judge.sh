@@ -19,6 +19,13 @@ judge() {
     if [[ $ref != - && -n ${PGB[$ref]:-} ]]; then
         ratio=$(awk -v a="${R_RPS[$name]}" -v b="${PGB[$ref]}" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
     fi
+    # Against the run of pgbench beside the scenario when there is one
+    # (run_scenario); the ratio to the run's reference is kept beside it.
+    R_RATIO_RUN[$name]=$ratio
+    if [[ $ratio != - && -n ${R_NEAR[$name]:-} ]]; then
+        ratio=$(awk -v a="${R_RPS[$name]}" -v b="${R_NEAR[$name]}" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
+        refname="$refname beside it"
+    fi
     R_RATIO[$name]=$ratio
     R_P99X[$name]=$(awk -v p="${R_P99[$name]}" -v o="${PGB_P99[S]:-0}" 'BEGIN { if (o > 0) printf "%.2f", p / o; else print "-" }')
     if [[ $min != - ]]; then

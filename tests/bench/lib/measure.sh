@@ -4,6 +4,7 @@
 declare -A R_RPS=() R_P50=() R_P99=() R_ERR=() R_RATIO=() R_P99X=() R_MET=() R_CPU=()
 declare -A R_OPEN_RATE=() R_OPEN_RPS=() R_OPEN_P50=() R_OPEN_P99=() R_OPEN_ERR=()
 declare -A R_TWO_RPS=() R_TWO_ONE_RPS=() R_TWO_P99=() R_TWO_ERR=()
+declare -A R_NEAR=() R_RATIO_RUN=()
 SKIPPED=()
 # One line per target judged: "scenario|target|value|PASS or MISS".
 TARGETS=()
@@ -152,6 +153,12 @@ run_scenario() {
     [[ -f $HERE/lua/$lua ]] || die "missing $HERE/lua/$lua"
     say "scenario $name: $url (${lua}), warm-up ${WARMUP} s, ${RUNS} x ${SECONDS_PER_RUN} s"
     settle
+    if [[ $NEAR == 1 && ${SC_REF[$name]} != - ]]; then
+        pgbench_near "${SC_REF[$name]}"
+        R_NEAR[$name]=$PGB_NEAR
+        "${PSQL[@]}" "$ADMIN_DATABASE_URL" -c 'CHECKPOINT' >/dev/null || die "could not checkpoint"
+        say "  pgbench ${SC_REF[$name]} beside it: $PGB_NEAR tps (at the start of the run: ${PGB[${SC_REF[$name]}]:-?})"
+    fi
     series "$name" closed "$url" "$lua" "$RUNS" "$WARMUP" 0 0 "${PID[$svc]}" "${PID[gateway]:-0}" \
         "$SECONDS_PER_RUN"
     R_RPS[$name]=$S_RPS R_P50[$name]=$S_P50 R_P99[$name]=$S_P99 R_ERR[$name]=$S_ERR R_CPU[$name]=$S_CPU

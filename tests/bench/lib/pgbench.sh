@@ -60,6 +60,26 @@ pgbench_run() {
     say "  pgbench $key: ${all[*]} tps -> median ${PGB[$key]}; p50 ${PGB_P50[$key]} ms, p99 ${PGB_P99[$key]} ms"
 }
 
+# pgbench_near <key>: one run of the reference <key> (S or B) beside a
+# scenario, after a warm-up as long as the scenario's: its tps in PGB_NEAR.
+# The references at the start of a run moved by up to 40 % from one run to
+# the next of the same code (tests/bench/RESULTS.md, thirteenth session),
+# and so did every ratio to them; measured seconds before the scenario's
+# own runs, the reference meets the machine in the state they meet.
+PGB_NEAR=0
+pgbench_near() {
+    local key=$1 out
+    local -a opts=(-M prepared)
+    [[ $key == S ]] && opts=(-S -M prepared)
+    pgbench "${opts[@]}" -c "$CONNS" -j "$THREADS" -T "$WARMUP" "$PGB_URL" >/dev/null 2>&1 || true
+    out=$(pgbench "${opts[@]}" -c "$CONNS" -j "$THREADS" -T "$SECONDS_PER_RUN" "$PGB_URL" 2>&1) || {
+        say "$out" >&2
+        die "pgbench ${opts[*]} failed"
+    }
+    PGB_NEAR=$(sed -nE 's/^tps = ([0-9.]+) .*without initial connection time.*/\1/p' <<<"$out")
+    [[ -n $PGB_NEAR ]] || PGB_NEAR=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' <<<"$out" | tail -n 1)
+}
+
 pgbench_limits() {
     say "pgbench: -S -M prepared (select-only) and the TPC-B-like default, -c $CONNS -j $THREADS, ${SECONDS_PER_RUN} s"
     settle

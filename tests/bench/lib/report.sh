@@ -13,7 +13,7 @@ db_sizes() {
 report() {
     local name svc line
     local -a lines=()
-    lines+=("| scenario | req/s | p50 ms | p99 ms | p99x | fixed rate: req/s, p50 / p99 ms (p99x) | two copies: req/s vs one copy's in the same pairs (ratio), p99 ms | errors | ratio | result | CPU µs/req, all (user): service / PostgreSQL / nginx / wrk | other load |")
+    lines+=("| scenario | req/s | p50 ms | p99 ms | p99x | fixed rate: req/s, p50 / p99 ms (p99x) | two copies: req/s vs one copy's in the same pairs (ratio), p99 ms | errors | ratio (pgbench beside it, tps; the ratio to the run's) | result | CPU µs/req, all (user): service / PostgreSQL / nginx / wrk | other load |")
     lines+=("|---|---:|---:|---:|---:|---|---|---:|---:|---|---|---:|")
     for name in "${SCEN_NAMES[@]}"; do
         [[ -n ${R_MET[$name]:-} ]] || continue
@@ -26,8 +26,9 @@ report() {
             two="${R_TWO_RPS[$name]} vs ${R_TWO_ONE_RPS[$name]} ($(awk -v a="${R_TWO_RPS[$name]}" -v b="${R_TWO_ONE_RPS[$name]}" \
                 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')), ${R_TWO_P99[$name]}"
         fi
-        local errs=$((R_ERR[$name] + ${R_OPEN_ERR[$name]:-0} + ${R_TWO_ERR[$name]:-0}))
-        lines+=("| $name | ${R_RPS[$name]} | ${R_P50[$name]} | ${R_P99[$name]} | ${R_P99X[$name]} | $open | $two | $errs | ${R_RATIO[$name]} | ${R_MET[$name]} | ${c[0]} (${c[5]}) / ${c[1]} (${c[6]}) / ${c[2]} (${c[7]}) / ${c[3]} (${c[8]}) | ${c[4]}% |")
+        local errs=$((R_ERR[$name] + ${R_OPEN_ERR[$name]:-0} + ${R_TWO_ERR[$name]:-0})) ratio=${R_RATIO[$name]}
+        [[ -n ${R_NEAR[$name]:-} ]] && ratio+=" (${R_NEAR[$name]%.*}; ${R_RATIO_RUN[$name]})"
+        lines+=("| $name | ${R_RPS[$name]} | ${R_P50[$name]} | ${R_P99[$name]} | ${R_P99X[$name]} | $open | $two | $errs | $ratio | ${R_MET[$name]} | ${c[0]} (${c[5]}) / ${c[1]} (${c[6]}) / ${c[2]} (${c[7]}) / ${c[3]} (${c[8]}) | ${c[4]}% |")
     done
     for name in "${SKIPPED[@]}"; do
         lines+=("| $name | | | | | | | | | skipped: service not built | | |")
@@ -67,7 +68,7 @@ report() {
         say ""
         say "### $date, commit $commit, $cpu ($NCPU cores)$( ((SMOKE)) && echo ', SMOKE (not a result)')"
         say ""
-        say "$CONNS connections, $THREADS wrk/pgbench threads, ${SECONDS_PER_RUN} s per run, median of $RUNS after ${WARMUP} s warm-up; fixed-rate run: one of ${EXTRA_SECONDS} s at half the closed loop's request rate; two copies: after ${WARMUP2} s warm-up, ${TWO_PAIRS} pairs of ${EXTRA_SECONDS} s runs, one copy then two, medians; $(wc -l <"$DATA/tokens.tsv") users' tokens; $LOG_ROWS log rows; pgbench scale $PGBENCH_SCALE; $([[ ${BENCH_SETTLE:-1} == 1 ]] && echo "databases vacuumed, analysed and checkpointed before pgbench and each scenario" || echo "databases not settled between scenarios"); run took $((SECONDS / 60)) min."
+        say "$CONNS connections, $THREADS wrk/pgbench threads, ${SECONDS_PER_RUN} s per run, median of $RUNS after ${WARMUP} s warm-up; fixed-rate run: one of ${EXTRA_SECONDS} s at half the closed loop's request rate; two copies: after ${WARMUP2} s warm-up, ${TWO_PAIRS} pairs of ${EXTRA_SECONDS} s runs, one copy then two, medians; $(wc -l <"$DATA/tokens.tsv") users' tokens; $LOG_ROWS log rows; pgbench scale $PGBENCH_SCALE; $([[ $NEAR == 1 ]] && echo "throughput targets judged against one run of their pgbench script (${WARMUP} s warm-up, ${SECONDS_PER_RUN} s) right before each scenario's runs; ")$([[ ${BENCH_SETTLE:-1} == 1 ]] && echo "databases vacuumed, analysed and checkpointed before pgbench and each scenario" || echo "databases not settled between scenarios"); run took $((SECONDS / 60)) min."
         say "pgbench -S -M prepared: ${PGB[S]:-?} tps (p50 ${PGB_P50[S]:-?} ms, p99 ${PGB_P99[S]:-?} ms); TPC-B-like (-M prepared): ${PGB[B]:-?} tps (p50 ${PGB_P50[B]:-?} ms, p99 ${PGB_P99[B]:-?} ms)."
         say "PostgreSQL after the runs: $(db_sizes)."
         say ""
@@ -92,7 +93,7 @@ report() {
     say ""
     for name in "${SCEN_NAMES[@]}"; do
         [[ -n ${R_MET[$name]:-} ]] || continue
-        say "bench: $name rps=${R_RPS[$name]} p50_ms=${R_P50[$name]} p99_ms=${R_P99[$name]} p99x=${R_P99X[$name]} open_rate=${R_OPEN_RATE[$name]:--} open_p99_ms=${R_OPEN_P99[$name]:--} two_rps=${R_TWO_RPS[$name]:--} two_one_rps=${R_TWO_ONE_RPS[$name]:--} two_p99_ms=${R_TWO_P99[$name]:--} errors=$((R_ERR[$name] + ${R_OPEN_ERR[$name]:-0} + ${R_TWO_ERR[$name]:-0})) ratio=${R_RATIO[$name]} ${R_MET[$name]}"
+        say "bench: $name rps=${R_RPS[$name]} p50_ms=${R_P50[$name]} p99_ms=${R_P99[$name]} p99x=${R_P99X[$name]} open_rate=${R_OPEN_RATE[$name]:--} open_p99_ms=${R_OPEN_P99[$name]:--} two_rps=${R_TWO_RPS[$name]:--} two_one_rps=${R_TWO_ONE_RPS[$name]:--} two_p99_ms=${R_TWO_P99[$name]:--} errors=$((R_ERR[$name] + ${R_OPEN_ERR[$name]:-0} + ${R_TWO_ERR[$name]:-0})) ratio=${R_RATIO[$name]}${R_NEAR[$name]:+ near_ref_tps=${R_NEAR[$name]} ratio_run=${R_RATIO_RUN[$name]}} ${R_MET[$name]}"
     done
     for name in "${SKIPPED[@]}"; do
         say "bench: $name skipped: service not built"
