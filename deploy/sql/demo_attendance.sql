@@ -92,6 +92,9 @@ WITH p AS (
 INSERT INTO leave_steps(request_id, step, approver_id, role, decision, decided_at)
 SELECT id, 1, final_approver_id, 'supervising_deputy', 'approved', now() FROM l;
 
+-- The two requests' documents, as the service stores a request's.
+SELECT leave_docs_fill() AS built \gset
+
 -- A labour activity for 文秘科 and 综合科, organised by the director (R-ATT-5).
 WITH a AS (
     INSERT INTO activities(title, kind, location, starts_at, ends_at, created_by)

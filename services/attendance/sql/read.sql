@@ -88,25 +88,26 @@ END
 $$;
 COMMENT ON FUNCTION leave_doc_keep() IS 'Builds leave_requests.doc of the row being inserted (doc holds its steps'' JSON) or updated (its steps read).';
 
--- The requests without a document whose steps a statement inserted (a
--- bulk load of requests and then of their steps), built in one statement.
--- A request the service makes has its document from its insert.
-CREATE OR REPLACE FUNCTION leave_steps_changed() RETURNS trigger LANGUAGE plpgsql
+-- The requests without a document: a bulk load inserts requests and then
+-- their steps, and calls this once after them (migration 016). A request
+-- the service makes has its document from its insert.
+CREATE OR REPLACE FUNCTION leave_docs_fill() RETURNS bigint LANGUAGE plpgsql
 SET search_path FROM CURRENT AS $$
+DECLARE
+    n bigint;
 BEGIN
     UPDATE leave_requests l
        SET doc = replace(leave_doc(l, a.approvals)::text, '"overdue":true', '"overdue":false')
       FROM (SELECT s.request_id, json_agg(leave_step_doc(s) ORDER BY s.step) AS approvals
               FROM leave_steps s
-             WHERE s.request_id IN (SELECT c.request_id FROM changed c
-                                      JOIN leave_requests r ON r.id = c.request_id
-                                     WHERE r.doc IS NULL)
+             WHERE s.request_id IN (SELECT r.id FROM leave_requests r WHERE r.doc IS NULL)
              GROUP BY s.request_id) a
      WHERE l.id = a.request_id;
-    RETURN NULL;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
 END
 $$;
-COMMENT ON FUNCTION leave_steps_changed() IS 'Builds leave_requests.doc of the requests without one whose steps the statement inserted.';
+COMMENT ON FUNCTION leave_docs_fill() IS 'Builds leave_requests.doc of the requests that have none (a bulk load''s, once their steps are in); returns how many.';
 
 -- ------------------------------------------------------------ outings
 
@@ -205,7 +206,7 @@ DECLARE
                         WHERE p.oid IN ('leave_doc(leave_requests, json)'::regprocedure,
                                         'leave_step_doc(leave_steps)'::regprocedure,
                                         'leave_doc_keep()'::regprocedure,
-                                        'leave_steps_changed()'::regprocedure));
+                                        'leave_docs_fill()'::regprocedure));
 BEGIN
     IF now_built IS DISTINCT FROM (SELECT digest FROM leave_doc_built) THEN
         UPDATE leave_requests SET doc = doc;

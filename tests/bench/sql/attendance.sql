@@ -81,6 +81,9 @@ FROM leave_requests l
 WHERE l.reason LIKE '压测：%'
   AND NOT EXISTS (SELECT 1 FROM leave_steps s WHERE s.request_id = l.id);
 
+-- Their documents, as the service stores a request's (migration 016).
+SELECT leave_docs_fill() AS built \gset
+
 COMMIT;
 VACUUM ANALYZE leave_requests;
 VACUUM ANALYZE leave_steps;
