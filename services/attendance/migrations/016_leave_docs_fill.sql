@@ -1,7 +1,7 @@
 -- The service's create gives a request its document in its own insert
 -- (migration 014), yet the statement trigger on leave_steps still ran at
 -- every create, with its transition table and a query that found nothing
--- to build: a twentieth of PostgreSQL's time in the leave create + approve
+-- to build: 4 % of the time PostgreSQL spent in the leave create + approve
 -- flow (pg_stat_statements and pg_stat_user_functions of a held bench
 -- stack). Only a bulk load inserts requests without a document and then
 -- their steps; it now calls leave_docs_fill() once after them (the demo
