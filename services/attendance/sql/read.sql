@@ -88,27 +88,6 @@ END
 $$;
 COMMENT ON FUNCTION leave_doc_keep() IS 'Builds leave_requests.doc of the row being inserted (doc holds its steps'' JSON) or updated (its steps read).';
 
--- The requests without a document: a bulk load inserts requests and then
--- their steps, and calls this once after them (migration 016). A request
--- the service makes has its document from its insert.
-CREATE OR REPLACE FUNCTION leave_docs_fill() RETURNS bigint LANGUAGE plpgsql
-SET search_path FROM CURRENT AS $$
-DECLARE
-    n bigint;
-BEGIN
-    UPDATE leave_requests l
-       SET doc = replace(leave_doc(l, a.approvals)::text, '"overdue":true', '"overdue":false')
-      FROM (SELECT s.request_id, json_agg(leave_step_doc(s) ORDER BY s.step) AS approvals
-              FROM leave_steps s
-             WHERE s.request_id IN (SELECT r.id FROM leave_requests r WHERE r.doc IS NULL)
-             GROUP BY s.request_id) a
-     WHERE l.id = a.request_id;
-    GET DIAGNOSTICS n = ROW_COUNT;
-    RETURN n;
-END
-$$;
-COMMENT ON FUNCTION leave_docs_fill() IS 'Builds leave_requests.doc of the requests that have none (a bulk load''s, once their steps are in); returns how many.';
-
 -- ------------------------------------------------------------ outings
 
 CREATE OR REPLACE FUNCTION outing_doc(o outings) RETURNS json LANGUAGE sql STABLE AS $$
@@ -205,8 +184,7 @@ DECLARE
                          FROM pg_proc p
                         WHERE p.oid IN ('leave_doc(leave_requests, json)'::regprocedure,
                                         'leave_step_doc(leave_steps)'::regprocedure,
-                                        'leave_doc_keep()'::regprocedure,
-                                        'leave_docs_fill()'::regprocedure));
+                                        'leave_doc_keep()'::regprocedure));
 BEGIN
     IF now_built IS DISTINCT FROM (SELECT digest FROM leave_doc_built) THEN
         UPDATE leave_requests SET doc = doc;
