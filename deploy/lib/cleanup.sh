@@ -33,6 +33,7 @@ cleanup() {
             say "stopping PostgreSQL" >&3
             as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop
         fi
+        release_huge_pages
         for name in "${PORT_LOCKS[@]}"; do
             rm -rf "$name"
         done

@@ -10,6 +10,20 @@ db_sizes() {
                                         FROM pg_database WHERE datname = 'pgbench'), 'none')" 2>/dev/null || echo "sizes not read"
 }
 
+# Whether the cluster's shared memory sits on huge pages (deploy/lib/postgres.sh,
+# reserve_huge_pages): its postmaster maps them as anon_hugepage.
+huge_pages_used() {
+    local pid
+    pid=$(head -n 1 "$STATE_DIR/pg/postmaster.pid" 2>/dev/null) || true
+    if [[ -z $pid || ! -r /proc/$pid/maps ]]; then
+        echo "not known"
+    elif grep -q anon_hugepage "/proc/$pid/maps"; then
+        echo "on huge pages"
+    else
+        echo "on 4 kB pages (each new backend faults on every buffer page it touches first)"
+    fi
+}
+
 report() {
     local name svc line
     local -a lines=()
@@ -70,7 +84,7 @@ report() {
         say ""
         say "$CONNS connections, $THREADS wrk/pgbench threads, ${SECONDS_PER_RUN} s per run, median of $RUNS after ${WARMUP} s warm-up; fixed-rate run: one of ${EXTRA_SECONDS} s at half the closed loop's request rate; two copies: after ${WARMUP2} s warm-up, ${TWO_PAIRS} pairs of ${EXTRA_SECONDS} s runs, one copy then two, medians; $(wc -l <"$DATA/tokens.tsv") users' tokens; $LOG_ROWS log rows; pgbench scale $PGBENCH_SCALE; $([[ $NEAR == 1 ]] && echo "throughput targets judged against one run of their pgbench script (${WARMUP} s warm-up, ${SECONDS_PER_RUN} s) right before each scenario's runs; ")$([[ ${BENCH_SETTLE:-1} == 1 ]] && echo "databases vacuumed, analysed and checkpointed before pgbench and each scenario" || echo "databases not settled between scenarios"); run took $((SECONDS / 60)) min."
         say "pgbench -S -M prepared: ${PGB[S]:-?} tps (p50 ${PGB_P50[S]:-?} ms, p99 ${PGB_P99[S]:-?} ms); TPC-B-like (-M prepared): ${PGB[B]:-?} tps (p50 ${PGB_P50[B]:-?} ms, p99 ${PGB_P99[B]:-?} ms)."
-        say "PostgreSQL after the runs: $(db_sizes)."
+        say "PostgreSQL after the runs: $(db_sizes); shared memory $(huge_pages_used)."
         say ""
         printf '%s\n' "${lines[@]}"
         say ""
