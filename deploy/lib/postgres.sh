@@ -139,8 +139,9 @@ EOF
 # takes a page fault for every page of the shared buffers it touches first,
 # and a fault is dear on a virtual machine: pgbench opens new connections at
 # each of its runs while the services keep theirs in their pools, so
-# pgbench -S, the reference of the reads, ran at a quarter of its rate with
-# warm backends, and the ratios measured the faults, not the code
+# pgbench -S, the reference of the reads, ran at a quarter to two thirds of
+# its rate with warm backends, and the ratios measured the faults, not the
+# code
 # (tests/bench/RESULTS.md). As root, this reserves the 2 MB pages the
 # cluster's shared memory needs (given back when it stops: cleanup);
 # otherwise huge_pages = try takes whatever the machine has reserved.

@@ -61,8 +61,9 @@
 #                      memory, at least 2GB; deploy/lib/postgres.sh)
 #   BENCH_HUGE_PAGES   1 (default): the cluster's shared memory on huge
 #                      pages (reserved for the run when root; given back
-#                      after); 0: on 4 kB pages, as runs before 2026-12-05
-#                      (deploy/lib/postgres.sh says why it matters)
+#                      after); 0: on 4 kB pages, as every run recorded
+#                      before 2026-12-05T09:59Z (deploy/lib/postgres.sh
+#                      says why it matters)
 #   BENCH_ONLY         run only the scenarios whose names contain this
 #   BENCH_STRICT       1: count every non-2xx answer through a Lua
 #                      response() callback (costs wrk CPU); 0 (default): wrk's
