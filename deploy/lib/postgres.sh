@@ -141,8 +141,7 @@ EOF
 # each of its runs while the services keep theirs in their pools, so
 # pgbench -S, the reference of the reads, ran at a quarter to two thirds of
 # its rate with warm backends, and the ratios measured the faults, not the
-# code
-# (tests/bench/RESULTS.md). As root, this reserves the 2 MB pages the
+# code (tests/bench/RESULTS.md). As root, this reserves the 2 MB pages the
 # cluster's shared memory needs (given back when it stops: cleanup);
 # otherwise huge_pages = try takes whatever the machine has reserved.
 # BENCH_HUGE_PAGES=0 leaves the machine alone and the cluster on 4 kB pages.

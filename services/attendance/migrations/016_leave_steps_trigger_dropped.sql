@@ -15,9 +15,15 @@
 -- stored are the ones leave_doc, leave_step_doc and leave_doc_keep build
 -- (all three unchanged), so it is brought up to date here and read.sql
 -- need not rebuild them.
+--
+-- A first form of this migration, under another name
+-- (016_leave_docs_fill.sql), dropped the same trigger and added
+-- leave_docs_fill(); a database it migrated runs this one too, so each
+-- drop here is IF EXISTS, and that function goes.
 
-DROP TRIGGER leave_steps_inserted ON leave_steps;
-DROP FUNCTION leave_steps_changed();
+DROP TRIGGER IF EXISTS leave_steps_inserted ON leave_steps;
+DROP FUNCTION IF EXISTS leave_steps_changed();
+DROP FUNCTION IF EXISTS leave_docs_fill();
 
 UPDATE leave_doc_built
    SET digest = (SELECT md5(string_agg(p.prosrc, '' ORDER BY p.proname))
