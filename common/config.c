@@ -1,10 +1,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 int cfg_str(const char *var, const char *def, const char **out)
 {
@@ -85,4 +87,64 @@ char *cfg_read_file(const char *var, const char *path, size_t *len)
     if (len)
         *len = n;
     return buf;
+}
+
+long cfg_cpu_max_cpus(const char *text)
+{
+    char quota[32];
+    long period = 0;
+    if (!text || sscanf(text, "%31s %ld", quota, &period) != 2 || period <= 0 ||
+        !strcmp(quota, "max"))
+        return 0;
+    char *end;
+    errno = 0;
+    long q = strtol(quota, &end, 10);
+    if (errno || *end || q <= 0)
+        return 0;
+    return q / period + (q % period != 0);
+}
+
+/* The cpu.max of this process's own cgroup (v2: the line "0::<path>" of
+ * /proc/self/cgroup), or 0. Inside a container the path is "/". */
+static long cgroup_cpus(void)
+{
+    char line[512], path[600], text[64];
+    long cpus = 0;
+    FILE *f = fopen("/proc/self/cgroup", "r");
+    if (!f)
+        return 0;
+    path[0] = '\0';
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, "0::", 3)) {
+            line[strcspn(line, "\n")] = '\0';
+            snprintf(path, sizeof path, "/sys/fs/cgroup%s/cpu.max",
+                     strcmp(line + 3, "/") ? line + 3 : "");
+            break;
+        }
+    fclose(f);
+    if (path[0] && (f = fopen(path, "r"))) {
+        if (fgets(text, sizeof text, f))
+            cpus = cfg_cpu_max_cpus(text);
+        fclose(f);
+    }
+    return cpus;
+}
+
+long cfg_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        n = CPU_COUNT(&set);
+    long quota = cgroup_cpus();
+    if (quota > 0 && quota < n)
+        n = quota;
+    return n < 1 ? 1 : n;
+}
+
+long cfg_default_threads(long cpus)
+{
+    if (cpus <= 2)
+        return 4;
+    return cpus >= 8 ? 16 : cpus * 2;
 }

@@ -12,6 +12,20 @@ int cfg_str(const char *var, const char *def, const char **out);
 int cfg_long(const char *var, long def, long min, long max, long *out);
 int cfg_bool(const char *var, bool def, bool *out);
 
+/* The CPUs this process may use: its affinity mask, lowered to the CPU
+ * quota of its cgroup (cgroup v2 cpu.max, a container's limit) when there
+ * is one. At least 1. */
+long cfg_cpus(void);
+
+/* The whole CPUs a cgroup v2 cpu.max text allows ("150000 100000" -> 2,
+ * rounded up), or 0 when it sets no limit ("max 100000") or cannot be
+ * read. */
+long cfg_cpu_max_cpus(const char *text);
+
+/* The worker threads a service starts with for `cpus` CPUs when
+ * HTTP_THREADS is not set: twice the CPUs, at least 4, at most 16. */
+long cfg_default_threads(long cpus);
+
 /* Reads a whole file into a NUL-terminated malloc'd buffer (caller frees).
  * NULL on error, with a message naming the variable that gave the path. */
 char *cfg_read_file(const char *var, const char *path, size_t *len);

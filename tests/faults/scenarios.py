@@ -287,8 +287,11 @@ def lock_timeout(ck, cls):
                 "AND l.mode = 'RowShareLock' AND l.granted "
                 "AND s.application_name = 'faults-lock'") == "0":
             time.sleep(0.1)
-        env = inner.service_env("printing")
-        pool = int(env.get("DB_POOL_SIZE", "0") or 0) or int(env.get("HTTP_THREADS", "0") or 0) or 16
+        # The pool's size as the service counts it (its default follows the
+        # CPUs it may use).
+        metrics = call("GET", "/metrics", base=("127.0.0.1", inner.service_port("printing"))).body
+        pool = int(next(l.split()[-1] for l in metrics.splitlines()
+                        if l.startswith("oa_db_pool_connections") and 'state="total"' in l))
         answers = []
         # The first request is watched from the database: it must really
         # wait for the row's lock (not be refused before it asks).

@@ -1,0 +1,55 @@
+/* The CPUs a service counts and the threads it starts with (common/config.c). */
+#include <check.h>
+
+#include "config.h"
+#include "unit_run.h"
+
+START_TEST(a_cgroup_quota_counts_whole_cpus_rounded_up)
+{
+    ck_assert_int_eq(cfg_cpu_max_cpus("200000 100000\n"), 2);
+    ck_assert_int_eq(cfg_cpu_max_cpus("150000 100000"), 2);
+    ck_assert_int_eq(cfg_cpu_max_cpus("50000 100000"), 1);
+    ck_assert_int_eq(cfg_cpu_max_cpus("1000 100000"), 1);
+    ck_assert_int_eq(cfg_cpu_max_cpus("400000 100000"), 4);
+}
+END_TEST
+
+START_TEST(no_quota_or_an_unreadable_one_is_no_limit)
+{
+    ck_assert_int_eq(cfg_cpu_max_cpus("max 100000\n"), 0);
+    ck_assert_int_eq(cfg_cpu_max_cpus(""), 0);
+    ck_assert_int_eq(cfg_cpu_max_cpus(NULL), 0);
+    ck_assert_int_eq(cfg_cpu_max_cpus("100000"), 0);
+    ck_assert_int_eq(cfg_cpu_max_cpus("100000 0"), 0);
+    ck_assert_int_eq(cfg_cpu_max_cpus("-5 100000"), 0);
+    ck_assert_int_eq(cfg_cpu_max_cpus("12x 100000"), 0);
+}
+END_TEST
+
+START_TEST(threads_are_twice_the_cpus_from_4_to_16)
+{
+    ck_assert_int_eq(cfg_default_threads(1), 4);
+    ck_assert_int_eq(cfg_default_threads(2), 4);
+    ck_assert_int_eq(cfg_default_threads(3), 6);
+    ck_assert_int_eq(cfg_default_threads(8), 16);
+    ck_assert_int_eq(cfg_default_threads(64), 16);
+}
+END_TEST
+
+START_TEST(this_process_has_at_least_one_cpu)
+{
+    ck_assert_int_ge(cfg_cpus(), 1);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("config");
+    TCase *tc = tcase_create("config");
+    tcase_add_test(tc, a_cgroup_quota_counts_whole_cpus_rounded_up);
+    tcase_add_test(tc, no_quota_or_an_unreadable_one_is_no_limit);
+    tcase_add_test(tc, threads_are_twice_the_cpus_from_4_to_16);
+    tcase_add_test(tc, this_process_has_at_least_one_cpu);
+    suite_add_tcase(s, tc);
+    return unit_run(s);
+}
