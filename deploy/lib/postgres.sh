@@ -66,7 +66,7 @@ start_postgres() {
         echo "listen_addresses = '127.0.0.1'"
         echo "port = $port"
         echo "unix_socket_directories = '$sockdir'"
-        # Six services of 16 connections each, twice over while the
+        # Six services of up to 16 connections each, twice over while the
         # benchmark's second copies or a rolling restart run.
         echo "max_connections = 400"
         echo "shared_buffers = 256MB"
