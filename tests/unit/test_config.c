@@ -1,28 +1,26 @@
 /* The CPUs a service counts and the threads it starts with (common/config.c). */
 #include <check.h>
+#include <stddef.h>
 
 #include "config.h"
 #include "unit_run.h"
 
-START_TEST(a_cgroup_quota_counts_whole_cpus_rounded_up)
-{
-    ck_assert_int_eq(cfg_cpu_max_cpus("200000 100000\n"), 2);
-    ck_assert_int_eq(cfg_cpu_max_cpus("150000 100000"), 2);
-    ck_assert_int_eq(cfg_cpu_max_cpus("50000 100000"), 1);
-    ck_assert_int_eq(cfg_cpu_max_cpus("1000 100000"), 1);
-    ck_assert_int_eq(cfg_cpu_max_cpus("400000 100000"), 4);
-}
-END_TEST
+/* cpu.max texts and the whole CPUs they allow; 0 is no limit. */
+static const struct {
+    const char *text;
+    long cpus;
+} quotas[] = {
+    {"200000 100000\n", 2}, {"150000 100000", 2}, {"50000 100000", 1},
+    {"1000 100000", 1},      {"400000 100000", 4}, {"max 100000\n", 0},
+    {"", 0},                 {NULL, 0},            {"100000", 0},
+    {"100000 0", 0},         {"-5 100000", 0},     {"12x 100000", 0},
+};
 
-START_TEST(no_quota_or_an_unreadable_one_is_no_limit)
+START_TEST(a_cgroup_quota_counts_whole_cpus_rounded_up_and_max_is_no_limit)
 {
-    ck_assert_int_eq(cfg_cpu_max_cpus("max 100000\n"), 0);
-    ck_assert_int_eq(cfg_cpu_max_cpus(""), 0);
-    ck_assert_int_eq(cfg_cpu_max_cpus(NULL), 0);
-    ck_assert_int_eq(cfg_cpu_max_cpus("100000"), 0);
-    ck_assert_int_eq(cfg_cpu_max_cpus("100000 0"), 0);
-    ck_assert_int_eq(cfg_cpu_max_cpus("-5 100000"), 0);
-    ck_assert_int_eq(cfg_cpu_max_cpus("12x 100000"), 0);
+    for (size_t i = 0; i < sizeof quotas / sizeof quotas[0]; i++)
+        ck_assert_msg(cfg_cpu_max_cpus(quotas[i].text) == quotas[i].cpus, "cpu.max \"%s\"",
+                      quotas[i].text ? quotas[i].text : "(none)");
 }
 END_TEST
 
@@ -46,8 +44,7 @@ int main(void)
 {
     Suite *s = suite_create("config");
     TCase *tc = tcase_create("config");
-    tcase_add_test(tc, a_cgroup_quota_counts_whole_cpus_rounded_up);
-    tcase_add_test(tc, no_quota_or_an_unreadable_one_is_no_limit);
+    tcase_add_test(tc, a_cgroup_quota_counts_whole_cpus_rounded_up_and_max_is_no_limit);
     tcase_add_test(tc, threads_are_twice_the_cpus_from_4_to_16);
     tcase_add_test(tc, this_process_has_at_least_one_cpu);
     suite_add_tcase(s, tc);
