@@ -104,21 +104,21 @@ long cfg_cpu_max_cpus(const char *text)
     return q / period + (q % period != 0);
 }
 
-/* The cpu.max of this process's own cgroup (v2: the line "0::<path>" of
- * /proc/self/cgroup), or 0. Inside a container the path is "/". */
-static long cgroup_cpus(void)
+/* The cpu.max of a process's own cgroup (v2: the line "0::<path>" of its
+ * /proc/<pid>/cgroup, `self_cgroup`, under the cgroup file system mounted
+ * at `root`), or 0. Inside a container the path is "/". */
+static long cgroup_cpus(const char *self_cgroup, const char *root)
 {
-    char line[512], path[600], text[64];
+    char line[512], path[1024], text[64];
     long cpus = 0;
-    FILE *f = fopen("/proc/self/cgroup", "r");
+    FILE *f = fopen(self_cgroup, "r");
     if (!f)
         return 0;
     path[0] = '\0';
     while (fgets(line, sizeof line, f))
         if (!strncmp(line, "0::", 3)) {
             line[strcspn(line, "\n")] = '\0';
-            snprintf(path, sizeof path, "/sys/fs/cgroup%s/cpu.max",
-                     strcmp(line + 3, "/") ? line + 3 : "");
+            snprintf(path, sizeof path, "%s%s/cpu.max", root, strcmp(line + 3, "/") ? line + 3 : "");
             break;
         }
     fclose(f);
@@ -130,16 +130,21 @@ static long cgroup_cpus(void)
     return cpus;
 }
 
-long cfg_cpus(void)
+long cfg_cpus_from(const char *self_cgroup, const char *root)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof set, &set) == 0)
         n = CPU_COUNT(&set);
-    long quota = cgroup_cpus();
+    long quota = cgroup_cpus(self_cgroup, root);
     if (quota > 0 && quota < n)
         n = quota;
     return n < 1 ? 1 : n;
+}
+
+long cfg_cpus(void)
+{
+    return cfg_cpus_from("/proc/self/cgroup", "/sys/fs/cgroup");
 }
 
 long cfg_default_threads(long cpus)

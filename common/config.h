@@ -17,6 +17,11 @@ int cfg_bool(const char *var, bool def, bool *out);
  * is one. At least 1. */
 long cfg_cpus(void);
 
+/* cfg_cpus with the cgroup read from the file `self_cgroup` (as
+ * /proc/self/cgroup) under the cgroup file system at `root` (as
+ * /sys/fs/cgroup). */
+long cfg_cpus_from(const char *self_cgroup, const char *root);
+
 /* The whole CPUs a cgroup v2 cpu.max text allows ("150000 100000" -> 2,
  * rounded up), or 0 when it sets no limit ("max 100000") or cannot be
  * read. */

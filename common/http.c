@@ -41,12 +41,13 @@ static int read_config(http_config *c, service_t *svc)
      * database connections. A thread waits while PostgreSQL answers, so a
      * few more threads than CPUs keep the CPUs busy; more only take turns
      * on them, each turn a context switch. On the 2-core benchmark machine
-     * 4 threads against 16 served the lists and reads 5-20 % more a second
+     * 4 threads against 16 served the lists and reads 5-25 % more a second
      * with less CPU a request and a lower p99, and the write flows as many
      * (tests/bench/RESULTS.md). A write waits at COMMIT for the WAL to
      * reach the disk, and PostgreSQL flushes the commits that wait
      * together: where a flush takes milliseconds, more threads let more
-     * commits share one (HTTP_THREADS). */
+     * commits share one, and writes that queue on one row (a document
+     * number's series) go faster with more of them waiting (HTTP_THREADS). */
     bad |= cfg_long("HTTP_THREADS", cfg_default_threads(cfg_cpus()), 1, 256, &c->threads);
     bad |= cfg_long("DB_POOL_SIZE", 0, 0, 256, &c->pool_size);
     bad |= cfg_long("HTTP_MAX_BODY_BYTES", 1024 * 1024, 1024, 64L * 1024 * 1024, &c->max_body);
