@@ -17,7 +17,7 @@
 #include "memory.h"
 
 typedef struct http_config {
-    long port, threads, pool_size, max_body, max_conns, conn_timeout;
+    long port, cpus, threads, pool_size, max_body, max_conns, conn_timeout;
     long stmt_timeout, lock_timeout, acquire_timeout, refresh_s, clock_skew;
     long shutdown_delay_ms, shutdown_grace_s, trim_s;
     const char *bind, *db_url, *migrations, *pubkey_file;
@@ -48,7 +48,8 @@ static int read_config(http_config *c, service_t *svc)
      * together: where a flush takes milliseconds, more threads let more
      * commits share one, and writes that queue on one row (a document
      * number's series) go faster with more of them waiting (HTTP_THREADS). */
-    bad |= cfg_long("HTTP_THREADS", cfg_default_threads(cfg_cpus()), 1, 256, &c->threads);
+    c->cpus = cfg_cpus();
+    bad |= cfg_long("HTTP_THREADS", cfg_default_threads(c->cpus), 1, 256, &c->threads);
     bad |= cfg_long("DB_POOL_SIZE", 0, 0, 256, &c->pool_size);
     bad |= cfg_long("HTTP_MAX_BODY_BYTES", 1024 * 1024, 1024, 64L * 1024 * 1024, &c->max_body);
     bad |= cfg_long("HTTP_MAX_CONNECTIONS", 4096, 16, 65536, &c->max_conns);
@@ -222,7 +223,7 @@ int http_run(service_t *svc)
         goto cleanup;
     }
     log_msg(LOG_INFO, NULL, "listening on %s:%ld with %ld threads (%ld CPUs usable)", cfg.bind,
-            cfg.port, cfg.threads, cfg_cpus());
+            cfg.port, cfg.threads, cfg.cpus);
     int sig = 0;
     sigwait(&set, &sig);
     log_msg(LOG_INFO, NULL, "signal %d: shutting down", sig);

@@ -265,6 +265,16 @@ def kill_mid_transaction(ck, cls):
 # ---------------------------------------------------------------- 5
 
 
+def pool_gauge(svc, state):
+    """The service's oa_db_pool_connections gauge of that state, as its
+    /metrics gives it (text), or None."""
+    metrics = call("GET", "/metrics", base=("127.0.0.1", inner.service_port(svc))).body
+    for l in metrics.splitlines():
+        if l.startswith("oa_db_pool_connections") and 'state="%s"' % state in l:
+            return l.split()[-1]
+    return None
+
+
 def lock_timeout(ck, cls):
     """A row locked by hand: a request that needs it waits at most
     DB_LOCK_TIMEOUT_MS, answers 409 (or 503), and gives its connection
@@ -289,9 +299,7 @@ def lock_timeout(ck, cls):
             time.sleep(0.1)
         # The pool's size as the service counts it (its default follows the
         # CPUs it may use).
-        metrics = call("GET", "/metrics", base=("127.0.0.1", inner.service_port("printing"))).body
-        pool = int(next(l.split()[-1] for l in metrics.splitlines()
-                        if l.startswith("oa_db_pool_connections") and 'state="total"' in l))
+        pool = int(pool_gauge("printing", "total"))
         answers = []
         # The first request is watched from the database: it must really
         # wait for the row's lock (not be refused before it asks).
@@ -339,10 +347,8 @@ def lock_timeout(ck, cls):
              "%s %s" % (a and a.status, a and a.body[:200]))
     statement_timeout(ck)
     stop_load(load)
-    metrics = call("GET", "/metrics", base=("127.0.0.1", inner.service_port("printing"))).body
-    in_use = [l for l in metrics.splitlines() if 'state="in_use"' in l]
-    ck.check("every connection back in the pool (%s)" % (in_use[0].split()[-1] if in_use else "?"),
-             in_use and in_use[0].split()[-1] == "0")
+    in_use = pool_gauge("printing", "in_use")
+    ck.check("every connection back in the pool (%s)" % (in_use or "?"), in_use == "0")
     answers_ok(ck, "")
     checked = inner.read_back(ck)
     figures("lock_timeout", checked)
