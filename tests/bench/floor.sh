@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The SQL floor of a write flow: PostgreSQL running the statements a flow's
+# requests send, from pgbench (no HTTP, no gateway, no service), beside
+# pgbench's TPC-B-like script on the same cluster, so that a flow's target
+# (a ratio to that script) can be compared with what its statements alone
+# allow on this machine.
+#
+#   BENCH_HOLD=1 BENCH_ONLY=attendance_create BENCH_NO_RECORD=1 \
+#       BENCH_TWO_COPIES=0 make bench          # a held stack, in one shell
+#   tests/bench/floor.sh [hold.env]           # in another
+#
+# hold.env is the file the held stack writes (var/tmp.*/hold.env; the only
+# one there when none is given). Each of FLOOR_RUNS rounds (3) runs the
+# TPC-B-like script (-M prepared, 32 clients, as `make bench` does) and then
+# each floor script (tests/bench/floor/*.sql, 4 clients: a service's pool on
+# this machine) for FLOOR_SECONDS (10); the medians and their ratio are
+# printed with the machine's busy CPU per transaction. The scripts connect
+# as the superuser with the owning service's schema first in search_path.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+env_file=${1:-}
+if [[ -z $env_file ]]; then
+    shopt -s nullglob
+    files=("$HERE"/../../var/tmp.*/hold.env)
+    [[ ${#files[@]} -eq 1 ]] || { echo "floor.sh: give the held stack's hold.env (found ${#files[@]})" >&2; exit 2; }
+    env_file=${files[0]}
+fi
+ADMIN_DATABASE_URL=$(sed -n 's/^export ADMIN_DATABASE_URL=//p' "$env_file")
+[[ -n $ADMIN_DATABASE_URL ]] || { echo "floor.sh: no ADMIN_DATABASE_URL in $env_file" >&2; exit 2; }
+BASE=${ADMIN_DATABASE_URL%/*}
+RUNS=${FLOOR_RUNS:-3}
+SECS=${FLOOR_SECONDS:-10}
+CLIENTS=${FLOOR_CLIENTS:-4}
+SCALE=${PGBENCH_SCALE:-32}
+
+if ! psql "$BASE/floor_pgbench" -Atqc 'SELECT 1' >/dev/null 2>&1; then
+    psql "$BASE/postgres" -qc 'CREATE DATABASE floor_pgbench'
+    pgbench -i -q -s "$SCALE" "$BASE/floor_pgbench" >/dev/null 2>&1
+    psql "$BASE/floor_pgbench" -qc 'VACUUM (ANALYZE)'
+fi
+
+busy() { awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+# run <label> <pgbench args...>: prints "<label> <tps> <busy us a transaction>"
+run() {
+    local label=$1 b0 b1 tps
+    shift
+    b0=$(busy)
+    tps=$(pgbench -n -M prepared -T "$SECS" "$@" 2>&1 |
+        sed -n 's/^tps = \([0-9.]*\) .*without initial.*/\1/p')
+    b1=$(busy)
+    [[ -n $tps ]] || { echo "floor.sh: pgbench $label failed" >&2; exit 1; }
+    awk -v l="$label" -v t="$tps" -v b=$((b1 - b0)) -v s="$SECS" \
+        'BEGIN { printf "%s %.1f %.0f\n", l, t, b * 10000 / (t * s) }'
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+for ((i = 1; i <= RUNS; i++)); do
+    run B -c 32 -j 1 "$BASE/floor_pgbench" | tee -a "$out"
+    for f in "$HERE"/floor/*.sql; do
+        name=$(basename "$f" .sql)
+        schema=${name%%_*}
+        PGOPTIONS="-c search_path=$schema,public" run "$name" -c "$CLIENTS" -j 1 -f "$f" \
+            "$ADMIN_DATABASE_URL" | tee -a "$out"
+    done
+done
+b=$(awk '$1 == "B" { print $2 }' "$out" | median)
+echo "TPC-B-like (32 clients): median $b tps"
+for f in "$HERE"/floor/*.sql; do
+    name=$(basename "$f" .sql)
+    t=$(awk -v n="$name" '$1 == n { print $2 }' "$out" | median)
+    us=$(awk -v n="$name" '$1 == n { print $3 }' "$out" | median)
+    awk -v n="$name" -v t="$t" -v b="$b" -v us="$us" -v c="$CLIENTS" \
+        'BEGIN { printf "%s (%d clients): median %.1f flows/s = %.3f x B, %s us of busy CPU a flow\n", n, c, t, t / b, us }'
+done
