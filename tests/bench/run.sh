@@ -88,6 +88,12 @@
 #   BENCH_SETTLE       0: do not vacuum, analyse and checkpoint both
 #                      databases before pgbench's runs and each scenario
 #                      (lib/measure.sh: settle; 1 by default)
+#   BENCH_FLOOR        0: no SQL floor runs (1 by default: after a write
+#                      flow with a tests/bench/floor/<scenario>.sql, one
+#                      run of those statements from pgbench; lib/measure.sh:
+#                      floor; reported, not judged)
+#   BENCH_FLOOR_CLIENTS  pgbench clients of a floor run (4: a service's
+#                      pool on a 2-CPU machine)
 #
 # The fixed-rate run (open loop) is wrk with tests/bench/lua/bench.lua's
 # pacing (BENCH_RATE): each request has a slot on a fixed schedule and its
@@ -107,6 +113,9 @@
 #          open_p99_ms=<x> two_rps=<n> two_one_rps=<n> two_p99_ms=<x> errors=<n>
 #          ratio=<r> [near_ref_tps=<n> ratio_run=<r>] PASS|MISS (ratio is to
 #          the reference beside the scenario, ratio_run to the run's)
+# then for each write flow with a floor script "bench: floor <scenario>
+# tps=<n>|failed ratio=<r> of_floor=<r>" (the floor over the reference
+# beside the scenario, and the scenario's rate over its floor),
 # then "bench: pgbench select_only_tps=<n> tpcb_tps=<n> select_only_p50_ms=<x>
 # select_only_p99_ms=<x> tpcb_p50_ms=<x> tpcb_p99_ms=<x>", "bench: startup_ms
 # <service>=<n> ...", "bench: rss_kb <service>=<n> ...", one "bench: target
@@ -135,6 +144,7 @@ WARMUP2=${BENCH_WARMUP2:-$((SMOKE ? 1 : 8))}
 EXTRA_SECONDS=${BENCH_EXTRA_SECONDS:-$((SECONDS_PER_RUN < 5 ? SECONDS_PER_RUN : 5))}
 TWO_PAIRS=${BENCH_TWO_PAIRS:-$((SMOKE ? 1 : 3))}
 NEAR=${BENCH_NEAR_REF:-1}
+FLOOR_CLIENTS=${BENCH_FLOOR_CLIENTS:-4}
 export BENCH_STRICT=${BENCH_STRICT:-0}
 
 WORK=$STATE_DIR/bench

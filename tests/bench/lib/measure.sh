@@ -4,7 +4,7 @@
 declare -A R_RPS=() R_P50=() R_P99=() R_ERR=() R_RATIO=() R_P99X=() R_MET=() R_CPU=()
 declare -A R_OPEN_RATE=() R_OPEN_RPS=() R_OPEN_P50=() R_OPEN_P99=() R_OPEN_ERR=()
 declare -A R_TWO_RPS=() R_TWO_ONE_RPS=() R_TWO_P99=() R_TWO_ERR=()
-declare -A R_NEAR=() R_RATIO_RUN=()
+declare -A R_NEAR=() R_RATIO_RUN=() R_FLOOR=()
 SKIPPED=()
 # One line per target judged: "scenario|target|value|PASS or MISS".
 TARGETS=()
@@ -173,7 +173,32 @@ run_scenario() {
     if [[ $TWO == 1 && $url_var == GATEWAY_URL && -n ${PID2[$svc]:-} ]]; then
         two_copies "$name" "$svc" "$url" "$lua"
     fi
+    floor "$name"
     judge "$name"
+}
+
+# floor <name>: when tests/bench/floor/<name>.sql exists (a write flow's
+# statements as its service sends them), one run of it from pgbench after
+# the scenario's runs, FLOOR_CLIENTS clients (a service's pool here) for a
+# run's seconds, with the service's schema first in search_path: the rate
+# PostgreSQL gives those statements alone, no HTTP in the way
+# (tests/bench/floor.sh does the same beside a held stack). In R_FLOOR, in
+# flows a second, or "failed"; reported beside the table, not judged.
+# BENCH_FLOOR=0 leaves it out.
+floor() {
+    local name=$1 file=$HERE/floor/$1.sql out tps
+    [[ ${BENCH_FLOOR:-1} == 1 && -f $file ]] || return 0
+    out=$(PGOPTIONS="-c search_path=${SC_SVC[$name]},public" pgbench -n -M prepared \
+        -c "$FLOOR_CLIENTS" -j 1 -T "$SECONDS_PER_RUN" -f "$file" "$ADMIN_DATABASE_URL" 2>&1) || true
+    tps=$(sed -nE 's/^tps = ([0-9.]+) .*without initial connection time.*/\1/p' <<<"$out")
+    if [[ -z $tps ]]; then
+        sed 's/^/  | /' <<<"$out" | tail -n 5
+        R_FLOOR[$name]=failed
+        say "  SQL floor: pgbench $(basename "$file") failed"
+        return 0
+    fi
+    R_FLOOR[$name]=$(awk -v t="$tps" 'BEGIN { printf "%.0f", t }')
+    say "  SQL floor: ${R_FLOOR[$name]} flows/s (pgbench $(basename "$file"), $FLOOR_CLIENTS clients)"
 }
 
 # two_copies <name> <service> <one-copy url> <lua>: after a warm-up of the

@@ -24,6 +24,32 @@ huge_pages_used() {
     fi
 }
 
+# floor_ratios <scenario>: "<floor over the reference beside it> <the
+# scenario's rate over its floor>", "- -" when the floor failed.
+floor_ratios() {
+    local name=$1 ref=${R_NEAR[$1]:-${PGB[${SC_REF[$1]}]:-0}}
+    awk -v f="${R_FLOOR[$name]}" -v b="$ref" -v r="${R_RPS[$name]}" \
+        'BEGIN { if (f !~ /^[0-9.]+$/ || f == 0 || b == 0) print "- -"; else printf "%.3f %.2f\n", f / b, r / f }'
+}
+
+# The write flows' SQL floors (lib/measure.sh: floor), one sentence for the
+# report; nothing when no floor ran.
+floor_line() {
+    local name text="" r
+    for name in "${SCEN_NAMES[@]}"; do
+        [[ -n ${R_FLOOR[$name]:-} && -n ${R_MET[$name]:-} ]] || continue
+        read -r -a r < <(floor_ratios "$name")
+        [[ -n $text ]] && text+="; "
+        if [[ ${r[0]} == - ]]; then
+            text+="$name: the floor run failed"
+        else
+            text+="$name ${R_FLOOR[$name]} flows/s = ${r[0]} x ${SC_REF[$name]} beside it, the scenario at ${r[1]} x its floor"
+        fi
+    done
+    [[ -n $text ]] || return 0
+    say "SQL floors (tests/bench/floor/<scenario>.sql: the flow's statements alone from pgbench, $FLOOR_CLIENTS clients, one ${SECONDS_PER_RUN} s run after the scenario's; reported, not judged): $text."
+}
+
 report() {
     local name svc line
     local -a lines=()
@@ -92,6 +118,7 @@ report() {
         say "Start-up to /readyz 200 (ms, median of 3, target < 200):${start_line}"
         say "p99x is the p99 over pgbench -S's p99 in this run. For the flows, req/s counts whole flows (a leave request approved; a seal request approved and stamped; a job approved and completed; a document drafted to numbered; a director's meeting convened, prepared, held and closed, 18 requests); the fixed-rate req/s and the CPU are per HTTP request."
         say "\"other load\" is CPU used by processes outside this stack during the runs, as a share of all cores; above 5% the run was disturbed."
+        floor_line
         say ""
         say "Targets: $npass PASS, $nmiss MISS."
         say ""
@@ -111,6 +138,10 @@ report() {
     done
     for name in "${SKIPPED[@]}"; do
         say "bench: $name skipped: service not built"
+    done
+    for name in "${SCEN_NAMES[@]}"; do
+        [[ -n ${R_FLOOR[$name]:-} && -n ${R_MET[$name]:-} ]] || continue
+        say "bench: floor $name tps=${R_FLOOR[$name]} $(floor_ratios "$name" | awk '{ printf "ratio=%s of_floor=%s", $1, $2 }')"
     done
     say "bench: pgbench select_only_tps=${PGB[S]:-0} tpcb_tps=${PGB[B]:-0} select_only_p50_ms=${PGB_P50[S]:-0} select_only_p99_ms=${PGB_P99[S]:-0} tpcb_p50_ms=${PGB_P50[B]:-0} tpcb_p99_ms=${PGB_P99[B]:-0}"
     say "bench: startup_ms${start_line}"
