@@ -12,10 +12,14 @@
 # hold.env is the file the held stack writes (var/tmp.*/hold.env; the only
 # one there when none is given). Each of FLOOR_RUNS rounds (3) runs the
 # TPC-B-like script (-M prepared, 32 clients, as `make bench` does) and then
-# each floor script (tests/bench/floor/*.sql, 4 clients: a service's pool on
-# this machine) for FLOOR_SECONDS (10); the medians and their ratio are
-# printed with the machine's busy CPU per transaction. The scripts connect
-# as the superuser with the owning service's schema first in search_path.
+# each floor script (tests/bench/floor/*.sql whose name contains
+# FLOOR_ONLY, 4 clients: a service's pool on this machine) for
+# FLOOR_SECONDS (10) after FLOOR_WARMUP (3) in the same run (lib/floor.sh);
+# the medians and their ratio are printed with the machine's busy CPU per
+# transaction. The scripts connect as the superuser
+# with the owning service's schema first in search_path, and need that
+# service's bench data (the held stack's BENCH_ONLY); a script that fails
+# is reported and the others go on.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -31,6 +35,7 @@ ADMIN_DATABASE_URL=$(sed -n 's/^export ADMIN_DATABASE_URL=//p' "$env_file")
 BASE=${ADMIN_DATABASE_URL%/*}
 RUNS=${FLOOR_RUNS:-3}
 SECS=${FLOOR_SECONDS:-10}
+WARM=${FLOOR_WARMUP:-3}
 CLIENTS=${FLOOR_CLIENTS:-4}
 SCALE=${PGBENCH_SCALE:-32}
 
@@ -40,37 +45,52 @@ if ! psql "$BASE/floor_pgbench" -Atqc 'SELECT 1' >/dev/null 2>&1; then
     psql "$BASE/floor_pgbench" -qc 'VACUUM (ANALYZE)'
 fi
 
+# shellcheck source=/dev/null
+. "$HERE/lib/floor.sh"
+
 busy() { awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
-# run <label> <pgbench args...>: prints "<label> <tps> <busy us a transaction>"
+# run <label> <pgbench args...>: prints "<label> <tps after the warm-up>
+# <busy CPU in us a transaction over the whole run>"
 run() {
-    local label=$1 b0 b1 tps
+    local label=$1 b0 b1 res
     shift
     b0=$(busy)
-    tps=$(pgbench -n -M prepared -T "$SECS" "$@" 2>&1 |
-        sed -n 's/^tps = \([0-9.]*\) .*without initial.*/\1/p')
+    res=$(floor_pgbench "$WARM" "$SECS" "$@") || res=""
     b1=$(busy)
-    [[ -n $tps ]] || { echo "floor.sh: pgbench $label failed" >&2; exit 1; }
-    awk -v l="$label" -v t="$tps" -v b=$((b1 - b0)) -v s="$SECS" \
-        'BEGIN { printf "%s %.1f %.0f\n", l, t, b * 10000 / (t * s) }'
+    if [[ -z $res ]]; then
+        echo "floor.sh: pgbench $label failed" >&2
+        return 1
+    fi
+    awk -v l="$label" -v r="$res" -v b=$((b1 - b0)) \
+        'BEGIN { split(r, x, " "); printf "%s %.1f %.0f\n", l, x[1], b * 10000 / x[2] }'
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+scripts=()
+for f in "$HERE"/floor/*.sql; do
+    [[ $(basename "$f") == *"${FLOOR_ONLY:-}"* ]] && scripts+=("$f")
+done
+[[ ${#scripts[@]} -gt 0 ]] || { echo "floor.sh: no floor script matches FLOOR_ONLY=${FLOOR_ONLY:-}" >&2; exit 2; }
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 for ((i = 1; i <= RUNS; i++)); do
-    run B -c 32 -j 1 "$BASE/floor_pgbench" | tee -a "$out"
-    for f in "$HERE"/floor/*.sql; do
+    run B -c 32 -j 1 "$BASE/floor_pgbench" | tee -a "$out" || exit 1
+    for f in "${scripts[@]}"; do
         name=$(basename "$f" .sql)
         schema=${name%%_*}
         PGOPTIONS="-c search_path=$schema,public" run "$name" -c "$CLIENTS" -j 1 -f "$f" \
-            "$ADMIN_DATABASE_URL" | tee -a "$out"
+            "$ADMIN_DATABASE_URL" | tee -a "$out" || true
     done
 done
 b=$(awk '$1 == "B" { print $2 }' "$out" | median)
 echo "TPC-B-like (32 clients): median $b tps"
-for f in "$HERE"/floor/*.sql; do
+for f in "${scripts[@]}"; do
     name=$(basename "$f" .sql)
+    if ! awk -v n="$name" '$1 == n { found = 1 } END { exit !found }' "$out"; then
+        echo "$name: every run failed"
+        continue
+    fi
     t=$(awk -v n="$name" '$1 == n { print $2 }' "$out" | median)
     us=$(awk -v n="$name" '$1 == n { print $3 }' "$out" | median)
     awk -v n="$name" -v t="$t" -v b="$b" -v us="$us" -v c="$CLIENTS" \

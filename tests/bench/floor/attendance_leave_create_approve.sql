@@ -15,11 +15,14 @@
 -- tests/bench/floor.sh; the schema is the file name's first word.
 \set a random(1000, 100000)
 \set d random(100000, 3000000)
+\startpipeline
 BEGIN;
 SELECT day - DATE '1970-01-01' AS day_no, kind = 'workday' AS workday FROM calendar_days WHERE day BETWEEN DATE '1970-01-01' + :d::integer AND DATE '1970-01-01' + :d::integer ORDER BY day;
 SELECT p.id, p.username, p.display_name, p.position, coalesce(p.department_id, 0) AS department_id, coalesce(p.department_kind, '') AS department_kind, p.is_secretary, coalesce(p.serves_leader_id, 0) AS serves_leader_id, p.is_admin, p.gov_affairs, p.active, coalesce(d.chief_id, 0) AS chief_id, coalesce(d.supervising_deputy_id, 0) AS deputy_id, coalesce((SELECT id FROM identity.org_people WHERE position = 'office_director'   AND active ORDER BY id LIMIT 1), 0) AS director_id, coalesce((SELECT id FROM identity.org_people WHERE position = 'district_mayor'   AND active ORDER BY id LIMIT 1), 0) AS mayor_id, (SELECT count(*) FROM (SELECT 1 FROM identity.org_people q   WHERE q.department_id = p.department_id AND q.active LIMIT 2) q) AS section_size, coalesce(d.is_secretariat, false) AS is_secretariat FROM identity.org_people p LEFT JOIN identity.org_departments d ON d.id = p.department_id WHERE p.id = :a::bigint;
 SELECT pg_advisory_xact_lock(hashtext('attendance.leave'), (:a::bigint % 2147483647)::integer);
+\endpipeline
 WITH l AS (INSERT INTO leave_requests(applicant_id, department_id, kind, reason,   start_date, start_half, end_date, end_half, half_days, starts_at, ends_at,   steps_total, current_step, current_approver_id, final_approver_id, doc)  SELECT :a::bigint, 157::bigint, 'private'::text, '压测：家中有事'::text, ('1970-01-01'::date + :d::integer)::date, 'am'::text, ('1970-01-01'::date + :d::integer)::date,   'am'::text, 1::integer, half_start(('1970-01-01'::date + :d::integer)::date, 'am'), half_end(('1970-01-01'::date + :d::integer)::date, 'am'),   1::integer, 1, ('{173}'::bigint[])[1], ('{173}'::bigint[])[1::integer],   (SELECT json_agg(row_to_json(ROW(x.ord, x.a, x.r, NULL, NULL, NULL)::leave_step_json)     ORDER BY x.ord) FROM unnest('{173}'::bigint[], '{section_chief}'::text[]) WITH ORDINALITY AS x(a, r, ord))::text  WHERE NOT EXISTS (SELECT 1 FROM leave_requests o WHERE o.applicant_id = :a::bigint   AND o.state IN ('pending', 'approved', 'closed')   AND o.starts_at < half_end(('1970-01-01'::date + :d::integer)::date, 'am') AND o.ends_at > half_start(('1970-01-01'::date + :d::integer)::date, 'am'))  RETURNING id, doc), s AS (INSERT INTO leave_steps(request_id, step, approver_id, role)  SELECT l.id, x.ord, x.a, x.r FROM l,   unnest('{173}'::bigint[], '{section_chief}'::text[]) WITH ORDINALITY AS x(a, r, ord)) SELECT id, doc FROM l \gset
+\startpipeline
 SELECT identity.notify(173, 'leave_to_approve', 'Leave request from 压测用户90553 awaits your approval', '2204-06-04 am to 2204-06-04 am, 0.5 working days, private leave: 压测：家中有事 (R-ATT-2)', 'leave_request', :id::bigint);
 INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action, before, after, request_id, client_request_id) VALUES ('attendance', :a::bigint, 'leave_request', :id::bigint, 'create', NULL::jsonb, :doc::jsonb, 'ffaf9840764cb190638e9db86481ab78', NULL);
 COMMIT;
@@ -30,3 +33,4 @@ UPDATE leave_requests l SET state = 'approved', current_step = NULL, current_app
 SELECT identity.notify(:a::bigint, 'leave_approved', 'Your leave request was approved', 'Leave 2204-06-04 am to 2204-06-04 am: 同意', 'leave_request', :id::bigint);
 INSERT INTO audit.events(service, actor_id, entity_type, entity_id, action, before, after, request_id, client_request_id) VALUES ('attendance', 173, 'leave_request', :id::bigint, 'approve', :doc::jsonb, current_setting('oa.audit_doc')::jsonb, '84395b71d9f471c15da3e5babe80c578', NULL);
 COMMIT;
+\endpipeline

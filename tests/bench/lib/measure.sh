@@ -178,26 +178,25 @@ run_scenario() {
 }
 
 # floor <name>: when tests/bench/floor/<name>.sql exists (a write flow's
-# statements as its service sends them), one run of it from pgbench after
-# the scenario's runs, FLOOR_CLIENTS clients (a service's pool here) for a
-# run's seconds, with the service's schema first in search_path: the rate
-# PostgreSQL gives those statements alone, no HTTP in the way
-# (tests/bench/floor.sh does the same beside a held stack). In R_FLOOR, in
-# flows a second, or "failed"; reported beside the table, not judged.
-# BENCH_FLOOR=0 leaves it out.
+# statements as its service sends them, pipelined where the script needs
+# no result), one run of it from pgbench after the scenario's runs,
+# FLOOR_CLIENTS clients (a service's pool here), its rate read over a
+# run's seconds after WARMUP seconds (lib/floor.sh), with the service's
+# schema first in search_path: the rate PostgreSQL gives those statements
+# alone, no HTTP in the way (tests/bench/floor.sh does the same beside a
+# held stack). In R_FLOOR, in flows a second, or "failed"; reported beside
+# the table, not judged. BENCH_FLOOR=0 leaves it out.
 floor() {
-    local name=$1 file=$HERE/floor/$1.sql out tps
+    local name=$1 file=$HERE/floor/$1.sql res
     [[ ${BENCH_FLOOR:-1} == 1 && -f $file ]] || return 0
-    out=$(PGOPTIONS="-c search_path=${SC_SVC[$name]},public" pgbench -n -M prepared \
-        -c "$FLOOR_CLIENTS" -j 1 -T "$SECONDS_PER_RUN" -f "$file" "$ADMIN_DATABASE_URL" 2>&1) || true
-    tps=$(sed -nE 's/^tps = ([0-9.]+) .*without initial connection time.*/\1/p' <<<"$out")
-    if [[ -z $tps ]]; then
-        sed 's/^/  | /' <<<"$out" | tail -n 5
+    res=$(PGOPTIONS="-c search_path=${SC_SVC[$name]},public" floor_pgbench "$WARMUP" \
+        "$SECONDS_PER_RUN" -c "$FLOOR_CLIENTS" -j 1 -f "$file" "$ADMIN_DATABASE_URL") || res=""
+    if [[ -z $res ]]; then
         R_FLOOR[$name]=failed
         say "  SQL floor: pgbench $(basename "$file") failed"
         return 0
     fi
-    R_FLOOR[$name]=$(awk -v t="$tps" 'BEGIN { printf "%.0f", t }')
+    R_FLOOR[$name]=$(awk -v r="$res" 'BEGIN { split(r, x, " "); printf "%.0f", x[1] }')
     say "  SQL floor: ${R_FLOOR[$name]} flows/s (pgbench $(basename "$file"), $FLOOR_CLIENTS clients)"
 }
 

@@ -47,7 +47,7 @@ floor_line() {
         fi
     done
     [[ -n $text ]] || return 0
-    say "SQL floors (tests/bench/floor/<scenario>.sql: the flow's statements alone from pgbench, $FLOOR_CLIENTS clients, one ${SECONDS_PER_RUN} s run after the scenario's; reported, not judged): $text."
+    say "SQL floors (tests/bench/floor/<scenario>.sql: the flow's statements alone from pgbench, pipelined where no result is waited for, $FLOOR_CLIENTS clients, after the scenario's runs, its rate over ${SECONDS_PER_RUN} s after ${WARMUP} s; reported, not judged): $text."
 }
 
 report() {
