@@ -15,7 +15,11 @@
 -- section n = (u - 225) % 200 + 1, department id n + 8, whose supervising
 -- deputy, the signer, is user 21 + (n - 1) / 50; the director, 7, is the
 -- other eligible signer).
--- Run by tests/bench/floor.sh; the schema is the file name's first word.
+-- A statement whose result the script uses waits for it (\gset); the
+-- statements between them go out as one pipeline (\startpipeline), one
+-- round trip, as a service sends what it waits for no answer to. Run by
+-- tests/bench/floor.sh and after the scenario by `make bench`; the schema
+-- is the file name's first word.
 \set u random(225, 100020)
 \set n (:u - 225) % 200 + 1
 \set dept :n + 8

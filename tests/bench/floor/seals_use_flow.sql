@@ -11,7 +11,11 @@
 -- with the parameters of a bench request written in: one of the 200 bench
 -- seals at random (ids 3-202; the bench data makes id + 22 its approver and
 -- id + 222 its custodian), a requester at random among the bench users.
--- Run by tests/bench/floor.sh; the schema is the file name's first word.
+-- A statement whose result the script uses waits for it (\gset); the
+-- statements between them go out as one pipeline (\startpipeline), one
+-- round trip, as a service sends what it waits for no answer to. Run by
+-- tests/bench/floor.sh and after the scenario by `make bench`; the schema
+-- is the file name's first word.
 \set sid random(3, 202)
 \set appr :sid + 22
 \set cust :sid + 222
