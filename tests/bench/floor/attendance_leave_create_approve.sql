@@ -11,8 +11,12 @@
 -- a day at random far ahead (two requests of one person that overlap are
 -- refused, and \gset then stops the script), the bench data's section 157
 -- and its chief 173 as the approver. '"overdue":false' is spelled with
--- chr(58), because pgbench takes ":false" for a variable. Run by
--- tests/bench/floor.sh; the schema is the file name's first word.
+-- chr(58), because pgbench takes ":false" for a variable. A statement
+-- whose result the script uses waits for it (\gset); the statements
+-- between them go out as one pipeline (\startpipeline), one round trip, as
+-- a service sends what it waits for no answer to. Run by
+-- tests/bench/floor.sh and after the scenario by `make bench`; the schema
+-- is the file name's first word.
 \set a random(1000, 100000)
 \set d random(100000, 3000000)
 \startpipeline
