@@ -16,10 +16,10 @@
 # FLOOR_ONLY, 4 clients: a service's pool on this machine) for
 # FLOOR_SECONDS (10) after FLOOR_WARMUP (3) in the same run (lib/floor.sh);
 # the medians and their ratio are printed with the machine's busy CPU per
-# transaction. The scripts connect as the superuser
-# with the owning service's schema first in search_path, and need that
-# service's bench data (the held stack's BENCH_ONLY); a script that fails
-# is reported and the others go on.
+# transaction. The scripts connect as the superuser with the owning
+# service's schema first in search_path, and need that service's bench
+# data (the held stack's BENCH_ONLY); a script that fails is reported and
+# the others go on.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
