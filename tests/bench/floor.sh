@@ -14,7 +14,8 @@
 # TPC-B-like script (-M prepared, 32 clients, as `make bench` does) and then
 # each floor script (tests/bench/floor/*.sql whose name contains
 # FLOOR_ONLY, 4 clients: a service's pool on this machine) for
-# FLOOR_SECONDS (10) after FLOOR_WARMUP (3) in the same run (lib/floor.sh);
+# FLOOR_SECONDS (10) after FLOOR_WARMUP (3) in the same run
+# (lib/pgbench.sh: floor_pgbench);
 # the medians and their ratio are printed with the machine's busy CPU per
 # transaction. The scripts connect as the superuser with the owning
 # service's schema first in search_path, and need that service's bench
@@ -46,7 +47,7 @@ if ! psql "$BASE/floor_pgbench" -Atqc 'SELECT 1' >/dev/null 2>&1; then
 fi
 
 # shellcheck source=/dev/null
-. "$HERE/lib/floor.sh"
+. "$HERE/lib/pgbench.sh"
 
 busy() { awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 # run <label> <pgbench args...>: prints "<label> <tps after the warm-up>
@@ -65,7 +66,6 @@ run() {
         'BEGIN { split(r, x, " "); printf "%s %.1f %.0f\n", l, x[1], b * 10000 / x[2] }'
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 scripts=()
 for f in "$HERE"/floor/*.sql; do
@@ -83,7 +83,8 @@ for ((i = 1; i <= RUNS; i++)); do
             "$ADMIN_DATABASE_URL" | tee -a "$out" || true
     done
 done
-b=$(awk '$1 == "B" { print $2 }' "$out" | median)
+# shellcheck disable=SC2046  # one number a word
+b=$(median $(awk '$1 == "B" { print $2 }' "$out"))
 echo "TPC-B-like (32 clients): median $b tps"
 for f in "${scripts[@]}"; do
     name=$(basename "$f" .sql)
@@ -91,8 +92,10 @@ for f in "${scripts[@]}"; do
         echo "$name: every run failed"
         continue
     fi
-    t=$(awk -v n="$name" '$1 == n { print $2 }' "$out" | median)
-    us=$(awk -v n="$name" '$1 == n { print $3 }' "$out" | median)
+    # shellcheck disable=SC2046
+    t=$(median $(awk -v n="$name" '$1 == n { print $2 }' "$out"))
+    # shellcheck disable=SC2046
+    us=$(median $(awk -v n="$name" '$1 == n { print $3 }' "$out"))
     awk -v n="$name" -v t="$t" -v b="$b" -v us="$us" -v c="$CLIENTS" \
         'BEGIN { printf "%s (%d clients): median %.1f flows/s = %.3f x B, %s us of busy CPU a flow\n", n, c, t, t / b, us }'
 done

@@ -168,7 +168,7 @@ for lib in util ports services; do
     # shellcheck source=/dev/null
     . "$REPO_DIR/deploy/lib/$lib.sh"
 done
-for lib in procs data pgbench floor scenarios measure judge copies report; do
+for lib in procs data pgbench scenarios measure judge copies report; do
     # shellcheck source=/dev/null
     . "$HERE/lib/$lib.sh"
 done
