@@ -66,7 +66,6 @@ run() {
         'BEGIN { split(r, x, " "); printf "%s %.1f %.0f\n", l, x[1], b * 10000 / x[2] }'
 }
 
-
 scripts=()
 for f in "$HERE"/floor/*.sql; do
     [[ $(basename "$f") == *"${FLOOR_ONLY:-}"* ]] && scripts+=("$f")
