@@ -181,10 +181,10 @@ run_scenario() {
 # statements as its service sends them, pipelined where the script needs
 # no result), one run of it from pgbench after the scenario's runs,
 # FLOOR_CLIENTS clients (a service's pool here), its rate read over a
-# run's seconds after WARMUP seconds (lib/pgbench.sh: floor_pgbench), with the service's
-# schema first in search_path: the rate PostgreSQL gives those statements
-# alone, no HTTP in the way (tests/bench/floor.sh does the same beside a
-# held stack). In R_FLOOR, in flows a second, or "failed"; reported beside
+# run's seconds after WARMUP seconds (lib/pgbench.sh: floor_pgbench),
+# with the service's schema first in search_path: the rate PostgreSQL
+# gives those statements alone, no HTTP in the way (tests/bench/floor.sh
+# does the same beside a held stack). In R_FLOOR, in flows a second, or "failed"; reported beside
 # the table, not judged. BENCH_FLOOR=0 leaves it out.
 floor() {
     local name=$1 file=$HERE/floor/$1.sql res
