@@ -23,7 +23,9 @@
 # pgbench -S or to its TPC-B-like script: the median of three runs at the
 # start of the whole run (pgbench's limits, in the header), and one run of
 # the same script right before each scenario's own runs, which the target
-# is judged against (BENCH_NEAR_REF).
+# is judged against (BENCH_NEAR_REF); for a scenario with a p99 target, one
+# more run of pgbench -S there with its per-transaction log gives the p99
+# its p99x is judged against (both ratios are reported).
 #
 # Knobs (environment, all optional):
 #   BENCH_SECONDS      seconds per measured run (10; bench-smoke sets 1)
@@ -79,12 +81,13 @@
 #                      wait until $STATE_DIR/hold is removed (for profiling
 #                      by hand); no scenario runs
 #   BENCH_NO_RECORD    1: do not append to RESULTS.md
-#   BENCH_NEAR_REF     0: judge the throughput targets against pgbench's
-#                      runs at the start of the whole run only (1 by
-#                      default: against one run of the same pgbench script
-#                      seconds before the scenario's own, after its
-#                      settling and with a checkpoint after it; both ratios
-#                      are reported)
+#   BENCH_NEAR_REF     0: judge the throughput and p99 targets against
+#                      pgbench's runs at the start of the whole run only (1
+#                      by default: against one run of the same pgbench
+#                      script seconds before the scenario's own, and one
+#                      more of pgbench -S with its log for the p99, after
+#                      its settling and with a checkpoint after them; both
+#                      ratios are reported)
 #   BENCH_SETTLE       0: do not vacuum, analyse and checkpoint both
 #                      databases before pgbench's runs and each scenario
 #                      (lib/measure.sh: settle; 1 by default)
@@ -111,8 +114,9 @@
 # scenario
 #   bench: <scenario> rps=<n> p50_ms=<x> p99_ms=<x> p99x=<r> open_rate=<n>
 #          open_p99_ms=<x> two_rps=<n> two_one_rps=<n> two_p99_ms=<x> errors=<n>
-#          ratio=<r> [near_ref_tps=<n> ratio_run=<r>] PASS|MISS (ratio is to
-#          the reference beside the scenario, ratio_run to the run's)
+#          ratio=<r> [near_ref_tps=<n> ratio_run=<r>] [near_ref_p99_ms=<x>
+#          p99x_run=<r>] PASS|MISS (ratio and p99x are to the reference
+#          beside the scenario, ratio_run and p99x_run to the run's)
 # then for each write flow with a floor script "bench: floor <scenario>
 # tps=<n>|failed ratio=<r> of_floor=<r>" (the floor over the reference
 # beside the scenario, and the scenario's rate over its floor),

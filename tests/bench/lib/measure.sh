@@ -4,7 +4,7 @@
 declare -A R_RPS=() R_P50=() R_P99=() R_ERR=() R_RATIO=() R_P99X=() R_MET=() R_CPU=()
 declare -A R_OPEN_RATE=() R_OPEN_RPS=() R_OPEN_P50=() R_OPEN_P99=() R_OPEN_ERR=()
 declare -A R_TWO_RPS=() R_TWO_ONE_RPS=() R_TWO_P99=() R_TWO_ERR=()
-declare -A R_NEAR=() R_RATIO_RUN=() R_FLOOR=()
+declare -A R_NEAR=() R_NEAR_P99=() R_RATIO_RUN=() R_P99X_RUN=() R_FLOOR=()
 SKIPPED=()
 # One line per target judged: "scenario|target|value|PASS or MISS".
 TARGETS=()
@@ -154,10 +154,16 @@ run_scenario() {
     say "scenario $name: $url (${lua}), warm-up ${WARMUP} s, ${RUNS} x ${SECONDS_PER_RUN} s"
     settle
     if [[ $NEAR == 1 && ${SC_REF[$name]} != - ]]; then
-        pgbench_near "${SC_REF[$name]}"
+        local want_p99=""
+        [[ ${SC_REF[$name]} == S && ${SC_P99X[$name]} != - ]] && want_p99=p99
+        pgbench_near "${SC_REF[$name]}" $want_p99
         R_NEAR[$name]=$PGB_NEAR
         "${PSQL[@]}" "$ADMIN_DATABASE_URL" -c 'CHECKPOINT' >/dev/null || die "could not checkpoint"
         say "  pgbench ${SC_REF[$name]} beside it: $PGB_NEAR tps (at the start of the run: ${PGB[${SC_REF[$name]}]:-?})"
+        if [[ -n $want_p99 ]]; then
+            R_NEAR_P99[$name]=$PGB_NEAR_P99
+            say "  its p99: $PGB_NEAR_P99 ms (at the start of the run: ${PGB_P99[S]:-?})"
+        fi
     fi
     series "$name" closed "$url" "$lua" "$RUNS" "$WARMUP" 0 0 "${PID[$svc]}" "${PID[gateway]:-0}" \
         "$SECONDS_PER_RUN"

@@ -53,14 +53,14 @@ floor_line() {
 report() {
     local name svc line
     local -a lines=()
-    lines+=("| scenario | req/s | p50 ms | p99 ms | p99x | fixed rate: req/s, p50 / p99 ms (p99x) | two copies: req/s vs one copy's in the same pairs (ratio), p99 ms | errors | ratio (pgbench beside it, tps; the ratio to the run's) | result | CPU µs/req, all (user): service / PostgreSQL / nginx / wrk | other load |")
+    lines+=("| scenario | req/s | p50 ms | p99 ms | p99x (pgbench -S p99 beside it, ms; p99x to the run's) | fixed rate: req/s, p50 / p99 ms (p99x) | two copies: req/s vs one copy's in the same pairs (ratio), p99 ms | errors | ratio (pgbench beside it, tps; the ratio to the run's) | result | CPU µs/req, all (user): service / PostgreSQL / nginx / wrk | other load |")
     lines+=("|---|---:|---:|---:|---:|---|---|---:|---:|---|---|---:|")
     for name in "${SCEN_NAMES[@]}"; do
         [[ -n ${R_MET[$name]:-} ]] || continue
         local c=(${R_CPU[$name]}) open="-" two="-"
         if [[ -n ${R_OPEN_RATE[$name]:-} ]]; then
-            open="${R_OPEN_RPS[$name]}, ${R_OPEN_P50[$name]} / ${R_OPEN_P99[$name]} ($(awk -v p="${R_OPEN_P99[$name]}" \
-                -v o="${PGB_P99[S]:-0}" 'BEGIN { if (o > 0) printf "%.2f", p / o; else print "-" }'))"
+            open="${R_OPEN_RPS[$name]}, ${R_OPEN_P50[$name]} / ${R_OPEN_P99[$name]} ($(p99_ratio "${R_OPEN_P99[$name]}" \
+                "${R_NEAR_P99[$name]:-${PGB_P99[S]:-0}}"))"
         fi
         if [[ -n ${R_TWO_RPS[$name]:-} ]]; then
             two="${R_TWO_RPS[$name]} vs ${R_TWO_ONE_RPS[$name]} ($(awk -v a="${R_TWO_RPS[$name]}" -v b="${R_TWO_ONE_RPS[$name]}" \
@@ -68,7 +68,9 @@ report() {
         fi
         local errs=$((R_ERR[$name] + ${R_OPEN_ERR[$name]:-0} + ${R_TWO_ERR[$name]:-0})) ratio=${R_RATIO[$name]}
         [[ -n ${R_NEAR[$name]:-} ]] && ratio+=" (${R_NEAR[$name]%.*}; ${R_RATIO_RUN[$name]})"
-        lines+=("| $name | ${R_RPS[$name]} | ${R_P50[$name]} | ${R_P99[$name]} | ${R_P99X[$name]} | $open | $two | $errs | $ratio | ${R_MET[$name]} | ${c[0]} (${c[5]}) / ${c[1]} (${c[6]}) / ${c[2]} (${c[7]}) / ${c[3]} (${c[8]}) | ${c[4]}% |")
+        local p99x=${R_P99X[$name]}
+        [[ -n ${R_NEAR_P99[$name]:-} ]] && p99x+=" (${R_NEAR_P99[$name]}; ${R_P99X_RUN[$name]})"
+        lines+=("| $name | ${R_RPS[$name]} | ${R_P50[$name]} | ${R_P99[$name]} | $p99x | $open | $two | $errs | $ratio | ${R_MET[$name]} | ${c[0]} (${c[5]}) / ${c[1]} (${c[6]}) / ${c[2]} (${c[7]}) / ${c[3]} (${c[8]}) | ${c[4]}% |")
     done
     for name in "${SKIPPED[@]}"; do
         lines+=("| $name | | | | | | | | | skipped: service not built | | |")
@@ -116,7 +118,7 @@ report() {
         say ""
         say "Resident memory after the runs (KiB, target < 20 MiB):${rss_line}; of which anonymous (heap, stacks; the rest is mapped files such as the PDF fonts):${anon_line}"
         say "Start-up to /readyz 200 (ms, median of 3, target < 200):${start_line}"
-        say "p99x is the p99 over pgbench -S's p99 in this run. For the flows, req/s counts whole flows (a leave request approved; a seal request approved and stamped; a job approved and completed; a document drafted to numbered; a director's meeting convened, prepared, held and closed, 18 requests); the fixed-rate req/s and the CPU are per HTTP request."
+        say "p99x is the p99 over the p99 of one run of pgbench -S beside the scenario, seconds before its own runs (in brackets: that p99, and the p99x over the p99 at the run's start in the header); the fixed-rate p99x divides by the same. For the flows, req/s counts whole flows (a leave request approved; a seal request approved and stamped; a job approved and completed; a document drafted to numbered; a director's meeting convened, prepared, held and closed, 18 requests); the fixed-rate req/s and the CPU are per HTTP request."
         say "\"other load\" is CPU used by processes outside this stack during the runs, as a share of all cores; above 5% the run was disturbed."
         floor_line
         say ""
@@ -134,7 +136,7 @@ report() {
     say ""
     for name in "${SCEN_NAMES[@]}"; do
         [[ -n ${R_MET[$name]:-} ]] || continue
-        say "bench: $name rps=${R_RPS[$name]} p50_ms=${R_P50[$name]} p99_ms=${R_P99[$name]} p99x=${R_P99X[$name]} open_rate=${R_OPEN_RATE[$name]:--} open_p99_ms=${R_OPEN_P99[$name]:--} two_rps=${R_TWO_RPS[$name]:--} two_one_rps=${R_TWO_ONE_RPS[$name]:--} two_p99_ms=${R_TWO_P99[$name]:--} errors=$((R_ERR[$name] + ${R_OPEN_ERR[$name]:-0} + ${R_TWO_ERR[$name]:-0})) ratio=${R_RATIO[$name]}${R_NEAR[$name]:+ near_ref_tps=${R_NEAR[$name]} ratio_run=${R_RATIO_RUN[$name]}} ${R_MET[$name]}"
+        say "bench: $name rps=${R_RPS[$name]} p50_ms=${R_P50[$name]} p99_ms=${R_P99[$name]} p99x=${R_P99X[$name]} open_rate=${R_OPEN_RATE[$name]:--} open_p99_ms=${R_OPEN_P99[$name]:--} two_rps=${R_TWO_RPS[$name]:--} two_one_rps=${R_TWO_ONE_RPS[$name]:--} two_p99_ms=${R_TWO_P99[$name]:--} errors=$((R_ERR[$name] + ${R_OPEN_ERR[$name]:-0} + ${R_TWO_ERR[$name]:-0})) ratio=${R_RATIO[$name]}${R_NEAR[$name]:+ near_ref_tps=${R_NEAR[$name]} ratio_run=${R_RATIO_RUN[$name]}}${R_NEAR_P99[$name]:+ near_ref_p99_ms=${R_NEAR_P99[$name]} p99x_run=${R_P99X_RUN[$name]}} ${R_MET[$name]}"
     done
     for name in "${SKIPPED[@]}"; do
         say "bench: $name skipped: service not built"

@@ -5,12 +5,13 @@
 # ref is S (pgbench -S -M prepared) or B (the TPC-B-like script): the
 # throughput is judged as a ratio to it, at least <min> ("-": reported
 # only). <p99x> is the most the p99 may be, as a multiple of pgbench -S's
-# p99 in the same run ("-": none). extra, optional, is
-# within:<scenario>:<factor>: the same list at the smaller table, which this
-# one may not be worse than by more than factor (p99 at most factor times
-# its p99, throughput at least its own / factor); or gapless: after the
-# runs, every series of document numbers (R-DOC-5) must hold 1..N, each
-# number once, N its counter's last. Every scenario on the
+# p99 in the same run (beside the scenario, lib/judge.sh; "-": none).
+# extra, optional, is within:<scenario>:<factor>: the same list at the
+# smaller table, which this one may not be worse than by more than factor
+# (p99 at most factor times its p99, throughput at least its own /
+# factor); or gapless: after the runs, every series of document numbers
+# (R-DOC-5) must hold 1..N, each number once, N its counter's last. Every
+# scenario on the
 # gateway is run again with two copies of each service behind a second
 # gateway, and judged against TWO_COPY_MIN x its one-copy throughput.
 TWO_COPY_MIN=0.9
