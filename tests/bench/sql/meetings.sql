@@ -2,12 +2,19 @@
 -- 20 x :meetings published decisions (R-MTG-9) of :meetings closed
 -- director's meetings (run.sh loads 50, then 5 000: 1 000 and 100 000
 -- decisions), 20 a meeting, each with a bench staff member responsible and a deadline
--- spread over 2025-2027: half of them still open, 30% reported on, 20%
+-- spread over 2025-2027 (moved, below): half of them still open, 30% reported on, 20%
 -- completed. What the supervision report scenario reads. Overdue ones are
 -- already flagged and reminded, so that the background job does not churn
--- through them during the runs.
+-- through them during the runs. Every date is moved by the days since
+-- 2026-12-04 (shift), the day the recorded runs of 2026-12-03 to 05 were
+-- made around: the lights are read against today (a decision is green
+-- while its deadline is more than three days off and it saw activity in the
+-- last fourteen days), so fixed dates would turn the report's mix over as
+-- the calendar moves (from 2026-12-20 no decision would be green, and each
+-- page of the green ones would read every open decision).
 \set ON_ERROR_STOP 1
 SET search_path = meetings;
+SELECT current_date - date '2026-12-04' AS shift \gset
 
 SELECT id AS director FROM identity.users WHERE username = 'director' \gset
 SELECT id AS recorder FROM identity.users WHERE username = 'wenmi_chief' \gset
@@ -19,11 +26,11 @@ SELECT greatest(0, :meetings - (SELECT count(*) FROM meetings WHERE title LIKE '
 INSERT INTO meetings(kind, title, scheduled_at, location, state, chair_id, recorder_id,
                      created_by, minutes, agenda_published_at, started_at, closed_at)
 SELECT 'regular', format('压测会议%s', g.i),
-       timestamptz '2025-01-06 09:00:00+08' + (g.i % 700) * interval '1 day', '第一会议室',
+       timestamptz '2025-01-06 09:00:00+08' + (g.i % 700 + :shift) * interval '1 day', '第一会议室',
        'closed', :director, :recorder, :director, '压测：会议纪要',
-       timestamptz '2025-01-05 09:00:00+08' + (g.i % 700) * interval '1 day',
-       timestamptz '2025-01-06 09:00:00+08' + (g.i % 700) * interval '1 day',
-       timestamptz '2025-01-06 11:00:00+08' + (g.i % 700) * interval '1 day'
+       timestamptz '2025-01-05 09:00:00+08' + (g.i % 700 + :shift) * interval '1 day',
+       timestamptz '2025-01-06 09:00:00+08' + (g.i % 700 + :shift) * interval '1 day',
+       timestamptz '2025-01-06 11:00:00+08' + (g.i % 700 + :shift) * interval '1 day'
 FROM generate_series(1, :missing) AS g(i);
 
 INSERT INTO topics(meeting_id, title, category, department_id, presenter_id, summary,
@@ -44,7 +51,7 @@ INSERT INTO decisions(meeting_id, topic_id, category, confidential, text, respon
                       outcome, overdue_at, due_reminded_at, proposed_topic_id, created_by)
 SELECT t.meeting_id, t.id, (ARRAY['general', 'finance', 'other', 'general'])[1 + k.j % 4], false,
        format('压测决定%s-%s', t.meeting_id, k.j), s.id, s.department_id,
-       (date '2025-03-01' + ((t.meeting_id * 37 + k.j * 11) % 1000)::integer), '按期办结并报告',
+       (date '2025-03-01' + :shift + ((t.meeting_id * 37 + k.j * 11) % 1000)::integer), '按期办结并报告',
        CASE WHEN (t.meeting_id + k.j) % 10 < 5 THEN 'published'
             WHEN (t.meeting_id + k.j) % 10 < 8 THEN 'in_progress' ELSE 'completed' END,
        m.closed_at,
