@@ -118,7 +118,7 @@ report() {
         say ""
         say "Resident memory after the runs (KiB, target < 20 MiB):${rss_line}; of which anonymous (heap, stacks; the rest is mapped files such as the PDF fonts):${anon_line}"
         say "Start-up to /readyz 200 (ms, median of 3, target < 200):${start_line}"
-        say "p99x is the p99 over the p99 of one run of pgbench -S beside the scenario, seconds before its own runs (in brackets: that p99, and the p99x over the p99 at the run's start in the header); the fixed-rate p99x divides by the same. For the flows, req/s counts whole flows (a leave request approved; a seal request approved and stamped; a job approved and completed; a document drafted to numbered; a director's meeting convened, prepared, held and closed, 18 requests); the fixed-rate req/s and the CPU are per HTTP request."
+        say "p99x is the p99 over the p99 of pgbench -S: for a scenario with a p99 target, of one run beside the scenario, seconds before its own runs (in brackets: that p99, and the p99x over the header's); for the others, the header's; the fixed-rate p99x divides by the same. For the flows, req/s counts whole flows (a leave request approved; a seal request approved and stamped; a job approved and completed; a document drafted to numbered; a director's meeting convened, prepared, held and closed, 18 requests); the fixed-rate req/s and the CPU are per HTTP request."
         say "\"other load\" is CPU used by processes outside this stack during the runs, as a share of all cores; above 5% the run was disturbed."
         floor_line
         say ""
