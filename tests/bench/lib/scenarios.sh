@@ -11,9 +11,9 @@
 # (p99 at most factor times its p99, throughput at least its own /
 # factor); or gapless: after the runs, every series of document numbers
 # (R-DOC-5) must hold 1..N, each number once, N its counter's last. Every
-# scenario on the
-# gateway is run again with two copies of each service behind a second
-# gateway, and judged against TWO_COPY_MIN x its one-copy throughput.
+# scenario on the gateway is run again with two copies of each service
+# behind a second gateway, and judged against TWO_COPY_MIN x its one-copy
+# throughput.
 TWO_COPY_MIN=0.9
 SCEN_NAMES=()
 declare -A SC_SVC=() SC_URL=() SC_LUA=() SC_REF=() SC_MIN=() SC_P99X=() SC_EXTRA=()
