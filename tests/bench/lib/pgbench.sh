@@ -30,6 +30,22 @@ pgbench_percentiles() {
              printf "%.2f %.2f\n", v[i50] / 1000, v[i99] / 1000 }'
 }
 
+# pgbench_tail <tag> <pgbench options...>: one run with pgbench's
+# per-transaction log; prints its p50 and p99 in ms (pgbench_percentiles).
+# A run of its own, so that logging cannot lower a tps a ratio divides by.
+# Called in a command substitution: its die ends only that subshell, so
+# the caller exits when it fails.
+pgbench_tail() {
+    local tag=$1
+    shift
+    rm -f "$WORK/pgbench-$tag-log".*
+    pgbench "$@" -c "$CONNS" -j "$THREADS" -T "$SECONDS_PER_RUN" -l \
+        --log-prefix="$WORK/pgbench-$tag-log" "$PGB_URL" >/dev/null 2>&1 ||
+        die "pgbench $* -l failed"
+    pgbench_percentiles "$WORK/pgbench-$tag-log"
+    rm -f "$WORK/pgbench-$tag-log".*
+}
+
 # pgbench_run <key> <pgbench options...>: median tps of RUNS runs; then one
 # more run with pgbench's per-transaction log (kept apart, so that logging
 # cannot lower the tps the ratios divide by) for the p50 and p99 latencies
@@ -37,7 +53,7 @@ pgbench_percentiles() {
 # the floor under the p99 of any scenario that makes a round trip to it.
 declare -A PGB_P50=() PGB_P99=()
 pgbench_run() {
-    local key=$1 i out tps
+    local key=$1 i out tps lat
     local -a all=()
     shift
     pgbench "$@" -c "$CONNS" -j "$THREADS" -T "$WARMUP" "$PGB_URL" >/dev/null 2>&1 || true
@@ -51,12 +67,8 @@ pgbench_run() {
         all+=("$tps")
     done
     PGB[$key]=$(median "${all[@]}")
-    rm -f "$WORK/pgbench-$key-log".*
-    pgbench "$@" -c "$CONNS" -j "$THREADS" -T "$SECONDS_PER_RUN" -l \
-        --log-prefix="$WORK/pgbench-$key-log" "$PGB_URL" >/dev/null 2>&1 ||
-        die "pgbench $* -l failed"
-    read -r "PGB_P50[$key]" "PGB_P99[$key]" < <(pgbench_percentiles "$WORK/pgbench-$key-log")
-    rm -f "$WORK/pgbench-$key-log".*
+    lat=$(pgbench_tail "$key" "$@") || exit 1
+    read -r "PGB_P50[$key]" "PGB_P99[$key]" <<<"$lat"
     say "  pgbench $key: ${all[*]} tps -> median ${PGB[$key]}; p50 ${PGB_P50[$key]} ms, p99 ${PGB_P99[$key]} ms"
 }
 
@@ -74,7 +86,7 @@ pgbench_run() {
 # as it is then.
 PGB_NEAR=0 PGB_NEAR_P99=0
 pgbench_near() {
-    local key=$1 want_p99=${2:-} out p50
+    local key=$1 want_p99=${2:-} out p50 lat
     local -a opts=(-M prepared)
     [[ $key == S ]] && opts=(-S -M prepared)
     pgbench "${opts[@]}" -c "$CONNS" -j "$THREADS" -T "$WARMUP" "$PGB_URL" >/dev/null 2>&1 || true
@@ -86,12 +98,8 @@ pgbench_near() {
     [[ -n $PGB_NEAR ]] || PGB_NEAR=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' <<<"$out" | tail -n 1)
     PGB_NEAR_P99=0
     [[ $want_p99 == p99 ]] || return 0
-    rm -f "$WORK/pgbench-near-log".*
-    pgbench "${opts[@]}" -c "$CONNS" -j "$THREADS" -T "$SECONDS_PER_RUN" -l \
-        --log-prefix="$WORK/pgbench-near-log" "$PGB_URL" >/dev/null 2>&1 ||
-        die "pgbench ${opts[*]} -l failed"
-    read -r p50 PGB_NEAR_P99 < <(pgbench_percentiles "$WORK/pgbench-near-log")
-    rm -f "$WORK/pgbench-near-log".*
+    lat=$(pgbench_tail near "${opts[@]}") || exit 1
+    read -r p50 PGB_NEAR_P99 <<<"$lat"
 }
 
 # floor_pgbench <warm-up s> <measured s> <pgbench args...>: one run of a
