@@ -4,7 +4,7 @@
 declare -A R_RPS=() R_P50=() R_P99=() R_ERR=() R_RATIO=() R_P99X=() R_MET=() R_CPU=()
 declare -A R_OPEN_RATE=() R_OPEN_RPS=() R_OPEN_P50=() R_OPEN_P99=() R_OPEN_ERR=()
 declare -A R_TWO_RPS=() R_TWO_ONE_RPS=() R_TWO_P99=() R_TWO_ERR=()
-declare -A R_NEAR=() R_NEAR_P99=() R_RATIO_RUN=() R_P99X_RUN=() R_FLOOR=()
+declare -A R_NEAR=() R_NEAR_P99=() R_RATIO_RUN=() R_P99X_RUN=() R_P99_REF=() R_FLOOR=()
 SKIPPED=()
 # One line per target judged: "scenario|target|value|PASS or MISS".
 TARGETS=()
@@ -190,8 +190,9 @@ run_scenario() {
 # run's seconds after WARMUP seconds (lib/pgbench.sh: floor_pgbench),
 # with the service's schema first in search_path: the rate PostgreSQL
 # gives those statements alone, no HTTP in the way (tests/bench/floor.sh
-# does the same beside a held stack). In R_FLOOR, in flows a second, or "failed"; reported beside
-# the table, not judged. BENCH_FLOOR=0 leaves it out.
+# does the same beside a held stack). In R_FLOOR, in flows a second, or
+# "failed"; reported beside the table, not judged. BENCH_FLOOR=0 leaves it
+# out.
 floor() {
     local name=$1 file=$HERE/floor/$1.sql res
     [[ ${BENCH_FLOOR:-1} == 1 && -f $file ]] || return 0

@@ -60,7 +60,7 @@ report() {
         local c=(${R_CPU[$name]}) open="-" two="-"
         if [[ -n ${R_OPEN_RATE[$name]:-} ]]; then
             open="${R_OPEN_RPS[$name]}, ${R_OPEN_P50[$name]} / ${R_OPEN_P99[$name]} ($(p99_ratio "${R_OPEN_P99[$name]}" \
-                "${R_NEAR_P99[$name]:-${PGB_P99[S]:-0}}"))"
+                "${R_P99_REF[$name]}"))"
         fi
         if [[ -n ${R_TWO_RPS[$name]:-} ]]; then
             two="${R_TWO_RPS[$name]} vs ${R_TWO_ONE_RPS[$name]} ($(awk -v a="${R_TWO_RPS[$name]}" -v b="${R_TWO_ONE_RPS[$name]}" \

@@ -1,9 +1,10 @@
 -- Bench data for meetings, in bulk (needs identity.sql and the demo office):
 -- 20 x :meetings published decisions (R-MTG-9) of :meetings closed
 -- director's meetings (run.sh loads 50, then 5 000: 1 000 and 100 000
--- decisions), 20 a meeting, each with a bench staff member responsible and a deadline
--- spread over 2025-2027 (moved, below): half of them still open, 30% reported on, 20%
--- completed. What the supervision report scenario reads. Overdue ones are
+-- decisions), 20 a meeting, each with a bench staff member responsible
+-- and a deadline spread over 2025-2027 (moved, below): half of them still
+-- open, 30% reported on, 20% completed. What the supervision report
+-- scenario reads. Overdue ones are
 -- already flagged and reminded, so that the background job does not churn
 -- through them during the runs. Every date is moved by the days since
 -- 2026-12-04 (shift), the day the recorded runs of 2026-12-03 to 05 were
