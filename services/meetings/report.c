@@ -80,19 +80,23 @@ static const db_stmt Q_REPORT_CSV = {
  * that each light's page is read through an index that holds it and the
  * planner sees how many rows it keeps (the function's result is opaque to
  * it): done through decisions_done, the others through decisions_open, both
- * by id. test_R_MTG_9_report_lights reads each light both ways. */
-#define OFFICE_TODAY "(now() AT TIME ZONE 'Asia/Shanghai')::date"
+ * by id. The office's day, three days on and fourteen days back are each
+ * worked out once a statement (a sub-select without columns of the row is
+ * an initial plan), not for every decision a page passes over.
+ * test_R_MTG_9_report_lights reads each light both ways. */
+#define OFFICE_TODAY "(SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date)"
+#define OFFICE_SOON "(SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date + 3)"
+#define FORTNIGHT_AGO "(SELECT now() - interval '14 days')"
 #define OPEN_STATE " d.state IN ('published', 'in_progress')"
 #define ACTIVITY "coalesce(d.last_progress_at, d.published_at)"
 #define LIGHT_ANY " d.state IN ('published', 'in_progress', 'completed')"
 #define LIGHT_DONE " d.state = 'completed'"
 #define LIGHT_RED OPEN_STATE " AND d.deadline < " OFFICE_TODAY
 #define LIGHT_YELLOW                                                                        \
-    OPEN_STATE " AND d.deadline >= " OFFICE_TODAY " AND (d.deadline <= " OFFICE_TODAY      \
-               " + 3 OR " ACTIVITY " < now() - interval '14 days')"
+    OPEN_STATE " AND d.deadline >= " OFFICE_TODAY " AND (d.deadline <= " OFFICE_SOON       \
+               " OR " ACTIVITY " < " FORTNIGHT_AGO ")"
 #define LIGHT_GREEN                                                                         \
-    OPEN_STATE " AND d.deadline > " OFFICE_TODAY " + 3 AND " ACTIVITY                      \
-               " >= now() - interval '14 days'"
+    OPEN_STATE " AND d.deadline > " OFFICE_SOON " AND " ACTIVITY " >= " FORTNIGHT_AGO
 
 /* The report read whole or by light, category and department, with plans
  * made once: one statement a light, with or without a department and a
@@ -106,37 +110,62 @@ static const db_stmt Q_REPORT_CSV = {
  * parameter, so that a custom plan (planned again on every call, longer
  * than the page takes) never looks cheaper. Always one row at least: the
  * counts, and decision_id NULL when the page is empty. $1 viewer, $2 category,
- * $3 cursor, $4 limit, $5 department. */
-#define REPORT_KEPT(light, dept, category)                                                  \
+ * $3 cursor, $4 limit, $5 department. rows is PAGE_ROWS or PAGE_BY_IDS. */
+#define REPORT_KEPT(light, dept, category, rows)                                            \
     "SELECT c.red, c.yellow, c.green, c.done, x.* FROM (SELECT"                             \
     " count(*) FILTER (WHERE l = 'red') AS red, count(*) FILTER (WHERE l = 'yellow') AS yellow," \
     " count(*) FILTER (WHERE l = 'green') AS green, count(*) FILTER (WHERE l = 'done') AS done" \
     " FROM (SELECT decision_light(d) AS l FROM decisions d WHERE" light                     \
     " AND d.confidential" category dept " AND is_participant(d.meeting_id, $1::bigint)) s) c" \
-    " LEFT JOIN (SELECT p.* FROM (SELECT" REPORT_COLUMNS                                    \
-    " FROM decisions d JOIN meetings m ON m.id = d.meeting_id"                              \
-    " LEFT JOIN identity.org_people rp ON rp.id = d.responsible_id"                         \
+    " LEFT JOIN (SELECT p.* FROM (SELECT" REPORT_COLUMNS rows(light, dept, category) ") p"  \
+    " ORDER BY p.decision_id DESC LIMIT $4) x ON true ORDER BY x.decision_id DESC"
+
+/* The page's decisions that the filters keep and the reader may see,
+ * newest first from the cursor on. */
+#define PAGE_KEPT(light, dept, category)                                                    \
     " WHERE" light category dept                                                            \
     " AND (NOT d.confidential OR is_participant(d.meeting_id, $1::bigint))"                 \
     " AND d.id < (SELECT coalesce($3::bigint, " PAGE_NO_CURSOR "))"                         \
-    " ORDER BY d.id DESC LIMIT " PAGE_SCAN_LIMIT ") p"                                      \
-    " ORDER BY p.decision_id DESC LIMIT $4) x ON true ORDER BY x.decision_id DESC"
+    " ORDER BY d.id DESC LIMIT " PAGE_SCAN_LIMIT
+#define PAGE_JOINS                                                                          \
+    " JOIN meetings m ON m.id = d.meeting_id"                                               \
+    " LEFT JOIN identity.org_people rp ON rp.id = d.responsible_id"
+/* The rows read as they are found. */
+#define PAGE_ROWS(light, dept, category)                                                    \
+    " FROM decisions d" PAGE_JOINS PAGE_KEPT(light, dept, category)
+/* The page of a light most open decisions do not have (yellow, green): the
+ * ids first, from the index alone (decisions_open and
+ * decisions_department_open hold every column a light and the right to see
+ * are read from, migration 010), then only the rows shown. A green page
+ * otherwise read the table row by row back to the last decisions with
+ * recent activity (a few thousand rows in a report of 10^5), and a
+ * department's green page every open decision of the department. Red, half
+ * of them, finds its page as soon through the rows themselves. The ids are
+ * cut to the page's length before the join, so that however the join is
+ * planned (a hash join and a sort on a small table) it reads no more than a
+ * page. */
+#define PAGE_BY_IDS(light, dept, category)                                                  \
+    " FROM (SELECT k.id FROM (SELECT d.id FROM decisions d" PAGE_KEPT(light, dept, category) \
+    ") k ORDER BY k.id DESC LIMIT $4) k JOIN decisions d ON d.id = k.id" PAGE_JOINS          \
+    " ORDER BY d.id DESC"
 
 #define ANY_DEPARTMENT " AND $5::bigint IS NULL"
 #define ONE_DEPARTMENT " AND d.department_id = $5"
 #define ANY_CATEGORY " AND $2::text IS NULL"
 #define ONE_CATEGORY " AND d.category = $2"
-#define REPORT_KEPT_STMTS(name, light)                                                      \
-    {{{"mtg_report_" name, REPORT_KEPT(light, ANY_DEPARTMENT, ANY_CATEGORY)},               \
-      {"mtg_report_" name "_c", REPORT_KEPT(light, ANY_DEPARTMENT, ONE_CATEGORY)}},         \
-     {{"mtg_report_" name "_d", REPORT_KEPT(light, ONE_DEPARTMENT, ANY_CATEGORY)},          \
-      {"mtg_report_" name "_dc", REPORT_KEPT(light, ONE_DEPARTMENT, ONE_CATEGORY)}}}
+#define REPORT_KEPT_STMTS(name, light, rows)                                                \
+    {{{"mtg_report_" name, REPORT_KEPT(light, ANY_DEPARTMENT, ANY_CATEGORY, rows)},         \
+      {"mtg_report_" name "_c", REPORT_KEPT(light, ANY_DEPARTMENT, ONE_CATEGORY, rows)}},   \
+     {{"mtg_report_" name "_d", REPORT_KEPT(light, ONE_DEPARTMENT, ANY_CATEGORY, rows)},    \
+      {"mtg_report_" name "_dc", REPORT_KEPT(light, ONE_DEPARTMENT, ONE_CATEGORY, rows)}}}
 
 /* By light (none, then lights[] order), department, category. */
 static const db_stmt Q_REPORT_KEPT[5][2][2] = {
-    REPORT_KEPT_STMTS("any", LIGHT_ANY),       REPORT_KEPT_STMTS("red", LIGHT_RED),
-    REPORT_KEPT_STMTS("yellow", LIGHT_YELLOW), REPORT_KEPT_STMTS("green", LIGHT_GREEN),
-    REPORT_KEPT_STMTS("done", LIGHT_DONE)};
+    REPORT_KEPT_STMTS("any", LIGHT_ANY, PAGE_ROWS),
+    REPORT_KEPT_STMTS("red", LIGHT_RED, PAGE_ROWS),
+    REPORT_KEPT_STMTS("yellow", LIGHT_YELLOW, PAGE_BY_IDS),
+    REPORT_KEPT_STMTS("green", LIGHT_GREEN, PAGE_BY_IDS),
+    REPORT_KEPT_STMTS("done", LIGHT_DONE, PAGE_ROWS)};
 
 /* Every count by light, now, for the filters of REPORT_WHERE. */
 static const db_stmt Q_REPORT_TOTALS = {
