@@ -145,8 +145,8 @@ static const db_stmt Q_REPORT_CSV = {
  * planned (a hash join and a sort on a small table) it reads no more than a
  * page. */
 #define PAGE_BY_IDS(light, dept, category)                                                  \
-    " FROM (SELECT k.id FROM (SELECT d.id FROM decisions d" PAGE_KEPT(light, dept, category) \
-    ") k ORDER BY k.id DESC LIMIT $4) k JOIN decisions d ON d.id = k.id" PAGE_JOINS          \
+    " FROM (SELECT o.id FROM (SELECT d.id FROM decisions d" PAGE_KEPT(light, dept, category) \
+    ") o ORDER BY o.id DESC LIMIT $4) k JOIN decisions d ON d.id = k.id" PAGE_JOINS          \
     " ORDER BY d.id DESC"
 
 #define ANY_DEPARTMENT " AND $5::bigint IS NULL"
