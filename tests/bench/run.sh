@@ -21,11 +21,12 @@
 # is a scenario's p99 over the p99 of pgbench -S -M prepared at the same
 # connection count (issue #16), as every throughput target is a ratio to
 # pgbench -S or to its TPC-B-like script: the median of three runs at the
-# start of the whole run (pgbench's limits, in the header), and one run of
-# the same script right before each scenario's own runs, which the target
-# is judged against (BENCH_NEAR_REF); for a scenario with a p99 target, one
-# more run of pgbench -S there with its per-transaction log gives the p99
-# its p99x is judged against (both ratios are reported).
+# start of the whole run (pgbench's limits, in the header), and the median
+# of as many runs of the same script as the scenario has closed-loop runs,
+# one right before each of them, which the target is judged against
+# (BENCH_NEAR_REF); for a scenario with a p99 target, one more run of
+# pgbench -S before them with its per-transaction log gives the p99 its
+# p99x is judged against (both ratios are reported).
 #
 # Knobs (environment, all optional):
 #   BENCH_SECONDS      seconds per measured run (10; bench-smoke sets 1)
@@ -83,11 +84,11 @@
 #   BENCH_NO_RECORD    1: do not append to RESULTS.md
 #   BENCH_NEAR_REF     0: judge the throughput and p99 targets against
 #                      pgbench's runs at the start of the whole run only (1
-#                      by default: against one run of the same pgbench
-#                      script seconds before the scenario's own, and one
-#                      more of pgbench -S with its log for the p99, after
-#                      its settling and with a checkpoint after them; both
-#                      ratios are reported)
+#                      by default: against runs of the same pgbench script
+#                      interleaved with the scenario's closed-loop runs,
+#                      each between two checkpoints, and one of pgbench -S
+#                      with its log for the p99 before them, after the
+#                      scenario's settling; both ratios are reported)
 #   BENCH_SETTLE       0: do not vacuum, analyse and checkpoint both
 #                      databases before pgbench's runs and each scenario
 #                      (lib/measure.sh: settle; 1 by default)

@@ -35,7 +35,7 @@ judge() {
     fi
     R_RATIO[$name]=$ratio
     # The p99 likewise against the p99 of pgbench -S beside the scenario
-    # when it was measured (pgbench_near), the run's kept beside it; the
+    # when it was measured (pgbench_near_start), the run's kept beside it; the
     # report divides the fixed-rate p99 by the same (R_P99_REF).
     local p99name="pgbench -S p99"
     R_P99_REF[$name]=${PGB_P99[S]:-0}

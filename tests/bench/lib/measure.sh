@@ -40,6 +40,8 @@ series() {
     fi
     for ((i = 1; i <= runs; i++)); do
         out=$WORK/$name.$tag.$i.out
+        # The reference beside the scenario, when judged so (pgbench_near_run).
+        [[ -n ${SERIES_BEFORE_RUN:-} ]] && "$SERIES_BEFORE_RUN"
         local perf_pid=""
         if [[ ${BENCH_PERF:-0} == 1 && $i == 1 && $tag == closed && ${SC_SVC[$name]} == identity ]] &&
             command -v perf >/dev/null; then
@@ -117,6 +119,8 @@ series() {
             printf "%.1f %.1f %.1f %.1f %.0f %.1f %.1f %.1f %.1f", s * k, p * k, g * k, w * k,
                 100 * o / hz / (d / 1e6 * ncpu), su * k, pu * k, gu * k, wu * k
         }')
+    local c=($S_CPU)
+    say "  $tag CPU µs/request: service ${c[0]} / PostgreSQL ${c[1]} / nginx ${c[2]} / wrk ${c[3]}; other load ${c[4]}%"
 }
 
 # settle: before pgbench's runs and each scenario, both databases as
@@ -153,20 +157,24 @@ run_scenario() {
     [[ -f $HERE/lua/$lua ]] || die "missing $HERE/lua/$lua"
     say "scenario $name: $url (${lua}), warm-up ${WARMUP} s, ${RUNS} x ${SECONDS_PER_RUN} s"
     settle
+    say "  memory: $(awk '/^(MemAvailable|Cached|Dirty):/ { printf "%s%s %d MiB", sep, $1, $2 / 1024; sep = ", " }' /proc/meminfo)"
+    local beside=""
     if [[ $NEAR == 1 && ${SC_REF[$name]} != - ]]; then
         local want_p99=""
         [[ ${SC_REF[$name]} == S && ${SC_P99X[$name]} != - ]] && want_p99=p99
-        pgbench_near "${SC_REF[$name]}" $want_p99
-        R_NEAR[$name]=$PGB_NEAR
-        "${PSQL[@]}" "$ADMIN_DATABASE_URL" -c 'CHECKPOINT' >/dev/null || die "could not checkpoint"
-        say "  pgbench ${SC_REF[$name]} beside it: $PGB_NEAR tps (at the start of the run: ${PGB[${SC_REF[$name]}]:-?})"
+        pgbench_near_start "${SC_REF[$name]}" $want_p99
         if [[ -n $want_p99 ]]; then
             R_NEAR_P99[$name]=$PGB_NEAR_P99
-            say "  its p99: $PGB_NEAR_P99 ms (at the start of the run: ${PGB_P99[S]:-?})"
+            say "  pgbench -S beside it, its p99: $PGB_NEAR_P99 ms (at the start of the run: ${PGB_P99[S]:-?})"
         fi
+        beside=pgbench_near_run
     fi
-    series "$name" closed "$url" "$lua" "$RUNS" "$WARMUP" 0 0 "${PID[$svc]}" "${PID[gateway]:-0}" \
-        "$SECONDS_PER_RUN"
+    SERIES_BEFORE_RUN=$beside series "$name" closed "$url" "$lua" "$RUNS" "$WARMUP" 0 0 "${PID[$svc]}" \
+        "${PID[gateway]:-0}" "$SECONDS_PER_RUN"
+    if [[ -n $beside ]]; then
+        R_NEAR[$name]=$PGB_NEAR
+        say "  pgbench ${SC_REF[$name]} beside it: median $PGB_NEAR tps (at the start of the run: ${PGB[${SC_REF[$name]}]:-?})"
+    fi
     R_RPS[$name]=$S_RPS R_P50[$name]=$S_P50 R_P99[$name]=$S_P99 R_ERR[$name]=$S_ERR R_CPU[$name]=$S_CPU
     if [[ $OPEN == 1 ]]; then
         R_OPEN_RATE[$name]=$(awk -v r="$S_REQ_RATE" 'BEGIN { r = int(r / 2); print (r < 1 ? 1 : r) }')

@@ -72,34 +72,55 @@ pgbench_run() {
     say "  pgbench $key: ${all[*]} tps -> median ${PGB[$key]}; p50 ${PGB_P50[$key]} ms, p99 ${PGB_P99[$key]} ms"
 }
 
-# pgbench_near <key> [p99]: one run of the reference <key> (S or B) beside
-# a scenario, after a warm-up as long as the scenario's: its tps in
-# PGB_NEAR. The references at the start of a run moved by up to 40 % from
-# one run to the next of the same code (tests/bench/RESULTS.md, thirteenth
-# session), and so did every ratio to them; measured seconds before the
-# scenario's own runs, the reference meets the machine in the state they
-# meet. With p99, one more run with the per-transaction log (apart, as in
-# pgbench_run) for its p99 in PGB_NEAR_P99, which a scenario's p99 target
-# is then judged against: the p99 of pgbench -S at the start of a run was
-# 3.96-6.52 ms from one run to the next of the same code (RESULTS.md,
-# nineteenth session), and a scenario forty minutes later meets the machine
-# as it is then.
-PGB_NEAR=0 PGB_NEAR_P99=0
-pgbench_near() {
-    local key=$1 want_p99=${2:-} out p50 lat
-    local -a opts=(-M prepared)
-    [[ $key == S ]] && opts=(-S -M prepared)
+# The reference beside a scenario, interleaved with its runs. The
+# references at the start of a run moved by up to 40 % from one run to the
+# next of the same code (tests/bench/RESULTS.md, thirteenth session), and
+# so did every ratio to them; one run seconds before a scenario's own runs
+# (as until the twenty-second session) still missed the machine's slower
+# minutes that came during them: every process, wrk and nginx included,
+# took up to 1.9 x the CPU a request for the same requests while the run of
+# pgbench just before had gone at its usual rate (RESULTS.md, twenty-second
+# session). So pgbench_near_start warms the reference <key> (S or B) up as
+# long as the scenario is warmed up and, with p99, makes one run of it with
+# the per-transaction log (apart, as in pgbench_run) for its p99 in
+# PGB_NEAR_P99, which a scenario's p99 target is judged against (the p99
+# of pgbench -S at the start of a run was 3.96-6.52 ms from one run to the
+# next of the same code, RESULTS.md, nineteenth session); then
+# pgbench_near_run, called by series before each of the scenario's
+# closed-loop runs, makes one run of the reference between two
+# checkpoints (neither pays for the other's writes), its tps appended to
+# NEAR_ALL, whose median (PGB_NEAR) the throughput target is judged
+# against.
+NEAR_KEY="" PGB_NEAR=0 PGB_NEAR_P99=0
+NEAR_ALL=()
+near_opts() {
+    if [[ $1 == S ]]; then echo "-S -M prepared"; else echo "-M prepared"; fi
+}
+pgbench_near_start() {
+    local key=$1 want_p99=${2:-} p50 lat
+    local -a opts
+    read -r -a opts <<<"$(near_opts "$key")"
+    NEAR_KEY=$key NEAR_ALL=() PGB_NEAR=0 PGB_NEAR_P99=0
     pgbench "${opts[@]}" -c "$CONNS" -j "$THREADS" -T "$WARMUP" "$PGB_URL" >/dev/null 2>&1 || true
+    [[ $want_p99 == p99 ]] || return 0
+    lat=$(pgbench_tail near "${opts[@]}") || exit 1
+    read -r p50 PGB_NEAR_P99 <<<"$lat"
+}
+pgbench_near_run() {
+    local out tps
+    local -a opts
+    read -r -a opts <<<"$(near_opts "$NEAR_KEY")"
+    "${PSQL[@]}" "$ADMIN_DATABASE_URL" -c 'CHECKPOINT' >/dev/null || die "could not checkpoint"
     out=$(pgbench "${opts[@]}" -c "$CONNS" -j "$THREADS" -T "$SECONDS_PER_RUN" "$PGB_URL" 2>&1) || {
         say "$out" >&2
         die "pgbench ${opts[*]} failed"
     }
-    PGB_NEAR=$(sed -nE 's/^tps = ([0-9.]+) .*without initial connection time.*/\1/p' <<<"$out")
-    [[ -n $PGB_NEAR ]] || PGB_NEAR=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' <<<"$out" | tail -n 1)
-    PGB_NEAR_P99=0
-    [[ $want_p99 == p99 ]] || return 0
-    lat=$(pgbench_tail near "${opts[@]}") || exit 1
-    read -r p50 PGB_NEAR_P99 <<<"$lat"
+    tps=$(sed -nE 's/^tps = ([0-9.]+) .*without initial connection time.*/\1/p' <<<"$out")
+    [[ -n $tps ]] || tps=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' <<<"$out" | tail -n 1)
+    "${PSQL[@]}" "$ADMIN_DATABASE_URL" -c 'CHECKPOINT' >/dev/null || die "could not checkpoint"
+    NEAR_ALL+=("$tps")
+    PGB_NEAR=$(median "${NEAR_ALL[@]}")
+    say "  pgbench $NEAR_KEY beside it: ${tps%.*} tps"
 }
 
 # floor_pgbench <warm-up s> <measured s> <pgbench args...>: one run of a
