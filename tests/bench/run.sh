@@ -21,12 +21,13 @@
 # is a scenario's p99 over the p99 of pgbench -S -M prepared at the same
 # connection count (issue #16), as every throughput target is a ratio to
 # pgbench -S or to its TPC-B-like script: the median of three runs at the
-# start of the whole run (pgbench's limits, in the header), and the median
-# of as many runs of the same script as the scenario has closed-loop runs,
-# one right before each of them, which the target is judged against
-# (BENCH_NEAR_REF); for a scenario with a p99 target, one more run of
-# pgbench -S before them with its per-transaction log gives the p99 its
-# p99x is judged against (both ratios are reported).
+# start of the whole run (pgbench's limits, in the header), and as many
+# runs of the same script as the scenario has closed-loop runs, one right
+# before each of them: the target is judged by the median of each run's
+# rate over the reference's run before it (BENCH_NEAR_REF); for a
+# scenario with a p99 target, one more run of pgbench -S before them with
+# its per-transaction log gives the p99 its p99x is judged against (both
+# ratios are reported).
 #
 # Knobs (environment, all optional):
 #   BENCH_SECONDS      seconds per measured run (10; bench-smoke sets 1)
@@ -86,7 +87,8 @@
 #                      pgbench's runs at the start of the whole run only (1
 #                      by default: against runs of the same pgbench script
 #                      interleaved with the scenario's closed-loop runs,
-#                      each between two checkpoints, and one of pgbench -S
+#                      each between two checkpoints, each closed-loop run
+#                      over the one before it, and one of pgbench -S
 #                      with its log for the p99 before them, after the
 #                      scenario's settling; both ratios are reported)
 #   BENCH_SETTLE       0: do not vacuum, analyse and checkpoint both

@@ -26,11 +26,13 @@ judge() {
     if [[ $ref != - && -n ${PGB[$ref]:-} ]]; then
         ratio=$(awk -v a="${R_RPS[$name]}" -v b="${PGB[$ref]}" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
     fi
-    # Against the run of pgbench beside the scenario when there is one
-    # (run_scenario); the ratio to the run's reference is kept beside it.
+    # Against the runs of pgbench beside the scenario when there are
+    # (run_scenario: the median of each closed-loop run over the run of
+    # pgbench right before it, near_pairs); the ratio to the run's
+    # reference is kept beside it.
     R_RATIO_RUN[$name]=$ratio
-    if [[ $ratio != - && -n ${R_NEAR[$name]:-} ]]; then
-        ratio=$(awk -v a="${R_RPS[$name]}" -v b="${R_NEAR[$name]}" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
+    if [[ $ratio != - && -n ${R_NEAR_RATIO[$name]:-} ]]; then
+        ratio=${R_NEAR_RATIO[$name]}
         refname="$refname beside it"
     fi
     R_RATIO[$name]=$ratio

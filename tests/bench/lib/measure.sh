@@ -33,6 +33,9 @@ series() {
     local secs=${11}
     local i out res
     local -a rps=() rrate=() p50=() p99=()
+    # Each run's rate by its number (none for a run that failed), and the
+    # reference's run before it when there is one (NEAR_BY_RUN).
+    S_RUN_RPS=() NEAR_BY_RUN=()
     local errors=0 cpu_svc=0 cpu_pg=0 cpu_gw=0 cpu_wrk=0 cpu_other=0 reqs=0 dur=0
     local user_svc=0 user_pg=0 user_gw=0 user_wrk=0
     if ((warm > 0)); then
@@ -41,7 +44,10 @@ series() {
     for ((i = 1; i <= runs; i++)); do
         out=$WORK/$name.$tag.$i.out
         # The reference beside the scenario, when judged so (pgbench_near_run).
-        [[ -n ${SERIES_BEFORE_RUN:-} ]] && "$SERIES_BEFORE_RUN"
+        if [[ -n ${SERIES_BEFORE_RUN:-} ]]; then
+            "$SERIES_BEFORE_RUN"
+            NEAR_BY_RUN[i]=${NEAR_ALL[-1]}
+        fi
         local perf_pid=""
         if [[ ${BENCH_PERF:-0} == 1 && $i == 1 && $tag == closed && ${SC_SVC[$name]} == identity ]] &&
             command -v perf >/dev/null; then
@@ -72,6 +78,7 @@ series() {
         [[ $BENCH_STRICT == 1 || $rate -gt 0 ]] && e=$((e - $(field status "$res")))
         errors=$((errors + e))
         rps+=("$(awk -v u="$units" -v d="$d" 'BEGIN { printf "%.0f", u / (d / 1e6) }')")
+        S_RUN_RPS[i]=${rps[-1]}
         rrate+=("$(awk -v u="$n" -v d="$d" 'BEGIN { printf "%.0f", u / (d / 1e6) }')")
         if ((rate > 0)); then
             l50=$(field paced_p50_us "$res")
@@ -173,7 +180,8 @@ run_scenario() {
         "${PID[gateway]:-0}" "$SECONDS_PER_RUN"
     if [[ -n $beside ]]; then
         R_NEAR[$name]=$PGB_NEAR
-        say "  pgbench ${SC_REF[$name]} beside it: median $PGB_NEAR tps (at the start of the run: ${PGB[${SC_REF[$name]}]:-?})"
+        near_pairs "$name"
+        say "  pgbench ${SC_REF[$name]} beside it: median $PGB_NEAR tps (at the start of the run: ${PGB[${SC_REF[$name]}]:-?}); each run over the one before it: ${R_PAIRS[$name]:-none} (median ${R_NEAR_RATIO[$name]:--})"
     fi
     R_RPS[$name]=$S_RPS R_P50[$name]=$S_P50 R_P99[$name]=$S_P99 R_ERR[$name]=$S_ERR R_CPU[$name]=$S_CPU
     if [[ $OPEN == 1 ]]; then
@@ -189,6 +197,26 @@ run_scenario() {
     fi
     floor "$name"
     judge "$name"
+}
+
+# near_pairs <name>: each closed-loop run's rate over the run of the
+# reference right before it (S_RUN_RPS, NEAR_BY_RUN), in R_PAIRS, and their
+# median in R_NEAR_RATIO, which the throughput target is judged by: a run
+# and the reference's run before it meet the same minute of the machine,
+# whose slower minutes (RESULTS.md, twenty-second session) a median of
+# the runs and a median of the references taken apart would each meet in
+# different runs.
+declare -A R_PAIRS=() R_NEAR_RATIO=()
+near_pairs() {
+    local name=$1 i
+    local -a ratios=()
+    for i in "${!S_RUN_RPS[@]}"; do
+        [[ -n ${NEAR_BY_RUN[i]:-} ]] || continue
+        ratios+=("$(awk -v a="${S_RUN_RPS[i]}" -v b="${NEAR_BY_RUN[i]}" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')")
+    done
+    ((${#ratios[@]})) || return 0
+    R_PAIRS[$name]=${ratios[*]}
+    R_NEAR_RATIO[$name]=$(awk -v v="$(median "${ratios[@]}")" 'BEGIN { printf "%.3f", v }')
 }
 
 # floor <name>: when tests/bench/floor/<name>.sql exists (a write flow's

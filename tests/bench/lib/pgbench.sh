@@ -89,8 +89,9 @@ pgbench_run() {
 # pgbench_near_run, called by series before each of the scenario's
 # closed-loop runs, makes one run of the reference between two
 # checkpoints (neither pays for the other's writes), its tps appended to
-# NEAR_ALL, whose median (PGB_NEAR) the throughput target is judged
-# against.
+# NEAR_ALL (their median in PGB_NEAR); the throughput target is judged by
+# each closed-loop run over the reference's run right before it
+# (lib/measure.sh: near_pairs).
 NEAR_KEY="" PGB_NEAR=0 PGB_NEAR_P99=0
 NEAR_ALL=()
 near_opts() {

@@ -53,7 +53,7 @@ floor_line() {
 report() {
     local name svc line
     local -a lines=()
-    lines+=("| scenario | req/s | p50 ms | p99 ms | p99x (pgbench -S p99 beside it, ms; p99x to the run's) | fixed rate: req/s, p50 / p99 ms (p99x) | two copies: req/s vs one copy's in the same pairs (ratio), p99 ms | errors | ratio (pgbench beside it, tps; the ratio to the run's) | result | CPU µs/req, all (user): service / PostgreSQL / nginx / wrk | other load |")
+    lines+=("| scenario | req/s | p50 ms | p99 ms | p99x (pgbench -S p99 beside it, ms; p99x to the run's) | fixed rate: req/s, p50 / p99 ms (p99x) | two copies: req/s vs one copy's in the same pairs (ratio), p99 ms | errors | ratio (pgbench beside it: its runs' median tps; the ratio to the run's) | result | CPU µs/req, all (user): service / PostgreSQL / nginx / wrk | other load |")
     lines+=("|---|---:|---:|---:|---:|---|---|---:|---:|---|---|---:|")
     for name in "${SCEN_NAMES[@]}"; do
         [[ -n ${R_MET[$name]:-} ]] || continue
@@ -110,7 +110,7 @@ report() {
         say ""
         say "### $date, commit $commit, $cpu ($NCPU cores)$( ((SMOKE)) && echo ', SMOKE (not a result)')"
         say ""
-        say "$CONNS connections, $THREADS wrk/pgbench threads, ${SECONDS_PER_RUN} s per run, median of $RUNS after ${WARMUP} s warm-up; fixed-rate run: one of ${EXTRA_SECONDS} s at half the closed loop's request rate; two copies: after ${WARMUP2} s warm-up, ${TWO_PAIRS} pairs of ${EXTRA_SECONDS} s runs, one copy then two, medians; $(wc -l <"$DATA/tokens.tsv") users' tokens; $LOG_ROWS log rows; pgbench scale $PGBENCH_SCALE; $([[ $NEAR == 1 ]] && echo "throughput targets judged against the median of ${RUNS} runs of their pgbench script (after ${WARMUP} s warm-up, ${SECONDS_PER_RUN} s each), one right before each of the scenario's closed-loop runs; ")$([[ ${BENCH_SETTLE:-1} == 1 ]] && echo "databases vacuumed, analysed and checkpointed before pgbench and each scenario" || echo "databases not settled between scenarios"); run took $((SECONDS / 60)) min."
+        say "$CONNS connections, $THREADS wrk/pgbench threads, ${SECONDS_PER_RUN} s per run, median of $RUNS after ${WARMUP} s warm-up; fixed-rate run: one of ${EXTRA_SECONDS} s at half the closed loop's request rate; two copies: after ${WARMUP2} s warm-up, ${TWO_PAIRS} pairs of ${EXTRA_SECONDS} s runs, one copy then two, medians; $(wc -l <"$DATA/tokens.tsv") users' tokens; $LOG_ROWS log rows; pgbench scale $PGBENCH_SCALE; $([[ $NEAR == 1 ]] && echo "throughput targets judged by the median of each closed-loop run's rate over a run of their pgbench script right before it (after ${WARMUP} s warm-up, ${SECONDS_PER_RUN} s each; in the table the median of those runs' tps); ")$([[ ${BENCH_SETTLE:-1} == 1 ]] && echo "databases vacuumed, analysed and checkpointed before pgbench and each scenario" || echo "databases not settled between scenarios"); run took $((SECONDS / 60)) min."
         say "pgbench -S -M prepared: ${PGB[S]:-?} tps (p50 ${PGB_P50[S]:-?} ms, p99 ${PGB_P99[S]:-?} ms); TPC-B-like (-M prepared): ${PGB[B]:-?} tps (p50 ${PGB_P50[B]:-?} ms, p99 ${PGB_P99[B]:-?} ms)."
         say "PostgreSQL after the runs: $(db_sizes); shared memory $(huge_pages_used)."
         say ""
