@@ -179,9 +179,9 @@ run_scenario() {
     SERIES_BEFORE_RUN=$beside series "$name" closed "$url" "$lua" "$RUNS" "$WARMUP" 0 0 "${PID[$svc]}" \
         "${PID[gateway]:-0}" "$SECONDS_PER_RUN"
     if [[ -n $beside ]]; then
-        R_NEAR[$name]=$PGB_NEAR
+        R_NEAR[$name]=$(median "${NEAR_ALL[@]}")
         near_pairs "$name"
-        say "  pgbench ${SC_REF[$name]} beside it: median $PGB_NEAR tps (at the start of the run: ${PGB[${SC_REF[$name]}]:-?}); each run over the one before it: ${R_PAIRS[$name]:-none} (median ${R_NEAR_RATIO[$name]:--})"
+        say "  pgbench ${SC_REF[$name]} beside it: median ${R_NEAR[$name]} tps (at the start of the run: ${PGB[${SC_REF[$name]}]:-?}); each run over the one before it: ${R_PAIRS[$name]:-none} (median ${R_NEAR_RATIO[$name]:--})"
     fi
     R_RPS[$name]=$S_RPS R_P50[$name]=$S_P50 R_P99[$name]=$S_P99 R_ERR[$name]=$S_ERR R_CPU[$name]=$S_CPU
     if [[ $OPEN == 1 ]]; then

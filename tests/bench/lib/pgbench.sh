@@ -46,6 +46,16 @@ pgbench_tail() {
     rm -f "$WORK/pgbench-$tag-log".*
 }
 
+# The tps pgbench printed (on stdin), without its connections' time when
+# it says so.
+pgbench_tps() {
+    local out tps
+    out=$(cat)
+    tps=$(sed -nE 's/^tps = ([0-9.]+) .*without initial connection time.*/\1/p' <<<"$out")
+    [[ -n $tps ]] || tps=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' <<<"$out" | tail -n 1)
+    echo "$tps"
+}
+
 # pgbench_run <key> <pgbench options...>: median tps of RUNS runs; then one
 # more run with pgbench's per-transaction log (kept apart, so that logging
 # cannot lower the tps the ratios divide by) for the p50 and p99 latencies
@@ -53,7 +63,7 @@ pgbench_tail() {
 # the floor under the p99 of any scenario that makes a round trip to it.
 declare -A PGB_P50=() PGB_P99=()
 pgbench_run() {
-    local key=$1 i out tps lat
+    local key=$1 i out lat
     local -a all=()
     shift
     pgbench "$@" -c "$CONNS" -j "$THREADS" -T "$WARMUP" "$PGB_URL" >/dev/null 2>&1 || true
@@ -62,9 +72,7 @@ pgbench_run() {
             say "$out" >&2
             die "pgbench $* failed"
         }
-        tps=$(sed -nE 's/^tps = ([0-9.]+) .*without initial connection time.*/\1/p' <<<"$out")
-        [[ -n $tps ]] || tps=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' <<<"$out" | tail -n 1)
-        all+=("$tps")
+        all+=("$(pgbench_tps <<<"$out")")
     done
     PGB[$key]=$(median "${all[@]}")
     lat=$(pgbench_tail "$key" "$@") || exit 1
@@ -89,38 +97,30 @@ pgbench_run() {
 # pgbench_near_run, called by series before each of the scenario's
 # closed-loop runs, makes one run of the reference between two
 # checkpoints (neither pays for the other's writes), its tps appended to
-# NEAR_ALL (their median in PGB_NEAR); the throughput target is judged by
+# NEAR_ALL (their median is reported); the throughput target is judged by
 # each closed-loop run over the reference's run right before it
 # (lib/measure.sh: near_pairs).
-NEAR_KEY="" PGB_NEAR=0 PGB_NEAR_P99=0
-NEAR_ALL=()
-near_opts() {
-    if [[ $1 == S ]]; then echo "-S -M prepared"; else echo "-M prepared"; fi
-}
+NEAR_KEY="" PGB_NEAR_P99=0
+NEAR_OPTS=() NEAR_ALL=()
 pgbench_near_start() {
     local key=$1 want_p99=${2:-} p50 lat
-    local -a opts
-    read -r -a opts <<<"$(near_opts "$key")"
-    NEAR_KEY=$key NEAR_ALL=() PGB_NEAR=0 PGB_NEAR_P99=0
-    pgbench "${opts[@]}" -c "$CONNS" -j "$THREADS" -T "$WARMUP" "$PGB_URL" >/dev/null 2>&1 || true
+    NEAR_KEY=$key NEAR_ALL=() PGB_NEAR_P99=0 NEAR_OPTS=(-M prepared)
+    [[ $key == S ]] && NEAR_OPTS=(-S -M prepared)
+    pgbench "${NEAR_OPTS[@]}" -c "$CONNS" -j "$THREADS" -T "$WARMUP" "$PGB_URL" >/dev/null 2>&1 || true
     [[ $want_p99 == p99 ]] || return 0
-    lat=$(pgbench_tail near "${opts[@]}") || exit 1
+    lat=$(pgbench_tail near "${NEAR_OPTS[@]}") || exit 1
     read -r p50 PGB_NEAR_P99 <<<"$lat"
 }
 pgbench_near_run() {
     local out tps
-    local -a opts
-    read -r -a opts <<<"$(near_opts "$NEAR_KEY")"
     "${PSQL[@]}" "$ADMIN_DATABASE_URL" -c 'CHECKPOINT' >/dev/null || die "could not checkpoint"
-    out=$(pgbench "${opts[@]}" -c "$CONNS" -j "$THREADS" -T "$SECONDS_PER_RUN" "$PGB_URL" 2>&1) || {
+    out=$(pgbench "${NEAR_OPTS[@]}" -c "$CONNS" -j "$THREADS" -T "$SECONDS_PER_RUN" "$PGB_URL" 2>&1) || {
         say "$out" >&2
-        die "pgbench ${opts[*]} failed"
+        die "pgbench ${NEAR_OPTS[*]} failed"
     }
-    tps=$(sed -nE 's/^tps = ([0-9.]+) .*without initial connection time.*/\1/p' <<<"$out")
-    [[ -n $tps ]] || tps=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' <<<"$out" | tail -n 1)
+    tps=$(pgbench_tps <<<"$out")
     "${PSQL[@]}" "$ADMIN_DATABASE_URL" -c 'CHECKPOINT' >/dev/null || die "could not checkpoint"
     NEAR_ALL+=("$tps")
-    PGB_NEAR=$(median "${NEAR_ALL[@]}")
     say "  pgbench $NEAR_KEY beside it: ${tps%.*} tps"
 }
 
