@@ -30,52 +30,6 @@ static const char *const categories[] = {"general", "personnel", "finance", "oth
     " AND d.deadline BETWEEN $7::date AND $8::date"                                         \
     " AND (NOT d.confidential OR is_participant(d.meeting_id, $1::bigint))"
 
-#define REPORT_ITEM                                                                         \
-    " json_build_object('decision_id', d.id, 'meeting_id', d.meeting_id,"                   \
-    " 'meeting_title', m.title, 'meeting_kind', m.kind,"                                    \
-    " 'meeting_date', (m.scheduled_at AT TIME ZONE 'Asia/Shanghai')::date,"                 \
-    " 'text', d.text, 'category', d.category, 'confidential', d.confidential,"              \
-    " 'responsible_id', d.responsible_id, 'responsible_name', rp.display_name," \
-    " 'department_id', d.department_id, 'deadline', d.deadline, 'requirements', d.requirements," \
-    " 'state', d.state, 'light', decision_light(d),"                                        \
-    " 'days_overdue', greatest(0, (now() AT TIME ZONE 'Asia/Shanghai')::date - d.deadline)" \
-    "   * (d.state <> 'completed')::int,"                                                   \
-    " 'progress_count', d.progress_count, 'last_progress_at', d.last_progress_at,"          \
-    " 'last_progress_note', d.last_progress_note, 'completed_at', d.completed_at,"          \
-    " 'overdue_at', d.overdue_at, 'proposed_topic_id', d.proposed_topic_id)"
-
-/* The same item as plain columns, named as the item's members, for pages
- * answered as JSON: the service writes each item (write_item), which costs
- * PostgreSQL a fraction of json_build_object's per-value type lookups and
- * formatting. */
-#define REPORT_COLUMNS                                                                      \
-    " d.id AS decision_id, d.meeting_id, m.title AS meeting_title, m.kind AS meeting_kind,"  \
-    " (m.scheduled_at AT TIME ZONE 'Asia/Shanghai')::date AS meeting_date, d.text,"          \
-    " d.category, d.confidential, d.responsible_id, rp.display_name AS responsible_name,"    \
-    " d.department_id, d.deadline, d.requirements, d.state, decision_light(d) AS light,"     \
-    " greatest(0, (now() AT TIME ZONE 'Asia/Shanghai')::date - d.deadline)"                 \
-    "   * (d.state <> 'completed')::int AS days_overdue,"                                   \
-    " d.progress_count, d.last_progress_at, d.last_progress_note, d.completed_at,"           \
-    " d.overdue_at, d.proposed_topic_id"
-
-/* The responsible person's name through a join, not person_name(): a SQL
- * function with a FROM is called row by row and never inlined. */
-static const db_stmt Q_REPORT_PAGE = {
-    "mtg_report_page",
-    "SELECT" REPORT_COLUMNS " FROM decisions d JOIN meetings m ON m.id = d.meeting_id"
-    " LEFT JOIN identity.org_people rp ON rp.id = d.responsible_id"
-    " WHERE" REPORT_WHERE " AND " PAGE_BEFORE("d.id", "$9")
-    " ORDER BY d.id DESC LIMIT $10"};
-
-/* The export: each row's item as JSON (reply_csv_docs). */
-static const db_stmt Q_REPORT_CSV = {
-    "mtg_report_csv",
-    "SELECT d.id AS decision_id," REPORT_ITEM " AS doc, d.confidential FROM decisions d"
-    " JOIN meetings m ON m.id = d.meeting_id"
-    " LEFT JOIN identity.org_people rp ON rp.id = d.responsible_id"
-    " WHERE" REPORT_WHERE " AND " PAGE_BEFORE("d.id", "$9")
-    " ORDER BY d.id DESC LIMIT $10"};
-
 /* decision_light(d) = '<light>' written over the decision's columns, so
  * that each light's page is read through an index that holds it and the
  * planner sees how many rows it keeps (the function's result is opaque to
@@ -97,6 +51,60 @@ static const db_stmt Q_REPORT_CSV = {
                " OR " ACTIVITY " < " FORTNIGHT_AGO ")"
 #define LIGHT_GREEN                                                                         \
     OPEN_STATE " AND d.deadline > " OFFICE_SOON " AND " ACTIVITY " >= " FORTNIGHT_AGO
+/* decision_light(d) over the same constants, for a row's own light. */
+#define LIGHT_OF_ROW                                                                        \
+    "CASE WHEN d.state = 'completed' THEN 'done' WHEN d.deadline < " OFFICE_TODAY            \
+    " THEN 'red' WHEN d.deadline <= " OFFICE_SOON " OR " ACTIVITY " < " FORTNIGHT_AGO        \
+    " THEN 'yellow' ELSE 'green' END"
+
+#define REPORT_ITEM                                                                         \
+    " json_build_object('decision_id', d.id, 'meeting_id', d.meeting_id,"                   \
+    " 'meeting_title', m.title, 'meeting_kind', m.kind,"                                    \
+    " 'meeting_date', (m.scheduled_at AT TIME ZONE 'Asia/Shanghai')::date,"                 \
+    " 'text', d.text, 'category', d.category, 'confidential', d.confidential,"              \
+    " 'responsible_id', d.responsible_id, 'responsible_name', rp.display_name," \
+    " 'department_id', d.department_id, 'deadline', d.deadline, 'requirements', d.requirements," \
+    " 'state', d.state, 'light', decision_light(d),"                                        \
+    " 'days_overdue', greatest(0, (now() AT TIME ZONE 'Asia/Shanghai')::date - d.deadline)" \
+    "   * (d.state <> 'completed')::int,"                                                   \
+    " 'progress_count', d.progress_count, 'last_progress_at', d.last_progress_at,"          \
+    " 'last_progress_note', d.last_progress_note, 'completed_at', d.completed_at,"          \
+    " 'overdue_at', d.overdue_at, 'proposed_topic_id', d.proposed_topic_id)"
+
+/* The same item as plain columns, named as the item's members, for pages
+ * answered as JSON: the service writes each item (write_item), which costs
+ * PostgreSQL a fraction of json_build_object's per-value type lookups and
+ * formatting. The light and the days overdue are worked out from the
+ * office's day read once a statement (OFFICE_TODAY), not from
+ * decision_light(d), which converts now() to the office's time zone twice
+ * for every row. */
+#define REPORT_COLUMNS                                                                      \
+    " d.id AS decision_id, d.meeting_id, m.title AS meeting_title, m.kind AS meeting_kind,"  \
+    " (m.scheduled_at AT TIME ZONE 'Asia/Shanghai')::date AS meeting_date, d.text,"          \
+    " d.category, d.confidential, d.responsible_id, rp.display_name AS responsible_name,"    \
+    " d.department_id, d.deadline, d.requirements, d.state, " LIGHT_OF_ROW " AS light,"   \
+    " greatest(0, " OFFICE_TODAY " - d.deadline) * (d.state <> 'completed')::int"           \
+    "   AS days_overdue,"                                                                   \
+    " d.progress_count, d.last_progress_at, d.last_progress_note, d.completed_at,"           \
+    " d.overdue_at, d.proposed_topic_id"
+
+/* The responsible person's name through a join, not person_name(): a SQL
+ * function with a FROM is called row by row and never inlined. */
+static const db_stmt Q_REPORT_PAGE = {
+    "mtg_report_page",
+    "SELECT" REPORT_COLUMNS " FROM decisions d JOIN meetings m ON m.id = d.meeting_id"
+    " LEFT JOIN identity.org_people rp ON rp.id = d.responsible_id"
+    " WHERE" REPORT_WHERE " AND " PAGE_BEFORE("d.id", "$9")
+    " ORDER BY d.id DESC LIMIT $10"};
+
+/* The export: each row's item as JSON (reply_csv_docs). */
+static const db_stmt Q_REPORT_CSV = {
+    "mtg_report_csv",
+    "SELECT d.id AS decision_id," REPORT_ITEM " AS doc, d.confidential FROM decisions d"
+    " JOIN meetings m ON m.id = d.meeting_id"
+    " LEFT JOIN identity.org_people rp ON rp.id = d.responsible_id"
+    " WHERE" REPORT_WHERE " AND " PAGE_BEFORE("d.id", "$9")
+    " ORDER BY d.id DESC LIMIT $10"};
 
 /* The report read whole or by light, category and department, with plans
  * made once: one statement a light, with or without a department and a
@@ -108,17 +116,31 @@ static const db_stmt Q_REPORT_CSV = {
  * (PAGE_SCAN_LIMIT), so the estimate is a page; the cursor is read in an
  * initial subquery and a filter left out is a constant test of its
  * parameter, so that a custom plan (planned again on every call, longer
- * than the page takes) never looks cheaper. Always one row at least: the
- * counts, and decision_id NULL when the page is empty. $1 viewer, $2 category,
- * $3 cursor, $4 limit, $5 department. rows is PAGE_ROWS or PAGE_BY_IDS. */
-#define REPORT_KEPT(light, dept, category, rows)                                            \
-    "SELECT c.red, c.yellow, c.green, c.done, x.* FROM (SELECT"                             \
-    " count(*) FILTER (WHERE l = 'red') AS red, count(*) FILTER (WHERE l = 'yellow') AS yellow," \
-    " count(*) FILTER (WHERE l = 'green') AS green, count(*) FILTER (WHERE l = 'done') AS done" \
-    " FROM (SELECT decision_light(d) AS l FROM decisions d WHERE" light                     \
-    " AND d.confidential" category dept " AND is_participant(d.meeting_id, $1::bigint)) s) c" \
-    " LEFT JOIN (SELECT p.* FROM (SELECT" REPORT_COLUMNS rows(light, dept, category) ") p"  \
-    " ORDER BY p.decision_id DESC LIMIT $4) x ON true ORDER BY x.decision_id DESC"
+ * than the page takes) never looks cheaper. That test stands in the counts
+ * alone: in the page it would be a condition over all of its joins, and
+ * PostgreSQL would then keep the join of identity.org_people to the
+ * departments, which nothing reads, for every row. The page and a row of
+ * the counts (decision_id NULL, so always one row at least) are one UNION
+ * ALL in decision_id order: the page is read in that order, and with the
+ * counts' columns of the page's types (ITEM_NULLS) the two are merged
+ * rather than sorted. $1 viewer, $2 category, $3 cursor, $4 limit, $5
+ * department. rows is PAGE_ROWS or PAGE_BY_IDS; page_dept and
+ * page_category are the page's filters. */
+#define REPORT_KEPT(light, dept, category, page_dept, page_category, rows)                  \
+    "SELECT NULL::bigint AS red, NULL::bigint AS yellow, NULL::bigint AS green,"            \
+    " NULL::bigint AS done, x.* FROM (SELECT p.* FROM (SELECT" REPORT_COLUMNS               \
+    rows(light, page_dept, page_category) ") p ORDER BY p.decision_id DESC LIMIT $4) x"     \
+    " UNION ALL SELECT count(*) FILTER (WHERE l = 'red'), count(*) FILTER (WHERE l = 'yellow')," \
+    " count(*) FILTER (WHERE l = 'green'), count(*) FILTER (WHERE l = 'done')," ITEM_NULLS    \
+    " FROM (SELECT " LIGHT_OF_ROW " AS l FROM decisions d WHERE" light " AND d.confidential" \
+    category dept " AND is_participant(d.meeting_id, $1::bigint)) s ORDER BY decision_id DESC"
+
+/* An item of REPORT_COLUMNS with every column NULL, of the same types. */
+#define ITEM_NULLS                                                                          \
+    " NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::date, NULL::text,"          \
+    " NULL::text, NULL::boolean, NULL::bigint, NULL::text, NULL::bigint, NULL::date,"       \
+    " NULL::text, NULL::text, NULL::text, NULL::integer, NULL::integer, NULL::timestamptz,"  \
+    " NULL::text, NULL::timestamptz, NULL::timestamptz, NULL::bigint"
 
 /* The page's decisions that the filters keep and the reader may see,
  * newest first from the cursor on. */
@@ -154,10 +176,14 @@ static const db_stmt Q_REPORT_CSV = {
 #define ANY_CATEGORY " AND $2::text IS NULL"
 #define ONE_CATEGORY " AND d.category = $2"
 #define REPORT_KEPT_STMTS(name, light, rows)                                                \
-    {{{"mtg_report_" name, REPORT_KEPT(light, ANY_DEPARTMENT, ANY_CATEGORY, rows)},         \
-      {"mtg_report_" name "_c", REPORT_KEPT(light, ANY_DEPARTMENT, ONE_CATEGORY, rows)}},   \
-     {{"mtg_report_" name "_d", REPORT_KEPT(light, ONE_DEPARTMENT, ANY_CATEGORY, rows)},    \
-      {"mtg_report_" name "_dc", REPORT_KEPT(light, ONE_DEPARTMENT, ONE_CATEGORY, rows)}}}
+    {{{"mtg_report_" name,                                                                  \
+       REPORT_KEPT(light, ANY_DEPARTMENT, ANY_CATEGORY, "", "", rows)},                     \
+      {"mtg_report_" name "_c",                                                             \
+       REPORT_KEPT(light, ANY_DEPARTMENT, ONE_CATEGORY, "", ONE_CATEGORY, rows)}},          \
+     {{"mtg_report_" name "_d",                                                             \
+       REPORT_KEPT(light, ONE_DEPARTMENT, ANY_CATEGORY, ONE_DEPARTMENT, "", rows)},         \
+      {"mtg_report_" name "_dc",                                                            \
+       REPORT_KEPT(light, ONE_DEPARTMENT, ONE_CATEGORY, ONE_DEPARTMENT, ONE_CATEGORY, rows)}}}
 
 /* By light (none, then lights[] order), department, category. */
 static const db_stmt Q_REPORT_KEPT[5][2][2] = {
@@ -578,6 +604,17 @@ static void reply_report(req_t *r, const long long totals[4], const char *genera
     free(o.s);
 }
 
+/* The row of a Q_REPORT_KEPT page that holds the counts (its decision_id is
+ * NULL), or -1. */
+static int counts_row(const PGresult *page)
+{
+    int id = PQfnumber(page, "decision_id");
+    for (int i = 0, rows = PQntuples(page); id >= 0 && i < rows; i++)
+        if (PQgetisnull(page, i, id))
+            return i;
+    return -1;
+}
+
 /* The confidential decisions among the `shown` first items of page, read
  * by the caller (a participant: REPORT_WHERE): audited as any read of
  * them (R-MTG-8), in one statement and only when there is one. 0, or -1
@@ -641,13 +678,14 @@ void h_supervision_report(req_t *r)
             db_read_or_reply(r, &Q_REPORT_KEPT[li][has_dept][category != NULL], 5, kp);
         if (!page)
             return;
-        if (audited_or_reply(r, page, limit)) {
-            PQclear(page);
-            return;
-        }
-        if (got) {
+        int c = counts_row(page);
+        if (c < 0) {
+            reply_problem(r, ERR_INTERNAL, NULL, NULL, "the report's page has no counts");
+        } else if (audited_or_reply(r, page, limit)) {
+            /* answered */
+        } else if (got) {
             for (int i = 0; i < 4; i++)
-                counts[i] += db_col_ll(page, 0, light_columns[i]);
+                counts[i] += db_col_ll(page, c, light_columns[i]);
             reply_report(r, counts, generated_at, page, limit);
         } else {
             /* Nothing kept (the count failed or outlasted the wait):
